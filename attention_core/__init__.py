@@ -1,0 +1,55 @@
+"""attention_core: every number the attention-explainer scenes show, computed with numpy.
+
+Each function validates its inputs (raising :class:`AttentionInputError`, a ``ValueError``)
+and returns a frozen dataclass trace that keeps its intermediate steps, so a scene can draw
+any of them. Nothing here imports manim.
+"""
+
+from attention_core.attention import (
+    AttentionTrace,
+    HeadWeights,
+    MultiHeadTrace,
+    causal_mask,
+    multi_head_attention,
+    scaled_dot_product_attention,
+)
+from attention_core.context import ContextPullTrace, context_pull
+from attention_core.errors import AttentionInputError
+from attention_core.similarity import (
+    CosineTrace,
+    DotProductTrace,
+    SimilarityMatrixTrace,
+    cosine_similarity,
+    dot_product,
+    similarity_matrix,
+)
+from attention_core.softmax import (
+    NaiveNormalizeTrace,
+    SoftmaxTrace,
+    naive_normalize,
+    softmax,
+    softmax_trace,
+)
+
+__all__ = [
+    "AttentionInputError",
+    "AttentionTrace",
+    "ContextPullTrace",
+    "CosineTrace",
+    "DotProductTrace",
+    "HeadWeights",
+    "MultiHeadTrace",
+    "NaiveNormalizeTrace",
+    "SimilarityMatrixTrace",
+    "SoftmaxTrace",
+    "causal_mask",
+    "context_pull",
+    "cosine_similarity",
+    "dot_product",
+    "multi_head_attention",
+    "naive_normalize",
+    "scaled_dot_product_attention",
+    "similarity_matrix",
+    "softmax",
+    "softmax_trace",
+]

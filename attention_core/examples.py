@@ -1,0 +1,490 @@
+"""Example files: the words, sentences and matrices a video is made from.
+
+An example is one TOML file (see ``assets/examples/README.md``). :func:`load_example`
+reads it, checks *everything* at once and either returns an :class:`Example` or raises an
+:class:`ExampleError` that lists every problem with the file and field it concerns.
+
+Run ``python -m attention_core.examples check FILE...`` to check files from the shell.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from attention_core.attention import HeadWeights
+from attention_core.errors import AttentionInputError, FloatArray
+
+__all__ = [
+    "EXAMPLES_DIR",
+    "MAX_TOKENS",
+    "Example",
+    "ExampleError",
+    "Head",
+    "Knobs",
+    "Sentence",
+    "example_from_env",
+    "list_examples",
+    "load_example",
+    "resolve_example",
+]
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
+ENV_VAR = "ATTENTION_EXAMPLE"
+DEFAULT_EXAMPLE = "apple"
+
+MAX_TOKENS = 32  # the attention-matrix scene lays out at most this many words legibly
+MAX_WORD_CHARS = 16  # longer labels collide in the plane and on matrix edges
+MAX_TITLE_CHARS = 60
+MAX_DIMENSION = 8
+MAX_MAGNITUDE = 100.0  # larger numbers overflow the plane and make softmax one-hot
+
+_TOP_FIELDS = {"title", "plane", "words", "sentences", "heads", "multi_head", "knobs"}
+
+
+class ExampleError(AttentionInputError):
+    """An example file that cannot be used; ``problems`` lists every fault found."""
+
+    def __init__(self, path: Path | str, problems: Sequence[str]) -> None:
+        self.path = Path(path)
+        self.problems = tuple(problems)
+        count = f"{len(self.problems)} problem" + ("s" if len(self.problems) != 1 else "")
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{self.path}: {count}:\n{lines}")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence and the ambiguous word whose meaning it decides.
+
+    Attributes:
+        tokens: the words in order (n of them).
+        focus: the ambiguous word; one of ``tokens``.
+    """
+
+    tokens: tuple[str, ...]
+    focus: str
+
+    @property
+    def focus_index(self) -> int:
+        """Position of :attr:`focus` in :attr:`tokens`."""
+        return self.tokens.index(self.focus)
+
+    @property
+    def text(self) -> str:
+        """The sentence as one string."""
+        return " ".join(self.tokens)
+
+
+@dataclass(frozen=True)
+class Head:
+    """One attention head: ``query``, ``key`` of shape (d, d_k), ``value`` of shape (d, d_v)."""
+
+    name: str
+    query: FloatArray
+    key: FloatArray
+    value: FloatArray
+
+    @property
+    def weights(self) -> HeadWeights:
+        """The three matrices in the form :func:`~attention_core.multi_head_attention` takes."""
+        return HeadWeights(self.query, self.key, self.value)
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """Scene-facing settings a user may tweak."""
+
+    pull_strength: float = 0.8
+    pull_steps: int = 12
+    temperature: float = 1.0
+
+
+@dataclass(frozen=True)
+class Example:
+    """A validated example.
+
+    Attributes:
+        name: the file's stem (``apple`` for ``apple.toml``); output files carry it.
+        path: where it was read from.
+        title: shown on title cards.
+        x_axis, y_axis: names of the plane's two axes.
+        words: word -> embedding, each of shape (d,).
+        sentences: one or more sentences.
+        heads: one or more heads.
+        w_o: the multi-head output matrix, shape (sum of the heads' d_v, d).
+        knobs: scene settings.
+    """
+
+    name: str
+    path: Path
+    title: str
+    x_axis: str
+    y_axis: str
+    words: dict[str, FloatArray]
+    sentences: tuple[Sentence, ...]
+    heads: tuple[Head, ...]
+    w_o: FloatArray
+    knobs: Knobs = field(default_factory=Knobs)
+
+    @property
+    def dimension(self) -> int:
+        """d, the number of components of every embedding."""
+        return len(next(iter(self.words.values())))
+
+    @property
+    def is_planar(self) -> bool:
+        """True when the embeddings are 2-D and can be drawn in the plane."""
+        return self.dimension == 2
+
+    def embeddings(self, sentence: Sentence | int = 0) -> FloatArray:
+        """The embeddings of a sentence's words, one per row: shape (n, d)."""
+        s = self.sentences[sentence] if isinstance(sentence, int) else sentence
+        return np.stack([self.words[t] for t in s.tokens])
+
+    def require_planar(self, what: str) -> None:
+        """Raise a clear error when ``what`` (a scene) needs 2-D embeddings and these are not."""
+        if not self.is_planar:
+            raise ExampleError(
+                self.path,
+                [f"words: {what} draws words in the plane, so every embedding needs exactly "
+                 f"2 numbers; this example has {self.dimension}. Matrix scenes still work."],
+            )
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def list_examples() -> list[str]:
+    """Names of the examples shipped in ``assets/examples``."""
+    return sorted(p.stem for p in EXAMPLES_DIR.glob("*.toml"))
+
+
+def resolve_example(name_or_path: str | os.PathLike[str]) -> Path:
+    """A shipped example's name (``"bank"``) or a path to a TOML file -> its path."""
+    text = os.fspath(name_or_path)
+    candidate = Path(text)
+    if candidate.suffix == ".toml" or os.sep in text or candidate.exists():
+        if not candidate.is_file():
+            raise ExampleError(candidate, ["the file does not exist"])
+        return candidate.resolve()
+    shipped = EXAMPLES_DIR / f"{text}.toml"
+    if not shipped.is_file():
+        raise ExampleError(
+            shipped,
+            [f"there is no example called {text!r}; shipped examples: "
+             f"{', '.join(list_examples())} (or give a path to a .toml file)"],
+        )
+    return shipped
+
+
+def example_from_env() -> Example:
+    """The example named by ``$ATTENTION_EXAMPLE`` (default ``apple``), loaded and checked."""
+    return load_example(os.environ.get(ENV_VAR) or DEFAULT_EXAMPLE)
+
+
+def load_example(name_or_path: str | os.PathLike[str]) -> Example:
+    """Read and validate an example; raise :class:`ExampleError` listing every problem."""
+    path = resolve_example(name_or_path)
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as error:
+        raise ExampleError(path, [f"not valid TOML: {error}"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExampleError(path, [f"cannot be read: {error}"]) from None
+    return parse_example(data, path)
+
+
+def parse_example(data: dict[str, Any], path: Path | str = "<example>") -> Example:
+    """Validate already-parsed TOML ``data``; raise :class:`ExampleError` listing problems."""
+    checker = _Checker()
+    example = checker.example(data, Path(path))
+    if checker.problems:
+        raise ExampleError(path, checker.problems)
+    assert example is not None
+    return example
+
+
+class _Checker:
+    """Collects every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    # -- scalars
+
+    def text(self, value: Any, where: str, max_chars: int, required: bool = True) -> str | None:
+        if value is None:
+            if required:
+                self.fail(where, "is missing (expected a text in quotes)")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, f"must be a non-empty text in quotes, got {value!r}")
+            return None
+        if len(value) > max_chars:
+            self.fail(where, f"is {len(value)} characters long; at most {max_chars} fit on screen")
+            return None
+        return value
+
+    def number(self, value: Any, where: str, low: float, high: float,
+               integer: bool = False) -> float | None:
+        kind = "a whole number" if integer else "a number"
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+            integer and not isinstance(value, int)
+        ):
+            self.fail(where, f"must be {kind}, got {value!r}")
+            return None
+        if not np.isfinite(value):
+            self.fail(where, f"must be a finite number, got {value}")
+            return None
+        if not low <= value <= high:
+            self.fail(where, f"must be between {low:g} and {high:g}, got {value:g}")
+            return None
+        return value
+
+    def matrix(self, value: Any, where: str, rows: int | None = None) -> FloatArray | None:
+        if value is None:
+            self.fail(where, "is missing (expected a matrix: a list of rows of numbers)")
+            return None
+        if not isinstance(value, list) or not value or not all(
+            isinstance(r, list) and r for r in value
+        ):
+            self.fail(where, "must be a matrix: a list of rows, each a list of numbers, "
+                             "like [[1.0, 0.0], [0.0, 1.0]]")
+            return None
+        widths = {len(r) for r in value}
+        if len(widths) != 1:
+            self.fail(where, f"rows have different lengths {sorted(widths)}; all rows need "
+                             "the same number of columns")
+            return None
+        ok = True
+        for i, row in enumerate(value):
+            for j, x in enumerate(row):
+                ok &= self.number(x, f"{where}[{i}][{j}]", -MAX_MAGNITUDE, MAX_MAGNITUDE) is not None
+        if not ok:
+            return None
+        array = np.array(value, dtype=np.float64)
+        if rows is not None and array.shape[0] != rows:
+            self.fail(where, f"has {array.shape[0]} rows but needs {rows} (one per embedding "
+                             f"component); its shape is {array.shape[0]}x{array.shape[1]}")
+            return None
+        return array
+
+    # -- sections
+
+    def example(self, data: dict[str, Any], path: Path) -> Example | None:
+        for key in sorted(set(data) - _TOP_FIELDS):
+            self.fail(key, f"unknown field; the fields are {', '.join(sorted(_TOP_FIELDS))}")
+        title = self.text(data.get("title"), "title", MAX_TITLE_CHARS)
+        plane = self.table(data, "plane")
+        x_axis = self.text(plane.get("x_axis"), "plane.x_axis", MAX_WORD_CHARS)
+        y_axis = self.text(plane.get("y_axis"), "plane.y_axis", MAX_WORD_CHARS)
+        for key in sorted(set(plane) - {"x_axis", "y_axis"}):
+            self.fail(f"plane.{key}", "unknown field; expected x_axis and y_axis")
+        words = self.words(data.get("words"))
+        d = len(next(iter(words.values()))) if words else None
+        sentences = self.sentences(data.get("sentences"), words)
+        heads = self.heads(data.get("heads"), d)
+        w_o = self.output(self.table(data, "multi_head"), heads, d)
+        knobs = self.knobs(self.table(data, "knobs", required=False))
+        if self.problems:
+            return None
+        return Example(path.stem, path, title, x_axis, y_axis, words,  # type: ignore[arg-type]
+                       sentences, heads, w_o, knobs)  # type: ignore[arg-type]
+
+    def table(self, data: dict[str, Any], key: str, required: bool = True) -> dict[str, Any]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail(key, f"is missing (expected a [{key}] table)")
+            return {}
+        if not isinstance(value, dict):
+            self.fail(key, f"must be a table ([{key}]), got {type(value).__name__}")
+            return {}
+        return value
+
+    def words(self, value: Any) -> dict[str, FloatArray]:
+        if value is None:
+            self.fail("words", "is missing (expected a [words] table: word = [x, y])")
+            return {}
+        if not isinstance(value, dict) or not value:
+            self.fail("words", "must be a [words] table with at least one word = [numbers]")
+            return {}
+        words: dict[str, FloatArray] = {}
+        lengths: dict[int, str] = {}
+        for word, vector in value.items():
+            where = f"words.{word}" if word.isidentifier() else f'words."{word}"'
+            if not word.strip() or any(c.isspace() for c in word):
+                self.fail(where, "a word must be non-empty and contain no spaces")
+                continue
+            if len(word) > MAX_WORD_CHARS:
+                self.fail(where, f"is {len(word)} characters; words may have at most "
+                                 f"{MAX_WORD_CHARS} to stay legible")
+                continue
+            if not isinstance(vector, list) or not 1 <= len(vector) <= MAX_DIMENSION:
+                self.fail(where, f"must be a list of 1 to {MAX_DIMENSION} numbers like "
+                                 f"[1.5, -0.5], got {vector!r}")
+                continue
+            numbers = [self.number(x, f"{where}[{i}]", -MAX_MAGNITUDE, MAX_MAGNITUDE)
+                       for i, x in enumerate(vector)]
+            if any(x is None for x in numbers):
+                continue
+            array = np.array(numbers, dtype=np.float64)
+            if not np.any(array):
+                self.fail(where, "is the zero vector: it has no direction, so its cosine "
+                                 "similarity with other words is undefined")
+                continue
+            lengths.setdefault(len(array), word)
+            words[word] = array
+        if len(lengths) > 1:
+            shown = ", ".join(f"{w!r} has {n}" for n, w in sorted(lengths.items()))
+            self.fail("words", f"every embedding needs the same number of components: {shown}")
+        lowered: dict[str, str] = {}
+        for word in words:
+            if word.casefold() in lowered:
+                self.fail(f"words.{word}", f"duplicates {lowered[word.casefold()]!r} apart from "
+                                           "upper/lower case; use one spelling")
+            lowered.setdefault(word.casefold(), word)
+        return words
+
+    def sentences(self, value: Any, words: dict[str, FloatArray]) -> tuple[Sentence, ...]:
+        if value is None:
+            self.fail("sentences", "is missing (expected one or more [[sentences]] tables)")
+            return ()
+        if not isinstance(value, list) or not value or not all(isinstance(s, dict) for s in value):
+            self.fail("sentences", "must be one or more [[sentences]] tables")
+            return ()
+        result = []
+        for number, entry in enumerate(value, start=1):
+            where = f"sentences[{number}]"
+            for key in sorted(set(entry) - {"text", "focus"}):
+                self.fail(f"{where}.{key}", "unknown field; expected text and focus")
+            text = self.text(entry.get("text"), f"{where}.text", 10_000)
+            focus = self.text(entry.get("focus"), f"{where}.focus", MAX_WORD_CHARS)
+            if text is None:
+                continue
+            tokens = tuple(text.split())
+            if len(tokens) < 2:
+                self.fail(f"{where}.text", "needs at least two words: context needs a neighbour")
+                continue
+            if len(tokens) > MAX_TOKENS:
+                self.fail(f"{where}.text", f"has {len(tokens)} words; the scenes lay out at most "
+                                           f"{MAX_TOKENS} legibly, so shorten it")
+                continue
+            seen: set[str] = set()
+            for token in tokens:
+                if token in seen:
+                    self.fail(f"{where}.text", f"the word {token!r} appears twice; each word is one "
+                                               "point in the plane, so use it once per sentence")
+                seen.add(token)
+            missing = [t for t in dict.fromkeys(tokens) if t not in words]
+            if missing and words:
+                self.fail(f"{where}.text", "these words have no embedding in [words]: "
+                                           + ", ".join(repr(m) for m in missing))
+            if focus is not None and focus not in tokens:
+                self.fail(f"{where}.focus", f"{focus!r} is not one of the sentence's words "
+                                            f"({', '.join(tokens)})")
+            result.append(Sentence(tokens, focus or tokens[0]))
+        return tuple(result)
+
+    def heads(self, value: Any, d: int | None) -> tuple[Head, ...]:
+        if value is None:
+            self.fail("heads", "is missing (expected one or more [[heads]] tables)")
+            return ()
+        if not isinstance(value, list) or not value or not all(isinstance(h, dict) for h in value):
+            self.fail("heads", "must be one or more [[heads]] tables")
+            return ()
+        result = []
+        names: set[str] = set()
+        for number, entry in enumerate(value, start=1):
+            where = f"heads[{number}]"
+            for key in sorted(set(entry) - {"name", "query", "key", "value"}):
+                self.fail(f"{where}.{key}", "unknown field; expected name, query, key, value")
+            name = self.text(entry.get("name", f"head {number}"), f"{where}.name", MAX_WORD_CHARS)
+            if name in names:
+                self.fail(f"{where}.name", f"{name!r} is used by another head; names must differ")
+            names.add(name or "")
+            q = self.matrix(entry.get("query"), f"{where}.query", d)
+            k = self.matrix(entry.get("key"), f"{where}.key", d)
+            v = self.matrix(entry.get("value"), f"{where}.value", d)
+            if q is not None and k is not None and q.shape != k.shape:
+                self.fail(f"{where}.key", f"must have the same shape as query "
+                                          f"({q.shape[0]}x{q.shape[1]}), got {k.shape[0]}x{k.shape[1]}: "
+                                          "queries and keys are compared by dot product")
+            elif all(x is not None for x in (q, k, v, name)):
+                result.append(Head(name, q, k, v))  # type: ignore[arg-type]
+        return tuple(result)
+
+    def output(self, table: dict[str, Any], heads: tuple[Head, ...], d: int | None) -> FloatArray:
+        for key in sorted(set(table) - {"output"}):
+            self.fail(f"multi_head.{key}", "unknown field; expected output")
+        w_o = self.matrix(table.get("output"), "multi_head.output")
+        if w_o is None:
+            return np.zeros((0, 0))
+        total_dv = sum(h.value.shape[1] for h in heads)
+        if heads and w_o.shape[0] != total_dv:
+            self.fail("multi_head.output", f"has {w_o.shape[0]} rows but the heads' value "
+                                           f"matrices have {total_dv} columns in all; it needs one "
+                                           "row per column of the concatenated heads")
+        if d is not None and w_o.shape[1] != d:
+            self.fail("multi_head.output", f"has {w_o.shape[1]} columns but needs {d} to map back "
+                                           "to the embeddings' dimension")
+        return w_o
+
+    def knobs(self, table: dict[str, Any]) -> Knobs:
+        defaults = Knobs()
+        for key in sorted(set(table) - {"pull_strength", "pull_steps", "temperature"}):
+            self.fail(f"knobs.{key}", "unknown field; expected pull_strength, pull_steps, "
+                                      "temperature")
+        strength = self.number(table.get("pull_strength", defaults.pull_strength),
+                               "knobs.pull_strength", 0.0, 1.0)
+        steps = self.number(table.get("pull_steps", defaults.pull_steps), "knobs.pull_steps",
+                            1, 240, integer=True)
+        temperature = self.number(table.get("temperature", defaults.temperature),
+                                  "knobs.temperature", 0.01, 100.0)
+        if None in (strength, steps, temperature):
+            return defaults
+        return Knobs(float(strength), int(steps), float(temperature))  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def _summary(example: Example) -> str:
+    sentences = "; ".join(f'"{s.text}" (focus {s.focus})' for s in example.sentences)
+    return (f"{example.title!r}: {len(example.words)} words in {example.dimension}-D, "
+            f"{len(example.sentences)} sentence(s): {sentences}; {len(example.heads)} head(s)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m attention_core.examples check FILE...``: validate example files."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] != "check" or len(args) < 2:
+        print("usage: python -m attention_core.examples check FILE_OR_NAME...", file=sys.stderr)
+        print(f"shipped examples: {', '.join(list_examples())}", file=sys.stderr)
+        return 2
+    status = 0
+    for target in args[1:]:
+        try:
+            example = load_example(target)
+        except ExampleError as error:
+            print(error, file=sys.stderr)
+            status = 1
+        else:
+            print(f"ok {example.path}: {_summary(example)}")
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""Turning scores into weights: the naive way that fails, and softmax.
+
+    naive:   w_i = s_i / sum_j s_j
+    softmax: w_i = exp(s_i / T) / sum_j exp(s_j / T)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from attention_core.errors import AttentionInputError, FloatArray, as_vector
+
+__all__ = [
+    "SoftmaxTrace",
+    "NaiveNormalizeTrace",
+    "softmax",
+    "softmax_trace",
+    "naive_normalize",
+]
+
+
+def _check_temperature(temperature: float) -> float:
+    if not np.isfinite(temperature) or temperature <= 0:
+        raise AttentionInputError(
+            f"the softmax temperature must be a positive number, got {temperature}."
+        )
+    return float(temperature)
+
+
+def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> FloatArray:
+    """Softmax of ``x`` along ``axis``; same shape as ``x``, positive, sums to 1 along ``axis``.
+
+    Numerically stable: the maximum is subtracted before ``exp`` (so scores of 1e4 do not
+    overflow), and ``-inf`` entries (masked positions) get weight 0. A slice that is
+    entirely ``-inf`` has nothing to attend to and is an error.
+
+    >>> softmax([0.0, np.log(3.0)]).round(6).tolist()
+    [0.25, 0.75]
+    """
+    temperature = _check_temperature(temperature)
+    array = np.asarray(x, dtype=np.float64)
+    if array.ndim == 0 or array.size == 0:
+        raise AttentionInputError("softmax needs at least one score.")
+    if np.any(np.isnan(array)) or np.any(array == np.inf):
+        raise AttentionInputError("softmax scores must be finite numbers or -inf (masked).")
+    peak = np.max(array, axis=axis, keepdims=True)
+    if np.any(peak == -np.inf):
+        raise AttentionInputError(
+            "every score in a row is masked (-inf): that word has nothing to attend to."
+        )
+    exps = np.exp((array - peak) / temperature)
+    return exps / exps.sum(axis=axis, keepdims=True)
+
+
+@dataclass(frozen=True)
+class SoftmaxTrace:
+    """Softmax of one row of scores, with its working.
+
+    Attributes:
+        scores: the inputs ``s``, shape (n,).
+        temperature: ``T``.
+        exponentials: ``exp(s_i / T)``, shape (n,) (not shifted; may be ``inf`` for huge
+            scores, which is why :func:`softmax` shifts by the maximum first).
+        total: ``sum_i exp(s_i / T)``.
+        weights: ``softmax(s / T)``, shape (n,), positive, summing to 1.
+    """
+
+    scores: FloatArray
+    temperature: float
+    exponentials: FloatArray
+    total: float
+    weights: FloatArray
+
+
+def softmax_trace(scores: ArrayLike, temperature: float = 1.0) -> SoftmaxTrace:
+    """Softmax of a score vector (n,) with the exponentials and their sum, for display."""
+    s = as_vector("the scores", scores)
+    temperature = _check_temperature(temperature)
+    with np.errstate(over="ignore"):
+        exponentials = np.exp(s / temperature)
+    return SoftmaxTrace(
+        scores=s,
+        temperature=temperature,
+        exponentials=exponentials,
+        total=float(exponentials.sum()),
+        weights=softmax(s, temperature=temperature),
+    )
+
+
+@dataclass(frozen=True)
+class NaiveNormalizeTrace:
+    """Dividing scores by their plain sum, and why that is not a set of weights.
+
+    Attributes:
+        scores: shape (n,).
+        total: ``sum_i s_i``.
+        weights: ``s_i / total``, shape (n,); ``None`` when ``total`` is 0.
+        problems: plain-language reasons the result is unusable (empty when it works).
+        negative_indices: indices ``i`` where the weight is negative.
+    """
+
+    scores: FloatArray
+    total: float
+    weights: FloatArray | None
+    problems: tuple[str, ...]
+    negative_indices: tuple[int, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the naive weights are usable: all >= 0 and summing to 1."""
+        return not self.problems
+
+
+def naive_normalize(scores: ArrayLike, *, atol: float = 1e-12) -> NaiveNormalizeTrace:
+    """Divide each score (n,) by the sum of all of them, and report what goes wrong."""
+    s = as_vector("the scores", scores)
+    total = float(s.sum())
+    problems: list[str] = []
+    if abs(total) <= atol:
+        problems.append(
+            f"the scores add up to {total:g}: dividing by zero gives no weights at all"
+        )
+        return NaiveNormalizeTrace(s, total, None, tuple(problems), ())
+    weights = s / total
+    negative = tuple(int(i) for i in np.flatnonzero(weights < 0))
+    if negative:
+        problems.append(
+            f"{len(negative)} weight(s) are negative, e.g. {weights[negative[0]]:.2f}: "
+            "a word cannot be pulled by a negative amount of attention"
+        )
+    if total < 0:
+        problems.append(f"the scores add up to a negative number ({total:g})")
+    return NaiveNormalizeTrace(s, total, weights, tuple(problems), negative)

@@ -1,0 +1,87 @@
+"""The base class of every explainer scene: the example, title card, beats and narration."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from manim import UP, FadeIn, FadeOut, Mobject, Scene, config
+
+from attention_core.errors import AttentionInputError
+from attention_core.examples import DEFAULT_EXAMPLE, ENV_VAR, Example, example_from_env
+from scenes import style
+from scenes.components import title_card
+
+__all__ = ["ExplainerScene", "example_name_from_env"]
+
+_MANIM_DEFAULT_VIDEO_DIR = "{media_dir}/videos/{module_name}/{quality}"
+
+
+def example_name_from_env() -> str:
+    """The stem of the example ``$ATTENTION_EXAMPLE`` names (``apple`` by default)."""
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_EXAMPLE).stem
+
+
+# Videos of different examples go to different folders, so they never overwrite each
+# other: media/videos/<example>/<module>/<quality>/<Scene>.mp4 (unless the user chose a
+# video_dir of their own).
+if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
+    config.video_dir = "{media_dir}/videos/" + example_name_from_env() + "/{module_name}/{quality}"
+
+
+class ExplainerScene(Scene):
+    """A scene of the story, drawn from one :class:`Example`.
+
+    Subclasses set :attr:`title` and :attr:`subtitle` and write ``construct`` as a
+    storyboard of :meth:`beat` calls and named helpers. Pass ``example=`` to build a scene
+    for an example object (tests do); otherwise ``$ATTENTION_EXAMPLE`` chooses it.
+    """
+
+    title: str = "attention-explainer"
+    subtitle: str = ""
+
+    def __init__(self, example: Example | None = None, **kwargs: Any) -> None:
+        self._given_example = example
+        self.example: Example
+        self.narration: list[str] = []
+        super().__init__(**kwargs)
+
+    def setup(self) -> None:
+        """Load and check the example before anything is drawn or written."""
+        self.example = self._given_example or example_from_env()
+
+    def render(self, preview: bool = False) -> Any:
+        """Render; a bad example ends the run with its message and writes no video."""
+        try:
+            return super().render(preview)
+        except AttentionInputError as error:
+            print(f"\nattention-explainer: cannot render {type(self).__name__}:\n{error}",
+                  file=sys.stderr)
+            raise SystemExit(1) from None
+
+    def beat(self, name: str, narration: str, duration: float) -> None:
+        """Start a section called ``name`` and show ``narration`` as a subtitle.
+
+        ``duration`` is how long the subtitle stays up; it should match the beat's length.
+        """
+        self.next_section(name)
+        self.narration.append(narration)
+        self.add_subcaption(narration, duration=duration)
+
+    def keep(self, *groups: Mobject) -> None:
+        """Make ``groups`` scene members in place of their parts, which an animation such as
+        ``GrowArrow(group.arrow)`` added one by one, so that updaters on a group run."""
+        for group in groups:
+            self.remove(*group.submobjects)
+            self.add(group)
+
+    def show_title_card(self) -> None:
+        """Open on the scene's title and the example's title."""
+        card = title_card(self.title, self.subtitle or self.example.title)
+        self.beat("title", f"{self.title}.", duration=style.PAUSE + 2 * style.BEAT)
+        self.play(FadeIn(card, shift=0.2 * UP), run_time=style.BEAT)
+        self.wait(style.PAUSE)
+        self.play(FadeOut(card), run_time=style.BEAT)
+

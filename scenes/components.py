@@ -1,0 +1,174 @@
+"""Shared visual pieces: each builds and returns a mobject; scenes decide what to play.
+
+Words are always drawn with :func:`word_label` (Pango ``Text``), never LaTeX, so any
+Unicode or LaTeX special character in an example is shown literally.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Arrow,
+    Axes,
+    DecimalNumber,
+    Dot,
+    FadeIn,
+    GrowArrow,
+    ManimColor,
+    MathTex,
+    Text,
+    VGroup,
+)
+
+from attention_core.examples import Example
+from scenes import style
+
+__all__ = [
+    "Readout", "WordDot", "WordPlane", "WordVector", "title_card", "word_color", "word_label",
+]
+
+
+def word_color(example: Example, word: str) -> ManimColor:
+    """The colour of ``word`` in every scene of ``example``: focus words share one colour,
+    the others take the palette in the order the file lists them."""
+    if any(word == s.focus for s in example.sentences):
+        return style.FOCUS
+    others = [w for w in example.words if not any(w == s.focus for s in example.sentences)]
+    return style.WORD_COLORS[others.index(word) % len(style.WORD_COLORS)]
+
+
+def word_label(word: str, color: ManimColor = style.TEXT, size: float = style.LABEL_SIZE) -> Text:
+    """A word as literal text (no markup, no LaTeX)."""
+    return Text(word, font=style.FONT, font_size=size, color=color)
+
+
+def title_card(title: str, subtitle: str) -> VGroup:
+    """A centred title with a muted subtitle under it."""
+    return VGroup(
+        Text(title, font=style.FONT, font_size=style.TITLE_SIZE, color=style.TEXT, weight="BOLD"),
+        Text(subtitle, font=style.FONT, font_size=style.BODY_SIZE, color=style.MUTED),
+    ).arrange(DOWN, buff=0.4)
+
+
+class WordPlane(VGroup):
+    """Axes for 2-D embeddings, sized to hold ``points`` (shape (k, 2)), axes named.
+
+    ``self.axes`` converts coordinates with ``c2p``; the origin is always in view.
+    """
+
+    def __init__(self, points: np.ndarray, x_name: str, y_name: str,
+                 height: float = style.PLANE_HEIGHT) -> None:
+        pts = np.asarray(points, dtype=float).reshape(-1, 2)
+        low = np.minimum(pts.min(axis=0), 0.0)
+        high = np.maximum(pts.max(axis=0), 0.0)
+        span = float(max(high - low)) or 1.0
+        step = _nice_step(span)
+        x_range = [_floor_to(low[0] - 0.15 * span, step), _ceil_to(high[0] + 0.15 * span, step), step]
+        y_range = [_floor_to(low[1] - 0.15 * span, step), _ceil_to(high[1] + 0.15 * span, step), step]
+        unit = height / (y_range[1] - y_range[0])
+        self.axes = Axes(
+            x_range=x_range, y_range=y_range,
+            x_length=unit * (x_range[1] - x_range[0]), y_length=height,
+            axis_config={"color": style.MUTED, "stroke_width": 2, "include_ticks": True,
+                         "tick_size": 0.05},
+            tips=False,
+        )
+        self.x_name = word_label(x_name, style.MUTED, style.SMALL_SIZE)
+        self.y_name = word_label(y_name, style.MUTED, style.SMALL_SIZE)
+        self.x_name.next_to(self.axes.x_axis.get_end(), DOWN, buff=0.15).align_to(
+            self.axes.x_axis.get_end(), RIGHT)
+        self.y_name.next_to(self.axes.y_axis.get_end(), RIGHT, buff=0.15)
+        super().__init__(self.axes, self.x_name, self.y_name)
+
+    def point(self, coords: Sequence[float]) -> np.ndarray:
+        """Scene position of the embedding ``coords`` (shape (2,))."""
+        return self.axes.c2p(float(coords[0]), float(coords[1]))
+
+
+class WordVector(VGroup):
+    """An arrow from the plane's origin to a word's embedding, labelled at its tip."""
+
+    def __init__(self, plane: WordPlane, word: str, coords: Sequence[float],
+                 color: ManimColor, label_side: float = 0.0) -> None:
+        """``label_side`` turns the label off the arrow's line: -1 right of it, +1 left."""
+        self.plane, self.word, self.label_side = plane, word, label_side
+        self.coords = np.asarray(coords, dtype=float)
+        self.arrow = Arrow(plane.point((0, 0)), plane.point(self.coords), buff=0, color=color,
+                           stroke_width=5, max_tip_length_to_length_ratio=0.12)
+        self.label = word_label(word, color)
+        super().__init__(self.arrow, self.label)
+        self._place_label()
+
+    def _place_label(self) -> None:
+        direction = self.arrow.get_end() - self.arrow.get_start()
+        direction = direction / (np.linalg.norm(direction) or 1.0)
+        side = np.array([-direction[1], direction[0], 0.0])
+        where = direction + self.label_side * side
+        self.label.next_to(self.arrow.get_end(), where / np.linalg.norm(where), buff=0.12)
+
+    def grow(self, run_time: float = style.BEAT) -> AnimationGroup:
+        """The arrow grows from the origin while its label fades in."""
+        return AnimationGroup(GrowArrow(self.arrow), FadeIn(self.label), run_time=run_time)
+
+    def move_tip(self, coords: Sequence[float]) -> WordVector:
+        """Point the arrow at new coordinates (for updaters); returns self."""
+        self.coords = np.asarray(coords, dtype=float)
+        self.arrow.put_start_and_end_on(self.plane.point((0, 0)), self.plane.point(self.coords))
+        self._place_label()
+        return self
+
+
+class WordDot(VGroup):
+    """A word drawn as a dot with its label beside it (for crowded planes)."""
+
+    def __init__(self, plane: WordPlane, word: str, coords: Sequence[float],
+                 color: ManimColor) -> None:
+        self.word, self.coords = word, np.asarray(coords, dtype=float)
+        self.dot = Dot(plane.point(self.coords), color=color, radius=0.07)
+        self.label = word_label(word, color, style.SMALL_SIZE).next_to(self.dot, UP + RIGHT,
+                                                                         buff=0.05)
+        super().__init__(self.dot, self.label)
+
+
+class Readout(VGroup):
+    """A formula label followed by a live number: ``label = 0.87``.
+
+    ``self.number`` is the :class:`DecimalNumber`; tests read the shown value from it.
+    """
+
+    def __init__(self, label_tex: str, value: float, color: ManimColor = style.TEXT,
+                 decimals: int = style.DECIMALS, unit: str | None = None) -> None:
+        self.label = MathTex(label_tex, "=", color=color).scale(style.MATH_SCALE)
+        self.number = DecimalNumber(value, num_decimal_places=decimals, color=color,
+                                    unit=unit, include_sign=False).scale(style.MATH_SCALE)
+        super().__init__(self.label, self.number)
+        self.arrange(RIGHT, buff=0.15)
+        self.number.align_to(self.label[0], DOWN)
+
+    def set_value(self, value: float) -> Readout:
+        """Show a new value, keeping the number beside the label."""
+        self.number.set_value(value)
+        self.number.next_to(self.label, RIGHT, buff=0.15).align_to(self.label[0], DOWN)
+        return self
+
+
+def _nice_step(span: float) -> float:
+    raw = span / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+
+
+def _floor_to(x: float, step: float) -> float:
+    return math.floor(x / step) * step
+
+
+def _ceil_to(x: float, step: float) -> float:
+    return math.ceil(x / step) * step
+

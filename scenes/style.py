@@ -1,0 +1,51 @@
+"""Palette, fonts, sizes and timings shared by every scene: change the look here, once."""
+
+from __future__ import annotations
+
+from manim import ManimColor
+
+__all__ = [
+    "BACKGROUND", "TEXT", "MUTED", "GRID", "FOCUS", "QUERY", "KEY", "VALUE", "POSITIVE",
+    "NEGATIVE", "WORD_COLORS", "FONT", "TITLE_SIZE", "HEADING_SIZE", "BODY_SIZE", "LABEL_SIZE",
+    "SMALL_SIZE", "MATH_SCALE", "DECIMALS", "BEAT", "PAUSE", "WRITE", "SLOW", "MARGIN",
+    "PLANE_HEIGHT",
+]
+
+# -- palette (the background also lives in manim.cfg so the CLI and tests agree)
+BACKGROUND = ManimColor("#101418")
+TEXT = ManimColor("#ECEFF4")
+MUTED = ManimColor("#8A94A6")
+GRID = ManimColor("#2E3440")
+FOCUS = ManimColor("#FFD166")  # the ambiguous word, in every scene
+QUERY = ManimColor("#EF476F")
+KEY = ManimColor("#06D6A0")
+VALUE = ManimColor("#118AB2")
+POSITIVE = ManimColor("#06D6A0")
+NEGATIVE = ManimColor("#EF476F")
+# Context words take these in the order the example file lists them, so a word keeps its
+# colour in every scene of one example.
+WORD_COLORS = tuple(
+    ManimColor(c)
+    for c in ("#F78C6B", "#83C5BE", "#C77DFF", "#8AC926", "#4CC9F0", "#FF99C8", "#B8C0FF",
+              "#E9C46A", "#90BE6D", "#F4A261")
+)
+
+# -- fonts (scripts/setup.sh installs fonts-inter; tests/test_style.py checks Pango has it)
+FONT = "Inter"
+TITLE_SIZE = 56
+HEADING_SIZE = 36
+BODY_SIZE = 28
+LABEL_SIZE = 24
+SMALL_SIZE = 18
+MATH_SCALE = 0.8
+DECIMALS = 2
+
+# -- layout (manim units; the frame is 14.2 x 8)
+MARGIN = 0.4
+PLANE_HEIGHT = 5.6
+
+# -- timing (seconds)
+BEAT = 1.0
+PAUSE = 1.5
+WRITE = 1.2
+SLOW = 3.0

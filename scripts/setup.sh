@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Install everything attention-explainer needs, idempotently:
+#   1. Debian packages (cairo/pango headers for manim's wheels, LaTeX for MathTex, the font),
+#      skipped when all of them are already installed;
+#   2. a .venv with the project installed editable (with the dev extra), skipped when
+#      pyproject.toml has not changed since the last install.
+# Fails with one clear message when something cannot be installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  pkg-config libcairo2-dev libpango1.0-dev          # ManimPango and pycairo build from source
+  texlive-latex-base texlive-latex-extra texlive-fonts-recommended texlive-science
+  dvisvgm cm-super-minimal                          # MathTex / Tex
+  fonts-inter                                       # the font scenes/style.py asks Pango for
+)
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+STAMP=$VENV/.installed
+
+die() { echo "setup: $*" >&2; exit 1; }
+
+missing_debian_packages() {
+  local pkg
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
+  done
+}
+
+install_debian_packages() {
+  local missing
+  missing=$(missing_debian_packages)
+  [ -z "$missing" ] && return 0
+  command -v apt-get >/dev/null || die "these Debian packages are missing and apt-get is not available: $missing"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "not root and no sudo: install these packages by hand: $missing"
+    sudo="sudo"
+  fi
+  echo "setup: installing Debian packages:" $missing
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq || die "apt-get update failed (is the package mirror reachable?)"
+  # shellcheck disable=SC2086
+  $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null \
+    || die "apt-get install failed for: $missing"
+}
+
+install_python_env() {
+  if [ -f "$STAMP" ] && [ "$STAMP" -nt pyproject.toml ]; then
+    return 0
+  fi
+  "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null \
+    || die "$PYTHON is not Python >= 3.11 (set PYTHON=/path/to/python3.11)"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV" || die "could not create $VENV"
+  echo "setup: installing the project into $VENV (pip install -e '.[dev]')"
+  "$VENV/bin/python" -m pip install -q --upgrade pip || die "could not upgrade pip in $VENV"
+  "$VENV/bin/python" -m pip install -q -e '.[dev]' || die "pip install -e '.[dev]' failed"
+  touch "$STAMP"
+}
+
+install_debian_packages
+install_python_env

@@ -1,0 +1,20 @@
+"""Shared fixtures: shipped examples and a way to build a scene once per example."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # for scene_harness
+
+from attention_core.examples import list_examples, load_example  # noqa: E402
+
+SHIPPED = list_examples()
+
+
+@pytest.fixture(scope="session", params=SHIPPED)
+def example(request: pytest.FixtureRequest):
+    """Each shipped example, loaded."""
+    return load_example(request.param)

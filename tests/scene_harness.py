@@ -1,0 +1,131 @@
+"""Build scenes in tests without writing video, and check their key frames.
+
+``build_scene`` runs a scene's ``construct`` with animations skipped (each ``play`` jumps to
+its end state), records the frame at the end of every beat at a low resolution, and
+returns the scene so a test can read back what its mobjects show.
+
+Key frames live in ``tests/keyframes/<example>/<Scene>/<NN>-<beat>.png``. When a scene's
+look changes on purpose, refresh them with ``make keyframes`` (or
+``UPDATE_KEYFRAMES=1 pytest``) and look at the new PNGs before committing them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from manim import tempconfig
+from PIL import Image
+
+from attention_core.examples import Example
+from scenes.base import ExplainerScene
+
+KEYFRAME_DIR = Path(__file__).parent / "keyframes"
+FAILURE_DIR = KEYFRAME_DIR / "_failures"
+KEYFRAME_SIZE = (427, 240)  # pixel width, height: small, but text is still legible
+# A pixel "differs" when a channel moves by more than this (antialiasing noise stays below).
+PIXEL_TOLERANCE = 40
+# A frame matches when at most this fraction of its pixels differ.
+FRAME_TOLERANCE = 0.002
+
+
+@dataclass
+class BuiltScene:
+    """A constructed scene and its key frames (beat name -> RGB array (h, w, 3))."""
+
+    scene: ExplainerScene
+    keyframes: dict[str, np.ndarray]
+    srt_path: Path
+
+
+def build_scene(scene_class: type[ExplainerScene], example: Example, workdir: Path) -> BuiltScene:
+    """Construct ``scene_class`` for ``example`` with animations skipped; no video is written."""
+    keyframes: dict[str, np.ndarray] = {}
+
+    class Recording(scene_class):  # type: ignore[misc, valid-type]
+        def next_section(self, name: str = "unnamed", *args: object, **kwargs: object) -> None:
+            if keyframes or self.mobjects:
+                keyframes[f"{len(keyframes):02d}-end-of-{self._beat_name}"] = self._frame()
+            self._beat_name = _slug(name)
+            super().next_section(name, *args, **kwargs)
+
+        def tear_down(self) -> None:
+            keyframes[f"{len(keyframes):02d}-end-of-{self._beat_name}"] = self._frame()
+            super().tear_down()
+
+        def _frame(self) -> np.ndarray:
+            self.renderer.update_frame(self, ignore_skipping=True)
+            return np.array(self.renderer.get_frame())[:, :, :3].copy()
+
+    Recording.__name__ = scene_class.__name__
+    Recording._beat_name = "start"
+    width, height = KEYFRAME_SIZE
+    settings = {
+        "dry_run": True,
+        "quality": "low_quality",
+        "pixel_width": width,
+        "pixel_height": height,
+        "media_dir": str(workdir / "media"),
+        "output_file": str(workdir / scene_class.__name__),
+        "disable_caching": True,
+        "progress_bar": "none",
+        "verbosity": "WARNING",
+    }
+    with tempconfig(settings):
+        scene = Recording(example=example, skip_animations=True)
+        scene.render()
+    return BuiltScene(scene, keyframes, workdir / f"{scene_class.__name__}.srt")
+
+
+def check_keyframes(built: BuiltScene) -> list[str]:
+    """Compare ``built``'s key frames with the committed PNGs; return the mismatches.
+
+    With ``UPDATE_KEYFRAMES=1`` the PNGs are (re)written instead and nothing fails.
+    A mismatch writes ``<name>.actual.png`` and ``<name>.diff.png`` under
+    ``tests/keyframes/_failures/`` to look at.
+    """
+    scene = built.scene
+    folder = KEYFRAME_DIR / scene.example.name / type(scene).__name__
+    update = os.environ.get("UPDATE_KEYFRAMES") == "1"
+    problems = []
+    if update:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):
+            old.unlink()
+    expected_names = {p.stem for p in folder.glob("*.png")} if not update else set()
+    for name, frame in built.keyframes.items():
+        path = folder / f"{name}.png"
+        if update:
+            Image.fromarray(frame).save(path)
+            continue
+        expected_names.discard(name)
+        if not path.exists():
+            problems.append(f"{path.relative_to(KEYFRAME_DIR)}: no control frame (run make keyframes)")
+            continue
+        reference = np.asarray(Image.open(path).convert("RGB"))
+        if reference.shape != frame.shape:
+            problems.append(f"{path.name}: size {frame.shape} differs from control {reference.shape}")
+            continue
+        changed = np.abs(reference.astype(int) - frame.astype(int)).max(axis=2) > PIXEL_TOLERANCE
+        if changed.mean() > FRAME_TOLERANCE:
+            _write_failure(folder, name, frame, changed)
+            problems.append(f"{path.relative_to(KEYFRAME_DIR)}: {changed.mean():.2%} of pixels "
+                            f"changed (see tests/keyframes/_failures/)")
+    problems += [f"{n}: control frame has no beat any more" for n in sorted(expected_names)]
+    return problems
+
+
+def _write_failure(folder: Path, name: str, frame: np.ndarray, changed: np.ndarray) -> None:
+    out = FAILURE_DIR / folder.relative_to(KEYFRAME_DIR)
+    out.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(frame).save(out / f"{name}.actual.png")
+    diff = frame.copy()
+    diff[changed] = (255, 0, 255)
+    Image.fromarray(diff).save(out / f"{name}.diff.png")
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "beat"
