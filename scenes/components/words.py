@@ -1,4 +1,4 @@
-"""Shared visual pieces: each builds and returns a mobject; scenes decide what to play.
+"""Words: their colour, their label, the plane they live in, and arrows or dots in it.
 
 Words are always drawn with :func:`word_label` (Pango ``Text``), never LaTeX, so any
 Unicode or LaTeX special character in an example is shown literally.
@@ -17,12 +17,10 @@ from manim import (
     AnimationGroup,
     Arrow,
     Axes,
-    DecimalNumber,
     Dot,
     FadeIn,
     GrowArrow,
     ManimColor,
-    MathTex,
     Text,
     VGroup,
 )
@@ -30,9 +28,7 @@ from manim import (
 from attention_core.examples import Example
 from scenes import style
 
-__all__ = [
-    "Readout", "WordDot", "WordPlane", "WordVector", "title_card", "word_color", "word_label",
-]
+__all__ = ["WordDot", "WordPlane", "WordVector", "word_color", "word_label"]
 
 
 def word_color(example: Example, word: str) -> ManimColor:
@@ -47,14 +43,6 @@ def word_color(example: Example, word: str) -> ManimColor:
 def word_label(word: str, color: ManimColor = style.TEXT, size: float = style.LABEL_SIZE) -> Text:
     """A word as literal text (no markup, no LaTeX)."""
     return Text(word, font=style.FONT, font_size=size, color=color)
-
-
-def title_card(title: str, subtitle: str) -> VGroup:
-    """A centred title with a muted subtitle under it."""
-    return VGroup(
-        Text(title, font=style.FONT, font_size=style.TITLE_SIZE, color=style.TEXT, weight="BOLD"),
-        Text(subtitle, font=style.FONT, font_size=style.BODY_SIZE, color=style.MUTED),
-    ).arrange(DOWN, buff=0.4)
 
 
 class WordPlane(VGroup):
@@ -135,28 +123,6 @@ class WordDot(VGroup):
         self.label = word_label(word, color, style.SMALL_SIZE).next_to(self.dot, UP + RIGHT,
                                                                          buff=0.05)
         super().__init__(self.dot, self.label)
-
-
-class Readout(VGroup):
-    """A formula label followed by a live number: ``label = 0.87``.
-
-    ``self.number`` is the :class:`DecimalNumber`; tests read the shown value from it.
-    """
-
-    def __init__(self, label_tex: str, value: float, color: ManimColor = style.TEXT,
-                 decimals: int = style.DECIMALS, unit: str | None = None) -> None:
-        self.label = MathTex(label_tex, "=", color=color).scale(style.MATH_SCALE)
-        self.number = DecimalNumber(value, num_decimal_places=decimals, color=color,
-                                    unit=unit, include_sign=False).scale(style.MATH_SCALE)
-        super().__init__(self.label, self.number)
-        self.arrange(RIGHT, buff=0.15)
-        self.number.align_to(self.label[0], DOWN)
-
-    def set_value(self, value: float) -> Readout:
-        """Show a new value, keeping the number beside the label."""
-        self.number.set_value(value)
-        self.number.next_to(self.label, RIGHT, buff=0.15).align_to(self.label[0], DOWN)
-        return self
 
 
 def _nice_step(span: float) -> float:
