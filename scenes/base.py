@@ -14,9 +14,18 @@ from attention_core.examples import DEFAULT_EXAMPLE, ENV_VAR, Example, example_f
 from scenes import style
 from scenes.components import title_card
 
-__all__ = ["ExplainerScene", "example_name_from_env"]
+__all__ = ["SLIDES_DIR_ENV", "SLIDES_ENV", "ExplainerScene", "example_name_from_env", "slides_enabled"]
 
 _MANIM_DEFAULT_VIDEO_DIR = "{media_dir}/videos/{module_name}/{quality}"
+# ATTENTION_SLIDES=1 turns every scene into a manim-slides ``Slide`` (one slide per beat),
+# written to $ATTENTION_SLIDES_DIR (default ./slides); the lecture pack renders this way.
+SLIDES_ENV = "ATTENTION_SLIDES"
+SLIDES_DIR_ENV = "ATTENTION_SLIDES_DIR"
+
+
+def slides_enabled() -> bool:
+    """True when ``$ATTENTION_SLIDES`` asks for slides instead of a plain video scene."""
+    return os.environ.get(SLIDES_ENV, "") not in ("", "0")
 
 
 def example_name_from_env() -> str:
@@ -31,18 +40,31 @@ if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
     config.video_dir = "{media_dir}/videos/" + example_name_from_env() + "/{module_name}/{quality}"
 
 
-class ExplainerScene(Scene):
+if slides_enabled():
+    from manim_slides import Slide as _SceneBase
+else:
+    _SceneBase = Scene
+
+
+class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
     """A scene of the story, drawn from one :class:`Example`.
 
     Subclasses set :attr:`title` and :attr:`subtitle` and write ``construct`` as a
     storyboard of :meth:`beat` calls and named helpers. Pass ``example=`` to build a scene
     for an example object (tests do); otherwise ``$ATTENTION_EXAMPLE`` chooses it.
+
+    With ``$ATTENTION_SLIDES=1`` the same class is a manim-slides ``Slide``: each beat
+    starts a slide whose presenter notes are the beat's narration.
     """
 
     title: str = "attention-explainer"
     subtitle: str = ""
+    # manim-slides: no reversed clips (the deck plays forward; reversing costs a decode).
+    skip_reversing = True
 
     def __init__(self, example: Example | None = None, **kwargs: Any) -> None:
+        if slides_enabled():
+            kwargs.setdefault("output_folder", Path(os.environ.get(SLIDES_DIR_ENV) or "slides"))
         self._given_example = example
         self.example: Example
         self.narration: list[str] = []
@@ -65,8 +87,12 @@ class ExplainerScene(Scene):
         """Start a section called ``name`` and show ``narration`` as a subtitle.
 
         ``duration`` is how long the subtitle stays up; it should match the beat's length.
+        Rendered as slides, the beat starts a slide with ``narration`` as presenter notes.
         """
-        self.next_section(name)
+        if slides_enabled():
+            self.next_slide(name, notes=narration)
+        else:
+            self.next_section(name)
         self.narration.append(narration)
         self.add_subcaption(narration, duration=duration)
 

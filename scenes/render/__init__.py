@@ -1,0 +1,535 @@
+"""The full explainer video and the lecture pack, in one command.
+
+    attention-explainer render [--example NAME] [--quality l|m|h|p|k] [--jobs N]
+                               [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
+                               [--save-sections] [--slides]
+    attention-explainer steps
+
+``render`` renders every step of the story (``scenes/story.py``) for one example, one
+manim process per step and ``--jobs`` of them at once (default: one per core), then joins
+the step videos in story order into one video without re-encoding, with a chapter per
+step. Beside it, in ``<media>/explainer/<example>/<quality>/``:
+
+- ``attention-explainer-<example>.mp4`` and ``.srt`` (every beat's narration, shifted to
+  its time in the full video);
+- ``….chapters.json`` (title, start, end per step) and ``….chapters.txt`` (``0:00 Title``
+  lines for a video description);
+- ``stills/NN-<step>.png`` (each step's key frame), ``steps/NN-<step>.mp4`` and ``.srt``;
+- with ``--save-sections``: ``sections/NN-<step>/`` (one clip per beat);
+- with ``--slides``: ``….slides.html``, ``.pdf`` and ``.pptx`` (one slide per beat).
+
+Every file is written under a temporary name and renamed when complete, so a failed or
+killed run leaves the previous good video in place. Steps whose inputs did not change are
+not rendered again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from attention_core.examples import DEFAULT_EXAMPLE, ENV_VAR, ExampleError, load_example, resolve_example
+from scenes.render import join, pack
+from scenes.render.jobs import (
+    PROJECT_DIR,
+    Progress,
+    StepFailedError,
+    StepRun,
+    fingerprint,
+    launcher_command,
+    run_steps,
+)
+from scenes.story import STORY, Step, find_step
+
+__all__ = ["QUALITIES", "RenderError", "RenderOptions", "RenderResult", "main", "render"]
+
+# manim's quality flags: pixel width, height, frame rate.
+QUALITIES = {"l": (854, 480, 15), "m": (1280, 720, 30), "h": (1920, 1080, 60),
+             "p": (2560, 1440, 60), "k": (3840, 2160, 60)}
+FORMATS = ("mp4", "mov", "webm", "gif")
+SLIDES_ENV = "ATTENTION_SLIDES"  # same names as scenes/base.py, which imports manim
+SLIDES_DIR_ENV = "ATTENTION_SLIDES_DIR"
+
+
+def default_jobs() -> int:
+    """One job per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class RenderOptions:
+    """What to render and how; the command line's options."""
+
+    example: str = field(default_factory=lambda: os.environ.get(ENV_VAR) or DEFAULT_EXAMPLE)
+    quality: str = "h"
+    jobs: int = field(default_factory=default_jobs)
+    only: tuple[str, ...] = ()
+    transparent: bool = False
+    format: str = "mp4"
+    save_sections: bool = False
+    slides: bool = False
+    media_dir: Path = PROJECT_DIR / "media"
+    resolution: tuple[int, int] | None = None
+    fps: float | None = None
+    force: bool = False
+    no_cache: bool = False
+    strict: bool = False
+
+    @property
+    def size(self) -> tuple[int, int, float]:
+        width, height, fps = QUALITIES[self.quality]
+        if self.resolution:
+            width, height = self.resolution
+        return width, height, self.fps or fps
+
+    @property
+    def extension(self) -> str:
+        if self.format == "gif":
+            return ".gif"
+        if self.transparent:
+            return ".webm" if self.format == "webm" else ".mov"
+        return f".{self.format}"
+
+    @property
+    def variant(self) -> str:
+        """The output folder's name: ``1080p60``, ``1080p60-transparent``, ``480p15-gif``."""
+        _, height, fps = self.size
+        parts = [f"{height}p{fps:g}"]
+        if self.transparent:
+            parts.append("transparent")
+        if self.format not in ("mp4", "mov" if self.transparent else "mp4"):
+            parts.append(self.format)
+        return "-".join(parts)
+
+    def manim_flags(self) -> list[str]:
+        """The manim CLI options every step is rendered with (the media dir aside)."""
+        width, height, fps = self.size
+        flags = [f"-q{self.quality}", "--progress_bar", "none", "-v", "WARNING"]
+        if self.resolution:
+            flags += ["-r", f"{width},{height}"]
+        if self.fps:
+            flags += ["--fps", f"{fps:g}"]
+        if self.transparent:
+            flags.append("-t")
+        if self.format != "mp4":
+            flags += ["--format", self.format]
+        if self.save_sections:
+            flags.append("--save_sections")
+        if self.no_cache:
+            flags.append("--disable_caching")
+        return flags
+
+
+@dataclass
+class RenderResult:
+    """What a render made: the output folder, the files, and each step's run."""
+
+    out_dir: Path
+    video: Path | None
+    files: dict[str, Path]
+    runs: list[StepRun]
+    chapters: list[join.Chapter]
+    skipped: list[Step]
+    seconds: float
+
+
+class RenderError(Exception):
+    """A render that cannot start or did not finish; the message says why."""
+
+
+def render(options: RenderOptions, story: Sequence[Step] = STORY,
+           progress: Progress | None = None) -> RenderResult:
+    """Render ``story`` for ``options.example``; see the module docstring."""
+    say = progress or _print
+    started = time.monotonic()
+    _check_options(options)
+    example_file, example_name = _load_example(options.example)
+    steps, skipped = _choose_steps(options, story, say)
+    out_dir = options.media_dir / "explainer" / example_name / options.variant
+    stem = f"attention-explainer-{example_name}"
+    if options.only:
+        stem += "-" + "+".join(step.module for step in steps)
+    jobs = max(1, options.jobs)
+    say(f"attention-explainer: {example_name} at {options.variant}, {len(steps)} of {len(story)} "
+        f"steps, {jobs} job{'s' if jobs > 1 else ''}")
+    for step in skipped:
+        say(f"  skip   {list(story).index(step) + 1}/{len(story)} {step.module}: "
+            f"{_relative(step.path)} does not exist yet")
+    with _lock(options.media_dir / "render"):
+        runs = [_plan(options, story, step, example_file, example_name) for step in steps]
+        to_render = []
+        for run in runs:
+            if not options.force and run.up_to_date():
+                run.cached = True
+                say(f"  cached {run.label} ({run.step.scene})")
+            else:
+                run.estimate = run.last_seconds()
+                to_render.append(run)
+        try:
+            run_steps(to_render, jobs, say)
+        except StepFailedError as failure:
+            raise RenderError(f"{failure}\nNothing was replaced in {out_dir}.") from None
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _remove_stale_partials(out_dir)
+        result = _assemble(options, runs, out_dir, stem, example_name, say)
+    result.skipped = skipped
+    result.seconds = time.monotonic() - started
+    _summary(result, say)
+    return result
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+def _check_options(options: RenderOptions) -> None:
+    if options.quality not in QUALITIES:
+        raise RenderError(f"--quality must be one of {', '.join(QUALITIES)}, not {options.quality!r}")
+    if options.format not in FORMATS:
+        raise RenderError(f"--format must be one of {', '.join(FORMATS)}, not {options.format!r}")
+    if options.slides and (options.transparent or options.format != "mp4"):
+        raise RenderError("--slides needs plain mp4 video: drop --transparent and --format")
+
+
+def _load_example(name: str) -> tuple[Path, str]:
+    """The example's file and name, after checking the whole file (a clean error if bad)."""
+    try:
+        path = resolve_example(name)
+        example = load_example(path)
+    except ExampleError as error:
+        raise RenderError(f"cannot use example {name!r}:\n{error}") from None
+    return path, example.name
+
+
+def _choose_steps(options: RenderOptions, story: Sequence[Step], say: Progress
+                  ) -> tuple[list[Step], list[Step]]:
+    if options.only:
+        try:
+            chosen = {find_step(name, tuple(story)) for name in options.only}
+        except KeyError as error:
+            raise RenderError(str(error.args[0])) from None
+        steps = [step for step in story if step in chosen]
+        missing = [step for step in steps if not step.path.exists()]
+        if missing:
+            raise RenderError("no scene module for: " + ", ".join(str(s.path) for s in missing))
+        return steps, []
+    steps, skipped = [], []
+    for number, step in enumerate(story, start=1):
+        if step.path.exists():
+            steps.append(step)
+            continue
+        if options.strict:
+            raise RenderError(f"step {number} {step.spec}: {step.path} does not exist")
+        skipped.append(step)
+    if not steps:
+        raise RenderError("none of the story's scene modules exists yet")
+    return steps, skipped
+
+
+def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_file: Path,
+          example_name: str) -> StepRun:
+    work_dir = options.media_dir / "render" / step.module
+    _, height, fps = options.size
+    video = (work_dir / "videos" / example_name / step.path.stem / f"{height}p{fps:g}"
+             / f"{step.scene}{options.extension}")
+    flags = options.manim_flags()
+    env = {ENV_VAR: str(example_file)}
+    slides_dir = None
+    if options.slides:
+        slides_dir = options.media_dir / "render" / "slides" / example_name / options.variant
+        env |= {SLIDES_ENV: "1", SLIDES_DIR_ENV: str(slides_dir)}
+    command = launcher_command(["render", *flags, "--media_dir", str(work_dir), "-o", step.scene,
+                                str(step.path), step.scene])
+    return StepRun(
+        number=list(story).index(step) + 1, total=len(story), step=step, work_dir=work_dir,
+        video=video, slides_dir=slides_dir, command=command, env=env,
+        fingerprint=fingerprint(step, example_file, flags, options.slides),
+        log=work_dir / "logs" / f"{example_name}-{options.variant}.log",
+        sections=options.save_sections,
+    )
+
+
+@contextmanager
+def _lock(folder: Path) -> Iterator[None]:
+    """One render at a time per media folder (steps share Tex caches across examples)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _print(f"attention-explainer: another render is using {folder}; waiting for it")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_stale_partials(out_dir: Path) -> None:
+    """Temporary files a killed run left (we hold the lock, so no run is writing them)."""
+    for path in out_dir.rglob(".*.partial-*"):
+        if path.is_file():
+            path.unlink()
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
+
+
+# ---------------------------------------------------------------------------- assembly
+
+
+def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: str, example: str,
+              say: Progress) -> RenderResult:
+    """Join the step videos and write every file beside the full video.
+
+    When the manifest says these very step videos were joined before and every output is
+    still there, nothing is written again.
+    """
+    infos = [join.probe(run.video) for run in runs]
+    titles = [run.step.title for run in runs]
+    chapters = join.chapter_times(infos, titles, [run.step.module for run in runs])
+    names = [f"{run.number:02d}-{run.step.module}" for run in runs]
+    files = _output_files(options, out_dir, stem, names)
+    video = files.get("video")
+    manifest = files["manifest"]
+    signature = _signature(options, runs)
+    if _read_json(manifest).get("signature") == signature and all(p.exists() for p in files.values()):
+        say("  unchanged: the joined video and the pack are up to date")
+        return RenderResult(out_dir, video, files, runs, chapters, [], 0.0)
+
+    for run, name in zip(runs, names, strict=True):
+        pack.link_or_copy(run.video, out_dir / "steps" / f"{name}{run.video.suffix}")
+        if run.srt.exists():
+            pack.link_or_copy(run.srt, out_dir / "steps" / f"{name}.srt")
+        still = files[f"still {name}"]
+        if not still.exists() or still.stat().st_mtime_ns < run.video.stat().st_mtime_ns:
+            still.parent.mkdir(parents=True, exist_ok=True)
+            tmp = _tmp(still)
+            join.key_frame(run.video).save(tmp)
+            os.replace(tmp, still)
+        if options.save_sections:
+            _copy_sections(run, out_dir / "sections" / name)
+
+    if video is None:
+        say("  (gif: one animated gif per step in steps/, no joined video)")
+    else:
+        _write_full_video(runs, infos, chapters, video, say)
+
+    if options.slides:
+        say(f"  slides: converting {len(runs)} steps to HTML, PDF and PPTX")
+        revealjs = pack.ensure_revealjs(options.media_dir / "render")
+        if revealjs is None:
+            say("  note: npm is not available, so the HTML deck loads reveal.js from a CDN "
+                "(it needs a network; the PDF and PPTX do not)")
+        assert runs[0].slides_dir is not None
+        try:
+            pack.convert_slides(runs[0].slides_dir, [r.step.scene for r in runs], out_dir, stem, revealjs)
+        except RuntimeError as error:
+            raise RenderError(str(error)) from None
+
+    _write_json(manifest, {
+        "example": example, "variant": options.variant, "video": video.name if video else None,
+        "steps": [{"number": run.number, "module": run.step.module, "scene": run.step.scene,
+                   "title": run.step.title, "start": round(c.start, 3), "end": round(c.end, 3),
+                   "duration": round(c.end - c.start, 3), "frames": info.frames,
+                   "render_seconds": None if run.cached else round(run.seconds, 2),
+                   "still": f"stills/{name}.png", "clip": f"steps/{name}{run.video.suffix}"}
+                  for run, c, info, name in zip(runs, chapters, infos, names, strict=True)],
+        "signature": signature,
+    })
+    return RenderResult(out_dir, video, files, runs, chapters, [], 0.0)
+
+
+def _output_files(options: RenderOptions, out_dir: Path, stem: str, names: list[str]) -> dict[str, Path]:
+    """Every file or folder a render leaves in ``out_dir``, by label."""
+    files = {f"still {name}": out_dir / "stills" / f"{name}.png" for name in names}
+    files["steps"] = out_dir / "steps"
+    if options.save_sections:
+        files["sections"] = out_dir / "sections"
+    if options.format != "gif":
+        video = out_dir / f"{stem}{options.extension}"
+        files |= {"video": video, "subtitles": video.with_suffix(".srt"),
+                  "chapters": out_dir / f"{stem}.chapters.json",
+                  "chapter list": out_dir / f"{stem}.chapters.txt"}
+    if options.slides:
+        files |= {f"slides ({fmt})": out_dir / f"{stem}.slides.{fmt}" for fmt in pack.DECK_FORMATS}
+    files["manifest"] = out_dir / f"{stem}.manifest.json"
+    return files
+
+
+def _signature(options: RenderOptions, runs: list[StepRun]) -> list[object]:
+    """What the outputs are made from: the step videos (as files) and the pack's options."""
+    videos = [[str(run.video), run.video.stat().st_size, run.video.stat().st_mtime_ns] for run in runs]
+    return [options.save_sections, options.slides, *videos]
+
+
+def _read_json(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters: list[join.Chapter],
+                      video: Path, say: Progress) -> None:
+    """Join, then write subtitles and chapters; every file appears only when complete."""
+    subtitles = video.with_suffix(".srt")
+    chapters_json = video.with_name(f"{video.stem}.chapters.json")
+    chapters_txt = video.with_name(f"{video.stem}.chapters.txt")
+    outputs = [video, subtitles, chapters_json, chapters_txt]
+    tmps = {path: _tmp(path) for path in outputs}
+    try:
+        say(f"  join   {len(infos)} step videos -> {video.name} (no re-encoding)")
+        join.join_videos(infos, tmps[video], chapters)
+        tmps[subtitles].write_text(join.join_subtitles([r.srt for r in runs], chapters), encoding="utf-8")
+        join.write_chapters_json(chapters, tmps[chapters_json], video.name)
+        tmps[chapters_txt].write_text(join.chapters_text(chapters), encoding="utf-8")
+        for path in outputs:  # each atomically, one right after the other
+            os.replace(tmps[path], path)
+    finally:
+        for tmp in tmps.values():
+            tmp.unlink(missing_ok=True)
+
+
+def _copy_sections(run: StepRun, target: Path) -> None:
+    """The step's per-beat clips and manim's index of them."""
+    index = run.sections_dir / f"{run.step.scene}.json"
+    sections = json.loads(index.read_text())
+    for section in sections:
+        pack.link_or_copy(run.sections_dir / section["video"], target / section["video"])
+    pack.link_or_copy(index, target / index.name)
+
+
+def _write_json(path: Path, data: object) -> None:
+    tmp = _tmp(path)
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _summary(result: RenderResult, say: Progress) -> None:
+    rendered = [r for r in result.runs if not r.cached]
+    say(f"attention-explainer: done in {result.seconds:.1f} s ({len(rendered)} rendered, "
+        f"{len(result.runs) - len(rendered)} unchanged)")
+    if result.chapters:
+        total = result.chapters[-1].end
+        say(f"  {len(result.chapters)} chapters, {join.timestamp(total)} ({total:.1f} s):")
+        for chapter in result.chapters:
+            say(f"    {join.timestamp(chapter.start):>7}  {chapter.title}")
+    if result.skipped:
+        say(f"  not in this video (no module yet): {', '.join(s.module for s in result.skipped)}")
+    say(f"  output folder: {_relative(result.out_dir)}")
+    for label, path in result.files.items():
+        if not label.startswith("still "):
+            say(f"    {label:<14} {_relative(path)}")
+    say(f"    {'stills':<14} {_relative(result.out_dir / 'stills')}")
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="attention-explainer", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser(
+        "render", help="render the full video (and the lecture pack) for one example",
+        description="Render every step's scene in parallel and join them into one video with "
+                    "subtitles, chapters and stills.")
+    run.add_argument("--example", default=None,
+                     help=f"a shipped example's name or a .toml file (default: ${ENV_VAR} or "
+                          f"{DEFAULT_EXAMPLE})")
+    run.add_argument("--quality", "-q", choices=list(QUALITIES), default="h",
+                     help="l 480p15, m 720p30, h 1080p60 (default), p 1440p60, k 2160p60")
+    run.add_argument("--jobs", "-j", type=int, default=None,
+                     help=f"manim processes at once (default: one per core, here {default_jobs()})")
+    run.add_argument("--only", nargs="+", metavar="STEP", default=(),
+                     help="render only these steps (module, scene class or number); the joined "
+                          "video is named after them")
+    run.add_argument("--transparent", "-t", action="store_true",
+                     help="clips with an alpha channel (mov, or webm with --format webm)")
+    run.add_argument("--format", choices=FORMATS, default="mp4",
+                     help="video format (gif: one animated gif per step, no joined video)")
+    run.add_argument("--save-sections", action="store_true",
+                     help="also one clip per beat, in sections/")
+    run.add_argument("--slides", action="store_true",
+                     help="also a slide deck, one slide per beat: HTML, PDF and PPTX")
+    run.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media",
+                     help="where manim's caches and the output folders go (default: ./media)")
+    run.add_argument("--resolution", "-r", type=_size, default=None, metavar="W,H",
+                     help="pixel size instead of the quality's (drafts, tests)")
+    run.add_argument("--fps", type=float, default=None, help="frame rate instead of the quality's")
+    run.add_argument("--force", action="store_true",
+                     help="run manim for every step even when nothing changed (its cache still counts)")
+    run.add_argument("--no-cache", action="store_true",
+                     help="render every animation from scratch (manim --disable_caching); implies --force")
+    run.add_argument("--strict", action="store_true",
+                     help="fail when a step's scene module does not exist (default: skip it)")
+    commands.add_parser("steps", help="list the story's steps and whether their scenes exist")
+    return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.replace("x", ",").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected W,H like 320,180, got {text!r}") from None
+    if width < 16 or height < 16 or width % 2 or height % 2:
+        raise argparse.ArgumentTypeError("width and height must be even and at least 16")
+    return width, height
+
+
+def options_from_args(args: argparse.Namespace) -> RenderOptions:
+    options = RenderOptions(
+        quality=args.quality, only=tuple(args.only), transparent=args.transparent, format=args.format,
+        save_sections=args.save_sections, slides=args.slides, media_dir=args.media_dir.resolve(),
+        resolution=args.resolution, fps=args.fps, force=args.force or args.no_cache,
+        no_cache=args.no_cache, strict=args.strict)
+    if args.example:
+        options.example = args.example
+    if args.jobs is not None:
+        options.jobs = args.jobs
+    return options
+
+
+def list_steps(story: Sequence[Step] = STORY) -> str:
+    lines = []
+    for number, step in enumerate(story, start=1):
+        state = "ok" if step.path.exists() else "missing"
+        lines.append(f"{number:>2}  {step.spec:<40} {state:<8} {step.title}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> int:
+    """The ``attention-explainer`` console script."""
+    args = _parser().parse_args(argv)
+    if args.command == "steps":
+        print(list_steps(story))
+        return 0
+    try:
+        render(options_from_args(args), story)
+    except RenderError as error:
+        print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print("attention-explainer: interrupted; the previous video is untouched", file=sys.stderr)
+        return 130
+    return 0

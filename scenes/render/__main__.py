@@ -1,0 +1,5 @@
+import sys
+
+from scenes.render import main
+
+sys.exit(main())

@@ -1,0 +1,279 @@
+"""Render steps with manim, several processes at once, each in its own media folder.
+
+manim has no parallel rendering of its own, so each step's scene is one ``manim render``
+process. Each step renders into ``<media>/render/<module>/`` (its own Tex, text and
+partial-movie caches), so processes never write the same file; the video of each
+example lands in its own subfolder there (``scenes/base.py``). A step is skipped when
+its stamp says it was rendered from exactly the same inputs (scene code, numeric core,
+example file, manim.cfg, flags); otherwise manim renders it, reusing its own
+partial-movie cache for every animation that did not change.
+
+A process killed mid-render (the renderer was killed, the machine stopped) can leave a
+half-written partial movie or SVG that manim would later take for a cached one. Each
+step therefore marks its media folder while it renders; the next run finds the mark and
+deletes every file the interrupted run wrote before rendering again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from scenes.story import SCENES_DIR, Step
+
+__all__ = ["PROJECT_DIR", "Progress", "StepFailedError", "StepRun", "fingerprint", "launcher_command",
+           "run_steps"]
+
+PROJECT_DIR = SCENES_DIR.parent
+# Bump when the renderer changes what a step's render produces.
+_STAMP_VERSION = "1"
+_MARK = ".rendering"
+# The child: die with the renderer (Linux PR_SET_PDEATHSIG), then run the manim CLI.
+_LAUNCHER = """\
+import os, signal, sys
+try:
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+except (OSError, AttributeError):
+    pass
+if os.getppid() != int(os.environ["ATTENTION_RENDER_PARENT"]):
+    sys.exit("attention-explainer: the renderer is gone")
+from manim.__main__ import main
+sys.argv = ["manim", *sys.argv[1:]]
+main()
+"""
+
+
+class StepFailedError(RuntimeError):
+    """A step's manim process failed; ``message`` is what it said, ``log`` the whole log."""
+
+    def __init__(self, run: StepRun, message: str) -> None:
+        super().__init__(f"step {run.label} failed:\n{message}")
+        self.run = run
+        self.message = message
+
+
+@dataclass
+class StepRun:
+    """One step of one render: where manim writes, what it is given, what it made."""
+
+    number: int
+    total: int
+    step: Step
+    work_dir: Path
+    video: Path
+    slides_dir: Path | None
+    command: list[str]
+    env: dict[str, str]
+    fingerprint: str
+    log: Path
+    sections: bool = False
+    cached: bool = False
+    seconds: float = 0.0
+    estimate: float = 0.0
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}/{self.total} {self.step.module}"
+
+    @property
+    def srt(self) -> Path:
+        return self.video.with_suffix(".srt")
+
+    @property
+    def sections_dir(self) -> Path:
+        return self.video.parent / "sections"
+
+    @property
+    def stamp(self) -> Path:
+        return self.video.parent / f".{self.step.scene}{self.video.suffix}.stamp.json"
+
+    # -- the stamp: which inputs the current video was made from
+
+    def up_to_date(self) -> bool:
+        """True when the stamp matches and everything it promises is still on disk."""
+        try:
+            data = json.loads(self.stamp.read_text())
+            stat = self.video.stat()
+        except (OSError, ValueError):
+            return False
+        if data.get("fingerprint") != self.fingerprint:
+            return False
+        if [stat.st_size, stat.st_mtime_ns] != data.get("video"):
+            return False
+        if self.sections and not (self.sections_dir / f"{self.step.scene}.json").exists():
+            return False
+        return not (self.slides_dir and not (self.slides_dir / f"{self.step.scene}.json").exists())
+
+    def last_seconds(self) -> float:
+        """How long the last render of this step took (0 when unknown): for scheduling."""
+        try:
+            return float(json.loads(self.stamp.read_text()).get("seconds", 0.0))
+        except (OSError, ValueError):
+            return 0.0
+
+    def write_stamp(self) -> None:
+        stat = self.video.stat()
+        self.stamp.write_text(json.dumps({
+            "fingerprint": self.fingerprint,
+            "video": [stat.st_size, stat.st_mtime_ns],
+            "seconds": round(self.seconds, 2),
+        }))
+
+    # -- the mark: is (or was) a render of this step under way?
+
+    def mark(self) -> None:
+        (self.work_dir / _MARK).write_text(str(os.getpid()))
+
+    def unmark(self) -> None:
+        (self.work_dir / _MARK).unlink(missing_ok=True)
+
+    def clean_after_interrupted_run(self) -> int:
+        """Delete every file written since an interrupted or failed render's mark."""
+        mark = self.work_dir / _MARK
+        if not mark.exists():
+            return 0
+        since = mark.stat().st_mtime_ns
+        removed = 0
+        folders = [self.work_dir]
+        if self.slides_dir is not None:
+            folders.append(self.slides_dir / "files" / self.step.scene)
+        for folder in folders:
+            for path in _files_under(folder):
+                if path != mark and path.parent.name != "logs" and path.stat().st_mtime_ns >= since:
+                    path.unlink()
+                    removed += 1
+        mark.unlink()
+        return removed
+
+
+def _files_under(folder: Path) -> Iterable[Path]:
+    if folder.is_dir():
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                yield Path(root) / name
+
+
+def fingerprint(step: Step, example_file: Path, flags: Sequence[str], slides: bool) -> str:
+    """A hash of everything a step's video depends on."""
+    digest = hashlib.sha256()
+    digest.update(f"{_STAMP_VERSION}|manim {version('manim')}|{' '.join(flags)}".encode())
+    if slides:
+        digest.update(f"|manim-slides {version('manim-slides')}".encode())
+    renderer = (SCENES_DIR / "render", SCENES_DIR / "story.py")  # they do not change a video
+    sources = sorted(
+        p for p in [*SCENES_DIR.rglob("*.py"), *(PROJECT_DIR / "attention_core").rglob("*.py")]
+        if not any(p == r or p.is_relative_to(r) for r in renderer)
+    )
+    for path in [*sources, step.path, example_file, PROJECT_DIR / "manim.cfg"]:
+        digest.update(str(path.relative_to(PROJECT_DIR) if path.is_relative_to(PROJECT_DIR)
+                          else path.name).encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+def launcher_command(manim_args: Sequence[str]) -> list[str]:
+    """The command that runs ``manim <manim_args>`` as a child that dies with the renderer."""
+    return [sys.executable, "-c", _LAUNCHER, *manim_args]
+
+
+Progress = Callable[[str], None]
+
+
+def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress) -> None:
+    """Render ``runs`` with at most ``jobs`` manim processes at once.
+
+    The longest steps (by their last render time) start first, so the processes finish
+    close together. The first failure stops every other process and raises
+    :class:`StepFailedError`; Ctrl-C or SIGTERM stop them too.
+    """
+    pending = sorted(runs, key=lambda r: -r.estimate)
+    running: dict[subprocess.Popen[bytes], tuple[StepRun, float]] = {}
+    done = sum(1 for r in runs if r.cached)
+    total = done + len(runs)
+    previous_term = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                run = pending.pop(0)
+                removed = run.clean_after_interrupted_run()
+                if removed:
+                    progress(f"  clean  {run.label}: removed {removed} files an interrupted "
+                             "render left behind")
+                progress(f"  start  {run.label} ({run.step.scene})")
+                running[_start(run)] = (run, time.monotonic())
+            time.sleep(0.05)
+            for process in [p for p in running if p.poll() is not None]:
+                run, started = running.pop(process)
+                run.seconds = time.monotonic() - started
+                if process.returncode != 0 or not run.video.exists():
+                    raise StepFailedError(run, _failure_message(run, process.returncode))
+                run.unmark()
+                run.write_stamp()
+                done += 1
+                progress(f"  done   {run.label} in {run.seconds:.1f} s  [{done} of {total} steps ready]")
+    finally:
+        _stop(running)
+        signal.signal(signal.SIGTERM, previous_term)
+
+
+def _start(run: StepRun) -> subprocess.Popen[bytes]:
+    run.work_dir.mkdir(parents=True, exist_ok=True)
+    run.log.parent.mkdir(parents=True, exist_ok=True)
+    run.mark()
+    env = {**os.environ, **run.env, "ATTENTION_RENDER_PARENT": str(os.getpid()),
+           "PYTHONUNBUFFERED": "1"}
+    with run.log.open("wb") as log:
+        return subprocess.Popen(run.command, cwd=PROJECT_DIR, env=env, stdout=log,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+
+
+def _stop(running: dict[subprocess.Popen[bytes], tuple[StepRun, float]]) -> None:
+    """Stop the processes still running (their whole process groups), then wait for them."""
+    for process in running:
+        _signal_group(process, signal.SIGTERM)
+    deadline = time.monotonic() + 5.0
+    for process in running:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL)
+            process.wait()
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _failure_message(run: StepRun, returncode: int | None) -> str:
+    """What the failing process said: the project's clean message, else the log's tail."""
+    try:
+        text = run.log.read_text(errors="replace")
+    except OSError:
+        text = ""
+    marker = "attention-explainer: cannot render"
+    if marker in text:
+        return text[text.index(marker):].strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    tail = "\n".join(lines[-25:])
+    if returncode == 0:
+        tail += f"\n(manim exited 0 but wrote no {run.video.name})"
+    return f"{tail}\n(manim exit code {returncode}; whole log: {run.log})"

@@ -1,0 +1,292 @@
+"""Join step videos into one, without re-encoding, and make its subtitles, chapters and stills.
+
+The join is a remux, as manim's own ``SceneFileWriter.combine_files`` does for the partial
+movies of a scene: packets are copied from each segment into one container, their
+timestamps shifted by the length of the segments before them. Every segment must have
+the same codec, size and frame rate (they come from one render). Chapter and subtitle
+times are computed from the same shifts, so they match the video to the frame.
+
+Nothing here imports manim: only PyAV, ``srt`` and Pillow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import srt
+from PIL import Image
+
+__all__ = [
+    "Chapter",
+    "VideoInfo",
+    "chapters_text",
+    "join_subtitles",
+    "join_videos",
+    "key_frame",
+    "probe",
+    "timestamp",
+    "write_chapters_json",
+]
+
+_CONTAINER_FORMATS = {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the join needs to know about one video file.
+
+    ``duration`` is the presented length: from the first frame's time to the last frame's
+    end, in seconds (frames / fps for manim's constant-rate videos).
+    """
+
+    path: Path
+    frames: int
+    start: Fraction
+    duration: Fraction
+    time_base: Fraction
+    codec: str
+    width: int
+    height: int
+    pix_fmt: str | None
+
+    @property
+    def seconds(self) -> float:
+        return float(self.duration)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One step's place in the joined video, in seconds."""
+
+    title: str
+    start: float
+    end: float
+    step: str = ""
+
+    def as_dict(self) -> dict[str, float | str]:
+        return {"title": self.title, "start": round(self.start, 3), "end": round(self.end, 3),
+                "step": self.step}
+
+
+def probe(path: Path) -> VideoInfo:
+    """Read ``path``'s video stream packet by packet (no decoding): frames and duration."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        time_base = Fraction(stream.time_base)
+        first: int | None = None
+        end = 0
+        frames = 0
+        for packet in container.demux(stream):
+            if packet.pts is None:
+                continue
+            frames += 1
+            first = packet.pts if first is None else min(first, packet.pts)
+            end = max(end, packet.pts + (packet.duration or 0))
+        if first is None:
+            raise ValueError(f"{path}: the video has no frames")
+        ctx = stream.codec_context
+        return VideoInfo(path, frames, first * time_base, (end - first) * time_base, time_base,
+                         ctx.name, ctx.width, ctx.height, ctx.pix_fmt)
+
+
+def join_videos(segments: Sequence[VideoInfo], output: Path, chapters: Sequence[Chapter] = ()) -> None:
+    """Write ``segments`` one after the other into ``output`` by copying their packets.
+
+    ``chapters`` (from :func:`chapter_times`) are written into the container too
+    (mp4/mov chapter track, Matroska chapters). The format comes from ``output``'s suffix.
+    """
+    if not segments:
+        raise ValueError("nothing to join")
+    _check_compatible(segments)
+    fmt = container_format(output)
+    with av.open(str(segments[0].path)) as template_container:
+        template = template_container.streams.video[0]
+        out = av.open(str(output), mode="w", format=fmt)
+        try:
+            out_stream = out.add_stream_from_template(template=template)
+            if segments[0].pix_fmt == "yuva420p":
+                out_stream.pix_fmt = "yuva420p"  # VP9 with alpha, as manim's combine does
+            out.metadata["comment"] = "attention-explainer: scenes joined without re-encoding"
+            if chapters:
+                out.set_chapters([
+                    {"id": i + 1, "start": round(c.start * 1000), "end": round(c.end * 1000),
+                     "time_base": Fraction(1, 1000), "metadata": {"title": c.title}}
+                    for i, c in enumerate(chapters)
+                ])
+            offset = Fraction(0)
+            for segment in segments:
+                _copy_packets(segment, offset, out, out_stream)
+                offset += segment.duration
+        finally:
+            out.close()
+
+
+def container_format(path: Path) -> str:
+    """The container format for ``path``, by its suffix (temporary names keep it)."""
+    suffix = path.suffix.lower()
+    if suffix not in _CONTAINER_FORMATS:
+        raise ValueError(f"{path}: cannot join into a {suffix or 'suffix-less'} file "
+                         f"(expected one of {', '.join(_CONTAINER_FORMATS)})")
+    return _CONTAINER_FORMATS[suffix]
+
+
+def _check_compatible(segments: Sequence[VideoInfo]) -> None:
+    first = segments[0]
+    for other in segments[1:]:
+        for field in ("codec", "width", "height", "pix_fmt", "time_base"):
+            if getattr(other, field) != getattr(first, field):
+                raise ValueError(
+                    f"cannot join {other.path.name} after {first.path.name}: {field} "
+                    f"{getattr(other, field)} differs from {getattr(first, field)} "
+                    "(all steps must come from one render)")
+
+
+def _copy_packets(segment: VideoInfo, offset: Fraction, out: av.container.OutputContainer,
+                  out_stream: av.video.stream.VideoStream) -> None:
+    shift = offset / segment.time_base - segment.start / segment.time_base
+    if shift.denominator != 1:
+        shift = Fraction(round(shift))
+    delta = int(shift)
+    with av.open(str(segment.path)) as container:
+        stream = container.streams.video[0]
+        for packet in container.demux(stream):
+            if packet.dts is None:  # the flushing packets demux ends with
+                continue
+            packet.pts = None if packet.pts is None else packet.pts + delta
+            packet.dts = packet.dts + delta
+            packet.stream = out_stream
+            out.mux(packet)
+
+
+def chapter_times(segments: Sequence[VideoInfo], titles: Sequence[str],
+                  steps: Sequence[str] = ()) -> list[Chapter]:
+    """Each segment's start and end in the joined video (seconds)."""
+    chapters = []
+    start = Fraction(0)
+    for i, (segment, title) in enumerate(zip(segments, titles, strict=True)):
+        end = start + segment.duration
+        chapters.append(Chapter(title, float(start), float(end), steps[i] if steps else ""))
+        start = end
+    return chapters
+
+
+def join_subtitles(srt_files: Sequence[Path | None], chapters: Sequence[Chapter]) -> str:
+    """One subtitle file: each segment's cues shifted by its chapter's start.
+
+    Cues are clipped to their own chapter (a cue never runs into the next scene), an
+    overlap with the next cue is cut at the next cue's start (players stack overlapping
+    cues), and empty cues are dropped; the result is renumbered from 1.
+    """
+    cues: list[srt.Subtitle] = []
+    for path, chapter in zip(srt_files, chapters, strict=True):
+        if path is None or not path.exists():
+            continue
+        start, end = timedelta(seconds=chapter.start), timedelta(seconds=chapter.end)
+        for cue in srt.parse(path.read_text(encoding="utf-8")):
+            cue_start = min(start + cue.start, end)
+            cue_end = min(start + cue.end, end)
+            cues.append(srt.Subtitle(0, cue_start, cue_end, cue.content))
+    cues.sort(key=lambda c: c.start)
+    for current, following in zip(cues, cues[1:], strict=False):
+        current.end = min(current.end, following.start)
+    kept = [c for c in cues if c.end > c.start and c.content.strip()]
+    return srt.compose(kept, reindex=True, start_index=1)
+
+
+def timestamp(seconds: float) -> str:
+    """``M:SS`` (``H:MM:SS`` from an hour on), the form video sites read chapters in."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def chapters_text(chapters: Sequence[Chapter]) -> str:
+    """``0:00 Title`` lines, one per chapter, for a video description."""
+    return "".join(f"{timestamp(c.start)} {c.title}\n" for c in chapters)
+
+
+def write_chapters_json(chapters: Sequence[Chapter], path: Path, video: str) -> None:
+    data = {"video": video, "chapters": [c.as_dict() for c in chapters]}
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# ------------------------------------------------------------------------- key frames
+
+# A frame "has content" when more than this fraction of its pixels differ from the
+# background (the colour of its corners): a frame after everything faded out has none.
+_CONTENT_FRACTION = 0.004
+_WINDOW_SECONDS = 4.0
+
+
+def key_frame(path: Path) -> Image.Image:
+    """The step's key frame: its last frame that shows something (not a blank end card).
+
+    Decodes only the last few seconds (seeking further back, a window at a time, while
+    those are blank), so it stays cheap on long 1080p60 videos.
+    """
+    info = probe(path)
+    window_end = float(info.start + info.duration) + 1.0
+    fallback: Image.Image | None = None
+    while window_end > float(info.start):
+        window_start = max(float(info.start), window_end - _WINDOW_SECONDS)
+        found, last = _last_frames(path, window_start, window_end)
+        if found is not None:
+            return found
+        fallback = fallback or last
+        window_end = window_start
+    if fallback is None:
+        raise ValueError(f"{path}: no frame could be decoded")
+    return fallback
+
+
+def _last_frames(path: Path, start: float, end: float) -> tuple[Image.Image | None, Image.Image | None]:
+    """(the last frame with content, the last frame) among those shown in [start, end)."""
+    with_content: av.VideoFrame | None = None
+    last: av.VideoFrame | None = None
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        if start > 0:
+            container.seek(int(start / stream.time_base), stream=stream, backward=True)
+        for frame in container.decode(stream):
+            if frame.time is None or frame.time < start - 1e-6:
+                continue
+            if frame.time >= end:
+                break
+            last = frame
+            if _has_content(frame):
+                with_content = frame
+    return _to_image(with_content), _to_image(last)
+
+
+def _to_image(frame: av.VideoFrame | None) -> Image.Image | None:
+    if frame is None:
+        return None
+    alpha = frame.format.name.startswith(("yuva", "argb", "rgba", "bgra", "abgr"))
+    return frame.reformat(format="rgba").to_image() if alpha else frame.to_image()
+
+
+def _has_content(frame: av.VideoFrame) -> bool:
+    """Whether a small copy of ``frame`` differs from its background (its corners' colour)."""
+    small = _to_image(frame.reformat(width=160, height=90))
+    assert small is not None
+    pixels = np.asarray(small).astype(np.int16)
+    if pixels.shape[-1] == 4:
+        return bool((pixels[..., 3] > 24).mean() > _CONTENT_FRACTION)
+    corners = np.stack([pixels[0, 0], pixels[0, -1], pixels[-1, 0], pixels[-1, -1]])
+    background = np.median(corners, axis=0)
+    differs = np.abs(pixels - background).max(axis=-1) > 24
+    return bool(differs.mean() > _CONTENT_FRACTION)
+
+
+def replace_atomically(tmp: Path, final: Path) -> None:
+    """Move a finished ``tmp`` file onto ``final`` in one step (``os.replace``)."""
+    os.replace(tmp, final)

@@ -1,0 +1,62 @@
+"""The story: the explainer's steps in the order the full video plays them.
+
+Each :class:`Step` names a scene module in ``scenes/``, the scene class in it, and the
+chapter title the full video, its chapters file and the slide deck show. This module
+imports nothing from manim, so the renderer can read it cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["SCENES_DIR", "STORY", "Step", "find_step"]
+
+SCENES_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Step:
+    """One chapter of the video: ``scenes/<module>.py``'s ``scene`` class, titled ``title``.
+
+    ``source`` overrides where the module file is (tests render stories of tiny scenes).
+    """
+
+    module: str
+    scene: str
+    title: str
+    source: Path | None = None
+
+    @property
+    def path(self) -> Path:
+        """The scene module's file."""
+        return self.source or SCENES_DIR / f"{self.module}.py"
+
+    @property
+    def spec(self) -> str:
+        """``module:Scene``, as the brief and the Makefile write steps."""
+        return f"{self.module}:{self.scene}"
+
+
+STORY: tuple[Step, ...] = (
+    Step("words_in_context", "WordsInContext", "Words as vectors, and why context matters"),
+    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine"),
+    Step("similarity_table", "SimilarityTable", "Every pair of words: the similarity table"),
+    Step("gravity_pull", "GravityPull", "Context as gravity: words pull each other"),
+    Step("softmax_normalize", "SoftmaxNormalize", "Softmax: from scores to weights"),
+    Step("keys_and_queries", "KeysAndQueries", "Keys and queries"),
+    Step("value_vectors", "ValueVectors", "Values: what moves a word"),
+    Step("attention_matrix", "AttentionMatrix", "The attention matrix"),
+    Step("multi_head", "MultiHeadAttention", "Multi-head attention"),
+    Step("training", "Training", "Training the weights"),
+)
+
+
+def find_step(name: str, story: tuple[Step, ...] = STORY) -> Step:
+    """The step called ``name``: its module (``cosine_similarity``), its scene class
+    (``CosineSimilarity``), ``module:Scene``, or its number in the story (``2``)."""
+    for number, step in enumerate(story, start=1):
+        if name in (step.module, step.scene, step.spec, str(number)):
+            return step
+    names = ", ".join(step.module for step in story)
+    raise KeyError(f"no step called {name!r}; the steps are: {names} (or their numbers 1-{len(story)})")

@@ -1,0 +1,421 @@
+"""The renderer behind ``make video``: join, subtitles, chapters, stills, cache, failures.
+
+Fast on purpose: the join is checked on tiny synthetic videos written with PyAV, and the
+renderer end to end on a story of two tiny scenes (a few frames at 160x90) written into a
+temporary folder, plus one real step (the cosine scene) at a tiny size.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+import srt
+
+from scenes.render import RenderError, RenderOptions, join, main, render
+from scenes.story import STORY, Step, find_step
+
+FPS = 10
+SIZE = (160, 90)
+
+
+# ------------------------------------------------------------------- synthetic videos
+
+
+def write_video(path: Path, colours: list[tuple[int, int, int]], fps: int = FPS) -> Path:
+    """An h264 mp4 (with B-frames, as manim writes) whose frame i is filled with colours[i]."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps, options={"crf": "23"})
+        stream.width, stream.height, stream.pix_fmt = 64, 36, "yuv420p"
+        for colour in colours:
+            image = np.zeros((36, 64, 3), np.uint8)
+            image[:, :] = colour
+            image[10:26, 20:44] = 255 - np.array(colour)  # something that is not background
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def decoded_colours(path: Path) -> list[tuple[int, int, int]]:
+    with av.open(str(path)) as container:
+        return [tuple(int(c) for c in frame.to_ndarray(format="rgb24")[2, 2])
+                for frame in container.decode(video=0)]
+
+
+def write_srt(path: Path, cues: list[tuple[float, float, str]]) -> Path:
+    subtitles = [srt.Subtitle(i + 1, srt.timedelta(seconds=a), srt.timedelta(seconds=b), text)
+                 for i, (a, b, text) in enumerate(cues)]
+    path.write_text(srt.compose(subtitles), encoding="utf-8")
+    return path
+
+
+COLOURS = [(200, 30, 30), (30, 200, 30), (30, 30, 200)]
+LENGTHS = [7, 11, 5]
+
+
+@pytest.fixture(scope="module")
+def segments(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("segments")
+    return [write_video(folder / f"s{i}.mp4", [colour] * n)
+            for i, (colour, n) in enumerate(zip(COLOURS, LENGTHS, strict=True))]
+
+
+def test_join_copies_every_frame_in_order_and_durations_add_up(segments: list[Path], tmp_path: Path) -> None:
+    infos = [join.probe(s) for s in segments]
+    assert [i.frames for i in infos] == LENGTHS
+    assert [i.duration for i in infos] == [Fraction(n, FPS) for n in LENGTHS]
+    chapters = join.chapter_times(infos, ["One", "Two", "Three"], ["a", "b", "c"])
+    out = tmp_path / "full.mp4"
+    join.join_videos(infos, out, chapters)
+
+    full = join.probe(out)
+    assert full.frames == sum(LENGTHS)
+    assert abs(full.duration - sum(i.duration for i in infos)) <= Fraction(1, FPS)
+    expected = [c for c, n in zip(COLOURS, LENGTHS, strict=True) for _ in range(n)]
+    got = decoded_colours(out)
+    assert len(got) == len(expected)
+    assert all(np.abs(np.subtract(g, e)).max() < 40 for g, e in zip(got, expected, strict=True)), \
+        "frames out of order or re-encoded badly"
+    # Not re-encoded: the joined file holds the segments' packets, byte for byte.
+    with av.open(str(out)) as joined:
+        joined_sizes = [p.size for p in joined.demux(video=0) if p.size]
+    segment_sizes = []
+    for s in segments:
+        with av.open(str(s)) as c:
+            segment_sizes += [p.size for p in c.demux(video=0) if p.size]
+    assert joined_sizes == segment_sizes
+
+
+def test_chapters_follow_the_segments_and_are_in_the_container(segments: list[Path], tmp_path: Path) -> None:
+    infos = [join.probe(s) for s in segments]
+    chapters = join.chapter_times(infos, ["One", "Two", "Three"])
+    assert [c.start for c in chapters] == [0.0, 0.7, 1.8]
+    assert [c.end for c in chapters] == [0.7, 1.8, 2.3]
+    assert all(a.end == b.start for a, b in zip(chapters, chapters[1:], strict=False))
+    out = tmp_path / "full.mp4"
+    join.join_videos(infos, out, chapters)
+    with av.open(str(out)) as container:
+        stored = container.chapters()
+    assert [c["metadata"].get("title") for c in stored] == ["One", "Two", "Three"]
+    assert [float(c["start"] * c["time_base"]) for c in stored] == pytest.approx([0.0, 0.7, 1.8])
+    assert join.chapters_text(chapters) == "0:00 One\n0:00 Two\n0:01 Three\n"
+    assert join.timestamp(3725.2) == "1:02:05"
+    assert join.timestamp(61) == "1:01"
+
+
+def test_subtitles_are_shifted_clipped_and_well_formed(segments: list[Path], tmp_path: Path) -> None:
+    infos = [join.probe(s) for s in segments]
+    chapters = join.chapter_times(infos, ["One", "Two", "Three"])
+    files = [
+        write_srt(tmp_path / "a.srt", [(0.0, 0.5, "first"), (0.4, 0.9, "runs past its scene")]),
+        None,  # a step without narration
+        write_srt(tmp_path / "c.srt", [(0.1, 0.3, "third")]),
+    ]
+    cues = list(srt.parse(join.join_subtitles(files, chapters)))
+    assert [c.index for c in cues] == [1, 2, 3]
+    assert [c.content for c in cues] == ["first", "runs past its scene", "third"]
+    seconds = [t for c in cues for t in (c.start.total_seconds(), c.end.total_seconds())]
+    assert seconds == pytest.approx([0.0, 0.4, 0.4, 0.7, 1.9, 2.1])  # overlap cut, clipped
+    assert seconds == sorted(seconds)
+
+
+def test_join_refuses_segments_that_do_not_match(segments: list[Path], tmp_path: Path) -> None:
+    other = write_video(tmp_path / "fast.mp4", [(9, 9, 9)] * 4, fps=25)
+    with pytest.raises(ValueError, match="time_base|differs"):
+        join.join_videos([join.probe(segments[0]), join.probe(other)], tmp_path / "x.mp4")
+
+
+def test_key_frame_is_the_last_frame_that_shows_something(tmp_path: Path) -> None:
+    frames = [(200, 30, 30)] * 6 + [(16, 20, 24)] * 50  # content, then 5 s of blank background
+    path = tmp_path / "fades.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=FPS)
+        stream.width, stream.height, stream.pix_fmt = 64, 36, "yuv420p"
+        for i, colour in enumerate(frames):
+            image = np.full((36, 64, 3), (16, 20, 24), np.uint8)
+            if i < 6:
+                image[10:26, 20:44] = colour
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    still = np.asarray(join.key_frame(path))
+    assert np.abs(still[18, 32].astype(int) - (200, 30, 30)).max() < 40
+
+
+# ------------------------------------------------------------------- a story of tiny scenes
+
+TINY_SCENES = {
+    "tiny_square": '''
+        from manim import Create, FadeOut, Square
+        from scenes.base import ExplainerScene
+
+        class TinySquare(ExplainerScene):
+            def construct(self):
+                self.beat("square", f"A square for {self.example.title}.", duration=0.6)
+                square = Square(color="#FFD166", fill_opacity=1)
+                self.play(Create(square), run_time=0.6)
+                self.beat("fade", "It fades.", duration=0.9)
+                self.play(FadeOut(square), run_time=0.4)
+                self.wait(0.5)
+    ''',
+    "tiny_circle": '''
+        from manim import Circle, GrowFromCenter
+        from scenes.base import ExplainerScene
+
+        class TinyCircle(ExplainerScene):
+            def construct(self):
+                self.example.require_planar("the tiny circle scene")
+                self.beat("circle", "A circle grows.", duration=0.8)
+                self.play(GrowFromCenter(Circle(color="#06D6A0", fill_opacity=1)), run_time=0.8)
+                self.beat("rest", "And rests.", duration=0.7)
+                self.wait(0.7)
+    ''',
+    "tiny_slow": '''
+        from manim import Square, Rotate
+        from scenes.base import ExplainerScene
+
+        class TinySlow(ExplainerScene):
+            def construct(self):
+                self.beat("turns", "A square turns many times.", duration=1.0)
+                square = Square()
+                for _ in range(40):
+                    self.play(Rotate(square, 0.3), run_time=0.5)
+    ''',
+}
+
+
+def tiny_story(folder: Path, *modules: str) -> tuple[Step, ...]:
+    steps = []
+    for module in modules:
+        path = folder / f"{module}.py"
+        path.write_text(textwrap.dedent(TINY_SCENES[module]))
+        scene = "".join(part.title() for part in module.split("_"))
+        steps.append(Step(module, scene, f"The {module.split('_')[1]}", source=path))
+    return tuple(steps)
+
+
+def write_example(path: Path, dimensions: int = 2, title: str = "Tiny example") -> Path:
+    """A valid example file with ``dimensions`` numbers per word."""
+    words = {"cat": 1.0, "dog": 2.0, "sat": 3.0}
+    rows = [[1.0 if i == j else 0.0 for j in range(dimensions)] for i in range(dimensions)]
+    path.write_text(textwrap.dedent(f'''
+        title = "{title}"
+        [plane]
+        x_axis = "a"
+        y_axis = "b"
+        [words]
+        {chr(10).join(f"{w} = {[v + k for k in range(dimensions)]}" for w, v in words.items())}
+        [[sentences]]
+        text = "cat sat dog"
+        focus = "cat"
+        [[heads]]
+        name = "only"
+        query = {rows}
+        key = {rows}
+        value = {rows}
+        [multi_head]
+        output = {rows}
+    '''))
+    return path
+
+
+def tiny_options(media: Path, example: Path, **overrides: object) -> RenderOptions:
+    options = RenderOptions(example=str(example), quality="l", jobs=2, media_dir=media,
+                            resolution=SIZE, fps=FPS)
+    for key, value in overrides.items():
+        setattr(options, key, value)
+    return options
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """The tiny story rendered once (cold, 2 jobs); later tests re-render it."""
+    folder = tmp_path_factory.mktemp("tiny")
+    story = tiny_story(folder, "tiny_square", "tiny_circle")
+    example = write_example(folder / "tiny.toml")
+    lines: list[str] = []
+    started = time.monotonic()
+    result = render(tiny_options(folder / "media", example), story, progress=lines.append)
+    return {"folder": folder, "story": story, "example": example, "result": result, "lines": lines,
+            "seconds": time.monotonic() - started}
+
+
+def test_render_joins_the_story_with_subtitles_chapters_and_stills(tiny: dict[str, object]) -> None:
+    result = tiny["result"]
+    out = result.out_dir
+    assert out.parts[-3:] == ("explainer", "tiny", "90p10")
+    video = out / "attention-explainer-tiny.mp4"
+    assert result.video == video and video.exists()
+    segments = [join.probe(run.video) for run in result.runs]
+    full = join.probe(video)
+    assert abs(full.duration - sum(s.duration for s in segments)) <= Fraction(1, FPS)
+    assert full.frames == sum(s.frames for s in segments)
+
+    chapters = json.loads((out / "attention-explainer-tiny.chapters.json").read_text())["chapters"]
+    assert [c["title"] for c in chapters] == ["The square", "The circle"]
+    starts = [c["start"] for c in chapters]
+    assert starts == sorted(starts) and starts[0] == 0
+    for chapter, segment in zip(chapters, segments, strict=True):
+        assert chapter["end"] - chapter["start"] == pytest.approx(float(segment.duration), abs=1e-3)
+    assert chapters[-1]["end"] == pytest.approx(float(full.duration), abs=1e-3)
+    assert (out / "attention-explainer-tiny.chapters.txt").read_text().splitlines() == [
+        "0:00 The square", "0:01 The circle"]
+
+    cues = list(srt.parse((out / "attention-explainer-tiny.srt").read_text()))
+    assert [c.content for c in cues] == ["A square for Tiny example.", "It fades.", "A circle grows.",
+                                         "And rests."]
+    assert all(c.start < c.end <= srt.timedelta(seconds=full.seconds) for c in cues)
+    assert all(a.end <= b.start for a, b in zip(cues, cues[1:], strict=False))
+    circle_cue = cues[2].start.total_seconds()
+    assert circle_cue == pytest.approx(chapters[1]["start"], abs=1.0 / FPS)
+
+    for name in ("01-tiny_square", "02-tiny_circle"):
+        assert (out / "stills" / f"{name}.png").exists()
+        assert (out / "steps" / f"{name}.mp4").exists()
+    manifest = json.loads((out / "attention-explainer-tiny.manifest.json").read_text())
+    assert [s["module"] for s in manifest["steps"]] == ["tiny_square", "tiny_circle"]
+    assert not list(out.rglob(".*partial*"))
+    lines = tiny["lines"]
+    assert any("done   1/2 tiny_square" in line for line in lines)
+    assert any("2 of 2 steps ready" in line for line in lines)
+
+
+def test_frames_of_the_joined_video_show_each_scene(tiny: dict[str, object]) -> None:
+    """The square scene's frame at 0.5 s is yellow-ish, the circle scene's end is green-ish."""
+    result = tiny["result"]
+    with av.open(str(result.video)) as container:
+        frames = {round(f.time, 1): f.to_ndarray(format="rgb24") for f in container.decode(video=0)}
+    square = frames[0.5].reshape(-1, 3).astype(int)
+    circle = frames[max(frames)].reshape(-1, 3).astype(int)
+    assert (np.abs(square - (255, 209, 102)).max(axis=1) < 60).sum() > 20
+    assert (np.abs(circle - (6, 214, 160)).max(axis=1) < 60).sum() > 20
+
+
+def test_rerun_with_nothing_changed_renders_nothing(tiny: dict[str, object]) -> None:
+    lines: list[str] = []
+    video = tiny["result"].video
+    before = video.stat().st_mtime_ns
+    started = time.monotonic()
+    result = render(tiny_options(tiny["folder"] / "media", tiny["example"]), tiny["story"],
+                    progress=lines.append)
+    seconds = time.monotonic() - started
+    assert all(run.cached for run in result.runs)
+    assert sum("cached" in line for line in lines) == 2
+    assert video.stat().st_mtime_ns == before  # not even joined again
+    assert seconds < 0.5 * tiny["seconds"]
+
+
+def test_changing_the_example_renders_that_example_only(tiny: dict[str, object], tmp_path: Path) -> None:
+    media = tiny["folder"] / "media"
+    other = write_example(tmp_path / "other.toml", title="Another example")
+    first = render(tiny_options(media, other), tiny["story"], progress=lambda line: None)
+    assert not any(run.cached for run in first.runs)
+    write_example(tmp_path / "other.toml", title="Another example, changed")
+    lines: list[str] = []
+    changed = render(tiny_options(media, other), tiny["story"], progress=lines.append)
+    assert not any(run.cached for run in changed.runs)
+    assert "changed" in changed.files["subtitles"].read_text()
+    again = render(tiny_options(media, tiny["example"]), tiny["story"], progress=lambda line: None)
+    assert all(run.cached for run in again.runs)  # the first example was not touched
+
+
+def test_a_failing_scene_stops_the_run_and_keeps_the_previous_video(tiny: dict[str, object],
+                                                                      tmp_path: Path) -> None:
+    good = write_example(tmp_path / "flaky.toml")
+    media = tiny["folder"] / "media"
+    first = render(tiny_options(media, good), tiny["story"], progress=lambda line: None)
+    before = first.video.read_bytes()
+    write_example(good, dimensions=3)  # the circle scene needs planar words
+    with pytest.raises(RenderError) as failure:
+        render(tiny_options(media, good), tiny["story"], progress=lambda line: None)
+    message = str(failure.value)
+    assert "tiny_circle" in message and "exactly 2 numbers" in message  # the scene's own words
+    assert "Traceback" not in message
+    assert first.video.read_bytes() == before
+    assert not list(first.out_dir.rglob(".*partial*"))
+    write_example(good)  # fixed: the next run succeeds
+    assert render(tiny_options(media, good), tiny["story"], progress=lambda line: None).video.exists()
+
+
+def _processes_using(folder: Path) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if str(folder).encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_a_killed_render_leaves_no_partial_file_and_the_next_run_succeeds(tmp_path: Path) -> None:
+    story = tiny_story(tmp_path, "tiny_square", "tiny_slow")
+    example = write_example(tmp_path / "killed.toml")
+    media = tmp_path / "media"
+    steps = ", ".join(f"Step({s.module!r}, {s.scene!r}, {s.title!r}, source=Path({str(s.path)!r}))"
+                      for s in story)
+    code = (f"import sys; from pathlib import Path; from scenes.story import Step; "
+            f"from scenes.render import main; sys.exit(main(sys.argv[1:], story=({steps},)))")
+    args = ["render", "--example", str(example), "-q", "l", "-r", "160,90", "--fps", "10",
+            "--media-dir", str(media), "--jobs", "2"]
+    process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL)
+    partials = media / "render" / "tiny_slow" / "videos" / "killed" / "tiny_slow" / "90p10"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(partials.rglob("*.mp4"))) < 3:
+        time.sleep(0.05)
+    assert process.poll() is None, "the render ended before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    time.sleep(0.5)
+    assert _processes_using(media) == [], "manim processes outlived the renderer"
+    out = media / "explainer" / "killed" / "90p10"
+    assert not (out / "attention-explainer-killed.mp4").exists()
+
+    lines: list[str] = []
+    result = render(tiny_options(media, example), story, progress=lines.append)
+    assert any("interrupted render" in line for line in lines)
+    assert result.video.exists()
+    assert join.probe(result.video).duration == sum(join.probe(r.video).duration for r in result.runs)
+
+
+def test_a_real_step_renders(tmp_path: Path) -> None:
+    """The cosine scene, rendered tiny through the command line, with its still."""
+    code = main(["render", "--only", "cosine_similarity", "-q", "l", "-r", "160,90", "--fps", "5",
+                 "--media-dir", str(tmp_path), "--example", "apple"])
+    assert code == 0
+    out = tmp_path / "explainer" / "apple" / "90p5"
+    video = out / "attention-explainer-apple-cosine_similarity.mp4"
+    assert join.probe(video).seconds > 10
+    assert (out / "stills" / "02-cosine_similarity.png").exists()
+    cues = list(srt.parse((out / "attention-explainer-apple-cosine_similarity.srt").read_text()))
+    assert len(cues) >= 5 and "apple" in cues[1].content
+
+
+def test_steps_are_found_by_module_class_or_number() -> None:
+    assert find_step("cosine_similarity") is find_step("CosineSimilarity") is find_step("2")
+    assert [s.module for s in STORY][:2] == ["words_in_context", "cosine_similarity"]
+    with pytest.raises(KeyError, match="no step called"):
+        find_step("nope")
+
+
+def test_bad_options_fail_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "--only", "nope", "--media-dir", str(tmp_path)]) == 1
+    assert "no step called 'nope'" in capsys.readouterr().err
+    assert main(["render", "--example", "no-such-example", "--media-dir", str(tmp_path)]) == 1
+    assert "no example called" in capsys.readouterr().err
+    assert main(["render", "--slides", "--transparent", "--media-dir", str(tmp_path)]) == 1
+    assert "--slides needs plain mp4" in capsys.readouterr().err
