@@ -6,8 +6,9 @@ PY        := $(VENV)/bin/python
 MANIM     := $(VENV)/bin/manim
 QUALITY   ?= h
 EXAMPLE   ?= apple
-# Every scene module and its scenes, in story order (module:Scene ...).
-SCENES    := cosine_similarity:CosineSimilarity
+JOBS      ?=
+SLIDES    ?= --slides
+# The scenes and their order: scenes/story.py (`attention-explainer steps` lists them).
 
 .PHONY: setup test video lint keyframes clean
 
@@ -24,14 +25,12 @@ keyframes: setup
 lint: setup
 	$(VENV)/bin/ruff check attention_core scenes tests
 
+# The full explainer for EXAMPLE at QUALITY (default h = 1080p60), the scenes rendered in
+# parallel (JOBS, default one per core) and joined, with subtitles, chapters, stills and the
+# slide deck; RENDER_ARGS passes more options (e.g. RENDER_ARGS="--save-sections --only 2 3").
 video: setup
-	@set -e; for spec in $(SCENES); do \
-	  module=$${spec%%:*}; scene=$${spec##*:}; \
-	  echo "make video: rendering $$scene ($$module) at -q$(QUALITY)"; \
-	  ATTENTION_EXAMPLE=$(EXAMPLE) $(MANIM) render -q$(QUALITY) --progress_bar none scenes/$$module.py $$scene; \
-	done; \
-	echo; echo "make video: videos are in:"; \
-	find media/videos -name '*.mp4' -newer scripts/setup.sh -path '*partial*' -prune -o -name '*.mp4' -print | sort
+	$(VENV)/bin/attention-explainer render --example $(EXAMPLE) --quality $(QUALITY) \
+	  $(if $(JOBS),--jobs $(JOBS)) $(SLIDES) $(RENDER_ARGS)
 
 clean:
 	rm -rf media __pycache__ .pytest_cache

@@ -419,3 +419,37 @@ def test_bad_options_fail_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "no example called" in capsys.readouterr().err
     assert main(["render", "--slides", "--transparent", "--media-dir", str(tmp_path)]) == 1
     assert "--slides needs plain mp4" in capsys.readouterr().err
+
+
+def test_gallery_makes_thumbnails_and_the_readme_table(tiny: dict[str, object], tmp_path: Path) -> None:
+    from scenes.render.gallery import make_gallery
+
+    result = tiny["result"]
+    markdown = make_gallery(result.out_dir, "attention-explainer-tiny", tmp_path / "assets" / "gallery",
+                            story=tiny["story"])
+    assert "| 1 | `scenes/tiny_square.py` | `TinySquare` | The square | 0:01 |" in markdown
+    assert "**0:02**" in markdown
+    thumbnail = tmp_path / "assets" / "gallery" / "02-tiny_circle.png"
+    assert 'src="assets/gallery/02-tiny_circle.png"' in markdown
+    assert thumbnail.exists()
+
+
+def test_lecture_pack_has_a_clip_and_a_slide_per_beat(tiny: dict[str, object], tmp_path: Path) -> None:
+    """The same tiny scenes as slides (notes = narration) and as per-beat clips."""
+    options = tiny_options(tiny["folder"] / "media", tiny["example"], slides=True, save_sections=True)
+    result = render(options, tiny["story"], progress=lambda line: None)
+    out, stem = result.out_dir, "attention-explainer-tiny"
+    for fmt in ("html", "pdf", "pptx"):
+        assert (out / f"{stem}.slides.{fmt}").stat().st_size > 0
+    slides_dir = result.runs[0].slides_dir
+    notes = [[s["notes"] for s in json.loads((slides_dir / f"{scene}.json").read_text())["slides"]]
+             for scene in ("TinySquare", "TinyCircle")]
+    assert notes == [["A square for Tiny example.", "It fades."], ["A circle grows.", "And rests."]]
+    clips = sorted(p.name for p in (out / "sections" / "01-tiny_square").glob("*.mp4"))
+    assert clips == ["TinySquare_0000_square.mp4", "TinySquare_0001_fade.mp4"]
+    html = (out / f"{stem}.slides.html").read_text()
+    assert html.count("data-background-video=") == 4
+    local = f"{stem}.slides_assets/revealjs/dist/reveal.js"
+    assert local in html or "cdn.jsdelivr.net" in html
+    if local in html:
+        assert (out / local).exists()

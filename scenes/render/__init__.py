@@ -4,6 +4,7 @@
                                [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
                                [--save-sections] [--slides]
     attention-explainer steps
+    attention-explainer gallery [--example NAME] [--variant 1080p60]
 
 ``render`` renders every step of the story (``scenes/story.py``) for one example, one
 manim process per step and ``--jobs`` of them at once (default: one per core), then joins
@@ -329,7 +330,7 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
 
     if options.slides:
         say(f"  slides: converting {len(runs)} steps to HTML, PDF and PPTX")
-        revealjs = pack.ensure_revealjs(options.media_dir / "render")
+        revealjs = pack.ensure_revealjs(pack.cache_dir())
         if revealjs is None:
             say("  note: npm is not available, so the HTML deck loads reveal.js from a CDN "
                 "(it needs a network; the PDF and PPTX do not)")
@@ -484,6 +485,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true",
                      help="fail when a step's scene module does not exist (default: skip it)")
     commands.add_parser("steps", help="list the story's steps and whether their scenes exist")
+    gallery = commands.add_parser(
+        "gallery", help="copy a render's stills to assets/gallery and print the README's table of steps")
+    gallery.add_argument("--example", default=DEFAULT_EXAMPLE)
+    gallery.add_argument("--variant", default="1080p60", help="the render's folder (default 1080p60)")
+    gallery.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media")
     return parser
 
 
@@ -523,6 +529,16 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
     args = _parser().parse_args(argv)
     if args.command == "steps":
         print(list_steps(story))
+        return 0
+    if args.command == "gallery":
+        from scenes.render.gallery import make_gallery
+
+        out_dir = args.media_dir / "explainer" / args.example / args.variant
+        try:
+            print(make_gallery(out_dir, f"attention-explainer-{args.example}", story=tuple(story)))
+        except FileNotFoundError as error:
+            print(f"attention-explainer: no finished render in {out_dir} ({error.filename})", file=sys.stderr)
+            return 1
         return 0
     try:
         render(options_from_args(args), story)

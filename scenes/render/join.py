@@ -271,7 +271,9 @@ def _to_image(frame: av.VideoFrame | None) -> Image.Image | None:
     if frame is None:
         return None
     alpha = frame.format.name.startswith(("yuva", "argb", "rgba", "bgra", "abgr"))
-    return frame.reformat(format="rgba").to_image() if alpha else frame.to_image()
+    if alpha:  # to_image() would drop the alpha channel
+        return Image.fromarray(frame.to_ndarray(format="rgba"), "RGBA")
+    return frame.to_image()
 
 
 def _has_content(frame: av.VideoFrame) -> bool:

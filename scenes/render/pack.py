@@ -4,8 +4,8 @@ Slides come from the same scene classes rendered with ``ATTENTION_SLIDES=1`` (se
 ``scenes/base.py``): one slide per beat, the beat's narration as presenter notes.
 ``manim-slides convert`` turns the rendered slides of every step, in story order, into one
 deck. Its HTML loads reveal.js from a CDN; for a deck that works offline the renderer
-takes reveal.js once from the npm registry (``npm pack``) into the media folder and points
-the HTML at a copy beside it. Without npm the HTML falls back to the CDN (PDF and PPTX
+takes reveal.js once from the npm registry (``npm pack``) into ``~/.cache/attention-explainer``
+and points the HTML at a copy beside it. Without npm the HTML falls back to the CDN (PDF and PPTX
 never need a network).
 """
 
@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["REVEAL_VERSION", "convert_slides", "ensure_revealjs", "link_or_copy"]
+__all__ = ["REVEAL_VERSION", "cache_dir", "convert_slides", "ensure_revealjs", "link_or_copy"]
 
 # The reveal.js release manim-slides 5.7.0's HTML template is written for.
 REVEAL_VERSION = "6.0.1"
@@ -42,6 +42,11 @@ def link_or_copy(source: Path, target: Path) -> None:
     except OSError:
         shutil.copy2(source, tmp)
     os.replace(tmp, target)
+
+
+def cache_dir() -> Path:
+    """Where downloads the renderer keeps between runs: ``$XDG_CACHE_HOME/attention-explainer``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "attention-explainer"
 
 
 def ensure_revealjs(cache_root: Path) -> Path | None:
