@@ -56,6 +56,7 @@ class VideoInfo:
     width: int
     height: int
     pix_fmt: str | None
+    extradata: bytes | None = None  # h264: the SPS/PPS every joined packet is decoded with
 
     @property
     def seconds(self) -> float:
@@ -94,7 +95,7 @@ def probe(path: Path) -> VideoInfo:
             raise ValueError(f"{path}: the video has no frames")
         ctx = stream.codec_context
         return VideoInfo(path, frames, first * time_base, (end - first) * time_base, time_base,
-                         ctx.name, ctx.width, ctx.height, ctx.pix_fmt)
+                         ctx.name, ctx.width, ctx.height, ctx.pix_fmt, ctx.extradata)
 
 
 def join_videos(segments: Sequence[VideoInfo], output: Path, chapters: Sequence[Chapter] = ()) -> None:
@@ -141,12 +142,13 @@ def container_format(path: Path) -> str:
 def _check_compatible(segments: Sequence[VideoInfo]) -> None:
     first = segments[0]
     for other in segments[1:]:
-        for field in ("codec", "width", "height", "pix_fmt", "time_base"):
-            if getattr(other, field) != getattr(first, field):
-                raise ValueError(
-                    f"cannot join {other.path.name} after {first.path.name}: {field} "
-                    f"{getattr(other, field)} differs from {getattr(first, field)} "
-                    "(all steps must come from one render)")
+        for field in ("codec", "width", "height", "pix_fmt", "time_base", "extradata"):
+            ours, theirs = getattr(other, field), getattr(first, field)
+            if ours != theirs:
+                shown = ("encoder settings (SPS/PPS) differ" if field == "extradata"
+                         else f"{field} {ours} differs from {theirs}")
+                raise ValueError(f"cannot join {other.path.name} after {first.path.name}: {shown} "
+                                 "(all steps must come from one render; try --force)")
 
 
 def _copy_packets(segment: VideoInfo, offset: Fraction, out: av.container.OutputContainer,
