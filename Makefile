@@ -10,7 +10,7 @@ JOBS      ?=
 SLIDES    ?= --slides
 # The scenes and their order: scenes/story.py (`attention-explainer steps` lists them).
 
-.PHONY: setup test video lint keyframes clean
+.PHONY: setup test video lint keyframes bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -31,6 +31,10 @@ lint: setup
 video: setup
 	$(VENV)/bin/attention-explainer render --example $(EXAMPLE) --quality $(QUALITY) \
 	  $(if $(JOBS),--jobs $(JOBS)) $(SLIDES) $(RENDER_ARGS)
+
+# Render benchmark (minutes; never part of make test): ratios to the static-frame floor.
+bench: setup
+	$(PY) tests/benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf media __pycache__ .pytest_cache
