@@ -197,7 +197,12 @@ def load_example(name_or_path: str | os.PathLike[str]) -> Example:
         with path.open("rb") as f:
             data = tomllib.load(f)
     except tomllib.TOMLDecodeError as error:
-        raise ExampleError(path, [f"not valid TOML: {error}"]) from None
+        message = str(error)
+        if message.startswith("Cannot overwrite a value"):
+            # tomllib's words for a key given twice, e.g. a duplicate word in [words].
+            message = "a word or field is written twice " + message.removeprefix(
+                "Cannot overwrite a value").strip() + "; each may appear once"
+        raise ExampleError(path, [f"not valid TOML: {message}"]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ExampleError(path, [f"cannot be read: {error}"]) from None
     return parse_example(data, path)
@@ -218,6 +223,7 @@ class _Checker:
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.faulty_words: set[str] = set()  # reported once in [words], not again as missing
 
     def fail(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}")
@@ -324,6 +330,7 @@ class _Checker:
         words: dict[str, FloatArray] = {}
         lengths: dict[int, str] = {}
         for word, vector in value.items():
+            self.faulty_words.add(word)
             where = f"words.{word}" if word.isidentifier() else f'words."{word}"'
             if not word.strip() or any(c.isspace() for c in word):
                 self.fail(where, "a word must be non-empty and contain no spaces")
@@ -347,6 +354,7 @@ class _Checker:
                 continue
             lengths.setdefault(len(array), word)
             words[word] = array
+            self.faulty_words.discard(word)
         if len(lengths) > 1:
             shown = ", ".join(f"{w!r} has {n}" for n, w in sorted(lengths.items()))
             self.fail("words", f"every embedding needs the same number of components: {shown}")
@@ -388,7 +396,7 @@ class _Checker:
                     self.fail(f"{where}.text", f"the word {token!r} appears twice; each word is one "
                                                "point in the plane, so use it once per sentence")
                 seen.add(token)
-            missing = [t for t in dict.fromkeys(tokens) if t not in words]
+            missing = [t for t in dict.fromkeys(tokens) if t not in words and t not in self.faulty_words]
             if missing and words:
                 self.fail(f"{where}.text", "these words have no embedding in [words]: "
                                            + ", ".join(repr(m) for m in missing))
