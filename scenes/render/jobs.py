@@ -249,8 +249,8 @@ def _start(run: StepRun, single_encoder_thread: bool) -> subprocess.Popen[bytes]
     run.mark()
     env = {**os.environ, **run.env, "ATTENTION_RENDER_PARENT": str(os.getpid()),
            "PYTHONUNBUFFERED": "1"}
-    if single_encoder_thread:
-        env["ATTENTION_ENCODER_THREADS"] = "1"
+    if single_encoder_thread:  # unless the user chose (0 = x264's default)
+        env.setdefault("ATTENTION_ENCODER_THREADS", "1")
     with run.log.open("wb") as log:
         return subprocess.Popen(run.command, cwd=PROJECT_DIR, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
