@@ -453,3 +453,7 @@ def test_lecture_pack_has_a_clip_and_a_slide_per_beat(tiny: dict[str, object], t
     assert local in html or "cdn.jsdelivr.net" in html
     if local in html:
         assert (out / local).exists()
+    # Slides and clips are extras: the plain video render that follows renders nothing.
+    plain = render(tiny_options(tiny["folder"] / "media", tiny["example"]), tiny["story"],
+                   progress=lambda line: None)
+    assert all(run.cached for run in plain.runs)

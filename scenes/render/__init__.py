@@ -255,7 +255,7 @@ def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_fil
     return StepRun(
         number=list(story).index(step) + 1, total=len(story), step=step, work_dir=work_dir,
         video=video, slides_dir=slides_dir, command=command, env=env,
-        fingerprint=fingerprint(step, example_file, flags, options.slides),
+        fingerprint=fingerprint(step, example_file, flags),
         log=work_dir / "logs" / f"{example_name}-{options.variant}.log",
         sections=options.save_sections,
     )

@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -94,7 +94,6 @@ class StepRun:
     cached: bool = False
     seconds: float = 0.0
     estimate: float = 0.0
-    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -115,7 +114,11 @@ class StepRun:
     # -- the stamp: which inputs the current video was made from
 
     def up_to_date(self) -> bool:
-        """True when the stamp matches and everything it promises is still on disk."""
+        """True when the stamp matches and everything it promises is still on disk.
+
+        Per-beat clips and slides are extras: a video stamped with them also serves a
+        render that does not ask for them, not the other way round.
+        """
         try:
             data = json.loads(self.stamp.read_text())
             stat = self.video.stat()
@@ -125,9 +128,14 @@ class StepRun:
             return False
         if [stat.st_size, stat.st_mtime_ns] != data.get("video"):
             return False
-        if self.sections and not (self.sections_dir / f"{self.step.scene}.json").exists():
+        if self.sections and not (data.get("sections") and
+                                  (self.sections_dir / f"{self.step.scene}.json").exists()):
             return False
-        return not (self.slides_dir and not (self.slides_dir / f"{self.step.scene}.json").exists())
+        if self.slides_dir is not None and not (
+                data.get("slides") == str(self.slides_dir)
+                and (self.slides_dir / f"{self.step.scene}.json").exists()):
+            return False
+        return True
 
     def last_seconds(self) -> float:
         """How long the last render of this step took (0 when unknown): for scheduling."""
@@ -142,6 +150,8 @@ class StepRun:
             "fingerprint": self.fingerprint,
             "video": [stat.st_size, stat.st_mtime_ns],
             "seconds": round(self.seconds, 2),
+            "sections": self.sections,
+            "slides": str(self.slides_dir) if self.slides_dir else None,
         }))
 
     # -- the mark: is (or was) a render of this step under way?
@@ -178,12 +188,11 @@ def _files_under(folder: Path) -> Iterable[Path]:
                 yield Path(root) / name
 
 
-def fingerprint(step: Step, example_file: Path, flags: Sequence[str], slides: bool) -> str:
-    """A hash of everything a step's video depends on."""
+def fingerprint(step: Step, example_file: Path, flags: Sequence[str]) -> str:
+    """A hash of everything a step's video depends on (``flags``: manim's options)."""
     digest = hashlib.sha256()
-    digest.update(f"{_STAMP_VERSION}|manim {version('manim')}|{' '.join(flags)}".encode())
-    if slides:
-        digest.update(f"|manim-slides {version('manim-slides')}".encode())
+    digest.update(f"{_STAMP_VERSION}|manim {version('manim')}|manim-slides {version('manim-slides')}|"
+                  f"{' '.join(f for f in flags if f != '--save_sections')}".encode())
     renderer = (SCENES_DIR / "render", SCENES_DIR / "story.py")  # they do not change a video
     sources = sorted(
         p for p in [*SCENES_DIR.rglob("*.py"), *(PROJECT_DIR / "attention_core").rglob("*.py")]
