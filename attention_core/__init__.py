@@ -29,6 +29,7 @@ from attention_core.softmax import (
     naive_normalize,
     softmax,
     softmax_trace,
+    with_zero_sum,
 )
 
 __all__ = [
@@ -52,4 +53,5 @@ __all__ = [
     "similarity_matrix",
     "softmax",
     "softmax_trace",
+    "with_zero_sum",
 ]

@@ -19,6 +19,7 @@ __all__ = [
     "softmax",
     "softmax_trace",
     "naive_normalize",
+    "with_zero_sum",
 ]
 
 
@@ -119,18 +120,33 @@ def naive_normalize(scores: ArrayLike, *, atol: float = 1e-12) -> NaiveNormalize
     s = as_vector("the scores", scores)
     total = float(s.sum())
     problems: list[str] = []
-    if abs(total) <= atol:
-        problems.append(
-            f"the scores add up to {total:g}: dividing by zero gives no weights at all"
-        )
+    if abs(total) <= atol * max(1.0, float(np.abs(s).max())):
+        total = 0.0  # rounding leaves e.g. -8.9e-16 where the sum is zero
+        problems.append(f"the scores add up to {total:g}: dividing by zero gives no weights at all")
         return NaiveNormalizeTrace(s, total, None, tuple(problems), ())
     weights = s / total
     negative = tuple(int(i) for i in np.flatnonzero(weights < 0))
     if negative:
+        count = "1 weight is" if len(negative) == 1 else f"{len(negative)} weights are"
         problems.append(
-            f"{len(negative)} weight(s) are negative, e.g. {weights[negative[0]]:.2f}: "
+            f"{count} negative ({weights[negative[0]]:.2f}): "
             "a word cannot be pulled by a negative amount of attention"
         )
     if total < 0:
         problems.append(f"the scores add up to a negative number ({total:g})")
     return NaiveNormalizeTrace(s, total, weights, tuple(problems), negative)
+
+
+def with_zero_sum(scores: ArrayLike, index: int) -> FloatArray:
+    """``scores`` (n,) with entry ``index`` changed so that they add up to exactly 0.
+
+    The softmax scene uses it to show the second way naive normalisation fails.
+
+    >>> with_zero_sum([3.0, -1.0, 2.0], 1).tolist()
+    [3.0, -5.0, 2.0]
+    """
+    s = as_vector("the scores", scores).copy()
+    if not 0 <= index < len(s):
+        raise AttentionInputError(f"index {index} is outside the {len(s)} scores.")
+    s[index] = -(s.sum() - s[index])
+    return s
