@@ -457,3 +457,22 @@ def test_lecture_pack_has_a_clip_and_a_slide_per_beat(tiny: dict[str, object], t
     plain = render(tiny_options(tiny["folder"] / "media", tiny["example"]), tiny["story"],
                    progress=lambda line: None)
     assert all(run.cached for run in plain.runs)
+
+
+def test_editing_one_scene_renders_that_step_only(tiny: dict[str, object]) -> None:
+    media = tiny["folder"] / "media"
+    circle = tiny["story"][1].path
+    circle.write_text(circle.read_text() + "\n# an edit\n")
+    result = render(tiny_options(media, tiny["example"]), tiny["story"], progress=lambda line: None)
+    assert [run.cached for run in result.runs] == [True, False]
+
+
+def test_a_step_depends_on_the_project_modules_it_imports() -> None:
+    from scenes.render.jobs import PROJECT_DIR, project_imports
+
+    files = {p.relative_to(PROJECT_DIR).as_posix() for p in project_imports(find_step("2").path)}
+    assert {"scenes/cosine_similarity.py", "scenes/base.py", "scenes/style.py",
+            "attention_core/similarity.py", "attention_core/examples.py"} <= files
+    assert not any(f.startswith("scenes/render") for f in files)
+    others = {f"scenes/{step.module}.py" for step in STORY if step.module != "cosine_similarity"}
+    assert not files & others

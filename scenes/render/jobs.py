@@ -4,9 +4,9 @@ manim has no parallel rendering of its own, so each step's scene is one ``manim 
 process. Each step renders into ``<media>/render/<module>/`` (its own Tex, text and
 partial-movie caches), so processes never write the same file; the video of each
 example lands in its own subfolder there (``scenes/base.py``). A step is skipped when
-its stamp says it was rendered from exactly the same inputs (scene code, numeric core,
-example file, manim.cfg, flags); otherwise manim renders it, reusing its own
-partial-movie cache for every animation that did not change.
+its stamp says it was rendered from exactly the same inputs (its scene module and the
+project modules it imports, the example file, manim.cfg, the options); otherwise manim
+renders it, reusing its own partial-movie cache for every animation that did not change.
 
 A process killed mid-render (the renderer was killed, the machine stopped) can leave a
 half-written partial movie or SVG that manim would later take for a cached one. Each
@@ -16,6 +16,7 @@ deletes every file the interrupted run wrote before rendering again.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -32,7 +33,7 @@ from pathlib import Path
 from scenes.story import SCENES_DIR, Step
 
 __all__ = ["PROJECT_DIR", "Progress", "StepFailedError", "StepRun", "fingerprint", "launcher_command",
-           "run_steps"]
+           "project_imports", "run_steps"]
 
 PROJECT_DIR = SCENES_DIR.parent
 # Bump when the renderer changes what a step's render produces.
@@ -189,20 +190,72 @@ def _files_under(folder: Path) -> Iterable[Path]:
 
 
 def fingerprint(step: Step, example_file: Path, flags: Sequence[str]) -> str:
-    """A hash of everything a step's video depends on (``flags``: manim's options)."""
+    """A hash of everything a step's video depends on (``flags``: manim's options).
+
+    The project code counted is the step's module and every project module it imports,
+    directly or not (``scenes.base``, ``scenes.components.*``, ``attention_core.*``...), so
+    editing one scene does not send the other steps back to manim.
+    """
     digest = hashlib.sha256()
     digest.update(f"{_STAMP_VERSION}|manim {version('manim')}|manim-slides {version('manim-slides')}|"
                   f"{' '.join(f for f in flags if f != '--save_sections')}".encode())
-    renderer = (SCENES_DIR / "render", SCENES_DIR / "story.py")  # they do not change a video
-    sources = sorted(
-        p for p in [*SCENES_DIR.rglob("*.py"), *(PROJECT_DIR / "attention_core").rglob("*.py")]
-        if not any(p == r or p.is_relative_to(r) for r in renderer)
-    )
-    for path in [*sources, step.path, example_file, PROJECT_DIR / "manim.cfg"]:
+    for path in [*sorted(project_imports(step.path)), example_file, PROJECT_DIR / "manim.cfg"]:
         digest.update(str(path.relative_to(PROJECT_DIR) if path.is_relative_to(PROJECT_DIR)
                           else path.name).encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()
+
+
+_PROJECT_PACKAGES = ("scenes", "attention_core")
+
+
+def project_imports(path: Path) -> set[Path]:
+    """``path`` and the project's source files it imports, transitively."""
+    found: set[Path] = set()
+    todo = [path]
+    while todo:
+        current = todo.pop()
+        if current in found or not current.exists():
+            continue
+        found.add(current)
+        try:
+            tree = ast.parse(current.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue  # manim will report it; the file's bytes are still hashed
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                todo += [f for alias in node.names for f in _module_files(alias.name)]
+            elif isinstance(node, ast.ImportFrom):
+                module = _absolute(current, node.module or "", node.level)
+                todo += _module_files(module)
+                todo += [f for alias in node.names for f in _module_files(f"{module}.{alias.name}")]
+    return found
+
+
+def _absolute(path: Path, module: str, level: int) -> str:
+    """The absolute name of ``from <level dots><module> import``, written in ``path``."""
+    if level == 0:
+        return module
+    try:
+        package = path.parent.relative_to(PROJECT_DIR).parts
+    except ValueError:
+        return module
+    package = package[: len(package) - (level - 1)]
+    return ".".join([*package, *([module] if module else [])])
+
+
+def _module_files(name: str) -> list[Path]:
+    """The file(s) of project module ``name`` (a package counts its ``__init__.py``)."""
+    parts = name.split(".")
+    if parts[0] not in _PROJECT_PACKAGES:
+        return []
+    files = []
+    for i in range(1, len(parts) + 1):  # a.b.c imports a and a.b too
+        base = PROJECT_DIR.joinpath(*parts[:i])
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.exists():
+                files.append(candidate)
+    return files
 
 
 def launcher_command(manim_args: Sequence[str]) -> list[str]:
