@@ -27,7 +27,7 @@ NEGATIVE = ManimColor("#EF476F")
 WORD_COLORS = tuple(
     ManimColor(c)
     for c in ("#F78C6B", "#83C5BE", "#C77DFF", "#8AC926", "#4CC9F0", "#FF99C8", "#B8C0FF",
-              "#E9C46A", "#90BE6D", "#F4A261")
+              "#A8DADC", "#90BE6D", "#F4A261")
 )
 
 # -- fonts (scripts/setup.sh installs fonts-inter; tests/test_style.py checks Pango has it)
