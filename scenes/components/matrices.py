@@ -1,0 +1,125 @@
+"""Matrices drawn as heat maps: one image for the cells, numbers only where they can be read.
+
+A :class:`MatrixGrid` costs the same to draw for 4 tokens or 32: its cells are ONE
+``ImageMobject`` (a pixel per cell, scaled up without smoothing), and it adds a
+``DecimalNumber`` per cell only when cells are big enough to read one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, DecimalNumber, Group, ImageMobject, Line, ManimColor, Text, VGroup
+from manim.constants import RESAMPLING_ALGORITHMS
+
+from scenes import style
+
+__all__ = ["MatrixGrid", "cell_colors", "signed_colors"]
+
+MIN_CELL_FOR_NUMBERS = 0.42  # scene units: below this a two-decimal number is unreadable
+MAX_LABEL_CHARS = 6  # longer words are cut with an ellipsis on crowded edges
+
+
+def _rgb(color: ManimColor) -> np.ndarray:
+    return np.array(color.to_rgb())
+
+
+def cell_colors(values: np.ndarray, high: ManimColor, vmax: float | None = None) -> np.ndarray:
+    """Colours of non-negative ``values`` (rows, cols): background at 0 up to ``high`` at
+    ``vmax`` (default: the largest value); returns RGB floats, shape (rows, cols, 3)."""
+    top = vmax if vmax is not None else float(np.max(values)) or 1.0
+    t = np.clip(values / top, 0.0, 1.0)[..., None]
+    low = _rgb(style.GRID)
+    return low + t * (_rgb(high) - low)
+
+
+def signed_colors(values: np.ndarray, positive: ManimColor, vmax: float | None = None) -> np.ndarray:
+    """Diverging colours: ``positive`` for > 0, style.NEGATIVE for < 0, dark at 0."""
+    top = vmax if vmax is not None else float(np.max(np.abs(values))) or 1.0
+    t = np.clip(np.abs(values) / top, 0.0, 1.0)[..., None]
+    low = _rgb(style.GRID)
+    sign = (values >= 0)[..., None]
+    return low + t * (np.where(sign, _rgb(positive), _rgb(style.NEGATIVE)) - low)
+
+
+class MatrixGrid(Group):
+    """A (rows, cols) matrix as a heat map with optional labels and numbers.
+
+    Attributes: ``values`` (the array drawn, shape (rows, cols)), ``colors`` (RGB floats,
+    (rows, cols, 3)), ``image`` (the cells), ``numbers`` (a DecimalNumber per cell, row
+    by row, or empty when cells are too small), ``row_labels``, ``col_labels``, ``title``.
+    """
+
+    def __init__(self, values: np.ndarray, colors: np.ndarray, cell: float,
+                 row_labels: Sequence[str] = (), col_labels: Sequence[str] = (),
+                 title: str = "", title_color: ManimColor = style.TEXT,
+                 label_colors: Sequence[ManimColor] | None = None, numbers: bool | None = None,
+                 title_below: bool = False) -> None:
+        self.values = np.asarray(values, dtype=float)
+        self.colors = np.asarray(colors, dtype=float)
+        self.cell = cell
+        rows, cols = self.values.shape
+        pixels = (np.clip(self.colors, 0, 1) * 255).astype(np.uint8)
+        alpha = np.full((rows, cols, 1), 255, dtype=np.uint8)
+        self.image = ImageMobject(np.concatenate([pixels, alpha], axis=2))
+        self.image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+        self.image.stretch_to_fit_width(cols * cell).stretch_to_fit_height(rows * cell)
+        show = cell >= MIN_CELL_FOR_NUMBERS if numbers is None else numbers
+        self.numbers = VGroup()
+        if show:
+            size = min(style.SMALL_SIZE, 30 * cell)
+            for r in range(rows):
+                for c in range(cols):
+                    # Dark digits on bright cells, light digits on dark ones.
+                    bright = float(self.colors[r, c] @ np.array([0.299, 0.587, 0.114])) > 0.5
+                    number = DecimalNumber(self.values[r, c], num_decimal_places=style.DECIMALS,
+                                           font_size=size,
+                                           color=style.BACKGROUND if bright else style.TEXT)
+                    number.move_to(self.cell_center(r, c))
+                    self.numbers.add(number)
+        self.border = VGroup(*(
+            Line(self.image.get_corner(a), self.image.get_corner(b), color=title_color, stroke_width=2)
+            for a, b in ((UP + LEFT, UP + RIGHT), (UP + RIGHT, DOWN + RIGHT),
+                         (DOWN + RIGHT, DOWN + LEFT), (DOWN + LEFT, UP + LEFT))
+        ))
+        colors_for = label_colors or [style.MUTED] * max(rows, cols)
+        self.row_labels = self._labels(row_labels, colors_for, vertical=True)
+        self.col_labels = self._labels(col_labels, colors_for, vertical=False)
+        self.title = Text(title, font=style.FONT, font_size=style.LABEL_SIZE, color=title_color)
+        if title_below:
+            self.title.next_to(self.image, DOWN, buff=0.12)
+        else:
+            self.title.next_to(self.col_labels if len(col_labels) else self.image, UP, buff=0.12)
+        super().__init__(self.image, self.border, self.numbers, self.row_labels, self.col_labels,
+                         self.title)
+
+    def cell_center(self, row: int, col: int) -> np.ndarray:
+        """Scene position of the centre of cell (row, col)."""
+        corner = self.image.get_corner(UP + LEFT)
+        return corner + np.array([(col + 0.5) * self.cell, -(row + 0.5) * self.cell, 0.0])
+
+    def row_box(self, row: int) -> np.ndarray:
+        """Corners (top-left, bottom-right) of row ``row``."""
+        left = self.image.get_corner(UP + LEFT) + np.array([0.0, -row * self.cell, 0.0])
+        return np.array([left, left + np.array([self.values.shape[1] * self.cell, -self.cell, 0.0])])
+
+    def shown_numbers(self) -> np.ndarray:
+        """The values the cell numbers display, shape (rows, cols) (tests read these)."""
+        return np.array([n.get_value() for n in self.numbers]).reshape(self.values.shape)
+
+    def _labels(self, words: Sequence[str], colors: Sequence[ManimColor], vertical: bool) -> VGroup:
+        group = VGroup()
+        size = min(style.SMALL_SIZE, max(10.0, 40 * self.cell))
+        crowded = self.cell < MIN_CELL_FOR_NUMBERS
+        for k, word in enumerate(words):
+            shown = word if not crowded or len(word) <= MAX_LABEL_CHARS else word[:MAX_LABEL_CHARS - 1] + "…"
+            label = Text(shown, font=style.FONT, font_size=size, color=colors[k])
+            if vertical:
+                label.next_to(self.cell_center(k, 0), LEFT, buff=self.cell / 2 + 0.1)
+            else:
+                if crowded:
+                    label.rotate(np.pi / 2)
+                label.next_to(self.cell_center(0, k), UP, buff=self.cell / 2 + 0.1)
+            group.add(label)
+        return group

@@ -1,0 +1,69 @@
+"""The attention-matrix scene: every grid it draws is the core's trace, cheaply drawn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scene_harness import BuiltScene, build_scene, check_keyframes
+
+from attention_core import causal_mask, scaled_dot_product_attention
+from scenes.attention_matrix import AttentionMatrix
+from scenes.components.matrices import MatrixGrid, cell_colors
+
+
+@pytest.fixture(scope="module")
+def built(example, tmp_path_factory) -> BuiltScene:
+    return build_scene(AttentionMatrix, example, tmp_path_factory.mktemp(example.name))
+
+
+def core(example, mask=False):
+    x, head = example.embeddings(0), example.heads[0]
+    return scaled_dot_product_attention(x, head.query, head.key, head.value,
+                                        mask=causal_mask(len(x)) if mask else None)
+
+
+def test_grids_hold_the_trace(built, example):
+    scene, trace = built.scene, core(example)
+    np.testing.assert_allclose(scene.q.values, trace.queries)
+    np.testing.assert_allclose(scene.kt.values, trace.keys.T)
+    np.testing.assert_allclose(scene.v.values, trace.values)
+    np.testing.assert_allclose(scene.q.shown_numbers(), trace.queries, atol=0.005)
+    assert [label.text for label in scene.q.row_labels] == list(example.sentences[0].tokens)
+
+
+def test_final_grids_are_the_masked_weights_and_outputs(built, example):
+    scene, masked = built.scene, core(example, mask=True)
+    np.testing.assert_allclose(scene.weights.values, masked.weights)
+    np.testing.assert_allclose(scene.weights.shown_numbers(), masked.weights, atol=0.005)
+    np.testing.assert_allclose(scene.output.shown_numbers(), masked.output, atol=0.005)
+    assert np.all(np.triu(scene.weights.values, k=1) == 0)
+
+
+def test_formula_scale_is_the_cores(built, example):
+    assert f"{core(example).scale:.2f}" in " ".join(built.scene.narration)
+
+
+def test_heat_map_pixels_follow_the_colormap():
+    values = np.array([[0.0, 0.5], [1.0, 0.25]])
+    colors = cell_colors(values, __import__("scenes.style", fromlist=["FOCUS"]).FOCUS, 1.0)
+    grid = MatrixGrid(values, colors, cell=0.5)
+    pixels = grid.image.get_pixel_array()
+    np.testing.assert_allclose(pixels[1, 0, :3] / 255, colors[1, 0], atol=1 / 255)
+    assert pixels[0, 0, :3].sum() < pixels[1, 0, :3].sum()  # 0 is darker than 1
+
+
+def test_a_32_word_grid_is_one_image_without_numbers():
+    n = 32
+    values = np.random.default_rng(0).random((n, n))
+    grid = MatrixGrid(values, cell_colors(values, __import__("scenes.style", fromlist=["x"]).FOCUS),
+                      cell=3.6 / n, row_labels=[f"word{i}" for i in range(n)])
+    assert len(grid.numbers) == 0 and grid.image.get_pixel_array().shape[:2] == (n, n)
+    assert all(len(label.text) <= 6 for label in grid.row_labels)
+
+
+def test_narration_is_written_as_subtitles(built):
+    assert built.srt_path.read_text().count("-->") == len(built.scene.narration) == 8
+
+
+def test_key_frames_match_control_data(built):
+    assert check_keyframes(built) == []
