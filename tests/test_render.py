@@ -183,6 +183,18 @@ TINY_SCENES = {
                 self.beat("rest", "And rests.", duration=0.7)
                 self.wait(0.7)
     ''',
+    "tiny_broken": '''
+        from manim import Create, Square
+        from scenes.base import ExplainerScene
+
+        def spacing(count):
+            return 1 / count
+
+        class TinyBroken(ExplainerScene):
+            def construct(self):
+                self.play(Create(Square()), run_time=0.2)
+                spacing(0)
+    ''',
     "tiny_slow": '''
         from manim import Square, Rotate
         from scenes.base import ExplainerScene
@@ -350,6 +362,18 @@ def test_a_failing_scene_stops_the_run_and_keeps_the_previous_video(tiny: dict[s
     assert render(tiny_options(media, good), tiny["story"], progress=lambda line: None).video.exists()
 
 
+def test_a_crashing_scene_is_reported_by_its_error_and_where_in_the_code(tmp_path: Path) -> None:
+    story = tiny_story(tmp_path, "tiny_broken")
+    with pytest.raises(RenderError) as failure:
+        render(tiny_options(tmp_path / "media", write_example(tmp_path / "x.toml")), story,
+               progress=lambda line: None)
+    message = str(failure.value)
+    assert "step 1/1 tiny_broken failed" in message
+    assert "ZeroDivisionError: division by zero" in message
+    assert "tiny_broken.py:6 in spacing" in message and "in construct" in message
+    assert "Traceback" not in message and "site-packages" not in message
+
+
 def _processes_using(folder: Path) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -387,7 +411,7 @@ def test_a_killed_render_leaves_no_partial_file_and_the_next_run_succeeds(tmp_pa
 
     lines: list[str] = []
     result = render(tiny_options(media, example), story, progress=lines.append)
-    assert any("interrupted render" in line for line in lines)
+    assert any("unfinished render" in line for line in lines)
     assert result.video.exists()
     assert join.probe(result.video).duration == sum(join.probe(r.video).duration for r in result.runs)
 

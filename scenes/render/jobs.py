@@ -20,6 +20,7 @@ import ast
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -62,6 +63,12 @@ if threads:
         except AttributeError:
             pass
     SceneFileWriter.open_partial_movie_stream = _open_with_threads
+try:  # a plain traceback in the log, which the renderer shortens for the user
+    import traceback
+    from manim.cli.render import commands
+    commands.error_console.print_exception = lambda *args, **kwargs: traceback.print_exc()
+except (ImportError, AttributeError):
+    pass
 from manim.__main__ import main
 sys.argv = ["manim", *sys.argv[1:]]
 main()
@@ -285,8 +292,8 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress) -> None:
                 run = pending.pop(0)
                 removed = run.clean_after_interrupted_run()
                 if removed:
-                    progress(f"  clean  {run.label}: removed {removed} files an interrupted "
-                             "render left behind")
+                    progress(f"  clean  {run.label}: removed {removed} files the last, unfinished "
+                             "render of this step left behind")
                 progress(f"  start  {run.label} ({run.step.scene})")
                 running[_start(run, single_encoder_thread=min(jobs, len(runs)) > 1)] = (run, time.monotonic())
             time.sleep(0.05)
@@ -343,17 +350,32 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+_CLEAN_MESSAGE = re.compile(r"^attention-explainer: cannot render \w+:$", re.MULTILINE)
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)', re.MULTILINE)
+
+
 def _failure_message(run: StepRun, returncode: int | None) -> str:
-    """What the failing process said: the project's clean message, else the log's tail."""
+    """What the failing process said, short: the project's own clean message when a scene
+    rejected the example, else the exception and where in the project's code it was raised."""
     try:
         text = run.log.read_text(errors="replace")
     except OSError:
         text = ""
-    marker = "attention-explainer: cannot render"
-    if marker in text:
-        return text[text.index(marker):].strip()
+    clean = _CLEAN_MESSAGE.search(text)
+    if clean:
+        return text[clean.start():].strip()
     lines = [line for line in text.splitlines() if line.strip()]
+    frames = [m for m in _FRAME.finditer(text) if "site-packages" not in m["file"]]
+    if frames and "Traceback (most recent call last)" in text:
+        error = next((line for line in reversed(lines) if not line.startswith(" ")), lines[-1])
+        where = [f"  at {_short(m['file'])}:{m['line']} in {m['func']}" for m in frames[-4:]]
+        return "\n".join([error, *where, f"(whole log: {run.log})"])
     tail = "\n".join(lines[-25:])
     if returncode == 0:
         tail += f"\n(manim exited 0 but wrote no {run.video.name})"
     return f"{tail}\n(manim exit code {returncode}; whole log: {run.log})"
+
+
+def _short(file: str) -> str:
+    path = Path(file)
+    return str(path.relative_to(PROJECT_DIR)) if path.is_relative_to(PROJECT_DIR) else file
