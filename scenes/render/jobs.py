@@ -146,11 +146,18 @@ class StepRun:
         return True
 
     def last_seconds(self) -> float:
-        """How long the last render of this step took (0 when unknown): for scheduling."""
-        try:
-            return float(json.loads(self.stamp.read_text()).get("seconds", 0.0))
-        except (OSError, ValueError):
-            return 0.0
+        """How long this step took last time, for scheduling the longest first: this very
+        video's last render, else a render of the step for another example or quality (they
+        rank the steps alike), else 0."""
+        stamps = [self.stamp, *sorted(self.work_dir.glob(f"videos/*/*/*/.{self.step.scene}.*.stamp.json"))]
+        for stamp in stamps:
+            try:
+                seconds = float(json.loads(stamp.read_text()).get("seconds", 0.0))
+            except (OSError, ValueError):
+                continue
+            if seconds > 0:
+                return seconds
+        return 0.0
 
     def write_stamp(self) -> None:
         stat = self.video.stat()
