@@ -68,6 +68,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self._given_example = example
         self.example: Example
         self.narration: list[str] = []
+        self._title_to_fade: Mobject | None = None
         super().__init__(**kwargs)
 
     def setup(self) -> None:
@@ -89,12 +90,21 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         ``duration`` is how long the subtitle stays up; it should match the beat's length.
         Rendered as slides, the beat starts a slide with ``narration`` as presenter notes.
         """
-        if slides_enabled():
-            self.next_slide(name, notes=narration)
-        else:
+        if not slides_enabled():
             self.next_section(name)
+            self.narration.append(narration)
+            self.add_subcaption(narration, duration=duration)
+            return
+        self.next_slide(name, notes=narration)
         self.narration.append(narration)
-        self.add_subcaption(narration, duration=duration)
+        card, self._title_to_fade = self._title_to_fade, None
+        if card is None:
+            self.add_subcaption(narration, duration=duration)
+            return
+        # The title card left up by show_title_card fades now, at the start of this slide:
+        # the same animations as the video, and the subtitle at the same time.
+        self.add_subcaption(narration, duration=duration, offset=style.BEAT)
+        self.play(FadeOut(card), run_time=style.BEAT)
 
     def keep(self, *groups: Mobject) -> None:
         """Make ``groups`` scene members in place of their parts, which an animation such as
@@ -109,5 +119,8 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self.beat("title", f"{self.title}.", duration=style.PAUSE + 2 * style.BEAT)
         self.play(FadeIn(card, shift=0.2 * UP), run_time=style.BEAT)
         self.wait(style.PAUSE)
+        if slides_enabled():  # a slide keeps the card up until the presenter moves on
+            self._title_to_fade = card
+            return
         self.play(FadeOut(card), run_time=style.BEAT)
 

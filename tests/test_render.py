@@ -176,8 +176,11 @@ TINY_SCENES = {
         from scenes.base import ExplainerScene
 
         class TinyCircle(ExplainerScene):
+            title = "Circle"
+
             def construct(self):
                 self.example.require_planar("the tiny circle scene")
+                self.show_title_card()
                 self.beat("circle", "A circle grows.", duration=0.8)
                 self.play(GrowFromCenter(Circle(color="#06D6A0", fill_opacity=1)), run_time=0.8)
                 self.beat("rest", "And rests.", duration=0.7)
@@ -287,8 +290,8 @@ def test_render_joins_the_story_with_subtitles_chapters_and_stills(tiny: dict[st
         "0:00 The square", "0:01 The circle"]
 
     cues = list(srt.parse((out / "attention-explainer-tiny.srt").read_text()))
-    assert [c.content for c in cues] == ["A square for Tiny example.", "It fades.", "A circle grows.",
-                                         "And rests."]
+    assert [c.content for c in cues] == ["A square for Tiny example.", "It fades.", "Circle.",
+                                         "A circle grows.", "And rests."]
     assert all(c.start < c.end <= srt.timedelta(seconds=full.seconds) for c in cues)
     assert all(a.end <= b.start for a, b in zip(cues, cues[1:], strict=False))
     circle_cue = cues[2].start.total_seconds()
@@ -452,7 +455,7 @@ def test_gallery_makes_thumbnails_and_the_readme_table(tiny: dict[str, object], 
     markdown = make_gallery(result.out_dir, "attention-explainer-tiny", tmp_path / "assets" / "gallery",
                             story=tiny["story"])
     assert "| 1 | `scenes/tiny_square.py` | `TinySquare` | The square | 0:01 |" in markdown
-    assert "**0:02**" in markdown
+    assert "**0:06**" in markdown
     thumbnail = tmp_path / "assets" / "gallery" / "02-tiny_circle.png"
     assert 'src="assets/gallery/02-tiny_circle.png"' in markdown
     assert thumbnail.exists()
@@ -461,18 +464,27 @@ def test_gallery_makes_thumbnails_and_the_readme_table(tiny: dict[str, object], 
 def test_lecture_pack_has_a_clip_and_a_slide_per_beat(tiny: dict[str, object], tmp_path: Path) -> None:
     """The same tiny scenes as slides (notes = narration) and as per-beat clips."""
     options = tiny_options(tiny["folder"] / "media", tiny["example"], slides=True, save_sections=True)
+    subtitles = (tiny["result"].out_dir / "attention-explainer-tiny.srt").read_text()
     result = render(options, tiny["story"], progress=lambda line: None)
     out, stem = result.out_dir, "attention-explainer-tiny"
+    assert not any(run.cached for run in result.runs)  # rendered again, as slides
+    assert (out / "attention-explainer-tiny.srt").read_text() == subtitles  # the same narration times
+    # The title card stays up to the end of its slide (the video fades it before the next beat).
+    title_slide = json.loads((result.runs[1].slides_dir / "TinyCircle.json").read_text())["slides"][0]
+    with av.open(title_slide["file"]) as container:
+        last = list(container.decode(video=0))[-1]
+    assert join._has_content(last)
     for fmt in ("html", "pdf", "pptx"):
         assert (out / f"{stem}.slides.{fmt}").stat().st_size > 0
     slides_dir = result.runs[0].slides_dir
     notes = [[s["notes"] for s in json.loads((slides_dir / f"{scene}.json").read_text())["slides"]]
              for scene in ("TinySquare", "TinyCircle")]
-    assert notes == [["A square for Tiny example.", "It fades."], ["A circle grows.", "And rests."]]
+    assert notes == [["A square for Tiny example.", "It fades."],
+                     ["Circle.", "A circle grows.", "And rests."]]
     clips = sorted(p.name for p in (out / "sections" / "01-tiny_square").glob("*.mp4"))
     assert clips == ["TinySquare_0000_square.mp4", "TinySquare_0001_fade.mp4"]
     html = (out / f"{stem}.slides.html").read_text()
-    assert html.count("data-background-video=") == 4
+    assert html.count("data-background-video=") == 5
     local = f"{stem}.slides_assets/revealjs/dist/reveal.js"
     assert local in html or "cdn.jsdelivr.net" in html
     if local in html:
