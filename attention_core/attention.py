@@ -133,7 +133,9 @@ def scaled_dot_product_attention(
     values = inputs @ wv  # (n, d_v)
     scores = queries @ keys.T  # (n, d_k) @ (d_k, n) -> (n, n)
     scale = 1.0 / np.sqrt(wq.shape[1])
-    scaled = np.where(allowed, scores * scale, -np.inf)
+    scaled = scores * scale
+    if mask is not None:
+        scaled[~allowed] = -np.inf
     weights = softmax(scaled, axis=1)  # (n, n), rows sum to 1
     output = weights @ values  # (n, n) @ (n, d_v) -> (n, d_v)
     return AttentionTrace(

@@ -45,7 +45,8 @@ def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> FloatArra
     array = np.asarray(x, dtype=np.float64)
     if array.ndim == 0 or array.size == 0:
         raise AttentionInputError("softmax needs at least one score.")
-    if np.any(np.isnan(array)) or np.any(array == np.inf):
+    # One cheap pass for the common all-finite case; the detailed check only when needed.
+    if not np.isfinite(array).all() and (np.isnan(array).any() or (array == np.inf).any()):
         raise AttentionInputError("softmax scores must be finite numbers or -inf (masked).")
     peak = np.max(array, axis=axis, keepdims=True)
     if np.any(peak == -np.inf):
