@@ -36,14 +36,12 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import word_color
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
+from scenes.style import fmt
 
 __all__ = ["AttentionMatrix"]
 
 GRID_SIDE = 3.6  # scene units the n x n grid takes, whatever n is
 
-
-def fmt(x: float) -> str:
-    return f"{x:.{style.DECIMALS}f}"
 
 
 class AttentionMatrix(ExplainerScene):

@@ -41,6 +41,7 @@ from attention_core import (
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, WordPlane, WordVector, word_color, word_label
+from scenes.style import fmt
 
 __all__ = ["CosineSimilarity"]
 
@@ -51,10 +52,6 @@ def rotate(vector: np.ndarray, degrees: float) -> np.ndarray:
     t = np.radians(degrees)
     return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ vector
 
-
-def fmt(x: float) -> str:
-    """A number as the scenes print it (two decimals, a real minus sign)."""
-    return f"{x:.{style.DECIMALS}f}"
 
 
 class CosineSimilarity(ExplainerScene):

@@ -38,14 +38,12 @@ from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, word_color, word_label
+from scenes.style import fmt
 
 __all__ = ["GravityPull"]
 
 SHOWN_WEIGHT = 0.01  # pulls weaker than this get no number: they would only clutter
 
-
-def fmt(x: float) -> str:
-    return f"{x:.{style.DECIMALS}f}"
 
 
 def coords_tex(v: np.ndarray) -> str:

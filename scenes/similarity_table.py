@@ -20,14 +20,12 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import word_color, word_label
 from scenes.components.matrices import MatrixGrid, signed_colors
+from scenes.style import fmt
 
 __all__ = ["SimilarityTable"]
 
 TABLE_SIDE = 4.4  # scene units of the n x n table, whatever n is
 
-
-def fmt(x: float) -> str:
-    return f"{x:.{style.DECIMALS}f}"
 
 
 class SimilarityTable(ExplainerScene):

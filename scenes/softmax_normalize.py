@@ -28,6 +28,7 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_color, word_label
 from scenes.components.bars import WeightBars
+from scenes.style import fmt
 
 __all__ = ["SoftmaxNormalize"]
 
@@ -36,9 +37,6 @@ TEMPERATURES = (0.5, 2.0)  # shown after the example's own temperature
 
 UP_ROOM, DOWN_ROOM = 2.4, 1.0  # scene units the bars may take above and below their baseline
 
-
-def fmt(x: float) -> str:
-    return f"{x:.{style.DECIMALS}f}"
 
 
 def fit_unit(values: np.ndarray) -> float:

@@ -8,7 +8,7 @@ __all__ = [
     "BACKGROUND", "TEXT", "MUTED", "GRID", "FOCUS", "QUERY", "KEY", "VALUE", "POSITIVE",
     "NEGATIVE", "WORD_COLORS", "FONT", "TITLE_SIZE", "HEADING_SIZE", "BODY_SIZE", "LABEL_SIZE",
     "SMALL_SIZE", "MATH_SCALE", "DECIMALS", "BEAT", "PAUSE", "WRITE", "SLOW", "MARGIN",
-    "PLANE_HEIGHT",
+    "PLANE_HEIGHT", "fmt",
 ]
 
 # -- palette (the background also lives in manim.cfg so the CLI and tests agree)
@@ -49,3 +49,8 @@ BEAT = 1.0
 PAUSE = 1.5
 WRITE = 1.2
 SLOW = 3.0
+
+
+def fmt(x: float) -> str:
+    """A number as every scene prints it: DECIMALS places (``0.81``, ``-0.21``)."""
+    return f"{x:.{DECIMALS}f}"

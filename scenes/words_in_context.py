@@ -29,12 +29,10 @@ from attention_core import cosine_similarity, dot_product
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, word_color, word_label
+from scenes.style import fmt
 
 __all__ = ["WordsInContext"]
 
-
-def fmt(x: float) -> str:
-    return f"{x:.{style.DECIMALS}f}"
 
 
 class WordsInContext(ExplainerScene):
