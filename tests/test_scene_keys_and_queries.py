@@ -1,0 +1,52 @@
+"""The keys-and-queries scene: key positions, the query and before/after weights are the core's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scene_harness import BuiltScene, build_scene, check_keyframes
+
+from attention_core import scaled_dot_product_attention, similarity_matrix, softmax
+from scenes.keys_and_queries import KeysAndQueries
+
+
+@pytest.fixture(scope="module")
+def built(example, tmp_path_factory) -> BuiltScene:
+    return build_scene(KeysAndQueries, example, tmp_path_factory.mktemp(example.name))
+
+
+def trace(example, k=0):
+    head = example.heads[0]
+    return scaled_dot_product_attention(example.embeddings(k), head.query, head.key, head.value)
+
+
+def test_words_sit_at_their_keys_and_the_query_points_right(built, example):
+    scene, t = built.scene, trace(example)
+    for dot, key in zip(scene.key_dots, t.keys, strict=True):
+        np.testing.assert_allclose(dot.dot.get_center(), scene.plane.point(key), atol=1e-6)
+    i = example.sentences[0].focus_index
+    np.testing.assert_allclose(scene.query_arrow.coords, t.queries[i])
+    np.testing.assert_allclose(scene.query_arrow.get_end(), scene.plane.point(t.queries[i]), atol=0.05)
+
+
+def test_before_and_after_bars_are_the_cores_weights(built, example):
+    k = len(example.sentences[:2]) - 1
+    sentence = example.sentences[k]
+    e = example.embeddings(k)
+    before = softmax(similarity_matrix(e, e).matrix[sentence.focus_index] / np.sqrt(e.shape[1]))
+    after = trace(example, k).weights[sentence.focus_index]
+    np.testing.assert_allclose(built.scene.before_bars.shown_values(), before)
+    np.testing.assert_allclose(built.scene.after_bars.shown_values(), after)
+
+
+def test_keys_and_queries_sharpen_the_deciding_word(built):
+    scene = built.scene
+    assert scene.after[scene.decider] > scene.before[scene.decider]
+
+
+def test_narration_is_written_as_subtitles(built):
+    assert built.srt_path.read_text().count("-->") == len(built.scene.narration) == 6
+
+
+def test_key_frames_match_control_data(built):
+    assert check_keyframes(built) == []
