@@ -499,8 +499,10 @@ def test_editing_one_scene_renders_that_step_only(tiny: dict[str, object]) -> No
     media = tiny["folder"] / "media"
     circle = tiny["story"][1].path
     circle.write_text(circle.read_text() + "\n# an edit\n")
-    result = render(tiny_options(media, tiny["example"]), tiny["story"], progress=lambda line: None)
+    lines: list[str] = []
+    result = render(tiny_options(media, tiny["example"]), tiny["story"], progress=lines.append)
     assert [run.cached for run in result.runs] == [True, False]
+    assert any("done   2/2 tiny_circle" in line and "[2 of 2 steps ready]" in line for line in lines)
 
 
 def test_a_step_depends_on_the_project_modules_it_imports() -> None:

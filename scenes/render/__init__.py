@@ -178,7 +178,7 @@ def render(options: RenderOptions, story: Sequence[Step] = STORY,
                 run.estimate = run.last_seconds()
                 to_render.append(run)
         try:
-            run_steps(to_render, jobs, say)
+            run_steps(to_render, jobs, say, ready=len(runs) - len(to_render))
         except StepFailedError as failure:
             raise RenderError(f"{failure}\nNothing was replaced in {out_dir}.") from None
         out_dir.mkdir(parents=True, exist_ok=True)

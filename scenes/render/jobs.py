@@ -280,17 +280,23 @@ def launcher_command(manim_args: Sequence[str]) -> list[str]:
 Progress = Callable[[str], None]
 
 
-def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress) -> None:
+_HEARTBEAT = 30.0  # seconds between "still rendering" lines
+
+
+def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int = 0) -> None:
     """Render ``runs`` with at most ``jobs`` manim processes at once.
 
     The longest steps (by their last render time) start first, so the processes finish
-    close together. The first failure stops every other process and raises
+    close together. Progress says which step starts and ends, how many of all the steps
+    (``ready`` of them were ready before) are ready, and every half minute which steps are
+    still rendering. The first failure stops every other process and raises
     :class:`StepFailedError`; Ctrl-C or SIGTERM stop them too.
     """
     pending = sorted(runs, key=lambda r: -r.estimate)
     running: dict[subprocess.Popen[bytes], tuple[StepRun, float]] = {}
-    done = sum(1 for r in runs if r.cached)
-    total = done + len(runs)
+    done = ready
+    total = ready + len(runs)
+    heartbeat = time.monotonic() + _HEARTBEAT
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous_term = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt) if in_main_thread else None
     try:
@@ -302,7 +308,8 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress) -> None:
                     progress(f"  clean  {run.label}: removed {removed} files the last, unfinished "
                              "render of this step left behind")
                 progress(f"  start  {run.label} ({run.step.scene})")
-                running[_start(run, single_encoder_thread=min(jobs, len(runs)) > 1)] = (run, time.monotonic())
+                process = _start(run, single_encoder_thread=min(jobs, len(runs)) > 1)
+                running[process] = (run, time.monotonic())
             time.sleep(0.05)
             for process in [p for p in running if p.poll() is not None]:
                 run, started = running.pop(process)
@@ -313,10 +320,20 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress) -> None:
                 run.write_stamp()
                 done += 1
                 progress(f"  done   {run.label} in {run.seconds:.1f} s  [{done} of {total} steps ready]")
+            if running and time.monotonic() >= heartbeat:
+                heartbeat = time.monotonic() + _HEARTBEAT
+                progress("  ...    still rendering: " + ", ".join(
+                    _elapsed(run, started) for run, started in running.values()))
     finally:
         _stop(running)
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous_term)
+
+
+def _elapsed(run: StepRun, started: float) -> str:
+    seconds = time.monotonic() - started
+    text = f"{run.step.module} {seconds:.0f} s"
+    return text + (f" (last time {run.estimate:.0f} s)" if run.estimate else "")
 
 
 def _start(run: StepRun, single_encoder_thread: bool) -> subprocess.Popen[bytes]:
