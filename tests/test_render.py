@@ -352,14 +352,15 @@ def test_a_failing_scene_stops_the_run_and_keeps_the_previous_video(tiny: dict[s
     good = write_example(tmp_path / "flaky.toml")
     media = tiny["folder"] / "media"
     first = render(tiny_options(media, good), tiny["story"], progress=lambda line: None)
-    before = first.video.read_bytes()
-    write_example(good, dimensions=3)  # the circle scene needs planar words
+    before = {p: p.read_bytes() for p in first.out_dir.rglob("*") if p.is_file()}
+    write_example(good, dimensions=3, title="Broken")  # the circle scene needs planar words
     with pytest.raises(RenderError) as failure:
         render(tiny_options(media, good), tiny["story"], progress=lambda line: None)
     message = str(failure.value)
     assert "tiny_circle" in message and "exactly 2 numbers" in message  # the scene's own words
     assert "Traceback" not in message
-    assert first.video.read_bytes() == before
+    after = {p: p.read_bytes() for p in first.out_dir.rglob("*") if p.is_file()}
+    assert after == before  # the video, its subtitles, the step clips (hard links): all as they were
     assert not list(first.out_dir.rglob(".*partial*"))
     write_example(good)  # fixed: the next run succeeds
     assert render(tiny_options(media, good), tiny["story"], progress=lambda line: None).video.exists()
@@ -514,3 +515,19 @@ def test_a_step_depends_on_the_project_modules_it_imports() -> None:
     assert not any(f.startswith("scenes/render") for f in files)
     others = {f"scenes/{step.module}.py" for step in STORY if step.module != "cosine_similarity"}
     assert not files & others
+
+
+def test_a_new_render_of_a_step_leaves_the_linked_step_clip_alone(tiny: dict[str, object]) -> None:
+    """manim rewrites its files in place; the output folder's hard links must not follow."""
+    result = render(tiny_options(tiny["folder"] / "media", tiny["example"]), tiny["story"],
+                    progress=lambda line: None)
+    run, clip = result.runs[0], result.out_dir / "steps" / "01-tiny_square.mp4"
+    before = clip.read_bytes()
+    assert os.path.samefile(run.video, clip)
+    run.detach_outputs()  # what the renderer does before manim starts on the step
+    assert not run.video.exists() and not run.srt.exists()
+    assert clip.read_bytes() == before
+    again = render(tiny_options(tiny["folder"] / "media", tiny["example"]), tiny["story"],
+                   progress=lambda line: None)
+    assert [r.cached for r in again.runs] == [False, True]
+    assert run.video.exists() and os.path.samefile(run.video, clip)

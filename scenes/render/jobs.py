@@ -169,6 +169,19 @@ class StepRun:
             "slides": str(self.slides_dir) if self.slides_dir else None,
         }))
 
+    def detach_outputs(self) -> None:
+        """Delete the video, subtitles and clips manim is about to write again.
+
+        manim rewrites these files in place, and the output folder holds hard links to them:
+        without this a failed render would change the previous good step clips there.
+        """
+        doomed = [self.video, self.srt]
+        if self.sections_dir.is_dir():
+            doomed += [p for p in self.sections_dir.iterdir() if p.name.startswith(f"{self.step.scene}_")
+                       or p.name == f"{self.step.scene}.json"]
+        for path in doomed:
+            path.unlink(missing_ok=True)
+
     # -- the mark: is (or was) a render of this step under way?
 
     def mark(self) -> None:
@@ -308,6 +321,7 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
                     progress(f"  clean  {run.label}: removed {removed} files the last, unfinished "
                              "render of this step left behind")
                 progress(f"  start  {run.label} ({run.step.scene})")
+                run.detach_outputs()
                 process = _start(run, single_encoder_thread=min(jobs, len(runs)) > 1)
                 running[process] = (run, time.monotonic())
             time.sleep(0.05)
@@ -331,9 +345,7 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
 
 
 def _elapsed(run: StepRun, started: float) -> str:
-    seconds = time.monotonic() - started
-    text = f"{run.step.module} {seconds:.0f} s"
-    return text + (f" (last time {run.estimate:.0f} s)" if run.estimate else "")
+    return f"{run.step.module} {time.monotonic() - started:.0f} s"
 
 
 def _start(run: StepRun, single_encoder_thread: bool) -> subprocess.Popen[bytes]:
