@@ -371,8 +371,10 @@ def _output_files(options: RenderOptions, out_dir: Path, stem: str, names: list[
 
 
 def _signature(options: RenderOptions, runs: list[StepRun]) -> list[object]:
-    """What the outputs are made from: the step videos (as files) and the pack's options."""
-    videos = [[str(run.video), run.video.stat().st_size, run.video.stat().st_mtime_ns] for run in runs]
+    """What the outputs are made from: the step videos (as files), their chapter titles and
+    the pack's options."""
+    videos = [[str(run.video), run.video.stat().st_size, run.video.stat().st_mtime_ns, run.step.title]
+              for run in runs]
     return [options.save_sections, options.slides, *videos]
 
 
