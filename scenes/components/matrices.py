@@ -118,7 +118,7 @@ class MatrixGrid(Group):
             if vertical:
                 label.next_to(self.cell_center(k, 0), LEFT, buff=self.cell / 2 + 0.1)
             else:
-                if crowded:
+                if crowded or label.width > 0.95 * self.cell:  # too wide for its column: stand it up
                     label.rotate(np.pi / 2)
                 label.next_to(self.cell_center(0, k), UP, buff=self.cell / 2 + 0.1)
             group.add(label)
