@@ -25,7 +25,8 @@ def test_each_head_shows_its_own_weights(built, example):
     for grid, head in zip(built.scene.grids, trace.heads, strict=True):
         np.testing.assert_allclose(grid.values, head.weights)
         np.testing.assert_allclose(grid.shown_numbers(), head.weights, atol=0.005)
-    assert [g.title.text for g in built.scene.grids] == [f"head \u201c{h.name}\u201d" for h in example.heads]
+    # manim's Text.text drops spaces
+    assert [g.title.text for g in built.scene.grids] == [f"head\u201c{h.name}\u201d" for h in example.heads]
 
 
 def test_concatenation_and_output_of_the_focus(built, example):
