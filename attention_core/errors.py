@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["AttentionInputError", "as_vector", "as_matrix", "require_nonzero"]
+__all__ = ["AttentionInputError", "as_vector", "as_matrix", "lengths_and_directions"]
 
 FloatArray = NDArray[np.float64]
 
@@ -53,13 +53,18 @@ def as_matrix(name: str, values: ArrayLike, *, rows: int | None = None,
     return array
 
 
-def require_nonzero(name: str, vectors: FloatArray) -> FloatArray:
-    """Return the norms of the rows of ``vectors`` (shape (..., d) -> (...)); raise if one is 0."""
-    norms = np.linalg.norm(vectors, axis=-1)
-    if np.any(norms == 0.0):
-        index = np.argwhere(norms == 0.0)[0]
-        which = f" (row {int(index[0])})" if vectors.ndim > 1 else ""
+def lengths_and_directions(name: str, vectors: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Lengths (...) and unit vectors (..., d) of the rows of ``vectors``; raise if one is 0.
+
+    Each row is first divided by its largest entry, so lengths of 1e200 or 1e-200 neither
+    overflow nor underflow on the way (a plain sqrt(sum x^2) would).
+    """
+    scale = np.max(np.abs(vectors), axis=-1, keepdims=True)
+    if np.any(scale == 0.0):
+        which = f" (row {int(np.argwhere(scale[..., 0] == 0.0)[0][0])})" if vectors.ndim > 1 else ""
         raise AttentionInputError(
             f"{name}{which} is the zero vector: it has no direction, so no angle or cosine."
         )
-    return norms
+    scaled = vectors / scale
+    scaled_norms = np.linalg.norm(scaled, axis=-1, keepdims=True)
+    return (scale * scaled_norms)[..., 0], scaled / scaled_norms

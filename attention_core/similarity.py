@@ -16,7 +16,7 @@ from attention_core.errors import (
     FloatArray,
     as_matrix,
     as_vector,
-    require_nonzero,
+    lengths_and_directions,
 )
 
 __all__ = [
@@ -110,13 +110,14 @@ def cosine_similarity(a: ArrayLike, b: ArrayLike) -> CosineTrace:
     """
     va, vb = as_vector("the first vector", a), as_vector("the second vector", b)
     _same_length(va, vb)
-    norm_a = float(require_nonzero("the first vector", va))
-    norm_b = float(require_nonzero("the second vector", vb))
-    dot = float(va @ vb)
+    norm_a, unit_a = lengths_and_directions("the first vector", va)
+    norm_b, unit_b = lengths_and_directions("the second vector", vb)
+    with np.errstate(over="ignore"):
+        dot = float(va @ vb)
     # Rounding can push |cos| a hair past 1, where arccos would give NaN.
-    cosine = float(np.clip(dot / (norm_a * norm_b), -1.0, 1.0))
+    cosine = float(np.clip(unit_a @ unit_b, -1.0, 1.0))
     angle = float(np.degrees(np.arccos(cosine)))
-    return CosineTrace(va, vb, dot, norm_a, norm_b, cosine, angle)
+    return CosineTrace(va, vb, dot, float(norm_a), float(norm_b), cosine, angle)
 
 
 def similarity_matrix(
@@ -128,9 +129,9 @@ def similarity_matrix(
     if kind == "dot":
         matrix = ma @ mb.T  # (n, d) @ (d, m) -> (n, m)
     elif kind == "cosine":
-        norms_a = require_nonzero("a vector of the first set", ma)
-        norms_b = require_nonzero("a vector of the second set", mb)
-        matrix = np.clip((ma @ mb.T) / np.outer(norms_a, norms_b), -1.0, 1.0)
+        _, units_a = lengths_and_directions("a vector of the first set", ma)
+        _, units_b = lengths_and_directions("a vector of the second set", mb)
+        matrix = np.clip(units_a @ units_b.T, -1.0, 1.0)
     else:
         raise AttentionInputError(f'kind must be "dot" or "cosine", got {kind!r}.')
     return SimilarityMatrixTrace(a=ma, b=mb, kind=kind, matrix=matrix)

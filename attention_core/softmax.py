@@ -42,7 +42,10 @@ def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> FloatArra
     [0.25, 0.75]
     """
     temperature = _check_temperature(temperature)
-    array = np.asarray(x, dtype=np.float64)
+    try:
+        array = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise AttentionInputError(f"softmax scores must be numbers ({error}).") from None
     if array.ndim == 0 or array.size == 0:
         raise AttentionInputError("softmax needs at least one score.")
     # One cheap pass for the common all-finite case; the detailed check only when needed.
@@ -121,7 +124,7 @@ def naive_normalize(scores: ArrayLike, *, atol: float = 1e-12) -> NaiveNormalize
     s = as_vector("the scores", scores)
     total = float(s.sum())
     problems: list[str] = []
-    if abs(total) <= atol * max(1.0, float(np.abs(s).max())):
+    if abs(total) <= atol * float(np.abs(s).sum()):
         total = 0.0  # rounding leaves e.g. -8.9e-16 where the sum is zero
         problems.append(f"the scores add up to {total:g}: dividing by zero gives no weights at all")
         return NaiveNormalizeTrace(s, total, None, tuple(problems), ())
