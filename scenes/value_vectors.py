@@ -1,0 +1,157 @@
+r"""Values: the map that moves the words, and the weighted sum that moves the ambiguous one.
+
+    \vec v_j = \vec x_j W_V          \vec o_i = \sum_j w_{ij} \vec v_j
+
+W_V transforms the plane into the space where words are moved; the ambiguous word's
+output is built term by term, each value vector scaled by its attention weight and laid
+tip to tail, ending exactly on the core's output. In the other sentence the same word ends
+somewhere else.
+
+Render: ``manim -ql scenes/value_vectors.py ValueVectors`` (from the repo root).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    ApplyMatrix,
+    Arrow,
+    Create,
+    FadeIn,
+    FadeOut,
+    MathTex,
+    NumberPlane,
+    VGroup,
+)
+
+from attention_core import AttentionTrace, scaled_dot_product_attention
+from attention_core.examples import Sentence
+from scenes import style
+from scenes.base import ExplainerScene
+from scenes.components import Readout, WordDot, WordPlane, word_color, word_label
+from scenes.style import fmt
+
+__all__ = ["ValueVectors"]
+
+SHOWN_TERM = 0.01  # terms with a smaller weight are added together, silently
+COLUMN_LEFT = np.array([1.8, 0.0, 0.0])  # left edge of the sum's column of formulas
+
+
+class ValueVectors(ExplainerScene):
+    """W_V moves the plane; the output is the weighted sum of value vectors, term by term."""
+
+    title = "Values: what moves a word"
+
+    def construct(self) -> None:
+        self.example.require_planar("the values scene")
+        self.head = self.example.heads[0]
+        self.traces = [self.attention(s) for s in self.example.sentences[:2]]
+        self.show_title_card()
+        self.map_to_values(self.example.sentences[0], self.traces[0])
+        self.sum_term_by_term(self.example.sentences[0], self.traces[0])
+        for sentence, trace in zip(self.example.sentences[1:2], self.traces[1:], strict=False):
+            self.other_sentence(sentence, trace)
+        self.wait(style.BEAT)
+
+    def attention(self, sentence: Sentence) -> AttentionTrace:
+        e = self.example.embeddings(sentence)
+        return scaled_dot_product_attention(e, self.head.query, self.head.key, self.head.value)
+
+    # -- beats
+
+    def map_to_values(self, sentence: Sentence, trace: AttentionTrace) -> None:
+        self.beat("values", "The value matrix W_V is one more linear map: it sends each word to the "
+                  "vector that will be used to move the others.", duration=style.SLOW + style.PAUSE)
+        points = np.vstack([trace.inputs, trace.values, *(t.output for t in self.traces), np.zeros((1, 2))])
+        self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.4)
+        self.plane.to_edge(LEFT, buff=2 * style.MARGIN).shift(0.2 * DOWN)
+        axes = self.plane.axes
+        self.grid = NumberPlane(x_range=axes.x_range, y_range=axes.y_range, x_length=axes.x_length,
+                                y_length=axes.y_length, axis_config={"stroke_opacity": 0},
+                                background_line_style={"stroke_color": style.GRID, "stroke_width": 1.5})
+        self.grid.shift(axes.c2p(0, 0) - self.grid.c2p(0, 0))
+        self.dots = VGroup(*(WordDot(self.plane, w, trace.inputs[j], word_color(self.example, w))
+                             for j, w in enumerate(sentence.tokens)))
+        self.caption = word_label(f"\u201c{sentence.text}\u201d", style.TEXT, style.BODY_SIZE)
+        self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
+        w_v = self.head.value
+        self.matrix = MathTex(r"W_V = \begin{bmatrix}" + fmt(w_v[0, 0]) + "&" + fmt(w_v[0, 1]) + r"\\"
+                              + fmt(w_v[1, 0]) + "&" + fmt(w_v[1, 1]) + r"\end{bmatrix}",
+                              color=style.VALUE).scale(style.MATH_SCALE)
+        self.matrix.next_to(self.caption, DOWN, buff=0.3).align_to(self.caption, RIGHT)
+        self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), FadeIn(self.dots),
+                  run_time=style.BEAT)
+        self.play(FadeIn(self.matrix), run_time=style.BEAT / 2)
+        targets = [self.plane.point(v) for v in trace.values]
+        # Vectors are rows (x W), so the map on column vectors that manim applies is W^T.
+        self.play(ApplyMatrix(w_v.T, self.grid, about_point=self.plane.point((0, 0))),
+                  *(d.animate.shift(t - d.dot.get_center()) for d, t in zip(self.dots, targets, strict=True)),
+                  run_time=style.BEAT * 1.5)
+        self.wait(style.PAUSE)
+
+    def sum_term_by_term(self, sentence: Sentence, trace: AttentionTrace) -> None:
+        i = sentence.focus_index
+        weights, values = trace.weights[i], trace.values
+        out = trace.output[i]
+        self.beat("weighted sum", f"{sentence.focus}'s new vector is the weighted sum of the values: each "
+                  f"value times its weight, tip to tail, ending at ({fmt(out[0])}, {fmt(out[1])}).",
+                  duration=2 * style.SLOW)
+        self.terms = VGroup()
+        self.total = Readout(r"\vec o", 0.0, style.FOCUS)
+        self.formula = MathTex(r"\vec o = \sum_j w_j \vec v_j").scale(style.MATH_SCALE)
+        self.formula.next_to(self.matrix, DOWN, buff=0.4).align_to(COLUMN_LEFT, LEFT)
+        lines = VGroup()
+        self.play(FadeIn(self.formula), run_time=style.BEAT / 2)
+        position = np.zeros(2)
+        order = [j for j in np.argsort(-weights) if weights[j] >= SHOWN_TERM]
+        rest = [j for j in range(len(weights)) if weights[j] < SHOWN_TERM]
+        for j in order:
+            step = weights[j] * values[j]
+            color = word_color(self.example, sentence.tokens[j])
+            arrow = Arrow(self.plane.point(position), self.plane.point(position + step), buff=0, color=color,
+                          stroke_width=5, max_tip_length_to_length_ratio=0.15)
+            line = VGroup(MathTex(fmt(weights[j]) + r"\times", color=color).scale(style.MATH_SCALE * 0.8),
+                          word_label(sentence.tokens[j], color, style.SMALL_SIZE))
+            line.arrange(RIGHT, buff=0.1)
+            lines.add(line)
+            lines.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(self.formula, DOWN, buff=0.3)
+            lines.align_to(self.formula, LEFT)
+            position = position + step
+            self.terms.add(arrow)
+            self.play(Create(arrow), FadeIn(line), run_time=style.BEAT / 2)
+        position = position + sum((weights[j] * values[j] for j in rest), np.zeros(2))
+        self.end = position
+        self.output_line = MathTex(rf"\vec o = ({fmt(out[0])},\ {fmt(out[1])})", color=style.FOCUS)
+        self.output_line.scale(style.MATH_SCALE).next_to(lines, DOWN, buff=0.3).align_to(lines, LEFT)
+        self.output_arrow = Arrow(self.plane.point((0, 0)), self.plane.point(out), buff=0, color=style.FOCUS,
+                                  stroke_width=6, max_tip_length_to_length_ratio=0.1)
+        self.output_arrow.coords = out
+        self.play(Create(self.output_arrow), FadeIn(self.output_line), run_time=style.BEAT)
+        self.lines = lines
+        self.wait(max(style.PAUSE, 2 * style.SLOW - style.BEAT * (1.5 + len(order) / 2)))
+
+    def other_sentence(self, sentence: Sentence, trace: AttentionTrace) -> None:
+        i = sentence.focus_index
+        out = trace.output[i]
+        self.beat("other sentence", f"In \"{sentence.text}\" the weights differ, so {sentence.focus} ends at "
+                  f"({fmt(out[0])}, {fmt(out[1])}) instead.", duration=2 * style.BEAT + style.PAUSE)
+        caption = word_label(f"\u201c{sentence.text}\u201d", style.TEXT, style.BODY_SIZE)
+        caption.move_to(self.caption).align_to(self.caption, RIGHT)
+        arrow = Arrow(self.plane.point((0, 0)), self.plane.point(out), buff=0, color=style.FOCUS,
+                      stroke_width=6, max_tip_length_to_length_ratio=0.1)
+        arrow.coords = out
+        line = MathTex(rf"\vec o = ({fmt(out[0])},\ {fmt(out[1])})", color=style.FOCUS)
+        line.scale(style.MATH_SCALE).move_to(self.output_line, aligned_edge=LEFT)
+        dots = VGroup(*(WordDot(self.plane, w, trace.values[j], word_color(self.example, w))
+                        for j, w in enumerate(sentence.tokens)))
+        self.play(FadeOut(self.terms), FadeOut(self.lines), FadeOut(self.caption), FadeIn(caption),
+                  FadeOut(self.dots), FadeIn(dots),
+                  FadeOut(self.output_line), FadeIn(line), self.output_arrow.animate.set_opacity(0.35),
+                  run_time=style.BEAT)
+        self.play(Create(arrow), run_time=style.BEAT)
+        self.caption, self.output_line, self.second_arrow, self.dots = caption, line, arrow, dots
+        self.wait(style.PAUSE)
