@@ -163,7 +163,18 @@ class KeysAndQueries(ExplainerScene):
         before_bars.shift(self.before_bars.baseline.get_center() - before_bars.baseline.get_center())
         after_bars = WeightBars(sentence.tokens, after, colors, unit=1.6, width=BAR_WIDTH)
         after_bars.shift(self.after_bars.baseline.get_center() - after_bars.baseline.get_center())
+        keys = VGroup(*(WordDot(self.plane, w, trace.keys[j], word_color(self.example, w))
+                        for j, w in enumerate(sentence.tokens)))
+        q = trace.queries[sentence.focus_index]
+        query = Arrow(self.plane.point((0, 0)), self.plane.point(q), buff=0, color=style.QUERY,
+                      stroke_width=5, max_tip_length_to_length_ratio=0.12)
+        query.coords = q
+        label = word_label(f"query of {sentence.focus}", style.QUERY, style.SMALL_SIZE)
+        label.next_to(query.get_end(), DOWN + RIGHT, buff=0.15)
         self.play(FadeOut(self.caption), FadeOut(self.before_bars), FadeOut(self.after_bars),
-                  FadeIn(caption), FadeIn(before_bars), FadeIn(after_bars), run_time=style.BEAT)
+                  FadeIn(caption), FadeIn(before_bars), FadeIn(after_bars),
+                  FadeOut(self.key_dots), FadeIn(keys), FadeOut(self.query_arrow), FadeIn(query),
+                  FadeOut(self.query_label), FadeIn(label), run_time=style.BEAT)
         self.caption, self.before_bars, self.after_bars = caption, before_bars, after_bars
+        self.key_dots, self.query_arrow, self.query_label = keys, query, label
         self.wait(style.PAUSE + style.BEAT)

@@ -21,10 +21,11 @@ def trace(example, k=0):
 
 
 def test_words_sit_at_their_keys_and_the_query_points_right(built, example):
-    scene, t = built.scene, trace(example)
+    k = len(example.sentences[:2]) - 1  # the last sentence shown
+    scene, t = built.scene, trace(example, k)
     for dot, key in zip(scene.key_dots, t.keys, strict=True):
         np.testing.assert_allclose(dot.dot.get_center(), scene.plane.point(key), atol=1e-6)
-    i = example.sentences[0].focus_index
+    i = example.sentences[k].focus_index
     np.testing.assert_allclose(scene.query_arrow.coords, t.queries[i])
     np.testing.assert_allclose(scene.query_arrow.get_end(), scene.plane.point(t.queries[i]), atol=0.05)
 
