@@ -17,13 +17,10 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    ApplyMatrix,
     Arrow,
     Create,
     FadeIn,
     FadeOut,
-    MathTex,
-    NumberPlane,
     VGroup,
 )
 
@@ -33,6 +30,7 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, word_color, word_label
 from scenes.components.bars import WeightBars
+from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.style import fmt
 
 __all__ = ["KeysAndQueries"]
@@ -84,12 +82,7 @@ class KeysAndQueries(ExplainerScene):
         points = np.vstack([e, self.trace.keys, self.trace.queries])
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.0)
         self.plane.to_edge(LEFT, buff=2 * style.MARGIN).shift(0.3 * DOWN)
-        axes = self.plane.axes
-        self.grid = NumberPlane(x_range=axes.x_range, y_range=axes.y_range,
-                                x_length=axes.x_length, y_length=axes.y_length,
-                                background_line_style={"stroke_color": style.GRID, "stroke_width": 1.5},
-                                axis_config={"stroke_opacity": 0})
-        self.grid.shift(axes.c2p(0, 0) - self.grid.c2p(0, 0))
+        self.grid = plane_grid(self.plane)
         self.dots = VGroup(*(WordDot(self.plane, w, e[j], word_color(self.example, w))
                              for j, w in enumerate(s.tokens)))
         self.caption = word_label(f"\u201c{s.text}\u201d", style.TEXT, style.BODY_SIZE)
@@ -108,16 +101,13 @@ class KeysAndQueries(ExplainerScene):
         w_k = self.head.key
         self.beat("keys", "The key matrix W_K is a linear map: the whole plane stretches, and every "
                   "word moves to its key.", duration=2 * style.BEAT + style.PAUSE)
-        self.matrix = MathTex(r"W_K = \begin{bmatrix}" + fmt(w_k[0, 0]) + "&" + fmt(w_k[0, 1]) + r"\\"
-                              + fmt(w_k[1, 0]) + "&" + fmt(w_k[1, 1]) + r"\end{bmatrix}",
-                              color=style.KEY).scale(style.MATH_SCALE)
+        self.matrix = matrix_tex("W_K", w_k, style.KEY)
         self.matrix.next_to(self.plane, UP, buff=0.1).align_to(self.plane, LEFT)
         keys = self.trace.keys
         targets = VGroup(*(WordDot(self.plane, w, keys[j], word_color(self.example, w))
                            for j, w in enumerate(self.sentence.tokens)))
         self.play(FadeIn(self.matrix), run_time=style.BEAT / 2)
-        # Vectors are rows (x W), so the map on column vectors that manim applies is W^T.
-        self.play(ApplyMatrix(w_k.T, self.grid, about_point=self.plane.point((0, 0))),
+        self.play(apply_map(self.grid, w_k, self.plane),
                   *(d.animate.move_to(t) for d, t in zip(self.dots, targets, strict=True)),
                   run_time=style.SLOW)
         self.key_dots = self.dots

@@ -18,13 +18,11 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    ApplyMatrix,
     Arrow,
     Create,
     FadeIn,
     FadeOut,
     MathTex,
-    NumberPlane,
     VGroup,
 )
 
@@ -33,6 +31,7 @@ from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, WordDot, WordPlane, word_color, word_label
+from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.style import fmt
 
 __all__ = ["ValueVectors"]
@@ -69,26 +68,19 @@ class ValueVectors(ExplainerScene):
         points = np.vstack([trace.inputs, trace.values, *(t.output for t in self.traces), np.zeros((1, 2))])
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.4)
         self.plane.to_edge(LEFT, buff=2 * style.MARGIN).shift(0.2 * DOWN)
-        axes = self.plane.axes
-        self.grid = NumberPlane(x_range=axes.x_range, y_range=axes.y_range, x_length=axes.x_length,
-                                y_length=axes.y_length, axis_config={"stroke_opacity": 0},
-                                background_line_style={"stroke_color": style.GRID, "stroke_width": 1.5})
-        self.grid.shift(axes.c2p(0, 0) - self.grid.c2p(0, 0))
+        self.grid = plane_grid(self.plane)
         self.dots = VGroup(*(WordDot(self.plane, w, trace.inputs[j], word_color(self.example, w))
                              for j, w in enumerate(sentence.tokens)))
         self.caption = word_label(f"\u201c{sentence.text}\u201d", style.TEXT, style.BODY_SIZE)
         self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
         w_v = self.head.value
-        self.matrix = MathTex(r"W_V = \begin{bmatrix}" + fmt(w_v[0, 0]) + "&" + fmt(w_v[0, 1]) + r"\\"
-                              + fmt(w_v[1, 0]) + "&" + fmt(w_v[1, 1]) + r"\end{bmatrix}",
-                              color=style.VALUE).scale(style.MATH_SCALE)
+        self.matrix = matrix_tex("W_V", w_v, style.VALUE)
         self.matrix.next_to(self.caption, DOWN, buff=0.3).align_to(self.caption, RIGHT)
         self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), FadeIn(self.dots),
                   run_time=style.BEAT)
         self.play(FadeIn(self.matrix), run_time=style.BEAT / 2)
         targets = [self.plane.point(v) for v in trace.values]
-        # Vectors are rows (x W), so the map on column vectors that manim applies is W^T.
-        self.play(ApplyMatrix(w_v.T, self.grid, about_point=self.plane.point((0, 0))),
+        self.play(apply_map(self.grid, w_v, self.plane),
                   *(d.animate.shift(t - d.dot.get_center()) for d, t in zip(self.dots, targets, strict=True)),
                   run_time=style.BEAT * 1.5)
         self.wait(style.PAUSE)
