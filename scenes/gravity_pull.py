@@ -37,7 +37,7 @@ from attention_core import ContextPullTrace, context_pull, similarity_matrix
 from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import WordDot, WordPlane, word_color, word_label
+from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.style import fmt
 
 __all__ = ["GravityPull"]
@@ -97,7 +97,7 @@ class GravityPull(ExplainerScene):
                   f"{fmt(weights[strongest])}.", duration=3 * style.BEAT + style.PAUSE)
         if number:
             self.clear_sentence()
-        self.caption = word_label(f"\u201c{sentence.text}\u201d", style.TEXT, style.BODY_SIZE)
+        self.caption = sentence_caption(sentence.text)
         self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
         self.dots = VGroup(*(
             WordDot(self.plane, w, pull.embeddings[j], word_color(self.example, w))

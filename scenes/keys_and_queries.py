@@ -28,7 +28,7 @@ from attention_core import AttentionTrace, scaled_dot_product_attention, similar
 from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import WordDot, WordPlane, word_color, word_label
+from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.bars import WeightBars
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.style import fmt
@@ -85,7 +85,7 @@ class KeysAndQueries(ExplainerScene):
         self.grid = plane_grid(self.plane)
         self.dots = VGroup(*(WordDot(self.plane, w, e[j], word_color(self.example, w))
                              for j, w in enumerate(s.tokens)))
-        self.caption = word_label(f"\u201c{s.text}\u201d", style.TEXT, style.BODY_SIZE)
+        self.caption = sentence_caption(s.text)
         self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
         colors = [word_color(self.example, w) for w in s.tokens]
         self.before_bars = WeightBars(s.tokens, self.before, colors, unit=1.6, width=BAR_WIDTH)
@@ -147,7 +147,7 @@ class KeysAndQueries(ExplainerScene):
         self.beat("other sentence", f"In \"{sentence.text}\": {sentence.tokens[d]} goes from "
                   f"{fmt(before[d])} to {fmt(after[d])}.", duration=2 * style.BEAT + style.PAUSE)
         colors = [word_color(self.example, w) for w in sentence.tokens]
-        caption = word_label(f"\u201c{sentence.text}\u201d", style.TEXT, style.BODY_SIZE)
+        caption = sentence_caption(sentence.text)
         caption.move_to(self.caption).align_to(self.caption, RIGHT)
         before_bars = WeightBars(sentence.tokens, before, colors, unit=1.6, width=BAR_WIDTH)
         before_bars.shift(self.before_bars.baseline.get_center() - before_bars.baseline.get_center())

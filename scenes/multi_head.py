@@ -18,7 +18,7 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Group, MathTex, Rectangle, Writ
 from attention_core import MultiHeadTrace, multi_head_attention
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import word_color, word_label
+from scenes.components import sentence_caption, word_color
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import fmt
 
@@ -55,7 +55,7 @@ class MultiHeadAttention(ExplainerScene):
                          for n, w, h in zip(names, favourites, self.trace.heads, strict=True))
         self.beat("heads", f"In \"{s.text}\", each head has its own queries, keys and values, so its "
                   f"own picture of the sentence: {said}.", duration=2 * style.BEAT + 2 * style.PAUSE)
-        self.caption = word_label(f"\u201c{s.text}\u201d", style.TEXT, style.BODY_SIZE)
+        self.caption = sentence_caption(s.text)
         self.caption.to_edge(UP, buff=style.MARGIN)
         count, n = len(self.trace.heads), len(s.tokens)
         side = min(MAX_GRID, (HEADS_WIDTH - 0.9 * count) / count)

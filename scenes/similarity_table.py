@@ -18,7 +18,7 @@ from attention_core import SimilarityMatrixTrace, similarity_matrix
 from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import word_color, word_label
+from scenes.components import sentence_caption, word_color
 from scenes.components.matrices import MatrixGrid, signed_colors
 from scenes.style import fmt
 
@@ -52,7 +52,7 @@ class SimilarityTable(ExplainerScene):
                   f"({fmt(self.trace.matrix[sentence.focus_index, sentence.tokens.index(winner)])}).",
                   duration=3 * style.BEAT + style.PAUSE)
         self.table = self.table_for(sentence, self.trace, "dot products")
-        self.caption = word_label(f"\u201c{sentence.text}\u201d", style.TEXT, style.BODY_SIZE)
+        self.caption = sentence_caption(sentence.text)
         self.caption.to_edge(UP, buff=style.MARGIN)
         cells = self.table.numbers
         self.play(FadeIn(self.caption), FadeIn(self.table.image), FadeIn(self.table.border),
@@ -89,7 +89,7 @@ class SimilarityTable(ExplainerScene):
                   f"{fmt(trace.matrix[sentence.focus_index, sentence.tokens.index(winner)])}.",
                   duration=2 * style.BEAT + style.PAUSE)
         table = self.table_for(sentence, trace, "dot products")
-        caption = word_label(f"\u201c{sentence.text}\u201d", style.TEXT, style.BODY_SIZE)
+        caption = sentence_caption(sentence.text)
         caption.move_to(self.caption)
         box = self.winner_box(sentence, table, winner)
         self.play(FadeOut(self.table), FadeOut(self.box), ReplacementTransform(self.caption, caption),

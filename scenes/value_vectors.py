@@ -30,13 +30,14 @@ from attention_core import AttentionTrace, scaled_dot_product_attention
 from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import Readout, WordDot, WordPlane, word_color, word_label
+from scenes.components import Readout, WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.style import fmt
 
 __all__ = ["ValueVectors"]
 
 SHOWN_TERM = 0.01  # terms with a smaller weight are added together, silently
+MAX_TERMS = 6  # terms drawn one by one; the rest join the sum together
 COLUMN_LEFT = np.array([1.8, 0.0, 0.0])  # left edge of the sum's column of formulas
 
 
@@ -71,7 +72,7 @@ class ValueVectors(ExplainerScene):
         self.grid = plane_grid(self.plane)
         self.dots = VGroup(*(WordDot(self.plane, w, trace.inputs[j], word_color(self.example, w))
                              for j, w in enumerate(sentence.tokens)))
-        self.caption = word_label(f"\u201c{sentence.text}\u201d", style.TEXT, style.BODY_SIZE)
+        self.caption = sentence_caption(sentence.text)
         self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
         w_v = self.head.value
         self.matrix = matrix_tex("W_V", w_v, style.VALUE)
@@ -99,8 +100,8 @@ class ValueVectors(ExplainerScene):
         lines = VGroup()
         self.play(FadeIn(self.formula), run_time=style.BEAT / 2)
         position = np.zeros(2)
-        order = [j for j in np.argsort(-weights) if weights[j] >= SHOWN_TERM]
-        rest = [j for j in range(len(weights)) if weights[j] < SHOWN_TERM]
+        order = [j for j in np.argsort(-weights) if weights[j] >= SHOWN_TERM][:MAX_TERMS]
+        rest = [j for j in range(len(weights)) if j not in order]
         for j in order:
             step = weights[j] * values[j]
             color = word_color(self.example, sentence.tokens[j])
@@ -115,7 +116,16 @@ class ValueVectors(ExplainerScene):
             position = position + step
             self.terms.add(arrow)
             self.play(Create(arrow), FadeIn(line), run_time=style.BEAT / 2)
-        position = position + sum((weights[j] * values[j] for j in rest), np.zeros(2))
+        if rest:  # the small remaining terms, as one arrow
+            step = sum((weights[j] * values[j] for j in rest), np.zeros(2))
+            arrow = Arrow(self.plane.point(position), self.plane.point(position + step), buff=0,
+                          color=style.MUTED, stroke_width=4, max_tip_length_to_length_ratio=0.15)
+            lines.add(word_label(f"+ {len(rest)} smaller terms", style.MUTED, style.SMALL_SIZE))
+            lines.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(self.formula, DOWN, buff=0.3)
+            lines.align_to(self.formula, LEFT)
+            position = position + step
+            self.terms.add(arrow)
+            self.play(Create(arrow), FadeIn(lines[-1]), run_time=style.BEAT / 2)
         self.end = position
         self.output_line = MathTex(rf"\vec o = ({fmt(out[0])},\ {fmt(out[1])})", color=style.FOCUS)
         self.output_line.scale(style.MATH_SCALE).next_to(lines, DOWN, buff=0.3).align_to(lines, LEFT)
@@ -131,7 +141,7 @@ class ValueVectors(ExplainerScene):
         out = trace.output[i]
         self.beat("other sentence", f"In \"{sentence.text}\" the weights differ, so {sentence.focus} ends at "
                   f"({fmt(out[0])}, {fmt(out[1])}) instead.", duration=2 * style.BEAT + style.PAUSE)
-        caption = word_label(f"\u201c{sentence.text}\u201d", style.TEXT, style.BODY_SIZE)
+        caption = sentence_caption(sentence.text)
         caption.move_to(self.caption).align_to(self.caption, RIGHT)
         arrow = Arrow(self.plane.point((0, 0)), self.plane.point(out), buff=0, color=style.FOCUS,
                       stroke_width=6, max_tip_length_to_length_ratio=0.1)

@@ -28,7 +28,7 @@ from manim import (
 from attention_core import cosine_similarity, dot_product
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import WordDot, WordPlane, word_color, word_label
+from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.style import fmt
 
 __all__ = ["WordsInContext"]
@@ -73,11 +73,15 @@ class WordsInContext(ExplainerScene):
         x = self.example.words[self.focus]
         sides = [s.tokens[self.decider(s)] for s in self.example.sentences[:2]]
         cosines = [cosine_similarity(x, self.example.words[w]).cosine for w in sides]
-        self.beat("ambiguous", f"{self.focus} sits at ({fmt(x[0])}, {fmt(x[1])}), between "
-                  f"{sides[0]} (cosine {fmt(cosines[0])}) and {sides[1]} (cosine {fmt(cosines[1])}). "
+        near = " and ".join(f"{w} (cosine {fmt(c)})" for w, c in zip(sides, cosines, strict=True))
+        self.beat("ambiguous", f"{self.focus} sits at ({fmt(x[0])}, {fmt(x[1])}), near {near}. "
                   "Which does it mean?", duration=style.BEAT + 2 * style.PAUSE)
         self.ring = Circle(radius=0.25, color=style.FOCUS).move_to(self.dots[self.focus].dot)
-        self.question = word_label(f"{self.focus}: {sides[0]} or {sides[1]}?", style.FOCUS, style.BODY_SIZE)
+        # An example may have one sentence: then the question has one side.
+        self.question = word_label(f"{self.focus}: {' or '.join(dict.fromkeys(sides))}?", style.FOCUS,
+                                   style.BODY_SIZE)
+        if self.question.width > 6.8:
+            self.question.scale_to_fit_width(6.8)
         self.question.to_corner(UP + RIGHT, buff=style.MARGIN)
         self.cosines = cosines
         self.play(Create(self.ring), FadeIn(self.question), run_time=style.BEAT)
@@ -95,7 +99,7 @@ class WordsInContext(ExplainerScene):
         self.beat(f"sentence {number + 1}", f"In \"{sentence.text}\", {sentence.focus} is closest in"
                   f" meaning to {decider}: here it means {decider}'s kind of thing.",
                   duration=style.BEAT + 2 * style.PAUSE)
-        caption = word_label(f"\u201c{sentence.text}\u201d", style.TEXT, style.BODY_SIZE)
+        caption = sentence_caption(sentence.text)
         caption.next_to(self.question, DOWN, buff=0.4).align_to(self.question, RIGHT)
         words = VGroup(*(self.dots[w] for w in sentence.tokens))
         others = VGroup(*(d for w, d in self.dots.items() if w not in sentence.tokens))

@@ -5,6 +5,14 @@ animation) and the scene decides what to play. Words are always drawn as Pango `
 
 from scenes.components.cards import title_card
 from scenes.components.readout import Readout
-from scenes.components.words import WordDot, WordPlane, WordVector, word_color, word_label
+from scenes.components.words import (
+    WordDot,
+    WordPlane,
+    WordVector,
+    sentence_caption,
+    word_color,
+    word_label,
+)
 
-__all__ = ["Readout", "WordDot", "WordPlane", "WordVector", "title_card", "word_color", "word_label"]
+__all__ = ["Readout", "WordDot", "WordPlane", "WordVector", "sentence_caption", "title_card", "word_color",
+           "word_label"]

@@ -28,7 +28,7 @@ from manim import (
 from attention_core.examples import Example
 from scenes import style
 
-__all__ = ["WordDot", "WordPlane", "WordVector", "word_color", "word_label"]
+__all__ = ["WordDot", "WordPlane", "WordVector", "sentence_caption", "word_color", "word_label"]
 
 
 def word_color(example: Example, word: str) -> ManimColor:
@@ -43,6 +43,14 @@ def word_color(example: Example, word: str) -> ManimColor:
 def word_label(word: str, color: ManimColor = style.TEXT, size: float = style.LABEL_SIZE) -> Text:
     """A word as literal text (no markup, no LaTeX)."""
     return Text(word, font=style.FONT, font_size=size, color=color)
+
+
+def sentence_caption(text: str, max_width: float = 6.8) -> Text:
+    """A sentence in quotes, shrunk to ``max_width`` scene units when it is longer."""
+    caption = word_label(f"\u201c{text}\u201d", style.TEXT, style.BODY_SIZE)
+    if caption.width > max_width:
+        caption.scale_to_fit_width(max_width)
+    return caption
 
 
 class WordPlane(VGroup):
