@@ -154,6 +154,9 @@ def multi_head_attention(
         raise AttentionInputError("multi-head attention needs at least one head.")
     traces = []
     for head in heads:
+        if not isinstance(head, HeadWeights) and len(head) != 3:
+            raise AttentionInputError(
+                f"each head needs three matrices (W_Q, W_K, W_V), got {len(head)}.")
         w = head if isinstance(head, HeadWeights) else HeadWeights(*head)
         traces.append(scaled_dot_product_attention(x, w.w_q, w.w_k, w.w_v, mask))
     concatenated = np.concatenate([t.output for t in traces], axis=1)  # (n, h * d_v)

@@ -63,7 +63,7 @@ def context_pull(
     s = as_matrix("the similarities", similarities, rows=n, cols=n)
     if not 0.0 <= strength <= 1.0:
         raise AttentionInputError(f"the pull strength must be between 0 and 1, got {strength}.")
-    if not isinstance(steps, int | np.integer) or steps < 1:
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
         raise AttentionInputError(f"the number of steps must be a whole number >= 1, got {steps}.")
     if weights_given:
         if np.any(s < 0) or not np.allclose(s.sum(axis=1), 1.0):

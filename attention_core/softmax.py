@@ -24,7 +24,8 @@ __all__ = [
 
 
 def _check_temperature(temperature: float) -> float:
-    if not np.isfinite(temperature) or temperature <= 0:
+    if (isinstance(temperature, bool) or not isinstance(temperature, int | float | np.number)
+            or not np.isfinite(temperature) or temperature <= 0):
         raise AttentionInputError(
             f"the softmax temperature must be a positive number, got {temperature}."
         )
@@ -51,6 +52,9 @@ def softmax(x: ArrayLike, axis: int = -1, temperature: float = 1.0) -> FloatArra
     # One cheap pass for the common all-finite case; the detailed check only when needed.
     if not np.isfinite(array).all() and (np.isnan(array).any() or (array == np.inf).any()):
         raise AttentionInputError("softmax scores must be finite numbers or -inf (masked).")
+    if not -array.ndim <= axis < array.ndim:
+        raise AttentionInputError(
+            f"softmax axis {axis} does not exist: the scores have {array.ndim} dimension(s).")
     peak = np.max(array, axis=axis, keepdims=True)
     if np.any(peak == -np.inf):
         raise AttentionInputError(

@@ -260,3 +260,19 @@ def test_errors_are_value_errors():
 def test_doctests(module):
     result = doctest.testmod(importlib.import_module(f"attention_core.{module}"))
     assert result.attempted > 0 and result.failed == 0
+
+
+MORE_BAD_CALLS = [
+    ("steps=True", lambda: context_pull(np.eye(2), np.eye(2), steps=True), "steps"),
+    ("temperature None", lambda: softmax([1.0, 2.0], temperature=None), "temperature"),
+    ("axis", lambda: softmax([[1.0, 2.0]], axis=5), "axis 5"),
+    ("two-matrix head", lambda: multi_head_attention(np.eye(2), [(np.eye(2), np.eye(2))], np.eye(2)),
+     "three matrices"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), [c[1:] for c in MORE_BAD_CALLS],
+                         ids=[c[0] for c in MORE_BAD_CALLS])
+def test_more_bad_input_gets_a_readable_error(call, message):
+    with pytest.raises(AttentionInputError, match=message):
+        call()
