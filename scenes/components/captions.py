@@ -1,0 +1,63 @@
+"""Sentences as on-screen text: wrapped when long, or shortened to fit a legend.
+
+Like every word on screen these are Pango ``Text`` (via :func:`word_label`), never LaTeX.
+
+>>> shorten("one two three four five six seven eight", 24)
+'one two … seven eight'
+>>> shorten("short enough", 20)
+'short enough'
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from manim import ManimColor, Text
+
+from scenes import style
+from scenes.components.words import word_label
+
+__all__ = ["shorten", "wrapped_label"]
+
+
+def wrapped_label(text: str, color: ManimColor, width: float,
+                  sizes: Sequence[tuple[float, int]] = ((style.BODY_SIZE, 1), (style.LABEL_SIZE, 2),
+                                                        (style.SMALL_SIZE, 2), (style.SMALL_SIZE, 3))
+                  ) -> Text:
+    """``text`` at the first (font size, most lines) of ``sizes`` at which it fits ``width``
+    scene units, wrapped at spaces; shrunk to ``width`` if even the last does not fit."""
+    size, lines = sizes[-1]
+    for size, lines in sizes:
+        one_line = word_label(text, color, size)
+        if one_line.width <= lines * width:
+            break
+    one_line = word_label(text, color, size)
+    if lines == 1 or one_line.width <= width:
+        label = one_line
+    else:
+        chars = max(int(len(text) * width / one_line.width), 8)
+        label = word_label("\n".join(textwrap.wrap(text, chars)), color, size)
+    if label.width > width:
+        label.scale_to_fit_width(width)
+    return label
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """``text`` with words from its middle replaced by an ellipsis so that it has at most
+    about ``max_chars`` characters; its first and last words stay."""
+    if len(text) <= max_chars:
+        return text
+    words = text.split()
+    head, tail = words[:1], words[-1:]
+    rest = words[1:-1]
+    while rest:  # take words alternately from the front and the back while they fit
+        front = len(head) <= len(tail)
+        nxt = rest[0] if front else rest[-1]
+        if len(" ".join([*head, nxt, "\u2026", *tail])) > max_chars:
+            break
+        if front:
+            head.append(rest.pop(0))
+        else:
+            tail.insert(0, rest.pop())
+    return " ".join([*head, "\u2026", *tail])
