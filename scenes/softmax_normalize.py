@@ -1,20 +1,38 @@
 r"""From scores to weights: why dividing by the sum fails, and softmax.
 
-    naive:   w_i = s_i / \sum_j s_j          softmax: w_i = e^{s_i / T} / \sum_j e^{s_j / T}
+    naive:   w_j = s_j / \sum_k s_k          softmax: w_j = e^{s_j / T} / \sum_k e^{s_k / T}
 
-The ambiguous word's similarity scores in the first sentence are drawn as bars. Dividing
-them by their sum gives a negative weight (a function word has a negative score), and a
-score that makes the sum zero leaves nothing to divide by. Softmax first takes
-exponentials, which are always positive, then divides by their sum: bars that are positive
-and add up to one. Last, the temperature: low sharpens, high flattens.
+The ambiguous word's similarity scores in one sentence are drawn as bars. Dividing them by
+their sum gives a negative weight when a score is negative (the example's own numbers),
+and a set of scores that adds up to zero leaves nothing to divide by (a made-up case, one
+score changed, unless the example's own scores do it). Softmax first takes exponentials,
+which are always positive, then divides by their sum: bars that are positive and add up
+to one. Last, the temperature: a low T sharpens the weights, a high T flattens them.
 
 Render: ``manim -ql scenes/softmax_normalize.py SoftmaxNormalize`` (from the repo root).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-from manim import DOWN, UP, FadeIn, FadeOut, Indicate, MathTex, ReplacementTransform, VGroup, Write
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    DecimalNumber,
+    FadeIn,
+    FadeOut,
+    FadeTransform,
+    ManimColor,
+    MathTex,
+    SurroundingRectangle,
+    Text,
+    VGroup,
+    Write,
+)
 
 from attention_core import (
     NaiveNormalizeTrace,
@@ -24,138 +42,322 @@ from attention_core import (
     softmax_trace,
     with_zero_sum,
 )
+from attention_core.examples import Example, Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_color, word_label
 from scenes.components.bars import WeightBars
+from scenes.components.captions import wrapped_label
 from scenes.style import fmt
 
-__all__ = ["SoftmaxNormalize"]
+__all__ = ["TEMPERATURES", "Shown", "SoftmaxNormalize", "ZeroSumCase", "choose_sentence", "zero_sum_case"]
 
-TEMPERATURES = (0.5, 2.0)  # shown after the example's own temperature
+TEMPERATURES = (0.5, 1.0, 2.0)  # shown in this order, then the example's own temperature again
+DOWN_ROOM = 0.7  # scene units the most negative bar may take below the baseline
+BASELINE_Y = -0.9  # the baseline's height, unless the labels need it higher
+NOTE_TOP = -3.0  # the note under the bars stays below this
+NOTE_WIDTH = 12.5  # the longest a note under the bars may be
+HEADING_WIDTH = 12.5
 
 
-UP_ROOM, DOWN_ROOM = 2.4, 1.0  # scene units the bars may take above and below their baseline
+def q(text: str) -> str:
+    """``text`` in quotation marks, as words are quoted on screen and in the narration."""
+    return f"\u201c{text}\u201d"
 
 
+def focus_scores(example: Example, sentence: Sentence) -> np.ndarray:
+    """The focus word's dot-product scores with every word of ``sentence`` (the core's), (n,)."""
+    e = example.embeddings(sentence)
+    return similarity_matrix(e, e).matrix[sentence.focus_index]
 
-def fit_unit(values: np.ndarray) -> float:
-    """Scene units per 1.0 so that ``values`` fit the room above and below the baseline."""
-    top, bottom = max(float(values.max()), 0.0), max(-float(values.min()), 0.0)
-    return min(UP_ROOM / top if top else np.inf, DOWN_ROOM / bottom if bottom else np.inf)
+
+def choose_sentence(example: Example) -> Sentence:
+    """The first sentence whose naive weights include a negative one, else the first."""
+    for sentence in example.sentences:
+        if naive_normalize(focus_scores(example, sentence)).negative_indices:
+            return sentence
+    return example.sentences[0]
+
+
+@dataclass(frozen=True)
+class ZeroSumCase:
+    """Scores that add up to zero: the example's own (``made_up`` False) or the shown
+    sentence's with the score of ``tokens[index]`` changed from ``was`` (``made_up`` True)."""
+
+    sentence: Sentence
+    scores: np.ndarray
+    trace: NaiveNormalizeTrace
+    made_up: bool
+    index: int
+    was: float
+
+
+def zero_sum_case(example: Example, sentence: Sentence) -> ZeroSumCase:
+    """The example's own zero-sum scores if a sentence has them, else ``sentence``'s scores
+    with its lowest score changed (by the core's ``with_zero_sum``) so that they add up to 0."""
+    for own in example.sentences:
+        scores = focus_scores(example, own)
+        trace = naive_normalize(scores)
+        if trace.weights is None:
+            return ZeroSumCase(own, scores, trace, made_up=False, index=-1, was=0.0)
+    scores = focus_scores(example, sentence)
+    index = int(np.argmin(scores))
+    changed = with_zero_sum(scores, index)
+    return ZeroSumCase(sentence, changed, naive_normalize(changed), made_up=True, index=index,
+                       was=float(scores[index]))
+
+
+def readout(label_tex: str, value: float, color: ManimColor) -> Readout:
+    """A :class:`Readout` whose number sits level with its ``=`` (a label with a subscript,
+    such as a sum, would otherwise pull the number down to the subscript's bottom)."""
+    shown = Readout(label_tex, value, color)
+    shown.number.group_with_commas = False  # 1203.55, as the formulas write it
+    shown.set_value(value)
+    shown.number.match_y(shown.label[1])
+    return shown
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the screen showed at one moment, read back from the mobjects."""
+
+    values: np.ndarray  # the numbers over the bars
+    formula: str  # the formula's TeX
+    readouts: tuple[float, ...]  # the numbers of the readouts, left then right
+    note: str  # the note under the bars ("" when none)
 
 
 class SoftmaxNormalize(ExplainerScene):
-    """Naive normalisation failing on the example's own numbers, then softmax."""
+    """Naive normalisation failing on the example's own numbers, then softmax and temperature."""
 
     title = "Softmax: from scores to weights"
 
     def construct(self) -> None:
-        self.sentence = self.example.sentences[0]
-        e = self.example.embeddings(self.sentence)
-        self.scores = similarity_matrix(e, e).matrix[self.sentence.focus_index]
+        self.sentence = choose_sentence(self.example)
+        self.scores = focus_scores(self.example, self.sentence)
         self.naive: NaiveNormalizeTrace = naive_normalize(self.scores)
+        self.zero = zero_sum_case(self.example, self.sentence)
         self.softmax: SoftmaxTrace = softmax_trace(self.scores, self.example.knobs.temperature)
+        self.temperature_traces = [softmax_trace(self.scores, t)
+                                   for t in (*TEMPERATURES, self.example.knobs.temperature)]
 
+        self.shown: dict[str, Shown] = {}
         self.show_title_card()
         self.show_scores()
         self.divide_by_the_sum()
         self.sum_of_zero()
         self.take_exponentials()
+        self.divide_exponentials()
         self.change_temperature()
         self.wait(style.BEAT)
 
     # -- beats
 
     def show_scores(self) -> None:
-        focus = self.sentence.focus
-        self.beat("scores", f"How similar is {focus} to each word of \"{self.sentence.text}\"? "
-                  "These dot products are its scores.", duration=2 * style.BEAT + style.PAUSE)
-        self.heading = VGroup(word_label(self.sentence.text, style.MUTED, style.BODY_SIZE))
-        self.heading.to_edge(UP, buff=style.MARGIN)
-        colors = [word_color(self.example, w) for w in self.sentence.tokens]
-        self.bars = WeightBars(self.sentence.tokens, self.scores, colors, fit_unit(self.scores))
-        self.bars.move_to(0.4 * DOWN)
-        self.formula = MathTex(r"s_j = \vec{" + "x" + r"}_{\text{focus}} \cdot \vec x_j").scale(
-            style.MATH_SCALE).next_to(self.heading, DOWN, buff=0.3)
+        s, focus = self.sentence, self.sentence.focus
+        low, high = int(np.argmin(self.scores)), int(np.argmax(self.scores))
+        self.beat("scores", f"How similar is {q(focus)} to each word of {q(s.text)}? Its dot products, "
+                  f"from {fmt(self.scores[low])} for {q(s.tokens[low])} to {fmt(self.scores[high])} for "
+                  f"{q(s.tokens[high])}.", duration=2 * style.BEAT + style.PAUSE)
+        self.heading = wrapped_label(q(s.text), style.MUTED, HEADING_WIDTH).to_edge(UP, buff=style.MARGIN)
+        self.formula = self.formula_tex(r"s_j = \vec x_{\text{focus}} \cdot \vec x_j")
+        self.bars = self.lay_out_bars()
         self.play(FadeIn(self.heading), Write(self.formula), run_time=style.BEAT)
         self.play(FadeIn(self.bars, shift=0.2 * UP), run_time=style.BEAT)
+        self.record("scores")
         self.wait(style.PAUSE)
+
+    def lay_out_bars(self) -> WeightBars:
+        """The scores' bars, as low as the note under them allows and with room above for the
+        tallest formula and the widest number the scene will write."""
+        s = self.sentence
+        colors = [word_color(self.example, w) for w in s.tokens]
+        width = 10.0 if len(s.tokens) <= 12 else 12.8
+        rows = [self.scores, self.zero.scores, *(t.weights for t in self.temperature_traces),
+                self.softmax.exponentials]
+        if self.naive.weights is not None:
+            rows.append(self.naive.weights)
+        # Room below for the most negative bar of the whole scene, so the labels never move.
+        self.down_room = DOWN_ROOM if min(r.min() for r in rows) < 0 else 0.0
+
+        def build(unit: float) -> WeightBars:
+            return WeightBars(s.tokens, self.scores, colors, unit, width, room_below=self.down_room,
+                              number_size=style.LABEL_SIZE, label_size=style.LABEL_SIZE,
+                              label_baseline=True)
+
+        trial = build(1.0)
+        baseline_y = max(BASELINE_Y, NOTE_TOP + trial.label_depth())
+        widest = max((DecimalNumber(v, num_decimal_places=style.DECIMALS, font_size=style.LABEL_SIZE,
+                                    group_with_commas=False)
+                      for v in (max(r, key=lambda x: len(fmt(x))) for r in rows)), key=lambda m: m.width)
+        number = widest.width if trial.numbers_upright else widest.height
+        tallest = self.formula_tex(self.softmax_tex(self.softmax))
+        self.up_room = tallest.get_bottom()[1] - 0.25 - number - baseline_y
+        bars = build(self.fit_unit(self.scores))
+        bars.shift(baseline_y * UP - bars.baseline.get_center())
+        return bars
 
     def divide_by_the_sum(self) -> None:
-        t = self.naive
-        problem = t.problems[0] if t.problems else "here every weight happens to be positive"
-        self.beat("divide by the sum", f"Divide each score by their sum, {fmt(t.total)}. Problem: "
-                  f"{problem}.", duration=3 * style.BEAT + 2 * style.PAUSE)
-        formula = MathTex(r"w_j = \frac{s_j}{\sum_k s_k} = \frac{s_j}{" + fmt(t.total) + "}").scale(
-            style.MATH_SCALE).move_to(self.formula)
-        self.play(ReplacementTransform(self.formula, formula), run_time=style.BEAT)
-        self.formula = formula
-        self.to_values(t.weights, unit=fit_unit(t.weights))
-        self.problem_text = word_label(problem, style.NEGATIVE, style.SMALL_SIZE)
-        self.problem_text.to_edge(DOWN, buff=style.MARGIN)
-        self.play(FadeIn(self.problem_text), run_time=style.BEAT)
-        for i in t.negative_indices:
-            self.play(Indicate(self.bars.bars[i], color=style.NEGATIVE), run_time=style.BEAT)
+        t, s = self.naive, self.sentence
+        if t.negative_indices:
+            i = t.negative_indices[0]
+            said = (f"{q(s.tokens[i])} gets {fmt(t.weights[i])}. "
+                    + t.problems[0].split(": ", 1)[1].capitalize() + ".")
+            note = t.problems[0]
+        elif t.problems:
+            said = t.problems[0].capitalize() + "."
+            note = t.problems[0]
+        else:
+            said = "Here every score is positive, so this happens to work; one negative score would break it."
+            note = "every score here is positive, so dividing by the sum happens to work"
+        self.beat("divide by the sum", f"Divide each score by their sum, {fmt(t.total)}: {said}",
+                  duration=2 * style.BEAT + style.PAUSE + style.BEAT + 2 * style.PAUSE)
+        self.sum_readout = readout(r"\textstyle\sum_k s_k", t.total, style.TEXT)
+        self.place_readout(self.sum_readout, 0)
+        self.play(self.swap_formula(r"w_j = \frac{s_j}{\sum_k s_k} = \frac{s_j}{" + fmt(t.total) + "}"),
+                  FadeIn(self.sum_readout), run_time=style.BEAT)
+        if t.weights is not None:
+            self.unit = self.fit_unit(t.weights)
+            self.play(self.bars.change_values(t.weights, self.unit), run_time=style.BEAT)
+        else:
+            self.wait(style.BEAT)
         self.wait(style.PAUSE)
+        self.note = self.note_text(note, style.NEGATIVE if t.problems else style.MUTED)
+        self.marks = VGroup(*(SurroundingRectangle(VGroup(self.bars.bars[i], self.bars.numbers[i]),
+                                                   color=style.NEGATIVE, buff=0.08)
+                              for i in t.negative_indices))
+        self.play(FadeIn(self.note), FadeIn(self.marks), run_time=style.BEAT)
+        self.record("divide by the sum", self.sum_readout, note=self.note)
+        self.wait(2 * style.PAUSE)
 
     def sum_of_zero(self) -> None:
-        # The word with the smallest score takes the value that makes the sum zero.
-        index = int(np.argmin(self.scores))
-        self.zero_scores = with_zero_sum(self.scores, index)
-        self.zero = naive_normalize(self.zero_scores)
-        word = self.sentence.tokens[index]
-        self.beat("sum of zero", f"Worse: if \"{word}\" scored {fmt(self.zero_scores[index])}, the "
-                  "scores would add up to 0, and dividing by zero gives no weights at all.",
-                  duration=2 * style.BEAT + 2 * style.PAUSE)
-        self.to_values(self.zero_scores, unit=fit_unit(self.zero_scores))
-        formula = MathTex(r"w_j = \frac{s_j}{" + fmt(self.zero.total) + r"} = \ ?",
-                          color=style.NEGATIVE).scale(style.MATH_SCALE).move_to(self.formula)
-        problem = word_label(f"what if \"{word}\" scored {fmt(self.zero_scores[index])}? "
-                             f"{self.zero.problems[0]}", style.NEGATIVE, style.SMALL_SIZE)
-        problem.move_to(self.problem_text)
-        self.play(ReplacementTransform(self.formula, formula),
-                  ReplacementTransform(self.problem_text, problem), run_time=style.BEAT)
-        self.formula, self.problem_text = formula, problem
+        z, total = self.zero, self.zero.trace.total
+        if z.made_up:
+            word = z.sentence.tokens[z.index]
+            tag = f"a made-up case: {q(word)} scores {fmt(z.scores[z.index])} instead of {fmt(z.was)}"
+            said = (f"A made-up case: if {q(word)} scored {fmt(z.scores[z.index])} instead of {fmt(z.was)}, "
+                    f"the scores would add up to {fmt(total)}, and dividing by zero gives no weights.")
+        else:
+            tag = f"this example's own scores in {q(z.sentence.text)}"
+            said = (f"Worse: in {q(z.sentence.text)} the scores add up to {fmt(total)}, and dividing "
+                    "by zero gives no weights at all.")
+        if not self.naive.problems:
+            said = "It can still fail. " + said
+        self.beat("sum of zero", said, duration=style.BEAT + style.BEAT + 2 * style.PAUSE)
+        note = self.note_text(tag + ":\n" + z.trace.problems[0], style.NEGATIVE)
+        self.play(FadeOut(self.marks), FadeTransform(self.note, note),
+                  self.bars.change_values(z.scores, self.fit_unit(z.scores)), run_time=style.BEAT)
+        self.note = note
+        shown = readout(r"\textstyle\sum_k s_k", total, style.NEGATIVE)
+        self.place_readout(shown, 0)
+        self.play(self.swap_formula(r"w_j = \frac{s_j}{" + fmt(total) + r"} = \ ?", style.NEGATIVE),
+                  FadeTransform(self.sum_readout, shown), run_time=style.BEAT)
+        self.sum_readout = shown
+        self.record("sum of zero", self.sum_readout, note=self.note)
         self.wait(2 * style.PAUSE)
 
     def take_exponentials(self) -> None:
-        t = self.softmax
-        self.beat("softmax", f"Softmax takes e to the power of each score, always positive, and "
-                  f"divides by their sum, {fmt(t.total)}. The weights add up to 1.",
-                  duration=3 * style.BEAT + 2 * style.PAUSE)
-        self.play(FadeOut(self.problem_text), run_time=style.BEAT)
-        self.to_values(self.scores, unit=fit_unit(self.scores))
-        formula = MathTex(r"w_j = \frac{e^{s_j / T}}{\sum_k e^{s_k / T}} = \frac{e^{s_j / T}}{"
-                          + fmt(t.total) + "}").scale(style.MATH_SCALE).move_to(self.formula)
-        self.play(ReplacementTransform(self.formula, formula), run_time=style.BEAT)
-        self.formula = formula
-        self.to_values(t.weights, unit=fit_unit(np.ones(1)))
-        self.total = Readout(r"\textstyle\sum_j w_j", float(t.weights.sum()), style.POSITIVE)
-        self.total.to_edge(DOWN, buff=style.MARGIN)
-        self.play(FadeIn(self.total), run_time=style.BEAT)
+        t, s = self.softmax, self.sentence
+        low = int(np.argmin(t.scores))
+        self.beat("exponentials", f"Softmax first raises e to each score over T = {t.temperature:g}: "
+                  f"every result is positive, even {fmt(t.exponentials[low])} for {q(s.tokens[low])}. "
+                  f"They add up to {fmt(t.total)}.",
+                  duration=style.BEAT + style.BEAT + style.BEAT + style.PAUSE)
+        self.unit = self.fit_unit(self.scores)
+        shown = readout(r"\textstyle\sum_k s_k", self.naive.total, style.TEXT)
+        self.place_readout(shown, 0)
+        # Softmax has no negative bars: the labels move up to the baseline.
+        self.play(FadeOut(self.note), self.bars.change_values(self.scores, self.unit),
+                  self.swap_formula(r"s_j = \vec x_{\text{focus}} \cdot \vec x_j"),
+                  FadeTransform(self.sum_readout, shown), run_time=style.BEAT)
+        self.sum_readout = shown
+        exp_readout = readout(r"\textstyle\sum_k e^{s_k / T}", t.total, style.TEXT)
+        self.temperature = readout("T", t.temperature, style.FOCUS)
+        self.place_readout(exp_readout, 0)
+        self.place_readout(self.temperature, 1)
+        self.play(self.swap_formula(r"e^{s_j / T} = e^{s_j / " + f"{t.temperature:g}" + "}"),
+                  FadeIn(self.temperature), run_time=style.BEAT)
+        self.unit = self.fit_unit(t.exponentials)
+        self.play(self.bars.change_values(t.exponentials, self.unit, room_below=0.0),
+                  FadeTransform(self.sum_readout, exp_readout), run_time=style.BEAT)
+        self.sum_readout = exp_readout
+        self.record("exponentials", self.sum_readout, self.temperature)
         self.wait(style.PAUSE)
 
+    def divide_exponentials(self) -> None:
+        t, s = self.softmax, self.sentence
+        top = int(np.argmax(t.weights))
+        self.beat("softmax", f"Then it divides each by that sum: weights that are all positive and add up "
+                  f"to 1; {q(s.tokens[top])} gets {fmt(t.weights[top])}.",
+                  duration=style.BEAT + style.BEAT + 2 * style.PAUSE)
+        self.play(self.swap_formula(self.softmax_tex(t)), run_time=style.BEAT)
+        # One scale for every temperature: the tallest weight any of them gives fills the room.
+        self.unit = self.fit_unit(np.concatenate([t.weights for t in self.temperature_traces]))
+        self.total = readout(r"\textstyle\sum_j w_j", float(t.weights.sum()), style.POSITIVE)
+        self.place_readout(self.total, 0)
+        self.play(self.bars.change_values(t.weights, self.unit),
+                  FadeTransform(self.sum_readout, self.total), run_time=style.BEAT)
+        self.record("softmax", self.total, self.temperature)
+        self.wait(2 * style.PAUSE)
+
     def change_temperature(self) -> None:
-        base = self.example.knobs.temperature
-        self.temperature_traces = [softmax_trace(self.scores, t) for t in (*TEMPERATURES, base)]
-        cold, hot, _ = self.temperature_traces
-        self.beat("temperature", f"Temperature: at T = {TEMPERATURES[0]:g} the largest score takes "
-                  f"{fmt(cold.weights.max())}, at T = {TEMPERATURES[1]:g} only "
-                  f"{fmt(hot.weights.max())}.", duration=3 * style.BEAT + 2 * style.PAUSE)
-        self.temperature = Readout("T", base, style.FOCUS)
-        self.temperature.next_to(self.total, UP, buff=0.2)
-        self.play(FadeIn(self.temperature), run_time=style.BEAT)
-        for trace in self.temperature_traces:
-            self.temperature.set_value(trace.temperature)
-            self.total.set_value(float(trace.weights.sum()))
-            self.to_values(trace.weights, unit=fit_unit(np.ones(1)))
-            self.wait(style.PAUSE / 2)
+        traces, s = self.temperature_traces, self.sentence
+        cold, hot = traces[0], traces[len(TEMPERATURES) - 1]
+        top = int(np.argmax(self.softmax.weights))
+        self.beat("temperature", f"The temperature T changes the mix: at T = {cold.temperature:g} "
+                  f"{q(s.tokens[top])} takes {fmt(cold.weights[top])}, at T = {hot.temperature:g} only "
+                  f"{fmt(hot.weights[top])}. This example uses T = {self.softmax.temperature:g}.",
+                  duration=len(traces) * (style.BEAT + style.PAUSE))
+        for trace in traces:
+            shown = readout("T", trace.temperature, style.FOCUS)
+            shown.move_to(self.temperature, aligned_edge=LEFT)
+            total = readout(r"\textstyle\sum_j w_j", float(trace.weights.sum()), style.POSITIVE)
+            total.move_to(self.total, aligned_edge=LEFT)
+            self.play(self.swap_formula(self.softmax_tex(trace)),
+                      FadeTransform(self.temperature, shown),
+                      FadeTransform(self.total, total),
+                      self.bars.change_values(trace.weights), run_time=style.BEAT)
+            self.temperature, self.total = shown, total
+            self.record(f"T = {trace.temperature:g} ({len(self.shown)})", self.total, self.temperature)
+            self.wait(style.PAUSE)
 
     # -- drawing helpers
 
-    def to_values(self, values: np.ndarray, unit: float) -> None:
-        """Morph the bars to show ``values`` at ``unit`` scene units per 1.0."""
-        target = self.bars.with_values(values, unit)
-        self.play(ReplacementTransform(self.bars, target), run_time=style.BEAT)
-        self.bars = target
+    def record(self, moment: str, *readouts: Readout, note: Text | None = None) -> None:
+        """Keep what the screen shows now (numbers read back from the mobjects) for the tests."""
+        self.shown[moment] = Shown(self.bars.shown_values(), self.formula.get_tex_string(),
+                                   tuple(r.number.get_value() for r in readouts),
+                                   note.text if note is not None else "")
+
+    def formula_tex(self, tex: str, color: ManimColor = style.TEXT) -> MathTex:
+        formula = MathTex(tex, color=color).scale(style.MATH_SCALE)
+        return formula.next_to(self.heading, DOWN, buff=0.3)
+
+    def swap_formula(self, tex: str, color: ManimColor = style.TEXT) -> FadeTransform:
+        """Animation: the formula under the heading becomes ``tex``."""
+        new = self.formula_tex(tex, color)
+        old, self.formula = self.formula, new
+        return FadeTransform(old, new)
+
+    def fit_unit(self, values: np.ndarray) -> float:
+        """Scene units per 1.0 so that ``values`` fit the room above and below the baseline."""
+        top, bottom = max(float(values.max()), 0.0), max(-float(values.min()), 0.0)
+        return min(self.up_room / top if top else np.inf,
+                   self.down_room / bottom if bottom else np.inf, 1e6)
+
+    @staticmethod
+    def softmax_tex(trace: SoftmaxTrace) -> str:
+        t = f"{trace.temperature:g}"
+        return (r"w_j = \frac{e^{s_j / T}}{\sum_k e^{s_k / T}} = \frac{e^{s_j / " + t + "}}{"
+                + fmt(trace.total) + "}")
+
+    def place_readout(self, readout: Readout, side: int) -> None:
+        """Readouts sit level with the formula, clear of the bars: side 0 left, 1 right."""
+        y = self.heading.get_bottom()[1] - 0.75
+        readout.to_edge(RIGHT if side else LEFT, buff=style.MARGIN).set_y(y)
+
+    def note_text(self, text: str, color: ManimColor) -> Text:
+        note = word_label(text, color, style.SMALL_SIZE)
+        note.scale_to_fit_width(min(note.width, NOTE_WIDTH))
+        return note.to_edge(DOWN, buff=style.MARGIN)
+

@@ -1,15 +1,32 @@
-"""The softmax scene shows the core's naive weights, zero-sum case and softmax weights."""
+"""The softmax scene shows the core's numbers: naive weights, the zero-sum case, the
+exponentials, the softmax weights and the temperatures; and its bars stay legible.
+
+The expected numbers are computed here straight from ``attention_core`` (not from the
+scene's helpers), and the shown ones are read back from the mobjects.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from scene_harness import BuiltScene, build_scene, check_keyframes
 
-from attention_core import naive_normalize, similarity_matrix, softmax_trace
+from attention_core import naive_normalize, similarity_matrix, softmax_trace, with_zero_sum
+from attention_core.examples import load_example
+from scenes import style
+from scenes.components.bars import WeightBars
+from scenes.components.captions import shorten
 from scenes.softmax_normalize import TEMPERATURES, SoftmaxNormalize
+
+sys.path.insert(0, str(Path(__file__).parent))
+from long_example import write_long_example  # noqa: E402
+
+BEATS = ["title", "scores", "divide by the sum", "sum of zero", "exponentials", "softmax", "temperature"]
 
 
 @pytest.fixture(scope="module")
@@ -17,46 +34,218 @@ def built(example, tmp_path_factory) -> BuiltScene:
     return build_scene(SoftmaxNormalize, example, tmp_path_factory.mktemp(example.name))
 
 
-def focus_scores(example) -> np.ndarray:
-    e = example.embeddings(0)
-    return similarity_matrix(e, e).matrix[example.sentences[0].focus_index]
+def scores_of(example, k: int) -> np.ndarray:
+    s = example.sentences[k]
+    e = example.embeddings(s)
+    return similarity_matrix(e, e).matrix[s.focus_index]
 
 
-def test_final_bars_are_the_softmax_at_the_examples_temperature(built, example):
-    trace = softmax_trace(focus_scores(example), example.knobs.temperature)
-    np.testing.assert_allclose(built.scene.bars.shown_values(), trace.weights)
-    assert [label.text for label in built.scene.bars.labels] == list(example.sentences[0].tokens)
-    assert built.scene.total.number.get_value() == pytest.approx(1.0)
+def expected_sentence(example) -> int:
+    """The first sentence whose naive weights go negative, else the first."""
+    for k in range(len(example.sentences)):
+        if naive_normalize(scores_of(example, k)).negative_indices:
+            return k
+    return 0
 
 
-def test_naive_failure_comes_from_the_core(built, example):
-    naive = naive_normalize(focus_scores(example))
-    assert built.scene.naive.problems == naive.problems and not naive.ok
-    zero = built.scene.zero_scores
+def numbers_in(text: str) -> list[float]:
+    return [float(x) for x in re.findall(r"-?\d+\.\d+", text)]
+
+
+def squash(text: str) -> str:
+    """Manim's Text.text drops whitespace; compare texts without it."""
+    return re.sub(r"\s+", "", text)
+
+
+# -- the scene, for every shipped example
+
+def test_the_sentence_is_one_whose_naive_weights_fail(built, example):
+    k = expected_sentence(example)
+    assert built.scene.sentence == example.sentences[k]
+    tokens = example.sentences[k].tokens
+    assert [label.text for label in built.scene.bars.labels] == [squash(t) for t in tokens]
+
+
+def test_scores_shown_are_the_dot_products(built, example):
+    shown = built.scene.shown["scores"]
+    np.testing.assert_allclose(shown.values, scores_of(example, expected_sentence(example)))
+
+
+def test_naive_weights_and_their_problem_come_from_the_core(built, example):
+    naive = naive_normalize(scores_of(example, expected_sentence(example)))
+    shown = built.scene.shown["divide by the sum"]
+    assert f"{{{naive.total:.2f}}}" in shown.formula
+    assert shown.readouts == pytest.approx((naive.total,))
+    if naive.weights is not None:
+        np.testing.assert_allclose(shown.values, naive.weights)
+    if naive.problems:
+        assert squash(naive.problems[0]) in shown.note
+    else:  # no failure in this example: the screen says so
+        assert "happenstowork" in shown.note
+
+
+def test_every_shipped_example_really_shows_a_negative_weight(built, example):
+    """The examples are tuned so that the naive way visibly fails (issue 5)."""
+    shown = built.scene.shown["divide by the sum"]
+    assert (shown.values < 0).any()
+    negative = [i for i, v in enumerate(shown.values) if v < 0]
+    bars = built.scene.bars
+    assert len(built.scene.marks) == len(negative)
+    for mark, i in zip(built.scene.marks, negative, strict=True):  # each negative bar is boxed
+        bar = bars.bars[i]
+        assert mark.get_left()[0] <= bar.get_left()[0] and mark.get_right()[0] >= bar.get_right()[0]
+
+
+def test_zero_sum_case_is_made_from_the_examples_numbers(built, example):
+    scores = scores_of(example, expected_sentence(example))
+    index = int(np.argmin(scores))
+    zero = with_zero_sum(scores, index)
+    shown = built.scene.shown["sum of zero"]
+    np.testing.assert_allclose(shown.values, zero)
     assert naive_normalize(zero).weights is None
-    assert np.count_nonzero(zero != focus_scores(example)) == 1  # one score changed
-    shown = float(re.findall(r"-?\d+\.\d+", built.scene.problem_text.text)[0])
-    assert shown == pytest.approx(zero[np.argmin(focus_scores(example))], abs=0.005)
+    assert shown.readouts == (0.0,)
+    assert r"\frac{s_j}{0.00}" in shown.formula
+    word = example.sentences[expected_sentence(example)].tokens[index]
+    assert "made-up" in shown.note  # said honestly: this case is constructed
+    assert squash(word) in shown.note
+    assert numbers_in(shown.note)[:2] == pytest.approx([zero[index], scores[index]], abs=0.005)
 
 
-def test_formula_shows_the_softmax_sum(built, example):
-    trace = softmax_trace(focus_scores(example), example.knobs.temperature)
-    assert f"{trace.total:.2f}" in built.scene.formula.get_tex_string()
+def test_exponentials_and_their_sum(built, example):
+    trace = softmax_trace(scores_of(example, expected_sentence(example)), example.knobs.temperature)
+    shown = built.scene.shown["exponentials"]
+    np.testing.assert_allclose(shown.values, trace.exponentials)
+    assert shown.readouts == pytest.approx((trace.total, trace.temperature))
+    assert (shown.values > 0).all()
 
 
-def test_temperatures_shown_are_the_cores(built, example):
-    temps = [t.temperature for t in built.scene.temperature_traces]
-    assert temps == [*TEMPERATURES, example.knobs.temperature]
-    cold, hot = built.scene.temperature_traces[:2]
-    assert cold.weights.max() > hot.weights.max()
-    assert built.scene.temperature.number.get_value() == pytest.approx(example.knobs.temperature)
+def test_softmax_bars_are_positive_and_sum_to_one(built, example):
+    trace = softmax_trace(scores_of(example, expected_sentence(example)), example.knobs.temperature)
+    shown = built.scene.shown["softmax"]
+    np.testing.assert_allclose(shown.values, trace.weights)
+    assert f"{{{trace.total:.2f}}}" in shown.formula
+    assert shown.readouts == pytest.approx((1.0, trace.temperature))
+    bars = built.scene.bars
+    base = bars.baseline.get_center()[1]
+    assert all(bar.get_bottom()[1] == pytest.approx(base, abs=1e-6) for bar in bars.bars)
 
 
-def test_narration_is_written_as_subtitles(built):
+def test_each_temperature_shows_the_cores_weights(built, example):
+    scores = scores_of(example, expected_sentence(example))
+    moments = [m for m in built.scene.shown if m.startswith("T = ")]
+    temperatures = [*TEMPERATURES, example.knobs.temperature]
+    assert len(moments) == len(temperatures)
+    for moment, t in zip(moments, temperatures, strict=True):
+        trace = softmax_trace(scores, t)
+        shown = built.scene.shown[moment]
+        np.testing.assert_allclose(shown.values, trace.weights)
+        assert shown.readouts == pytest.approx((1.0, t))
+        assert f"{{{trace.total:.2f}}}" in shown.formula and f"/ {t:g}}}" in shown.formula
+    cold, hot = (softmax_trace(scores, t).weights.max() for t in (min(TEMPERATURES), max(TEMPERATURES)))
+    assert cold > hot  # the story the beat tells
+
+
+def test_narration_is_written_as_subtitles_one_per_beat_back_to_back(built):
     text = built.srt_path.read_text()
-    assert text.count("-->") == len(built.scene.narration) == 6
+    assert text.count("-->") == len(built.scene.narration) == len(BEATS)
     assert f"{built.scene.naive.total:.2f}" in text
+    times = [tuple(_seconds(t) for t in line.split(" --> ")) for line in text.splitlines() if "-->" in line]
+    for (_, end), (start, _) in zip(times, times[1:], strict=False):
+        assert start == pytest.approx(end, abs=0.05)  # each subtitle lasts exactly its beat
+    assert times[-1][1] <= built.scene.renderer.time + 0.05
 
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+# -- examples that are not shipped
+
+def test_an_example_without_a_naive_failure_says_so(tmp_path):
+    apple = load_example("apple")
+    # Every word in the positive quadrant: no negative score, no negative naive weight.
+    words = {w: np.abs(v) + 0.1 for w, v in apple.words.items()}
+    positive = dataclasses.replace(apple, name="positive", words=words)
+    built = build_scene(SoftmaxNormalize, positive, tmp_path)
+    shown = built.scene.shown
+    assert not (shown["divide by the sum"].values < 0).any()
+    assert "happenstowork" in shown["divide by the sum"].note
+    assert "made-up" in shown["sum of zero"].note  # the constructed case is still shown
+    assert "still fail" in built.scene.narration[3]
+
+
+def test_a_32_word_sentence_stays_legible(tmp_path):
+    long = load_example(write_long_example(tmp_path / "long.toml"))
+    built = build_scene(SoftmaxNormalize, long, tmp_path)
+    bars = built.scene.bars
+    assert len(bars.bars) == 32 and bars.labels_lean and bars.numbers_upright
+    _assert_no_overlaps(bars.numbers)
+    _assert_inside_frame(built.scene)
+    np.testing.assert_allclose(built.scene.shown["scores"].values, scores_of(long, expected_sentence(long)))
+
+
+# -- the bars component
+
+def test_bars_draw_negative_values_down_in_the_negative_colour():
+    bars = WeightBars(["a", "b", "c"], [0.5, -0.25, 0.0], [style.TEXT] * 3, unit=2.0)
+    base = bars.baseline.get_center()[1]
+    assert bars.bars[0].get_bottom()[1] == pytest.approx(base) and bars.bars[0].height == pytest.approx(1.0)
+    assert bars.bars[1].get_top()[1] == pytest.approx(base) and bars.bars[1].height == pytest.approx(0.5)
+    assert bars.bars[1].get_fill_color().to_hex() == style.NEGATIVE.to_hex()
+    assert bars.numbers[0].get_bottom()[1] > bars.bars[0].get_top()[1]  # above a positive bar
+    assert bars.numbers[1].get_top()[1] < bars.bars[1].get_bottom()[1]  # below a negative one
+    assert bars.labels.get_top()[1] < bars.numbers[1].get_bottom()[1]  # labels under it all
+    assert [label.text for label in bars.labels] == ["a", "b", "c"]
+
+
+def test_bars_animate_to_new_values_and_end_exactly_there():
+    bars = WeightBars(["a", "b"], [0.5, -0.25], [style.TEXT] * 2, unit=2.0, room_below=0.5)
+    labels_before = bars.labels.get_center().copy()
+    animation = bars.change_values([0.125, 0.75])
+    animation.begin()
+    animation.interpolate(0.5)
+    assert 0.125 < bars.bars[1].get_top()[1] - bars.baseline.get_center()[1] < 1.5
+    animation.finish()
+    np.testing.assert_allclose(bars.shown_values(), [0.125, 0.75])
+    np.testing.assert_allclose([b.height for b in bars.bars], [0.25, 1.5])
+    np.testing.assert_allclose(bars.labels.get_center(), labels_before)  # the labels stay put
+    moved = bars.change_values([0.5, 0.5], room_below=0.0)
+    moved.begin()
+    moved.finish()
+    assert bars.labels.get_center()[1] > labels_before[1]  # asked to, the labels move up
+
+
+def test_crowded_bars_stand_their_numbers_up_and_lean_their_labels():
+    words = [f"word{k}" for k in range(32)]
+    bars = WeightBars(words, np.linspace(-1, 1, 32), [style.TEXT] * 32, unit=1.0, width=12.8,
+                      number_size=style.LABEL_SIZE, label_size=style.LABEL_SIZE)
+    assert bars.numbers_upright and bars.labels_lean
+    _assert_no_overlaps(bars.numbers)
+    few = WeightBars(["a", "b"], [0.1, 0.2], [style.TEXT] * 2, unit=1.0)
+    assert not few.numbers_upright and not few.labels_lean
+
+
+def test_long_sentences_are_shortened_from_the_middle():
+    text = "my old friend from the village bought one crisp red apple"
+    short = shorten(text, 30)
+    assert len(short) <= 30 and short.startswith("my") and short.endswith("apple") and "\u2026" in short
+
+
+# -- helpers
+
+def _seconds(stamp: str) -> float:
+    h, m, s = stamp.strip().replace(",", ".").split(":")
+    return 3600 * int(h) + 60 * int(m) + float(s)
+
+
+def _assert_no_overlaps(group) -> None:
+    boxes = sorted((m.get_left()[0], m.get_right()[0]) for m in group)
+    for (_, right), (left, _) in zip(boxes, boxes[1:], strict=False):
+        assert left >= right - 1e-6, "two numbers overlap"
+
+
+def _assert_inside_frame(scene) -> None:
+    for mob in scene.mobjects:
+        if mob.get_family() and mob.width > 0:
+            assert -7.12 <= mob.get_left()[0] and mob.get_right()[0] <= 7.12, mob
+            assert -4.0 <= mob.get_bottom()[1] and mob.get_top()[1] <= 4.0, mob
