@@ -50,7 +50,8 @@ from scenes.components.bars import WeightBars
 from scenes.components.captions import wrapped_label
 from scenes.style import fmt
 
-__all__ = ["TEMPERATURES", "Shown", "SoftmaxNormalize", "ZeroSumCase", "choose_sentence", "zero_sum_case"]
+__all__ = ["PRINTABLE", "TEMPERATURES", "Shown", "SoftmaxNormalize", "ZeroSumCase", "choose_sentence",
+           "zero_sum_case"]
 
 TEMPERATURES = (0.5, 1.0, 2.0)  # shown in this order, then the example's own temperature again
 DOWN_ROOM = 0.7  # scene units the most negative bar may take below the baseline
@@ -58,11 +59,42 @@ BASELINE_Y = -0.9  # the baseline's height, unless the labels need it higher
 NOTE_TOP = -3.0  # the note under the bars stays below this
 NOTE_WIDTH = 12.5  # the longest a note under the bars may be
 HEADING_WIDTH = 12.5
+PRINTABLE = 1e6  # exponentials this large are written as powers of ten and not drawn as bars
 
 
 def q(text: str) -> str:
     """``text`` in quotation marks, as words are quoted on screen and in the narration."""
     return f"\u201c{text}\u201d"
+
+
+def num_tex(x: float) -> str:
+    """A number for a formula: ``945.03``, ``1.29 \\times 10^{26}``, or ``> 10^{308}`` when it
+    overflows a double."""
+    if abs(x) < PRINTABLE:
+        return fmt(x)
+    if not np.isfinite(x):
+        return r"> 10^{308}"
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+def num_text(x: float) -> str:
+    """The same number for the narration: ``945.03``, ``1.29 × 10^26``, ``more than 10^308``."""
+    if abs(x) < PRINTABLE:
+        return fmt(x)
+    if not np.isfinite(x):
+        return "more than 10^308"
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"{mantissa} \u00d7 10^{int(exponent)}"
+
+
+def tex_readout(label_tex: str, value: float, color: ManimColor) -> MathTex:
+    """A readout ``label = value`` written in TeX (for numbers too large for a DecimalNumber);
+    ``.value`` keeps the number."""
+    relation = " = " if np.isfinite(value) else " "  # num_tex writes "> 10^{308}" for an overflow
+    shown = MathTex(label_tex + relation + num_tex(value), color=color).scale(style.MATH_SCALE)
+    shown.value = value
+    return shown
 
 
 def focus_scores(example: Example, sentence: Sentence) -> np.ndarray:
@@ -141,6 +173,8 @@ class SoftmaxNormalize(ExplainerScene):
         self.temperature_traces = [softmax_trace(self.scores, t)
                                    for t in (*TEMPERATURES, self.example.knobs.temperature)]
 
+        exps = self.softmax.exponentials
+        self.drawable = bool(np.isfinite(exps).all() and exps.max() < PRINTABLE)
         self.shown: dict[str, Shown] = {}
         self.show_title_card()
         self.show_scores()
@@ -173,8 +207,9 @@ class SoftmaxNormalize(ExplainerScene):
         s = self.sentence
         colors = [word_color(self.example, w) for w in s.tokens]
         width = 10.0 if len(s.tokens) <= 12 else 12.8
-        rows = [self.scores, self.zero.scores, *(t.weights for t in self.temperature_traces),
-                self.softmax.exponentials]
+        rows = [self.scores, self.zero.scores, *(t.weights for t in self.temperature_traces)]
+        if self.drawable:
+            rows.append(self.softmax.exponentials)
         if self.naive.weights is not None:
             rows.append(self.naive.weights)
         # Room below for the most negative bar of the whole scene, so the labels never move.
@@ -259,10 +294,14 @@ class SoftmaxNormalize(ExplainerScene):
     def take_exponentials(self) -> None:
         t, s = self.softmax, self.sentence
         low = int(np.argmin(t.scores))
+        if self.drawable:
+            said = (f"every result is positive, even {fmt(t.exponentials[low])} for {q(s.tokens[low])}. "
+                    f"They add up to {fmt(t.total)}.")
+        else:
+            said = (f"every result is positive, but here they are huge, up to "
+                    f"{num_text(t.exponentials.max())}: too large to draw as bars.")
         self.beat("exponentials", f"Softmax first raises e to each score over T = {t.temperature:g}: "
-                  f"every result is positive, even {fmt(t.exponentials[low])} for {q(s.tokens[low])}. "
-                  f"They add up to {fmt(t.total)}.",
-                  duration=style.BEAT + style.BEAT + style.BEAT + style.PAUSE)
+                  + said, duration=style.BEAT + style.BEAT + style.BEAT + style.PAUSE)
         self.unit = self.fit_unit(self.scores)
         shown = readout(r"\textstyle\sum_k s_k", self.naive.total, style.TEXT)
         self.place_readout(shown, 0)
@@ -271,17 +310,25 @@ class SoftmaxNormalize(ExplainerScene):
                   self.swap_formula(r"s_j = \vec x_{\text{focus}} \cdot \vec x_j"),
                   FadeTransform(self.sum_readout, shown), run_time=style.BEAT)
         self.sum_readout = shown
-        exp_readout = readout(r"\textstyle\sum_k e^{s_k / T}", t.total, style.TEXT)
+        make = readout if self.drawable else tex_readout
+        exp_readout = make(r"\textstyle\sum_k e^{s_k / T}", t.total, style.TEXT)
         self.temperature = readout("T", t.temperature, style.FOCUS)
         self.place_readout(exp_readout, 0)
         self.place_readout(self.temperature, 1)
         self.play(self.swap_formula(r"e^{s_j / T} = e^{s_j / " + f"{t.temperature:g}" + "}"),
                   FadeIn(self.temperature), run_time=style.BEAT)
-        self.unit = self.fit_unit(t.exponentials)
-        self.play(self.bars.change_values(t.exponentials, self.unit, room_below=0.0),
-                  FadeTransform(self.sum_readout, exp_readout), run_time=style.BEAT)
+        if self.drawable:
+            self.unit = self.fit_unit(t.exponentials)
+            self.play(self.bars.change_values(t.exponentials, self.unit, room_below=0.0),
+                      FadeTransform(self.sum_readout, exp_readout), run_time=style.BEAT)
+            self.note = None
+        else:  # the bars keep the scores; a note says why
+            self.note = self.note_text(f"e^(s/T) reaches {num_text(t.exponentials.max())} here: too large "
+                                       "to draw. Softmax takes the largest score off first, which leaves "
+                                       "the weights the same.", style.MUTED)
+            self.play(FadeTransform(self.sum_readout, exp_readout), FadeIn(self.note), run_time=style.BEAT)
         self.sum_readout = exp_readout
-        self.record("exponentials", self.sum_readout, self.temperature)
+        self.record("exponentials", self.sum_readout, self.temperature, note=self.note)
         self.wait(style.PAUSE)
 
     def divide_exponentials(self) -> None:
@@ -290,12 +337,13 @@ class SoftmaxNormalize(ExplainerScene):
         self.beat("softmax", f"Then it divides each by that sum: weights that are all positive and add up "
                   f"to 1; {q(s.tokens[top])} gets {fmt(t.weights[top])}.",
                   duration=style.BEAT + style.BEAT + 2 * style.PAUSE)
-        self.play(self.swap_formula(self.softmax_tex(t)), run_time=style.BEAT)
+        self.play(self.swap_formula(self.softmax_tex(t)),
+                  *([FadeOut(self.note)] if self.note is not None else []), run_time=style.BEAT)
         # One scale for every temperature: the tallest weight any of them gives fills the room.
         self.unit = self.fit_unit(np.concatenate([t.weights for t in self.temperature_traces]))
         self.total = readout(r"\textstyle\sum_j w_j", float(t.weights.sum()), style.POSITIVE)
         self.place_readout(self.total, 0)
-        self.play(self.bars.change_values(t.weights, self.unit),
+        self.play(self.bars.change_values(t.weights, self.unit, room_below=0.0),
                   FadeTransform(self.sum_readout, self.total), run_time=style.BEAT)
         self.record("softmax", self.total, self.temperature)
         self.wait(2 * style.PAUSE)
@@ -323,10 +371,11 @@ class SoftmaxNormalize(ExplainerScene):
 
     # -- drawing helpers
 
-    def record(self, moment: str, *readouts: Readout, note: Text | None = None) -> None:
+    def record(self, moment: str, *readouts: Readout | MathTex, note: Text | None = None) -> None:
         """Keep what the screen shows now (numbers read back from the mobjects) for the tests."""
         self.shown[moment] = Shown(self.bars.shown_values(), self.formula.get_tex_string(),
-                                   tuple(r.number.get_value() for r in readouts),
+                                   tuple(r.value if isinstance(r, MathTex) else r.number.get_value()
+                                         for r in readouts),
                                    note.text if note is not None else "")
 
     def formula_tex(self, tex: str, color: ManimColor = style.TEXT) -> MathTex:
@@ -349,7 +398,7 @@ class SoftmaxNormalize(ExplainerScene):
     def softmax_tex(trace: SoftmaxTrace) -> str:
         t = f"{trace.temperature:g}"
         return (r"w_j = \frac{e^{s_j / T}}{\sum_k e^{s_k / T}} = \frac{e^{s_j / " + t + "}}{"
-                + fmt(trace.total) + "}")
+                + num_tex(trace.total) + "}")
 
     def place_readout(self, readout: Readout, side: int) -> None:
         """Readouts sit level with the formula, clear of the bars: side 0 left, 1 right."""

@@ -21,7 +21,7 @@ from attention_core.examples import load_example
 from scenes import style
 from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten
-from scenes.softmax_normalize import TEMPERATURES, SoftmaxNormalize
+from scenes.softmax_normalize import PRINTABLE, TEMPERATURES, SoftmaxNormalize
 
 sys.path.insert(0, str(Path(__file__).parent))
 from long_example import write_long_example  # noqa: E402
@@ -46,6 +46,14 @@ def expected_sentence(example) -> int:
         if naive_normalize(scores_of(example, k)).negative_indices:
             return k
     return 0
+
+
+def total_tex(total: float) -> str:
+    """How a sum of exponentials is written in a denominator: 945.03, or 1.13 \\times 10^{6}."""
+    if total < PRINTABLE:
+        return f"{{{total:.2f}}}"
+    mantissa, exponent = f"{total:.2e}".split("e")
+    return f"{{{mantissa} \\times 10^{{{int(exponent)}}}}}"
 
 
 def numbers_in(text: str) -> list[float]:
@@ -123,7 +131,7 @@ def test_softmax_bars_are_positive_and_sum_to_one(built, example):
     trace = softmax_trace(scores_of(example, expected_sentence(example)), example.knobs.temperature)
     shown = built.scene.shown["softmax"]
     np.testing.assert_allclose(shown.values, trace.weights)
-    assert f"{{{trace.total:.2f}}}" in shown.formula
+    assert total_tex(trace.total) in shown.formula
     assert shown.readouts == pytest.approx((1.0, trace.temperature))
     bars = built.scene.bars
     base = bars.baseline.get_center()[1]
@@ -140,7 +148,7 @@ def test_each_temperature_shows_the_cores_weights(built, example):
         shown = built.scene.shown[moment]
         np.testing.assert_allclose(shown.values, trace.weights)
         assert shown.readouts == pytest.approx((1.0, t))
-        assert f"{{{trace.total:.2f}}}" in shown.formula and f"/ {t:g}}}" in shown.formula
+        assert total_tex(trace.total) in shown.formula and f"/ {t:g}}}" in shown.formula
     cold, hot = (softmax_trace(scores, t).weights.max() for t in (min(TEMPERATURES), max(TEMPERATURES)))
     assert cold > hot  # the story the beat tells
 
@@ -172,6 +180,23 @@ def test_an_example_without_a_naive_failure_says_so(tmp_path):
     assert "happenstowork" in shown["divide by the sum"].note
     assert "made-up" in shown["sum of zero"].note  # the constructed case is still shown
     assert "still fail" in built.scene.narration[3]
+
+
+@pytest.mark.parametrize("factor", [3, 12], ids=["e^60", "overflow"])
+def test_huge_scores_are_written_not_drawn(tmp_path, factor):
+    apple = load_example("apple")
+    words = {w: v * factor for w, v in apple.words.items()}
+    big = dataclasses.replace(apple, name=f"big{factor}", words=words)
+    built = build_scene(SoftmaxNormalize, big, tmp_path)
+    scores = scores_of(big, expected_sentence(big))
+    trace = softmax_trace(scores, big.knobs.temperature)
+    shown = built.scene.shown
+    np.testing.assert_allclose(shown["exponentials"].values, scores)  # the bars keep the scores
+    assert "toolargetodraw" in shown["exponentials"].note
+    assert shown["exponentials"].readouts[0] == trace.total  # inf when it overflows
+    expected = r"> 10^{308}" if np.isinf(trace.total) else rf"\times 10^{{{int(np.log10(trace.total))}}}"
+    assert expected in shown["softmax"].formula
+    np.testing.assert_allclose(shown["softmax"].values, trace.weights)
 
 
 def test_a_32_word_sentence_stays_legible(tmp_path):
