@@ -88,6 +88,22 @@ def _overlap(a: Mobject, b: Mobject) -> bool:
                 and np.all(b.get_corner(DOWN + LEFT)[:2] < a.get_corner(UP + RIGHT)[:2]))
 
 
+def untangle_labels(words: list[WordDot | Dot]) -> None:
+    """Move each word's label to the first corner of its dot (up-right first) where it covers no
+    other dot or label, so that neighbours stay readable; a label that fits nowhere stays."""
+    placed: list[Mobject] = [w.dot if isinstance(w, WordDot) else w for w in words]
+    for word in words:
+        if not isinstance(word, WordDot):
+            continue
+        for corner in (UP + RIGHT, UP + LEFT, DOWN + RIGHT, DOWN + LEFT, RIGHT, LEFT):
+            word.label.next_to(word.dot, corner, buff=0.05)
+            if not any(_overlap(word.label, other) for other in placed if other is not word.dot):
+                break
+        else:
+            word.label.next_to(word.dot, UP + RIGHT, buff=0.05)
+        placed.append(word.label)
+
+
 def target_marker() -> Circle:
     """The hollow ring that marks a target, on the plane and before its formula."""
     return Circle(radius=0.09, color=style.TEXT, stroke_width=2)
@@ -184,6 +200,7 @@ class GravityPull(ExplainerScene):
         self.dots = VGroup(*(self.word_dot(w, pull.embeddings[j], named=j in named)
                              for j, w in enumerate(sentence.tokens) if j != i))
         self.focus_dot = WordDot(self.plane, sentence.focus, pull.embeddings[i], style.FOCUS)
+        untangle_labels([*self.dots, self.focus_dot])
         self.arrows, self.arrow_numbers = self.pull_arrows(sentence, pull)
         self.terms, self.more = self.term_rows(sentence, pull)
         self.place_formula()
@@ -243,10 +260,14 @@ class GravityPull(ExplainerScene):
                       "somewhere else.", duration=style.BEAT / 2 + style.BEAT + style.PAUSE)
         else:
             (a, b), (pa, pb) = self.sentences, self.pulls
-            self.beat("compare", f"The same word, two sentences, two places: {q(a.focus)} ends at "
-                      f"{vec_text(pa.new_embeddings[a.focus_index])} in one and "
-                      f"{vec_text(pb.new_embeddings[b.focus_index])} in the other.",
-                      duration=style.BEAT / 2 + style.BEAT + style.PAUSE)
+            ends = (vec_text(pa.new_embeddings[a.focus_index]), vec_text(pb.new_embeddings[b.focus_index]))
+            if a.focus == b.focus:
+                said = (f"The same word, two sentences, two places: {q(a.focus)} ends at {ends[0]} in one "
+                        f"and {ends[1]} in the other.")
+            else:
+                said = (f"Two sentences, two places: {q(a.focus)} ends at {ends[0]}, "
+                        f"{q(b.focus)} at {ends[1]}.")
+            self.beat("compare", said, duration=style.BEAT / 2 + style.BEAT + style.PAUSE)
         self.clear_sentence()
         starts, arrows, legend = VGroup(), VGroup(), VGroup()
         for number, (sentence, pull, end) in enumerate(zip(self.sentences, self.pulls, self.ends,
@@ -269,6 +290,7 @@ class GravityPull(ExplainerScene):
                     context[w] = context.get(w, False) or j in named
         self.context = VGroup(*(self.word_dot(w, self.example.words[w], named) for w, named in
                                 context.items())).set_opacity(0.45)
+        untangle_labels([*starts, *self.ends, *self.context])  # the moving word first
         self.play(FadeIn(starts), FadeIn(legend), FadeIn(self.context), run_time=style.BEAT / 2)
         self.play(*(Create(a) for a in arrows), *(FadeIn(e) for e in self.ends), run_time=style.BEAT)
         self.end_arrows, self.legend = arrows, legend
@@ -371,13 +393,14 @@ class GravityPull(ExplainerScene):
                 line.scale_to_fit_width(room)
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         lines[2:].shift(INDENT * RIGHT)
-        # the plane's target ring, before the word "target"
-        lines[0].add(target_marker().next_to(lines[0], LEFT, buff=0.12).match_y(lines[0][0][:6]))
         return lines
 
     def place_formula(self) -> None:
         """The formula under the rows, after a rule that reads as "summed"."""
         self.formula.next_to([self.panel_left, self.terms_bottom, 0], DOWN, buff=0.45, aligned_edge=LEFT)
+        # the plane's target ring, before the word "target" (in the gap left of the panel)
+        ring = target_marker().next_to(self.formula[0], LEFT, buff=0.12).match_y(self.formula[0][0][:6])
+        self.formula[0].add(ring)
         self.formula[0].add(Line([self.panel_left, self.terms_bottom - 0.22, 0],
                                  [self.panel_left + self.panel_width, self.terms_bottom - 0.22, 0],
                                  color=style.MUTED, stroke_width=1.5))
