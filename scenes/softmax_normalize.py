@@ -125,14 +125,12 @@ class ZeroSumCase:
 
 
 def zero_sum_case(example: Example, sentence: Sentence) -> ZeroSumCase:
-    """The example's own zero-sum scores if a sentence has them, else ``sentence``'s scores
-    with its lowest score changed (by the core's ``with_zero_sum``) so that they add up to 0."""
-    for own in example.sentences:
-        scores = focus_scores(example, own)
-        trace = naive_normalize(scores)
-        if trace.weights is None:
-            return ZeroSumCase(own, scores, trace, made_up=False, index=-1, was=0.0)
+    """``sentence``'s own scores if they add up to zero, else the same scores with the lowest
+    changed (by the core's ``with_zero_sum``) so that they do: the bars keep their words."""
     scores = focus_scores(example, sentence)
+    own = naive_normalize(scores)
+    if own.weights is None:
+        return ZeroSumCase(sentence, scores, own, made_up=False, index=-1, was=0.0)
     index = int(np.argmin(scores))
     changed = with_zero_sum(scores, index)
     return ZeroSumCase(sentence, changed, naive_normalize(changed), made_up=True, index=index,
