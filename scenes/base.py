@@ -40,7 +40,9 @@ if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
     config.video_dir = "{media_dir}/videos/" + example_name_from_env() + "/{module_name}/{quality}"
 
 
-if slides_enabled():
+# Decided once, at import: the class and its beats must agree.
+_AS_SLIDES = slides_enabled()
+if _AS_SLIDES:
     from manim_slides import Slide as _SceneBase
 else:
     _SceneBase = Scene
@@ -63,7 +65,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
     skip_reversing = True
 
     def __init__(self, example: Example | None = None, **kwargs: Any) -> None:
-        if slides_enabled():
+        if _AS_SLIDES:
             kwargs.setdefault("output_folder", Path(os.environ.get(SLIDES_DIR_ENV) or "slides"))
         self._given_example = example
         self.example: Example
@@ -90,7 +92,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         ``duration`` is how long the subtitle stays up; it should match the beat's length.
         Rendered as slides, the beat starts a slide with ``narration`` as presenter notes.
         """
-        if not slides_enabled():
+        if not _AS_SLIDES:
             self.next_section(name)
             self.narration.append(narration)
             self.add_subcaption(narration, duration=duration)
@@ -119,7 +121,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self.beat("title", f"{self.title}.", duration=style.PAUSE + 2 * style.BEAT)
         self.play(FadeIn(card, shift=0.2 * UP), run_time=style.BEAT)
         self.wait(style.PAUSE)
-        if slides_enabled():  # a slide keeps the card up until the presenter moves on
+        if _AS_SLIDES:  # a slide keeps the card up until the presenter moves on
             self._title_to_fade = card
             return
         self.play(FadeOut(card), run_time=style.BEAT)
