@@ -14,6 +14,7 @@ from attention_core.attention import (
     scaled_dot_product_attention,
 )
 from attention_core.context import ContextPullTrace, context_pull
+from attention_core.corpus import Corpus, load_corpus
 from attention_core.errors import AttentionInputError
 from attention_core.similarity import (
     CosineTrace,
@@ -31,11 +32,13 @@ from attention_core.softmax import (
     softmax_trace,
     with_zero_sum,
 )
+from attention_core.training import TrainingSnapshot, TrainingTrace, train
 
 __all__ = [
     "AttentionInputError",
     "AttentionTrace",
     "ContextPullTrace",
+    "Corpus",
     "CosineTrace",
     "DotProductTrace",
     "HeadWeights",
@@ -43,15 +46,19 @@ __all__ = [
     "NaiveNormalizeTrace",
     "SimilarityMatrixTrace",
     "SoftmaxTrace",
+    "TrainingSnapshot",
+    "TrainingTrace",
     "causal_mask",
     "context_pull",
     "cosine_similarity",
     "dot_product",
+    "load_corpus",
     "multi_head_attention",
     "naive_normalize",
     "scaled_dot_product_attention",
     "similarity_matrix",
     "softmax",
     "softmax_trace",
+    "train",
     "with_zero_sum",
 ]

@@ -193,9 +193,14 @@ def example_from_env() -> Example:
 def load_example(name_or_path: str | os.PathLike[str]) -> Example:
     """Read and validate an example; raise :class:`ExampleError` listing every problem."""
     path = resolve_example(name_or_path)
+    return parse_example(read_toml(path), path)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed TOML file at ``path``; raise :class:`ExampleError` naming the line if broken."""
     try:
         with path.open("rb") as f:
-            data = tomllib.load(f)
+            return tomllib.load(f)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         if message.startswith("Cannot overwrite a value"):
@@ -205,7 +210,6 @@ def load_example(name_or_path: str | os.PathLike[str]) -> Example:
         raise ExampleError(path, [f"not valid TOML: {message}"]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ExampleError(path, [f"cannot be read: {error}"]) from None
-    return parse_example(data, path)
 
 
 def parse_example(data: dict[str, Any], path: Path | str = "<example>") -> Example:

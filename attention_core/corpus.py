@@ -1,0 +1,230 @@
+"""Training corpora: the sentences the tiny next-word model learns from.
+
+A corpus is one TOML file in ``assets/corpus/`` (fields in ``assets/corpus/README.md``):
+``sentences`` to learn from, ``probes`` (sentences whose attention the training scene draws
+and the tests check) and ``[training]`` settings. :func:`load_corpus` checks everything at
+once and raises an :class:`~attention_core.examples.ExampleError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from attention_core.examples import MAX_TOKENS, MAX_WORD_CHARS, ExampleError, read_toml
+
+__all__ = [
+    "CORPUS_DIR",
+    "DEFAULT_CORPUS",
+    "Corpus",
+    "Probe",
+    "TrainingSettings",
+    "load_corpus",
+    "parse_corpus",
+]
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "assets" / "corpus"
+DEFAULT_CORPUS = "ambiguous"
+MAX_SENTENCES = 2000  # keeps training in seconds
+MAX_STEPS = 20000
+
+_TOP_FIELDS = {"title", "sentences", "probes", "training"}
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A sentence whose ambiguous word ``focus`` should learn to attend to ``decides``."""
+
+    tokens: tuple[str, ...]
+    focus: str
+    decides: str
+
+    @property
+    def focus_index(self) -> int:
+        """Position of the ambiguous word (its first occurrence)."""
+        return self.tokens.index(self.focus)
+
+    @property
+    def decides_index(self) -> int:
+        """Position of the deciding word, always before :attr:`focus_index`."""
+        return self.tokens.index(self.decides)
+
+    @property
+    def text(self) -> str:
+        """The sentence as one string."""
+        return " ".join(self.tokens)
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """How the model is built and trained (the ``[training]`` table)."""
+
+    seed: int = 0
+    steps: int = 300
+    learning_rate: float = 0.05
+    d_model: int = 4
+    heads: int = 1
+    d_head: int = 4
+    snapshots: tuple[int, ...] = (0, 10, 25, 50, 100, 200, 300)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A validated corpus.
+
+    Attributes:
+        name: the file's stem.
+        path: where it was read from.
+        title: shown on the training scene's title card.
+        sentences: the training sentences, each a tuple of words (2 to MAX_TOKENS of them).
+        vocabulary: every word of ``sentences`` once, sorted (V words); a word's index here
+            is its row in the embedding matrix and its column in the output layer.
+        probes: sentences to watch; every word of a probe is in ``vocabulary``.
+        training: model size and optimiser settings.
+    """
+
+    name: str
+    path: Path
+    title: str
+    sentences: tuple[tuple[str, ...], ...]
+    vocabulary: tuple[str, ...]
+    probes: tuple[Probe, ...]
+    training: TrainingSettings
+
+    def probe_for(self, focus: str) -> tuple[Probe, ...]:
+        """The probes whose ambiguous word is ``focus`` (all probes if none is)."""
+        return tuple(p for p in self.probes if p.focus == focus) or self.probes
+
+
+def resolve_corpus(name_or_path: str | os.PathLike[str]) -> Path:
+    """A shipped corpus's name (``"ambiguous"``) or a path to a TOML file -> its path."""
+    text = os.fspath(name_or_path)
+    candidate = Path(text)
+    if candidate.suffix == ".toml" or os.sep in text:
+        if not candidate.is_file():
+            raise ExampleError(candidate, ["the corpus file does not exist"])
+        return candidate.resolve()
+    shipped = CORPUS_DIR / f"{text}.toml"
+    if not shipped.is_file():
+        names = ", ".join(sorted(p.stem for p in CORPUS_DIR.glob("*.toml")))
+        raise ExampleError(shipped, [f"there is no corpus called {text!r}; shipped: {names}"])
+    return shipped
+
+
+def load_corpus(name_or_path: str | os.PathLike[str] = DEFAULT_CORPUS) -> Corpus:
+    """Read and validate a corpus; raise :class:`ExampleError` listing every problem."""
+    path = resolve_corpus(name_or_path)
+    return parse_corpus(read_toml(path), path)
+
+
+def parse_corpus(data: dict[str, Any], path: Path | str = "<corpus>") -> Corpus:
+    """Validate already-parsed TOML ``data``; raise :class:`ExampleError` listing problems."""
+    problems: list[str] = []
+    fail = lambda where, message: problems.append(f"{where}: {message}")  # noqa: E731
+
+    for key in sorted(set(data) - _TOP_FIELDS):
+        fail(key, f"is not a corpus field (expected: {', '.join(sorted(_TOP_FIELDS))})")
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        fail("title", "is missing (expected a text in quotes)")
+    sentences = _sentences(data.get("sentences"), fail)
+    vocabulary = tuple(sorted({word for sentence in sentences for word in sentence}))
+    probes = _probes(data.get("probes"), set(vocabulary), fail)
+    training = _training(data.get("training", {}), fail)
+    if problems:
+        raise ExampleError(path, problems)
+    return Corpus(Path(path).stem, Path(path), str(title), sentences, vocabulary, probes, training)
+
+
+def _words(text: Any, where: str, fail: Any) -> tuple[str, ...] | None:
+    if not isinstance(text, str) or not text.split():
+        fail(where, f"must be a sentence in quotes, got {text!r}")
+        return None
+    words = tuple(text.split())
+    long = [w for w in words if len(w) > MAX_WORD_CHARS]
+    if long:
+        fail(where, f"the word {long[0]!r} is longer than {MAX_WORD_CHARS} characters")
+        return None
+    if not 2 <= len(words) <= MAX_TOKENS:
+        fail(where, f"has {len(words)} words; a sentence needs 2 to {MAX_TOKENS} "
+                    "(the model predicts each next word)")
+        return None
+    return words
+
+
+def _sentences(value: Any, fail: Any) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(value, list) or not value:
+        fail("sentences", "is missing (expected a list of sentences in quotes)")
+        return ()
+    if len(value) > MAX_SENTENCES:
+        fail("sentences", f"has {len(value)} sentences; at most {MAX_SENTENCES} train in seconds")
+        return ()
+    parsed = [_words(text, f"sentences[{i}]", fail) for i, text in enumerate(value)]
+    return tuple(words for words in parsed if words is not None)
+
+
+def _probes(value: Any, vocabulary: set[str], fail: Any) -> tuple[Probe, ...]:
+    if not isinstance(value, list) or not value:
+        fail("probes", "is missing (expected [[probes]] tables with text, focus and decides)")
+        return ()
+    probes = []
+    for i, table in enumerate(value):
+        where = f"probes[{i}]"
+        if not isinstance(table, dict):
+            fail(where, "must be a [[probes]] table with text, focus and decides")
+            continue
+        words = _words(table.get("text"), f"{where}.text", fail)
+        focus, decides = table.get("focus"), table.get("decides")
+        if words is None:
+            continue
+        unknown = [w for w in words if w not in vocabulary]
+        if unknown:
+            fail(f"{where}.text", f"the word {unknown[0]!r} never appears in the sentences, "
+                                  "so the model has no embedding for it")
+            continue
+        if focus not in words:
+            fail(f"{where}.focus", f"{focus!r} is not a word of {' '.join(words)!r}")
+        elif decides not in words:
+            fail(f"{where}.decides", f"{decides!r} is not a word of {' '.join(words)!r}")
+        elif words.index(decides) >= words.index(focus):
+            fail(f"{where}.decides", f"{decides!r} must come before {focus!r}: attention is "
+                                     "causal, a word only sees the words before it")
+        else:
+            probes.append(Probe(words, focus, decides))
+    return tuple(probes)
+
+
+def _training(table: Any, fail: Any) -> TrainingSettings:
+    default = TrainingSettings()
+    if not isinstance(table, dict):
+        fail("training", "must be a [training] table")
+        return default
+    allowed = set(TrainingSettings.__dataclass_fields__)
+    for key in sorted(set(table) - allowed):
+        fail(f"training.{key}", f"is not a training setting (expected: {', '.join(sorted(allowed))})")
+    limits: dict[str, tuple[float, float, bool]] = {
+        "seed": (0, 2**32 - 1, True), "steps": (1, MAX_STEPS, True),
+        "learning_rate": (1e-6, 10.0, False), "d_model": (1, 16, True),
+        "heads": (1, 8, True), "d_head": (1, 16, True),
+    }
+    values: dict[str, Any] = {}
+    for key, (low, high, integer) in limits.items():
+        value = table.get(key, getattr(default, key))
+        kind = "a whole number" if integer else "a number"
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+                integer and not isinstance(value, int)):
+            fail(f"training.{key}", f"must be {kind}, got {value!r}")
+        elif not low <= value <= high:
+            fail(f"training.{key}", f"must be between {low:g} and {high:g}, got {value:g}")
+        else:
+            values[key] = value
+    steps = values.get("steps", default.steps)
+    snapshots = table.get("snapshots", [s for s in default.snapshots if s <= steps] + [steps])
+    if not isinstance(snapshots, list) or not all(
+            isinstance(s, int) and not isinstance(s, bool) and 0 <= s <= steps for s in snapshots):
+        fail("training.snapshots", f"must be a list of whole numbers from 0 to steps ({steps})")
+    else:
+        values["snapshots"] = tuple(sorted(set(snapshots)))
+    return TrainingSettings(**{**default.__dict__, **values})

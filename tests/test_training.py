@@ -1,0 +1,263 @@
+"""The next-word model: its gradients against finite differences, its forward pass against a
+loop-by-loop reference, what training learns on the shipped corpus, and the corpus checker."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from attention_core.corpus import Corpus, load_corpus, parse_corpus
+from attention_core.examples import ExampleError
+from attention_core.training import (
+    ModelParams,
+    attention_weights,
+    corpus_loss,
+    encode,
+    init_params,
+    loss_and_gradients,
+    next_word_probabilities,
+    train,
+)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return load_corpus()
+
+
+@pytest.fixture(scope="module")
+def trace(corpus):
+    return train(corpus)
+
+
+def _mixed_batch(corpus: Corpus):
+    """Sentences of different lengths, so padding is exercised."""
+    by_length: dict[int, list[tuple[str, ...]]] = {}
+    for sentence in corpus.sentences:
+        by_length.setdefault(len(sentence), []).append(sentence)
+    picked = [s for group in by_length.values() for s in group[:3]]
+    assert len(by_length) >= 2, "the corpus should have sentences of several lengths"
+    return encode(picked, corpus.vocabulary)
+
+
+def _sharpened(params: ModelParams) -> ModelParams:
+    """Larger query/key/output weights than at init, so attention is far from uniform and
+    every term of the gradient matters."""
+    return dataclasses.replace(params, w_q=params.w_q * 30, w_k=params.w_k * 30, w_u=params.w_u * 10)
+
+
+# -- gradients ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("heads, d_model, d_head, seed", [(1, 3, 2, 0), (2, 3, 2, 1), (3, 2, 3, 2)])
+def test_gradients_match_central_finite_differences(corpus, heads, d_model, d_head, seed):
+    batch = _mixed_batch(corpus)
+    params = _sharpened(init_params(len(corpus.vocabulary), d_model, heads, d_head, seed))
+    _, grads = loss_and_gradients(params, batch)
+    h = 1e-6
+    for name, array in params.arrays().items():
+        numeric = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            plus, minus = array.copy(), array.copy()
+            plus[index] += h
+            minus[index] -= h
+            numeric[index] = (corpus_loss(dataclasses.replace(params, **{name: plus}), batch)
+                              - corpus_loss(dataclasses.replace(params, **{name: minus}), batch)) / (2 * h)
+        analytic = getattr(grads, name)
+        assert np.linalg.norm(numeric) > 0 or name == "embeddings"
+        error = np.linalg.norm(numeric - analytic) / (np.linalg.norm(numeric) + np.linalg.norm(analytic))
+        assert error < 1e-5, f"{name}: relative error {error:.2e}"
+
+
+def test_words_not_in_any_sentence_get_zero_embedding_gradient(corpus):
+    batch = encode([("i", "ate", "my", "apple", "pie")], corpus.vocabulary)
+    params = init_params(len(corpus.vocabulary), 4, 1, 2, 0)
+    _, grads = loss_and_gradients(params, batch)
+    # the last word is only ever a target: its embedding is never read, so its gradient is 0
+    used = {corpus.vocabulary.index(w) for w in ("i", "ate", "my", "apple")}
+    unused = [i for i in range(len(corpus.vocabulary)) if i not in used]
+    assert corpus.vocabulary.index("pie") in unused
+    assert np.all(grads.embeddings[unused] == 0.0)
+    assert np.all(np.abs(grads.embeddings[sorted(used)]).sum(axis=1) > 0)
+
+
+# -- the forward pass against loops ---------------------------------------------------------
+
+
+def _loop_loss(params: ModelParams, vocabulary, sentences) -> float:
+    """The model's loss written position by position with Python loops and math.exp."""
+    index = {w: i for i, w in enumerate(vocabulary)}
+    e, wq, wk, wv, wo, wu, bu = (np.asarray(a).tolist() for a in params.arrays().values())
+    d, heads, k = len(e[0]), len(wq), len(wq[0][0])
+
+    def times(row, matrix):
+        return [sum(row[a] * matrix[a][b] for a in range(len(row))) for b in range(len(matrix[0]))]
+
+    total, count = 0.0, 0
+    for sentence in sentences:
+        xs = [e[index[w]] for w in sentence]
+        for t in range(len(sentence) - 1):
+            z = []
+            for h in range(heads):
+                q = times(xs[t], wq[h])
+                scores = [sum(a * b for a, b in zip(q, times(xs[j], wk[h]), strict=True)) / math.sqrt(k)
+                          for j in range(t + 1)]
+                top = max(scores)
+                exps = [math.exp(s - top) for s in scores]
+                weights = [x / sum(exps) for x in exps]
+                values = [times(xs[j], wv[h]) for j in range(t + 1)]
+                z += [sum(weights[j] * values[j][c] for j in range(t + 1)) for c in range(k)]
+            hidden = [xs[t][c] + times(z, wo)[c] for c in range(d)]
+            logits = [v + b for v, b in zip(times(hidden, wu), bu, strict=True)]
+            top = max(logits)
+            log_norm = top + math.log(sum(math.exp(v - top) for v in logits))
+            total += log_norm - logits[index[sentence[t + 1]]]
+            count += 1
+    return total / count
+
+
+@pytest.mark.parametrize("heads", [1, 2])
+def test_loss_equals_a_loop_by_loop_reference(corpus, heads):
+    sentences = [corpus.sentences[0], corpus.sentences[-1], ("a", "bat", "flew")]
+    params = _sharpened(init_params(len(corpus.vocabulary), 3, heads, 2, 5))
+    batch = encode(sentences, corpus.vocabulary)
+    assert corpus_loss(params, batch) == pytest.approx(_loop_loss(params, corpus.vocabulary, sentences),
+                                                       rel=1e-12)
+
+
+# -- training on the shipped corpus ---------------------------------------------------------
+
+
+def test_loss_falls_well_below_its_start_and_below_guessing(trace):
+    assert trace.losses[0] == pytest.approx(trace.uniform_loss, abs=0.1)  # starts near log V
+    assert trace.losses[-1] < 0.2 * trace.losses[0]
+    assert trace.losses[-1] < trace.uniform_loss - 3
+    assert np.all(np.isfinite(trace.losses))
+
+
+def test_each_ambiguous_word_attends_most_to_the_word_that_decides_it(trace):
+    final = trace.snapshots[-1]
+    for probe, weights in zip(trace.probes, final.probe_weights, strict=True):
+        row = weights.mean(axis=0)[probe.focus_index]  # averaged over heads
+        assert int(np.argmax(row)) == probe.decides_index, (probe.text, np.round(row, 2))
+        assert row[probe.decides_index] > 0.5, probe.text
+
+
+def test_attention_starts_near_uniform(trace):
+    first = trace.snapshots[0]
+    assert first.step == 0
+    for probe, weights in zip(trace.probes, first.probe_weights, strict=True):
+        row = weights.mean(axis=0)[probe.focus_index][: probe.focus_index + 1]
+        assert np.max(np.abs(row - 1 / len(row))) < 0.1, probe.text
+
+
+def test_the_trained_model_predicts_each_meanings_next_word(trace):
+    vocab = trace.vocabulary
+    fruit = next_word_probabilities(trace.final, vocab, "he sliced his apple".split())
+    phone = next_word_probabilities(trace.final, vocab, "she charged her apple".split())
+    undecided = next_word_probabilities(trace.final, vocab, "she liked her apple".split())
+    pick = lambda p, words: sum(p[vocab.index(w)] for w in words)  # noqa: E731
+    assert pick(fruit, ["pie", "juice", "tree"]) > 0.9
+    assert pick(phone, ["phone", "laptop", "watch"]) > 0.9
+    # no decider: both meanings stay possible
+    assert 0.2 < pick(undecided, ["pie", "juice", "tree"]) < 0.8
+    assert fruit.sum() == pytest.approx(1.0)
+
+
+def test_snapshots_are_ordered_frozen_and_agree_with_the_losses(trace, corpus):
+    steps = [s.step for s in trace.snapshots]
+    assert steps == sorted(set(corpus.training.snapshots) | {0, corpus.training.steps})
+    assert len(trace.losses) == corpus.training.steps + 1
+    for snap in trace.snapshots:
+        assert snap.loss == trace.losses[snap.step]
+        with pytest.raises(ValueError):
+            snap.params.w_q[0, 0, 0] = 1.0
+        for probe, weights in zip(trace.probes, snap.probe_weights, strict=True):
+            n = len(probe.tokens)
+            assert weights.shape == (corpus.training.heads, n, n)
+            np.testing.assert_allclose(weights.sum(axis=-1), 1.0, rtol=1e-12)
+            assert np.all(weights[:, np.triu_indices(n, 1)[0], np.triu_indices(n, 1)[1]] == 0.0)
+            np.testing.assert_array_equal(
+                weights, attention_weights(snap.params, trace.vocabulary, probe.tokens))
+    assert trace.final is trace.snapshots[-1].params
+    assert not np.array_equal(trace.snapshots[0].params.w_q, trace.final.w_q)
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers(corpus, trace):
+    again = train(corpus)
+    np.testing.assert_array_equal(again.losses, trace.losses)
+    for name, array in trace.final.arrays().items():
+        np.testing.assert_array_equal(getattr(again.final, name), array)
+    other = train(corpus, seed=corpus.training.seed + 1, steps=5)
+    assert not np.array_equal(other.losses, trace.losses[:6])
+
+
+def test_a_learning_rate_that_blows_up_gives_a_readable_error(corpus):
+    wild = dataclasses.replace(corpus, training=dataclasses.replace(corpus.training, learning_rate=10.0))
+    with pytest.raises(ValueError, match=r"ambiguous.toml: training.learning_rate: training diverged"):
+        train(wild, steps=20)
+
+
+# -- the corpus file ------------------------------------------------------------------------
+
+GOOD = {
+    "title": "t",
+    "sentences": ["i ate an apple pie", "i charged my apple phone"],
+    "probes": [{"text": "i ate an apple pie", "focus": "apple", "decides": "ate"}],
+}
+
+
+@pytest.mark.parametrize("change, field, words", [
+    ({"sentences": []}, "sentences", "missing"),
+    ({"sentences": ["apple"]}, "sentences[0]", "has 1 words"),
+    ({"sentences": ["a " * 40]}, "sentences[0]", "has 40 words"),
+    ({"sentences": ["i ate an extraordinarilylongword"]}, "sentences[0]", "longer than"),
+    ({"probes": [{"text": "i ate an apple pie", "focus": "apple", "decides": "pie"}]},
+     "probes[0].decides", "must come before"),
+    ({"probes": [{"text": "i ate a pear", "focus": "pear", "decides": "ate"}]},
+     "probes[0].text", "'a' never appears"),
+    ({"probes": [{"text": "i ate an apple pie", "focus": "banana", "decides": "ate"}]},
+     "probes[0].focus", "not a word"),
+    ({"training": {"stepz": 3}}, "training.stepz", "not a training setting"),
+    ({"training": {"steps": 0}}, "training.steps", "between 1"),
+    ({"training": {"learning_rate": "fast"}}, "training.learning_rate", "must be a number"),
+    ({"training": {"steps": 10, "snapshots": [0, 20]}}, "training.snapshots", "0 to steps (10)"),
+    ({"extra": 1}, "extra", "not a corpus field"),
+])
+def test_a_broken_corpus_names_the_file_and_the_field(change, field, words):
+    with pytest.raises(ExampleError) as caught:
+        parse_corpus({**GOOD, **change}, Path("my_corpus.toml"))
+    message = str(caught.value)
+    assert message.startswith("my_corpus.toml:")
+    assert f"{field}: " in message and words in message, message
+
+
+def test_every_problem_is_reported_at_once():
+    with pytest.raises(ExampleError) as caught:
+        parse_corpus({"sentences": ["x"], "probes": [], "training": {"heads": 0}}, "c.toml")
+    assert len(caught.value.problems) == 4  # title, sentences[0], probes, training.heads
+
+
+def test_a_missing_corpus_file_is_named(tmp_path):
+    with pytest.raises(ExampleError, match="does not exist"):
+        load_corpus(tmp_path / "nope.toml")
+    with pytest.raises(ExampleError, match="no corpus called 'nope'; shipped: ambiguous"):
+        load_corpus("nope")
+
+
+def test_the_shipped_corpus_has_what_the_scene_and_examples_need(corpus):
+    """Two probes (two meanings) for each shipped example's ambiguous word; each probe's
+    decider appears before that word in some training sentence; the word is followed by
+    several different words, so there is something to predict."""
+    assert 100 <= len(corpus.sentences) <= 200 and len(corpus.vocabulary) < 100
+    for focus in ("apple", "bank", "bat"):
+        probes = corpus.probe_for(focus)
+        assert len(probes) == 2 and all(p.focus == focus for p in probes)
+        for probe in probes:
+            assert any(probe.decides in s[: s.index(focus)] for s in corpus.sentences if focus in s)
+        nexts = {s[s.index(focus) + 1] for s in corpus.sentences if focus in s}
+        assert len(nexts) >= 4, focus
