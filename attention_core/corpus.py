@@ -62,12 +62,12 @@ class TrainingSettings:
     """How the model is built and trained (the ``[training]`` table)."""
 
     seed: int = 0
-    steps: int = 300
-    learning_rate: float = 0.05
-    d_model: int = 4
+    steps: int = 100
+    learning_rate: float = 0.1
+    d_model: int = 16
     heads: int = 1
     d_head: int = 4
-    snapshots: tuple[int, ...] = (0, 10, 25, 50, 100, 200, 300)
+    snapshots: tuple[int, ...] = (0, 5, 10, 15, 20, 30, 50, 100)
 
 
 @dataclass(frozen=True)

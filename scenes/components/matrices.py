@@ -2,16 +2,35 @@
 
 A :class:`MatrixGrid` costs the same to draw for 4 tokens or 32: its cells are ONE
 ``ImageMobject`` (a pixel per cell, scaled up without smoothing), and it adds a
-``DecimalNumber`` per cell only when cells are big enough to read one.
+``DecimalNumber`` per cell only when cells are big enough to read one. With
+``numbers="image"`` the numbers are printed into that one image instead (at the render's
+resolution): a grid of 64 numbers then fades or changes as cheaply as a plain heat map.
 """
 
 from __future__ import annotations
 
+import functools
+import subprocess
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, DecimalNumber, Group, ImageMobject, Line, ManimColor, Text, VGroup
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    DecimalNumber,
+    Group,
+    ImageMobject,
+    Line,
+    ManimColor,
+    Text,
+    VGroup,
+    config,
+)
 from manim.constants import RESAMPLING_ALGORITHMS
+from PIL import Image, ImageDraw, ImageFont
 
 from scenes import style
 
@@ -54,18 +73,25 @@ class MatrixGrid(Group):
     def __init__(self, values: np.ndarray, colors: np.ndarray, cell: float,
                  row_labels: Sequence[str] = (), col_labels: Sequence[str] = (),
                  title: str = "", title_color: ManimColor = style.TEXT,
-                 label_colors: Sequence[ManimColor] | None = None, numbers: bool | None = None,
-                 title_below: bool = False) -> None:
+                 label_colors: Sequence[ManimColor] | None = None,
+                 numbers: bool | Literal["image"] | None = None, title_below: bool = False) -> None:
         self.values = np.asarray(values, dtype=float)
         self.colors = np.asarray(colors, dtype=float)
         self.cell = cell
         rows, cols = self.values.shape
-        pixels = (np.clip(self.colors, 0, 1) * 255).astype(np.uint8)
-        alpha = np.full((rows, cols, 1), 255, dtype=np.uint8)
-        self.image = ImageMobject(np.concatenate([pixels, alpha], axis=2))
-        self.image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+        # The texts printed into the image (numbers="image"), row by row; tests read them.
+        self.printed: list[str] = []
+        if numbers == "image":
+            self.printed = [style.fmt(v) for v in self.values.ravel()]
+            self.image = ImageMobject(_printed_cells(self.colors, self.printed, _pixels_per_cell(cell)))
+            self.image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
+        else:
+            pixels = (np.clip(self.colors, 0, 1) * 255).astype(np.uint8)
+            alpha = np.full((rows, cols, 1), 255, dtype=np.uint8)
+            self.image = ImageMobject(np.concatenate([pixels, alpha], axis=2))
+            self.image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
         self.image.stretch_to_fit_width(cols * cell).stretch_to_fit_height(rows * cell)
-        show = cell >= MIN_CELL_FOR_NUMBERS if numbers is None else numbers
+        show = cell >= MIN_CELL_FOR_NUMBERS if numbers is None else numbers is True
         self.numbers = VGroup()
         if show:
             size = min(style.SMALL_SIZE, 30 * cell)
@@ -106,6 +132,8 @@ class MatrixGrid(Group):
 
     def shown_numbers(self) -> np.ndarray:
         """The values the cell numbers display, shape (rows, cols) (tests read these)."""
+        if self.printed:
+            return np.array([float(t) for t in self.printed]).reshape(self.values.shape)
         return np.array([n.get_value() for n in self.numbers]).reshape(self.values.shape)
 
     def _labels(self, words: Sequence[str], colors: Sequence[ManimColor], vertical: bool) -> VGroup:
@@ -123,3 +151,46 @@ class MatrixGrid(Group):
                 label.next_to(self.cell_center(0, k), UP, buff=self.cell / 2 + 0.1)
             group.add(label)
         return group
+
+
+def _pixels_per_cell(cell: float) -> int:
+    """Image pixels per cell so that the printed numbers are sharp at this render's size."""
+    return int(np.clip(round(cell * config.pixel_width / config.frame_width), 16, 160))
+
+
+@functools.cache
+def _font_file() -> str | None:
+    """The scenes' font (style.FONT) as a file, found by fontconfig; None if it is not there."""
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}", style.FONT], capture_output=True,
+                               text=True, timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found or None
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    font_file = _font_file()
+    return ImageFont.truetype(font_file, size) if font_file else ImageFont.load_default(size)
+
+
+def _printed_cells(colors: np.ndarray, texts: Sequence[str], px: int) -> np.ndarray:
+    """An RGBA image (rows * px, cols * px, 4): each cell its colour with its text centred,
+    dark on bright cells and light on dark ones."""
+    rows, cols = colors.shape[:2]
+    rgb = (np.clip(colors, 0, 1) * 255).astype(np.uint8)
+    image = Image.fromarray(np.repeat(np.repeat(rgb, px, axis=0), px, axis=1), "RGB")
+    draw = ImageDraw.Draw(image)
+    font = _font(max(6, round(px * 0.34)))
+    widest = max((draw.textlength(t, font=font) for t in texts), default=0.0)
+    if widest > 0.88 * px:  # shrink so the longest number still fits its cell
+        font = _font(max(6, int(font.size * 0.88 * px / widest)))
+    dark, light = (_rgb(style.BACKGROUND) * 255).astype(int), (_rgb(style.TEXT) * 255).astype(int)
+    for index, text in enumerate(texts):
+        r, c = divmod(index, cols)
+        bright = float(colors[r, c] @ np.array([0.299, 0.587, 0.114])) > 0.5
+        fill = tuple(int(v) for v in (dark if bright else light))
+        draw.text(((c + 0.5) * px, (r + 0.5) * px), text, fill=fill, font=font, anchor="mm")
+    pixels = np.asarray(image)
+    alpha = np.full(pixels.shape[:2] + (1,), 255, dtype=np.uint8)
+    return np.concatenate([pixels, alpha], axis=2)
