@@ -365,6 +365,25 @@ def test_a_failing_scene_stops_the_run_and_keeps_the_previous_video(tiny: dict[s
     assert render(tiny_options(media, good), tiny["story"], progress=lambda line: None).video.exists()
 
 
+def test_a_missing_scene_module_fails_unless_asked_to_skip_it(tmp_path: Path) -> None:
+    story = tiny_story(tmp_path, "tiny_square")
+    story += (Step("tiny_gone", "TinyGone", "Gone", source=tmp_path / "tiny_gone.py"),)
+    options = tiny_options(tmp_path / "media", write_example(tmp_path / "x.toml"))
+    with pytest.raises(RenderError, match=r"step 2 tiny_gone:TinyGone: .*tiny_gone.py does not exist"):
+        render(options, story, progress=lambda line: None)
+    lines: list[str] = []
+    options.strict = False
+    result = render(options, story, progress=lines.append)
+    assert [s.module for s in result.skipped] == ["tiny_gone"]
+    assert any("skip   2/2 tiny_gone" in line for line in lines)
+
+
+def test_every_step_of_the_story_has_its_scene_module() -> None:
+    for step in STORY:
+        assert step.path.is_file(), step.path
+        assert f"class {step.scene}(" in step.path.read_text(), step.spec
+
+
 def test_a_crashing_scene_is_reported_by_its_error_and_where_in_the_code(tmp_path: Path) -> None:
     story = tiny_story(tmp_path, "tiny_broken")
     with pytest.raises(RenderError) as failure:

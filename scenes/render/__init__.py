@@ -85,7 +85,7 @@ class RenderOptions:
     fps: float | None = None
     force: bool = False
     no_cache: bool = False
-    strict: bool = False
+    strict: bool = True  # a step whose scene module is missing is an error (--skip-missing)
 
     @property
     def size(self) -> tuple[int, int, float]:
@@ -484,8 +484,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="run manim for every step even when nothing changed (its cache still counts)")
     run.add_argument("--no-cache", action="store_true",
                      help="render every animation from scratch (manim --disable_caching); implies --force")
-    run.add_argument("--strict", action="store_true",
-                     help="fail when a step's scene module does not exist (default: skip it)")
+    run.add_argument("--skip-missing", dest="strict", action="store_false",
+                     help="leave out steps whose scene module does not exist (default: fail)")
     commands.add_parser("steps", help="list the story's steps and whether their scenes exist")
     gallery = commands.add_parser(
         "gallery", help="copy a render's stills to assets/gallery and print the README's table of steps")
