@@ -15,6 +15,8 @@ Render: ``manim -ql scenes/attention_matrix.py AttentionMatrix`` (from the repo 
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from manim import (
     DOWN,
@@ -35,7 +37,7 @@ from attention_core import AttentionTrace, causal_mask, scaled_dot_product_atten
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import word_color
-from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
+from scenes.components.matrices import MIN_CELL_FOR_NUMBERS, MatrixGrid, cell_colors, signed_colors
 from scenes.style import fmt
 
 __all__ = ["AttentionMatrix"]
@@ -59,6 +61,9 @@ class AttentionMatrix(ExplainerScene):
             x, self.head.query, self.head.key, self.head.value, mask=causal_mask(len(x)))
         n = len(self.sentence.tokens)
         self.cell = GRID_SIDE / n
+        # Numbers printed into each grid's one image (cheap to fade and transform), only
+        # where a cell is big enough to read one.
+        self.numbers: Literal["image"] | bool = "image" if self.cell >= MIN_CELL_FOR_NUMBERS else False
         self.colors = [word_color(self.example, w) for w in self.sentence.tokens]
 
         self.show_title_card()
@@ -78,9 +83,9 @@ class AttentionMatrix(ExplainerScene):
         self.beat("queries and keys", f"Every word of \"{self.sentence.text}\" has a query, a row of "
                   "Q, and a key, a column of K transposed.", duration=2 * style.BEAT + style.PAUSE)
         words = self.sentence.tokens
-        self.q = MatrixGrid(t.queries, signed_colors(t.queries, style.QUERY), self.cell,
+        self.q = MatrixGrid(t.queries, signed_colors(t.queries, style.QUERY), self.cell, numbers=self.numbers,
                             row_labels=words, title="Q", title_color=style.QUERY, label_colors=self.colors)
-        self.kt = MatrixGrid(t.keys.T, signed_colors(t.keys.T, style.KEY), self.cell,
+        self.kt = MatrixGrid(t.keys.T, signed_colors(t.keys.T, style.KEY), self.cell, numbers=self.numbers,
                              col_labels=words, title="Kᵀ", title_color=style.KEY, label_colors=self.colors)
         self.scores = self.grid(t.scores, signed=True, title="Q Kᵀ")
         self.layout()
@@ -90,7 +95,7 @@ class AttentionMatrix(ExplainerScene):
     def grid(self, values: np.ndarray, signed: bool, title: str) -> MatrixGrid:
         colors = signed_colors(values, style.POSITIVE) if signed else cell_colors(values, style.FOCUS, 1.0)
         return MatrixGrid(np.where(np.isfinite(values), values, 0.0), colors, self.cell, title=title,
-                          title_color=style.TEXT, title_below=True)
+                          title_color=style.TEXT, title_below=True, numbers=self.numbers)
 
     def layout(self) -> None:
         """K^T above the n x n grid, Q to its left; the whole arrangement left of centre."""
@@ -152,11 +157,11 @@ class AttentionMatrix(ExplainerScene):
                   f"{self.sentence.focus} becomes ({', '.join(fmt(v) for v in out)}).",
                   duration=2 * style.BEAT + style.PAUSE)
         self.v = MatrixGrid(t.values, signed_colors(t.values, style.VALUE), self.cell, title="V",
-                            title_color=style.VALUE)
+                            title_color=style.VALUE, numbers=self.numbers)
         self.v.next_to(self.weights.image, RIGHT, buff=0.3).align_to(self.weights.image, UP)
         self.v.shift((self.weights.image.get_top()[1] - self.v.image.get_top()[1]) * UP)
         self.output = MatrixGrid(t.output, signed_colors(t.output, style.FOCUS), self.cell, title="A V",
-                                 title_color=style.FOCUS)
+                                 title_color=style.FOCUS, numbers=self.numbers)
         self.output.next_to(self.v.image, RIGHT, buff=0.5)
         self.output.shift((self.v.image.get_top()[1] - self.output.image.get_top()[1]) * UP)
         corners = self.output.row_box(i)
@@ -203,7 +208,7 @@ class AttentionMatrix(ExplainerScene):
         masked = self.grid(m.weights, signed=False, title="A with a causal mask")
         masked.move_to(self.weights, aligned_edge=DOWN)
         output = MatrixGrid(m.output, signed_colors(m.output, style.FOCUS), self.cell, title="A V",
-                            title_color=style.FOCUS)
+                            title_color=style.FOCUS, numbers=self.numbers)
         output.move_to(self.output, aligned_edge=DOWN)
         self.play(ReplacementTransform(self.weights, masked), ReplacementTransform(self.output, output),
                   FadeOut(self.mask_shape), run_time=style.BEAT)
