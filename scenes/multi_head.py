@@ -12,6 +12,8 @@ Render: ``manim -ql scenes/multi_head.py MultiHeadAttention`` (from the repo roo
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Group, MathTex, Rectangle, Write
 
@@ -19,7 +21,7 @@ from attention_core import MultiHeadTrace, multi_head_attention
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import sentence_caption, word_color
-from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
+from scenes.components.matrices import MIN_CELL_FOR_NUMBERS, MatrixGrid, cell_colors, signed_colors
 from scenes.style import fmt
 
 __all__ = ["MultiHeadAttention"]
@@ -64,7 +66,7 @@ class MultiHeadAttention(ExplainerScene):
         for name, head in zip(names, self.trace.heads, strict=True):
             grid = MatrixGrid(head.weights, cell_colors(head.weights, style.FOCUS, 1.0), side / n,
                               row_labels=s.tokens, col_labels=s.tokens, title=f"head \u201c{name}\u201d",
-                              label_colors=colors, title_below=True)
+                              label_colors=colors, title_below=True, numbers=_printed(side / n))
             self.grids.add(grid)
         self.grids.arrange(RIGHT, buff=0.9).next_to(self.caption, DOWN, buff=0.4)
         self.focus_boxes = Group(*(
@@ -80,7 +82,7 @@ class MultiHeadAttention(ExplainerScene):
         self.beat("concatenate", f"{self.sentence.focus}'s output from every head, side by side: one "
                   f"vector of {row.shape[1]} numbers.", duration=2 * style.BEAT + style.PAUSE)
         self.concat = MatrixGrid(row, signed_colors(row, style.VALUE), VECTOR_CELL, title="concat",
-                                 title_color=style.VALUE, title_below=True)
+                                 title_color=style.VALUE, title_below=True, numbers="image")
         self.concat.to_edge(DOWN, buff=1.3).shift(3.5 * LEFT)
         pieces = Group(*(Rectangle(width=g.cell * len(self.sentence.tokens), height=g.cell,
                                    color=style.VALUE, stroke_width=3).move_to(g.row_box(i).mean(axis=0))
@@ -99,9 +101,9 @@ class MultiHeadAttention(ExplainerScene):
                   duration=2 * style.BEAT + 2 * style.PAUSE)
         w_o = self.trace.w_o
         self.w_o = MatrixGrid(w_o, signed_colors(w_o, style.KEY), VECTOR_CELL * 0.8, title="W_O",
-                              title_color=style.KEY, title_below=True)
+                              title_color=style.KEY, title_below=True, numbers="image")
         self.output = MatrixGrid(out, signed_colors(out, style.FOCUS), VECTOR_CELL, title="output",
-                                 title_color=style.FOCUS, title_below=True)
+                                 title_color=style.FOCUS, title_below=True, numbers="image")
         times = MathTex(r"\times").next_to(self.concat.image, RIGHT, buff=0.3)
         self.w_o.next_to(times, RIGHT, buff=0.3)
         equals = MathTex("=").next_to(self.w_o.image, RIGHT, buff=0.3)
@@ -113,4 +115,6 @@ class MultiHeadAttention(ExplainerScene):
         self.wait(2 * style.PAUSE)
 
 
-
+def _printed(cell: float) -> Literal["image"] | bool:
+    """Numbers printed into a grid's one image when its cells can hold them, else none."""
+    return "image" if cell >= MIN_CELL_FOR_NUMBERS else False
