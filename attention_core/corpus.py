@@ -9,11 +9,19 @@ once and raises an :class:`~attention_core.examples.ExampleError` listing every 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from attention_core.examples import MAX_TOKENS, MAX_WORD_CHARS, ExampleError, read_toml
+from attention_core.examples import (
+    MAX_TOKENS,
+    MAX_WORD_CHARS,
+    ExampleError,
+    FieldChecker,
+    Sentence,
+    read_toml,
+)
 
 __all__ = [
     "CORPUS_DIR",
@@ -34,27 +42,15 @@ _TOP_FIELDS = {"title", "sentences", "probes", "training"}
 
 
 @dataclass(frozen=True)
-class Probe:
+class Probe(Sentence):
     """A sentence whose ambiguous word ``focus`` should learn to attend to ``decides``."""
 
-    tokens: tuple[str, ...]
-    focus: str
     decides: str
-
-    @property
-    def focus_index(self) -> int:
-        """Position of the ambiguous word (its first occurrence)."""
-        return self.tokens.index(self.focus)
 
     @property
     def decides_index(self) -> int:
         """Position of the deciding word, always before :attr:`focus_index`."""
         return self.tokens.index(self.decides)
-
-    @property
-    def text(self) -> str:
-        """The sentence as one string."""
-        return " ".join(self.tokens)
 
 
 @dataclass(frozen=True)
@@ -121,9 +117,8 @@ def load_corpus(name_or_path: str | os.PathLike[str] = DEFAULT_CORPUS) -> Corpus
 
 def parse_corpus(data: dict[str, Any], path: Path | str = "<corpus>") -> Corpus:
     """Validate already-parsed TOML ``data``; raise :class:`ExampleError` listing problems."""
-    problems: list[str] = []
-    fail = lambda where, message: problems.append(f"{where}: {message}")  # noqa: E731
-
+    checker = FieldChecker()
+    fail = checker.fail
     for key in sorted(set(data) - _TOP_FIELDS):
         fail(key, f"is not a corpus field (expected: {', '.join(sorted(_TOP_FIELDS))})")
     title = data.get("title")
@@ -132,13 +127,13 @@ def parse_corpus(data: dict[str, Any], path: Path | str = "<corpus>") -> Corpus:
     sentences = _sentences(data.get("sentences"), fail)
     vocabulary = tuple(sorted({word for sentence in sentences for word in sentence}))
     probes = _probes(data.get("probes"), set(vocabulary), fail)
-    training = _training(data.get("training", {}), fail)
-    if problems:
-        raise ExampleError(path, problems)
+    training = _training(data.get("training", {}), checker)
+    if checker.problems:
+        raise ExampleError(path, checker.problems)
     return Corpus(Path(path).stem, Path(path), str(title), sentences, vocabulary, probes, training)
 
 
-def _words(text: Any, where: str, fail: Any) -> tuple[str, ...] | None:
+def _words(text: Any, where: str, fail: Callable[[str, str], None]) -> tuple[str, ...] | None:
     if not isinstance(text, str) or not text.split():
         fail(where, f"must be a sentence in quotes, got {text!r}")
         return None
@@ -154,7 +149,7 @@ def _words(text: Any, where: str, fail: Any) -> tuple[str, ...] | None:
     return words
 
 
-def _sentences(value: Any, fail: Any) -> tuple[tuple[str, ...], ...]:
+def _sentences(value: Any, fail: Callable[[str, str], None]) -> tuple[tuple[str, ...], ...]:
     if not isinstance(value, list) or not value:
         fail("sentences", "is missing (expected a list of sentences in quotes)")
         return ()
@@ -165,7 +160,7 @@ def _sentences(value: Any, fail: Any) -> tuple[tuple[str, ...], ...]:
     return tuple(words for words in parsed if words is not None)
 
 
-def _probes(value: Any, vocabulary: set[str], fail: Any) -> tuple[Probe, ...]:
+def _probes(value: Any, vocabulary: set[str], fail: Callable[[str, str], None]) -> tuple[Probe, ...]:
     if not isinstance(value, list) or not value:
         fail("probes", "is missing (expected [[probes]] tables with text, focus and decides)")
         return ()
@@ -196,14 +191,15 @@ def _probes(value: Any, vocabulary: set[str], fail: Any) -> tuple[Probe, ...]:
     return tuple(probes)
 
 
-def _training(table: Any, fail: Any) -> TrainingSettings:
+def _training(table: Any, checker: FieldChecker) -> TrainingSettings:
     default = TrainingSettings()
     if not isinstance(table, dict):
-        fail("training", "must be a [training] table")
+        checker.fail("training", "must be a [training] table")
         return default
     allowed = set(TrainingSettings.__dataclass_fields__)
     for key in sorted(set(table) - allowed):
-        fail(f"training.{key}", f"is not a training setting (expected: {', '.join(sorted(allowed))})")
+        checker.fail(f"training.{key}",
+                     f"is not a training setting (expected: {', '.join(sorted(allowed))})")
     limits: dict[str, tuple[float, float, bool]] = {
         "seed": (0, 2**32 - 1, True), "steps": (1, MAX_STEPS, True),
         "learning_rate": (1e-6, 10.0, False), "d_model": (1, 16, True),
@@ -211,20 +207,14 @@ def _training(table: Any, fail: Any) -> TrainingSettings:
     }
     values: dict[str, Any] = {}
     for key, (low, high, integer) in limits.items():
-        value = table.get(key, getattr(default, key))
-        kind = "a whole number" if integer else "a number"
-        if isinstance(value, bool) or not isinstance(value, int | float) or (
-                integer and not isinstance(value, int)):
-            fail(f"training.{key}", f"must be {kind}, got {value!r}")
-        elif not low <= value <= high:
-            fail(f"training.{key}", f"must be between {low:g} and {high:g}, got {value:g}")
-        else:
+        value = checker.number(table.get(key, getattr(default, key)), f"training.{key}", low, high, integer)
+        if value is not None:
             values[key] = value
     steps = values.get("steps", default.steps)
     snapshots = table.get("snapshots", [s for s in default.snapshots if s <= steps] + [steps])
     if not isinstance(snapshots, list) or not all(
             isinstance(s, int) and not isinstance(s, bool) and 0 <= s <= steps for s in snapshots):
-        fail("training.snapshots", f"must be a list of whole numbers from 0 to steps ({steps})")
+        checker.fail("training.snapshots", f"must be a list of whole numbers from 0 to steps ({steps})")
     else:
         values["snapshots"] = tuple(sorted(set(snapshots)))
     return TrainingSettings(**{**default.__dict__, **values})

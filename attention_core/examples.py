@@ -214,7 +214,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def parse_example(data: dict[str, Any], path: Path | str = "<example>") -> Example:
     """Validate already-parsed TOML ``data``; raise :class:`ExampleError` listing problems."""
-    checker = _Checker()
+    checker = FieldChecker()
     example = checker.example(data, Path(path))
     if checker.problems:
         raise ExampleError(path, checker.problems)
@@ -222,7 +222,7 @@ def parse_example(data: dict[str, Any], path: Path | str = "<example>") -> Examp
     return example
 
 
-class _Checker:
+class FieldChecker:
     """Collects every problem instead of stopping at the first."""
 
     def __init__(self) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "TrainingSnapshot",
     "TrainingTrace",
     "attention_weights",
+    "corpus_loss",
     "encode",
     "init_params",
     "loss_and_gradients",
