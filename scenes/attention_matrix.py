@@ -15,8 +15,6 @@ Render: ``manim -ql scenes/attention_matrix.py AttentionMatrix`` (from the repo 
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 from manim import (
     DOWN,
@@ -37,7 +35,7 @@ from attention_core import AttentionTrace, causal_mask, scaled_dot_product_atten
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import word_color
-from scenes.components.matrices import MIN_CELL_FOR_NUMBERS, MatrixGrid, cell_colors, signed_colors
+from scenes.components.matrices import MatrixGrid, cell_colors, printed_numbers, signed_colors
 from scenes.style import fmt
 
 __all__ = ["AttentionMatrix"]
@@ -63,7 +61,7 @@ class AttentionMatrix(ExplainerScene):
         self.cell = GRID_SIDE / n
         # Numbers printed into each grid's one image (cheap to fade and transform), only
         # where a cell is big enough to read one.
-        self.numbers: Literal["image"] | bool = "image" if self.cell >= MIN_CELL_FOR_NUMBERS else False
+        self.numbers = printed_numbers(self.cell)
         self.colors = [word_color(self.example, w) for w in self.sentence.tokens]
 
         self.show_title_card()

@@ -12,8 +12,6 @@ Render: ``manim -ql scenes/multi_head.py MultiHeadAttention`` (from the repo roo
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Group, MathTex, Rectangle, Write
 
@@ -21,7 +19,7 @@ from attention_core import MultiHeadTrace, multi_head_attention
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import sentence_caption, word_color
-from scenes.components.matrices import MIN_CELL_FOR_NUMBERS, MatrixGrid, cell_colors, signed_colors
+from scenes.components.matrices import MatrixGrid, cell_colors, printed_numbers, signed_colors
 from scenes.style import fmt
 
 __all__ = ["MultiHeadAttention"]
@@ -66,7 +64,7 @@ class MultiHeadAttention(ExplainerScene):
         for name, head in zip(names, self.trace.heads, strict=True):
             grid = MatrixGrid(head.weights, cell_colors(head.weights, style.FOCUS, 1.0), side / n,
                               row_labels=s.tokens, col_labels=s.tokens, title=f"head \u201c{name}\u201d",
-                              label_colors=colors, title_below=True, numbers=_printed(side / n))
+                              label_colors=colors, title_below=True, numbers=printed_numbers(side / n))
             self.grids.add(grid)
         self.grids.arrange(RIGHT, buff=0.9).next_to(self.caption, DOWN, buff=0.4)
         self.focus_boxes = Group(*(
@@ -113,8 +111,3 @@ class MultiHeadAttention(ExplainerScene):
         self.play(FadeIn(times), FadeIn(self.w_o), run_time=style.BEAT)
         self.play(FadeIn(equals), FadeIn(self.output), Write(self.formula), run_time=style.BEAT)
         self.wait(2 * style.PAUSE)
-
-
-def _printed(cell: float) -> Literal["image"] | bool:
-    """Numbers printed into a grid's one image when its cells can hold them, else none."""
-    return "image" if cell >= MIN_CELL_FOR_NUMBERS else False

@@ -175,7 +175,7 @@ class Training(ExplainerScene):
 
     def heat_map(self, snap: TrainingSnapshot, probe: Probe, side: float = HEAT_SIDE) -> MatrixGrid:
         """``probe``'s attention weights (head average) at ``snap``, the focus row boxed."""
-        weights = snap.probe_weights[self.trace.probes.index(probe)].mean(axis=0)
+        weights = self.attention(snap, probe)
         n = len(probe.tokens)
         grid = MatrixGrid(weights, cell_colors(weights, style.FOCUS, 1.0), side / n,
                           row_labels=probe.tokens, col_labels=probe.tokens,
@@ -200,10 +200,13 @@ class Training(ExplainerScene):
         panel.grid, panel.guess_list = grid, guesses
         return panel
 
+    def attention(self, snap: TrainingSnapshot, probe: Probe) -> np.ndarray:
+        """``probe``'s attention weights at ``snap``, averaged over heads, shape (n, n)."""
+        return snap.probe_weights[self.trace.probes.index(probe)].mean(axis=0)
+
     def decider_weight(self, snap: TrainingSnapshot, probe: Probe) -> float:
-        """How much ``probe``'s ambiguous word attends to its decider at ``snap`` (head average)."""
-        weights = snap.probe_weights[self.trace.probes.index(probe)].mean(axis=0)
-        return float(weights[probe.focus_index, probe.decides_index])
+        """How much ``probe``'s ambiguous word attends to its decider at ``snap``."""
+        return float(self.attention(snap, probe)[probe.focus_index, probe.decides_index])
 
     def guesses(self, snap: TrainingSnapshot, probe: Probe) -> list[tuple[str, float]]:
         """The model's top next words after the probe's focus word, with their chances."""

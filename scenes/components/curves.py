@@ -6,6 +6,7 @@ import numpy as np
 from manim import DOWN, LEFT, Axes, DashedLine, Text, VGroup, VMobject
 
 from scenes import style
+from scenes.components.words import nice_step
 
 __all__ = ["LossPlot"]
 
@@ -22,7 +23,8 @@ class LossPlot(VGroup):
         steps = len(self.losses) - 1
         top = float(np.ceil(max(reference, float(self.losses.max()))))
         self.axes = Axes(
-            x_range=[0, steps, _tick(steps)], y_range=[0, top, 1.0], x_length=width, y_length=height,
+            x_range=[0, steps, nice_step(steps, ticks=4)], y_range=[0, top, 1.0],
+            x_length=width, y_length=height,
             tips=False, axis_config={"color": style.MUTED, "include_numbers": True,
                                      "font_size": style.SMALL_SIZE, "stroke_width": 2,
                                      "decimal_number_config": {"num_decimal_places": 0}},
@@ -52,10 +54,3 @@ class LossPlot(VGroup):
     def point(self, step: int) -> np.ndarray:
         """Scene position of the loss at ``step``."""
         return self.axes.c2p(step, self.losses[step])
-
-
-def _tick(steps: int) -> float:
-    """A round tick spacing giving about four ticks over ``steps``."""
-    raw = steps / 4
-    magnitude = 10 ** np.floor(np.log10(raw)) if raw > 0 else 1
-    return float(min((m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw), default=raw))

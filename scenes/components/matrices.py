@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from scenes import style
 
-__all__ = ["MatrixGrid", "cell_colors", "signed_colors"]
+__all__ = ["MatrixGrid", "cell_colors", "printed_numbers", "signed_colors"]
 
 MIN_CELL_FOR_NUMBERS = 0.42  # scene units: below this a two-decimal number is unreadable
 MAX_LABEL_CHARS = 6  # longer words are cut with an ellipsis on crowded edges
@@ -97,11 +97,9 @@ class MatrixGrid(Group):
             size = min(style.SMALL_SIZE, 30 * cell)
             for r in range(rows):
                 for c in range(cols):
-                    # Dark digits on bright cells, light digits on dark ones.
-                    bright = float(self.colors[r, c] @ np.array([0.299, 0.587, 0.114])) > 0.5
                     number = DecimalNumber(self.values[r, c], num_decimal_places=style.DECIMALS,
                                            font_size=size,
-                                           color=style.BACKGROUND if bright else style.TEXT)
+                                           color=_ink(self.colors[r, c]))
                     number.move_to(self.cell_center(r, c))
                     self.numbers.add(number)
         self.border = VGroup(*(
@@ -153,6 +151,19 @@ class MatrixGrid(Group):
         return group
 
 
+def _ink(cell_color: np.ndarray) -> ManimColor:
+    """The colour of a number on a cell of RGB ``cell_color``: dark on bright cells, light on
+    dark ones."""
+    bright = float(cell_color @ np.array([0.299, 0.587, 0.114])) > 0.5
+    return style.BACKGROUND if bright else style.TEXT
+
+
+def printed_numbers(cell: float) -> Literal["image"] | bool:
+    """``numbers=`` for a grid of ``cell``-sized cells: printed into its image when a number
+    fits a cell (MIN_CELL_FOR_NUMBERS), else none."""
+    return "image" if cell >= MIN_CELL_FOR_NUMBERS else False
+
+
 def _pixels_per_cell(cell: float) -> int:
     """Image pixels per cell so that the printed numbers are sharp at this render's size."""
     return int(np.clip(round(cell * config.pixel_width / config.frame_width), 16, 160))
@@ -185,11 +196,9 @@ def _printed_cells(colors: np.ndarray, texts: Sequence[str], px: int) -> np.ndar
     widest = max((draw.textlength(t, font=font) for t in texts), default=0.0)
     if widest > 0.88 * px:  # shrink so the longest number still fits its cell
         font = _font(max(6, int(font.size * 0.88 * px / widest)))
-    dark, light = (_rgb(style.BACKGROUND) * 255).astype(int), (_rgb(style.TEXT) * 255).astype(int)
     for index, text in enumerate(texts):
         r, c = divmod(index, cols)
-        bright = float(colors[r, c] @ np.array([0.299, 0.587, 0.114])) > 0.5
-        fill = tuple(int(v) for v in (dark if bright else light))
+        fill = tuple(int(v) for v in (_rgb(_ink(colors[r, c])) * 255).astype(int))
         draw.text(((c + 0.5) * px, (r + 0.5) * px), text, fill=fill, font=font, anchor="mm")
     pixels = np.asarray(image)
     alpha = np.full(pixels.shape[:2] + (1,), 255, dtype=np.uint8)

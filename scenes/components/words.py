@@ -65,7 +65,7 @@ class WordPlane(VGroup):
         low = np.minimum(pts.min(axis=0), 0.0)
         high = np.maximum(pts.max(axis=0), 0.0)
         span = float(max(high - low)) or 1.0
-        step = _nice_step(span)
+        step = nice_step(span)
         x_range = [_floor_to(low[0] - 0.15 * span, step), _ceil_to(high[0] + 0.15 * span, step), step]
         y_range = [_floor_to(low[1] - 0.15 * span, step), _ceil_to(high[1] + 0.15 * span, step), step]
         unit = height / (y_range[1] - y_range[0])
@@ -133,8 +133,10 @@ class WordDot(VGroup):
         super().__init__(self.dot, self.label)
 
 
-def _nice_step(span: float) -> float:
-    raw = span / 5
+def nice_step(span: float, ticks: int = 5) -> float:
+    """A round tick spacing (1, 2 or 5 times a power of ten) giving about ``ticks`` ticks over
+    ``span`` > 0."""
+    raw = span / ticks
     magnitude = 10 ** math.floor(math.log10(raw))
     return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
 
