@@ -25,8 +25,10 @@ from attention_core.similarity import (
     similarity_matrix,
 )
 from attention_core.softmax import (
+    HeaviestTrace,
     NaiveNormalizeTrace,
     SoftmaxTrace,
+    keep_heaviest,
     naive_normalize,
     softmax,
     softmax_trace,
@@ -42,6 +44,7 @@ __all__ = [
     "CosineTrace",
     "DotProductTrace",
     "HeadWeights",
+    "HeaviestTrace",
     "MultiHeadTrace",
     "NaiveNormalizeTrace",
     "SimilarityMatrixTrace",
@@ -52,6 +55,7 @@ __all__ = [
     "context_pull",
     "cosine_similarity",
     "dot_product",
+    "keep_heaviest",
     "load_corpus",
     "multi_head_attention",
     "naive_normalize",

@@ -14,10 +14,12 @@ from numpy.typing import ArrayLike
 from attention_core.errors import AttentionInputError, FloatArray, as_vector
 
 __all__ = [
+    "HeaviestTrace",
     "SoftmaxTrace",
     "NaiveNormalizeTrace",
     "softmax",
     "softmax_trace",
+    "keep_heaviest",
     "naive_normalize",
     "with_zero_sum",
 ]
@@ -158,3 +160,49 @@ def with_zero_sum(scores: ArrayLike, index: int) -> FloatArray:
         raise AttentionInputError(f"index {index} is outside the {len(s)} scores.")
     s[index] = -(s.sum() - s[index])
     return s
+
+
+@dataclass(frozen=True)
+class HeaviestTrace:
+    """Rows of weights cut down to their heaviest words, the rest added into one number.
+
+    Attributes
+    ----------
+    indices : (k,) int
+        The kept words, in sentence order: the ``k`` largest by their largest weight in any row.
+    kept : (r, k)
+        Each row's weights of the kept words.
+    rest : (r,)
+        Each row's total weight of every other word (0 when nothing was left out).
+    rest_count : int
+        How many words were left out (n - k).
+    """
+
+    indices: np.ndarray
+    kept: FloatArray
+    rest: FloatArray
+    rest_count: int
+
+
+def keep_heaviest(weights: ArrayLike, keep: int) -> HeaviestTrace:
+    """The ``keep`` words of ``weights`` (shape (r, n), or (n,) for one row) that weigh most in
+    any row, and what the others weigh together; ``kept`` plus ``rest`` sums each row as
+    ``weights`` does. Ties go to the earlier word.
+
+    >>> t = keep_heaviest([[0.5, 0.1, 0.3, 0.1]], keep=2)
+    >>> t.indices.tolist(), t.kept.tolist(), t.rest.round(6).tolist(), t.rest_count
+    ([0, 2], [[0.5, 0.3]], [0.2], 2)
+    """
+    rows = np.atleast_2d(np.asarray(weights, dtype=np.float64))
+    if rows.ndim != 2 or rows.shape[1] == 0:
+        raise AttentionInputError(f"weights must be a row or rows of numbers, got shape {rows.shape}.")
+    if isinstance(keep, bool) or not isinstance(keep, int | np.integer) or keep < 1:
+        raise AttentionInputError(f"keep must be a whole number of at least 1, got {keep!r}.")
+    n = rows.shape[1]
+    strongest = rows.max(axis=0)
+    indices = np.sort(np.argsort(-strongest, kind="stable")[:keep])
+    left_out = np.setdiff1d(np.arange(n), indices)
+    kept, rest = rows[:, indices], rows[:, left_out].sum(axis=1)
+    for array in (indices, kept, rest):
+        array.setflags(write=False)
+    return HeaviestTrace(indices, kept, rest, int(len(left_out)))

@@ -29,6 +29,7 @@ from manim import (
     ReplacementTransform,
     SurroundingRectangle,
     Write,
+    config,
 )
 
 from attention_core import AttentionTrace, causal_mask, scaled_dot_product_attention
@@ -82,9 +83,11 @@ class AttentionMatrix(ExplainerScene):
                   "Q, and a key, a column of K transposed.", duration=2 * style.BEAT + style.PAUSE)
         words = self.sentence.tokens
         self.q = MatrixGrid(t.queries, signed_colors(t.queries, style.QUERY), self.cell, numbers=self.numbers,
-                            row_labels=words, title="Q", title_color=style.QUERY, label_colors=self.colors)
+                            row_labels=words, title="Q", title_color=style.QUERY, label_colors=self.colors,
+                            always_label=[self.sentence.focus_index])
         self.kt = MatrixGrid(t.keys.T, signed_colors(t.keys.T, style.KEY), self.cell, numbers=self.numbers,
-                             col_labels=words, title="Kᵀ", title_color=style.KEY, label_colors=self.colors)
+                             col_labels=words, title="Kᵀ", title_color=style.KEY, label_colors=self.colors,
+                             always_label=[self.sentence.focus_index])
         self.scores = self.grid(t.scores, signed=True, title="Q Kᵀ")
         self.layout()
         self.play(FadeIn(self.q), FadeIn(self.kt), run_time=style.BEAT)
@@ -102,6 +105,11 @@ class AttentionMatrix(ExplainerScene):
         self.q.shift((self.scores.image.get_top()[1] - self.q.image.get_top()[1]) * UP)
         self.kt.next_to(self.scores.image, UP, buff=0.25)
         self.kt.shift((self.scores.image.get_left()[0] - self.kt.image.get_left()[0]) * RIGHT)
+        # Tall rotated word labels above K^T must not push its title off the top of the frame.
+        over_the_top = self.kt.get_top()[1] - (config.frame_height / 2 - style.MARGIN)
+        if over_the_top > 0:
+            for grid in (self.q, self.kt, self.scores):
+                grid.shift(over_the_top * DOWN)
 
     def fill_scores(self) -> None:
         i = self.sentence.focus_index

@@ -48,7 +48,7 @@ from attention_core import ContextPullTrace, context_pull, similarity_matrix
 from attention_core.examples import Example, Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import WordDot, WordPlane, word_color, word_label
+from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, word_color, word_label
 from scenes.components.captions import shorten, wrapped_label
 from scenes.style import fmt
 
@@ -82,26 +82,10 @@ def shown_terms(weights: np.ndarray, limit: int = MAX_TERMS) -> list[int]:
     return sorted(int(j) for j in np.argsort(-weights, kind="stable")[:limit])
 
 
-def _overlap(a: Mobject, b: Mobject) -> bool:
-    """True when the bounding boxes of ``a`` and ``b`` overlap."""
-    return bool(np.all(a.get_corner(DOWN + LEFT)[:2] < b.get_corner(UP + RIGHT)[:2])
-                and np.all(b.get_corner(DOWN + LEFT)[:2] < a.get_corner(UP + RIGHT)[:2]))
-
-
-def untangle_labels(words: list[WordDot | Dot]) -> None:
-    """Move each word's label to the first corner of its dot (up-right first) where it covers no
-    other dot or label, so that neighbours stay readable; a label that fits nowhere stays."""
-    placed: list[Mobject] = [w.dot if isinstance(w, WordDot) else w for w in words]
-    for word in words:
-        if not isinstance(word, WordDot):
-            continue
-        for corner in (UP + RIGHT, UP + LEFT, DOWN + RIGHT, DOWN + LEFT, RIGHT, LEFT):
-            word.label.next_to(word.dot, corner, buff=0.05)
-            if not any(_overlap(word.label, other) for other in placed if other is not word.dot):
-                break
-        else:
-            word.label.next_to(word.dot, UP + RIGHT, buff=0.05)
-        placed.append(word.label)
+def label_words(words: list[WordDot | Dot]) -> None:
+    """Name the labelled words (most important first) around the bare dots among them."""
+    place_labels([w for w in words if isinstance(w, WordDot)],
+                 obstacles=[w for w in words if not isinstance(w, WordDot)])
 
 
 def target_marker() -> Circle:
@@ -200,7 +184,7 @@ class GravityPull(ExplainerScene):
         self.dots = VGroup(*(self.word_dot(w, pull.embeddings[j], named=j in named)
                              for j, w in enumerate(sentence.tokens) if j != i))
         self.focus_dot = WordDot(self.plane, sentence.focus, pull.embeddings[i], style.FOCUS)
-        untangle_labels([*self.dots, self.focus_dot])
+        label_words([self.focus_dot, *self.dots])
         self.arrows, self.arrow_numbers = self.pull_arrows(sentence, pull)
         self.terms, self.more = self.term_rows(sentence, pull)
         self.place_formula()
@@ -290,7 +274,7 @@ class GravityPull(ExplainerScene):
                     context[w] = context.get(w, False) or j in named
         self.context = VGroup(*(self.word_dot(w, self.example.words[w], named) for w, named in
                                 context.items())).set_opacity(0.45)
-        untangle_labels([*starts, *self.ends, *self.context])  # the moving word first
+        label_words([*starts, *self.ends, *self.context])  # the moving word first
         self.play(FadeIn(starts), FadeIn(legend), FadeIn(self.context), run_time=style.BEAT / 2)
         self.play(*(Create(a) for a in arrows), *(FadeIn(e) for e in self.ends), run_time=style.BEAT)
         self.end_arrows, self.legend = arrows, legend
@@ -341,7 +325,7 @@ class GravityPull(ExplainerScene):
         for where in (0.5, 0.75, 0.3):
             for direction in (side, -side):
                 number.next_to(arrow.point_from_proportion(where), direction, buff=0.15)
-                if not any(_overlap(number, other) for other in taken):
+                if not any(boxes_overlap(number, other) for other in taken):
                     return number
         return None
 

@@ -21,21 +21,34 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
-    VGroup,
+    ReplacementTransform,
+    Text,
+    config,
 )
 
-from attention_core import AttentionTrace, scaled_dot_product_attention, similarity_matrix, softmax
+from attention_core import (
+    AttentionTrace,
+    keep_heaviest,
+    scaled_dot_product_attention,
+    similarity_matrix,
+    softmax,
+)
 from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
+from scenes.components import WordPlane, sentence_caption, word_color, word_label
 from scenes.components.bars import WeightBars
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
+from scenes.components.words import along, sentence_dots
 from scenes.style import fmt
 
 __all__ = ["KeysAndQueries"]
 
 BAR_WIDTH = 5.2
+BAR_UNIT = 1.6  # scene units per 1.0 of weight
+ROW_GAP = 0.2  # between a row title and the tallest bar, and between the rows
+NUMBER_ROOM = 0.3  # above the tallest bar, for its number
+MAX_BARS = 10  # a longer sentence shows its 9 heaviest words and one bar for all the others
 
 
 class KeysAndQueries(ExplainerScene):
@@ -68,6 +81,55 @@ class KeysAndQueries(ExplainerScene):
         e = self.example.embeddings(sentence)
         return scaled_dot_product_attention(e, self.head.query, self.head.key, self.head.value)
 
+    # -- drawing
+
+    def query(self, sentence: Sentence, trace: AttentionTrace) -> tuple[Arrow, Text]:
+        """The focus's query as an arrow from the origin (``coords`` holds its numbers), and
+        its label."""
+        q = trace.queries[sentence.focus_index]
+        arrow = Arrow(self.plane.point((0, 0)), self.plane.point(q), buff=0, color=style.QUERY,
+                      stroke_width=5, max_tip_length_to_length_ratio=0.12)
+        arrow.coords = q
+        label = word_label(f"query of {sentence.focus}", style.QUERY, style.SMALL_SIZE)
+        label.next_to(arrow.get_end(), DOWN + RIGHT, buff=0.15)
+        return arrow, label
+
+    def bar_rows(self, sentence: Sentence, before: np.ndarray, after: np.ndarray
+                 ) -> tuple[WeightBars, WeightBars]:
+        """Before and after rows of bars (not yet placed), over the same words: every word, or
+        for a long sentence the heaviest and one "+N others" bar holding the rest's total."""
+        words = list(sentence.tokens)
+        colors = [word_color(self.example, w) for w in words]
+        rows = np.vstack([before, after])
+        if len(words) > MAX_BARS:
+            kept = keep_heaviest(rows, MAX_BARS - 1)
+            words = [words[j] for j in kept.indices] + [f"+{kept.rest_count} others"]
+            colors = [colors[j] for j in kept.indices] + [style.MUTED]
+            rows = np.hstack([kept.kept, kept.rest[:, None]])
+        return tuple(WeightBars(words, row, colors, unit=BAR_UNIT, width=BAR_WIDTH) for row in rows)
+
+    def lay_out_rows(self, rows: list[tuple[WeightBars, WeightBars]]) -> None:
+        """Stack the titles and the before/after rows under the caption, every sentence's rows
+        on the same two baselines, each baseline low enough for the tallest bar of any
+        sentence and the rows apart by the deepest labels of any; all shrunk together if
+        that does not fit above the bottom of the frame."""
+        peak = max(float(bars.values.max()) for pair in rows for bars in pair) * BAR_UNIT
+        above = self.before_title.height + ROW_GAP + peak + NUMBER_ROOM
+        depth = max(bars.label_depth() for pair in rows for bars in pair)
+        top = self.caption.get_bottom()[1] - 2 * ROW_GAP
+        needed = 2 * (above + depth) + 2 * ROW_GAP
+        room = top - (-config.frame_height / 2 + style.MARGIN)
+        shrink = min(1.0, room / needed)
+        right = self.caption.get_right()[0]
+        baselines = (top - shrink * above, top - shrink * (2 * above + depth + 2 * ROW_GAP))
+        for pair in rows:
+            for bars, y in zip(pair, baselines, strict=True):
+                bars.scale(shrink)
+                bars.shift([right - bars.baseline.get_right()[0], y - bars.baseline.get_center()[1], 0])
+        for title, y in zip((self.before_title, self.after_title), baselines, strict=True):
+            title.scale(shrink).move_to([rows[0][0].baseline.get_center()[0],
+                                         y + shrink * (above - self.before_title.height / 2), 0])
+
     # -- beats
 
     def show_raw_weights(self) -> None:
@@ -79,19 +141,20 @@ class KeysAndQueries(ExplainerScene):
         self.beat("raw", f"With the raw embeddings, {s.focus} gives {s.tokens[decider]} a weight of "
                   f"{fmt(self.before[decider])}.", duration=2 * style.BEAT + style.PAUSE)
         e = self.example.embeddings(s)
-        points = np.vstack([e, self.trace.keys, self.trace.queries])
+        shown = [self.attention(t) for t in self.example.sentences[:2]]
+        points = np.vstack([*(np.vstack([t.inputs, t.keys, t.queries]) for t in shown)])
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.0)
         self.plane.to_edge(LEFT, buff=2 * style.MARGIN).shift(0.3 * DOWN)
         self.grid = plane_grid(self.plane)
-        self.dots = VGroup(*(WordDot(self.plane, w, e[j], word_color(self.example, w))
-                             for j, w in enumerate(s.tokens)))
+        self.dots = sentence_dots(self.plane, self.example, s, e, self.trace.weights[s.focus_index])
         self.caption = sentence_caption(s.text)
         self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
-        colors = [word_color(self.example, w) for w in s.tokens]
-        self.before_bars = WeightBars(s.tokens, self.before, colors, unit=1.6, width=BAR_WIDTH)
         self.before_title = word_label("raw embeddings", style.MUTED, style.SMALL_SIZE)
-        self.before_bars.next_to(self.caption, DOWN, buff=1.9).align_to(self.caption, RIGHT)
-        self.before_title.next_to(self.before_bars.baseline, UP, buff=1.75)
+        self.after_title = word_label("keys and queries", style.KEY, style.SMALL_SIZE)
+        self.rows = [self.bar_rows(t, self.raw_weights(t), self.attention(t).weights[t.focus_index])
+                     for t in self.example.sentences[:2]]
+        self.lay_out_rows(self.rows)
+        self.before_bars, self.after_bars = self.rows[0]
         self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), run_time=style.BEAT)
         self.play(FadeIn(self.dots), FadeIn(self.before_bars), FadeIn(self.before_title),
                   run_time=style.BEAT)
@@ -103,26 +166,21 @@ class KeysAndQueries(ExplainerScene):
                   "word moves to its key.", duration=2 * style.BEAT + style.PAUSE)
         self.matrix = matrix_tex("W_K", w_k, style.KEY)
         self.matrix.next_to(self.plane, UP, buff=0.1).align_to(self.plane, LEFT)
-        keys = self.trace.keys
-        targets = VGroup(*(WordDot(self.plane, w, keys[j], word_color(self.example, w))
-                           for j, w in enumerate(self.sentence.tokens)))
+        self.query_arrow, self.query_label = self.query(self.sentence, self.trace)
+        weights = self.trace.weights[self.sentence.focus_index]
+        targets = sentence_dots(self.plane, self.example, self.sentence, self.trace.keys, weights,
+                                 avoid=[*along(self.query_arrow), self.query_label])
         self.play(FadeIn(self.matrix), run_time=style.BEAT / 2)
         self.play(apply_map(self.grid, w_k, self.plane),
-                  *(d.animate.move_to(t) for d, t in zip(self.dots, targets, strict=True)),
+                  *(ReplacementTransform(d, t) for d, t in zip(self.dots, targets, strict=True)),
                   run_time=style.SLOW)
-        self.key_dots = self.dots
+        self.key_dots = targets
         self.wait(style.PAUSE)
 
     def show_query(self) -> None:
-        i = self.sentence.focus_index
-        q = self.trace.queries[i]
+        q = self.query_arrow.coords
         self.beat("query", f"W_Q gives {self.sentence.focus} its query, ({fmt(q[0])}, {fmt(q[1])}): "
                   "what it is looking for.", duration=style.BEAT + style.PAUSE)
-        self.query_arrow = Arrow(self.plane.point((0, 0)), self.plane.point(q), buff=0, color=style.QUERY,
-                                 stroke_width=5, max_tip_length_to_length_ratio=0.12)
-        self.query_label = word_label(f"query of {self.sentence.focus}", style.QUERY, style.SMALL_SIZE)
-        self.query_label.next_to(self.query_arrow.get_end(), DOWN + RIGHT, buff=0.15)
-        self.query_arrow.coords = q
         self.play(Create(self.query_arrow), FadeIn(self.query_label), run_time=style.BEAT)
         self.wait(style.PAUSE)
 
@@ -132,11 +190,6 @@ class KeysAndQueries(ExplainerScene):
         self.beat("after", f"Query against keys, then softmax: {s.tokens[d]} now gets "
                   f"{fmt(self.after[d])} instead of {fmt(self.before[d])}.",
                   duration=2 * style.BEAT + style.PAUSE)
-        colors = [word_color(self.example, w) for w in s.tokens]
-        self.after_bars = WeightBars(s.tokens, self.after, colors, unit=1.6, width=BAR_WIDTH)
-        self.after_bars.next_to(self.before_bars, DOWN, buff=0.9).align_to(self.before_bars, RIGHT)
-        self.after_title = word_label("keys and queries", style.KEY, style.SMALL_SIZE)
-        self.after_title.next_to(self.after_bars.baseline, UP, buff=1.75)
         self.play(FadeIn(self.after_bars), FadeIn(self.after_title), run_time=style.BEAT)
         self.wait(style.PAUSE + style.BEAT)
 
@@ -146,21 +199,12 @@ class KeysAndQueries(ExplainerScene):
         d = int(np.argmax(np.where(np.arange(len(sentence.tokens)) == sentence.focus_index, -1, before)))
         self.beat("other sentence", f"In \"{sentence.text}\": {sentence.tokens[d]} goes from "
                   f"{fmt(before[d])} to {fmt(after[d])}.", duration=2 * style.BEAT + style.PAUSE)
-        colors = [word_color(self.example, w) for w in sentence.tokens]
         caption = sentence_caption(sentence.text)
-        caption.move_to(self.caption).align_to(self.caption, RIGHT)
-        before_bars = WeightBars(sentence.tokens, before, colors, unit=1.6, width=BAR_WIDTH)
-        before_bars.shift(self.before_bars.baseline.get_center() - before_bars.baseline.get_center())
-        after_bars = WeightBars(sentence.tokens, after, colors, unit=1.6, width=BAR_WIDTH)
-        after_bars.shift(self.after_bars.baseline.get_center() - after_bars.baseline.get_center())
-        keys = VGroup(*(WordDot(self.plane, w, trace.keys[j], word_color(self.example, w))
-                        for j, w in enumerate(sentence.tokens)))
-        q = trace.queries[sentence.focus_index]
-        query = Arrow(self.plane.point((0, 0)), self.plane.point(q), buff=0, color=style.QUERY,
-                      stroke_width=5, max_tip_length_to_length_ratio=0.12)
-        query.coords = q
-        label = word_label(f"query of {sentence.focus}", style.QUERY, style.SMALL_SIZE)
-        label.next_to(query.get_end(), DOWN + RIGHT, buff=0.15)
+        caption.align_to(self.caption, RIGHT).align_to(self.caption, UP)
+        before_bars, after_bars = self.rows[1]
+        query, label = self.query(sentence, trace)
+        keys = sentence_dots(self.plane, self.example, sentence, trace.keys, after,
+                             avoid=[*along(query), label])
         self.play(FadeOut(self.caption), FadeOut(self.before_bars), FadeOut(self.after_bars),
                   FadeIn(caption), FadeIn(before_bars), FadeIn(after_bars),
                   FadeOut(self.key_dots), FadeIn(keys), FadeOut(self.query_arrow), FadeIn(query),

@@ -64,7 +64,8 @@ class MultiHeadAttention(ExplainerScene):
         for name, head in zip(names, self.trace.heads, strict=True):
             grid = MatrixGrid(head.weights, cell_colors(head.weights, style.FOCUS, 1.0), side / n,
                               row_labels=s.tokens, col_labels=s.tokens, title=f"head \u201c{name}\u201d",
-                              label_colors=colors, title_below=True, numbers=printed_numbers(side / n))
+                              label_colors=colors, title_below=True, numbers=printed_numbers(side / n),
+                              always_label=[s.focus_index])
             self.grids.add(grid)
         self.grids.arrange(RIGHT, buff=0.9).next_to(self.caption, DOWN, buff=0.4)
         self.focus_boxes = Group(*(

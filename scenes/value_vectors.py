@@ -22,7 +22,9 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    Line,
     MathTex,
+    ReplacementTransform,
     VGroup,
 )
 
@@ -30,8 +32,9 @@ from attention_core import AttentionTrace, scaled_dot_product_attention
 from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import Readout, WordDot, WordPlane, sentence_caption, word_color, word_label
+from scenes.components import Readout, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
+from scenes.components.words import along, sentence_dots
 from scenes.style import fmt
 
 __all__ = ["ValueVectors"]
@@ -70,8 +73,8 @@ class ValueVectors(ExplainerScene):
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.4)
         self.plane.to_edge(LEFT, buff=2 * style.MARGIN).shift(0.2 * DOWN)
         self.grid = plane_grid(self.plane)
-        self.dots = VGroup(*(WordDot(self.plane, w, trace.inputs[j], word_color(self.example, w))
-                             for j, w in enumerate(sentence.tokens)))
+        weights = trace.weights[sentence.focus_index]
+        self.dots = sentence_dots(self.plane, self.example, sentence, trace.inputs, weights)
         self.caption = sentence_caption(sentence.text)
         self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
         w_v = self.head.value
@@ -80,10 +83,12 @@ class ValueVectors(ExplainerScene):
         self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), FadeIn(self.dots),
                   run_time=style.BEAT)
         self.play(FadeIn(self.matrix), run_time=style.BEAT / 2)
-        targets = [self.plane.point(v) for v in trace.values]
+        path = Line(self.plane.point((0, 0)), self.plane.point(trace.output[sentence.focus_index]))
+        targets = sentence_dots(self.plane, self.example, sentence, trace.values, weights, avoid=along(path))
         self.play(apply_map(self.grid, w_v, self.plane),
-                  *(d.animate.shift(t - d.dot.get_center()) for d, t in zip(self.dots, targets, strict=True)),
+                  *(ReplacementTransform(d, t) for d, t in zip(self.dots, targets, strict=True)),
                   run_time=style.BEAT * 1.5)
+        self.dots = targets
         self.wait(style.PAUSE)
 
     def sum_term_by_term(self, sentence: Sentence, trace: AttentionTrace) -> None:
@@ -142,14 +147,14 @@ class ValueVectors(ExplainerScene):
         self.beat("other sentence", f"In \"{sentence.text}\" the weights differ, so {sentence.focus} ends at "
                   f"({fmt(out[0])}, {fmt(out[1])}) instead.", duration=2 * style.BEAT + style.PAUSE)
         caption = sentence_caption(sentence.text)
-        caption.move_to(self.caption).align_to(self.caption, RIGHT)
+        caption.align_to(self.caption, RIGHT).align_to(self.caption, UP)
         arrow = Arrow(self.plane.point((0, 0)), self.plane.point(out), buff=0, color=style.FOCUS,
                       stroke_width=6, max_tip_length_to_length_ratio=0.1)
         arrow.coords = out
         line = MathTex(rf"\vec o = ({fmt(out[0])},\ {fmt(out[1])})", color=style.FOCUS)
         line.scale(style.MATH_SCALE).move_to(self.output_line, aligned_edge=LEFT)
-        dots = VGroup(*(WordDot(self.plane, w, trace.values[j], word_color(self.example, w))
-                        for j, w in enumerate(sentence.tokens)))
+        dots = sentence_dots(self.plane, self.example, sentence, trace.values, trace.weights[i],
+                             avoid=[*along(arrow), *along(self.output_arrow)])
         self.play(FadeOut(self.terms), FadeOut(self.lines), FadeOut(self.caption), FadeIn(caption),
                   FadeOut(self.dots), FadeIn(dots),
                   FadeOut(self.output_line), FadeIn(line), self.output_arrow.animate.set_opacity(0.35),

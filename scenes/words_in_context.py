@@ -28,7 +28,7 @@ from manim import (
 from attention_core import cosine_similarity, dot_product
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
+from scenes.components import WordDot, WordPlane, place_labels, sentence_caption, word_color, word_label
 from scenes.style import fmt
 
 __all__ = ["WordsInContext"]
@@ -65,6 +65,8 @@ class WordsInContext(ExplainerScene):
                   f"{len(self.example.words)} words here.", duration=style.BEAT + style.PAUSE)
         self.dots = {w: WordDot(self.plane, w, v, word_color(self.example, w))
                      for w, v in self.example.words.items()}
+        place_labels([self.dots[w] for w in self.naming_order()],
+                     obstacles=[self.plane.x_name, self.plane.y_name], room=self.plane)
         self.play(LaggedStart(*(FadeIn(d) for d in self.dots.values()), lag_ratio=0.1),
                   run_time=style.BEAT)
         self.wait(style.PAUSE)
@@ -86,6 +88,13 @@ class WordsInContext(ExplainerScene):
         self.cosines = cosines
         self.play(Create(self.ring), FadeIn(self.question), run_time=style.BEAT)
         self.wait(2 * style.PAUSE)
+
+    def naming_order(self) -> list[str]:
+        """The words whose labels matter most first: the ambiguous word, the words that decide
+        it, then the others from the farthest from the origin (the crowd there is named last)."""
+        first = [self.focus] + [s.tokens[self.decider(s)] for s in self.example.sentences[:2]]
+        rest = sorted(self.example.words, key=lambda w: -float(np.linalg.norm(self.example.words[w])))
+        return list(dict.fromkeys(first + rest))
 
     def decider(self, sentence) -> int:
         """Index of the word in ``sentence`` with the largest dot product with the focus."""

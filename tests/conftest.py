@@ -18,3 +18,11 @@ SHIPPED = list_examples()
 def example(request: pytest.FixtureRequest):
     """Each shipped example, loaded."""
     return load_example(request.param)
+
+
+@pytest.fixture(scope="session")
+def long_example(tmp_path_factory: pytest.TempPathFactory):
+    """A 32-word example (the longest sentences allowed), for layout tests."""
+    from long_example import write_long_example
+
+    return load_example(write_long_example(tmp_path_factory.mktemp("long") / "long.toml"))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from manim import tempconfig
+from manim import Mobject, config, tempconfig
 from PIL import Image
 
 from attention_core.examples import Example
@@ -129,3 +129,23 @@ def _write_failure(folder: Path, name: str, frame: np.ndarray, changed: np.ndarr
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "beat"
+
+
+# -- layout checks for crowded scenes
+
+def overlapping_pairs(mobjects: list[Mobject]) -> list[tuple[str, str]]:
+    """Pairs of ``mobjects`` whose bounding boxes overlap (named by their text if they have
+    one), for asserting that labels stay readable."""
+    def name(m: Mobject) -> str:
+        return getattr(m, "text", None) or type(m).__name__
+
+    boxes = [(m, m.get_corner([-1, -1, 0])[:2], m.get_corner([1, 1, 0])[:2]) for m in mobjects]
+    return [(name(a), name(b)) for k, (a, a_lo, a_hi) in enumerate(boxes) for b, b_lo, b_hi in boxes[k + 1:]
+            if np.all(a_lo < b_hi) and np.all(b_lo < a_hi)]
+
+
+def outside_frame(mobjects: list[Mobject]) -> list[str]:
+    """The ``mobjects`` that reach past the edge of the frame."""
+    half = np.array([config.frame_width / 2, config.frame_height / 2]) + 1e-6
+    return [getattr(m, "text", None) or type(m).__name__ for m in mobjects
+            if np.any(m.get_corner([-1, -1, 0])[:2] < -half) or np.any(m.get_corner([1, 1, 0])[:2] > half)]

@@ -18,6 +18,7 @@ from attention_core import (
     context_pull,
     cosine_similarity,
     dot_product,
+    keep_heaviest,
     multi_head_attention,
     scaled_dot_product_attention,
     softmax,
@@ -262,3 +263,32 @@ def test_context_pull_moves_each_word_between_start_and_target(problem, strength
     # every trajectory frame lies on the way from the start to the new position
     lo, hi = np.minimum(e, t.new_embeddings), np.maximum(e, t.new_embeddings)
     assert np.all(t.trajectory >= lo - slack) and np.all(t.trajectory <= hi + slack)
+
+
+# -- keeping the heaviest words (long sentences draw only those)
+
+@FEW
+@given(matrices(bound=1.0, max_side=12), st.integers(1, 14))
+def test_keep_heaviest_matches_a_loop_and_keeps_every_row_total(weights, keep):
+    t = keep_heaviest(weights, keep)
+    r, n = weights.shape
+    # a loop: repeatedly take the word with the largest weight in any row (earliest on ties)
+    left = list(range(n))
+    chosen = []
+    for _ in range(min(keep, n)):
+        best = max(left, key=lambda j: (max(weights[i, j] for i in range(r)), -j))
+        chosen.append(best)
+        left.remove(best)
+    assert t.indices.tolist() == sorted(chosen)
+    assert t.rest_count == n - len(chosen)
+    np.testing.assert_array_equal(t.kept, weights[:, sorted(chosen)])
+    np.testing.assert_allclose(t.kept.sum(axis=1) + t.rest, weights.sum(axis=1), atol=1e-12)
+    assert not t.kept.flags.writeable
+
+
+def test_keep_heaviest_of_one_row_and_bad_keep():
+    t = keep_heaviest([0.1, 0.6, 0.2, 0.1], keep=2)
+    assert t.indices.tolist() == [1, 2] and t.rest.tolist() == pytest.approx([0.2])
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="keep must be"):
+            keep_heaviest([0.5, 0.5], keep=bad)

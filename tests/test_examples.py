@@ -65,7 +65,7 @@ FAULTS = [
      ["heads[1].query", "1 rows but needs 2"]),
     ("key shape", "key   = [[0.9, 0.5], [0.5, 0.9]]", "key   = [[0.9], [0.5]]",
      ["heads[1].key", "same shape as query"]),
-    ("ragged matrix", "value = [[1.0, 0.0], [0.0, 1.0]]", "value = [[1.0, 0.0], [0.0]]",
+    ("ragged matrix", "value = [[1.3, -0.2], [-0.2, 1.3]]", "value = [[1.3, -0.2], [-0.2]]",
      ["heads[1].value", "different lengths"]),
     ("output rows", "output = [[0.6, 0.0], [0.0, 0.6], [0.4, 0.0], [0.0, 0.4]]",
      "output = [[0.6, 0.0], [0.0, 0.6]]", ["multi_head.output", "2 rows", "4 columns"]),
@@ -223,6 +223,16 @@ def test_shipped_example_tells_the_story(name):
     assert np.linalg.norm(ends[0] - ends[1]) > 1.0
     # another head attends most to a different word in at least one sentence
     assert any(int(np.argmax(w[1])) != int(np.argmax(w[0])) for *_, w in sentences)
+    # head 1's value map is not the identity: it moves the two meanings' outputs further apart
+    head = example.heads[0]
+    assert not np.allclose(head.value, np.eye(2))
+
+    def focus_outputs(value: np.ndarray) -> np.ndarray:
+        return np.array([scaled_dot_product_attention(e, head.query, head.key, value).output[s.focus_index]
+                         for s, e, *_ in sentences[:2]])
+
+    with_values, plain = focus_outputs(head.value), focus_outputs(np.eye(2))
+    assert np.linalg.norm(with_values[0] - with_values[1]) > 1.2 * np.linalg.norm(plain[0] - plain[1])
 
 
 def test_check_command(capsys, tmp_path):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes
+from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
 
-from attention_core import scaled_dot_product_attention, similarity_matrix, softmax
-from scenes.keys_and_queries import KeysAndQueries
+from attention_core import keep_heaviest, scaled_dot_product_attention, similarity_matrix, softmax
+from scenes.keys_and_queries import MAX_BARS, KeysAndQueries
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +51,23 @@ def test_narration_is_written_as_subtitles(built):
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+def test_a_32_word_sentence_shows_its_heaviest_words_and_the_rest_as_one_bar(long_example, tmp_path):
+    scene = build_scene(KeysAndQueries, long_example, tmp_path).scene
+    sentence = long_example.sentences[1]  # the last one shown
+    e = long_example.embeddings(1)
+    before = softmax(similarity_matrix(e, e).matrix[sentence.focus_index] / np.sqrt(e.shape[1]))
+    after = trace(long_example, 1).weights[sentence.focus_index]
+    kept = keep_heaviest(np.vstack([before, after]), MAX_BARS - 1)
+    for bars, row in ((scene.before_bars, 0), (scene.after_bars, 1)):
+        words = [sentence.tokens[j] for j in kept.indices] + ["+23others"]  # Text drops spaces
+        assert [label.text for label in bars.labels] == words
+        np.testing.assert_allclose(bars.shown_values(), [*kept.kept[row], kept.rest[row]])
+    assert "apple" in [label.text for label in scene.after_bars.labels]
+    # rows, titles and caption apart and inside the frame; key labels readable
+    blocks = [scene.caption, scene.before_title, scene.after_title, scene.before_bars, scene.after_bars]
+    assert overlapping_pairs(blocks) == [] and outside_frame(blocks) == []
+    labels = [d.label for d in scene.key_dots if d.label_shown]
+    assert overlapping_pairs([*labels, scene.query_label]) == [] and len(labels) >= 8
+    assert scene.key_dots[sentence.focus_index].label_shown

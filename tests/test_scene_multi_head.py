@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes
+from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
 
 from attention_core import multi_head_attention
 from scenes.multi_head import MultiHeadAttention
@@ -42,3 +42,13 @@ def test_narration_is_written_as_subtitles(built):
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+def test_a_32_word_sentence_labels_every_other_word_and_the_focus(long_example, tmp_path):
+    scene = build_scene(MultiHeadAttention, long_example, tmp_path).scene
+    focus = long_example.sentences[0].focus_index
+    for grid in scene.grids:
+        for labels in (grid.row_labels, grid.col_labels):
+            assert overlapping_pairs(list(labels)) == [] and outside_frame(list(labels)) == []
+            assert 8 <= len(labels) < 32
+        assert focus in grid.labelled

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes
+from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
 
 from attention_core import scaled_dot_product_attention
 from scenes.value_vectors import ValueVectors
@@ -48,3 +48,14 @@ def test_narration_is_written_as_subtitles(built):
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+def test_a_32_word_sentence_keeps_its_labels_apart(long_example, tmp_path):
+    scene = build_scene(ValueVectors, long_example, tmp_path).scene
+    labels = [d.label for d in scene.dots if d.label_shown]
+    assert overlapping_pairs(labels) == [] and outside_frame(labels) == [] and len(labels) >= 8
+    sentence = long_example.sentences[1]
+    assert scene.dots[sentence.focus_index].label_shown
+    t = trace(long_example, 1)
+    for dot, value in zip(scene.dots, t.values, strict=True):
+        np.testing.assert_allclose(dot.dot.get_center(), scene.plane.point(value), atol=1e-6)

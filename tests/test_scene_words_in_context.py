@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes
+from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
 
 from attention_core import cosine_similarity, similarity_matrix
+from scenes.components import boxes_overlap
 from scenes.words_in_context import WordsInContext
 
 
@@ -40,3 +41,16 @@ def test_narration_is_written_as_subtitles(built):
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+def test_a_32_word_example_names_what_it_can_without_overlap(long_example, tmp_path):
+    scene = build_scene(WordsInContext, long_example, tmp_path).scene
+    named = [d for d in scene.dots.values() if d.label_shown]
+    labels = [d.label for d in named]
+    assert overlapping_pairs(labels) == [] and outside_frame(labels) == []
+    dots = [d.dot for d in scene.dots.values()]
+    assert not any(boxes_overlap(label, dot) for label in labels for dot in dots)
+    # the words the scene talks about keep their names; the crowd at the origin loses some
+    assert {"apple", "banana", "laptop"} <= {d.word for d in named}
+    assert 12 <= len(named) < len(scene.dots)
+    assert all(d.label not in d.submobjects for d in scene.dots.values() if not d.label_shown)

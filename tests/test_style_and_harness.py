@@ -45,3 +45,34 @@ def test_keyframe_check_fails_on_a_changed_frame(tmp_path, monkeypatch):
     missing = check_keyframes(BuiltScene(_Stub(), {"01-end-of-new": frame}, tmp_path))
     assert any("no control frame" in p for p in missing)
     assert any("has no beat any more" in p for p in missing)
+
+
+# -- shared placement rules for crowded scenes
+
+def test_labels_of_a_crowd_never_overlap_and_the_first_words_keep_theirs():
+    from manim import config
+
+    from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels
+
+    plane = WordPlane(np.array([[0.0, 0.0], [4.0, 4.0]]), "x", "y")
+    crowd = [WordDot(plane, f"word{k}", (1.0, 1.0), style.TEXT) for k in range(12)]
+    shown = place_labels(crowd)
+    assert shown == crowd[:len(shown)] and 4 <= len(shown) <= 8  # the most important first
+    labels = [w.label for w in shown]
+    assert not any(boxes_overlap(a, b) for k, a in enumerate(labels) for b in labels[k + 1:])
+    assert all(not w.label_shown and w.label not in w.submobjects for w in crowd[len(shown):])
+    # a word at the right edge of the frame is named on its left, inside the frame
+    edge = WordDot(plane, "edge", (0.0, 0.0), style.TEXT)
+    edge.dot.move_to([config.frame_width / 2 - 0.1, 0, 0])
+    assert place_labels([edge]) == [edge]
+    assert edge.label.get_right()[0] <= config.frame_width / 2
+    assert edge.label.get_center()[0] < edge.dot.get_x()
+
+
+def test_crowded_matrix_labels_keep_a_steps_distance_and_the_focus():
+    from scenes.components.matrices import labelled_indices
+
+    assert labelled_indices(5, 1, {3}) == [0, 1, 2, 3, 4]
+    chosen = labelled_indices(32, 3, {10})
+    assert 10 in chosen and len(chosen) >= 10
+    assert all(b - a >= 3 for a, b in zip(chosen, chosen[1:], strict=False))

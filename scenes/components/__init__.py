@@ -9,10 +9,12 @@ from scenes.components.words import (
     WordDot,
     WordPlane,
     WordVector,
+    boxes_overlap,
+    place_labels,
     sentence_caption,
     word_color,
     word_label,
 )
 
-__all__ = ["Readout", "WordDot", "WordPlane", "WordVector", "sentence_caption", "title_card", "word_color",
-           "word_label"]
+__all__ = ["Readout", "WordDot", "WordPlane", "WordVector", "boxes_overlap", "place_labels",
+           "sentence_caption", "title_card", "word_color", "word_label"]

@@ -10,6 +10,7 @@ resolution): a grid of 64 numbers then fades or changes as cheaply as a plain he
 from __future__ import annotations
 
 import functools
+import math
 import subprocess
 from collections.abc import Sequence
 from typing import Literal
@@ -38,6 +39,7 @@ __all__ = ["MatrixGrid", "cell_colors", "printed_numbers", "signed_colors"]
 
 MIN_CELL_FOR_NUMBERS = 0.42  # scene units: below this a two-decimal number is unreadable
 MAX_LABEL_CHARS = 6  # longer words are cut with an ellipsis on crowded edges
+MIN_LABEL_SIZE = 10.0  # the smallest font size a row or column label is drawn at
 
 
 def _rgb(color: ManimColor) -> np.ndarray:
@@ -74,7 +76,8 @@ class MatrixGrid(Group):
                  row_labels: Sequence[str] = (), col_labels: Sequence[str] = (),
                  title: str = "", title_color: ManimColor = style.TEXT,
                  label_colors: Sequence[ManimColor] | None = None,
-                 numbers: bool | Literal["image"] | None = None, title_below: bool = False) -> None:
+                 numbers: bool | Literal["image"] | None = None, title_below: bool = False,
+                 always_label: Sequence[int] = ()) -> None:
         self.values = np.asarray(values, dtype=float)
         self.colors = np.asarray(colors, dtype=float)
         self.cell = cell
@@ -108,6 +111,7 @@ class MatrixGrid(Group):
                          (DOWN + RIGHT, DOWN + LEFT), (DOWN + LEFT, UP + LEFT))
         ))
         colors_for = label_colors or [style.MUTED] * max(rows, cols)
+        self.always_label = set(always_label)
         self.row_labels = self._labels(row_labels, colors_for, vertical=True)
         self.col_labels = self._labels(col_labels, colors_for, vertical=False)
         self.title = Text(title, font=style.FONT, font_size=style.LABEL_SIZE, color=title_color)
@@ -135,10 +139,17 @@ class MatrixGrid(Group):
         return np.array([n.get_value() for n in self.numbers]).reshape(self.values.shape)
 
     def _labels(self, words: Sequence[str], colors: Sequence[ManimColor], vertical: bool) -> VGroup:
+        """One label per row or column, or when the cells are thinner than a line of the
+        smallest legible text, every ``step``-th one (and those in ``always_label``), so that
+        labels never overlap; ``self.labelled`` holds the indices that got one."""
         group = VGroup()
-        size = min(style.SMALL_SIZE, max(10.0, 40 * self.cell))
+        size = min(style.SMALL_SIZE, max(MIN_LABEL_SIZE, 40 * self.cell))
         crowded = self.cell < MIN_CELL_FOR_NUMBERS
+        step = max(1, math.ceil(Text("Hg", font=style.FONT, font_size=size).height / (0.95 * self.cell)))
+        self.labelled = labelled_indices(len(words), step, self.always_label)
         for k, word in enumerate(words):
+            if k not in self.labelled:
+                continue
             shown = word if not crowded or len(word) <= MAX_LABEL_CHARS else word[:MAX_LABEL_CHARS - 1] + "…"
             label = Text(shown, font=style.FONT, font_size=size, color=colors[k])
             if vertical:
@@ -149,6 +160,18 @@ class MatrixGrid(Group):
                 label.next_to(self.cell_center(0, k), UP, buff=self.cell / 2 + 0.1)
             group.add(label)
         return group
+
+
+def labelled_indices(count: int, step: int, always: set[int]) -> list[int]:
+    """Which of ``count`` rows get a label when only every ``step``-th has room: each of
+    ``always``, and every ``step``-th other one that is at least ``step`` away from them."""
+    if step <= 1:
+        return list(range(count))
+    chosen = sorted(k for k in always if 0 <= k < count)
+    for k in range(0, count, step):
+        if all(abs(k - a) >= step for a in chosen):
+            chosen.append(k)
+    return sorted(chosen)
 
 
 def _ink(cell_color: np.ndarray) -> ManimColor:

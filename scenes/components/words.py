@@ -11,9 +11,14 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
+    DR,
+    LEFT,
     RIGHT,
+    UL,
     UP,
+    UR,
     AnimationGroup,
     Arrow,
     Axes,
@@ -21,14 +26,21 @@ from manim import (
     FadeIn,
     GrowArrow,
     ManimColor,
+    Mobject,
     Text,
     VGroup,
+    config,
 )
 
-from attention_core.examples import Example
+from attention_core.examples import Example, Sentence
 from scenes import style
 
-__all__ = ["WordDot", "WordPlane", "WordVector", "sentence_caption", "word_color", "word_label"]
+__all__ = ["WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "place_labels", "sentence_caption",
+           "sentence_dots", "word_color", "word_label"]
+
+# Where a label may sit around its dot, in the order they are tried.
+LABEL_SPOTS = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
+LABEL_BUFF = 0.05
 
 
 def word_color(example: Example, word: str) -> ManimColor:
@@ -46,11 +58,12 @@ def word_label(word: str, color: ManimColor = style.TEXT, size: float = style.LA
 
 
 def sentence_caption(text: str, max_width: float = 6.8) -> Text:
-    """A sentence in quotes, shrunk to ``max_width`` scene units when it is longer."""
-    caption = word_label(f"\u201c{text}\u201d", style.TEXT, style.BODY_SIZE)
-    if caption.width > max_width:
-        caption.scale_to_fit_width(max_width)
-    return caption
+    """A sentence in quotes on one line, or at a smaller size on two when it is long (a
+    32-word sentence stays readable), shrunk to ``max_width`` scene units if even that is wide."""
+    from scenes.components.captions import wrapped_label  # captions builds on this module
+
+    return wrapped_label(f"\u201c{text}\u201d", style.TEXT, max_width,
+                         ((style.BODY_SIZE, 1), (style.LABEL_SIZE, 1), (style.SMALL_SIZE, 2)))
 
 
 class WordPlane(VGroup):
@@ -122,15 +135,86 @@ class WordVector(VGroup):
 
 
 class WordDot(VGroup):
-    """A word drawn as a dot with its label beside it (for crowded planes)."""
+    """A word drawn as a dot with its label beside it (for crowded planes).
+
+    ``label_shown`` is False once :func:`place_labels` found no free spot for the label and
+    took it out of the group (``self.label`` still holds the word).
+    """
 
     def __init__(self, plane: WordPlane, word: str, coords: Sequence[float],
                  color: ManimColor) -> None:
         self.word, self.coords = word, np.asarray(coords, dtype=float)
         self.dot = Dot(plane.point(self.coords), color=color, radius=0.07)
-        self.label = word_label(word, color, style.SMALL_SIZE).next_to(self.dot, UP + RIGHT,
-                                                                         buff=0.05)
+        self.label = word_label(word, color, style.SMALL_SIZE).next_to(self.dot, UR, buff=LABEL_BUFF)
+        self.label_shown = True
         super().__init__(self.dot, self.label)
+
+    def hide_label(self) -> None:
+        """Leave the dot bare (the label leaves the group, so no animation brings it back)."""
+        if self.label_shown:
+            self.remove(self.label)
+            self.label_shown = False
+
+
+def sentence_dots(plane: WordPlane, example: Example, sentence: Sentence, points: np.ndarray,
+                  weights: np.ndarray, avoid: Sequence[Mobject] = ()) -> VGroup:
+    """``sentence``'s words as :class:`WordDot` at ``points`` (shape (n, 2)) on ``plane``,
+    named in order of ``weights`` (shape (n,)) after the ambiguous word, as many as have room
+    inside the plane; no label covers the axis names or ``avoid``."""
+    dots = [WordDot(plane, w, points[j], word_color(example, w)) for j, w in enumerate(sentence.tokens)]
+    order = sorted(range(len(dots)), key=lambda j: (j != sentence.focus_index, -weights[j]))
+    place_labels([dots[j] for j in order], room=plane, obstacles=[plane.x_name, plane.y_name, *avoid])
+    return VGroup(*dots)
+
+
+def place_labels(words: Sequence[WordDot], obstacles: Sequence[Mobject] = (),
+                 room: Mobject | None = None) -> list[WordDot]:
+    """Give each word's label the first spot around its dot (:data:`LABEL_SPOTS`) where it
+    covers no dot, no label placed before it and no obstacle, and stays inside ``room``'s
+    bounding box (default: the frame less a small margin). ``words`` come most important
+    first; a label that fits nowhere is hidden. Returns the words still labelled.
+
+    At 32 words a crowd of dots near the origin cannot all be named: the words the scene
+    talks about come first and keep their names, the rest become bare dots.
+    """
+    low, high = _room_corners(room)
+    taken: list[Mobject] = [w.dot for w in words] + list(obstacles)
+    shown = []
+    for word in words:
+        for spot in LABEL_SPOTS:
+            word.label.next_to(word.dot, spot, buff=LABEL_BUFF)
+            corner_low, corner_high = word.label.get_corner(DL)[:2], word.label.get_corner(UR)[:2]
+            inside = bool(np.all(corner_low >= low) and np.all(corner_high <= high))
+            if inside and not any(boxes_overlap(word.label, other) for other in taken
+                                  if other is not word.dot):
+                taken.append(word.label)
+                shown.append(word)
+                break
+        else:
+            word.hide_label()
+    return shown
+
+
+def along(line: Mobject, spacing: float = 0.15) -> list[Dot]:
+    """Small invisible dots every ``spacing`` scene units along ``line`` (an Arrow or a Line):
+    an obstacle for :func:`place_labels` that blocks the line itself, not its bounding box."""
+    start, end = line.get_start(), line.get_end()
+    count = max(2, int(np.linalg.norm(end - start) / spacing) + 1)
+    return [Dot(start + t * (end - start), radius=0.03).set_opacity(0) for t in np.linspace(0, 1, count)]
+
+
+def boxes_overlap(a: Mobject, b: Mobject) -> bool:
+    """True when the bounding boxes of ``a`` and ``b`` overlap."""
+    return bool(np.all(a.get_corner(DL)[:2] < b.get_corner(UR)[:2])
+                and np.all(b.get_corner(DL)[:2] < a.get_corner(UR)[:2]))
+
+
+def _room_corners(room: Mobject | None) -> tuple[np.ndarray, np.ndarray]:
+    """Lower-left and upper-right (x, y) of the room labels must stay in."""
+    if room is not None:
+        return room.get_corner(DL)[:2], room.get_corner(UR)[:2]
+    half = np.array([config.frame_width / 2, config.frame_height / 2]) - 0.1
+    return -half, half
 
 
 def nice_step(span: float, ticks: int = 5) -> float:
