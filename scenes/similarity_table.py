@@ -19,7 +19,7 @@ from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import sentence_caption, word_color
-from scenes.components.matrices import MatrixGrid, signed_colors
+from scenes.components.matrices import MatrixGrid, printed_numbers, signed_colors
 from scenes.style import fmt
 
 __all__ = ["SimilarityTable"]
@@ -54,16 +54,14 @@ class SimilarityTable(ExplainerScene):
         self.table = self.table_for(sentence, self.trace, "dot products")
         self.caption = sentence_caption(sentence.text)
         self.caption.to_edge(UP, buff=style.MARGIN)
-        cells = self.table.numbers
-        self.play(FadeIn(self.caption), FadeIn(self.table.image), FadeIn(self.table.border),
-                  FadeIn(self.table.row_labels), FadeIn(self.table.col_labels), FadeIn(self.table.title),
-                  run_time=style.BEAT)
-        if len(cells):
-            n, i = len(sentence.tokens), sentence.focus_index
-            focus_row = [cells[i * n + j] for j in range(n)]
-            others = [c for k, c in enumerate(cells) if k // n != i]
-            self.play(LaggedStart(*(FadeIn(c) for c in focus_row), lag_ratio=0.5), run_time=style.BEAT)
-            self.play(LaggedStart(*(FadeIn(c) for c in others), lag_ratio=0.05), run_time=style.BEAT)
+        blank = self.table_for(sentence, self.trace, "dot products", numbers=False)
+        self.play(FadeIn(self.caption), FadeIn(blank), run_time=style.BEAT)
+        # the focus's row cell by cell, then the rest at once
+        i = sentence.focus_index
+        row = [self.table.cell_image(i, j) for j in range(len(sentence.tokens))]
+        self.play(LaggedStart(*(FadeIn(c) for c in row), lag_ratio=0.5), run_time=style.BEAT)
+        self.play(FadeIn(self.table.image), run_time=style.BEAT)
+        self.remove(blank, *row)
         self.add(self.table)
         self.box = self.winner_box(sentence, self.table, winner)
         self.play(FadeIn(self.box), run_time=style.BEAT)
@@ -111,12 +109,18 @@ class SimilarityTable(ExplainerScene):
         row[sentence.focus_index] = -np.inf
         return sentence.tokens[int(np.argmax(row))]
 
-    def table_for(self, sentence: Sentence, trace: SimilarityMatrixTrace, title: str) -> MatrixGrid:
+    def table_for(self, sentence: Sentence, trace: SimilarityMatrixTrace, title: str,
+                  numbers: bool | None = None) -> MatrixGrid:
+        """The table, its numbers printed into its image when the cells can hold them
+        (``numbers=False``: the bare heat map)."""
         colors = [word_color(self.example, w) for w in sentence.tokens]
         vmax = 1.0 if trace.kind == "cosine" else None
-        table = MatrixGrid(trace.matrix, signed_colors(trace.matrix, style.POSITIVE, vmax),
-                           TABLE_SIDE / len(sentence.tokens), row_labels=sentence.tokens,
-                           col_labels=sentence.tokens, title=title, label_colors=colors, title_below=True)
+        cell = TABLE_SIDE / len(sentence.tokens)
+        table = MatrixGrid(trace.matrix, signed_colors(trace.matrix, style.POSITIVE, vmax), cell,
+                           row_labels=sentence.tokens, col_labels=sentence.tokens, title=title,
+                           label_colors=colors, title_below=True,
+                           numbers=printed_numbers(cell) if numbers is None else numbers,
+                           always_label=[sentence.focus_index])
         table.move_to(0.35 * DOWN)
         return table
 

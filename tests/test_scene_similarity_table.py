@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes
+from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
 
 from attention_core import similarity_matrix
 from scenes.similarity_table import SimilarityTable
@@ -47,3 +47,20 @@ def test_narration_is_written_as_subtitles(built):
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+def test_cells_filled_one_by_one_are_the_tables_own_pixels(built, example):
+    table = built.scene.table
+    i = example.sentences[-1].focus_index
+    piece = table.cell_image(i, 0)
+    h = table.image.pixel_array.shape[0] // table.values.shape[0]
+    np.testing.assert_array_equal(piece.pixel_array, table.image.pixel_array[i * h:(i + 1) * h, :h])
+    np.testing.assert_allclose(piece.get_center(), table.cell_center(i, 0), atol=1e-6)
+    assert piece.width == pytest.approx(table.cell)
+
+
+def test_a_32_word_table_labels_stay_apart(long_example, tmp_path):
+    table = build_scene(SimilarityTable, long_example, tmp_path).scene.table
+    for labels in (table.row_labels, table.col_labels):
+        assert overlapping_pairs(list(labels)) == [] and outside_frame(list(labels)) == []
+    assert long_example.sentences[-1].focus_index in table.labelled

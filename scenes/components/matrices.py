@@ -132,6 +132,17 @@ class MatrixGrid(Group):
         left = self.image.get_corner(UP + LEFT) + np.array([0.0, -row * self.cell, 0.0])
         return np.array([left, left + np.array([self.values.shape[1] * self.cell, -self.cell, 0.0])])
 
+    def cell_image(self, row: int, col: int) -> ImageMobject:
+        """Cell (row, col) of the image as an image of its own, over that cell: the same
+        pixels (colour and printed number), to bring cells in one at a time."""
+        rows, cols = self.values.shape
+        pixels = self.image.pixel_array
+        h, w = pixels.shape[0] // rows, pixels.shape[1] // cols
+        piece = ImageMobject(pixels[row * h:(row + 1) * h, col * w:(col + 1) * w].copy())
+        piece.set_resampling_algorithm(self.image.resampling_algorithm)
+        piece.stretch_to_fit_width(self.cell).stretch_to_fit_height(self.cell)
+        return piece.move_to(self.cell_center(row, col))
+
     def shown_numbers(self) -> np.ndarray:
         """The values the cell numbers display, shape (rows, cols) (tests read these)."""
         if self.printed:
