@@ -149,9 +149,23 @@ class Training(ExplainerScene):
         """One stretch of training: the curve to ``snap``, the new heat map and matrices."""
         segment = self.plot.segment(before.step, snap.step)
         heat, matrices = self.heat_map(snap, self.probe).move_to(self.heat), self.matrix_column(snap)
-        self.play(Create(segment), FadeOut(self.heat), FadeIn(heat), FadeOut(self.matrices),
-                  FadeIn(matrices), ChangeDecimalToValue(self.step_readout.number, snap.step),
+        # Only what changes crossfades (the images, the step title); the labels and titles in
+        # the same places stay, drawn on top: copying them for every fade cost a third of the scene.
+        leaving, arriving, staying = [], [], []
+        for old_grid, new_grid in [(self.heat, heat), *zip(self.matrices, matrices, strict=True)]:
+            changed = ["image"] + (["title"] if old_grid.title.text != new_grid.title.text else [])
+            leaving += [getattr(old_grid, name) for name in changed]
+            arriving += [getattr(new_grid, name) for name in changed]
+            staying += [m for m in new_grid.submobjects if m not in arriving]
+        self.remove(self.heat, self.matrices)
+        self.add(*leaving)
+        self.add_foreground_mobjects(*staying)
+        self.play(Create(segment), *(FadeOut(m) for m in leaving), *(FadeIn(m) for m in arriving),
+                  ChangeDecimalToValue(self.step_readout.number, snap.step),
                   ChangeDecimalToValue(self.loss_readout.number, snap.loss), run_time=SEGMENT_TIME)
+        self.remove_foreground_mobjects(*staying)
+        self.remove(*staying, *arriving)
+        self.add(heat, matrices)
         self.curve.add(segment)
         self.heat, self.matrices = heat, matrices
 

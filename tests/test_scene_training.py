@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import config
+from manim import Text, config
 from scene_harness import BuiltScene, build_scene, check_keyframes
 
 from attention_core.corpus import load_corpus
@@ -107,3 +107,15 @@ def test_a_broken_corpus_stops_the_render_with_the_field_named(tmp_path):
     assert "bad.toml" in run.stderr and "probes[0].decides" in run.stderr
     assert "Traceback" not in run.stderr + run.stdout
     assert not list((tmp_path / "media").rglob("*.mp4"))
+
+
+def test_nothing_is_left_behind_drawn_twice(built):
+    # the training beat swaps only images and titles; every label must be on screen once
+    seen = {}
+    for mob in built.scene.mobjects:
+        for part in mob.get_family():
+            if isinstance(part, Text):
+                key = (part.text, *np.round(part.get_center()[:2], 3))
+                seen[key] = seen.get(key, 0) + 1
+    assert [k for k, count in seen.items() if count > 1] == []
+    assert built.scene.foreground_mobjects == []
