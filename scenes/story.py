@@ -26,6 +26,9 @@ class Step:
     scene: str
     title: str
     source: Path | None = None
+    # Seconds this step took to render (apple, 1080p60, one job, 2 cores): on a machine that
+    # has not rendered it yet, the renderer starts the longest steps first by these.
+    typical_seconds: float = 0.0
 
     @property
     def path(self) -> Path:
@@ -39,16 +42,18 @@ class Step:
 
 
 STORY: tuple[Step, ...] = (
-    Step("words_in_context", "WordsInContext", "Words as vectors, and why context matters"),
-    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine"),
-    Step("similarity_table", "SimilarityTable", "Every pair of words: the similarity table"),
-    Step("gravity_pull", "GravityPull", "Context as gravity: words pull each other"),
-    Step("softmax_normalize", "SoftmaxNormalize", "Softmax: from scores to weights"),
-    Step("keys_and_queries", "KeysAndQueries", "Keys and queries"),
-    Step("value_vectors", "ValueVectors", "Values: what moves a word"),
-    Step("attention_matrix", "AttentionMatrix", "The attention matrix"),
-    Step("multi_head", "MultiHeadAttention", "Multi-head attention"),
-    Step("training", "Training", "Training the weights"),
+    Step("words_in_context", "WordsInContext", "Words as vectors, and why context matters",
+         typical_seconds=18.6),
+    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine", typical_seconds=40.9),
+    Step("similarity_table", "SimilarityTable", "Every pair of words: the similarity table",
+         typical_seconds=21.5),
+    Step("gravity_pull", "GravityPull", "Context as gravity: words pull each other", typical_seconds=58.9),
+    Step("softmax_normalize", "SoftmaxNormalize", "Softmax: from scores to weights", typical_seconds=49.6),
+    Step("keys_and_queries", "KeysAndQueries", "Keys and queries", typical_seconds=27.1),
+    Step("value_vectors", "ValueVectors", "Values: what moves a word", typical_seconds=20.0),
+    Step("attention_matrix", "AttentionMatrix", "The attention matrix", typical_seconds=28.5),
+    Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=18.1),
+    Step("training", "Training", "Training the weights", typical_seconds=92.9),
 )
 
 

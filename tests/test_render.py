@@ -7,6 +7,7 @@ temporary folder, plus one real step (the cosine scene) at a tiny size.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -549,3 +550,12 @@ def test_a_new_render_of_a_step_leaves_the_linked_step_clip_alone(tiny: dict[str
                    progress=lambda line: None)
     assert [r.cached for r in again.runs] == [False, True]
     assert run.video.exists() and os.path.samefile(run.video, clip)
+
+
+def test_a_fresh_machine_starts_the_step_known_to_be_longest(tiny: dict[str, object], tmp_path: Path) -> None:
+    square, circle = tiny["story"]
+    story = (square, dataclasses.replace(circle, typical_seconds=99.0))  # no render history here
+    lines: list[str] = []
+    render(tiny_options(tmp_path / "media", tiny["example"], jobs=1), story, progress=lines.append)
+    starts = [line for line in lines if line.lstrip().startswith("start")]
+    assert "tiny_circle" in starts[0] and "tiny_square" in starts[1]

@@ -175,7 +175,7 @@ def render(options: RenderOptions, story: Sequence[Step] = STORY,
                 run.cached = True
                 say(f"  cached {run.label} ({run.step.scene})")
             else:
-                run.estimate = run.last_seconds()
+                run.estimate = run.last_seconds() or run.step.typical_seconds
                 to_render.append(run)
         try:
             run_steps(to_render, jobs, say, ready=len(runs) - len(to_render))
