@@ -51,6 +51,11 @@ NUMBER_ROOM = 0.3  # above the tallest bar, for its number
 MAX_BARS = 10  # a longer sentence shows its 9 heaviest words and one bar for all the others
 
 
+def strongest_other(sentence: Sentence, weights: np.ndarray) -> int:
+    """Index of the word, other than the ambiguous one, with the largest of ``weights`` (n,)."""
+    return int(np.argmax(np.where(np.arange(len(sentence.tokens)) == sentence.focus_index, -1, weights)))
+
+
 class KeysAndQueries(ExplainerScene):
     """W_K bends the plane, words move to their keys, the query picks the decider."""
 
@@ -60,13 +65,14 @@ class KeysAndQueries(ExplainerScene):
         self.example.require_planar("the keys and queries scene")
         self.head = self.example.heads[0]
         self.sentence = self.example.sentences[0]
+        self.traces = [self.attention(s) for s in self.example.sentences[:2]]
         self.show_title_card()
         self.show_raw_weights()
         self.transform_plane_to_keys()
         self.show_query()
         self.compare_weights()
-        for sentence in self.example.sentences[1:2]:
-            self.compare_other_sentence(sentence)
+        for sentence, trace in zip(self.example.sentences[1:2], self.traces[1:], strict=False):
+            self.compare_other_sentence(sentence, trace)
         self.wait(style.BEAT)
 
     # -- numbers from the core
@@ -135,24 +141,22 @@ class KeysAndQueries(ExplainerScene):
     def show_raw_weights(self) -> None:
         s = self.sentence
         self.before = self.raw_weights(s)
-        self.trace = self.attention(s)
-        decider = int(np.argmax(np.where(np.arange(len(s.tokens)) == s.focus_index, -1, self.before)))
-        self.decider = decider
+        self.trace = self.traces[0]
+        decider = self.decider = strongest_other(s, self.before)
         self.beat("raw", f"With the raw embeddings, {s.focus} gives {s.tokens[decider]} a weight of "
                   f"{fmt(self.before[decider])}.", duration=2 * style.BEAT + style.PAUSE)
-        e = self.example.embeddings(s)
-        shown = [self.attention(t) for t in self.example.sentences[:2]]
-        points = np.vstack([*(np.vstack([t.inputs, t.keys, t.queries]) for t in shown)])
+        points = np.vstack([m for t in self.traces for m in (t.inputs, t.keys, t.queries)])
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.0)
         self.plane.to_edge(LEFT, buff=2 * style.MARGIN).shift(0.3 * DOWN)
         self.grid = plane_grid(self.plane)
-        self.dots = sentence_dots(self.plane, self.example, s, e, self.trace.weights[s.focus_index])
+        weights = self.trace.weights[s.focus_index]
+        self.dots = sentence_dots(self.plane, self.example, s, self.trace.inputs, weights)
         self.caption = sentence_caption(s.text)
         self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
         self.before_title = word_label("raw embeddings", style.MUTED, style.SMALL_SIZE)
         self.after_title = word_label("keys and queries", style.KEY, style.SMALL_SIZE)
-        self.rows = [self.bar_rows(t, self.raw_weights(t), self.attention(t).weights[t.focus_index])
-                     for t in self.example.sentences[:2]]
+        self.rows = [self.bar_rows(t, self.raw_weights(t), trace.weights[t.focus_index])
+                     for t, trace in zip(self.example.sentences[:2], self.traces, strict=True)]
         self.lay_out_rows(self.rows)
         self.before_bars, self.after_bars = self.rows[0]
         self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), run_time=style.BEAT)
@@ -193,10 +197,9 @@ class KeysAndQueries(ExplainerScene):
         self.play(FadeIn(self.after_bars), FadeIn(self.after_title), run_time=style.BEAT)
         self.wait(style.PAUSE + style.BEAT)
 
-    def compare_other_sentence(self, sentence: Sentence) -> None:
-        before, trace = self.raw_weights(sentence), self.attention(sentence)
-        after = trace.weights[sentence.focus_index]
-        d = int(np.argmax(np.where(np.arange(len(sentence.tokens)) == sentence.focus_index, -1, before)))
+    def compare_other_sentence(self, sentence: Sentence, trace: AttentionTrace) -> None:
+        before, after = self.raw_weights(sentence), trace.weights[sentence.focus_index]
+        d = strongest_other(sentence, before)
         self.beat("other sentence", f"In \"{sentence.text}\": {sentence.tokens[d]} goes from "
                   f"{fmt(before[d])} to {fmt(after[d])}.", duration=2 * style.BEAT + style.PAUSE)
         caption = sentence_caption(sentence.text)
