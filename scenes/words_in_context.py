@@ -28,7 +28,8 @@ from manim import (
 from attention_core import cosine_similarity, dot_product
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import WordDot, WordPlane, place_labels, sentence_caption, word_color, word_label
+from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
+from scenes.components.words import name_on_plane
 from scenes.style import fmt
 
 __all__ = ["WordsInContext"]
@@ -65,8 +66,7 @@ class WordsInContext(ExplainerScene):
                   f"{len(self.example.words)} words here.", duration=style.BEAT + style.PAUSE)
         self.dots = {w: WordDot(self.plane, w, v, word_color(self.example, w))
                      for w, v in self.example.words.items()}
-        place_labels([self.dots[w] for w in self.naming_order()],
-                     obstacles=[self.plane.x_name, self.plane.y_name], room=self.plane)
+        name_on_plane(self.plane, [self.dots[w] for w in self.naming_order()])
         self.play(LaggedStart(*(FadeIn(d) for d in self.dots.values()), lag_ratio=0.1),
                   run_time=style.BEAT)
         self.wait(style.PAUSE)

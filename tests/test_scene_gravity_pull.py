@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes
+from scene_harness import BuiltScene, build_scene, check_keyframes, overlapping_pairs
 
 from attention_core import context_pull, similarity_matrix
 from attention_core.examples import load_example
@@ -148,14 +148,7 @@ def test_a_32_word_sentence_stays_legible(tmp_path):
         heaviest = int(np.argmax(pull.weights[i]))
         assert heaviest in [t.index for t in shown.terms]
         assert shown.formula.get_bottom()[1] >= -4.0 and shown.formula.get_right()[0] <= 7.12
-        labels = [n for n in shown.arrow_numbers]
-        for a, b in ((a, b) for n, a in enumerate(labels) for b in labels[n + 1:]):
-            assert not _overlap(a, b)
-
-
-def _overlap(a, b) -> bool:
-    return bool(np.all(a.get_corner([-1, -1, 0])[:2] < b.get_corner([1, 1, 0])[:2])
-                and np.all(b.get_corner([-1, -1, 0])[:2] < a.get_corner([1, 1, 0])[:2]))
+        assert overlapping_pairs(list(shown.arrow_numbers)) == []
 
 
 def _seconds(stamp: str) -> float:

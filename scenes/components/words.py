@@ -35,8 +35,8 @@ from manim import (
 from attention_core.examples import Example, Sentence
 from scenes import style
 
-__all__ = ["WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "place_labels", "sentence_caption",
-           "sentence_dots", "word_color", "word_label"]
+__all__ = ["WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "name_on_plane", "place_labels",
+           "sentence_caption", "sentence_dots", "word_color", "word_label"]
 
 # Where a label may sit around its dot, in the order they are tried.
 LABEL_SPOTS = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
@@ -163,8 +163,14 @@ def sentence_dots(plane: WordPlane, example: Example, sentence: Sentence, points
     inside the plane; no label covers the axis names or ``avoid``."""
     dots = [WordDot(plane, w, points[j], word_color(example, w)) for j, w in enumerate(sentence.tokens)]
     order = sorted(range(len(dots)), key=lambda j: (j != sentence.focus_index, -weights[j]))
-    place_labels([dots[j] for j in order], room=plane, obstacles=[plane.x_name, plane.y_name, *avoid])
+    name_on_plane(plane, [dots[j] for j in order], avoid)
     return VGroup(*dots)
+
+
+def name_on_plane(plane: WordPlane, words: Sequence[WordDot], avoid: Sequence[Mobject] = ()) -> list[WordDot]:
+    """:func:`place_labels` for dots on ``plane`` (most important first): labels stay inside
+    the plane and off its axis names and ``avoid``. Returns the words still labelled."""
+    return place_labels(words, room=plane, obstacles=[plane.x_name, plane.y_name, *avoid])
 
 
 def place_labels(words: Sequence[WordDot], obstacles: Sequence[Mobject] = (),
