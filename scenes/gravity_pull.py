@@ -44,7 +44,7 @@ from manim import (
     smooth,
 )
 
-from attention_core import ContextPullTrace, context_pull, similarity_matrix
+from attention_core import ContextPullTrace, context_pull, keep_heaviest, similarity_matrix
 from attention_core.examples import Example, Sentence
 from scenes import style
 from scenes.base import ExplainerScene
@@ -77,9 +77,7 @@ def pull_of(example: Example, sentence: Sentence) -> ContextPullTrace:
 def shown_terms(weights: np.ndarray, limit: int = MAX_TERMS) -> list[int]:
     """Indices of the words whose terms are written out: all of them when they fit, else the
     ``limit`` heaviest, in sentence order."""
-    if len(weights) <= limit:
-        return list(range(len(weights)))
-    return sorted(int(j) for j in np.argsort(-weights, kind="stable")[:limit])
+    return keep_heaviest(weights, limit).indices.tolist()
 
 
 def label_words(words: list[WordDot | Dot]) -> None:
