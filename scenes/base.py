@@ -11,7 +11,7 @@ from manim import UP, FadeIn, FadeOut, Mobject, Scene, config
 
 from attention_core.errors import AttentionInputError
 from attention_core.examples import DEFAULT_EXAMPLE, ENV_VAR, Example, example_from_env
-from scenes import style
+from scenes import lean_copies, style
 from scenes.components import title_card
 
 __all__ = ["SLIDES_DIR_ENV", "SLIDES_ENV", "ExplainerScene", "example_name_from_env", "slides_enabled"]
@@ -39,6 +39,8 @@ def example_name_from_env() -> str:
 if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
     config.video_dir = "{media_dir}/videos/" + example_name_from_env() + "/{module_name}/{quality}"
 
+
+lean_copies.apply()
 
 # Decided once, at import: the class and its beats must agree.
 _AS_SLIDES = slides_enabled()
