@@ -71,13 +71,17 @@ def render_scene(path: Path, scene: str, quality: str, media: Path,
     return wall, duration_of(max(videos, key=lambda p: p.stat().st_mtime))
 
 
-def floor(seconds: float, quality: str, work: Path) -> float:
-    """Wall time of a static one-frame scene lasting ``seconds`` at ``quality``."""
+def floor(seconds: float, quality: str, work: Path, runs: int) -> float:
+    """Wall time of a static one-frame scene lasting ``seconds`` at ``quality``: the median
+    of ``runs`` renders (one render of the same floor varied by up to 40% here)."""
     module = work / f"floor_{quality}_{seconds:.2f}.py".replace(".", "_", 1)
     module.write_text(FLOOR_SCENE.format(seconds=seconds))
-    media = work / f"media-floor-{quality}-{seconds:.2f}"
-    wall, _ = render_scene(module, "Floor", quality, media)
-    return wall
+    walls = []
+    for run_index in range(runs):
+        media = work / f"media-floor-{quality}-{seconds:.2f}-{run_index}"
+        walls.append(render_scene(module, "Floor", quality, media)[0])
+        shutil.rmtree(media, ignore_errors=True)
+    return float(np.median(walls))
 
 
 def warm_up(step: Step, media: Path, env: dict[str, str] | None = None) -> None:
@@ -87,14 +91,14 @@ def warm_up(step: Step, media: Path, env: dict[str, str] | None = None) -> None:
          str(media), str(step.path), step.scene], env)
 
 
-def bench_scenes(steps: list[Step], qualities: list[str], work: Path) -> list[dict]:
+def bench_scenes(steps: list[Step], qualities: list[str], work: Path, floor_runs: int) -> list[dict]:
     rows = []
     for step in steps:
         media = work / f"media-{step.module}"
         warm_up(step, media)
         for quality in qualities:
             wall, seconds = render_scene(step.path, step.scene, quality, media)
-            floor_wall = floor(seconds, quality, work)
+            floor_wall = floor(seconds, quality, work, floor_runs)
             row = {"scene": step.scene, "quality": quality, "wall_s": round(wall, 2),
                    "video_s": round(seconds, 2), "floor_s": round(floor_wall, 2),
                    "ratio": round(wall / floor_wall, 2),
@@ -195,6 +199,7 @@ def main() -> int:
     parser.add_argument("--qualities", nargs="+", default=["l", "h"], choices=["l", "m", "h"])
     parser.add_argument("--only", nargs="+", default=None, help="scene modules to measure")
     parser.add_argument("--skip", nargs="+", default=[], choices=["scenes", "full", "tokens", "core"])
+    parser.add_argument("--floor-runs", type=int, default=3, help="renders per floor (median)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     steps = [s for s in STORY if s.path.exists() and (args.only is None or s.module in args.only)]
@@ -207,7 +212,7 @@ def main() -> int:
             results["core"] = bench_core()
         if "scenes" not in args.skip:
             print("scenes (movie cache off; LaTeX warmed up once):")
-            results["scenes"] = bench_scenes(steps, args.qualities, work)
+            results["scenes"] = bench_scenes(steps, args.qualities, work, args.floor_runs)
         if "tokens" not in args.skip and (ROOT / "scenes/attention_matrix.py").exists():
             print("attention matrix vs tokens (-ql):")
             results["tokens"] = bench_tokens(work)
