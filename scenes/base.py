@@ -11,7 +11,7 @@ from manim import UP, FadeIn, FadeOut, Mobject, Scene, config
 
 from attention_core.errors import AttentionInputError
 from attention_core.examples import DEFAULT_EXAMPLE, ENV_VAR, Example, example_from_env
-from scenes import lean_copies, style
+from scenes import speedups, style
 from scenes.components import title_card
 
 __all__ = ["SLIDES_DIR_ENV", "SLIDES_ENV", "ExplainerScene", "example_name_from_env", "slides_enabled"]
@@ -40,7 +40,7 @@ if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
     config.video_dir = "{media_dir}/videos/" + example_name_from_env() + "/{module_name}/{quality}"
 
 
-lean_copies.apply()
+speedups.apply()
 
 # Decided once, at import: the class and its beats must agree.
 _AS_SLIDES = slides_enabled()
@@ -69,6 +69,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
     def __init__(self, example: Example | None = None, **kwargs: Any) -> None:
         if _AS_SLIDES:
             kwargs.setdefault("output_folder", Path(os.environ.get(SLIDES_DIR_ENV) or "slides"))
+        kwargs.setdefault("camera_class", speedups.LeanCamera)
         self._given_example = example
         self.example: Example
         self.narration: list[str] = []

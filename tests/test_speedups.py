@@ -1,0 +1,71 @@
+"""The two renderer speedups change no pixel: glyphs keep exactly their points without their
+parsed SVG path, and the lean camera draws images exactly as manim's camera does."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from manim import Camera, ImageMobject, MathTex, Square, Text, tempconfig
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+
+import scenes.base  # noqa: F401  (applies the speedups, as every scene does)
+from scenes import speedups, style
+
+
+def _glyphs(mobject):
+    return [m for m in mobject.get_family() if isinstance(m, VMobjectFromSVGPath)]
+
+
+def test_importing_the_scenes_applies_it():
+    assert speedups.applied()
+    speedups.apply()  # idempotent: applying twice does not wrap twice
+    assert speedups.applied()
+
+
+def test_glyphs_keep_no_parsed_path_and_copies_keep_their_points():
+    text = Text("apple · phone", font=style.FONT)
+    glyphs = _glyphs(text)
+    assert len(glyphs) == 11 and all(g.path_obj is None for g in glyphs)
+    twin = copy.deepcopy(text)
+    for glyph, copied in zip(glyphs, _glyphs(twin), strict=True):
+        assert glyph.points.shape[0] > 0
+        np.testing.assert_array_equal(glyph.points, copied.points)
+
+
+def test_the_points_are_those_manim_makes_itself(monkeypatch):
+    lean = [MathTex(r"\cos\theta = 0.83"), Text("gravity", font=style.FONT)]
+    monkeypatch.setattr(VMobjectFromSVGPath, "generate_points", speedups._ORIGINAL)
+    # another TeX string than above, so the SVG cache cannot hand back the lean glyphs
+    plain = [MathTex(r"\cos\theta = 0.83", tex_environment="align*"),
+             Text("gravity", font=style.FONT)]
+    assert all(g.path_obj is not None for g in _glyphs(plain[1]))
+    for lean_mob, plain_mob in zip(lean, plain, strict=True):
+        for a, b in zip(_glyphs(lean_mob), _glyphs(plain_mob), strict=True):
+            np.testing.assert_allclose(a.points, b.points)
+
+
+def _images():
+    """Half-transparent, scaled, shifted, rotated and partly off-frame images over a square."""
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, size=(12, 20, 4), dtype=np.uint8)
+    pixels[:4, :, 3] = 0  # a transparent band whose colour channels are not zero
+    return [Square(2.0, fill_opacity=0.6, color=style.FOCUS),
+            ImageMobject(pixels).scale(8).shift(0.3 * np.array([1, 1, 0])),
+            ImageMobject(pixels).scale(3).rotate(0.4).shift(np.array([-2.0, 1.0, 0])),
+            ImageMobject(pixels).scale(6).shift(np.array([6.5, -3.5, 0]))]
+
+
+@pytest.mark.parametrize("transparent", [False, True])
+def test_the_lean_camera_draws_images_exactly_as_manims(transparent):
+    with tempconfig({"pixel_width": 320, "pixel_height": 180, "transparent": transparent}):
+        frames = []
+        for camera_class in (Camera, speedups.LeanCamera):
+            camera = camera_class()
+            camera.capture_mobjects(_images())
+            frames.append(camera.pixel_array.copy())
+    assert frames[0][..., 3].min() < 255 if transparent else frames[0][..., 3].min() == 255
+    assert len(np.unique(frames[0].reshape(-1, 4), axis=0)) > 100  # the images were drawn
+    np.testing.assert_array_equal(frames[1], frames[0])
+
