@@ -32,7 +32,6 @@ from manim import (
     UP,
     UR,
     Animation,
-    DecimalNumber,
     Line,
     ManimColor,
     Mobject,
@@ -43,6 +42,7 @@ from manim import (
 )
 
 from scenes import style
+from scenes.components.readout import LiveNumber
 from scenes.components.words import word_label
 
 __all__ = ["MIN_HEIGHT", "WeightBars"]
@@ -99,7 +99,7 @@ class WeightBars(VGroup):
         self.baseline = Line([-width / 2, 0, 0], [width / 2, 0, 0], color=style.MUTED, stroke_width=2)
         self.bars = VGroup(*(Rectangle(width=0.7 * self.slot, height=1.0, stroke_width=0,
                                        fill_opacity=0.85) for _ in range(n)))
-        self.numbers = VGroup(*(DecimalNumber(v, num_decimal_places=decimals, font_size=number_size,
+        self.numbers = VGroup(*(LiveNumber(v, num_decimal_places=decimals, font_size=number_size,
                                               group_with_commas=False)  # 1203.55, as formulas write it
                                 for v in self.values))
         # Numbers stand upright, and labels lean, when neighbours would run into each other.
@@ -209,9 +209,9 @@ class WeightBars(VGroup):
                 tip = np.array([x, base_y, 0.0])
             number.next_to(tip, side, buff=NUMBER_GAP * scale)
 
-    def _write_number(self, number: DecimalNumber, value: float, slot: float) -> None:
+    def _write_number(self, number: LiveNumber, value: float, slot: float) -> None:
         """Make ``number`` show ``value`` (re-typeset only when it changes), fitted to ``slot``."""
-        if number.get_value() != value or number.upright != self.numbers_upright:
+        if number.shows_new_text(value) or number.upright != self.numbers_upright:
             if number.upright:
                 number.rotate(-PI / 2)
             number.set_value(value)
@@ -221,6 +221,8 @@ class WeightBars(VGroup):
             if self.numbers_upright:
                 number.rotate(PI / 2)
             number.upright = self.numbers_upright
+        else:
+            number.set_value(value)  # the same text: only the value changes
         number.set_color(style.TEXT if value >= 0 else style.NEGATIVE)
 
     def _place_labels(self) -> None:
