@@ -23,7 +23,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    ChangeDecimalToValue,
     Create,
     FadeIn,
     FadeOut,
@@ -33,6 +32,8 @@ from manim import (
     VGroup,
     Write,
     config,
+    smooth,
+    squish_rate_func,
 )
 
 from attention_core.corpus import DEFAULT_CORPUS, Corpus, Probe, load_corpus
@@ -41,7 +42,8 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_label
 from scenes.components.curves import LossPlot
-from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
+from scenes.components.matrices import MatrixGrid, PixelCrossfade, cell_colors, signed_colors
+from scenes.components.readout import CountTo
 from scenes.style import fmt
 
 __all__ = ["CORPUS_ENV", "Training"]
@@ -50,6 +52,10 @@ CORPUS_ENV = "ATTENTION_CORPUS"
 MATRIX_CELL = 0.4  # scene units per cell of the (turned) weight matrices
 HEAT_SIDE = 2.3  # the probe's attention heat map, at most this wide
 SEGMENT_TIME = 1.2  # seconds per stretch of the loss curve between two snapshots
+# A stretch's images hold while the curve draws and blend into the next snapshot's in its
+# last third, arriving with the curve and the step counter: a held image is drawn from the
+# camera's cache (LeanCamera), a changing one is not.
+SWAP = squish_rate_func(smooth, 2 / 3, 1.0)
 TOP_GUESSES = 3
 
 
@@ -149,24 +155,31 @@ class Training(ExplainerScene):
         """One stretch of training: the curve to ``snap``, the new heat map and matrices."""
         segment = self.plot.segment(before.step, snap.step)
         heat, matrices = self.heat_map(snap, self.probe).move_to(self.heat), self.matrix_column(snap)
-        # Only what changes crossfades (the images, the step title); the labels and titles in
-        # the same places stay, drawn on top: copying them for every fade cost a third of the scene.
-        leaving, arriving, staying = [], [], []
+        # Only what changes moves: each image blends into its next one, a changed title
+        # crossfades. manim redraws, every frame, each mobject from the first one that moves
+        # on: what stays goes first (drawn once a stretch), then the images and titles, then
+        # on top the lines that edge the images and the two counting numbers.
+        blends, leaving, arriving, still, on_top = [], [], [], [], []
         for old_grid, new_grid in [(self.heat, heat), *zip(self.matrices, matrices, strict=True)]:
-            changed = ["image"] + (["title"] if old_grid.title.text != new_grid.title.text else [])
-            leaving += [getattr(old_grid, name) for name in changed]
-            arriving += [getattr(new_grid, name) for name in changed]
-            staying += [m for m in new_grid.submobjects if m not in arriving]
-        self.remove(self.heat, self.matrices)
-        self.add(*leaving)
-        self.add_foreground_mobjects(*staying)
-        self.play(Create(segment), *(FadeOut(m) for m in leaving), *(FadeIn(m) for m in arriving),
-                  ChangeDecimalToValue(self.step_readout.number, snap.step),
-                  ChangeDecimalToValue(self.loss_readout.number, snap.loss), run_time=SEGMENT_TIME)
-        self.remove_foreground_mobjects(*staying)
-        self.remove(*staying, *arriving)
-        self.add(heat, matrices)
+            blends.append(PixelCrossfade(old_grid.image, new_grid.image.pixel_array, rate_func=SWAP))
+            if old_grid.title.text != new_grid.title.text:
+                leaving.append(old_grid.title)
+                arriving.append(new_grid.title)
+            edges = [new_grid.border, *([new_grid.focus_box] if new_grid is heat else [])]
+            on_top += edges
+            still += [m for m in new_grid.submobjects
+                      if m is not new_grid.image and m not in arriving and m not in edges]
+        self.clear()
+        self.add(self.plot, self.curve, self.step_readout.label, self.loss_readout.label, *still,
+                 *(blend.mobject for blend in blends), *leaving)
+        self.add_foreground_mobjects(*on_top, self.step_readout.number, self.loss_readout.number)
+        self.play(Create(segment), *blends, *(FadeOut(m, rate_func=SWAP) for m in leaving),
+                  *(FadeIn(m, rate_func=SWAP) for m in arriving),
+                  CountTo(self.step_readout, snap.step), CountTo(self.loss_readout, snap.loss),
+                  run_time=SEGMENT_TIME)
         self.curve.add(segment)
+        self.clear()
+        self.add(self.readouts, self.plot, self.curve, heat, matrices)
         self.heat, self.matrices = heat, matrices
 
     def matrix_column(self, snap: TrainingSnapshot) -> Group:

@@ -69,3 +69,58 @@ def test_the_lean_camera_draws_images_exactly_as_manims(transparent):
     assert len(np.unique(frames[0].reshape(-1, 4), axis=0)) > 100  # the images were drawn
     np.testing.assert_array_equal(frames[1], frames[0])
 
+
+def test_a_live_number_retypesets_only_when_its_text_changes():
+    from manim import DecimalNumber
+
+    from scenes.components.readout import LiveNumber
+
+    live, plain = LiveNumber(0.731, num_decimal_places=2), DecimalNumber(0.731, num_decimal_places=2)
+    glyphs = list(live.submobjects)
+    live.set_value(0.734)  # still "0.73": the same glyphs, the new value
+    assert live.submobjects == glyphs and live.get_value() == 0.734
+    for value in (0.736, -0.004, 12.5, -3.25):
+        live.set_value(value)
+        plain.set_value(value)
+        assert live.get_value() == value and live.shown_text == plain._get_num_string(value)
+        assert len(live.submobjects) == len(plain.submobjects)
+        np.testing.assert_allclose(live.get_center(), plain.get_center(), atol=1e-6)
+    live.group_with_commas, big = False, 1203.55
+    live.set_value(big)
+    assert live.shown_text == "1203.55" and len(live.submobjects) == 7
+
+
+def test_count_to_ends_on_the_exact_value_with_its_text():
+    from manim import linear
+
+    from scenes.components.readout import CountTo, Readout
+
+    readout = Readout(r"\text{loss}", 4.27)
+    count = CountTo(readout, 0.7312, rate_func=linear)
+    count.begin()
+    count.interpolate(0.5)
+    assert readout.number.get_value() == pytest.approx((4.27 + 0.7312) / 2)
+    assert readout.number.shown_text == "2.50"
+    count.interpolate(1.0)
+    assert readout.number.get_value() == 0.7312 and readout.number.shown_text == "0.73"
+    assert readout.number.get_left()[0] > readout.label.get_right()[0]  # still beside its label
+
+
+def test_a_pixel_crossfade_blends_into_the_target_exactly():
+    from manim import linear
+
+    from scenes.components.matrices import PixelCrossfade
+
+    rng = np.random.default_rng(1)
+    start, target = (rng.integers(0, 256, size=(6, 8, 4), dtype=np.uint8) for _ in range(2))
+    image = ImageMobject(start.copy())
+    fade = PixelCrossfade(image, target, rate_func=linear)
+    fade.begin()
+    assert np.array_equal(image.pixel_array, start)
+    fade.interpolate(0.25)
+    expected = np.rint(start + 0.25 * (target.astype(float) - start)).astype(np.uint8)
+    np.testing.assert_array_equal(image.pixel_array, expected)
+    fade.interpolate(1.0)
+    np.testing.assert_array_equal(image.pixel_array, target)
+    with pytest.raises(ValueError, match="cannot crossfade"):
+        PixelCrossfade(image, target[:3])

@@ -21,6 +21,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
     DecimalNumber,
     Group,
     ImageMobject,
@@ -35,7 +36,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from scenes import style
 
-__all__ = ["MatrixGrid", "cell_colors", "printed_numbers", "signed_colors"]
+__all__ = ["MatrixGrid", "PixelCrossfade", "cell_colors", "printed_numbers", "signed_colors"]
 
 MIN_CELL_FOR_NUMBERS = 0.42  # scene units: below this a two-decimal number is unreadable
 MAX_LABEL_CHARS = 6  # longer words are cut with an ellipsis on crowded edges
@@ -171,6 +172,27 @@ class MatrixGrid(Group):
                 label.next_to(self.cell_center(0, k), UP, buff=self.cell / 2 + 0.1)
             group.add(label)
         return group
+
+
+class PixelCrossfade(Animation):
+    """Blend an image's pixels into ``target`` (the same shape, e.g. the next snapshot's
+    heat map): one image drawn per frame instead of a fading-out and a fading-in one, and
+    nothing recomputed once the rate function has arrived (the camera then reuses the
+    drawn image)."""
+
+    def __init__(self, image: ImageMobject, target: np.ndarray, **kwargs) -> None:
+        if target.shape != image.pixel_array.shape:
+            raise ValueError(f"cannot crossfade pixels {image.pixel_array.shape} into {target.shape}")
+        self.start = image.pixel_array.astype(np.float32)
+        self.change = target.astype(np.float32) - self.start
+        self.shown: float | None = None
+        super().__init__(image, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        weight = self.rate_func(alpha)
+        if weight != self.shown:
+            self.shown = weight
+            self.mobject.pixel_array = np.rint(self.start + weight * self.change).astype(np.uint8)
 
 
 def labelled_indices(count: int, step: int, always: set[int]) -> list[int]:
