@@ -23,6 +23,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
     Create,
     FadeIn,
     FadeOut,
@@ -32,8 +33,7 @@ from manim import (
     VGroup,
     Write,
     config,
-    smooth,
-    squish_rate_func,
+    linear,
 )
 
 from attention_core.corpus import DEFAULT_CORPUS, Corpus, Probe, load_corpus
@@ -53,9 +53,8 @@ MATRIX_CELL = 0.4  # scene units per cell of the (turned) weight matrices
 HEAT_SIDE = 2.3  # the probe's attention heat map, at most this wide
 SEGMENT_TIME = 1.2  # seconds per stretch of the loss curve between two snapshots
 # A stretch's images hold while the curve draws and blend into the next snapshot's in its
-# last third, arriving with the curve and the step counter: a held image is drawn from the
-# camera's cache (LeanCamera), a changing one is not.
-SWAP = squish_rate_func(smooth, 2 / 3, 1.0)
+# last third, arriving with the curve and the step counter: held, they are drawn once.
+BLEND_SHARE = 1 / 3
 TOP_GUESSES = 3
 
 
@@ -152,16 +151,12 @@ class Training(ExplainerScene):
     # -- drawing helpers
 
     def advance(self, before: TrainingSnapshot, snap: TrainingSnapshot) -> None:
-        """One stretch of training: the curve to ``snap``, the new heat map and matrices."""
-        segment = self.plot.segment(before.step, snap.step)
+        """One stretch of training: the curve, the step counter and the loss run on to
+        ``snap``; in the last third the heat map and matrices blend into ``snap``'s."""
         heat, matrices = self.heat_map(snap, self.probe).move_to(self.heat), self.matrix_column(snap)
-        # Only what changes moves: each image blends into its next one, a changed title
-        # crossfades. manim redraws, every frame, each mobject from the first one that moves
-        # on: what stays goes first (drawn once a stretch), then the images and titles, then
-        # on top the lines that edge the images and the two counting numbers.
         blends, leaving, arriving, still, on_top = [], [], [], [], []
         for old_grid, new_grid in [(self.heat, heat), *zip(self.matrices, matrices, strict=True)]:
-            blends.append(PixelCrossfade(old_grid.image, new_grid.image.pixel_array, rate_func=SWAP))
+            blends.append(PixelCrossfade(old_grid.image, new_grid.image.pixel_array))
             if old_grid.title.text != new_grid.title.text:
                 leaving.append(old_grid.title)
                 arriving.append(new_grid.title)
@@ -169,18 +164,29 @@ class Training(ExplainerScene):
             on_top += edges
             still += [m for m in new_grid.submobjects
                       if m is not new_grid.image and m not in arriving and m not in edges]
+        # manim redraws, every frame, each mobject from the first one that moves on: what
+        # stays goes first (drawn once), then the images and titles, then on top the lines
+        # that edge the images and the two counters.
         self.clear()
         self.add(self.plot, self.curve, self.step_readout.label, self.loss_readout.label, *still,
                  *(blend.mobject for blend in blends), *leaving)
         self.add_foreground_mobjects(*on_top, self.step_readout.number, self.loss_readout.number)
-        self.play(Create(segment), *blends, *(FadeOut(m, rate_func=SWAP) for m in leaving),
-                  *(FadeIn(m, rate_func=SWAP) for m in arriving),
-                  CountTo(self.step_readout, snap.step), CountTo(self.loss_readout, snap.loss),
-                  run_time=SEGMENT_TIME)
-        self.curve.add(segment)
+        middle = before.step + round((1 - BLEND_SHARE) * (snap.step - before.step))
+        self.run_curve(before.step, middle, (1 - BLEND_SHARE) * SEGMENT_TIME)
+        self.run_curve(middle, snap.step, BLEND_SHARE * SEGMENT_TIME,
+                       *blends, *map(FadeOut, leaving), *map(FadeIn, arriving))
         self.clear()
         self.add(self.readouts, self.plot, self.curve, heat, matrices)
         self.heat, self.matrices = heat, matrices
+
+    def run_curve(self, start: int, stop: int, run_time: float, *changes: Animation) -> None:
+        """Draw the loss curve from step ``start`` to ``stop`` at an even pace, the step
+        counter and the loss (the trace's, at each step) with it, and play ``changes``."""
+        piece = self.plot.segment(start, stop)
+        self.play(Create(piece, rate_func=linear), CountTo(self.step_readout, stop, rate_func=linear),
+                  CountTo(self.loss_readout, self.trace.losses[stop], rate_func=linear), *changes,
+                  run_time=run_time)
+        self.curve.add(piece)
 
     def matrix_column(self, snap: TrainingSnapshot) -> Group:
         """W_Q, W_K, W_V of head 1, turned (one row per query/key/value number), stacked on
