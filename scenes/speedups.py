@@ -52,11 +52,13 @@ def apply() -> None:
 
 
 class LeanCamera(Camera):
-    """manim's cairo camera, drawing each image once per look and only over its own pixels.
+    """manim's cairo camera, drawing each image only over its own pixels, once per look.
 
-    An image with the same pixels at the same place is drawn from the patch manim's own
-    transform made the first time (a bounded LRU of :data:`PATCHES_KEPT` patches); any
-    change of pixels, opacity, position, size or resampling makes a new patch.
+    An image is transformed to where it lands as manim's camera does it, then blended over
+    that box of the frame (manim pastes it into a transparent frame-sized image and blends
+    the whole frame). An image with the same pixels at the same place is drawn from the
+    patch made the first time (a bounded LRU of :data:`PATCHES_KEPT` patches); any change
+    of pixels, opacity, position, size or resampling makes a new patch.
     """
 
     PATCHES_KEPT = 48
@@ -64,31 +66,23 @@ class LeanCamera(Camera):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._patches: OrderedDict[tuple, _Patch | None] = OrderedDict()
-        self._last_patch: _Patch | None = None
         self.patch_hits = self.patch_misses = 0
 
     def display_image_mobject(self, image_mobject: AbstractImageMobject, pixel_array: np.ndarray) -> None:
         pixels = image_mobject.get_pixel_array()
-        key = (self.points_to_subpixel_coords(image_mobject, image_mobject.points).tobytes(),
-               image_mobject.resampling_algorithm, pixels.shape, hash(pixels.tobytes()))
+        corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
+        key = (corners.tobytes(), pixel_array.shape, image_mobject.resampling_algorithm, pixels.shape,
+               hash(pixels.tobytes()))
         if key in self._patches:
             self._patches.move_to_end(key)
             self.patch_hits += 1
-            _blend(pixel_array, self._patches[key])
-            return
-        self.patch_misses += 1
-        self._last_patch = None
-        super().display_image_mobject(image_mobject, pixel_array)  # ends in overlay_PIL_image
-        self._patches[key] = self._last_patch
-        if len(self._patches) > self.PATCHES_KEPT:
-            self._patches.popitem(last=False)
-
-    def overlay_PIL_image(self, pixel_array: np.ndarray, image: Image.Image) -> None:  # noqa: N802
-        """Blend ``image`` (RGBA, frame-sized, mostly transparent) onto ``pixel_array``
-        ((height, width, 4) uint8) inside the box of its non-transparent pixels."""
-        box = image.getbbox(alpha_only=True)
-        self._last_patch = None if box is None else _Patch(box[0], box[1], image.crop(box))
-        _blend(pixel_array, self._last_patch)
+        else:
+            self.patch_misses += 1
+            self._patches[key] = _placed(pixels, corners, image_mobject.resampling_algorithm,
+                                         pixel_array.shape)
+            if len(self._patches) > self.PATCHES_KEPT:
+                self._patches.popitem(last=False)
+        _blend(pixel_array, self._patches[key])
 
 
 class _Patch(NamedTuple):
@@ -105,3 +99,42 @@ def _blend(pixel_array: np.ndarray, patch: _Patch | None) -> None:
         return
     region = pixel_array[patch.top:patch.top + patch.image.height, patch.left:patch.left + patch.image.width]
     region[:] = np.asarray(Image.alpha_composite(Image.fromarray(region), patch.image))
+
+
+def _placed(pixels: np.ndarray, corners: np.ndarray, resampling: int,
+            frame_shape: tuple[int, ...]) -> _Patch | None:
+    """The image ``pixels`` ((h, w, 4) uint8) as manim 0.21's ``Camera.display_image_mobject``
+    draws it with its corners at ``corners`` ((4, 2) subpixel coordinates: top-left,
+    top-right, bottom-left, bottom-right): the same perspective transform, cut to the frame
+    instead of pasted into a frame-sized image. None when manim would draw nothing."""
+    image = Image.fromarray(pixels)
+    source = np.array([[0, 0], [image.width, 0], [0, image.height], [image.width, image.height]])
+    whole = corners.astype(np.int64)
+    shift = whole.min(axis=0)
+    target, whole = corners - shift, whole - shift
+    size = (int(whole[:, 0].max()), int(whole[:, 1].max()))
+    # manim skips an image seen edge-on: its height from the longest side under half a pixel
+    ordered = target[[0, 1, 3, 2]]
+    sides = np.roll(ordered, -1, axis=0) - ordered
+    lengths = np.linalg.norm(sides, axis=1)
+    longest = int(np.argmax(lengths))
+    if lengths[longest] == 0:
+        return None
+    side, previous = sides[longest], sides[(longest - 1) % 4]
+    if abs(side[0] * previous[1] - side[1] * previous[0]) / lengths[longest] < 0.5:
+        return None
+    rows = []
+    for (x, y), (u, v) in zip(target, source, strict=True):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+    try:
+        coefficients = np.linalg.solve(np.array(rows, dtype=np.float64), source.reshape(8).astype(np.float64))
+    except np.linalg.LinAlgError:
+        return None
+    drawn = image.transform(size=size, method=Image.Transform.PERSPECTIVE, data=coefficients,
+                            resample=resampling)
+    height, width = frame_shape[:2]
+    left, top = int(shift[0]), int(shift[1])
+    box = (max(0, -left), max(0, -top), min(size[0], width - left), min(size[1], height - top))
+    if box[0] >= box[2] or box[1] >= box[3]:
+        return None
+    return _Patch(left + box[0], top + box[1], drawn.crop(box))

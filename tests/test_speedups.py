@@ -8,6 +8,7 @@ import copy
 import numpy as np
 import pytest
 from manim import Camera, ImageMobject, MathTex, Square, Text, tempconfig
+from manim.constants import RESAMPLING_ALGORITHMS
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
 import scenes.base  # noqa: F401  (applies the speedups, as every scene does)
@@ -47,14 +48,21 @@ def test_the_points_are_those_manim_makes_itself(monkeypatch):
 
 
 def _images():
-    """Half-transparent, scaled, shifted, rotated and partly off-frame images over a square."""
+    """Half-transparent, scaled, shifted, rotated, partly or wholly off-frame, edge-on and
+    nearest-neighbour images over a square."""
     rng = np.random.default_rng(0)
     pixels = rng.integers(0, 256, size=(12, 20, 4), dtype=np.uint8)
     pixels[:4, :, 3] = 0  # a transparent band whose colour channels are not zero
+    nearest = ImageMobject(pixels).scale(5).shift(np.array([-5.3, 2.1, 0]))
+    nearest.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
     return [Square(2.0, fill_opacity=0.6, color=style.FOCUS),
             ImageMobject(pixels).scale(8).shift(0.3 * np.array([1, 1, 0])),
             ImageMobject(pixels).scale(3).rotate(0.4).shift(np.array([-2.0, 1.0, 0])),
-            ImageMobject(pixels).scale(6).shift(np.array([6.5, -3.5, 0]))]
+            ImageMobject(pixels).scale(6).shift(np.array([6.5, -3.5, 0])),  # off bottom-right
+            ImageMobject(pixels).scale(6).shift(np.array([-7.1, 3.9, 0])),  # off top-left
+            ImageMobject(pixels).scale(4).stretch(0.001, 1),  # edge-on: manim draws nothing
+            ImageMobject(pixels).scale(4).shift(np.array([30.0, 0, 0])),  # wholly off frame
+            nearest]
 
 
 @pytest.mark.parametrize("transparent", [False, True])
@@ -124,3 +132,21 @@ def test_a_pixel_crossfade_blends_into_the_target_exactly():
     np.testing.assert_array_equal(image.pixel_array, target)
     with pytest.raises(ValueError, match="cannot crossfade"):
         PixelCrossfade(image, target[:3])
+
+
+def test_the_lean_camera_redraws_a_changed_image_and_reuses_an_unchanged_one():
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        mobjects = _images()
+        lean, plain = speedups.LeanCamera(), Camera()
+        lean.capture_mobjects(mobjects)
+        misses = lean.patch_misses
+        lean.reset()
+        lean.capture_mobjects(mobjects)
+        assert lean.patch_misses == misses and lean.patch_hits == misses
+        mobjects[1].set_opacity(0.4)
+        mobjects[2].shift(0.01 * np.array([1, 0, 0]))
+        for camera in (lean, plain):
+            camera.reset()
+            camera.capture_mobjects(mobjects)
+        assert lean.patch_misses == misses + 2
+        np.testing.assert_array_equal(lean.pixel_array, plain.pixel_array)
