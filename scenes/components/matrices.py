@@ -113,9 +113,10 @@ class MatrixGrid(Group):
         ))
         colors_for = label_colors or [style.MUTED] * max(rows, cols)
         self.always_label = set(always_label)
+        self.labelled: list[int] = []  # set by _labels when there are labels
         self.row_labels = self._labels(row_labels, colors_for, vertical=True)
         self.col_labels = self._labels(col_labels, colors_for, vertical=False)
-        self.title = Text(title, font=style.FONT, font_size=style.LABEL_SIZE, color=title_color)
+        self.title = _text(title, style.LABEL_SIZE, ManimColor(title_color).to_hex())
         if title_below:
             self.title.next_to(self.image, DOWN, buff=0.12)
         else:
@@ -155,15 +156,17 @@ class MatrixGrid(Group):
         smallest legible text, every ``step``-th one (and those in ``always_label``), so that
         labels never overlap; ``self.labelled`` holds the indices that got one."""
         group = VGroup()
+        if not words:
+            return group
         size = min(style.SMALL_SIZE, max(MIN_LABEL_SIZE, 40 * self.cell))
         crowded = self.cell < MIN_CELL_FOR_NUMBERS
-        step = max(1, math.ceil(Text("Hg", font=style.FONT, font_size=size).height / (0.95 * self.cell)))
+        step = max(1, math.ceil(_text("Hg", size, style.TEXT.to_hex()).height / (0.95 * self.cell)))
         self.labelled = labelled_indices(len(words), step, self.always_label)
         for k, word in enumerate(words):
             if k not in self.labelled:
                 continue
             shown = word if not crowded or len(word) <= MAX_LABEL_CHARS else word[:MAX_LABEL_CHARS - 1] + "…"
-            label = Text(shown, font=style.FONT, font_size=size, color=colors[k])
+            label = _text(shown, size, ManimColor(colors[k]).to_hex())
             if vertical:
                 label.next_to(self.cell_center(k, 0), LEFT, buff=self.cell / 2 + 0.1)
             else:
@@ -193,6 +196,17 @@ class PixelCrossfade(Animation):
         if weight != self.shown:
             self.shown = weight
             self.mobject.pixel_array = np.rint(self.start + weight * self.change).astype(np.uint8)
+
+
+def _text(text: str, size: float, color: str) -> Text:
+    """``Text`` in the scenes' font: a copy of the one made the first time (Pango takes
+    ~10 ms a label; a training run draws the same labels for every snapshot)."""
+    return _text_made_once(text, size, color).copy()
+
+
+@functools.lru_cache(maxsize=1024)
+def _text_made_once(text: str, size: float, color: str) -> Text:
+    return Text(text, font=style.FONT, font_size=size, color=color)
 
 
 def labelled_indices(count: int, step: int, always: set[int]) -> list[int]:
