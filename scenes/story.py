@@ -26,8 +26,8 @@ class Step:
     scene: str
     title: str
     source: Path | None = None
-    # Seconds this step took to render (apple, 1080p60, one job, 2 cores): on a machine that
-    # has not rendered it yet, the renderer starts the longest steps first by these.
+    # Seconds this step took to render (apple, 1080p60 with slides, cold, two jobs on 2 cores):
+    # on a machine that has not rendered it yet, the renderer starts the longest steps first.
     typical_seconds: float = 0.0
 
     @property
@@ -43,17 +43,17 @@ class Step:
 
 STORY: tuple[Step, ...] = (
     Step("words_in_context", "WordsInContext", "Words as vectors, and why context matters",
-         typical_seconds=18.6),
-    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine", typical_seconds=40.9),
+         typical_seconds=23.3),
+    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine", typical_seconds=45.0),
     Step("similarity_table", "SimilarityTable", "Every pair of words: the similarity table",
-         typical_seconds=21.5),
-    Step("gravity_pull", "GravityPull", "Context as gravity: words pull each other", typical_seconds=58.9),
-    Step("softmax_normalize", "SoftmaxNormalize", "Softmax: from scores to weights", typical_seconds=49.6),
-    Step("keys_and_queries", "KeysAndQueries", "Keys and queries", typical_seconds=27.1),
-    Step("value_vectors", "ValueVectors", "Values: what moves a word", typical_seconds=20.0),
-    Step("attention_matrix", "AttentionMatrix", "The attention matrix", typical_seconds=28.5),
-    Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=18.1),
-    Step("training", "Training", "Training the weights", typical_seconds=92.9),
+         typical_seconds=24.4),
+    Step("gravity_pull", "GravityPull", "Context as gravity: words pull each other", typical_seconds=68.9),
+    Step("softmax_normalize", "SoftmaxNormalize", "Softmax: from scores to weights", typical_seconds=57.0),
+    Step("keys_and_queries", "KeysAndQueries", "Keys and queries", typical_seconds=32.9),
+    Step("value_vectors", "ValueVectors", "Values: what moves a word", typical_seconds=25.0),
+    Step("attention_matrix", "AttentionMatrix", "The attention matrix", typical_seconds=38.0),
+    Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=22.6),
+    Step("training", "Training", "Training the weights", typical_seconds=63.8),
 )
 
 
