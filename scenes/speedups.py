@@ -1,4 +1,4 @@
-"""Two exact speedups of manim 0.21's cairo renderer: the same pixels, less work.
+"""Exact speedups of manim 0.21's cairo renderer: the same pixels, less work.
 
 **Glyphs forget their parsed path.** Every ``Text``, ``MathTex`` and ``DecimalNumber`` glyph is
 a ``VMobjectFromSVGPath`` that keeps its parsed ``svgelements.Path`` (hundreds of small
@@ -14,17 +14,29 @@ makes the same transform, cuts it to the frame and composites only that box (out
 full-frame composite changed nothing: the source there is transparent), and reuses the patch
 while the image's pixels and place stay the same.
 
-Applied by :mod:`scenes.base`: every scene gets both. Pinned to manim 0.21; :func:`apply`
+**Copies skip what cannot change.** ``Mobject.__deepcopy__`` calls ``copy.deepcopy`` on each
+attribute; two in three of them are numbers, strings, flags and enums, which deepcopy hands back
+unchanged after a memo lookup, and most of the rest are float arrays. :func:`_deepcopy_mobject`
+keeps those and copies the arrays directly (memo and all), and deep-copies the rest as before.
+
+**Families are walked once.** ``Mobject.get_family`` builds each submobject's family and
+removes repeats at every level; the camera asks for the family of everything on screen every
+frame. :func:`_get_family` walks the tree once and removes repeats once (keeping the last, as
+manim does): the same list.
+
+Applied by :mod:`scenes.base`: every scene gets all four. Pinned to manim 0.21; :func:`apply`
 leaves manim alone if the glyph class has changed.
 """
 
 from __future__ import annotations
 
+import copy
+import enum
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
 import numpy as np
-from manim import Camera
+from manim import Camera, ManimColor, Mobject
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.types.image_mobject import AbstractImageMobject
 from PIL import Image
@@ -32,6 +44,10 @@ from PIL import Image
 __all__ = ["LeanCamera", "apply", "applied"]
 
 _ORIGINAL = VMobjectFromSVGPath.generate_points
+_ORIGINAL_DEEPCOPY = Mobject.__deepcopy__
+_ORIGINAL_GET_FAMILY = Mobject.get_family
+# Types copy.deepcopy returns as they are (its _deepcopy_atomic); each Enum type met joins them.
+_KEPT_AS_THEY_ARE = {type(None), int, float, bool, complex, str, bytes}
 
 
 def _generate_points_then_forget_path(self: VMobjectFromSVGPath) -> VMobjectFromSVGPath:
@@ -40,16 +56,71 @@ def _generate_points_then_forget_path(self: VMobjectFromSVGPath) -> VMobjectFrom
     return self
 
 
+def _deepcopy_mobject(self: Mobject, memo: dict[int, Any]) -> Mobject:
+    """``Mobject.__deepcopy__`` of manim 0.21 without a deepcopy call per plain attribute."""
+    result = self.__class__.__new__(self.__class__)
+    memo[id(self)] = result
+    result.__dict__.update({key: value if type(value) in _KEPT_AS_THEY_ARE else _copied(value, memo)
+                            for key, value in self.__dict__.items()})
+    result.original_id = str(id(self))
+    return result
+
+
+def _copied(value: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(value, memo)``, the common kinds of a mobject's attributes made directly."""
+    kind = type(value)
+    if kind in _KEPT_AS_THEY_ARE:
+        return value
+    if isinstance(value, enum.Enum):
+        _KEPT_AS_THEY_ARE.add(kind)
+        return value
+    if kind is np.ndarray and value.dtype != object or kind is ManimColor:
+        copied = memo.get(id(value))
+        if copied is None:  # the original is alive (self holds it): its id stays its own
+            if kind is np.ndarray:
+                copied = value.copy(order="K")
+            else:  # a colour is one small array
+                copied = object.__new__(ManimColor)
+                copied.__dict__.update({k: _copied(v, memo) for k, v in value.__dict__.items()})
+            memo[id(value)] = copied
+        return copied
+    return copy.deepcopy(value, memo)
+
+
+def _get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
+    """``Mobject.get_family``: self and every submobject, depth first, each once (its last
+    place kept), from one walk of the tree instead of one list per level."""
+    members: list[Mobject] = []
+
+    def walk(mobject: Mobject) -> None:
+        if type(mobject).get_family is not _get_family:  # a subclass with its own family
+            members.extend(mobject.get_family())
+            return
+        members.append(mobject)
+        for sub in mobject.submobjects:
+            walk(sub)
+
+    walk(self)
+    if len(set(map(id, members))) == len(members):
+        return members
+    seen: set[int] = set()
+    last_first = [m for m in reversed(members) if not (id(m) in seen or seen.add(id(m)))]
+    return last_first[::-1]
+
+
 def applied() -> bool:
-    """True when glyphs drop their parsed path after making their points."""
+    """True when the speedups are in place."""
     return VMobjectFromSVGPath.generate_points is _generate_points_then_forget_path
 
 
 def apply() -> None:
-    """Make every SVG glyph forget its parsed path once its points exist (idempotent)."""
+    """Put the speedups in place (idempotent): glyphs forget their parsed path once their
+    points exist, copies and families take the short way."""
     if applied() or not hasattr(VMobjectFromSVGPath, "handle_commands"):
         return
     VMobjectFromSVGPath.generate_points = _generate_points_then_forget_path
+    Mobject.__deepcopy__ = _deepcopy_mobject
+    Mobject.get_family = _get_family
 
 
 class LeanCamera(Camera):

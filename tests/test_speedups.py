@@ -150,3 +150,82 @@ def test_the_lean_camera_redraws_a_changed_image_and_reuses_an_unchanged_one():
             camera.capture_mobjects(mobjects)
         assert lean.patch_misses == misses + 2
         np.testing.assert_array_equal(lean.pixel_array, plain.pixel_array)
+
+
+def _same(a, b, seen=None) -> None:
+    """Assert two deep copies are equal, attribute by attribute (arrays by value)."""
+    seen = set() if seen is None else seen
+    if id(a) in seen:
+        return
+    seen.add(id(a))
+    assert type(a) is type(b)
+    if isinstance(a, np.ndarray):
+        np.testing.assert_array_equal(a, b)
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            _same(x, y, seen)
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for key in a:
+            _same(a[key], b[key], seen)
+    elif hasattr(a, "__dict__") and not callable(a):
+        _same(vars(a), vars(b), seen)
+    else:
+        assert a == b or a is b
+
+
+def _mobjects():
+    from manim import Axes, DecimalNumber, VGroup
+
+    from scenes.components.matrices import MatrixGrid, cell_colors
+
+    values = np.arange(6.0).reshape(2, 3) / 6
+    grid = MatrixGrid(values, cell_colors(values, style.FOCUS), 0.5, row_labels=["a", "b"],
+                      col_labels=["x", "y", "z"], title="W", numbers="image")
+    square = Square(1.5, color=style.KEY, fill_opacity=0.3)
+    shared = VGroup(VGroup(square), Text("apple", font=style.FONT), VGroup(square))  # one square twice
+    return [Text("apple · phone", font=style.FONT), MathTex(r"\frac{q \cdot k}{\sqrt{d}}"),
+            DecimalNumber(0.731), grid, Axes(x_range=[0, 3], y_range=[0, 2]), shared]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_a_fast_copy_equals_manims_own_and_shares_nothing(index, monkeypatch):
+    from manim import Mobject
+
+    mobject = _mobjects()[index]
+    fast = copy.deepcopy(mobject)
+    monkeypatch.setattr(Mobject, "__deepcopy__", speedups._ORIGINAL_DEEPCOPY)
+    plain = copy.deepcopy(mobject)
+    _same(vars(fast), vars(plain))
+    before = copy.deepcopy(mobject)
+    for original, copied in zip(mobject.get_family(), fast.get_family(), strict=True):
+        assert copied is not original and copied.points is not original.points or not len(original.points)
+        assert copied.original_id == str(id(original))
+        if hasattr(original, "fill_rgbas"):
+            assert copied.color is not original.color and copied.color == original.color
+    fast.shift(np.array([1.0, 0, 0])).set_color(style.NEGATIVE)  # changing the copy ...
+    _same(vars(before), vars(copy.deepcopy(mobject)))  # ... leaves the original as it was
+
+
+def test_a_member_twice_in_a_group_is_one_object_in_the_copy():
+    group = _mobjects()[5]
+    twin = copy.deepcopy(group)
+    assert twin[0][0] is twin[2][0] is not group[0][0]
+
+
+def test_a_family_is_the_list_manim_makes(monkeypatch):
+    from manim import Mobject, VGroup
+
+    class OwnFamily(VGroup):  # a subclass with its own get_family is asked for it
+        def get_family(self, recurse=True):
+            return [self]
+
+    inner = Square()
+    hidden = OwnFamily(Square())
+    trees = [*_mobjects(), VGroup(VGroup(inner, Square()), inner, VGroup(inner), hidden)]
+    fast = [tree.get_family() for tree in trees]
+    monkeypatch.setattr(Mobject, "get_family", speedups._ORIGINAL_GET_FAMILY)
+    for tree, got in zip(trees, fast, strict=True):
+        assert [id(m) for m in got] == [id(m) for m in tree.get_family()]
+    assert hidden.submobjects[0] not in fast[-1]
