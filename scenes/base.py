@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from manim import UP, FadeIn, FadeOut, Mobject, Scene, config
+from manim import UP, Mobject, Scene, config
 
 from attention_core.errors import AttentionInputError
 from attention_core.examples import DEFAULT_EXAMPLE, ENV_VAR, Example, example_from_env
 from scenes import speedups, style
 from scenes.components import title_card
+from scenes.components.flat import FlatFadeIn, FlatFadeOut
 
 __all__ = ["SLIDES_DIR_ENV", "SLIDES_ENV", "ExplainerScene", "example_name_from_env", "slides_enabled"]
 
@@ -109,7 +110,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         # The title card left up by show_title_card fades now, at the start of this slide:
         # the same animations as the video, and the subtitle at the same time.
         self.add_subcaption(narration, duration=duration, offset=style.BEAT)
-        self.play(FadeOut(card), run_time=style.BEAT)
+        self.play(FlatFadeOut(card), run_time=style.BEAT)
 
     def keep(self, *groups: Mobject) -> None:
         """Make ``groups`` scene members in place of their parts, which an animation such as
@@ -122,10 +123,10 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         """Open on the scene's title and the example's title."""
         card = title_card(self.title, self.subtitle or self.example.title)
         self.beat("title", f"{self.title}.", duration=style.PAUSE + 2 * style.BEAT)
-        self.play(FadeIn(card, shift=0.2 * UP), run_time=style.BEAT)
+        self.play(FlatFadeIn(card, shift=0.2 * UP), run_time=style.BEAT)
         self.wait(style.PAUSE)
         if _AS_SLIDES:  # a slide keeps the card up until the presenter moves on
             self._title_to_fade = card
             return
-        self.play(FadeOut(card), run_time=style.BEAT)
+        self.play(FlatFadeOut(card), run_time=style.BEAT)
 

@@ -143,6 +143,11 @@ class LeanCamera(Camera):
     def display_image_mobject(self, image_mobject: AbstractImageMobject, pixel_array: np.ndarray) -> None:
         pixels = image_mobject.get_pixel_array()
         corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
+        if image_mobject.resampling_algorithm == Image.Resampling.NEAREST:
+            top_left = _pixel_for_pixel(corners, pixels.shape)
+            if top_left is not None:  # manim's transform would copy it: blend it as it is
+                _blend(pixel_array, _cut(pixels, top_left, pixel_array.shape))
+                return
         key = (corners.tobytes(), pixel_array.shape, image_mobject.resampling_algorithm, pixels.shape,
                hash(pixels.tobytes()))
         if key in self._patches:
@@ -171,6 +176,27 @@ def _blend(pixel_array: np.ndarray, patch: _Patch | None) -> None:
         return
     region = pixel_array[patch.top:patch.top + patch.image.height, patch.left:patch.left + patch.image.width]
     region[:] = np.asarray(Image.alpha_composite(Image.fromarray(region), patch.image))
+
+
+def _pixel_for_pixel(corners: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int] | None:
+    """The frame pixel of an image's top-left when its ``corners`` ((4, 2) subpixel coordinates:
+    top-left, top-right, bottom-left, bottom-right) put its ``shape`` pixels one on one onto
+    the frame's, unturned; else None."""
+    height, width = shape[:2]
+    left, top = np.rint(corners[0])
+    exact = np.array([[left, top], [left + width, top], [left, top + height], [left + width, top + height]])
+    return (int(left), int(top)) if np.abs(corners - exact).max() < 1e-6 else None
+
+
+def _cut(pixels: np.ndarray, top_left: tuple[int, int], frame_shape: tuple[int, ...]) -> _Patch | None:
+    """``pixels`` with their top-left at frame pixel ``top_left``, cut to the frame."""
+    left, top = top_left
+    height, width = frame_shape[:2]
+    box = (max(0, -left), max(0, -top),
+           min(pixels.shape[1], width - left), min(pixels.shape[0], height - top))
+    if box[0] >= box[2] or box[1] >= box[3]:
+        return None
+    return _Patch(left + box[0], top + box[1], Image.fromarray(pixels[box[1]:box[3], box[0]:box[2]]))
 
 
 def _placed(pixels: np.ndarray, corners: np.ndarray, resampling: int,

@@ -42,6 +42,7 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_label
 from scenes.components.curves import LossPlot
+from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.matrices import MatrixGrid, PixelCrossfade, cell_colors, signed_colors
 from scenes.components.readout import CountTo
 from scenes.style import fmt
@@ -89,8 +90,8 @@ class Training(ExplainerScene):
         self.guess_list = self.guess_lines(guesses).next_to(self.prompt, DOWN, buff=0.5)
         self.loss_formula = MathTex(r"\text{loss} = -\log p(\text{next word})").scale(style.MATH_SCALE)
         self.loss_formula.next_to(self.guess_list, DOWN, buff=0.6)
-        self.play(FadeIn(self.prompt), run_time=style.BEAT)
-        self.play(FadeIn(self.guess_list, shift=0.2 * DOWN), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.prompt), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.guess_list, shift=0.2 * DOWN), run_time=style.BEAT)
         self.play(Write(self.loss_formula), run_time=style.BEAT)
         self.wait(2 * style.PAUSE)
 
@@ -105,9 +106,9 @@ class Training(ExplainerScene):
         rule.next_to(self.loss_formula, DOWN, buff=0.5)
         self.play(Write(rule), run_time=style.BEAT)
         self.wait(style.PAUSE)
-        self.play(FadeOut(self.prompt, self.guess_list, self.loss_formula, rule), run_time=style.BEAT)
+        self.play(FlatFadeOut(self.prompt, self.guess_list, self.loss_formula, rule), run_time=style.BEAT)
         self.matrices = self.matrix_column(self.trace.snapshots[0])
-        self.play(FadeIn(self.matrices), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.matrices), run_time=style.BEAT)
         self.wait(style.BEAT)
 
     def train_on_screen(self) -> None:
@@ -127,7 +128,7 @@ class Training(ExplainerScene):
             right.scale_to_fit_height(room)
         right.to_edge(RIGHT, buff=style.MARGIN + 0.2).to_edge(UP, buff=style.MARGIN)
         self.readouts = readouts
-        self.play(FadeIn(readouts), FadeIn(self.heat), FadeIn(self.plot), run_time=style.BEAT)
+        self.play(FlatFadeIn(readouts, self.heat, self.plot), run_time=style.BEAT)
         self.curve = VGroup()
         for before, snap in zip(snaps, snaps[1:], strict=False):
             self.advance(before, snap)
@@ -141,11 +142,11 @@ class Training(ExplainerScene):
             for p in self.probes)
         self.beat("learned", f"What it learned: {said}. Nobody told it which word decides: predicting the "
                   "next word was enough.", duration=3 * style.BEAT + 2 * style.PAUSE)
-        self.play(FadeOut(self.matrices, self.readouts, self.plot, self.curve, self.heat),
+        self.play(FlatFadeOut(self.matrices, self.readouts, self.plot, self.curve, self.heat),
                   run_time=style.BEAT)
         self.finals = Group(*(self.learned_panel(final, p) for p in self.probes))
         self.finals.arrange(RIGHT, buff=1.2).move_to(0.2 * DOWN)
-        self.play(FadeIn(self.finals), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.finals), run_time=style.BEAT)
         self.wait(2 * style.PAUSE + style.BEAT)
 
     # -- drawing helpers

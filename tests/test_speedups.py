@@ -62,7 +62,22 @@ def _images():
             ImageMobject(pixels).scale(6).shift(np.array([-7.1, 3.9, 0])),  # off top-left
             ImageMobject(pixels).scale(4).stretch(0.001, 1),  # edge-on: manim draws nothing
             ImageMobject(pixels).scale(4).shift(np.array([30.0, 0, 0])),  # wholly off frame
-            nearest]
+            nearest,
+            _one_to_one(pixels, 37, 101),  # one image pixel per frame pixel: copied, not resampled
+            _one_to_one(pixels, -7, 175)]  # ... and cut at the frame's edges
+
+
+def _one_to_one(pixels, left, top):
+    """A nearest-neighbour image whose pixels lie one on one on the frame's, top-left at
+    frame pixel (left, top)."""
+    from manim import config
+
+    unit = config.frame_width / config.pixel_width
+    image = ImageMobject(pixels)
+    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+    image.stretch_to_fit_width(pixels.shape[1] * unit).stretch_to_fit_height(pixels.shape[0] * unit)
+    corner = np.array([(left - config.pixel_width / 2) * unit, (config.pixel_height / 2 - top) * unit, 0])
+    return image.shift(corner - image.get_corner(np.array([-1, 1, 0])))
 
 
 @pytest.mark.parametrize("transparent", [False, True])
