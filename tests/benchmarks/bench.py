@@ -5,9 +5,9 @@
 
 For each scene and quality: wall time, video duration, and the ratio of the wall time to
 the *floor*: the wall time of a scene of the same duration and quality that holds one
-static frame (manim draws it once and only encodes). Also: the full video serial vs
-``--jobs 2``; a re-render with nothing changed vs cold, and after one number of the
-example changed; the attention-matrix scene with 4, 8, 16 and 32 tokens; the core's
+static frame (manim draws it once and only encodes), rendered right after it: the median of
+``--runs`` such pairs. Also: the full video serial vs ``--jobs 2``; a re-render with nothing
+changed vs cold, and after one number of the example changed; the attention-matrix scene with 4, 8, 16 and 32 tokens; the core's
 ``scaled_dot_product_attention`` against a bare numpy one-liner. Prints a table and writes
 the same figures as JSON (``--json``, default ``tests/benchmarks/results/<host kind>.json``).
 Never part of ``make test``: it takes minutes.
@@ -71,17 +71,11 @@ def render_scene(path: Path, scene: str, quality: str, media: Path,
     return wall, duration_of(max(videos, key=lambda p: p.stat().st_mtime))
 
 
-def floor(seconds: float, quality: str, work: Path, runs: int) -> float:
-    """Wall time of a static one-frame scene lasting ``seconds`` at ``quality``: the median
-    of ``runs`` renders (one render of the same floor varied by up to 40% here)."""
+def floor_module(seconds: float, quality: str, work: Path) -> Path:
+    """The floor scene: one static frame held for ``seconds``."""
     module = work / f"floor_{quality}_{seconds:.2f}.py".replace(".", "_", 1)
     module.write_text(FLOOR_SCENE.format(seconds=seconds))
-    walls = []
-    for run_index in range(runs):
-        media = work / f"media-floor-{quality}-{seconds:.2f}-{run_index}"
-        walls.append(render_scene(module, "Floor", quality, media)[0])
-        shutil.rmtree(media, ignore_errors=True)
-    return float(np.median(walls))
+    return module
 
 
 def warm_up(step: Step, media: Path, env: dict[str, str] | None = None) -> None:
@@ -91,20 +85,32 @@ def warm_up(step: Step, media: Path, env: dict[str, str] | None = None) -> None:
          str(media), str(step.path), step.scene], env)
 
 
-def bench_scenes(steps: list[Step], qualities: list[str], work: Path, floor_runs: int) -> list[dict]:
+def bench_scenes(steps: list[Step], qualities: list[str], work: Path, runs: int) -> list[dict]:
+    """Each scene at each quality ``runs`` times, each render followed by its floor's: the
+    ratio is the median of the pairs' ratios (a floor alone varied by up to 40% between
+    runs here; a scene and the floor rendered next to it share the machine's mood)."""
     rows = []
     for step in steps:
         media = work / f"media-{step.module}"
         warm_up(step, media)
         for quality in qualities:
-            wall, seconds = render_scene(step.path, step.scene, quality, media)
-            floor_wall = floor(seconds, quality, work, floor_runs)
+            walls, floors, seconds = [], [], 0.0
+            for index in range(runs):
+                wall, seconds = render_scene(step.path, step.scene, quality, media)
+                floor_media = work / f"media-floor-{index}"
+                floors.append(render_scene(floor_module(seconds, quality, work), "Floor", quality,
+                                           floor_media)[0])
+                shutil.rmtree(floor_media, ignore_errors=True)
+                walls.append(wall)
+            ratios = [w / f for w, f in zip(walls, floors, strict=True)]
+            wall, floor_wall, ratio = (float(np.median(v)) for v in (walls, floors, ratios))
             row = {"scene": step.scene, "quality": quality, "wall_s": round(wall, 2),
                    "video_s": round(seconds, 2), "floor_s": round(floor_wall, 2),
-                   "ratio": round(wall / floor_wall, 2),
+                   "ratio": round(ratio, 2), "ratios": [round(r, 2) for r in ratios],
                    "wall_per_video_s": round(wall / seconds, 3)}
             print(f"  {step.scene:<22} -q{quality}  {wall:7.1f} s for {seconds:5.1f} s of video, "
-                  f"floor {floor_wall:6.1f} s, ratio {row['ratio']:.2f}", flush=True)
+                  f"floor {floor_wall:6.1f} s, ratio {ratio:.2f} "
+                  f"({', '.join(f'{r:.2f}' for r in ratios)})", flush=True)
             rows.append(row)
         shutil.rmtree(media, ignore_errors=True)
     return rows
@@ -199,7 +205,8 @@ def main() -> int:
     parser.add_argument("--qualities", nargs="+", default=["l", "h"], choices=["l", "m", "h"])
     parser.add_argument("--only", nargs="+", default=None, help="scene modules to measure")
     parser.add_argument("--skip", nargs="+", default=[], choices=["scenes", "full", "tokens", "core"])
-    parser.add_argument("--floor-runs", type=int, default=3, help="renders per floor (median)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="renders of each scene, each beside a floor render (ratio: the median)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     steps = [s for s in STORY if s.path.exists() and (args.only is None or s.module in args.only)]
@@ -212,7 +219,7 @@ def main() -> int:
             results["core"] = bench_core()
         if "scenes" not in args.skip:
             print("scenes (movie cache off; LaTeX warmed up once):")
-            results["scenes"] = bench_scenes(steps, args.qualities, work, args.floor_runs)
+            results["scenes"] = bench_scenes(steps, args.qualities, work, args.runs)
         if "tokens" not in args.skip and (ROOT / "scenes/attention_matrix.py").exists():
             print("attention matrix vs tokens (-ql):")
             results["tokens"] = bench_tokens(work)
