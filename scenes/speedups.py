@@ -12,7 +12,10 @@ transparent image as large as the frame and alpha-composites that whole frame (3
 at 1080p here, plus 2.4 ms of conversions, for every image in every frame). :class:`LeanCamera`
 makes the same transform, cuts it to the frame and composites only that box (outside it the
 full-frame composite changed nothing: the source there is transparent), and reuses the patch
-while the image's pixels and place stay the same.
+while the image's pixels and place stay the same. An image lying pixel for pixel on the frame
+(nearest-neighbour, unturned, at whole pixels) is copied: what manim's transform makes of it.
+A grid of printed numbers asks for that (``pixel_for_pixel``) when it lies within half a pixel
+of one to one: it is copied at the nearest whole pixel, crisp, with no resampling each frame.
 
 **Copies skip what cannot change.** ``Mobject.__deepcopy__`` calls ``copy.deepcopy`` on each
 attribute; two in three of them are numbers, strings, flags and enums, which deepcopy hands back
@@ -48,6 +51,9 @@ _ORIGINAL_DEEPCOPY = Mobject.__deepcopy__
 _ORIGINAL_GET_FAMILY = Mobject.get_family
 # Types copy.deepcopy returns as they are (its _deepcopy_atomic); each Enum type met joins them.
 _KEPT_AS_THEY_ARE = {type(None), int, float, bool, complex, str, bytes}
+# An image with ``pixel_for_pixel = True`` whose corners all lie within this many pixels of one
+# to one is copied at the nearest whole pixel instead of resampled (a printed grid of numbers).
+SNAP_TOLERANCE = 0.5
 
 
 def _generate_points_then_forget_path(self: VMobjectFromSVGPath) -> VMobjectFromSVGPath:
@@ -143,9 +149,12 @@ class LeanCamera(Camera):
     def display_image_mobject(self, image_mobject: AbstractImageMobject, pixel_array: np.ndarray) -> None:
         pixels = image_mobject.get_pixel_array()
         corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
-        if image_mobject.resampling_algorithm == Image.Resampling.NEAREST:
-            top_left = _pixel_for_pixel(corners, pixels.shape)
-            if top_left is not None:  # manim's transform would copy it: blend it as it is
+        # manim's transform would copy the image (nearest, one to one), or the image asks to be
+        # copied and lies within half a pixel of one to one: blend it as it is.
+        snap = getattr(image_mobject, "pixel_for_pixel", False)
+        if snap or image_mobject.resampling_algorithm == Image.Resampling.NEAREST:
+            top_left = _pixel_for_pixel(corners, pixels.shape, SNAP_TOLERANCE if snap else 1e-6)
+            if top_left is not None:
                 _blend(pixel_array, _cut(pixels, top_left, pixel_array.shape))
                 return
         key = (corners.tobytes(), pixel_array.shape, image_mobject.resampling_algorithm, pixels.shape,
@@ -178,14 +187,14 @@ def _blend(pixel_array: np.ndarray, patch: _Patch | None) -> None:
     region[:] = np.asarray(Image.alpha_composite(Image.fromarray(region), patch.image))
 
 
-def _pixel_for_pixel(corners: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int] | None:
+def _pixel_for_pixel(corners: np.ndarray, shape: tuple[int, ...], tolerance: float) -> tuple[int, int] | None:
     """The frame pixel of an image's top-left when its ``corners`` ((4, 2) subpixel coordinates:
     top-left, top-right, bottom-left, bottom-right) put its ``shape`` pixels one on one onto
-    the frame's, unturned; else None."""
+    the frame's, unturned, each corner within ``tolerance`` pixels of that; else None."""
     height, width = shape[:2]
     left, top = np.rint(corners[0])
     exact = np.array([[left, top], [left + width, top], [left, top + height], [left + width, top + height]])
-    return (int(left), int(top)) if np.abs(corners - exact).max() < 1e-6 else None
+    return (int(left), int(top)) if np.abs(corners - exact).max() <= tolerance else None
 
 
 def _cut(pixels: np.ndarray, top_left: tuple[int, int], frame_shape: tuple[int, ...]) -> _Patch | None:

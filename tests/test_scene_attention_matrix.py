@@ -8,7 +8,8 @@ from scene_harness import BuiltScene, build_scene, check_keyframes
 
 from attention_core import causal_mask, scaled_dot_product_attention
 from scenes.attention_matrix import AttentionMatrix
-from scenes.components.matrices import MatrixGrid, cell_colors
+from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
+from scenes.style import FOCUS
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +60,26 @@ def test_a_32_word_grid_is_one_image_without_numbers():
                       cell=3.6 / n, row_labels=[f"word{i}" for i in range(n)])
     assert len(grid.numbers) == 0 and grid.image.get_pixel_array().shape[:2] == (n, n)
     assert all(len(label.text) <= 6 for label in grid.row_labels)
+
+
+@pytest.mark.parametrize(("width", "copied"), [(1920, True), (854, True), (427, False)])
+def test_printed_cells_are_whole_frame_pixels_when_they_can_be(width, copied):
+    """At 1080p and 480p a cell of printed numbers is a whole number of frame pixels (within
+    half a pixel of the asked size) and the image asks to be copied; at 240p the numbers need
+    more pixels than the cell has, and the image is scaled as usual."""
+    from manim import tempconfig
+
+    values = np.array([[0.25, -0.5, 1.0], [0.0, 0.75, -1.0]])
+    with tempconfig({"pixel_width": width, "pixel_height": width * 9 // 16}):
+        per_unit = width / 14.222222222222221
+        grid = MatrixGrid(values, signed_colors(values, FOCUS), 0.46, numbers="image")
+        assert getattr(grid.image, "pixel_for_pixel", False) is copied
+        if copied:
+            assert grid.cell * per_unit == pytest.approx(round(0.46 * per_unit))
+            assert abs(grid.cell - 0.46) * per_unit <= 0.5
+            assert grid.image.pixel_array.shape[1] == pytest.approx(grid.image.width * per_unit)
+        else:
+            assert grid.cell == 0.46
 
 
 def test_narration_is_written_as_subtitles(built):

@@ -244,3 +244,25 @@ def test_a_family_is_the_list_manim_makes(monkeypatch):
     for tree, got in zip(trees, fast, strict=True):
         assert [id(m) for m in got] == [id(m) for m in tree.get_family()]
     assert hidden.submobjects[0] not in fast[-1]
+
+
+def test_an_image_asking_to_be_copied_lands_on_the_nearest_whole_pixels():
+    from manim import config
+
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        rng = np.random.default_rng(2)
+        pixels = rng.integers(0, 256, size=(10, 14, 4), dtype=np.uint8)
+        pixels[..., 3] = 255
+        unit = config.frame_width / config.pixel_width
+        image = _one_to_one(pixels, 50, 60)
+        image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
+        image.pixel_for_pixel = True
+        image.shift(np.array([0.3 * unit, -0.4 * unit, 0]))  # 0.3 px right, 0.4 px down
+        camera = speedups.LeanCamera()
+        camera.capture_mobjects([image])
+        np.testing.assert_array_equal(camera.pixel_array[60:70, 50:64], pixels)
+        image.scale(1.2)  # no longer one to one: resampled, as manim does it
+        lean, plain = speedups.LeanCamera(), Camera()
+        for cam in (lean, plain):
+            cam.capture_mobjects([image])
+        np.testing.assert_array_equal(lean.pixel_array, plain.pixel_array)

@@ -71,6 +71,8 @@ class MatrixGrid(Group):
     Attributes: ``values`` (the array drawn, shape (rows, cols)), ``colors`` (RGB floats,
     (rows, cols, 3)), ``image`` (the cells), ``numbers`` (a DecimalNumber per cell, row
     by row, or empty when cells are too small), ``row_labels``, ``col_labels``, ``title``.
+    With numbers printed into the image, ``cell`` is rounded to whole frame pixels (when the
+    render is large enough to print them sharp) and the image is drawn pixel for pixel.
     """
 
     def __init__(self, values: np.ndarray, colors: np.ndarray, cell: float,
@@ -87,8 +89,12 @@ class MatrixGrid(Group):
         self.printed: list[str] = []
         if numbers == "image":
             self.printed = [style.fmt(v) for v in self.values.ravel()]
-            self.image = ImageMobject(_printed_cells(self.colors, self.printed, _pixels_per_cell(cell)))
+            px = _pixels_per_cell(cell)
+            self.image = ImageMobject(_printed_cells(self.colors, self.printed, px))
             self.image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
+            if px == round(cell * _pixels_per_unit()):  # a cell of whole pixels on the frame:
+                self.cell = cell = px / _pixels_per_unit()  # (moves its edge < half a pixel)
+                self.image.pixel_for_pixel = True  # the lean camera copies it, crisp and cheap
         else:
             pixels = (np.clip(self.colors, 0, 1) * 255).astype(np.uint8)
             alpha = np.full((rows, cols, 1), 255, dtype=np.uint8)
@@ -234,9 +240,14 @@ def printed_numbers(cell: float) -> Literal["image"] | bool:
     return "image" if cell >= MIN_CELL_FOR_NUMBERS else False
 
 
+def _pixels_per_unit() -> float:
+    """Frame pixels per scene unit at this render's size."""
+    return config.pixel_width / config.frame_width
+
+
 def _pixels_per_cell(cell: float) -> int:
     """Image pixels per cell so that the printed numbers are sharp at this render's size."""
-    return int(np.clip(round(cell * config.pixel_width / config.frame_width), 16, 160))
+    return int(np.clip(round(cell * _pixels_per_unit()), 16, 160))
 
 
 @functools.cache
