@@ -50,6 +50,7 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, word_color, word_label
 from scenes.components.captions import shorten, wrapped_label
+from scenes.components.flat import FlatFadeIn
 from scenes.style import fmt
 
 __all__ = ["ARROW_NUMBER_WEIGHT", "MAX_TERMS", "GravityPull", "SentenceShown", "Term", "pull_of",
@@ -186,10 +187,9 @@ class GravityPull(ExplainerScene):
         self.arrows, self.arrow_numbers = self.pull_arrows(sentence, pull)
         self.terms, self.more = self.term_rows(sentence, pull)
         self.place_formula()
-        self.play(FadeIn(self.caption), FadeIn(self.dots), FadeIn(self.focus_dot), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.caption, self.dots, self.focus_dot), run_time=style.BEAT)
         self.play(*(Create(a) for a in self.arrows), run_time=style.BEAT)
-        self.play(FadeIn(self.arrow_numbers),
-                  *(FadeIn(VGroup(t.word, t.weight)) for t in self.terms), FadeIn(self.more),
+        self.play(FlatFadeIn(self.arrow_numbers, *(VGroup(t.word, t.weight) for t in self.terms), self.more),
                   run_time=style.BEAT)
         self.wait(2 * style.PAUSE)
 

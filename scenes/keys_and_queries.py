@@ -38,6 +38,7 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordPlane, sentence_caption, word_color, word_label
 from scenes.components.bars import WeightBars
+from scenes.components.flat import FlatFadeIn
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.components.words import along, sentence_dots
 from scenes.style import fmt
@@ -160,8 +161,7 @@ class KeysAndQueries(ExplainerScene):
         self.lay_out_rows(self.rows)
         self.before_bars, self.after_bars = self.rows[0]
         self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), run_time=style.BEAT)
-        self.play(FadeIn(self.dots), FadeIn(self.before_bars), FadeIn(self.before_title),
-                  run_time=style.BEAT)
+        self.play(FlatFadeIn(self.dots, self.before_bars, self.before_title), run_time=style.BEAT)
         self.wait(style.PAUSE)
 
     def transform_plane_to_keys(self) -> None:

@@ -19,6 +19,7 @@ from attention_core import MultiHeadTrace, multi_head_attention
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import sentence_caption, word_color
+from scenes.components.flat import FlatFadeIn
 from scenes.components.matrices import MatrixGrid, cell_colors, printed_numbers, signed_colors
 from scenes.style import fmt
 
@@ -71,7 +72,7 @@ class MultiHeadAttention(ExplainerScene):
         self.focus_boxes = Group(*(
             Rectangle(width=g.cell * n, height=g.cell, color=style.FOCUS, stroke_width=3)
             .move_to(g.row_box(i).mean(axis=0)) for g in self.grids))
-        self.play(FadeIn(self.caption), FadeIn(self.grids), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.caption, self.grids), run_time=style.BEAT)
         self.play(FadeIn(self.focus_boxes), run_time=style.BEAT)
         self.wait(2 * style.PAUSE)
 

@@ -12,13 +12,14 @@ Render: ``manim -ql scenes/similarity_table.py SimilarityTable`` (from the repo 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, UP, FadeIn, FadeOut, LaggedStart, Rectangle, ReplacementTransform
+from manim import DOWN, UP, FadeIn, LaggedStart, Rectangle, ReplacementTransform
 
 from attention_core import SimilarityMatrixTrace, similarity_matrix
 from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import sentence_caption, word_color
+from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.matrices import MatrixGrid, printed_numbers, signed_colors
 from scenes.style import fmt
 
@@ -55,7 +56,7 @@ class SimilarityTable(ExplainerScene):
         self.caption = sentence_caption(sentence.text)
         self.caption.to_edge(UP, buff=style.MARGIN)
         blank = self.table_for(sentence, self.trace, "dot products", numbers=False)
-        self.play(FadeIn(self.caption), FadeIn(blank), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.caption, blank), run_time=style.BEAT)
         # the focus's row cell by cell, then the rest at once
         i = sentence.focus_index
         row = [self.table.cell_image(i, j) for j in range(len(sentence.tokens))]
@@ -90,9 +91,9 @@ class SimilarityTable(ExplainerScene):
         caption = sentence_caption(sentence.text)
         caption.move_to(self.caption)
         box = self.winner_box(sentence, table, winner)
-        self.play(FadeOut(self.table), FadeOut(self.box), ReplacementTransform(self.caption, caption),
+        self.play(FlatFadeOut(self.table, self.box), ReplacementTransform(self.caption, caption),
                   run_time=style.BEAT / 2)
-        self.play(FadeIn(table), run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(table), run_time=style.BEAT / 2)
         self.play(FadeIn(box), run_time=style.BEAT)
         self.table, self.box, self.caption, self.trace = table, box, caption, trace
         self.wait(style.PAUSE + style.BEAT)

@@ -48,6 +48,7 @@ from scenes.base import ExplainerScene
 from scenes.components import Readout, word_color, word_label
 from scenes.components.bars import WeightBars
 from scenes.components.captions import wrapped_label
+from scenes.components.flat import FlatFadeIn
 from scenes.style import fmt
 
 __all__ = ["PRINTABLE", "TEMPERATURES", "Shown", "SoftmaxNormalize", "ZeroSumCase", "choose_sentence",
@@ -195,7 +196,7 @@ class SoftmaxNormalize(ExplainerScene):
         self.formula = self.formula_tex(r"s_j = \vec x_{\text{focus}} \cdot \vec x_j")
         self.bars = self.lay_out_bars()
         self.play(FadeIn(self.heading), Write(self.formula), run_time=style.BEAT)
-        self.play(FadeIn(self.bars, shift=0.2 * UP), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.bars, shift=0.2 * UP), run_time=style.BEAT)
         self.record("scores")
         self.wait(style.PAUSE)
 
