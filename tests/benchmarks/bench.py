@@ -7,9 +7,10 @@ For each scene and quality: wall time, video duration, and the ratio of the wall
 the *floor*: the wall time of a scene of the same duration and quality that holds one
 static frame (manim draws it once and only encodes), rendered right after it: the median of
 ``--runs`` such pairs. Also: the full video serial vs ``--jobs 2``; a re-render with nothing
-changed vs cold, and after one number of the example changed; the attention-matrix scene with 4, 8, 16 and 32 tokens; the core's
-``scaled_dot_product_attention`` against a bare numpy one-liner. Prints a table and writes
-the same figures as JSON (``--json``, default ``tests/benchmarks/results/<host kind>.json``).
+changed vs cold, and after one number of the example changed; the attention-matrix scene
+with 4, 8, 16 and 32 tokens; the core's ``scaled_dot_product_attention`` against a bare
+numpy one-liner. Prints a table and writes the same figures as JSON (``--json``, default
+``tests/benchmarks/results/<host kind>.json``).
 Never part of ``make test``: it takes minutes.
 """
 
