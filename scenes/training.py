@@ -145,7 +145,11 @@ class Training(ExplainerScene):
         self.play(FlatFadeOut(self.matrices, self.readouts, self.plot, self.curve, self.heat),
                   run_time=style.BEAT)
         self.finals = Group(*(self.learned_panel(final, p) for p in self.probes))
-        self.finals.arrange(RIGHT, buff=1.2).move_to(0.2 * DOWN)
+        self.finals.arrange(RIGHT, buff=1.2)
+        top = self.finals[0].grid.image.get_top()[1]
+        for panel in self.finals[1:]:  # the heat maps level, whatever the height of their labels
+            panel.shift((top - panel.grid.image.get_top()[1]) * UP)
+        self.finals.move_to(0.2 * DOWN)
         self.play(FlatFadeIn(self.finals), run_time=style.BEAT)
         self.wait(2 * style.PAUSE + style.BEAT)
 

@@ -78,6 +78,8 @@ def test_the_learned_panels_ring_the_decider_and_list_the_models_guesses(built, 
         # the narration names the same decider weight the heat map shows
         weight = grid.values[probe.focus_index, probe.decides_index]
         assert f"looks at {probe.decides} ({weight:.2f})" in built.scene.narration[-1]
+    tops = [panel.grid.image.get_top()[1] for panel in built.scene.finals]
+    assert max(tops) - min(tops) < 1e-6  # the heat maps stand level
 
 
 def test_everything_fits_in_the_frame_and_the_columns_do_not_overlap(built):
