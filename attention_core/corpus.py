@@ -21,6 +21,7 @@ from attention_core.examples import (
     FieldChecker,
     Sentence,
     read_toml,
+    resolve_toml,
 )
 
 __all__ = [
@@ -96,17 +97,7 @@ class Corpus:
 
 def resolve_corpus(name_or_path: str | os.PathLike[str]) -> Path:
     """A shipped corpus's name (``"ambiguous"``) or a path to a TOML file -> its path."""
-    text = os.fspath(name_or_path)
-    candidate = Path(text)
-    if candidate.suffix == ".toml" or os.sep in text:
-        if not candidate.is_file():
-            raise ExampleError(candidate, ["the corpus file does not exist"])
-        return candidate.resolve()
-    shipped = CORPUS_DIR / f"{text}.toml"
-    if not shipped.is_file():
-        names = ", ".join(sorted(p.stem for p in CORPUS_DIR.glob("*.toml")))
-        raise ExampleError(shipped, [f"there is no corpus called {text!r}; shipped: {names}"])
-    return shipped
+    return resolve_toml(name_or_path, CORPUS_DIR, "corpus")
 
 
 def load_corpus(name_or_path: str | os.PathLike[str] = DEFAULT_CORPUS) -> Corpus:

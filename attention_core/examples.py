@@ -34,6 +34,7 @@ __all__ = [
     "list_examples",
     "load_example",
     "resolve_example",
+    "resolve_toml",
 ]
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
@@ -169,19 +170,24 @@ def list_examples() -> list[str]:
 
 def resolve_example(name_or_path: str | os.PathLike[str]) -> Path:
     """A shipped example's name (``"bank"``) or a path to a TOML file -> its path."""
+    return resolve_toml(name_or_path, EXAMPLES_DIR, "example")
+
+
+def resolve_toml(name_or_path: str | os.PathLike[str], shipped_dir: Path, kind: str) -> Path:
+    """The name of a TOML file shipped in ``shipped_dir`` (an ``kind``, e.g. "example" or
+    "corpus") or a path to a TOML file -> its path; an :class:`ExampleError` naming the
+    shipped ones when there is no such name, or the path when there is no such file."""
     text = os.fspath(name_or_path)
     candidate = Path(text)
     if candidate.suffix == ".toml" or os.sep in text or candidate.exists():
         if not candidate.is_file():
-            raise ExampleError(candidate, ["the file does not exist"])
+            raise ExampleError(candidate, [f"the {kind} file does not exist"])
         return candidate.resolve()
-    shipped = EXAMPLES_DIR / f"{text}.toml"
+    shipped = shipped_dir / f"{text}.toml"
     if not shipped.is_file():
-        raise ExampleError(
-            shipped,
-            [f"there is no example called {text!r}; shipped examples: "
-             f"{', '.join(list_examples())} (or give a path to a .toml file)"],
-        )
+        names = ", ".join(sorted(p.stem for p in shipped_dir.glob("*.toml")))
+        raise ExampleError(shipped, [f"there is no {kind} called {text!r}; shipped: {names} "
+                                     "(or give a path to a .toml file)"])
     return shipped
 
 
