@@ -52,7 +52,9 @@ class _FlatFade(Animation):
     def __init__(self, *mobjects: Mobject, appearing: bool, shift: np.ndarray | None = None,
                  **kwargs) -> None:
         self.group = list(mobjects)
-        picture = flattened(*mobjects) or ImageMobject(np.zeros((1, 1, 4), dtype=np.uint8))
+        picture = flattened(*mobjects)
+        if picture is None:  # nothing drawn: an empty pixel to fade
+            picture = ImageMobject(np.zeros((1, 1, 4), dtype=np.uint8))
         self.opaque = picture.pixel_array[..., 3].astype(np.uint16)
         self.home = picture.get_center()
         self.step = np.zeros(3) if shift is None else np.asarray(shift, dtype=float)
@@ -64,8 +66,8 @@ class _FlatFade(Animation):
         """The picture takes the group's place in the scene (on top, for one appearing)."""
         place = len(scene.mobjects)
         if not self.appearing:
-            members = [m for m in scene.mobjects if any(m in g.get_family() for g in self.group)]
-            place = min((scene.mobjects.index(m) for m in members), default=place)
+            family = {id(m) for group in self.group for m in group.get_family()}
+            place = min((i for i, m in enumerate(scene.mobjects) if id(m) in family), default=place)
             scene.remove(*self.group)
             place = min(place, len(scene.mobjects))
         scene.mobjects.insert(place, self.mobject)
