@@ -239,9 +239,4 @@ def _placed(pixels: np.ndarray, corners: np.ndarray, resampling: int,
         return None
     drawn = image.transform(size=size, method=Image.Transform.PERSPECTIVE, data=coefficients,
                             resample=resampling)
-    height, width = frame_shape[:2]
-    left, top = int(shift[0]), int(shift[1])
-    box = (max(0, -left), max(0, -top), min(size[0], width - left), min(size[1], height - top))
-    if box[0] >= box[2] or box[1] >= box[3]:
-        return None
-    return _Patch(left + box[0], top + box[1], drawn.crop(box))
+    return _cut(np.asarray(drawn), (int(shift[0]), int(shift[1])), frame_shape)
