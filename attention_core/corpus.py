@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +44,13 @@ _TOP_FIELDS = {"title", "sentences", "probes", "training"}
 
 @dataclass(frozen=True)
 class Probe(Sentence):
-    """A sentence whose ambiguous word ``focus`` should learn to attend to ``decides``."""
+    """A sentence whose ambiguous word ``focus`` should learn to attend to ``decides``.
 
-    decides: str
+    ``decides`` is keyword-only (``Probe(words, focus, decides="sliced")``), so it can follow
+    any field of :class:`Sentence` that has a default.
+    """
+
+    decides: str = field(kw_only=True)
 
     @property
     def decides_index(self) -> int:
@@ -178,7 +182,7 @@ def _probes(value: Any, vocabulary: set[str], fail: Callable[[str, str], None]) 
             fail(f"{where}.decides", f"{decides!r} must come before {focus!r}: attention is "
                                      "causal, a word only sees the words before it")
         else:
-            probes.append(Probe(words, focus, decides))
+            probes.append(Probe(words, focus, decides=decides))
     return tuple(probes)
 
 
