@@ -68,10 +68,14 @@ class Sentence:
     Attributes:
         tokens: the words in order (n of them).
         focus: the ambiguous word; one of ``tokens``.
+        decider: the other word that decides the focus's meaning (the story's answer), or
+            None to let :func:`attention_core.story.decider` take the word most similar to
+            the focus by dot product.
     """
 
     tokens: tuple[str, ...]
     focus: str
+    decider: str | None = field(default=None, kw_only=True)
 
     @property
     def focus_index(self) -> int:
@@ -386,8 +390,8 @@ class FieldChecker:
         result = []
         for number, entry in enumerate(value, start=1):
             where = f"sentences[{number}]"
-            for key in sorted(set(entry) - {"text", "focus"}):
-                self.fail(f"{where}.{key}", "unknown field; expected text and focus")
+            for key in sorted(set(entry) - {"text", "focus", "decider"}):
+                self.fail(f"{where}.{key}", "unknown field; expected text, focus and decider")
             text = self.text(entry.get("text"), f"{where}.text", 10_000)
             focus = self.text(entry.get("focus"), f"{where}.focus", MAX_WORD_CHARS)
             if text is None:
@@ -413,7 +417,12 @@ class FieldChecker:
             if focus is not None and focus not in tokens:
                 self.fail(f"{where}.focus", f"{focus!r} is not one of the sentence's words "
                                             f"({', '.join(tokens)})")
-            result.append(Sentence(tokens, focus or tokens[0]))
+            decider = self.text(entry.get("decider"), f"{where}.decider", MAX_WORD_CHARS,
+                                required=False)
+            if decider is not None and (decider not in tokens or decider == focus):
+                self.fail(f"{where}.decider", f"{decider!r} must be another word of the sentence "
+                                              f"than the focus ({', '.join(tokens)})")
+            result.append(Sentence(tokens, focus or tokens[0], decider=decider))
         return tuple(result)
 
     def heads(self, value: Any, d: int | None) -> tuple[Head, ...]:
@@ -486,7 +495,8 @@ def _summary(example: Example) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m attention_core.examples check FILE...``: validate example files."""
+    """``python -m attention_core.examples check FILE...``: validate example files, then
+    print a ``warning:`` line for every claim of the story the file's numbers deny."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] != "check" or len(args) < 2:
         print("usage: python -m attention_core.examples check FILE_OR_NAME...", file=sys.stderr)
@@ -501,6 +511,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = 1
         else:
             print(f"ok {example.path}: {_summary(example)}")
+            from attention_core.story import story_claims  # story imports this module
+
+            for claim in story_claims(example):
+                if not claim.holds:
+                    print(claim.warning)
     return status
 
 

@@ -80,7 +80,7 @@ class AttentionMatrix(ExplainerScene):
     def show_queries_and_keys(self) -> None:
         t = self.trace
         self.beat("queries and keys", f"Every word of \"{self.sentence.text}\" has a query, a row of "
-                  "Q, and a key, a column of K transposed.", duration=2 * style.BEAT + style.PAUSE)
+                  "Q, and a key, a column of K transposed.")
         words = self.sentence.tokens
         self.q = MatrixGrid(t.queries, signed_colors(t.queries, style.QUERY), self.cell, numbers=self.numbers,
                             row_labels=words, title="Q", title_color=style.QUERY, label_colors=self.colors,
@@ -116,8 +116,7 @@ class AttentionMatrix(ExplainerScene):
         row = self.trace.scores[i]
         best = int(np.argmax(np.where(np.arange(len(row)) == i, -np.inf, row)))
         self.beat("scores", f"Each score is a query times a key. {self.sentence.focus}'s row: its "
-                  f"largest score, {fmt(row[best])}, is with {self.sentence.tokens[best]}.",
-                  duration=2 * style.BEAT + style.PAUSE)
+                  f"largest score, {fmt(row[best])}, is with {self.sentence.tokens[best]}.")
         self.focus_box = Rectangle(width=self.scores.values.shape[1] * self.cell, height=self.cell,
                                    color=style.FOCUS, stroke_width=3)
         self.focus_box.move_to(self.scores.row_box(i).mean(axis=0))
@@ -130,7 +129,7 @@ class AttentionMatrix(ExplainerScene):
         d_k = t.keys.shape[1]
         self.beat("scale", f"Divide by the square root of d_k = {d_k}, that is multiply by "
                   f"{fmt(t.scale)}: longer vectors give bigger scores, and scaling keeps softmax "
-                  "from becoming all-or-nothing.", duration=2 * style.BEAT + style.PAUSE)
+                  "from becoming all-or-nothing.")
         self.formula = MathTex(r"\frac{Q K^T}{\sqrt{d_k}} = " + fmt(t.scale) + r"\, Q K^T").scale(
             style.MATH_SCALE).to_corner(UP + RIGHT, buff=style.MARGIN)
         scaled = self.grid(t.scaled_scores, signed=True, title="Q Kᵀ / √dₖ")
@@ -144,8 +143,7 @@ class AttentionMatrix(ExplainerScene):
         i = self.sentence.focus_index
         best = int(np.argmax(t.weights[i]))
         self.beat("softmax", f"Softmax, row by row: {self.sentence.focus} puts {fmt(t.weights[i, best])} "
-                  f"of its attention on {self.sentence.tokens[best]}. Every row sums to 1.",
-                  duration=2 * style.BEAT + style.PAUSE)
+                  f"of its attention on {self.sentence.tokens[best]}. Every row sums to 1.")
         self.weights = self.grid(t.weights, signed=False, title="A = softmax(Q Kᵀ / √dₖ)")
         self.weights.move_to(self.scores, aligned_edge=DOWN)
         formula = MathTex(r"A = \mathrm{softmax}\!\left(\frac{Q K^T}{\sqrt{d_k}}\right)").scale(
@@ -160,8 +158,7 @@ class AttentionMatrix(ExplainerScene):
         i = self.sentence.focus_index
         out = t.output[i]
         self.beat("times V", f"Weights times the values give each word its new vector: "
-                  f"{self.sentence.focus} becomes ({', '.join(fmt(v) for v in out)}).",
-                  duration=2 * style.BEAT + style.PAUSE)
+                  f"{self.sentence.focus} becomes ({', '.join(fmt(v) for v in out)}).")
         self.v = MatrixGrid(t.values, signed_colors(t.values, style.VALUE), self.cell, title="V",
                             title_color=style.VALUE, numbers=self.numbers)
         self.v.next_to(self.weights.image, RIGHT, buff=0.3).align_to(self.weights.image, UP)
@@ -179,7 +176,7 @@ class AttentionMatrix(ExplainerScene):
 
     def show_formula(self) -> None:
         self.beat("formula", "That is the whole of attention: softmax of Q K transposed over the "
-                  "square root of d_k, times V.", duration=style.BEAT + 2 * style.PAUSE)
+                  "square root of d_k, times V.")
         formula = MathTex(r"\mathrm{softmax}\!\left(\frac{", "Q", "K", r"^T}{\sqrt{d_k}}\right)", "V")
         formula.scale(style.MATH_SCALE * 1.2).move_to(self.formula, aligned_edge=RIGHT)
         formula[1].set_color(style.QUERY)
@@ -198,7 +195,7 @@ class AttentionMatrix(ExplainerScene):
         i = self.sentence.focus_index
         self.beat("causal mask", f"To predict the next word, a word may not look ahead: the upper "
                   f"triangle goes dark. {self.sentence.focus} now attends to "
-                  f"{', '.join(self.sentence.tokens[: i + 1])} only.", duration=2 * style.BEAT + style.PAUSE)
+                  f"{', '.join(self.sentence.tokens[: i + 1])} only.")
         image = self.weights.image
         top_left, top_right = image.get_corner(UP + LEFT), image.get_corner(UP + RIGHT)
         bottom_right = image.get_corner(DOWN + RIGHT)

@@ -15,7 +15,8 @@ from scenes import speedups, style
 from scenes.components import title_card
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 
-__all__ = ["SLIDES_DIR_ENV", "SLIDES_ENV", "ExplainerScene", "example_name_from_env", "slides_enabled"]
+__all__ = ["SLIDES_DIR_ENV", "SLIDES_ENV", "ExplainerScene", "example_name_from_env", "reading_seconds",
+           "slides_enabled"]
 
 _MANIM_DEFAULT_VIDEO_DIR = "{media_dir}/videos/{module_name}/{quality}"
 # ATTENTION_SLIDES=1 turns every scene into a manim-slides ``Slide`` (one slide per beat),
@@ -27,6 +28,15 @@ SLIDES_DIR_ENV = "ATTENTION_SLIDES_DIR"
 def slides_enabled() -> bool:
     """True when ``$ATTENTION_SLIDES`` asks for slides instead of a plain video scene."""
     return os.environ.get(SLIDES_ENV, "") not in ("", "0")
+
+
+def reading_seconds(narration: str) -> float:
+    """How long ``narration`` must stay up to be read at :data:`style.READING_RATE`.
+
+    >>> reading_seconds("x" * 34)
+    2.0
+    """
+    return len(narration) / style.READING_RATE
 
 
 def example_name_from_env() -> str:
@@ -75,6 +85,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self.example: Example
         self.narration: list[str] = []
         self._title_to_fade: Mobject | None = None
+        self._open_beat: tuple[str, float] | None = None  # narration, start time
         super().__init__(**kwargs)
 
     def setup(self) -> None:
@@ -90,27 +101,45 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
                   file=sys.stderr)
             raise SystemExit(1) from None
 
-    def beat(self, name: str, narration: str, duration: float) -> None:
-        """Start a section called ``name`` and show ``narration`` as a subtitle.
+    def beat(self, name: str, narration: str) -> None:
+        """Start a beat: a section called ``name`` whose subtitle is ``narration``.
 
-        ``duration`` is how long the subtitle stays up; it should match the beat's length.
-        Rendered as slides, the beat starts a slide with ``narration`` as presenter notes.
+        A beat is measured, not declared: it lasts from this call to the next beat (or the
+        end of the scene), and its subtitle spans exactly that. It lasts at least the time
+        it takes to read ``narration`` (:func:`reading_seconds`): when its animations are
+        shorter, the picture holds at the end of the beat. Rendered as slides, the beat
+        starts a slide with ``narration`` as presenter notes.
         """
-        if not _AS_SLIDES:
+        self._end_beat()
+        if _AS_SLIDES:
+            self.next_slide(name, notes=narration)
+        else:
             self.next_section(name)
-            self.narration.append(narration)
-            self.add_subcaption(narration, duration=duration)
-            return
-        self.next_slide(name, notes=narration)
         self.narration.append(narration)
+        self._open_beat = (narration, self.renderer.time)
         card, self._title_to_fade = self._title_to_fade, None
-        if card is None:
-            self.add_subcaption(narration, duration=duration)
+        if card is not None:
+            # The title card left up by show_title_card (slides) fades as this slide starts.
+            self.play(FlatFadeOut(card), run_time=style.TITLE_FADE)
+
+    def _end_beat(self) -> None:
+        """Close the open beat: hold until its narration could be read, then lay its
+        subtitle over exactly the time it took."""
+        if self._open_beat is None:
             return
-        # The title card left up by show_title_card fades now, at the start of this slide:
-        # the same animations as the video, and the subtitle at the same time.
-        self.add_subcaption(narration, duration=duration, offset=style.BEAT)
-        self.play(FlatFadeOut(card), run_time=style.BEAT)
+        narration, start = self._open_beat
+        self._open_beat = None
+        short = reading_seconds(narration) - (self.renderer.time - start)
+        if short > 1e-6:
+            self.wait(short)
+        length = self.renderer.time - start
+        if narration and length > 0:
+            self.add_subcaption(narration, duration=length, offset=-length)
+
+    def tear_down(self) -> None:
+        """End the last beat before the scene ends."""
+        self._end_beat()
+        super().tear_down()
 
     def keep(self, *groups: Mobject) -> None:
         """Make ``groups`` scene members in place of their parts, which an animation such as
@@ -122,11 +151,11 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
     def show_title_card(self) -> None:
         """Open on the scene's title and the example's title."""
         card = title_card(self.title, self.subtitle or self.example.title)
-        self.beat("title", f"{self.title}.", duration=style.PAUSE + 2 * style.BEAT)
-        self.play(FlatFadeIn(card, shift=0.2 * UP), run_time=style.BEAT)
-        self.wait(style.PAUSE)
+        self.beat("title", "")  # the card says it: no subtitle, and at most 1.5 s
+        self.play(FlatFadeIn(card, shift=0.2 * UP), run_time=style.TITLE_FADE)
+        self.wait(style.TITLE_HOLD)
         if _AS_SLIDES:  # a slide keeps the card up until the presenter moves on
             self._title_to_fade = card
             return
-        self.play(FlatFadeOut(card), run_time=style.BEAT)
+        self.play(FlatFadeOut(card), run_time=style.TITLE_FADE)
 

@@ -89,8 +89,7 @@ class CosineSimilarity(ExplainerScene):
 
     def show_two_words(self) -> None:
         self.beat("two words", f"Each word is a vector: {self.a_word} and {self.b_word} are "
-                  f"arrows in a plane of {self.example.x_axis} and {self.example.y_axis}.",
-                  duration=3 * style.BEAT + style.PAUSE)
+                  f"arrows in a plane of {self.example.x_axis} and {self.example.y_axis}.")
         turned = [rotate(self.b, t) for t in np.linspace(0.0, self.sweep[1], 60)]
         shown = np.array([self.a, 2 * self.b, *turned])
         self.plane = WordPlane(shown, self.example.x_axis, self.example.y_axis)
@@ -122,8 +121,7 @@ class CosineSimilarity(ExplainerScene):
     def show_dot_product(self) -> None:
         p = self.dot_trace.products
         self.beat("dot product", f"The dot product multiplies matching components and adds "
-                  f"them: {fmt(p[0])} plus {fmt(p[1])} is {fmt(self.dot_trace.dot)}.",
-                  duration=3 * style.BEAT + style.PAUSE)
+                  f"them: {fmt(p[0])} plus {fmt(p[1])} is {fmt(self.dot_trace.dot)}.")
         a, b = self.dot_trace.a, self.dot_trace.b
         self.dot_lines = VGroup(
             MathTex(r"\vec a \cdot \vec b = a_1 b_1 + a_2 b_2"),
@@ -138,8 +136,7 @@ class CosineSimilarity(ExplainerScene):
     def show_angle_and_cosine(self) -> None:
         t = self.cos_trace
         self.beat("angle and cosine", f"The cosine divides by both lengths, so only the angle "
-                  f"counts: {fmt(t.angle_degrees)} degrees, cosine {fmt(t.cosine)}.",
-                  duration=3 * style.BEAT + style.PAUSE)
+                  f"counts: {fmt(t.angle_degrees)} degrees, cosine {fmt(t.cosine)}.")
         self.angle = self.angle_between(self.vec_a, self.vec_b)
         self.cos_lines = VGroup(
             MathTex(r"\cos\theta = \frac{\vec a \cdot \vec b}{|\vec a|\,|\vec b|}"),
@@ -169,8 +166,7 @@ class CosineSimilarity(ExplainerScene):
 
     def turn_word_with_live_cosine(self) -> None:
         self.beat("turning", f"Turn {self.b_word}: the cosine is 1 when the arrows agree, 0 when "
-                  "they are perpendicular, and negative when they point apart.",
-                  duration=2 * style.SLOW + style.BEAT)
+                  "they are perpendicular, and negative when they point apart.")
         self.play(FadeOut(self.dot_lines), FadeOut(self.cos_lines), run_time=style.BEAT)
         turn = ValueTracker(0.0)
 
@@ -214,8 +210,7 @@ class CosineSimilarity(ExplainerScene):
         stretched_dot = dot_product(self.a, longer)
         stretched_cos = cosine_similarity(self.a, longer)
         self.beat("length", f"Make {self.b_word} twice as long: the dot product doubles to "
-                  f"{fmt(stretched_dot.dot)}, the cosine stays {fmt(stretched_cos.cosine)}.",
-                  duration=2 * style.BEAT + 2 * style.PAUSE)
+                  f"{fmt(stretched_dot.dot)}, the cosine stays {fmt(stretched_cos.cosine)}.")
         self.live_dot = Readout(r"\vec a \cdot \vec b", self.dot_trace.dot, style.TEXT)
         self.live_dot.next_to(self.live, DOWN, buff=0.3, aligned_edge=LEFT)
         self.play(FadeIn(self.live_dot), run_time=style.BEAT)

@@ -155,7 +155,7 @@ class GravityPull(ExplainerScene):
     def show_plane(self) -> None:
         focus = self.sentences[0].focus
         self.beat("plane", f"Where {q(focus)} sits decides what it means. The other words of a sentence "
-                  "pull on it, like gravity.", duration=style.BEAT + style.PAUSE)
+                  "pull on it, like gravity.")
         points = np.vstack([*(p.embeddings for p in self.pulls), *(p.new_embeddings for p in self.pulls)])
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis)
         if self.plane.width > PLANE_MAX_WIDTH:
@@ -171,8 +171,7 @@ class GravityPull(ExplainerScene):
         strongest = max((j for j in range(len(sentence.tokens)) if j != i), key=lambda j: weights[j])
         self.beat(f"pulls {number + 1}", f"In {q(sentence.text)} each word pulls {q(sentence.focus)} as "
                   f"hard as its weight: {q(sentence.tokens[strongest])} pulls hardest, "
-                  f"{fmt(weights[strongest])}; {q(sentence.focus)} keeps {fmt(weights[i])} of itself.",
-                  duration=3 * style.BEAT + 2 * style.PAUSE + (style.BEAT / 2 if number else 0.0))
+                  f"{fmt(weights[strongest])}; {q(sentence.focus)} keeps {fmt(weights[i])} of itself.")
         if number:
             self.clear_sentence()
         self.caption = wrapped_label(q(sentence.text), style.TEXT, self.panel_width, CAPTION_SIZES)
@@ -197,8 +196,7 @@ class GravityPull(ExplainerScene):
         i = sentence.focus_index
         path = pull.trajectory[:, i, :]  # (steps + 1, 2): the core's positions, start to end
         self.beat(f"move {number + 1}", f"{q(sentence.focus)} moves in {len(path) - 1} steps from "
-                  f"{vec_text(path[0])} to {vec_text(path[-1])}.",
-                  duration=style.BEAT / 2 + style.SLOW + style.PAUSE)
+                  f"{vec_text(path[0])} to {vec_text(path[-1])}.")
         self.path = VMobject().set_points_as_corners([self.plane.point(p) for p in path])
         self.steps = VGroup(*(Dot(self.plane.point(p), radius=0.025, color=style.FOCUS) for p in path))
         self.ghost = self.focus_dot.copy().set_opacity(0.3)
@@ -217,8 +215,7 @@ class GravityPull(ExplainerScene):
         i, strength = sentence.focus_index, pull.strength
         self.beat(f"average {number + 1}", f"The target is the weighted average: each word's vector times "
                   f"its weight, summed, {vec_text(pull.targets[i])}. {q(sentence.focus)} moves "
-                  f"{fmt(strength)} of the way there, to {vec_text(pull.new_embeddings[i])}.",
-                  duration=4 * style.BEAT + 2 * style.PAUSE)
+                  f"{fmt(strength)} of the way there, to {vec_text(pull.new_embeddings[i])}.")
         target = self.plane.point(pull.targets[i])
         self.target_mark = VGroup(
             DashedLine(self.plane.point(pull.embeddings[i]), target, color=style.MUTED, stroke_width=2),
@@ -239,7 +236,7 @@ class GravityPull(ExplainerScene):
         if len(self.sentences) == 1:
             s = self.sentences[0]
             self.beat("compare", f"This example has one sentence; add a second to see {q(s.focus)} land "
-                      "somewhere else.", duration=style.BEAT / 2 + style.BEAT + style.PAUSE)
+                      "somewhere else.")
         else:
             (a, b), (pa, pb) = self.sentences, self.pulls
             ends = (vec_text(pa.new_embeddings[a.focus_index]), vec_text(pb.new_embeddings[b.focus_index]))
@@ -249,7 +246,7 @@ class GravityPull(ExplainerScene):
             else:
                 said = (f"Two sentences, two places: {q(a.focus)} ends at {ends[0]}, "
                         f"{q(b.focus)} at {ends[1]}.")
-            self.beat("compare", said, duration=style.BEAT / 2 + style.BEAT + style.PAUSE)
+            self.beat("compare", said)
         self.clear_sentence()
         starts, arrows, legend = VGroup(), VGroup(), VGroup()
         for number, (sentence, pull, end) in enumerate(zip(self.sentences, self.pulls, self.ends,

@@ -145,7 +145,7 @@ class KeysAndQueries(ExplainerScene):
         self.trace = self.traces[0]
         decider = self.decider = strongest_other(s, self.before)
         self.beat("raw", f"With the raw embeddings, {s.focus} gives {s.tokens[decider]} a weight of "
-                  f"{fmt(self.before[decider])}.", duration=2 * style.BEAT + style.PAUSE)
+                  f"{fmt(self.before[decider])}.")
         points = np.vstack([m for t in self.traces for m in (t.inputs, t.keys, t.queries)])
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.0)
         self.plane.to_edge(LEFT, buff=2 * style.MARGIN).shift(0.3 * DOWN)
@@ -167,7 +167,7 @@ class KeysAndQueries(ExplainerScene):
     def transform_plane_to_keys(self) -> None:
         w_k = self.head.key
         self.beat("keys", "The key matrix W_K is a linear map: the whole plane stretches, and every "
-                  "word moves to its key.", duration=2 * style.BEAT + style.PAUSE)
+                  "word moves to its key.")
         self.matrix = matrix_tex("W_K", w_k, style.KEY)
         self.matrix.next_to(self.plane, UP, buff=0.1).align_to(self.plane, LEFT)
         self.query_arrow, self.query_label = self.query(self.sentence, self.trace)
@@ -184,7 +184,7 @@ class KeysAndQueries(ExplainerScene):
     def show_query(self) -> None:
         q = self.query_arrow.coords
         self.beat("query", f"W_Q gives {self.sentence.focus} its query, ({fmt(q[0])}, {fmt(q[1])}): "
-                  "what it is looking for.", duration=style.BEAT + style.PAUSE)
+                  "what it is looking for.")
         self.play(Create(self.query_arrow), FadeIn(self.query_label), run_time=style.BEAT)
         self.wait(style.PAUSE)
 
@@ -192,8 +192,7 @@ class KeysAndQueries(ExplainerScene):
         s, d = self.sentence, self.decider
         self.after = self.trace.weights[s.focus_index]
         self.beat("after", f"Query against keys, then softmax: {s.tokens[d]} now gets "
-                  f"{fmt(self.after[d])} instead of {fmt(self.before[d])}.",
-                  duration=2 * style.BEAT + style.PAUSE)
+                  f"{fmt(self.after[d])} instead of {fmt(self.before[d])}.")
         self.play(FadeIn(self.after_bars), FadeIn(self.after_title), run_time=style.BEAT)
         self.wait(style.PAUSE + style.BEAT)
 
@@ -201,7 +200,7 @@ class KeysAndQueries(ExplainerScene):
         before, after = self.raw_weights(sentence), trace.weights[sentence.focus_index]
         d = strongest_other(sentence, before)
         self.beat("other sentence", f"In \"{sentence.text}\": {sentence.tokens[d]} goes from "
-                  f"{fmt(before[d])} to {fmt(after[d])}.", duration=2 * style.BEAT + style.PAUSE)
+                  f"{fmt(before[d])} to {fmt(after[d])}.")
         caption = sentence_caption(sentence.text)
         caption.align_to(self.caption, RIGHT).align_to(self.caption, UP)
         before_bars, after_bars = self.rows[1]

@@ -55,7 +55,7 @@ class MultiHeadAttention(ExplainerScene):
         said = "; ".join(f"head \"{n}\" looks most at {w} ({fmt(float(np.max(h.weights[i])))})"
                          for n, w, h in zip(names, favourites, self.trace.heads, strict=True))
         self.beat("heads", f"In \"{s.text}\", each head has its own queries, keys and values, so its "
-                  f"own picture of the sentence: {said}.", duration=2 * style.BEAT + 2 * style.PAUSE)
+                  f"own picture of the sentence: {said}.")
         self.caption = sentence_caption(s.text)
         self.caption.to_edge(UP, buff=style.MARGIN)
         count, n = len(self.trace.heads), len(s.tokens)
@@ -80,7 +80,7 @@ class MultiHeadAttention(ExplainerScene):
         i = self.sentence.focus_index
         row = self.trace.concatenated[i : i + 1]  # (1, H * d_v)
         self.beat("concatenate", f"{self.sentence.focus}'s output from every head, side by side: one "
-                  f"vector of {row.shape[1]} numbers.", duration=2 * style.BEAT + style.PAUSE)
+                  f"vector of {row.shape[1]} numbers.")
         self.concat = MatrixGrid(row, signed_colors(row, style.VALUE), VECTOR_CELL, title="concat",
                                  title_color=style.VALUE, title_below=True, numbers="image")
         self.concat.to_edge(DOWN, buff=1.3).shift(3.5 * LEFT)
@@ -97,8 +97,7 @@ class MultiHeadAttention(ExplainerScene):
         i = self.sentence.focus_index
         out = self.trace.output[i : i + 1]  # (1, d)
         self.beat("W_O", f"W_O maps the long vector back to {out.shape[1]} numbers: "
-                  f"{self.sentence.focus} becomes ({', '.join(fmt(v) for v in out[0])}).",
-                  duration=2 * style.BEAT + 2 * style.PAUSE)
+                  f"{self.sentence.focus} becomes ({', '.join(fmt(v) for v in out[0])}).")
         w_o = self.trace.w_o
         self.w_o = MatrixGrid(w_o, signed_colors(w_o, style.KEY), VECTOR_CELL * 0.8, title="W_O",
                               title_color=style.KEY, title_below=True, numbers="image")

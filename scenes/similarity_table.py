@@ -50,8 +50,7 @@ class SimilarityTable(ExplainerScene):
         winner = self.winner(sentence, self.trace)
         self.beat("dot products", f"Every word against every word: the dot products of \"{sentence.text}\". "
                   f"In {sentence.focus}'s row the largest, apart from itself, is {winner} "
-                  f"({fmt(self.trace.matrix[sentence.focus_index, sentence.tokens.index(winner)])}).",
-                  duration=3 * style.BEAT + style.PAUSE)
+                  f"({fmt(self.trace.matrix[sentence.focus_index, sentence.tokens.index(winner)])}).")
         self.table = self.table_for(sentence, self.trace, "dot products")
         self.caption = sentence_caption(sentence.text)
         self.caption.to_edge(UP, buff=style.MARGIN)
@@ -72,7 +71,7 @@ class SimilarityTable(ExplainerScene):
         cosines = self.similarities(sentence, "cosine")
         winner = self.winner(sentence, cosines)
         self.beat("cosines", f"The same table with cosines, between -1 and 1: lengths no longer count. "
-                  f"{sentence.focus}'s closest direction is {winner}.", duration=2 * style.BEAT + style.PAUSE)
+                  f"{sentence.focus}'s closest direction is {winner}.")
         table = self.table_for(sentence, cosines, "cosines")
         box = self.winner_box(sentence, table, winner)
         self.play(ReplacementTransform(self.table, table), ReplacementTransform(self.box, box),
@@ -85,8 +84,7 @@ class SimilarityTable(ExplainerScene):
         winner = self.winner(sentence, trace)
         self.beat("other sentence", f"In \"{sentence.text}\" the same {sentence.focus} has a different "
                   f"row: now {winner} is the closest, "
-                  f"{fmt(trace.matrix[sentence.focus_index, sentence.tokens.index(winner)])}.",
-                  duration=2 * style.BEAT + style.PAUSE)
+                  f"{fmt(trace.matrix[sentence.focus_index, sentence.tokens.index(winner)])}.")
         table = self.table_for(sentence, trace, "dot products")
         caption = sentence_caption(sentence.text)
         caption.move_to(self.caption)

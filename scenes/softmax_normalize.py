@@ -191,7 +191,7 @@ class SoftmaxNormalize(ExplainerScene):
         low, high = int(np.argmin(self.scores)), int(np.argmax(self.scores))
         self.beat("scores", f"How similar is {q(focus)} to each word of {q(s.text)}? Its dot products, "
                   f"from {fmt(self.scores[low])} for {q(s.tokens[low])} to {fmt(self.scores[high])} for "
-                  f"{q(s.tokens[high])}.", duration=2 * style.BEAT + style.PAUSE)
+                  f"{q(s.tokens[high])}.")
         self.heading = wrapped_label(q(s.text), style.MUTED, HEADING_WIDTH).to_edge(UP, buff=style.MARGIN)
         self.formula = self.formula_tex(r"s_j = \vec x_{\text{focus}} \cdot \vec x_j")
         self.bars = self.lay_out_bars()
@@ -244,8 +244,7 @@ class SoftmaxNormalize(ExplainerScene):
         else:
             said = "Here every score is positive, so this happens to work; one negative score would break it."
             note = "every score here is positive, so dividing by the sum happens to work"
-        self.beat("divide by the sum", f"Divide each score by their sum, {fmt(t.total)}: {said}",
-                  duration=2 * style.BEAT + style.PAUSE + style.BEAT + 2 * style.PAUSE)
+        self.beat("divide by the sum", f"Divide each score by their sum, {fmt(t.total)}: {said}")
         self.sum_readout = readout(r"\textstyle\sum_k s_k", t.total, style.TEXT)
         self.place_readout(self.sum_readout, 0)
         self.play(self.swap_formula(r"w_j = \frac{s_j}{\sum_k s_k} = \frac{s_j}{" + fmt(t.total) + "}"),
@@ -277,7 +276,7 @@ class SoftmaxNormalize(ExplainerScene):
                     "by zero gives no weights at all.")
         if not self.naive.problems:
             said = "It can still fail. " + said
-        self.beat("sum of zero", said, duration=style.BEAT + style.BEAT + 2 * style.PAUSE)
+        self.beat("sum of zero", said)
         note = self.note_text(tag + ":\n" + z.trace.problems[0], style.NEGATIVE)
         self.play(FadeOut(self.marks), FadeTransform(self.note, note),
                   self.bars.change_values(z.scores, self.fit_unit(z.scores)), run_time=style.BEAT)
@@ -300,7 +299,7 @@ class SoftmaxNormalize(ExplainerScene):
             said = (f"every result is positive, but here they are huge, up to "
                     f"{num_text(t.exponentials.max())}: too large to draw as bars.")
         self.beat("exponentials", f"Softmax first raises e to each score over T = {t.temperature:g}: "
-                  + said, duration=style.BEAT + style.BEAT + style.BEAT + style.PAUSE)
+                  + said)
         self.unit = self.fit_unit(self.scores)
         shown = readout(r"\textstyle\sum_k s_k", self.naive.total, style.TEXT)
         self.place_readout(shown, 0)
@@ -334,8 +333,7 @@ class SoftmaxNormalize(ExplainerScene):
         t, s = self.softmax, self.sentence
         top = int(np.argmax(t.weights))
         self.beat("softmax", f"Then it divides each by that sum: weights that are all positive and add up "
-                  f"to 1; {q(s.tokens[top])} gets {fmt(t.weights[top])}.",
-                  duration=style.BEAT + style.BEAT + 2 * style.PAUSE)
+                  f"to 1; {q(s.tokens[top])} gets {fmt(t.weights[top])}.")
         self.play(self.swap_formula(self.softmax_tex(t)),
                   *([FadeOut(self.note)] if self.note is not None else []), run_time=style.BEAT)
         # One scale for every temperature: the tallest weight any of them gives fills the room.
@@ -353,8 +351,7 @@ class SoftmaxNormalize(ExplainerScene):
         top = int(np.argmax(self.softmax.weights))
         self.beat("temperature", f"The temperature T changes the mix: at T = {cold.temperature:g} "
                   f"{q(s.tokens[top])} takes {fmt(cold.weights[top])}, at T = {hot.temperature:g} only "
-                  f"{fmt(hot.weights[top])}. This example uses T = {self.softmax.temperature:g}.",
-                  duration=len(traces) * (style.BEAT + style.PAUSE))
+                  f"{fmt(hot.weights[top])}. This example uses T = {self.softmax.temperature:g}.")
         for trace in traces:
             shown = readout("T", trace.temperature, style.FOCUS)
             shown.move_to(self.temperature, aligned_edge=LEFT)

@@ -7,7 +7,8 @@ from manim import ManimColor
 __all__ = [
     "BACKGROUND", "TEXT", "MUTED", "GRID", "FOCUS", "QUERY", "KEY", "VALUE", "POSITIVE",
     "NEGATIVE", "WORD_COLORS", "FONT", "TITLE_SIZE", "HEADING_SIZE", "BODY_SIZE", "LABEL_SIZE",
-    "SMALL_SIZE", "MATH_SCALE", "DECIMALS", "BEAT", "PAUSE", "WRITE", "SLOW", "MARGIN",
+    "SMALL_SIZE", "MATH_SCALE", "DECIMALS", "READING_RATE", "TITLE_FADE", "TITLE_HOLD", "BEAT", "PAUSE",
+    "WRITE", "SLOW", "MARGIN",
     "PLANE_HEIGHT", "fmt",
 ]
 
@@ -45,6 +46,9 @@ MARGIN = 0.4
 PLANE_HEIGHT = 5.6
 
 # -- timing (seconds)
+READING_RATE = 17.0  # characters a second a viewer reads comfortably; a beat is never faster
+TITLE_FADE = 0.5  # a title card fades in, holds and fades out in 1.5 s at most
+TITLE_HOLD = 0.5
 BEAT = 1.0
 PAUSE = 1.5
 WRITE = 1.2

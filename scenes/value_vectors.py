@@ -68,7 +68,7 @@ class ValueVectors(ExplainerScene):
 
     def map_to_values(self, sentence: Sentence, trace: AttentionTrace) -> None:
         self.beat("values", "The value matrix W_V is one more linear map: it sends each word to the "
-                  "vector that will be used to move the others.", duration=style.SLOW + style.PAUSE)
+                  "vector that will be used to move the others.")
         points = np.vstack([trace.inputs, trace.values, *(t.output for t in self.traces), np.zeros((1, 2))])
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.4)
         self.plane.to_edge(LEFT, buff=2 * style.MARGIN).shift(0.2 * DOWN)
@@ -96,8 +96,7 @@ class ValueVectors(ExplainerScene):
         weights, values = trace.weights[i], trace.values
         out = trace.output[i]
         self.beat("weighted sum", f"{sentence.focus}'s new vector is the weighted sum of the values: each "
-                  f"value times its weight, tip to tail, ending at ({fmt(out[0])}, {fmt(out[1])}).",
-                  duration=2 * style.SLOW)
+                  f"value times its weight, tip to tail, ending at ({fmt(out[0])}, {fmt(out[1])}).")
         self.terms = VGroup()
         self.total = Readout(r"\vec o", 0.0, style.FOCUS)
         self.formula = MathTex(r"\vec o = \sum_j w_j \vec v_j").scale(style.MATH_SCALE)
@@ -145,7 +144,7 @@ class ValueVectors(ExplainerScene):
         i = sentence.focus_index
         out = trace.output[i]
         self.beat("other sentence", f"In \"{sentence.text}\" the weights differ, so {sentence.focus} ends at "
-                  f"({fmt(out[0])}, {fmt(out[1])}) instead.", duration=2 * style.BEAT + style.PAUSE)
+                  f"({fmt(out[0])}, {fmt(out[1])}) instead.")
         caption = sentence_caption(sentence.text)
         caption.align_to(self.caption, RIGHT).align_to(self.caption, UP)
         arrow = Arrow(self.plane.point((0, 0)), self.plane.point(out), buff=0, color=style.FOCUS,

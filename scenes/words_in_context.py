@@ -54,7 +54,7 @@ class WordsInContext(ExplainerScene):
 
     def show_axes(self) -> None:
         self.beat("axes", f"Give every word numbers: how much it is about {self.example.x_axis}, and "
-                  f"how much about {self.example.y_axis}.", duration=style.BEAT + style.PAUSE)
+                  f"how much about {self.example.y_axis}.")
         points = np.stack(list(self.example.words.values()))
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis)
         self.plane.to_edge(LEFT, buff=3 * style.MARGIN)
@@ -63,7 +63,7 @@ class WordsInContext(ExplainerScene):
 
     def show_words(self) -> None:
         self.beat("words", f"Each word becomes a point. Similar words sit close together; "
-                  f"{len(self.example.words)} words here.", duration=style.BEAT + style.PAUSE)
+                  f"{len(self.example.words)} words here.")
         self.dots = {w: WordDot(self.plane, w, v, word_color(self.example, w))
                      for w, v in self.example.words.items()}
         name_on_plane(self.plane, [self.dots[w] for w in self.naming_order()])
@@ -77,7 +77,7 @@ class WordsInContext(ExplainerScene):
         cosines = [cosine_similarity(x, self.example.words[w]).cosine for w in sides]
         near = " and ".join(f"{w} (cosine {fmt(c)})" for w, c in zip(sides, cosines, strict=True))
         self.beat("ambiguous", f"{self.focus} sits at ({fmt(x[0])}, {fmt(x[1])}), near {near}. "
-                  "Which does it mean?", duration=style.BEAT + 2 * style.PAUSE)
+                  "Which does it mean?")
         self.ring = Circle(radius=0.25, color=style.FOCUS).move_to(self.dots[self.focus].dot)
         # An example may have one sentence: then the question has one side.
         self.question = word_label(f"{self.focus}: {' or '.join(dict.fromkeys(sides))}?", style.FOCUS,
@@ -106,8 +106,7 @@ class WordsInContext(ExplainerScene):
     def show_sentence(self, sentence, number: int) -> None:
         decider = sentence.tokens[self.decider(sentence)]
         self.beat(f"sentence {number + 1}", f"In \"{sentence.text}\", {sentence.focus} is closest in"
-                  f" meaning to {decider}: here it means {decider}'s kind of thing.",
-                  duration=style.BEAT + 2 * style.PAUSE)
+                  f" meaning to {decider}: here it means {decider}'s kind of thing.")
         caption = sentence_caption(sentence.text)
         caption.next_to(self.question, DOWN, buff=0.4).align_to(self.question, RIGHT)
         words = VGroup(*(self.dots[w] for w in sentence.tokens))

@@ -1,0 +1,305 @@
+"""The story checker: every claim the video narrates, evaluated on one example's numbers.
+
+A scene says things such as "apple's nearest word is orange" or "the head makes apple look
+at orange more than the raw embeddings do". Whether that is true depends on the numbers in
+the example file, which a teacher may edit. :func:`story_claims` evaluates each such claim
+on an :class:`~attention_core.examples.Example` and returns :class:`Claim` results; the
+scenes choose their words from the same results (so the narration never asserts what the
+numbers deny), and ``python -m attention_core.examples check`` prints each claim that does
+not hold as a ``warning:`` line.
+
+The measures, for a focus word ``f`` and another word ``w`` of its sentence:
+
+    distance(f, w) = |f - w|          dot(f, w) = f . w          cosine(f, w) = f.w / (|f| |w|)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from attention_core.attention import AttentionTrace, causal_mask, scaled_dot_product_attention
+from attention_core.context import ContextPullTrace, context_pull
+from attention_core.examples import Example
+from attention_core.softmax import naive_normalize, softmax
+
+__all__ = [
+    "Claim",
+    "Measure",
+    "Neighbour",
+    "claim",
+    "decider",
+    "focus_attention",
+    "focus_update",
+    "gravity",
+    "neighbours",
+    "raw_weights",
+    "story_claims",
+]
+
+Measure = Literal["distance", "dot", "cosine"]
+_MEASURE_WORDS = {"distance": "nearest (by distance)", "dot": "largest dot product",
+                  "cosine": "largest cosine"}
+# Two numbers a scene prints with two decimals are visibly different when they differ by this.
+VISIBLE = 0.05
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """Another word of a sentence and its similarity to the focus by one measure."""
+
+    word: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One thing a scene says, and whether the example's numbers bear it out.
+
+    Attributes:
+        step: the scene module that narrates it (``"gravity_pull"``).
+        key: a short name of the claim (``"nearest_pulls_hardest"``).
+        sentence: index of the sentence it is about, or None for the whole example.
+        says: the claim in words, as the scene would state it.
+        holds: True when the numbers bear it out.
+        numbers: the figures that decide it, for the warning.
+    """
+
+    step: str
+    key: str
+    sentence: int | None
+    says: str
+    holds: bool
+    numbers: str
+
+    @property
+    def warning(self) -> str:
+        """The line the checker prints when the claim does not hold."""
+        where = f"{self.step}, sentence {self.sentence + 1}" if self.sentence is not None else self.step
+        return (f"warning: {where}: the video would say \"{self.says}\", but the numbers deny it "
+                f"({self.numbers}); the scene will not say it")
+
+
+# ------------------------------------------------------------------ facts the scenes use
+
+
+def decider(example: Example, sentence: int) -> str:
+    """The word that decides the focus's meaning in sentence ``sentence``: the file's
+    ``decider`` field, or else the other word with the largest dot product with the focus."""
+    s = example.sentences[sentence]
+    return s.decider or neighbours(example, sentence, "dot")[0].word
+
+
+def neighbours(example: Example, sentence: int, measure: Measure) -> tuple[Neighbour, ...]:
+    """The other words of a sentence, most similar to its focus first, by ``measure``.
+
+    Ties keep sentence order (a stable sort), so the result never depends on chance.
+    """
+    s = example.sentences[sentence]
+    x = example.embeddings(sentence)  # (n, d)
+    f = x[s.focus_index]  # (d,)
+    if measure == "distance":
+        values = np.linalg.norm(x - f, axis=1)  # (n,): smaller is more similar
+        order = np.argsort(values, kind="stable")
+    elif measure in ("dot", "cosine"):
+        values = x @ f  # (n,)
+        if measure == "cosine":
+            values = values / (np.linalg.norm(x, axis=1) * np.linalg.norm(f))
+        order = np.argsort(-values, kind="stable")
+    else:
+        raise ValueError(f"unknown measure {measure!r}; use distance, dot or cosine")
+    return tuple(Neighbour(s.tokens[i], float(values[i])) for i in order if i != s.focus_index)
+
+
+def raw_weights(example: Example, sentence: int) -> np.ndarray:
+    """How the focus spreads its attention with no maps at all: the softmax of its dot
+    products with every word of the sentence over the example's temperature, shape (n,)."""
+    s = example.sentences[sentence]
+    x = example.embeddings(sentence)
+    return softmax(x @ x[s.focus_index], temperature=example.knobs.temperature)
+
+
+def gravity(example: Example, sentence: int) -> ContextPullTrace:
+    """The gravity step of a sentence: every word pulled by softmax(dot / T) weights."""
+    x = example.embeddings(sentence)
+    return context_pull(x, x @ x.T, strength=example.knobs.pull_strength,
+                        steps=example.knobs.pull_steps, temperature=example.knobs.temperature)
+
+
+def focus_attention(example: Example, sentence: int, head: int = 0,
+                    masked: bool = False) -> AttentionTrace:
+    """Scaled dot-product attention of a sentence through one head (optionally causal)."""
+    x = example.embeddings(sentence)
+    h = example.heads[head]
+    mask = causal_mask(len(x)) if masked else None
+    return scaled_dot_product_attention(x, h.query, h.key, h.value, mask=mask)
+
+
+def unscaled_weights(example: Example, sentence: int, head: int = 0) -> np.ndarray:
+    """The focus's softmax(q . k / T) over the sentence, before sqrt(d_k) is introduced,
+    so that it compares with :func:`raw_weights`; shape (n,)."""
+    trace = focus_attention(example, sentence, head)
+    i = example.sentences[sentence].focus_index
+    return softmax(trace.scores[i], temperature=example.knobs.temperature)
+
+
+def focus_update(example: Example, sentence: int, head: int = 0) -> np.ndarray:
+    """The focus after one head with the residual: ``x + sum_j w_j v_j``, shape (d,).
+
+    Only defined when values have the embeddings' dimension (d_v == d)."""
+    trace = focus_attention(example, sentence, head)
+    i = example.sentences[sentence].focus_index
+    return trace.inputs[i] + trace.output[i]
+
+
+# ----------------------------------------------------------------------------- claims
+
+
+def _ranked(items: tuple[Neighbour, ...], n: int = 3) -> str:
+    return ", ".join(f"{nb.word} {nb.value:.2f}" for nb in items[:n])
+
+
+def _top_is_decider(example: Example, i: int, measure: Measure, step: str) -> Claim:
+    s = example.sentences[i]
+    ranked = neighbours(example, i, measure)
+    want = decider(example, i)
+    return Claim(step, f"top_{measure}_is_decider", i,
+                 f"{s.focus}'s {_MEASURE_WORDS[measure]} in \"{s.text}\" is {want}",
+                 ranked[0].word == want, f"{measure}: {_ranked(ranked)}")
+
+
+def _nearest_pulls_hardest(example: Example, i: int) -> Claim:
+    s = example.sentences[i]
+    nearest = neighbours(example, i, "distance")[0].word
+    w = gravity(example, i).weights[s.focus_index]
+    others = [j for j in range(len(s.tokens)) if j != s.focus_index]
+    heaviest = s.tokens[max(others, key=lambda j: w[j])]
+    return Claim("gravity_pull", "nearest_pulls_hardest", i,
+                 f"the nearest word, {nearest}, pulls {s.focus} hardest",
+                 heaviest == nearest,
+                 f"nearest {nearest}; heaviest pull {heaviest} {w[s.tokens.index(heaviest)]:.2f}")
+
+
+def _pull_toward_decider(example: Example, i: int) -> Claim:
+    s = example.sentences[i]
+    trace = gravity(example, i)
+    d = s.tokens.index(decider(example, i))
+    before = float(np.linalg.norm(trace.embeddings[s.focus_index] - trace.embeddings[d]))
+    after = float(np.linalg.norm(trace.new_embeddings[s.focus_index] - trace.embeddings[d]))
+    return Claim("gravity_pull", "pull_toward_decider", i,
+                 f"the pull moves {s.focus} toward {s.tokens[d]}", after < before - VISIBLE,
+                 f"distance to {s.tokens[d]} {before:.2f} before, {after:.2f} after")
+
+
+def _naive_fails(example: Example) -> Claim:
+    s = example.sentences[0]
+    x = example.embeddings(0)
+    trace = naive_normalize(x @ x[s.focus_index])
+    shown = ("no weights: the scores add up to 0" if trace.weights is None else "weights " + ", ".join(
+        f"{t} {w:.2f}" for t, w in zip(s.tokens, trace.weights, strict=True)))
+    return Claim("softmax_normalize", "naive_gives_negative", 0,
+                 "dividing the scores by their sum gives a negative weight",
+                 bool(trace.negative_indices), shown)
+
+
+def _distinct_maps(example: Example) -> Claim:
+    h = example.heads[0]
+    same = h.query.shape == h.key.shape and bool(np.allclose(h.query, h.key))
+    return Claim("keys_and_queries", "query_differs_from_key", None,
+                 f"head {h.name!r} has two different maps, W_Q and W_K", not same,
+                 "W_Q equals W_K" if same else "W_Q differs from W_K")
+
+
+def _one_sided(example: Example, i: int) -> Claim:
+    s = example.sentences[i]
+    f, d = s.focus_index, s.tokens.index(decider(example, i))
+    scores = focus_attention(example, i).scores
+    return Claim("keys_and_queries", "one_sided", i,
+                 f"{s.focus} looking at {s.tokens[d]} scores differently from {s.tokens[d]} "
+                 f"looking at {s.focus}", abs(scores[f, d] - scores[d, f]) >= VISIBLE,
+                 f"{s.focus}->{s.tokens[d]} {scores[f, d]:.2f}, {s.tokens[d]}->{s.focus} "
+                 f"{scores[d, f]:.2f}")
+
+
+def _head_sharpens(example: Example, i: int) -> Claim:
+    s = example.sentences[i]
+    d = s.tokens.index(decider(example, i))
+    raw, head = raw_weights(example, i)[d], unscaled_weights(example, i)[d]
+    return Claim("keys_and_queries", "head_sharpens", i,
+                 f"head {example.heads[0].name!r} gives {s.tokens[d]} more of {s.focus}'s attention "
+                 "than the raw embeddings", head > raw + VISIBLE / 5,
+                 f"{s.tokens[d]} {raw:.2f} raw, {head:.2f} through the head")
+
+
+def _update_toward_decider(example: Example, i: int) -> Claim:
+    s = example.sentences[i]
+    d = decider(example, i)
+    x, e_d = example.embeddings(i)[s.focus_index], example.words[d]
+    new = focus_update(example, i)
+
+    def cos(a: np.ndarray, b: np.ndarray) -> float:
+        return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+    return Claim("value_vectors", "update_toward_decider", i,
+                 f"x + sum w v turns {s.focus} toward {d}", cos(new, e_d) > cos(x, e_d) + VISIBLE / 5,
+                 f"cosine with {d} {cos(x, e_d):.2f} before, {cos(new, e_d):.2f} after")
+
+
+def _decider_before_focus(example: Example) -> Claim:
+    s = example.sentences[0]
+    d = s.tokens.index(decider(example, 0))
+    return Claim("attention_matrix", "decider_before_focus", 0,
+                 f"under the causal mask {s.focus} still sees {s.tokens[d]}, which comes before it",
+                 d < s.focus_index, f"{s.tokens[d]} is word {d + 1}, {s.focus} is word "
+                                    f"{s.focus_index + 1}")
+
+
+def _heads_differ(example: Example) -> Claim:
+    s = example.sentences[0]
+    tops = []
+    for h in range(len(example.heads)):
+        w = focus_attention(example, 0, h).weights[s.focus_index].copy()
+        w[s.focus_index] = -1.0
+        tops.append(s.tokens[int(np.argmax(w))])
+    return Claim("multi_head", "heads_look_apart", 0,
+                 "the heads look at different words", len(set(tops)) == len(tops) > 1,
+                 "each head's most-attended other word: " + ", ".join(
+                     f"{h.name} {t}" for h, t in zip(example.heads, tops, strict=True)))
+
+
+def _claims(example: Example) -> tuple[Claim, ...]:
+    result: list[Claim] = []
+    both = range(min(2, len(example.sentences)))
+    for i in both:
+        result.append(_top_is_decider(example, i, "distance", "words_in_context"))
+    for i in both:
+        result.append(_top_is_decider(example, i, "dot", "similarity_table"))
+        result.append(_top_is_decider(example, i, "cosine", "similarity_table"))
+    for i in both:
+        result += [_nearest_pulls_hardest(example, i), _pull_toward_decider(example, i)]
+    result.append(_naive_fails(example))
+    result.append(_distinct_maps(example))
+    for i in both:
+        result += [_one_sided(example, i), _head_sharpens(example, i)]
+    if all(h.value.shape[1] == example.dimension for h in example.heads[:1]):
+        result += [_update_toward_decider(example, i) for i in both]
+    result.append(_decider_before_focus(example))
+    if len(example.heads) > 1:
+        result.append(_heads_differ(example))
+    return tuple(result)
+
+
+def story_claims(example: Example) -> tuple[Claim, ...]:
+    """Every claim the scenes narrate for ``example``, evaluated on its numbers."""
+    return _claims(example)
+
+
+def claim(example: Example, key: str, sentence: int | None = None) -> Claim:
+    """The claim called ``key`` (about sentence ``sentence``), for a scene to choose its words."""
+    for c in _claims(example):
+        if c.key == key and c.sentence == sentence:
+            return c
+    raise KeyError(f"no claim {key!r} for sentence {sentence}")
+
