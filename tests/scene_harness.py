@@ -149,3 +149,24 @@ def outside_frame(mobjects: list[Mobject]) -> list[str]:
     half = np.array([config.frame_width / 2, config.frame_height / 2]) + 1e-6
     return [getattr(m, "text", None) or type(m).__name__ for m in mobjects
             if np.any(m.get_corner([-1, -1, 0])[:2] < -half) or np.any(m.get_corner([1, 1, 0])[:2] > half)]
+
+
+# -- narration
+
+NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+")
+
+
+def narration_numbers(line: str) -> list[float]:
+    """The decimal numbers a narration line says (``0.84``, ``-0.21``), in order; whole
+    numbers such as "12 steps" or "T = 1" are not counted.
+
+    >>> narration_numbers('orange gets 0.84, "and" -0.02, in 12 steps')
+    [0.84, -0.02]
+    """
+    return [float(x) for x in NUMBER.findall(line)]
+
+
+def subtitles(built: BuiltScene) -> list[tuple[float, float, str]]:
+    """The scene's subtitles as (start, end, text) in seconds, in order."""
+    return [(s.start.total_seconds(), s.end.total_seconds(), s.content)
+            for s in built.scene.renderer.file_writer.subcaptions]
