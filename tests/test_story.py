@@ -1,0 +1,142 @@
+"""The story checker: each claim holds on the shipped examples, fails on an example made to
+break it (and the checker then prints a warning), and its facts match loop references."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from attention_core.examples import ExampleError, load_example, main
+from attention_core.story import (
+    claim,
+    decider,
+    focus_update,
+    neighbours,
+    raw_weights,
+    story_claims,
+    unscaled_weights,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+APPLE = (ROOT / "assets/examples/apple.toml").read_text()
+
+
+def apple_with(tmp_path: Path, *edits: tuple[str, str]):
+    """apple.toml with each (old, new) replacement made once (``old`` must be there)."""
+    text = APPLE
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "changed.toml"
+    path.write_text(text)
+    return load_example(path)
+
+
+MEANING_QUERY = "query = [[1.6, -0.1], [-0.2, 0.9]]"
+MEANING_KEY = "key   = [[0.6, 1.4], [1.1, 0.6]]"
+
+# (id, edits, claims (key, sentence) that must fail, claims that must still hold)
+BREAKS = [
+    ("buy next to apple", [("buy     = [0.5, -0.3]", "buy     = [1.4, 1.4]")],
+     [("top_distance_is_decider", 0), ("top_cosine_is_decider", 0), ("nearest_pulls_hardest", 0)],
+     [("top_dot_is_decider", 0), ("pull_toward_decider", 0)]),
+    ("a long 'an'", [("an      = [-0.3, 0.4]", "an      = [3.0, 3.2]")],
+     [("top_dot_is_decider", 0)], [("top_distance_is_decider", 0)]),
+    ("no pull", [("pull_strength = 1.0", "pull_strength = 0.0")],
+     [("pull_toward_decider", 0), ("pull_toward_decider", 1)], [("nearest_pulls_hardest", 0)]),
+    ("no negative score", [("and     = [0.4, -0.5]", "and     = [0.4, 0.5]")],
+     [("naive_gives_negative", 0)], [("top_dot_is_decider", 0)]),
+    ("key equals query", [(MEANING_KEY, MEANING_QUERY.replace("query", "key  "))],
+     [("query_differs_from_key", None), ("one_sided", 0), ("one_sided", 1)], []),
+    ("flat head", [(MEANING_QUERY, "query = [[1.0, 0.0], [0.0, 1.0]]"),
+                   (MEANING_KEY, "key   = [[0.3, 0.0], [0.0, 0.3]]")],
+     [("head_sharpens", 0), ("head_sharpens", 1)], [("query_differs_from_key", None)]),
+    ("values reversed", [("value = [[0.9, -0.4], [-0.4, 0.9]]", "value = [[-1.0, 0.0], [0.0, -1.0]]")],
+     [("update_toward_decider", 0), ("update_toward_decider", 1)], [("head_sharpens", 0)]),
+    ("decider last", [('text = "buy an orange and apple"', 'text = "buy an apple and orange"')],
+     [("decider_before_focus", 0)], [("top_dot_is_decider", 0)]),
+    ("twin heads", [('query = [[1.0, -0.6], [0.6, -1.0]]', MEANING_QUERY),
+                    ('key   = [[1.2, 0.0], [0.0, 1.2]]', MEANING_KEY)],
+     [("heads_look_apart", 0)], [("one_sided", 0)]),
+]
+
+
+@pytest.mark.parametrize("name", ["apple", "bank", "bat"])
+def test_every_claim_holds_on_the_shipped_examples(name):
+    claims = story_claims(load_example(name))
+    assert len(claims) >= 20
+    assert [c.warning for c in claims if not c.holds] == []
+
+
+@pytest.mark.parametrize(("edits", "broken", "kept"), [b[1:] for b in BREAKS], ids=[b[0] for b in BREAKS])
+def test_a_claim_fails_on_an_example_made_to_break_it(tmp_path, capsys, edits, broken, kept):
+    example = apple_with(tmp_path, *edits)
+    for key, sentence in broken:
+        assert not claim(example, key, sentence).holds, key
+    for key, sentence in kept:
+        assert claim(example, key, sentence).holds, key
+    assert main(["check", str(example.path)]) == 0  # warnings do not fail the check
+    warnings = [line for line in capsys.readouterr().out.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == sum(not c.holds for c in story_claims(example))
+    assert len(warnings) >= len(broken)
+    for key, sentence in broken:
+        said = claim(example, key, sentence)
+        assert any(said.says in w and said.step in w for w in warnings), said.says
+
+
+def test_neighbours_match_a_loop_reference(example):
+    for i, sentence in enumerate(example.sentences):
+        f = example.words[sentence.focus]
+        others = [t for t in sentence.tokens if t != sentence.focus]
+
+        def dot(w: str) -> float:
+            return sum(a * b for a, b in zip(f, example.words[w], strict=True))
+
+        def length(v) -> float:
+            return math.sqrt(sum(a * a for a in v))
+
+        reference = {
+            "distance": sorted(others, key=lambda w: length([a - b for a, b in zip(f, example.words[w],
+                                                                                    strict=True)])),
+            "dot": sorted(others, key=lambda w: -dot(w)),
+            "cosine": sorted(others, key=lambda w: -dot(w) / (length(f) * length(example.words[w]))),
+        }
+        for measure, words in reference.items():
+            assert [nb.word for nb in neighbours(example, i, measure)] == words, measure
+
+
+def test_raw_and_head_weights_match_a_loop_reference(example):
+    t = example.knobs.temperature
+    for i, sentence in enumerate(example.sentences):
+        x = example.embeddings(i)
+        f = x[sentence.focus_index]
+        raw = [math.exp(float(f @ e) / t) for e in x]
+        np.testing.assert_allclose(raw_weights(example, i), np.array(raw) / sum(raw), rtol=1e-12)
+        head = example.heads[0]
+        q = f @ head.query
+        scores = [math.exp(float(q @ (e @ head.key)) / t) for e in x]
+        np.testing.assert_allclose(unscaled_weights(example, i), np.array(scores) / sum(scores), rtol=1e-12)
+        # the residual update, with the sqrt(d_k) of scaled dot-product attention
+        d_k = head.query.shape[1]
+        w = np.array([math.exp(float(q @ (e @ head.key)) / math.sqrt(d_k)) for e in x])
+        w /= w.sum()
+        np.testing.assert_allclose(focus_update(example, i), f + w @ (x @ head.value), rtol=1e-12)
+
+
+def test_decider_is_the_file_field_or_the_top_dot_product(tmp_path):
+    shipped = load_example("apple")
+    assert [decider(shipped, i) for i in range(2)] == ["orange", "phone"]
+    unnamed = apple_with(tmp_path, ('decider = "orange"\n', ""), ('decider = "phone"\n', ""))
+    assert [decider(unnamed, i) for i in range(2)] == ["orange", "phone"]
+    named = apple_with(tmp_path, ('decider = "orange"', 'decider = "buy"'))
+    assert decider(named, 0) == "buy"
+    assert not claim(named, "top_dot_is_decider", 0).holds
+
+
+@pytest.mark.parametrize("bad", ['decider = "pear"', 'decider = "apple"', "decider = 3"])
+def test_a_decider_outside_the_sentence_is_refused(tmp_path, bad):
+    with pytest.raises(ExampleError, match=r"sentences\[1\]\.decider"):
+        apple_with(tmp_path, ('decider = "orange"', bad))
