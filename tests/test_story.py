@@ -92,7 +92,7 @@ def test_neighbours_match_a_loop_reference(example):
         f = example.words[sentence.focus]
         others = [t for t in sentence.tokens if t != sentence.focus]
 
-        def dot(w: str) -> float:
+        def dot(w: str, f=f) -> float:
             return sum(a * b for a, b in zip(f, example.words[w], strict=True))
 
         def length(v) -> float:
