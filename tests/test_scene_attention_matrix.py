@@ -53,6 +53,37 @@ def test_heat_map_pixels_follow_the_colormap():
     assert pixels[0, 0, :3].sum() < pixels[1, 0, :3].sum()  # 0 is darker than 1
 
 
+@pytest.mark.parametrize("numbers", ["image", True])
+def test_masked_cells_read_back_as_masked_not_as_zero(numbers):
+    """A masked cell shows its mask text in the background colour; a cell of value 0 shows
+    0.00 in the colour of 0: the two never look alike."""
+    from scenes.components.matrices import MASKED_COLOR
+
+    values = np.array([[0.6, 0.0], [0.3, 0.7]])
+    masked = np.array([[False, True], [False, False]])
+    grid = MatrixGrid(values, cell_colors(values, FOCUS, 1.0), 0.8, numbers=numbers, masked=masked)
+    shown = grid.shown_numbers()
+    assert np.isnan(shown[0, 1]) and np.isnan(shown).sum() == 1
+    np.testing.assert_allclose(shown[~masked], values[~masked])
+    np.testing.assert_allclose(grid.colors[0, 1], np.array(MASKED_COLOR.to_rgb()))
+    assert not np.allclose(grid.colors[0, 1], cell_colors(values, FOCUS, 1.0)[0, 1])
+    if numbers == "image":
+        assert grid.printed == ["0.60", "\u2013", "0.30", "0.70"]
+    else:
+        assert grid.numbers[1].text == "\u2013"
+
+
+def test_number_height_is_measured_from_the_printed_font():
+    """A digit printed in a cell of 0.75 units is about a quarter of the cell tall, and
+    grows with the cell; a grid without numbers reports 0."""
+    values = np.array([[0.25, -0.5]])
+    small = MatrixGrid(values, signed_colors(values, FOCUS), 0.5, numbers="image")
+    big = MatrixGrid(values, signed_colors(values, FOCUS), 0.75, numbers="image")
+    assert 0.2 * big.cell < big.number_height < 0.3 * big.cell
+    assert small.number_height < big.number_height
+    assert MatrixGrid(values, signed_colors(values, FOCUS), 0.2, numbers=False).number_height == 0.0
+
+
 def test_a_32_word_grid_is_one_image_without_numbers():
     n = 32
     values = np.random.default_rng(0).random((n, n))

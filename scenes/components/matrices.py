@@ -5,6 +5,10 @@ A :class:`MatrixGrid` costs the same to draw for 4 tokens or 32: its cells are O
 ``DecimalNumber`` per cell only when cells are big enough to read one. With
 ``numbers="image"`` the numbers are printed into that one image instead (at the render's
 resolution): a grid of 64 numbers then fades or changes as cheaply as a plain heat map.
+
+Cells can be *masked* (``masked=``, e.g. a causal mask): they are drawn in the background
+colour with ``masked_text`` (``"–"``, ``"−∞"``) instead of a number, so a hidden cell never
+reads as an ordinary ``0.00``.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ __all__ = ["MatrixGrid", "PixelCrossfade", "cell_colors", "printed_numbers", "si
 MIN_CELL_FOR_NUMBERS = 0.42  # scene units: below this a two-decimal number is unreadable
 MAX_LABEL_CHARS = 6  # longer words are cut with an ellipsis on crowded edges
 MIN_LABEL_SIZE = 10.0  # the smallest font size a row or column label is drawn at
+MASKED_COLOR = style.BACKGROUND  # a masked cell: darker than a cell of value 0 (style.GRID)
 
 
 def _rgb(color: ManimColor) -> np.ndarray:
@@ -70,7 +75,10 @@ class MatrixGrid(Group):
 
     Attributes: ``values`` (the array drawn, shape (rows, cols)), ``colors`` (RGB floats,
     (rows, cols, 3)), ``image`` (the cells), ``numbers`` (a DecimalNumber per cell, row
-    by row, or empty when cells are too small), ``row_labels``, ``col_labels``, ``title``.
+    by row, or empty when cells are too small), ``row_labels``, ``col_labels``, ``title``,
+    ``masked`` (booleans (rows, cols), True where a cell is masked; all False by default)
+    and ``number_height`` (the height of a digit of the cells' numbers in scene units,
+    measured from the font; 0 when no numbers are shown).
     With numbers printed into the image, ``cell`` is rounded to whole frame pixels (when the
     render is large enough to print them sharp) and the image is drawn pixel for pixel.
     """
@@ -80,19 +88,27 @@ class MatrixGrid(Group):
                  title: str = "", title_color: ManimColor = style.TEXT,
                  label_colors: Sequence[ManimColor] | None = None,
                  numbers: bool | Literal["image"] | None = None, title_below: bool = False,
-                 always_label: Sequence[int] = ()) -> None:
+                 always_label: Sequence[int] = (), masked: np.ndarray | None = None,
+                 masked_text: str = "\u2013") -> None:
         self.values = np.asarray(values, dtype=float)
-        self.colors = np.asarray(colors, dtype=float)
+        self.colors = np.asarray(colors, dtype=float).copy()
         self.cell = cell
         rows, cols = self.values.shape
+        self.masked = np.zeros((rows, cols), dtype=bool) if masked is None else np.asarray(masked, dtype=bool)
+        self.masked_text = masked_text
+        self.colors[self.masked] = _rgb(MASKED_COLOR)
+        self.number_height = 0.0
         # The texts printed into the image (numbers="image"), row by row; tests read them.
         self.printed: list[str] = []
         if numbers == "image":
-            self.printed = [style.fmt(v) for v in self.values.ravel()]
+            self.printed = [masked_text if m else style.fmt(v)
+                            for v, m in zip(self.values.ravel(), self.masked.ravel(), strict=True)]
             px = _pixels_per_cell(cell)
-            self.image = ImageMobject(_printed_cells(self.colors, self.printed, px))
+            self.image = ImageMobject(_printed_cells(self.colors, self.printed, px, self.masked))
+            self.number_height = _digit_pixels(self.printed, px) / px * cell
             self.image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
             if px == round(cell * _pixels_per_unit()):  # a cell of whole pixels on the frame:
+                self.number_height *= px / _pixels_per_unit() / cell
                 self.cell = cell = px / _pixels_per_unit()  # (moves its edge < half a pixel)
                 self.image.pixel_for_pixel = True  # the lean camera copies it, crisp and cheap
         else:
@@ -107,11 +123,16 @@ class MatrixGrid(Group):
             size = min(style.SMALL_SIZE, 30 * cell)
             for r in range(rows):
                 for c in range(cols):
-                    number = DecimalNumber(self.values[r, c], num_decimal_places=style.DECIMALS,
-                                           font_size=size,
-                                           color=_ink(self.colors[r, c]))
+                    if self.masked[r, c]:
+                        number = _text(masked_text, size, style.MUTED.to_hex())
+                    else:
+                        number = DecimalNumber(self.values[r, c], num_decimal_places=style.DECIMALS,
+                                               font_size=size,
+                                               color=_ink(self.colors[r, c]))
                     number.move_to(self.cell_center(r, c))
                     self.numbers.add(number)
+            self.number_height = min((n.height for n, m in zip(self.numbers, self.masked.ravel(),
+                                                                strict=True) if not m), default=0.0)
         self.border = VGroup(*(
             Line(self.image.get_corner(a), self.image.get_corner(b), color=title_color, stroke_width=2)
             for a, b in ((UP + LEFT, UP + RIGHT), (UP + RIGHT, DOWN + RIGHT),
@@ -152,10 +173,13 @@ class MatrixGrid(Group):
         return piece.move_to(self.cell_center(row, col))
 
     def shown_numbers(self) -> np.ndarray:
-        """The values the cell numbers display, shape (rows, cols) (tests read these)."""
+        """The values the cell numbers display, shape (rows, cols), NaN in masked cells
+        (tests read these)."""
         if self.printed:
-            return np.array([float(t) for t in self.printed]).reshape(self.values.shape)
-        return np.array([n.get_value() for n in self.numbers]).reshape(self.values.shape)
+            shown = [np.nan if m else float(t) for t, m in zip(self.printed, self.masked.ravel(), strict=True)]
+        else:
+            shown = [np.nan if m else n.get_value() for n, m in zip(self.numbers, self.masked.ravel(), strict=True)]
+        return np.array(shown).reshape(self.values.shape)
 
     def _labels(self, words: Sequence[str], colors: Sequence[ManimColor], vertical: bool) -> VGroup:
         """One label per row or column, or when the cells are thinner than a line of the
@@ -266,20 +290,35 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.truetype(font_file, size) if font_file else ImageFont.load_default(size)
 
 
-def _printed_cells(colors: np.ndarray, texts: Sequence[str], px: int) -> np.ndarray:
+def _cell_font(texts: Sequence[str], px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The font the numbers of ``px``-pixel cells are printed in: a third of the cell,
+    smaller if the longest text would not fit."""
+    font = _font(max(6, round(px * 0.34)))
+    widest = max((font.getlength(t) for t in texts), default=0.0)
+    if widest > 0.88 * px:  # shrink so the longest number still fits its cell
+        font = _font(max(6, int(font.size * 0.88 * px / widest)))
+    return font
+
+
+def _digit_pixels(texts: Sequence[str], px: int) -> float:
+    """The height in image pixels of a digit printed in ``px``-pixel cells."""
+    box = _cell_font(texts, px).getbbox("0")
+    return float(box[3] - box[1])
+
+
+def _printed_cells(colors: np.ndarray, texts: Sequence[str], px: int,
+                   masked: np.ndarray | None = None) -> np.ndarray:
     """An RGBA image (rows * px, cols * px, 4): each cell its colour with its text centred,
-    dark on bright cells and light on dark ones."""
+    dark on bright cells and light on dark ones (muted in ``masked`` cells)."""
     rows, cols = colors.shape[:2]
     rgb = (np.clip(colors, 0, 1) * 255).astype(np.uint8)
     image = Image.fromarray(np.repeat(np.repeat(rgb, px, axis=0), px, axis=1), "RGB")
     draw = ImageDraw.Draw(image)
-    font = _font(max(6, round(px * 0.34)))
-    widest = max((draw.textlength(t, font=font) for t in texts), default=0.0)
-    if widest > 0.88 * px:  # shrink so the longest number still fits its cell
-        font = _font(max(6, int(font.size * 0.88 * px / widest)))
+    font = _cell_font(texts, px)
     for index, text in enumerate(texts):
         r, c = divmod(index, cols)
-        fill = tuple(int(v) for v in (_rgb(_ink(colors[r, c])) * 255).astype(int))
+        ink = style.MUTED if masked is not None and masked[r, c] else _ink(colors[r, c])
+        fill = tuple(int(v) for v in (_rgb(ink) * 255).astype(int))
         draw.text(((c + 0.5) * px, (r + 0.5) * px), text, fill=fill, font=font, anchor="mm")
     pixels = np.asarray(image)
     alpha = np.full(pixels.shape[:2] + (1,), 255, dtype=np.uint8)
