@@ -34,6 +34,7 @@ __all__ = [
     "focus_attention",
     "focus_update",
     "gravity",
+    "head_favourites",
     "neighbours",
     "raw_weights",
     "story_claims",
@@ -143,6 +144,19 @@ def unscaled_weights(example: Example, sentence: int, head: int = 0) -> np.ndarr
     trace = focus_attention(example, sentence, head)
     i = example.sentences[sentence].focus_index
     return softmax(trace.scores[i], temperature=example.knobs.temperature)
+
+
+def head_favourites(example: Example, sentence: int) -> tuple[Neighbour, ...]:
+    """For each head, the other word the focus attends to most (scaled dot-product
+    attention, no mask) and its weight; ties go to the earlier word."""
+    i = example.sentences[sentence].focus_index
+    tokens = example.sentences[sentence].tokens
+    result = []
+    for h in range(len(example.heads)):
+        w = focus_attention(example, sentence, h).weights[i]  # (n,)
+        j = max((j for j in range(len(tokens)) if j != i), key=lambda j: (w[j], -j))
+        result.append(Neighbour(tokens[j], float(w[j])))
+    return tuple(result)
 
 
 def focus_update(example: Example, sentence: int, head: int = 0) -> np.ndarray:
@@ -257,12 +271,7 @@ def _decider_before_focus(example: Example) -> Claim:
 
 
 def _heads_differ(example: Example) -> Claim:
-    s = example.sentences[0]
-    tops = []
-    for h in range(len(example.heads)):
-        w = focus_attention(example, 0, h).weights[s.focus_index].copy()
-        w[s.focus_index] = -1.0
-        tops.append(s.tokens[int(np.argmax(w))])
+    tops = [nb.word for nb in head_favourites(example, 0)]
     return Claim("multi_head", "heads_look_apart", 0,
                  "the heads look at different words", len(set(tops)) == len(tops) > 1,
                  "each head's most-attended other word: " + ", ".join(

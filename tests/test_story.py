@@ -140,3 +140,24 @@ def test_decider_is_the_file_field_or_the_top_dot_product(tmp_path):
 def test_a_decider_outside_the_sentence_is_refused(tmp_path, bad):
     with pytest.raises(ExampleError, match=r"sentences\[1\]\.decider"):
         apple_with(tmp_path, ('decider = "orange"', bad))
+
+
+def test_head_favourites_match_a_loop_reference(example):
+    """Chapter 9's fact: each head's most-attended other word of the focus, and its weight,
+    computed again with loops (scores q . k / sqrt(d_k), softmax, the largest other word)."""
+    from attention_core.story import head_favourites
+
+    for i, sentence in enumerate(example.sentences):
+        x = example.embeddings(i)
+        f = sentence.focus_index
+        expected = []
+        for head in example.heads:
+            q = x[f] @ head.query
+            scores = [float(q @ (e @ head.key)) / math.sqrt(head.query.shape[1]) for e in x]
+            exps = [math.exp(s - max(scores)) for s in scores]
+            weights = [e / sum(exps) for e in exps]
+            best = max((j for j in range(len(x)) if j != f), key=lambda j: weights[j])
+            expected.append((sentence.tokens[best], weights[best]))
+        got = head_favourites(example, i)
+        assert [nb.word for nb in got] == [w for w, _ in expected]
+        np.testing.assert_allclose([nb.value for nb in got], [v for _, v in expected], rtol=1e-9)
