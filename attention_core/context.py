@@ -3,6 +3,11 @@
     w = softmax(similarities / T)            (row i: how hard each word pulls word i)
     target_i = sum_j w_ij e_j                (the similarity-weighted average)
     new_i = e_i + strength * (target_i - e_i)
+
+Because each row of ``w`` sums to 1, the target is also one step of pulls: every word j
+pulls word i along the arrow ``e_j - e_i``, as hard as its weight,
+
+    target_i = e_i + sum_j w_ij (e_j - e_i)      (``pulls[i, j]`` = w_ij (e_j - e_i))
 """
 
 from __future__ import annotations
@@ -41,6 +46,20 @@ class ContextPullTrace:
     strength: float
     new_embeddings: FloatArray
     trajectory: FloatArray
+
+    @property
+    def pulls(self) -> FloatArray:
+        """Each word's pull on each word: ``pulls[i, j] = weights[i, j] * (e_j - e_i)``, the
+        arrow from word i to word j scaled by its weight, shape (n, n, d)."""
+        e = self.embeddings
+        arrows = e[None, :, :] - e[:, None, :]  # (1, n, d) - (n, 1, d) -> (n, n, d)
+        return self.weights[:, :, None] * arrows  # (n, n, 1) * (n, n, d) -> (n, n, d)
+
+    @property
+    def step(self) -> FloatArray:
+        """The pulls on each word added tip to tail, ``sum_j pulls[i, j]`` = ``targets - embeddings``
+        (the rows of ``weights`` sum to 1), shape (n, d)."""
+        return self.pulls.sum(axis=1)  # (n, n, d) -> (n, d)
 
 
 def context_pull(

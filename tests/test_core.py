@@ -154,6 +154,25 @@ def test_context_pull_is_a_weighted_average():
     np.testing.assert_allclose(given_weights.new_embeddings, np.tile(e.mean(axis=0), (3, 1)))
 
 
+def test_context_pull_is_one_step_of_weighted_pulls():
+    """Each word j pulls word i along the arrow e_j - e_i as hard as w_ij; added tip to tail
+    the pulls reach the weighted average, because every row of weights sums to 1."""
+    e = np.array([[0.0, 4.0], [4.0, 0.0], [2.0, 2.0]])
+    trace = context_pull(e, e @ e.T, strength=0.5, steps=4)
+    for i in range(3):
+        for j in range(3):
+            expected = [trace.weights[i][j] * (e[j][c] - e[i][c]) for c in range(2)]
+            np.testing.assert_allclose(trace.pulls[i, j], expected, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(trace.pulls[i, i], [0.0, 0.0])  # a word's arrow to itself is nothing
+        tip = e[i].copy()
+        for j in range(3):
+            tip = tip + trace.pulls[i, j]
+        np.testing.assert_allclose(tip, trace.targets[i], rtol=1e-12)
+        np.testing.assert_allclose(trace.step[i], trace.targets[i] - e[i], atol=1e-12)
+    # strength only scales how far the word goes along the step
+    np.testing.assert_allclose(trace.new_embeddings, e + 0.5 * trace.step, atol=1e-12)
+
+
 # --------------------------------------------------------------------- properties
 
 finite = st.floats(-50, 50, allow_nan=False)
