@@ -34,6 +34,7 @@ __all__ = [
     "focus_attention",
     "focus_update",
     "gravity",
+    "gravity_distances",
     "head_favourites",
     "neighbours",
     "raw_weights",
@@ -129,6 +130,15 @@ def gravity(example: Example, sentence: int) -> ContextPullTrace:
                         steps=example.knobs.pull_steps, temperature=example.knobs.temperature)
 
 
+def gravity_distances(example: Example, sentence: int, word: str) -> tuple[float, float]:
+    """How far the focus is from ``word`` (by distance) before and after the gravity step."""
+    s = example.sentences[sentence]
+    trace = gravity(example, sentence)
+    there = trace.embeddings[s.tokens.index(word)]  # (d,)
+    return (float(np.linalg.norm(trace.embeddings[s.focus_index] - there)),
+            float(np.linalg.norm(trace.new_embeddings[s.focus_index] - there)))
+
+
 def focus_attention(example: Example, sentence: int, head: int = 0,
                     masked: bool = False) -> AttentionTrace:
     """Scaled dot-product attention of a sentence through one head (optionally causal)."""
@@ -198,10 +208,8 @@ def _nearest_pulls_hardest(example: Example, i: int) -> Claim:
 
 def _pull_toward_decider(example: Example, i: int) -> Claim:
     s = example.sentences[i]
-    trace = gravity(example, i)
     d = s.tokens.index(decider(example, i))
-    before = float(np.linalg.norm(trace.embeddings[s.focus_index] - trace.embeddings[d]))
-    after = float(np.linalg.norm(trace.new_embeddings[s.focus_index] - trace.embeddings[d]))
+    before, after = gravity_distances(example, i, s.tokens[d])
     return Claim("gravity_pull", "pull_toward_decider", i,
                  f"the pull moves {s.focus} toward {s.tokens[d]}", after < before - VISIBLE,
                  f"distance to {s.tokens[d]} {before:.2f} before, {after:.2f} after")

@@ -161,3 +161,26 @@ def test_head_favourites_match_a_loop_reference(example):
         got = head_favourites(example, i)
         assert [nb.word for nb in got] == [w for w, _ in expected]
         np.testing.assert_allclose([nb.value for nb in got], [v for _, v in expected], rtol=1e-9)
+
+
+# -- gravity_distances (gravity scene)
+
+def test_gravity_distances_match_a_loop_reference(example):
+    """Before: |x - x_w|; after: |x' - x_w| with x' = x + s * sum_j w_j (x_j - x), by loops."""
+    from attention_core.story import gravity_distances
+
+    for k, s in enumerate(example.sentences[:2]):
+        x = [list(map(float, example.words[t])) for t in s.tokens]
+        f = s.focus_index
+        scores = [sum(a * b for a, b in zip(x[f], x[j], strict=True)) / example.knobs.temperature
+                  for j in range(len(x))]
+        exps = [math.exp(v - max(scores)) for v in scores]
+        w = [e / sum(exps) for e in exps]
+        strength = example.knobs.pull_strength
+        moved = [x[f][c] + strength * sum(w[j] * (x[j][c] - x[f][c]) for j in range(len(x)))
+                 for c in range(len(x[f]))]
+        for word in s.tokens:
+            there = x[s.tokens.index(word)]
+            before, after = gravity_distances(example, k, word)
+            assert before == pytest.approx(math.dist(x[f], there), abs=1e-9)
+            assert after == pytest.approx(math.dist(moved, there), abs=1e-9)
