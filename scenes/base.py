@@ -85,7 +85,9 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self.example: Example
         self.narration: list[str] = []
         self._title_to_fade: Mobject | None = None
-        self._open_beat: tuple[str, float] | None = None  # narration, start time
+        self._open_beat: tuple[str, str, float] | None = None  # name, narration, start time
+        # Every beat once it has ended: (name, narration, start, end) in seconds of the scene.
+        self.beats: list[tuple[str, str, float, float]] = []
         super().__init__(**kwargs)
 
     def setup(self) -> None:
@@ -116,7 +118,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         else:
             self.next_section(name)
         self.narration.append(narration)
-        self._open_beat = (narration, self.renderer.time)
+        self._open_beat = (name, narration, self.renderer.time)
         card, self._title_to_fade = self._title_to_fade, None
         if card is not None:
             # The title card left up by show_title_card (slides) fades as this slide starts.
@@ -127,12 +129,13 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         subtitle over exactly the time it took."""
         if self._open_beat is None:
             return
-        narration, start = self._open_beat
+        name, narration, start = self._open_beat
         self._open_beat = None
         short = reading_seconds(narration) - (self.renderer.time - start)
         if short > 1e-6:
             self.wait(short)
         length = self.renderer.time - start
+        self.beats.append((name, narration, start, start + length))
         if narration and length > 0:
             self.add_subcaption(narration, duration=length, offset=-length)
 

@@ -41,8 +41,25 @@ class BuiltScene:
     srt_path: Path
 
 
-def build_scene(scene_class: type[ExplainerScene], example: Example, workdir: Path) -> BuiltScene:
-    """Construct ``scene_class`` for ``example`` with animations skipped; no video is written."""
+_BUILT: dict[tuple[str, str, int], BuiltScene] = {}
+
+
+def build_scene(scene_class: type[ExplainerScene], example: Example, workdir: Path,
+                fresh: bool = False) -> BuiltScene:
+    """Construct ``scene_class`` for ``example`` with animations skipped; no video is written.
+
+    A scene built once for an example object is reused by later calls in the same test
+    session (the pacing tests and the scene's own tests share one build of each shipped
+    example); ``fresh=True`` builds anew.
+    """
+    key = (scene_class.__module__, scene_class.__qualname__, id(example))
+    if not fresh and key in _BUILT and _BUILT[key].scene.example is example:
+        return _BUILT[key]
+    _BUILT[key] = built = _build(scene_class, example, workdir)
+    return built
+
+
+def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -> BuiltScene:
     keyframes: dict[str, np.ndarray] = {}
 
     class Recording(scene_class):  # type: ignore[misc, valid-type]
@@ -164,6 +181,33 @@ def narration_numbers(line: str) -> list[float]:
     [0.84, -0.02]
     """
     return [float(x) for x in NUMBER.findall(line)]
+
+
+def pacing_problems(built: BuiltScene, frame: float = 1 / 15) -> list[str]:
+    """What makes a scene hard to follow, as readable lines (empty when it is fine):
+    a subtitle read faster than ``style.READING_RATE`` characters a second, a subtitle that
+    does not start and end with its beat (within ``frame`` seconds), a beat with narration
+    and no subtitle, a title card longer than 1.5 s."""
+    from scenes import style
+
+    problems = []
+    shown = {text: (start, end) for start, end, text in subtitles(built)}
+    for name, narration, start, end in built.scene.beats:
+        if name == "title":
+            if end - start > 2 * style.TITLE_FADE + style.TITLE_HOLD + frame:
+                problems.append(f"title card lasts {end - start:.2f} s")
+            continue
+        if narration not in shown:
+            problems.append(f"beat {name!r} has no subtitle")
+            continue
+        s_start, s_end = shown[narration]
+        if abs(s_start - start) > frame or abs(s_end - end) > frame:
+            problems.append(f"beat {name!r} runs {start:.2f}-{end:.2f} s but its subtitle "
+                            f"{s_start:.2f}-{s_end:.2f} s")
+        rate = len(narration) / max(s_end - s_start, 1e-9)
+        if rate > style.READING_RATE + 0.01:
+            problems.append(f"beat {name!r} is read at {rate:.1f} characters a second: {narration!r}")
+    return problems
 
 
 def subtitles(built: BuiltScene) -> list[tuple[float, float, str]]:
