@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from manim import Mobject, config, tempconfig
+from manim import Mobject, VMobject, config, tempconfig
 from PIL import Image
 
 from attention_core.examples import Example
@@ -39,6 +39,8 @@ class BuiltScene:
     scene: ExplainerScene
     keyframes: dict[str, np.ndarray]
     srt_path: Path
+    # beat name (as in the key frames) -> what the settled frame at its end measures
+    layouts: dict[str, Layout] = field(default_factory=dict)
 
 
 _BUILT: dict[tuple[str, str, int], BuiltScene] = {}
@@ -61,16 +63,19 @@ def build_scene(scene_class: type[ExplainerScene], example: Example, workdir: Pa
 
 def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -> BuiltScene:
     keyframes: dict[str, np.ndarray] = {}
+    layouts: dict[str, Layout] = {}
 
     class Recording(scene_class):  # type: ignore[misc, valid-type]
         def next_section(self, name: str = "unnamed", *args: object, **kwargs: object) -> None:
             if keyframes or self.mobjects:
-                keyframes[f"{len(keyframes):02d}-end-of-{self._beat_name}"] = self._frame()
+                key = f"{len(keyframes):02d}-end-of-{self._beat_name}"
+                keyframes[key], layouts[key] = self._frame(), measure_layout(self.mobjects)
             self._beat_name = _slug(name)
             super().next_section(name, *args, **kwargs)
 
         def tear_down(self) -> None:
-            keyframes[f"{len(keyframes):02d}-end-of-{self._beat_name}"] = self._frame()
+            key = f"{len(keyframes):02d}-end-of-{self._beat_name}"
+            keyframes[key], layouts[key] = self._frame(), measure_layout(self.mobjects)
             super().tear_down()
 
         def _frame(self) -> np.ndarray:
@@ -94,7 +99,7 @@ def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -
     with tempconfig(settings):
         scene = Recording(example=example, skip_animations=True)
         scene.render()
-    return BuiltScene(scene, keyframes, workdir / f"{scene_class.__name__}.srt")
+    return BuiltScene(scene, keyframes, workdir / f"{scene_class.__name__}.srt", layouts)
 
 
 def check_keyframes(built: BuiltScene) -> list[str]:
@@ -214,3 +219,95 @@ def subtitles(built: BuiltScene) -> list[tuple[float, float, str]]:
     """The scene's subtitles as (start, end, text) in seconds, in order."""
     return [(s.start.total_seconds(), s.end.total_seconds(), s.content)
             for s in built.scene.renderer.file_writer.subcaptions]
+
+
+# -- layout at 1080p
+
+FULL_HD_HEIGHT = 1080  # text sizes are judged at 1080p, whatever the test renders at
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a settled frame measures.
+
+    Attributes:
+        smallest_text_px: the smallest cap height (height of a capital or a digit) of any
+            visible text, formula or printed number, in pixels at 1080p (inf without text).
+        smallest_text: which text that is.
+        coverage: the area of the box around everything visible, over the frame's area.
+    """
+
+    smallest_text_px: float
+    smallest_text: str
+    coverage: float
+
+
+_TEXT_TYPES: tuple[type, ...] = ()
+_CAP_PER_FONT_SIZE: dict[type, float] = {}
+
+
+def _cap_per_font_size() -> dict[type, float]:
+    """Scene units of cap height per point of ``font_size``, measured once per kind of text."""
+    global _TEXT_TYPES
+    if not _CAP_PER_FONT_SIZE:
+        from manim import DecimalNumber, MarkupText, MathTex, SingleStringMathTex, Text
+
+        from scenes import style
+
+        text = Text("H", font=style.FONT, font_size=100).height / 100
+        tex = MathTex("0", font_size=100).height / 100
+        _CAP_PER_FONT_SIZE.update({Text: text, MarkupText: text, DecimalNumber: tex,
+                                   SingleStringMathTex: tex})
+        _TEXT_TYPES = tuple(_CAP_PER_FONT_SIZE)
+    return _CAP_PER_FONT_SIZE
+
+
+def _visible(m: Mobject) -> bool:
+    family = m.get_family()
+    if any(getattr(f, "pixel_array", None) is not None for f in family):
+        return any(getattr(f, "opacity", 1.0) > 0.05 or f.pixel_array[..., 3].max() > 12 for f in family
+                   if getattr(f, "pixel_array", None) is not None)
+    return any(f.has_points() and (np.max(f.get_fill_opacities(), initial=0) > 0.05
+                                   or np.max(f.get_stroke_opacities(), initial=0) > 0.05)
+               for f in family if isinstance(f, VMobject))
+
+
+def measure_layout(mobjects: list[Mobject]) -> Layout:
+    """The :class:`Layout` of a frame showing ``mobjects`` (a scene's members)."""
+    caps = _cap_per_font_size()
+    half = np.array([config.frame_width / 2, config.frame_height / 2])
+    px_per_unit = FULL_HD_HEIGHT / config.frame_height
+    smallest, smallest_name = np.inf, ""
+    lo, hi = np.array([np.inf, np.inf]), np.array([-np.inf, -np.inf])
+
+    def walk(m: Mobject) -> None:
+        nonlocal smallest, smallest_name, lo, hi
+        if not _visible(m):
+            return
+        m_lo, m_hi = m.get_corner([-1, -1, 0])[:2], m.get_corner([1, 1, 0])[:2]
+        if np.any(m_hi < -half) or np.any(m_lo > half):
+            return  # wholly off the frame
+        kind = next((k for k in caps if isinstance(m, k)), None)
+        number_height = getattr(m, "number_height", 0.0)
+        if kind is not None or number_height:
+            height = number_height if kind is None else caps[kind] * m.font_size
+            if height * px_per_unit < smallest:
+                smallest = height * px_per_unit
+                smallest_name = getattr(m, "text", None) or getattr(m, "tex_string", None) or type(m).__name__
+            if kind is not None:
+                lo, hi = np.minimum(lo, m_lo), np.maximum(hi, m_hi)
+                return
+        if not m.submobjects:
+            if m.has_points() or getattr(m, "pixel_array", None) is not None:
+                lo, hi = np.minimum(lo, m_lo), np.maximum(hi, m_hi)
+            return
+        for sub in m.submobjects:
+            walk(sub)
+
+    for m in mobjects:
+        walk(m)
+    if np.any(np.isinf(lo)):
+        return Layout(smallest, smallest_name, 0.0)
+    lo, hi = np.maximum(lo, -half), np.minimum(hi, half)
+    coverage = float(np.prod(np.clip(hi - lo, 0, None)) / np.prod(2 * half))
+    return Layout(float(smallest), smallest_name, coverage)
