@@ -1,15 +1,21 @@
-"""The attention-matrix scene: every grid it draws is the core's trace, cheaply drawn."""
+"""The attention-matrix scene: every grid it draws is the core's trace, cheaply drawn, and
+every number it says is the core's; it asserts a story claim only when the claim holds."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes
+from scene_harness import BuiltScene, build_scene, check_keyframes, narration_numbers, outside_frame
 
 from attention_core import causal_mask, scaled_dot_product_attention
-from scenes.attention_matrix import AttentionMatrix
+from attention_core.examples import load_example
+from scenes.attention_matrix import MASKED_SCORE, MASKED_WEIGHT, AttentionMatrix
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import FOCUS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +29,62 @@ def core(example, mask=False):
                                         mask=causal_mask(len(x)) if mask else None)
 
 
+def said(built) -> dict[str, str]:
+    """Each beat's narration by beat name."""
+    return {name: line for name, line, _, _ in built.scene.beats}
+
+
+def vec(v) -> str:
+    return "(" + ", ".join(f"{a:.2f}" for a in v) + ")"
+
+
+def off_row_sum(weights: np.ndarray) -> float | None:
+    """The rounded sum of the first row whose two-decimal numbers do not add to 1.00."""
+    for row in np.nan_to_num(weights):
+        shown = round(sum(round(float(w), 2) for w in row), 2)
+        if abs(shown - 1.0) > 0.005:
+            return shown
+    return None
+
+
+def expected_numbers(example) -> dict[str, list[float]]:
+    """What each beat must say, computed from the core (not from the scene)."""
+    t, m = core(example), core(example, mask=True)
+    s = example.sentences[0]
+    i, d = s.focus_index, s.tokens.index(s.decider)
+    others = [j for j in range(len(s.tokens)) if j != i]
+    odd, masked_odd = off_row_sum(t.weights), off_row_sum(np.where(m.mask, m.weights, 0.0))
+    if d < i:
+        sees = [m.weights[i, d]]
+    else:
+        sees = [m.weights[i].max()]
+    same = vec(m.output[i]) == vec(t.output[i])
+    return {
+        "queries and keys": [],
+        "scores": [max(t.scores[i, j] for j in others)],
+        "scale": [1 / t.scale],
+        "why scale": [], "temperature": [],
+        "softmax": [t.weights[i].max()] + ([odd] if odd is not None else []),
+        "times V": list(t.output[i]),
+        "residual": [*t.inputs[i], *t.output[i], *(t.inputs[i] + t.output[i])],
+        "formula": [], "causal mask": [],
+        "masked softmax": [masked_odd] if masked_odd is not None else [],
+        "what it still sees": sees,
+        "masked update": list(m.output[i]) + ([] if same else list(m.inputs[i] + m.output[i])),
+    }
+
+
+def assert_says_the_numbers(built, example):
+    lines = said(built)
+    for name, numbers in expected_numbers(example).items():
+        assert narration_numbers(lines[name]) == pytest.approx([round(float(v), 2) for v in numbers],
+                                                               abs=1e-9), name
+
+
+def test_every_number_said_is_the_cores(built, example):
+    assert_says_the_numbers(built, example)
+
+
 def test_grids_hold_the_trace(built, example):
     scene, trace = built.scene, core(example)
     np.testing.assert_allclose(scene.q.values, trace.queries)
@@ -32,16 +94,84 @@ def test_grids_hold_the_trace(built, example):
     assert [label.text for label in scene.q.row_labels] == list(example.sentences[0].tokens)
 
 
-def test_final_grids_are_the_masked_weights_and_outputs(built, example):
+def test_masked_cells_read_back_as_masked_and_rows_sum_to_one(built, example):
     scene, masked = built.scene, core(example, mask=True)
+    hidden = ~masked.mask
+    assert hidden.any() and np.array_equal(scene.weights.masked, hidden)
     np.testing.assert_allclose(scene.weights.values, masked.weights)
-    np.testing.assert_allclose(scene.weights.shown_numbers(), masked.weights, atol=0.005)
+    shown = scene.weights.shown_numbers()
+    assert np.all(np.isnan(shown[hidden])) and not np.any(np.isnan(shown[~hidden]))
+    np.testing.assert_allclose(shown[~hidden], masked.weights[~hidden], atol=0.005)
+    printed = np.array(scene.weights.printed).reshape(hidden.shape)
+    assert set(printed[hidden]) == {MASKED_WEIGHT} and "0.00" not in set(printed[hidden])
+    # the unmasked cells of every row hold all of its weight
+    np.testing.assert_allclose(np.where(hidden, 0.0, scene.weights.values).sum(axis=1), 1.0)
+    # before softmax the masked scores are minus infinity, and say so
+    assert np.array_equal(scene.scores.masked, hidden)
+    assert np.all(np.isneginf(scene.scores.values[hidden]))
+    assert set(np.array(scene.scores.printed).reshape(hidden.shape)[hidden]) == {MASKED_SCORE}
     np.testing.assert_allclose(scene.output.shown_numbers(), masked.output, atol=0.005)
-    assert np.all(np.triu(scene.weights.values, k=1) == 0)
 
 
-def test_formula_scale_is_the_cores(built, example):
-    assert f"{core(example).scale:.2f}" in " ".join(built.scene.narration)
+def test_the_residual_adds_the_update_to_the_word(built, example):
+    t, i = core(example, mask=True), example.sentences[0].focus_index
+    name, (rows, _rule) = built.scene.residual
+    assert name.text == example.sentences[0].focus
+    assert [row[1].get_tex_string() for row in rows] == [
+        vec(t.inputs[i]), vec(t.output[i]), vec(t.inputs[i] + t.output[i])]
+    assert outside_frame([built.scene.residual, built.scene.formula]) == []
+
+
+def test_the_scaling_is_explained_by_dimension(built, example):
+    t = core(example)
+    d_k = t.keys.shape[1]
+    lines = said(built)
+    assert f"d_k = {d_k}" in lines["scale"] and f"√{d_k} ≈ {1 / t.scale:.2f}" in lines["scale"]
+    assert "longer vectors" not in " ".join(built.scene.narration)
+    assert "spread grows like √d_k" in lines["why scale"]
+    assert "temperature T = √d_k" in lines["temperature"]
+    shown = [m.get_tex_string() for m in built.scene.reasons]
+    assert len(shown) == 5 and rf"\sqrt{{{d_k}}} \approx {1 / t.scale:.2f}" in shown[0]
+    assert r"\mathrm{Var}(q \cdot k) = d_k" in shown[2] and "T = \\sqrt{d_k}" in shown[4]
+
+
+def test_the_shipped_examples_keep_their_decider_under_the_mask(built, example):
+    s = example.sentences[0]
+    line = said(built)["what it still sees"]
+    assert line.startswith(f"{s.focus} still sees {s.decider}, which came before it")
+    assert f"{s.decider} can no longer see {s.focus}" in line
+
+
+@pytest.fixture(scope="module")
+def decider_last(tmp_path_factory):
+    """apple with its decider after the focus: the causal mask hides it."""
+    text = (ROOT / "assets/examples/apple.toml").read_text()
+    old = 'text = "buy an orange and apple"'
+    assert old in text
+    path = tmp_path_factory.mktemp("decider_last") / "apple_decider_last.toml"
+    path.write_text(text.replace(old, 'text = "buy an apple and orange"', 1))
+    return load_example(path)
+
+
+def test_a_decider_after_the_focus_is_not_said_to_be_seen(decider_last, tmp_path):
+    from attention_core.story import claim
+
+    assert not claim(decider_last, "decider_before_focus", 0).holds
+    built = build_scene(AttentionMatrix, decider_last, tmp_path)
+    line = said(built)["what it still sees"]
+    assert "still sees" not in line
+    assert line.startswith("apple can no longer see orange, which comes after it")
+    assert_says_the_numbers(built, decider_last)
+    m = core(decider_last, mask=True)
+    assert "apple's update is now" in said(built)["masked update"]
+    assert not np.allclose(m.output[2], core(decider_last).output[2])
+
+
+def test_a_32_word_sentence_says_no_rounding_it_does_not_show(long_example, tmp_path):
+    built = build_scene(AttentionMatrix, long_example, tmp_path)
+    assert len(built.scene.weights.printed) == 0
+    assert "rounded" not in " ".join(built.scene.narration)
+    assert outside_frame([built.scene.residual, built.scene.q, built.scene.kt]) == []
 
 
 def test_heat_map_pixels_follow_the_colormap():
@@ -114,7 +244,9 @@ def test_printed_cells_are_whole_frame_pixels_when_they_can_be(width, copied):
 
 
 def test_narration_is_written_as_subtitles(built):
-    assert built.srt_path.read_text().count("-->") == len(built.scene.narration) == 8
+    said = [line for line in built.scene.narration if line]
+    assert len(built.scene.narration) == 14 and len(said) == 13
+    assert built.srt_path.read_text().count("-->") == len(said)
 
 
 def test_key_frames_match_control_data(built):
