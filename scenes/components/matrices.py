@@ -175,10 +175,11 @@ class MatrixGrid(Group):
     def shown_numbers(self) -> np.ndarray:
         """The values the cell numbers display, shape (rows, cols), NaN in masked cells
         (tests read these)."""
+        hidden = self.masked.ravel()
         if self.printed:
-            shown = [np.nan if m else float(t) for t, m in zip(self.printed, self.masked.ravel(), strict=True)]
+            shown = [np.nan if m else float(t) for t, m in zip(self.printed, hidden, strict=True)]
         else:
-            shown = [np.nan if m else n.get_value() for n, m in zip(self.numbers, self.masked.ravel(), strict=True)]
+            shown = [np.nan if m else n.get_value() for n, m in zip(self.numbers, hidden, strict=True)]
         return np.array(shown).reshape(self.values.shape)
 
     def _labels(self, words: Sequence[str], colors: Sequence[ManimColor], vertical: bool) -> VGroup:
