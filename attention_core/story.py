@@ -31,6 +31,7 @@ __all__ = [
     "Neighbour",
     "claim",
     "decider",
+    "decider_cosines",
     "focus_attention",
     "focus_update",
     "gravity",
@@ -178,6 +179,19 @@ def focus_update(example: Example, sentence: int, head: int = 0) -> np.ndarray:
     return trace.inputs[i] + trace.output[i]
 
 
+def decider_cosines(example: Example, sentence: int, head: int = 0) -> tuple[float, float]:
+    """The cosine between the decider's embedding and the focus, before (``x``) and after
+    (:func:`focus_update`, ``x + sum_j w_j v_j``) one head: how far the update turns the
+    focus toward the decider."""
+    s = example.sentences[sentence]
+    there = example.words[decider(example, sentence)]  # (d,)
+
+    def cos(a: np.ndarray) -> float:
+        return float(a @ there / (np.linalg.norm(a) * np.linalg.norm(there)))
+
+    return cos(example.embeddings(sentence)[s.focus_index]), cos(focus_update(example, sentence, head))
+
+
 # ----------------------------------------------------------------------------- claims
 
 
@@ -258,15 +272,10 @@ def _head_sharpens(example: Example, i: int) -> Claim:
 def _update_toward_decider(example: Example, i: int) -> Claim:
     s = example.sentences[i]
     d = decider(example, i)
-    x, e_d = example.embeddings(i)[s.focus_index], example.words[d]
-    new = focus_update(example, i)
-
-    def cos(a: np.ndarray, b: np.ndarray) -> float:
-        return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
-
+    before, after = decider_cosines(example, i)
     return Claim("value_vectors", "update_toward_decider", i,
-                 f"x + sum w v turns {s.focus} toward {d}", cos(new, e_d) > cos(x, e_d) + VISIBLE / 5,
-                 f"cosine with {d} {cos(x, e_d):.2f} before, {cos(new, e_d):.2f} after")
+                 f"x + sum w v turns {s.focus} toward {d}", after > before + VISIBLE / 5,
+                 f"cosine with {d} {before:.2f} before, {after:.2f} after")
 
 
 def _decider_before_focus(example: Example) -> Claim:

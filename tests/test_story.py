@@ -184,3 +184,35 @@ def test_gravity_distances_match_a_loop_reference(example):
             before, after = gravity_distances(example, k, word)
             assert before == pytest.approx(math.dist(x[f], there), abs=1e-9)
             assert after == pytest.approx(math.dist(moved, there), abs=1e-9)
+
+
+# -- decider_cosines (values scene)
+
+def test_decider_cosines_match_a_loop_reference(example):
+    """Before: cos(x, e_decider); after: cos(x + sum_j w_j x_j W_V, e_decider), w the head's
+    softmax(q . k / sqrt(d_k)), all by loops."""
+    from attention_core.story import decider_cosines
+
+    head = example.heads[0]
+    d_k = head.query.shape[1]
+
+    def times(v, m):  # row vector times matrix
+        return [sum(v[r] * m[r][c] for r in range(len(v))) for c in range(len(m[0]))]
+
+    def cos(a, b):
+        return sum(p * q for p, q in zip(a, b, strict=True)) / (math.hypot(*a) * math.hypot(*b))
+
+    for k, s in enumerate(example.sentences[:2]):
+        x = [list(map(float, example.words[t])) for t in s.tokens]
+        f = s.focus_index
+        q = times(x[f], head.query.tolist())
+        scores = [sum(a * b for a, b in zip(q, times(e, head.key.tolist()), strict=True)) / math.sqrt(d_k)
+                  for e in x]
+        exps = [math.exp(v - max(scores)) for v in scores]
+        w = [e / sum(exps) for e in exps]
+        values = [times(e, head.value.tolist()) for e in x]
+        new = [x[f][c] + sum(w[j] * values[j][c] for j in range(len(x))) for c in range(len(x[f]))]
+        there = list(map(float, example.words[decider(example, k)]))
+        before, after = decider_cosines(example, k)
+        assert before == pytest.approx(cos(x[f], there), abs=1e-9)
+        assert after == pytest.approx(cos(new, there), abs=1e-9)
