@@ -20,10 +20,12 @@ from pathlib import Path
 
 import av
 import numpy as np
+import pypdf
 import pytest
 import srt
+from PIL import Image
 
-from scenes.render import RenderError, RenderOptions, join, main, render
+from scenes.render import RenderError, RenderOptions, join, main, pack, render
 from scenes.story import STORY, Step, find_step
 
 FPS = 10
@@ -33,15 +35,17 @@ SIZE = (160, 90)
 # ------------------------------------------------------------------- synthetic videos
 
 
-def write_video(path: Path, colours: list[tuple[int, int, int]], fps: int = FPS) -> Path:
-    """An h264 mp4 (with B-frames, as manim writes) whose frame i is filled with colours[i]."""
+def write_video(path: Path, colours: list[tuple[int, int, int]], fps: int = FPS, box: bool = True) -> Path:
+    """An h264 mp4 (with B-frames, as manim writes) whose frame i is filled with colours[i]
+    (with a box in the negative colour in the middle unless ``box`` is false)."""
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=fps, options={"crf": "23"})
         stream.width, stream.height, stream.pix_fmt = 64, 36, "yuv420p"
         for colour in colours:
             image = np.zeros((36, 64, 3), np.uint8)
             image[:, :] = colour
-            image[10:26, 20:44] = 255 - np.array(colour)  # something that is not background
+            if box:
+                image[10:26, 20:44] = 255 - np.array(colour)  # something that is not background
             for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
                 container.mux(packet)
         for packet in stream.encode():
@@ -506,6 +510,19 @@ def test_lecture_pack_has_a_clip_and_a_slide_per_beat(tiny: dict[str, object], t
                      ["", "A circle grows.", "And rests."]]  # a title card has no narration
     clips = sorted(p.name for p in (out / "sections" / "01-tiny_square").glob("*.mp4"))
     assert clips == ["TinySquare_0000_square.mp4", "TinySquare_0001_fade.mp4"]
+    # The PDF: a page per slide (none is blank here: the title card shows the chapter title,
+    # the faded square's slide has notes), its notes as text, the example's title, a bookmark
+    # per step on its first page, and each page's picture the slide's last frame.
+    reader = pypdf.PdfReader(out / f"{stem}.slides.pdf")
+    assert reader.metadata.title == "Tiny example – attention-explainer"
+    assert [item.title for item in reader.outline] == ["The square", "The circle"]
+    assert [reader.get_destination_page_number(item) for item in reader.outline] == [0, 2]
+    slides = [slide for scene in ("TinySquare", "TinyCircle")
+              for slide in json.loads((slides_dir / f"{scene}.json").read_text())["slides"]]
+    assert len(reader.pages) == len(slides) == 5
+    for page, slide in zip(reader.pages, slides, strict=True):
+        assert slide["notes"] in page.extract_text()
+        assert_same_picture(page_picture(page), last_frame(Path(slide["file"])))
     html = (out / f"{stem}.slides.html").read_text()
     assert html.count("data-background-video=") == 5
     local = f"{stem}.slides_assets/revealjs/dist/reveal.js"
@@ -516,6 +533,129 @@ def test_lecture_pack_has_a_clip_and_a_slide_per_beat(tiny: dict[str, object], t
     plain = render(tiny_options(tiny["folder"] / "media", tiny["example"]), tiny["story"],
                    progress=lambda line: None)
     assert all(run.cached for run in plain.runs)
+
+
+# ------------------------------------------------------------------- the PDF deck
+
+
+def last_frame(video: Path) -> np.ndarray:
+    """The frame shown last, from decoding the whole file (not the deck's seek)."""
+    with av.open(str(video)) as container:
+        frames = list(container.decode(video=0))
+    return max(frames, key=lambda frame: frame.pts).to_ndarray(format="rgb24")
+
+
+def page_picture(page: pypdf.PageObject) -> np.ndarray:
+    (image,) = page.images
+    return np.asarray(image.image.convert("RGB"))
+
+
+def assert_same_picture(picture: np.ndarray, frame: np.ndarray) -> None:
+    """Equal within tolerance, compared as 16x9 thumbnails (a page may hold a scaled copy)."""
+    small = [np.asarray(Image.fromarray(a).resize((16, 9), Image.Resampling.BOX)).astype(int)
+             for a in (picture, frame)]
+    assert np.abs(small[0] - small[1]).max() <= 12
+
+
+def write_slides(folder: Path, scene: str, slides: list[tuple[str, Path]]) -> None:
+    """``<folder>/<scene>.json`` as manim-slides writes it (with its own config model)."""
+    from manim_slides.config import PresentationConfig, SlideConfig
+
+    config = PresentationConfig(slides=[SlideConfig(file=video, rev_file=video, notes=notes)
+                                        for notes, video in slides])
+    config.to_file(folder / f"{scene}.json")
+
+
+RED, BLUE, BACKGROUND = (200, 30, 30), (30, 30, 200), (16, 20, 24)
+MATH_NOTES = "Scores: Q Kᵀ / √dₖ − “the largest” → weight ≈ 1."
+
+
+@pytest.fixture
+def deck_folder(tmp_path: Path) -> Path:
+    """Two scenes' slides: a title card, a slide that changes colour, a blank slide without
+    notes (left out), a blank one with notes (kept); then a slide and a blank end."""
+    folder = tmp_path / "slides"
+    (folder / "files").mkdir(parents=True)
+
+    def video(name: str, colours: list[tuple[int, int, int]], box: bool = True) -> Path:
+        return write_video(folder / "files" / f"{name}.mp4", colours, box=box)
+
+    write_slides(folder, "SceneA", [
+        ("", video("card", [BACKGROUND] * 4)),
+        (MATH_NOTES, video("change", [RED] * 5 + [BLUE] * 5)),
+        ("", video("silent", [BACKGROUND] * 4, box=False)),
+        ("   It   fades.\n", video("spoken", [BACKGROUND] * 4, box=False)),
+    ])
+    write_slides(folder, "SceneB", [
+        ("Second chapter.", video("second", [BLUE] * 3 + [RED] * 3)),
+        ("", video("end", [BACKGROUND] * 3, box=False)),
+    ])
+    return folder
+
+
+def test_the_pdf_deck_is_a_page_per_slide_with_its_notes_as_text(deck_folder: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "deck.slides.pdf"
+    pack.build_pdf(deck_folder, ["SceneA", "SceneB"], target,
+                   title="Bank: river or money? – attention-explainer",
+                   chapters=["Chapter A: “first”", "Chapter B"])
+    assert [p.name for p in target.parent.iterdir()] == ["deck.slides.pdf"]  # no partial file left
+    reader = pypdf.PdfReader(target)
+    assert reader.metadata.title == "Bank: river or money? – attention-explainer"
+    assert [item.title for item in reader.outline] == ["Chapter A: “first”", "Chapter B"]
+    assert [reader.get_destination_page_number(item) for item in reader.outline] == [0, 3]
+    kept = [("", "card"), (MATH_NOTES, "change"), ("It fades.", "spoken"), ("Second chapter.", "second")]
+    assert len(reader.pages) == len(kept)
+    texts = [page.extract_text() for page in reader.pages]
+    for page, text, (notes, name) in zip(reader.pages, texts, kept, strict=True):
+        assert_same_picture(page_picture(page), last_frame(deck_folder / "files" / f"{name}.mp4"))
+        # Inter lacks ᵀ: a system fallback font shows it, or (none has it) its NFKC form.
+        assert notes in text or notes.replace("ᵀ", "T") in text
+    assert "Chapter A: “first”" in texts[0]  # the title card's page names its chapter
+    assert np.asarray(page_picture(reader.pages[1]))[2, 2, 2] > 150  # the last frame: blue, not red
+    assert len({page.mediabox[3] for page in reader.pages}) == 1  # one page size
+
+
+def test_the_pdf_deck_without_a_system_font_spells_what_helvetica_lacks(
+        deck_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pack, "_fc_match", lambda pattern: None)  # no fontconfig, no Inter
+    target = tmp_path / "deck.pdf"
+    pack.build_pdf(deck_folder, ["SceneA", "SceneB"], target, title="Apple: fruit or phone?")
+    reader = pypdf.PdfReader(target)
+    assert 'Scores: Q KT / sqrtdk - "the largest" -> weight ~ 1.' in reader.pages[1].extract_text()
+    assert [item.title for item in reader.outline] == ["SceneA", "SceneB"]  # no chapters given
+
+
+def test_a_pdf_deck_that_cannot_be_built_says_why_and_leaves_nothing(deck_folder: Path,
+                                                                     tmp_path: Path) -> None:
+    target = tmp_path / "out" / "deck.slides.pdf"
+    (deck_folder / "files" / "change.mp4").write_bytes(b"not a video")
+    with pytest.raises(RuntimeError) as failure:
+        pack.build_pdf(deck_folder, ["SceneA", "SceneB"], target, title="t")
+    message = str(failure.value)
+    assert message.startswith("building the PDF deck deck.slides.pdf failed: cannot decode the last frame "
+                              "of slide 2 of SceneA (")
+    assert "change.mp4" in message and "\n" not in message
+    assert not target.parent.exists() or not any(target.parent.iterdir())
+    with pytest.raises(RuntimeError, match=r"SceneC.json does not exist \(was SceneC rendered as slides\?\)"):
+        pack.build_pdf(deck_folder, ["SceneC"], target, title="t")
+
+
+def test_a_pdf_deck_that_fails_while_writing_keeps_the_previous_one(
+        deck_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fpdf
+
+    target = tmp_path / "deck.slides.pdf"
+    target.write_bytes(b"the previous deck")
+
+    def half_written(self: fpdf.FPDF, name: str) -> None:
+        Path(name).write_bytes(b"%PDF-1.3 half")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(fpdf.FPDF, "output", half_written)
+    with pytest.raises(RuntimeError, match=r"^building the PDF deck deck.slides.pdf failed: OSError: No sp"):
+        pack.build_pdf(deck_folder, ["SceneA"], target, title="t")
+    assert target.read_bytes() == b"the previous deck"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_editing_one_scene_renders_that_step_only(tiny: dict[str, object]) -> None:

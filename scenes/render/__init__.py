@@ -335,8 +335,10 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
             say("  note: npm is not available, so the HTML deck loads reveal.js from a CDN "
                 "(it needs a network; the PDF and PPTX do not)")
         assert runs[0].slides_dir is not None
+        title = f"{load_example(options.example).title} – attention-explainer"  # the PDF's title
         try:
-            pack.convert_slides(runs[0].slides_dir, [r.step.scene for r in runs], out_dir, stem, revealjs)
+            pack.convert_slides(runs[0].slides_dir, [r.step.scene for r in runs], out_dir, stem, revealjs,
+                                title=title, chapters=[r.step.title for r in runs])
         except RuntimeError as error:
             raise RenderError(str(error)) from None
 

@@ -3,10 +3,15 @@
 Slides come from the same scene classes rendered with ``ATTENTION_SLIDES=1`` (see
 ``scenes/base.py``): one slide per beat, the beat's narration as presenter notes.
 ``manim-slides convert`` turns the rendered slides of every step, in story order, into one
-deck. Its HTML loads reveal.js from a CDN; for a deck that works offline the renderer
-takes reveal.js once from the npm registry (``npm pack``) into ``~/.cache/attention-explainer``
-and points the HTML at a copy beside it. Without npm the HTML falls back to the CDN (PDF and PPTX
-never need a network).
+HTML and one PPTX deck. Its HTML loads reveal.js from a CDN; for a deck that works offline the
+renderer takes reveal.js once from the npm registry (``npm pack``) into
+``~/.cache/attention-explainer`` and points the HTML at a copy beside it. Without npm the HTML
+falls back to the CDN (PDF and PPTX never need a network).
+
+The PDF is built here (:func:`build_pdf`, with fpdf2), not by ``manim-slides convert --to pdf``,
+whose pages are bare JPEGs titled with the temporary file's name: a page per slide, in story
+order, showing the slide's settled last frame with its narration below as real (selectable,
+searchable) text, the example's title as the document title and a bookmark per chapter.
 """
 
 from __future__ import annotations
@@ -17,10 +22,22 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["REVEAL_VERSION", "cache_dir", "convert_slides", "ensure_revealjs", "link_or_copy"]
+import av
+from PIL import Image
+
+from scenes.render import join
+
+if TYPE_CHECKING:
+    from fpdf import FPDF  # imported where a PDF is built: it takes a second to import
+
+__all__ = ["REVEAL_VERSION", "DeckSlide", "build_pdf", "cache_dir", "convert_slides", "deck_slides",
+           "ensure_revealjs", "link_or_copy"]
 
 # The reveal.js release manim-slides 5.7.0's HTML template is written for.
 REVEAL_VERSION = "6.0.1"
@@ -80,40 +97,324 @@ def ensure_revealjs(cache_root: Path) -> Path | None:
 
 
 def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem: str,
-                   revealjs: Path | None, formats: Sequence[str] = DECK_FORMATS) -> dict[str, Path]:
+                   revealjs: Path | None, formats: Sequence[str] = DECK_FORMATS, *,
+                   title: str = "attention-explainer", chapters: Sequence[str] | None = None
+                   ) -> dict[str, Path]:
     """Convert the rendered slides of ``scenes`` (in order) into one deck per format.
 
-    Returns format -> file. Each deck is written under a temporary name and renamed when
-    complete; the three conversions run at the same time.
+    ``title`` is the PDF's document title and ``chapters`` (one per scene, default: the scene
+    names) its bookmarks. Returns format -> file. Each deck is written under a temporary name
+    and renamed when complete; manim-slides converts to HTML and PPTX in two processes while
+    this one builds the PDF.
     """
     decks = {fmt: out_dir / f"{stem}.slides.{fmt}" for fmt in formats}
     processes = {}
-    for fmt, deck in decks.items():
-        tmp = deck.with_name(f".{deck.stem}.partial-{os.getpid()}{deck.suffix}")
-        options = []
-        if fmt == "html":
-            settings = [f"assets_dir={stem}.slides_assets", f"reveal_version={REVEAL_VERSION}",
-                        "reveal_theme=black", "controls=true", "progress=true", "slide_number=true"]
-            options = [arg for setting in settings for arg in ("-c", setting)]
-            if revealjs is not None:
-                local = out_dir / f"{stem}.slides_assets" / "revealjs"
-                _copy_tree(revealjs, local / "dist")
-                options += ["-c", f"cdn_url={local.relative_to(out_dir).as_posix()}"]
-        command = [sys.executable, "-m", "manim_slides", "convert", "--folder", str(slides_dir),
-                   "--to", fmt, *options, "-v", "WARNING", *scenes, str(tmp)]
-        processes[fmt] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                           text=True), tmp)
     failures = []
-    for fmt, (process, tmp) in processes.items():
-        output, _ = process.communicate()
-        if process.returncode != 0 or not tmp.exists():
-            failures.append(f"manim-slides convert --to {fmt} failed:\n{output.strip()}")
-            tmp.unlink(missing_ok=True)
-        else:
-            os.replace(tmp, decks[fmt])
+    try:
+        for fmt, deck in decks.items():
+            if fmt == "pdf":
+                continue
+            tmp = _partial(deck)
+            options = []
+            if fmt == "html":
+                settings = [f"assets_dir={stem}.slides_assets", f"reveal_version={REVEAL_VERSION}",
+                            "reveal_theme=black", "controls=true", "progress=true", "slide_number=true"]
+                options = [arg for setting in settings for arg in ("-c", setting)]
+                if revealjs is not None:
+                    local = out_dir / f"{stem}.slides_assets" / "revealjs"
+                    _copy_tree(revealjs, local / "dist")
+                    options += ["-c", f"cdn_url={local.relative_to(out_dir).as_posix()}"]
+            command = [sys.executable, "-m", "manim_slides", "convert", "--folder", str(slides_dir),
+                       "--to", fmt, *options, "-v", "WARNING", *scenes, str(tmp)]
+            processes[fmt] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                               text=True), tmp)
+        if "pdf" in decks:
+            try:
+                build_pdf(slides_dir, scenes, decks["pdf"], title=title, chapters=chapters)
+            except RuntimeError as error:
+                failures.append(str(error))
+        for fmt, (process, tmp) in processes.items():
+            output, _ = process.communicate()
+            if process.returncode != 0 or not tmp.exists():
+                failures.append(f"manim-slides convert --to {fmt} failed:\n{output.strip()}")
+                tmp.unlink(missing_ok=True)
+            else:
+                os.replace(tmp, decks[fmt])
+    finally:
+        for process, tmp in processes.values():  # only when something above raised
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+                tmp.unlink(missing_ok=True)
     if failures:
         raise RuntimeError("\n".join(failures))
     return decks
+
+
+# ---------------------------------------------------------------------------- the PDF deck
+
+# Page geometry in points: a 16:9 slide 960 pt wide (13.33 in, PowerPoint's widescreen size),
+# the frame edge to edge at the top, the narration below it.
+PAGE_WIDTH = 960.0
+_MARGIN = 36.0
+_NOTES_SIZE = 18.0  # pt; a line is 1.4 of it
+_HEADER_SIZE = 10.0
+_MIN_NOTE_LINES = 2
+_TEXT_COLOUR = (34, 34, 34)
+_HEADER_COLOUR = (110, 110, 110)
+_FONT_FAMILY = "deck"  # the family name fpdf2 knows the system font by
+_FONT_PATTERN = "Inter:style=Regular"  # fonts-inter, as scenes/style.py uses (see scripts/setup.sh)
+# How a character no chosen font has is written when its NFKC form is no better (the core
+# font only has Latin-1).
+_ASCII = {"\u2014": "-", "\u2013": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
+          "\u201d": '"', "\u2192": "->", "\u2190": "<-", "\u2248": "~", "\u221a": "sqrt",
+          "\u221e": "inf", "\u2211": "sum", "\u2264": "<=", "\u2265": ">=", "\u2260": "!=",
+          "\u2026": "..."}
+
+
+@dataclass(frozen=True)
+class DeckSlide:
+    """One slide of the deck, as manim-slides' config of its scene lists it."""
+
+    scene: str
+    chapter: str
+    index: int  # in its scene's config
+    notes: str  # whitespace collapsed
+    video: Path
+
+
+def deck_slides(slides_dir: Path, scenes: Sequence[str], chapters: Sequence[str] | None = None
+                ) -> list[DeckSlide]:
+    """Every slide of ``scenes``, in order, read from ``<slides_dir>/<Scene>.json`` with
+    manim-slides' own config model (relative video paths resolved as manim-slides does)."""
+    from manim_slides.config import PresentationConfig, SlideType  # pydantic: imported when needed
+
+    chapters = list(chapters) if chapters is not None else list(scenes)
+    if len(chapters) != len(scenes):
+        raise RuntimeError(f"{len(scenes)} scenes but {len(chapters)} chapter titles")
+    slides = []
+    for scene, chapter in zip(scenes, chapters, strict=True):
+        config_file = slides_dir / f"{scene}.json"
+        try:
+            config = PresentationConfig.from_file(config_file)
+        except FileNotFoundError:
+            raise RuntimeError(f"{config_file} does not exist (was {scene} rendered as slides?)") from None
+        except ValueError as error:  # pydantic's ValidationError (a missing video), bad JSON
+            lines = " ".join(line.strip() for line in str(error).strip().splitlines()[:3])
+            raise RuntimeError(f"{config_file} is not a usable manim-slides config: {lines}") from None
+        for index, slide in enumerate(config.slides):
+            video = slide.src if slide.type == SlideType.Image and slide.src else slide.file
+            slides.append(DeckSlide(scene, chapter, index, " ".join(slide.notes.split()), Path(video)))
+    return slides
+
+
+def build_pdf(slides_dir: Path, scenes: Sequence[str], target: Path, *, title: str,
+              chapters: Sequence[str] | None = None) -> Path:
+    """Write the PDF deck of ``scenes`` to ``target``: a page per slide, in order, showing its
+    last frame with its notes below as text, leaving out slides that would show nothing (no
+    notes and a blank last frame); ``title`` in the metadata, a bookmark per chapter.
+
+    Written under a temporary name and renamed when complete. Raises RuntimeError saying
+    what failed, in one message.
+    """
+    try:
+        pdf = _layout(deck_slides(slides_dir, scenes, chapters), title)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _partial(target)
+        try:
+            pdf.output(str(tmp))
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except RuntimeError as error:
+        raise RuntimeError(f"building the PDF deck {target.name} failed: {error}") from None
+    except Exception as error:  # fpdf2, fontTools, Pillow, the file system: still one message
+        raise RuntimeError(f"building the PDF deck {target.name} failed: "
+                           f"{type(error).__name__}: {error}") from None
+    return target
+
+
+def _layout(slides: list[DeckSlide], title: str) -> FPDF:
+    from fpdf import ViewerPreferences
+
+    font = _choose_font("".join(slide.notes + slide.chapter for slide in slides) + title)
+    clean = font.clean
+    width = PAGE_WIDTH - 2 * _MARGIN
+    line = 1.4 * _NOTES_SIZE
+    header = 1.6 * _HEADER_SIZE
+    # One page size for the whole deck, with room for the longest narration.
+    scratch = font.new_pdf()
+    scratch.add_page()
+    scratch.set_font(font.family, size=_NOTES_SIZE)
+    lines = max(len(scratch.multi_cell(width, line, clean(slide.notes), dry_run=True, output="LINES"))
+                for slide in slides)
+    notes_height = 0.75 * _MARGIN + header + max(lines, _MIN_NOTE_LINES) * line + 0.75 * _MARGIN
+
+    pdf = font.new_pdf()
+    pdf.set_title(title)  # metadata and bookmarks are Unicode strings, whatever the font
+    pdf.set_creator("attention-explainer")
+    pdf.set_lang("en")
+    pdf.page_mode = "USE_OUTLINES"  # open with the chapter bookmarks showing
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
+    chapter = None
+    box_height = None  # the frame's box: the first frame's shape, the page's width
+    for slide in slides:  # one frame in memory at a time: fpdf2 keeps it compressed
+        try:
+            frame = _last_frame(slide.video)
+        except (OSError, ValueError, av.error.FFmpegError) as error:
+            raise RuntimeError(f"cannot decode the last frame of slide {slide.index + 1} of {slide.scene} "
+                               f"({slide.video}): {error}") from None
+        if not slide.notes and not join._has_content(av.VideoFrame.from_image(frame)):
+            continue  # a blank page: nothing to see, nothing to read
+        if box_height is None:
+            box_height = PAGE_WIDTH * frame.height / frame.width
+        pdf.add_page(format=(PAGE_WIDTH, box_height + notes_height))
+        if slide.chapter != chapter:
+            chapter = slide.chapter
+            pdf.start_section(chapter)
+        w = min(PAGE_WIDTH, box_height * frame.width / frame.height)
+        h = w * frame.height / frame.width
+        pdf.image(frame, x=(PAGE_WIDTH - w) / 2, y=(box_height - h) / 2, w=w, h=h)
+        pdf.set_xy(_MARGIN, box_height + 0.75 * _MARGIN)
+        pdf.set_font(font.family, size=_HEADER_SIZE)
+        pdf.set_text_color(*_HEADER_COLOUR)
+        pdf.cell(width, header, clean(slide.chapter), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(font.family, size=_NOTES_SIZE)
+        pdf.set_text_color(*_TEXT_COLOUR)
+        pdf.multi_cell(width, line, clean(slide.notes), align="L")
+    if pdf.page == 0:
+        raise RuntimeError("no slide has notes or shows anything")
+    return pdf
+
+
+def _last_frame(video: Path) -> Image.Image:
+    """The frame ``video`` shows last (the largest timestamp), as RGB.
+
+    Decodes from the keyframe before its last second rather than the whole clip; the whole
+    clip only when that finds nothing (no duration in the file, an odd seek).
+    """
+    if video.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"):  # an image slide
+        with Image.open(video) as image:
+            return image.convert("RGB")
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        end = None
+        if stream.duration is not None and stream.time_base is not None:
+            end = float(((stream.start_time or 0) + stream.duration) * stream.time_base)
+        if end is not None and end > 1.0:
+            container.seek(int((end - 1.0) / stream.time_base), stream=stream, backward=True)
+            last = _latest(container.decode(stream))
+            if last is not None:
+                return last.to_image().convert("RGB")
+    with av.open(str(video)) as container:
+        last = _latest(container.decode(video=0))
+    if last is None:
+        raise ValueError("it has no video frame")
+    return last.to_image().convert("RGB")
+
+
+def _latest(frames: Iterator[av.VideoFrame]) -> av.VideoFrame | None:
+    latest = None
+    for frame in frames:
+        if latest is None or frame.pts is None or latest.pts is None or frame.pts >= latest.pts:
+            latest = frame
+    return latest
+
+
+@dataclass(frozen=True)
+class _Font:
+    """The deck's text font: the family to set, the files behind it (none: a core font), and
+    what to pass text through so that every character it keeps can be shown."""
+
+    family: str
+    files: tuple[Path, ...]
+    clean: Callable[[str], str]
+
+    def new_pdf(self) -> FPDF:
+        from fpdf import FPDF
+
+        pdf = FPDF(unit="pt", format=(PAGE_WIDTH, PAGE_WIDTH))
+        pdf.set_auto_page_break(False)
+        pdf.set_margins(_MARGIN, _MARGIN)
+        pdf.c_margin = 0
+        for number, path in enumerate(self.files):
+            pdf.add_font(self.family if number == 0 else f"{self.family}{number}", "", str(path))
+        if len(self.files) > 1:
+            pdf.set_fallback_fonts([f"{self.family}{n}" for n in range(1, len(self.files))])
+        return pdf
+
+
+def _choose_font(text: str) -> _Font:
+    """The font file fontconfig gives for Inter (Inter itself where fonts-inter is installed),
+    with the one it gives for the characters of ``text`` that font lacks; without fontconfig
+    or an outline font, the PDF core font Helvetica. Characters no chosen font has are
+    replaced readably: NFKC, an ASCII spelling, or '?'."""
+    needed = {c for c in text if not c.isspace()}
+    primary = _fc_match(_FONT_PATTERN)
+    if primary is None:
+        return _Font("helvetica", (), lambda s: _replace(s, _latin1))
+    files, covered = [primary], _cmap(primary)
+    missing = {c for c in needed if ord(c) not in covered}
+    if missing:
+        charset = " ".join(f"{ord(c):x}" for c in sorted(missing))
+        fallback = _fc_match(f"sans-serif:charset={charset}")
+        if fallback is not None and fallback != primary:
+            files.append(fallback)
+            covered |= _cmap(fallback)
+    return _Font(_FONT_FAMILY, tuple(files),
+                 lambda s: _replace(s, lambda c: c.isspace() or ord(c) in covered))
+
+
+def _fc_match(pattern: str) -> Path | None:
+    """The outline font file fontconfig gives for ``pattern``, or None."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return None
+    try:
+        result = subprocess.run([fc_match, "-f", "%{file}", pattern], capture_output=True, text=True,
+                                timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    path = Path(result.stdout.strip())
+    if result.returncode != 0 or path.suffix.lower() not in (".ttf", ".otf") or not path.is_file():
+        return None
+    return path
+
+
+def _cmap(path: Path) -> set[int]:
+    """The code points ``path``'s font has glyphs for."""
+    from fontTools.ttLib import TTFont  # fpdf2's dependency
+
+    font = TTFont(path, lazy=True)
+    try:
+        return set(font.getBestCmap() or {})
+    finally:
+        font.close()
+
+
+def _latin1(char: str) -> bool:
+    return char.isspace() or 32 <= ord(char) < 127 or 160 <= ord(char) < 256
+
+
+def _replace(text: str, supported: Callable[[str], bool]) -> str:
+    """``text`` with each character ``supported`` rejects spelled otherwise: its NFKC form
+    (Kᵀ -> KT, dₖ -> dk), an ASCII spelling (— -> -, → -> ->), or '?'."""
+    out = []
+    for char in text:
+        if supported(char):
+            out.append(char)
+            continue
+        for candidate in (unicodedata.normalize("NFKC", char), _ASCII.get(char, "?")):
+            if candidate and all(supported(c) for c in candidate):
+                out.append(candidate)
+                break
+        else:
+            out.append("?")
+    return "".join(out)
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
 
 
 def _copy_tree(source: Path, target: Path) -> None:
