@@ -1,14 +1,22 @@
 r"""Context as gravity: the words of a sentence pull the ambiguous word toward them.
 
-    w_j = softmax_j(x_{focus} \cdot x_j / T)      target = \sum_j w_j x_j
-    x' = x + strength (target - x)
+    w_j = softmax_j(\vec x \cdot \vec x_j / T)
+    \vec x\,' = \vec x + \sum_j w_j (\vec x_j - \vec x) = \sum_j w_j \vec x_j
 
-Each word of the sentence pulls the ambiguous word as hard as its weight (thicker, brighter
-arrows pull harder; the weights are listed beside the plane); the word then moves along
-the core's trajectory, in ``pull_steps`` steps, to its new place. That place is written out
-as the weighted average it is: every weight times its word's vector, summed, then
-``strength`` of the way from the word to that target. In the other sentence the same word
-is pulled elsewhere: context decides.
+Each word of the sentence pulls the ambiguous word along the arrow toward it, as hard as
+its weight (thicker arrows pull harder). The table beside the plane lists, for each word,
+its distance to the focus, its dot product with it, its weight (the next chapter, softmax,
+turns dot products into weights) and its pull ``w_j (x_j - x)``. The update is ONE step:
+the pulls, added tip to tail, carry the word to ``x'``, which is the weighted average
+``sum_j w_j x_j`` because the weights add up to 1. The video plays that step in slow
+motion (``knobs.pull_steps`` frames of it); when an example sets ``knobs.pull_strength``
+below 1 the word moves only that fraction of the step, and the scene says it is the
+video's setting, not attention. In the other sentence the same word is pulled elsewhere:
+context decides.
+
+What the narration asserts comes from :mod:`attention_core.story`: "the nearest word pulls
+hardest" only when ``nearest_pulls_hardest`` holds, "moves toward the decider" only when
+``pull_toward_decider`` holds; otherwise it says what the numbers show.
 
 Render: ``manim -ql scenes/gravity_pull.py GravityPull`` (from the repo root).
 """
@@ -35,6 +43,7 @@ from manim import (
     ManimColor,
     MathTex,
     Mobject,
+    SurroundingRectangle,
     Text,
     TracedPath,
     UpdateFromAlphaFunc,
@@ -44,8 +53,9 @@ from manim import (
     smooth,
 )
 
-from attention_core import ContextPullTrace, context_pull, keep_heaviest, similarity_matrix
+from attention_core import ContextPullTrace, keep_heaviest
 from attention_core.examples import Example, Sentence
+from attention_core.story import claim, decider, gravity, gravity_distances, neighbours
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, word_color, word_label
@@ -53,32 +63,42 @@ from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
 from scenes.style import fmt
 
-__all__ = ["ARROW_NUMBER_WEIGHT", "MAX_TERMS", "GravityPull", "SentenceShown", "Term", "pull_of",
-           "shown_terms"]
+__all__ = ["ARROW_NUMBER_WEIGHT", "MAX_TERMS", "GravityPull", "Row", "SentenceShown", "pull_of",
+           "shown_sum", "shown_terms"]
 
 ARROW_NUMBER_WEIGHT = 0.05  # pulls at least this strong also get their number on the plane
-MAX_TERMS = 6  # rows of the weighted average; a longer sentence shows its strongest pulls
+MAX_TERMS = 6  # rows of the table; a longer sentence shows its strongest pulls
+MIN_CHAIN_ARROW = 0.12  # a pull shorter than this on screen is added to the chain but not drawn
 PANEL_GAP = 0.6  # between the plane and the panel on its right
 PLANE_MAX_WIDTH = 6.6
 ROW_GAP = 0.14
+COLUMN_GAP = 0.35
 CAPTION_SIZES = ((style.BODY_SIZE, 1), (style.LABEL_SIZE, 2), (style.SMALL_SIZE, 3))
 LEGEND_CHARS = 36  # a sentence in the closing legend is shortened to about this many characters
+SAID_CHARS = 28  # a sentence in the narration is shortened to about this many characters
 INDENT = 0.4  # the lines that continue a formula
-MATH_SIZE = 48 * style.MATH_SCALE  # a DecimalNumber as large as the scenes' scaled MathTex
+TABLE_SCALE = 0.9  # the table's numbers, relative to the formulas
+MATH_SIZE = 48 * style.MATH_SCALE * TABLE_SCALE  # a DecimalNumber as large as the table's MathTex
+HEADER_SCALE = 0.75  # column headers, relative to the formulas
+HEADERS = {"distance": r"|\vec x_j - \vec x|", "dot": r"\vec x \cdot \vec x_j", "weight": "w_j",
+           "pull": r"w_j\,(\vec x_j - \vec x)"}  # the table's columns after the word
+MARK = style.TEXT  # the boxes that point at the cells a line talks about
 
 
 def pull_of(example: Example, sentence: Sentence) -> ContextPullTrace:
     """The core's pull on every word of ``sentence``, with the example's knobs."""
-    e = example.embeddings(sentence)
-    knobs = example.knobs
-    return context_pull(e, similarity_matrix(e, e).matrix, strength=knobs.pull_strength,
-                        steps=knobs.pull_steps, temperature=knobs.temperature)
+    return gravity(example, example.sentences.index(sentence))
 
 
 def shown_terms(weights: np.ndarray, limit: int = MAX_TERMS) -> list[int]:
-    """Indices of the words whose terms are written out: all of them when they fit, else the
+    """Indices of the words whose rows are written out: all of them when they fit, else the
     ``limit`` heaviest, in sentence order."""
     return keep_heaviest(weights, limit).indices.tolist()
+
+
+def shown_sum(weights: np.ndarray) -> float:
+    """What the weights add up to as printed (each rounded to ``style.DECIMALS`` places)."""
+    return float(sum(float(fmt(w)) for w in weights))
 
 
 def label_words(words: list[WordDot | Dot]) -> None:
@@ -88,18 +108,32 @@ def label_words(words: list[WordDot | Dot]) -> None:
 
 
 def target_marker() -> Circle:
-    """The hollow ring that marks a target, on the plane and before its formula."""
+    """The hollow ring that marks the weighted average, on the plane and in its formula."""
     return Circle(radius=0.09, color=style.TEXT, stroke_width=2)
+
+
+def num(x: float) -> str:
+    """``x`` as :func:`style.fmt` prints it, without a minus on a number that rounds to zero."""
+    shown = fmt(x)
+    return fmt(0.0) if float(shown) == 0 else shown
 
 
 def vec_tex(v: np.ndarray) -> str:
     """A 2-D vector as the scenes print it: ``(0.40,\\ 3.80)``."""
-    return rf"({fmt(v[0])},\ {fmt(v[1])})"
+    return rf"({num(v[0])},\ {num(v[1])})"
 
 
 def vec_text(v: np.ndarray) -> str:
     """A 2-D vector for the narration: ``(0.40, 3.80)``."""
-    return f"({fmt(v[0])}, {fmt(v[1])})"
+    return f"({num(v[0])}, {num(v[1])})"
+
+
+def baseline(text: Text) -> float:
+    """The height of the line ``text`` sits on: the lowest bottom of its letters and digits that
+    have no descender (its own bottom if it has none)."""
+    flat = [c.get_bottom()[1] for c, ch in zip(text.submobjects, text.text, strict=False)
+            if ch.isalnum() and ch not in "gjpqyQ"]
+    return max(flat) if flat else text.get_bottom()[1]
 
 
 def q(text: str) -> str:
@@ -107,56 +141,117 @@ def q(text: str) -> str:
     return f"\u201c{text}\u201d"
 
 
+def number(value: float, color: ManimColor) -> DecimalNumber:
+    """A table number in the formulas' font (no minus on a number that rounds to zero)."""
+    return DecimalNumber(0.0 if value < 0 and float(num(value)) == 0 else value,
+                         num_decimal_places=style.DECIMALS, color=color, font_size=MATH_SIZE,
+                         group_with_commas=False)
+
+
 @dataclass
-class Term:
-    """One row of the weighted average: ``word  weight  x (vector)``."""
+class Row:
+    """One row of the table: ``word  |x_j - x|  x . x_j  w_j  w_j (x_j - x)``. The focus's own
+    row has no distance (``None``)."""
 
     index: int
     word: Text
+    distance: DecimalNumber | None
+    dot: DecimalNumber
     weight: DecimalNumber
-    vector: MathTex
+    pull: MathTex
 
 
 @dataclass
 class SentenceShown:
     """What the scene drew for one sentence (tests read the numbers back from these)."""
 
-    arrows: VGroup
+    arrows: VGroup  # the pull arrows from the focus toward each word
     arrow_numbers: VGroup
-    terms: list[Term]
-    more: VGroup
-    formula: VGroup
+    rows: list[Row]
+    more: VGroup  # "+ k more words" when the table shows only the strongest
+    sums: VGroup  # the sum row: [weight sum, pull sum]
+    formula: VGroup  # x' = x + sum w (x_j - x); = numbers; = sum w x (weighted average); [setting]
+    chain: VGroup  # the pulls drawn tip to tail (short ones are not drawn)
+    chain_points: list[np.ndarray]  # scene points: the focus, then the tip after each pull
     path: VMobject
     mover: WordDot
+    distances: VGroup  # the dashed lines to the decider, before and after, with their numbers
 
 
 class GravityPull(ExplainerScene):
-    """Context words pull the ambiguous word; it moves to (toward) their weighted average."""
+    """Context words pull the ambiguous word; one step carries it to their weighted average."""
 
     title = "Context as gravity"
 
     def construct(self) -> None:
         self.example.require_planar("the gravity pull scene")
         self.sentences = list(self.example.sentences[:2])
-        self.pulls: list[ContextPullTrace] = [pull_of(self.example, s) for s in self.sentences]
+        self.pulls: list[ContextPullTrace] = [gravity(self.example, k) for k in range(len(self.sentences))]
         self.ends: list[WordDot] = []
         self.shown: list[SentenceShown] = []
+        self.lines: dict[str, str] = {}  # beat name -> narration, for the tests
         self.show_title_card()
         self.show_plane()
-        for number, (sentence, pull) in enumerate(zip(self.sentences, self.pulls, strict=True)):
-            self.show_pulls(sentence, pull, number)
-            self.move_along_trajectory(sentence, pull, number)
-            self.explain_weighted_average(sentence, pull, number)
+        for k in range(len(self.sentences)):
+            if k == 0:
+                self.show_pulls(k)
+                self.name_the_nearest(k)
+                self.explain_the_weights()
+                self.add_tip_to_tail(k)
+                self.show_the_focus_own_pull(k)
+                self.move_in_slow_motion(k)
+                self.measure_toward_decider(k)
+            else:
+                self.show_pulls(k, with_nearest=True)
+                self.add_tip_to_tail(k, with_move=True)
+            self.land_on_the_average(k)
         self.compare_end_points()
         self.wait(style.BEAT)
+
+    def say(self, name: str, narration: str) -> None:
+        """Start a beat and keep its line under its name."""
+        self.lines[name] = narration
+        self.beat(name, narration)
+
+    # -- what the narration says (from the story module's facts and claims)
+
+    def nearest_line(self, k: int) -> str:
+        """The nearest word by distance and the hardest pull: the same word when the claim holds."""
+        s, trace = self.sentences[k], self.pulls[k]
+        nearest = neighbours(self.example, k, "distance")[0]
+        w = trace.weights[s.focus_index]
+        if claim(self.example, "nearest_pulls_hardest", k).holds:
+            return (f"{q(nearest.word)}, the nearest word by distance ({fmt(nearest.value)}), pulls "
+                    f"hardest: {fmt(w[s.tokens.index(nearest.word)])}.")
+        j = self.heaviest(k)
+        return (f"{q(s.tokens[j])} pulls hardest, {fmt(w[j])}, though {q(nearest.word)} is the nearest "
+                f"word by distance ({fmt(nearest.value)}).")
+
+    def toward_line(self, k: int) -> str:
+        """Where the step takes the focus relative to the decider, with both distances."""
+        s = self.sentences[k]
+        d = decider(self.example, k)
+        before, after = gravity_distances(self.example, k, d)
+        numbers = f"{fmt(before)} away before, {fmt(after)} after"
+        if claim(self.example, "pull_toward_decider", k).holds:
+            return f"{q(s.focus)} moves toward {q(d)}: {numbers}."
+        if after >= before:
+            return f"{q(s.focus)} gets no nearer {q(d)}: {numbers}."
+        return f"{q(s.focus)} gets hardly nearer {q(d)}: {numbers}."
+
+    def heaviest(self, k: int) -> int:
+        """Index of the other word that pulls the focus hardest (ties: the earlier word)."""
+        s, w = self.sentences[k], self.pulls[k].weights[self.sentences[k].focus_index]
+        return max((j for j in range(len(s.tokens)) if j != s.focus_index), key=lambda j: (w[j], -j))
 
     # -- beats
 
     def show_plane(self) -> None:
         focus = self.sentences[0].focus
-        self.beat("plane", f"Where {q(focus)} sits decides what it means. The other words of a sentence "
-                  "pull on it, like gravity.")
-        points = np.vstack([*(p.embeddings for p in self.pulls), *(p.new_embeddings for p in self.pulls)])
+        self.say("plane", f"Where {q(focus)} sits decides what it means. The other words of a sentence "
+                 "pull on it, like gravity.")
+        points = np.vstack([*(p.embeddings for p in self.pulls), *(p.targets for p in self.pulls),
+                            *(p.new_embeddings for p in self.pulls)])
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis)
         if self.plane.width > PLANE_MAX_WIDTH:
             self.plane.scale_to_fit_width(PLANE_MAX_WIDTH)
@@ -166,77 +261,144 @@ class GravityPull(ExplainerScene):
         self.play(Create(self.plane), run_time=style.BEAT)
         self.wait(style.PAUSE)
 
-    def show_pulls(self, sentence: Sentence, pull: ContextPullTrace, number: int) -> None:
-        i, weights = sentence.focus_index, pull.weights[sentence.focus_index]
-        strongest = max((j for j in range(len(sentence.tokens)) if j != i), key=lambda j: weights[j])
-        self.beat(f"pulls {number + 1}", f"In {q(sentence.text)} each word pulls {q(sentence.focus)} as "
-                  f"hard as its weight: {q(sentence.tokens[strongest])} pulls hardest, "
-                  f"{fmt(weights[strongest])}; {q(sentence.focus)} keeps {fmt(weights[i])} of itself.")
-        if number:
-            self.clear_sentence()
+    def begin_sentence(self, k: int) -> None:
+        """Build (not show) what this sentence needs: caption, dots, arrows, table, formula."""
+        sentence, pull = self.sentences[k], self.pulls[k]
+        i = sentence.focus_index
         self.caption = wrapped_label(q(sentence.text), style.TEXT, self.panel_width, CAPTION_SIZES)
         self.caption.to_edge(UP, buff=style.MARGIN).align_to([self.panel_left, 0, 0], LEFT)
-        self.formula = self.average_formula(pull, i)  # shown later; its height limits the rows
-        self.limit = self.rows_that_fit(len(sentence.tokens))
-        named = set(shown_terms(weights, self.limit))  # a long sentence names only its strongest pulls
+        self.formula = self.step_formula(pull, i)  # shown later; its height limits the rows
+        self.limit = self.build_table(k)
+        named = set(self.row_words(k, self.limit))  # a long sentence names only the words of its rows
         self.dots = VGroup(*(self.word_dot(w, pull.embeddings[j], named=j in named)
                              for j, w in enumerate(sentence.tokens) if j != i))
         self.focus_dot = WordDot(self.plane, sentence.focus, pull.embeddings[i], style.FOCUS)
         label_words([self.focus_dot, *self.dots])
         self.arrows, self.arrow_numbers = self.pull_arrows(sentence, pull)
-        self.terms, self.more = self.term_rows(sentence, pull)
         self.place_formula()
+        self.chain, self.chain_points = self.tip_to_tail(sentence, pull)
+        self.marks = VGroup()
+        self.distances = VGroup()
+        self.source = VGroup()
+
+    def show_pulls(self, k: int, with_nearest: bool = False) -> None:
+        sentence = self.sentences[k]
+        said = shorten(sentence.text, SAID_CHARS)
+        if with_nearest:
+            self.say(f"pulls {k + 1}", f"In {q(said)}, " + self.nearest_line(k))
+        else:
+            self.say(f"pulls {k + 1}", f"In {q(said)} each word pulls {q(sentence.focus)} as hard as its "
+                     "weight: the thicker the arrow, the harder.")
+        if k:
+            self.clear_sentence()
+        self.begin_sentence(k)
         self.play(FlatFadeIn(self.caption, self.dots, self.focus_dot), run_time=style.BEAT)
         self.play(*(Create(a) for a in self.arrows), run_time=style.BEAT)
-        self.play(FlatFadeIn(self.arrow_numbers, *(VGroup(t.word, t.weight) for t in self.terms), self.more),
-                  run_time=style.BEAT)
-        self.wait(2 * style.PAUSE)
-
-    def move_along_trajectory(self, sentence: Sentence, pull: ContextPullTrace, number: int) -> None:
-        i = sentence.focus_index
-        path = pull.trajectory[:, i, :]  # (steps + 1, 2): the core's positions, start to end
-        self.beat(f"move {number + 1}", f"{q(sentence.focus)} moves in {len(path) - 1} steps from "
-                  f"{vec_text(path[0])} to {vec_text(path[-1])}.")
-        self.path = VMobject().set_points_as_corners([self.plane.point(p) for p in path])
-        self.steps = VGroup(*(Dot(self.plane.point(p), radius=0.025, color=style.FOCUS) for p in path))
-        self.ghost = self.focus_dot.copy().set_opacity(0.3)
-        self.trail = TracedPath(self.focus_dot.dot.get_center, stroke_color=style.FOCUS, stroke_width=3)
-        self.add(self.ghost, self.trail)
-        self.play(FadeOut(self.arrows), FadeOut(self.arrow_numbers), FadeIn(self.steps),
-                  run_time=style.BEAT / 2)
-
-        def slide(word: WordDot, alpha: float) -> None:
-            word.shift(self.path.point_from_proportion(alpha) - word.dot.get_center())
-
-        self.play(UpdateFromAlphaFunc(self.focus_dot, slide, rate_func=smooth), run_time=style.SLOW)
+        self.play(FlatFadeIn(self.arrow_numbers, *(r.word for r in self.rows), self.column("weight"),
+                             self.more, self.sums[0], self.sums[2], self.sums[3]), run_time=style.BEAT)
+        if with_nearest:
+            self.play(FadeIn(self.column("distance")), FadeIn(self.column("dot")), run_time=style.BEAT)
+            self.mark_nearest(k)
         self.wait(style.PAUSE)
 
-    def explain_weighted_average(self, sentence: Sentence, pull: ContextPullTrace, number: int) -> None:
-        i, strength = sentence.focus_index, pull.strength
-        self.beat(f"average {number + 1}", f"The target is the weighted average: each word's vector times "
-                  f"its weight, summed, {vec_text(pull.targets[i])}. {q(sentence.focus)} moves "
-                  f"{fmt(strength)} of the way there, to {vec_text(pull.new_embeddings[i])}.")
-        target = self.plane.point(pull.targets[i])
-        self.target_mark = VGroup(
-            DashedLine(self.plane.point(pull.embeddings[i]), target, color=style.MUTED, stroke_width=2),
-            target_marker().move_to(target),
-        )
-        self.play(*(FadeIn(t.vector) for t in self.terms), run_time=style.BEAT)
-        self.play(Write(self.formula[0]), FadeIn(self.target_mark), run_time=style.BEAT)
-        self.play(Write(self.formula[1]), run_time=style.BEAT)
-        self.play(Write(self.formula[2]), Write(self.formula[3]), run_time=style.BEAT)
-        self.wait(2 * style.PAUSE)
-        end = WordDot(self.plane, f"{sentence.focus} ({number + 1})", pull.new_embeddings[i], style.FOCUS)
+    def name_the_nearest(self, k: int) -> None:
+        self.say(f"nearest {k + 1}", self.nearest_line(k))
+        self.play(FadeIn(self.column("distance")), run_time=style.BEAT)
+        self.mark_nearest(k)
+        self.wait(style.PAUSE)
+
+    def explain_the_weights(self) -> None:
+        self.say("source", "The weights come from the dot products: a bigger dot product, a bigger pull. "
+                 "Softmax does it: the next chapter.")
+        self.play(FadeOut(self.marks), FadeIn(self.column("dot")), run_time=style.BEAT)
+        self.marks = VGroup()
+        self.source = VGroup(
+            MathTex(r"w_j = \operatorname{softmax}_j(\vec x \cdot \vec x_j \,/\, T)").scale(style.MATH_SCALE),
+            word_label("softmax: the next chapter", style.MUTED, style.SMALL_SIZE),
+        ).arrange(RIGHT, buff=0.3)
+        if self.source.width > self.panel_width:
+            self.source.scale_to_fit_width(self.panel_width)
+        self.source.align_to(self.formula, UP).align_to([self.panel_left, 0, 0], LEFT)
+        self.play(Write(self.source), run_time=style.BEAT)
+        self.wait(style.PAUSE)
+
+    def add_tip_to_tail(self, k: int, with_move: bool = False) -> None:
+        s = self.sentences[k]
+        if with_move:
+            again = "One step again" + (" (part-way)" if self.pulls[k].strength != 1 else "")
+            self.say(f"step {k + 1}", f"{again}: " + self.toward_line(k))
+        else:
+            self.say(f"step {k + 1}", "The pull is one step: each word's arrow times its weight, added tip "
+                     f"to tail from where {q(s.focus)} is.")
+        gone = [m for m in (self.marks, self.source) if m.submobjects]
+        self.play(FadeOut(self.arrows), FadeOut(self.arrow_numbers), *(FadeOut(m) for m in gone),
+                  FadeIn(self.column("pull")), FadeIn(self.sums[1]), run_time=style.BEAT)
+        self.marks, self.source = VGroup(), VGroup()
+        self.play(Write(self.formula[0]), *(Create(a) for a in self.chain), run_time=style.BEAT)
+        if with_move:
+            self.wait(style.BEAT)
+            self.slide(k)
+            self.show_distances(k)
+        self.wait(style.PAUSE)
+
+    def show_the_focus_own_pull(self, k: int) -> None:
+        s, w = self.sentences[k], self.pulls[k].weights[self.sentences[k].focus_index]
+        self.say(f"self {k + 1}", f"{q(s.focus)}'s own weight, {fmt(w[s.focus_index])}, pulls nowhere: its "
+                 "arrow to itself has no length.")
+        own = [VGroup(r.weight, r.pull) for r in self.rows if r.index == s.focus_index]
+        self.marks = VGroup(*(SurroundingRectangle(cells, color=MARK, buff=0.06) for cells in own))
+        self.play(Create(self.marks), run_time=style.BEAT)
+        self.wait(style.PAUSE)
+
+    def move_in_slow_motion(self, k: int) -> None:
+        pull = self.pulls[k]
+        steps = len(pull.trajectory) - 1
+        self.say(f"move {k + 1}", f"The video plays this one step in slow motion, in {steps} steps.")
+        self.play(FadeOut(self.marks), run_time=style.BEAT / 2)
+        self.marks = VGroup()
+        self.slide(k)
+        self.wait(style.PAUSE)
+        if pull.strength != 1:
+            self.say(f"setting {k + 1}", f"This video's setting pull_strength = {fmt(pull.strength)} stops "
+                     f"{q(self.sentences[k].focus)} short of the step: it is not part of attention.")
+            self.play(Write(self.formula[3]), run_time=style.BEAT)
+            self.wait(style.PAUSE)
+
+    def measure_toward_decider(self, k: int) -> None:
+        self.say(f"toward {k + 1}", self.toward_line(k))
+        self.show_distances(k)
+        self.wait(style.PAUSE)
+
+    def land_on_the_average(self, k: int) -> None:
+        s, pull = self.sentences[k], self.pulls[k]
+        i = s.focus_index
+        weights = pull.weights[i]
+        shown = [r.index for r in self.rows]
+        rounding = ""
+        if len(shown) == len(weights) and fmt(shown_sum(weights)) != fmt(1.0):
+            rounding = f" ({fmt(shown_sum(weights))} as shown, by rounding)"
+        full = "full step" if pull.strength != 1 else "step"
+        again = " again" if k else ""
+        self.say(f"average {k + 1}", f"The weights add up to 1{rounding}, so the {full} lands{again} on "
+                 f"their weighted average, {vec_text(pull.targets[i])}.")
+        self.target_mark = target_marker().move_to(self.plane.point(pull.targets[i]))
+        self.play(FadeOut(self.distances), Write(self.formula[1]), run_time=style.BEAT)
+        self.play(Write(self.formula[2]), FadeIn(self.target_mark), run_time=style.BEAT)
+        if len(self.formula) > 3 and k:  # the first sentence wrote it with the setting's beat
+            self.play(Write(self.formula[3]), run_time=style.BEAT)
+        self.wait(style.PAUSE)
+        end = WordDot(self.plane, f"{s.focus} ({k + 1})", pull.new_embeddings[i], style.FOCUS)
         end.dot.move_to(self.focus_dot.dot)  # where the moving word really stopped
         self.ends.append(end)
-        self.shown.append(SentenceShown(self.arrows, self.arrow_numbers, self.terms, self.more,
-                                        self.formula, self.path, self.focus_dot))
+        self.shown.append(SentenceShown(self.arrows, self.arrow_numbers, self.rows, self.more, self.sums,
+                                        self.formula, self.chain, self.chain_points, self.path,
+                                        self.focus_dot, self.distances))
 
     def compare_end_points(self) -> None:
         if len(self.sentences) == 1:
             s = self.sentences[0]
-            self.beat("compare", f"This example has one sentence; add a second to see {q(s.focus)} land "
-                      "somewhere else.")
+            self.say("compare", f"This example has one sentence; add a second to see {q(s.focus)} land "
+                     "somewhere else.")
         else:
             (a, b), (pa, pb) = self.sentences, self.pulls
             ends = (vec_text(pa.new_embeddings[a.focus_index]), vec_text(pb.new_embeddings[b.focus_index]))
@@ -246,17 +408,16 @@ class GravityPull(ExplainerScene):
             else:
                 said = (f"Two sentences, two places: {q(a.focus)} ends at {ends[0]}, "
                         f"{q(b.focus)} at {ends[1]}.")
-            self.beat("compare", said)
+            self.say("compare", said)
         self.clear_sentence()
         starts, arrows, legend = VGroup(), VGroup(), VGroup()
-        for number, (sentence, pull, end) in enumerate(zip(self.sentences, self.pulls, self.ends,
-                                                           strict=True)):
+        for k, (sentence, pull, end) in enumerate(zip(self.sentences, self.pulls, self.ends, strict=True)):
             i = sentence.focus_index
             if not any(np.allclose(s.coords, pull.embeddings[i]) for s in starts):
                 starts.add(WordDot(self.plane, sentence.focus, pull.embeddings[i], style.FOCUS))
             arrows.add(Arrow(self.plane.point(pull.embeddings[i]), end.dot.get_center(), buff=0.1,
                              color=style.FOCUS, stroke_width=3, max_tip_length_to_length_ratio=0.15))
-            legend.add(self.panel_text(f"({number + 1}) {q(shorten(sentence.text, LEGEND_CHARS))} \u2192 "
+            legend.add(self.panel_text(f"({k + 1}) {q(shorten(sentence.text, LEGEND_CHARS))} \u2192 "
                                        f"{vec_text(pull.new_embeddings[i])}", style.FOCUS, style.LABEL_SIZE))
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.25).to_edge(UP, buff=style.MARGIN)
         legend.align_to([self.panel_left, 0, 0], LEFT)
@@ -274,6 +435,91 @@ class GravityPull(ExplainerScene):
         self.play(*(Create(a) for a in arrows), *(FadeIn(e) for e in self.ends), run_time=style.BEAT)
         self.end_arrows, self.legend = arrows, legend
         self.wait(style.PAUSE)
+
+    # -- animations used by the beats
+
+    def mark_nearest(self, k: int) -> None:
+        """Box the nearest word's distance and the hardest pull's weight."""
+        s = self.sentences[k]
+        nearest = s.tokens.index(neighbours(self.example, k, "distance")[0].word)
+        heaviest = self.heaviest(k)
+        cells = [r.distance for r in self.rows if r.index == nearest and r.distance is not None]
+        cells += [r.weight for r in self.rows if r.index == heaviest]
+        self.marks = VGroup(*(SurroundingRectangle(c, color=MARK, buff=0.06) for c in cells))
+        self.play(Create(self.marks), run_time=style.BEAT)
+
+    def slide(self, k: int) -> None:
+        """The focus word moves along the core's trajectory, leaving a ghost and a trail."""
+        pull, i = self.pulls[k], self.sentences[k].focus_index
+        path = pull.trajectory[:, i, :]  # (steps + 1, 2): the core's positions, start to end
+        self.path = VMobject().set_points_as_corners([self.plane.point(p) for p in path])
+        self.steps = VGroup(*(Dot(self.plane.point(p), radius=0.025, color=style.FOCUS) for p in path))
+        self.ghost = self.focus_dot.copy().set_opacity(0.3)
+        self.trail = TracedPath(self.focus_dot.dot.get_center, stroke_color=style.FOCUS, stroke_width=3)
+        self.add(self.ghost, self.trail)
+        self.play(self.chain.animate.set_opacity(0.35), FadeIn(self.steps), run_time=style.BEAT / 2)
+        if np.linalg.norm(self.path.get_end() - self.path.get_start()) < 1e-6:
+            self.wait(style.SLOW)  # a strength of 0: nothing moves
+            return
+
+        def move(word: WordDot, alpha: float) -> None:
+            word.shift(self.path.point_from_proportion(alpha) - word.dot.get_center())
+
+        self.play(UpdateFromAlphaFunc(self.focus_dot, move, rate_func=smooth), run_time=style.SLOW)
+        self.free_the_label()
+
+    def free_the_label(self) -> None:
+        """Move the focus's label, if it now covers another word, to a free spot by its dot."""
+        word = self.focus_dot
+        if not word.label_shown:
+            return
+        others = [*(d for d in self.dots), self.ghost]
+        crowd = [m for d in others for m in ((d.dot, d.label) if isinstance(d, WordDot) and d.label_shown
+                                             else (d,))]
+        if not any(boxes_overlap(word.label, m) or boxes_overlap(word.label.copy().scale(1.3), m)
+                   for m in crowd):
+            return
+        before = word.label.get_center()
+        place_labels([word], obstacles=crowd)
+        if not word.label_shown:  # nowhere free: it stays, and the labels it covers go
+            word.add(word.label)
+            word.label_shown = True
+            word.label.move_to(before)
+            covered = [d for d in self.dots if isinstance(d, WordDot) and d.label_shown
+                       and boxes_overlap(word.label, d.label)]
+            if covered:
+                self.play(*(FadeOut(d.label) for d in covered), run_time=style.BEAT / 2)
+                for d in covered:
+                    d.hide_label()
+            return
+        target = word.label.get_center()
+        word.label.move_to(before)
+        self.play(word.label.animate.move_to(target), run_time=style.BEAT / 2)
+
+    def show_distances(self, k: int) -> None:
+        """Dashed lines from where the focus was and where it is now to the decider, with lengths."""
+        s, pull = self.sentences[k], self.pulls[k]
+        d = decider(self.example, k)
+        before, after = gravity_distances(self.example, k, d)
+        there = self.plane.point(pull.embeddings[s.tokens.index(d)])
+        taken = [self.focus_dot.label, self.ghost.label,
+                 *(w.label for w in self.dots if isinstance(w, WordDot))]
+        self.distances = VGroup()
+        for start, value, color in ((self.plane.point(pull.embeddings[s.focus_index]), before, style.MUTED),
+                                    (self.focus_dot.dot.get_center(), after, style.FOCUS)):
+            if np.linalg.norm(there - start) < 1e-6:
+                continue
+            line = DashedLine(start, there, color=color, stroke_width=2, buff=0.08)
+            line.value = value
+            shown = self.beside(line, value, color, taken)
+            taken.append(shown)
+            self.distances.add(VGroup(line, shown))
+        legend = self.panel_text(f"distance to {q(d)}: {fmt(before)} before, {fmt(after)} after",
+                                 style.FOCUS, style.LABEL_SIZE)
+        legend.align_to(self.formula[1], UP)  # where the formula's numbers come next
+        self.distances.add(legend)
+        self.play(*(Create(g[0]) for g in self.distances[:-1]), *(FadeIn(g[1]) for g in self.distances[:-1]),
+                  FadeIn(legend), run_time=style.BEAT)
 
     # -- builders
 
@@ -303,95 +549,180 @@ class GravityPull(ExplainerScene):
         for arrow in sorted(arrows, key=lambda a: -a.weight):
             if arrow.weight < ARROW_NUMBER_WEIGHT or not isinstance(arrow, Arrow):
                 continue
-            number = self.arrow_number(arrow, taken)
-            if number is not None:
-                taken.append(number)
-                numbers.add(number)
+            shown = self.beside(arrow, arrow.weight, arrow.get_color(), taken, anyway=False)
+            if shown is not None:
+                shown.weight, shown.word, shown.index = arrow.weight, arrow.word, arrow.index
+                taken.append(shown)
+                numbers.add(shown)
         return arrows, numbers
 
-    def arrow_number(self, arrow: Arrow, taken: list[Mobject]) -> DecimalNumber | None:
-        """The arrow's weight beside it, at the first spot that overlaps nothing ``taken``."""
-        number = DecimalNumber(arrow.weight, num_decimal_places=style.DECIMALS, color=arrow.get_color(),
-                               font_size=style.LABEL_SIZE)
-        number.weight, number.word, number.index = arrow.weight, arrow.word, arrow.index
-        number.add_background_rectangle(color=style.BACKGROUND, opacity=0.8, buff=0.04)
-        along = arrow.get_unit_vector()
+    def beside(self, line: Mobject, value: float, color: ManimColor, taken: list[Mobject],
+               anyway: bool = True) -> DecimalNumber | None:
+        """``value`` beside ``line`` (an arrow or a dashed line), at the first spot that overlaps
+        nothing ``taken``; if there is none, at its middle (``anyway``) or nowhere (None)."""
+        shown = DecimalNumber(value, num_decimal_places=style.DECIMALS, color=color,
+                              font_size=style.LABEL_SIZE)
+        shown.add_background_rectangle(color=style.BACKGROUND, opacity=0.8, buff=0.04)
+        start, end = line.get_start(), line.get_end()
+        along = (end - start) / (np.linalg.norm(end - start) or 1.0)
         side = np.array([-along[1], along[0], 0.0])
         for where in (0.5, 0.75, 0.3):
             for direction in (side, -side):
-                number.next_to(arrow.point_from_proportion(where), direction, buff=0.15)
-                if not any(boxes_overlap(number, other) for other in taken):
-                    return number
-        return None
+                shown.next_to(start + where * (end - start), direction, buff=0.15)
+                if not any(boxes_overlap(shown, other) for other in taken):
+                    return shown
+        return shown.next_to(start + 0.5 * (end - start), side, buff=0.15) if anyway else None
 
-    def term_rows(self, sentence: Sentence, pull: ContextPullTrace) -> tuple[list[Term], VGroup]:
-        """The rows ``word  w_j  x (x_j)`` of the weighted average, under the caption; the
-        vector column is placed now and shown later."""
-        weights = pull.weights[sentence.focus_index]
-        indices = shown_terms(weights, self.limit)
-        terms = []
+    def tip_to_tail(self, sentence: Sentence, pull: ContextPullTrace) -> tuple[VGroup, list[np.ndarray]]:
+        """The pulls ``w_j (x_j - x)`` from the core, strongest first, each starting where the last
+        ended; the chain ends at ``x'``. Pulls too short to see are added but not drawn."""
+        i = sentence.focus_index
+        order = sorted((j for j in range(len(sentence.tokens)) if j != i), key=lambda j: -pull.weights[i, j])
+        here = pull.embeddings[i]
+        points, chain = [self.plane.point(here)], VGroup()
+        for j in order:
+            there = here + pull.pulls[i, j]
+            a, b = self.plane.point(here), self.plane.point(there)
+            if np.linalg.norm(b - a) >= MIN_CHAIN_ARROW:
+                arrow = Arrow(a, b, buff=0, color=word_color(self.example, sentence.tokens[j]),
+                              stroke_width=5, max_tip_length_to_length_ratio=0.2)
+                arrow.index = j
+                chain.add(arrow)
+            points.append(b)
+            here = there
+        return chain, points
+
+    def build_table(self, k: int) -> int:
+        """Lay out the table with as many rows as fit above the formula (at most MAX_TERMS);
+        return how many."""
+        n = len(self.sentences[k].tokens)
+        for limit in range(min(MAX_TERMS, n), 0, -1):
+            self.lay_out_table(k, limit)
+            if self.table_bottom - 0.35 - self.formula.height >= -4.0 + style.MARGIN:
+                break
+        return limit
+
+    def lay_out_table(self, k: int, limit: int) -> None:
+        """The table ``word | |x_j - x| | x . x_j | w_j | w_j (x_j - x)`` under the caption, its
+        headers and its sum row, with ``limit`` rows; built in place, shown column by column later."""
+        sentence, pull = self.sentences[k], self.pulls[k]
+        i = sentence.focus_index
+        weights = pull.weights[i]
+        distances = {sentence.tokens.index(n.word): n.value for n in neighbours(self.example, k, "distance")}
+        indices = self.row_words(k, limit)
+        rows = []
         for j in indices:
             color = word_color(self.example, sentence.tokens[j])
-            terms.append(Term(
+            rows.append(Row(
                 j, word_label(sentence.tokens[j], color, style.LABEL_SIZE),
-                DecimalNumber(weights[j], num_decimal_places=style.DECIMALS, color=color,
-                              font_size=MATH_SIZE),
-                MathTex(r"\times\ " + vec_tex(pull.embeddings[j]), color=color).scale(style.MATH_SCALE),
+                number(distances[j], color) if j != i else None,
+                number(pull.similarities[i, j], color),
+                number(weights[j], color),
+                MathTex(vec_tex(pull.pulls[i, j]), color=color).scale(style.MATH_SCALE * TABLE_SCALE),
             ))
-        word_width = max(t.word.width for t in terms)
-        weight_width = max(t.weight.width for t in terms)
-        top = self.caption.get_bottom()[1] - 0.45
-        row_height = max(max(t.vector.height, t.word.height) for t in terms) + ROW_GAP
-        for k, t in enumerate(terms):
-            y = top - k * row_height
-            t.word.move_to([self.panel_left + word_width, y, 0], aligned_edge=RIGHT)
-            t.weight.move_to([self.panel_left + word_width + 0.3 + weight_width, y, 0], aligned_edge=RIGHT)
-            t.vector.next_to(t.weight, RIGHT, buff=0.15)
+        self.headers = {name: MathTex(tex, color=style.MUTED).scale(style.MATH_SCALE * HEADER_SCALE)
+                        for name, tex in HEADERS.items()}
+        sums = VGroup(number(float(weights.sum()), style.TEXT),
+                      MathTex(vec_tex(pull.step[i]), color=style.TEXT).scale(style.MATH_SCALE * TABLE_SCALE))
+        sigma = MathTex(r"\Sigma", color=style.MUTED).scale(style.MATH_SCALE)
+
+        def widest(ms: list[Mobject]) -> float:
+            return max(m.width for m in ms if m is not None)
+
+        heads = [sigma, *self.headers.values()]  # the word column's "header" is the sum row's sigma
+        cells = [[r.word for r in rows], [r.distance for r in rows], [r.dot for r in rows],
+                 [r.weight for r in rows] + [sums[0]], [r.pull for r in rows] + [sums[1]]]
+        widths = [max(widest(c), h.width) for c, h in zip(cells, heads, strict=True)]
+        rights, x = [], self.panel_left
+        for width in widths:
+            x += width
+            rights.append(x)
+            x += COLUMN_GAP
+        top = self.caption.get_bottom()[1] - 0.3
+        header_height = max(h.height for h in self.headers.values())
+        for c, h in enumerate(self.headers.values(), start=1):
+            if c == 4:
+                h.move_to([rights[3] + COLUMN_GAP, top - header_height / 2, 0], aligned_edge=LEFT)
+            else:
+                h.move_to([rights[c], top - header_height / 2, 0], aligned_edge=RIGHT)
+        row_height = max(max(r.pull.height, r.word.height) for r in rows) + ROW_GAP
+        first = top - header_height - 0.15 - row_height / 2
+        for k, r in enumerate(rows):
+            y = first - k * row_height
+            for c, cell in ((1, r.distance), (2, r.dot), (3, r.weight)):
+                if cell is not None:
+                    cell.move_to([rights[c], y, 0], aligned_edge=RIGHT)
+            r.word.move_to([rights[0], y, 0], aligned_edge=RIGHT)
+            r.word.shift((r.weight.get_bottom()[1] - baseline(r.word)) * UP)  # on the numbers' line
+            r.pull.move_to([rights[3] + COLUMN_GAP, y, 0], aligned_edge=LEFT)
         more = VGroup()
         left_out = [j for j in range(len(weights)) if j not in indices]
+        bottom = first - (len(rows) - 1) * row_height - row_height / 2
         if left_out:
             more.add(word_label(f"+ {len(left_out)} more words, each weight at most "
                                 f"{max(weights[j] for j in left_out):.2g}", style.MUTED, style.SMALL_SIZE))
-            more.next_to(terms[-1].word, DOWN, buff=0.2).align_to([self.panel_left, 0, 0], LEFT)
-        self.terms_bottom = (more if left_out else terms[-1].vector).get_bottom()[1]
-        return terms, more
+            more.move_to([self.panel_left, bottom - 0.05, 0], aligned_edge=LEFT + UP)
+            bottom = more.get_bottom()[1] - 0.1
+        rule_y = bottom - 0.1
+        rule = Line([rights[3] - widths[3], rule_y, 0], [rights[4], rule_y, 0], color=style.MUTED,
+                    stroke_width=1.5)
+        y = rule_y - 0.1 - row_height / 2
+        sums[0].move_to([rights[3], y, 0], aligned_edge=RIGHT)
+        sums[1].move_to([rights[3] + COLUMN_GAP, y, 0], aligned_edge=LEFT)
+        sigma.move_to([rights[0], y, 0], aligned_edge=RIGHT).align_to(sums[0], DOWN)
+        sums.add(rule, sigma)  # [weight sum, pull sum, rule, sigma]
+        self.rows, self.more, self.sums = rows, more, sums
+        self.table = VGroup(*self.headers.values(), *(m for r in rows for m in
+                                                              (r.word, r.distance, r.dot, r.weight, r.pull)
+                                                              if m is not None), more, sums)
+        if self.table.width > self.panel_width:
+            self.table.scale(self.panel_width / self.table.width, about_point=[self.panel_left, top, 0])
+        self.table_bottom = self.table.get_bottom()[1]
 
-    def average_formula(self, pull: ContextPullTrace, i: int) -> VGroup:
-        """``target = sum_j w_j x_j = (..)``, ``x' = x + s (target - x)`` and its numbers."""
+    def row_words(self, k: int, limit: int) -> list[int]:
+        """The words of the table's rows, in sentence order: the ``limit`` heaviest pulls, but
+        always the focus, the nearest word by distance and the decider, which the narration names."""
+        s = self.sentences[k]
+        weights = self.pulls[k].weights[s.focus_index]
+        nearest = neighbours(self.example, k, "distance")[0].word
+        named = list(dict.fromkeys([s.focus_index, s.tokens.index(nearest),
+                                    s.tokens.index(decider(self.example, k))]))
+        rest = sorted((j for j in range(len(weights)) if j not in named), key=lambda j: -weights[j])
+        return sorted([*named, *rest][:max(limit, len(named))])
+
+    def column(self, name: str) -> VGroup:
+        """The column ``name`` (distance, dot, weight or pull) of the table, with its header."""
+        cells = [getattr(r, name) for r in self.rows]
+        return VGroup(self.headers[name], *(m for m in cells if m is not None))
+
+    def step_formula(self, pull: ContextPullTrace, i: int) -> VGroup:
+        """``x' = x + sum_j w_j (x_j - x)``, its numbers, ``= sum_j w_j x_j`` and, when the video
+        moves only part of the way, the setting's line."""
         lines = VGroup(
-            MathTex(r"\text{target} = \sum_j w_j\, \vec x_j = " + vec_tex(pull.targets[i])),
-            MathTex(r"\vec x\,' = \vec x + " + fmt(pull.strength) + r"\,(\text{target} - \vec x)"),
-            MathTex(r"= " + vec_tex(pull.embeddings[i]) + " + " + fmt(pull.strength) + r"\,\big["
-                    + vec_tex(pull.targets[i]) + " - " + vec_tex(pull.embeddings[i]) + r"\big]"),
-            MathTex(r"= " + vec_tex(pull.new_embeddings[i]), color=style.FOCUS),
+            MathTex(r"\vec x\,' = \vec x + \sum\nolimits_j w_j\,(\vec x_j - \vec x)"),
+            MathTex(r"= " + vec_tex(pull.embeddings[i]) + " + " + vec_tex(pull.step[i]) + " = "
+                    + vec_tex(pull.targets[i]), color=style.FOCUS),
+            MathTex(r"= \sum\nolimits_j w_j\, \vec x_j \quad \text{(the weighted average)}"),
         )
+        if pull.strength != 1:
+            lines.add(MathTex(r"\text{this video: } \vec x + " + fmt(pull.strength)
+                              + r"\,(\vec x\,' - \vec x) = " + vec_tex(pull.new_embeddings[i]),
+                              color=style.MUTED))
         for k, line in enumerate(lines):
             line.scale(style.MATH_SCALE)
-            room = self.panel_width - (INDENT if k >= 2 else 0.0)
+            room = self.panel_width - (INDENT if k in (1, 2) else 0.0)
             if line.width > room:
                 line.scale_to_fit_width(room)
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        lines[2:].shift(INDENT * RIGHT)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        lines[1:3].shift(INDENT * RIGHT)
         return lines
 
     def place_formula(self) -> None:
-        """The formula under the rows, after a rule that reads as "summed"."""
-        self.formula.next_to([self.panel_left, self.terms_bottom, 0], DOWN, buff=0.45, aligned_edge=LEFT)
-        # the plane's target ring, before the word "target" (in the gap left of the panel)
-        ring = target_marker().next_to(self.formula[0], LEFT, buff=0.12).match_y(self.formula[0][0][:6])
-        self.formula[0].add(ring)
-        self.formula[0].add(Line([self.panel_left, self.terms_bottom - 0.22, 0],
-                                 [self.panel_left + self.panel_width, self.terms_bottom - 0.22, 0],
-                                 color=style.MUTED, stroke_width=1.5))
-
-    def rows_that_fit(self, n: int) -> int:
-        """How many rows of terms fit between the caption and the formula (at most MAX_TERMS)."""
-        row = MathTex(r"\times\ (0.00,\ 0.00)").scale(style.MATH_SCALE).height + ROW_GAP
-        room = (self.caption.get_bottom()[1] - 0.45) - (-4.0 + style.MARGIN + self.formula.height + 0.45)
-        fit = int(room // row) + 1
-        if fit < n:
-            fit = int((room - 0.35) // row) + 1  # leave room for the "+ k more words" line
-        return max(1, min(MAX_TERMS, n, fit))
+        """The formula under the table; the plane's ring before the weighted average."""
+        self.formula.next_to([self.panel_left, self.table_bottom, 0], DOWN, buff=0.35, aligned_edge=LEFT)
+        equals = self.formula[2][0][0]  # the "=" the line starts with
+        ring = target_marker().next_to(equals, LEFT, buff=0.15).match_y(equals)
+        self.formula[2].add(ring)
 
     def word_dot(self, word: str, coords: np.ndarray, named: bool) -> WordDot | Dot:
         """A word of the sentence on the plane: with its label when ``named``, else a bare dot."""
@@ -409,6 +740,8 @@ class GravityPull(ExplainerScene):
 
     def clear_sentence(self) -> None:
         gone = [self.dots, self.caption, self.formula, self.target_mark, self.focus_dot, self.trail,
-                self.ghost, self.steps, self.more, *(VGroup(t.word, t.weight, t.vector) for t in self.terms)]
+                self.ghost, self.steps, self.more, self.sums, self.chain, self.distances, self.marks,
+                *self.headers.values(),
+                *(VGroup(*(m for m in (r.word, r.distance, r.dot, r.weight, r.pull) if m is not None))
+                  for r in self.rows)]
         self.play(*(FadeOut(m) for m in gone), run_time=style.BEAT / 2)
-

@@ -1,7 +1,9 @@
-"""The gravity scene: its pulls, trajectory, weighted average and end points are the core's.
+"""The gravity scene: its table, pulls, one-step formula, trajectory and end points are the
+core's, every number it says is the core's, and it asserts a story claim only when it holds.
 
-Expected numbers come straight from ``attention_core`` here; the shown ones are read back
-from the scene's mobjects (DecimalNumber values, MathTex strings, positions on the plane).
+Expected numbers are computed here from the example's vectors with numpy (independently of
+the scene and of ``attention_core.context``); the shown ones are read back from the scene's
+mobjects (DecimalNumber values, MathTex strings, positions on the plane) and its narration.
 """
 
 from __future__ import annotations
@@ -13,14 +15,24 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes, overlapping_pairs
+from scene_harness import (
+    BuiltScene,
+    build_scene,
+    check_keyframes,
+    narration_numbers,
+    overlapping_pairs,
+    subtitles,
+)
 
-from attention_core import context_pull, similarity_matrix
 from attention_core.examples import load_example
+from attention_core.story import claim, decider, raw_weights
 from scenes.gravity_pull import ARROW_NUMBER_WEIGHT, GravityPull
 
 sys.path.insert(0, str(Path(__file__).parent))
 from long_example import write_long_example  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+APPLE = (ROOT / "assets/examples/apple.toml").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +40,41 @@ def built(example, tmp_path_factory) -> BuiltScene:
     return build_scene(GravityPull, example, tmp_path_factory.mktemp(example.name))
 
 
-def core_pull(example, k):
-    e = example.embeddings(k)
-    kn = example.knobs
-    return context_pull(e, similarity_matrix(e, e).matrix, strength=kn.pull_strength,
-                        steps=kn.pull_steps, temperature=kn.temperature)
+def apple_with(tmp_path: Path, *edits: tuple[str, str]):
+    """apple.toml with each (old, new) replacement made once (``old`` must be there)."""
+    text = APPLE
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "changed.toml"
+    path.write_text(text)
+    return load_example(path)
+
+
+@dataclasses.dataclass
+class Expected:
+    """One sentence's numbers, computed here with numpy from the example's vectors."""
+
+    x: np.ndarray  # the focus, (d,)
+    vectors: np.ndarray  # (n, d)
+    dots: np.ndarray  # (n,)
+    distances: np.ndarray  # (n,)
+    weights: np.ndarray  # softmax(dots / T), (n,)
+    pulls: np.ndarray  # w_j (x_j - x), (n, d)
+    average: np.ndarray  # sum_j w_j x_j, (d,)
+    end: np.ndarray  # x + strength (average - x), (d,)
+
+
+def expected(example, k: int) -> Expected:
+    s = example.sentences[k]
+    vectors = np.array([example.words[t] for t in s.tokens], dtype=float)
+    x = vectors[s.focus_index]
+    dots = vectors @ x
+    e = np.exp((dots - dots.max()) / example.knobs.temperature)
+    w = e / e.sum()
+    average = (w[:, None] * vectors).sum(axis=0)
+    return Expected(x, vectors, dots, np.linalg.norm(vectors - x, axis=1), w, w[:, None] * (vectors - x),
+                    average, x + example.knobs.pull_strength * (average - x))
 
 
 def numbers_in(tex: str) -> list[float]:
@@ -43,61 +85,176 @@ def sentences_shown(example) -> range:
     return range(min(2, len(example.sentences)))
 
 
+def rounded(v) -> list[float]:
+    """Numbers as the scene prints them (2 places, no minus on a zero)."""
+    return [round(float(x), 2) + 0.0 for x in np.atleast_1d(v)]
+
+
+def said_numbers(example, scene, k: int) -> dict[str, list[float]]:
+    """Beat name -> the numbers its line must say, in order, for sentence ``k``."""
+    s, e = example.sentences[k], expected(example, k)
+    i, n = s.focus_index, len(s.tokens)
+    others = [j for j in range(n) if j != i]
+    nearest = min(others, key=lambda j: e.distances[j])
+    heaviest = max(others, key=lambda j: (e.weights[j], -j))
+    d = s.tokens.index(decider(example, k))
+    nearest_numbers = ([e.distances[nearest], e.weights[nearest]] if nearest == heaviest
+                       else [e.weights[heaviest], e.distances[nearest]])
+    toward = [e.distances[d], np.linalg.norm(e.end - e.vectors[d])]
+    shown = sum(round(float(w), 2) for w in e.weights)
+    rounding = [shown] if (len(scene.shown[k].rows) == n and f"{shown:.2f}" != "1.00") else []
+    numbers = {f"average {k + 1}": [*rounding, *e.average]}
+    if k == 0:
+        numbers |= {"pulls 1": [], "nearest 1": nearest_numbers, "source": [], "step 1": [],
+                    "self 1": [e.weights[i]], "move 1": [], "toward 1": toward}
+        if example.knobs.pull_strength != 1:
+            numbers["setting 1"] = [example.knobs.pull_strength]
+    else:
+        numbers |= {f"pulls {k + 1}": nearest_numbers, f"step {k + 1}": toward}
+    return numbers
+
+
+# -- the scene, for every shipped example
+
+def test_every_number_said_is_the_cores(built, example):
+    scene = built.scene
+    wanted: dict[str, list[float]] = {"plane": []}
+    for k in sentences_shown(example):
+        wanted |= said_numbers(example, scene, k)
+    ends = [expected(example, k).end for k in sentences_shown(example)]
+    wanted["compare"] = [x for end in ends for x in end] if len(ends) == 2 else []
+    assert set(scene.lines) == set(wanted)
+    for name, line in scene.lines.items():
+        assert narration_numbers(line) == pytest.approx(rounded(wanted[name]), abs=1e-9), (name, line)
+    # the subtitles are exactly these lines, in order, one per beat with narration
+    assert [t for _, _, t in subtitles(built)] == [line for line in scene.narration if line]
+    assert list(scene.lines.values()) == [line for line in scene.narration if line]
+
+
+def test_the_story_is_asserted_where_it_holds(built, example):
+    """On the shipped examples every gravity claim holds, and the narration says so."""
+    lines = built.scene.lines
+    for k in sentences_shown(example):
+        s = example.sentences[k]
+        assert claim(example, "nearest_pulls_hardest", k).holds
+        assert claim(example, "pull_toward_decider", k).holds
+        nearest_line = lines["nearest 1"] if k == 0 else lines[f"pulls {k + 1}"]
+        assert "the nearest word by distance" in nearest_line and "pulls hardest" in nearest_line
+        assert "though" not in nearest_line
+        toward_line = lines["toward 1"] if k == 0 else lines[f"step {k + 1}"]
+        assert f"\u201c{s.focus}\u201d moves toward \u201c{decider(example, k)}\u201d" in toward_line
+
+
+def test_the_weights_come_from_dot_products_and_softmax_is_next(built):
+    line = built.scene.lines["source"]
+    assert "dot product" in line and "next chapter" in line and "Softmax" in line
+    assert built.scene.lines["pulls 1"].index("as hard as its weight") > 0
+
+
+def test_slow_motion_is_said_once_and_animation_knobs_are_not_attention(built, example):
+    lines = list(built.scene.lines.values())
+    slow = [line for line in lines if "slow motion" in line]
+    assert len(slow) == 1 and f"in {example.knobs.pull_steps} steps" in slow[0]
+    assert not any("of the way" in line for line in lines)  # "moves 1.00 of the way" is gone
+    assert "pull_strength" not in " ".join(lines)  # shipped examples use the whole step
+
+
+def test_the_table_shows_the_cores_numbers(built, example):
+    for k in sentences_shown(example):
+        s, e = example.sentences[k], expected(example, k)
+        np.testing.assert_allclose(raw_weights(example, k), e.weights)  # the pulls are softmax(dot / T)
+        shown = built.scene.shown[k]
+        assert len(shown.rows) == len(s.tokens)  # short sentences show every word
+        for row in shown.rows:
+            j = row.index
+            assert row.word.text == re.sub(r"\s", "", s.tokens[j])
+            assert (row.distance is None) == (j == s.focus_index)
+            if row.distance is not None:
+                assert row.distance.get_value() == pytest.approx(e.distances[j])
+            near_zero = -0.005 < e.dots[j] < 0  # printed 0.00, not -0.00
+            assert row.dot.get_value() == pytest.approx(0.0 if near_zero else e.dots[j])
+            assert row.weight.get_value() == pytest.approx(e.weights[j])
+            assert numbers_in(row.pull.get_tex_string()) == pytest.approx(rounded(e.pulls[j]))
+        assert shown.sums[0].get_value() == pytest.approx(1.0)
+        assert numbers_in(shown.sums[1].get_tex_string()) == pytest.approx(rounded(e.average - e.x))
+
+
+def test_the_formula_is_one_step_to_the_weighted_average(built, example):
+    for k in sentences_shown(example):
+        e = expected(example, k)
+        formula = [line.get_tex_string() for line in built.scene.shown[k].formula]
+        assert len(formula) == 3  # no "this video" line when pull_strength is 1
+        assert formula[0].replace(" ", "") == r"\vecx\,'=\vecx+\sum\nolimits_jw_j\,(\vecx_j-\vecx)"
+        assert numbers_in(formula[1]) == pytest.approx(rounded([*e.x, *(e.average - e.x), *e.average]))
+        assert r"\sum\nolimits_j w_j\, \vec x_j" in formula[2] and "weighted average" in formula[2]
+
+
+def test_the_pulls_added_tip_to_tail_reach_the_weighted_average(built, example):
+    scene = built.scene
+    for k in sentences_shown(example):
+        s, e = example.sentences[k], expected(example, k)
+        shown = scene.shown[k]
+        order = sorted((j for j in range(len(s.tokens)) if j != s.focus_index), key=lambda j: -e.weights[j])
+        points = shown.chain_points
+        assert len(points) == len(order) + 1
+        np.testing.assert_allclose(points[0], scene.plane.point(e.x), atol=1e-9)
+        for a, b, j in zip(points[:-1], points[1:], order, strict=True):
+            step = scene.plane.point(e.x + e.pulls[j]) - scene.plane.point(e.x)
+            np.testing.assert_allclose(b - a, step, atol=1e-9)
+        np.testing.assert_allclose(points[-1], scene.plane.point(e.average), atol=1e-9)
+        # the drawn arrows are those pulls, the strongest first from the focus
+        heaviest = order[0]
+        assert shown.chain[0].index == heaviest
+        np.testing.assert_allclose(shown.chain[0].get_start(), points[0], atol=1e-6)
+        np.testing.assert_allclose(shown.chain[0].get_end(), points[1], atol=1e-6)
+
+
 def test_the_moving_word_ends_at_the_new_embedding(built, example):
     scene = built.scene
     for k in sentences_shown(example):
-        expected = core_pull(example, k).new_embeddings[example.sentences[k].focus_index]
-        mover = scene.shown[k].mover
-        np.testing.assert_allclose(mover.dot.get_center(), scene.plane.point(expected), atol=1e-6)
-        np.testing.assert_allclose(scene.ends[k].dot.get_center(), scene.plane.point(expected), atol=1e-6)
+        end = expected(example, k).end
+        np.testing.assert_allclose(scene.shown[k].mover.dot.get_center(), scene.plane.point(end), atol=1e-6)
+        np.testing.assert_allclose(scene.ends[k].dot.get_center(), scene.plane.point(end), atol=1e-6)
 
 
 def test_the_motion_follows_the_cores_trajectory(built, example):
     scene = built.scene
     for k in sentences_shown(example):
-        pull, i = core_pull(example, k), example.sentences[k].focus_index
+        e = expected(example, k)
         path = scene.shown[k].path
-        corners = path.get_start_anchors()
-        expected = [scene.plane.point(p) for p in pull.trajectory[:, i, :]]
-        assert len(corners) == example.knobs.pull_steps  # one segment per step of the knob
-        np.testing.assert_allclose([*corners, path.get_end()], expected, atol=1e-6)
+        corners = [*path.get_start_anchors(), path.get_end()]
+        assert len(corners) == example.knobs.pull_steps + 1  # the video's slow motion: one segment a frame
+        for t, corner in zip(np.linspace(0, 1, len(corners)), corners, strict=True):
+            np.testing.assert_allclose(corner, scene.plane.point(e.x + t * (e.end - e.x)), atol=1e-6)
 
 
 def test_pull_arrows_carry_the_weights(built, example):
     for k in sentences_shown(example):
-        pull, i = core_pull(example, k), example.sentences[k].focus_index
+        s, e = example.sentences[k], expected(example, k)
         shown = built.scene.shown[k]
-        others = [j for j in range(len(example.sentences[k].tokens)) if j != i]
-        np.testing.assert_allclose([a.weight for a in shown.arrows], pull.weights[i, others])
-        # thicker and more opaque for a stronger pull
-        order = np.argsort(pull.weights[i, others])
+        others = [j for j in range(len(s.tokens)) if j != s.focus_index]
+        np.testing.assert_allclose([a.weight for a in shown.arrows], e.weights[others])
+        order = np.argsort(e.weights[others])  # thicker and more opaque for a stronger pull
         widths = [shown.arrows[o].get_stroke_width() for o in order]
         opacities = [shown.arrows[o].get_stroke_opacity() for o in order]
         assert widths == sorted(widths) and opacities == sorted(opacities)
         for number in shown.arrow_numbers:
-            assert number.get_value() == pytest.approx(pull.weights[i, number.index])
+            assert number.get_value() == pytest.approx(e.weights[number.index])
             assert number.get_value() >= ARROW_NUMBER_WEIGHT
-        strongest = max(others, key=lambda j: pull.weights[i, j])
+        strongest = max(others, key=lambda j: e.weights[j])
         assert strongest in [n.index for n in shown.arrow_numbers]
 
 
-def test_the_weighted_average_is_written_with_the_cores_numbers(built, example):
+def test_distances_to_the_decider_are_drawn(built, example):
+    scene = built.scene
     for k in sentences_shown(example):
-        sentence = example.sentences[k]
-        pull, i = core_pull(example, k), sentence.focus_index
-        shown = built.scene.shown[k]
-        assert shown.terms, "no terms written"
-        for term in shown.terms:
-            assert term.word.text == re.sub(r"\s", "", sentence.tokens[term.index])
-            assert term.weight.get_value() == pytest.approx(pull.weights[i, term.index])
-            np.testing.assert_allclose(numbers_in(term.vector.get_tex_string()), pull.embeddings[term.index],
-                                       atol=0.005)
-        lines = [numbers_in(line.get_tex_string()) for line in shown.formula]
-        e, t, s, new = pull.embeddings[i], pull.targets[i], pull.strength, pull.new_embeddings[i]
-        np.testing.assert_allclose(lines[0], t, atol=0.005)
-        np.testing.assert_allclose(lines[1], [s], atol=0.005)
-        np.testing.assert_allclose(lines[2], [*e, s, *t, *e], atol=0.005)
-        np.testing.assert_allclose(lines[3], new, atol=0.005)
+        s, e = example.sentences[k], expected(example, k)
+        d = s.tokens.index(decider(example, k))
+        lines = [g[0] for g in scene.shown[k].distances[:-1]]
+        assert [line.value for line in lines] == pytest.approx([e.distances[d],
+                                                               np.linalg.norm(e.end - e.vectors[d])])
+        legend = scene.shown[k].distances[-1].text
+        assert numbers_in(legend) == pytest.approx(rounded([line.value for line in lines]))
 
 
 def test_the_word_ends_in_different_places(built, example):
@@ -105,25 +262,68 @@ def test_the_word_ends_in_different_places(built, example):
         pytest.skip("one sentence")
     a, b = (end.dot.get_center() for end in built.scene.ends)
     assert np.linalg.norm(a - b) > 1.0
-    legend = [line.text for line in built.scene.legend]
-    for k, line in enumerate(legend):
-        new = core_pull(example, k).new_embeddings[example.sentences[k].focus_index]
-        assert numbers_in(line)[-2:] == pytest.approx(new, abs=0.005)
-
-
-def test_narration_is_written_as_subtitles_one_per_beat_back_to_back(built, example):
-    text = built.srt_path.read_text()
-    beats = 2 + 3 * len(sentences_shown(example)) + 1
-    assert text.count("-->") == len(built.scene.narration) == beats
-    times = [tuple(_seconds(t) for t in line.split(" --> ")) for line in text.splitlines() if "-->" in line]
-    for (_, end), (start, _) in zip(times, times[1:], strict=False):
-        assert start == pytest.approx(end, abs=0.05)
-    new = core_pull(example, 0).new_embeddings[example.sentences[0].focus_index]
-    assert f"({new[0]:.2f}, {new[1]:.2f})" in text
+    for k, line in enumerate(built.scene.legend):
+        assert numbers_in(line.text)[-2:] == pytest.approx(rounded(expected(example, k).end))
 
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+# -- examples made to break a claim: the scene then says what is true instead
+
+def test_a_nearest_word_that_pulls_less_is_not_said_to_pull_hardest(tmp_path):
+    broken = apple_with(tmp_path, ("buy     = [0.5, -0.3]", "buy     = [1.4, 1.4]"))
+    assert not claim(broken, "nearest_pulls_hardest", 0).holds
+    scene = build_scene(GravityPull, broken, tmp_path, fresh=True).scene
+    line = scene.lines["nearest 1"]
+    e = expected(broken, 0)
+    assert line.startswith("\u201corange\u201d pulls hardest")
+    assert "though \u201cbuy\u201d is the nearest" in line
+    assert narration_numbers(line) == pytest.approx(rounded([e.weights[2], e.distances[0]]))
+    assert "pulls hardest: " not in line  # the claim's own wording is not used
+
+
+def test_a_pull_away_from_the_decider_is_not_said_to_move_toward_it(tmp_path):
+    broken = apple_with(tmp_path, ('decider = "orange"', 'decider = "buy"'))
+    assert not claim(broken, "pull_toward_decider", 0).holds
+    scene = build_scene(GravityPull, broken, tmp_path, fresh=True).scene
+    line = scene.lines["toward 1"]
+    e = expected(broken, 0)
+    assert "moves toward" not in line and line.startswith("\u201capple\u201d gets no nearer \u201cbuy\u201d")
+    after = np.linalg.norm(e.end - e.vectors[0])
+    assert narration_numbers(line) == pytest.approx(rounded([e.distances[0], after]))
+    assert "moves toward \u201cphone\u201d" in scene.lines["step 2"]  # sentence 2 still holds
+
+
+def test_a_pull_strength_below_one_is_called_the_videos_setting(tmp_path):
+    half = apple_with(tmp_path, ("pull_strength = 1.0", "pull_strength = 0.5"))
+    built = build_scene(GravityPull, half, tmp_path, fresh=True)
+    scene = built.scene
+    setting = scene.lines["setting 1"]
+    assert "pull_strength = 0.50" in setting and "not part of attention" in setting
+    assert "full step" in scene.lines["average 1"] and "(part-way)" in scene.lines["step 2"]
+    for k in range(2):
+        e = expected(half, k)
+        formula = [line.get_tex_string() for line in scene.shown[k].formula]
+        assert len(formula) == 4 and "this video" in formula[3]
+        assert numbers_in(formula[3]) == pytest.approx(rounded([0.5, *e.end]))
+        assert numbers_in(formula[1])[-2:] == pytest.approx(rounded(e.average))  # attention's step is whole
+        np.testing.assert_allclose(scene.shown[k].mover.dot.get_center(), scene.plane.point(e.end), atol=1e-6)
+        np.testing.assert_allclose(scene.shown[k].chain_points[-1], scene.plane.point(e.average), atol=1e-9)
+    for name, line in scene.lines.items():
+        numbers = said_numbers(half, scene, 0) | said_numbers(half, scene, 1)
+        if name in numbers:
+            assert narration_numbers(line) == pytest.approx(rounded(numbers[name]), abs=1e-9), name
+
+
+def test_rounded_weights_that_do_not_show_one_are_explained(tmp_path):
+    bat = load_example("bat")
+    shown = sum(round(float(w), 2) for w in expected(bat, 0).weights)
+    assert f"{shown:.2f}" == "0.99"  # bat's first sentence rounds to 0.99
+    scene = build_scene(GravityPull, bat, tmp_path).scene
+    assert "(0.99 as shown, by rounding)" in scene.lines["average 1"]
+    assert "rounding" not in scene.lines["average 2"]
 
 
 # -- examples that are not shipped
@@ -142,15 +342,16 @@ def test_a_32_word_sentence_stays_legible(tmp_path):
     scene = built.scene
     for k in range(2):
         shown = scene.shown[k]
-        assert 1 <= len(shown.terms) < 32 and shown.more.submobjects  # "+ k more words"
-        assert str(32 - len(shown.terms)) in shown.more[0].text
-        pull, i = core_pull(long, k), long.sentences[k].focus_index
-        heaviest = int(np.argmax(pull.weights[i]))
-        assert heaviest in [t.index for t in shown.terms]
+        assert 1 <= len(shown.rows) < 32 and shown.more.submobjects  # "+ k more words"
+        assert str(32 - len(shown.rows)) in shown.more[0].text
+        s, e = long.sentences[k], expected(long, k)
+        named = {r.index for r in shown.rows}
+        others = [j for j in range(32) if j != s.focus_index]
+        assert max(others, key=lambda j: e.weights[j]) in named  # the hardest pull
+        nearest = min((j for j in range(32) if j != s.focus_index), key=lambda j: e.distances[j])
+        assert {s.focus_index, nearest, s.tokens.index(decider(long, k))} <= named  # the words the lines name
         assert shown.formula.get_bottom()[1] >= -4.0 and shown.formula.get_right()[0] <= 7.12
         assert overlapping_pairs(list(shown.arrow_numbers)) == []
-
-
-def _seconds(stamp: str) -> float:
-    h, m, s = stamp.strip().replace(",", ".").split(":")
-    return 3600 * int(h) + 60 * int(m) + float(s)
+        for row in shown.rows:
+            assert row.weight.get_value() == pytest.approx(e.weights[row.index])
+    assert all(len(line) <= 120 for line in scene.lines.values())
