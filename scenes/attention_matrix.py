@@ -43,7 +43,7 @@ from scenes.components import word_color, word_label
 from scenes.components.matrices import MatrixGrid, cell_colors, printed_numbers, signed_colors
 from scenes.style import fmt
 
-__all__ = ["AttentionMatrix", "MASKED_SCORE", "MASKED_WEIGHT"]
+__all__ = ["AttentionMatrix", "MASKED_SCORE", "MASKED_WEIGHT", "residual_sum", "vector_tex"]
 
 GRID_SIDE = 3.6  # scene units the n x n grid takes, whatever n is
 MASKED_SCORE = "\u2212\u221e"  # what a masked score cell shows: minus infinity
@@ -60,6 +60,29 @@ def rounding_row(weights: np.ndarray) -> int | None:
     shown = np.round(np.nan_to_num(weights), style.DECIMALS).sum(axis=1)
     off = np.flatnonzero(np.abs(shown - 1.0) > 10 ** -style.DECIMALS / 2)
     return int(off[0]) if len(off) else None
+
+
+def residual_sum(word: str, x: np.ndarray, update: np.ndarray, update_tex: str) -> VGroup:
+    """The residual as a column sum, ``x`` plus the update equals ``x'``, unplaced:
+    ``VGroup(name, VGroup(rows, rule))`` where each row is ``VGroup(symbol, numbers)``."""
+    name = word_label(word, style.FOCUS)
+    lhs = [MathTex("x"), MathTex(r"+\," + update_tex), MathTex(r"=\,x'", color=style.FOCUS)]
+    rhs = [MathTex(vector_tex(x)), MathTex(vector_tex(update)),
+           MathTex(vector_tex(x + update), color=style.FOCUS)]
+    rows = VGroup(*(VGroup(a, b) for a, b in zip(lhs, rhs, strict=True)))
+    rows.arrange(DOWN, buff=0.35)
+    for a, b in rows:
+        a.next_to(rows, LEFT, buff=0).set_y(b.get_y())
+    for a in lhs:
+        a.align_to(lhs[0], RIGHT)
+    for a, b in rows:
+        b.next_to(a, RIGHT, buff=0.2)
+    for b in rhs:
+        b.align_to(rhs[0], LEFT)
+    rule = Line(rhs[1].get_corner(DOWN + LEFT), rhs[1].get_corner(DOWN + RIGHT), color=style.MUTED,
+                stroke_width=2).shift(0.15 * DOWN)
+    sum_ = VGroup(rows, rule).scale(style.MATH_SCALE)
+    return VGroup(name.next_to(sum_, UP, buff=0.3, aligned_edge=LEFT), sum_)
 
 
 class AttentionMatrix(ExplainerScene):
@@ -243,24 +266,9 @@ class AttentionMatrix(ExplainerScene):
     def residual_lines(self, trace: AttentionTrace) -> VGroup:
         """The focus's residual update as a column sum right of A V: x, + (A V)_i, = x'."""
         i = self.focus
-        x, update = trace.inputs[i], trace.output[i]
-        name = word_label(self.sentence.focus, style.FOCUS)
-        lhs = [MathTex("x"), MathTex(r"+\,(A V)_i"), MathTex(r"=\,x'", color=style.FOCUS)]
-        rhs = [MathTex(vector_tex(x)), MathTex(vector_tex(update)),
-               MathTex(vector_tex(x + update), color=style.FOCUS)]
-        rows = VGroup(*(VGroup(a, b) for a, b in zip(lhs, rhs, strict=True)))
-        rows.arrange(DOWN, buff=0.35)
-        for a, b in rows:
-            a.next_to(rows, LEFT, buff=0).set_y(b.get_y())
-        for a in lhs:
-            a.align_to(lhs[0], RIGHT)
-        for a, b in rows:
-            b.next_to(a, RIGHT, buff=0.2)
-        for b in rhs:
-            b.align_to(rhs[0], LEFT)
-        rule = Line(rhs[1].get_corner(DOWN + LEFT), rhs[1].get_corner(DOWN + RIGHT), color=style.MUTED,
-                    stroke_width=2).shift(0.15 * DOWN)
-        sum_ = VGroup(rows, rule).scale(style.MATH_SCALE)
+        name, sum_ = residual_sum(self.sentence.focus, trace.inputs[i], trace.output[i], r"(A V)_i")
+        rows = sum_[0]
+        rhs = [row[1] for row in rows]
         left = self.output.image.get_right()[0] + 0.4
         room = config.frame_width / 2 - style.MARGIN - left
         if sum_.width > room:
@@ -322,9 +330,10 @@ class AttentionMatrix(ExplainerScene):
                     f"(rounded, \"{s.tokens[odd]}\"'s shows {fmt(shown)}).")
         self.beat("masked softmax", said)
         self.weights = self.grid(m.weights, signed=False, title="A with a causal mask", masked=~m.mask)
-        formula = MathTex(r"e^{-\infty} = 0").scale(style.MATH_SCALE).move_to(self.formula, aligned_edge=RIGHT)
-        self.play(ReplacementTransform(self.scores, self.weights), ReplacementTransform(self.formula, formula),
-                  run_time=style.BEAT)
+        formula = MathTex(r"e^{-\infty} = 0").scale(style.MATH_SCALE)
+        formula.move_to(self.formula, aligned_edge=RIGHT)
+        self.play(ReplacementTransform(self.scores, self.weights),
+                  ReplacementTransform(self.formula, formula), run_time=style.BEAT)
         self.formula = formula
 
     def what_the_focus_still_sees(self) -> None:

@@ -1,13 +1,31 @@
-"""The multi-head scene: each head's weights, the concatenation and W_O are the core's."""
+"""The multi-head scene: each head's weights row and output for the focus, the concatenation,
+W_O and the residual are the core's, every number said is the core's, the numbers shown are
+large enough to read, and "the heads look at different words" is said only when it holds."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
+from manim import Text, tempconfig
+from scene_harness import (
+    BuiltScene,
+    build_scene,
+    check_keyframes,
+    narration_numbers,
+    outside_frame,
+    overlapping_pairs,
+)
 
 from attention_core import multi_head_attention
+from attention_core.examples import load_example
+from scenes.components.matrices import MatrixGrid
 from scenes.multi_head import MultiHeadAttention
+
+ROOT = Path(__file__).resolve().parents[1]
+# 24 px of cap height at 1080p: the frame is 8 units tall
+MIN_DIGIT = 24 / 1080 * 8
 
 
 @pytest.fixture(scope="module")
@@ -19,36 +37,139 @@ def core(example):
     return multi_head_attention(example.embeddings(0), [h.weights for h in example.heads], example.w_o)
 
 
-def test_each_head_shows_its_own_weights(built, example):
-    trace = core(example)
-    assert len(built.scene.grids) == len(example.heads)
-    for grid, head in zip(built.scene.grids, trace.heads, strict=True):
-        np.testing.assert_allclose(grid.values, head.weights)
-        np.testing.assert_allclose(grid.shown_numbers(), head.weights, atol=0.005)
-    # manim's Text.text drops spaces
-    assert [g.title.text for g in built.scene.grids] == [f"head\u201c{h.name}\u201d" for h in example.heads]
+def said(built) -> dict[str, str]:
+    return {name: line for name, line, _, _ in built.scene.beats}
 
 
-def test_concatenation_and_output_of_the_focus(built, example):
+def vec(v) -> str:
+    return "(" + ", ".join(f"{a:.2f}" for a in v) + ")"
+
+
+def expected_numbers(example) -> dict[str, list[float]]:
+    """What each beat must say, from the core's trace (not from the scene)."""
+    t, i = core(example), example.sentences[0].focus_index
+    rows = [h.weights[i] for h in t.heads]
+    sums = [round(sum(round(float(w), 2) for w in row), 2) for row in rows]
+    odd = [s for s in sums if abs(s - 1.0) > 0.005]
+    favourites = []
+    for row in rows:
+        j = max((j for j in range(len(row)) if j != i), key=lambda j: row[j])
+        favourites.append(row[j])
+    x = example.embeddings(0)[i]
+    return {
+        "heads": odd[:1],
+        "favourites": favourites,
+        "head outputs": [v for h in t.heads for v in h.output[i]],
+        "concatenate": [],
+        "W_O": list(t.output[i]),
+        "residual": [*x, *t.output[i], *(x + t.output[i])],
+    }
+
+
+def assert_says_the_numbers(built, example):
+    lines = said(built)
+    for name, numbers in expected_numbers(example).items():
+        assert narration_numbers(lines[name]) == pytest.approx([round(float(v), 2) for v in numbers],
+                                                               abs=1e-9), name
+
+
+def test_every_number_said_is_the_cores(built, example):
+    assert_says_the_numbers(built, example)
+
+
+def test_each_head_shows_the_focus_weights_and_its_output(built, example):
     trace, i = core(example), example.sentences[0].focus_index
-    np.testing.assert_allclose(built.scene.concat.shown_numbers()[0], trace.concatenated[i], atol=0.005)
-    np.testing.assert_allclose(built.scene.w_o.values, example.w_o)
-    np.testing.assert_allclose(built.scene.output.shown_numbers()[0], trace.output[i], atol=0.005)
+    scene = built.scene
+    assert len(scene.strips) == len(scene.outputs) == len(example.heads)
+    for strip, out, head in zip(scene.strips, scene.outputs, trace.heads, strict=True):
+        np.testing.assert_allclose(strip.values, head.weights[i : i + 1])
+        np.testing.assert_allclose(strip.shown_numbers(), head.weights[i : i + 1], atol=0.005)
+        np.testing.assert_allclose(out.shown_numbers()[0], head.output[i], atol=0.005)
+    assert [label[1].text for label in scene.labels] == [f"\u201c{h.name}\u201d" for h in example.heads]
+
+
+def test_concatenation_w_o_update_and_residual(built, example):
+    trace, i = core(example), example.sentences[0].focus_index
+    scene = built.scene
+    np.testing.assert_allclose(scene.concat.shown_numbers()[0], trace.concatenated[i], atol=0.005)
+    np.testing.assert_allclose(scene.w_o.values, example.w_o)
+    np.testing.assert_allclose(scene.w_o.shown_numbers(), example.w_o, atol=0.005)
+    np.testing.assert_allclose(scene.update.shown_numbers()[0], trace.output[i], atol=0.005)
+    x = example.embeddings(0)[i]
+    name, (rows, _rule) = scene.residual
+    assert name.text == example.sentences[0].focus
+    assert [row[1].get_tex_string() for row in rows] == [vec(x), vec(trace.output[i]),
+                                                          vec(x + trace.output[i])]
+    assert "W_{O}" in scene.formula.get_tex_string() and r"x' = x +" in scene.formula.get_tex_string()
+
+
+def test_matrix_names_are_typeset_and_transposed_is_said(built):
+    scene = built.scene
+    assert scene.w_o_label.get_tex_string() == "W_{O}"
+    texts = [m.text for m in scene.get_top_level_mobjects() for m in m.get_family() if isinstance(m, Text)]
+    assert texts and not [t for t in texts if "_" in t]
+    assert "turned" not in " ".join(scene.narration)
+
+
+def test_the_numbers_shown_are_large_enough_to_read(built):
+    """Every grid with numbers prints digits at least 24 px tall at 1080p (measured from the
+    font at that size), and the shipped examples show all of their numbers."""
+    scene = built.scene
+    grids = [*scene.strips, *scene.outputs, scene.concat, scene.w_o, scene.update]
+    assert all(g.printed for g in grids)
+    with tempconfig({"pixel_width": 1920, "pixel_height": 1080}):
+        for g in grids:
+            again = MatrixGrid(g.values, g.colors, g.cell, numbers="image")
+            assert again.number_height >= MIN_DIGIT, g.values
+
+
+def test_the_shipped_heads_are_said_to_look_apart(built, example):
+    assert said(built)["favourites"].startswith("The heads look at different words: ")
+
+
+def test_twin_heads_are_not_said_to_look_apart(tmp_path):
+    """apple with its grammar head's W_Q and W_K made the meaning head's: both heads look most
+    at orange, and the scene says so instead."""
+    from attention_core.story import claim
+
+    text = (ROOT / "assets/examples/apple.toml").read_text()
+    edits = [("query = [[1.0, -0.6], [0.6, -1.0]]", "query = [[1.6, -0.1], [-0.2, 0.9]]"),
+             ("key   = [[1.2, 0.0], [0.0, 1.2]]", "key   = [[0.6, 1.4], [1.1, 0.6]]")]
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "twins.toml"
+    path.write_text(text)
+    twins = load_example(path)
+    assert not claim(twins, "heads_look_apart", 0).holds
+    built = build_scene(MultiHeadAttention, twins, tmp_path)
+    line = said(built)["favourites"]
+    assert "different words" not in line
+    assert line.startswith("Here the heads look most at the same word: ")
+    assert line.count('"orange"') == 2
+    assert_says_the_numbers(built, twins)
 
 
 def test_narration_is_written_as_subtitles(built):
-    assert built.srt_path.read_text().count("-->") == len(built.scene.narration) == 4
+    lines = [line for line in built.scene.narration if line]
+    assert len(built.scene.narration) == 7 and len(lines) == 6
+    assert built.srt_path.read_text().count("-->") == len(lines)
 
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
 
 
-def test_a_32_word_sentence_labels_every_other_word_and_the_focus(long_example, tmp_path):
+def test_a_32_word_sentence_labels_its_words_without_overlap_and_the_focus(long_example, tmp_path):
+    """The focus's weights row of 32 words: as many word labels as fit without overlapping
+    (every word, at this strip width), always the focus; the scene stays in the frame."""
     scene = build_scene(MultiHeadAttention, long_example, tmp_path).scene
     focus = long_example.sentences[0].focus_index
-    for grid in scene.grids:
-        for labels in (grid.row_labels, grid.col_labels):
-            assert overlapping_pairs(list(labels)) == [] and outside_frame(list(labels)) == []
-            assert 8 <= len(labels) < 32
-        assert focus in grid.labelled
+    labels = scene.strips[0].col_labels
+    assert overlapping_pairs(list(labels)) == [] and outside_frame(list(labels)) == []
+    assert 8 <= len(labels) <= 32
+    assert focus in scene.strips[0].labelled
+    assert not scene.strips[0].printed  # cells too small for legible numbers: a heat map
+    assert outside_frame([*scene.strips, *scene.outputs, scene.concat, scene.w_o, scene.update,
+                          scene.residual, scene.formula, scene.weights_title]) == []
+    assert overlapping_pairs([scene.weights_title, *scene.labels, scene.residual, scene.formula]) == []
