@@ -25,6 +25,7 @@ import pytest
 import srt
 from PIL import Image
 
+from scenes import style
 from scenes.render import RenderError, RenderOptions, join, main, pack, render
 from scenes.story import STORY, Step, find_step
 
@@ -292,15 +293,17 @@ def test_render_joins_the_story_with_subtitles_chapters_and_stills(tiny: dict[st
         assert chapter["end"] - chapter["start"] == pytest.approx(float(segment.duration), abs=1e-3)
     assert chapters[-1]["end"] == pytest.approx(float(full.duration), abs=1e-3)
     assert (out / "attention-explainer-tiny.chapters.txt").read_text().splitlines() == [
-        "0:00 The square", "0:01 The circle"]
+        "0:00 The square", "0:02 The circle"]
 
     cues = list(srt.parse((out / "attention-explainer-tiny.srt").read_text()))
-    assert [c.content for c in cues] == ["A square for Tiny example.", "It fades.", "Circle.",
-                                         "A circle grows.", "And rests."]
+    # a title card has no subtitle: the card says it
+    assert [c.content for c in cues] == ["A square for Tiny example.", "It fades.", "A circle grows.",
+                                         "And rests."]
     assert all(c.start < c.end <= srt.timedelta(seconds=full.seconds) for c in cues)
     assert all(a.end <= b.start for a, b in zip(cues, cues[1:], strict=False))
-    circle_cue = cues[2].start.total_seconds()
-    assert circle_cue == pytest.approx(chapters[1]["start"], abs=1.0 / FPS)
+    circle_cue = cues[2].start.total_seconds()  # after the circle's title card
+    card = 2 * style.TITLE_FADE + style.TITLE_HOLD
+    assert circle_cue == pytest.approx(chapters[1]["start"] + card, abs=1.0 / FPS)
 
     for name in ("01-tiny_square", "02-tiny_circle"):
         assert (out / "stills" / f"{name}.png").exists()
@@ -453,7 +456,7 @@ def test_a_real_step_renders(tmp_path: Path) -> None:
     assert join.probe(video).seconds > 10
     assert (out / "stills" / "02-cosine_similarity.png").exists()
     cues = list(srt.parse((out / "attention-explainer-apple-cosine_similarity.srt").read_text()))
-    assert len(cues) >= 5 and "apple" in cues[1].content
+    assert len(cues) >= 5 and "apple" in cues[0].content
 
 
 def test_steps_are_found_by_module_class_or_number() -> None:
@@ -478,8 +481,11 @@ def test_gallery_makes_thumbnails_and_the_readme_table(tiny: dict[str, object], 
     result = tiny["result"]
     markdown = make_gallery(result.out_dir, "attention-explainer-tiny", tmp_path / "assets" / "gallery",
                             story=tiny["story"])
-    assert "| 1 | `scenes/tiny_square.py` | `TinySquare` | The square | 0:01 |" in markdown
-    assert "**0:06**" in markdown
+    # measured beats: the square's first line needs 26 / 17 = 1.53 s of reading, its second 0.9 s
+    # of animation (2.4 s); the circle 1.5 s of title card, 0.9 s and 0.7 s (3.1 s)
+    assert "| 1 | `scenes/tiny_square.py` | `TinySquare` | The square | 0:02 |" in markdown
+    assert "| 2 | `scenes/tiny_circle.py` | `TinyCircle` | The circle | 0:03 |" in markdown
+    assert "**0:05**" in markdown
     thumbnail = tmp_path / "assets" / "gallery" / "02-tiny_circle.png"
     assert 'src="assets/gallery/02-tiny_circle.png"' in markdown
     assert thumbnail.exists()
