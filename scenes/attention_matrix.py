@@ -23,12 +23,13 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
     FadeIn,
     FadeOut,
     Line,
     MathTex,
+    Mobject,
     Rectangle,
-    ReplacementTransform,
     SurroundingRectangle,
     VGroup,
     Write,
@@ -40,6 +41,7 @@ from attention_core.story import claim, decider, focus_attention
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import word_color, word_label
+from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.matrices import MatrixGrid, cell_colors, printed_numbers, signed_colors
 from scenes.style import fmt
 
@@ -159,6 +161,15 @@ class AttentionMatrix(ExplainerScene):
         for grid in (self.q, self.kt, self.scores):
             grid.shift(to_the_margin * RIGHT + over_the_top * DOWN)
 
+    def crossfade(self, *pairs: tuple[Mobject, Mobject], also_in: tuple[Animation, ...] = (),
+                  also_out: tuple[Animation, ...] = ()) -> None:
+        """Fade each old grid or formula out, then its new one in, half a beat each: two sets
+        of numbers are never on screen at once, and no glyph morphs into another."""
+        self.play(*(FlatFadeOut(old) for old, _ in pairs), *also_out, run_time=style.BEAT / 2)
+        self.play(*(FlatFadeIn(new) for _, new in pairs), *also_in, run_time=style.BEAT / 2)
+        # frames around cells stay over the grids that came in under them
+        self.bring_to_front(*(m for m in self.mobjects if isinstance(m, Rectangle)))
+
     def cell_box(self, grid: MatrixGrid, row: int, col: int | None = None,
                  color: object = style.FOCUS) -> Rectangle:
         """A frame around cell (row, col) of ``grid``, or around its whole row."""
@@ -208,8 +219,7 @@ class AttentionMatrix(ExplainerScene):
             MathTex(r"\mathrm{softmax}\!\left(\frac{s}{T}\right), \quad T = \sqrt{d_k}", color=style.FOCUS),
             top=self.formula.get_bottom()[1] - 0.4)
         scaled = self.grid(t.scaled_scores, signed=True, title="Q Kᵀ / √dₖ")
-        self.play(Write(self.formula), FadeIn(self.reasons[0]), ReplacementTransform(self.scores, scaled),
-                  run_time=style.BEAT)
+        self.crossfade((self.scores, scaled), also_in=(Write(self.formula), FadeIn(self.reasons[0])))
         self.scores = scaled
 
     def explain_scale(self) -> None:
@@ -238,8 +248,8 @@ class AttentionMatrix(ExplainerScene):
         self.weights = self.grid(t.weights, signed=False, title="A = softmax(Q Kᵀ / √dₖ)")
         formula = MathTex(r"A = \mathrm{softmax}\!\left(\frac{Q K^T}{\sqrt{d_k}}\right)").scale(
             style.MATH_SCALE).move_to(self.formula, aligned_edge=RIGHT)
-        self.play(ReplacementTransform(self.scores, self.weights), FadeOut(self.reasons),
-                  ReplacementTransform(self.formula, formula), run_time=style.BEAT)
+        self.crossfade((self.scores, self.weights), (self.formula, formula),
+                       also_out=(FadeOut(self.reasons),))
         self.formula = formula
 
     def output_grid(self, output: np.ndarray) -> MatrixGrid:
@@ -299,7 +309,7 @@ class AttentionMatrix(ExplainerScene):
         formula[2].set_color(style.QUERY)
         formula[3].set_color(style.KEY)
         formula[5].set_color(style.VALUE)
-        self.play(ReplacementTransform(self.formula, formula), run_time=style.BEAT)
+        self.crossfade((self.formula, formula))
         self.formula = formula
         links = [SurroundingRectangle(g.title, color=c, buff=0.06)
                  for g, c in ((self.q, style.QUERY), (self.kt, style.KEY), (self.v, style.VALUE))]
@@ -314,8 +324,7 @@ class AttentionMatrix(ExplainerScene):
                            masked_text=MASKED_SCORE)
         formula = MathTex(r"\frac{Q K^T}{\sqrt{d_k}} + M, \quad M_{ij} = -\infty \text{ for } j > i")
         formula.scale(style.MATH_SCALE).move_to(self.formula, aligned_edge=RIGHT)
-        self.play(ReplacementTransform(self.weights, scores), ReplacementTransform(self.formula, formula),
-                  run_time=style.BEAT)
+        self.crossfade((self.weights, scores), (self.formula, formula))
         self.scores, self.formula = scores, formula
 
     def mask_the_weights(self) -> None:
@@ -332,8 +341,7 @@ class AttentionMatrix(ExplainerScene):
         self.weights = self.grid(m.weights, signed=False, title="A with a causal mask", masked=~m.mask)
         formula = MathTex(r"e^{-\infty} = 0").scale(style.MATH_SCALE)
         formula.move_to(self.formula, aligned_edge=RIGHT)
-        self.play(ReplacementTransform(self.scores, self.weights),
-                  ReplacementTransform(self.formula, formula), run_time=style.BEAT)
+        self.crossfade((self.scores, self.weights), (self.formula, formula))
         self.formula = formula
 
     def what_the_focus_still_sees(self) -> None:
@@ -369,6 +377,5 @@ class AttentionMatrix(ExplainerScene):
         self.beat("masked update", line)
         output = self.output_grid(m.output)
         residual = self.residual_lines(m)
-        self.play(ReplacementTransform(self.output, output), ReplacementTransform(self.residual, residual),
-                  run_time=style.BEAT)
+        self.crossfade((self.output, output), (self.residual, residual))
         self.output, self.residual = output, residual
