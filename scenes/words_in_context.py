@@ -1,10 +1,12 @@
 r"""Words as vectors, and why context matters.
 
-    \text{word} \mapsto \vec x = (x_1, x_2)
+    \text{word} \mapsto \vec x = (x_1, x_2)          \text{distance}(\vec a, \vec b) = |\vec a - \vec b|
 
 Every word of the example is a point in a plane whose axes are meanings; similar words sit
-close together; the ambiguous word sits between its meanings. Two sentences light up
-different neighbours: the same point has to mean different things.
+close together, so the distance between two points says how alike two words are. The
+ambiguous word sits somewhere between its meanings; in each sentence the scene names its
+nearest word by distance (from :mod:`attention_core.story`) and says that it is the word
+that decides the meaning only when the numbers bear it out.
 
 Render: ``manim -ql scenes/words_in_context.py WordsInContext`` (from the repo root).
 """
@@ -19,106 +21,213 @@ from manim import (
     UP,
     Circle,
     Create,
+    DashedLine,
     FadeIn,
     FadeOut,
     LaggedStart,
+    MathTex,
+    Rectangle,
+    Text,
     VGroup,
 )
 
-from attention_core import cosine_similarity, dot_product
+from attention_core import story
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
+from scenes.components.captions import shorten
 from scenes.components.words import name_on_plane
 from scenes.style import fmt
 
-__all__ = ["WordsInContext"]
+__all__ = ["DistanceList", "WordsInContext"]
 
+COLUMN_WIDTH = 6.8  # scene units the right-hand column (question, captions, lists) may take
+MAX_ROWS = 5  # a distance list shows at most this many words
+SAID_CHARS = 40  # a longer sentence is shortened in the narration (the caption shows it whole)
+
+
+class DistanceList(VGroup):
+    """``distance from apple`` over one row per word: the word and its distance (``1.84``).
+
+    ``rows`` holds (word Text, number Text) pairs; tests read the numbers back from
+    ``number.text``.
+    """
+
+    def __init__(self, focus: str, entries: list[tuple[str, float]], colors: list) -> None:
+        self.heading = word_label(f"distance from {focus}", style.MUTED, style.SMALL_SIZE)
+        self.rows = []
+        for (word, value), color in zip(entries, colors, strict=True):
+            name = word_label(word, color, style.LABEL_SIZE)
+            number = Text(fmt(value), font=style.FONT, font_size=style.LABEL_SIZE, color=style.TEXT)
+            self.rows.append(VGroup(name, number))
+        width = max(r[0].width for r in self.rows) + 0.4
+        for name, number in self.rows:
+            number.next_to(name, RIGHT, buff=0).shift((width - name.width) * RIGHT)
+        super().__init__(self.heading, *self.rows)
+        self.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        for name, number in self.rows:  # numbers right-aligned in one column, on the word's baseline
+            number.align_to(self.rows[0][1], RIGHT).match_y(name)
+            number.shift((_baseline(name) - _baseline(number)) * UP)
+
+    def box(self, row: int) -> Rectangle:
+        """A frame around row ``row``."""
+        target = self.rows[row]
+        return Rectangle(width=target.width + 0.25, height=target.height + 0.16, color=style.FOCUS,
+                         stroke_width=3).move_to(target)
+
+
+def _baseline(text: Text) -> float:
+    """The y of the line ``text`` sits on: the bottom of its first glyph that has no descender
+    (its centre's y when every glyph has one)."""
+    glyphs = text.text.replace(" ", "")
+    for glyph, char in zip(text.submobjects, glyphs, strict=False):
+        if char not in "gjpqy,;()[]{}|/Q_":
+            return float(glyph.get_bottom()[1])
+    return float(text.get_center()[1])
 
 
 class WordsInContext(ExplainerScene):
-    """The example's words in the plane, then each sentence's neighbours around the focus."""
+    """The example's words in the plane, then each sentence's nearest words to the focus."""
 
     title = "Words as vectors"
 
     def construct(self) -> None:
         self.example.require_planar("the words-as-vectors scene")
         self.focus = self.example.sentences[0].focus
+        self.sentences = self.example.sentences[:2]
         self.show_title_card()
-        self.show_axes()
         self.show_words()
-        self.show_ambiguous_word()
-        for number, sentence in enumerate(self.example.sentences[:2]):
-            self.show_sentence(sentence, number)
-        self.wait(style.BEAT)
+        self.show_focus_point()
+        self.show_distances()
+        for number in range(len(self.sentences)):
+            self.show_sentence(number)
+        self.show_context_decides()
 
-    def show_axes(self) -> None:
-        self.beat("axes", f"Give every word numbers: how much it is about {self.example.x_axis}, and "
-                  f"how much about {self.example.y_axis}.")
+    # -- beats
+
+    def show_words(self) -> None:
+        self.beat("numbers", f"Give every word numbers: how much it is about {self.example.x_axis}, "
+                  f"and how much about {self.example.y_axis}.")
         points = np.stack(list(self.example.words.values()))
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis)
         self.plane.to_edge(LEFT, buff=3 * style.MARGIN)
-        self.play(Create(self.plane), run_time=style.BEAT)
-        self.wait(style.PAUSE)
-
-    def show_words(self) -> None:
-        self.beat("words", f"Each word becomes a point. Similar words sit close together; "
-                  f"{len(self.example.words)} words here.")
         self.dots = {w: WordDot(self.plane, w, v, word_color(self.example, w))
                      for w, v in self.example.words.items()}
         name_on_plane(self.plane, [self.dots[w] for w in self.naming_order()])
+        # the words arrive while the line that gives them numbers is up
+        self.play(Create(self.plane), run_time=style.BEAT / 2)
         self.play(LaggedStart(*(FadeIn(d) for d in self.dots.values()), lag_ratio=0.1),
                   run_time=style.BEAT)
-        self.wait(style.PAUSE)
 
-    def show_ambiguous_word(self) -> None:
+    def show_focus_point(self) -> None:
         x = self.example.words[self.focus]
-        sides = [s.tokens[self.decider(s)] for s in self.example.sentences[:2]]
-        cosines = [cosine_similarity(x, self.example.words[w]).cosine for w in sides]
-        near = " and ".join(f"{w} (cosine {fmt(c)})" for w, c in zip(sides, cosines, strict=True))
-        self.beat("ambiguous", f"{self.focus} sits at ({fmt(x[0])}, {fmt(x[1])}), near {near}. "
+        self.beat("points", f"Each word becomes a point: {self.focus} is ({fmt(x[0])}, {fmt(x[1])}). "
+                  "Similar words sit close together.")
+        dot = self.dots[self.focus].dot
+        self.ring = Circle(radius=0.25, color=style.FOCUS).move_to(dot)
+        self.projections = VGroup(
+            DashedLine(dot.get_center(), self.plane.point((x[0], 0.0)), color=style.FOCUS, stroke_width=2),
+            DashedLine(dot.get_center(), self.plane.point((0.0, x[1])), color=style.FOCUS, stroke_width=2),
+        ).set_opacity(0.6)
+        self.coordinates = VGroup(
+            word_label(self.focus, style.FOCUS, style.BODY_SIZE),
+            MathTex(rf"= ({fmt(x[0])},\ {fmt(x[1])})", color=style.FOCUS).scale(style.MATH_SCALE),
+        ).arrange(RIGHT, buff=0.15)
+        self.coordinates.to_corner(UP + RIGHT, buff=style.MARGIN)
+        self.play(Create(self.ring), Create(self.projections), FadeIn(self.coordinates),
+                  run_time=style.BEAT)
+
+    def show_distances(self) -> None:
+        focus = self.focus
+        sides = list(dict.fromkeys(story.decider(self.example, i) for i in range(len(self.sentences))))
+        away = [float(np.linalg.norm(self.example.words[w] - self.example.words[focus])) for w in sides]
+        said = " and ".join(f"{fmt(d)} from {w}" for w, d in zip(sides, away, strict=True))
+        self.beat("distance", f"Distance measures how alike two words are: {focus} is {said}. "
                   "Which does it mean?")
-        self.ring = Circle(radius=0.25, color=style.FOCUS).move_to(self.dots[self.focus].dot)
-        # An example may have one sentence: then the question has one side.
-        self.question = word_label(f"{self.focus}: {' or '.join(dict.fromkeys(sides))}?", style.FOCUS,
-                                   style.BODY_SIZE)
-        if self.question.width > 6.8:
-            self.question.scale_to_fit_width(6.8)
+        self.question = word_label(f"{focus}: {' or '.join(sides)}?", style.FOCUS, style.BODY_SIZE)
+        if self.question.width > COLUMN_WIDTH:
+            self.question.scale_to_fit_width(COLUMN_WIDTH)
         self.question.to_corner(UP + RIGHT, buff=style.MARGIN)
-        self.cosines = cosines
-        self.play(Create(self.ring), FadeIn(self.question), run_time=style.BEAT)
-        self.wait(2 * style.PAUSE)
+        self.lines = self.distance_lines(focus, sides)
+        self.list = DistanceList(focus, list(zip(sides, away, strict=True)),
+                                 [word_color(self.example, w) for w in sides])
+        self.list.next_to(self.question, DOWN, buff=0.5).align_to(self.question, LEFT)
+        self.play(FadeOut(self.coordinates), FadeOut(self.projections), FadeIn(self.question),
+                  run_time=style.BEAT / 2)
+        self.play(Create(self.lines), FadeIn(self.list), run_time=style.BEAT)
+
+    def show_sentence(self, number: int) -> None:
+        sentence = self.sentences[number]
+        ranked = story.neighbours(self.example, number, "distance")
+        holds = story.claim(self.example, "top_distance_is_decider", number).holds
+        decider = story.decider(self.example, number)
+        nearest = ranked[0]
+        quoted = f"\u201c{shorten(sentence.text, SAID_CHARS)}\u201d"
+        start = f"In {quoted}, the word nearest {sentence.focus} by distance is "
+        if holds:
+            line = f"{start}{nearest.word}, {fmt(nearest.value)} away."
+        else:
+            distance = next(n.value for n in ranked if n.word == decider)
+            line = (f"{start}{nearest.word}, {fmt(nearest.value)}; {decider}, which decides it, is "
+                    f"{fmt(distance)}.")
+        self.beat(f"sentence {number + 1}", line)
+        shown = list(ranked[:MAX_ROWS])
+        if decider not in [n.word for n in shown]:
+            shown[-1] = next(n for n in ranked if n.word == decider)
+        caption = sentence_caption(sentence.text, max_width=COLUMN_WIDTH)
+        caption.next_to(self.question, DOWN, buff=0.4).align_to(self.question, RIGHT)
+        ranked_list = DistanceList(sentence.focus, [(n.word, n.value) for n in shown],
+                                   [word_color(self.example, n.word) for n in shown])
+        ranked_list.next_to(caption, DOWN, buff=0.4).align_to(caption, RIGHT)
+        box = ranked_list.box(0)
+        lines = self.distance_lines(sentence.focus, [n.word for n in shown], strong=nearest.word)
+        words = VGroup(*(self.dots[w] for w in dict.fromkeys(sentence.tokens)))
+        others = VGroup(*(d for w, d in self.dots.items() if w not in sentence.tokens))
+        old = [m for m in (self.lines, self.list, getattr(self, "caption", None), getattr(self, "box", None))
+               if m is not None]
+        self.play(*(FadeOut(m) for m in old), run_time=style.BEAT / 2)
+        self.play(FadeIn(caption), others.animate.set_opacity(0.2), words.animate.set_opacity(1),
+                  run_time=style.BEAT / 2)
+        self.play(Create(lines), FadeIn(ranked_list), run_time=style.BEAT)
+        self.play(Create(box), run_time=style.BEAT / 2)
+        self.caption, self.lines, self.list, self.box = caption, lines, ranked_list, box
+        self.shown_sentence, self.nearest_word = sentence, nearest.word
+
+    def show_context_decides(self) -> None:
+        where = "in both sentences" if len(self.sentences) > 1 else "in every sentence"
+        self.beat("context", f"Same point {where}: only the words around {self.focus} can tell "
+                  "which meaning is meant.")
+        self.play(FadeOut(self.lines), FadeOut(self.list), FadeOut(self.box), FadeOut(self.caption),
+                  run_time=style.BEAT / 2)
+        captions = VGroup()
+        for number, sentence in enumerate(self.sentences):
+            decider = story.decider(self.example, number)
+            captions.add(VGroup(
+                sentence_caption(shorten(sentence.text, 32), max_width=COLUMN_WIDTH - 2.0),
+                MathTex(r"\rightarrow", color=style.MUTED).scale(style.MATH_SCALE),
+                word_label(decider, word_color(self.example, decider), style.BODY_SIZE),
+            ).arrange(RIGHT, buff=0.2))
+        captions.arrange(DOWN, aligned_edge=RIGHT, buff=0.3)
+        captions.next_to(self.question, DOWN, buff=0.4).align_to(self.question, RIGHT)
+        self.play(VGroup(*self.dots.values()).animate.set_opacity(1), FadeIn(captions),
+                  self.ring.animate.scale(1.4), run_time=style.BEAT)
+        self.play(self.ring.animate.scale(1 / 1.4), run_time=style.BEAT / 2)
+        self.captions = captions
+
+    # -- helpers
+
+    def distance_lines(self, focus: str, words: list[str], strong: str | None = None) -> VGroup:
+        """Dashed lines from the focus's dot to each of ``words``' dots (``strong`` thicker)."""
+        start = self.dots[focus].dot.get_center()
+        lines = VGroup(*(
+            DashedLine(start, self.dots[w].dot.get_center(), color=word_color(self.example, w),
+                       stroke_width=4 if w == strong else 2, dash_length=0.08)
+            for w in dict.fromkeys(words) if w != focus))
+        return lines.set_z_index(-1)  # under the dots and their names
 
     def naming_order(self) -> list[str]:
         """The words whose labels matter most first: the ambiguous word, the words that decide
         it, then the others from the farthest from the origin (the crowd there is named last)."""
-        first = [self.focus] + [s.tokens[self.decider(s)] for s in self.example.sentences[:2]]
+        first = [self.focus] + [story.decider(self.example, i) for i in range(len(self.sentences))]
         rest = sorted(self.example.words, key=lambda w: -float(np.linalg.norm(self.example.words[w])))
         return list(dict.fromkeys(first + rest))
-
-    def decider(self, sentence) -> int:
-        """Index of the word in ``sentence`` with the largest dot product with the focus."""
-        x = self.example.words[sentence.focus]
-        scores = [dot_product(x, self.example.words[w]).dot if w != sentence.focus else -np.inf
-                  for w in sentence.tokens]
-        return int(np.argmax(scores))
-
-    def show_sentence(self, sentence, number: int) -> None:
-        decider = sentence.tokens[self.decider(sentence)]
-        self.beat(f"sentence {number + 1}", f"In \"{sentence.text}\", {sentence.focus} is closest in"
-                  f" meaning to {decider}: here it means {decider}'s kind of thing.")
-        caption = sentence_caption(sentence.text)
-        caption.next_to(self.question, DOWN, buff=0.4).align_to(self.question, RIGHT)
-        words = VGroup(*(self.dots[w] for w in sentence.tokens))
-        others = VGroup(*(d for w, d in self.dots.items() if w not in sentence.tokens))
-        self.play(FadeIn(caption), others.animate.set_opacity(0.2), words.animate.set_opacity(1),
-                  run_time=style.BEAT)
-        link = self.dots[decider].dot.copy().scale(2).set_fill(opacity=0).set_stroke(
-            word_color(self.example, decider), width=3)
-        self.play(Create(link), run_time=style.BEAT / 2)
-        self.wait(2 * style.PAUSE - style.BEAT / 2)
-        self.play(FadeOut(caption), FadeOut(link), run_time=style.BEAT / 2)
-        self.shown_sentence = sentence
-        self.decider_word = decider
-
-

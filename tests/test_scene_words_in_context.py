@@ -1,19 +1,94 @@
-"""The words-as-vectors scene: every word where the example puts it, deciders from the core."""
+"""The words-as-vectors scene: every word where the example puts it; distances, nearest words
+and what the narration says about them checked against loops over the example's numbers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
+from scene_harness import (
+    BuiltScene,
+    build_scene,
+    check_keyframes,
+    narration_numbers,
+    outside_frame,
+    overlapping_pairs,
+    subtitles,
+)
 
-from attention_core import cosine_similarity, similarity_matrix
+from attention_core.examples import load_example
+from attention_core.story import claim
 from scenes.components import boxes_overlap
 from scenes.words_in_context import WordsInContext
+
+APPLE = (Path(__file__).resolve().parents[1] / "assets/examples/apple.toml").read_text()
+
+
+class ProbedWordsInContext(WordsInContext):
+    """The scene, with what is on screen recorded at the end of every beat."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.at_end: dict[str, dict] = {}
+        self._probe_name: str | None = None
+
+    def beat(self, name: str, narration: str) -> None:
+        self._probe()
+        self._probe_name = name
+        super().beat(name, narration)
+
+    def tear_down(self) -> None:
+        self._probe()
+        super().tear_down()
+
+    def _probe(self) -> None:
+        if self._probe_name is None:
+            return
+        on_screen = set(self.get_mobject_family_members())
+        state = {"dots": [w for w, d in getattr(self, "dots", {}).items()
+                          if d.dot in on_screen and d.dot.get_fill_opacity() > 0.9]}
+        shown_list = getattr(self, "list", None)
+        if shown_list is not None and shown_list.rows[0][0] in on_screen:
+            state["list"] = [(name.text, float(number.text)) for name, number in shown_list.rows]
+            box = getattr(self, "box", None)
+            state["boxed"] = next((name.text for name, number in shown_list.rows
+                                   if box is not None and box in on_screen
+                                   and boxes_overlap(box, name) and boxes_overlap(box, number)), None)
+        self.at_end[self._probe_name] = state
+
+
+def apple_with(tmp_path: Path, old: str, new: str):
+    """apple.toml with one line changed."""
+    assert old in APPLE
+    path = tmp_path / "changed.toml"
+    path.write_text(APPLE.replace(old, new, 1))
+    return load_example(path)
+
+
+def distances_from_focus(example, number: int) -> list[tuple[str, float]]:
+    """Every other word of a sentence and its distance from the focus, nearest first (a loop)."""
+    sentence = example.sentences[number]
+    focus = example.words[sentence.focus]
+    pairs = []
+    for word in sentence.tokens:
+        if word != sentence.focus:
+            pairs.append((word, float(np.sqrt(sum((f - w) ** 2 for f, w in zip(focus, example.words[word],
+                                                                                  strict=True))))))
+    return sorted(pairs, key=lambda p: p[1])
+
+
+ProbedWordsInContext.__name__ = WordsInContext.__name__  # its key frames are the scene's
 
 
 @pytest.fixture(scope="module")
 def built(example, tmp_path_factory) -> BuiltScene:
-    return build_scene(WordsInContext, example, tmp_path_factory.mktemp(example.name))
+    return build_scene(ProbedWordsInContext, example, tmp_path_factory.mktemp(example.name))
+
+
+@pytest.fixture(scope="module")
+def probed(built) -> ProbedWordsInContext:
+    return built.scene
 
 
 def test_every_word_is_drawn_at_its_embedding(built, example):
@@ -24,19 +99,59 @@ def test_every_word_is_drawn_at_its_embedding(built, example):
         assert dot.label.text == word
 
 
-def test_deciding_words_are_the_strongest_dot_products(built, example):
-    sentence = example.sentences[-1]
-    dots = similarity_matrix(example.embeddings(sentence), example.embeddings(sentence)).matrix
-    row = dots[sentence.focus_index].copy()
-    row[sentence.focus_index] = -np.inf
-    assert built.scene.decider_word == sentence.tokens[int(np.argmax(row))]
-    focus = example.words[sentence.focus]
-    assert built.scene.cosines[-1] == pytest.approx(
-        cosine_similarity(focus, example.words[built.scene.decider_word]).cosine)
+def test_the_words_are_on_screen_while_they_are_given_numbers(probed, example):
+    assert probed.narration[1].startswith("Give every word numbers")
+    assert sorted(probed.at_end["numbers"]["dots"]) == sorted(example.words)
 
 
-def test_narration_is_written_as_subtitles(built):
-    assert built.srt_path.read_text().count("-->") == len(built.scene.narration) == 6
+def test_every_number_said_is_the_examples(built, example):
+    lines = dict(zip(["title", "numbers", "points", "distance", "sentence 1", "sentence 2", "context"],
+                     built.scene.narration, strict=True))
+    focus = example.sentences[0].focus
+    x = example.words[focus]
+    assert narration_numbers(lines["points"]) == pytest.approx(list(x), abs=0.005)
+    deciders = list(dict.fromkeys(s.decider for s in example.sentences))
+    assert narration_numbers(lines["distance"]) == pytest.approx(
+        [float(np.linalg.norm(example.words[w] - x)) for w in deciders], abs=0.005)
+    for number in range(2):
+        (nearest, distance), *_ = distances_from_focus(example, number)
+        line = lines[f"sentence {number + 1}"]
+        assert nearest == example.sentences[number].decider  # the shipped examples are made so
+        assert f"nearest {focus} by distance is {nearest}," in line
+        assert narration_numbers(line) == pytest.approx([distance], abs=0.005)
+    assert narration_numbers(lines["numbers"]) == narration_numbers(lines["context"]) == []
+
+
+def test_each_sentence_lists_its_nearest_words_by_distance_and_boxes_the_first(probed, example):
+    for number in range(2):
+        state = probed.at_end[f"sentence {number + 1}"]
+        expected = distances_from_focus(example, number)[:len(state["list"])]
+        assert [w for w, _ in state["list"]] == [w for w, _ in expected]
+        np.testing.assert_allclose([d for _, d in state["list"]], [d for _, d in expected], atol=0.005)
+        assert state["boxed"] == expected[0][0]
+
+
+def test_a_nearest_word_that_is_not_the_decider_is_named_as_it_is(tmp_path):
+    # buy moved next to apple: nearer than orange by distance, though orange decides
+    broken = apple_with(tmp_path, "buy     = [0.5, -0.3]", "buy     = [0.75, 0.8]")
+    assert not claim(broken, "top_distance_is_decider", 0).holds
+    scene = build_scene(ProbedWordsInContext, broken, tmp_path).scene
+    line = scene.narration[4]
+    (nearest, distance), *rest = distances_from_focus(broken, 0)
+    orange = dict(rest)["orange"]
+    assert nearest == "buy"
+    assert "nearest apple by distance is buy," in line and "orange, which decides it" in line
+    assert narration_numbers(line) == pytest.approx([distance, orange], abs=0.005)
+    assert not any("by distance is orange" in said for said in scene.narration)
+    assert scene.at_end["sentence 1"]["boxed"] == "buy"
+    assert "orange" in [w for w, _ in scene.at_end["sentence 1"]["list"]]
+
+
+def test_narration_is_written_as_subtitles_and_short(built):
+    said = [line for line in built.scene.narration if line]
+    assert [text for _, _, text in subtitles(built)] == said
+    assert len(said) == 6
+    assert all(len(line) <= 110 for line in said), [len(line) for line in said]
 
 
 def test_key_frames_match_control_data(built):
@@ -54,3 +169,4 @@ def test_a_32_word_example_names_what_it_can_without_overlap(long_example, tmp_p
     assert {"apple", "banana", "laptop"} <= {d.word for d in named}
     assert 12 <= len(named) < len(scene.dots)
     assert all(d.label not in d.submobjects for d in scene.dots.values() if not d.label_shown)
+    assert outside_frame([scene.question, scene.captions]) == []
