@@ -1,4 +1,8 @@
-"""The cosine similarity scene: it builds, and what it shows is what the core computed."""
+"""The cosine similarity scene: it builds, and what it shows and says is what the core computed.
+
+Each case of the turning arrow (agree, perpendicular, apart) is read back from the scene's
+mobjects at the end of its beat: the live cosine, the arrow and its coordinate label.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,59 @@ import re
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes
+from manim import Wait
+from scene_harness import BuiltScene, build_scene, check_keyframes, narration_numbers, subtitles
 
-from attention_core import cosine_similarity, dot_product, similarity_matrix
-from scenes.cosine_similarity import CosineSimilarity
+from attention_core import cosine_similarity, dot_product
+from scenes import style
+from scenes.components import boxes_overlap
+from scenes.cosine_similarity import CASES, CoordinateLine, CosineSimilarity, rotate
+
+
+class ProbedCosineSimilarity(CosineSimilarity):
+    """The scene, with what it shows recorded at the end of every beat, and the time its last
+    animation (not a wait) of each beat ended."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.at_end: dict[str, dict] = {}
+        self._probe_name: str | None = None
+        self._moved_until = 0.0
+
+    def beat(self, name: str, narration: str) -> None:
+        self._probe()
+        self._probe_name = name
+        super().beat(name, narration)
+
+    def play(self, *animations, **kwargs) -> None:
+        super().play(*animations, **kwargs)
+        if not all(isinstance(a, Wait) for a in animations):
+            self._moved_until = self.renderer.time
+
+    def tear_down(self) -> None:
+        self._probe()
+        super().tear_down()
+
+    def _probe(self) -> None:
+        if self._probe_name is None or not hasattr(self, "vec_b"):
+            return
+        on_screen = set(self.get_mobject_family_members())
+        state = {"moved_until": self._moved_until, "b": self.vec_b.coords.copy(),
+                 "b_end": self.vec_b.arrow.get_end(), "b_label": self.line_b.shown(),
+                 "b_label_values": [n.get_value() for n in self.line_b.numbers]}
+        if hasattr(self, "live_cos") and self.live_cos.number in on_screen:
+            state["cos"] = self.live_cos.number.get_value()
+            state["cos_text"] = self.live_cos.number.shown_text
+            state["angle"] = self.live_angle.number.get_value()
+        self.at_end[self._probe_name] = state
+
+
+ProbedCosineSimilarity.__name__ = CosineSimilarity.__name__  # its key frames are the scene's
 
 
 @pytest.fixture(scope="module")
 def built(example, tmp_path_factory) -> BuiltScene:
-    return build_scene(CosineSimilarity, example, tmp_path_factory.mktemp(example.name))
+    return build_scene(ProbedCosineSimilarity, example, tmp_path_factory.mktemp(example.name))
 
 
 def numbers_in(mobject) -> list[float]:
@@ -22,12 +70,21 @@ def numbers_in(mobject) -> list[float]:
     return [float(x) for x in re.findall(r"-?\d+\.\d+", mobject.get_tex_string())]
 
 
-def test_pair_is_focus_and_its_strongest_neighbour(built, example):
+def beat_times(built) -> dict[str, tuple[float, float]]:
+    """Beat name -> (start, end) in seconds, from the subtitles (the title has none)."""
+    names = [n for n, line in zip(names_of(built), built.scene.narration, strict=True) if line]
+    return {n: (start, end) for n, (start, end, _) in zip(names, subtitles(built), strict=True)}
+
+
+def names_of(built) -> list[str]:
+    return ["title", "two words", "dot product", "angle and cosine", *(n for n, _ in CASES), "length",
+            "attention"]
+
+
+def test_pair_is_focus_and_the_word_that_decides_it(built, example):
     scene, sentence = built.scene, example.sentences[0]
     assert scene.a_word == sentence.focus
-    dots = similarity_matrix(example.embeddings(0), example.embeddings(0)).matrix[sentence.focus_index]
-    others = [i for i in range(len(sentence.tokens)) if i != sentence.focus_index]
-    assert scene.b_word == sentence.tokens[max(others, key=lambda i: dots[i])]
+    assert scene.b_word == sentence.decider
 
 
 def test_dot_product_lines_show_the_trace(built, example):
@@ -46,6 +103,39 @@ def test_cosine_line_shows_the_trace(built, example):
                                [trace.dot, trace.norm_a, trace.norm_b, trace.cosine], atol=0.005)
 
 
+@pytest.mark.parametrize(("case", "angle"), CASES)
+def test_each_case_is_on_screen_and_held_while_its_line_is_up(built, example, case, angle):
+    scene = built.scene
+    state = scene.at_end[case]
+    a, b = example.words[scene.a_word], example.words[scene.b_word]
+    # the arrow is where the case says, and the live cosine shows the case's value
+    assert cosine_similarity(a, state["b"]).angle_degrees == pytest.approx(angle, abs=1e-4)
+    np.testing.assert_allclose(np.linalg.norm(state["b"]), np.linalg.norm(b))
+    expected = float(np.cos(np.radians(angle)))
+    assert state["cos"] == pytest.approx(expected, abs=1e-9)
+    assert float(state["cos_text"]) == pytest.approx(expected, abs=0.005)
+    assert state["angle"] == pytest.approx(angle, abs=1e-4)
+    # its coordinate label shows the arrow's coordinates, and the arrow points there
+    np.testing.assert_allclose(state["b_label"], state["b"], atol=0.005)
+    np.testing.assert_allclose(state["b_end"], scene.plane.point(state["b"]), atol=1e-6)
+    # the line says the number shown, and the picture holds for at least a second
+    line = scene.narration[names_of(built).index(case)]
+    assert narration_numbers(line) == pytest.approx([float(state["cos_text"])])
+    start, end = beat_times(built)[case]
+    assert start < state["moved_until"] <= end - 1.0 + 1e-6
+
+
+def test_a_coordinate_line_shows_what_it_is_set_to_in_order_without_overlap(example):
+    b = example.words[example.sentences[0].decider]
+    line = CoordinateLine("b", example.sentences[0].decider, b, style.TEXT)
+    for degrees in np.linspace(0.0, 360.0, 13):
+        line.set_coords(rotate(b, degrees))
+        np.testing.assert_allclose(line.shown(), rotate(b, degrees), atol=0.005)
+        parts = [line.symbol, line.word, line.open, line.numbers[0], line.comma, line.numbers[1], line.close]
+        assert all(left.get_right()[0] <= right.get_left()[0] + 1e-6
+                   for left, right in zip(parts, parts[1:], strict=False))
+
+
 def test_live_readouts_end_on_the_stretched_vector(built, example):
     scene = built.scene
     a, b = example.words[scene.a_word], example.words[scene.b_word]
@@ -53,21 +143,39 @@ def test_live_readouts_end_on_the_stretched_vector(built, example):
     assert scene.live_cos.number.get_value() == pytest.approx(cosine_similarity(a, b).cosine)
     assert scene.live_angle.number.get_value() == pytest.approx(cosine_similarity(a, b).angle_degrees)
     np.testing.assert_allclose(scene.vec_b.coords, 2 * b)
+    np.testing.assert_allclose(scene.at_end["length"]["b_label"], 2 * b, atol=0.005)
+    # "= 2 x (the dot product shown before)"
+    assert r"2 \times" in scene.twice.get_tex_string()
+    assert numbers_in(scene.twice) == pytest.approx([dot_product(a, b).dot], abs=0.005)
 
 
-def test_turn_reaches_agreement_and_opposition(built, example):
-    first, second = built.scene.sweep
-    a, b = example.words[built.scene.a_word], example.words[built.scene.b_word]
-    from scenes.cosine_similarity import rotate
+def test_every_number_said_is_the_cores(built, example):
+    scene = built.scene
+    a, b = example.words[scene.a_word], example.words[scene.b_word]
+    lines = dict(zip(names_of(built), scene.narration, strict=True))
+    dot, cos = dot_product(a, b), cosine_similarity(a, b)
+    assert narration_numbers(lines["dot product"]) == pytest.approx([*dot.products, dot.dot], abs=0.005)
+    assert narration_numbers(lines["angle and cosine"]) == pytest.approx([cos.cosine], abs=0.005)
+    for case, angle in CASES:
+        assert narration_numbers(lines[case]) == pytest.approx([np.cos(np.radians(angle))], abs=0.005)
+    assert narration_numbers(lines["length"]) == pytest.approx(
+        [dot_product(a, 2 * b).dot, cosine_similarity(a, 2 * b).cosine], abs=0.005)
+    assert narration_numbers(lines["two words"]) == narration_numbers(lines["attention"]) == []
 
-    assert cosine_similarity(a, rotate(b, first)).cosine == pytest.approx(1.0)
-    assert cosine_similarity(a, rotate(b, second)).cosine < -0.5
+
+def test_attention_is_said_to_use_the_dot_product_with_it_on_screen(built):
+    scene = built.scene
+    line = scene.narration[-1]
+    assert "Attention scores with the dot product" in line and "longer word speaks louder" in line
+    assert boxes_overlap(scene.dot_box, scene.live_dot) and scene.dot_box in scene.mobjects
+    assert scene.uses.original_text.startswith("attention uses this")
 
 
-def test_narration_is_written_as_subtitles(built):
-    text = built.srt_path.read_text()
-    assert text.count("-->") == len(built.scene.narration) == 6
-    assert f"{built.scene.cos_trace.cosine:.2f}" in text
+def test_narration_is_written_as_subtitles_and_short(built):
+    said = [line for line in built.scene.narration if line]
+    assert [text for _, _, text in subtitles(built)] == said
+    assert len(said) == len(names_of(built)) - 1 == 8
+    assert all(len(line) <= 110 for line in said), [len(line) for line in said]
 
 
 def test_key_frames_match_control_data(built):
