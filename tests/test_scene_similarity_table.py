@@ -1,18 +1,98 @@
-"""The similarity-table scene: its cells are the core's similarity matrices."""
+"""The similarity-table scene: its cells are the core's similarity matrices, its boxes mark the
+focus's largest other entry, and its narration names that entry with the table's number; it
+calls the winner the decider only when the story's claim holds."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
+from scene_harness import (
+    BuiltScene,
+    build_scene,
+    check_keyframes,
+    narration_numbers,
+    outside_frame,
+    overlapping_pairs,
+    subtitles,
+)
 
 from attention_core import similarity_matrix
+from attention_core.examples import load_example
+from attention_core.story import claim
 from scenes.similarity_table import SimilarityTable
+
+APPLE = (Path(__file__).resolve().parents[1] / "assets/examples/apple.toml").read_text()
+BEATS = ["title", "dot products", "focus row", "cosines", "cosine row", "other sentence", "other row"]
+
+
+class ProbedSimilarityTable(SimilarityTable):
+    """The scene, with the table and its marks recorded at the end of every beat."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.at_end: dict[str, dict] = {}
+        self._probe_name: str | None = None
+
+    def beat(self, name: str, narration: str) -> None:
+        self._probe()
+        self._probe_name = name
+        super().beat(name, narration)
+
+    def tear_down(self) -> None:
+        self._probe()
+        super().tear_down()
+
+    def _probe(self) -> None:
+        if self._probe_name is None or not hasattr(self, "table"):
+            return
+        on_screen = set(self.get_mobject_family_members())
+        table = self.table
+
+        def cell_of(mark) -> tuple[int, int]:
+            rows, cols = table.values.shape
+            return next((r, c) for r in range(rows) for c in range(cols)
+                        if np.allclose(mark.get_center(), table.cell_center(r, c), atol=1e-6))
+
+        self.at_end[self._probe_name] = {
+            "kind": self.trace.kind, "values": table.values.copy(), "shown": table.shown_numbers(),
+            "marks": [cell_of(m) for m in self.marks if m in on_screen],
+        }
+
+
+ProbedSimilarityTable.__name__ = SimilarityTable.__name__  # its key frames are the scene's
+
+
+def apple_with(tmp_path: Path, old: str, new: str):
+    """apple.toml with one line changed."""
+    assert old in APPLE
+    path = tmp_path / "changed.toml"
+    path.write_text(APPLE.replace(old, new, 1))
+    return load_example(path)
+
+
+def row_of(example, number: int, kind: str) -> dict[str, float]:
+    """The focus's similarity with every word of a sentence, by loops (dot or cosine)."""
+    sentence = example.sentences[number]
+    f = example.words[sentence.focus]
+    row = {}
+    for word in sentence.tokens:
+        w = example.words[word]
+        dot = sum(x * y for x, y in zip(f, w, strict=True))
+        row[word] = dot if kind == "dot" else dot / (np.sqrt(f @ f) * np.sqrt(w @ w))
+    return row
+
+
+def largest_other(example, number: int, kind: str) -> tuple[str, float]:
+    row = row_of(example, number, kind)
+    focus = example.sentences[number].focus
+    return max(((w, v) for w, v in row.items() if w != focus), key=lambda p: p[1])
 
 
 @pytest.fixture(scope="module")
 def built(example, tmp_path_factory) -> BuiltScene:
-    return build_scene(SimilarityTable, example, tmp_path_factory.mktemp(example.name))
+    return build_scene(ProbedSimilarityTable, example, tmp_path_factory.mktemp(example.name))
 
 
 def test_last_table_is_the_last_sentences_dot_products(built, example):
@@ -23,26 +103,95 @@ def test_last_table_is_the_last_sentences_dot_products(built, example):
     assert [t.text for t in built.scene.table.col_labels] == list(example.sentences[-1].tokens)
 
 
-def test_box_marks_the_strongest_neighbour(built, example):
-    sentence = example.sentences[-1]
-    e = example.embeddings(sentence)
-    row = similarity_matrix(e, e).matrix[sentence.focus_index].copy()
-    row[sentence.focus_index] = -np.inf
-    j = int(np.argmax(row))
-    np.testing.assert_allclose(built.scene.box.get_center(),
-                               built.scene.table.cell_center(sentence.focus_index, j), atol=1e-6)
+@pytest.mark.parametrize(("beat", "number", "kind"),
+                         [("focus row", 0, "dot"), ("cosine row", 0, "cosine"), ("other row", 1, "dot")])
+def test_each_row_beat_boxes_and_says_the_largest_other_entry(built, example, beat, number, kind):
+    sentence = example.sentences[number]
+    state = built.scene.at_end[beat]
+    assert state["kind"] == kind
+    np.testing.assert_allclose(state["values"][sentence.focus_index],
+                               [row_of(example, number, kind)[w] for w in sentence.tokens])
+    word, value = largest_other(example, number, kind)
+    assert word == sentence.decider  # the shipped examples are made so
+    i = sentence.focus_index
+    assert state["marks"][0] == (i, sentence.tokens.index(word))
+    assert state["shown"][state["marks"][0]] == pytest.approx(value, abs=0.005)
+    line = built.scene.narration[BEATS.index(beat)]
+    said = narration_numbers(line)
+    assert said[0] == pytest.approx(value, abs=0.005)
+    if kind == "dot":  # the focus with itself, said and marked
+        own = row_of(example, number, kind)[sentence.focus]
+        assert f"{sentence.focus} with itself" in line
+        assert said == pytest.approx([value, own], abs=0.005)
+        assert state["marks"][1] == (i, i)
+    else:
+        assert f"{word} is {sentence.focus}'s most similar other word" in line and len(said) == 1
 
 
-def test_cosine_narration_uses_the_cores_winner(built, example):
-    sentence = example.sentences[0]
-    e = example.embeddings(sentence)
-    row = similarity_matrix(e, e, kind="cosine").matrix[sentence.focus_index].copy()
-    row[sentence.focus_index] = -np.inf
-    assert f"closest direction is {sentence.tokens[int(np.argmax(row))]}" in built.scene.narration[2]
+def test_the_focus_is_never_said_to_be_its_own_neighbour(built):
+    assert not any("apart from itself" in line for line in built.scene.narration)
 
 
-def test_narration_is_written_as_subtitles(built):
-    assert built.srt_path.read_text().count("-->") == len(built.scene.narration) == 4
+def test_a_focus_whose_own_entry_is_largest_still_names_the_largest_other(tmp_path):
+    # apple made long: apple . apple is the largest entry of its row, orange the largest other
+    broken = apple_with(tmp_path, "apple   = [1.5, 1.6]", "apple   = [2.5, 2.6]")
+    row = row_of(broken, 0, "dot")
+    assert row["apple"] > max(v for w, v in row.items() if w != "apple")
+    assert claim(broken, "top_dot_is_decider", 0).holds
+    scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
+    line = scene.narration[BEATS.index("focus row")]
+    assert "another word is orange's" in line and "apple with itself" in line
+    assert narration_numbers(line) == pytest.approx([row["orange"], row["apple"]], abs=0.005)
+    focus, tokens = broken.sentences[0].focus_index, broken.sentences[0].tokens
+    assert scene.at_end["focus row"]["marks"] == [(focus, tokens.index("orange")), (focus, focus)]
+
+
+def test_when_the_dot_product_winner_is_not_the_decider_both_are_named(tmp_path):
+    # "and" made long and aimed like apple: the largest dot product, though orange decides
+    broken = apple_with(tmp_path, "and     = [0.4, -0.5]", "and     = [3.0, 3.0]")
+    assert not claim(broken, "top_dot_is_decider", 0).holds
+    scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
+    line = scene.narration[BEATS.index("focus row")]
+    row = row_of(broken, 0, "dot")
+    assert "largest dot product with another word is and's" in line and "orange's is" in line
+    assert narration_numbers(line) == pytest.approx([row["and"], row["orange"]], abs=0.005)
+    focus, tokens = broken.sentences[0].focus_index, broken.sentences[0].tokens
+    marks = scene.at_end["focus row"]["marks"]
+    assert marks == [(focus, tokens.index("and")), (focus, tokens.index("orange"))]
+    # nor does the cosine beat call "and" or orange the decider by cosine if that fails too
+    assert not claim(broken, "top_cosine_is_decider", 0).holds
+    assert "orange is apple's most similar" not in scene.narration[BEATS.index("cosine row")]
+
+
+def test_when_the_cosine_winner_is_not_the_decider_both_are_named(tmp_path):
+    # buy turned onto apple's direction, short: the largest cosine, not the largest dot product
+    broken = apple_with(tmp_path, "buy     = [0.5, -0.3]", "buy     = [0.75, 0.8]")
+    assert claim(broken, "top_dot_is_decider", 0).holds
+    assert not claim(broken, "top_cosine_is_decider", 0).holds
+    scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
+    line = scene.narration[BEATS.index("cosine row")]
+    row = row_of(broken, 0, "cosine")
+    assert "apple's most similar other word is buy" in line and "orange has" in line
+    assert narration_numbers(line) == pytest.approx([row["buy"], row["orange"]], abs=0.005)
+    assert "orange is apple's most similar" not in line
+
+
+def test_when_the_other_sentences_winner_is_not_its_decider_both_are_named(tmp_path):
+    broken = apple_with(tmp_path, "new     = [0.7, -0.4]", "new     = [3.0, 3.0]")
+    assert not claim(broken, "top_dot_is_decider", 1).holds
+    scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
+    line = scene.narration[BEATS.index("other row")]
+    row = row_of(broken, 1, "dot")
+    assert "is new's" in line and "phone's is" in line
+    assert narration_numbers(line) == pytest.approx([row["new"], row["phone"]], abs=0.005)
+
+
+def test_narration_is_written_as_subtitles_and_short(built):
+    said = [line for line in built.scene.narration if line]
+    assert [text for _, _, text in subtitles(built)] == said
+    assert len(said) == len(BEATS) - 1
+    assert all(len(line) <= 110 for line in said), [len(line) for line in said]
+    assert "which attention uses" in said[BEATS.index("other sentence") - 1]
 
 
 def test_key_frames_match_control_data(built):
