@@ -1,0 +1,45 @@
+"""Every settled frame is laid out for 1080p: no text smaller than 24 px of cap height, and
+the content's box covers at least half the frame (title cards aside)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from scene_harness import Layout, build_scene
+
+from scenes.story import STORY
+
+MIN_TEXT_PX = 24.0
+MIN_COVERAGE = 0.5
+
+
+def layout_problems(layouts: dict[str, Layout]) -> list[str]:
+    """Each beat whose settled frame has text too small to read or leaves the frame empty."""
+    problems = []
+    for beat, layout in layouts.items():
+        if beat.endswith("-title"):
+            continue
+        if layout.smallest_text_px < MIN_TEXT_PX:
+            problems.append(f"{beat}: {layout.smallest_text!r} is {layout.smallest_text_px:.1f} px tall "
+                            f"at 1080p (at least {MIN_TEXT_PX:g})")
+        if layout.coverage < MIN_COVERAGE:
+            problems.append(f"{beat}: the content covers {layout.coverage:.0%} of the frame "
+                            f"(at least {MIN_COVERAGE:.0%})")
+    return problems
+
+
+@pytest.mark.parametrize("step", STORY, ids=[s.module for s in STORY])
+def test_every_settled_frame_is_legible_and_uses_the_frame(step, example, tmp_path_factory):
+    scene_class = getattr(importlib.import_module(f"scenes.{step.module}"), step.scene)
+    built = build_scene(scene_class, example, tmp_path_factory.mktemp(step.module))
+    assert layout_problems(built.layouts) == []
+
+
+def test_layout_problems_are_found():
+    fine = Layout(30.0, "apple", 0.6)
+    assert layout_problems({"00-end-of-title": Layout(float("inf"), "", 0.0), "01-end-of-a": fine}) == []
+    small = layout_problems({"01-end-of-a": Layout(18.0, "0.84", 0.6)})
+    assert small == ["01-end-of-a: '0.84' is 18.0 px tall at 1080p (at least 24)"]
+    empty = layout_problems({"01-end-of-a": Layout(float("inf"), "", 0.2)})
+    assert empty == ["01-end-of-a: the content covers 20% of the frame (at least 50%)"]
