@@ -254,8 +254,9 @@ class CosineSimilarity(ExplainerScene):
         self.beat(name, lines[name])
         if self.first_turn:
             self.first_turn = False
-            self.play(FadeOut(self.dot_lines), FadeOut(self.cos_lines), FadeIn(self.live),
-                      run_time=style.BEAT)
+            # one after the other: the read-outs take the formulas' place
+            self.play(FadeOut(self.dot_lines), FadeOut(self.cos_lines), run_time=style.BEAT / 2)
+            self.play(FadeIn(self.live), run_time=style.BEAT / 2)
         self.follow_turn()
         self.play(self.turn.animate.set_value(target), run_time=style.SLOW * 2 / 3, rate_func=smooth)
         self.stop_following()
