@@ -10,8 +10,14 @@ The model reads a sentence of n words and, at every position, guesses the next w
     loss   = mean over positions t < n-1 of -log softmax(logits[t])[word t+1]
 
 Training is full-batch Adam on the corpus (sentences padded on the right; padding is never
-attended to, because attention is causal, and never scored). Everything is float64 and
-deterministic given the seed.
+attended to, because attention is causal, and never scored): at step t, with g the gradient
+of the loss above (averaged over every scored word of every sentence),
+
+    m <- b1 m + (1 - b1) g          v <- b2 v + (1 - b2) g^2          (both start at 0)
+    W <- W - lr * m_hat / (sqrt(v_hat) + eps),   m_hat = m / (1 - b1^t),  v_hat = v / (1 - b2^t)
+
+with (b1, b2) = ADAM_BETAS and eps = ADAM_EPS. Everything is float64 and deterministic given
+the seed.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from attention_core.corpus import Corpus, Probe
 from attention_core.errors import AttentionInputError, FloatArray
 
 __all__ = [
+    "ADAM_BETAS",
+    "ADAM_EPS",
     "Batch",
     "ModelParams",
     "TrainingSnapshot",
@@ -34,13 +42,14 @@ __all__ = [
     "encode",
     "init_params",
     "loss_and_gradients",
+    "next_word_losses",
     "next_word_probabilities",
     "train",
 ]
 
 IntArray = np.ndarray
-_ADAM_BETAS = (0.9, 0.999)
-_ADAM_EPS = 1e-8
+ADAM_BETAS = (0.9, 0.999)  # Adam's decay rates of the running averages m and v
+ADAM_EPS = 1e-8
 
 
 @dataclass(frozen=True)
@@ -292,9 +301,20 @@ def next_word_probabilities(params: ModelParams, vocabulary: Sequence[str],
     return _forward(params, batch.tokens).probs[0, -1]
 
 
+def next_word_losses(params: ModelParams, vocabulary: Sequence[str],
+                     words: Sequence[str]) -> FloatArray:
+    """The loss of each guess the model makes on one sentence, shape (n - 1,): entry t is
+    ``-log p(words[t + 1])`` after reading ``words[: t + 1]``. Their mean is the sentence's
+    loss (the corpus loss of a batch of that one sentence)."""
+    batch = encode([list(words)], vocabulary)
+    probs = _forward(params, batch.tokens).probs[0, :-1]  # (n - 1, V)
+    picked = probs[np.arange(len(words) - 1), batch.tokens[0, 1:]]
+    return -np.log(picked)
+
+
 def _adam_step(params: ModelParams, grads: ModelParams, moments: dict[str, tuple[FloatArray, FloatArray]],
                step: int, learning_rate: float) -> ModelParams:
-    beta1, beta2 = _ADAM_BETAS
+    beta1, beta2 = ADAM_BETAS
     updated = {}
     for name, value in params.arrays().items():
         grad = getattr(grads, name)
@@ -303,7 +323,7 @@ def _adam_step(params: ModelParams, grads: ModelParams, moments: dict[str, tuple
         v = beta2 * v + (1 - beta2) * grad**2
         moments[name] = (m, v)
         m_hat, v_hat = m / (1 - beta1**step), v / (1 - beta2**step)
-        updated[name] = value - learning_rate * m_hat / (np.sqrt(v_hat) + _ADAM_EPS)
+        updated[name] = value - learning_rate * m_hat / (np.sqrt(v_hat) + ADAM_EPS)
     return replace(params, **updated)
 
 

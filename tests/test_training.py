@@ -13,12 +13,15 @@ import pytest
 from attention_core.corpus import Corpus, load_corpus, parse_corpus
 from attention_core.examples import ExampleError
 from attention_core.training import (
+    ADAM_BETAS,
+    ADAM_EPS,
     ModelParams,
     attention_weights,
     corpus_loss,
     encode,
     init_params,
     loss_and_gradients,
+    next_word_losses,
     next_word_probabilities,
     train,
 )
@@ -83,6 +86,50 @@ def test_words_not_in_any_sentence_get_zero_embedding_gradient(corpus):
     assert corpus.vocabulary.index("pie") in unused
     assert np.all(grads.embeddings[unused] == 0.0)
     assert np.all(np.abs(grads.embeddings[sorted(used)]).sum(axis=1) > 0)
+
+
+def test_next_word_losses_are_minus_the_log_of_each_right_words_chance(corpus, trace):
+    probe = corpus.probes[0]
+    for params in (trace.snapshots[0].params, trace.final):
+        losses = next_word_losses(params, corpus.vocabulary, probe.tokens)
+        assert losses.shape == (len(probe.tokens) - 1,)
+        for t, loss in enumerate(losses):
+            probs = next_word_probabilities(params, corpus.vocabulary, probe.tokens[: t + 1])
+            assert loss == pytest.approx(-math.log(probs[corpus.vocabulary.index(probe.tokens[t + 1])]),
+                                         rel=1e-12)
+        # their mean is the sentence's loss, which is not the corpus's
+        batch = encode([probe.tokens], corpus.vocabulary)
+        assert losses.mean() == pytest.approx(corpus_loss(params, batch), rel=1e-12)
+    assert losses.mean() != pytest.approx(trace.losses[-1], abs=1e-3)
+
+
+def test_training_steps_are_adams_as_the_module_and_the_scene_write_it(corpus):
+    """m <- b1 m + (1 - b1) g, v <- b2 v + (1 - b2) g^2, W <- W - lr m_hat / (sqrt(v_hat) + eps),
+    written out here for three steps, is what train does; plain gradient descent is not."""
+    steps, lr = 3, corpus.training.learning_rate
+    (b1, b2), batch = ADAM_BETAS, encode(corpus.sentences, corpus.vocabulary)
+    settings = corpus.training
+    params = init_params(len(corpus.vocabulary), settings.d_model, settings.heads, settings.d_head,
+                         settings.seed)
+    start = params
+    m = {name: np.zeros_like(a) for name, a in params.arrays().items()}
+    v = {name: np.zeros_like(a) for name, a in params.arrays().items()}
+    for t in range(1, steps + 1):
+        _, grads = loss_and_gradients(params, batch)
+        new = {}
+        for name, w in params.arrays().items():
+            g = getattr(grads, name)
+            m[name] = b1 * m[name] + (1 - b1) * g
+            v[name] = b2 * v[name] + (1 - b2) * g**2
+            m_hat, v_hat = m[name] / (1 - b1**t), v[name] / (1 - b2**t)
+            new[name] = w - lr * m_hat / (np.sqrt(v_hat) + ADAM_EPS)
+        params = ModelParams(**new)
+    trained = train(corpus, steps=steps).final
+    for name, array in params.arrays().items():
+        np.testing.assert_allclose(getattr(trained, name), array, rtol=1e-10, atol=1e-12)
+    _, grads = loss_and_gradients(start, batch)
+    descent = start.w_q - lr * grads.w_q
+    assert not np.allclose(train(corpus, steps=1).final.w_q, descent, atol=1e-3)
 
 
 # -- the forward pass against loops ---------------------------------------------------------
