@@ -1,13 +1,20 @@
 r"""Training: where W_Q, W_K and W_V come from.
 
-A tiny model (embeddings, one causal attention layer, an output layer) learns to predict
-the next word of the sentences in ``assets/corpus/`` by gradient descent:
+A model bigger than the 2-D toy of the chapters before (embeddings of ``d_model`` numbers,
+one causal attention layer added to the word's own numbers, an output layer scoring every
+word of the vocabulary) learns to predict the next word of the sentences in
+``assets/corpus/`` with Adam:
 
-    \text{loss} = -\log p(\text{next word}) \qquad W \leftarrow W - \eta\, \partial\,\text{loss} / \partial W
+    \text{loss} = -\log p(\text{next word}) \qquad
+    W \leftarrow W - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)
 
-The loss curve draws itself while the attention of a probe sentence sharpens from uniform
-to "the ambiguous word looks at the word that decides it", and the matrices change. Every
-number comes from :func:`attention_core.training.train`.
+(m and v running averages of the gradient and of its square; see
+:mod:`attention_core.training`). The run is shown snapshot by snapshot: at every moment the
+step counter, the loss counter, the end of the loss curve, the heat map's caption and the
+pictures (the probe's attention and the matrices) are all of one step, a snapshot's. The
+attention of a probe sentence sharpens from even to "the ambiguous word looks at the word
+that decides it". Every number, on screen and in the narration, comes from
+:func:`attention_core.training.train`, the corpus or the example.
 
 Render: ``manim -ql scenes/training.py Training`` (from the repo root).
 ``$ATTENTION_CORPUS`` names another corpus (a name in assets/corpus/ or a path).
@@ -23,44 +30,63 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Animation,
-    Create,
-    FadeIn,
-    FadeOut,
+    Dot,
     Group,
     MathTex,
+    Mobject,
     Rectangle,
     VGroup,
     Write,
     config,
-    linear,
+    smooth,
+    squish_rate_func,
 )
 
 from attention_core.corpus import DEFAULT_CORPUS, Corpus, Probe, load_corpus
-from attention_core.training import TrainingSnapshot, TrainingTrace, next_word_probabilities, train
+from attention_core.training import (
+    ADAM_BETAS,
+    ADAM_EPS,
+    TrainingSnapshot,
+    TrainingTrace,
+    next_word_losses,
+    next_word_probabilities,
+    train,
+)
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_label
 from scenes.components.curves import LossPlot
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
-from scenes.components.matrices import MatrixGrid, PixelCrossfade, cell_colors, signed_colors
-from scenes.components.readout import CountTo
+from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import fmt
 
-__all__ = ["CORPUS_ENV", "Training"]
+__all__ = ["CORPUS_ENV", "Training", "probability_text"]
 
 CORPUS_ENV = "ATTENTION_CORPUS"
 MATRIX_CELL = 0.4  # scene units per cell of the (turned) weight matrices
 HEAT_SIDE = 2.3  # the probe's attention heat map, at most this wide
-SEGMENT_TIME = 1.2  # seconds per stretch of the loss curve between two snapshots
-# A stretch's images hold while the curve draws and blend into the next snapshot's in its
-# last third, arriving with the curve and the step counter: held, they are drawn once.
-BLEND_SHARE = 1 / 3
+# Seconds each snapshot of the run stays up. A snapshot arrives all at once (pictures,
+# caption, counters and the curve up to its step), so they never show different steps.
+SNAPSHOT_TIME = 1.2
 TOP_GUESSES = 3
 
 
+def probability_text(p: float) -> str:
+    """A probability to three significant digits, never in e-notation (``0.0143``, ``0.513``),
+    so that minus its log, printed beside it, can be checked from what is printed."""
+    return np.format_float_positional(p, precision=3, unique=False, fractional=False, trim="-")
+
+
+def _tex_number(x: float) -> str:
+    """``x`` for MathTex: ``0.9``, ``0.001``, and ``10^{-8}`` for a small power of ten."""
+    exponent = np.log10(x) if x > 0 else 0.0
+    if x < 1e-3 and exponent == round(exponent):
+        return f"10^{{{round(exponent)}}}"
+    return f"{x:g}"
+
+
 class Training(ExplainerScene):
-    """The loss falling, attention sharpening, the matrices changing, and what was learned."""
+    """The model, the task, Adam, the loss falling as attention sharpens, what was learned."""
 
     title = "Training the weights"
 
@@ -69,58 +95,92 @@ class Training(ExplainerScene):
         self.trace: TrainingTrace = train(self.corpus)
         self.probes: tuple[Probe, ...] = self.corpus.probe_for(self.example.sentences[0].focus)[:2]
         self.probe = self.probes[0]
+        self.leaving: list[Mobject] = []  # what is up until the next section fades it
         self.show_title_card()
+        self.show_the_model()
         self.show_the_task()
         self.show_the_update_rule()
         self.train_on_screen()
         self.show_what_it_learned()
-        self.wait(style.BEAT)
 
     # -- beats
 
+    def show_the_model(self) -> None:
+        """A table, the toy's sizes beside this model's, then the two formulas around its
+        attention: the residual connection and the output layer."""
+        size = self.model_size()
+        heads = ("W_Q, W_K and W_V" if size["heads"] == 1
+                 else f"{size['heads']} heads, each with W_Q, W_K, W_V")
+        self.beat("model", f"This model is bigger than the {self.example.dimension}-D toy of the "
+                  "chapters before.")
+        self.heading = word_label("The model that trains", style.TEXT, style.HEADING_SIZE)
+        self.model_table = self.size_table(size)
+        self.model_lines = self.model_formulas(size["words"])
+        Group(self.heading, self.model_table, self.model_lines).arrange(DOWN, buff=0.45)
+        self.play(FlatFadeIn(self.heading, self.model_table), run_time=style.BEAT)
+        self.beat("sizes", f"{size['d']} numbers a word, {size['words']} words, {heads} of "
+                  f"{size['d']} \u00d7 {size['k']}.")
+        self.beat("residual", "Attention is added to the word\u2019s own numbers: x + attention.")
+        self.play(FlatFadeIn(self.model_lines[0]), run_time=style.BEAT)
+        self.beat("output", f"An output layer then scores each of the {size['words']} words.")
+        self.play(FlatFadeIn(self.model_lines[1]), run_time=style.BEAT)
+        self.leaving = [self.heading, self.model_table, *self.model_lines]
+
     def show_the_task(self) -> None:
-        start = self.trace.snapshots[0]
+        start, vocab = self.trace.snapshots[0], len(self.trace.vocabulary)
         guesses = self.guesses(start, self.probe)
-        self.beat("task", f"The model reads \u201c{self.prompt_text(self.probe)}\u201d and guesses the "
-                  f"next word. Untrained, it spreads its bets over all {len(self.trace.vocabulary)} "
-                  f"words: {self.said(guesses)}. The loss, minus the log of the chance it gave the "
-                  f"right word, starts at {fmt(start.loss)}.", duration=3 * style.BEAT + 2 * style.PAUSE)
+        right, p_right, loss = self.right_word(start, self.probe)
+        self.beat("task", f"It reads \u201c{self.prompt_text(self.probe)}\u201d and guesses the next word.")
         self.prompt = word_label(f"\u201c{self.prompt_text(self.probe)} ___\u201d", style.TEXT,
                                  style.HEADING_SIZE).to_edge(UP, buff=1.0)
-        self.guess_list = self.guess_lines(guesses).next_to(self.prompt, DOWN, buff=0.5)
-        self.loss_formula = MathTex(r"\text{loss} = -\log p(\text{next word})").scale(style.MATH_SCALE)
-        self.loss_formula.next_to(self.guess_list, DOWN, buff=0.6)
-        self.play(FlatFadeIn(self.prompt), run_time=style.BEAT)
+        self.crossfade(self.prompt)
+
+        self.beat("guesses", f"Untrained, it spreads its bets over all {vocab} words.")
+        self.guess_list = self.guess_lines(guesses)
+        self.guess_list.add(word_label(f"\u2026 and {vocab - len(guesses)} more words", style.MUTED,
+                                       style.SMALL_SIZE))
+        self.guess_list.arrange(DOWN, buff=0.15).next_to(self.prompt, DOWN, buff=0.45)
         self.play(FlatFadeIn(self.guess_list, shift=0.2 * DOWN), run_time=style.BEAT)
+
+        self.beat("right word", f"The right word, \u201c{right}\u201d, gets {probability_text(p_right)}.")
+        self.right_line = word_label(f"right word: {right}  {probability_text(p_right)}", style.FOCUS,
+                                     style.LABEL_SIZE).next_to(self.guess_list, DOWN, buff=0.4)
+        self.right_line.word, self.right_line.p = right, p_right
+        self.play(FlatFadeIn(self.right_line), run_time=style.BEAT)
+
+        self.beat("loss", f"Its loss is minus the log of that: {fmt(loss)}.")
+        self.loss_formula = MathTex(r"\text{loss} = -\log p(\text{right word})",
+                                    rf"= -\log {probability_text(p_right)}", rf"= {fmt(loss)}")
+        self.loss_formula.scale(style.MATH_SCALE).next_to(self.right_line, DOWN, buff=0.45)
+        self.loss_formula.loss = loss
         self.play(Write(self.loss_formula), run_time=style.BEAT)
-        self.wait(2 * style.PAUSE)
+        self.leaving = [self.prompt, self.guess_list, self.right_line, self.loss_formula]
 
     def show_the_update_rule(self) -> None:
-        settings = self.corpus.training
-        self.beat("gradient", f"Training nudges every number against the gradient of the loss, "
-                  f"averaged over {len(self.corpus.sentences)} sentences: W becomes W minus "
-                  f"{settings.learning_rate:g} times the slope (Adam keeps a running average of it). "
-                  f"These are W_Q, W_K and W_V at step 0: random.", duration=3 * style.BEAT + style.PAUSE)
-        rule = MathTex(r"W \leftarrow W - \eta\, \frac{\partial\, \text{loss}}{\partial W}",
-                       rf"\qquad \eta = {settings.learning_rate:g}").scale(style.MATH_SCALE)
-        rule.next_to(self.loss_formula, DOWN, buff=0.5)
-        self.play(Write(rule), run_time=style.BEAT)
-        self.wait(style.PAUSE)
-        self.play(FlatFadeOut(self.prompt, self.guess_list, self.loss_formula, rule), run_time=style.BEAT)
+        """The rule :func:`attention_core.training.train` uses: Adam, its numbers from the
+        core and the corpus."""
+        sentences = len(self.corpus.sentences)
+        self.beat("gradient", f"g is the gradient of the loss, averaged over all {sentences} sentences.")
+        self.rule = self.adam_lines()
+        self.crossfade(self.rule[0])
+        self.beat("adam", "Adam: a step against a running average of the gradient.")
+        self.play(FlatFadeIn(*self.rule[1:]), run_time=style.BEAT)  # the heading and Adam's lines
+        self.beat("averages", "m averages the gradient, v its square; both start at 0.")
+        self.leaving = [*self.rule]
+
+        whose = "" if self.trace.final.heads == 1 else "head 1\u2019s "
+        self.beat("start", f"These are {whose}W_Q, W_K and W_V at step 0: random.")
         self.matrices = self.matrix_column(self.trace.snapshots[0])
-        self.play(FlatFadeIn(self.matrices), run_time=style.BEAT)
-        self.wait(style.BEAT)
+        self.crossfade(self.matrices)
 
     def train_on_screen(self) -> None:
         snaps, last = self.trace.snapshots, self.trace.snapshots[-1]
-        self.beat("training", f"Step by step the loss falls from {fmt(snaps[0].loss)} to {fmt(last.loss)}. "
-                  f"Watch row \u201c{self.probe.focus}\u201d of the attention: it starts even and ends "
-                  f"on \u201c{self.probe.decides}\u201d, the word that decides its meaning.",
-                  duration=len(snaps) * SEGMENT_TIME + 2 * style.PAUSE)
+        self.beat("curve", f"The loss, averaged over all {len(self.corpus.sentences)} sentences, "
+                  f"starts at {fmt(snaps[0].loss)}.")
         self.heat = self.heat_map(snaps[0], self.probe)
         self.plot = LossPlot(self.trace.losses, self.trace.uniform_loss, width=5.0, height=1.9)
-        self.step_readout = Readout(r"\text{step}", 0, decimals=0)
-        self.loss_readout = Readout(r"\text{loss}", snaps[0].loss, color=style.FOCUS)
+        self.step_readout = Readout(r"\text{step}", snaps[0].step, decimals=0)
+        self.loss_readout = Readout(r"\text{mean loss}", snaps[0].loss, color=style.FOCUS)
         readouts = VGroup(self.step_readout, self.loss_readout).arrange(RIGHT, buff=0.6)
         right = Group(readouts, self.heat, self.plot).arrange(DOWN, buff=0.3)
         room = config.frame_height - 2 * style.MARGIN
@@ -128,70 +188,169 @@ class Training(ExplainerScene):
             right.scale_to_fit_height(room)
         right.to_edge(RIGHT, buff=style.MARGIN + 0.2).to_edge(UP, buff=style.MARGIN)
         self.readouts = readouts
-        self.play(FlatFadeIn(readouts, self.heat, self.plot), run_time=style.BEAT)
-        self.curve = VGroup()
-        for before, snap in zip(snaps, snaps[1:], strict=False):
-            self.advance(before, snap)
-        self.wait(2 * style.PAUSE - style.BEAT)
+        self.curve = VGroup()  # the loss curve, a piece per snapshot, up to the shown step
+        self.pen = Dot(self.plot.point(snaps[0].step), radius=0.06, color=style.FOCUS)  # its end
+        self.shown = snaps[0]
+        self.play(FlatFadeIn(readouts, self.heat, self.plot, self.pen), run_time=style.BEAT)
+        self.add(self.curve)
+
+        row = self.attention(snaps[0], self.probe)[self.probe.focus_index, : self.probe.focus_index + 1]
+        even = (f"{fmt(row[0])} on each word up to it" if fmt(row.min()) == fmt(row.max())
+                else f"{fmt(row.min())} to {fmt(row.max())} on the words up to it")
+        self.beat("even", f"Row \u201c{self.probe.focus}\u201d starts even: {even}.")
+        self.wait(style.BEAT)
+
+        start_row, last_row = (self.attention(s, self.probe)[self.probe.focus_index]
+                               for s in (snaps[0], last))
+        falls = "falls" if last.loss < snaps[0].loss else "does not fall"
+        sharpens = "sharpens" if last_row.max() > start_row.max() else "does not sharpen"
+        self.beat("training", f"Step by step, the loss {falls} and the attention {sharpens}.")
+        for snap in snaps[1:]:
+            self.show_snapshot(snap)
+
+        self.beat("trained", f"By step {last.step} the mean loss is {fmt(last.loss)}, and "
+                  f"\u201c{self.probe.focus}\u201d {self.looks_at(last, self.probe, quoted=True)}.")
+        self.leaving = [self.matrices, self.readouts, self.plot, self.curve, self.pen, self.heat]
 
     def show_what_it_learned(self) -> None:
         final = self.trace.snapshots[-1]
-        said = "; ".join(
-            f"in \u201c{p.text}\u201d {p.focus} looks at {p.decides} ({fmt(self.decider_weight(final, p))})"
-            f" and the model guesses {self.guesses(final, p)[0][0]}"
-            for p in self.probes)
-        self.beat("learned", f"What it learned: {said}. Nobody told it which word decides: predicting the "
-                  "next word was enough.", duration=3 * style.BEAT + 2 * style.PAUSE)
-        self.play(FlatFadeOut(self.matrices, self.readouts, self.plot, self.curve, self.heat),
-                  run_time=style.BEAT)
         self.finals = Group(*(self.learned_panel(final, p) for p in self.probes))
         self.finals.arrange(RIGHT, buff=1.2)
         top = self.finals[0].grid.image.get_top()[1]
         for panel in self.finals[1:]:  # the heat maps level, whatever the height of their labels
             panel.shift((top - panel.grid.image.get_top()[1]) * UP)
         self.finals.move_to(0.2 * DOWN)
-        self.play(FlatFadeIn(self.finals), run_time=style.BEAT)
-        self.wait(2 * style.PAUSE + style.BEAT)
+        for k, (panel, probe) in enumerate(zip(self.finals, self.probes, strict=True)):
+            self.beat("learned" if k == 0 else f"learned {k + 1}",
+                      f"In \u201c{probe.text}\u201d, {probe.focus} {self.looks_at(final, probe)} "
+                      f"({fmt(self.decider_weight(final, probe))}).")
+            self.crossfade(panel.grid)
+            self.beat("guessed" if k == 0 else f"guessed {k + 1}",
+                      f"After \u201c{self.prompt_text(probe)}\u201d, it guesses "
+                      f"{self.top_guess(final, probe)}.")
+            self.play(FlatFadeIn(panel.guess_list), run_time=style.BEAT)
+        if all(self.attends_most_to_decider(final, p) for p in self.probes):
+            self.beat("moral", "Nobody told it which word decides: predicting the next word was enough.")
+        else:
+            self.beat("moral", "Here predicting the next word was not enough to find the word that decides.")
+        self.wait(style.PAUSE)
+
+    # -- pacing
+
+    def crossfade(self, *arriving: Mobject) -> None:
+        """Fade out what the last section left up (``self.leaving``), then fade in
+        ``arriving``: a section's picture stays whole until the next section's first line
+        is up, and that line's picture arrives within the first second."""
+        leaving, self.leaving = self.leaving, []
+        if not leaving:
+            self.play(FlatFadeIn(*arriving), run_time=style.BEAT)
+            return
+        # one after the other in one play, so the two pictures never overlap
+        self.play(FlatFadeOut(*leaving, rate_func=squish_rate_func(smooth, 0, 0.5)),
+                  FlatFadeIn(*arriving, rate_func=squish_rate_func(smooth, 0.5, 1)), run_time=style.BEAT)
+
+    # -- the run
+
+    def show_snapshot(self, snap: TrainingSnapshot) -> None:
+        """Show ``snap`` at once: its heat map and matrices, the caption, both counters and
+        the loss curve from the shown step up to ``snap``'s; then hold it."""
+        heat = self.heat_map(snap, self.probe)
+        heat.shift(self.heat.image.get_center() - heat.image.get_center())
+        matrices = self.matrix_column(snap)
+        piece = self.plot.segment(self.shown.step, snap.step)
+        self.remove(self.heat, self.matrices)
+        self.add(heat, matrices)
+        self.curve.add(piece)
+        self.pen.move_to(self.plot.point(snap.step))
+        self.step_readout.set_value(snap.step)
+        self.loss_readout.set_value(self.trace.losses[snap.step])
+        self.heat, self.matrices, self.shown = heat, matrices, snap
+        self.wait(SNAPSHOT_TIME)
+
+    # -- what the scene says, from the trace, the corpus and the example
+
+    def model_size(self) -> dict[str, int]:
+        """This model's sizes, read from the trained numbers."""
+        final = self.trace.final
+        return {"d": int(final.embeddings.shape[1]), "words": len(self.trace.vocabulary),
+                "heads": final.heads, "k": int(final.w_q.shape[2])}
+
+    def toy_size(self) -> dict[str, object]:
+        """The same sizes for the example of the chapters before."""
+        shapes = sorted({h.query.shape for h in self.example.heads})
+        return {"d": self.example.dimension, "words": len(self.example.words),
+                "heads": len(self.example.heads),
+                "matrices": " / ".join(f"{r} \u00d7 {c}" for r, c in shapes)}
+
+    def right_word(self, snap: TrainingSnapshot, probe: Probe) -> tuple[str, float, float]:
+        """The word that follows the prompt in ``probe``, the chance the model gives it at
+        ``snap`` and the loss of that guess (``-log`` of the chance, from the core)."""
+        t = self.prompt_end(probe)
+        right = probe.tokens[t + 1]
+        p = float(next_word_probabilities(snap.params, self.trace.vocabulary, probe.tokens[: t + 1])
+                  [self.trace.vocabulary.index(right)])
+        loss = float(next_word_losses(snap.params, self.trace.vocabulary, probe.tokens)[t])
+        return right, p, loss
 
     # -- drawing helpers
 
-    def advance(self, before: TrainingSnapshot, snap: TrainingSnapshot) -> None:
-        """One stretch of training: the curve, the step counter and the loss run on to
-        ``snap``; in the last third the heat map and matrices blend into ``snap``'s."""
-        heat, matrices = self.heat_map(snap, self.probe).move_to(self.heat), self.matrix_column(snap)
-        blends, leaving, arriving, still, on_top = [], [], [], [], []
-        for old_grid, new_grid in [(self.heat, heat), *zip(self.matrices, matrices, strict=True)]:
-            blends.append(PixelCrossfade(old_grid.image, new_grid.image.pixel_array))
-            if old_grid.title.text != new_grid.title.text:
-                leaving.append(old_grid.title)
-                arriving.append(new_grid.title)
-            edges = [new_grid.border, *([new_grid.focus_box] if new_grid is heat else [])]
-            on_top += edges
-            still += [m for m in new_grid.submobjects
-                      if m is not new_grid.image and m not in arriving and m not in edges]
-        # manim redraws, every frame, each mobject from the first one that moves on: what
-        # stays goes first (drawn once), then the images and titles, then on top the lines
-        # that edge the images and the two counters.
-        self.clear()
-        self.add(self.plot, self.curve, self.step_readout.label, self.loss_readout.label, *still,
-                 *(blend.mobject for blend in blends), *leaving)
-        self.add_foreground_mobjects(*on_top, self.step_readout.number, self.loss_readout.number)
-        middle = before.step + round((1 - BLEND_SHARE) * (snap.step - before.step))
-        self.run_curve(before.step, middle, (1 - BLEND_SHARE) * SEGMENT_TIME)
-        self.run_curve(middle, snap.step, BLEND_SHARE * SEGMENT_TIME,
-                       *blends, *map(FadeOut, leaving), *map(FadeIn, arriving))
-        self.clear()
-        self.add(self.readouts, self.plot, self.curve, heat, matrices)
-        self.heat, self.matrices = heat, matrices
+    def size_table(self, size: dict[str, int]) -> VGroup:
+        """Rows: what is counted, the toy's number, this model's; ``table.cells[row][col]``."""
+        toy = self.toy_size()
+        rows = [("", "the toy (before)", "this model"),
+                ("numbers per word", str(toy["d"]), str(size["d"])),
+                ("words", str(toy["words"]), str(size["words"])),
+                ("attention heads", str(toy["heads"]), str(size["heads"])),
+                ("W_Q, W_K, W_V", str(toy["matrices"]), f"{size['d']} \u00d7 {size['k']}")]
+        colors = (style.MUTED, style.TEXT, style.FOCUS)  # what is counted, the toy, this model
+        cells = [[word_label(text, style.MUTED if r == 0 else colors[c],
+                             style.LABEL_SIZE if r == 0 else style.BODY_SIZE)
+                  for c, text in enumerate(row)] for r, row in enumerate(rows)]
+        table = VGroup(*(cell for row in cells for cell in row))
+        table.arrange_in_grid(rows=len(rows), cols=3, buff=(0.7, 0.25), col_alignments="lcc")
+        table.cells = cells
+        return table
 
-    def run_curve(self, start: int, stop: int, run_time: float, *changes: Animation) -> None:
-        """Draw the loss curve from step ``start`` to ``stop`` at an even pace, the step
-        counter and the loss (the trace's, at each step) with it, and play ``changes``."""
-        piece = self.plot.segment(start, stop)
-        self.play(Create(piece, rate_func=linear), CountTo(self.step_readout, stop, rate_func=linear),
-                  CountTo(self.loss_readout, self.trace.losses[stop], rate_func=linear), *changes,
-                  run_time=run_time)
-        self.curve.add(piece)
+    def model_formulas(self, words: int) -> VGroup:
+        """The residual connection and the output layer, each with a note."""
+        lines = VGroup()
+        for tex, note in ((r"h = x + \text{attention}(x)", "residual: each word keeps its own numbers"),
+                          (r"p = \text{softmax}(h\,W_U + b)",
+                           f"output layer: a score for each of the {words} words")):
+            formula = MathTex(tex).scale(style.MATH_SCALE)
+            lines.add(VGroup(formula, word_label(note, style.MUTED, style.SMALL_SIZE)
+                             ).arrange(RIGHT, buff=0.4))
+        return lines.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+
+    def adam_lines(self) -> VGroup:
+        """g, m, v, the step and the bias correction, each line with a note; the numbers
+        are Adam's in :mod:`attention_core.training` and the corpus's learning rate."""
+        beta1, beta2 = ADAM_BETAS
+        b1, b2, eta = _tex_number(beta1), _tex_number(beta2), _tex_number(self.corpus.training.learning_rate)
+        sentences = len(self.corpus.sentences)
+        rows = [
+            (r"g = \frac{\partial\, \text{loss}}{\partial W}",
+             f"the loss averaged over all {sentences} sentences"),
+            (rf"m \leftarrow {b1}\, m + {_tex_number(1 - beta1)}\, g", "running average of the gradient"),
+            (rf"v \leftarrow {b2}\, v + {_tex_number(1 - beta2)}\, g^2", "running average of its square"),
+            (r"W \leftarrow W - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon}", f"\u03b7 = {eta}"),
+            (rf"\hat m = \frac{{m}}{{1 - {b1}^{{t}}}},\quad \hat v = \frac{{v}}{{1 - {b2}^{{t}}}},"
+             rf"\quad \epsilon = {_tex_number(ADAM_EPS)}", "m, v start at 0; t is the step"),
+        ]
+        lines = VGroup()
+        for tex, note in rows:
+            lines.add(VGroup(MathTex(tex).scale(style.MATH_SCALE),
+                             word_label(note, style.MUTED, style.SMALL_SIZE)))
+        *steps, correction = lines
+        formulas = VGroup(*(line[0] for line in steps)).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        for line in steps:  # the notes in a column right of the formulas
+            line[1].next_to(formulas, RIGHT, buff=0.6).match_y(line[0])
+        correction[0].scale(0.8).next_to(formulas, DOWN, buff=0.45, aligned_edge=LEFT)
+        correction[1].next_to(correction[0], RIGHT, buff=0.4)
+        lines.move_to(0.3 * DOWN)
+        heading = word_label("The update rule: Adam", style.TEXT, style.HEADING_SIZE)
+        lines.insert(1, heading.next_to(lines, UP, buff=0.5))
+        return lines
 
     def matrix_column(self, snap: TrainingSnapshot) -> Group:
         """W_Q, W_K, W_V of head 1, turned (one row per query/key/value number), stacked on
@@ -246,12 +405,35 @@ class Training(ExplainerScene):
         """How much ``probe``'s ambiguous word attends to its decider at ``snap``."""
         return float(self.attention(snap, probe)[probe.focus_index, probe.decides_index])
 
+    def attends_most_to_decider(self, snap: TrainingSnapshot, probe: Probe) -> bool:
+        """Whether ``probe``'s ambiguous word attends most to its decider at ``snap``."""
+        return int(np.argmax(self.attention(snap, probe)[probe.focus_index])) == probe.decides_index
+
+    def looks_at(self, snap: TrainingSnapshot, probe: Probe, quoted: bool = False) -> str:
+        """``looks at DECIDER``, or, when another word gets more of the ambiguous word's
+        attention, ``looks most at OTHER, not at DECIDER``."""
+        def q(word: str) -> str:
+            return f"\u201c{word}\u201d" if quoted else word
+        if self.attends_most_to_decider(snap, probe):
+            return f"looks at {q(probe.decides)}"
+        top = probe.tokens[int(np.argmax(self.attention(snap, probe)[probe.focus_index]))]
+        return f"looks most at {q(top)}, not at {q(probe.decides)}"
+
     def guesses(self, snap: TrainingSnapshot, probe: Probe) -> list[tuple[str, float]]:
-        """The model's top next words after the probe's focus word, with their chances."""
+        """The model's top next words after the prompt, with their chances."""
         probs = next_word_probabilities(snap.params, self.trace.vocabulary,
-                                        probe.tokens[: probe.focus_index + 1])
+                                        probe.tokens[: self.prompt_end(probe) + 1])
         order = np.argsort(probs)[::-1][:TOP_GUESSES]
         return [(self.trace.vocabulary[i], float(probs[i])) for i in order]
+
+    def top_guess(self, snap: TrainingSnapshot, probe: Probe) -> str:
+        """The model's guess as said: ``pie (1.00)``, or ``approved or lent (0.50 each)``
+        when the next guesses show the same chance."""
+        guesses = self.guesses(snap, probe)
+        tied = [word for word, p in guesses if fmt(p) == fmt(guesses[0][1])]
+        if len(tied) == 1:
+            return f"{tied[0]} ({fmt(guesses[0][1])})"
+        return f"{', '.join(tied[:-1])} or {tied[-1]} ({fmt(guesses[0][1])} each)"
 
     @staticmethod
     def guess_lines(guesses: list[tuple[str, float]], header: str = "") -> VGroup:
@@ -264,9 +446,11 @@ class Training(ExplainerScene):
         return lines
 
     @staticmethod
-    def prompt_text(probe: Probe) -> str:
-        return " ".join(probe.tokens[: probe.focus_index + 1])
+    def prompt_end(probe: Probe) -> int:
+        """The position of the prompt's last word: the focus, or the word before it when the
+        focus ends the sentence (a prompt needs a next word to be right about)."""
+        return min(probe.focus_index, len(probe.tokens) - 2)
 
-    @staticmethod
-    def said(guesses: list[tuple[str, float]]) -> str:
-        return ", ".join(f"{w} {fmt(p)}" for w, p in guesses)
+    @classmethod
+    def prompt_text(cls, probe: Probe) -> str:
+        return " ".join(probe.tokens[: cls.prompt_end(probe) + 1])

@@ -1,28 +1,135 @@
 """The training scene: the loss curve, the heat maps, the matrices and the guesses it shows
-are the trace's numbers; it fits the frame; a broken corpus stops it with a readable message."""
+are the trace's numbers; at every moment of the run the counters, the caption, the curve and
+the pictures show one snapshot; the update rule shown is the one training uses; the loss
+said of one sentence is that sentence's; the model's sizes come from the trace; every beat
+can be read; it fits the frame; a broken corpus stops it with a readable message."""
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import Text, config
-from scene_harness import BuiltScene, build_scene, check_keyframes
+from manim import MathTex, Mobject, Text, config
+from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, pacing_problems
 
 from attention_core.corpus import load_corpus
-from attention_core.training import next_word_probabilities, train
-from scenes.training import Training
+from attention_core.examples import load_example
+from attention_core.training import ADAM_BETAS, next_word_losses, next_word_probabilities, train
+from scenes import style
+from scenes.components.matrices import MatrixGrid
+from scenes.style import fmt
+from scenes.training import CORPUS_ENV, Training, probability_text
 
 REPO = Path(__file__).resolve().parent.parent
 
 
+@dataclass
+class Look:
+    """What the training picture showed at one moment."""
+
+    step: float  # the step counter
+    loss: float  # the loss counter
+    caption: str  # under the heat map
+    pen_step: float  # where the loss curve ends, in steps
+    curve_end: float | None  # the last piece of the curve's end, in steps (None: no piece yet)
+    heat: np.ndarray  # the heat map's printed numbers
+    matrices: list[np.ndarray]  # W_Q, W_K, W_V's printed numbers (turned)
+    heat_maps: int  # how many "step N" heat maps are on screen
+    matrix_grids: int  # how many W_ grids are on screen
+
+
+class Watched(Training):
+    """Training that reads back, before and after every play and wait while the run's
+    picture is up, what the counters, caption, curve and pictures show. Animations are
+    skipped in the harness, so this sees each play's start and end; the run itself
+    changes its picture only between plays and waits."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.looks: list[Look] = []
+
+    def play(self, *args, **kwargs) -> None:
+        self.look()
+        super().play(*args, **kwargs)
+        self.look()
+
+    def wait(self, *args, **kwargs) -> None:
+        self.look()
+        super().wait(*args, **kwargs)
+        self.look()
+
+    def look(self) -> None:
+        """Read what is on screen (not what the scene's attributes point at)."""
+        counter = getattr(self, "step_readout", None)
+        on_screen = [m for top in self.mobjects for m in top.get_family()]
+        if counter is None or not any(m is counter.number for m in on_screen):
+            return
+        grids = [m for m in on_screen if isinstance(m, MatrixGrid)]
+        heat_maps = [g for g in grids if g.title.original_text.startswith("step ")]
+        matrices = {g.title.original_text.split(",")[0]: g.shown_numbers() for g in grids
+                    if g.title.original_text.startswith("W_")}
+        to_step = self.plot.axes.p2c
+        pieces = list(self.curve)
+        self.looks.append(Look(
+            step=counter.number.get_value(), loss=self.loss_readout.number.get_value(),
+            caption=heat_maps[0].title.original_text, pen_step=to_step(self.pen.get_center())[0],
+            curve_end=to_step(pieces[-1].get_end())[0] if pieces else None,
+            heat=heat_maps[0].shown_numbers(), matrices=[matrices[n] for n in ("W_Q", "W_K", "W_V")],
+            heat_maps=len(heat_maps),
+            matrix_grids=sum(g.title.original_text.startswith("W_") for g in grids)))
+
+
+Watched.__name__ = "Training"  # its key frames are Training's
+
+
 @pytest.fixture(scope="module")
 def built(example, tmp_path_factory) -> BuiltScene:
-    return build_scene(Training, example, tmp_path_factory.mktemp(example.name))
+    return build_scene(Watched, example, tmp_path_factory.mktemp(example.name))
+
+
+TINY_CORPUS = """title = "tiny"
+sentences = ["i ate my apple pie", "we ate our apple pie", "i charged my apple phone",
+             "we charged our apple phone", "i liked my apple pie", "we liked our apple phone"]
+[[probes]]
+text = "i ate my apple pie"
+focus = "apple"
+decides = "ate"
+[[probes]]
+text = "we charged our apple phone"
+focus = "apple"
+decides = "charged"
+[training]
+seed = 1
+steps = 12
+learning_rate = 0.05
+d_model = 8
+heads = 2
+d_head = 3
+snapshots = [0, 3, 7]
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> BuiltScene:
+    """The scene on another corpus, with other sizes and snapshots: nothing it says or
+    shows may be the shipped corpus's numbers typed in."""
+    folder = tmp_path_factory.mktemp("tiny")
+    (folder / "tiny.toml").write_text(TINY_CORPUS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CORPUS_ENV, str(folder / "tiny.toml"))
+        return build_scene(Watched, load_example("apple"), folder, fresh=True)
+
+
+@pytest.fixture(params=["shipped", "tiny"])
+def any_built(request, built, tiny) -> BuiltScene:
+    return built if request.param == "shipped" else tiny
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +173,131 @@ def test_the_heat_map_and_matrices_on_screen_are_the_last_snapshots(built, trace
         np.testing.assert_allclose(numbers, getattr(final.params, field)[0].T, atol=0.005)
 
 
+def test_counters_caption_curve_and_pictures_show_one_snapshot_at_every_moment(any_built):
+    scene = any_built.scene
+    trace, looks = scene.trace, scene.looks
+    snapshots = {s.step: s for s in trace.snapshots}
+    k = trace.probes.index(scene.probe)
+    assert looks, "the run's picture was never seen"
+    for look in looks:
+        snap = snapshots.get(round(look.step))
+        assert snap is not None and look.step == snap.step, f"the counter shows {look.step}, no snapshot"
+        assert look.caption == f"step {snap.step}"
+        assert look.heat_maps == 1 and look.matrix_grids == 3
+        assert look.loss == trace.losses[snap.step] == snap.loss
+        assert look.pen_step == pytest.approx(snap.step, abs=1e-6)
+        if look.curve_end is None:
+            assert snap.step == 0
+        else:
+            assert look.curve_end == pytest.approx(snap.step, abs=1e-6)
+        np.testing.assert_allclose(look.heat, snap.probe_weights[k].mean(axis=0), atol=0.005)
+        for shown, field in zip(look.matrices, ("w_q", "w_k", "w_v"), strict=True):
+            np.testing.assert_allclose(shown, getattr(snap.params, field)[0].T, atol=0.005)
+    # every snapshot is shown, in order, and the run ends on the last
+    seen = [round(look.step) for look in looks]
+    assert [s for i, s in enumerate(seen) if i == 0 or s != seen[i - 1]] == sorted(snapshots)
+
+
+def test_the_task_shows_that_sentences_own_loss_and_calls_the_mean_a_mean(any_built):
+    scene = any_built.scene
+    trace, probe, start = scene.trace, scene.probe, scene.trace.snapshots[0]
+    t = min(probe.focus_index, len(probe.tokens) - 2)
+    right = probe.tokens[t + 1]
+    p = next_word_probabilities(start.params, trace.vocabulary, probe.tokens[: t + 1])[
+        trace.vocabulary.index(right)]
+    own = next_word_losses(start.params, trace.vocabulary, probe.tokens)[t]
+    assert own == pytest.approx(-math.log(p), rel=1e-12)
+    assert scene.right_line.word == right and scene.right_line.p == pytest.approx(p)
+    assert scene.right_line.original_text.endswith(f"{right}  {probability_text(p)}")
+    assert scene.loss_formula.loss == pytest.approx(own)
+    shown = scene.loss_formula.tex_string
+    assert rf"-\log {probability_text(p)}" in shown and shown.endswith(f"= {fmt(own)}")
+    # what is printed can be checked from what is printed
+    assert fmt(-math.log(float(probability_text(p)))) == fmt(own)
+    said = {line for line in scene.narration if "minus the log" in line}
+    assert said == {f"Its loss is minus the log of that: {fmt(own)}."}
+    # the corpus loss (what the curve and the loss counter show) is said to be a mean
+    sentences = len(scene.corpus.sentences)
+    for mean in {fmt(trace.losses[0]), fmt(trace.losses[-1])} - {fmt(own)}:
+        lines = [line for line in scene.narration if re.search(rf"(?<![\d.]){re.escape(mean)}\b", line)]
+        assert lines
+        for line in lines:
+            assert f"averaged over all {sentences} sentences" in line or "mean loss" in line, line
+    assert r"\text{mean loss}" in scene.loss_readout.label.tex_string
+
+
+def test_the_update_rule_on_screen_is_adams_with_the_corpus_learning_rate(any_built):
+    scene = any_built.scene
+    shown = " ".join(part.tex_string for line in scene.rule for part in line if isinstance(part, MathTex))
+    beta1, beta2 = ADAM_BETAS
+    assert r"W \leftarrow W - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon}" in shown
+    assert rf"m \leftarrow {beta1:g}\, m + {1 - beta1:g}\, g" in shown
+    assert rf"v \leftarrow {beta2:g}\, v + {1 - beta2:g}\, g^2" in shown
+    assert rf"1 - {beta1:g}^{{t}}" in shown and rf"1 - {beta2:g}^{{t}}" in shown
+    notes = [part.original_text for line in scene.rule for part in line if isinstance(part, Text)]
+    assert f"\u03b7 = {scene.corpus.training.learning_rate:g}" in notes
+    assert "running average of the gradient" in notes and "running average of its square" in notes
+    assert "Adam: a step against a running average of the gradient." in scene.narration
+    assert r"W - \eta\, \frac{\partial" not in shown  # not plain gradient descent
+
+
+def test_the_model_is_said_to_be_bigger_than_the_toy_with_the_traces_sizes(any_built):
+    scene = any_built.scene
+    final, example = scene.trace.final, scene.example
+    d, words, heads, k = (final.embeddings.shape[1], len(scene.trace.vocabulary), final.w_q.shape[0],
+                          final.w_q.shape[2])
+    cells = [[cell.original_text for cell in row] for row in scene.model_table.cells]
+    toy_shapes = " / ".join(f"{r} \u00d7 {c}" for r, c in sorted({h.query.shape for h in example.heads}))
+    assert cells[1:] == [["numbers per word", str(example.dimension), str(d)],
+                         ["words", str(len(example.words)), str(words)],
+                         ["attention heads", str(len(example.heads)), str(heads)],
+                         ["W_Q, W_K, W_V", toy_shapes, f"{d} \u00d7 {k}"]]
+    assert f"bigger than the {example.dimension}-D toy" in scene.narration[1]
+    assert scene.narration[2].startswith(f"{d} numbers a word, {words} words, ")
+    assert scene.narration[2].endswith(f"of {d} \u00d7 {k}.")
+    tex = [line[0].tex_string for line in scene.model_lines]
+    assert tex == [r"h = x + \text{attention}(x)", r"p = \text{softmax}(h\,W_U + b)"]
+    assert scene.model_lines[1][1].original_text == f"output layer: a score for each of the {words} words"
+    assert any("x + attention" in line for line in scene.narration)
+    assert any(f"output layer then scores each of the {words} words" in line for line in scene.narration)
+
+
+def test_every_number_said_is_one_the_scene_reads_from_the_trace_corpus_or_example(any_built):
+    scene = any_built.scene
+    trace, corpus, example, probe = scene.trace, scene.corpus, scene.example, scene.probe
+    first, last = trace.snapshots[0], trace.snapshots[-1]
+    final = trace.final
+    t = min(probe.focus_index, len(probe.tokens) - 2)
+    p = next_word_probabilities(first.params, trace.vocabulary, probe.tokens[: t + 1])[
+        trace.vocabulary.index(probe.tokens[t + 1])]
+    row = first.probe_weights[trace.probes.index(probe)].mean(axis=0)[probe.focus_index,
+                                                                       : probe.focus_index + 1]
+    allowed = {str(example.dimension), str(final.embeddings.shape[1]), str(len(trace.vocabulary)),
+               str(final.w_q.shape[2]), probability_text(p),
+               fmt(next_word_losses(first.params, trace.vocabulary, probe.tokens)[t]),
+               str(len(corpus.sentences)), fmt(first.loss), fmt(row.min()), fmt(row.max()),
+               str(last.step), fmt(last.loss), str(final.heads),
+               "0"}  # "0": m and v start at 0; step 0
+    if final.heads > 1:
+        allowed.add("1")  # head 1's matrices are shown
+    allowed |= {fmt(last.probe_weights[trace.probes.index(q)].mean(axis=0)[q.focus_index, q.decides_index])
+                for q in scene.probes}
+    allowed |= {fmt(next_word_probabilities(final, trace.vocabulary, q.tokens[: q.focus_index + 1]).max())
+                for q in scene.probes}  # the top guess's chance
+    said = [(number, line) for line in scene.narration
+            for number in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]*\w)", line)]
+    assert [(n, line) for n, line in said if n not in allowed] == []
+
+
+def test_every_beat_can_be_read_while_its_picture_is_up(built):
+    assert pacing_problems(built) == []
+    subs = built.scene.renderer.file_writer.subcaptions
+    assert len(subs) == len([n for n in built.scene.narration if n])
+    for sub in subs:
+        seconds = (sub.end - sub.start).total_seconds() + 0.001  # subtitles are timed to the ms
+        assert len(sub.content) / seconds <= style.READING_RATE, sub.content
+
+
 def test_the_learned_panels_ring_the_decider_and_list_the_models_guesses(built, trace):
     for panel, probe in zip(built.scene.finals, built.scene.probes, strict=True):
         grid = panel.grid
@@ -77,7 +309,7 @@ def test_the_learned_panels_ring_the_decider_and_list_the_models_guesses(built, 
         assert top_p == pytest.approx(float(probs.max()))
         # the narration names the same decider weight the heat map shows
         weight = grid.values[probe.focus_index, probe.decides_index]
-        assert f"looks at {probe.decides} ({weight:.2f})" in built.scene.narration[-1]
+        assert any(f"looks at {probe.decides} ({weight:.2f})" in line for line in built.scene.narration)
     tops = [panel.grid.image.get_top()[1] for panel in built.scene.finals]
     assert max(tops) - min(tops) < 1e-6  # the heat maps stand level
 
@@ -88,6 +320,8 @@ def test_everything_fits_in_the_frame_and_the_columns_do_not_overlap(built):
     for group in (scene.readouts, scene.heat, scene.plot, scene.matrices, scene.finals):
         assert -half_w <= group.get_left()[0] and group.get_right()[0] <= half_w
         assert group.get_top()[1] <= half_h and group.get_bottom()[1] >= -half_h
+    assert outside_frame([scene.heading, scene.model_table, *scene.model_lines, scene.prompt,
+                          scene.guess_list, scene.right_line, scene.loss_formula, *scene.rule]) == []
     right_column = min(g.get_left()[0] for g in (scene.readouts, scene.heat, scene.plot))
     assert scene.matrices.get_right()[0] < right_column
     assert scene.readouts.get_bottom()[1] > scene.heat.get_top()[1]
@@ -95,7 +329,8 @@ def test_everything_fits_in_the_frame_and_the_columns_do_not_overlap(built):
 
 
 def test_narration_is_written_as_subtitles(built):
-    assert built.srt_path.read_text().count("-->") == len(built.scene.narration) == 5
+    said = [line for line in built.scene.narration if line]  # the title card says nothing
+    assert built.srt_path.read_text().count("-->") == len(said) >= 15
 
 
 def test_key_frames_match_control_data(built):
@@ -126,3 +361,12 @@ def test_nothing_is_left_behind_drawn_twice(built):
                 seen[key] = seen.get(key, 0) + 1
     assert [k for k, count in seen.items() if count > 1] == []
     assert built.scene.foreground_mobjects == []
+
+
+def test_the_chapter_ends_on_the_learned_panels_alone(built):
+    # every section takes its picture with it: what is left is the panels
+    scene = built.scene
+    # (manim's wait leaves an empty Mobject behind: it draws nothing)
+    left = {id(m) for top in scene.mobjects for m in top.get_family() if type(m) is not Mobject}
+    panels = {id(m) for panel in scene.finals for part in panel.submobjects for m in part.get_family()}
+    assert left == panels
