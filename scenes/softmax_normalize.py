@@ -2,12 +2,16 @@ r"""From scores to weights: why dividing by the sum fails, and softmax.
 
     naive:   w_j = s_j / \sum_k s_k          softmax: w_j = e^{s_j / T} / \sum_k e^{s_k / T}
 
-The ambiguous word's similarity scores in one sentence are drawn as bars. Dividing them by
-their sum gives a negative weight when a score is negative (the example's own numbers),
-and a set of scores that adds up to zero leaves nothing to divide by (a made-up case, one
-score changed, unless the example's own scores do it). Softmax first takes exponentials,
-which are always positive, then divides by their sum: bars that are positive and add up
-to one. Last, the temperature: a low T sharpens the weights, a high T flattens them.
+The ambiguous word's dot products with the words of the example's first sentence (the
+sentence the gravity chapter opened with) are drawn as bars. Dividing them by their sum
+gives a negative weight when a score is negative: said only when the story's
+``naive_gives_negative`` claim holds, else the scene says what happened. A set of scores
+that adds up to zero leaves nothing to divide by (a made-up case, one score changed,
+unless the example's own scores do it). Softmax first takes exponentials, which are
+always positive, then divides by their sum: bars that are positive and add up to one
+(with a remark when the printed ones add up to 0.99 or 1.01). These weights are the pulls
+of the gravity chapter. Last, the temperature T: a low T sharpens the weights, a high T
+flattens them (the attention chapter's sqrt(d_k) is such a temperature).
 
 Render: ``manim -ql scenes/softmax_normalize.py SoftmaxNormalize`` (from the repo root).
 """
@@ -43,16 +47,17 @@ from attention_core import (
     with_zero_sum,
 )
 from attention_core.examples import Example, Sentence
+from attention_core.story import claim
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_color, word_label
 from scenes.components.bars import WeightBars
-from scenes.components.captions import wrapped_label
+from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
 from scenes.style import fmt
 
 __all__ = ["PRINTABLE", "TEMPERATURES", "Shown", "SoftmaxNormalize", "ZeroSumCase", "choose_sentence",
-           "zero_sum_case"]
+           "shown_sum", "zero_sum_case"]
 
 TEMPERATURES = (0.5, 1.0, 2.0)  # shown in this order, then the example's own temperature again
 DOWN_ROOM = 0.7  # scene units the most negative bar may take below the baseline
@@ -60,7 +65,9 @@ BASELINE_Y = -0.9  # the baseline's height, unless the labels need it higher
 NOTE_TOP = -3.0  # the note under the bars stays below this
 NOTE_WIDTH = 12.5  # the longest a note under the bars may be
 HEADING_WIDTH = 12.5
+SAID_CHARS = 28  # a sentence in the narration is shortened to about this many characters
 PRINTABLE = 1e6  # exponentials this large are written as powers of ten and not drawn as bars
+TEMPERATURE_TEX = r"\text{temperature } T"  # how the readout names T
 
 
 def q(text: str) -> str:
@@ -105,11 +112,14 @@ def focus_scores(example: Example, sentence: Sentence) -> np.ndarray:
 
 
 def choose_sentence(example: Example) -> Sentence:
-    """The first sentence whose naive weights include a negative one, else the first."""
-    for sentence in example.sentences:
-        if naive_normalize(focus_scores(example, sentence)).negative_indices:
-            return sentence
+    """The first sentence: the one the gravity chapter opened with (so the weights here are its
+    pulls) and the one the story's ``naive_gives_negative`` claim is about."""
     return example.sentences[0]
+
+
+def shown_sum(weights: np.ndarray) -> float:
+    """What ``weights`` add up to as printed, each rounded to ``style.DECIMALS`` places."""
+    return float(sum(float(fmt(w)) for w in weights))
 
 
 @dataclass(frozen=True)
@@ -181,6 +191,7 @@ class SoftmaxNormalize(ExplainerScene):
         self.sum_of_zero()
         self.take_exponentials()
         self.divide_exponentials()
+        self.point_back_to_gravity()
         self.change_temperature()
         self.wait(style.BEAT)
 
@@ -189,7 +200,7 @@ class SoftmaxNormalize(ExplainerScene):
     def show_scores(self) -> None:
         s, focus = self.sentence, self.sentence.focus
         low, high = int(np.argmin(self.scores)), int(np.argmax(self.scores))
-        self.beat("scores", f"How similar is {q(focus)} to each word of {q(s.text)}? Its dot products, "
+        self.beat("scores", f"{q(focus)}'s dot products with the words of {q(shorten(s.text, SAID_CHARS))}: "
                   f"from {fmt(self.scores[low])} for {q(s.tokens[low])} to {fmt(self.scores[high])} for "
                   f"{q(s.tokens[high])}.")
         self.heading = wrapped_label(q(s.text), style.MUTED, HEADING_WIDTH).to_edge(UP, buff=style.MARGIN)
@@ -233,25 +244,28 @@ class SoftmaxNormalize(ExplainerScene):
 
     def divide_by_the_sum(self) -> None:
         t, s = self.naive, self.sentence
-        if t.negative_indices:
+        if claim(self.example, "naive_gives_negative", 0).holds:
             i = t.negative_indices[0]
-            said = (f"{q(s.tokens[i])} gets {fmt(t.weights[i])}. "
-                    + t.problems[0].split(": ", 1)[1].capitalize() + ".")
+            said = f"{q(s.tokens[i])} gets {fmt(t.weights[i])}, but a word cannot pull by a negative amount."
             note = t.problems[0]
-        elif t.problems:
-            said = t.problems[0].capitalize() + "."
+        elif t.weights is None:  # the scores add up to zero
+            said = "dividing by zero gives no weights at all."
             note = t.problems[0]
         else:
-            said = "Here every score is positive, so this happens to work; one negative score would break it."
-            note = "every score here is positive, so dividing by the sum happens to work"
+            said = "with no negative score it works here; one negative score would break it."
+            note = "no weight is negative here, so dividing by the sum happens to work"
         self.beat("divide by the sum", f"Divide each score by their sum, {fmt(t.total)}: {said}")
         self.sum_readout = readout(r"\textstyle\sum_k s_k", t.total, style.TEXT)
         self.place_readout(self.sum_readout, 0)
         self.play(self.swap_formula(r"w_j = \frac{s_j}{\sum_k s_k} = \frac{s_j}{" + fmt(t.total) + "}"),
                   FadeIn(self.sum_readout), run_time=style.BEAT)
+        self.naive_total = None  # what the naive weights add up to, from their source (rounding aside)
         if t.weights is not None:
             self.unit = self.fit_unit(t.weights)
-            self.play(self.bars.change_values(t.weights, self.unit), run_time=style.BEAT)
+            self.naive_total = readout(r"\textstyle\sum_j w_j", float(t.weights.sum()), style.TEXT)
+            self.place_readout(self.naive_total, 1)
+            self.play(self.bars.change_values(t.weights, self.unit), FadeIn(self.naive_total),
+                      run_time=style.BEAT)
         else:
             self.wait(style.BEAT)
         self.wait(style.PAUSE)
@@ -260,7 +274,8 @@ class SoftmaxNormalize(ExplainerScene):
                                                    color=style.NEGATIVE, buff=0.08)
                               for i in t.negative_indices))
         self.play(FadeIn(self.note), FadeIn(self.marks), run_time=style.BEAT)
-        self.record("divide by the sum", self.sum_readout, note=self.note)
+        self.record("divide by the sum", self.sum_readout,
+                    *([self.naive_total] if self.naive_total is not None else []), note=self.note)
         self.wait(2 * style.PAUSE)
 
     def sum_of_zero(self) -> None:
@@ -268,17 +283,18 @@ class SoftmaxNormalize(ExplainerScene):
         if z.made_up:
             word = z.sentence.tokens[z.index]
             tag = f"a made-up case: {q(word)} scores {fmt(z.scores[z.index])} instead of {fmt(z.was)}"
-            said = (f"A made-up case: if {q(word)} scored {fmt(z.scores[z.index])} instead of {fmt(z.was)}, "
-                    f"the scores would add up to {fmt(total)}, and dividing by zero gives no weights.")
+            said = (f"A made-up case: if {q(word)} scored {fmt(z.scores[z.index])}, not {fmt(z.was)}, "
+                    f"the sum would be {fmt(total)}: no weights at all.")
         else:
             tag = f"this example's own scores in {q(z.sentence.text)}"
-            said = (f"Worse: in {q(z.sentence.text)} the scores add up to {fmt(total)}, and dividing "
-                    "by zero gives no weights at all.")
+            said = (f"Here the scores really add up to {fmt(total)}: with nothing to divide by, there are "
+                    "no weights at all.")
         if not self.naive.problems:
-            said = "It can still fail. " + said
+            said = "It can still fail, in a made-up case: " + said.removeprefix("A made-up case: ")
         self.beat("sum of zero", said)
         note = self.note_text(tag + ":\n" + z.trace.problems[0], style.NEGATIVE)
-        self.play(FadeOut(self.marks), FadeTransform(self.note, note),
+        gone = [FadeOut(self.naive_total)] if self.naive_total is not None else []
+        self.play(FadeOut(self.marks), FadeTransform(self.note, note), *gone,
                   self.bars.change_values(z.scores, self.fit_unit(z.scores)), run_time=style.BEAT)
         self.note = note
         shown = readout(r"\textstyle\sum_k s_k", total, style.NEGATIVE)
@@ -293,13 +309,12 @@ class SoftmaxNormalize(ExplainerScene):
         t, s = self.softmax, self.sentence
         low = int(np.argmin(t.scores))
         if self.drawable:
-            said = (f"every result is positive, even {fmt(t.exponentials[low])} for {q(s.tokens[low])}. "
-                    f"They add up to {fmt(t.total)}.")
+            said = f"all positive, even {fmt(t.exponentials[low])} for {q(s.tokens[low])}."
         else:
-            said = (f"every result is positive, but here they are huge, up to "
-                    f"{num_text(t.exponentials.max())}: too large to draw as bars.")
-        self.beat("exponentials", f"Softmax first raises e to each score over T = {t.temperature:g}: "
-                  + said)
+            said = (f"all positive, but huge here, up to {num_text(t.exponentials.max())}: too large to draw "
+                    "as bars.")
+        self.beat("exponentials", "Softmax raises e to each score over the temperature "
+                  f"T = {fmt(t.temperature)}: " + said)
         self.unit = self.fit_unit(self.scores)
         shown = readout(r"\textstyle\sum_k s_k", self.naive.total, style.TEXT)
         self.place_readout(shown, 0)
@@ -310,7 +325,7 @@ class SoftmaxNormalize(ExplainerScene):
         self.sum_readout = shown
         make = readout if self.drawable else tex_readout
         exp_readout = make(r"\textstyle\sum_k e^{s_k / T}", t.total, style.TEXT)
-        self.temperature = readout("T", t.temperature, style.FOCUS)
+        self.temperature = readout(TEMPERATURE_TEX, t.temperature, style.FOCUS)
         self.place_readout(exp_readout, 0)
         self.place_readout(self.temperature, 1)
         self.play(self.swap_formula(r"e^{s_j / T} = e^{s_j / " + f"{t.temperature:g}" + "}"),
@@ -332,8 +347,10 @@ class SoftmaxNormalize(ExplainerScene):
     def divide_exponentials(self) -> None:
         t, s = self.softmax, self.sentence
         top = int(np.argmax(t.weights))
-        self.beat("softmax", f"Then it divides each by that sum: weights that are all positive and add up "
-                  f"to 1; {q(s.tokens[top])} gets {fmt(t.weights[top])}.")
+        printed = shown_sum(t.weights)
+        rounding = f" ({fmt(printed)} here because of rounding)" if fmt(printed) != fmt(1.0) else ""
+        self.beat("softmax", "It divides each by that sum: positive weights that add up to "
+                  f"1{rounding}; {q(s.tokens[top])} gets {fmt(t.weights[top])}.")
         self.play(self.swap_formula(self.softmax_tex(t)),
                   *([FadeOut(self.note)] if self.note is not None else []), run_time=style.BEAT)
         # One scale for every temperature: the tallest weight any of them gives fills the room.
@@ -345,19 +362,35 @@ class SoftmaxNormalize(ExplainerScene):
         self.record("softmax", self.total, self.temperature)
         self.wait(2 * style.PAUSE)
 
+    def point_back_to_gravity(self) -> None:
+        t, s = self.softmax, self.sentence
+        top = max((j for j in range(len(s.tokens)) if j != s.focus_index), key=lambda j: (t.weights[j], -j))
+        self.beat("pulls", "These weights are the pulls of the gravity chapter: there too "
+                  f"{q(s.tokens[top])} pulled {q(s.focus)} with {fmt(t.weights[top])}.")
+        self.note = self.note_text(f"the same weights pulled {q(s.focus)} in \u201cContext as gravity\u201d:",
+                                   style.POSITIVE)
+        same = MathTex(r"w_j = \operatorname{softmax}_j(\vec x \cdot \vec x_j \,/\, T)", color=style.POSITIVE)
+        same.scale(style.MATH_SCALE * 0.8)
+        line = VGroup(self.note, same).arrange(RIGHT, buff=0.2).to_edge(DOWN, buff=style.MARGIN)
+        self.play(FadeIn(line), run_time=style.BEAT)
+        self.record("pulls", self.total, self.temperature, note=self.note)
+        self.note = line
+        self.wait(style.PAUSE)
+
     def change_temperature(self) -> None:
         traces, s = self.temperature_traces, self.sentence
         cold, hot = traces[0], traces[len(TEMPERATURES) - 1]
         top = int(np.argmax(self.softmax.weights))
-        self.beat("temperature", f"The temperature T changes the mix: at T = {cold.temperature:g} "
-                  f"{q(s.tokens[top])} takes {fmt(cold.weights[top])}, at T = {hot.temperature:g} only "
-                  f"{fmt(hot.weights[top])}. This example uses T = {self.softmax.temperature:g}.")
+        self.beat("temperature", f"Temperature T changes the mix: at T = {fmt(cold.temperature)} "
+                  f"{q(s.tokens[top])} takes {fmt(cold.weights[top])}, at T = {fmt(hot.temperature)} only "
+                  f"{fmt(hot.weights[top])}; here T = {fmt(self.softmax.temperature)}.")
         for trace in traces:
-            shown = readout("T", trace.temperature, style.FOCUS)
+            shown = readout(TEMPERATURE_TEX, trace.temperature, style.FOCUS)
             shown.move_to(self.temperature, aligned_edge=LEFT)
             total = readout(r"\textstyle\sum_j w_j", float(trace.weights.sum()), style.POSITIVE)
             total.move_to(self.total, aligned_edge=LEFT)
-            self.play(self.swap_formula(self.softmax_tex(trace)),
+            first = [FadeOut(self.note)] if trace is traces[0] else []
+            self.play(self.swap_formula(self.softmax_tex(trace)), *first,
                       FadeTransform(self.temperature, shown),
                       FadeTransform(self.total, total),
                       self.bars.change_values(trace.weights), run_time=style.BEAT)

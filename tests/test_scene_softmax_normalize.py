@@ -1,8 +1,10 @@
 """The softmax scene shows the core's numbers: naive weights, the zero-sum case, the
-exponentials, the softmax weights and the temperatures; and its bars stay legible.
+exponentials, the softmax weights (the gravity chapter's pulls) and the temperatures; every
+number it says is the core's; it says a naive weight is negative only when the story's claim
+holds; and its bars stay legible.
 
-The expected numbers are computed here straight from ``attention_core`` (not from the
-scene's helpers), and the shown ones are read back from the mobjects.
+The expected numbers are computed here straight from ``attention_core`` or with numpy (not
+from the scene's helpers), and the shown ones are read back from the mobjects.
 """
 
 from __future__ import annotations
@@ -14,10 +16,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame
+from scene_harness import (
+    BuiltScene,
+    build_scene,
+    check_keyframes,
+    narration_numbers,
+    outside_frame,
+    subtitles,
+)
 
 from attention_core import naive_normalize, similarity_matrix, softmax_trace, with_zero_sum
 from attention_core.examples import load_example
+from attention_core.story import claim, gravity, raw_weights
 from scenes import style
 from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten
@@ -26,7 +36,10 @@ from scenes.softmax_normalize import PRINTABLE, TEMPERATURES, SoftmaxNormalize
 sys.path.insert(0, str(Path(__file__).parent))
 from long_example import write_long_example  # noqa: E402
 
-BEATS = ["title", "scores", "divide by the sum", "sum of zero", "exponentials", "softmax", "temperature"]
+BEATS = ["title", "scores", "divide by the sum", "sum of zero", "exponentials", "softmax", "pulls",
+         "temperature"]
+ROOT = Path(__file__).resolve().parents[1]
+APPLE = (ROOT / "assets/examples/apple.toml").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +54,53 @@ def scores_of(example, k: int) -> np.ndarray:
 
 
 def expected_sentence(example) -> int:
-    """The first sentence whose naive weights go negative, else the first."""
-    for k in range(len(example.sentences)):
-        if naive_normalize(scores_of(example, k)).negative_indices:
-            return k
+    """Always the first: the sentence the gravity chapter opened with and the one the
+    naive_gives_negative claim is about."""
     return 0
+
+
+def apple_with(tmp_path: Path, *edits: tuple[str, str]):
+    """apple.toml with each (old, new) replacement made once (``old`` must be there)."""
+    text = APPLE
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "changed.toml"
+    path.write_text(text)
+    return load_example(path)
+
+
+def printed_sum(weights) -> float:
+    """What the weights add up to as printed with two decimals."""
+    return sum(round(float(w), 2) for w in weights)
+
+
+def said_numbers(example) -> list[list[float]]:
+    """The numbers each beat's line must say, in order, computed here with numpy."""
+    s = example.sentences[0]
+    x = np.array([example.words[t] for t in s.tokens], dtype=float)
+    scores = x @ x[s.focus_index]
+    t = example.knobs.temperature
+    exps = np.exp(scores / t)
+    weights = exps / exps.sum()
+    naive = scores / scores.sum()
+    low, high = int(np.argmin(scores)), int(np.argmax(scores))
+    zero = scores.copy()
+    zero[low] = -(scores.sum() - scores[low])
+    negative = [i for i in range(len(naive)) if naive[i] < 0]
+    top = int(np.argmax(weights))
+    other = max((j for j in range(len(s.tokens)) if j != s.focus_index), key=lambda j: (weights[j], -j))
+    rounding = [printed_sum(weights)] if f"{printed_sum(weights):.2f}" != "1.00" else []
+    cold, hot = (np.exp(scores / c) / np.exp(scores / c).sum() for c in (TEMPERATURES[0], TEMPERATURES[-1]))
+    return [
+        [scores[low], scores[high]],
+        [scores.sum(), *([naive[negative[0]]] if negative else [])],
+        [zero[low], scores[low], 0.0],
+        [t, exps[low]],
+        [*rounding, weights[top]],
+        [weights[other]],
+        [TEMPERATURES[0], cold[top], TEMPERATURES[-1], hot[top], t],
+    ]
 
 
 def total_tex(total: float) -> str:
@@ -67,7 +122,7 @@ def squash(text: str) -> str:
 
 # -- the scene, for every shipped example
 
-def test_the_sentence_is_one_whose_naive_weights_fail(built, example):
+def test_the_sentence_is_the_first_the_one_gravity_opened_with(built, example):
     k = expected_sentence(example)
     assert built.scene.sentence == example.sentences[k]
     tokens = example.sentences[k].tokens
@@ -83,9 +138,12 @@ def test_naive_weights_and_their_problem_come_from_the_core(built, example):
     naive = naive_normalize(scores_of(example, expected_sentence(example)))
     shown = built.scene.shown["divide by the sum"]
     assert f"{{{naive.total:.2f}}}" in shown.formula
-    assert shown.readouts == pytest.approx((naive.total,))
     if naive.weights is not None:
         np.testing.assert_allclose(shown.values, naive.weights)
+        # the naive weights' sum, from their source: 1.00 even where the printed ones show 0.99
+        assert shown.readouts == pytest.approx((naive.total, 1.0))
+    else:
+        assert shown.readouts == pytest.approx((naive.total,))
     if naive.problems:
         assert squash(naive.problems[0]) in shown.note
     else:  # no failure in this example: the screen says so
@@ -93,7 +151,10 @@ def test_naive_weights_and_their_problem_come_from_the_core(built, example):
 
 
 def test_every_shipped_example_really_shows_a_negative_weight(built, example):
-    """The examples are tuned so that the naive way visibly fails (issue 5)."""
+    """The examples are tuned so that the naive way visibly fails, and the scene says so."""
+    assert claim(example, "naive_gives_negative", 0).holds
+    line = built.scene.narration[BEATS.index("divide by the sum")]
+    assert "cannot pull by a negative amount" in line
     shown = built.scene.shown["divide by the sum"]
     assert (shown.values < 0).any()
     negative = [i for i, v in enumerate(shown.values) if v < 0]
@@ -125,6 +186,7 @@ def test_exponentials_and_their_sum(built, example):
     np.testing.assert_allclose(shown.values, trace.exponentials)
     assert shown.readouts == pytest.approx((trace.total, trace.temperature))
     assert (shown.values > 0).all()
+    assert "temperature" in built.scene.temperature.label.get_tex_string()  # T is named on screen
 
 
 def test_softmax_bars_are_positive_and_sum_to_one(built, example):
@@ -136,6 +198,36 @@ def test_softmax_bars_are_positive_and_sum_to_one(built, example):
     bars = built.scene.bars
     base = bars.baseline.get_center()[1]
     assert all(bar.get_bottom()[1] == pytest.approx(base, abs=1e-6) for bar in bars.bars)
+
+
+def test_the_softmax_weights_are_the_gravity_chapters_pulls(built, example):
+    """Issue 2: the weights this chapter computes for the focus ARE the pulls of the gravity
+    chapter: story.raw_weights = softmax(dot / T) = the gravity trace's row of the focus."""
+    s = example.sentences[0]
+    shown = built.scene.shown["softmax"].values
+    np.testing.assert_allclose(shown, raw_weights(example, 0))
+    np.testing.assert_allclose(shown, gravity(example, 0).weights[s.focus_index])
+    line = built.scene.narration[BEATS.index("pulls")]
+    assert "pulls of the gravity chapter" in line
+    assert squash("Context as gravity") in built.scene.shown["pulls"].note
+
+
+def test_every_number_said_is_the_cores(built, example):
+    lines = built.scene.narration
+    assert len(lines) == len(BEATS) and lines[0] == ""
+    for name, line, numbers in zip(BEATS[1:], lines[1:], said_numbers(example), strict=True):
+        assert narration_numbers(line) == pytest.approx([round(float(v), 2) for v in numbers], abs=1e-9), name
+
+
+def test_weights_that_print_to_099_are_said_to_round(built, example):
+    trace = softmax_trace(scores_of(example, 0), example.knobs.temperature)
+    printed = printed_sum(trace.weights)
+    line = built.scene.narration[BEATS.index("softmax")]
+    if f"{printed:.2f}" != "1.00":
+        assert f"add up to 1 ({printed:.2f} here because of rounding)" in line
+    else:
+        assert "rounding" not in line
+    assert built.scene.shown["softmax"].readouts[0] == pytest.approx(1.0)  # the sum from the source
 
 
 def test_each_temperature_shows_the_cores_weights(built, example):
@@ -155,7 +247,9 @@ def test_each_temperature_shows_the_cores_weights(built, example):
 
 def test_narration_is_written_as_subtitles_one_per_beat_back_to_back(built):
     text = built.srt_path.read_text()
-    assert text.count("-->") == len(built.scene.narration) == len(BEATS)
+    assert len(built.scene.narration) == len(BEATS)
+    assert [t for _, _, t in subtitles(built)] == built.scene.narration[1:]  # the title card has none
+    assert text.count("-->") == len(BEATS) - 1
     assert f"{built.scene.naive.total:.2f}" in text
     times = [tuple(_seconds(t) for t in line.split(" --> ")) for line in text.splitlines() if "-->" in line]
     for (_, end), (start, _) in zip(times, times[1:], strict=False):
@@ -170,16 +264,20 @@ def test_key_frames_match_control_data(built):
 # -- examples that are not shipped
 
 def test_an_example_without_a_naive_failure_says_so(tmp_path):
-    apple = load_example("apple")
-    # Every word in the positive quadrant: no negative score, no negative naive weight.
-    words = {w: np.abs(v) + 0.1 for w, v in apple.words.items()}
-    positive = dataclasses.replace(apple, name="positive", words=words)
-    built = build_scene(SoftmaxNormalize, positive, tmp_path)
-    shown = built.scene.shown
+    # "and" turned positive: no negative score in sentence 1, so no negative naive weight
+    positive = apple_with(tmp_path, ("and     = [0.4, -0.5]", "and     = [0.4, 0.5]"))
+    assert not claim(positive, "naive_gives_negative", 0).holds
+    built = build_scene(SoftmaxNormalize, positive, tmp_path, fresh=True)
+    shown, lines = built.scene.shown, built.scene.narration
     assert not (shown["divide by the sum"].values < 0).any()
     assert "happenstowork" in shown["divide by the sum"].note
+    divide = lines[BEATS.index("divide by the sum")]
+    assert "with no negative score it works" in divide
+    assert "gets" not in divide and "cannot pull" not in divide
     assert "made-up" in shown["sum of zero"].note  # the constructed case is still shown
-    assert "still fail" in built.scene.narration[3]
+    assert "still fail" in lines[BEATS.index("sum of zero")]
+    for name, line, numbers in zip(BEATS[1:], lines[1:], said_numbers(positive), strict=True):
+        assert narration_numbers(line) == pytest.approx([round(float(v), 2) for v in numbers], abs=1e-9), name
 
 
 @pytest.mark.parametrize("factor", [3, 12], ids=["e^60", "overflow"])
