@@ -251,3 +251,53 @@ def test_narration_is_written_as_subtitles(built):
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+@pytest.mark.parametrize("numbers", ["image", False])
+def test_cells_can_be_narrower_than_they_are_tall(numbers):
+    """``cell_width=`` keeps a grid's rows ``cell`` tall in less width: the image, the cell
+    centres, a row's box and a cell's own image follow it; printed numbers still read back."""
+    values = np.array([[0.25, -0.5, 1.0], [0.0, 0.75, -1.0]])
+    grid = MatrixGrid(values, signed_colors(values, FOCUS), 0.8, numbers=numbers, cell_width=0.5,
+                      row_labels=["a", "b"])
+    assert grid.image.width == pytest.approx(3 * grid.cell_width, abs=1e-6)
+    assert grid.image.height == pytest.approx(2 * grid.cell, abs=1e-6)
+    assert grid.cell_width < grid.cell
+    left, top = grid.image.get_left()[0], grid.image.get_top()[1]
+    np.testing.assert_allclose(grid.cell_center(1, 2)[:2],
+                               [left + 2.5 * grid.cell_width, top - 1.5 * grid.cell], atol=1e-6)
+    corner, far = grid.row_box(1)
+    assert far[0] - corner[0] == pytest.approx(3 * grid.cell_width)
+    assert corner[1] - far[1] == pytest.approx(grid.cell)
+    piece = grid.cell_image(0, 1)
+    assert (piece.width, piece.height) == pytest.approx((grid.cell_width, grid.cell))
+    for label, row in zip(grid.row_labels, range(2), strict=True):
+        assert label.get_right()[0] < left and label.get_y() == pytest.approx(grid.cell_center(row, 0)[1])
+    if numbers:
+        np.testing.assert_allclose(grid.shown_numbers(), values)
+        assert 0 < grid.number_height < grid.cell_width
+    else:
+        assert grid.number_height == 0.0 and not grid.printed
+
+
+def test_a_label_size_keeps_labels_large_and_leaves_out_what_would_overlap():
+    """At a fixed label size, thin cells keep their labels that large: only every few-th word
+    gets one (and the ones asked for), and no two overlap."""
+    from manim import Text
+    from scene_harness import overlapping_pairs
+
+    from scenes.style import FONT
+
+    n = 20
+    values = np.random.default_rng(0).random((1, n))
+    words = [f"w{k}" for k in range(n)]
+    grid = MatrixGrid(values, cell_colors(values, FOCUS), 0.2, col_labels=words, label_size=18,
+                      always_label=[7])
+    for label in grid.col_labels:  # (stood up: its thickness is the upright text's height)
+        upright = Text(label.text, font=FONT, font_size=18)
+        assert min(label.width, label.height) == pytest.approx(min(upright.width, upright.height))
+    assert 7 in grid.labelled and 2 <= len(grid.labelled) < n
+    assert overlapping_pairs(list(grid.col_labels)) == []
+    default = MatrixGrid(values, cell_colors(values, FOCUS), 0.2, col_labels=words)
+    assert max(min(label.width, label.height) for label in default.col_labels) < min(upright.width,
+                                                                                       upright.height)

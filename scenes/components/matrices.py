@@ -9,6 +9,9 @@ resolution): a grid of 64 numbers then fades or changes as cheaply as a plain he
 Cells can be *masked* (``masked=``, e.g. a causal mask): they are drawn in the background
 colour with ``masked_text`` (``"–"``, ``"−∞"``) instead of a number, so a hidden cell never
 reads as an ordinary ``0.00``.
+
+Cells are square unless ``cell_width=`` says otherwise: a matrix with many columns can keep
+its rows level with another grid's rows (``cell`` tall) in less width (``cell_width`` wide).
 """
 
 from __future__ import annotations
@@ -78,7 +81,11 @@ class MatrixGrid(Group):
     by row, or empty when cells are too small), ``row_labels``, ``col_labels``, ``title``,
     ``masked`` (booleans (rows, cols), True where a cell is masked; all False by default)
     and ``number_height`` (the height of a digit of the cells' numbers in scene units,
-    measured from the font; 0 when no numbers are shown).
+    measured from the font; 0 when no numbers are shown). ``cell`` is a cell's height and
+    ``cell_width`` its width (the same unless ``cell_width=`` is given). ``label_size`` fixes
+    the font size of the row and column labels (default: by the cell, at most
+    style.SMALL_SIZE); labels that would overlap at that size are left out, every
+    ``step``-th one kept.
     With numbers printed into the image, ``cell`` is rounded to whole frame pixels (when the
     render is large enough to print them sharp) and the image is drawn pixel for pixel.
     """
@@ -89,10 +96,14 @@ class MatrixGrid(Group):
                  label_colors: Sequence[ManimColor] | None = None,
                  numbers: bool | Literal["image"] | None = None, title_below: bool = False,
                  always_label: Sequence[int] = (), masked: np.ndarray | None = None,
-                 masked_text: str = "\u2013") -> None:
+                 masked_text: str = "\u2013", cell_width: float | None = None,
+                 label_size: float | None = None) -> None:
         self.values = np.asarray(values, dtype=float)
         self.colors = np.asarray(colors, dtype=float).copy()
+        square = cell_width is None
         self.cell = cell
+        self.cell_width = width = cell if cell_width is None else cell_width
+        self.label_size = label_size
         rows, cols = self.values.shape
         self.masked = np.zeros((rows, cols), dtype=bool) if masked is None else np.asarray(masked, dtype=bool)
         self.masked_text = masked_text
@@ -103,24 +114,26 @@ class MatrixGrid(Group):
         if numbers == "image":
             self.printed = [masked_text if m else style.fmt(v)
                             for v, m in zip(self.values.ravel(), self.masked.ravel(), strict=True)]
-            px = _pixels_per_cell(cell)
-            self.image = ImageMobject(_printed_cells(self.colors, self.printed, px, self.masked))
-            self.number_height = _digit_pixels(self.printed, px) / px * cell
+            px, px_w = _pixels_per_cell(cell), _pixels_per_cell(width)
+            self.image = ImageMobject(_printed_cells(self.colors, self.printed, px, self.masked, px_w))
+            self.number_height = _digit_pixels(self.printed, px, px_w) / px * cell
             self.image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
-            if px == round(cell * _pixels_per_unit()):  # a cell of whole pixels on the frame:
+            if px == round(cell * _pixels_per_unit()) and px_w == round(width * _pixels_per_unit()):
+                # a cell of whole pixels on the frame (moves its edges < half a pixel):
                 self.number_height *= px / _pixels_per_unit() / cell
-                self.cell = cell = px / _pixels_per_unit()  # (moves its edge < half a pixel)
+                self.cell = cell = px / _pixels_per_unit()
+                self.cell_width = width = cell if square else px_w / _pixels_per_unit()
                 self.image.pixel_for_pixel = True  # the lean camera copies it, crisp and cheap
         else:
             pixels = (np.clip(self.colors, 0, 1) * 255).astype(np.uint8)
             alpha = np.full((rows, cols, 1), 255, dtype=np.uint8)
             self.image = ImageMobject(np.concatenate([pixels, alpha], axis=2))
             self.image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
-        self.image.stretch_to_fit_width(cols * cell).stretch_to_fit_height(rows * cell)
-        show = cell >= MIN_CELL_FOR_NUMBERS if numbers is None else numbers is True
+        self.image.stretch_to_fit_width(cols * width).stretch_to_fit_height(rows * cell)
+        show = min(cell, width) >= MIN_CELL_FOR_NUMBERS if numbers is None else numbers is True
         self.numbers = VGroup()
         if show:
-            size = min(style.SMALL_SIZE, 30 * cell)
+            size = min(style.SMALL_SIZE, 30 * min(cell, width))
             for r in range(rows):
                 for c in range(cols):
                     if self.masked[r, c]:
@@ -154,12 +167,12 @@ class MatrixGrid(Group):
     def cell_center(self, row: int, col: int) -> np.ndarray:
         """Scene position of the centre of cell (row, col)."""
         corner = self.image.get_corner(UP + LEFT)
-        return corner + np.array([(col + 0.5) * self.cell, -(row + 0.5) * self.cell, 0.0])
+        return corner + np.array([(col + 0.5) * self.cell_width, -(row + 0.5) * self.cell, 0.0])
 
     def row_box(self, row: int) -> np.ndarray:
         """Corners (top-left, bottom-right) of row ``row``."""
         left = self.image.get_corner(UP + LEFT) + np.array([0.0, -row * self.cell, 0.0])
-        return np.array([left, left + np.array([self.values.shape[1] * self.cell, -self.cell, 0.0])])
+        return np.array([left, left + np.array([self.values.shape[1] * self.cell_width, -self.cell, 0.0])])
 
     def cell_image(self, row: int, col: int) -> ImageMobject:
         """Cell (row, col) of the image as an image of its own, over that cell: the same
@@ -169,7 +182,7 @@ class MatrixGrid(Group):
         h, w = pixels.shape[0] // rows, pixels.shape[1] // cols
         piece = ImageMobject(pixels[row * h:(row + 1) * h, col * w:(col + 1) * w].copy())
         piece.set_resampling_algorithm(self.image.resampling_algorithm)
-        piece.stretch_to_fit_width(self.cell).stretch_to_fit_height(self.cell)
+        piece.stretch_to_fit_width(self.cell_width).stretch_to_fit_height(self.cell)
         return piece.move_to(self.cell_center(row, col))
 
     def shown_numbers(self) -> np.ndarray:
@@ -189,9 +202,10 @@ class MatrixGrid(Group):
         group = VGroup()
         if not words:
             return group
-        size = min(style.SMALL_SIZE, max(MIN_LABEL_SIZE, 40 * self.cell))
-        crowded = self.cell < MIN_CELL_FOR_NUMBERS
-        step = max(1, math.ceil(_text("Hg", size, style.TEXT.to_hex()).height / (0.95 * self.cell)))
+        along = self.cell if vertical else self.cell_width  # the room a label has along the edge
+        size = self.label_size or min(style.SMALL_SIZE, max(MIN_LABEL_SIZE, 40 * along))
+        crowded = along < MIN_CELL_FOR_NUMBERS
+        step = max(1, math.ceil(_text("Hg", size, style.TEXT.to_hex()).height / (0.95 * along)))
         self.labelled = labelled_indices(len(words), step, self.always_label)
         for k, word in enumerate(words):
             if k not in self.labelled:
@@ -199,9 +213,9 @@ class MatrixGrid(Group):
             shown = word if not crowded or len(word) <= MAX_LABEL_CHARS else word[:MAX_LABEL_CHARS - 1] + "…"
             label = _text(shown, size, ManimColor(colors[k]).to_hex())
             if vertical:
-                label.next_to(self.cell_center(k, 0), LEFT, buff=self.cell / 2 + 0.1)
+                label.next_to(self.cell_center(k, 0), LEFT, buff=self.cell_width / 2 + 0.1)
             else:
-                if crowded or label.width > 0.95 * self.cell:  # too wide for its column: stand it up
+                if crowded or label.width > 0.95 * along:  # too wide for its column: stand it up
                     label.rotate(np.pi / 2)
                 label.next_to(self.cell_center(0, k), UP, buff=self.cell / 2 + 0.1)
             group.add(label)
@@ -291,36 +305,40 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.truetype(font_file, size) if font_file else ImageFont.load_default(size)
 
 
-def _cell_font(texts: Sequence[str], px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """The font the numbers of ``px``-pixel cells are printed in: a third of the cell,
-    smaller if the longest text would not fit."""
-    font = _font(max(6, round(px * 0.34)))
+def _cell_font(texts: Sequence[str], px: int,
+               px_w: int | None = None) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The font the numbers of ``px``-pixel cells (``px_w`` wide, default ``px``) are printed
+    in: a third of the cell's height, smaller if the longest text would not fit its width."""
+    px_w = px if px_w is None else px_w
+    font = _font(max(6, round(min(px, px_w) * 0.34)))
     widest = max((font.getlength(t) for t in texts), default=0.0)
-    if widest > 0.88 * px:  # shrink so the longest number still fits its cell
-        font = _font(max(6, int(font.size * 0.88 * px / widest)))
+    if widest > 0.88 * px_w:  # shrink so the longest number still fits its cell
+        font = _font(max(6, int(font.size * 0.88 * px_w / widest)))
     return font
 
 
-def _digit_pixels(texts: Sequence[str], px: int) -> float:
+def _digit_pixels(texts: Sequence[str], px: int, px_w: int | None = None) -> float:
     """The height in image pixels of a digit printed in ``px``-pixel cells."""
-    box = _cell_font(texts, px).getbbox("0")
+    box = _cell_font(texts, px, px_w).getbbox("0")
     return float(box[3] - box[1])
 
 
 def _printed_cells(colors: np.ndarray, texts: Sequence[str], px: int,
-                   masked: np.ndarray | None = None) -> np.ndarray:
-    """An RGBA image (rows * px, cols * px, 4): each cell its colour with its text centred,
-    dark on bright cells and light on dark ones (muted in ``masked`` cells)."""
+                   masked: np.ndarray | None = None, px_w: int | None = None) -> np.ndarray:
+    """An RGBA image (rows * px, cols * px_w, 4; ``px_w`` defaults to ``px``): each cell its
+    colour with its text centred, dark on bright cells and light on dark ones (muted in
+    ``masked`` cells)."""
+    px_w = px if px_w is None else px_w
     rows, cols = colors.shape[:2]
     rgb = (np.clip(colors, 0, 1) * 255).astype(np.uint8)
-    image = Image.fromarray(np.repeat(np.repeat(rgb, px, axis=0), px, axis=1), "RGB")
+    image = Image.fromarray(np.repeat(np.repeat(rgb, px, axis=0), px_w, axis=1), "RGB")
     draw = ImageDraw.Draw(image)
-    font = _cell_font(texts, px)
+    font = _cell_font(texts, px, px_w)
     for index, text in enumerate(texts):
         r, c = divmod(index, cols)
         ink = style.MUTED if masked is not None and masked[r, c] else _ink(colors[r, c])
         fill = tuple(int(v) for v in (_rgb(ink) * 255).astype(int))
-        draw.text(((c + 0.5) * px, (r + 0.5) * px), text, fill=fill, font=font, anchor="mm")
+        draw.text(((c + 0.5) * px_w, (r + 0.5) * px), text, fill=fill, font=font, anchor="mm")
     pixels = np.asarray(image)
     alpha = np.full(pixels.shape[:2] + (1,), 255, dtype=np.uint8)
     return np.concatenate([pixels, alpha], axis=2)
