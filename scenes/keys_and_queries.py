@@ -1,15 +1,25 @@
-r"""Keys and queries: two linear maps that make similarity better at its job.
+r"""Keys and queries: two different maps, so attention can be one-sided.
 
-    \vec k_j = \vec x_j W_K        \vec q_i = \vec x_i W_Q        s_{ij} = \vec q_i \cdot \vec k_j
+    \vec q_i = \vec x_i W_Q        \vec k_j = \vec x_j W_K
+    w_{ij} = \mathrm{softmax}_j(\vec q_i \cdot \vec k_j / T)
 
-The plane itself is transformed by W_K (its grid stretches), the words move to their key
-positions, the ambiguous word gets its query, and the weights computed there pick the
-deciding word more clearly than the raw embeddings did: before and after, side by side.
+The raw weights of the softmax chapter come first (softmax of the dot products over T). A head
+has two maps: the query matrix W_Q (what a word looks for) and the key matrix W_K (what a word
+offers). W_K bends the plane and every word moves to its key; the ambiguous word gets its query,
+a different point. The focus looking at the deciding word scores q_focus . k_decider, the decider
+looking back scores q_decider . k_focus, and the two differ: attention can be one-sided. Softmax
+of q . k / T then gives the head's weights (the sqrt(d_k) of the attention-matrix chapter comes
+later), before and after side by side.
+
+Every statement comes from :mod:`attention_core.story`: the scene asserts a claim only when
+it holds, and otherwise says what the numbers show.
 
 Render: ``manim -ql scenes/keys_and_queries.py KeysAndQueries`` (from the repo root).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from manim import (
@@ -21,196 +31,417 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    ManimColor,
+    MathTex,
+    Mobject,
     ReplacementTransform,
+    SurroundingRectangle,
     Text,
+    VGroup,
     config,
 )
 
-from attention_core import (
-    AttentionTrace,
-    keep_heaviest,
-    scaled_dot_product_attention,
-    similarity_matrix,
-    softmax,
-)
-from attention_core.examples import Sentence
+from attention_core import AttentionTrace, keep_heaviest
+from attention_core import story as facts
+from attention_core.examples import Example, Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import WordPlane, sentence_caption, word_color, word_label
+from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.bars import WeightBars
 from scenes.components.flat import FlatFadeIn
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
-from scenes.components.words import along, sentence_dots
+from scenes.components.words import along, name_on_plane
 from scenes.style import fmt
 
-__all__ = ["KeysAndQueries"]
+__all__ = ["KeysAndQueries", "SentenceView", "name_apart", "quoted", "score_formula", "subscripted",
+           "vec_text"]
 
 BAR_WIDTH = 5.2
 BAR_UNIT = 1.6  # scene units per 1.0 of weight
 ROW_GAP = 0.2  # between a row title and the tallest bar, and between the rows
 NUMBER_ROOM = 0.3  # above the tallest bar, for its number
 MAX_BARS = 10  # a longer sentence shows its 9 heaviest words and one bar for all the others
+ARROW_Z = 2  # query and key arrows are drawn over the dots, so no dot hides one
+FADED = 0.3  # opacity of the first look once the look back is shown
+MAPS_SCALE = 0.75  # the two matrices above the plane, at most this size
+COLUMN_GAP = 0.3  # between the plane's side of the frame and the right-hand column
+SUBSCRIPT_SIZE = 14  # the word under a q or a k
+TAG_ROOM = 0.12  # a word's label keeps this far from a query's label, so they never read as one
 
 
-def strongest_other(sentence: Sentence, weights: np.ndarray) -> int:
-    """Index of the word, other than the ambiguous one, with the largest of ``weights`` (n,)."""
-    return int(np.argmax(np.where(np.arange(len(sentence.tokens)) == sentence.focus_index, -1, weights)))
+def column_left() -> float:
+    """Left edge of the right-hand column (formulas and bars)."""
+    return config.frame_width / 2 - style.MARGIN - BAR_WIDTH
+
+
+def vec_text(v: np.ndarray) -> str:
+    """A 2-D vector for the narration: ``(2.08, 1.29)``."""
+    return f"({fmt(v[0])}, {fmt(v[1])})"
+
+
+def quoted(text: str) -> str:
+    """``text`` in quotation marks."""
+    return f"\u201c{text}\u201d"
+
+
+def subscripted(symbol: str, word: str, symbol_color: ManimColor, color: ManimColor) -> VGroup:
+    r"""``\vec q`` with ``word`` as its subscript, the word in Pango text (never LaTeX)."""
+    sym = MathTex(symbol, color=symbol_color).scale(style.MATH_SCALE)
+    sub = word_label(word, color, SUBSCRIPT_SIZE)
+    sub.next_to(sym, RIGHT, buff=0.03).align_to(sym, DOWN).shift(0.1 * DOWN)
+    return VGroup(sym, sub)
+
+
+def score_formula(example: Example, looker: str, looked: str, value: float) -> VGroup:
+    r"""``q_looker . k_looked = value``: how much ``looker`` looks at ``looked``."""
+    q = subscripted(r"\vec q", looker, style.QUERY, word_color(example, looker))
+    dot = MathTex(r"\cdot").scale(style.MATH_SCALE)
+    k = subscripted(r"\vec k", looked, style.KEY, word_color(example, looked))
+    equals = MathTex("= " + fmt(value)).scale(style.MATH_SCALE)
+    parts = [q, dot, k, equals]
+    for before, part in zip(parts, parts[1:], strict=False):
+        part.next_to(before, RIGHT, buff=0.12)
+    for part in (dot, k, equals):  # one baseline: the symbols' centres on q's
+        symbol = part[0] if isinstance(part, VGroup) else part
+        part.shift((q[0].get_center()[1] - symbol.get_center()[1]) * UP)
+    formula = VGroup(*parts)
+    formula.value = value
+    return formula
+
+
+def name_apart(plane: WordPlane, words: list[WordDot], avoid: list[Mobject], room: float = TAG_ROOM) -> None:
+    """:func:`name_on_plane` one word at a time (most important first), each label kept
+    ``room`` away from the labels placed before it and from the axis names, so that two names
+    never read as one."""
+    placed: list[Mobject] = [SurroundingRectangle(name, buff=room) for name in (plane.x_name, plane.y_name)]
+    for word in words:
+        others = [w.dot for w in words if w is not word]
+        name_on_plane(plane, [word], [*avoid, *others, *placed])
+        if word.label_shown:
+            placed.append(SurroundingRectangle(word.label, buff=room))
+
+
+@dataclass
+class SentenceView:
+    """What the plane shows of one sentence: its keys (dots), the focus's and the decider's
+    queries (arrows, labelled), and the keys they are scored against (thin arrows)."""
+
+    sentence: Sentence
+    trace: AttentionTrace
+    focus: int
+    decider: int
+    keys: VGroup  # WordDot per word, at its key
+    focus_query: Arrow
+    focus_query_label: WordDot
+    decider_query: Arrow
+    decider_query_label: WordDot
+    decider_key: Arrow  # origin to the decider's key: what the focus's query is scored against
+    focus_key: Arrow  # origin to the focus's key: what the decider's query is scored against
 
 
 class KeysAndQueries(ExplainerScene):
-    """W_K bends the plane, words move to their keys, the query picks the decider."""
+    """W_Q and W_K are two maps; the focus's query meets the keys; attention can be one-sided."""
 
     title = "Keys and queries"
 
     def construct(self) -> None:
         self.example.require_planar("the keys and queries scene")
         self.head = self.example.heads[0]
-        self.sentence = self.example.sentences[0]
-        self.traces = [self.attention(s) for s in self.example.sentences[:2]]
+        self.shown = range(min(2, len(self.example.sentences)))
+        self.traces = [facts.focus_attention(self.example, k) for k in self.shown]
+        self.views: list[SentenceView] = []
         self.show_title_card()
         self.show_raw_weights()
+        self.show_maps()
         self.transform_plane_to_keys()
         self.show_query()
+        self.look_at_decider()
+        self.look_back()
         self.compare_weights()
-        for sentence, trace in zip(self.example.sentences[1:2], self.traces[1:], strict=False):
-            self.compare_other_sentence(sentence, trace)
+        if len(self.shown) > 1:
+            self.compare_other_sentence(1)
         self.wait(style.BEAT)
 
-    # -- numbers from the core
+    # -- numbers, all from the story module
 
-    def raw_weights(self, sentence: Sentence) -> np.ndarray:
-        """Softmax of the raw dot products of the focus, scaled like attention: shape (n,)."""
-        e = self.example.embeddings(sentence)
-        scores = similarity_matrix(e, e).matrix[sentence.focus_index]
-        return softmax(scores / np.sqrt(e.shape[1]))
+    def raw(self, k: int) -> np.ndarray:
+        """The focus's raw weights, softmax(x . x_focus / T), as the softmax chapter shows them."""
+        return facts.raw_weights(self.example, k)
 
-    def attention(self, sentence: Sentence) -> AttentionTrace:
-        e = self.example.embeddings(sentence)
-        return scaled_dot_product_attention(e, self.head.query, self.head.key, self.head.value)
+    def through_head(self, k: int) -> np.ndarray:
+        """The focus's weights through the head, softmax(q . k / T) (no sqrt(d_k) yet)."""
+        return facts.unscaled_weights(self.example, k)
+
+    def decider_index(self, k: int) -> int:
+        sentence = self.example.sentences[k]
+        return sentence.tokens.index(facts.decider(self.example, k))
 
     # -- drawing
 
-    def query(self, sentence: Sentence, trace: AttentionTrace) -> tuple[Arrow, Text]:
-        """The focus's query as an arrow from the origin (``coords`` holds its numbers), and
-        its label."""
-        q = trace.queries[sentence.focus_index]
-        arrow = Arrow(self.plane.point((0, 0)), self.plane.point(q), buff=0, color=style.QUERY,
-                      stroke_width=5, max_tip_length_to_length_ratio=0.12)
-        arrow.coords = q
-        label = word_label(f"query of {sentence.focus}", style.QUERY, style.SMALL_SIZE)
-        label.next_to(arrow.get_end(), DOWN + RIGHT, buff=0.15)
-        return arrow, label
+    def view(self, k: int) -> SentenceView:
+        """Sentence ``k`` on the plane: keys, two queries and two key arrows, labels placed so
+        that none covers another, a dot, an arrow or the axis names; the queries' labels keep
+        clear of the axes too, and a little apart from the words' labels."""
+        sentence, trace = self.example.sentences[k], self.traces[k]
+        f, d = sentence.focus_index, self.decider_index(k)
 
-    def bar_rows(self, sentence: Sentence, before: np.ndarray, after: np.ndarray
-                 ) -> tuple[WeightBars, WeightBars]:
+        def arrow(coords: np.ndarray, color: ManimColor, width: float) -> Arrow:
+            a = Arrow(self.plane.point((0, 0)), self.plane.point(coords), buff=0, color=color,
+                      stroke_width=width, max_tip_length_to_length_ratio=0.12)
+            a.coords = np.asarray(coords)
+            a.set_z_index(ARROW_Z)
+            return a
+
+        queries = [arrow(trace.queries[j], style.QUERY, 5) for j in (f, d)]
+        key_arrows = [arrow(trace.keys[j], style.KEY, 3) for j in (d, f)]
+        tags = [WordDot(self.plane, f"query of {sentence.tokens[j]}", trace.queries[j], style.QUERY)
+                for j in (f, d)]
+        keys = [WordDot(self.plane, w, trace.keys[j], word_color(self.example, w))
+                for j, w in enumerate(sentence.tokens)]
+        lines = [dot for a in (*queries, *key_arrows) for dot in along(a)]
+        weights = self.through_head(k)
+        order = sorted(range(len(keys)), key=lambda j: (j != f, j != d, -weights[j]))
+        name_apart(self.plane, [keys[j] for j in order], lines)
+        axes = [dot for axis in (self.plane.axes.x_axis, self.plane.axes.y_axis) for dot in along(axis)]
+        labels = [kd.label for kd in keys if kd.label_shown]
+        padded = [SurroundingRectangle(label, buff=TAG_ROOM) for label in labels]
+        dots = [kd.dot for kd in keys]
+        for tag in tags:  # the clearest spot there is: off the axes and apart from the words, or less
+            tries = ([*lines, *axes, *dots, *padded], [*lines, *dots, *padded], [*lines, *dots, *labels])
+            for avoid in tries:
+                if not tag.label_shown:
+                    tag.add(tag.label)
+                    tag.label_shown = True
+                if name_on_plane(self.plane, [tag], avoid=avoid):
+                    break
+            if tag.label_shown:
+                padded.append(SurroundingRectangle(tag.label, buff=TAG_ROOM))
+                labels.append(tag.label)
+        for tag in tags:
+            tag.remove(tag.dot)  # the arrow's tip marks the point; only the name is drawn
+        view = SentenceView(sentence, trace, f, d, VGroup(*keys), queries[0], tags[0], queries[1], tags[1],
+                            key_arrows[0], key_arrows[1])
+        self.views.append(view)
+        return view
+
+    def bar_rows(self, k: int) -> tuple[WeightBars, WeightBars]:
         """Before and after rows of bars (not yet placed), over the same words: every word, or
         for a long sentence the heaviest and one "+N others" bar holding the rest's total."""
+        sentence = self.example.sentences[k]
         words = list(sentence.tokens)
         colors = [word_color(self.example, w) for w in words]
-        rows = np.vstack([before, after])
+        rows = np.vstack([self.raw(k), self.through_head(k)])
         if len(words) > MAX_BARS:
             kept = keep_heaviest(rows, MAX_BARS - 1)
             words = [words[j] for j in kept.indices] + [f"+{kept.rest_count} others"]
             colors = [colors[j] for j in kept.indices] + [style.MUTED]
             rows = np.hstack([kept.kept, kept.rest[:, None]])
-        return tuple(WeightBars(words, row, colors, unit=BAR_UNIT, width=BAR_WIDTH) for row in rows)
+        pair = tuple(WeightBars(words, row, colors, unit=BAR_UNIT, width=BAR_WIDTH) for row in rows)
+        for bars, total in zip(pair, (self.raw(k).sum(), self.through_head(k).sum()), strict=True):
+            bars.rounding_note = self.rounding_note(bars, total)
+        return pair
 
-    def lay_out_rows(self, rows: list[tuple[WeightBars, WeightBars]]) -> None:
-        """Stack the titles and the before/after rows under the caption, every sentence's rows
+    @staticmethod
+    def rounding_note(bars: WeightBars, total: float) -> Text | None:
+        """A note beside a row whose printed numbers visibly do not add up to the weights' sum
+        (rounding), saying what they add up to before rounding; None when they do add up."""
+        printed = sum(float(fmt(v)) for v in bars.shown_values())
+        if fmt(printed) == fmt(total):
+            return None
+        return word_label(f"rounded; sum {fmt(total)}", style.MUTED, style.SMALL_SIZE)
+
+    def lay_out_rows(self, rows: list[tuple[WeightBars, WeightBars]], top: float) -> None:
+        """Stack the titles and the before/after rows below ``top``, every sentence's rows
         on the same two baselines, each baseline low enough for the tallest bar of any
         sentence and the rows apart by the deepest labels of any; all shrunk together if
         that does not fit above the bottom of the frame."""
         peak = max(float(bars.values.max()) for pair in rows for bars in pair) * BAR_UNIT
         above = self.before_title.height + ROW_GAP + peak + NUMBER_ROOM
         depth = max(bars.label_depth() for pair in rows for bars in pair)
-        top = self.caption.get_bottom()[1] - 2 * ROW_GAP
         needed = 2 * (above + depth) + 2 * ROW_GAP
         room = top - (-config.frame_height / 2 + style.MARGIN)
         shrink = min(1.0, room / needed)
-        right = self.caption.get_right()[0]
+        right = config.frame_width / 2 - style.MARGIN
         baselines = (top - shrink * above, top - shrink * (2 * above + depth + 2 * ROW_GAP))
         for pair in rows:
             for bars, y in zip(pair, baselines, strict=True):
                 bars.scale(shrink)
                 bars.shift([right - bars.baseline.get_right()[0], y - bars.baseline.get_center()[1], 0])
+                if bars.rounding_note is not None:  # on the row's title line, at the right
+                    bars.rounding_note.scale(shrink).move_to(
+                        [0, y + shrink * (above - self.before_title.height / 2), 0]).align_to(
+                        bars.baseline, RIGHT)
         for title, y in zip((self.before_title, self.after_title), baselines, strict=True):
-            title.scale(shrink).move_to([rows[0][0].baseline.get_center()[0],
-                                         y + shrink * (above - self.before_title.height / 2), 0])
+            title.scale(shrink).move_to([0, y + shrink * (above - self.before_title.height / 2), 0])
+            title.align_to(rows[0][0].baseline, LEFT)
+
+    def row(self, bars: WeightBars) -> list[Mobject]:
+        """A row of bars and its rounding note, if it has one."""
+        return [bars] + ([bars.rounding_note] if bars.rounding_note is not None else [])
 
     # -- beats
 
     def show_raw_weights(self) -> None:
-        s = self.sentence
-        self.before = self.raw_weights(s)
-        self.trace = self.traces[0]
-        decider = self.decider = strongest_other(s, self.before)
-        self.beat("raw", f"With the raw embeddings, {s.focus} gives {s.tokens[decider]} a weight of "
-                  f"{fmt(self.before[decider])}.")
+        s, f = self.example.sentences[0], self.example.sentences[0].focus_index
+        d = self.decider_index(0)
+        self.before = self.raw(0)
+        self.beat("raw", f"With the raw embeddings, softmax(dot / T) gives {s.tokens[d]} "
+                  f"{fmt(self.before[d])} of {s.focus}'s attention.")
         points = np.vstack([m for t in self.traces for m in (t.inputs, t.keys, t.queries)])
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.0)
-        self.plane.to_edge(LEFT, buff=2 * style.MARGIN).shift(0.3 * DOWN)
+        self.plane.to_edge(LEFT, buff=2 * style.MARGIN).to_edge(DOWN, buff=style.MARGIN)
         self.grid = plane_grid(self.plane)
-        weights = self.trace.weights[s.focus_index]
-        self.dots = sentence_dots(self.plane, self.example, s, self.trace.inputs, weights)
+        self.dots = VGroup(*(WordDot(self.plane, w, self.traces[0].inputs[j], word_color(self.example, w))
+                             for j, w in enumerate(s.tokens)))
+        order = sorted(range(len(s.tokens)), key=lambda j: (j != f, j != d, -self.before[j]))
+        name_apart(self.plane, [self.dots[j] for j in order], [])
         self.caption = sentence_caption(s.text)
         self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
-        self.before_title = word_label("raw embeddings", style.MUTED, style.SMALL_SIZE)
-        self.after_title = word_label("keys and queries", style.KEY, style.SMALL_SIZE)
-        self.rows = [self.bar_rows(t, self.raw_weights(t), trace.weights[t.focus_index])
-                     for t, trace in zip(self.example.sentences[:2], self.traces, strict=True)]
-        self.lay_out_rows(self.rows)
+        self.formulas = [self.score_rows(k) for k in self.shown]
+        self.before_title = word_label("raw: softmax(x · x / T)", style.MUTED, style.SMALL_SIZE)
+        self.after_title = word_label("head: softmax(q · k / T)", style.QUERY, style.SMALL_SIZE)
+        self.rows = [self.bar_rows(k) for k in self.shown]
+        top = min(f.get_bottom()[1] for f in self.formulas) - 2 * ROW_GAP
+        self.lay_out_rows(self.rows, top)
         self.before_bars, self.after_bars = self.rows[0]
         self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), run_time=style.BEAT)
-        self.play(FlatFadeIn(self.dots, self.before_bars, self.before_title), run_time=style.BEAT)
-        self.wait(style.PAUSE)
+        self.play(FlatFadeIn(self.dots, *self.row(self.before_bars), self.before_title), run_time=style.BEAT)
+
+    def score_rows(self, k: int) -> VGroup:
+        """The two scores of sentence ``k`` as formulas, under the caption: the focus looking at
+        the decider, and the decider looking back."""
+        s, t = self.example.sentences[k], self.traces[k]
+        f, d = s.focus_index, self.decider_index(k)
+        rows = VGroup(score_formula(self.example, s.focus, s.tokens[d], t.scores[f, d]),
+                      score_formula(self.example, s.tokens[d], s.focus, t.scores[d, f]))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        rows.next_to(self.caption, DOWN, buff=0.35).align_to(self.caption, RIGHT)
+        rows.shift((column_left() - rows.get_left()[0]) * RIGHT)
+        return rows
+
+    def show_maps(self) -> None:
+        self.beat("maps", "A head learns two maps: the query matrix W_Q, what a word looks for, and "
+                  "the key matrix W_K, what it offers.")
+        self.w_q = matrix_tex("W_{Q}", self.head.query, style.QUERY)
+        self.w_k = matrix_tex("W_{K}", self.head.key, style.KEY)
+        self.w_q.matrix, self.w_k.matrix = self.head.query, self.head.key
+        maps = VGroup(self.w_q, self.w_k).arrange(RIGHT, buff=0.5)
+        self.q_role = word_label("what a word looks for", style.QUERY, style.SMALL_SIZE)
+        self.k_role = word_label("what a word offers", style.KEY, style.SMALL_SIZE)
+        self.q_role.next_to(self.w_q, UP, buff=0.1)
+        self.k_role.next_to(self.w_k, UP, buff=0.1)
+        self.maps = VGroup(maps, self.q_role, self.k_role)
+        room = column_left() - COLUMN_GAP - self.plane.get_left()[0]
+        self.maps.scale(min(MAPS_SCALE, room / self.maps.width))
+        self.maps.next_to(self.plane, UP, buff=0.15).align_to(self.plane, LEFT)
+        self.play(FadeIn(self.maps), run_time=style.BEAT)
 
     def transform_plane_to_keys(self) -> None:
-        w_k = self.head.key
-        self.beat("keys", "The key matrix W_K is a linear map: the whole plane stretches, and every "
-                  "word moves to its key.")
-        self.matrix = matrix_tex("W_K", w_k, style.KEY)
-        self.matrix.next_to(self.plane, UP, buff=0.1).align_to(self.plane, LEFT)
-        self.query_arrow, self.query_label = self.query(self.sentence, self.trace)
-        weights = self.trace.weights[self.sentence.focus_index]
-        targets = sentence_dots(self.plane, self.example, self.sentence, self.trace.keys, weights,
-                                 avoid=[*along(self.query_arrow), self.query_label])
-        self.play(FadeIn(self.matrix), run_time=style.BEAT / 2)
-        self.play(apply_map(self.grid, w_k, self.plane),
-                  *(ReplacementTransform(d, t) for d, t in zip(self.dots, targets, strict=True)),
+        self.beat("keys", "W_K is a linear map: it moves the whole plane, and every word lands on its key.")
+        self.current = self.view(0)
+        self.play(apply_map(self.grid, self.head.key, self.plane),
+                  *(ReplacementTransform(d, t) for d, t in zip(self.dots, self.current.keys, strict=True)),
                   run_time=style.SLOW)
-        self.key_dots = targets
-        self.wait(style.PAUSE)
+        self.key_dots = self.current.keys
 
     def show_query(self) -> None:
-        q = self.query_arrow.coords
-        self.beat("query", f"W_Q gives {self.sentence.focus} its query, ({fmt(q[0])}, {fmt(q[1])}): "
-                  "what it is looking for.")
-        self.play(Create(self.query_arrow), FadeIn(self.query_label), run_time=style.BEAT)
-        self.wait(style.PAUSE)
+        v = self.current
+        q, k = v.trace.queries[v.focus], v.trace.keys[v.focus]
+        focus = v.sentence.focus
+        distinct = facts.claim(self.example, "query_differs_from_key").holds
+        if distinct and vec_text(q) != vec_text(k):
+            said = (f"W_Q gives {focus} its query, {vec_text(q)}: not its key, {vec_text(k)}, "
+                    "as the maps differ.")
+        elif distinct:
+            said = f"W_Q gives {focus} its query, {vec_text(q)}: for {focus} it lands on its key."
+        else:
+            said = f"Here W_Q equals W_K, so {focus}'s query, {vec_text(q)}, is its own key."
+        self.beat("query", said)
+        self.play(Create(v.focus_query), FadeIn(v.focus_query_label), run_time=style.BEAT)
+
+    def look_at_decider(self) -> None:
+        v = self.current
+        focus, decider = v.sentence.focus, v.sentence.tokens[v.decider]
+        self.beat("look", f"{focus} looking at {decider}: its query times {decider}'s key, "
+                  f"q · k = {fmt(v.trace.scores[v.focus, v.decider])}.")
+        self.play(Create(v.decider_key), FadeIn(self.formulas[0][0]), run_time=style.BEAT)
+
+    def look_back(self) -> None:
+        v = self.current
+        focus, decider = v.sentence.focus, v.sentence.tokens[v.decider]
+        back = v.trace.scores[v.decider, v.focus]
+        if facts.claim(self.example, "one_sided", 0).holds:
+            said = (f"{decider} looking at {focus}: its query times {focus}'s key, {fmt(back)}. "
+                    "Attention can be one-sided.")
+        elif not facts.claim(self.example, "query_differs_from_key").holds:
+            said = (f"{decider} looking at {focus} scores {fmt(back)} too: with W_Q equal to W_K "
+                    "it is symmetric.")
+        else:
+            said = f"{decider} looking at {focus} scores {fmt(back)}, about the same: here they look alike."
+        self.beat("look back", said)
+        first_look = (v.focus_query, v.focus_query_label, v.decider_key)
+        self.play(*(m.animate.set_opacity(FADED) for m in first_look),
+                  Create(v.decider_query), FadeIn(v.decider_query_label), Create(v.focus_key),
+                  FadeIn(self.formulas[0][1]), run_time=style.BEAT)
 
     def compare_weights(self) -> None:
-        s, d = self.sentence, self.decider
-        self.after = self.trace.weights[s.focus_index]
-        self.beat("after", f"Query against keys, then softmax: {s.tokens[d]} now gets "
-                  f"{fmt(self.after[d])} instead of {fmt(self.before[d])}.")
-        self.play(FadeIn(self.after_bars), FadeIn(self.after_title), run_time=style.BEAT)
-        self.wait(style.PAUSE + style.BEAT)
+        s, d = self.example.sentences[0], self.decider_index(0)
+        self.after = self.through_head(0)
+        if facts.claim(self.example, "head_sharpens", 0).holds:
+            said = (f"Softmax of q · k / T: {s.tokens[d]} now gets {fmt(self.after[d])} of {s.focus}'s "
+                    f"attention, up from {fmt(self.before[d])}.")
+        else:
+            said = (f"Softmax of q · k / T: {s.tokens[d]} gets {fmt(self.after[d])} through the head, "
+                    f"against {fmt(self.before[d])} raw.")
+        self.beat("after", said)
+        self.play(FadeIn(self.after_title), *(FadeIn(m) for m in self.row(self.after_bars)),
+                  run_time=style.BEAT)
 
-    def compare_other_sentence(self, sentence: Sentence, trace: AttentionTrace) -> None:
-        before, after = self.raw_weights(sentence), trace.weights[sentence.focus_index]
-        d = strongest_other(sentence, before)
-        self.beat("other sentence", f"In \"{sentence.text}\": {sentence.tokens[d]} goes from "
-                  f"{fmt(before[d])} to {fmt(after[d])}.")
-        caption = sentence_caption(sentence.text)
+    def compare_other_sentence(self, k: int) -> None:
+        s, d = self.example.sentences[k], self.decider_index(k)
+        before, after = self.raw(k), self.through_head(k)
+        word = s.tokens[d]
+        if facts.claim(self.example, "head_sharpens", k).holds:
+            said = (f"In {quoted(s.text)}, {word} gets {fmt(after[d])} through the head, "
+                    f"up from {fmt(before[d])} raw.")
+        else:
+            said = (f"In {quoted(s.text)}, {word} gets {fmt(after[d])} through the head, "
+                    f"against {fmt(before[d])} raw.")
+        self.beat("other sentence", said)
+        old, new = self.current, self.view(k)
+        caption = sentence_caption(s.text)
         caption.align_to(self.caption, RIGHT).align_to(self.caption, UP)
-        before_bars, after_bars = self.rows[1]
-        query, label = self.query(sentence, trace)
-        keys = sentence_dots(self.plane, self.example, sentence, trace.keys, after,
-                             avoid=[*along(query), label])
-        self.play(FadeOut(self.caption), FadeOut(self.before_bars), FadeOut(self.after_bars),
-                  FadeIn(caption), FadeIn(before_bars), FadeIn(after_bars),
-                  FadeOut(self.key_dots), FadeIn(keys), FadeOut(self.query_arrow), FadeIn(query),
-                  FadeOut(self.query_label), FadeIn(label), run_time=style.BEAT)
+        before_bars, after_bars = self.rows[k]
+        gone = [self.caption, *self.row(self.before_bars), *self.row(self.after_bars), *self.formulas[0],
+                old.keys, old.focus_query, old.focus_query_label, old.decider_query, old.decider_query_label,
+                old.decider_key, old.focus_key]
+        self.play(*(FadeOut(m) for m in gone),
+                  *(FadeIn(m) for m in (caption, *self.row(before_bars), *self.row(after_bars), new.keys,
+                                        new.focus_query, new.focus_query_label)),
+                  run_time=style.BEAT)
         self.caption, self.before_bars, self.after_bars = caption, before_bars, after_bars
-        self.key_dots, self.query_arrow, self.query_label = keys, query, label
-        self.wait(style.PAUSE + style.BEAT)
+        self.current, self.key_dots = new, new.keys
+
+    # -- for tests
+
+    def labels_on_screen(self) -> list[Mobject]:
+        """Every label, formula and block of text now on screen, each as one box."""
+        if not hasattr(self, "plane"):  # the title card
+            return []
+        on = set()
+        for m in self.mobjects:
+            on.update(id(x) for x in m.get_family())
+        v = self.current if hasattr(self, "current") else None
+        candidates: list[Mobject] = [self.plane.x_name, self.plane.y_name, self.caption]
+        for name in ("maps", "before_title", "after_title"):
+            if hasattr(self, name):
+                candidates.append(getattr(self, name))
+        candidates += [*self.formulas[0]] + [f for pair in self.rows for bars in pair
+                                             for f in (bars.rounding_note,) if f is not None]
+        candidates += [bars for pair in self.rows for bars in pair]
+        if v is not None:
+            candidates += [kd.label for kd in v.keys if kd.label_shown]
+            candidates += [t.label for t in (v.focus_query_label, v.decider_query_label) if t.label_shown]
+        else:
+            candidates += [d.label for d in self.dots if d.label_shown]
+        return [m for m in candidates if id(m) in on]

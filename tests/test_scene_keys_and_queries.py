@@ -1,73 +1,239 @@
-"""The keys-and-queries scene: key positions, the query and before/after weights are the core's."""
+"""The keys-and-queries scene: both maps, keys, queries, scores and weights are the core's, and
+the narration asserts a claim of the story only when the example's numbers bear it out.
+
+Expected numbers are computed here with numpy from the example's matrices (the reference),
+and compared with what the scene shows and says.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
+from scene_harness import (
+    BuiltScene,
+    build_scene,
+    check_keyframes,
+    narration_numbers,
+    outside_frame,
+    overlapping_pairs,
+    subtitles,
+)
 
-from attention_core import keep_heaviest, scaled_dot_product_attention, similarity_matrix, softmax
+from attention_core import keep_heaviest, story
+from attention_core.examples import load_example
 from scenes.keys_and_queries import MAX_BARS, KeysAndQueries
+from scenes.style import fmt
+
+APPLE = Path(__file__).parent.parent / "assets" / "examples" / "apple.toml"
+# A query arrow's tip at least this far (scene units) from every key dot: two dot radii.
+CLEARANCE = 0.15
+
+
+class Checked(KeysAndQueries):
+    """The scene, checking its layout at the end of every beat."""
+
+    def _end_beat(self) -> None:
+        if self._open_beat is not None:
+            labels = self.labels_on_screen()
+            self.layout = getattr(self, "layout", [])
+            self.layout.append((self._open_beat[0], overlapping_pairs(labels), outside_frame(labels)))
+        super()._end_beat()
+
+
+Checked.__name__ = KeysAndQueries.__name__  # same key frames folder
+
+
+def build(example, tmp_path) -> BuiltScene:
+    return build_scene(Checked, example, tmp_path)
 
 
 @pytest.fixture(scope="module")
 def built(example, tmp_path_factory) -> BuiltScene:
-    return build_scene(KeysAndQueries, example, tmp_path_factory.mktemp(example.name))
+    return build(example, tmp_path_factory.mktemp(example.name))
 
 
-def trace(example, k=0):
-    head = example.heads[0]
-    return scaled_dot_product_attention(example.embeddings(k), head.query, head.key, head.value)
+# -- the reference: numpy on the example's matrices
 
 
-def test_words_sit_at_their_keys_and_the_query_points_right(built, example):
-    k = len(example.sentences[:2]) - 1  # the last sentence shown
-    scene, t = built.scene, trace(example, k)
-    for dot, key in zip(scene.key_dots, t.keys, strict=True):
+def softmax(scores, temperature):
+    e = np.exp((scores - scores.max()) / temperature)
+    return e / e.sum()
+
+
+def reference(example, k):
+    """Raw weights, queries, keys, scores and weights through the head (no sqrt(d_k)) of sentence k."""
+    s, head = example.sentences[k], example.heads[0]
+    x = example.embeddings(k)
+    f, d = s.focus_index, s.tokens.index(story.decider(example, k))
+    q, key = x @ head.query, x @ head.key  # (n, 2) @ (2, 2) -> (n, 2)
+    scores = q @ key.T  # (n, n)
+    t = example.knobs.temperature
+    return dict(f=f, d=d, raw=softmax(x @ x[f], t), q=q, k=key, scores=scores, head=softmax(scores[f], t))
+
+
+def shown(example):
+    return range(min(2, len(example.sentences)))
+
+
+# -- what the scene shows
+
+
+def test_both_maps_are_shown_as_matrices_with_subscripts(built, example):
+    scene, head = built.scene, example.heads[0]
+    for tex, symbol, matrix in ((scene.w_q, "W_{Q}", head.query), (scene.w_k, "W_{K}", head.key)):
+        assert tex.get_tex_string().startswith(symbol)
+        numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", tex.get_tex_string())]
+        np.testing.assert_allclose(numbers, np.round(matrix, 2).ravel())
+    assert not np.allclose(head.query, head.key)  # the shipped examples have two different maps
+
+
+def test_words_sit_at_their_keys_and_the_queries_point_right(built, example):
+    k = shown(example)[-1]  # the last sentence shown
+    scene, ref = built.scene, reference(example, k)
+    view = scene.views[k]
+    for dot, key in zip(scene.key_dots, ref["k"], strict=True):
         np.testing.assert_allclose(dot.dot.get_center(), scene.plane.point(key), atol=1e-6)
-    i = example.sentences[k].focus_index
-    np.testing.assert_allclose(scene.query_arrow.coords, t.queries[i])
-    np.testing.assert_allclose(scene.query_arrow.get_end(), scene.plane.point(t.queries[i]), atol=0.05)
+    for arrow, j in ((view.focus_query, ref["f"]), (view.decider_query, ref["d"])):
+        np.testing.assert_allclose(arrow.coords, ref["q"][j])
+        np.testing.assert_allclose(arrow.get_end(), scene.plane.point(ref["q"][j]), atol=0.05)
 
 
-def test_before_and_after_bars_are_the_cores_weights(built, example):
-    k = len(example.sentences[:2]) - 1
-    sentence = example.sentences[k]
-    e = example.embeddings(k)
-    before = softmax(similarity_matrix(e, e).matrix[sentence.focus_index] / np.sqrt(e.shape[1]))
-    after = trace(example, k).weights[sentence.focus_index]
-    np.testing.assert_allclose(built.scene.before_bars.shown_values(), before)
-    np.testing.assert_allclose(built.scene.after_bars.shown_values(), after)
+def test_no_query_arrow_hides_behind_a_key_dot(built, example):
+    for view in built.scene.views:
+        for arrow in (view.focus_query, view.decider_query):
+            assert arrow.z_index > max(kd.z_index for kd in view.keys)
+            for key in view.keys:
+                gap = np.linalg.norm(arrow.get_end() - key.dot.get_center())
+                assert gap > CLEARANCE, f"{key.word}'s key dot covers a query's tip"
+        assert view.focus_query_label.label_shown and view.decider_query_label.label_shown
+        assert view.keys[view.focus].label_shown and view.keys[view.decider].label_shown
 
 
-def test_keys_and_queries_sharpen_the_deciding_word(built):
-    scene = built.scene
-    assert scene.after[scene.decider] > scene.before[scene.decider]
+def test_one_sided_scores_shown_are_the_cores(built, example):
+    ref = reference(example, 0)
+    looks = [row.value for row in built.scene.formulas[0]]
+    np.testing.assert_allclose(looks, [ref["scores"][ref["f"], ref["d"]], ref["scores"][ref["d"], ref["f"]]])
+    assert abs(looks[0] - looks[1]) >= 0.05  # the shipped examples are one-sided
 
 
-def test_narration_is_written_as_subtitles(built):
-    assert built.srt_path.read_text().count("-->") == len(built.scene.narration) == 6
+def test_raw_weights_are_the_softmax_chapters_and_the_heads_have_no_sqrt_dk(built, example):
+    for k in shown(example):
+        ref, (before, after) = reference(example, k), built.scene.rows[k]
+        np.testing.assert_allclose(before.shown_values(), ref["raw"])
+        f = example.sentences[k].focus_index
+        np.testing.assert_allclose(before.shown_values(), story.gravity(example, k).weights[f])
+        np.testing.assert_allclose(after.shown_values(), ref["head"])
+
+
+def test_every_number_in_the_narration_is_the_traces(built, example):
+    r0 = reference(example, 0)
+    expected = [[], [r0["raw"][r0["d"]]], [], [], [*r0["q"][r0["f"]], *r0["k"][r0["f"]]],
+                [r0["scores"][r0["f"], r0["d"]]], [r0["scores"][r0["d"], r0["f"]]],
+                [r0["head"][r0["d"]], r0["raw"][r0["d"]]]]
+    if len(example.sentences) > 1:
+        r1 = reference(example, 1)
+        expected.append([r1["head"][r1["d"]], r1["raw"][r1["d"]]])
+    said = [narration_numbers(line) for line in built.scene.narration]
+    assert len(said) == len(expected)
+    for line, numbers in zip(said, expected, strict=True):
+        assert line == [float(fmt(x)) for x in numbers]
+
+
+def test_the_shipped_examples_assert_the_story(built, example):
+    lines = built.scene.narration
+    assert any("as the maps differ" in line for line in lines)
+    assert any("Attention can be one-sided" in line for line in lines)
+    assert sum("up from" in line for line in lines) == len(shown(example))
+
+
+def test_narration_is_written_as_subtitles_and_each_line_is_up_while_its_beat_lasts(built):
+    subs = subtitles(built)
+    assert built.srt_path.read_text().count("-->") == len(subs) == len(built.scene.narration) - 1 == 8
+    for (start, end, text), (next_start, _, _) in zip(subs, subs[1:], strict=False):
+        assert end == pytest.approx(next_start) and end - start >= len(text) / 17 - 1e-6
+    assert all(len(text) <= 115 for _, _, text in subs)
+
+
+def test_no_label_overlaps_another_or_leaves_the_frame(built):
+    for line, overlaps, outside in built.scene.layout:
+        assert overlaps == [] and outside == [], line
 
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
 
 
+# -- examples whose numbers deny a claim: the scene says what is true instead
+
+
+def variant(tmp_path, name, query=None, key=None) -> object:
+    """apple.toml with the first head's W_Q and/or W_K replaced."""
+    text = APPLE.read_text()
+    if query is not None:
+        text = text.replace("query = [[1.6, -0.1], [-0.2, 0.9]]", f"query = {query}", 1)
+    if key is not None:
+        text = text.replace("key   = [[0.6, 1.4], [1.1, 0.6]]", f"key   = {key}", 1)
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text)
+    return load_example(path)
+
+
+def test_equal_maps_are_not_called_different_nor_one_sided(tmp_path):
+    same = variant(tmp_path, "same_maps", key="[[1.6, -0.1], [-0.2, 0.9]]")
+    assert not story.claim(same, "query_differs_from_key").holds
+    assert not story.claim(same, "one_sided", 0).holds
+    lines = build(same, tmp_path).scene.narration
+    assert not any("differ" in line or "one-sided" in line for line in lines)
+    assert any("W_Q equals W_K" in line and "is its own key" in line for line in lines)
+    assert any("symmetric" in line for line in lines)
+
+
+def test_different_maps_with_symmetric_scores_are_not_called_one_sided(tmp_path):
+    # q_i . k_j = x_i W_Q W_K^T x_j is symmetric when W_Q W_K^T is: here diag(2, 1).
+    sym = variant(tmp_path, "symmetric", query="[[1.0, 0.0], [0.0, 1.0]]", key="[[2.0, 0.0], [0.0, 1.0]]")
+    assert story.claim(sym, "query_differs_from_key").holds
+    assert not story.claim(sym, "one_sided", 0).holds
+    lines = build(sym, tmp_path).scene.narration
+    assert any("as the maps differ" in line for line in lines)
+    assert not any("one-sided" in line for line in lines)
+    assert any("about the same" in line for line in lines)
+
+
+def test_a_head_that_blurs_is_not_said_to_sharpen(tmp_path):
+    blur = variant(tmp_path, "blur", query="[[0.16, -0.01], [-0.02, 0.09]]")
+    assert not any(story.claim(blur, "head_sharpens", k).holds for k in (0, 1))
+    built = build(blur, tmp_path)
+    lines = built.scene.narration
+    assert not any("up from" in line for line in lines)
+    assert sum("against" in line for line in lines) == 2
+    r0 = reference(blur, 0)
+    assert narration_numbers(lines[7]) == [float(fmt(r0["head"][r0["d"]])), float(fmt(r0["raw"][r0["d"]]))]
+
+
+def test_one_sentence_still_closes_the_scene(tmp_path):
+    apple = load_example("apple")
+    single = dataclasses.replace(apple, sentences=apple.sentences[:1])
+    built = build(single, tmp_path)
+    assert len(built.scene.narration) == 8 and "through the head" not in built.scene.narration[-1]
+
+
 def test_a_32_word_sentence_shows_its_heaviest_words_and_the_rest_as_one_bar(long_example, tmp_path):
-    scene = build_scene(KeysAndQueries, long_example, tmp_path).scene
+    scene = build(long_example, tmp_path).scene
     sentence = long_example.sentences[1]  # the last one shown
-    e = long_example.embeddings(1)
-    before = softmax(similarity_matrix(e, e).matrix[sentence.focus_index] / np.sqrt(e.shape[1]))
-    after = trace(long_example, 1).weights[sentence.focus_index]
-    kept = keep_heaviest(np.vstack([before, after]), MAX_BARS - 1)
+    ref = reference(long_example, 1)
+    kept = keep_heaviest(np.vstack([ref["raw"], ref["head"]]), MAX_BARS - 1)
     for bars, row in ((scene.before_bars, 0), (scene.after_bars, 1)):
         words = [sentence.tokens[j] for j in kept.indices] + ["+23others"]  # Text drops spaces
         assert [label.text for label in bars.labels] == words
         np.testing.assert_allclose(bars.shown_values(), [*kept.kept[row], kept.rest[row]])
     assert "apple" in [label.text for label in scene.after_bars.labels]
-    # rows, titles and caption apart and inside the frame; key labels readable
-    blocks = [scene.caption, scene.before_title, scene.after_title, scene.before_bars, scene.after_bars]
-    assert overlapping_pairs(blocks) == [] and outside_frame(blocks) == []
+    # rows, titles, formulas and caption apart and inside the frame at every beat; key labels readable
+    for line, overlaps, outside in scene.layout:
+        assert overlaps == [] and outside == [], line
     labels = [d.label for d in scene.key_dots if d.label_shown]
-    assert overlapping_pairs([*labels, scene.query_label]) == [] and len(labels) >= 8
+    assert len(labels) >= 8
     assert scene.key_dots[sentence.focus_index].label_shown
