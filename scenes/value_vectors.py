@@ -1,16 +1,24 @@
-r"""Values: the map that moves the words, and the weighted sum that moves the ambiguous one.
+r"""Values and the residual: the ambiguous word keeps itself and adds the weighted values.
 
-    \vec v_j = \vec x_j W_V          \vec o_i = \sum_j w_{ij} \vec v_j
+    \vec v_j = \vec x_j W_V          \vec x\,' = \vec x + \sum_j w_j \vec v_j
 
-W_V transforms the plane into the space where words are moved; the ambiguous word's
-output is built term by term, each value vector scaled by its attention weight and laid
-tip to tail, ending exactly on the core's output. In the other sentence the same word ends
-somewhere else.
+W_V is one more map: it sends every word to its value, what it hands on. The weights are the
+head's own, softmax(q . k / sqrt(d_k)): the temperature of a real head is sqrt(d_k), which the
+attention-matrix chapter explains. From the tip of the focus's own vector x the weighted values
+are laid tip to tail (the negligible ones grouped as "the rest"), ending exactly on the core's
+x + sum_j w_j v_j: the same shape of update as the gravity chapter's x + sum_j w_j (x_j - x),
+with learned values in place of the arrows. The same word ends somewhere else in the other
+sentence; both end points stay on screen.
+
+Every statement comes from :mod:`attention_core.story`: "x + sum w v turns the focus toward its
+decider" is said only when the claim ``update_toward_decider`` holds.
 
 Render: ``manim -ql scenes/value_vectors.py ValueVectors`` (from the repo root).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from manim import (
@@ -20,144 +28,415 @@ from manim import (
     UP,
     Arrow,
     Create,
+    Dot,
     FadeIn,
     FadeOut,
-    Line,
+    ManimColor,
     MathTex,
+    Mobject,
     ReplacementTransform,
+    SurroundingRectangle,
     VGroup,
+    config,
 )
 
-from attention_core import AttentionTrace, scaled_dot_product_attention
-from attention_core.examples import Sentence
+from attention_core import AttentionTrace
+from attention_core import story as facts
+from attention_core.examples import Example, ExampleError, Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import Readout, WordPlane, sentence_caption, word_color, word_label
+from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
+from scenes.components.captions import shorten
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
-from scenes.components.words import along, sentence_dots
+from scenes.components.words import along, name_on_plane
+from scenes.keys_and_queries import name_apart, quoted, subscripted, vec_text
 from scenes.style import fmt
 
-__all__ = ["ValueVectors"]
+__all__ = ["Chain", "ValueVectors", "chain"]
 
-SHOWN_TERM = 0.01  # terms with a smaller weight are added together, silently
-MAX_TERMS = 6  # terms drawn one by one; the rest join the sum together
-COLUMN_LEFT = np.array([1.8, 0.0, 0.0])  # left edge of the sum's column of formulas
+SMALL_WEIGHT = 0.05  # values with a smaller weight are added together as "+ the rest"
+MAX_TERMS = 5  # at most this many values are drawn one by one; the others join the rest
+NAMED_TERMS = 2  # the narration names at most this many
+SHORTEST_ARROW = 0.06  # scene units: a shorter step is not drawn as an arrow
+COLUMN_WIDTH = 5.6  # the right-hand column of formulas
+LINE_GAP = 0.14  # between lines of the column
+BLOCK_GAP = 0.3  # between blocks of the column
+TAG_ROOM = 0.1  # a word's label keeps this far from the x and x' labels
+FADED = 0.35  # the first sentence's result once the second one is drawn
+MAP_SCALE = 0.9  # W_V above the plane
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The focus's residual update in sentence ``k``, as the scene lays it tip to tail.
+
+    Attributes:
+        x: the focus's own vector, shape (2,).
+        weights: the head's attention weights of the focus, shape (n,).
+        values: every word's value x_j W_V, shape (n, 2).
+        terms: the words drawn one by one, heaviest first (weight >= SMALL_WEIGHT).
+        rest: the other words, added together.
+        points: x, then x plus each drawn term in turn, then plus the rest (if any);
+            the last is ``update``.
+        update: x + sum_j w_j v_j (:func:`attention_core.story.focus_update`).
+    """
+
+    k: int
+    sentence: Sentence
+    trace: AttentionTrace
+    x: np.ndarray
+    weights: np.ndarray
+    values: np.ndarray
+    terms: tuple[int, ...]
+    rest: tuple[int, ...]
+    points: tuple[np.ndarray, ...]
+    update: np.ndarray
+
+    @property
+    def rest_weight(self) -> float:
+        return float(sum(self.weights[j] for j in self.rest))
+
+
+@dataclass
+class Drawn:
+    """What the plane shows of one sentence's update: its steps tip to tail (the ones long
+    enough to see), the result arrow from the origin, the labels of x and x', and invisible
+    dots along every arrow (labels keep off them)."""
+
+    steps: list[Arrow]
+    result: Arrow
+    x_tag: Mobject
+    result_tag: Mobject
+    lines: list[Mobject]
+
+
+def chain(example: Example, k: int) -> Chain:
+    """Sentence ``k``'s residual update, its terms chosen and its partial sums laid out."""
+    sentence = example.sentences[k]
+    trace = facts.focus_attention(example, k)
+    i = sentence.focus_index
+    weights, values = trace.weights[i], trace.values
+    heavy = [int(j) for j in np.argsort(-weights, kind="stable") if weights[j] >= SMALL_WEIGHT][:MAX_TERMS]
+    rest = tuple(j for j in range(len(weights)) if j not in heavy)
+    x = trace.inputs[i]
+    points = [x]
+    for j in heavy:
+        points.append(points[-1] + weights[j] * values[j])
+    if rest:
+        points.append(points[-1] + sum((weights[j] * values[j] for j in rest), np.zeros(2)))
+    update = facts.focus_update(example, k)
+    return Chain(k, sentence, trace, x, weights, values, tuple(heavy), rest, tuple(points), update)
 
 
 class ValueVectors(ExplainerScene):
-    """W_V moves the plane; the output is the weighted sum of value vectors, term by term."""
+    """W_V sends words to their values; x keeps itself and adds the weighted values."""
 
     title = "Values: what moves a word"
 
     def construct(self) -> None:
         self.example.require_planar("the values scene")
         self.head = self.example.heads[0]
-        self.traces = [self.attention(s) for s in self.example.sentences[:2]]
+        if self.head.value.shape != (2, 2):
+            raise ExampleError(self.example.path, [
+                f"heads[1].value: the values scene adds values to the words in the plane, so W_V must be "
+                f"2x2; this one is {self.head.value.shape[0]}x{self.head.value.shape[1]}"])
+        self.shown = range(min(2, len(self.example.sentences)))
+        self.chains = [chain(self.example, k) for k in self.shown]
         self.show_title_card()
-        self.map_to_values(self.example.sentences[0], self.traces[0])
-        self.sum_term_by_term(self.example.sentences[0], self.traces[0])
-        for sentence, trace in zip(self.example.sentences[1:2], self.traces[1:], strict=False):
-            self.other_sentence(sentence, trace)
+        self.map_to_values()
+        self.show_weights(self.chains[0])
+        self.show_residual()
+        self.lay_tip_to_tail(self.chains[0])
+        self.compare_with_gravity()
+        self.say_where_it_turned()
+        if len(self.chains) > 1:
+            self.other_sentence(self.chains[1])
+            self.compare_sentences()
         self.wait(style.BEAT)
 
-    def attention(self, sentence: Sentence) -> AttentionTrace:
-        e = self.example.embeddings(sentence)
-        return scaled_dot_product_attention(e, self.head.query, self.head.key, self.head.value)
+    # -- drawing
+
+    def arrow(self, start: np.ndarray, end: np.ndarray, color: ManimColor, width: float = 5) -> Arrow:
+        """An arrow on the plane between two points (``coords`` holds them)."""
+        a = Arrow(self.plane.point(start), self.plane.point(end), buff=0, color=color, stroke_width=width,
+                  max_tip_length_to_length_ratio=0.2, max_stroke_width_to_length_ratio=12)
+        a.coords = (np.asarray(start), np.asarray(end))
+        return a
+
+    def draw(self, c: Chain) -> Drawn:
+        """Sentence ``c``'s arrows and its x' label (x's label once, for every sentence), placed
+        off the arrows, the axes, every value dot and the labels placed before."""
+        steps = [self.arrow(a, b, self.step_color(c, n))
+                 for n, (a, b) in enumerate(zip(c.points, c.points[1:], strict=False))]
+        steps = [a for a in steps if a.get_length() >= SHORTEST_ARROW]
+        result = self.arrow(np.zeros(2), c.update, style.FOCUS, 6)
+        if not hasattr(self, "x_arrow"):
+            self.x_arrow = self.arrow(np.zeros(2), c.x, style.FOCUS, 4)
+        arrows = (self.x_arrow, *steps, result, *(d.result for d in self.drawn))
+        lines = [dot for a in arrows for dot in along(a)]
+        axes = [dot for axis in (self.plane.axes.x_axis, self.plane.axes.y_axis) for dot in along(axis)]
+        dots = [Dot(self.plane.point(v), radius=0.07) for ch in self.chains for v in ch.values]
+        taken = [t for d in self.drawn for t in (d.x_tag, d.result_tag)]
+        tags = []
+        for tex, coords in ((r"\vec x", c.x), (rf"\vec x\,'_{c.k + 1}", c.update)):
+            if tex == r"\vec x" and self.drawn:
+                tags.append(self.drawn[0].x_tag)
+                continue
+            tag = WordDot(self.plane, "x", coords, style.FOCUS)
+            tag.remove(tag.label)
+            tag.label = MathTex(tex, color=style.FOCUS).scale(style.MATH_SCALE)
+            tag.add(tag.label)
+            for avoid in ([*lines, *axes, *dots, *taken], [*lines, *dots, *taken], [*lines, *taken]):
+                if name_on_plane(self.plane, [tag], avoid):
+                    break
+                tag.add(tag.label)
+                tag.label_shown = True
+            tags.append(tag.label)
+            taken.append(tag.label)
+        drawn = Drawn(steps, result, tags[0], tags[1], lines)
+        self.drawn.append(drawn)
+        return drawn
+
+    def step_color(self, c: Chain, n: int) -> ManimColor:
+        """A drawn term takes its word's colour; the rest is muted."""
+        if n < len(c.terms):
+            return word_color(self.example, c.sentence.tokens[c.terms[n]])
+        return style.MUTED
+
+    def value_dots(self, c: Chain) -> VGroup:
+        """The sentence's words as dots at their values, heaviest named first, labels clear of
+        the axis names, every arrow and the x and x' labels drawn so far."""
+        s = c.sentence
+        dots = [WordDot(self.plane, w, c.values[j], word_color(self.example, w))
+                for j, w in enumerate(s.tokens)]
+        order = sorted(range(len(dots)), key=lambda j: (j != s.focus_index, -c.weights[j]))
+        tags = [t for d in self.drawn[: c.k + 1] for t in (d.x_tag, d.result_tag)]
+        avoid = [*self.drawn[c.k].lines, *(SurroundingRectangle(t, buff=TAG_ROOM) for t in tags)]
+        name_apart(self.plane, [dots[j] for j in order], avoid)
+        focus = dots[s.focus_index]
+        if not focus.label_shown:  # its value sits on the arrows (W_V near the identity): name it over them
+            focus.add(focus.label)
+            focus.label_shown = True
+            name_on_plane(self.plane, [focus], [*avoid[len(self.drawn[c.k].lines):], *(d.dot for d in dots),
+                                                *(d.label for d in dots if d.label_shown and d is not focus)])
+        return VGroup(*dots)
+
+    def column(self, *blocks: Mobject) -> None:
+        """Stack ``blocks`` under the caption, left-aligned on the right-hand column, all shrunk
+        together (from their own size) when they would reach below the frame's margin."""
+        left = config.frame_width / 2 - style.MARGIN - COLUMN_WIDTH
+        room = self.caption.get_bottom()[1] - (-config.frame_height / 2 + style.MARGIN)
+        for block in blocks:  # back to the size each was made at
+            block.scale(1 / getattr(block, "column_scale", 1.0))
+        needed = sum(b.height for b in blocks) + BLOCK_GAP * len(blocks)
+        shrink = min(1.0, room / needed)
+        above: Mobject = self.caption
+        for block in blocks:
+            block.scale(shrink)
+            block.column_scale = shrink
+            block.next_to(above, DOWN, buff=BLOCK_GAP * shrink)
+            block.shift((left - block.get_left()[0]) * RIGHT)
+            above = block
+
+    def term_lines(self, c: Chain) -> VGroup:
+        """One line per drawn value, ``+ 0.82 x v_orange``, then ``+ the rest`` if any."""
+        lines = VGroup()
+        for j in c.terms:
+            word = c.sentence.tokens[j]
+            times = MathTex(r"+\ " + fmt(c.weights[j]) + r"\times", color=style.TEXT).scale(style.MATH_SCALE)
+            line = VGroup(times,
+                          subscripted(r"\vec v", word, style.VALUE, word_color(self.example, word)))
+            line.arrange(RIGHT, buff=0.1)
+            line[1].shift((line[0].get_center()[1] - line[1][0].get_center()[1]) * UP)
+            line.weight = c.weights[j]
+            lines.add(line)
+        if c.rest:
+            n = len(c.rest)
+            rest = word_label(f"+ the rest: {n} word{'s' if n > 1 else ''}, {fmt(c.rest_weight)} in all",
+                              style.MUTED, style.SMALL_SIZE)
+            rest.weight = c.rest_weight
+            lines.add(rest)
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=LINE_GAP)
+        printed = sum(float(fmt(line.weight)) for line in lines)
+        if fmt(printed) != fmt(c.weights.sum()):  # rounding shows: say what they add up to
+            lines.add(word_label(f"rounded; the weights add up to {fmt(c.weights.sum())}", style.MUTED,
+                                 style.SMALL_SIZE))
+            lines.arrange(DOWN, aligned_edge=LEFT, buff=LINE_GAP)
+        return lines
+
+    def result_line(self, c: Chain) -> MathTex:
+        u = c.update
+        return MathTex(rf"\vec x\,'_{c.k + 1} = ({fmt(u[0])},\ {fmt(u[1])})", color=style.FOCUS).scale(
+            style.MATH_SCALE)
 
     # -- beats
 
-    def map_to_values(self, sentence: Sentence, trace: AttentionTrace) -> None:
-        self.beat("values", "The value matrix W_V is one more linear map: it sends each word to the "
-                  "vector that will be used to move the others.")
-        points = np.vstack([trace.inputs, trace.values, *(t.output for t in self.traces), np.zeros((1, 2))])
-        self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.4)
-        self.plane.to_edge(LEFT, buff=2 * style.MARGIN).shift(0.2 * DOWN)
+    def map_to_values(self) -> None:
+        c = self.chains[0]
+        self.beat("values", "The value matrix W_V is one more map: a word's value, v = x W_V, is what it "
+                  "hands on.")
+        points = np.vstack([np.zeros((1, 2)), *(ch.trace.inputs for ch in self.chains),
+                            *(ch.values for ch in self.chains),
+                            *(np.vstack(ch.points) for ch in self.chains)])
+        self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.6)
+        self.plane.to_edge(LEFT, buff=2 * style.MARGIN).to_edge(DOWN, buff=style.MARGIN)
         self.grid = plane_grid(self.plane)
-        weights = trace.weights[sentence.focus_index]
-        self.dots = sentence_dots(self.plane, self.example, sentence, trace.inputs, weights)
-        self.caption = sentence_caption(sentence.text)
+        self.drawn: list[Drawn] = []
+        for ch in self.chains:
+            self.draw(ch)
+        self.x_tag = self.drawn[0].x_tag
+        self.caption = sentence_caption(c.sentence.text)
         self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
-        w_v = self.head.value
-        self.matrix = matrix_tex("W_V", w_v, style.VALUE)
-        self.matrix.next_to(self.caption, DOWN, buff=0.3).align_to(self.caption, RIGHT)
-        self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), FadeIn(self.dots),
+        self.w_v = matrix_tex("W_{V}", self.head.value, style.VALUE)
+        self.w_v.matrix = self.head.value
+        self.w_v.scale(MAP_SCALE).next_to(self.plane, UP, buff=0.15).align_to(self.plane, LEFT)
+        self.value_formula = MathTex(r"\vec v_j = \vec x_j W_{V}", color=style.VALUE).scale(style.MATH_SCALE)
+        self.column(self.value_formula)
+        dots = VGroup(*(WordDot(self.plane, w, c.trace.inputs[j], word_color(self.example, w))
+                        for j, w in enumerate(c.sentence.tokens)))
+        name_apart(self.plane, list(dots), [])
+        self.dots = self.value_dots(c)
+        self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), FadeIn(dots),
                   run_time=style.BEAT)
-        self.play(FadeIn(self.matrix), run_time=style.BEAT / 2)
-        path = Line(self.plane.point((0, 0)), self.plane.point(trace.output[sentence.focus_index]))
-        targets = sentence_dots(self.plane, self.example, sentence, trace.values, weights, avoid=along(path))
-        self.play(apply_map(self.grid, w_v, self.plane),
-                  *(ReplacementTransform(d, t) for d, t in zip(self.dots, targets, strict=True)),
-                  run_time=style.BEAT * 1.5)
-        self.dots = targets
-        self.wait(style.PAUSE)
+        self.play(FadeIn(self.w_v), FadeIn(self.value_formula), run_time=style.BEAT / 2)
+        self.play(apply_map(self.grid, self.head.value, self.plane),
+                  *(ReplacementTransform(d, t) for d, t in zip(dots, self.dots, strict=True)),
+                  run_time=style.SLOW)
+        self.play(self.grid.animate.set_stroke(opacity=0.4), run_time=style.BEAT / 2)
 
-    def sum_term_by_term(self, sentence: Sentence, trace: AttentionTrace) -> None:
-        i = sentence.focus_index
-        weights, values = trace.weights[i], trace.values
-        out = trace.output[i]
-        self.beat("weighted sum", f"{sentence.focus}'s new vector is the weighted sum of the values: each "
-                  f"value times its weight, tip to tail, ending at ({fmt(out[0])}, {fmt(out[1])}).")
-        self.terms = VGroup()
-        self.total = Readout(r"\vec o", 0.0, style.FOCUS)
-        self.formula = MathTex(r"\vec o = \sum_j w_j \vec v_j").scale(style.MATH_SCALE)
-        self.formula.next_to(self.matrix, DOWN, buff=0.4).align_to(COLUMN_LEFT, LEFT)
-        lines = VGroup()
-        self.play(FadeIn(self.formula), run_time=style.BEAT / 2)
-        position = np.zeros(2)
-        order = [j for j in np.argsort(-weights) if weights[j] >= SHOWN_TERM][:MAX_TERMS]
-        rest = [j for j in range(len(weights)) if j not in order]
-        for j in order:
-            step = weights[j] * values[j]
-            color = word_color(self.example, sentence.tokens[j])
-            arrow = Arrow(self.plane.point(position), self.plane.point(position + step), buff=0, color=color,
-                          stroke_width=5, max_tip_length_to_length_ratio=0.15)
-            line = VGroup(MathTex(fmt(weights[j]) + r"\times", color=color).scale(style.MATH_SCALE * 0.8),
-                          word_label(sentence.tokens[j], color, style.SMALL_SIZE))
-            line.arrange(RIGHT, buff=0.1)
-            lines.add(line)
-            lines.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(self.formula, DOWN, buff=0.3)
-            lines.align_to(self.formula, LEFT)
-            position = position + step
-            self.terms.add(arrow)
-            self.play(Create(arrow), FadeIn(line), run_time=style.BEAT / 2)
-        if rest:  # the small remaining terms, as one arrow
-            step = sum((weights[j] * values[j] for j in rest), np.zeros(2))
-            arrow = Arrow(self.plane.point(position), self.plane.point(position + step), buff=0,
-                          color=style.MUTED, stroke_width=4, max_tip_length_to_length_ratio=0.15)
-            lines.add(word_label(f"+ {len(rest)} smaller terms", style.MUTED, style.SMALL_SIZE))
-            lines.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(self.formula, DOWN, buff=0.3)
-            lines.align_to(self.formula, LEFT)
-            position = position + step
-            self.terms.add(arrow)
-            self.play(Create(arrow), FadeIn(lines[-1]), run_time=style.BEAT / 2)
-        self.end = position
-        self.output_line = MathTex(rf"\vec o = ({fmt(out[0])},\ {fmt(out[1])})", color=style.FOCUS)
-        self.output_line.scale(style.MATH_SCALE).next_to(lines, DOWN, buff=0.3).align_to(lines, LEFT)
-        self.output_arrow = Arrow(self.plane.point((0, 0)), self.plane.point(out), buff=0, color=style.FOCUS,
-                                  stroke_width=6, max_tip_length_to_length_ratio=0.1)
-        self.output_arrow.coords = out
-        self.play(Create(self.output_arrow), FadeIn(self.output_line), run_time=style.BEAT)
-        self.lines = lines
-        self.wait(max(style.PAUSE, 2 * style.SLOW - style.BEAT * (1.5 + len(order) / 2)))
+    def show_weights(self, c: Chain) -> None:
+        named = ", ".join(f"{c.sentence.tokens[j]} {fmt(c.weights[j])}" for j in c.terms[:NAMED_TERMS])
+        self.beat("weights", f"The weights are the head's, with T = √d_k (a later chapter says why): "
+                  f"{named}.")
+        self.lines = self.term_lines(c)
+        self.formula = MathTex(r"\vec x\,' = \vec x + \sum_j w_j \vec v_j", color=style.TEXT)
+        self.formula.scale(style.MATH_SCALE)
+        self.gravity_formula = MathTex(r"\text{gravity: } \vec x\,' = \vec x"
+                                       r" + \sum_j w_j (\vec x_j - \vec x)",
+                                       color=style.MUTED).scale(style.MATH_SCALE * 0.85)
+        self.result = self.result_line(c)
+        self.turn = self.turn_line()
+        self.weights_formula = MathTex(r"w_j = \mathrm{softmax}_j\!"
+                                       r"\left(\vec q \cdot \vec k_j / \sqrt{d_k}\right)",
+                                       color=style.MUTED).scale(style.MATH_SCALE * 0.85)
+        self.column(self.value_formula, self.formula, self.gravity_formula, self.weights_formula, self.lines,
+                    self.result, self.turn)
+        self.play(FadeIn(self.weights_formula), FadeIn(self.lines), run_time=style.BEAT)
 
-    def other_sentence(self, sentence: Sentence, trace: AttentionTrace) -> None:
-        i = sentence.focus_index
-        out = trace.output[i]
-        self.beat("other sentence", f"In \"{sentence.text}\" the weights differ, so {sentence.focus} ends at "
-                  f"({fmt(out[0])}, {fmt(out[1])}) instead.")
-        caption = sentence_caption(sentence.text)
+    def show_residual(self) -> None:
+        focus = self.chains[0].sentence.focus
+        self.beat("residual", f"The residual: {focus} keeps itself, x, and adds the weighted values: "
+                  "x' = x + Σ w v.")
+        self.play(FadeIn(self.formula), Create(self.x_arrow), FadeIn(self.x_tag), run_time=style.BEAT)
+
+    def lay_tip_to_tail(self, c: Chain) -> None:
+        s = c.sentence
+        said = ", ".join(f"+ {fmt(c.weights[j])} × {s.tokens[j]}'s value" for j in c.terms[:NAMED_TERMS])
+        more = ", + the rest" if len(c.terms) > NAMED_TERMS or c.rest else ""
+        self.beat(f"tip to tail {c.k + 1}",
+                  f"From x's tip, {said}{more}: {s.focus} lands at {vec_text(c.update)}.")
+        drawn = self.drawn[c.k]
+        for step in drawn.steps:
+            self.play(Create(step), run_time=style.BEAT / 2)
+        self.play(Create(drawn.result), FadeIn(drawn.result_tag), FadeIn(self.result), run_time=style.BEAT)
+
+    def compare_with_gravity(self) -> None:
+        self.beat("gravity", "The same shape as gravity's x' = x + Σ w (x_j − x), with learned values in "
+                  "place of the arrows.")
+        self.play(FadeIn(self.gravity_formula), run_time=style.BEAT)
+
+    def say_where_it_turned(self) -> None:
+        c = self.chains[0]
+        d = facts.decider(self.example, 0)
+        before, after = facts.decider_cosines(self.example, 0)
+        if facts.claim(self.example, "update_toward_decider", 0).holds:
+            said = (f"x + Σ w v turns {c.sentence.focus} toward {d}: its cosine with {d} goes from "
+                    f"{fmt(before)} to {fmt(after)}.")
+        else:
+            said = f"Its cosine with {d} goes from {fmt(before)} to {fmt(after)}: no clear turn toward {d}."
+        self.beat("turn", said)
+        self.play(FadeIn(self.turn), run_time=style.BEAT)
+
+    def turn_line(self) -> VGroup:
+        """``cosine with orange: 0.84 -> 1.00``, the first sentence's focus before and after."""
+        d = facts.decider(self.example, 0)
+        before, after = facts.decider_cosines(self.example, 0)
+        turn = VGroup(word_label(f"cosine with {d}:", style.TEXT, style.SMALL_SIZE),
+                      MathTex(fmt(before) + r"\ \to\ " + fmt(after)).scale(style.MATH_SCALE * 0.85))
+        return turn.arrange(RIGHT, buff=0.15)
+
+    def other_sentence(self, c: Chain) -> None:
+        s = c.sentence
+        named = " and ".join(f"{s.tokens[j]} {fmt(c.weights[j])}" for j in c.terms[:NAMED_TERMS])
+        self.beat("other sentence", f"In {quoted(s.text)}, {named} take the same {s.focus} to "
+                  f"{vec_text(c.update)}.")
+        first = self.chains[0]
+        caption = sentence_caption(s.text)
         caption.align_to(self.caption, RIGHT).align_to(self.caption, UP)
-        arrow = Arrow(self.plane.point((0, 0)), self.plane.point(out), buff=0, color=style.FOCUS,
-                      stroke_width=6, max_tip_length_to_length_ratio=0.1)
-        arrow.coords = out
-        line = MathTex(rf"\vec o = ({fmt(out[0])},\ {fmt(out[1])})", color=style.FOCUS)
-        line.scale(style.MATH_SCALE).move_to(self.output_line, aligned_edge=LEFT)
-        dots = sentence_dots(self.plane, self.example, sentence, trace.values, trace.weights[i],
-                             avoid=[*along(arrow), *along(self.output_arrow)])
-        self.play(FadeOut(self.terms), FadeOut(self.lines), FadeOut(self.caption), FadeIn(caption),
-                  FadeOut(self.dots), FadeIn(dots),
-                  FadeOut(self.output_line), FadeIn(line), self.output_arrow.animate.set_opacity(0.35),
+        dots = self.value_dots(c)
+        lines, result = self.term_lines(c), self.result_line(c)
+        old_caption, self.caption = self.caption, caption
+        self.column(self.value_formula, self.formula, self.gravity_formula, self.weights_formula, lines,
+                    result)
+        drawn, first_drawn = self.drawn[c.k], self.drawn[first.k]
+        self.play(FadeOut(old_caption), FadeIn(caption), FadeOut(self.dots), FadeIn(dots),
+                  FadeOut(self.lines), FadeIn(lines), FadeOut(self.result), FadeOut(self.turn),
+                  *(FadeOut(a) for a in first_drawn.steps),
+                  first_drawn.result.animate.set_opacity(FADED),
+                  first_drawn.result_tag.animate.set_opacity(FADED),
                   run_time=style.BEAT)
-        self.play(Create(arrow), run_time=style.BEAT)
-        self.caption, self.output_line, self.second_arrow, self.dots = caption, line, arrow, dots
-        self.wait(style.PAUSE)
+        for step in drawn.steps:
+            self.play(Create(step), run_time=style.BEAT / 2)
+        self.play(Create(drawn.result), FadeIn(drawn.result_tag), FadeIn(result), run_time=style.BEAT)
+        self.dots, self.lines, self.result = dots, lines, result
+
+    def compare_sentences(self) -> None:
+        a, b = self.chains
+        focus = a.sentence.focus
+        da, db = facts.decider(self.example, 0), facts.decider(self.example, 1)
+        if all(facts.claim(self.example, "update_toward_decider", k).holds for k in (0, 1)):
+            said = (f"One {focus}, two places: toward {da} at {vec_text(a.update)}, "
+                    f"toward {db} at {vec_text(b.update)}.")
+        else:
+            said = f"One {focus}, two sentences, two places: {vec_text(a.update)} and {vec_text(b.update)}."
+        self.beat("compare", said)
+        rows = VGroup()
+        for c in self.chains:  # the sentence, and under it where the focus ends
+            row = VGroup(word_label(quoted(shorten(c.sentence.text, 40)), style.MUTED, style.SMALL_SIZE),
+                         self.result_line(c))
+            row.arrange(DOWN, aligned_edge=LEFT, buff=LINE_GAP)
+            rows.add(row)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=BLOCK_GAP)
+        rows.scale(getattr(self.lines, "column_scale", 1.0)).move_to(self.lines, aligned_edge=UP + LEFT)
+        self.comparison = rows
+        self.play(FadeOut(self.lines), FadeOut(self.result), FadeIn(rows),
+                  *(m.animate.set_opacity(1.0) for m in (self.drawn[0].result, self.drawn[0].result_tag)),
+                  run_time=style.BEAT)
+        self.lines = VGroup()
+
+    # -- for tests
+
+    def labels_on_screen(self) -> list[Mobject]:
+        """Every label, formula and block of text now on screen, each as one box."""
+        if not hasattr(self, "plane"):
+            return []
+        on = set()
+        for m in self.mobjects:
+            on.update(id(x) for x in m.get_family())
+        candidates: list[Mobject] = [self.plane.x_name, self.plane.y_name, self.caption, self.w_v]
+        for name in ("value_formula", "formula", "gravity_formula", "weights_formula", "result", "turn",
+                     "comparison"):
+            if hasattr(self, name):
+                candidates.append(getattr(self, name))
+        candidates += list(getattr(self, "lines", []))
+        candidates += [d.label for d in self.dots if d.label_shown]
+        candidates += [t for d in getattr(self, "drawn", []) for t in (d.x_tag, d.result_tag)]
+        unique = {id(m): m for m in candidates}  # every sentence shares x's label
+        return [m for m in unique.values() if id(m) in on]
+
+    def arrows_on_screen(self) -> list[Arrow]:
+        """The arrows now on screen: x, the steps and the results."""
+        on = {id(x) for m in self.mobjects for x in m.get_family()}
+        arrows = [a for d in getattr(self, "drawn", []) for a in (*d.steps, d.result)]
+        arrows += [self.x_arrow] if hasattr(self, "x_arrow") else []
+        return [a for a in arrows if id(a) in on]

@@ -1,61 +1,236 @@
-"""The values scene: value positions, the term-by-term sum and the outputs are the core's."""
+"""The values scene: value positions, the weights, the residual x + sum w v laid tip to tail
+from x's tip, and both sentences' end points are the core's; "x + sum w v turns the focus
+toward its decider" is said only when the numbers bear it out.
+
+Expected numbers are computed here with numpy from the example's matrices (the reference),
+and compared with what the scene shows and says.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
+from scene_harness import (
+    BuiltScene,
+    build_scene,
+    check_keyframes,
+    narration_numbers,
+    outside_frame,
+    overlapping_pairs,
+    subtitles,
+)
 
-from attention_core import scaled_dot_product_attention
-from scenes.value_vectors import ValueVectors
+from attention_core import story
+from attention_core.examples import load_example
+from scenes.style import fmt
+from scenes.value_vectors import SMALL_WEIGHT, ValueVectors
+
+APPLE = Path(__file__).parent.parent / "assets" / "examples" / "apple.toml"
+
+
+class Checked(ValueVectors):
+    """The scene, checking its layout at the end of every beat."""
+
+    def _end_beat(self) -> None:
+        if self._open_beat is not None:
+            labels = self.labels_on_screen()
+            self.layout = getattr(self, "layout", [])
+            names = [m for m in labels if m in (self.plane.x_name, self.plane.y_name)]
+            crossed = [name.text for name in names for a in self.arrows_on_screen()
+                       if any(_inside(p, name) for p in np.linspace(a.get_start(), a.get_end(), 50))]
+            beat = self._open_beat[0]
+            self.layout.append((beat, overlapping_pairs(labels), outside_frame(labels), crossed))
+            on = {id(m) for top in self.mobjects for m in top.get_family()}
+            self.ends_shown = getattr(self, "ends_shown", {})
+            self.ends_shown[self._open_beat[0]] = [id(d.result) in on and id(d.result_tag) in on
+                                                   for d in getattr(self, "drawn", [])]
+        super()._end_beat()
+
+
+def _inside(point, mob) -> bool:
+    lo, hi = mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])
+    return bool(np.all(point[:2] >= lo[:2]) and np.all(point[:2] <= hi[:2]))
+
+
+Checked.__name__ = ValueVectors.__name__  # same key frames folder
+
+
+def build(example, tmp_path) -> BuiltScene:
+    return build_scene(Checked, example, tmp_path)
 
 
 @pytest.fixture(scope="module")
 def built(example, tmp_path_factory) -> BuiltScene:
-    return build_scene(ValueVectors, example, tmp_path_factory.mktemp(example.name))
+    return build(example, tmp_path_factory.mktemp(example.name))
 
 
-def trace(example, k):
-    head = example.heads[0]
-    return scaled_dot_product_attention(example.embeddings(k), head.query, head.key, head.value)
+# -- the reference: numpy on the example's matrices
+
+
+def reference(example, k):
+    """Values, the head's scaled weights and the residual update of sentence k's focus."""
+    s, head = example.sentences[k], example.heads[0]
+    x = example.embeddings(k)
+    f = s.focus_index
+    q, key, v = x @ head.query, x @ head.key, x @ head.value  # (n, 2) each
+    scores = key @ q[f] / np.sqrt(q.shape[1])  # (n,): q_f . k_j / sqrt(d_k)
+    w = np.exp(scores - scores.max())
+    w /= w.sum()
+    d = story.decider(example, k)
+    e = example.words[d]
+    update = x[f] + w @ v
+
+    def cos(a):
+        return a @ e / (np.linalg.norm(a) * np.linalg.norm(e))
+
+    return dict(f=f, x=x[f], v=v, w=w, update=update, cos=(cos(x[f]), cos(update)),
+                order=[j for j in np.argsort(-w, kind="stable") if w[j] >= SMALL_WEIGHT])
+
+
+def shown(example):
+    return range(min(2, len(example.sentences)))
+
+
+def tex_numbers(tex: str) -> list[float]:
+    return [float(x) for x in re.findall(r"-?\d+\.\d+", tex)]
+
+
+# -- what the scene shows
+
+
+def test_w_v_is_shown_with_its_subscript(built, example):
+    tex = built.scene.w_v.get_tex_string()
+    assert tex.startswith("W_{V}")
+    np.testing.assert_allclose(tex_numbers(tex), np.round(example.heads[0].value, 2).ravel())
 
 
 def test_words_sit_at_their_values(built, example):
-    t = trace(example, len(example.sentences[:2]) - 1)  # the last sentence shown
-    for dot, value in zip(built.scene.dots, t.values, strict=True):
+    k = shown(example)[-1]  # the last sentence shown
+    for dot, value in zip(built.scene.dots, reference(example, k)["v"], strict=True):
         np.testing.assert_allclose(dot.dot.get_center(), built.scene.plane.point(value), atol=1e-6)
 
 
-def test_the_terms_add_up_to_the_output(built, example):
-    t, i = trace(example, 0), example.sentences[0].focus_index
-    np.testing.assert_allclose(built.scene.end, t.output[i], atol=1e-12)
-    np.testing.assert_allclose(built.scene.output_arrow.coords, t.output[i])
-    assert len(built.scene.terms) >= 1
+def test_the_chain_starts_at_x_and_ends_on_the_residual_update(built, example):
+    scene = built.scene
+    for k in shown(example):
+        ref, c, drawn = reference(example, k), scene.chains[k], scene.drawn[k]
+        np.testing.assert_allclose(c.points[0], ref["x"])
+        np.testing.assert_allclose(c.points[-1], ref["update"], atol=1e-12)
+        np.testing.assert_allclose(story.focus_update(example, k), ref["update"], atol=1e-12)
+        # the drawn words are the heavy ones, heaviest first; each step is w_j v_j
+        assert list(c.terms) == ref["order"]
+        for n, j in enumerate(c.terms):
+            np.testing.assert_allclose(c.points[n + 1] - c.points[n], ref["w"][j] * ref["v"][j], atol=1e-12)
+        # the arrows: the first starts at x's tip, each at the last one's end, the result on x'
+        assert drawn.steps, "no step drawn"
+        np.testing.assert_allclose(drawn.steps[0].get_start(), scene.plane.point(ref["x"]), atol=1e-6)
+        for a, b in zip(drawn.steps, drawn.steps[1:], strict=False):
+            np.testing.assert_allclose(b.get_start(), a.get_end(), atol=0.05)
+        np.testing.assert_allclose(drawn.result.get_end(), scene.plane.point(ref["update"]), atol=1e-6)
+        np.testing.assert_allclose(scene.x_arrow.get_end(), scene.plane.point(ref["x"]), atol=1e-6)
 
 
-def test_outputs_shown_are_the_cores(built, example):
-    k = len(example.sentences[:2]) - 1
-    t, i = trace(example, k), example.sentences[k].focus_index
-    shown = [float(x) for x in re.findall(r"-?\d+\.\d+", built.scene.output_line.get_tex_string())]
-    np.testing.assert_allclose(shown, t.output[i], atol=0.005)
+def test_the_weights_shown_are_the_heads_scaled_ones_and_small_ones_are_grouped(built, example):
+    for k in shown(example):
+        ref, c = reference(example, k), built.scene.chains[k]
+        assert set(c.rest) == {j for j in range(len(ref["w"])) if j not in ref["order"]}
+        assert c.rest_weight == pytest.approx(sum(ref["w"][j] for j in c.rest))
+        np.testing.assert_allclose(c.weights, ref["w"], atol=1e-12)
+    lines = built.scene.term_lines(built.scene.chains[0])  # the first sentence's column
+    terms = lines[: len(built.scene.chains[0].terms)]
+    shown_weights = [tex_numbers(line[0].get_tex_string())[0] for line in terms]
+    ref = reference(example, 0)
+    assert shown_weights == [float(fmt(ref["w"][j])) for j in ref["order"]]
 
 
-def test_narration_is_written_as_subtitles(built):
-    assert built.srt_path.read_text().count("-->") == len(built.scene.narration) == 4
+def test_both_end_points_stay_on_screen_and_differ(built, example):
+    scene = built.scene
+    assert scene.ends_shown["other sentence"] == scene.ends_shown["compare"] == [True, True]
+    ends = [scene.drawn[k].result.get_end() for k in shown(example)]
+    shown_numbers = [tex_numbers(row[1].get_tex_string()) for row in scene.comparison]
+    expected = [[float(fmt(v)) for v in reference(example, k)["update"]] for k in shown(example)]
+    assert shown_numbers == expected
+    assert np.linalg.norm(ends[0] - ends[1]) > 0.5
+
+
+def test_every_number_in_the_narration_is_the_traces(built, example):
+    r0 = reference(example, 0)
+    expected = [[], [], [r0["w"][j] for j in r0["order"][:2]], [],
+                [*(r0["w"][j] for j in r0["order"][:2]), *r0["update"]], [], list(r0["cos"])]
+    if len(example.sentences) > 1:
+        r1 = reference(example, 1)
+        expected += [[*(r1["w"][j] for j in r1["order"][:2]), *r1["update"]], [*r0["update"], *r1["update"]]]
+    said = [narration_numbers(line) for line in built.scene.narration]
+    assert len(said) == len(expected)
+    for line, numbers in zip(said, expected, strict=True):
+        assert line == [float(fmt(x)) for x in numbers]
+
+
+def test_the_shipped_examples_assert_the_story(built):
+    lines = built.scene.narration
+    assert any("keeps itself" in line and "x' = x + Σ w v" in line for line in lines)
+    assert any("same shape as gravity" in line for line in lines)
+    assert any(line.startswith("x + Σ w v turns") for line in lines)
+    assert any("toward" in line and line.startswith("One ") for line in lines)
+
+
+def test_narration_is_written_as_subtitles_and_each_line_is_up_while_its_beat_lasts(built):
+    subs = subtitles(built)
+    assert built.srt_path.read_text().count("-->") == len(subs) == len(built.scene.narration) - 1 == 8
+    for (start, end, text), (next_start, _, _) in zip(subs, subs[1:], strict=False):
+        assert end == pytest.approx(next_start) and end - start >= len(text) / 17 - 1e-6
+    assert all(len(text) <= 115 for _, _, text in subs)
+
+
+def test_no_label_overlaps_another_nor_an_arrow_crosses_an_axis_name(built):
+    for line, overlaps, outside, crossed in built.scene.layout:
+        assert overlaps == [] and outside == [] and crossed == [], line
 
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
 
 
+# -- examples whose numbers deny a claim: the scene says what is true instead
+
+
+def test_values_that_turn_away_are_not_said_to_turn_toward(tmp_path):
+    text = APPLE.read_text()
+    old = "value = [[0.9, -0.4], [-0.4, 0.9]]"
+    assert old in text
+    path = tmp_path / "reversed.toml"
+    path.write_text(text.replace(old, "value = [[-1.0, 0.0], [0.0, -1.0]]", 1))
+    reversed_values = load_example(path)
+    assert not any(story.claim(reversed_values, "update_toward_decider", k).holds for k in (0, 1))
+    built = build(reversed_values, tmp_path)
+    lines = built.scene.narration
+    assert not any("turns" in line for line in lines) and not any(" toward " in line and
+                                                                   line.startswith("One ") for line in lines)
+    r0 = reference(reversed_values, 0)
+    turn = next(line for line in lines if "cosine" in line)
+    assert "no clear turn" in turn and narration_numbers(turn) == [float(fmt(c)) for c in r0["cos"]]
+
+
+def test_one_sentence_still_closes_the_scene(tmp_path):
+    apple = load_example("apple")
+    single = dataclasses.replace(apple, sentences=apple.sentences[:1])
+    built = build(single, tmp_path)
+    assert len(built.scene.narration) == 7 and "cosine" in built.scene.narration[-1]
+
+
 def test_a_32_word_sentence_keeps_its_labels_apart(long_example, tmp_path):
-    scene = build_scene(ValueVectors, long_example, tmp_path).scene
+    scene = build(long_example, tmp_path).scene
+    for line, overlaps, outside, crossed in scene.layout:
+        assert overlaps == [] and outside == [] and crossed == [], line
     labels = [d.label for d in scene.dots if d.label_shown]
-    assert overlapping_pairs(labels) == [] and outside_frame(labels) == [] and len(labels) >= 8
+    assert len(labels) >= 8
     sentence = long_example.sentences[1]
     assert scene.dots[sentence.focus_index].label_shown
-    t = trace(long_example, 1)
-    for dot, value in zip(scene.dots, t.values, strict=True):
+    ref = reference(long_example, 1)
+    for dot, value in zip(scene.dots, ref["v"], strict=True):
         np.testing.assert_allclose(dot.dot.get_center(), scene.plane.point(value), atol=1e-6)
+    np.testing.assert_allclose(scene.drawn[1].result.get_end(), scene.plane.point(ref["update"]), atol=1e-6)
