@@ -38,6 +38,7 @@ __all__ = [
     "gravity_distances",
     "head_favourites",
     "neighbours",
+    "plane_points",
     "raw_weights",
     "story_claims",
 ]
@@ -114,6 +115,26 @@ def neighbours(example: Example, sentence: int, measure: Measure) -> tuple[Neigh
     else:
         raise ValueError(f"unknown measure {measure!r}; use distance, dot or cosine")
     return tuple(Neighbour(s.tokens[i], float(values[i])) for i in order if i != s.focus_index)
+
+
+def plane_points(example: Example) -> np.ndarray:
+    """Every point a plane scene draws for ``example``, shape (k, 2) (empty unless planar):
+    the words, where gravity moves each focus, the first head's queries, keys and values of
+    every sentence word, and each focus after ``x + sum w v``. One plane scale that holds
+    them all serves every chapter, so the plane never changes scale between chapters."""
+    if not example.is_planar:
+        return np.zeros((0, 2))
+    points = [np.stack(list(example.words.values()))]
+    for i, s in enumerate(example.sentences):
+        x = example.embeddings(i)
+        points.append(gravity(example, i).new_embeddings[s.focus_index][None])
+        head = example.heads[0]
+        for matrix in (head.query, head.key, head.value):
+            if matrix.shape[1] == 2:
+                points.append(x @ matrix)  # (n, 2) @ (2, 2) -> (n, 2)
+        if head.value.shape[1] == 2:
+            points.append(focus_update(example, i)[None])
+    return np.concatenate(points)
 
 
 def raw_weights(example: Example, sentence: int) -> np.ndarray:

@@ -7,9 +7,9 @@ from manim import ManimColor
 __all__ = [
     "BACKGROUND", "TEXT", "MUTED", "GRID", "FOCUS", "QUERY", "KEY", "VALUE", "POSITIVE",
     "NEGATIVE", "WORD_COLORS", "FONT", "TITLE_SIZE", "HEADING_SIZE", "BODY_SIZE", "LABEL_SIZE",
-    "SMALL_SIZE", "MATH_SCALE", "DECIMALS", "READING_RATE", "TITLE_FADE", "TITLE_HOLD", "BEAT", "PAUSE",
-    "WRITE", "SLOW", "MARGIN",
-    "PLANE_HEIGHT", "fmt",
+    "SMALL_SIZE", "TICK_SIZE", "MATH_SCALE", "DECIMALS", "READING_RATE", "TITLE_FADE", "TITLE_HOLD",
+    "BEAT", "PAUSE", "WRITE", "SLOW", "MARGIN",
+    "PLANE_HEIGHT", "SHARED_PLANE_HEIGHT", "fmt",
 ]
 
 # -- palette (the background also lives in manim.cfg so the CLI and tests agree)
@@ -38,12 +38,14 @@ HEADING_SIZE = 36
 BODY_SIZE = 28
 LABEL_SIZE = 24
 SMALL_SIZE = 18
+TICK_SIZE = 28  # a plane's tick values (MathTex digits: 28 is about 27 px of cap height at 1080p)
 MATH_SCALE = 0.8
 DECIMALS = 2
 
 # -- layout (manim units; the frame is 14.2 x 8)
 MARGIN = 0.4
 PLANE_HEIGHT = 5.6
+SHARED_PLANE_HEIGHT = 6.6  # the plane every chapter of an example shares (components.words.plane_scale)
 
 # -- timing (seconds)
 READING_RATE = 17.0  # characters a second a viewer reads comfortably; a beat is never faster

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from manim import (
@@ -33,10 +34,11 @@ from manim import (
 )
 
 from attention_core.examples import Example, Sentence
+from attention_core.story import plane_points
 from scenes import style
 
-__all__ = ["WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "name_on_plane", "place_labels",
-           "sentence_caption", "sentence_dots", "word_color", "word_label"]
+__all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "name_on_plane",
+           "place_labels", "plane_scale", "sentence_caption", "sentence_dots", "word_color", "word_label"]
 
 # Where a label may sit around its dot, in the order they are tried.
 LABEL_SPOTS = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
@@ -66,35 +68,74 @@ def sentence_caption(text: str, max_width: float = 6.8) -> Text:
                          ((style.BODY_SIZE, 1), (style.LABEL_SIZE, 1), (style.SMALL_SIZE, 2)))
 
 
+@dataclass(frozen=True)
+class PlaneScale:
+    """The one scale of every plane of an example: ranges ``[low, high, step]`` in embedding
+    units, and ``unit``, scene units per embedding unit."""
+
+    x_range: tuple[float, float, float]
+    y_range: tuple[float, float, float]
+    unit: float
+
+    @staticmethod
+    def holding(points: np.ndarray, height: float) -> PlaneScale:
+        """The scale whose plane, ``height`` scene units tall, holds ``points`` (shape (k, 2))
+        and the origin, with round ticks and a margin."""
+        pts = np.asarray(points, dtype=float).reshape(-1, 2)
+        low = np.minimum(pts.min(axis=0, initial=0.0), 0.0)
+        high = np.maximum(pts.max(axis=0, initial=0.0), 0.0)
+        span = float(max(high - low)) or 1.0
+        step = nice_step(span, ticks=8)  # a tick per unit for the shipped examples
+        x_range = (_floor_to(low[0] - 0.1 * span, step), _ceil_to(high[0] + 0.1 * span, step), step)
+        y_range = (_floor_to(low[1] - 0.1 * span, step), _ceil_to(high[1] + 0.1 * span, step), step)
+        return PlaneScale(x_range, y_range, height / (y_range[1] - y_range[0]))
+
+
+def plane_scale(example: Example, height: float = style.SHARED_PLANE_HEIGHT) -> PlaneScale:
+    """The scale every plane of ``example`` uses: it holds every point any chapter draws
+    (:func:`attention_core.story.plane_points`), so a plane never changes scale between
+    chapters."""
+    return PlaneScale.holding(plane_points(example), height)
+
+
 class WordPlane(VGroup):
     """Axes for 2-D embeddings, sized to hold ``points`` (shape (k, 2)), axes named.
 
+    With ``scale`` (from :func:`plane_scale`) the plane takes that scale's ranges and unit
+    instead, the same in every chapter. ``numbers`` writes the tick values on both axes.
     ``self.axes`` converts coordinates with ``c2p``; the origin is always in view.
     """
 
     def __init__(self, points: np.ndarray, x_name: str, y_name: str,
-                 height: float = style.PLANE_HEIGHT) -> None:
-        pts = np.asarray(points, dtype=float).reshape(-1, 2)
-        low = np.minimum(pts.min(axis=0), 0.0)
-        high = np.maximum(pts.max(axis=0), 0.0)
-        span = float(max(high - low)) or 1.0
-        step = nice_step(span)
-        x_range = [_floor_to(low[0] - 0.15 * span, step), _ceil_to(high[0] + 0.15 * span, step), step]
-        y_range = [_floor_to(low[1] - 0.15 * span, step), _ceil_to(high[1] + 0.15 * span, step), step]
-        unit = height / (y_range[1] - y_range[0])
+                 height: float = style.PLANE_HEIGHT, scale: PlaneScale | None = None,
+                 numbers: bool = False) -> None:
+        if scale is None:
+            scale = PlaneScale.holding(points, height)
+        x_range, y_range, unit = list(scale.x_range), list(scale.y_range), scale.unit
+        self.scale_used = scale
         self.axes = Axes(
             x_range=x_range, y_range=y_range,
-            x_length=unit * (x_range[1] - x_range[0]), y_length=height,
+            x_length=unit * (x_range[1] - x_range[0]), y_length=unit * (y_range[1] - y_range[0]),
             axis_config={"color": style.MUTED, "stroke_width": 2, "include_ticks": True,
                          "tick_size": 0.05},
             tips=False,
         )
+        if numbers:
+            self._write_tick_numbers(x_range, y_range)
         self.x_name = word_label(x_name, style.MUTED, style.SMALL_SIZE)
         self.y_name = word_label(y_name, style.MUTED, style.SMALL_SIZE)
         self.x_name.next_to(self.axes.x_axis.get_end(), DOWN, buff=0.15).align_to(
             self.axes.x_axis.get_end(), RIGHT)
         self.y_name.next_to(self.axes.y_axis.get_end(), RIGHT, buff=0.15)
         super().__init__(self.axes, self.x_name, self.y_name)
+
+    def _write_tick_numbers(self, x_range: list[float], y_range: list[float]) -> None:
+        """Tick values along both axes (not at the origin), large enough to read at 1080p."""
+        decimals = 0 if float(x_range[2]).is_integer() else 1
+        for axis, (low, high, step) in ((self.axes.x_axis, x_range), (self.axes.y_axis, y_range)):
+            values = [v for v in np.arange(low, high + step / 2, step) if abs(v) > step / 2]
+            axis.add_numbers(values, font_size=style.TICK_SIZE, num_decimal_places=decimals,
+                             buff=0.12, color=style.MUTED)
 
     def point(self, coords: Sequence[float]) -> np.ndarray:
         """Scene position of the embedding ``coords`` (shape (2,))."""
