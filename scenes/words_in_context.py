@@ -27,7 +27,6 @@ from manim import (
     LaggedStart,
     MathTex,
     Rectangle,
-    Text,
     VGroup,
 )
 
@@ -36,54 +35,22 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
-from scenes.components.words import name_on_plane
+from scenes.components.lists import WordValues
+from scenes.components.words import name_on_plane, plane_scale
 from scenes.style import fmt
 
-__all__ = ["DistanceList", "WordsInContext"]
+__all__ = ["WordsInContext", "distance_list"]
 
 COLUMN_WIDTH = 6.8  # scene units the right-hand column (question, captions, lists) may take
 MAX_ROWS = 5  # a distance list shows at most this many words
+MAX_NUMBER_ROWS = 10  # the table of every word's numbers shows at most this many words
 SAID_CHARS = 40  # a longer sentence is shortened in the narration (the caption shows it whole)
 
 
-class DistanceList(VGroup):
-    """``distance from apple`` over one row per word: the word and its distance (``1.84``).
-
-    ``rows`` holds (word Text, number Text) pairs; tests read the numbers back from
-    ``number.text``.
-    """
-
-    def __init__(self, focus: str, entries: list[tuple[str, float]], colors: list) -> None:
-        self.heading = word_label(f"distance from {focus}", style.MUTED, style.SMALL_SIZE)
-        self.rows = []
-        for (word, value), color in zip(entries, colors, strict=True):
-            name = word_label(word, color, style.LABEL_SIZE)
-            number = Text(fmt(value), font=style.FONT, font_size=style.LABEL_SIZE, color=style.TEXT)
-            self.rows.append(VGroup(name, number))
-        width = max(r[0].width for r in self.rows) + 0.4
-        for name, number in self.rows:
-            number.next_to(name, RIGHT, buff=0).shift((width - name.width) * RIGHT)
-        super().__init__(self.heading, *self.rows)
-        self.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        for name, number in self.rows:  # numbers right-aligned in one column, on the word's baseline
-            number.align_to(self.rows[0][1], RIGHT).match_y(name)
-            number.shift((_baseline(name) - _baseline(number)) * UP)
-
-    def box(self, row: int) -> Rectangle:
-        """A frame around row ``row``."""
-        target = self.rows[row]
-        return Rectangle(width=target.width + 0.25, height=target.height + 0.16, color=style.FOCUS,
-                         stroke_width=3).move_to(target)
-
-
-def _baseline(text: Text) -> float:
-    """The y of the line ``text`` sits on: the bottom of its first glyph that has no descender
-    (its centre's y when every glyph has one)."""
-    glyphs = text.text.replace(" ", "")
-    for glyph, char in zip(text.submobjects, glyphs, strict=False):
-        if char not in "gjpqy,;()[]{}|/Q_":
-            return float(glyph.get_bottom()[1])
-    return float(text.get_center()[1])
+def distance_list(example, focus: str, entries: list[tuple[str, float]]) -> WordValues:
+    """``distance from apple`` over one row per word: the word and its distance (``1.84``)."""
+    return WordValues(f"distance from {focus}", [(w, [d]) for w, d in entries],
+                      [word_color(example, w) for w, _ in entries])
 
 
 class WordsInContext(ExplainerScene):
@@ -109,15 +76,38 @@ class WordsInContext(ExplainerScene):
         self.beat("numbers", f"Give every word numbers: how much it is about {self.example.x_axis}, "
                   f"and how much about {self.example.y_axis}.")
         points = np.stack(list(self.example.words.values()))
-        self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis)
+        # the scale every chapter of this example shares, so the plane never changes between them
+        self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis,
+                               scale=plane_scale(self.example))
         self.plane.to_edge(LEFT, buff=3 * style.MARGIN)
         self.dots = {w: WordDot(self.plane, w, v, word_color(self.example, w))
                      for w, v in self.example.words.items()}
         name_on_plane(self.plane, [self.dots[w] for w in self.naming_order()])
-        # the words arrive while the line that gives them numbers is up
+        self.numbers = self.numbers_table()
+        # the words arrive, with their numbers, while the line that gives them numbers is up
         self.play(Create(self.plane), run_time=style.BEAT / 2)
         self.play(LaggedStart(*(FadeIn(d) for d in self.dots.values()), lag_ratio=0.1),
-                  run_time=style.BEAT)
+                  FadeIn(self.numbers), run_time=style.BEAT)
+
+    def numbers_table(self) -> VGroup:
+        """Every word's two numbers (at most :data:`MAX_NUMBER_ROWS` words: the focus, its
+        deciders and the farthest from the origin, then how many more there are)."""
+        words = list(self.example.words)
+        if len(words) > MAX_NUMBER_ROWS:
+            shown = set(self.naming_order()[:MAX_NUMBER_ROWS - 1])
+            words = [w for w in words if w in shown]
+        table = WordValues("every word's numbers", [(w, list(self.example.words[w])) for w in words],
+                           [word_color(self.example, w) for w in words],
+                           column_names=[self.example.x_axis, self.example.y_axis])
+        self.number_rows = dict(zip(words, table.rows, strict=True))
+        more = len(self.example.words) - len(words)
+        group = VGroup(table)
+        if more:
+            group.add(word_label(f"and {more} more", style.MUTED, style.SMALL_SIZE).next_to(
+                table, DOWN, buff=0.2).align_to(table, LEFT))
+        if group.width > COLUMN_WIDTH:
+            group.scale_to_fit_width(COLUMN_WIDTH)
+        return group.to_corner(UP + RIGHT, buff=style.MARGIN)
 
     def show_focus_point(self) -> None:
         x = self.example.words[self.focus]
@@ -129,13 +119,10 @@ class WordsInContext(ExplainerScene):
             DashedLine(dot.get_center(), self.plane.point((x[0], 0.0)), color=style.FOCUS, stroke_width=2),
             DashedLine(dot.get_center(), self.plane.point((0.0, x[1])), color=style.FOCUS, stroke_width=2),
         ).set_opacity(0.6)
-        self.coordinates = VGroup(
-            word_label(self.focus, style.FOCUS, style.BODY_SIZE),
-            MathTex(rf"= ({fmt(x[0])},\ {fmt(x[1])})", color=style.FOCUS).scale(style.MATH_SCALE),
-        ).arrange(RIGHT, buff=0.15)
-        self.coordinates.to_corner(UP + RIGHT, buff=style.MARGIN)
-        self.play(Create(self.ring), Create(self.projections), FadeIn(self.coordinates),
-                  run_time=style.BEAT)
+        row = self.number_rows[self.focus]
+        self.focus_row = Rectangle(width=row.width + 0.25, height=row.height + 0.16, color=style.FOCUS,
+                                   stroke_width=3).move_to(row)
+        self.play(Create(self.ring), Create(self.projections), Create(self.focus_row), run_time=style.BEAT)
 
     def show_distances(self) -> None:
         focus = self.focus
@@ -149,11 +136,11 @@ class WordsInContext(ExplainerScene):
             self.question.scale_to_fit_width(COLUMN_WIDTH)
         self.question.to_corner(UP + RIGHT, buff=style.MARGIN)
         self.lines = self.distance_lines(focus, sides)
-        self.list = DistanceList(focus, list(zip(sides, away, strict=True)),
-                                 [word_color(self.example, w) for w in sides])
+        self.list = distance_list(self.example, focus, list(zip(sides, away, strict=True)))
         self.list.next_to(self.question, DOWN, buff=0.5).align_to(self.question, LEFT)
-        self.play(FadeOut(self.coordinates), FadeOut(self.projections), FadeIn(self.question),
+        self.play(FadeOut(self.numbers), FadeOut(self.focus_row), FadeOut(self.projections),
                   run_time=style.BEAT / 2)
+        self.play(FadeIn(self.question), run_time=style.BEAT / 2)
         self.play(Create(self.lines), FadeIn(self.list), run_time=style.BEAT)
 
     def show_sentence(self, number: int) -> None:
@@ -176,8 +163,7 @@ class WordsInContext(ExplainerScene):
             shown[-1] = next(n for n in ranked if n.word == decider)
         caption = sentence_caption(sentence.text, max_width=COLUMN_WIDTH)
         caption.next_to(self.question, DOWN, buff=0.4).align_to(self.question, RIGHT)
-        ranked_list = DistanceList(sentence.focus, [(n.word, n.value) for n in shown],
-                                   [word_color(self.example, n.word) for n in shown])
+        ranked_list = distance_list(self.example, sentence.focus, [(n.word, n.value) for n in shown])
         ranked_list.next_to(caption, DOWN, buff=0.4).align_to(caption, RIGHT)
         box = ranked_list.box(0)
         lines = self.distance_lines(sentence.focus, [n.word for n in shown], strong=nearest.word)

@@ -19,7 +19,9 @@ from scene_harness import (
 
 from attention_core.examples import load_example
 from attention_core.story import claim
+from scenes import style
 from scenes.components import boxes_overlap
+from scenes.components.lists import WordValues, baseline
 from scenes.words_in_context import WordsInContext
 
 APPLE = (Path(__file__).resolve().parents[1] / "assets/examples/apple.toml").read_text()
@@ -55,6 +57,13 @@ class ProbedWordsInContext(WordsInContext):
             state["boxed"] = next((name.text for name, number in shown_list.rows
                                    if box is not None and box in on_screen
                                    and boxes_overlap(box, name) and boxes_overlap(box, number)), None)
+        numbers = getattr(self, "numbers", None)
+        if numbers is not None and numbers in on_screen:
+            state["numbers"] = {row[0].text: [float(n.text) for n in row[1:]]
+                                for row in self.number_rows.values()}
+            focus_row = getattr(self, "focus_row", None)
+            state["numbers_boxed"] = [w for w, row in self.number_rows.items()
+                                      if focus_row in on_screen and boxes_overlap(focus_row, row)]
         self.at_end[self._probe_name] = state
 
 
@@ -102,6 +111,24 @@ def test_every_word_is_drawn_at_its_embedding(built, example):
 def test_the_words_are_on_screen_while_they_are_given_numbers(probed, example):
     assert probed.narration[1].startswith("Give every word numbers")
     assert sorted(probed.at_end["numbers"]["dots"]) == sorted(example.words)
+
+
+def test_the_words_numbers_are_shown_while_given_and_the_focus_row_boxed_while_said(probed, example):
+    shown = probed.at_end["numbers"]["numbers"]
+    assert set(shown) == set(example.words)  # at most 10 words: all of them here
+    for word, numbers in shown.items():
+        np.testing.assert_allclose(numbers, example.words[word], atol=0.005)
+    assert probed.at_end["numbers"]["numbers_boxed"] == []
+    assert probed.at_end["points"]["numbers_boxed"] == [example.sentences[0].focus]
+
+
+def test_a_long_example_shows_ten_words_numbers_the_focus_and_deciders_among_them(long_example, tmp_path):
+    scene = build_scene(ProbedWordsInContext, long_example, tmp_path).scene
+    shown = scene.at_end["numbers"]["numbers"]
+    assert len(shown) == 9 and {"apple", "banana", "laptop"} <= set(shown)
+    for word, numbers in shown.items():
+        np.testing.assert_allclose(numbers, long_example.words[word], atol=0.005)
+    assert outside_frame([scene.numbers]) == []
 
 
 def test_every_number_said_is_the_examples(built, example):
@@ -159,7 +186,7 @@ def test_key_frames_match_control_data(built):
 
 
 def test_a_32_word_example_names_what_it_can_without_overlap(long_example, tmp_path):
-    scene = build_scene(WordsInContext, long_example, tmp_path).scene
+    scene = build_scene(ProbedWordsInContext, long_example, tmp_path).scene
     named = [d for d in scene.dots.values() if d.label_shown]
     labels = [d.label for d in named]
     assert overlapping_pairs(labels) == [] and outside_frame(labels) == []
@@ -170,3 +197,23 @@ def test_a_32_word_example_names_what_it_can_without_overlap(long_example, tmp_p
     assert 12 <= len(named) < len(scene.dots)
     assert all(d.label not in d.submobjects for d in scene.dots.values() if not d.label_shown)
     assert outside_frame([scene.question, scene.captions]) == []
+
+
+def test_word_values_put_numbers_in_right_aligned_columns_on_the_words_baselines():
+    table = WordValues("numbers", [("apple", [1.5, 1.6]), ("gypsy", [-0.3, 12.25]), ("an", [0.0, -4.0])],
+                       [style.FOCUS] * 3, column_names=["technology", "fruit"])
+    assert [[n.text for n in row[1:]] for row in table.rows] == [["1.50", "1.60"], ["-0.30", "12.25"],
+                                                                  ["0.00", "-4.00"]]
+    for k in (1, 2):
+        rights = [row[k].get_right()[0] for row in table.rows] + [table.columns[k - 1].get_right()[0]]
+        assert max(rights) - min(rights) < 1e-6
+    # on the line: a number's last digit sits where a letter without descender of its word sits
+    on_line = {"apple": 0, "gypsy": 3, "an": 1}  # a, s, n
+    for row in table.rows:
+        letter = row[0].submobjects[on_line[row[0].text]].get_bottom()[1]
+        assert all(abs(n.submobjects[-1].get_bottom()[1] - letter) < 0.01 for n in row[1:])
+        assert abs(baseline(row[0]) - letter) < 0.01  # round letters overshoot the line a little
+        assert row[0].get_right()[0] < min(n.get_left()[0] for n in row[1:])
+    pitches = np.diff([baseline(row[0]) for row in table.rows])
+    np.testing.assert_allclose(pitches, pitches[0])
+    assert overlapping_pairs([table.heading, *table.columns, *(m for row in table.rows for m in row)]) == []
