@@ -15,7 +15,21 @@ Render: ``manim -ql scenes/similarity_table.py SimilarityTable`` (from the repo 
 
 from __future__ import annotations
 
-from manim import DOWN, UP, DashedVMobject, FadeIn, FadeOut, LaggedStart, Rectangle, ReplacementTransform
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    DashedVMobject,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    MathTex,
+    Rectangle,
+    ReplacementTransform,
+    VGroup,
+    config,
+)
 
 from attention_core import SimilarityMatrixTrace, similarity_matrix, story
 from attention_core.examples import Sentence
@@ -24,13 +38,16 @@ from scenes.base import ExplainerScene
 from scenes.components import sentence_caption, word_color
 from scenes.components.captions import shorten
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
+from scenes.components.lists import WordValues
 from scenes.components.matrices import MatrixGrid, printed_numbers, signed_colors
 from scenes.style import fmt
 
 __all__ = ["SimilarityTable"]
 
-TABLE_SIDE = 4.4  # scene units of the n x n table, whatever n is
+TABLE_SIDE = 4.8  # scene units of the n x n table, whatever n is
 SAID_CHARS = 40  # a longer sentence is shortened in the narration (the caption shows it whole)
+TABLE_CENTER = 0.2 * LEFT + 0.55 * DOWN  # room for the formula on its left, the ranked row on its right
+RANKED_ROWS = 6  # the focus's row, ranked beside the table, shows at most this many entries
 
 
 class SimilarityTable(ExplainerScene):
@@ -58,8 +75,9 @@ class SimilarityTable(ExplainerScene):
         self.table = self.table_for(sentence, self.trace, "dot products")
         self.caption = sentence_caption(sentence.text)
         self.caption.to_edge(UP, buff=style.MARGIN)
+        self.formula = self.formula_for("dot")
         blank = self.table_for(sentence, self.trace, "dot products", numbers=False)
-        self.play(FlatFadeIn(self.caption, blank), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.caption, blank), FadeIn(self.formula), run_time=style.BEAT)
         # the focus's row cell by cell, then the rest at once
         i = sentence.focus_index
         row = [self.table.cell_image(i, j) for j in range(len(sentence.tokens))]
@@ -93,8 +111,10 @@ class SimilarityTable(ExplainerScene):
                   "count, not the lengths.")
         cosines = self.similarities(sentence, "cosine")
         table = self.table_for(sentence, cosines, "cosines")
-        self.play(*(FadeOut(m) for m in self.marks), ReplacementTransform(self.table, table),
-                  run_time=style.BEAT)
+        formula = self.formula_for("cosine")
+        self.play(*(FadeOut(m) for m in self.marks), FadeOut(self.formula), run_time=style.BEAT / 2)
+        self.play(ReplacementTransform(self.table, table), FadeIn(formula), run_time=style.BEAT)
+        self.formula = formula
         self.table, self.trace, self.marks = table, cosines, []
 
     def cosine_row(self, number: int) -> None:
@@ -120,25 +140,65 @@ class SimilarityTable(ExplainerScene):
         table = self.table_for(sentence, trace, "dot products")
         caption = sentence_caption(sentence.text)
         caption.move_to(self.caption)
-        self.play(FlatFadeOut(self.table), *(FadeOut(m) for m in self.marks),
+        formula = self.formula_for("dot")
+        self.play(FlatFadeOut(self.table), *(FadeOut(m) for m in self.marks), FadeOut(self.formula),
                   ReplacementTransform(self.caption, caption), run_time=style.BEAT / 2)
-        self.play(FlatFadeIn(table), run_time=style.BEAT / 2)
-        self.table, self.trace, self.caption, self.marks = table, trace, caption, []
+        self.play(FlatFadeIn(table), FadeIn(formula), run_time=style.BEAT / 2)
+        self.table, self.trace, self.caption, self.marks, self.formula = table, trace, caption, [], formula
 
     # -- helpers
 
     def mark(self, sentence: Sentence, winner: str, other: int | None) -> None:
         """A box on the focus's cell for ``winner`` and a dashed one on column ``other`` (the
-        focus itself, or the decider when it is not the winner)."""
+        focus itself, or the decider when it is not the winner); beside the table, the focus's
+        row ranked, largest first, with the same marks."""
         i = sentence.focus_index
-        self.box = Rectangle(width=self.table.cell, height=self.table.cell, color=style.FOCUS,
-                             stroke_width=4).move_to(self.table.cell_center(i, sentence.tokens.index(winner)))
+        self.box = self.cell_box(self.table.cell_center(i, sentence.tokens.index(winner)), self.table.cell)
         self.marks = [self.box]
         if other is not None:
-            ring = Rectangle(width=self.table.cell, height=self.table.cell, color=style.TEXT, stroke_width=3)
-            self.other_box = DashedVMobject(ring, num_dashes=16).move_to(self.table.cell_center(i, other))
+            self.other_box = self.cell_box(self.table.cell_center(i, other), self.table.cell, dashed=True)
             self.marks.append(self.other_box)
+        self.ranking = self.ranking_for(sentence, winner, other)
+        self.marks.append(self.ranking)
         self.play(*(FadeIn(m) for m in self.marks), run_time=style.BEAT)
+
+    def ranking_for(self, sentence: Sentence, winner: str, other: int | None) -> VGroup:
+        """The focus's row, largest first (at most :data:`RANKED_ROWS` entries, always the
+        winner and ``other``), the focus's own entry called "itself", the winner boxed."""
+        i = sentence.focus_index
+        row = self.trace.matrix[i]
+        order = sorted(range(len(row)), key=lambda j: -row[j])
+        shown = order[:RANKED_ROWS]
+        for must in (sentence.tokens.index(winner), other):
+            if must is not None and must not in shown:
+                shown[-1] = must
+        shown.sort(key=lambda j: -row[j])
+        names = [f"{w} (itself)" if j == i else w for j, w in ((j, sentence.tokens[j]) for j in shown)]
+        ranking = WordValues(f"{sentence.focus}'s row, largest first",
+                             [(name, [row[j]]) for name, j in zip(names, shown, strict=True)],
+                             [word_color(self.example, sentence.tokens[j]) for j in shown])
+        ranking.next_to(self.table, RIGHT, buff=0.5).match_y(self.table.image)
+        room = config.frame_width / 2 - style.MARGIN - ranking.get_left()[0]
+        if ranking.width > room:  # long words: shrink to the room beside the table
+            ranking.scale_to_fit_width(room).align_to(self.table, RIGHT).shift(
+                (self.table.get_right()[0] + 0.5 - ranking.get_left()[0]) * RIGHT)
+        self.ranked_box = ranking.box(shown.index(sentence.tokens.index(winner)))
+        return VGroup(ranking, self.ranked_box)
+
+    @staticmethod
+    def cell_box(center, cell: float, dashed: bool = False) -> Rectangle | DashedVMobject:
+        """A frame around a cell: solid in the focus colour, or dashed."""
+        if not dashed:
+            return Rectangle(width=cell, height=cell, color=style.FOCUS, stroke_width=4).move_to(center)
+        frame = Rectangle(width=cell, height=cell, color=style.TEXT, stroke_width=3)
+        return DashedVMobject(frame, num_dashes=16).move_to(center)
+
+    def formula_for(self, kind: str) -> MathTex:
+        """What a cell holds, on the left of the table."""
+        tex = (r"S_{ij} = \vec x_i \cdot \vec x_j" if kind == "dot" else
+               r"C_{ij} = \frac{\vec x_i \cdot \vec x_j}{|\vec x_i|\,|\vec x_j|}")
+        formula = MathTex(tex).scale(style.MATH_SCALE)
+        return formula.to_edge(LEFT, buff=style.MARGIN).match_y(self.table.image)
 
     def similarities(self, sentence: Sentence, kind: str) -> SimilarityMatrixTrace:
         e = self.example.embeddings(sentence)
@@ -156,5 +216,5 @@ class SimilarityTable(ExplainerScene):
                            label_colors=colors, title_below=True,
                            numbers=printed_numbers(cell) if numbers is None else numbers,
                            always_label=[sentence.focus_index])
-        table.move_to(0.35 * DOWN)
+        table.move_to(TABLE_CENTER)
         return table

@@ -21,6 +21,7 @@ from scene_harness import (
 from attention_core import similarity_matrix
 from attention_core.examples import load_example
 from attention_core.story import claim
+from scenes.components import boxes_overlap
 from scenes.similarity_table import SimilarityTable
 
 APPLE = (Path(__file__).resolve().parents[1] / "assets/examples/apple.toml").read_text()
@@ -55,10 +56,16 @@ class ProbedSimilarityTable(SimilarityTable):
             return next((r, c) for r in range(rows) for c in range(cols)
                         if np.allclose(mark.get_center(), table.cell_center(r, c), atol=1e-6))
 
-        self.at_end[self._probe_name] = {
-            "kind": self.trace.kind, "values": table.values.copy(), "shown": table.shown_numbers(),
-            "marks": [cell_of(m) for m in self.marks if m in on_screen],
-        }
+        ranking = getattr(self, "ranking", None)
+        cells = [m for m in self.marks if m in on_screen and m is not ranking]
+        state = {"kind": self.trace.kind, "values": table.values.copy(), "shown": table.shown_numbers(),
+                 "marks": [cell_of(m) for m in cells]}
+        if ranking is not None and ranking in on_screen:
+            rows = ranking[0].rows
+            state["ranking"] = [(row[0].original_text, float(row[1].text)) for row in rows]
+            state["ranking_boxed"] = [row[0].original_text for row in rows
+                                      if boxes_overlap(self.ranked_box, row)]
+        self.at_end[self._probe_name] = state
 
 
 ProbedSimilarityTable.__name__ = SimilarityTable.__name__  # its key frames are the scene's
@@ -126,6 +133,20 @@ def test_each_row_beat_boxes_and_says_the_largest_other_entry(built, example, be
         assert state["marks"][1] == (i, i)
     else:
         assert f"{word} is {sentence.focus}'s most similar other word" in line and len(said) == 1
+
+
+@pytest.mark.parametrize(("beat", "number", "kind"),
+                         [("focus row", 0, "dot"), ("cosine row", 0, "cosine"), ("other row", 1, "dot")])
+def test_beside_the_table_the_focus_row_is_ranked_and_its_winner_boxed(built, example, beat, number, kind):
+    sentence = example.sentences[number]
+    state = built.scene.at_end[beat]
+    row = row_of(example, number, kind)
+    names = {w: f"{w} (itself)" if w == sentence.focus else w for w in row}
+    expected = sorted(((names[w], v) for w, v in row.items()), key=lambda p: -p[1])
+    assert [w for w, _ in state["ranking"]] == [w for w, _ in expected][:len(state["ranking"])]
+    np.testing.assert_allclose([v for _, v in state["ranking"]],
+                               [v for _, v in expected][:len(state["ranking"])], atol=0.005)
+    assert state["ranking_boxed"] == [largest_other(example, number, kind)[0]]
 
 
 def test_the_focus_is_never_said_to_be_its_own_neighbour(built):
