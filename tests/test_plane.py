@@ -4,7 +4,7 @@ whose values are written large enough to read at 1080p."""
 from __future__ import annotations
 
 import numpy as np
-from scene_harness import measure_layout
+from scene_harness import measure_layout, overlapping_pairs
 
 from attention_core.story import plane_points
 from scenes import style
@@ -33,6 +33,8 @@ def test_a_plane_with_numbers_writes_every_tick_legibly(example):
     low, high, step = scale.x_range
     assert written == [v for v in np.arange(low, high + step / 2, step) if v != 0]
     assert measure_layout([plane]).smallest_text_px >= 24
+    labels = [*plane.axes.x_axis.numbers, *plane.axes.y_axis.numbers, plane.x_name, plane.y_name]
+    assert overlapping_pairs(labels) == []
 
 
 def test_without_a_scale_a_plane_holds_its_own_points():

@@ -126,6 +126,9 @@ class WordPlane(VGroup):
         self.y_name = word_label(y_name, style.MUTED, style.SMALL_SIZE)
         self.x_name.next_to(self.axes.x_axis.get_end(), DOWN, buff=0.15).align_to(
             self.axes.x_axis.get_end(), RIGHT)
+        if numbers:  # under the row of tick values, so the last values stay clear
+            self.x_name.next_to(self.axes.x_axis.numbers, DOWN, buff=0.12).align_to(
+                self.axes.x_axis.get_end(), RIGHT)
         self.y_name.next_to(self.axes.y_axis.get_end(), RIGHT, buff=0.15)
         super().__init__(self.axes, self.x_name, self.y_name)
 
