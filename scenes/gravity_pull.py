@@ -259,6 +259,8 @@ class GravityPull(ExplainerScene):
         self.panel_left = self.plane.get_right()[0] + PANEL_GAP
         self.panel_width = 7.1 - style.MARGIN - self.panel_left
         self.play(Create(self.plane), run_time=style.BEAT)
+        self.begin_sentence(0)  # the first sentence's words, about to pull
+        self.play(FlatFadeIn(self.caption, self.dots, self.focus_dot), run_time=style.BEAT)
         self.wait(style.PAUSE)
 
     def begin_sentence(self, k: int) -> None:
@@ -289,10 +291,10 @@ class GravityPull(ExplainerScene):
         else:
             self.say(f"pulls {k + 1}", f"In {q(said)} each word pulls {q(sentence.focus)} as hard as its "
                      "weight: the thicker the arrow, the harder.")
-        if k:
+        if k:  # the first sentence came with the plane
             self.clear_sentence()
-        self.begin_sentence(k)
-        self.play(FlatFadeIn(self.caption, self.dots, self.focus_dot), run_time=style.BEAT)
+            self.begin_sentence(k)
+            self.play(FlatFadeIn(self.caption, self.dots, self.focus_dot), run_time=style.BEAT)
         self.play(*(Create(a) for a in self.arrows), run_time=style.BEAT)
         self.play(FlatFadeIn(self.arrow_numbers, *(r.word for r in self.rows), self.column("weight"),
                              self.more, self.sums[0], self.sums[2], self.sums[3]), run_time=style.BEAT)
@@ -314,10 +316,10 @@ class GravityPull(ExplainerScene):
         self.marks = VGroup()
         self.source = VGroup(
             MathTex(r"w_j = \operatorname{softmax}_j(\vec x \cdot \vec x_j \,/\, T)").scale(style.MATH_SCALE),
-            word_label("softmax: the next chapter", style.MUTED, style.SMALL_SIZE),
+            word_label("softmax: the next chapter", style.MUTED, style.LABEL_SIZE),
         ).arrange(RIGHT, buff=0.3)
-        if self.source.width > self.panel_width:
-            self.source.scale_to_fit_width(self.panel_width)
+        if self.source.width > self.panel_width:  # the note goes under the formula
+            self.source.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         self.source.align_to(self.formula, UP).align_to([self.panel_left, 0, 0], LEFT)
         self.play(Write(self.source), run_time=style.BEAT)
         self.wait(style.PAUSE)

@@ -66,6 +66,7 @@ NOTE_TOP = -3.0  # the note under the bars stays below this
 NOTE_WIDTH = 12.5  # the longest a note under the bars may be
 HEADING_WIDTH = 12.5
 SAID_CHARS = 28  # a sentence in the narration is shortened to about this many characters
+BAR_NUMBER_SIZE = 26  # the numbers over the bars: digits at least 24 px tall at 1080p
 PRINTABLE = 1e6  # exponentials this large are written as powers of ten and not drawn as bars
 TEMPERATURE_TEX = r"\text{temperature } T"  # how the readout names T
 
@@ -227,12 +228,12 @@ class SoftmaxNormalize(ExplainerScene):
 
         def build(unit: float) -> WeightBars:
             return WeightBars(s.tokens, self.scores, colors, unit, width, room_below=self.down_room,
-                              number_size=style.LABEL_SIZE, label_size=style.LABEL_SIZE,
+                              number_size=BAR_NUMBER_SIZE, label_size=style.LABEL_SIZE,
                               label_baseline=True)
 
         trial = build(1.0)
         baseline_y = max(BASELINE_Y, NOTE_TOP + trial.label_depth())
-        widest = max((DecimalNumber(v, num_decimal_places=style.DECIMALS, font_size=style.LABEL_SIZE,
+        widest = max((DecimalNumber(v, num_decimal_places=style.DECIMALS, font_size=BAR_NUMBER_SIZE,
                                     group_with_commas=False)
                       for v in (max(r, key=lambda x: len(fmt(x))) for r in rows)), key=lambda m: m.width)
         number = widest.width if trial.numbers_upright else widest.height
