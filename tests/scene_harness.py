@@ -41,6 +41,8 @@ class BuiltScene:
     srt_path: Path
     # beat name (as in the key frames) -> what the settled frame at its end measures
     layouts: dict[str, Layout] = field(default_factory=dict)
+    # every animation that morphs text into different text in the same place, as "beat: old -> new"
+    text_morphs: list[str] = field(default_factory=list)
 
 
 _BUILT: dict[tuple[str, str, int], BuiltScene] = {}
@@ -64,6 +66,7 @@ def build_scene(scene_class: type[ExplainerScene], example: Example, workdir: Pa
 def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -> BuiltScene:
     keyframes: dict[str, np.ndarray] = {}
     layouts: dict[str, Layout] = {}
+    morphs: list[str] = []
 
     class Recording(scene_class):  # type: ignore[misc, valid-type]
         def next_section(self, name: str = "unnamed", *args: object, **kwargs: object) -> None:
@@ -72,6 +75,10 @@ def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -
                 keyframes[key], layouts[key] = self._frame(), measure_layout(self.mobjects)
             self._beat_name = _slug(name)
             super().next_section(name, *args, **kwargs)
+
+        def play(self, *animations: object, **kwargs: object) -> None:
+            morphs.extend(f"{self._beat_name}: {m}" for a in animations for m in text_morphs(a))
+            super().play(*animations, **kwargs)
 
         def tear_down(self) -> None:
             key = f"{len(keyframes):02d}-end-of-{self._beat_name}"
@@ -99,7 +106,7 @@ def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -
     with tempconfig(settings):
         scene = Recording(example=example, skip_animations=True)
         scene.render()
-    return BuiltScene(scene, keyframes, workdir / f"{scene_class.__name__}.srt", layouts)
+    return BuiltScene(scene, keyframes, workdir / f"{scene_class.__name__}.srt", layouts, morphs)
 
 
 def check_keyframes(built: BuiltScene) -> list[str]:
@@ -311,3 +318,49 @@ def measure_layout(mobjects: list[Mobject]) -> Layout:
     lo, hi = np.maximum(lo, -half), np.minimum(hi, half)
     coverage = float(np.prod(np.clip(hi - lo, 0, None)) / np.prod(2 * half))
     return Layout(float(smallest), smallest_name, coverage)
+
+
+# -- transitions
+
+def shown_texts(m: Mobject) -> tuple[str, ...]:
+    """The texts ``m`` shows (Text, formulas, numbers), outermost first, in order."""
+    from manim import DecimalNumber, MarkupText, SingleStringMathTex, Text
+
+    if isinstance(m, Text | MarkupText):
+        return (m.text,)
+    if isinstance(m, DecimalNumber):
+        return (f"{m.get_value():.{m.num_decimal_places}f}",)
+    if isinstance(m, SingleStringMathTex):
+        return (m.tex_string,)
+    return tuple(t for sub in m.submobjects for t in shown_texts(sub))
+
+
+def text_morphs(animation: object) -> list[str]:
+    """The ways ``animation`` turns shown text into different text where the two overlap
+    (a cross-fade of one text over another in the same place reads as a smear), as
+    "old -> new"; groups are looked into, so matched parts of TransformMatchingTex pass."""
+    from manim import Animation, AnimationGroup, FadeTransform, Transform
+
+    if isinstance(animation, AnimationGroup):
+        return [m for a in animation.animations for m in text_morphs(a)]
+    if not isinstance(animation, Transform) or not isinstance(animation, Animation):
+        return []
+    if isinstance(animation, FadeTransform):
+        old, new = animation.mobject.submobjects[0], animation.to_add_on_completion
+    else:
+        old, new = animation.mobject, animation.target_mobject
+    if new is None:
+        return []
+    before, after = shown_texts(old), shown_texts(new)
+    if not before or not after or before == after:
+        return []
+    if not boxes_overlap_2d(old, new):
+        return []
+    return [f"{' '.join(before)[:40]!r} -> {' '.join(after)[:40]!r}"]
+
+
+def boxes_overlap_2d(a: Mobject, b: Mobject) -> bool:
+    """Whether the bounding boxes of ``a`` and ``b`` overlap on the frame."""
+    a_lo, a_hi = a.get_corner([-1, -1, 0])[:2], a.get_corner([1, 1, 0])[:2]
+    b_lo, b_hi = b.get_corner([-1, -1, 0])[:2], b.get_corner([1, 1, 0])[:2]
+    return bool(np.all(a_lo < b_hi) and np.all(b_lo < a_hi))
