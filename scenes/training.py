@@ -16,25 +16,38 @@ attention of a probe sentence sharpens from even to "the ambiguous word looks at
 that decides it". Every number, on screen and in the narration, comes from
 :func:`attention_core.training.train`, the corpus or the example.
 
+Laid out for 1080p: each settled frame uses the frame and no text is under 24 px of cap
+height. Walls of numbers are heat maps or bars (the weight matrices, the vocabulary's
+chances), with only the numbers the narration says printed large; a section's picture that
+grows line by line (the update rule) is up whole from its first line, the lines not yet
+spoken of dimmed.
+
 Render: ``manim -ql scenes/training.py Training`` (from the repo root).
 ``$ATTENTION_CORPUS`` names another corpus (a name in assets/corpus/ or a path).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    ORIGIN,
     RIGHT,
     UP,
     Dot,
     Group,
+    Line,
+    ManimColor,
     MathTex,
     Mobject,
     Rectangle,
+    ReplacementTransform,
+    Square,
+    Text,
     VGroup,
     Write,
     config,
@@ -54,21 +67,44 @@ from attention_core.training import (
 )
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import Readout, word_label
+from scenes.components import Readout, sentence_caption, word_label
 from scenes.components.curves import LossPlot
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import fmt
 
-__all__ = ["CORPUS_ENV", "Training", "probability_text"]
+__all__ = ["CORPUS_ENV", "ChanceBars", "Training", "probability_text"]
 
 CORPUS_ENV = "ATTENTION_CORPUS"
-MATRIX_CELL = 0.4  # scene units per cell of the (turned) weight matrices
-HEAT_SIDE = 2.3  # the probe's attention heat map, at most this wide
 # Seconds each snapshot of the run stays up. A snapshot arrives all at once (pictures,
 # caption, counters and the curve up to its step), so they never show different steps.
 SNAPSHOT_TIME = 1.2
 TOP_GUESSES = 3
+
+# -- layout, laid out for 1080p (scene units; the frame is 14.2 x 8): every text, formula
+# and printed number at least 24 px of cap height, and each settled frame using the frame
+FORMULA_SCALE = 1.0  # formulas at MathTex's full size (46 px capitals)
+TABLE_HEADER_SIZE, TABLE_NAME_SIZE, TABLE_NUMBER_SIZE = 30, 36, 48  # the sizes table, large
+TABLE_LATER = 0.8  # the table's scale once the formulas join it
+PROMPT_SIZE = 44
+LEFT_COLUMN = 6.4  # the task's left column (prompt, guesses), at most this wide
+GUESS_SIZE = 32
+CHART_WIDTH, CHART_HEIGHT = 7.0, 3.6  # the bars of the vocabulary's chances
+CHART_BASELINE = -1.25  # where their baseline sits (y)
+BAR_FILL = 0.7  # the most likely word's bar fills this much of the chart's height
+RULE_SCALE = 0.95  # Adam's formulas
+DIMMED = 0.28  # the opacity of a line of the rule not yet spoken of
+STACK_CELL, STACK_WIDTH, STACK_HEIGHT = 0.9, 7.8, 5.9  # W_Q, W_K, W_V large, one under the other
+ROW_CELL, ROW_GAP = 0.3, 0.35  # and side by side in the run's right column
+# The probe's attention during the run, and the gap to the right column. Printed numbers
+# need cells of >= 0.72 units for 24 px digits at 1080p (MatrixGrid prints a third of a cell).
+RUN_HEAT_CELL, RUN_GAP = 0.8, 0.7
+CLOSE_CELL, CLOSE_GAP = 1.0, 0.8  # a probe's trained attention, large, and the gap to its text
+CLOSE_TEXT_WIDTH = 5.6
+FACT_SIZE = 44  # "apple -> sliced 0.99"
+PANEL_SIDE = 4.0  # each of the two final heat maps (colours only)
+HEAT_LABEL_SIZE, CLOSE_LABEL_SIZE = 24, 30  # the heat maps' words, during the run and large
+PLOT_NUMBER_SIZE = 28  # the loss plot's axis numbers (27 px capitals)
 
 
 def probability_text(p: float) -> str:
@@ -77,12 +113,66 @@ def probability_text(p: float) -> str:
     return np.format_float_positional(p, precision=3, unique=False, fractional=False, trim="-")
 
 
+@functools.lru_cache(maxsize=256)
+def _label_made_once(word: str, size: float) -> Text:
+    return word_label(word, style.MUTED, size)
+
+
+def _label(word: str, size: float) -> Text:
+    """A muted word label, made once per word and size (the run redraws its heat map's
+    labels for every snapshot; Pango takes ~10 ms a label)."""
+    return _label_made_once(word, size).copy()
+
+
+def _stood_up(label: Text) -> Text:
+    """``label`` turned a quarter, reading upward. Manim derives a Text's ``font_size`` from
+    its height, which the turn swaps with its width; this keeps ``font_size`` the size the
+    text is drawn at (what a measure of the frame's text sizes reads)."""
+    height = label.height
+    label.rotate(np.pi / 2)
+    label.initial_height *= label.height / height
+    return label
+
+
 def _tex_number(x: float) -> str:
     """``x`` for MathTex: ``0.9``, ``0.001``, and ``10^{-8}`` for a small power of ten."""
     exponent = np.log10(x) if x > 0 else 0.0
     if x < 1e-3 and exponent == round(exponent):
         return f"10^{{{round(exponent)}}}"
     return f"{x:g}"
+
+
+class ChanceBars(VGroup):
+    """The model's chance for every word of the vocabulary as bars, most likely first, on a
+    baseline with a caption under it; no numbers (the scene prints the few it says).
+
+    Attributes: ``chances`` (shape (V,), in vocabulary order), ``order`` (vocabulary indices,
+    most likely first), ``bars`` (one per word, in ``order``), ``baseline``, ``caption``.
+    """
+
+    def __init__(self, chances: np.ndarray, width: float, height: float, caption: Mobject) -> None:
+        self.chances = np.asarray(chances, dtype=float)
+        self.order = np.argsort(-self.chances, kind="stable")
+        pitch = width / len(self.chances)
+        top = float(self.chances.max()) / BAR_FILL  # the tallest bar fills BAR_FILL of the height
+        self.bars = VGroup(*(
+            Rectangle(width=0.7 * pitch, height=max(height * float(self.chances[i]) / top, 1e-3),
+                      color=style.MUTED, fill_color=style.MUTED, fill_opacity=1, stroke_width=0)
+            for i in self.order))
+        self.bars.arrange(RIGHT, buff=0.3 * pitch, aligned_edge=DOWN)
+        self.baseline = Line(self.bars.get_corner(DOWN + LEFT), self.bars.get_corner(DOWN + RIGHT),
+                             color=style.MUTED, stroke_width=2)
+        self.caption = caption.next_to(self.baseline, DOWN, buff=0.2)
+        frame = Line(self.baseline.get_start(), self.baseline.get_start() + height * UP, stroke_opacity=0)
+        super().__init__(frame, self.bars, self.baseline, self.caption)
+
+    def rank(self, word_index: int) -> int:
+        """Where the vocabulary's ``word_index``-th word stands (0: the most likely)."""
+        return int(np.nonzero(self.order == word_index)[0][0])
+
+    def highlight(self, ranks, color: ManimColor) -> VGroup:
+        """Copies of the bars at ``ranks`` in ``color``, to lay over them."""
+        return VGroup(*(self.bars[r].copy().set_fill(color, opacity=1) for r in ranks))
 
 
 class Training(ExplainerScene):
@@ -106,8 +196,8 @@ class Training(ExplainerScene):
     # -- beats
 
     def show_the_model(self) -> None:
-        """A table, the toy's sizes beside this model's, then the two formulas around its
-        attention: the residual connection and the output layer."""
+        """A table, the toy's sizes beside this model's, large; then it moves up to make room
+        for the two formulas around the attention: the residual connection and the output layer."""
         size = self.model_size()
         heads = ("W_Q, W_K and W_V" if size["heads"] == 1
                  else f"{size['heads']} heads, each with W_Q, W_K, W_V")
@@ -116,82 +206,125 @@ class Training(ExplainerScene):
         self.heading = word_label("The model that trains", style.TEXT, style.HEADING_SIZE)
         self.model_table = self.size_table(size)
         self.model_lines = self.model_formulas(size["words"])
-        Group(self.heading, self.model_table, self.model_lines).arrange(DOWN, buff=0.45)
-        self.play(FlatFadeIn(self.heading, self.model_table), run_time=style.BEAT)
+        sheet = Group(self.heading, self.model_table).arrange(DOWN, buff=0.5).move_to(ORIGIN)
+        # where the sheet goes when the formulas come: smaller, on top, the formulas under it
+        later = sheet.copy().scale(TABLE_LATER)
+        Group(later, self.model_lines).arrange(DOWN, buff=0.55).move_to(ORIGIN)
+        self.play(FlatFadeIn(sheet), run_time=style.BEAT)
         self.beat("sizes", f"{size['d']} numbers a word, {size['words']} words, {heads} of "
                   f"{size['d']} \u00d7 {size['k']}.")
         self.beat("residual", "Attention is added to the word\u2019s own numbers: x + attention.")
+        self.play(sheet.animate.scale(TABLE_LATER).move_to(later), run_time=style.BEAT)
         self.play(FlatFadeIn(self.model_lines[0]), run_time=style.BEAT)
         self.beat("output", f"An output layer then scores each of the {size['words']} words.")
         self.play(FlatFadeIn(self.model_lines[1]), run_time=style.BEAT)
         self.leaving = [self.heading, self.model_table, *self.model_lines]
 
     def show_the_task(self) -> None:
+        """The prompt on the left, the untrained model's chance for every word of the
+        vocabulary as bars on the right; its top guesses, the right word and that one
+        guess's loss join them."""
         start, vocab = self.trace.snapshots[0], len(self.trace.vocabulary)
         guesses = self.guesses(start, self.probe)
         right, p_right, loss = self.right_word(start, self.probe)
         self.beat("task", f"It reads \u201c{self.prompt_text(self.probe)}\u201d and guesses the next word.")
-        self.prompt = word_label(f"\u201c{self.prompt_text(self.probe)} ___\u201d", style.TEXT,
-                                 style.HEADING_SIZE).to_edge(UP, buff=1.0)
-        self.crossfade(self.prompt)
+        self.prompt = word_label(f"\u201c{self.prompt_text(self.probe)} ___\u201d", style.TEXT, PROMPT_SIZE)
+        if self.prompt.width > LEFT_COLUMN:
+            self.prompt.scale_to_fit_width(LEFT_COLUMN)
+        self.prompt.to_corner(UP + LEFT, buff=style.MARGIN + 0.1)
+        self.chances = self.chance_chart(self.chances_after_prompt(start, self.probe))
+        self.chances.to_edge(RIGHT, buff=style.MARGIN + 0.1).shift(
+            (CHART_BASELINE - self.chances.baseline.get_y()) * UP)
+        self.crossfade(self.prompt, self.chances)
 
         self.beat("guesses", f"Untrained, it spreads its bets over all {vocab} words.")
-        self.guess_list = self.guess_lines(guesses)
-        self.guess_list.add(word_label(f"\u2026 and {vocab - len(guesses)} more words", style.MUTED,
-                                       style.SMALL_SIZE))
-        self.guess_list.arrange(DOWN, buff=0.15).next_to(self.prompt, DOWN, buff=0.45)
-        self.play(FlatFadeIn(self.guess_list, shift=0.2 * DOWN), run_time=style.BEAT)
+        self.guess_list = self.guess_lines(guesses, header="its top guesses:", size=GUESS_SIZE)
+        self.guess_list.next_to(self.prompt, DOWN, buff=0.6, aligned_edge=LEFT)
+        self.top_bars = self.chances.highlight(range(len(guesses)), style.TEXT)  # the guesses' bars
+        self.play(FlatFadeIn(self.guess_list, self.top_bars, shift=0.2 * DOWN), run_time=style.BEAT)
 
         self.beat("right word", f"The right word, \u201c{right}\u201d, gets {probability_text(p_right)}.")
         self.right_line = word_label(f"right word: {right}  {probability_text(p_right)}", style.FOCUS,
-                                     style.LABEL_SIZE).next_to(self.guess_list, DOWN, buff=0.4)
+                                     style.BODY_SIZE).next_to(self.guess_list, DOWN, buff=0.55,
+                                                              aligned_edge=LEFT)
         self.right_line.word, self.right_line.p = right, p_right
-        self.play(FlatFadeIn(self.right_line), run_time=style.BEAT)
+        rank = self.chances.rank(self.trace.vocabulary.index(right))
+        self.right_bar = self.chances.highlight([rank], style.FOCUS)
+        bar_name = word_label(right, style.FOCUS, style.BODY_SIZE).next_to(self.right_bar, UP, buff=0.15)
+        self.play(FlatFadeIn(self.right_line, self.right_bar, bar_name), run_time=style.BEAT)
 
         self.beat("loss", f"Its loss is minus the log of that: {fmt(loss)}.")
         self.loss_formula = MathTex(r"\text{loss} = -\log p(\text{right word})",
                                     rf"= -\log {probability_text(p_right)}", rf"= {fmt(loss)}")
-        self.loss_formula.scale(style.MATH_SCALE).next_to(self.right_line, DOWN, buff=0.45)
+        self.loss_formula.scale(FORMULA_SCALE).to_edge(DOWN, buff=style.MARGIN + 0.2)
         self.loss_formula.loss = loss
         self.play(Write(self.loss_formula), run_time=style.BEAT)
-        self.leaving = [self.prompt, self.guess_list, self.right_line, self.loss_formula]
+        self.leaving = [self.prompt, self.chances, self.guess_list, self.top_bars, self.right_line,
+                        self.right_bar, bar_name, self.loss_formula]
 
     def show_the_update_rule(self) -> None:
         """The rule :func:`attention_core.training.train` uses: Adam, its numbers from the
-        core and the corpus."""
+        core and the corpus. The whole rule is up from its first line, large; the lines not
+        yet spoken of are dimmed and light up as they are named."""
         sentences = len(self.corpus.sentences)
         self.beat("gradient", f"g is the gradient of the loss, averaged over all {sentences} sentences.")
         self.rule = self.adam_lines()
-        self.crossfade(self.rule[0])
+        gradient, heading, m_line, v_line, w_line, correction = self.rule
+        later = (heading, m_line, v_line, w_line, correction)
+        for line in later:
+            line.set_opacity(DIMMED)
+        self.crossfade(*self.rule)
         self.beat("adam", "Adam: a step against a running average of the gradient.")
-        self.play(FlatFadeIn(*self.rule[1:]), run_time=style.BEAT)  # the heading and Adam's lines
+        self.light_up(heading, m_line, w_line)
         self.beat("averages", "m averages the gradient, v its square; both start at 0.")
+        self.light_up(v_line, correction)
         self.leaving = [*self.rule]
 
         whose = "" if self.trace.final.heads == 1 else "head 1\u2019s "
         self.beat("start", f"These are {whose}W_Q, W_K and W_V at step 0: random.")
-        self.matrices = self.matrix_column(self.trace.snapshots[0])
-        self.crossfade(self.matrices)
+        self.matrices, shapes = self.matrix_stack(self.trace.snapshots[0])
+        self.matrix_key = VGroup(shapes, self.sign_key().next_to(self.matrices, DOWN, buff=0.35))
+        Group(self.matrices, self.matrix_key).move_to(ORIGIN)
+        self.crossfade(self.matrices, self.matrix_key)
 
     def train_on_screen(self) -> None:
+        """The run: the probe's attention large on the left; on the right the counters, the
+        loss curve and the matrices in a row under it; all of one snapshot at a time."""
         snaps, last = self.trace.snapshots, self.trace.snapshots[-1]
         self.beat("curve", f"The loss, averaged over all {len(self.corpus.sentences)} sentences, "
                   f"starts at {fmt(snaps[0].loss)}.")
-        self.heat = self.heat_map(snaps[0], self.probe)
-        self.plot = LossPlot(self.trace.losses, self.trace.uniform_loss, width=5.0, height=1.9)
+        self.heat = self.heat_map(snaps[0], self.probe, cell=self.run_cell())
+        self.heat.to_corner(UP + LEFT, buff=style.MARGIN)
+        # the right column: the counters, the loss curve, the matrices in a row at the bottom
+        left = self.heat.get_right()[0] + RUN_GAP
+        self.strip_box = (left, config.frame_width / 2 - style.MARGIN - left)  # its left edge, width
+        strip = self.matrix_row(snaps[0])
         self.step_readout = Readout(r"\text{step}", snaps[0].step, decimals=0)
         self.loss_readout = Readout(r"\text{mean loss}", snaps[0].loss, color=style.FOCUS)
-        readouts = VGroup(self.step_readout, self.loss_readout).arrange(RIGHT, buff=0.6)
-        right = Group(readouts, self.heat, self.plot).arrange(DOWN, buff=0.3)
-        room = config.frame_height - 2 * style.MARGIN
-        if right.height > room:  # a long probe sentence stands its labels up taller
-            right.scale_to_fit_height(room)
-        right.to_edge(RIGHT, buff=style.MARGIN + 0.2).to_edge(UP, buff=style.MARGIN)
+        readouts = VGroup(self.step_readout, self.loss_readout).arrange(RIGHT, buff=0.8)
+        readouts.to_corner(UP + RIGHT, buff=style.MARGIN)
+        # the plot between them, its numbers and names included (measured on a first try)
+        trial = LossPlot(self.trace.losses, self.trace.uniform_loss, width=4.0, height=3.0,
+                         number_size=PLOT_NUMBER_SIZE, label_size=style.LABEL_SIZE)
+        extra_w, extra_h = trial.width - trial.axes.x_length, trial.height - trial.axes.y_length
+        self.plot = LossPlot(self.trace.losses, self.trace.uniform_loss,
+                             width=strip.get_right()[0] - left - extra_w - 0.2,
+                             height=readouts.get_bottom()[1] - strip.get_top()[1] - extra_h - 0.8,
+                             number_size=PLOT_NUMBER_SIZE, label_size=style.LABEL_SIZE)
+        self.plot.next_to(strip, UP, buff=0.4).align_to(strip, RIGHT)
         self.readouts = readouts
         self.curve = VGroup()  # the loss curve, a piece per snapshot, up to the shown step
-        self.pen = Dot(self.plot.point(snaps[0].step), radius=0.06, color=style.FOCUS)  # its end
+        self.pen = Dot(self.plot.point(snaps[0].step), radius=0.08, color=style.FOCUS)  # its end
         self.shown = snaps[0]
-        self.play(FlatFadeIn(readouts, self.heat, self.plot, self.pen), run_time=style.BEAT)
+        # one after the other: the key goes, the matrices move into their row (over an empty
+        # frame), the rest of the run's picture comes in
+        key_goes, matrices_move, rest_comes = (squish_rate_func(smooth, a, b)
+                                               for a, b in ((0, 0.3), (0.3, 0.65), (0.65, 1)))
+        self.play(FlatFadeOut(self.matrix_key, rate_func=key_goes),
+                  ReplacementTransform(self.matrices, strip, rate_func=matrices_move),
+                  FlatFadeIn(readouts, self.heat, self.plot, self.pen, rate_func=rest_comes),
+                  run_time=2.4 * style.BEAT)
+        self.matrices = strip
         self.add(self.curve)
 
         row = self.attention(snaps[0], self.probe)[self.probe.focus_index, : self.probe.focus_index + 1]
@@ -213,26 +346,31 @@ class Training(ExplainerScene):
         self.leaving = [self.matrices, self.readouts, self.plot, self.curve, self.pen, self.heat]
 
     def show_what_it_learned(self) -> None:
+        """Each probe in turn, large: its trained heat map, the decider's weight and the
+        model's guesses; then both side by side."""
         final = self.trace.snapshots[-1]
         self.finals = Group(*(self.learned_panel(final, p) for p in self.probes))
         self.finals.arrange(RIGHT, buff=1.2)
         top = self.finals[0].grid.image.get_top()[1]
         for panel in self.finals[1:]:  # the heat maps level, whatever the height of their labels
             panel.shift((top - panel.grid.image.get_top()[1]) * UP)
-        self.finals.move_to(0.2 * DOWN)
-        for k, (panel, probe) in enumerate(zip(self.finals, self.probes, strict=True)):
+        self.finals.move_to(ORIGIN)
+        self.close_ups = [self.close_up(final, p) for p in self.probes]
+        for k, (probe, close) in enumerate(zip(self.probes, self.close_ups, strict=True)):
             self.beat("learned" if k == 0 else f"learned {k + 1}",
                       f"In \u201c{probe.text}\u201d, {probe.focus} {self.looks_at(final, probe)} "
                       f"({fmt(self.decider_weight(final, probe))}).")
-            self.crossfade(panel.grid)
+            self.crossfade(close.grid, close.sentence, close.fact)
             self.beat("guessed" if k == 0 else f"guessed {k + 1}",
                       f"After \u201c{self.prompt_text(probe)}\u201d, it guesses "
                       f"{self.top_guess(final, probe)}.")
-            self.play(FlatFadeIn(panel.guess_list), run_time=style.BEAT)
+            self.play(FlatFadeIn(close.guess_list), run_time=style.BEAT)
+            self.leaving = [close.grid, close.sentence, close.fact, close.guess_list]
         if all(self.attends_most_to_decider(final, p) for p in self.probes):
             self.beat("moral", "Nobody told it which word decides: predicting the next word was enough.")
         else:
             self.beat("moral", "Here predicting the next word was not enough to find the word that decides.")
+        self.crossfade(*(part for panel in self.finals for part in panel.submobjects))
         self.wait(style.PAUSE)
 
     # -- pacing
@@ -249,14 +387,23 @@ class Training(ExplainerScene):
         self.play(FlatFadeOut(*leaving, rate_func=squish_rate_func(smooth, 0, 0.5)),
                   FlatFadeIn(*arriving, rate_func=squish_rate_func(smooth, 0.5, 1)), run_time=style.BEAT)
 
+    def light_up(self, *dimmed: Mobject) -> None:
+        """Bring ``dimmed`` mobjects to full opacity: their full-opacity picture fades in over
+        them (one flat image), then they are set to it."""
+        bright = [m.copy().set_opacity(1) for m in dimmed]
+        self.play(FlatFadeIn(*bright), run_time=style.BEAT)
+        self.remove(*bright)
+        for m in dimmed:
+            m.set_opacity(1)
+
     # -- the run
 
     def show_snapshot(self, snap: TrainingSnapshot) -> None:
         """Show ``snap`` at once: its heat map and matrices, the caption, both counters and
         the loss curve from the shown step up to ``snap``'s; then hold it."""
-        heat = self.heat_map(snap, self.probe)
+        heat = self.heat_map(snap, self.probe, cell=self.heat.cell)
         heat.shift(self.heat.image.get_center() - heat.image.get_center())
-        matrices = self.matrix_column(snap)
+        matrices = self.matrix_row(snap)
         piece = self.plot.segment(self.shown.step, snap.step)
         self.remove(self.heat, self.matrices)
         self.add(heat, matrices)
@@ -303,28 +450,31 @@ class Training(ExplainerScene):
                 ("attention heads", str(toy["heads"]), str(size["heads"])),
                 ("W_Q, W_K, W_V", str(toy["matrices"]), f"{size['d']} \u00d7 {size['k']}")]
         colors = (style.MUTED, style.TEXT, style.FOCUS)  # what is counted, the toy, this model
+        sizes = (TABLE_NAME_SIZE, TABLE_NUMBER_SIZE, TABLE_NUMBER_SIZE)
         cells = [[word_label(text, style.MUTED if r == 0 else colors[c],
-                             style.LABEL_SIZE if r == 0 else style.BODY_SIZE)
+                             TABLE_HEADER_SIZE if r == 0 else sizes[c])
                   for c, text in enumerate(row)] for r, row in enumerate(rows)]
         table = VGroup(*(cell for row in cells for cell in row))
-        table.arrange_in_grid(rows=len(rows), cols=3, buff=(0.7, 0.25), col_alignments="lcc")
+        table.arrange_in_grid(rows=len(rows), cols=3, buff=(1.5, 0.5), col_alignments="lcc")
         table.cells = cells
         return table
 
     def model_formulas(self, words: int) -> VGroup:
-        """The residual connection and the output layer, each with a note."""
+        """The residual connection and the output layer, each with a note beside it."""
         lines = VGroup()
         for tex, note in ((r"h = x + \text{attention}(x)", "residual: each word keeps its own numbers"),
                           (r"p = \text{softmax}(h\,W_U + b)",
                            f"output layer: a score for each of the {words} words")):
-            formula = MathTex(tex).scale(style.MATH_SCALE)
-            lines.add(VGroup(formula, word_label(note, style.MUTED, style.SMALL_SIZE)
-                             ).arrange(RIGHT, buff=0.4))
-        return lines.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+            lines.add(VGroup(MathTex(tex).scale(FORMULA_SCALE),
+                             word_label(note, style.MUTED, style.LABEL_SIZE)))
+        formulas = VGroup(*(line[0] for line in lines)).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+        for line in lines:  # the notes in a column right of the formulas
+            line[1].next_to(formulas, RIGHT, buff=0.5).match_y(line[0])
+        return lines
 
     def adam_lines(self) -> VGroup:
-        """g, m, v, the step and the bias correction, each line with a note; the numbers
-        are Adam's in :mod:`attention_core.training` and the corpus's learning rate."""
+        """g, the heading, m, v, the step and the bias correction, each line with a note; the
+        numbers are Adam's in :mod:`attention_core.training` and the corpus's learning rate."""
         beta1, beta2 = ADAM_BETAS
         b1, b2, eta = _tex_number(beta1), _tex_number(beta2), _tex_number(self.corpus.training.learning_rate)
         sentences = len(self.corpus.sentences)
@@ -339,63 +489,179 @@ class Training(ExplainerScene):
         ]
         lines = VGroup()
         for tex, note in rows:
-            lines.add(VGroup(MathTex(tex).scale(style.MATH_SCALE),
-                             word_label(note, style.MUTED, style.SMALL_SIZE)))
+            lines.add(VGroup(MathTex(tex).scale(RULE_SCALE), word_label(note, style.MUTED, style.BODY_SIZE)))
         *steps, correction = lines
-        formulas = VGroup(*(line[0] for line in steps)).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        formulas = VGroup(*(line[0] for line in steps)).arrange(DOWN, buff=0.4, aligned_edge=LEFT)
         for line in steps:  # the notes in a column right of the formulas
-            line[1].next_to(formulas, RIGHT, buff=0.6).match_y(line[0])
-        correction[0].scale(0.8).next_to(formulas, DOWN, buff=0.45, aligned_edge=LEFT)
-        correction[1].next_to(correction[0], RIGHT, buff=0.4)
-        lines.move_to(0.3 * DOWN)
+            line[1].next_to(formulas, RIGHT, buff=0.8).match_y(line[0])
+        # the bias correction is wider: its own line under the others, its note under it
+        correction[0].scale(0.9).next_to(formulas, DOWN, buff=0.5, aligned_edge=LEFT)
+        correction[1].next_to(correction[0], DOWN, buff=0.2, aligned_edge=LEFT)
         heading = word_label("The update rule: Adam", style.TEXT, style.HEADING_SIZE)
-        lines.insert(1, heading.next_to(lines, UP, buff=0.5))
+        heading.next_to(lines, UP, buff=0.5).align_to(lines, LEFT)
+        Group(heading, lines).move_to(ORIGIN)
+        lines.insert(1, heading)
         return lines
 
-    def matrix_column(self, snap: TrainingSnapshot) -> Group:
-        """W_Q, W_K, W_V of head 1, turned (one row per query/key/value number), stacked on
-        the left; all three share one colour scale across the run so changes show."""
+    def weight_grids(self, snap: TrainingSnapshot, cell: float) -> Group:
+        """W_Q, W_K, W_V of head 1 as heat maps, turned (one row per query/key/value number):
+        no numbers (none of them is said), one diverging colour scale per matrix over the
+        whole run so that changes show; the title names the matrix in its colour.
+        (``grid.values`` are the numbers, ``grid.colors`` their colours.)"""
         names = (("W_Q", "w_q", style.QUERY), ("W_K", "w_k", style.KEY), ("W_V", "w_v", style.VALUE))
         grids = Group()
         for title, field, color in names:
             values = getattr(snap.params, field)[0].T  # (d_head, d_model)
-            top = self.matrix_scale(field)
-            grids.add(MatrixGrid(values, signed_colors(values, color, top), MATRIX_CELL,
-                                 title=f"{title}, turned: {values.shape[0]} \u00d7 {values.shape[1]}",
-                                 title_color=color, numbers="image"))
-        grids.arrange(DOWN, buff=0.25, aligned_edge=LEFT).to_edge(LEFT, buff=style.MARGIN).shift(0.1 * DOWN)
+            # colour by the square root of |value| on the run's scale: monotonic, and the small
+            # random start still shows
+            shade = np.sign(values) * np.sqrt(np.abs(values) / self.matrix_scale(field))
+            grids.add(MatrixGrid(values, signed_colors(shade, style.POSITIVE, 1.0), cell, title=title,
+                                 title_color=color, numbers=False))
         return grids
+
+    def matrix_stack(self, snap: TrainingSnapshot) -> tuple[Group, VGroup]:
+        """The three matrices large, one under the other, each named on its left with its
+        shape as shown (turned) under the name; returns the grids and the shapes."""
+        rows, cols = snap.params.w_q[0].T.shape
+        cell = min(STACK_CELL, STACK_WIDTH / cols, STACK_HEIGHT / (3 * rows))
+        grids = self.weight_grids(snap, cell)
+        shapes = VGroup()
+        for grid in grids:
+            grid.title.scale(style.HEADING_SIZE / style.LABEL_SIZE)
+            shape = word_label(f"turned: {rows} \u00d7 {cols}", style.MUTED, style.LABEL_SIZE)
+            names = VGroup(grid.title, shape).arrange(DOWN, buff=0.12, aligned_edge=RIGHT)
+            names.next_to(grid.image, LEFT, buff=0.4)
+            shapes.add(shape)
+        rows_of = [Group(grid, shape) for grid, shape in zip(grids, shapes, strict=True)]
+        Group(*rows_of).arrange(DOWN, buff=0.35, aligned_edge=RIGHT)
+        return grids, shapes
+
+    def matrix_row(self, snap: TrainingSnapshot) -> Group:
+        """The three matrices side by side at the bottom of the run's right column
+        (``self.strip_box``), titled with their names only."""
+        rows, cols = snap.params.w_q[0].T.shape
+        left, width = self.strip_box
+        grids = self.weight_grids(snap, min(ROW_CELL, (width - 2 * ROW_GAP) / (3 * cols)))
+        for grid in grids:
+            grid.title.next_to(grid.image, UP, buff=0.12).align_to(grid.image, LEFT)
+        grids.arrange(RIGHT, buff=ROW_GAP, aligned_edge=DOWN)
+        return grids.to_edge(DOWN, buff=style.MARGIN).align_to(left * RIGHT, LEFT)
+
+    @staticmethod
+    def sign_key() -> VGroup:
+        """What the matrices' colours mean: a swatch and a word for below, near and above 0."""
+        key = VGroup()
+        for color, word in ((style.NEGATIVE, "negative"), (style.GRID, "near zero"),
+                            (style.POSITIVE, "positive")):
+            swatch = Square(0.32, color=color, fill_color=color, fill_opacity=1, stroke_width=0)
+            key.add(VGroup(swatch, word_label(word, style.MUTED, style.LABEL_SIZE)).arrange(RIGHT, buff=0.2))
+        return key.arrange(RIGHT, buff=0.7)
 
     def matrix_scale(self, field: str) -> float:
         """The largest |number| a matrix reaches over the snapshots (its colour scale)."""
         return max(float(np.max(np.abs(getattr(s.params, field)[0]))) for s in self.trace.snapshots)
 
-    def heat_map(self, snap: TrainingSnapshot, probe: Probe, side: float = HEAT_SIDE) -> MatrixGrid:
-        """``probe``'s attention weights (head average) at ``snap``, the focus row boxed."""
+    def run_cell(self) -> float:
+        """The heat map's cell during the run: the frame's height less its words and caption,
+        at most RUN_HEAT_CELL."""
+        n = len(self.probe.tokens)
+        standing = max(_label(w, HEAT_LABEL_SIZE).width for w in self.probe.tokens)  # a column's word upright
+        room = config.frame_height - 2 * style.MARGIN - standing - 0.9  # 0.9: the caption and gaps
+        return min(RUN_HEAT_CELL, room / n)
+
+    def heat_map(self, snap: TrainingSnapshot, probe: Probe, cell: float,
+                 label_size: float = HEAT_LABEL_SIZE, numbers: bool = True) -> MatrixGrid:
+        """``probe``'s attention weights (head average) at ``snap``, the focus row boxed;
+        the weights printed in the cells unless ``numbers`` is False."""
         weights = self.attention(snap, probe)
         n = len(probe.tokens)
-        grid = MatrixGrid(weights, cell_colors(weights, style.FOCUS, 1.0), side / n,
-                          row_labels=probe.tokens, col_labels=probe.tokens,
-                          title=f"step {snap.step}", title_below=True, numbers="image")
-        box = Rectangle(width=grid.cell * n, height=grid.cell, color=style.FOCUS, stroke_width=3)
+        grid = MatrixGrid(weights, cell_colors(weights, style.FOCUS, 1.0), cell,
+                          title=f"step {snap.step}", title_below=True, numbers="image" if numbers else False)
+        grid.word_labels = self.word_labels(grid, probe.tokens, label_size)
+        grid.add(grid.word_labels)
+        box = Rectangle(width=grid.cell * n, height=grid.cell, color=style.FOCUS, stroke_width=4)
         grid.focus_box = box.move_to(grid.row_box(probe.focus_index).mean(axis=0))
         grid.add(box)
         return grid
 
-    def learned_panel(self, snap: TrainingSnapshot, probe: Probe) -> Group:
-        """A probe's final heat map, the decider's cell ringed, and the model's next-word guesses."""
-        grid = self.heat_map(snap, probe, side=3.0)
-        ring = Rectangle(width=grid.cell, height=grid.cell, color=style.KEY, stroke_width=5)
+    @staticmethod
+    def word_labels(grid: MatrixGrid, words: tuple[str, ...], size: float) -> VGroup:
+        """The words left of ``grid``'s rows and over its columns, at ``size`` (larger than
+        MatrixGrid's own labels); the column words stand up, all of them, when one is wider
+        than its column."""
+        rows = VGroup(*(_label(w, size).next_to(grid.cell_center(k, 0), LEFT, buff=grid.cell / 2 + 0.12)
+                        for k, w in enumerate(words)))
+        tops = [_label(w, size) for w in words]
+        if max(t.width for t in tops) > 0.92 * grid.cell:
+            tops = [_stood_up(t) for t in tops]
+        cols = VGroup(*(t.next_to(grid.cell_center(0, k), UP, buff=grid.cell / 2 + 0.12)
+                        for k, t in enumerate(tops)))
+        return VGroup(rows, cols)
+
+    def ringed_heat_map(self, snap: TrainingSnapshot, probe: Probe, cell: float,
+                        label_size: float = HEAT_LABEL_SIZE, numbers: bool = True) -> MatrixGrid:
+        """:meth:`heat_map` with the decider's cell in the focus row ringed, uncaptioned."""
+        grid = self.heat_map(snap, probe, cell, label_size, numbers)
+        grid.remove(grid.title)
+        ring = Rectangle(width=grid.cell, height=grid.cell, color=style.KEY, stroke_width=6)
         grid.decider_ring = ring.move_to(grid.cell_center(probe.focus_index, probe.decides_index))
         grid.add(ring)
-        grid.title.become(word_label(f"\u201c{probe.text}\u201d", style.TEXT, style.SMALL_SIZE)
-                          .next_to(grid.image, DOWN, buff=0.15))
+        return grid
+
+    def learned_panel(self, snap: TrainingSnapshot, probe: Probe) -> Group:
+        """A probe's final heat map (colours only: its numbers were shown large a beat
+        before), the decider's cell ringed, the sentence under it and the model's top guess
+        after the prompt (every guess tied with it, as said): the two panels the chapter ends on."""
+        grid = self.ringed_heat_map(snap, probe, PANEL_SIDE / len(probe.tokens), numbers=False)
+        caption = sentence_caption(probe.text, max_width=PANEL_SIDE + 1.6)
+        caption.next_to(grid.image, DOWN, buff=0.25)
         header = f"after \u201c{self.prompt_text(probe)}\u201d:"
-        guesses = self.guess_lines(self.guesses(snap, probe), header=header)
-        guesses.next_to(grid, DOWN, buff=0.35)
-        panel = Group(grid, guesses)
-        panel.grid, panel.guess_list = grid, guesses
+        ranked = self.guesses(snap, probe)
+        tied = [(w, p) for w, p in ranked if fmt(p) == fmt(ranked[0][1])]  # the top guess, or all tied for it
+        guesses = self.guess_lines(tied, header=header, size=style.BODY_SIZE)
+        guesses.next_to(caption, DOWN, buff=0.3)
+        panel = Group(grid, caption, guesses)
+        panel.grid, panel.caption, panel.guess_list = grid, caption, guesses
         return panel
+
+    def close_up(self, snap: TrainingSnapshot, probe: Probe) -> Group:
+        """One probe large: its final heat map on the left (the decider's cell ringed); on the
+        right the sentence, the weight the ambiguous word puts on its decider, and (shown a
+        beat later) the model's guesses after the prompt. The heat map takes what room the
+        text column leaves."""
+        sentence = sentence_caption(probe.text, max_width=CLOSE_TEXT_WIDTH)
+        weight = self.decider_weight(snap, probe)
+        fact = VGroup(*(word_label(text, color, FACT_SIZE) for text, color in (
+            (probe.focus, style.FOCUS), ("\u2192", style.MUTED), (probe.decides, style.KEY),
+            (fmt(weight), style.TEXT))))
+        fact.arrange(RIGHT, buff=0.3)
+        if fact.width > CLOSE_TEXT_WIDTH:  # a long pair of words: smaller, never below BODY_SIZE
+            fact.scale(max(CLOSE_TEXT_WIDTH / fact.width, style.BODY_SIZE / FACT_SIZE))
+        fact.weight = weight
+        header = f"after \u201c{self.prompt_text(probe)}\u201d:"
+        guesses = self.guess_lines(self.guesses(snap, probe), header=header, size=GUESS_SIZE)
+        column = VGroup(sentence, fact, guesses).arrange(DOWN, buff=0.6, aligned_edge=LEFT)
+        n = len(probe.tokens)
+        widest = max(_label(w, CLOSE_LABEL_SIZE).width for w in probe.tokens)  # a row's, a column's upright
+        room_w = config.frame_width - 2 * style.MARGIN - column.width - CLOSE_GAP - widest - 0.2
+        room_h = config.frame_height - 2 * style.MARGIN - widest - 0.2
+        grid = self.ringed_heat_map(snap, probe, min(CLOSE_CELL, room_w / n, room_h / n), CLOSE_LABEL_SIZE)
+        column.next_to(grid, RIGHT, buff=CLOSE_GAP).match_y(grid.image)
+        Group(grid, column).move_to(ORIGIN)
+        panel = Group(grid, sentence, fact, guesses)
+        panel.grid, panel.sentence, panel.fact, panel.guess_list = grid, sentence, fact, guesses
+        return panel
+
+    def chances_after_prompt(self, snap: TrainingSnapshot, probe: Probe) -> np.ndarray:
+        """The model's chance for every vocabulary word after ``probe``'s prompt, shape (V,)."""
+        return next_word_probabilities(snap.params, self.trace.vocabulary,
+                                       probe.tokens[: self.prompt_end(probe) + 1])
+
+    def chance_chart(self, chances: np.ndarray) -> ChanceBars:
+        vocab = len(chances)
+        caption = word_label(f"its chance for each of the {vocab} words, most likely first", style.MUTED,
+                             style.LABEL_SIZE)
+        return ChanceBars(chances, CHART_WIDTH, CHART_HEIGHT, caption)
 
     def attention(self, snap: TrainingSnapshot, probe: Probe) -> np.ndarray:
         """``probe``'s attention weights at ``snap``, averaged over heads, shape (n, n)."""
@@ -436,12 +702,14 @@ class Training(ExplainerScene):
         return f"{', '.join(tied[:-1])} or {tied[-1]} ({fmt(guesses[0][1])} each)"
 
     @staticmethod
-    def guess_lines(guesses: list[tuple[str, float]], header: str = "") -> VGroup:
-        lines = VGroup(*(word_label(f"{word}  {fmt(p)}", style.TEXT, style.LABEL_SIZE)
-                         for word, p in guesses))
+    def guess_lines(guesses: list[tuple[str, float]], header: str = "",
+                    size: float = style.LABEL_SIZE) -> VGroup:
+        """``word  chance`` a line, under ``header`` (muted, smaller) when there is one."""
+        lines = VGroup(*(word_label(f"{word}  {fmt(p)}", style.TEXT, size) for word, p in guesses))
         if header:
-            lines.add_to_back(word_label(header, style.MUTED, style.SMALL_SIZE))
-        lines.arrange(DOWN, buff=0.15)
+            lines.add_to_back(word_label(header, style.MUTED, style.LABEL_SIZE if size > style.LABEL_SIZE
+                                         else style.SMALL_SIZE))
+        lines.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         lines.guesses = guesses
         return lines
 

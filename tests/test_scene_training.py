@@ -16,8 +16,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import MathTex, Mobject, Text, config
-from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, pacing_problems
+from manim import MathTex, Mobject, Text, config, tempconfig
+from scene_harness import (
+    BuiltScene,
+    build_scene,
+    check_keyframes,
+    outside_frame,
+    overlapping_pairs,
+    pacing_problems,
+)
 
 from attention_core.corpus import load_corpus
 from attention_core.examples import load_example
@@ -40,7 +47,8 @@ class Look:
     pen_step: float  # where the loss curve ends, in steps
     curve_end: float | None  # the last piece of the curve's end, in steps (None: no piece yet)
     heat: np.ndarray  # the heat map's printed numbers
-    matrices: list[np.ndarray]  # W_Q, W_K, W_V's printed numbers (turned)
+    matrices: list[np.ndarray]  # W_Q, W_K, W_V's numbers (turned), which their colours show
+    matrix_colors: list[np.ndarray]  # and those colours
     heat_maps: int  # how many "step N" heat maps are on screen
     matrix_grids: int  # how many W_ grids are on screen
 
@@ -54,6 +62,15 @@ class Watched(Training):
     def setup(self) -> None:
         super().setup()
         self.looks: list[Look] = []
+        self.rule_opacities: dict[str, list[float]] = {}  # beat -> each line of the rule's opacity
+
+    def beat(self, name: str, narration: str) -> None:
+        if self._open_beat is not None and hasattr(self, "rule"):  # the open beat ends here
+            self.rule_opacities[self._open_beat[0]] = [
+                max(float(np.max(m.get_fill_opacities(), initial=0))
+                    for m in line.family_members_with_points())
+                for line in self.rule]
+        super().beat(name, narration)
 
     def play(self, *args, **kwargs) -> None:
         self.look()
@@ -73,7 +90,7 @@ class Watched(Training):
             return
         grids = [m for m in on_screen if isinstance(m, MatrixGrid)]
         heat_maps = [g for g in grids if g.title.original_text.startswith("step ")]
-        matrices = {g.title.original_text.split(",")[0]: g.shown_numbers() for g in grids
+        matrices = {g.title.original_text.split(",")[0]: g for g in grids
                     if g.title.original_text.startswith("W_")}
         to_step = self.plot.axes.p2c
         pieces = list(self.curve)
@@ -81,7 +98,8 @@ class Watched(Training):
             step=counter.number.get_value(), loss=self.loss_readout.number.get_value(),
             caption=heat_maps[0].title.original_text, pen_step=to_step(self.pen.get_center())[0],
             curve_end=to_step(pieces[-1].get_end())[0] if pieces else None,
-            heat=heat_maps[0].shown_numbers(), matrices=[matrices[n] for n in ("W_Q", "W_K", "W_V")],
+            heat=heat_maps[0].shown_numbers(), matrices=[matrices[n].values for n in ("W_Q", "W_K", "W_V")],
+            matrix_colors=[matrices[n].colors for n in ("W_Q", "W_K", "W_V")],
             heat_maps=len(heat_maps),
             matrix_grids=sum(g.title.original_text.startswith("W_") for g in grids)))
 
@@ -164,13 +182,39 @@ def test_the_loss_curve_is_the_traces_losses(built, trace):
     assert built.scene.step_readout.number.get_value() == steps[-1]
 
 
+def weight_colors(trace, snap, field: str) -> np.ndarray:
+    """A weight matrix's colours (turned, head 1) as the chapter means to draw them, computed
+    here: dark (style.GRID) at 0, up to style.POSITIVE or style.NEGATIVE at the largest |number|
+    the matrix reaches in the run, by the square root of |number| over that largest."""
+    values = getattr(snap.params, field)[0].T
+    top = max(float(np.abs(getattr(s.params, field)[0]).max()) for s in trace.snapshots)
+    low, pos, neg = (np.array(c.to_rgb()) for c in (style.GRID, style.POSITIVE, style.NEGATIVE))
+    end = np.where((values >= 0)[..., None], pos, neg)
+    return low + np.sqrt(np.abs(values) / top)[..., None] * (end - low)
+
+
 def test_the_heat_map_and_matrices_on_screen_are_the_last_snapshots(built, trace):
     scene, final = built.scene, trace.snapshots[-1]
     k = trace.probes.index(scene.probe)
     np.testing.assert_allclose(scene.heat.values, final.probe_weights[k].mean(axis=0))
-    shown = [g.shown_numbers() for g in scene.matrices]
-    for numbers, field in zip(shown, ("w_q", "w_k", "w_v"), strict=True):
-        np.testing.assert_allclose(numbers, getattr(final.params, field)[0].T, atol=0.005)
+    np.testing.assert_allclose(scene.heat.shown_numbers(), final.probe_weights[k].mean(axis=0), atol=0.005)
+    for grid, field in zip(scene.matrices, ("w_q", "w_k", "w_v"), strict=True):
+        np.testing.assert_allclose(grid.values, getattr(final.params, field)[0].T)
+        np.testing.assert_allclose(grid.colors, weight_colors(trace, final, field), atol=1e-9)
+        # none of their numbers is said, so none is printed: they are heat maps
+        assert grid.printed == [] and len(grid.numbers) == 0
+
+
+def test_the_matrices_colours_show_their_signs_and_the_small_random_start(trace):
+    # the reference itself: positive numbers lean to POSITIVE, negative ones to NEGATIVE, and
+    # at step 0 the small random numbers are still visibly coloured (not all dark)
+    start = trace.snapshots[0]
+    for field in ("w_q", "w_k", "w_v"):
+        values, colors = getattr(start.params, field)[0].T, weight_colors(trace, start, field)
+        low = np.array(style.GRID.to_rgb())
+        toward_pos = (colors - low) @ (np.array(style.POSITIVE.to_rgb()) - low)
+        assert np.all((toward_pos > 0) == (values > 0))
+        assert np.abs(colors - low).max() > 0.12  # > 30 of 255 levels (a linear scale gives W_Q ~11)
 
 
 def test_counters_caption_curve_and_pictures_show_one_snapshot_at_every_moment(any_built):
@@ -191,8 +235,10 @@ def test_counters_caption_curve_and_pictures_show_one_snapshot_at_every_moment(a
         else:
             assert look.curve_end == pytest.approx(snap.step, abs=1e-6)
         np.testing.assert_allclose(look.heat, snap.probe_weights[k].mean(axis=0), atol=0.005)
-        for shown, field in zip(look.matrices, ("w_q", "w_k", "w_v"), strict=True):
-            np.testing.assert_allclose(shown, getattr(snap.params, field)[0].T, atol=0.005)
+        fields = ("w_q", "w_k", "w_v")
+        for shown, colors, field in zip(look.matrices, look.matrix_colors, fields, strict=True):
+            np.testing.assert_allclose(shown, getattr(snap.params, field)[0].T)
+            np.testing.assert_allclose(colors, weight_colors(trace, snap, field), atol=1e-9)
     # every snapshot is shown, in order, and the run ends on the last
     seen = [round(look.step) for look in looks]
     assert [s for i, s in enumerate(seen) if i == 0 or s != seen[i - 1]] == sorted(snapshots)
@@ -239,6 +285,59 @@ def test_the_update_rule_on_screen_is_adams_with_the_corpus_learning_rate(any_bu
     assert "running average of the gradient" in notes and "running average of its square" in notes
     assert "Adam: a step against a running average of the gradient." in scene.narration
     assert r"W - \eta\, \frac{\partial" not in shown  # not plain gradient descent
+
+
+def test_the_update_rule_lights_up_each_line_as_it_is_named(built):
+    # the rule is up whole from its first line, large; a line not yet spoken of is dimmed
+    # (visible, so the block uses the frame) and lights up in the beat that names it
+    seen = built.scene.rule_opacities  # lines: g, the heading, m, v, W, the bias correction
+    bright, dim = 1.0, pytest.approx(0.28, abs=0.1)
+    assert seen["gradient"] == [bright, dim, dim, dim, dim, dim]
+    assert seen["adam"] == [bright, bright, bright, dim, bright, dim]
+    assert seen["averages"] == [bright] * 6
+
+
+def test_the_bars_are_the_untrained_models_chance_for_every_word(any_built):
+    scene = any_built.scene
+    trace, probe, start = scene.trace, scene.probe, scene.trace.snapshots[0]
+    t = min(probe.focus_index, len(probe.tokens) - 2)
+    chances = next_word_probabilities(start.params, trace.vocabulary, probe.tokens[: t + 1])
+    chart = scene.chances
+    assert len(chart.bars) == len(trace.vocabulary)
+    assert f"each of the {len(trace.vocabulary)} words" in chart.caption.original_text
+    ranked = np.sort(chances)[::-1]
+    heights = np.array([bar.height for bar in chart.bars])
+    np.testing.assert_allclose(heights / heights[0], ranked / ranked[0], atol=1e-3)
+    assert all(abs(bar.get_bottom()[1] - chart.baseline.get_y()) < 1e-6 for bar in chart.bars)
+    # the guesses listed are the first bars, lit; the right word's bar is lit where it ranks
+    listed = [word for word, _ in scene.guess_list.guesses]
+    assert listed == [trace.vocabulary[i] for i in np.argsort(-chances, kind="stable")[:len(listed)]]
+    for lit, bar in zip(scene.top_bars, chart.bars, strict=False):
+        np.testing.assert_allclose(lit.get_center(), bar.get_center(), atol=1e-6)
+    rank = int(np.sum(chances > chances[trace.vocabulary.index(scene.right_line.word)]))
+    np.testing.assert_allclose(scene.right_bar.get_center(), chart.bars[rank].get_center(), atol=1e-6)
+
+
+def test_a_close_up_prints_the_decider_weight_it_says(built, trace):
+    for close, probe in zip(built.scene.close_ups, built.scene.probes, strict=True):
+        weights = trace.snapshots[-1].probe_weights[trace.probes.index(probe)].mean(axis=0)
+        weight = weights[probe.focus_index, probe.decides_index]
+        assert close.fact.weight == pytest.approx(weight)
+        shown = [part.original_text for part in close.fact]
+        assert shown == [probe.focus, "\u2192", probe.decides, fmt(weight)]
+        np.testing.assert_allclose(close.grid.values, weights)
+        np.testing.assert_allclose(close.grid.decider_ring.get_center(),
+                                   close.grid.cell_center(probe.focus_index, probe.decides_index), atol=1e-6)
+        assert close.grid.shown_numbers()[probe.focus_index, probe.decides_index] == float(fmt(weight))
+
+
+def test_printed_cell_numbers_are_at_least_24_px_at_1080p(built):
+    # the harness measures at key-frame size, where MatrixGrid rounds its print; check at 1080p
+    cells = [built.scene.heat.cell] + [close.grid.cell for close in built.scene.close_ups]
+    with tempconfig({"pixel_width": 1920, "pixel_height": 1080}):
+        for cell in cells:
+            grid = MatrixGrid(np.full((2, 2), 0.25), np.zeros((2, 2, 3)), cell, numbers="image")
+            assert grid.number_height * 1080 / config.frame_height >= 24, cell
 
 
 def test_the_model_is_said_to_be_bigger_than_the_toy_with_the_traces_sizes(any_built):
@@ -320,12 +419,22 @@ def test_everything_fits_in_the_frame_and_the_columns_do_not_overlap(built):
     for group in (scene.readouts, scene.heat, scene.plot, scene.matrices, scene.finals):
         assert -half_w <= group.get_left()[0] and group.get_right()[0] <= half_w
         assert group.get_top()[1] <= half_h and group.get_bottom()[1] >= -half_h
-    assert outside_frame([scene.heading, scene.model_table, *scene.model_lines, scene.prompt,
-                          scene.guess_list, scene.right_line, scene.loss_formula, *scene.rule]) == []
-    right_column = min(g.get_left()[0] for g in (scene.readouts, scene.heat, scene.plot))
-    assert scene.matrices.get_right()[0] < right_column
-    assert scene.readouts.get_bottom()[1] > scene.heat.get_top()[1]
-    assert scene.heat.get_bottom()[1] > scene.plot.get_top()[1]
+    assert outside_frame([scene.heading, scene.model_table, *scene.model_lines, scene.prompt, scene.chances,
+                          scene.guess_list, scene.right_line, scene.loss_formula, *scene.rule,
+                          *scene.close_ups]) == []
+    # the run: the heat map on the left; right of it the counters over the curve over the matrices
+    right_column = min(g.get_left()[0] for g in (scene.readouts, scene.plot, scene.matrices))
+    assert scene.heat.get_right()[0] < right_column
+    assert scene.readouts.get_bottom()[1] > scene.plot.get_top()[1]
+    assert scene.plot.get_bottom()[1] > scene.matrices.get_top()[1]
+    # the task: the prompt, the guesses and the right word left of the bars, the loss under all
+    left_column = (scene.prompt, scene.guess_list, scene.right_line)
+    assert max(m.get_right()[0] for m in left_column[1:]) < scene.chances.bars.get_left()[0]
+    assert overlapping_pairs([*left_column, scene.chances.bars, scene.loss_formula]) == []
+    # a close-up: the heat map left of its text
+    for close in scene.close_ups:
+        assert close.grid.get_right()[0] < min(m.get_left()[0] for m in (close.sentence, close.fact,
+                                                                          close.guess_list))
 
 
 def test_narration_is_written_as_subtitles(built):
