@@ -658,6 +658,7 @@ class Training(ExplainerScene):
                                        probe.tokens[: self.prompt_end(probe) + 1])
 
     def chance_chart(self, chances: np.ndarray) -> ChanceBars:
+        """``chances`` (shape (V,)) as bars, captioned with how many words they are."""
         vocab = len(chances)
         caption = word_label(f"its chance for each of the {vocab} words, most likely first", style.MUTED,
                              style.LABEL_SIZE)
