@@ -69,7 +69,7 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, sentence_caption, word_label
 from scenes.components.curves import LossPlot
-from scenes.components.flat import FlatFadeIn, FlatFadeOut
+from scenes.components.flat import FlatFadeIn, FlatFadeOut, flattened
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import fmt
 
@@ -214,7 +214,7 @@ class Training(ExplainerScene):
         self.beat("sizes", f"{size['d']} numbers a word, {size['words']} words, {heads} of "
                   f"{size['d']} \u00d7 {size['k']}.")
         self.beat("residual", "Attention is added to the word\u2019s own numbers: x + attention.")
-        self.play(sheet.animate.scale(TABLE_LATER).move_to(later), run_time=style.BEAT)
+        self.move_flat(sheet, later)
         self.play(FlatFadeIn(self.model_lines[0]), run_time=style.BEAT)
         self.beat("output", f"An output layer then scores each of the {size['words']} words.")
         self.play(FlatFadeIn(self.model_lines[1]), run_time=style.BEAT)
@@ -318,12 +318,9 @@ class Training(ExplainerScene):
         self.shown = snaps[0]
         # one after the other: the key goes, the matrices move into their row (over an empty
         # frame), the rest of the run's picture comes in
-        key_goes, matrices_move, rest_comes = (squish_rate_func(smooth, a, b)
-                                               for a, b in ((0, 0.3), (0.3, 0.65), (0.65, 1)))
-        self.play(FlatFadeOut(self.matrix_key, rate_func=key_goes),
-                  ReplacementTransform(self.matrices, strip, rate_func=matrices_move),
-                  FlatFadeIn(readouts, self.heat, self.plot, self.pen, rate_func=rest_comes),
-                  run_time=2.4 * style.BEAT)
+        self.play(FlatFadeOut(self.matrix_key), run_time=0.7 * style.BEAT)
+        self.play(ReplacementTransform(self.matrices, strip), run_time=0.9 * style.BEAT)
+        self.play(FlatFadeIn(readouts, self.heat, self.plot, self.pen), run_time=0.8 * style.BEAT)
         self.matrices = strip
         self.add(self.curve)
 
@@ -386,6 +383,19 @@ class Training(ExplainerScene):
         # one after the other in one play, so the two pictures never overlap
         self.play(FlatFadeOut(*leaving, rate_func=squish_rate_func(smooth, 0, 0.5)),
                   FlatFadeIn(*arriving, rate_func=squish_rate_func(smooth, 0.5, 1)), run_time=style.BEAT)
+
+    def move_flat(self, group: Mobject, target: Mobject) -> None:
+        """Move and scale ``group`` onto ``target`` (a scaled copy of it placed where it goes)
+        as one picture: its image moves, then the group itself takes its new place."""
+        picture, factor = flattened(group), target.width / group.width
+        group.scale(factor).move_to(target)
+        if picture is None:
+            return
+        self.remove(group)
+        self.add(picture)
+        self.play(picture.animate.scale(factor).move_to(group), run_time=style.BEAT)
+        self.remove(picture)
+        self.add(group)
 
     def light_up(self, *dimmed: Mobject) -> None:
         """Bring ``dimmed`` mobjects to full opacity: their full-opacity picture fades in over
