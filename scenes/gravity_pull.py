@@ -4,7 +4,9 @@ r"""Context as gravity: the words of a sentence pull the ambiguous word toward t
     \vec x\,' = \vec x + \sum_j w_j (\vec x_j - \vec x) = \sum_j w_j \vec x_j
 
 Each word of the sentence pulls the ambiguous word along the arrow toward it, as hard as
-its weight (thicker arrows pull harder). The table beside the plane lists, for each word,
+its weight (thicker arrows pull harder). The plane is the example's shared one
+(``plane_scale``: the same ranges, unit and ticks in every chapter, tick values written);
+word labels and numbers keep clear of its tick values and axes. The table beside the plane lists, for each word,
 its distance to the focus, its dot product with it, its weight (the next chapter, softmax,
 turns dot products into weights) and its pull ``w_j (x_j - x)``. The update is ONE step:
 the pulls, added tip to tail, carry the word to ``x'``, which is the weighted average
@@ -27,10 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    UR,
     Arrow,
     Circle,
     Create,
@@ -43,6 +47,7 @@ from manim import (
     ManimColor,
     MathTex,
     Mobject,
+    Rectangle,
     SurroundingRectangle,
     Text,
     TracedPath,
@@ -61,25 +66,27 @@ from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, word_color, word_label
 from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
+from scenes.components.words import LABEL_BUFF, LABEL_SPOTS, name_on_plane, plane_scale
 from scenes.style import fmt
 
-__all__ = ["ARROW_NUMBER_WEIGHT", "MAX_TERMS", "GravityPull", "Row", "SentenceShown", "pull_of",
-           "shown_sum", "shown_terms"]
+__all__ = ["ARROW_NUMBER_WEIGHT", "MAX_TERMS", "GravityPull", "Row", "SentenceShown", "plane_marks",
+           "pull_of", "shown_sum", "shown_terms"]
 
 ARROW_NUMBER_WEIGHT = 0.05  # pulls at least this strong also get their number on the plane
 MAX_TERMS = 6  # rows of the table; a longer sentence shows its strongest pulls
 MIN_CHAIN_ARROW = 0.12  # a pull shorter than this on screen is added to the chain but not drawn
-PANEL_GAP = 0.6  # between the plane and the panel on its right
-PLANE_MAX_WIDTH = 6.6
-ROW_GAP = 0.14
-COLUMN_GAP = 0.35
+PANEL_GAP = 0.45  # between the plane and the panel on its right
+FAR_BUFFS = (0.12, 0.2)  # how far out a crowded label may sit from its dot
+AXIS_CLEARANCE = 0.08  # a word's label keeps this far from an axis line (its ticks reach 0.05)
+ROW_GAP = 0.2
+COLUMN_GAP = 0.25
 CAPTION_SIZES = ((style.BODY_SIZE, 1), (style.LABEL_SIZE, 2), (style.SMALL_SIZE, 3))
 LEGEND_CHARS = 36  # a sentence in the closing legend is shortened to about this many characters
 SAID_CHARS = 28  # a sentence in the narration is shortened to about this many characters
 INDENT = 0.4  # the lines that continue a formula
 TABLE_SCALE = 0.9  # the table's numbers, relative to the formulas
 MATH_SIZE = 48 * style.MATH_SCALE * TABLE_SCALE  # a DecimalNumber as large as the table's MathTex
-HEADER_SCALE = 0.75  # column headers, relative to the formulas
+HEADER_SCALE = 0.8  # column headers, relative to the formulas
 HEADERS = {"distance": r"|\vec x_j - \vec x|", "dot": r"\vec x \cdot \vec x_j", "weight": "w_j",
            "pull": r"w_j\,(\vec x_j - \vec x)"}  # the table's columns after the word
 MARK = style.TEXT  # the boxes that point at the cells a line talks about
@@ -101,15 +108,60 @@ def shown_sum(weights: np.ndarray) -> float:
     return float(sum(float(fmt(w)) for w in weights))
 
 
-def label_words(words: list[WordDot | Dot]) -> None:
-    """Name the labelled words (most important first) around the bare dots among them."""
-    place_labels([w for w in words if isinstance(w, WordDot)],
-                 obstacles=[w for w in words if not isinstance(w, WordDot)])
+def plane_marks(plane: WordPlane) -> list[Mobject]:
+    """What a label on ``plane`` keeps off: its tick values and a thin strip along each axis
+    (invisible, never added to the scene)."""
+    marks: list[Mobject] = [n for axis in (plane.axes.x_axis, plane.axes.y_axis)
+                            for n in getattr(axis, "numbers", [])]
+    for axis in (plane.axes.x_axis, plane.axes.y_axis):
+        start, end = axis.get_start(), axis.get_end()
+        size = np.abs(end - start) + 2 * AXIS_CLEARANCE
+        marks.append(Rectangle(width=size[0], height=size[1], stroke_width=0).move_to((start + end) / 2))
+    return marks
+
+
+def drawn_parts(words: list[WordDot | Dot]) -> list[Mobject]:
+    """Each word's dot and, when it is shown, its label: boxes that fit what is drawn."""
+    return [m for w in words for m in ((w.dot, w.label) if isinstance(w, WordDot) and w.label_shown
+                                       else (w.dot,) if isinstance(w, WordDot) else (w,))]
+
+
+def label_words(plane: WordPlane, words: list[WordDot | Dot]) -> None:
+    """Name the labelled words (most important first) on ``plane``, clear of the bare dots among
+    them, the axes, their names and their tick values. A label with no room right beside its dot
+    tries a little farther out (:data:`FAR_BUFFS`) before its dot goes bare."""
+    named = [w for w in words if isinstance(w, WordDot)]
+    marks = [*(w for w in words if not isinstance(w, WordDot)), *plane_marks(plane)]
+    shown = name_on_plane(plane, named, marks)
+    taken = [*(w.dot for w in named), *marks, plane.x_name, plane.y_name, *(w.label for w in shown)]
+    low, high = plane.get_corner(DL), plane.get_corner(UR)
+    for word in (w for w in named if not w.label_shown):
+        for buff, spot in ((b, s) for b in FAR_BUFFS for s in LABEL_SPOTS):
+            word.label.next_to(word.dot, spot, buff=buff)
+            inside = np.all(word.label.get_corner(DL) >= low) and np.all(word.label.get_corner(UR) <= high)
+            if inside and not any(boxes_overlap(word.label, m) for m in taken if m is not word.dot):
+                word.add(word.label)
+                word.label_shown = True
+                taken.append(word.label)
+                break
 
 
 def target_marker() -> Circle:
     """The hollow ring that marks the weighted average, on the plane and in its formula."""
     return Circle(radius=0.09, color=style.TEXT, stroke_width=2)
+
+
+def leading_side(heading: np.ndarray) -> np.ndarray:
+    """The side of a dot (UR, UP, LEFT, ...) that faces ``heading``: a label there stays ahead of
+    the dot as it moves along ``heading``; one on the opposite side stays behind."""
+    size = np.linalg.norm(heading[:2])
+    side = np.array([np.sign(c) if abs(c) > 0.3 * size else 0.0 for c in heading[:2]] + [0.0])
+    return side
+
+
+def first_third(t: float) -> float:
+    """A rate function that does all its work, smoothly, in the first third of the time."""
+    return smooth(min(1.0, 3 * t))
 
 
 def num(x: float) -> str:
@@ -175,7 +227,9 @@ class SentenceShown:
     chain_points: list[np.ndarray]  # scene points: the focus, then the tip after each pull
     path: VMobject
     mover: WordDot
-    distances: VGroup  # the dashed lines to the decider, before and after, with their numbers
+    distances: VGroup  # the dashed lines to the decider, before and after, each with its number
+    # where it has room (the legend, last, says both)
+    dots: VGroup  # the other words of the sentence (named ones are WordDots, the rest bare dots)
 
 
 class GravityPull(ExplainerScene):
@@ -250,12 +304,11 @@ class GravityPull(ExplainerScene):
         focus = self.sentences[0].focus
         self.say("plane", f"Where {q(focus)} sits decides what it means. The other words of a sentence "
                  "pull on it, like gravity.")
-        points = np.vstack([*(p.embeddings for p in self.pulls), *(p.targets for p in self.pulls),
-                            *(p.new_embeddings for p in self.pulls)])
-        self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis)
-        if self.plane.width > PLANE_MAX_WIDTH:
-            self.plane.scale_to_fit_width(PLANE_MAX_WIDTH)
-        self.plane.to_edge(LEFT, buff=style.MARGIN).shift(0.2 * DOWN)
+        # the scale every chapter of this example shares (it holds every point drawn here), with tick values
+        self.plane = WordPlane(np.zeros((1, 2)), self.example.x_axis, self.example.y_axis,
+                               scale=plane_scale(self.example), numbers=True)
+        self.plane.to_edge(LEFT, buff=style.MARGIN).set_y(0)
+        self.marks_on_plane = plane_marks(self.plane)
         self.panel_left = self.plane.get_right()[0] + PANEL_GAP
         self.panel_width = 7.1 - style.MARGIN - self.panel_left
         self.play(Create(self.plane), run_time=style.BEAT)
@@ -275,7 +328,7 @@ class GravityPull(ExplainerScene):
         self.dots = VGroup(*(self.word_dot(w, pull.embeddings[j], named=j in named)
                              for j, w in enumerate(sentence.tokens) if j != i))
         self.focus_dot = WordDot(self.plane, sentence.focus, pull.embeddings[i], style.FOCUS)
-        label_words([self.focus_dot, *self.dots])
+        label_words(self.plane, [self.focus_dot, *self.dots])
         self.arrows, self.arrow_numbers = self.pull_arrows(sentence, pull)
         self.place_formula()
         self.chain, self.chain_points = self.tip_to_tail(sentence, pull)
@@ -394,7 +447,7 @@ class GravityPull(ExplainerScene):
         self.ends.append(end)
         self.shown.append(SentenceShown(self.arrows, self.arrow_numbers, self.rows, self.more, self.sums,
                                         self.formula, self.chain, self.chain_points, self.path,
-                                        self.focus_dot, self.distances))
+                                        self.focus_dot, self.distances, self.dots))
 
     def compare_end_points(self) -> None:
         if len(self.sentences) == 1:
@@ -419,9 +472,9 @@ class GravityPull(ExplainerScene):
                 starts.add(WordDot(self.plane, sentence.focus, pull.embeddings[i], style.FOCUS))
             arrows.add(Arrow(self.plane.point(pull.embeddings[i]), end.dot.get_center(), buff=0.1,
                              color=style.FOCUS, stroke_width=3, max_tip_length_to_length_ratio=0.15))
-            legend.add(self.panel_text(f"({k + 1}) {q(shorten(sentence.text, LEGEND_CHARS))} \u2192 "
-                                       f"{vec_text(pull.new_embeddings[i])}", style.FOCUS, style.LABEL_SIZE))
-        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.25).to_edge(UP, buff=style.MARGIN)
+            entry = f"({k + 1}) {q(shorten(sentence.text, LEGEND_CHARS))}\n\u2192 {vec_text(end.coords)}"
+            legend.add(self.panel_text(entry, style.FOCUS, style.BODY_SIZE))
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.6).set_y(self.plane.get_y())
         legend.align_to([self.panel_left, 0, 0], LEFT)
         # The words that did the pulling, faintly, once each; a long sentence names its strongest.
         context: dict[str, bool] = {}
@@ -432,7 +485,7 @@ class GravityPull(ExplainerScene):
                     context[w] = context.get(w, False) or j in named
         self.context = VGroup(*(self.word_dot(w, self.example.words[w], named) for w, named in
                                 context.items())).set_opacity(0.45)
-        label_words([*starts, *self.ends, *self.context])  # the moving word first
+        label_words(self.plane, [*starts, *self.ends, *self.context])  # the moving word first
         self.play(FadeIn(starts), FadeIn(legend), FadeIn(self.context), run_time=style.BEAT / 2)
         self.play(*(Create(a) for a in arrows), *(FadeIn(e) for e in self.ends), run_time=style.BEAT)
         self.end_arrows, self.legend = arrows, legend
@@ -459,30 +512,74 @@ class GravityPull(ExplainerScene):
         self.ghost = self.focus_dot.copy().set_opacity(0.3)
         self.trail = TracedPath(self.focus_dot.dot.get_center, stroke_color=style.FOCUS, stroke_width=3)
         self.add(self.ghost, self.trail)
-        self.play(self.chain.animate.set_opacity(0.35), FadeIn(self.steps), run_time=style.BEAT / 2)
-        if np.linalg.norm(self.path.get_end() - self.path.get_start()) < 1e-6:
+        heading = self.path.get_end() - self.path.get_start()
+        if np.linalg.norm(heading) < 1e-6:
+            self.play(self.chain.animate.set_opacity(0.35), FadeIn(self.steps), run_time=style.BEAT / 2)
             self.wait(style.SLOW)  # a strength of 0: nothing moves
             return
+        # The ghost's label goes behind, the moving one's where it never meets it on the way; the
+        # ghost's fades in once the word has left (the moving label does not pass over it either).
+        relabel, ghost_label = [], []
+        if self.focus_dot.label_shown:
+            self.ghost.label.next_to(self.ghost.dot, self.free_side(heading), buff=LABEL_BUFF).set_opacity(0)
+            side = self.side_on_the_way(heading)
+            relabel.append(self.focus_dot.label.animate.next_to(self.focus_dot.dot, side, buff=LABEL_BUFF))
+            ghost_label.append(self.ghost.label.animate(rate_func=first_third).set_opacity(0.3))
+        self.play(self.chain.animate.set_opacity(0.35), FadeIn(self.steps), *relabel, run_time=style.BEAT / 2)
 
         def move(word: WordDot, alpha: float) -> None:
             word.shift(self.path.point_from_proportion(alpha) - word.dot.get_center())
 
-        self.play(UpdateFromAlphaFunc(self.focus_dot, move, rate_func=smooth), run_time=style.SLOW)
+        self.play(UpdateFromAlphaFunc(self.focus_dot, move, rate_func=smooth), *ghost_label,
+                  run_time=style.SLOW)
         self.free_the_label()
+
+    def crowd(self) -> list[Mobject]:
+        """What the focus's labels keep off: the other words, the axes, their names and tick values."""
+        return [*drawn_parts(list(self.dots)), *self.marks_on_plane, self.plane.x_name, self.plane.y_name]
+
+    def fits(self, label: Mobject, others: list[Mobject], roomy: bool = False) -> bool:
+        """``label`` is inside the plane and overlaps none of ``others`` (``roomy``: nor comes
+        close to them, as if it were 1.3 times larger)."""
+        inside = bool(np.all(label.get_corner(DL) >= self.plane.get_corner(DL))
+                      and np.all(label.get_corner(UR) <= self.plane.get_corner(UR)))
+        boxes = [label, label.copy().scale(1.3)] if roomy else [label]
+        return inside and not any(boxes_overlap(b, m) for b in boxes for m in others)
+
+    def free_side(self, heading: np.ndarray) -> np.ndarray:
+        """The side of the start (:data:`LABEL_SPOTS`) for the ghost's label: the free one most
+        behind the way the word goes."""
+        label = self.ghost.label.copy()
+        behind = sorted(LABEL_SPOTS, key=lambda s: float(np.dot(s, heading) / np.linalg.norm(s)))
+        for spot in behind:
+            if self.fits(label.next_to(self.ghost.dot, spot, buff=LABEL_BUFF), self.crowd()):
+                return spot
+        return -leading_side(heading)
+
+    def side_on_the_way(self, heading: np.ndarray) -> np.ndarray:
+        """The side of the moving word for its label: the first (:data:`LABEL_SPOTS`) where it never
+        crosses the ghost's label on the way and, where the word stops, is free; else the side
+        facing the way it goes (the ghost's label is behind)."""
+        label, dot = self.focus_dot.label.copy(), self.focus_dot.dot
+        stops = [self.path.point_from_proportion(a) for a in np.linspace(0, 1, 41)]
+        for spot in LABEL_SPOTS:
+            offset = label.next_to(dot, spot, buff=LABEL_BUFF).get_center() - dot.get_center()
+            if not self.fits(label.move_to(stops[-1] + offset), [*self.crowd(), self.ghost.dot], roomy=True):
+                continue
+            if not any(boxes_overlap(label.move_to(p + offset), self.ghost.label) for p in stops):
+                return spot
+        return leading_side(heading)
 
     def free_the_label(self) -> None:
         """Move the focus's label, if it now covers another word, to a free spot by its dot."""
         word = self.focus_dot
         if not word.label_shown:
             return
-        others = [*(d for d in self.dots), self.ghost]
-        crowd = [m for d in others for m in ((d.dot, d.label) if isinstance(d, WordDot) and d.label_shown
-                                             else (d,))]
-        if not any(boxes_overlap(word.label, m) or boxes_overlap(word.label.copy().scale(1.3), m)
-                   for m in crowd):
+        crowd = [*self.crowd(), *drawn_parts([self.ghost])]
+        if self.fits(word.label, crowd, roomy=True):
             return
         before = word.label.get_center()
-        place_labels([word], obstacles=crowd)
+        place_labels([word], obstacles=crowd, room=self.plane)
         if not word.label_shown:  # nowhere free: it stays, and the labels it covers go
             word.add(word.label)
             word.label_shown = True
@@ -504,8 +601,7 @@ class GravityPull(ExplainerScene):
         d = decider(self.example, k)
         before, after = gravity_distances(self.example, k, d)
         there = self.plane.point(pull.embeddings[s.tokens.index(d)])
-        taken = [self.focus_dot.label, self.ghost.label,
-                 *(w.label for w in self.dots if isinstance(w, WordDot))]
+        taken = [*drawn_parts([self.focus_dot, self.ghost, *self.dots]), *self.marks_on_plane]
         self.distances = VGroup()
         for start, value, color in ((self.plane.point(pull.embeddings[s.focus_index]), before, style.MUTED),
                                     (self.focus_dot.dot.get_center(), after, style.FOCUS)):
@@ -513,15 +609,19 @@ class GravityPull(ExplainerScene):
                 continue
             line = DashedLine(start, there, color=color, stroke_width=2, buff=0.08)
             line.value = value
-            shown = self.beside(line, value, color, taken)
+            shown = self.beside(line, value, color, taken, anyway=False)  # the legend says it anyway
+            if shown is None:
+                self.distances.add(VGroup(line))
+                continue
             taken.append(shown)
             self.distances.add(VGroup(line, shown))
         legend = self.panel_text(f"distance to {q(d)}: {fmt(before)} before, {fmt(after)} after",
                                  style.FOCUS, style.LABEL_SIZE)
         legend.align_to(self.formula[1], UP)  # where the formula's numbers come next
         self.distances.add(legend)
-        self.play(*(Create(g[0]) for g in self.distances[:-1]), *(FadeIn(g[1]) for g in self.distances[:-1]),
-                  FadeIn(legend), run_time=style.BEAT)
+        self.play(*(Create(g[0]) for g in self.distances[:-1]),
+                  *(FadeIn(g[1]) for g in self.distances[:-1] if len(g) > 1), FadeIn(legend),
+                  run_time=style.BEAT)
 
     # -- builders
 
@@ -546,7 +646,7 @@ class GravityPull(ExplainerScene):
                               max_stroke_width_to_length_ratio=1000)  # width is the weight only
             arrow.weight, arrow.word, arrow.index = w, word, j
             arrows.add(arrow)
-        taken = [d.label for d in self.dots if isinstance(d, WordDot)] + [self.focus_dot.label]
+        taken = [*drawn_parts([*self.dots, self.focus_dot]), *self.marks_on_plane]
         numbers = VGroup()
         for arrow in sorted(arrows, key=lambda a: -a.weight):
             if arrow.weight < ARROW_NUMBER_WEIGHT or not isinstance(arrow, Arrow):
@@ -568,11 +668,12 @@ class GravityPull(ExplainerScene):
         start, end = line.get_start(), line.get_end()
         along = (end - start) / (np.linalg.norm(end - start) or 1.0)
         side = np.array([-along[1], along[0], 0.0])
-        for where in (0.5, 0.75, 0.3):
-            for direction in (side, -side):
-                shown.next_to(start + where * (end - start), direction, buff=0.15)
-                if not any(boxes_overlap(shown, other) for other in taken):
-                    return shown
+        for buff in (0.15, 0.35):  # beside the middle first, a little farther out on a short line
+            for where in (0.5, 0.75, 0.3):
+                for direction in (side, -side):
+                    shown.next_to(start + where * (end - start), direction, buff=buff)
+                    if not any(boxes_overlap(shown, other) for other in taken):
+                        return shown
         return shown.next_to(start + 0.5 * (end - start), side, buff=0.15) if anyway else None
 
     def tip_to_tail(self, sentence: Sentence, pull: ContextPullTrace) -> tuple[VGroup, list[np.ndarray]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from manim import UpdateFromAlphaFunc, config
 from scene_harness import (
     BuiltScene,
     build_scene,
@@ -26,7 +27,10 @@ from scene_harness import (
 
 from attention_core.examples import load_example
 from attention_core.story import claim, decider, raw_weights
-from scenes.gravity_pull import ARROW_NUMBER_WEIGHT, GravityPull
+from scenes import style
+from scenes.components import WordDot, boxes_overlap
+from scenes.components.words import plane_scale
+from scenes.gravity_pull import ARROW_NUMBER_WEIGHT, GravityPull, plane_marks
 
 sys.path.insert(0, str(Path(__file__).parent))
 from long_example import write_long_example  # noqa: E402
@@ -35,9 +39,55 @@ ROOT = Path(__file__).resolve().parents[1]
 APPLE = (ROOT / "assets/examples/apple.toml").read_text()
 
 
+def plane_labels(scene: GravityPull) -> list:
+    """The words' labels and the numbers on the plane that are on screen now."""
+    on = {id(m) for top in scene.mobjects for m in top.get_family()}
+    labels = [m.label for top in scene.mobjects for m in top.get_family()
+              if isinstance(m, WordDot) and m.label_shown and id(m.label) in on
+              and max(f.get_fill_opacity() for f in m.label.get_family()) > 0.05]
+    numbers = [*getattr(scene, "arrow_numbers", []), *(g[1] for g in getattr(scene, "distances", [])[:-1]
+                                                       if len(g) > 1)]
+    return list({id(m): m for m in [*labels, *(n for n in numbers if id(n) in on)]}.values())
+
+
+def plane_clashes(scene: GravityPull) -> list[tuple[str, str]]:
+    """Labels or numbers on the plane that overlap each other, a tick value, an axis or its name."""
+    labels = plane_labels(scene)
+    marks = [*plane_marks(scene.plane), scene.plane.x_name, scene.plane.y_name]
+    return overlapping_pairs(labels) + [pair for label in labels for mark in marks
+                                        for pair in overlapping_pairs([label, mark])]
+
+
+class Checked(GravityPull):
+    """The scene, checking its plane at the end of every beat (:func:`plane_clashes`) and, while
+    the word slides, that its label never crosses the label left at its start."""
+
+    def _end_beat(self) -> None:
+        if self._open_beat is not None and hasattr(self, "plane"):
+            self.clashes = getattr(self, "clashes", [])
+            self.clashes += [(self._open_beat[0], *pair) for pair in plane_clashes(self)]
+        super()._end_beat()
+
+    def play(self, *animations, **kwargs) -> None:
+        for a in animations:
+            moves_the_word = isinstance(a, UpdateFromAlphaFunc) and a.mobject is self.focus_dot
+            if moves_the_word and self.focus_dot.label_shown:
+                self.slides = getattr(self, "slides", 0) + 1
+                self.crossings = getattr(self, "crossings", [])
+                for alpha in np.linspace(0, 1, 41):
+                    moving = self.focus_dot.copy()
+                    a.update_function(moving, alpha)
+                    if self.ghost.label_shown and boxes_overlap(moving.label, self.ghost.label):
+                        self.crossings.append((self._open_beat[0], round(alpha, 3)))
+        super().play(*animations, **kwargs)
+
+
+Checked.__name__ = GravityPull.__name__  # same key frames folder
+
+
 @pytest.fixture(scope="module")
 def built(example, tmp_path_factory) -> BuiltScene:
-    return build_scene(GravityPull, example, tmp_path_factory.mktemp(example.name))
+    return build_scene(Checked, example, tmp_path_factory.mktemp(example.name))
 
 
 def apple_with(tmp_path: Path, *edits: tuple[str, str]):
@@ -264,6 +314,50 @@ def test_the_word_ends_in_different_places(built, example):
     assert np.linalg.norm(a - b) > 1.0
     for k, line in enumerate(built.scene.legend):
         assert numbers_in(line.text)[-2:] == pytest.approx(rounded(expected(example, k).end))
+
+
+def test_the_plane_is_the_examples_shared_plane_with_tick_values(built, example):
+    """One scale in every chapter (ranges, unit, ticks), 6.6 units tall, tick values on both
+    axes; it holds everything this scene draws; the panel sits beside it, inside the frame."""
+    scene = built.scene
+    plane = scene.plane
+    assert plane.scale_used == plane_scale(example)
+    assert plane.axes.y_length == pytest.approx(style.SHARED_PLANE_HEIGHT)
+    assert plane.scale_used.unit * 1080 / 8 == pytest.approx(111, abs=1)  # px per unit at 1080p
+    for axis, (low, high, step) in ((plane.axes.x_axis, plane.scale_used.x_range),
+                                    (plane.axes.y_axis, plane.scale_used.y_range)):
+        assert [n.get_value() for n in axis.numbers] == pytest.approx(
+            [v for v in np.arange(low, high + step / 2, step) if v != 0])
+        for k in sentences_shown(example):
+            pull = scene.pulls[k]
+            c = 0 if axis is plane.axes.x_axis else 1
+            drawn = np.concatenate([pull.embeddings[:, c], pull.targets[:, c],
+                                    pull.trajectory[..., c].ravel()])
+            assert low <= drawn.min() and drawn.max() <= high
+    half_width, half_height = config.frame_width / 2, config.frame_height / 2
+    assert plane.get_left()[0] >= -half_width + style.MARGIN - 1e-6
+    assert plane.get_bottom()[1] >= -half_height + style.MARGIN - 1e-6
+    assert plane.get_top()[1] <= half_height - style.MARGIN + 1e-6
+    for k in sentences_shown(example):
+        panel = [*(r.word for r in scene.shown[k].rows), scene.shown[k].formula, scene.shown[k].sums]
+        assert min(m.get_left()[0] for m in panel) > plane.get_right()[0]
+        assert max(m.get_right()[0] for m in panel) <= half_width - style.MARGIN + 1e-6
+
+
+def test_labels_on_the_plane_keep_clear_at_every_beat(built):
+    """No word's label or number on the plane overlaps another, a tick value, an axis or its
+    name at the end of any beat; the words the table lists are named on the plane."""
+    scene = built.scene
+    assert scene.clashes == []
+    for k, shown in enumerate(scene.shown):
+        named = [d for d in [shown.mover, *shown.dots] if isinstance(d, WordDot)]
+        assert all(d.label_shown for d in named), (k, [d.word for d in named if not d.label_shown])
+
+
+def test_the_sliding_word_never_crosses_its_start_label(built):
+    scene = built.scene
+    assert scene.slides == len(scene.shown)  # one slide a sentence, its label checked all the way
+    assert scene.crossings == []
 
 
 def test_key_frames_match_control_data(built):
