@@ -18,7 +18,9 @@ Render: ``manim -ql scenes/softmax_normalize.py SoftmaxNormalize`` (from the rep
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from manim import (
@@ -26,16 +28,22 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
+    AnimationGroup,
     DecimalNumber,
     FadeIn,
     FadeOut,
-    FadeTransform,
     ManimColor,
     MathTex,
+    Mobject,
     SurroundingRectangle,
     Text,
+    Transform,
     VGroup,
     Write,
+    interpolate,
+    interpolate_color,
+    smooth,
 )
 
 from attention_core import (
@@ -56,8 +64,8 @@ from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
 from scenes.style import fmt
 
-__all__ = ["PRINTABLE", "TEMPERATURES", "Shown", "SoftmaxNormalize", "ZeroSumCase", "choose_sentence",
-           "shown_sum", "zero_sum_case"]
+__all__ = ["PRINTABLE", "TEMPERATURES", "Recount", "Shown", "SoftmaxNormalize", "SwapParts", "ZeroSumCase",
+           "choose_sentence", "shown_sum", "zero_sum_case"]
 
 TEMPERATURES = (0.5, 1.0, 2.0)  # shown in this order, then the example's own temperature again
 DOWN_ROOM = 0.7  # scene units the most negative bar may take below the baseline
@@ -95,6 +103,30 @@ def num_text(x: float) -> str:
         return "more than 10^308"
     mantissa, exponent = f"{x:.2e}".split("e")
     return f"{mantissa} \u00d7 10^{int(exponent)}"
+
+
+# The formulas are written in parts, so that a change of formula moves the parts two formulas
+# share and fades only the others (SwapParts): s_j glides into the numerator, e^{s_j / T} too,
+# and a new temperature changes only T's value and the sum.
+SCORES_TEX = ("s_j", "=", r"\vec x_{\text{focus}} \cdot \vec x_j")
+
+
+def naive_tex(total: str, *tail: str) -> tuple[str, ...]:
+    """w_j = s_j / sum_k s_k = s_j / ``total`` (then ``= tail``), in parts."""
+    end = ("=", *tail) if tail else ()
+    return ("w_j", "=", r"\frac{", "s_j", "}{", r"\sum_k s_k", "}",
+            "=", r"\frac{", "s_j", "}{", total, "}", *end)
+
+
+def exponential_tex(trace: SoftmaxTrace) -> tuple[str, ...]:
+    """e^{s_j / T} = e^{s_j / t}, in parts."""
+    return ("e^{", "s_j", "/ T}", "=", "e^{", "s_j", f"/ {trace.temperature:g}}}")
+
+
+def softmax_tex(trace: SoftmaxTrace) -> tuple[str, ...]:
+    """w_j = e^{s_j / T} / sum_k e^{s_k / T} = e^{s_j / t} / (the sum), in parts."""
+    return ("w_j", "=", r"\frac{", "e^{", "s_j", "/ T}", "}{", r"\sum_k e^{s_k / T}", "}", "=",
+            r"\frac{", "e^{", "s_j", f"/ {trace.temperature:g}}}", "}{", num_tex(trace.total), "}")
 
 
 def tex_readout(label_tex: str, value: float, color: ManimColor) -> MathTex:
@@ -149,14 +181,129 @@ def zero_sum_case(example: Example, sentence: Sentence) -> ZeroSumCase:
                        was=float(scores[index]))
 
 
-def readout(label_tex: str, value: float, color: ManimColor) -> Readout:
+class LevelReadout(Readout):
     """A :class:`Readout` whose number sits level with its ``=`` (a label with a subscript,
-    such as a sum, would otherwise pull the number down to the subscript's bottom)."""
-    shown = Readout(label_tex, value, color)
+    such as a sum, would otherwise pull the number down to the subscript's bottom), also
+    while it counts."""
+
+    def set_value(self, value: float) -> LevelReadout:
+        super().set_value(value)
+        self.number.match_y(self.label[1])
+        return self
+
+
+def readout(label_tex: str, value: float, color: ManimColor) -> LevelReadout:
+    """A :class:`LevelReadout` of ``label = value``, its number written as the formulas write it."""
+    shown = LevelReadout(label_tex, value, color)
     shown.number.group_with_commas = False  # 1203.55, as the formulas write it
     shown.set_value(value)
-    shown.number.match_y(shown.label[1])
     return shown
+
+
+def _first_half(t: float) -> float:
+    return smooth(min(1.0, 2 * t))
+
+
+def _second_half(t: float) -> float:
+    return smooth(max(0.0, 2 * t - 1))
+
+
+def _keyed_parts(m: Mobject) -> dict[tuple[str, int], Mobject]:
+    """The parts of ``m`` (a MathTex's parts, a Text, a number, or groups of them) by their
+    text and which occurrence of that text they are: ``("=", 2)`` is the second ``=``."""
+    parts: dict[tuple[str, int], Mobject] = {}
+
+    def walk(x: Mobject) -> None:
+        if isinstance(x, MathTex):
+            pieces = [(p.tex_string.strip(), p) for p in x.submobjects]
+        elif isinstance(x, Text):
+            pieces = [(x.text, x)]
+        elif isinstance(x, DecimalNumber):
+            pieces = [(f"{x.get_value():.{x.num_decimal_places}f}", x)]
+        else:
+            for sub in x.submobjects:
+                walk(sub)
+            return
+        for key, piece in pieces:
+            if key and piece.family_members_with_points():  # "}" alone draws nothing
+                parts[key, 1 + sum(k == key for k, _ in parts)] = piece
+
+    walk(m)
+    return parts
+
+
+def _in_order(keys: list[Any], order: list[Any], weights: list[int]) -> list[Any]:
+    """The heaviest run of ``keys`` (given in their old order) that ``order`` (the new order)
+    keeps in the same order: parts that would pass over each other on their way (the ``=`` of
+    ``s_j = ...`` going left of ``s_j`` in ``w_j = s_j / ...``) are not moved, the lighter of
+    them fades instead.
+
+    >>> _in_order(["s", "="], ["w", "=", "s"], [2, 1])
+    ['s']
+    """
+    rank = [order.index(key) for key in keys]
+    best: list[tuple[int, list[Any]]] = []  # for each key: the heaviest run ending with it
+    for k, key in enumerate(keys):
+        before = max((best[j] for j in range(k) if rank[j] < rank[k]), key=lambda b: b[0], default=(0, []))
+        best.append((before[0] + weights[k], [*before[1], key]))
+    return max(best, key=lambda b: b[0], default=(0, []))[1]
+
+
+class SwapParts(AnimationGroup):
+    r"""Animation: ``old`` becomes ``new`` without ever showing one text over another.
+
+    Both are formulas written in parts (``MathTex("w_j", "=", r"\frac{", "s_j", ...)``),
+    texts, numbers or groups of them. Each part of ``new`` that ``old`` also shows (the
+    k-th ``=`` with the k-th ``=``) glides there from its old place, unless it would pass
+    over another gliding part or only ``=`` would glide; the other parts of ``old`` fade out
+    in the first half, and only then do the other parts of ``new`` fade in. At the end
+    ``new`` is in the scene in place of ``old``.
+    """
+
+    def __init__(self, old: Mobject, new: Mobject, **kwargs: Any) -> None:
+        before, after = _keyed_parts(old), _keyed_parts(new)
+        kept = _in_order([key for key in before if key in after], list(after),
+                         [len(before[key].family_members_with_points()) for key in before if key in after])
+        if all(text == "=" for text, _ in kept):  # a lone "=" gliding between texts that change
+            kept = []
+        # what glides, what goes and what comes, as (text, occurrence): tests read these
+        self.kept = kept
+        self.gone = [key for key in before if key not in kept]
+        self.added = [key for key in after if key not in kept]
+        leaving = VGroup(*(before[key] for key in self.gone))
+        self.coming = VGroup(*(after[key].copy() for key in self.added))
+        animations: list[Animation] = []
+        if kept:
+            moving, landing = VGroup(*(before[k] for k in kept)), VGroup(*(after[k] for k in kept))
+            animations.append(Transform(moving, landing))
+        if leaving.submobjects:
+            animations.append(FadeOut(leaving, rate_func=_first_half))
+        if self.coming.submobjects:
+            animations.append(FadeIn(self.coming, rate_func=_second_half))
+        self.old, self.new = old, new
+        super().__init__(*animations, **kwargs)
+
+    def clean_up_from_scene(self, scene: Any) -> None:
+        for animation in self.animations:  # ``old`` as it was, should it be shown again
+            animation.interpolate(0)
+        scene.remove(self.mobject, self.old, self.coming)
+        scene.add(self.new)
+
+
+class Recount(Animation):
+    """Animation: a :class:`Readout` counts from its value to ``value`` (turning ``color``):
+    the number changes in place, it is not replaced by another."""
+
+    def __init__(self, shown: Readout, value: float, color: ManimColor | None = None, **kwargs: Any) -> None:
+        self.start, self.end = shown.number.get_value(), value
+        self.colors = (ManimColor(shown.label.get_color()), ManimColor(color or shown.label.get_color()))
+        super().__init__(shown, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        t = self.rate_func(alpha)
+        self.mobject.set_value(interpolate(self.start, self.end, t))
+        if self.colors[0] != self.colors[1]:
+            self.mobject.set_color(interpolate_color(*self.colors, t))
 
 
 @dataclass(frozen=True)
@@ -164,7 +311,7 @@ class Shown:
     """What the screen showed at one moment, read back from the mobjects."""
 
     values: np.ndarray  # the numbers over the bars
-    formula: str  # the formula's TeX
+    formula: str  # the formula's TeX, its parts joined
     readouts: tuple[float, ...]  # the numbers of the readouts, left then right
     note: str  # the note under the bars ("" when none)
 
@@ -205,7 +352,7 @@ class SoftmaxNormalize(ExplainerScene):
                   f"from {fmt(self.scores[low])} for {q(s.tokens[low])} to {fmt(self.scores[high])} for "
                   f"{q(s.tokens[high])}.")
         self.heading = wrapped_label(q(s.text), style.MUTED, HEADING_WIDTH).to_edge(UP, buff=style.MARGIN)
-        self.formula = self.formula_tex(r"s_j = \vec x_{\text{focus}} \cdot \vec x_j")
+        self.formula = self.formula_tex(SCORES_TEX)
         self.bars = self.lay_out_bars()
         self.play(FadeIn(self.heading), Write(self.formula), run_time=style.BEAT)
         self.play(FlatFadeIn(self.bars, shift=0.2 * UP), run_time=style.BEAT)
@@ -237,7 +384,7 @@ class SoftmaxNormalize(ExplainerScene):
                                     group_with_commas=False)
                       for v in (max(r, key=lambda x: len(fmt(x))) for r in rows)), key=lambda m: m.width)
         number = widest.width if trial.numbers_upright else widest.height
-        tallest = self.formula_tex(self.softmax_tex(self.softmax))
+        tallest = self.formula_tex(softmax_tex(self.softmax))
         self.up_room = tallest.get_bottom()[1] - 0.25 - number - baseline_y
         bars = build(self.fit_unit(self.scores))
         bars.shift(baseline_y * UP - bars.baseline.get_center())
@@ -258,8 +405,7 @@ class SoftmaxNormalize(ExplainerScene):
         self.beat("divide by the sum", f"Divide each score by their sum, {fmt(t.total)}: {said}")
         self.sum_readout = readout(r"\textstyle\sum_k s_k", t.total, style.TEXT)
         self.place_readout(self.sum_readout, 0)
-        self.play(self.swap_formula(r"w_j = \frac{s_j}{\sum_k s_k} = \frac{s_j}{" + fmt(t.total) + "}"),
-                  FadeIn(self.sum_readout), run_time=style.BEAT)
+        self.play(self.swap_formula(naive_tex(fmt(t.total))), FadeIn(self.sum_readout), run_time=style.BEAT)
         self.naive_total = None  # what the naive weights add up to, from their source (rounding aside)
         if t.weights is not None:
             self.unit = self.fit_unit(t.weights)
@@ -295,14 +441,13 @@ class SoftmaxNormalize(ExplainerScene):
         self.beat("sum of zero", said)
         note = self.note_text(tag + ":\n" + z.trace.problems[0], style.NEGATIVE)
         gone = [FadeOut(self.naive_total)] if self.naive_total is not None else []
-        self.play(FadeOut(self.marks), FadeTransform(self.note, note), *gone,
-                  self.bars.change_values(z.scores, self.fit_unit(z.scores)), run_time=style.BEAT)
+        # The sum counts down to zero as the changed bar drops; the old note is gone before
+        # the new one comes.
+        self.play(FadeOut(self.marks), SwapParts(self.note, note), *gone,
+                  self.bars.change_values(z.scores, self.fit_unit(z.scores)),
+                  Recount(self.sum_readout, total, style.NEGATIVE), run_time=style.BEAT)
         self.note = note
-        shown = readout(r"\textstyle\sum_k s_k", total, style.NEGATIVE)
-        self.place_readout(shown, 0)
-        self.play(self.swap_formula(r"w_j = \frac{s_j}{" + fmt(total) + r"} = \ ?", style.NEGATIVE),
-                  FadeTransform(self.sum_readout, shown), run_time=style.BEAT)
-        self.sum_readout = shown
+        self.play(self.swap_formula(naive_tex(fmt(total), r"\ ?"), style.NEGATIVE), run_time=style.BEAT)
         self.record("sum of zero", self.sum_readout, note=self.note)
         self.wait(2 * style.PAUSE)
 
@@ -317,30 +462,26 @@ class SoftmaxNormalize(ExplainerScene):
         self.beat("exponentials", "Softmax raises e to each score over the temperature "
                   f"T = {fmt(t.temperature)}: " + said)
         self.unit = self.fit_unit(self.scores)
-        shown = readout(r"\textstyle\sum_k s_k", self.naive.total, style.TEXT)
-        self.place_readout(shown, 0)
         # Softmax has no negative bars: the labels move up to the baseline.
         self.play(FadeOut(self.note), self.bars.change_values(self.scores, self.unit),
-                  self.swap_formula(r"s_j = \vec x_{\text{focus}} \cdot \vec x_j"),
-                  FadeTransform(self.sum_readout, shown), run_time=style.BEAT)
-        self.sum_readout = shown
+                  self.swap_formula(SCORES_TEX), Recount(self.sum_readout, self.naive.total, style.TEXT),
+                  run_time=style.BEAT)
         make = readout if self.drawable else tex_readout
         exp_readout = make(r"\textstyle\sum_k e^{s_k / T}", t.total, style.TEXT)
         self.temperature = readout(TEMPERATURE_TEX, t.temperature, style.FOCUS)
         self.place_readout(exp_readout, 0)
         self.place_readout(self.temperature, 1)
-        self.play(self.swap_formula(r"e^{s_j / T} = e^{s_j / " + f"{t.temperature:g}" + "}"),
-                  FadeIn(self.temperature), run_time=style.BEAT)
+        self.play(self.swap_formula(exponential_tex(t)), FadeIn(self.temperature), run_time=style.BEAT)
         if self.drawable:
             self.unit = self.fit_unit(t.exponentials)
             self.play(self.bars.change_values(t.exponentials, self.unit, room_below=0.0),
-                      FadeTransform(self.sum_readout, exp_readout), run_time=style.BEAT)
+                      SwapParts(self.sum_readout, exp_readout), run_time=style.BEAT)
             self.note = None
         else:  # the bars keep the scores; a note says why
             self.note = self.note_text(f"e^(s/T) reaches {num_text(t.exponentials.max())} here: too large "
                                        "to draw. Softmax takes the largest score off first, which leaves "
                                        "the weights the same.", style.MUTED)
-            self.play(FadeTransform(self.sum_readout, exp_readout), FadeIn(self.note), run_time=style.BEAT)
+            self.play(SwapParts(self.sum_readout, exp_readout), FadeIn(self.note), run_time=style.BEAT)
         self.sum_readout = exp_readout
         self.record("exponentials", self.sum_readout, self.temperature, note=self.note)
         self.wait(style.PAUSE)
@@ -352,14 +493,14 @@ class SoftmaxNormalize(ExplainerScene):
         rounding = f" ({fmt(printed)} here because of rounding)" if fmt(printed) != fmt(1.0) else ""
         self.beat("softmax", "It divides each by that sum: positive weights that add up to "
                   f"1{rounding}; {q(s.tokens[top])} gets {fmt(t.weights[top])}.")
-        self.play(self.swap_formula(self.softmax_tex(t)),
+        self.play(self.swap_formula(softmax_tex(t)),
                   *([FadeOut(self.note)] if self.note is not None else []), run_time=style.BEAT)
         # One scale for every temperature: the tallest weight any of them gives fills the room.
         self.unit = self.fit_unit(np.concatenate([t.weights for t in self.temperature_traces]))
         self.total = readout(r"\textstyle\sum_j w_j", float(t.weights.sum()), style.POSITIVE)
         self.place_readout(self.total, 0)
         self.play(self.bars.change_values(t.weights, self.unit, room_below=0.0),
-                  FadeTransform(self.sum_readout, self.total), run_time=style.BEAT)
+                  SwapParts(self.sum_readout, self.total), run_time=style.BEAT)
         self.record("softmax", self.total, self.temperature)
         self.wait(2 * style.PAUSE)
 
@@ -386,16 +527,13 @@ class SoftmaxNormalize(ExplainerScene):
                   f"{q(s.tokens[top])} takes {fmt(cold.weights[top])}, at T = {fmt(hot.temperature)} only "
                   f"{fmt(hot.weights[top])}; here T = {fmt(self.softmax.temperature)}.")
         for trace in traces:
-            shown = readout(TEMPERATURE_TEX, trace.temperature, style.FOCUS)
-            shown.move_to(self.temperature, aligned_edge=LEFT)
-            total = readout(r"\textstyle\sum_j w_j", float(trace.weights.sum()), style.POSITIVE)
-            total.move_to(self.total, aligned_edge=LEFT)
             first = [FadeOut(self.note)] if trace is traces[0] else []
-            self.play(self.swap_formula(self.softmax_tex(trace)), *first,
-                      FadeTransform(self.temperature, shown),
-                      FadeTransform(self.total, total),
+            # T and the sum count to their new values in place; in the formula only T's value
+            # and the sum change, the old ones gone before the new ones come.
+            self.play(self.swap_formula(softmax_tex(trace)), *first,
+                      Recount(self.temperature, trace.temperature),
+                      Recount(self.total, float(trace.weights.sum())),
                       self.bars.change_values(trace.weights), run_time=style.BEAT)
-            self.temperature, self.total = shown, total
             self.record(f"T = {trace.temperature:g} ({len(self.shown)})", self.total, self.temperature)
             self.wait(style.PAUSE)
 
@@ -403,32 +541,28 @@ class SoftmaxNormalize(ExplainerScene):
 
     def record(self, moment: str, *readouts: Readout | MathTex, note: Text | None = None) -> None:
         """Keep what the screen shows now (numbers read back from the mobjects) for the tests."""
-        self.shown[moment] = Shown(self.bars.shown_values(), self.formula.get_tex_string(),
+        self.shown[moment] = Shown(self.bars.shown_values(), "".join(self.formula.tex_strings),
                                    tuple(r.value if isinstance(r, MathTex) else r.number.get_value()
                                          for r in readouts),
                                    note.text if note is not None else "")
 
-    def formula_tex(self, tex: str, color: ManimColor = style.TEXT) -> MathTex:
-        formula = MathTex(tex, color=color).scale(style.MATH_SCALE)
+    def formula_tex(self, parts: Sequence[str], color: ManimColor = style.TEXT) -> MathTex:
+        """The formula under the heading, written in ``parts`` (see :class:`SwapParts`)."""
+        formula = MathTex(*parts, color=color).scale(style.MATH_SCALE)
         return formula.next_to(self.heading, DOWN, buff=0.3)
 
-    def swap_formula(self, tex: str, color: ManimColor = style.TEXT) -> FadeTransform:
-        """Animation: the formula under the heading becomes ``tex``."""
-        new = self.formula_tex(tex, color)
+    def swap_formula(self, parts: Sequence[str], color: ManimColor = style.TEXT) -> SwapParts:
+        """Animation: the formula under the heading becomes the one written in ``parts``; the
+        parts both show glide, the others fade out before the new ones fade in."""
+        new = self.formula_tex(parts, color)
         old, self.formula = self.formula, new
-        return FadeTransform(old, new)
+        return SwapParts(old, new)
 
     def fit_unit(self, values: np.ndarray) -> float:
         """Scene units per 1.0 so that ``values`` fit the room above and below the baseline."""
         top, bottom = max(float(values.max()), 0.0), max(-float(values.min()), 0.0)
         return min(self.up_room / top if top else np.inf,
                    self.down_room / bottom if bottom else np.inf, 1e6)
-
-    @staticmethod
-    def softmax_tex(trace: SoftmaxTrace) -> str:
-        t = f"{trace.temperature:g}"
-        return (r"w_j = \frac{e^{s_j / T}}{\sum_k e^{s_k / T}} = \frac{e^{s_j / " + t + "}}{"
-                + num_tex(trace.total) + "}")
 
     def place_readout(self, readout: Readout, side: int) -> None:
         """Readouts sit level with the formula, clear of the bars: side 0 left, 1 right."""

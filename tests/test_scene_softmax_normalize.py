@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from manim import RIGHT, FadeIn, FadeOut, MathTex, VGroup
 from scene_harness import (
     BuiltScene,
     build_scene,
@@ -31,7 +32,7 @@ from attention_core.story import claim, gravity, raw_weights
 from scenes import style
 from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten
-from scenes.softmax_normalize import PRINTABLE, TEMPERATURES, SoftmaxNormalize
+from scenes.softmax_normalize import PRINTABLE, TEMPERATURES, Recount, SoftmaxNormalize, SwapParts
 
 sys.path.insert(0, str(Path(__file__).parent))
 from long_example import write_long_example  # noqa: E402
@@ -259,6 +260,108 @@ def test_narration_is_written_as_subtitles_one_per_beat_back_to_back(built):
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+# -- transitions: parts that stay glide, the others fade out before the new ones come
+
+class ProbedSoftmaxNormalize(SoftmaxNormalize):
+    """The scene, with every SwapParts and Recount it plays recorded with its beat."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.changes: list[tuple[str, SwapParts | Recount]] = []
+        self._probe_beat = ""
+
+    def beat(self, name: str, narration: str) -> None:
+        self._probe_beat = name
+        super().beat(name, narration)
+
+    def play(self, *animations, **kwargs) -> None:
+        self.changes += [(self._probe_beat, a) for a in animations if isinstance(a, SwapParts | Recount)]
+        super().play(*animations, **kwargs)
+
+
+def texts(keys) -> set[str]:
+    return {text for text, _ in keys}
+
+
+def test_formulas_change_part_by_part_and_readouts_count(tmp_path):
+    apple = load_example("apple")
+    scene = build_scene(ProbedSoftmaxNormalize, apple, tmp_path, fresh=True).scene
+    swaps = [(beat, a) for beat, a in scene.changes if isinstance(a, SwapParts)]
+    assert swaps
+    for _, swap in swaps:  # what goes is gone half way; what comes, comes after
+        for animation in swap.animations:
+            if isinstance(animation, FadeOut):
+                assert animation.rate_func(0.5) == pytest.approx(1.0)
+            elif isinstance(animation, FadeIn):
+                assert animation.rate_func(0.5) == pytest.approx(0.0)
+    formulas = {beat: [s for b, s in swaps if b == beat and isinstance(s.new, MathTex) and len(s.new) > 3]
+                for beat in BEATS}
+    # s_j glides into the numerator, then into the exponent; e^{s_j / T} into softmax's numerator
+    assert ("s_j", 1) in formulas["divide by the sum"][0].kept
+    assert ("s_j", 1) in formulas["exponentials"][-1].kept
+    assert {("e^{", 1), ("s_j", 1), ("/ T}", 1), ("e^{", 2), ("s_j", 2)} <= set(formulas["softmax"][0].kept)
+    # each temperature: in the formula only T's value and the sum change; T and the sum of the
+    # weights count to their new values (no readout is swapped)
+    scores = scores_of(apple, 0)
+    temperatures = [*TEMPERATURES, apple.knobs.temperature]
+    assert len(formulas["temperature"]) == len(temperatures)
+    assert not [s for b, s in swaps if b == "temperature" and s not in formulas["temperature"]]
+    before = softmax_trace(scores, apple.knobs.temperature)
+    for swap, t in zip(formulas["temperature"], temperatures, strict=True):
+        after = softmax_trace(scores, t)
+        assert texts(swap.gone) == {f"/ {before.temperature:g}}}", total_tex(before.total)[1:-1]}
+        assert texts(swap.added) == {f"/ {t:g}}}", total_tex(after.total)[1:-1]}
+        before = after
+    counted = [a for b, a in scene.changes if b == "temperature" and isinstance(a, Recount)]
+    assert [a.end for a in counted[::2]] == temperatures
+
+
+class _Stage:
+    """What an animation's clean-up needs of a scene."""
+
+    def __init__(self, *mobjects) -> None:
+        self.mobjects = list(mobjects)
+
+    def add(self, *mobjects) -> None:
+        self.mobjects += [m for m in mobjects if m not in self.mobjects]
+
+    def remove(self, *mobjects) -> None:
+        self.mobjects = [m for m in self.mobjects if all(m is not r for r in mobjects)]
+
+
+def _opacity(m) -> float:
+    return max((float(np.max(f.get_fill_opacities(), initial=0.0)) for f in m.family_members_with_points()),
+               default=0.0)
+
+
+def test_swap_parts_never_shows_an_old_part_with_a_new_one():
+    old = MathTex("w_j", "=", r"\frac{e^{s_j / ", "1", "}}{", "537.65", "}")
+    new = MathTex("w_j", "=", r"\frac{e^{s_j / ", "0.5", "}}{", "184463.84", "}").shift(RIGHT)
+    swap = SwapParts(old, new)
+    assert texts(swap.gone) == {"1", "537.65"} and texts(swap.added) == {"0.5", "184463.84"}
+    assert texts(swap.kept) == {"w_j", "=", r"\frac{e^{s_j /", "}}{"}  # (a lone "}" draws nothing)
+    swap.begin()
+    leaving = VGroup(old[3], old[5])
+    for alpha in np.linspace(0, 1, 41):
+        swap.interpolate(alpha)
+        assert _opacity(leaving) < 0.01 or _opacity(swap.coming) < 0.01, alpha
+    swap.interpolate(0.5)  # half way: the old value gone, the new one not there yet
+    assert _opacity(leaving) < 0.01 and _opacity(swap.coming) < 0.01
+    swap.interpolate(1.0)  # the parts that stay have glided to their new places
+    np.testing.assert_allclose(old[0].get_center(), new[0].get_center(), atol=1e-6)
+    assert _opacity(swap.coming) == pytest.approx(1.0)
+    stage = _Stage(old)
+    swap.clean_up_from_scene(stage)
+    assert stage.mobjects == [new]
+
+
+def test_swap_parts_moves_no_part_across_another():
+    # s_j = ... -> w_j = s_j / ...: "=" would pass over s_j on its way; s_j glides, "=" fades
+    swap = SwapParts(MathTex("s_j", "=", r"\vec x"), MathTex("w_j", "=", r"\frac{", "s_j", "}{", "2", "}"))
+    assert swap.kept == [("s_j", 1)]
+    assert SwapParts(MathTex("a", "=", "1"), MathTex("b", "=", "2")).kept == []  # no lone "=" gliding
 
 
 # -- examples that are not shipped
