@@ -15,6 +15,7 @@ Render: ``manim -ql scenes/similarity_table.py SimilarityTable`` (from the repo 
 
 from __future__ import annotations
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -26,7 +27,6 @@ from manim import (
     LaggedStart,
     MathTex,
     Rectangle,
-    ReplacementTransform,
     VGroup,
     config,
 )
@@ -39,7 +39,7 @@ from scenes.components import sentence_caption, word_color
 from scenes.components.captions import shorten
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.lists import WordValues
-from scenes.components.matrices import MatrixGrid, printed_numbers, signed_colors
+from scenes.components.matrices import MatrixGrid, PixelCrossfade, printed_numbers, signed_colors
 from scenes.style import fmt
 
 __all__ = ["SimilarityTable"]
@@ -83,7 +83,7 @@ class SimilarityTable(ExplainerScene):
         row = [self.table.cell_image(i, j) for j in range(len(sentence.tokens))]
         self.play(LaggedStart(*(FadeIn(c) for c in row), lag_ratio=0.5), run_time=style.BEAT)
         self.play(FadeIn(self.table.image), run_time=style.BEAT)
-        self.remove(blank, *row)
+        self.remove(blank, *row, self.table.image)  # the image once, as a part of its table
         self.add(self.table)
         self.marks: list = []
 
@@ -112,8 +112,15 @@ class SimilarityTable(ExplainerScene):
         cosines = self.similarities(sentence, "cosine")
         table = self.table_for(sentence, cosines, "cosines")
         formula = self.formula_for("cosine")
-        self.play(*(FadeOut(m) for m in self.marks), FadeOut(self.formula), run_time=style.BEAT / 2)
-        self.play(ReplacementTransform(self.table, table), FadeIn(formula), run_time=style.BEAT)
+        # The dot products' numbers fade out as the cells take the cosines' colours, and only
+        # then do the cosines' numbers fade in: never one number over another. The labels stay.
+        old = self.table
+        self.play(*(FadeOut(m) for m in self.marks), FadeOut(self.formula), old.title.animate.set_opacity(0),
+                  PixelCrossfade(old.image, self.bare_pixels(table)), run_time=0.75 * style.BEAT)
+        self.play(PixelCrossfade(old.image, table.image.pixel_array), FadeIn(table.title), FadeIn(formula),
+                  run_time=0.75 * style.BEAT)
+        self.remove(old, table.title)
+        self.add(table)  # what the old table shows now, with its own numbers and title
         self.formula = formula
         self.table, self.trace, self.marks = table, cosines, []
 
@@ -141,9 +148,9 @@ class SimilarityTable(ExplainerScene):
         caption = sentence_caption(sentence.text)
         caption.move_to(self.caption)
         formula = self.formula_for("dot")
-        self.play(FlatFadeOut(self.table), *(FadeOut(m) for m in self.marks), FadeOut(self.formula),
-                  ReplacementTransform(self.caption, caption), run_time=style.BEAT / 2)
-        self.play(FlatFadeIn(table), FadeIn(formula), run_time=style.BEAT / 2)
+        # Everything goes before the next sentence's caption, table and formula come.
+        self.play(FlatFadeOut(self.table, *self.marks, self.caption, self.formula), run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(table, caption, formula), run_time=style.BEAT / 2)
         self.table, self.trace, self.caption, self.marks, self.formula = table, trace, caption, [], formula
 
     # -- helpers
@@ -184,6 +191,16 @@ class SimilarityTable(ExplainerScene):
                 (self.table.get_right()[0] + 0.5 - ranking.get_left()[0]) * RIGHT)
         self.ranked_box = ranking.box(shown.index(sentence.tokens.index(winner)))
         return VGroup(ranking, self.ranked_box)
+
+    @staticmethod
+    def bare_pixels(table: MatrixGrid) -> np.ndarray:
+        """``table``'s image without the numbers printed into it: each cell its colour, at the
+        same size (RGBA, as ``table.image.pixel_array``)."""
+        rows, cols = table.values.shape
+        height, width = table.image.pixel_array.shape[:2]
+        rgb = (np.clip(table.colors, 0, 1) * 255).astype(np.uint8)
+        cells = np.concatenate([rgb, np.full((rows, cols, 1), 255, dtype=np.uint8)], axis=2)
+        return np.repeat(np.repeat(cells, height // rows, axis=0), width // cols, axis=1)
 
     @staticmethod
     def cell_box(center, cell: float, dashed: bool = False) -> Rectangle | DashedVMobject:

@@ -22,7 +22,10 @@ from attention_core import similarity_matrix
 from attention_core.examples import load_example
 from attention_core.story import claim
 from scenes.components import boxes_overlap
+from scenes.components.flat import FlatFadeIn, FlatFadeOut
+from scenes.components.matrices import PixelCrossfade, signed_colors
 from scenes.similarity_table import SimilarityTable
+from scenes.style import POSITIVE
 
 APPLE = (Path(__file__).resolve().parents[1] / "assets/examples/apple.toml").read_text()
 BEATS = ["title", "dot products", "focus row", "cosines", "cosine row", "other sentence", "other row"]
@@ -217,6 +220,40 @@ def test_narration_is_written_as_subtitles_and_short(built):
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+class TransitionProbe(ProbedSimilarityTable):
+    """The scene, with the animations of every play recorded with their beat."""
+
+    def setup(self) -> None:
+        super().setup()
+        self.plays: list[tuple[str | None, list]] = []
+
+    def play(self, *animations, **kwargs) -> None:
+        self.plays.append((self._probe_name, list(animations)))
+        super().play(*animations, **kwargs)
+
+
+def test_numbers_and_captions_go_before_others_come_in_their_place(tmp_path):
+    apple = load_example("apple")
+    scene = build_scene(TransitionProbe, apple, tmp_path, fresh=True).scene
+    # dot products -> cosines: the cells take the cosines' colours as the dot products' numbers
+    # fade (bare cells, one colour each), then the cosines' numbers fade in
+    fades = [a for beat, anims in scene.plays if beat == "cosines"
+             for a in anims if isinstance(a, PixelCrossfade)]
+    assert len(fades) == 2
+    bare, printed = (np.rint(f.start + f.change) for f in fades)
+    cosines = similarity_matrix(apple.embeddings(0), apple.embeddings(0), kind="cosine").matrix
+    n = len(cosines)
+    h, w = bare.shape[0] // n, bare.shape[1] // n
+    cells = bare[:, :, :3].reshape(n, h, n, w, 3)
+    assert (cells == cells[:, :1, :, :1]).all()  # no numbers: each cell one colour
+    colors = (np.clip(signed_colors(cosines, POSITIVE, 1.0), 0, 1) * 255).astype(np.uint8)
+    np.testing.assert_array_equal(cells[:, 0, :, 0], colors)
+    assert (printed != bare).any()  # then the cosines' numbers
+    # one sentence -> the other: everything fades out in one play, the next sentence comes in the next
+    other = [anims for beat, anims in scene.plays if beat == "other sentence"]
+    assert [[type(a) for a in anims] for anims in other[-2:]] == [[FlatFadeOut], [FlatFadeIn]]
 
 
 def test_cells_filled_one_by_one_are_the_tables_own_pixels(built, example):
