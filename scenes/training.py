@@ -67,7 +67,7 @@ from attention_core.training import (
 )
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import Readout, sentence_caption, word_label
+from scenes.components import Readout, word_label
 from scenes.components.curves import LossPlot
 from scenes.components.flat import FlatFadeIn, FlatFadeOut, flattened
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
@@ -114,14 +114,32 @@ def probability_text(p: float) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _label_made_once(word: str, size: float) -> Text:
-    return word_label(word, style.MUTED, size)
+def _text_made_once(text: str, color: str, size: float) -> Text:
+    return word_label(text, ManimColor(color), size)
+
+
+def _words(text: str, color: ManimColor, size: float) -> Text:
+    """``word_label(text, color, size)``, made once per text, colour and size: the run redraws
+    its heat map's labels for every snapshot, and the close-ups and the final panels show the
+    same sentences and guesses (Pango takes ~10 ms a label)."""
+    return _text_made_once(text, ManimColor(color).to_hex(), size).copy()
 
 
 def _label(word: str, size: float) -> Text:
-    """A muted word label, made once per word and size (the run redraws its heat map's
-    labels for every snapshot; Pango takes ~10 ms a label)."""
-    return _label_made_once(word, size).copy()
+    """A heat map's muted word label (see :func:`_words`)."""
+    return _words(word, style.MUTED, size)
+
+
+def _sentence(text: str, width: float) -> Text:
+    """``text`` in quotes on one line, at BODY_SIZE or, if that is wider than ``width``,
+    LABEL_SIZE (scaled to ``width``, never below SMALL_SIZE, if even that is wider)."""
+    quoted = f"\u201c{text}\u201d"
+    label = _words(quoted, style.TEXT, style.BODY_SIZE)
+    if label.width > width:
+        label = _words(quoted, style.TEXT, style.LABEL_SIZE)
+        if label.width > width:
+            label.scale(max(width / label.width, style.SMALL_SIZE / style.LABEL_SIZE))
+    return label
 
 
 def _stood_up(label: Text) -> Text:
@@ -538,7 +556,7 @@ class Training(ExplainerScene):
         shapes = VGroup()
         for grid in grids:
             grid.title.scale(style.HEADING_SIZE / style.LABEL_SIZE)
-            shape = word_label(f"turned: {rows} \u00d7 {cols}", style.MUTED, style.LABEL_SIZE)
+            shape = _words(f"turned: {rows} \u00d7 {cols}", style.MUTED, style.LABEL_SIZE)
             names = VGroup(grid.title, shape).arrange(DOWN, buff=0.12, aligned_edge=RIGHT)
             names.next_to(grid.image, LEFT, buff=0.4)
             shapes.add(shape)
@@ -623,7 +641,7 @@ class Training(ExplainerScene):
         before), the decider's cell ringed, the sentence under it and the model's top guess
         after the prompt (every guess tied with it, as said): the two panels the chapter ends on."""
         grid = self.ringed_heat_map(snap, probe, PANEL_SIDE / len(probe.tokens), numbers=False)
-        caption = sentence_caption(probe.text, max_width=PANEL_SIDE + 1.6)
+        caption = _sentence(probe.text, CLOSE_TEXT_WIDTH)
         caption.next_to(grid.image, DOWN, buff=0.25)
         header = f"after \u201c{self.prompt_text(probe)}\u201d:"
         ranked = self.guesses(snap, probe)
@@ -639,9 +657,9 @@ class Training(ExplainerScene):
         right the sentence, the weight the ambiguous word puts on its decider, and (shown a
         beat later) the model's guesses after the prompt. The heat map takes what room the
         text column leaves."""
-        sentence = sentence_caption(probe.text, max_width=CLOSE_TEXT_WIDTH)
+        sentence = _sentence(probe.text, CLOSE_TEXT_WIDTH)
         weight = self.decider_weight(snap, probe)
-        fact = VGroup(*(word_label(text, color, FACT_SIZE) for text, color in (
+        fact = VGroup(*(_words(text, color, FACT_SIZE) for text, color in (
             (probe.focus, style.FOCUS), ("\u2192", style.MUTED), (probe.decides, style.KEY),
             (fmt(weight), style.TEXT))))
         fact.arrange(RIGHT, buff=0.3)
@@ -716,9 +734,9 @@ class Training(ExplainerScene):
     def guess_lines(guesses: list[tuple[str, float]], header: str = "",
                     size: float = style.LABEL_SIZE) -> VGroup:
         """``word  chance`` a line, under ``header`` (muted, smaller) when there is one."""
-        lines = VGroup(*(word_label(f"{word}  {fmt(p)}", style.TEXT, size) for word, p in guesses))
+        lines = VGroup(*(_words(f"{word}  {fmt(p)}", style.TEXT, size) for word, p in guesses))
         if header:
-            lines.add_to_back(word_label(header, style.MUTED, style.LABEL_SIZE if size > style.LABEL_SIZE
+            lines.add_to_back(_words(header, style.MUTED, style.LABEL_SIZE if size > style.LABEL_SIZE
                                          else style.SMALL_SIZE))
         lines.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         lines.guesses = guesses
