@@ -22,10 +22,12 @@ from manim import (
     Circle,
     Create,
     DashedLine,
+    Dot,
     FadeIn,
     FadeOut,
     LaggedStart,
     MathTex,
+    Mobject,
     Rectangle,
     VGroup,
 )
@@ -36,7 +38,7 @@ from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
 from scenes.components.lists import WordValues
-from scenes.components.words import name_on_plane, plane_scale
+from scenes.components.words import along, name_on_plane, plane_scale
 from scenes.style import fmt
 
 __all__ = ["WordsInContext", "distance_list"]
@@ -44,7 +46,55 @@ __all__ = ["WordsInContext", "distance_list"]
 COLUMN_WIDTH = 6.8  # scene units the right-hand column (question, captions, lists) may take
 MAX_ROWS = 5  # a distance list shows at most this many words
 MAX_NUMBER_ROWS = 10  # the table of every word's numbers shows at most this many words
+NAME_ROOM = 0.2  # where there is room, a name keeps this far (scene units) from another word's dot centre
+RING_RADIUS = 0.25  # the ring around the focus's dot
 SAID_CHARS = 40  # a longer sentence is shortened in the narration (the caption shows it whole)
+
+
+def tick_numbers(plane: WordPlane) -> list[Mobject]:
+    """The plane's tick values, one mobject per value (word names keep off them)."""
+    return [n for axis in (plane.axes.x_axis, plane.axes.y_axis) for n in getattr(axis, "numbers", [])]
+
+
+def name_words(plane: WordPlane, words: list[WordDot], ringed: WordDot | None = None) -> list[WordDot]:
+    """Name ``words`` (most important first) on ``plane``, never over a tick value, an axis
+    name, another dot or a name placed before; where there is room, also off the axis lines and
+    a little apart from the other dots (so a name is not read as its neighbour's). The
+    ``ringed`` word's name sits outside a ring of :data:`RING_RADIUS` around its dot, and other
+    names keep off that ring. A name that fits nowhere is left out. Returns the words named."""
+    ticks = tick_numbers(plane)
+    axes = [dot for axis in (plane.axes.x_axis, plane.axes.y_axis) for dot in along(axis)]
+
+    def room(word: WordDot, radius: float) -> Dot:
+        return Dot(word.dot.get_center(), radius=radius).set_opacity(0)
+
+    ring = room(ringed, RING_RADIUS + 0.03) if ringed is not None else None
+    named: list[WordDot] = []
+    for word in words:
+        # the ringed word's name is placed around its ring, as if the ring were its dot
+        spot = _AroundRing(ring, word) if word is ringed else word
+        others = [ring if w is ringed else w.dot for w in words if w is not word]
+        apart = [ring if w is ringed else room(w, NAME_ROOM) for w in words if w is not word]
+        placed = [w.label for w in named]
+        tiers = ([*ticks, *axes, *apart, *placed], [*ticks, *apart, *placed], [*ticks, *others, *placed])
+        for avoid in tiers:
+            if not word.label_shown:
+                word.add(word.label)
+                word.label_shown = True
+            if name_on_plane(plane, [spot], avoid=avoid):
+                named.append(word)
+                break
+    return named
+
+
+class _AroundRing:
+    """A word seen by :func:`place_labels` as its ring: labels go around the ring, not the dot."""
+
+    def __init__(self, ring: Dot, word: WordDot) -> None:
+        self.dot, self.label, self.word = ring, word.label, word
+
+    def hide_label(self) -> None:
+        self.word.hide_label()
 
 
 def distance_list(example, focus: str, entries: list[tuple[str, float]]) -> WordValues:
@@ -78,11 +128,11 @@ class WordsInContext(ExplainerScene):
         points = np.stack(list(self.example.words.values()))
         # the scale every chapter of this example shares, so the plane never changes between them
         self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis,
-                               scale=plane_scale(self.example))
+                               scale=plane_scale(self.example), numbers=True)
         self.plane.to_edge(LEFT, buff=3 * style.MARGIN)
         self.dots = {w: WordDot(self.plane, w, v, word_color(self.example, w))
                      for w, v in self.example.words.items()}
-        name_on_plane(self.plane, [self.dots[w] for w in self.naming_order()])
+        name_words(self.plane, [self.dots[w] for w in self.naming_order()], ringed=self.dots[self.focus])
         self.numbers = self.numbers_table()
         # the words arrive, with their numbers, while the line that gives them numbers is up
         self.play(Create(self.plane), run_time=style.BEAT / 2)
@@ -114,7 +164,7 @@ class WordsInContext(ExplainerScene):
         self.beat("points", f"Each word becomes a point: {self.focus} is ({fmt(x[0])}, {fmt(x[1])}). "
                   "Similar words sit close together.")
         dot = self.dots[self.focus].dot
-        self.ring = Circle(radius=0.25, color=style.FOCUS).move_to(dot)
+        self.ring = Circle(radius=RING_RADIUS, color=style.FOCUS).move_to(dot)
         self.projections = VGroup(
             DashedLine(dot.get_center(), self.plane.point((x[0], 0.0)), color=style.FOCUS, stroke_width=2),
             DashedLine(dot.get_center(), self.plane.point((0.0, x[1])), color=style.FOCUS, stroke_width=2),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from manim import DL, UR
 from scene_harness import (
     BuiltScene,
     build_scene,
@@ -22,7 +23,8 @@ from attention_core.story import claim
 from scenes import style
 from scenes.components import boxes_overlap
 from scenes.components.lists import WordValues, baseline
-from scenes.words_in_context import WordsInContext
+from scenes.components.words import plane_scale
+from scenes.words_in_context import WordsInContext, tick_numbers
 
 APPLE = (Path(__file__).resolve().parents[1] / "assets/examples/apple.toml").read_text()
 
@@ -217,3 +219,30 @@ def test_word_values_put_numbers_in_right_aligned_columns_on_the_words_baselines
     pitches = np.diff([baseline(row[0]) for row in table.rows])
     np.testing.assert_allclose(pitches, pitches[0])
     assert overlapping_pairs([table.heading, *table.columns, *(m for row in table.rows for m in row)]) == []
+
+
+def test_the_plane_is_the_shared_one_with_tick_values_and_names_clear_of_them(built, example):
+    scene = built.scene
+    scale = plane_scale(example)
+    assert scene.plane.scale_used == scale  # the ranges, unit and tick step of every chapter
+    ticks = tick_numbers(scene.plane)
+    x_values = np.arange(scale.x_range[0], scale.x_range[1] + 1e-9, scale.x_range[2])
+    y_values = np.arange(scale.y_range[0], scale.y_range[1] + 1e-9, scale.y_range[2])
+    assert [t.get_value() for t in ticks] == pytest.approx(
+        [v for v in x_values if v != 0] + [v for v in y_values if v != 0])
+    labels = [d.label for d in scene.dots.values() if d.label_shown]
+    assert len(labels) == len(scene.dots)  # the shipped examples have room for every name
+    names = [scene.plane.x_name, scene.plane.y_name]
+    assert overlapping_pairs([*labels, *ticks, *names]) == []
+    dots = [d.dot for d in scene.dots.values()]
+    assert not any(boxes_overlap(label, dot) for label in labels for dot in dots)
+    assert outside_frame([scene.plane, *labels]) == []
+
+
+def test_the_focus_name_sits_outside_its_ring(built, example):
+    scene = built.scene
+    label = scene.dots[example.sentences[0].focus].label
+    centre, radius = scene.ring.get_center()[:2], scene.ring.width / 2
+    # the label's box lies outside the ring's circle (its nearest point is beyond the radius)
+    nearest = np.clip(centre, label.get_corner(DL)[:2], label.get_corner(UR)[:2])
+    assert np.linalg.norm(nearest - centre) > radius
