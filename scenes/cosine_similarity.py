@@ -6,31 +6,44 @@ The first sentence's ambiguous word and the word that decides it (:func:`attenti
 are drawn as arrows in the plane; the dot product is written out component by component; the
 cosine is read off the angle. Then one arrow turns, one beat per case, each held with its
 number: onto the other's direction (cosine 1), a right angle (0), pointing apart (negative),
-while its coordinates follow it. Finally stretching the arrow doubles the dot product but not
-the cosine: attention scores with the dot product, so a longer word speaks louder. Every
-number comes from ``attention_core``.
+while its coordinates follow it. Finally stretching the arrow (by the largest round factor
+that keeps it inside the example's shared plane, :func:`stretch_factor`) multiplies the dot
+product by that factor but leaves the cosine: attention scores with the dot product, so a
+longer word speaks louder. Every number comes from ``attention_core``.
+
+The plane has the unit, tick step and tick values of every chapter's plane
+(:func:`scenes.components.words.plane_scale`); its window is the part of that lattice this
+scene's arrows need (:func:`window`): turning ``b`` to point away from ``a`` takes it past the
+shared ranges, which hold only the points other chapters draw.
 
 Render: ``manim -ql scenes/cosine_similarity.py CosineSimilarity`` (from the repo root).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
 import numpy as np
 from manim import (
+    DL,
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    UR,
     Arc,
     Create,
     FadeIn,
     FadeOut,
     MathTex,
+    Mobject,
     Rectangle,
     ValueTracker,
     VGroup,
     Write,
     always_redraw,
+    config,
     smooth,
 )
 
@@ -39,12 +52,17 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, WordPlane, WordVector, word_color, word_label
 from scenes.components.readout import LiveNumber
+from scenes.components.words import PlaneScale, plane_scale
 from scenes.style import fmt
 
-__all__ = ["CASES", "CoordinateLine", "CosineSimilarity", "rotate", "said"]
+__all__ = ["CASES", "ROUND_FACTORS", "CoordinateLine", "CosineSimilarity", "inside", "rotate", "said",
+           "stretch_factor", "times", "window"]
 
 # The turning beats: (beat name, degrees between b and a at the end of the beat).
 CASES = (("agree", 0.0), ("perpendicular", 90.0), ("apart", 150.0))
+# How much b may be stretched, largest first; the last shrinks it, for a b with no room to grow.
+ROUND_FACTORS = (3.0, 2.5, 2.0, 1.5, 1.25, 0.5)
+WINDOW_MARGIN = 0.5  # ticks of room the window keeps past the farthest point, each way
 
 
 def rotate(vector: np.ndarray, degrees: float) -> np.ndarray:
@@ -53,10 +71,165 @@ def rotate(vector: np.ndarray, degrees: float) -> np.ndarray:
     return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ vector
 
 
+def inside(scale: PlaneScale, point: np.ndarray) -> bool:
+    """True when ``point`` (2,) lies within ``scale``'s ranges (its plane's axes box)."""
+    return all(low - 1e-9 <= float(c) <= high + 1e-9
+               for c, (low, high, _) in zip(point, (scale.x_range, scale.y_range), strict=True))
+
+
+def stretch_factor(vector: np.ndarray, scale: PlaneScale) -> float:
+    """The largest of :data:`ROUND_FACTORS` that keeps ``vector`` (2,), stretched by it, inside
+    ``scale``'s plane.
+
+    >>> s = PlaneScale((-2.0, 6.0, 1.0), (-2.0, 6.0, 1.0), 0.825)
+    >>> stretch_factor(np.array([0.6, 3.2]), s), stretch_factor(np.array([1.0, 1.0]), s)
+    (1.5, 3.0)
+    """
+    fitting = [f for f in ROUND_FACTORS if inside(scale, f * np.asarray(vector, dtype=float))]
+    if not fitting:
+        raise ValueError(f"no factor of {ROUND_FACTORS} keeps {vector} inside {scale}")
+    return fitting[0]
+
+
+def times(factor: float) -> str:
+    """How the narration says ``factor``: ``twice``, ``half``, ``1.5 times``."""
+    return {2.0: "twice", 0.5: "half"}.get(factor, f"{factor:g} times")
+
+
+def window(scale: PlaneScale, points: np.ndarray, margin: float = WINDOW_MARGIN) -> PlaneScale:
+    """The part of ``scale``'s lattice (same unit, tick step and tick values) that holds
+    ``points`` (shape (k, 2)) and the origin, with ``margin`` ticks of room past them.
+
+    >>> s = PlaneScale((-2.0, 6.0, 1.0), (-2.0, 6.0, 1.0), 0.825)
+    >>> window(s, np.array([[-3.2, 1.0], [1.5, 4.8]]))
+    PlaneScale(x_range=(-4.0, 2.0, 1.0), y_range=(-1.0, 6.0, 1.0), unit=0.825)
+    """
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    ranges = []
+    for k, (_, _, step) in enumerate((scale.x_range, scale.y_range)):
+        low = min(0.0, float(pts[:, k].min())) - margin * step
+        high = max(0.0, float(pts[:, k].max())) + margin * step
+        ranges.append((float(np.floor(low / step) * step), float(np.ceil(high / step) * step), step))
+    return PlaneScale(ranges[0], ranges[1], scale.unit)
+
+
 def said(x: float) -> str:
     """``x`` as the narration says it: :func:`style.fmt`, but never ``-0.00`` (a cosine that is
     zero up to rounding error is said as the readout shows it, ``0.00``)."""
     return fmt(0.0 if round(x, style.DECIMALS) == 0 else x)
+
+
+def tick_numbers(plane: WordPlane) -> list[Mobject]:
+    """The plane's tick values, one mobject per value."""
+    return [n for axis in (plane.axes.x_axis, plane.axes.y_axis) for n in getattr(axis, "numbers", [])]
+
+
+Box = tuple[np.ndarray, np.ndarray]  # lower-left and upper-right (x, y) corners
+Segment = tuple[np.ndarray, np.ndarray]  # start and end (x, y)
+
+
+@dataclass
+class Marks:
+    """What a label keeps off: ``boxes`` (texts) and ``segments`` (lines and arrows), read
+    once from their mobjects, so that testing a spot costs a few comparisons per frame."""
+
+    boxes: list[Box] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+
+    @staticmethod
+    def of(texts: Sequence[Mobject] = (), lines: Sequence[Mobject] = ()) -> Marks:
+        return Marks([box_of(t) for t in texts], [(m.get_start()[:2], m.get_end()[:2]) for m in lines])
+
+    def __add__(self, other: Marks) -> Marks:
+        return Marks(self.boxes + other.boxes, self.segments + other.segments)
+
+
+def box_of(mobject: Mobject) -> Box:
+    return mobject.get_corner(DL)[:2], mobject.get_corner(UR)[:2]
+
+
+def plane_marks(plane: WordPlane) -> Marks:
+    """The plane's tick values, axis names and axis lines."""
+    return Marks.of([*tick_numbers(plane), plane.x_name, plane.y_name],
+                    [plane.axes.x_axis, plane.axes.y_axis])
+
+
+def segment_meets_box(segment: Segment, box: Box) -> bool:
+    """True when the segment crosses or touches the box (Liang-Barsky clipping).
+
+    >>> box = (np.array([0.0, 0.0]), np.array([1.0, 1.0]))
+    >>> [segment_meets_box((np.array(a), np.array(b)), box) for a, b in
+    ...  (([-1.0, 0.5], [2.0, 0.5]), ([-1.0, 2.0], [2.0, 2.0]), ([0.5, 0.5], [0.6, 0.6]))]
+    [True, False, True]
+    """
+    (x0, y0), (x1, y1) = segment
+    (left, bottom), (right, top) = box
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - bottom), (dy, top - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return False
+    return True
+
+
+def clear_of(mobject: Mobject, marks: Marks) -> bool:
+    """True when ``mobject``'s box lies inside the frame and meets none of ``marks``."""
+    low, high = box_of(mobject)
+    half = np.array([config.frame_width, config.frame_height]) / 2 - 0.1
+    if np.any(low < -half) or np.any(high > half):
+        return False
+    if any(np.all(low < b_high) and np.all(b_low < high) for b_low, b_high in marks.boxes):
+        return False
+    return not any(segment_meets_box(s, (low, high)) for s in marks.segments)
+
+
+class PlacedVector(WordVector):
+    """A :class:`WordVector` whose label keeps off the plane's marks and whatever
+    :attr:`avoid` returns (the other arrow and its label).
+
+    The label tries spots around the tip, the side of ``label_side`` first (away from the
+    other arrow, so the two labels never meet when the arrows lie along each other), then
+    turning towards the tip and past it to the other side; it keeps its spot while the spot
+    stays clear, so it does not hop while the arrow turns.
+    """
+
+    SPOTS = (4.0, 1.0, 0.0, -1.0, -4.0)  # label_side multiples, tried in this order
+
+    def __init__(self, plane: WordPlane, word: str, coords, color, label_side: float = 0.0) -> None:
+        self.avoid: Callable[[], Marks] = Marks
+        self.spot: float | None = None
+        self.marks = plane_marks(plane)
+        super().__init__(plane, word, coords, color, label_side=label_side)
+
+    def _place_at(self, k: float) -> None:
+        direction = self.arrow.get_end() - self.arrow.get_start()
+        direction = direction / (np.linalg.norm(direction) or 1.0)
+        side = np.array([-direction[1], direction[0], 0.0])
+        where = direction + k * side
+        self.label.next_to(self.arrow.get_end(), where / np.linalg.norm(where), buff=0.12)
+
+    def _place_label(self) -> None:
+        sign = float(np.sign(self.label_side)) or 1.0
+        order = [sign * k for k in self.SPOTS]
+        if self.spot is not None:
+            order.insert(0, self.spot)
+        marks = self.marks + self.avoid()
+        for k in order:
+            self._place_at(k)
+            if clear_of(self.label, marks):
+                self.spot = k
+                return
+        self.spot = None  # nowhere clear: the first choice
+        self._place_at(sign * self.SPOTS[0])
 
 
 class CoordinateLine(VGroup):
@@ -118,6 +291,9 @@ class CosineSimilarity(ExplainerScene):
         self.sweep = self.sweep_degrees()
         self.dot_trace: DotProductTrace = dot_product(self.a, self.b)
         self.cos_trace: CosineTrace = cosine_similarity(self.a, self.b)
+        # the plane every chapter draws, and how far b may stretch and stay inside it
+        self.shared = plane_scale(self.example)
+        self.stretch = stretch_factor(self.b, self.shared)
 
         self.show_title_card()
         self.show_two_words()
@@ -138,22 +314,24 @@ class CosineSimilarity(ExplainerScene):
     def show_two_words(self) -> None:
         self.beat("two words", f"Each word is a vector: {self.a_word} and {self.b_word} are "
                   f"arrows in a plane of {self.example.x_axis} and {self.example.y_axis}.")
-        turned = [rotate(self.b, t) for t in np.linspace(0.0, self.sweep[0], 30)]
-        turned += [rotate(self.b, t) for t in np.linspace(self.sweep[0], self.sweep[-1], 60)]
-        shown = np.array([self.a, 2 * self.b, *turned])
-        self.plane = WordPlane(shown, self.example.x_axis, self.example.y_axis)
-        self.plane.to_edge(LEFT, buff=3 * style.MARGIN)
+        self.plane = WordPlane(self.drawn_points(), self.example.x_axis, self.example.y_axis,
+                               scale=self.plane_window(), numbers=True)
+        self.plane.to_edge(LEFT, buff=3 * style.MARGIN).set_y(0)
         # each label on the side of its arrow away from the other (b turns on its own side of
         # a), so the two stay apart even when b lies along a
-        self.vec_a = WordVector(self.plane, self.a_word, self.a,
-                                word_color(self.example, self.a_word), label_side=-4 * self.side)
-        self.vec_b = WordVector(self.plane, self.b_word, self.b,
-                                word_color(self.example, self.b_word), label_side=4 * self.side)
+        self.vec_a = PlacedVector(self.plane, self.a_word, self.a,
+                                  word_color(self.example, self.a_word), label_side=-4 * self.side)
+        self.vec_b = PlacedVector(self.plane, self.b_word, self.b,
+                                  word_color(self.example, self.b_word), label_side=4 * self.side)
+        self.vec_b.avoid = lambda: Marks.of([self.vec_a.label], [self.vec_a.arrow])
+        self.vec_b.move_tip(self.b)
+        self.vec_a.avoid = lambda: Marks.of([self.vec_b.label], [self.vec_b.arrow])
+        self.vec_a.move_tip(self.a)  # a's label stays where it is now: only b moves
         self.line_a = CoordinateLine("a", self.a_word, self.a, word_color(self.example, self.a_word))
         self.line_b = CoordinateLine("b", self.b_word, self.b, word_color(self.example, self.b_word))
         self.legend = VGroup(self.line_a, self.line_b).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         # b's numbers change as it turns and stretches: keep room for the widest they become
-        reach = 2 * float(np.linalg.norm(self.b))
+        reach = max(self.stretch, 1.0) * float(np.linalg.norm(self.b))
         widest = CoordinateLine("b", self.b_word, np.array([-reach, -reach]), style.TEXT)
         room = max(0.0, widest.width - self.legend.width)
         self.legend.to_edge(UP, buff=style.MARGIN).to_edge(RIGHT, buff=1.2 * style.MARGIN + room)
@@ -161,6 +339,23 @@ class CosineSimilarity(ExplainerScene):
         self.play(self.vec_a.grow(), self.vec_b.grow())
         self.keep(self.vec_a, self.vec_b)
         self.play(FadeIn(self.legend), run_time=style.BEAT / 2)
+
+    def drawn_points(self) -> np.ndarray:
+        """Every point an arrow of this scene reaches, shape (k, 2): a, b along its whole turn,
+        and b stretched."""
+        turned = [rotate(self.b, t) for t in np.linspace(0.0, self.sweep[0], 30)]
+        turned += [rotate(self.b, t) for t in np.linspace(self.sweep[0], self.sweep[-1], 60)]
+        return np.array([self.a, self.stretch * self.b, *turned])
+
+    def plane_window(self) -> PlaneScale:
+        """The shared plane's lattice around this scene's arrows (:func:`window`); should that
+        not fit the frame beside the read-outs, a plane of its own scale that does."""
+        seen = window(self.shared, self.drawn_points())
+        height = seen.unit * (seen.y_range[1] - seen.y_range[0])
+        width = seen.unit * (seen.x_range[1] - seen.x_range[0])
+        if height > style.SHARED_PLANE_HEIGHT + 1e-9 or width > style.SHARED_PLANE_HEIGHT + 1e-9:
+            return PlaneScale.holding(self.drawn_points(), style.SHARED_PLANE_HEIGHT)
+        return seen
 
     def show_dot_product(self) -> None:
         p = self.dot_trace.products
@@ -191,7 +386,7 @@ class CosineSimilarity(ExplainerScene):
         for line in self.cos_lines:
             self.play(Write(line), run_time=style.BEAT)
 
-    def angle_between(self, first: WordVector, second: WordVector) -> VGroup:
+    def angle_between(self, first: PlacedVector, second: PlacedVector) -> VGroup:
         """The arc from ``first`` to ``second`` with a theta label (drawn, not computed)."""
         origin = self.plane.point((0, 0))
         start = float(np.arctan2(first.coords[1], first.coords[0]))
@@ -201,9 +396,14 @@ class CosineSimilarity(ExplainerScene):
             return VGroup()
         arc = Arc(radius=0.6, start_angle=start, angle=delta, arc_center=origin,
                   color=style.MUTED, stroke_width=3)
-        middle = start + delta / 2
         label = MathTex(r"\theta", color=style.MUTED).scale(0.7)
-        label.move_to(origin + 0.95 * np.array([np.cos(middle), np.sin(middle), 0.0]))
+        # on the bisector, or as near it within the arc as keeps off the tick values and labels
+        obstacles = first.marks + Marks.of([first.label, second.label])
+        for t in (0.5, 0.35, 0.65, 0.2, 0.8, 0.5):  # the bisector again when nothing is clear
+            middle = start + t * delta
+            label.move_to(origin + 0.95 * np.array([np.cos(middle), np.sin(middle), 0.0]))
+            if clear_of(label, obstacles):
+                break
         return VGroup(arc, label)
 
     def start_turning(self) -> None:
@@ -271,11 +471,13 @@ class CosineSimilarity(ExplainerScene):
         return tuple(onto_a + self.side * degrees for _, degrees in CASES)
 
     def stretch_word_keeps_cosine(self) -> None:
-        longer = 2 * self.b
+        factor = self.stretch
+        longer = factor * self.b
         stretched_dot = dot_product(self.a, longer)
         stretched_cos = cosine_similarity(self.a, longer)
-        self.beat("length", f"Back to {self.b_word}, now twice as long: the dot product doubles to "
-                  f"{fmt(stretched_dot.dot)}, the cosine stays {fmt(stretched_cos.cosine)}.")
+        self.beat("length", f"Back to {self.b_word}, now {times(factor)} as long: the dot product is "
+                  f"{times(factor)} as large, {fmt(stretched_dot.dot)}; the cosine stays "
+                  f"{fmt(stretched_cos.cosine)}.")
         self.live_dot = Readout(r"\vec a \cdot \vec b", self.dot_trace.dot, style.TEXT)
         self.live_dot.next_to(self.live, DOWN, buff=0.3, aligned_edge=LEFT)
         self.follow_turn()
@@ -290,21 +492,21 @@ class CosineSimilarity(ExplainerScene):
         self.line_b.add_updater(lambda m: m.set_coords(stretched()))
         self.live_dot.add_updater(lambda m: m.set_value(dot_product(self.a, stretched()).dot))
         self.live_cos.add_updater(lambda m: m.set_value(cosine_similarity(self.a, stretched()).cosine))
-        self.play(scale.animate.set_value(2.0), run_time=style.BEAT)
+        self.play(scale.animate.set_value(factor), run_time=style.BEAT)
         for mobject in (self.vec_b, self.line_b, self.live_dot, self.live_cos):
             mobject.clear_updaters()
-        # the old dot product beside the new one: twice it
+        # the old dot product beside the new one, times the factor
         shown = fmt(self.dot_trace.dot)  # "=" only when the printed numbers multiply exactly
-        relation = "=" if fmt(2 * float(shown)) == fmt(stretched_dot.dot) else r"\approx"
-        self.twice = MathTex(rf"{relation} 2 \times {shown}").scale(style.MATH_SCALE)
-        self.twice.next_to(self.live_dot, RIGHT, buff=0.15).align_to(self.live_dot.label[0], DOWN)
-        self.play(FadeIn(self.twice), run_time=style.BEAT / 2)
+        relation = "=" if fmt(factor * float(shown)) == fmt(stretched_dot.dot) else r"\approx"
+        self.as_factor = MathTex(rf"{relation} {factor:g} \times {shown}").scale(style.MATH_SCALE)
+        self.as_factor.next_to(self.live_dot, RIGHT, buff=0.15).align_to(self.live_dot.label[0], DOWN)
+        self.play(FadeIn(self.as_factor), run_time=style.BEAT / 2)
         self.shown_stretched = (stretched_dot, stretched_cos)
 
     def attention_uses_the_dot_product(self) -> None:
         self.beat("attention", "Attention scores with the dot product: cheap, and a longer word "
                   "speaks louder. Cosine sees only angles.")
-        scored = VGroup(self.live_dot, self.twice)
+        scored = VGroup(self.live_dot, self.as_factor)
         self.dot_box = Rectangle(width=scored.width + 0.3, height=scored.height + 0.25,
                                  color=style.FOCUS, stroke_width=3).move_to(scored)
         self.uses = word_label("attention uses this: length counts", style.FOCUS, style.SMALL_SIZE)

@@ -10,13 +10,22 @@ import re
 
 import numpy as np
 import pytest
-from manim import Wait
-from scene_harness import BuiltScene, build_scene, check_keyframes, narration_numbers, subtitles
+from manim import DL, UR, Wait, config
+from scene_harness import (
+    FULL_HD_HEIGHT,
+    BuiltScene,
+    build_scene,
+    check_keyframes,
+    narration_numbers,
+    overlapping_pairs,
+    subtitles,
+)
 
 from attention_core import cosine_similarity, dot_product
 from scenes import style
 from scenes.components import boxes_overlap
-from scenes.cosine_similarity import CASES, CoordinateLine, CosineSimilarity, rotate
+from scenes.components.words import PlaneScale, plane_scale
+from scenes.cosine_similarity import CASES, CoordinateLine, CosineSimilarity, rotate, tick_numbers
 
 
 class ProbedCosineSimilarity(CosineSimilarity):
@@ -50,6 +59,10 @@ class ProbedCosineSimilarity(CosineSimilarity):
         state = {"moved_until": self._moved_until, "b": self.vec_b.coords.copy(),
                  "b_end": self.vec_b.arrow.get_end(), "b_label": self.line_b.shown(),
                  "b_label_values": [n.get_value() for n in self.line_b.numbers]}
+        theta = [self.angle[1]] if hasattr(self, "angle") and len(self.angle) == 2 else []
+        marks = [*tick_numbers(self.plane), self.plane.x_name, self.plane.y_name]
+        state["overlaps"] = overlapping_pairs([self.vec_a.label, self.vec_b.label, *theta, *marks])
+        state["theta_shown"] = bool(theta)
         if hasattr(self, "live_cos") and self.live_cos.number in on_screen:
             state["cos"] = self.live_cos.number.get_value()
             state["cos_text"] = self.live_cos.number.shown_text
@@ -139,14 +152,15 @@ def test_a_coordinate_line_shows_what_it_is_set_to_in_order_without_overlap(exam
 def test_live_readouts_end_on_the_stretched_vector(built, example):
     scene = built.scene
     a, b = example.words[scene.a_word], example.words[scene.b_word]
-    assert scene.live_dot.number.get_value() == pytest.approx(dot_product(a, 2 * b).dot)
+    factor = scene.stretch
+    assert scene.live_dot.number.get_value() == pytest.approx(dot_product(a, factor * b).dot)
     assert scene.live_cos.number.get_value() == pytest.approx(cosine_similarity(a, b).cosine)
     assert scene.live_angle.number.get_value() == pytest.approx(cosine_similarity(a, b).angle_degrees)
-    np.testing.assert_allclose(scene.vec_b.coords, 2 * b)
-    np.testing.assert_allclose(scene.at_end["length"]["b_label"], 2 * b, atol=0.005)
-    # "= 2 x (the dot product shown before)"
-    assert r"2 \times" in scene.twice.get_tex_string()
-    assert numbers_in(scene.twice) == pytest.approx([dot_product(a, b).dot], abs=0.005)
+    np.testing.assert_allclose(scene.vec_b.coords, factor * b)
+    np.testing.assert_allclose(scene.at_end["length"]["b_label"], factor * b, atol=0.005)
+    # "= 1.5 x (the dot product shown before)"
+    assert rf"{factor:g} \times" in scene.as_factor.get_tex_string()
+    assert numbers_in(scene.as_factor) == pytest.approx([factor, dot_product(a, b).dot], abs=0.005)
 
 
 def test_every_number_said_is_the_cores(built, example):
@@ -158,9 +172,66 @@ def test_every_number_said_is_the_cores(built, example):
     assert narration_numbers(lines["angle and cosine"]) == pytest.approx([cos.cosine], abs=0.005)
     for case, angle in CASES:
         assert narration_numbers(lines[case]) == pytest.approx([np.cos(np.radians(angle))], abs=0.005)
+    factor = said_factor(lines["length"])
+    assert factor == scene.stretch
+    # "1.5 times as long ... 1.5 times as large" says it twice; "twice", "half", "3 times" have no decimals
+    spoken = [factor] * 2 if factor not in (0.5, 2.0) and not factor.is_integer() else []
     assert narration_numbers(lines["length"]) == pytest.approx(
-        [dot_product(a, 2 * b).dot, cosine_similarity(a, 2 * b).cosine], abs=0.005)
+        [*spoken, dot_product(a, factor * b).dot, cosine_similarity(a, factor * b).cosine], abs=0.005)
     assert narration_numbers(lines["two words"]) == narration_numbers(lines["attention"]) == []
+
+
+def said_factor(line: str) -> float:
+    """How many times as long the length line says b becomes ("twice", "half", "1.5 times")."""
+    found = re.search(r"now (twice|half|[\d.]+ times) as long", line)
+    assert found, line
+    word = found.group(1)
+    return {"twice": 2.0, "half": 0.5}.get(word) or float(word.split()[0])
+
+
+def inside(scale: PlaneScale, point) -> bool:
+    (x_low, x_high, _), (y_low, y_high, _) = scale.x_range, scale.y_range
+    return x_low <= point[0] <= x_high and y_low <= point[1] <= y_high
+
+
+def test_b_is_stretched_by_the_largest_round_factor_that_stays_inside_the_shared_plane(built, example):
+    scene = built.scene
+    shared = plane_scale(example)
+    b = example.words[scene.b_word]
+    stretched = scene.at_end["length"]["b"]
+    np.testing.assert_allclose(stretched, scene.stretch * b)
+    assert inside(shared, stretched)  # inside the plane every chapter draws...
+    assert inside(scene.plane.scale_used, stretched)  # ...and the one drawn here
+    # the tip on screen is inside the drawn axes' box
+    tip = scene.vec_b.arrow.get_end()
+    low, high = scene.plane.axes.get_corner(DL), scene.plane.axes.get_corner(UR)
+    assert np.all(tip[:2] >= low[:2] - 1e-6) and np.all(tip[:2] <= high[:2] + 1e-6)
+    # a rounder, larger stretch leaves the shared plane (checked against a list of its own)
+    larger = [f for f in (1.25, 1.5, 2.0, 2.5, 3.0) if f > scene.stretch]
+    assert all(not inside(shared, f * b) for f in larger)
+    assert scene.stretch > 1  # the shipped examples have room to grow
+
+
+def test_the_plane_has_the_shared_unit_tick_step_and_values_and_holds_every_arrow(built, example):
+    scene = built.scene
+    shared, used = plane_scale(example), scene.plane.scale_used
+    assert used.unit == pytest.approx(shared.unit)
+    assert used.x_range[2] == shared.x_range[2] and used.y_range[2] == shared.y_range[2]
+    for low, high, step in (used.x_range, used.y_range):  # ticks on the shared lattice
+        assert (low / step).is_integer() and (high / step).is_integer()
+    ticks = tick_numbers(scene.plane)
+    assert len(ticks) == sum(round((hi - lo) / st) for lo, hi, st in (used.x_range, used.y_range))
+    for state in scene.at_end.values():  # b at the end of every beat, within the axes
+        assert inside(used, state["b"])
+    # the arrows are long enough to read their angle: the focus's over 200 px at 1080p
+    px = FULL_HD_HEIGHT / config.frame_height
+    assert scene.vec_a.arrow.get_length() * px > 200
+
+
+def test_no_label_meets_another_or_a_tick_value_at_the_end_of_any_beat(built):
+    states = built.scene.at_end
+    assert {name: s["overlaps"] for name, s in states.items() if s["overlaps"]} == {}
+    assert states["perpendicular"]["theta_shown"] and states["apart"]["theta_shown"]
 
 
 def test_attention_is_said_to_use_the_dot_product_with_it_on_screen(built):
@@ -180,3 +251,20 @@ def test_narration_is_written_as_subtitles_and_short(built):
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+def test_the_modules_doctests_pass():
+    import doctest
+
+    import scenes.cosine_similarity as module
+
+    result = doctest.testmod(module, verbose=False)
+    assert result.attempted >= 3 and result.failed == 0
+
+
+def test_a_vector_with_no_room_to_grow_is_halved():
+    from scenes.cosine_similarity import stretch_factor, times
+
+    scale = PlaneScale((-2.0, 6.0, 1.0), (-2.0, 6.0, 1.0), 0.825)
+    assert stretch_factor(np.array([5.5, 1.0]), scale) == 0.5
+    assert [times(f) for f in (2.0, 0.5, 1.5, 3.0)] == ["twice", "half", "1.5 times", "3 times"]
