@@ -9,13 +9,21 @@ to 1; the weights times V give every word its update, which the residual adds to
 Last, a causal mask hides the future: scores above the diagonal become -inf, their weights
 0, and the cells say so ("-inf", "–"), never "0.00".
 
-Grids are heat maps (one image each) with numbers only where cells are big enough, so a
-32-word sentence costs about what a 5-word one does.
+Laid out for 1080p: the grids take the frame's height (K^T over the n x n grid, Q to its
+left, V and A V to its right, the residual beside A V), with cells as large as fit
+(:func:`plan_grids`). Numbers are printed only in cells large enough to read (digits of at
+least 24 px at 1080p); a matrix with many columns (d_k or d_v up to 8) gets narrow cells
+without numbers, and a long sentence a plain heat map. The numbers the narration says are
+always on screen in large type: the focus's query, key and score beside the grid, the
+residual's column sum, and, where the grid cannot print them, a weight beside the formula.
 
 Render: ``manim -ql scenes/attention_matrix.py AttentionMatrix`` (from the repo root).
 """
 
 from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
 
 import numpy as np
 from manim import (
@@ -26,6 +34,7 @@ from manim import (
     Animation,
     FadeIn,
     FadeOut,
+    Group,
     Line,
     MathTex,
     Mobject,
@@ -42,19 +51,84 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import word_color, word_label
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
-from scenes.components.matrices import MatrixGrid, cell_colors, printed_numbers, signed_colors
+from scenes.components.matrices import (
+    MAX_LABEL_CHARS,
+    MIN_CELL_FOR_NUMBERS,
+    MatrixGrid,
+    cell_colors,
+    signed_colors,
+)
 from scenes.style import fmt
 
-__all__ = ["AttentionMatrix", "MASKED_SCORE", "MASKED_WEIGHT", "residual_sum", "vector_tex"]
+__all__ = ["LEGIBLE_CELL", "MASKED_SCORE", "MASKED_WEIGHT", "MIN_MATH_SCALE", "AttentionMatrix", "GridPlan",
+           "legible", "plan_grids", "residual_sum", "tex_size", "text_size", "vector_tex"]
 
-GRID_SIDE = 3.6  # scene units the n x n grid takes, whatever n is
 MASKED_SCORE = "\u2212\u221e"  # what a masked score cell shows: minus infinity
 MASKED_WEIGHT = "\u2013"  # what a masked weight cell shows: a dash, not 0.00
+# A cell's printed digits are 24 px tall at 1080p (0.178 units) from this size on (tests measure them).
+LEGIBLE_CELL = 0.72
+# The smallest a formula is scaled to fit: its digits are 26 px tall at 1080p (24 is the floor).
+MIN_MATH_SCALE = 0.56
+MAX_CELL = 1.0  # the largest cell, for a short sentence
+# The most Q's width, K^T's height, V's or A V's width takes (d_k = 3 fits at 0.72), in the
+# order tried: a matrix of many columns gets narrower ones before the n x n grid gets smaller.
+MATRIX_SIDES = (2.2, 1.8, 1.5, 1.2)
+# gaps between the pieces, left to right and top to bottom (scene units)
+LABEL_GAP = 0.1  # row labels to Q; column labels above K^T
+GRID_GAP = 0.25  # Q to the scores, K^T to the scores
+V_GAP = 0.35  # the scores to V
+AV_GAP = 0.45  # V to A V
+SIDE_GAP = 0.4  # A V to the residual
+TITLE_GAP = 0.12  # a grid to its title
+PAIR_SCALE = 1.0  # the focus's query, key and score beside the grid, as large as the room allows
 
 
-def vector_tex(v: np.ndarray) -> str:
-    """A vector as the narration says it: ``(1.50, 1.60)``."""
-    return "(" + ", ".join(fmt(float(a)) for a in v) + ")"
+def vector_tex(v: np.ndarray, per_line: int | None = None) -> str:
+    """A vector as the narration says it, ``(1.50, 1.60)``; with ``per_line``, longer ones
+    written on lines of that many numbers."""
+    parts = [fmt(float(a)) for a in v]
+    if per_line is None or len(parts) <= per_line:
+        return "(" + ", ".join(parts) + ")"
+    lines = [", ".join(parts[k:k + per_line]) for k in range(0, len(parts), per_line)]
+    return r"\begin{array}{l}(" + r",\\ \;".join(lines) + r")\end{array}"
+
+
+@functools.lru_cache(maxsize=256)
+def text_size(text: str, size: float) -> tuple[float, float]:
+    """(width, height) of ``text`` in the scenes' font at ``size`` (measured once)."""
+    label = word_label(text, style.TEXT, size)
+    return label.width, label.height
+
+
+@functools.lru_cache(maxsize=64)
+def tex_size(tex: str, scale: float = 1.0) -> tuple[float, float]:
+    """(width, height) of ``MathTex(tex)`` scaled by ``scale`` (typeset once)."""
+    formula = MathTex(tex).scale(scale)
+    return formula.width, formula.height
+
+
+def factor(a: float) -> str:
+    """A number as a factor of a written-out product: negative ones in parentheses.
+
+    >>> factor(2.5), factor(-0.391)
+    ('2.50', '(-0.39)')
+    """
+    return fmt(a) if a >= 0 else f"({fmt(a)})"
+
+
+def per_line(d: int) -> int | None:
+    """How many numbers a line of a written-out vector of ``d`` holds: all of up to 3, else
+    lines of at most 3, as even as they come.
+
+    >>> [per_line(d) for d in (2, 3, 4, 5, 8)]
+    [None, None, 2, 3, 3]
+    """
+    return None if d <= 3 else -(-d // -(-d // 3))
+
+
+def legible(cell: float, width: float | None = None) -> bool:
+    """Whether numbers printed in cells ``cell`` tall (and ``width`` wide) can be read at 1080p."""
+    return min(cell, cell if width is None else width) >= LEGIBLE_CELL
 
 
 def rounding_row(weights: np.ndarray) -> int | None:
@@ -66,25 +140,88 @@ def rounding_row(weights: np.ndarray) -> int | None:
 
 def residual_sum(word: str, x: np.ndarray, update: np.ndarray, update_tex: str) -> VGroup:
     """The residual as a column sum, ``x`` plus the update equals ``x'``, unplaced:
-    ``VGroup(name, VGroup(rows, rule))`` where each row is ``VGroup(symbol, numbers)``."""
+    ``VGroup(name, VGroup(rows, rule))`` where each row is ``VGroup(symbol, numbers)``; the
+    update's symbol is ``MathTex("+", update_tex)``, so the sum can be shown without its ``+``
+    first. Vectors of more than 3 numbers are written on lines (:func:`per_line`)."""
+    lines = per_line(len(x))
     name = word_label(word, style.FOCUS)
-    lhs = [MathTex("x"), MathTex(r"+\," + update_tex), MathTex(r"=\,x'", color=style.FOCUS)]
-    rhs = [MathTex(vector_tex(x)), MathTex(vector_tex(update)),
-           MathTex(vector_tex(x + update), color=style.FOCUS)]
+    lhs = [MathTex("x"), MathTex("+", r"\," + update_tex), MathTex(r"=\,x'", color=style.FOCUS)]
+    rhs = [MathTex(vector_tex(x, lines)), MathTex(vector_tex(update, lines)),
+           MathTex(vector_tex(x + update, lines), color=style.FOCUS)]
     rows = VGroup(*(VGroup(a, b) for a, b in zip(lhs, rhs, strict=True)))
     rows.arrange(DOWN, buff=0.35)
+    line = tex_size("(0.00,")[1] if lines else 0.0  # a symbol stands level with its vector's first line
     for a, b in rows:
-        a.next_to(rows, LEFT, buff=0).set_y(b.get_y())
+        a.next_to(rows, LEFT, buff=0).set_y(b.get_top()[1] - line / 2 if lines else b.get_y())
     for a in lhs:
         a.align_to(lhs[0], RIGHT)
     for a, b in rows:
         b.next_to(a, RIGHT, buff=0.2)
+        if lines:  # its first line level with the symbol
+            b.align_to(a, UP)
     for b in rhs:
         b.align_to(rhs[0], LEFT)
     rule = Line(rhs[1].get_corner(DOWN + LEFT), rhs[1].get_corner(DOWN + RIGHT), color=style.MUTED,
                 stroke_width=2).shift(0.15 * DOWN)
     sum_ = VGroup(rows, rule).scale(style.MATH_SCALE)
     return VGroup(name.next_to(sum_, UP, buff=0.3, aligned_edge=LEFT), sum_)
+
+
+@dataclass(frozen=True)
+class GridPlan:
+    """Cell sizes of the attention matrix's grids (scene units).
+
+    Attributes:
+        cell: a row's height in every grid and a column's width in K^T and the n x n grids.
+        qk_width: a column's width in Q, and a row's height in K^T.
+        v_width: a column's width in V and A V.
+    """
+
+    cell: float
+    qk_width: float
+    v_width: float
+
+
+def plan_grids(n: int, d_k: int, d_v: int, words: list[str], right_room: float) -> GridPlan:
+    """Cells with which the row labels ``words``, Q, K^T and its column labels, the n x n
+    grid, V, A V and ``right_room`` more fit the frame. Q, K^T, V and A V take one of
+    :data:`MATRIX_SIDES` at most across their d_k or d_v columns. Preferred, in this order:
+    an n x n grid that prints its numbers, then Q, V and A V that print theirs, then the
+    largest cells (at most :data:`MAX_CELL`), then the widest Q, V and A V.
+
+    >>> plan = plan_grids(5, 2, 2, ["buy", "an", "orange", "and", "apple"], 2.4)
+    >>> legible(plan.cell), plan.qk_width == plan.cell == plan.v_width
+    (True, True)
+    >>> plan = plan_grids(5, 8, 8, ["buy", "an", "orange", "and", "apple"], 3.0)
+    >>> legible(plan.cell), legible(plan.qk_width), 8 * plan.qk_width <= MATRIX_SIDES[0]
+    (True, False, True)
+    """
+    width = config.frame_width - 2 * style.MARGIN
+    height = config.frame_height - 2 * style.MARGIN
+    title = text_size("Q Kᵀ", style.LABEL_SIZE)[1]
+    sizes = {}  # crowded -> (width, height) of each label, at the size grids draw them
+    for crowded in (False, True):  # crowded labels are cut short
+        shown = [w if not crowded or len(w) <= MAX_LABEL_CHARS else w[:MAX_LABEL_CHARS - 1] + "…"
+                 for w in words]
+        sizes[crowded] = [text_size(w, style.SMALL_SIZE) for w in shown]
+    best: tuple[tuple[object, ...], GridPlan] | None = None
+    for step in range(int(MAX_CELL * 100), 4, -1):
+        cell = step / 100
+        crowded = cell < MIN_CELL_FOR_NUMBERS
+        label_width = max(w for w, _ in sizes[crowded])
+        label_height = max(w if crowded or w > 0.95 * cell else h for w, h in sizes[crowded])
+        for rank, side in enumerate(MATRIX_SIDES):
+            qk, v = min(cell, side / d_k), min(cell, side / d_v)
+            wide = (label_width + LABEL_GAP + d_k * qk + GRID_GAP + n * cell + V_GAP + 2 * d_v * v + AV_GAP
+                    + SIDE_GAP + right_room)
+            tall = 2 * (title + TITLE_GAP) + label_height + LABEL_GAP + d_k * qk + GRID_GAP + n * cell
+            if wide <= width and tall <= height:
+                key = (legible(cell), legible(cell, qk) + legible(cell, v), cell, -rank)
+                if best is None or key > best[0]:
+                    best = (key, GridPlan(cell, qk, v))
+    if best is None:  # nothing fits: the smallest cells
+        return GridPlan(0.05, min(0.05, MATRIX_SIDES[-1] / d_k), min(0.05, MATRIX_SIDES[-1] / d_v))
+    return best[1]
 
 
 class AttentionMatrix(ExplainerScene):
@@ -97,12 +234,10 @@ class AttentionMatrix(ExplainerScene):
         self.focus = self.sentence.focus_index
         self.trace: AttentionTrace = focus_attention(self.example, 0)
         self.masked: AttentionTrace = focus_attention(self.example, 0, masked=True)
-        n = len(self.sentence.tokens)
-        self.cell = GRID_SIDE / n
-        # Numbers printed into each grid's one image (cheap to fade and transform), only
-        # where a cell is big enough to read one.
-        self.numbers = printed_numbers(self.cell)
         self.colors = [word_color(self.example, w) for w in self.sentence.tokens]
+        row = self.trace.scores[self.focus]
+        # the word whose key matches the focus's query best (the focus itself aside)
+        self.best = int(np.argmax(np.where(np.arange(len(row)) == self.focus, -np.inf, row)))
 
         self.show_title_card()
         self.show_queries_and_keys()
@@ -119,22 +254,53 @@ class AttentionMatrix(ExplainerScene):
         self.what_the_focus_still_sees()
         self.masked_update()
 
-    # -- beats
+    # -- layout
 
-    def show_queries_and_keys(self) -> None:
-        t = self.trace
-        self.beat("queries and keys", f"Every word of \"{self.sentence.text}\" has a query, a row of "
-                  "Q, and a key, a column of K transposed.")
-        words = self.sentence.tokens
-        self.q = MatrixGrid(t.queries, signed_colors(t.queries, style.QUERY), self.cell, numbers=self.numbers,
-                            row_labels=words, title="Q", title_color=style.QUERY, label_colors=self.colors,
-                            always_label=[self.focus])
-        self.kt = MatrixGrid(t.keys.T, signed_colors(t.keys.T, style.KEY), self.cell, numbers=self.numbers,
+    def lay_out(self) -> None:
+        """Plan the cells, then build every grid of the scene in its place: K^T over the n x n
+        grid, Q to its left (its labels at the left margin), V and A V to its right, the whole
+        centred in the frame's height; the residual column takes the room left on the right."""
+        t, words, n = self.trace, self.sentence.tokens, len(self.sentence.tokens)
+        i = self.focus
+        self.residuals = {
+            masked: residual_sum(self.sentence.focus, trace.inputs[i], trace.output[i], r"(A V)_i")
+            for masked, trace in ((False, self.trace), (True, self.masked))}
+        room = max(r.width for r in self.residuals.values()) * MIN_MATH_SCALE / style.MATH_SCALE
+        plan = plan_grids(n, t.queries.shape[1], t.values.shape[1], list(words), room)
+        self.plan, self.cell = plan, plan.cell
+        self.numbers = legible(plan.cell)  # the n x n grids print their numbers
+        self.q = self.matrix(t.queries, style.QUERY, "Q", plan.qk_width, row_labels=words)
+        self.kt = MatrixGrid(t.keys.T, signed_colors(t.keys.T, style.KEY), plan.qk_width,
+                             numbers=self.numbers_for(plan.qk_width, plan.cell), cell_width=plan.cell,
                              col_labels=words, title="Kᵀ", title_color=style.KEY, label_colors=self.colors,
-                             always_label=[self.focus])
+                             always_label=[i], label_size=style.SMALL_SIZE)
         self.scores = self.grid(t.scores, signed=True, title="Q Kᵀ")
-        self.layout()
-        self.play(FadeIn(self.q), FadeIn(self.kt), run_time=style.BEAT)
+        self.v = self.matrix(t.values, style.VALUE, "V", plan.v_width)
+        self.output = self.matrix(t.output, style.FOCUS, "A V", plan.v_width)
+        self.q.next_to(self.scores.image, LEFT, buff=GRID_GAP)
+        self.q.shift((self.scores.image.get_top()[1] - self.q.image.get_top()[1]) * UP)
+        self.kt.next_to(self.scores.image, UP, buff=GRID_GAP)
+        self.kt.shift((self.scores.image.get_left()[0] - self.kt.image.get_left()[0]) * RIGHT)
+        block = Group(self.q, self.kt, self.scores)  # (only to measure it)
+        right = -config.frame_width / 2 + style.MARGIN - self.q.get_left()[0]
+        middle = -(block.get_top()[1] + block.get_bottom()[1]) / 2
+        for grid in (self.q, self.kt, self.scores):
+            grid.shift(right * RIGHT + middle * UP)
+        self.v.next_to(self.scores.image, RIGHT, buff=V_GAP)
+        self.output.next_to(self.v.image, RIGHT, buff=AV_GAP)
+        for grid in (self.v, self.output):
+            grid.shift((self.scores.image.get_top()[1] - grid.image.get_top()[1]) * UP)
+
+    def numbers_for(self, cell: float, width: float) -> str | bool:
+        return "image" if legible(cell, width) else False
+
+    def matrix(self, values: np.ndarray, color: object, title: str, width: float,
+               row_labels: tuple[str, ...] | list[str] = ()) -> MatrixGrid:
+        """An n x d grid whose rows stand level with the n x n grid's, ``width`` a column."""
+        return MatrixGrid(values, signed_colors(values, color), self.cell,
+                          numbers=self.numbers_for(self.cell, width), cell_width=width,
+                          row_labels=row_labels, title=title, title_color=color, label_colors=self.colors,
+                          always_label=[self.focus], label_size=style.SMALL_SIZE)
 
     def grid(self, values: np.ndarray, signed: bool, title: str, masked: np.ndarray | None = None,
              masked_text: str = MASKED_WEIGHT) -> MatrixGrid:
@@ -142,24 +308,30 @@ class AttentionMatrix(ExplainerScene):
         finite = np.where(np.isfinite(values), values, 0.0)
         colors = signed_colors(finite, style.POSITIVE) if signed else cell_colors(finite, style.FOCUS, 1.0)
         grid = MatrixGrid(values, colors, self.cell, title=title, title_color=style.TEXT, title_below=True,
-                          numbers=self.numbers, masked=masked, masked_text=masked_text)
+                          numbers="image" if self.numbers else False, masked=masked, masked_text=masked_text)
         if hasattr(self, "scores"):
-            grid.move_to(self.scores, aligned_edge=DOWN)
+            grid.shift(self.scores.image.get_center() - grid.image.get_center())
         return grid
 
-    def layout(self) -> None:
-        """K^T above the n x n grid, Q to its left, Q's labels at the left margin: the room
-        on the right is for V, A V and the explanations."""
-        self.scores.move_to(0.9 * DOWN)
-        self.q.next_to(self.scores.image, LEFT, buff=0.25).align_to(self.scores.image, UP)
-        self.q.shift((self.scores.image.get_top()[1] - self.q.image.get_top()[1]) * UP)
-        self.kt.next_to(self.scores.image, UP, buff=0.25)
-        self.kt.shift((self.scores.image.get_left()[0] - self.kt.image.get_left()[0]) * RIGHT)
-        to_the_margin = (-config.frame_width / 2 + style.MARGIN) - self.q.get_left()[0]
-        # Tall rotated word labels above K^T must not push its title off the top of the frame.
-        over_the_top = max(0.0, self.kt.get_top()[1] - (config.frame_height / 2 - style.MARGIN))
-        for grid in (self.q, self.kt, self.scores):
-            grid.shift(to_the_margin * RIGHT + over_the_top * DOWN)
+    def right_of_grids(self) -> float:
+        """Where the room right of K^T and the n x n grid begins."""
+        return max(self.kt.image.get_right()[0], self.scores.image.get_right()[0]) + 0.6
+
+    def fit(self, group: Mobject, room: float, floor: float = MIN_MATH_SCALE / style.MATH_SCALE,
+            height: float = np.inf) -> Mobject:
+        """Scale ``group`` down to ``room`` wide and ``height`` tall, never by less than
+        ``floor`` (by default, to MIN_MATH_SCALE from formulas typeset at style.MATH_SCALE)."""
+        factor = min(1.0, room / group.width, height / group.height)
+        if factor < 1.0:
+            group.scale(max(factor, floor))
+        return group
+
+    @staticmethod
+    def keep_in_frame(group: Mobject) -> Mobject:
+        """Shift ``group`` up or down into the frame's margins, if it can."""
+        low = -config.frame_height / 2 + style.MARGIN - group.get_bottom()[1]
+        high = config.frame_height / 2 - style.MARGIN - group.get_top()[1]
+        return group.shift(min(max(0.0, low), high) * UP)
 
     def crossfade(self, *pairs: tuple[Mobject, Mobject], also_in: tuple[Animation, ...] = (),
                   also_out: tuple[Animation, ...] = ()) -> None:
@@ -174,30 +346,102 @@ class AttentionMatrix(ExplainerScene):
                  color: object = style.FOCUS) -> Rectangle:
         """A frame around cell (row, col) of ``grid``, or around its whole row."""
         cols = grid.values.shape[1] if col is None else 1
-        box = Rectangle(width=cols * grid.cell, height=grid.cell, color=color, stroke_width=3)
+        box = Rectangle(width=cols * grid.cell_width, height=grid.cell, color=color, stroke_width=4)
         if col is None:
             return box.move_to(grid.row_box(row).mean(axis=0))
         return box.move_to(grid.cell_center(row, col))
+
+    def column_box(self, grid: MatrixGrid, col: int, color: object) -> Rectangle:
+        """A frame around column ``col`` of ``grid``."""
+        rows = grid.values.shape[0]
+        box = Rectangle(width=grid.cell_width, height=rows * grid.cell, color=color, stroke_width=4)
+        return box.move_to((grid.cell_center(0, col) + grid.cell_center(rows - 1, col)) / 2)
 
     def panel(self, *lines: MathTex, top: float) -> VGroup:
         """Formula lines, left-aligned, right of the grids from height ``top`` down, never
         wider than the room there."""
         group = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
-        left = max(self.kt.image.get_right()[0], self.scores.image.get_right()[0]) + 0.6
+        left = self.right_of_grids()
         room = config.frame_width / 2 - style.MARGIN - left
         if group.width > room:
             group.scale_to_fit_width(room)
         return group.move_to([left, top, 0], aligned_edge=UP + LEFT)
 
+    def callout(self, row: int, col: int) -> VGroup:
+        """``word → word  0.82``: a weight of the grid, large, under the formula (for grids
+        too small to print their numbers)."""
+        words = self.sentence.tokens
+        value = MathTex(fmt(float(self.weights.values[row, col]))).scale(style.MATH_SCALE)
+        group = VGroup(word_label(words[row], self.colors[row], style.BODY_SIZE),
+                       word_label("\u2192", style.TEXT, style.BODY_SIZE),
+                       word_label(words[col], self.colors[col], style.BODY_SIZE), value)
+        group.arrange(RIGHT, buff=0.2)
+        return group.next_to(self.formula, DOWN, buff=0.4, aligned_edge=RIGHT)
+
+    # -- beats
+
+    def show_queries_and_keys(self) -> None:
+        t, i, j = self.trace, self.focus, self.best
+        words = self.sentence.tokens
+        self.beat("queries and keys", f"Every word of \"{self.sentence.text}\" has a query, a row of "
+                  "Q, and a key, a column of K transposed.")
+        self.lay_out()
+        # The focus's query and the best key, large, beside the grids: their product is the
+        # score the next beat names.
+        wrap = per_line(len(t.queries[i]))
+        lines = [
+            VGroup(word_label(f"{words[i]}'s query", self.colors[i], style.BODY_SIZE),
+                   MathTex("q = " + vector_tex(t.queries[i], wrap), color=style.QUERY)),
+            VGroup(word_label(f"{words[j]}'s key", self.colors[j], style.BODY_SIZE),
+                   MathTex("k = " + vector_tex(t.keys[j], wrap), color=style.KEY)),
+        ]
+        for line in lines:
+            line[1].scale(PAIR_SCALE)
+            line.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        self.product = self.worked_score()
+        self.pair = VGroup(*lines, self.product).arrange(DOWN, aligned_edge=LEFT, buff=0.5)
+        left = self.right_of_grids()
+        self.fit(self.pair, config.frame_width / 2 - style.MARGIN - left,
+                 max(MIN_MATH_SCALE / PAIR_SCALE, style.SMALL_SIZE / style.BODY_SIZE),
+                 height=config.frame_height - 2 * style.MARGIN)
+        self.pair.move_to([left, self.scores.image.get_y(), 0], aligned_edge=LEFT)
+        self.keep_in_frame(self.pair)
+        # framed in the colours of their words, as the lines beside them
+        self.pair_boxes = VGroup(self.cell_box(self.q, i, color=self.colors[i]),
+                                 self.column_box(self.kt, j, self.colors[j]))
+        self.play(FlatFadeIn(self.q, self.kt), run_time=style.BEAT)
+        self.play(FadeIn(self.pair_boxes), FlatFadeIn(*lines), run_time=style.BEAT)
+
+    def worked_score(self) -> VGroup:
+        """``q · k = 2.08 × 3.88 + 1.29 × 2.76 = 11.63`` for the focus and the best key, two
+        products a line, each line's sign under the first ``=``; for d_k > 3 the sum is
+        written with dots. ``≈`` when the shown numbers' products do not add to the shown score."""
+        t, i, j = self.trace, self.focus, self.best
+        q, k = t.queries[i], t.keys[j]
+        if len(q) <= 3:
+            terms = [f"{factor(a)} \\times {factor(b)}" for a, b in zip(q, k, strict=True)]
+        else:
+            terms = [rf"q_1 k_1 + \dots + q_{{{len(q)}}} k_{{{len(q)}}}"]
+        rounded = sum(round(float(a), 2) * round(float(b), 2) for a, b in zip(q, k, strict=True))
+        same = len(q) > 3 or fmt(rounded) == fmt(t.scores[i, j])
+        lines = [MathTex(r"q \cdot k", "=", " + ".join(terms[:2]))]
+        lines += [MathTex("{}+", " + ".join(terms[n:n + 2])) for n in range(2, len(terms), 2)]
+        lines.append(MathTex("=" if same else r"\approx", fmt(t.scores[i, j])))
+        for above, line in zip(lines, lines[1:], strict=False):
+            line.next_to(above, DOWN, buff=0.25)
+            line.shift((lines[0][1].get_center()[0] - line[0].get_center()[0]) * RIGHT)
+        return VGroup(*lines).scale(PAIR_SCALE)
+
     def fill_scores(self) -> None:
-        i = self.focus
+        i, j = self.focus, self.best
         row = self.trace.scores[i]
-        best = int(np.argmax(np.where(np.arange(len(row)) == i, -np.inf, row)))
         self.beat("scores", f"Each score is a query times a key. {self.sentence.focus}'s row: its "
-                  f"largest score, {fmt(row[best])}, is with {self.sentence.tokens[best]}.")
+                  f"largest score, {fmt(row[j])}, is with {self.sentence.tokens[j]}.")
         self.focus_box = self.cell_box(self.scores, i)
-        self.play(FadeIn(self.scores), run_time=style.BEAT)
-        self.play(FadeIn(self.focus_box), run_time=style.BEAT)
+        self.score_box = self.cell_box(self.scores, i, j, style.TEXT)
+        self.play(FlatFadeIn(self.scores), run_time=style.BEAT)
+        self.play(FadeIn(self.focus_box), FadeIn(self.score_box), FlatFadeIn(self.product),
+                  run_time=style.BEAT)
 
     def scale_scores(self) -> None:
         t = self.trace
@@ -219,18 +463,20 @@ class AttentionMatrix(ExplainerScene):
             MathTex(r"\mathrm{softmax}\!\left(\frac{s}{T}\right), \quad T = \sqrt{d_k}", color=style.FOCUS),
             top=self.formula.get_bottom()[1] - 0.4)
         scaled = self.grid(t.scaled_scores, signed=True, title="Q Kᵀ / √dₖ")
-        self.crossfade((self.scores, scaled), also_in=(Write(self.formula), FadeIn(self.reasons[0])))
+        # the query, key and score of the last beats leave as the scaling comes in
+        self.crossfade((self.scores, scaled), also_in=(Write(self.formula), FlatFadeIn(self.reasons[0])),
+                       also_out=(FlatFadeOut(*self.pair), FadeOut(self.pair_boxes, self.score_box)))
         self.scores = scaled
 
     def explain_scale(self) -> None:
         self.beat("why scale", "Why: q·k adds up d_k products, so its spread grows like √d_k. Dividing "
                   "keeps scores at unit scale.")
-        self.play(FadeIn(self.reasons[1:4], shift=0.1 * DOWN), run_time=style.BEAT)
+        self.play(FlatFadeIn(*self.reasons[1:4], shift=0.1 * DOWN), run_time=style.BEAT)
 
     def scale_is_a_temperature(self) -> None:
         self.beat("temperature", "Dividing by √d_k is softmax's temperature T = √d_k: in big models it "
                   "keeps softmax from going all-or-nothing.")
-        self.play(FadeIn(self.reasons[4], shift=0.1 * DOWN), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.reasons[4], shift=0.1 * DOWN), run_time=style.BEAT)
 
     def softmax_rows(self) -> None:
         t, s = self.trace, self.sentence
@@ -249,47 +495,36 @@ class AttentionMatrix(ExplainerScene):
         formula = MathTex(r"A = \mathrm{softmax}\!\left(\frac{Q K^T}{\sqrt{d_k}}\right)").scale(
             style.MATH_SCALE).move_to(self.formula, aligned_edge=RIGHT)
         self.crossfade((self.scores, self.weights), (self.formula, formula),
-                       also_out=(FadeOut(self.reasons),))
+                       also_out=(FlatFadeOut(*self.reasons),))
         self.formula = formula
-
-    def output_grid(self, output: np.ndarray) -> MatrixGrid:
-        grid = MatrixGrid(output, signed_colors(output, style.FOCUS), self.cell, title="A V",
-                          title_color=style.FOCUS, numbers=self.numbers)
-        if hasattr(self, "output"):
-            return grid.move_to(self.output, aligned_edge=DOWN)
-        grid.next_to(self.v.image, RIGHT, buff=0.5)
-        return grid.shift((self.v.image.get_top()[1] - grid.image.get_top()[1]) * UP)
+        self.said_weight = VGroup()
+        if not self.weights.printed:  # the grid cannot print the weight the line says: say it here
+            self.said_weight = VGroup(self.callout(i, best), self.cell_box(self.weights, i, best, style.TEXT))
+            self.play(FadeIn(self.said_weight), run_time=style.BEAT / 2)
 
     def multiply_by_values(self) -> None:
         t = self.trace
         self.beat("times V", f"A times V gives each word its update, the weighted sum of the values: "
                   f"{self.sentence.focus}'s is {vector_tex(t.output[self.focus])}.")
-        self.v = MatrixGrid(t.values, signed_colors(t.values, style.VALUE), self.cell, title="V",
-                            title_color=style.VALUE, numbers=self.numbers)
-        self.v.next_to(self.weights.image, RIGHT, buff=0.3).align_to(self.weights.image, UP)
-        self.v.shift((self.weights.image.get_top()[1] - self.v.image.get_top()[1]) * UP)
-        self.output = self.output_grid(t.output)
         self.output_box = self.cell_box(self.output, self.focus)
-        self.play(FadeIn(self.v), run_time=style.BEAT)
-        self.play(FadeIn(self.output), FadeIn(self.output_box), run_time=style.BEAT)
+        self.residual = self.residual_lines(masked=False)
+        name, (rows, _rule) = self.residual
+        self.update_line = VGroup(name, rows[1][0][1], rows[1][1])  # said now; its "+" comes next
+        self.play(FlatFadeIn(self.v), FadeOut(self.said_weight), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.output, self.update_line), FadeIn(self.output_box), run_time=style.BEAT)
 
-    def residual_lines(self, trace: AttentionTrace) -> VGroup:
-        """The focus's residual update as a column sum right of A V: x, + (A V)_i, = x'."""
-        i = self.focus
-        name, sum_ = residual_sum(self.sentence.focus, trace.inputs[i], trace.output[i], r"(A V)_i")
+    def residual_lines(self, masked: bool) -> VGroup:
+        """The focus's residual update as a column sum right of A V: x, + (A V)_i, = x'; its
+        (A V)_i line level with the focus's row of A V, the whole column inside the frame."""
+        column = self.residuals[masked]
+        name, sum_ = column
         rows = sum_[0]
-        rhs = [row[1] for row in rows]
-        left = self.output.image.get_right()[0] + 0.4
-        room = config.frame_width / 2 - style.MARGIN - left
-        if sum_.width > room:
-            sum_.scale_to_fit_width(room)
-        # The (A V)_i line level with the focus's row of A V, the whole column inside the frame.
-        sum_.move_to([left, 0, 0], aligned_edge=LEFT)
-        sum_.shift((self.output.cell_center(i, 0)[1] - rhs[1].get_y()) * UP)
-        column = VGroup(name.next_to(sum_, UP, buff=0.3, aligned_edge=LEFT), sum_)
-        low = -config.frame_height / 2 + style.MARGIN - column.get_bottom()[1]
-        high = config.frame_height / 2 - style.MARGIN - column.get_top()[1]
-        return column.shift(min(max(0.0, low), high) * UP)
+        left = self.output.image.get_right()[0] + SIDE_GAP
+        self.fit(sum_, config.frame_width / 2 - style.MARGIN - left)  # (the name keeps its size)
+        name.next_to(sum_, UP, buff=0.3, aligned_edge=LEFT)
+        column.move_to([left, 0, 0], aligned_edge=LEFT)
+        column.shift((self.output.cell_center(self.focus, 0)[1] - rows[1][1].get_y()) * UP)
+        return self.keep_in_frame(column)
 
     def add_residual(self) -> None:
         t = self.trace
@@ -297,8 +532,11 @@ class AttentionMatrix(ExplainerScene):
         x, update = t.inputs[i], t.output[i]
         self.beat("residual", f"The residual: {self.sentence.focus} keeps itself and adds its update, "
                   f"{vector_tex(x)} + {vector_tex(update)} = {vector_tex(x + update)}.")
-        self.residual = self.residual_lines(t)
-        self.play(FadeIn(self.residual, shift=0.1 * UP), run_time=style.BEAT)
+        _name, (rows, rule) = self.residual
+        rest = VGroup(rows[0], rows[1][0][0], rule, rows[2])
+        self.play(FlatFadeIn(rest, shift=0.1 * UP), run_time=style.BEAT)
+        self.remove(self.update_line, rest)
+        self.add(self.residual)  # one scene member, which the masked update fades out whole
 
     def show_formula(self) -> None:
         self.beat("formula", "All of it in one line: X plus softmax of Q K transposed over the square "
@@ -353,14 +591,18 @@ class AttentionMatrix(ExplainerScene):
             line = (f"{s.focus} still sees {s.tokens[d]}, which came before it ({fmt(m.weights[i, d])}); "
                     f"{s.tokens[d]} can no longer see {s.focus}.")
             boxes = [self.cell_box(self.weights, i, d), self.cell_box(self.weights, d, i, style.NEGATIVE)]
+            named = d
         else:
             top = int(np.argmax(m.weights[i]))
             on = "itself" if top == i else s.tokens[top]
             line = (f"{s.focus} can no longer see {s.tokens[d]}, which comes after it: it now puts "
                     f"{fmt(m.weights[i, top])} on {on}.")
             boxes = [self.cell_box(self.weights, i, d, style.NEGATIVE), self.cell_box(self.weights, i, top)]
+            named = top
         self.beat("what it still sees", line)
         self.sees = VGroup(*boxes)
+        if not self.weights.printed:  # the grid cannot print the weight the line says: say it here
+            self.sees.add(self.callout(i, named))
         self.play(FadeOut(self.focus_box), FadeIn(self.sees), run_time=style.BEAT)
 
     def masked_update(self) -> None:
@@ -375,7 +617,8 @@ class AttentionMatrix(ExplainerScene):
             line = (f"So {s.focus}'s update is now {vector_tex(update)}, and it becomes "
                     f"{vector_tex(m.inputs[i] + update)}.")
         self.beat("masked update", line)
-        output = self.output_grid(m.output)
-        residual = self.residual_lines(m)
+        output = self.matrix(m.output, style.FOCUS, "A V", self.plan.v_width)
+        output.shift(self.output.image.get_center() - output.image.get_center())
+        residual = self.residual_lines(masked=True)
         self.crossfade((self.output, output), (self.residual, residual))
         self.output, self.residual = output, residual

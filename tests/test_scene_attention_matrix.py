@@ -3,24 +3,126 @@ every number it says is the core's; it asserts a story claim only when the claim
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, build_scene, check_keyframes, narration_numbers, outside_frame
+from manim import MathTex, Text
+from scene_harness import (
+    FULL_HD_HEIGHT,
+    BuiltScene,
+    build_scene,
+    check_keyframes,
+    narration_numbers,
+    outside_frame,
+    overlapping_pairs,
+)
+from test_layout import layout_problems
 
 from attention_core import causal_mask, scaled_dot_product_attention
 from attention_core.examples import load_example
-from scenes.attention_matrix import MASKED_SCORE, MASKED_WEIGHT, AttentionMatrix
+from scenes.attention_matrix import MASKED_SCORE, MASKED_WEIGHT, AttentionMatrix, legible
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import FOCUS
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+NUMBER = re.compile(r"-?\d+\.\d+")
+
+
+def shown_numbers(mobjects) -> set[float]:
+    """Every decimal number a frame of ``mobjects`` shows legibly: in formulas and texts, and
+    in grids whose printed digits are at least 24 px tall at 1080p."""
+    found: set[float] = set()
+
+    def walk(m) -> None:
+        if isinstance(m, MatrixGrid):
+            if m.number_height * FULL_HD_HEIGHT / 8 >= 24:
+                found.update(round(float(t), 2) for t in m.printed if NUMBER.fullmatch(t))
+            return
+        if isinstance(m, MathTex):
+            found.update(round(float(x), 2) for x in NUMBER.findall(m.get_tex_string()))
+            return
+        if isinstance(m, Text):
+            found.update(round(float(x), 2) for x in NUMBER.findall(m.text.replace("\u2212", "-")))
+            return
+        for sub in m.submobjects:
+            walk(sub)
+
+    for m in mobjects:
+        walk(m)
+    return found
+
+
+def on_screen_at_beat_ends(scene_class):
+    """``scene_class`` noting, at the end of every beat, which numbers its frame shows (in
+    ``self.shown``: beat name -> set of numbers)."""
+
+    class Noting(scene_class):
+        def next_section(self, *args, **kwargs):
+            if self.beats:
+                self.shown[self.beats[-1][0]] = shown_numbers(self.mobjects)
+            super().next_section(*args, **kwargs)
+
+        def tear_down(self):
+            self.shown[self._open_beat[0]] = shown_numbers(self.mobjects)
+            super().tear_down()
+
+        def setup(self):
+            self.shown: dict[str, set[float]] = {}
+            super().setup()
+
+    Noting.__name__ = Noting.__qualname__ = scene_class.__name__
+    return Noting
+
+
 @pytest.fixture(scope="module")
 def built(example, tmp_path_factory) -> BuiltScene:
     return build_scene(AttentionMatrix, example, tmp_path_factory.mktemp(example.name))
+
+
+@pytest.fixture(scope="module")
+def noted(example, tmp_path_factory) -> BuiltScene:
+    """The scene built again, noting what each beat's last frame shows."""
+    return build_scene(on_screen_at_beat_ends(AttentionMatrix), example, tmp_path_factory.mktemp("noted"))
+
+
+def write_wide_example(path: Path, d: int) -> Path:
+    """apple's first sentence with ``d``-dimensional embeddings (apple's two numbers, then
+    fixed others) and two heads of d_k = d_v = d, written to ``path``; no randomness."""
+    words = ["buy", "an", "orange", "and", "apple"]
+    plane = {"buy": (0.5, -0.3), "an": (-0.3, 0.4), "orange": (0.6, 3.2), "and": (0.4, -0.5),
+             "apple": (1.5, 1.6)}
+
+    def rows(m: np.ndarray) -> str:
+        return "[" + ", ".join("[" + ", ".join(f"{x:.2f}" for x in r) + "]" for r in m) + "]"
+
+    def head(name: str, shift: float) -> list[str]:
+        k = np.arange(d)
+        tilt = 0.3 * np.sin(np.add.outer(1.3 * k, 0.7 * k) + shift)  # (d, d)
+        return ["", "[[heads]]", f'name = "{name}"', f"query = {rows(np.eye(d) + tilt)}",
+                f"key = {rows(np.eye(d) - tilt.T)}", f"value = {rows(np.eye(d) + 0.5 * tilt)}"]
+
+    lines = ['title = "Apple in more dimensions"', "", "[plane]", 'x_axis = "technology"',
+             'y_axis = "fruit"', "", "[words]"]
+    for n, word in enumerate(words):
+        extra = [round(0.5 * np.sin(1.9 * n + 0.8 * m), 2) for m in range(d - 2)]
+        lines.append(f"{word} = [{', '.join(str(x) for x in (*plane[word], *extra))}]")
+    lines += ["", "[[sentences]]", 'text = "buy an orange and apple"', 'focus = "apple"',
+              'decider = "orange"']
+    lines += head("meaning", 0.0) + head("grammar", 1.5)
+    lines += ["", "[multi_head]", f"output = {rows(np.vstack([0.6 * np.eye(d), 0.4 * np.eye(d)]))}", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module", params=[3, 8], ids=["3-D", "8-D"])
+def wide_example(request, tmp_path_factory):
+    """apple in 3 or 8 dimensions with two heads (d_k = d_v = d)."""
+    path = write_wide_example(tmp_path_factory.mktemp("wide") / f"apple{request.param}.toml", request.param)
+    return load_example(path)
 
 
 def core(example, mask=False):
@@ -83,6 +185,76 @@ def assert_says_the_numbers(built, example):
 
 def test_every_number_said_is_the_cores(built, example):
     assert_says_the_numbers(built, example)
+
+
+def must_show(example) -> dict[str, list[float]]:
+    """The numbers each beat says that its frame must show (a rounding remark's sum is of
+    shown numbers, not one of them)."""
+    t, m = core(example), core(example, mask=True)
+    sums = {"softmax": off_row_sum(t.weights),
+            "masked softmax": off_row_sum(np.where(m.mask, m.weights, 0.0))}
+    return {name: [v for v in numbers if sums.get(name) is None or v != sums[name]]
+            for name, numbers in expected_numbers(example).items()}
+
+
+def assert_shows_what_it_says(noted, example):
+    for name, numbers in must_show(example).items():
+        shown = noted.scene.shown[name]
+        missing = [round(float(v), 2) for v in numbers if round(float(v), 2) not in shown]
+        assert missing == [], f"{name!r} says {missing} but its frame does not show them"
+
+
+def test_every_number_said_is_on_screen_at_the_end_of_its_beat(noted, example):
+    assert_shows_what_it_says(noted, example)
+
+
+def test_the_score_is_worked_out_beside_the_grid(built, example):
+    """The focus's query and the key it matches best are written out beside Q and K^T, framed
+    there in their words' colours, and multiplied into the score the line names, framed in
+    the grid."""
+    scene, t = built.scene, core(example)
+    s = example.sentences[0]
+    i = s.focus_index
+    best = max((j for j in range(len(s.tokens)) if j != i), key=lambda j: t.scores[i, j])
+    (q_name, q), (k_name, k), product = scene.pair
+    # (Text.text drops spaces)
+    assert (q_name.text, k_name.text) == (f"{s.focus}'squery", f"{s.tokens[best]}'skey")
+    assert q.get_tex_string() == "q = " + vec(t.queries[i])
+    assert k.get_tex_string() == "k = " + vec(t.keys[best])
+    worked = " ".join(line.get_tex_string() for line in product)
+
+    def factor(a):
+        return f"{a:.2f}" if a >= 0 else f"({a:.2f})"
+
+    pairs = zip(t.queries[i], t.keys[best], strict=True)
+    terms = " + ".join(f"{factor(a)} \\times {factor(b)}" for a, b in pairs)
+    assert worked == f"q \\cdot k = {terms} = {t.scores[i, best]:.2f}"
+    row_box, column_box = scene.pair_boxes
+    np.testing.assert_allclose(row_box.get_center(), scene.q.row_box(i).mean(axis=0), atol=1e-6)
+    assert row_box.width == pytest.approx(scene.q.image.width, abs=0.01)
+    np.testing.assert_allclose(column_box.get_center()[:2], scene.kt.image.get_center()[:2]
+                               + [(best - (len(s.tokens) - 1) / 2) * scene.kt.cell_width, 0], atol=1e-6)
+    np.testing.assert_allclose(scene.score_box.get_center(), scene.scores.cell_center(i, best), atol=1e-6)
+    assert outside_frame([scene.pair]) == []
+
+
+def test_wider_embeddings_are_laid_out_for_1080p(wide_example, tmp_path):
+    """3 or 8 numbers a word and two heads: every beat is legible and uses the frame, nothing
+    leaves it or overlaps; Q, K^T, V and A V narrow their columns (heat maps) so that the
+    scores keep their numbers; every number said is on screen."""
+    built = build_scene(on_screen_at_beat_ends(AttentionMatrix), wide_example, tmp_path)
+    assert layout_problems(built.layouts) == []
+    scene = built.scene
+    d = wide_example.dimension
+    assert scene.q.values.shape[1] == scene.v.values.shape[1] == d
+    assert legible(scene.weights.cell) and scene.weights.printed
+    assert d * scene.q.cell_width <= 2.2 + 1e-9 and d * scene.v.cell_width <= 2.2 + 1e-9
+    pieces = [scene.q, scene.kt, scene.weights, scene.v, scene.output, scene.residual, scene.formula]
+    assert outside_frame(pieces) == []
+    assert overlapping_pairs([scene.q.image, scene.weights.image, scene.v, scene.output,
+                              scene.residual]) == []
+    assert_says_the_numbers(built, wide_example)
+    assert_shows_what_it_says(built, wide_example)
 
 
 def test_grids_hold_the_trace(built, example):
