@@ -8,10 +8,18 @@ follows the ambiguous word only: each head's weights row and its output, the out
 by side in one long vector, W_O mapping that back to the model's dimension, and the
 residual adding the result to the word. Few numbers, all large enough to read.
 
+Laid out for 1080p (:func:`plan_bands`): the heads' weights rows and outputs take the top
+of the frame with cells as large as fit; below them, first each head's own W_Q, W_K and W_V
+(what the opening line names), then the concatenation, W_O, the update and the residual.
+Numbers are printed only in cells large enough to read (digits of at least 24 px at 1080p);
+a long sentence or a wide matrix is a plain heat map.
+
 Render: ``manim -ql scenes/multi_head.py MultiHeadAttention`` (from the repo root).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from manim import (
@@ -20,8 +28,10 @@ from manim import (
     RIGHT,
     UP,
     FadeIn,
+    FadeOut,
     Group,
     MathTex,
+    Mobject,
     Rectangle,
     VGroup,
     Write,
@@ -31,27 +41,43 @@ from manim import (
 from attention_core import MultiHeadTrace, multi_head_attention
 from attention_core.story import claim, head_favourites
 from scenes import style
-from scenes.attention_matrix import residual_sum, vector_tex
+from scenes.attention_matrix import (
+    LEGIBLE_CELL,
+    MIN_MATH_SCALE,
+    legible,
+    residual_sum,
+    tex_size,
+    text_size,
+    vector_tex,
+)
 from scenes.base import ExplainerScene
 from scenes.components import word_color, word_label
-from scenes.components.flat import FlatFadeIn
-from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
+from scenes.components.flat import FlatFadeIn, FlatFadeOut
+from scenes.components.matrices import (
+    MAX_LABEL_CHARS,
+    MIN_CELL_FOR_NUMBERS,
+    MatrixGrid,
+    cell_colors,
+    signed_colors,
+)
 from scenes.style import fmt
 
-__all__ = ["LEGIBLE_CELL", "MultiHeadAttention"]
+__all__ = ["LEGIBLE_CELL", "BandPlan", "MultiHeadAttention", "plan_bands"]
 
-CELL = 0.8  # the cell of every grid when there is room: its printed digits are ~0.2 units tall
-# Below this a cell's printed digits are under 24 px tall at 1080p (0.178 units): such a grid
-# is drawn as a plain heat map (tests measure the digits at 1080p).
-LEGIBLE_CELL = 0.72
-STRIP_WIDTH = 5.6  # the most a head's weights row takes, whatever the sentence's length
-VECTOR_WIDTH = 2.4  # the most a head's output takes
-BOTTOM_HEIGHT = 2.9  # the most W_O takes
+MAX_CELL = 1.0  # the largest cell of any grid
+GAP = 0.3  # between the pieces of a row
+ROW_GAP = 0.3  # between two heads' weights rows
+BAND_GAP = 0.45  # between the top band and what is below it
+CONCAT_SIDES = (5.0, 4.2, 3.4, 2.6, 1.8)  # the most the concatenation takes, in the order tried
+UPDATE_SIDES = (2.4, 1.8, 1.2)  # the most the update takes
+W_O_WIDTH = 2.4  # the most W_O takes across its d columns
+W_GAP = 0.3  # between a head's W_Q, W_K and W_V
+GROUP_GAP = 0.8  # between two heads' groups of matrices
 
 
 def _grid(values: np.ndarray, colors: np.ndarray, cell: float, **kwargs: object) -> MatrixGrid:
     """A grid whose numbers are printed only when they are legible."""
-    numbers = "image" if cell >= LEGIBLE_CELL else False
+    numbers = "image" if legible(cell) else False
     return MatrixGrid(values, colors, cell, numbers=numbers, **kwargs)  # type: ignore[arg-type]
 
 
@@ -62,6 +88,77 @@ def _names(count: int) -> str:
     else:
         parts = [r"\mathrm{head}_{1}", r"\dots", rf"\mathrm{{head}}_{{{count}}}"]
     return "[" + ", ".join(parts) + "]"
+
+
+@dataclass(frozen=True)
+class BandPlan:
+    """Cell sizes of the multi-head scene's grids (scene units).
+
+    Attributes:
+        strip: the heads' weights rows.
+        output: the heads' outputs.
+        concat: the concatenation.
+        w_o: W_O.
+        update: the update.
+    """
+
+    strip: float
+    output: float
+    concat: float
+    w_o: float
+    update: float
+
+
+def plan_bands(n: int, heads: int, d_v: int, total_d_v: int, d: int, words: list[str], label_width: float,
+               times_width: float, right_room: float) -> BandPlan:
+    """Cells with which the top band (``label_width`` of head names, ``heads`` weights rows of
+    ``n`` words with their column labels, ``times_width`` of "x V_h =", outputs of ``d_v``) and
+    the band below it (the ``total_d_v`` concatenation, "x", W_O, "=", the update of ``d`` and
+    ``right_room`` for the residual) fit the frame. Preferred, in this order: weights, outputs
+    and an update that print their numbers (the narration says them), then W_O and the
+    concatenation that print theirs; then the largest weights.
+
+    >>> plan = plan_bands(5, 2, 2, 4, 2, ["buy", "an", "orange", "and", "apple"], 2.0, 1.3, 2.4)
+    >>> all(legible(c) for c in (plan.strip, plan.output, plan.concat, plan.w_o, plan.update))
+    True
+    """
+    width = config.frame_width - 2 * style.MARGIN
+    height = config.frame_height - 2 * style.MARGIN
+    title = text_size("Hg", style.LABEL_SIZE)[1]
+    sizes = {}  # crowded -> each column label's (width, height)
+    for crowded in (False, True):
+        shown = [w if not crowded or len(w) <= MAX_LABEL_CHARS else w[:MAX_LABEL_CHARS - 1] + "…"
+                 for w in words]
+        sizes[crowded] = [text_size(w, style.SMALL_SIZE) for w in shown]
+    w_o_label = tex_size("W_{O}", style.MATH_SCALE)[1] + 0.15
+    signs = sum(tex_size(sign, style.MATH_SCALE)[0] for sign in (r"\times", "="))
+    best: tuple[tuple[object, ...], BandPlan] | None = None
+    for step in range(int(MAX_CELL * 100), 4, -1):
+        strip = step / 100
+        crowded = strip < MIN_CELL_FOR_NUMBERS
+        labels = max(w if crowded or w > 0.95 * strip else h for w, h in sizes[crowded]) + 0.1
+        top = title + 0.15 + labels + heads * strip + (heads - 1) * ROW_GAP
+        room = width - (label_width + GAP + n * strip + GAP + times_width + GAP)
+        if room <= 0.05 * d_v:
+            continue
+        output = min(MAX_CELL, room / d_v)
+        below = height - top - BAND_GAP - w_o_label
+        if below <= 0.05 * total_d_v:
+            continue
+        w_o = min(MAX_CELL, below / total_d_v, W_O_WIDTH / d)
+        fixed = 4 * GAP + signs + d * w_o + 2 * GAP + right_room  # "x", "=", their gaps
+        for concat_side in CONCAT_SIDES:
+            for update_side in UPDATE_SIDES:
+                concat, update = min(MAX_CELL, concat_side / total_d_v), min(MAX_CELL, update_side / d)
+                if total_d_v * concat + d * update + fixed > width:
+                    continue
+                key = (legible(strip), legible(output), legible(update), legible(w_o), legible(concat), strip,
+                       update, concat)
+                if best is None or key > best[0]:
+                    best = (key, BandPlan(strip, output, concat, w_o, update))
+    if best is None:
+        return BandPlan(0.05, 0.05, 0.05, 0.05, 0.05)
+    return best[1]
 
 
 class MultiHeadAttention(ExplainerScene):
@@ -84,42 +181,105 @@ class MultiHeadAttention(ExplainerScene):
         self.map_back()
         self.add_residual()
 
+    # -- layout
+
+    def lay_out(self) -> None:
+        """Plan every cell (:func:`plan_bands`) and build the top band: the heads' names at the
+        left margin, their weights rows for the focus, "x V_h =" and their outputs (placed,
+        not shown)."""
+        s, i, trace = self.sentence, self.focus, self.trace
+        n = len(s.tokens)
+        self.labels = VGroup(*(
+            VGroup(word_label(f"head {k + 1}", style.TEXT, style.LABEL_SIZE),
+                   word_label(f"\u201c{name}\u201d", style.MUTED, style.SMALL_SIZE))
+            .arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
+            for k, name in enumerate(self.names)))
+        self.weights_title = word_label(f"{s.focus}'s weights", style.FOCUS, style.LABEL_SIZE)
+        column = max(self.weights_title.width, max(label.width for label in self.labels))
+        self.times = VGroup(*(MathTex(rf"\times\, V_{{{k + 1}}} \;=").scale(style.MATH_SCALE)
+                              for k in range(len(self.names))))
+        x = trace.heads[0].inputs[i]
+        self.residual = residual_sum(s.focus, x, trace.output[i], r"\mathrm{update}")  # shown last
+        outputs = [h.output[i] for h in trace.heads]
+        self.plan = plan_bands(n, len(outputs), max(len(o) for o in outputs), trace.w_o.shape[0],
+                               trace.w_o.shape[1], list(s.tokens), column, self.times.width,
+                               self.residual.width * MIN_MATH_SCALE / style.MATH_SCALE)
+        colors = [word_color(self.example, w) for w in s.tokens]
+        self.strips: list[MatrixGrid] = []
+        for k, head in enumerate(trace.heads):
+            row = head.weights[i : i + 1]  # (1, n): the focus's weights in this head
+            self.strips.append(_grid(row, cell_colors(row, style.FOCUS, 1.0), self.plan.strip,
+                                     col_labels=s.tokens if k == 0 else (), label_colors=colors,
+                                     always_label=[i], label_size=style.SMALL_SIZE))
+        self.rows = Group(*self.strips).arrange(DOWN, buff=ROW_GAP, aligned_edge=LEFT)
+        self.rows.to_edge(UP, buff=style.MARGIN)
+        left = -config.frame_width / 2 + style.MARGIN + column + GAP
+        self.rows.shift((left - self.strips[0].image.get_left()[0]) * RIGHT)
+        for label, strip in zip(self.labels, self.strips, strict=True):
+            label.next_to(strip.image, LEFT, buff=GAP)
+        self.weights_title.next_to(Group(self.strips[0].image, self.labels[0]), UP, buff=0.15)
+        self.weights_title.align_to(self.labels, RIGHT)
+        # one colour scale for every head's output and their concatenation
+        self.value_max = float(np.max(np.abs(trace.concatenated[i]))) or 1.0
+        self.outputs: list[MatrixGrid] = []
+        for strip, symbol, out in zip(self.strips, self.times, outputs, strict=True):
+            symbol.next_to(strip.image, RIGHT, buff=GAP)
+            row = out[None, :]  # (1, d_v)
+            grid = _grid(row, signed_colors(row, style.VALUE, self.value_max), self.plan.output,
+                         title_color=style.VALUE)
+            grid.next_to(symbol, RIGHT, buff=GAP)
+            self.outputs.append(grid)
+
+    def head_matrices(self) -> Group:
+        """Each head's W_Q, W_K and W_V, named under them, the head named above: side by side
+        below the top band, as large as the room there allows."""
+        heads = self.example.heads
+        top = min(m.get_bottom()[1] for m in (*self.strips, *self.labels)) - BAND_GAP
+        room_w = config.frame_width - 2 * style.MARGIN
+        room_h = top + config.frame_height / 2 - style.MARGIN
+        across = 1 if len(heads) == 1 else 2
+        down = -(-len(heads) // across)
+        heading_h = text_size("Hg", style.LABEL_SIZE)[1] + 0.15
+        name_h = tex_size("W_{Q}", style.MATH_SCALE)[1] + 0.15
+        columns = max(2 * h.query.shape[1] + h.value.shape[1] for h in heads)
+        d = heads[0].query.shape[0]
+        cell = min(MAX_CELL,
+                   (room_w - (across - 1) * GROUP_GAP) / across / columns - 2 * W_GAP / columns,
+                   ((room_h - (down - 1) * ROW_GAP) / down - heading_h - name_h) / d)
+        groups = Group()
+        for k, head in enumerate(heads):
+            grids = Group()
+            for matrix, color, name in ((head.query, style.QUERY, "W_{Q}"), (head.key, style.KEY, "W_{K}"),
+                                        (head.value, style.VALUE, "W_{V}")):
+                grid = _grid(matrix, signed_colors(matrix, color), cell, title_color=color)
+                label = MathTex(name, color=color).scale(style.MATH_SCALE)
+                label.next_to(grid.image, DOWN, buff=0.15)
+                grids.add(Group(grid, label))
+            grids.arrange(RIGHT, buff=W_GAP, aligned_edge=UP)
+            heading = VGroup(word_label(f"head {k + 1}", style.TEXT, style.LABEL_SIZE),
+                             word_label(f"\u201c{self.names[k]}\u201d", style.MUTED, style.SMALL_SIZE))
+            heading.arrange(RIGHT, buff=0.2, aligned_edge=DOWN)
+            heading.next_to(grids, UP, buff=0.15, aligned_edge=LEFT)
+            groups.add(Group(heading, grids))
+        groups.arrange_in_grid(rows=down, cols=across, buff=(GROUP_GAP, ROW_GAP), aligned_edge=UP)
+        groups.move_to([0, top - room_h / 2, 0])
+        return groups
+
     # -- beats
 
     def show_heads(self) -> None:
         s, i = self.sentence, self.focus
-        n = len(s.tokens)
-        cell = min(CELL, STRIP_WIDTH / n)
         rows = [head.weights[i] for head in self.trace.heads]  # each (n,): the focus's weights
         sums = [float(np.round(row, style.DECIMALS).sum()) for row in rows]  # as the shown numbers add up
         odd = [k for k, total in enumerate(sums) if abs(total - 1.0) > 0.005]
+        self.lay_out()
         rounding = ""
-        if odd and cell >= LEGIBLE_CELL:  # the numbers are shown: say why a row adds to 0.99 or 1.01
+        if odd and self.strips[0].printed:  # the numbers are shown: say why a row adds to 0.99 or 1.01
             rounding = f" (rounded, \u201c{self.names[odd[0]]}\u201d's add to {fmt(sums[odd[0]])})"
         self.beat("heads", f"Each head has its own W_Q, W_K and W_V, so its own weights for {s.focus}"
                   f"{rounding}.")
-        colors = [word_color(self.example, w) for w in s.tokens]
-        self.strips: list[MatrixGrid] = []
-        self.labels = VGroup()
-        for k, (name, head) in enumerate(zip(self.names, self.trace.heads, strict=True)):
-            row = head.weights[i : i + 1]  # (1, n): the focus's weights in this head
-            strip = _grid(row, cell_colors(row, style.FOCUS, 1.0), cell,
-                          col_labels=s.tokens if k == 0 else (), label_colors=colors, always_label=[i])
-            self.strips.append(strip)
-            self.labels.add(VGroup(word_label(f"head {k + 1}", style.TEXT, style.LABEL_SIZE),
-                                   word_label(f"\u201c{name}\u201d", style.MUTED, style.SMALL_SIZE))
-                            .arrange(DOWN, aligned_edge=RIGHT, buff=0.08))
-        self.rows = Group(*self.strips).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
-        # The focus names the rows' column: its label stands level with the words above them.
-        self.weights_title = word_label(f"{s.focus}'s weights", style.FOCUS, style.LABEL_SIZE)
-        column = max(self.weights_title.width, max(label.width for label in self.labels))
-        self.rows.to_edge(UP, buff=style.MARGIN)
-        left = -config.frame_width / 2 + style.MARGIN + column + 0.3
-        self.rows.shift((left - self.strips[0].image.get_left()[0]) * RIGHT)
-        for label, strip in zip(self.labels, self.strips, strict=True):
-            label.next_to(strip.image, LEFT, buff=0.3)
-        self.weights_title.next_to(Group(self.strips[0].image, self.labels[0]), UP, buff=0.15)
-        self.weights_title.align_to(self.labels, RIGHT)
+        self.matrices = self.head_matrices()
+        self.play(FlatFadeIn(self.matrices), run_time=style.BEAT)
         self.play(FlatFadeIn(self.rows, self.labels, self.weights_title), run_time=style.BEAT)
 
     def compare_heads(self) -> None:
@@ -145,28 +305,24 @@ class MultiHeadAttention(ExplainerScene):
             Rectangle(width=strip.cell, height=strip.cell, color=style.TEXT, stroke_width=4)
             .move_to(strip.cell_center(0, s.tokens.index(nb.word)))
             for strip, nb in zip(self.strips, favourites, strict=True)))
-        self.play(FadeIn(self.favourite_boxes), run_time=style.BEAT)
+        # A row too small to print its numbers gets each favourite and its weight beside it,
+        # large, until the outputs take that place.
+        self.favourite_tags = VGroup()
+        if not self.strips[0].printed:
+            for strip, nb in zip(self.strips, favourites, strict=True):
+                tag = VGroup(word_label(nb.word, word_color(self.example, nb.word), style.LABEL_SIZE),
+                             MathTex(fmt(nb.value)).scale(style.MATH_SCALE)).arrange(RIGHT, buff=0.2)
+                self.favourite_tags.add(tag.next_to(strip.image, RIGHT, buff=GAP))
+        self.play(FadeIn(self.favourite_boxes), FadeIn(self.favourite_tags), run_time=style.BEAT)
 
     def head_outputs(self) -> None:
         i = self.focus
         outputs = [h.output[i] for h in self.trace.heads]
         self.beat("head outputs", "Each head's weights times its own values give one output: "
                   + ", ".join(vector_tex(o) for o in outputs) + ".")
-        d_v = max(len(o) for o in outputs)
-        cell = min(CELL, VECTOR_WIDTH / d_v)
-        # one colour scale for every head's output and their concatenation
-        self.value_max = float(np.max(np.abs(self.trace.concatenated[i]))) or 1.0
-        self.times = VGroup()
-        self.outputs: list[MatrixGrid] = []
-        for k, (strip, out) in enumerate(zip(self.strips, outputs, strict=True)):
-            symbol = MathTex(rf"\times\, V_{{{k + 1}}} \;=").scale(style.MATH_SCALE)
-            symbol.next_to(strip.image, RIGHT, buff=0.3)
-            row = out[None, :]  # (1, d_v)
-            grid = _grid(row, signed_colors(row, style.VALUE, self.value_max), cell, title_color=style.VALUE)
-            grid.next_to(symbol, RIGHT, buff=0.3)
-            self.times.add(symbol)
-            self.outputs.append(grid)
-        self.play(FadeIn(self.times), *(FadeIn(g) for g in self.outputs), run_time=style.BEAT)
+        if self.favourite_tags:
+            self.play(FadeOut(self.favourite_tags), run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(self.times, *self.outputs), run_time=style.BEAT)
 
     def concatenate(self) -> None:
         i = self.focus
@@ -176,31 +332,31 @@ class MultiHeadAttention(ExplainerScene):
         else:
             line = f"With one head there is nothing to put side by side: {row.shape[1]} numbers."
         self.beat("concatenate", line)
-        h_dv, d = self.trace.w_o.shape
-        self.w_o_cell = min(CELL, BOTTOM_HEIGHT / h_dv, VECTOR_WIDTH / d)
-        cell = min(CELL, 5.0 / h_dv)
-        self.concat = _grid(row, signed_colors(row, style.VALUE, self.value_max), cell,
-                            title=_plain(len(self.outputs)),
-                            title_color=style.VALUE, title_below=True)
-        i = self.focus
-        x, update = self.trace.heads[0].inputs[i], self.trace.output[i]
-        self.residual = residual_sum(self.sentence.focus, x, update, r"\mathrm{update}")  # shown last
-        top = min(m.get_bottom()[1] for m in (*self.strips, *self.outputs, self.labels)) - 0.4
+        h_dv = self.trace.w_o.shape[0]
+        self.concat = _grid(row, signed_colors(row, style.VALUE, self.value_max), self.plan.concat,
+                            title=_plain(len(self.outputs)), title_color=style.VALUE, title_below=True)
+        top = min(m.get_bottom()[1] for m in (*self.strips, *self.outputs, self.labels)) - BAND_GAP
+        self.band_top = top
         self.concat.to_edge(LEFT, buff=style.MARGIN)
-        # level with the middle of W_O (and the residual's "+ update" row), all below ``top``
+        # level with the middle of W_O (and the residual's "+ update" row), all below ``top``,
+        # W_O and its name above the bottom margin
         above = self.residual.get_top()[1] - self.residual[1][0][1].get_y()  # over its "+ update" row
-        half = max(h_dv * self.w_o_cell / 2, above)
-        self.concat.shift((top - half - self.concat.image.get_y()) * UP)
+        half = max(h_dv * self.plan.w_o / 2, above)
+        lowest = (-config.frame_height / 2 + style.MARGIN + h_dv * self.plan.w_o / 2 + 0.15
+                  + tex_size("W_{O}", style.MATH_SCALE)[1])
+        self.concat.shift((max(top - half, lowest) - self.concat.image.get_y()) * UP)
         pieces = Group(*(g.copy() for g in self.outputs))
         slots, start = [], self.concat.image.get_left()
         for g in self.outputs:  # each head's output goes to its own cells of the long vector
             width = g.values.shape[1] * self.concat.cell
             slots.append((start + (width / 2) * RIGHT, width))
             start = start + width * RIGHT
+        # the heads' matrices have done their part: they leave before the outputs move down
+        self.play(FlatFadeOut(self.matrices), run_time=style.BEAT / 2)
         moves = [p.animate.scale_to_fit_width(w).move_to(c) for p, (c, w) in zip(pieces, slots, strict=True)]
         self.play(*moves, run_time=style.BEAT)
         self.remove(*pieces)
-        self.play(FadeIn(self.concat), run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(self.concat), run_time=style.BEAT / 2)
 
     def map_back(self) -> None:
         i = self.focus
@@ -208,40 +364,65 @@ class MultiHeadAttention(ExplainerScene):
         self.beat("W_O", f"The output matrix W_O maps those {self.trace.w_o.shape[0]} numbers back to "
                   f"{len(update)}: {self.sentence.focus}'s update, {vector_tex(update)}.")
         w_o = self.trace.w_o
-        times = MathTex(r"\times").next_to(self.concat.image, RIGHT, buff=0.3)
-        self.w_o = _grid(w_o, signed_colors(w_o, style.KEY), self.w_o_cell, title_color=style.KEY)
-        self.w_o.next_to(times, RIGHT, buff=0.3)
+        times = MathTex(r"\times").scale(style.MATH_SCALE).next_to(self.concat.image, RIGHT, buff=GAP)
+        self.w_o = _grid(w_o, signed_colors(w_o, style.KEY), self.plan.w_o, title_color=style.KEY)
+        self.w_o.next_to(times, RIGHT, buff=GAP)
+        self.w_o.shift((self.concat.image.get_y() - self.w_o.image.get_y()) * UP)
         self.w_o_label = MathTex(r"W_{O}", color=style.KEY).scale(style.MATH_SCALE)
         self.w_o_label.next_to(self.w_o.image, DOWN, buff=0.15)
-        equals = MathTex("=").next_to(self.w_o.image, RIGHT, buff=0.3)
+        equals = MathTex("=").scale(style.MATH_SCALE).next_to(self.w_o.image, RIGHT, buff=GAP)
         row = update[None, :]
-        self.update = _grid(row, signed_colors(row, style.FOCUS), min(CELL, VECTOR_WIDTH / len(update)),
-                            title="update",
+        self.update = _grid(row, signed_colors(row, style.FOCUS), self.plan.update, title="update",
                             title_color=style.FOCUS, title_below=True)
-        self.update.next_to(equals, RIGHT, buff=0.3)
+        self.update.next_to(equals, RIGHT, buff=GAP)
         self.update.shift((self.concat.image.get_y() - self.update.image.get_y()) * UP)
         self.symbols = VGroup(times, equals)
-        self.play(FadeIn(times), FadeIn(self.w_o), FadeIn(self.w_o_label), run_time=style.BEAT)
-        self.play(FadeIn(equals), FadeIn(self.update), run_time=style.BEAT)
+        self.place_residual()
+        name, (rows, _rule) = self.residual
+        self.update_line = VGroup(name, rows[1][0][1], rows[1][1])  # said now; its "+" comes next
+        self.play(FlatFadeIn(times, self.w_o, self.w_o_label), run_time=style.BEAT)
+        self.play(FlatFadeIn(equals, self.update, self.update_line), run_time=style.BEAT)
+
+    def place_residual(self) -> None:
+        """The residual's column sum right of the update, its "+ update" line level with it,
+        below the top band and in the frame."""
+        name, sum_ = self.residual
+        left = self.update.image.get_right()[0] + 0.6
+        room = config.frame_width / 2 - style.MARGIN - left
+        if sum_.width > room:
+            sum_.scale(max(room / sum_.width, MIN_MATH_SCALE / style.MATH_SCALE))
+        sum_.move_to([left, 0, 0], aligned_edge=LEFT)
+        sum_.shift((self.update.image.get_y() - sum_[0][1][0].get_y()) * UP)  # its "+ update" level
+        name.next_to(sum_, UP, buff=0.3, aligned_edge=LEFT)
+        # (a vector of many lines stays below the top band and in the frame)
+        self.residual.shift(min(0.0, self.band_top - self.residual.get_top()[1]) * UP)
+        low = -config.frame_height / 2 + style.MARGIN - self.residual.get_bottom()[1]
+        self.residual.shift(max(0.0, low) * UP)
 
     def add_residual(self) -> None:
         s, i = self.sentence, self.focus
         x, update = self.trace.heads[0].inputs[i], self.trace.output[i]
         self.beat("residual", f"The residual again: {s.focus} keeps itself and adds the update, "
                   f"{vector_tex(x)} + {vector_tex(update)} = {vector_tex(x + update)}.")
-        name, sum_ = self.residual
-        left = self.update.image.get_right()[0] + 0.6
-        room = config.frame_width / 2 - style.MARGIN - left
-        if sum_.width > room:
-            sum_.scale_to_fit_width(room)
-        sum_.move_to([left, 0, 0], aligned_edge=LEFT)
-        sum_.shift((self.update.image.get_y() - sum_[0][1].get_y()) * UP)
-        name.next_to(sum_, UP, buff=0.3, aligned_edge=LEFT)
-        self.formula = MathTex(r"x' = x + " + _names(len(self.outputs)) + r"\, W_{O}")
-        self.formula.scale(style.MATH_SCALE).next_to(self.residual, DOWN, buff=0.5, aligned_edge=LEFT)
-        over = self.formula.get_right()[0] - (config.frame_width / 2 - style.MARGIN)
-        self.formula.shift(max(0.0, over) * LEFT)
-        self.play(FadeIn(self.residual, shift=0.1 * UP), Write(self.formula), run_time=style.BEAT)
+        _name, (rows, rule) = self.residual
+        # the whole update at once, x' = x + [heads] W_O: in the top band's corner if it is
+        # free, else under the residual
+        self.formula = MathTex(r"x' = x + " + _names(len(self.outputs)) + r"\, W_{O}").scale(style.MATH_SCALE)
+        self.formula.to_corner(UP + RIGHT, buff=style.MARGIN)
+        if any(_overlap(self.formula, m) for m in (*self.outputs, *self.strips, self.weights_title)):
+            self.formula.next_to(self.residual, DOWN, buff=0.5, aligned_edge=LEFT)
+            over = self.formula.get_right()[0] - (config.frame_width / 2 - style.MARGIN)
+            self.formula.shift(max(0.0, over) * LEFT)
+        rest = VGroup(rows[0], rows[1][0][0], rule, rows[2])
+        self.play(FlatFadeIn(rest, shift=0.1 * UP), Write(self.formula), run_time=style.BEAT)
+        self.remove(self.update_line, rest)
+        self.add(self.residual)
+
+
+def _overlap(a: Mobject, b: Mobject, buff: float = 0.1) -> bool:
+    """Whether the boxes of ``a`` and ``b`` come within ``buff`` of each other."""
+    return bool(np.all(a.get_corner(DOWN + LEFT)[:2] < b.get_corner(UP + RIGHT)[:2] + buff)
+                and np.all(b.get_corner(DOWN + LEFT)[:2] < a.get_corner(UP + RIGHT)[:2] + buff))
 
 
 def _plain(count: int) -> str:

@@ -17,6 +17,8 @@ from scene_harness import (
     outside_frame,
     overlapping_pairs,
 )
+from test_layout import layout_problems
+from test_scene_attention_matrix import on_screen_at_beat_ends, write_wide_example
 
 from attention_core import multi_head_attention
 from attention_core.examples import load_example
@@ -77,6 +79,75 @@ def test_every_number_said_is_the_cores(built, example):
     assert_says_the_numbers(built, example)
 
 
+@pytest.fixture(scope="module")
+def noted(example, tmp_path_factory) -> BuiltScene:
+    """The scene built again, noting what each beat's last frame shows."""
+    return build_scene(on_screen_at_beat_ends(MultiHeadAttention), example, tmp_path_factory.mktemp("noted"))
+
+
+def unshown(noted, example) -> dict[str, list[float]]:
+    """The numbers each beat says that its last frame does not show (a rounding remark's sum
+    is of shown numbers, not one of them)."""
+    missing = {}
+    for name, numbers in expected_numbers(example).items():
+        said = [round(float(v), 2) for v in numbers]
+        if name == "heads":
+            said = []
+        gone = [v for v in said if v not in noted.scene.shown[name]]
+        if gone:
+            missing[name] = gone
+    return missing
+
+
+def test_every_number_said_is_on_screen_at_the_end_of_its_beat(noted, example):
+    assert unshown(noted, example) == {}
+
+
+def test_each_head_shows_its_own_matrices_while_the_first_beats_say_so(built, example):
+    """Each head's W_Q, W_K and W_V, the example's numbers printed large, under its name, in
+    the lower half of the frame; they leave as the concatenation comes."""
+    scene = built.scene
+    assert len(scene.matrices) == len(example.heads)
+    for k, (group, head) in enumerate(zip(scene.matrices, example.heads, strict=True)):
+        heading, grids = group
+        assert heading[0].text == f"head{k + 1}" and heading[1].text == f"\u201c{head.name}\u201d"
+        for (grid, name), matrix, tex in zip(grids, (head.query, head.key, head.value),
+                                             ("W_{Q}", "W_{K}", "W_{V}"), strict=True):
+            np.testing.assert_allclose(grid.values, matrix)
+            np.testing.assert_allclose(grid.shown_numbers(), matrix, atol=0.005)
+            assert name.get_tex_string() == tex and name.get_top()[1] < grid.image.get_bottom()[1]
+    below = min(m.get_bottom()[1] for m in (*scene.strips, *scene.labels))
+    assert scene.matrices.get_top()[1] < below and outside_frame([scene.matrices]) == []
+    assert overlapping_pairs([g for group in scene.matrices for g in group[1]]) == []
+    assert scene.matrices not in scene.mobjects and not any(
+        m in scene.mobjects for group in scene.matrices for m in group.get_family())
+
+
+@pytest.mark.parametrize("d", [3, 8], ids=["3-D", "8-D"])
+def test_wider_embeddings_are_laid_out_for_1080p(d, tmp_path):
+    """3 or 8 numbers a word, two heads: every beat is legible and uses the frame; nothing
+    leaves it or overlaps. In 3-D every number said is on screen; in 8-D the heads' outputs
+    (8 numbers each, next to the weights rows) are heat maps and only them are not."""
+    wide = load_example(write_wide_example(tmp_path / f"apple{d}.toml", d))
+    built = build_scene(on_screen_at_beat_ends(MultiHeadAttention), wide, tmp_path)
+    assert layout_problems(built.layouts) == []
+    scene = built.scene
+    pieces = [*scene.strips, *scene.outputs, scene.concat, scene.w_o, scene.w_o_label, scene.update,
+              scene.residual, scene.formula, scene.weights_title]
+    assert outside_frame(pieces) == []
+    assert overlapping_pairs([*(s.image for s in scene.strips), *(o.image for o in scene.outputs),
+                              scene.concat.image, scene.w_o.image, scene.update.image, scene.residual,
+                              scene.formula]) == []
+    assert_says_the_numbers(built, wide)
+    assert all(strip.printed for strip in scene.strips) and bool(scene.update.printed) == (d <= 3)
+    missing = unshown(built, wide)
+    if d <= 3:
+        assert missing == {}
+    else:
+        outputs = {round(float(v), 2) for h in core(wide).heads for v in h.output[4]}
+        assert list(missing) == ["head outputs"] and set(missing["head outputs"]) <= outputs
+
+
 def test_each_head_shows_the_focus_weights_and_its_output(built, example):
     trace, i = core(example), example.sentences[0].focus_index
     scene = built.scene
@@ -115,7 +186,8 @@ def test_the_numbers_shown_are_large_enough_to_read(built):
     """Every grid with numbers prints digits at least 24 px tall at 1080p (measured from the
     font at that size), and the shipped examples show all of their numbers."""
     scene = built.scene
-    grids = [*scene.strips, *scene.outputs, scene.concat, scene.w_o, scene.update]
+    grids = [*scene.strips, *scene.outputs, scene.concat, scene.w_o, scene.update,
+             *(grid for group in scene.matrices for grid, _name in group[1])]
     assert all(g.printed for g in grids)
     with tempconfig({"pixel_width": 1920, "pixel_height": 1080}):
         for g in grids:
