@@ -30,7 +30,7 @@ from manim import (
     Arrow,
     Create,
     FadeIn,
-    FadeOut,
+    Line,
     ManimColor,
     MathTex,
     Mobject,
@@ -48,30 +48,55 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.bars import WeightBars
-from scenes.components.flat import FlatFadeIn
+from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
-from scenes.components.words import along, name_on_plane
+from scenes.components.words import along, name_on_plane, plane_scale
 from scenes.style import fmt
 
-__all__ = ["KeysAndQueries", "SentenceView", "name_apart", "quoted", "score_formula", "subscripted",
-           "vec_text"]
+__all__ = ["KeysAndQueries", "SentenceView", "axis_lines", "column_left", "name_apart", "quoted",
+           "score_formula", "shared_plane", "subscripted", "tick_numbers", "vec_text", "vector_formula"]
 
-BAR_WIDTH = 5.2
+BAR_WIDTH = 6.0  # the right-hand column: the frame beside the shared plane
 BAR_UNIT = 1.6  # scene units per 1.0 of weight
 ROW_GAP = 0.2  # between a row title and the tallest bar, and between the rows
-NUMBER_ROOM = 0.3  # above the tallest bar, for its number
-MAX_BARS = 10  # a longer sentence shows its 9 heaviest words and one bar for all the others
+MAX_BARS = 6  # a longer sentence shows its 5 heaviest words and one bar for all the others
+NUMBER_SIZE = 28  # a bar's number: 27 px of cap height at 1080p
+ROW_TEXT = style.LABEL_SIZE  # a row's title and its words (33 px)
+WORD_SIZES = (ROW_TEXT, 22, 20)  # a bar's word, as large as fits upright (33, 30 or 27 px)
+NOTE_SIZE = 20  # a row's rounding note (27 px)
 ARROW_Z = 2  # query and key arrows are drawn over the dots, so no dot hides one
 FADED = 0.3  # opacity of the first look once the look back is shown
-MAPS_SCALE = 0.75  # the two matrices above the plane, at most this size
-COLUMN_GAP = 0.3  # between the plane's side of the frame and the right-hand column
-SUBSCRIPT_SIZE = 14  # the word under a q or a k
+BLOCK_GAP = 0.35  # between the caption, the maps and the formulas of the right-hand column
+SUBSCRIPT_SIZE = 20  # the word under a q or a k (27 px)
+COLUMN_MATH = 1.2  # the maps and the score formulas of the right-hand column, this much larger
 TAG_ROOM = 0.12  # a word's label keeps this far from a query's label, so they never read as one
 
 
 def column_left() -> float:
     """Left edge of the right-hand column (formulas and bars)."""
     return config.frame_width / 2 - style.MARGIN - BAR_WIDTH
+
+
+def shared_plane(example: Example) -> WordPlane:
+    """The plane every chapter of ``example`` draws (:func:`plane_scale`), tick values written,
+    on the left of the frame, centred in height; the x axis's name sits at the end of the
+    axis, under its tick values (below the axis, where few words lie)."""
+    plane = WordPlane(np.zeros((1, 2)), example.x_axis, example.y_axis, scale=plane_scale(example),
+                      numbers=True)
+    x_axis = plane.axes.x_axis
+    plane.x_name.next_to(x_axis.numbers, DOWN, buff=0.12).align_to(x_axis.get_end(), RIGHT)
+    return plane.to_edge(LEFT, buff=style.MARGIN).set_y(0)
+
+
+def axis_lines(plane: WordPlane) -> list[Mobject]:
+    """The plane's two axes as bare lines (labels keep off them): an axis is level or upright,
+    so its line's box is the line itself, one obstacle instead of a row of dots."""
+    return [Line(axis.get_start(), axis.get_end()) for axis in (plane.axes.x_axis, plane.axes.y_axis)]
+
+
+def tick_numbers(plane: WordPlane) -> list[Mobject]:
+    """The plane's tick values (labels keep off them)."""
+    return [n for axis in (plane.axes.x_axis, plane.axes.y_axis) for n in getattr(axis, "numbers", [])]
 
 
 def vec_text(v: np.ndarray) -> str:
@@ -109,14 +134,31 @@ def score_formula(example: Example, looker: str, looked: str, value: float) -> V
     return formula
 
 
+def vector_formula(example: Example, symbol: str, symbol_color: ManimColor, word: str,
+                   coords: np.ndarray) -> VGroup:
+    r"""``q_word = (a, b)``: a word's query or key, written out."""
+    sym = subscripted(symbol, word, symbol_color, word_color(example, word))
+    equals = MathTex(rf"= ({fmt(coords[0])},\ {fmt(coords[1])})").scale(style.MATH_SCALE)
+    equals.next_to(sym, RIGHT, buff=0.12)
+    equals.shift((sym[0].get_center()[1] - equals.get_center()[1]) * UP)
+    line = VGroup(sym, equals)
+    line.coords = np.asarray(coords)
+    return line
+
+
 def name_apart(plane: WordPlane, words: list[WordDot], avoid: list[Mobject], room: float = TAG_ROOM) -> None:
     """:func:`name_on_plane` one word at a time (most important first), each label kept
-    ``room`` away from the labels placed before it and from the axis names, so that two names
-    never read as one."""
+    ``room`` away from the labels placed before it and from the axis names, and off the tick
+    values, so that two names never read as one; off the axis lines too where it can be."""
     placed: list[Mobject] = [SurroundingRectangle(name, buff=room) for name in (plane.x_name, plane.y_name)]
+    placed += tick_numbers(plane)
+    axes = axis_lines(plane)
     for word in words:
         others = [w.dot for w in words if w is not word]
-        name_on_plane(plane, [word], [*avoid, *others, *placed])
+        if not name_on_plane(plane, [word], [*avoid, *others, *placed, *axes]):
+            word.add(word.label)  # nowhere off the axes: across one, then
+            word.label_shown = True
+            name_on_plane(plane, [word], [*avoid, *others, *placed])
         if word.label_shown:
             placed.append(SurroundingRectangle(word.label, buff=room))
 
@@ -194,20 +236,21 @@ class KeysAndQueries(ExplainerScene):
 
         queries = [arrow(trace.queries[j], style.QUERY, 5) for j in (f, d)]
         key_arrows = [arrow(trace.keys[j], style.KEY, 3) for j in (d, f)]
-        tags = [WordDot(self.plane, f"query of {sentence.tokens[j]}", trace.queries[j], style.QUERY)
-                for j in (f, d)]
+        tags = [self.query_tag(sentence.tokens[j], trace.queries[j]) for j in (f, d)]
         keys = [WordDot(self.plane, w, trace.keys[j], word_color(self.example, w))
                 for j, w in enumerate(sentence.tokens)]
         lines = [dot for a in (*queries, *key_arrows) for dot in along(a)]
         weights = self.through_head(k)
         order = sorted(range(len(keys)), key=lambda j: (j != f, j != d, -weights[j]))
         name_apart(self.plane, [keys[j] for j in order], lines)
-        axes = [dot for axis in (self.plane.axes.x_axis, self.plane.axes.y_axis) for dot in along(axis)]
+        axes = axis_lines(self.plane)
+        ticks = tick_numbers(self.plane)
         labels = [kd.label for kd in keys if kd.label_shown]
         padded = [SurroundingRectangle(label, buff=TAG_ROOM) for label in labels]
         dots = [kd.dot for kd in keys]
         for tag in tags:  # the clearest spot there is: off the axes and apart from the words, or less
-            tries = ([*lines, *axes, *dots, *padded], [*lines, *dots, *padded], [*lines, *dots, *labels])
+            tries = ([*lines, *axes, *ticks, *dots, *padded], [*lines, *ticks, *dots, *padded],
+                     [*lines, *ticks, *dots, *labels], [*lines, *dots, *labels])
             for avoid in tries:
                 if not tag.label_shown:
                     tag.add(tag.label)
@@ -224,7 +267,25 @@ class KeysAndQueries(ExplainerScene):
         self.views.append(view)
         return view
 
-    def bar_rows(self, k: int) -> tuple[WeightBars, WeightBars]:
+    def all_bar_rows(self) -> list[tuple[WeightBars, WeightBars]]:
+        """Every shown sentence's rows, their words at one size: the largest of
+        :data:`WORD_SIZES` at which no row's words must lean to fit (the smallest if none)."""
+        for size in WORD_SIZES:
+            rows = [self.bar_rows(k, size) for k in self.shown]
+            if not any(bars.labels_lean for pair in rows for bars in pair):
+                break
+        return rows
+
+    def query_tag(self, word: str, coords: np.ndarray) -> WordDot:
+        """The name of ``word``'s query on the plane, as the formulas write it: q with the word
+        as its subscript."""
+        tag = WordDot(self.plane, word, coords, style.QUERY)
+        tag.remove(tag.label)
+        tag.label = subscripted(r"\vec q", word, style.QUERY, word_color(self.example, word))
+        tag.add(tag.label)
+        return tag
+
+    def bar_rows(self, k: int, word_size: float = ROW_TEXT) -> tuple[WeightBars, WeightBars]:
         """Before and after rows of bars (not yet placed), over the same words: every word, or
         for a long sentence the heaviest and one "+N others" bar holding the rest's total."""
         sentence = self.example.sentences[k]
@@ -236,7 +297,8 @@ class KeysAndQueries(ExplainerScene):
             words = [words[j] for j in kept.indices] + [f"+{kept.rest_count} others"]
             colors = [colors[j] for j in kept.indices] + [style.MUTED]
             rows = np.hstack([kept.kept, kept.rest[:, None]])
-        pair = tuple(WeightBars(words, row, colors, unit=BAR_UNIT, width=BAR_WIDTH) for row in rows)
+        pair = tuple(WeightBars(words, row, colors, unit=BAR_UNIT, width=BAR_WIDTH, number_size=NUMBER_SIZE,
+                                label_size=word_size, label_baseline=True) for row in rows)
         for bars, total in zip(pair, (self.raw(k).sum(), self.through_head(k).sum()), strict=True):
             bars.rounding_note = self.rounding_note(bars, total)
         return pair
@@ -248,19 +310,21 @@ class KeysAndQueries(ExplainerScene):
         printed = sum(float(fmt(v)) for v in bars.shown_values())
         if fmt(printed) == fmt(total):
             return None
-        return word_label(f"rounded; sum {fmt(total)}", style.MUTED, style.SMALL_SIZE)
+        return word_label(f"rounded; sum {fmt(total)}", style.MUTED, NOTE_SIZE)
 
     def lay_out_rows(self, rows: list[tuple[WeightBars, WeightBars]], top: float) -> None:
         """Stack the titles and the before/after rows below ``top``, every sentence's rows
         on the same two baselines, each baseline low enough for the tallest bar of any
         sentence and the rows apart by the deepest labels of any; all shrunk together if
         that does not fit above the bottom of the frame."""
-        peak = max(float(bars.values.max()) for pair in rows for bars in pair) * BAR_UNIT
-        above = self.before_title.height + ROW_GAP + peak + NUMBER_ROOM
+        # the tallest bar with its number
+        peak = max(bars.top() - bars.baseline.get_center()[1] for pair in rows for bars in pair)
+        above = self.before_title.height + ROW_GAP + peak
         depth = max(bars.label_depth() for pair in rows for bars in pair)
         needed = 2 * (above + depth) + 2 * ROW_GAP
         room = top - (-config.frame_height / 2 + style.MARGIN)
         shrink = min(1.0, room / needed)
+        self.rows_shrink = shrink
         right = config.frame_width / 2 - style.MARGIN
         baselines = (top - shrink * above, top - shrink * (2 * above + depth + 2 * ROW_GAP))
         for pair in rows:
@@ -287,53 +351,76 @@ class KeysAndQueries(ExplainerScene):
         self.before = self.raw(0)
         self.beat("raw", f"With the raw embeddings, softmax(dot / T) gives {s.tokens[d]} "
                   f"{fmt(self.before[d])} of {s.focus}'s attention.")
-        points = np.vstack([m for t in self.traces for m in (t.inputs, t.keys, t.queries)])
-        self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.0)
-        self.plane.to_edge(LEFT, buff=2 * style.MARGIN).to_edge(DOWN, buff=style.MARGIN)
+        self.plane = shared_plane(self.example)
         self.grid = plane_grid(self.plane)
         self.dots = VGroup(*(WordDot(self.plane, w, self.traces[0].inputs[j], word_color(self.example, w))
                              for j, w in enumerate(s.tokens)))
         order = sorted(range(len(s.tokens)), key=lambda j: (j != f, j != d, -self.before[j]))
         name_apart(self.plane, [self.dots[j] for j in order], [])
-        self.caption = sentence_caption(s.text)
-        self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
+        self.caption = self.caption_for(s)
+        self.build_maps()
         self.formulas = [self.score_rows(k) for k in self.shown]
-        self.before_title = word_label("raw: softmax(x · x / T)", style.MUTED, style.SMALL_SIZE)
-        self.after_title = word_label("head: softmax(q · k / T)", style.QUERY, style.SMALL_SIZE)
-        self.rows = [self.bar_rows(k) for k in self.shown]
-        top = min(f.get_bottom()[1] for f in self.formulas) - 2 * ROW_GAP
-        self.lay_out_rows(self.rows, top)
+        self.vectors = self.focus_vectors()
+        self.before_title = word_label("raw: softmax(x · x / T)", style.MUTED, ROW_TEXT)
+        self.after_title = word_label("head: softmax(q · k / T)", style.QUERY, ROW_TEXT)
+        self.rows = self.all_bar_rows()
+        self.lay_out_rows(self.rows, self.caption.get_bottom()[1] - BLOCK_GAP)
         self.before_bars, self.after_bars = self.rows[0]
         self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), run_time=style.BEAT)
         self.play(FlatFadeIn(self.dots, *self.row(self.before_bars), self.before_title), run_time=style.BEAT)
 
+    def caption_for(self, sentence: Sentence) -> Mobject:
+        """The sentence, at the top of the right-hand column."""
+        caption = sentence_caption(sentence.text, max_width=BAR_WIDTH)
+        caption.to_edge(UP, buff=style.MARGIN)
+        return caption.shift((column_left() - caption.get_left()[0]) * RIGHT)
+
+    def build_maps(self) -> None:
+        """W_Q over W_K, each under what it stands for, below the caption."""
+        self.w_q = matrix_tex("W_{Q}", self.head.query, style.QUERY)
+        self.w_k = matrix_tex("W_{K}", self.head.key, style.KEY)
+        self.w_q.matrix, self.w_k.matrix = self.head.query, self.head.key
+        self.q_role = word_label("what a word looks for", style.QUERY, ROW_TEXT)
+        self.k_role = word_label("what a word offers", style.KEY, ROW_TEXT)
+        blocks = [VGroup(role, tex).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+                  for role, tex in ((self.q_role, self.w_q), (self.k_role, self.w_k))]
+        self.maps = VGroup(*blocks).arrange(DOWN, aligned_edge=LEFT, buff=BLOCK_GAP / COLUMN_MATH)
+        self.maps.scale(COLUMN_MATH)
+        if self.maps.width > BAR_WIDTH:
+            self.maps.scale_to_fit_width(BAR_WIDTH)
+        self.maps.next_to(self.caption, DOWN, buff=BLOCK_GAP)
+        self.maps.shift((column_left() - self.maps.get_left()[0]) * RIGHT)
+
     def score_rows(self, k: int) -> VGroup:
-        """The two scores of sentence ``k`` as formulas, under the caption: the focus looking at
+        """The two scores of sentence ``k`` as formulas, under the maps: the focus looking at
         the decider, and the decider looking back."""
         s, t = self.example.sentences[k], self.traces[k]
         f, d = s.focus_index, self.decider_index(k)
         rows = VGroup(score_formula(self.example, s.focus, s.tokens[d], t.scores[f, d]),
                       score_formula(self.example, s.tokens[d], s.focus, t.scores[d, f]))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        rows.next_to(self.caption, DOWN, buff=0.35).align_to(self.caption, RIGHT)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        rows.scale(COLUMN_MATH)
+        if rows.width > BAR_WIDTH:
+            rows.scale_to_fit_width(BAR_WIDTH)
+        rows.next_to(self.maps, DOWN, buff=BLOCK_GAP + 0.1)
         rows.shift((column_left() - rows.get_left()[0]) * RIGHT)
         return rows
+
+    def focus_vectors(self) -> VGroup:
+        """The first sentence's focus: its query and its key, where the scores will be."""
+        s, t = self.example.sentences[0], self.traces[0]
+        f = s.focus_index
+        lines = VGroup(vector_formula(self.example, r"\vec q", style.QUERY, s.focus, t.queries[f]),
+                       vector_formula(self.example, r"\vec k", style.KEY, s.focus, t.keys[f]))
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.3).scale(COLUMN_MATH)
+        if lines.width > BAR_WIDTH:
+            lines.scale_to_fit_width(BAR_WIDTH)
+        return lines.move_to(self.formulas[0], aligned_edge=UP + LEFT)
 
     def show_maps(self) -> None:
         self.beat("maps", "A head learns two maps: the query matrix W_Q, what a word looks for, and "
                   "the key matrix W_K, what it offers.")
-        self.w_q = matrix_tex("W_{Q}", self.head.query, style.QUERY)
-        self.w_k = matrix_tex("W_{K}", self.head.key, style.KEY)
-        self.w_q.matrix, self.w_k.matrix = self.head.query, self.head.key
-        maps = VGroup(self.w_q, self.w_k).arrange(RIGHT, buff=0.5)
-        self.q_role = word_label("what a word looks for", style.QUERY, style.SMALL_SIZE)
-        self.k_role = word_label("what a word offers", style.KEY, style.SMALL_SIZE)
-        self.q_role.next_to(self.w_q, UP, buff=0.1)
-        self.k_role.next_to(self.w_k, UP, buff=0.1)
-        self.maps = VGroup(maps, self.q_role, self.k_role)
-        room = column_left() - COLUMN_GAP - self.plane.get_left()[0]
-        self.maps.scale(min(MAPS_SCALE, room / self.maps.width))
-        self.maps.next_to(self.plane, UP, buff=0.15).align_to(self.plane, LEFT)
+        self.play(FlatFadeOut(*self.row(self.before_bars), self.before_title), run_time=style.BEAT / 2)
         self.play(FadeIn(self.maps), run_time=style.BEAT)
 
     def transform_plane_to_keys(self) -> None:
@@ -357,13 +444,15 @@ class KeysAndQueries(ExplainerScene):
         else:
             said = f"Here W_Q equals W_K, so {focus}'s query, {vec_text(q)}, is its own key."
         self.beat("query", said)
-        self.play(Create(v.focus_query), FadeIn(v.focus_query_label), run_time=style.BEAT)
+        self.play(Create(v.focus_query), FadeIn(v.focus_query_label), FadeIn(self.vectors),
+                  run_time=style.BEAT)
 
     def look_at_decider(self) -> None:
         v = self.current
         focus, decider = v.sentence.focus, v.sentence.tokens[v.decider]
         self.beat("look", f"{focus} looking at {decider}: its query times {decider}'s key, "
                   f"q · k = {fmt(v.trace.scores[v.focus, v.decider])}.")
+        self.play(FlatFadeOut(self.vectors), run_time=style.BEAT / 2)  # the scores take their place
         self.play(Create(v.decider_key), FadeIn(self.formulas[0][0]), run_time=style.BEAT)
 
     def look_back(self) -> None:
@@ -394,6 +483,8 @@ class KeysAndQueries(ExplainerScene):
             said = (f"Softmax of q · k / T: {s.tokens[d]} gets {fmt(self.after[d])} through the head, "
                     f"against {fmt(self.before[d])} raw.")
         self.beat("after", said)
+        self.play(FlatFadeOut(self.maps, *self.formulas[0]), run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(self.before_title, *self.row(self.before_bars)), run_time=style.BEAT / 2)
         self.play(FadeIn(self.after_title), *(FadeIn(m) for m in self.row(self.after_bars)),
                   run_time=style.BEAT)
 
@@ -409,16 +500,16 @@ class KeysAndQueries(ExplainerScene):
                     f"against {fmt(before[d])} raw.")
         self.beat("other sentence", said)
         old, new = self.current, self.view(k)
-        caption = sentence_caption(s.text)
-        caption.align_to(self.caption, RIGHT).align_to(self.caption, UP)
+        caption = self.caption_for(s)
         before_bars, after_bars = self.rows[k]
-        gone = [self.caption, *self.row(self.before_bars), *self.row(self.after_bars), *self.formulas[0],
-                old.keys, old.focus_query, old.focus_query_label, old.decider_query, old.decider_query_label,
+        gone = [self.caption, *self.row(self.before_bars), *self.row(self.after_bars),
+                *old.keys, old.focus_query, old.focus_query_label, old.decider_query, old.decider_query_label,
                 old.decider_key, old.focus_key]
-        self.play(*(FadeOut(m) for m in gone),
-                  *(FadeIn(m) for m in (caption, *self.row(before_bars), *self.row(after_bars), new.keys,
-                                        new.focus_query, new.focus_query_label)),
-                  run_time=style.BEAT)
+        # the old sentence goes before the new one comes: no numbers or words fade over others
+        self.play(FlatFadeOut(*gone), run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(caption, *self.row(before_bars), *self.row(after_bars), new.keys),
+                  run_time=style.BEAT / 2)
+        self.play(Create(new.focus_query), FadeIn(new.focus_query_label), run_time=style.BEAT / 2)
         self.caption, self.before_bars, self.after_bars = caption, before_bars, after_bars
         self.current, self.key_dots = new, new.keys
 
@@ -436,7 +527,7 @@ class KeysAndQueries(ExplainerScene):
         for name in ("maps", "before_title", "after_title"):
             if hasattr(self, name):
                 candidates.append(getattr(self, name))
-        candidates += [*self.formulas[0]] + [f for pair in self.rows for bars in pair
+        candidates += [*self.formulas[0], *self.vectors] + [f for pair in self.rows for bars in pair
                                              for f in (bars.rounding_note,) if f is not None]
         candidates += [bars for pair in self.rows for bars in pair]
         if v is not None:

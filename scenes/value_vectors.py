@@ -30,10 +30,10 @@ from manim import (
     Create,
     Dot,
     FadeIn,
-    FadeOut,
     ManimColor,
     MathTex,
     Mobject,
+    Rectangle,
     ReplacementTransform,
     SurroundingRectangle,
     VGroup,
@@ -45,11 +45,22 @@ from attention_core import story as facts
 from attention_core.examples import Example, ExampleError, Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
+from scenes.components import WordDot, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
+from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.components.words import along, name_on_plane
-from scenes.keys_and_queries import name_apart, quoted, subscripted, vec_text
+from scenes.keys_and_queries import (
+    BAR_WIDTH,
+    axis_lines,
+    column_left,
+    name_apart,
+    quoted,
+    shared_plane,
+    subscripted,
+    tick_numbers,
+    vec_text,
+)
 from scenes.style import fmt
 
 __all__ = ["Chain", "ValueVectors", "chain"]
@@ -58,12 +69,13 @@ SMALL_WEIGHT = 0.05  # values with a smaller weight are added together as "+ the
 MAX_TERMS = 5  # at most this many values are drawn one by one; the others join the rest
 NAMED_TERMS = 2  # the narration names at most this many
 SHORTEST_ARROW = 0.06  # scene units: a shorter step is not drawn as an arrow
-COLUMN_WIDTH = 5.6  # the right-hand column of formulas
+COLUMN_WIDTH = BAR_WIDTH  # the right-hand column of formulas, beside the shared plane
+COLUMN_GROW = 1.25  # the column's formulas are drawn up to this much larger when there is room
 LINE_GAP = 0.14  # between lines of the column
 BLOCK_GAP = 0.3  # between blocks of the column
+NOTE_SIZE = 22  # the column's lines of words ("+ the rest", the cosine, the sentences): 30 px
 TAG_ROOM = 0.1  # a word's label keeps this far from the x and x' labels
 FADED = 0.35  # the first sentence's result once the second one is drawn
-MAP_SCALE = 0.9  # W_V above the plane
 
 
 @dataclass(frozen=True)
@@ -174,7 +186,7 @@ class ValueVectors(ExplainerScene):
             self.x_arrow = self.arrow(np.zeros(2), c.x, style.FOCUS, 4)
         arrows = (self.x_arrow, *steps, result, *(d.result for d in self.drawn))
         lines = [dot for a in arrows for dot in along(a)]
-        axes = [dot for axis in (self.plane.axes.x_axis, self.plane.axes.y_axis) for dot in along(axis)]
+        axes = [*axis_lines(self.plane), *tick_numbers(self.plane)]
         dots = [Dot(self.plane.point(v), radius=0.07) for ch in self.chains for v in ch.values]
         taken = [t for d in self.drawn for t in (d.x_tag, d.result_tag)]
         tags = []
@@ -221,15 +233,17 @@ class ValueVectors(ExplainerScene):
                                                 *(d.label for d in dots if d.label_shown and d is not focus)])
         return VGroup(*dots)
 
-    def column(self, *blocks: Mobject) -> None:
-        """Stack ``blocks`` under the caption, left-aligned on the right-hand column, all shrunk
-        together (from their own size) when they would reach below the frame's margin."""
-        left = config.frame_width / 2 - style.MARGIN - COLUMN_WIDTH
+    def column(self, *blocks: Mobject, grow: float = COLUMN_GROW) -> float:
+        """Stack ``blocks`` under the caption, left-aligned on the right-hand column, all grown
+        together (from their own size) up to ``grow`` as far as the column's width and the
+        frame's margin allow, or shrunk when even their own size reaches below it. Returns
+        the factor they took."""
+        left = column_left()
         room = self.caption.get_bottom()[1] - (-config.frame_height / 2 + style.MARGIN)
         for block in blocks:  # back to the size each was made at
             block.scale(1 / getattr(block, "column_scale", 1.0))
         needed = sum(b.height for b in blocks) + BLOCK_GAP * len(blocks)
-        shrink = min(1.0, room / needed)
+        shrink = min(grow, room / needed, COLUMN_WIDTH / max(b.width for b in blocks))
         above: Mobject = self.caption
         for block in blocks:
             block.scale(shrink)
@@ -237,6 +251,7 @@ class ValueVectors(ExplainerScene):
             block.next_to(above, DOWN, buff=BLOCK_GAP * shrink)
             block.shift((left - block.get_left()[0]) * RIGHT)
             above = block
+        return shrink
 
     def term_lines(self, c: Chain) -> VGroup:
         """One line per drawn value, ``+ 0.82 x v_orange``, then ``+ the rest`` if any."""
@@ -253,14 +268,14 @@ class ValueVectors(ExplainerScene):
         if c.rest:
             n = len(c.rest)
             rest = word_label(f"+ the rest: {n} word{'s' if n > 1 else ''}, {fmt(c.rest_weight)} in all",
-                              style.MUTED, style.SMALL_SIZE)
+                              style.MUTED, NOTE_SIZE)
             rest.weight = c.rest_weight
             lines.add(rest)
         lines.arrange(DOWN, aligned_edge=LEFT, buff=LINE_GAP)
         printed = sum(float(fmt(line.weight)) for line in lines)
         if fmt(printed) != fmt(c.weights.sum()):  # rounding shows: say what they add up to
             lines.add(word_label(f"rounded; the weights add up to {fmt(c.weights.sum())}", style.MUTED,
-                                 style.SMALL_SIZE))
+                                 NOTE_SIZE))
             lines.arrange(DOWN, aligned_edge=LEFT, buff=LINE_GAP)
         return lines
 
@@ -275,23 +290,17 @@ class ValueVectors(ExplainerScene):
         c = self.chains[0]
         self.beat("values", "The value matrix W_V is one more map: a word's value, v = x W_V, is what it "
                   "hands on.")
-        points = np.vstack([np.zeros((1, 2)), *(ch.trace.inputs for ch in self.chains),
-                            *(ch.values for ch in self.chains),
-                            *(np.vstack(ch.points) for ch in self.chains)])
-        self.plane = WordPlane(points, self.example.x_axis, self.example.y_axis, height=5.6)
-        self.plane.to_edge(LEFT, buff=2 * style.MARGIN).to_edge(DOWN, buff=style.MARGIN)
+        self.plane = shared_plane(self.example)
         self.grid = plane_grid(self.plane)
         self.drawn: list[Drawn] = []
         for ch in self.chains:
             self.draw(ch)
         self.x_tag = self.drawn[0].x_tag
-        self.caption = sentence_caption(c.sentence.text)
-        self.caption.to_corner(UP + RIGHT, buff=style.MARGIN)
+        self.caption = self.caption_for(c)
+        self.build_column(c)
         self.w_v = matrix_tex("W_{V}", self.head.value, style.VALUE)
         self.w_v.matrix = self.head.value
-        self.w_v.scale(MAP_SCALE).next_to(self.plane, UP, buff=0.15).align_to(self.plane, LEFT)
-        self.value_formula = MathTex(r"\vec v_j = \vec x_j W_{V}", color=style.VALUE).scale(style.MATH_SCALE)
-        self.column(self.value_formula)
+        self.w_v.next_to(self.value_formula, DOWN, buff=BLOCK_GAP).align_to(self.value_formula, LEFT)
         dots = VGroup(*(WordDot(self.plane, w, c.trace.inputs[j], word_color(self.example, w))
                         for j, w in enumerate(c.sentence.tokens)))
         name_apart(self.plane, list(dots), [])
@@ -304,23 +313,47 @@ class ValueVectors(ExplainerScene):
                   run_time=style.SLOW)
         self.play(self.grid.animate.set_stroke(opacity=0.4), run_time=style.BEAT / 2)
 
+    def caption_for(self, c: Chain) -> Mobject:
+        """Sentence ``c``'s caption, at the top of the right-hand column."""
+        caption = sentence_caption(c.sentence.text, max_width=COLUMN_WIDTH)
+        caption.to_edge(UP, buff=style.MARGIN)
+        return caption.shift((column_left() - caption.get_left()[0]) * RIGHT)
+
+    def build_column(self, c: Chain) -> None:
+        """Every formula of the right-hand column, laid out once so that none moves when the
+        next one comes: v = x W_V, the weights, the update, its terms (a slot as tall as either
+        sentence's), where the focus lands, gravity's update and the cosine with the decider."""
+        self.value_formula = MathTex(r"\vec v_j = \vec x_j W_{V}", color=style.VALUE).scale(style.MATH_SCALE)
+        self.weights_formula = MathTex(r"w_j = \mathrm{softmax}_j\!"
+                                       r"\left(\vec q \cdot \vec k_j / \sqrt{d_k}\right)",
+                                       color=style.MUTED).scale(style.MATH_SCALE)
+        self.formula = MathTex(r"\vec x\,' = \vec x + \sum\nolimits_j w_j \vec v_j", color=style.TEXT)
+        self.formula.scale(style.MATH_SCALE)
+        self.gravity_formula = MathTex(r"\text{gravity: } \vec x\,' = \vec x"
+                                       r" + \sum\nolimits_j w_j (\vec x_j - \vec x)",
+                                       color=style.MUTED).scale(style.MATH_SCALE)
+        self.term_blocks = [self.term_lines(ch) for ch in self.chains]
+        self.results = [self.result_line(ch) for ch in self.chains]
+        self.lines, self.result = self.term_blocks[c.k], self.results[c.k]
+        self.lines_slot = Rectangle(width=max(b.width for b in self.term_blocks),
+                                    height=max(b.height for b in self.term_blocks)).set_opacity(0)
+        self.turn = self.turn_line()
+        self.column_factor = factor = self.column(*self.blocks())
+        for block in self.term_blocks:
+            block.scale(factor).move_to(self.lines_slot, aligned_edge=UP + LEFT)
+        for result in self.results[1:]:
+            result.scale(factor).move_to(self.result, aligned_edge=UP + LEFT)
+
+    def blocks(self) -> list[Mobject]:
+        """The right-hand column, top to bottom (the terms' slot in place of the terms)."""
+        return [self.value_formula, self.weights_formula, self.formula, self.lines_slot, self.result,
+                self.gravity_formula, self.turn]
+
     def show_weights(self, c: Chain) -> None:
         named = ", ".join(f"{c.sentence.tokens[j]} {fmt(c.weights[j])}" for j in c.terms[:NAMED_TERMS])
         self.beat("weights", f"The weights are the head's, with T = √d_k (a later chapter says why): "
                   f"{named}.")
-        self.lines = self.term_lines(c)
-        self.formula = MathTex(r"\vec x\,' = \vec x + \sum_j w_j \vec v_j", color=style.TEXT)
-        self.formula.scale(style.MATH_SCALE)
-        self.gravity_formula = MathTex(r"\text{gravity: } \vec x\,' = \vec x"
-                                       r" + \sum_j w_j (\vec x_j - \vec x)",
-                                       color=style.MUTED).scale(style.MATH_SCALE * 0.85)
-        self.result = self.result_line(c)
-        self.turn = self.turn_line()
-        self.weights_formula = MathTex(r"w_j = \mathrm{softmax}_j\!"
-                                       r"\left(\vec q \cdot \vec k_j / \sqrt{d_k}\right)",
-                                       color=style.MUTED).scale(style.MATH_SCALE * 0.85)
-        self.column(self.value_formula, self.formula, self.gravity_formula, self.weights_formula, self.lines,
-                    self.result, self.turn)
+        self.play(FlatFadeOut(self.w_v), run_time=style.BEAT / 2)
         self.play(FadeIn(self.weights_formula), FadeIn(self.lines), run_time=style.BEAT)
 
     def show_residual(self) -> None:
@@ -361,7 +394,7 @@ class ValueVectors(ExplainerScene):
         """``cosine with orange: 0.84 -> 1.00``, the first sentence's focus before and after."""
         d = facts.decider(self.example, 0)
         before, after = facts.decider_cosines(self.example, 0)
-        turn = VGroup(word_label(f"cosine with {d}:", style.TEXT, style.SMALL_SIZE),
+        turn = VGroup(word_label(f"cosine with {d}:", style.TEXT, NOTE_SIZE),
                       MathTex(fmt(before) + r"\ \to\ " + fmt(after)).scale(style.MATH_SCALE * 0.85))
         return turn.arrange(RIGHT, buff=0.15)
 
@@ -371,20 +404,18 @@ class ValueVectors(ExplainerScene):
         self.beat("other sentence", f"In {quoted(s.text)}, {named} take the same {s.focus} to "
                   f"{vec_text(c.update)}.")
         first = self.chains[0]
-        caption = sentence_caption(s.text)
-        caption.align_to(self.caption, RIGHT).align_to(self.caption, UP)
+        caption = self.caption_for(c)
         dots = self.value_dots(c)
-        lines, result = self.term_lines(c), self.result_line(c)
+        lines, result = self.term_blocks[c.k], self.results[c.k]
         old_caption, self.caption = self.caption, caption
-        self.column(self.value_formula, self.formula, self.gravity_formula, self.weights_formula, lines,
-                    result)
         drawn, first_drawn = self.drawn[c.k], self.drawn[first.k]
-        self.play(FadeOut(old_caption), FadeIn(caption), FadeOut(self.dots), FadeIn(dots),
-                  FadeOut(self.lines), FadeIn(lines), FadeOut(self.result), FadeOut(self.turn),
-                  *(FadeOut(a) for a in first_drawn.steps),
+        # the first sentence's words, terms and numbers leave before the second's come
+        self.play(FlatFadeOut(old_caption, *self.dots, self.lines, self.result, self.turn,
+                              *first_drawn.steps),
                   first_drawn.result.animate.set_opacity(FADED),
                   first_drawn.result_tag.animate.set_opacity(FADED),
-                  run_time=style.BEAT)
+                  run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(caption, *dots, lines), run_time=style.BEAT / 2)
         for step in drawn.steps:
             self.play(Create(step), run_time=style.BEAT / 2)
         self.play(Create(drawn.result), FadeIn(drawn.result_tag), FadeIn(result), run_time=style.BEAT)
@@ -402,16 +433,22 @@ class ValueVectors(ExplainerScene):
         self.beat("compare", said)
         rows = VGroup()
         for c in self.chains:  # the sentence, and under it where the focus ends
-            row = VGroup(word_label(quoted(shorten(c.sentence.text, 40)), style.MUTED, style.SMALL_SIZE),
+            row = VGroup(word_label(quoted(shorten(c.sentence.text, 40)), style.MUTED, NOTE_SIZE),
                          self.result_line(c))
             row.arrange(DOWN, aligned_edge=LEFT, buff=LINE_GAP)
             rows.add(row)
         rows.arrange(DOWN, aligned_edge=LEFT, buff=BLOCK_GAP)
-        rows.scale(getattr(self.lines, "column_scale", 1.0)).move_to(self.lines, aligned_edge=UP + LEFT)
+        rows.scale(self.column_factor)
+        gap = BLOCK_GAP * self.column_factor
+        room = self.lines_slot.get_top()[1] - self.gravity_formula.get_top()[1] - gap
+        if rows.height > room:  # in place of the terms and the result, above gravity's formula
+            rows.scale(room / rows.height)
+        rows.move_to(self.lines_slot, aligned_edge=UP + LEFT)
         self.comparison = rows
-        self.play(FadeOut(self.lines), FadeOut(self.result), FadeIn(rows),
+        self.play(FlatFadeOut(self.lines, self.result),
                   *(m.animate.set_opacity(1.0) for m in (self.drawn[0].result, self.drawn[0].result_tag)),
-                  run_time=style.BEAT)
+                  run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(rows), run_time=style.BEAT / 2)
         self.lines = VGroup()
 
     # -- for tests

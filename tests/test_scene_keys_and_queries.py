@@ -25,6 +25,7 @@ from scene_harness import (
 
 from attention_core import keep_heaviest, story
 from attention_core.examples import load_example
+from scenes.components.words import plane_scale
 from scenes.keys_and_queries import MAX_BARS, KeysAndQueries
 from scenes.style import fmt
 
@@ -41,6 +42,12 @@ class Checked(KeysAndQueries):
             labels = self.labels_on_screen()
             self.layout = getattr(self, "layout", [])
             self.layout.append((self._open_beat[0], overlapping_pairs(labels), outside_frame(labels)))
+            if self._open_beat[0] in ("query", "look"):
+                on = {id(m) for top in self.mobjects for m in top.get_family()}
+                self.vectors_shown = getattr(self, "vectors_shown", {})
+                self.vectors_shown[self._open_beat[0]] = all(id(m) in on for m in self.vectors)
+            if hasattr(self, "grid"):
+                self.grid_inside = getattr(self, "grid_inside", []) + [self.grid.inside(self.plane)]
         super()._end_beat()
 
 
@@ -113,6 +120,16 @@ def test_no_query_arrow_hides_behind_a_key_dot(built, example):
         assert view.keys[view.focus].label_shown and view.keys[view.decider].label_shown
 
 
+def test_the_query_and_key_said_are_written_while_said(built, example):
+    ref, scene = reference(example, 0), built.scene
+    q, k = scene.vectors
+    for line, expected in ((q, ref["q"][ref["f"]]), (k, ref["k"][ref["f"]])):
+        np.testing.assert_allclose(line.coords, expected)
+        shown = [float(x) for x in re.findall(r"-?\d+\.\d+", line[1].get_tex_string())]
+        assert shown == [float(fmt(x)) for x in expected]
+    assert scene.vectors_shown == {"query": True, "look": False}  # on while said, gone for the scores
+
+
 def test_one_sided_scores_shown_are_the_cores(built, example):
     ref = reference(example, 0)
     looks = [row.value for row in built.scene.formulas[0]]
@@ -161,6 +178,32 @@ def test_narration_is_written_as_subtitles_and_each_line_is_up_while_its_beat_la
 def test_no_label_overlaps_another_or_leaves_the_frame(built):
     for line, overlaps, outside in built.scene.layout:
         assert overlaps == [] and outside == [], line
+
+
+def test_the_bent_grid_stays_inside_the_plane(built):
+    scene = built.scene
+    assert scene.grid_inside and all(scene.grid_inside)
+    assert np.allclose(scene.grid.matrix, scene.head.key)  # bent by W_K, and by nothing else
+    # it still fills the box: every point of it is within half a bent cell's diagonal of a line
+    lo, hi = scene.plane.point(scene.grid.box[0])[:2], scene.plane.point(scene.grid.box[1])[:2]
+    a, b = scene.plane.scale_used.unit * scene.grid.steps[:, None] * scene.grid.matrix  # a cell's sides
+    cell = 0.5 * max(np.linalg.norm(a + b), np.linalg.norm(a - b))
+    segments = [line.points[[0, -1], :2] for line in scene.grid if line.has_points()]
+    for x in np.linspace(lo[0], hi[0], 15):
+        for y in np.linspace(lo[1], hi[1], 15):
+            assert min(_distance(np.array([x, y]), a, b) for a, b in segments) <= cell, (x, y)
+
+
+def _distance(p, a, b) -> float:
+    """From point p to segment a-b."""
+    t = np.clip((p - a) @ (b - a) / max((b - a) @ (b - a), 1e-12), 0, 1)
+    return float(np.linalg.norm(p - (a + t * (b - a))))
+
+
+def test_the_plane_is_the_shared_one_with_tick_values(built, example):
+    scene = built.scene
+    assert scene.plane.scale_used == plane_scale(example)
+    assert len(scene.plane.axes.x_axis.numbers) and len(scene.plane.axes.y_axis.numbers)
 
 
 def test_key_frames_match_control_data(built):
@@ -227,7 +270,8 @@ def test_a_32_word_sentence_shows_its_heaviest_words_and_the_rest_as_one_bar(lon
     ref = reference(long_example, 1)
     kept = keep_heaviest(np.vstack([ref["raw"], ref["head"]]), MAX_BARS - 1)
     for bars, row in ((scene.before_bars, 0), (scene.after_bars, 1)):
-        words = [sentence.tokens[j] for j in kept.indices] + ["+23others"]  # Text drops spaces
+        rest = len(sentence.tokens) - (MAX_BARS - 1)
+        words = [sentence.tokens[j] for j in kept.indices] + [f"+{rest}others"]  # Text drops spaces
         assert [label.text for label in bars.labels] == words
         np.testing.assert_allclose(bars.shown_values(), [*kept.kept[row], kept.rest[row]])
     assert "apple" in [label.text for label in scene.after_bars.labels]

@@ -26,6 +26,7 @@ from scene_harness import (
 
 from attention_core import story
 from attention_core.examples import load_example
+from scenes.components.words import plane_scale
 from scenes.style import fmt
 from scenes.value_vectors import SMALL_WEIGHT, ValueVectors
 
@@ -48,6 +49,8 @@ class Checked(ValueVectors):
             self.ends_shown = getattr(self, "ends_shown", {})
             self.ends_shown[self._open_beat[0]] = [id(d.result) in on and id(d.result_tag) in on
                                                    for d in getattr(self, "drawn", [])]
+            if hasattr(self, "grid"):
+                self.grid_inside = getattr(self, "grid_inside", []) + [self.grid.inside(self.plane)]
         super()._end_beat()
 
 
@@ -189,6 +192,14 @@ def test_narration_is_written_as_subtitles_and_each_line_is_up_while_its_beat_la
 def test_no_label_overlaps_another_nor_an_arrow_crosses_an_axis_name(built):
     for line, overlaps, outside, crossed in built.scene.layout:
         assert overlaps == [] and outside == [] and crossed == [], line
+
+
+def test_the_plane_is_the_shared_one_and_its_bent_grid_stays_inside(built, example):
+    scene = built.scene
+    assert scene.plane.scale_used == plane_scale(example)
+    assert len(scene.plane.axes.x_axis.numbers) and len(scene.plane.axes.y_axis.numbers)
+    assert scene.grid_inside and all(scene.grid_inside)
+    assert np.allclose(scene.grid.matrix, example.heads[0].value)
 
 
 def test_key_frames_match_control_data(built):
