@@ -78,13 +78,10 @@ def column_left() -> float:
 
 
 def shared_plane(example: Example) -> WordPlane:
-    """The plane every chapter of ``example`` draws (:func:`plane_scale`), tick values written,
-    on the left of the frame, centred in height; the x axis's name sits at the end of the
-    axis, under its tick values (below the axis, where few words lie)."""
+    """The plane every chapter of ``example`` draws (:func:`plane_scale`), tick values written
+    (the x axis's name under them), on the left of the frame, centred in height."""
     plane = WordPlane(np.zeros((1, 2)), example.x_axis, example.y_axis, scale=plane_scale(example),
                       numbers=True)
-    x_axis = plane.axes.x_axis
-    plane.x_name.next_to(x_axis.numbers, DOWN, buff=0.12).align_to(x_axis.get_end(), RIGHT)
     return plane.to_edge(LEFT, buff=style.MARGIN).set_y(0)
 
 
