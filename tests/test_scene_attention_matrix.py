@@ -22,6 +22,7 @@ from test_layout import layout_problems
 
 from attention_core import causal_mask, scaled_dot_product_attention
 from attention_core.examples import load_example
+from attention_core.story import decider
 from scenes.attention_matrix import MASKED_SCORE, MASKED_WEIGHT, AttentionMatrix, legible
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import FOCUS
@@ -153,7 +154,7 @@ def expected_numbers(example) -> dict[str, list[float]]:
     """What each beat must say, computed from the core (not from the scene)."""
     t, m = core(example), core(example, mask=True)
     s = example.sentences[0]
-    i, d = s.focus_index, s.tokens.index(s.decider)
+    i, d = s.focus_index, s.tokens.index(decider(example, 0))  # (the file's, or the core's choice)
     others = [j for j in range(len(s.tokens)) if j != i]
     odd, masked_odd = off_row_sum(t.weights), off_row_sum(np.where(m.mask, m.weights, 0.0))
     if d < i:
@@ -340,10 +341,13 @@ def test_a_decider_after_the_focus_is_not_said_to_be_seen(decider_last, tmp_path
 
 
 def test_a_32_word_sentence_says_no_rounding_it_does_not_show(long_example, tmp_path):
-    built = build_scene(AttentionMatrix, long_example, tmp_path)
+    """32 words: the grids are heat maps, so no rounding is remarked on; the weights the lines
+    name are written out beside the formula, so every number said is still on screen."""
+    built = build_scene(on_screen_at_beat_ends(AttentionMatrix), long_example, tmp_path)
     assert len(built.scene.weights.printed) == 0
     assert "rounded" not in " ".join(built.scene.narration)
-    assert outside_frame([built.scene.residual, built.scene.q, built.scene.kt]) == []
+    assert outside_frame([built.scene.residual, built.scene.q, built.scene.kt, built.scene.formula]) == []
+    assert_shows_what_it_says(built, long_example)
 
 
 def test_heat_map_pixels_follow_the_colormap():
