@@ -13,11 +13,6 @@ from scenes.story import STORY
 
 MIN_TEXT_PX = 24.0
 MIN_COVERAGE = 0.5
-# Scenes whose 1080p layout landed too late to be checked on a clean run (#17 stays open for
-# them until it is). Not strict: a layout that passes shows as XPASS.
-NOT_LAID_OUT_YET = {"attention_matrix", "multi_head"}
-LAYOUT_STEPS = [pytest.param(s, marks=pytest.mark.xfail(reason="#17: not laid out for 1080p yet"))
-                if s.module in NOT_LAID_OUT_YET else s for s in STORY]
 
 
 def layout_problems(layouts: dict[str, Layout]) -> list[str]:
@@ -35,7 +30,7 @@ def layout_problems(layouts: dict[str, Layout]) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("step", LAYOUT_STEPS, ids=[s.module for s in STORY])
+@pytest.mark.parametrize("step", STORY, ids=[s.module for s in STORY])
 def test_every_settled_frame_is_legible_and_uses_the_frame(step, example, tmp_path_factory):
     scene_class = getattr(importlib.import_module(f"scenes.{step.module}"), step.scene)
     built = build_scene(scene_class, example, tmp_path_factory.mktemp(step.module))
