@@ -364,3 +364,21 @@ def boxes_overlap_2d(a: Mobject, b: Mobject) -> bool:
     a_lo, a_hi = a.get_corner([-1, -1, 0])[:2], a.get_corner([1, 1, 0])[:2]
     b_lo, b_hi = b.get_corner([-1, -1, 0])[:2], b.get_corner([1, 1, 0])[:2]
     return bool(np.all(a_lo < b_hi) and np.all(b_lo < a_hi))
+
+
+# -- examples made to break a claim
+
+SHIPPED_APPLE = Path(__file__).resolve().parents[1] / "assets" / "examples" / "apple.toml"
+
+
+def apple_with(tmp_path: Path, *edits: tuple[str, str]) -> Example:
+    """apple.toml with each (old, new) replacement made once (``old`` must be there), loaded."""
+    from attention_core.examples import load_example
+
+    text = SHIPPED_APPLE.read_text()
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "changed.toml"
+    path.write_text(text)
+    return load_example(path)

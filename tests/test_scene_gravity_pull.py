@@ -18,6 +18,7 @@ import pytest
 from manim import UpdateFromAlphaFunc, config
 from scene_harness import (
     BuiltScene,
+    apple_with,
     build_scene,
     check_keyframes,
     narration_numbers,
@@ -34,9 +35,6 @@ from scenes.gravity_pull import ARROW_NUMBER_WEIGHT, GravityPull, plane_marks
 
 sys.path.insert(0, str(Path(__file__).parent))
 from long_example import write_long_example  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-APPLE = (ROOT / "assets/examples/apple.toml").read_text()
 
 
 def plane_labels(scene: GravityPull) -> list:
@@ -89,16 +87,6 @@ Checked.__name__ = GravityPull.__name__  # same key frames folder
 def built(example, tmp_path_factory) -> BuiltScene:
     return build_scene(Checked, example, tmp_path_factory.mktemp(example.name))
 
-
-def apple_with(tmp_path: Path, *edits: tuple[str, str]):
-    """apple.toml with each (old, new) replacement made once (``old`` must be there)."""
-    text = APPLE
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp_path / "changed.toml"
-    path.write_text(text)
-    return load_example(path)
 
 
 @dataclasses.dataclass

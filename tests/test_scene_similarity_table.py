@@ -4,12 +4,11 @@ calls the winner the decider only when the story's claim holds."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from scene_harness import (
     BuiltScene,
+    apple_with,
     build_scene,
     check_keyframes,
     narration_numbers,
@@ -27,7 +26,6 @@ from scenes.components.matrices import PixelCrossfade, signed_colors
 from scenes.similarity_table import SimilarityTable
 from scenes.style import POSITIVE
 
-APPLE = (Path(__file__).resolve().parents[1] / "assets/examples/apple.toml").read_text()
 BEATS = ["title", "dot products", "focus row", "cosines", "cosine row", "other sentence", "other row"]
 
 
@@ -73,13 +71,6 @@ class ProbedSimilarityTable(SimilarityTable):
 
 ProbedSimilarityTable.__name__ = SimilarityTable.__name__  # its key frames are the scene's
 
-
-def apple_with(tmp_path: Path, old: str, new: str):
-    """apple.toml with one line changed."""
-    assert old in APPLE
-    path = tmp_path / "changed.toml"
-    path.write_text(APPLE.replace(old, new, 1))
-    return load_example(path)
 
 
 def row_of(example, number: int, kind: str) -> dict[str, float]:
@@ -158,7 +149,7 @@ def test_the_focus_is_never_said_to_be_its_own_neighbour(built):
 
 def test_a_focus_whose_own_entry_is_largest_still_names_the_largest_other(tmp_path):
     # apple made long: apple . apple is the largest entry of its row, orange the largest other
-    broken = apple_with(tmp_path, "apple   = [1.5, 1.6]", "apple   = [2.5, 2.6]")
+    broken = apple_with(tmp_path, ("apple   = [1.5, 1.6]", "apple   = [2.5, 2.6]"))
     row = row_of(broken, 0, "dot")
     assert row["apple"] > max(v for w, v in row.items() if w != "apple")
     assert claim(broken, "top_dot_is_decider", 0).holds
@@ -172,7 +163,7 @@ def test_a_focus_whose_own_entry_is_largest_still_names_the_largest_other(tmp_pa
 
 def test_when_the_dot_product_winner_is_not_the_decider_both_are_named(tmp_path):
     # "and" made long and aimed like apple: the largest dot product, though orange decides
-    broken = apple_with(tmp_path, "and     = [0.4, -0.5]", "and     = [3.0, 3.0]")
+    broken = apple_with(tmp_path, ("and     = [0.4, -0.5]", "and     = [3.0, 3.0]"))
     assert not claim(broken, "top_dot_is_decider", 0).holds
     scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
     line = scene.narration[BEATS.index("focus row")]
@@ -189,7 +180,7 @@ def test_when_the_dot_product_winner_is_not_the_decider_both_are_named(tmp_path)
 
 def test_when_the_cosine_winner_is_not_the_decider_both_are_named(tmp_path):
     # buy turned onto apple's direction, short: the largest cosine, not the largest dot product
-    broken = apple_with(tmp_path, "buy     = [0.5, -0.3]", "buy     = [0.75, 0.8]")
+    broken = apple_with(tmp_path, ("buy     = [0.5, -0.3]", "buy     = [0.75, 0.8]"))
     assert claim(broken, "top_dot_is_decider", 0).holds
     assert not claim(broken, "top_cosine_is_decider", 0).holds
     scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
@@ -201,7 +192,7 @@ def test_when_the_cosine_winner_is_not_the_decider_both_are_named(tmp_path):
 
 
 def test_when_the_other_sentences_winner_is_not_its_decider_both_are_named(tmp_path):
-    broken = apple_with(tmp_path, "new     = [0.7, -0.4]", "new     = [3.0, 3.0]")
+    broken = apple_with(tmp_path, ("new     = [0.7, -0.4]", "new     = [3.0, 3.0]"))
     assert not claim(broken, "top_dot_is_decider", 1).holds
     scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
     line = scene.narration[BEATS.index("other row")]

@@ -19,6 +19,7 @@ import pytest
 from manim import RIGHT, FadeIn, FadeOut, MathTex, VGroup
 from scene_harness import (
     BuiltScene,
+    apple_with,
     build_scene,
     check_keyframes,
     narration_numbers,
@@ -39,8 +40,6 @@ from long_example import write_long_example  # noqa: E402
 
 BEATS = ["title", "scores", "divide by the sum", "sum of zero", "exponentials", "softmax", "pulls",
          "temperature"]
-ROOT = Path(__file__).resolve().parents[1]
-APPLE = (ROOT / "assets/examples/apple.toml").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +58,6 @@ def expected_sentence(example) -> int:
     naive_gives_negative claim is about."""
     return 0
 
-
-def apple_with(tmp_path: Path, *edits: tuple[str, str]):
-    """apple.toml with each (old, new) replacement made once (``old`` must be there)."""
-    text = APPLE
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp_path / "changed.toml"
-    path.write_text(text)
-    return load_example(path)
 
 
 def printed_sum(weights) -> float:

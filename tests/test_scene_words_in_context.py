@@ -3,13 +3,12 @@ and what the narration says about them checked against loops over the example's 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from manim import DL, UR
 from scene_harness import (
     BuiltScene,
+    apple_with,
     build_scene,
     check_keyframes,
     narration_numbers,
@@ -18,15 +17,12 @@ from scene_harness import (
     subtitles,
 )
 
-from attention_core.examples import load_example
 from attention_core.story import claim
 from scenes import style
 from scenes.components import boxes_overlap
 from scenes.components.lists import WordValues, baseline
 from scenes.components.words import plane_scale
 from scenes.words_in_context import WordsInContext, tick_numbers
-
-APPLE = (Path(__file__).resolve().parents[1] / "assets/examples/apple.toml").read_text()
 
 
 class ProbedWordsInContext(WordsInContext):
@@ -68,13 +64,6 @@ class ProbedWordsInContext(WordsInContext):
                                       if focus_row in on_screen and boxes_overlap(focus_row, row)]
         self.at_end[self._probe_name] = state
 
-
-def apple_with(tmp_path: Path, old: str, new: str):
-    """apple.toml with one line changed."""
-    assert old in APPLE
-    path = tmp_path / "changed.toml"
-    path.write_text(APPLE.replace(old, new, 1))
-    return load_example(path)
 
 
 def distances_from_focus(example, number: int) -> list[tuple[str, float]]:
@@ -162,7 +151,7 @@ def test_each_sentence_lists_its_nearest_words_by_distance_and_boxes_the_first(p
 
 def test_a_nearest_word_that_is_not_the_decider_is_named_as_it_is(tmp_path):
     # buy moved next to apple: nearer than orange by distance, though orange decides
-    broken = apple_with(tmp_path, "buy     = [0.5, -0.3]", "buy     = [0.75, 0.8]")
+    broken = apple_with(tmp_path, ("buy     = [0.5, -0.3]", "buy     = [0.75, 0.8]"))
     assert not claim(broken, "top_distance_is_decider", 0).holds
     scene = build_scene(ProbedWordsInContext, broken, tmp_path).scene
     line = scene.narration[4]

@@ -4,10 +4,10 @@ break it (and the checker then prints a warning), and its facts match loop refer
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
+from scene_harness import apple_with
 
 from attention_core.examples import ExampleError, load_example, main
 from attention_core.story import (
@@ -19,21 +19,6 @@ from attention_core.story import (
     story_claims,
     unscaled_weights,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-APPLE = (ROOT / "assets/examples/apple.toml").read_text()
-
-
-def apple_with(tmp_path: Path, *edits: tuple[str, str]):
-    """apple.toml with each (old, new) replacement made once (``old`` must be there)."""
-    text = APPLE
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp_path / "changed.toml"
-    path.write_text(text)
-    return load_example(path)
-
 
 MEANING_QUERY = "query = [[1.6, -0.1], [-0.2, 0.9]]"
 MEANING_KEY = "key   = [[0.6, 1.4], [1.1, 0.6]]"
