@@ -25,8 +25,9 @@ import pytest
 import srt
 from PIL import Image
 
+from attention_explainer.cli import main
+from attention_explainer.render import RenderError, RenderOptions, join, pack, render
 from scenes import style
-from scenes.render import RenderError, RenderOptions, join, main, pack, render
 from scenes.story import STORY, Step, find_step
 
 FPS = 10
@@ -423,7 +424,7 @@ def test_a_killed_render_leaves_no_partial_file_and_the_next_run_succeeds(tmp_pa
     steps = ", ".join(f"Step({s.module!r}, {s.scene!r}, {s.title!r}, source=Path({str(s.path)!r}))"
                       for s in story)
     code = (f"import sys; from pathlib import Path; from scenes.story import Step; "
-            f"from scenes.render import main; sys.exit(main(sys.argv[1:], story=({steps},)))")
+            f"from attention_explainer.cli import main; sys.exit(main(sys.argv[1:], story=({steps},)))")
     args = ["render", "--example", str(example), "-q", "l", "-r", "160,90", "--fps", "10",
             "--media-dir", str(media), "--jobs", "2"]
     process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL)
@@ -476,7 +477,7 @@ def test_bad_options_fail_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_gallery_makes_thumbnails_and_the_readme_table(tiny: dict[str, object], tmp_path: Path) -> None:
-    from scenes.render.gallery import make_gallery
+    from attention_explainer.render.gallery import make_gallery
 
     result = tiny["result"]
     markdown = make_gallery(result.out_dir, "attention-explainer-tiny", tmp_path / "assets" / "gallery",
@@ -675,12 +676,12 @@ def test_editing_one_scene_renders_that_step_only(tiny: dict[str, object]) -> No
 
 
 def test_a_step_depends_on_the_project_modules_it_imports() -> None:
-    from scenes.render.jobs import PROJECT_DIR, project_imports
+    from attention_explainer.render.jobs import PROJECT_DIR, project_imports
 
     files = {p.relative_to(PROJECT_DIR).as_posix() for p in project_imports(find_step("2").path)}
     assert {"scenes/cosine_similarity.py", "scenes/base.py", "scenes/style.py",
             "attention_core/similarity.py", "attention_core/examples.py"} <= files
-    assert not any(f.startswith("scenes/render") for f in files)
+    assert not any(f.startswith("attention_explainer/render") for f in files)
     others = {f"scenes/{step.module}.py" for step in STORY if step.module != "cosine_similarity"}
     assert not files & others
 

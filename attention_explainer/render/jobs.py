@@ -233,7 +233,7 @@ def fingerprint(step: Step, example_file: Path, flags: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-_PROJECT_PACKAGES = ("scenes", "attention_core")
+_PROJECT_PACKAGES = ("scenes", "attention_core", "attention_explainer")
 
 
 def project_imports(path: Path) -> set[Path]:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import av
 from PIL import Image
 
-from scenes.render import join
+from attention_explainer.render import join
 
 if TYPE_CHECKING:
     from fpdf import FPDF  # imported where a PDF is built: it takes a second to import

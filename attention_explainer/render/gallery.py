@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from scenes.render import join
+from attention_explainer.render import join
 from scenes.story import STORY, Step
 
 __all__ = ["GALLERY_DIR", "make_gallery"]

@@ -26,11 +26,9 @@ not rendered again.
 
 from __future__ import annotations
 
-import argparse
 import fcntl
 import json
 import os
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,8 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from attention_core.examples import DEFAULT_EXAMPLE, ENV_VAR, ExampleError, load_example, resolve_example
-from scenes.render import join, pack
-from scenes.render.jobs import (
+from attention_explainer.render import join, pack
+from attention_explainer.render.jobs import (
     PROJECT_DIR,
     Progress,
     StepFailedError,
@@ -50,7 +48,7 @@ from scenes.render.jobs import (
 )
 from scenes.story import STORY, Step, find_step
 
-__all__ = ["QUALITIES", "RenderError", "RenderOptions", "RenderResult", "main", "render"]
+__all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderResult", "default_jobs", "render"]
 
 # manim's quality flags: pixel width, height, frame rate.
 QUALITIES = {"l": (854, 480, 15), "m": (1280, 720, 30), "h": (1920, 1080, 60),
@@ -447,109 +445,3 @@ def _summary(result: RenderResult, say: Progress) -> None:
         if not label.startswith("still "):
             say(f"    {label:<14} {_relative(path)}")
     say(f"    {'stills':<14} {_relative(result.out_dir / 'stills')}")
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="attention-explainer", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser(
-        "render", help="render the full video (and the lecture pack) for one example",
-        description="Render every step's scene in parallel and join them into one video with "
-                    "subtitles, chapters and stills.")
-    run.add_argument("--example", default=None,
-                     help=f"a shipped example's name or a .toml file (default: ${ENV_VAR} or "
-                          f"{DEFAULT_EXAMPLE})")
-    run.add_argument("--quality", "-q", choices=list(QUALITIES), default="h",
-                     help="l 480p15, m 720p30, h 1080p60 (default), p 1440p60, k 2160p60")
-    run.add_argument("--jobs", "-j", type=int, default=None,
-                     help=f"manim processes at once (default: one per core, here {default_jobs()})")
-    run.add_argument("--only", nargs="+", metavar="STEP", default=(),
-                     help="render only these steps (module, scene class or number); the joined "
-                          "video is named after them")
-    run.add_argument("--transparent", "-t", action="store_true",
-                     help="clips with an alpha channel (mov, or webm with --format webm)")
-    run.add_argument("--format", choices=FORMATS, default="mp4",
-                     help="video format (gif: one animated gif per step, no joined video)")
-    run.add_argument("--save-sections", action="store_true",
-                     help="also one clip per beat, in sections/")
-    run.add_argument("--slides", action="store_true",
-                     help="also a slide deck, one slide per beat: HTML, PDF and PPTX")
-    run.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media",
-                     help="where manim's caches and the output folders go (default: ./media)")
-    run.add_argument("--resolution", "-r", type=_size, default=None, metavar="W,H",
-                     help="pixel size instead of the quality's (drafts, tests)")
-    run.add_argument("--fps", type=float, default=None, help="frame rate instead of the quality's")
-    run.add_argument("--force", action="store_true",
-                     help="run manim for every step even when nothing changed (its cache still counts)")
-    run.add_argument("--no-cache", action="store_true",
-                     help="render every animation from scratch (manim --disable_caching); implies --force")
-    run.add_argument("--skip-missing", dest="strict", action="store_false",
-                     help="leave out steps whose scene module does not exist (default: fail)")
-    commands.add_parser("steps", help="list the story's steps and whether their scenes exist")
-    gallery = commands.add_parser(
-        "gallery", help="copy a render's stills to assets/gallery and print the README's table of steps")
-    gallery.add_argument("--example", default=DEFAULT_EXAMPLE)
-    gallery.add_argument("--variant", default="1080p60", help="the render's folder (default 1080p60)")
-    gallery.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media")
-    return parser
-
-
-def _size(text: str) -> tuple[int, int]:
-    try:
-        width, height = (int(v) for v in text.replace("x", ",").split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected W,H like 320,180, got {text!r}") from None
-    if width < 16 or height < 16 or width % 2 or height % 2:
-        raise argparse.ArgumentTypeError("width and height must be even and at least 16")
-    return width, height
-
-
-def options_from_args(args: argparse.Namespace) -> RenderOptions:
-    options = RenderOptions(
-        quality=args.quality, only=tuple(args.only), transparent=args.transparent, format=args.format,
-        save_sections=args.save_sections, slides=args.slides, media_dir=args.media_dir.resolve(),
-        resolution=args.resolution, fps=args.fps, force=args.force or args.no_cache,
-        no_cache=args.no_cache, strict=args.strict)
-    if args.example:
-        options.example = args.example
-    if args.jobs is not None:
-        options.jobs = args.jobs
-    return options
-
-
-def list_steps(story: Sequence[Step] = STORY) -> str:
-    lines = []
-    for number, step in enumerate(story, start=1):
-        state = "ok" if step.path.exists() else "missing"
-        lines.append(f"{number:>2}  {step.spec:<40} {state:<8} {step.title}")
-    return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> int:
-    """The ``attention-explainer`` console script."""
-    args = _parser().parse_args(argv)
-    if args.command == "steps":
-        print(list_steps(story))
-        return 0
-    if args.command == "gallery":
-        from scenes.render.gallery import make_gallery
-
-        out_dir = args.media_dir / "explainer" / args.example / args.variant
-        try:
-            print(make_gallery(out_dir, f"attention-explainer-{args.example}", story=tuple(story)))
-        except FileNotFoundError as error:
-            print(f"attention-explainer: no finished render in {out_dir} ({error.filename})", file=sys.stderr)
-            return 1
-        return 0
-    try:
-        render(options_from_args(args), story)
-    except RenderError as error:
-        print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
-        return 1
-    except KeyboardInterrupt:
-        print("attention-explainer: interrupted; the previous video is untouched", file=sys.stderr)
-        return 130
-    return 0

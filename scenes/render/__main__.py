@@ -1,5 +1,0 @@
-import sys
-
-from scenes.render import main
-
-sys.exit(main())
