@@ -30,7 +30,6 @@ __all__ = [
     "Head",
     "Knobs",
     "Sentence",
-    "example_from_env",
     "list_examples",
     "load_example",
     "resolve_example",
@@ -38,7 +37,6 @@ __all__ = [
 ]
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
-ENV_VAR = "ATTENTION_EXAMPLE"
 DEFAULT_EXAMPLE = "apple"
 
 MAX_TOKENS = 32  # the attention-matrix scene lays out at most this many words legibly
@@ -193,11 +191,6 @@ def resolve_toml(name_or_path: str | os.PathLike[str], shipped_dir: Path, kind: 
         raise ExampleError(shipped, [f"there is no {kind} called {text!r}; shipped: {names} "
                                      "(or give a path to a .toml file)"])
     return shipped
-
-
-def example_from_env() -> Example:
-    """The example named by ``$ATTENTION_EXAMPLE`` (default ``apple``), loaded and checked."""
-    return load_example(os.environ.get(ENV_VAR) or DEFAULT_EXAMPLE)
 
 
 def load_example(name_or_path: str | os.PathLike[str]) -> Example:

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from attention_core.examples import DEFAULT_EXAMPLE, ENV_VAR
+from attention_core.examples import DEFAULT_EXAMPLE
 from attention_explainer.render import (
     FORMATS,
     QUALITIES,
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Render every step's scene in parallel and join them into one video with "
                     "subtitles, chapters and stills.")
     run.add_argument("--example", default=None,
-                     help=f"a shipped example's name or a .toml file (default: ${ENV_VAR} or "
+                     help=f"a shipped example's name or a .toml file (default: $ATTENTION_EXAMPLE or "
                           f"{DEFAULT_EXAMPLE})")
     run.add_argument("--quality", "-q", choices=list(QUALITIES), default="h",
                      help="l 480p15, m 720p30, h 1080p60 (default), p 1440p60, k 2160p60")

@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from manim import UP, Mobject, Scene, config
 
 from attention_core.errors import AttentionInputError
-from attention_core.examples import DEFAULT_EXAMPLE, ENV_VAR, Example, example_from_env
+from attention_core.examples import Example
+from attention_explainer.settings import settings
 from scenes import speedups, style
 from scenes.components import title_card
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 
-__all__ = ["SLIDES_DIR_ENV", "SLIDES_ENV", "ExplainerScene", "example_name_from_env", "reading_seconds",
-           "slides_enabled"]
+__all__ = ["ExplainerScene", "reading_seconds"]
 
 _MANIM_DEFAULT_VIDEO_DIR = "{media_dir}/videos/{module_name}/{quality}"
-# ATTENTION_SLIDES=1 turns every scene into a manim-slides ``Slide`` (one slide per beat),
-# written to $ATTENTION_SLIDES_DIR (default ./slides); the lecture pack renders this way.
-SLIDES_ENV = "ATTENTION_SLIDES"
-SLIDES_DIR_ENV = "ATTENTION_SLIDES_DIR"
-
-
-def slides_enabled() -> bool:
-    """True when ``$ATTENTION_SLIDES`` asks for slides instead of a plain video scene."""
-    return os.environ.get(SLIDES_ENV, "") not in ("", "0")
-
-
 def reading_seconds(narration: str) -> float:
     """How long ``narration`` must stay up to be read at :data:`style.READING_RATE`.
 
@@ -39,22 +26,19 @@ def reading_seconds(narration: str) -> float:
     return len(narration) / style.READING_RATE
 
 
-def example_name_from_env() -> str:
-    """The stem of the example ``$ATTENTION_EXAMPLE`` names (``apple`` by default)."""
-    return Path(os.environ.get(ENV_VAR) or DEFAULT_EXAMPLE).stem
-
-
 # Videos of different examples go to different folders, so they never overwrite each
 # other: media/videos/<example>/<module>/<quality>/<Scene>.mp4 (unless the user chose a
 # video_dir of their own).
 if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
-    config.video_dir = "{media_dir}/videos/" + example_name_from_env() + "/{module_name}/{quality}"
+    config.video_dir = "{media_dir}/videos/" + settings().example_name + "/{module_name}/{quality}"
 
 
 speedups.apply()
 
-# Decided once, at import: the class and its beats must agree.
-_AS_SLIDES = slides_enabled()
+# Decided once, at import: the class and its beats must agree. ATTENTION_SLIDES=1 (the lecture
+# pack) makes every scene a manim-slides ``Slide``, one slide per beat, written to
+# ATTENTION_SLIDES_DIR (attention_explainer.settings).
+_AS_SLIDES = settings().slides
 if _AS_SLIDES:
     from manim_slides import Slide as _SceneBase
 else:
@@ -79,7 +63,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
 
     def __init__(self, example: Example | None = None, **kwargs: Any) -> None:
         if _AS_SLIDES:
-            kwargs.setdefault("output_folder", Path(os.environ.get(SLIDES_DIR_ENV) or "slides"))
+            kwargs.setdefault("output_folder", settings().slides_dir)
         kwargs.setdefault("camera_class", speedups.LeanCamera)
         self._given_example = example
         self.example: Example
@@ -92,7 +76,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
 
     def setup(self) -> None:
         """Load and check the example before anything is drawn or written."""
-        self.example = self._given_example or example_from_env()
+        self.example = self._given_example or settings().load_example()
 
     def render(self, preview: bool = False) -> Any:
         """Render; a bad example ends the run with its message and writes no video."""

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from attention_core.examples import DEFAULT_EXAMPLE, ENV_VAR, ExampleError, load_example, resolve_example
+from attention_core.examples import ExampleError, load_example, resolve_example
 from attention_explainer.render import join, pack
 from attention_explainer.render.jobs import (
     PROJECT_DIR,
@@ -46,6 +46,7 @@ from attention_explainer.render.jobs import (
     launcher_command,
     run_steps,
 )
+from attention_explainer.settings import environment, settings
 from scenes.story import STORY, Step, find_step
 
 __all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderResult", "default_jobs", "render"]
@@ -54,8 +55,6 @@ __all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderResult
 QUALITIES = {"l": (854, 480, 15), "m": (1280, 720, 30), "h": (1920, 1080, 60),
              "p": (2560, 1440, 60), "k": (3840, 2160, 60)}
 FORMATS = ("mp4", "mov", "webm", "gif")
-SLIDES_ENV = "ATTENTION_SLIDES"  # same names as scenes/base.py, which imports manim
-SLIDES_DIR_ENV = "ATTENTION_SLIDES_DIR"
 
 
 def default_jobs() -> int:
@@ -70,7 +69,7 @@ def default_jobs() -> int:
 class RenderOptions:
     """What to render and how; the command line's options."""
 
-    example: str = field(default_factory=lambda: os.environ.get(ENV_VAR) or DEFAULT_EXAMPLE)
+    example: str = field(default_factory=lambda: settings().example)
     quality: str = "h"
     jobs: int = field(default_factory=default_jobs)
     only: tuple[str, ...] = ()
@@ -243,11 +242,11 @@ def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_fil
     video = (work_dir / "videos" / example_name / step.path.stem / f"{height}p{fps:g}"
              / f"{step.scene}{options.extension}")
     flags = options.manim_flags()
-    env = {ENV_VAR: str(example_file)}
+    env = environment(example=example_file)
     slides_dir = None
     if options.slides:
         slides_dir = options.media_dir / "render" / "slides" / example_name / options.variant
-        env |= {SLIDES_ENV: "1", SLIDES_DIR_ENV: str(slides_dir)}
+        env |= environment(slides=True, slides_dir=slides_dir)
     command = launcher_command(["render", *flags, "--media_dir", str(work_dir), "-o", step.scene,
                                 str(step.path), step.scene])
     return StepRun(

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from attention_explainer.settings import environment, settings
 from scenes.story import SCENES_DIR, Step
 
 __all__ = ["PROJECT_DIR", "Progress", "StepFailedError", "StepRun", "fingerprint", "launcher_command",
@@ -352,10 +353,9 @@ def _start(run: StepRun, single_encoder_thread: bool) -> subprocess.Popen[bytes]
     run.work_dir.mkdir(parents=True, exist_ok=True)
     run.log.parent.mkdir(parents=True, exist_ok=True)
     run.mark()
-    env = {**os.environ, **run.env, "ATTENTION_RENDER_PARENT": str(os.getpid()),
-           "PYTHONUNBUFFERED": "1"}
-    if single_encoder_thread:  # unless the user chose (0 = x264's default)
-        env.setdefault("ATTENTION_ENCODER_THREADS", "1")
+    env = {**os.environ, **run.env, **environment(render_parent=os.getpid()), "PYTHONUNBUFFERED": "1"}
+    if single_encoder_thread and settings().encoder_threads is None:  # unless the user chose (0: x264's)
+        env |= environment(encoder_threads=1)
     with run.log.open("wb") as log:
         return subprocess.Popen(run.command, cwd=PROJECT_DIR, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -32,6 +32,7 @@ import av
 from PIL import Image
 
 from attention_explainer.render import join
+from attention_explainer.settings import settings
 
 if TYPE_CHECKING:
     from fpdf import FPDF  # imported where a PDF is built: it takes a second to import
@@ -63,7 +64,7 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 def cache_dir() -> Path:
     """Where downloads the renderer keeps between runs: ``$XDG_CACHE_HOME/attention-explainer``."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "attention-explainer"
+    return settings().cache_home / "attention-explainer"
 
 
 def ensure_revealjs(cache_root: Path) -> Path | None:

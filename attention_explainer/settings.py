@@ -1,0 +1,138 @@
+"""Every environment variable attention-explainer reads: named once, read once, here.
+
+:func:`settings` reads the environment the first time it is called and hands back the same
+frozen :class:`Settings` from then on; the scenes (``scenes/base.py``), the manim patches and
+the renderer ask it, and nothing else in the project calls ``os.environ``. The renderer passes
+settings on to the manim processes it starts with :func:`environment`, which writes the
+variables under the names in :data:`VARIABLES`; the README's table of environment variables
+lists the same names (a test holds them together).
+
+>>> s = from_environment({"ATTENTION_EXAMPLE": "assets/examples/bank.toml", "ATTENTION_SPEEDUPS": "0"})
+>>> s.example, s.example_name, s.speedups, s.slides
+('assets/examples/bank.toml', 'bank', False, False)
+>>> environment(example="bank", slides=True)
+{'ATTENTION_EXAMPLE': 'bank', 'ATTENTION_SLIDES': '1'}
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from attention_core.errors import AttentionInputError
+from attention_core.examples import DEFAULT_EXAMPLE, Example, load_example
+
+__all__ = ["VARIABLES", "Settings", "SettingsError", "environment", "from_environment", "settings"]
+
+
+class SettingsError(AttentionInputError):
+    """An environment variable with a value the project cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: its name, the :class:`Settings` field it fills, what it does."""
+
+    name: str
+    field: str
+    doc: str
+
+
+# The one place each name is written. The README's table says the same (tests/test_settings.py).
+VARIABLES = (
+    Variable("ATTENTION_EXAMPLE", "example",
+             "the example the scenes draw: a shipped example's name or a path to a .toml file "
+             f"(default `{DEFAULT_EXAMPLE}`); `attention-explainer render --example` sets it"),
+    Variable("ATTENTION_SLIDES", "slides",
+             "`1`: every scene is a manim-slides `Slide`, one slide per beat (`render --slides` sets it)"),
+    Variable("ATTENTION_SLIDES_DIR", "slides_dir",
+             "where the slides go (default `./slides`)"),
+    Variable("ATTENTION_SPEEDUPS", "speedups",
+             "`0`: none of the changes to manim's code in `attention_explainer/manim_patches.py` "
+             "(the same pixels, slower); default `1`"),
+    Variable("ATTENTION_ENCODER_THREADS", "encoder_threads",
+             "x264 threads per manim process (default: the encoder's choice, or 1 when the renderer "
+             "runs several processes at once)"),
+    Variable("ATTENTION_RENDER_PARENT", "render_parent",
+             "set by the renderer for its manim processes (its process id): a process whose "
+             "renderer is gone stops"),
+    Variable("XDG_CACHE_HOME", "cache_home",
+             "where the slide deck's reveal.js is kept (`$XDG_CACHE_HOME/attention-explainer`, "
+             "default `~/.cache`)"),
+    Variable("UPDATE_KEYFRAMES", "update_keyframes",
+             "`1`: the key-frame tests write the frames they compare against (`make keyframes`)"),
+)
+_BY_FIELD = {v.field: v for v in VARIABLES}
+_OFF = ("", "0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The project's settings; see :data:`VARIABLES` for the variable behind each field."""
+
+    example: str = DEFAULT_EXAMPLE
+    slides: bool = False
+    slides_dir: Path = Path("slides")
+    speedups: bool = True
+    encoder_threads: int | None = None  # 0 or None: the encoder's own choice
+    render_parent: int | None = None
+    cache_home: Path = field(default_factory=lambda: Path.home() / ".cache")
+    update_keyframes: bool = False
+
+    @property
+    def example_name(self) -> str:
+        """The example's name: ``bank`` for ``bank`` and for ``path/to/bank.toml``."""
+        return Path(self.example).stem
+
+    def load_example(self) -> Example:
+        """The example :attr:`example` names, loaded and checked (an ``ExampleError`` if bad)."""
+        return load_example(self.example)
+
+
+def from_environment(environ: Mapping[str, str]) -> Settings:
+    """The settings ``environ`` holds (unset or empty variables keep the defaults); a
+    :class:`SettingsError` naming every variable whose value cannot be used."""
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    for item in fields(Settings):
+        variable = _BY_FIELD[item.name]
+        text = environ.get(variable.name, "").strip()
+        if not text:
+            continue
+        if item.type == "bool":
+            values[item.name] = text.lower() not in _OFF
+        elif item.type in ("int", "int | None"):
+            try:
+                number = int(text)
+            except ValueError:
+                number = -1
+            if number < 0:
+                problems.append(f"{variable.name}={text!r}: must be a whole number, 0 or more")
+            values[item.name] = number
+        elif item.type == "Path":
+            values[item.name] = Path(text)
+        else:
+            values[item.name] = text
+    if problems:
+        raise SettingsError("environment variables: " + "; ".join(problems))
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@functools.cache
+def settings() -> Settings:
+    """The settings of this process, read from ``os.environ`` the first time it is asked."""
+    return from_environment(os.environ)
+
+
+def environment(**values: object) -> dict[str, str]:
+    """The environment variables that give a child process these settings (field=value)."""
+    env = {}
+    for name, value in values.items():
+        if name not in _BY_FIELD:
+            raise TypeError(f"no setting called {name!r}")
+        text = ("1" if value else "0") if isinstance(value, bool) else str(value)
+        env[_BY_FIELD[name].name] = text
+    return env
