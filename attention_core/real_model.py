@@ -52,7 +52,9 @@ __all__ = [
     "RealRun",
     "WordAttention",
     "WordPieceTokenizer",
+    "anchor_vector",
     "best_separating_head",
+    "focus_on_axes",
     "load_model",
     "model_dir",
     "pca_2d",
@@ -88,7 +90,10 @@ def model_dir() -> Path:
             f"real-model mode needs the {MODEL_NAME} weights, which are not installed: run "
             f"`{INSTALL_COMMAND}` (or scripts/setup.sh)."
         ) from None
-    path = Path(str(root)) / "model"
+    return _checked(Path(str(root)) / "model")
+
+
+def _checked(path: Path) -> Path:
     for name in ("model.safetensors", "vocab.txt", "config.json"):
         if not (path / name).is_file():
             raise ModelMissingError(
@@ -387,8 +392,11 @@ def load_model(path: Path | str | None = None) -> RealModel:
 
     Raises :class:`ModelMissingError`, naming the install command, when it is not installed.
     """
-    root = model_dir() if path is None else Path(path)
+    root = model_dir() if path is None else _checked(Path(path))
     config = json.loads((root / "config.json").read_text(encoding="utf-8"))
+    for key in ("num_hidden_layers", "num_attention_heads"):
+        if not isinstance(config.get(key), int):
+            raise ModelMissingError(f"{root / 'config.json'}: field {key} is missing or not a whole number.")
     tensors = read_safetensors(root / "model.safetensors")
 
     def t(name: str) -> np.ndarray:
@@ -723,3 +731,17 @@ def pca_2d(vectors: np.ndarray) -> tuple[FloatArray, FloatArray]:
 def anchor_vector(model: RealModel, word: str, layer: int = -1) -> FloatArray:
     """``word`` on its own (``[CLS] word [SEP]``) after ``layer``: the anchor of an axis."""
     return model.run(word).word_vector(word, layer)
+
+
+def focus_on_axes(model: RealModel, runs: Sequence[RealRun], focus: str, names: tuple[str, str],
+                  layer: int = -1) -> AnchorProjection:
+    """The focus's vector after ``layer`` in each run, on the plane of the anchor words ``names``
+    (each on its own, :func:`anchor_vector`). Centre: the mean of every word token of the runs
+    and of the two anchors at that layer (the specials left out), so a point says which way
+    the focus leans compared with the words around it."""
+    if not runs:
+        raise AttentionInputError("focus_on_axes needs at least one sentence.")
+    anchors = np.stack([anchor_vector(model, name, layer) for name in names])
+    focus_vectors = np.stack([run.word_vector(focus, layer) for run in runs])
+    everything = np.vstack([run.hidden_states[layer][run.word_of_token >= 0] for run in runs] + [anchors])
+    return project_on_anchors(focus_vectors, anchors, names, centre=everything.mean(axis=0))
