@@ -10,6 +10,7 @@ Run ``python -m attention_core.examples check FILE...`` to check files from the 
 from __future__ import annotations
 
 import os
+import reprlib
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ import numpy as np
 
 from attention_core.attention import HeadWeights
 from attention_core.errors import AttentionInputError, FloatArray
+from attention_core.glyphs import text_problem
 
 __all__ = [
     "EXAMPLES_DIR",
@@ -213,6 +215,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ExampleError(path, [f"not valid TOML: {message}"]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ExampleError(path, [f"cannot be read: {error}"]) from None
+    except RecursionError:
+        raise ExampleError(path, ["not valid TOML here: arrays or tables are nested too deeply "
+                                  "(a matrix is a list of rows: two levels)"]) from None
+    except ValueError as error:  # e.g. an integer of more than 4300 digits
+        raise ExampleError(path, [f"cannot be read: {error}"]) from None
 
 
 def parse_example(data: dict[str, Any], path: Path | str = "<example>") -> Example:
@@ -223,6 +230,39 @@ def parse_example(data: dict[str, Any], path: Path | str = "<example>") -> Examp
         raise ExampleError(path, checker.problems)
     assert example is not None
     return example
+
+
+# What the scenes can draw legibly at 1080p (tests/test_hardening.py builds them at these
+# limits): the plane and story scenes show the first two sentences only; the multi-head
+# scene stacks the heads' rows, and a fourth head collides with the weights below them and
+# pushes the residual formula off the frame; [words] holds at most the two sentences' words.
+MAX_SENTENCES = 2
+MAX_HEADS = 3
+MAX_WORDS = MAX_SENTENCES * MAX_TOKENS
+# Every embedding is printed with two decimals: one whose components all print as 0.00 is
+# shown as (0.00, 0.00) with a direction no one can see.
+MIN_SHOWN = 0.01
+# In the plane a word is an arrow from the origin; shorter than this part of the longest
+# word's arrow, it is a few pixels long and its direction (its cosines) cannot be seen.
+MIN_LENGTH_RATIO = 0.02
+
+_shown = reprlib.Repr()
+_shown.maxlevel, _shown.maxlist, _shown.maxstring, _shown.maxother = 2, 4, 40, 40
+
+
+def _brief(value: Any) -> str:
+    """``repr(value)`` cut short: nested lists and long texts would flood the message."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 100:
+        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    return _shown.repr(value)
+
+
+def _word_field(word: str) -> str:
+    """How a message names the [words] entry ``word``; escaped when it holds characters a
+    terminal would act on (``\x1b[31m``) or not show."""
+    if word.isidentifier():
+        return f"words.{word}"
+    return f'words."{word}"' if word.isprintable() else f"words.{ascii(word)}"
 
 
 class FieldChecker:
@@ -243,10 +283,14 @@ class FieldChecker:
                 self.fail(where, "is missing (expected a text in quotes)")
             return None
         if not isinstance(value, str) or not value.strip():
-            self.fail(where, f"must be a non-empty text in quotes, got {value!r}")
+            self.fail(where, f"must be a non-empty text in quotes, got {_brief(value)}")
             return None
         if len(value) > max_chars:
             self.fail(where, f"is {len(value)} characters long; at most {max_chars} fit on screen")
+            return None
+        problem = text_problem(value)
+        if problem is not None:
+            self.fail(where, problem)
             return None
         return value
 
@@ -256,7 +300,10 @@ class FieldChecker:
         if isinstance(value, bool) or not isinstance(value, int | float) or (
             integer and not isinstance(value, int)
         ):
-            self.fail(where, f"must be {kind}, got {value!r}")
+            self.fail(where, f"must be {kind}, got {_brief(value)}")
+            return None
+        if isinstance(value, int) and not low <= value <= high:  # exact, however large
+            self.fail(where, f"must be between {low:g} and {high:g}, got {_brief(value)}")
             return None
         if not np.isfinite(value):
             self.fail(where, f"must be a finite number, got {value}")
@@ -338,7 +385,7 @@ class FieldChecker:
         lengths: dict[int, str] = {}
         for word, vector in value.items():
             self.faulty_words.add(word)
-            where = f"words.{word}" if word.isidentifier() else f'words."{word}"'
+            where = _word_field(word)
             if not word.strip() or any(c.isspace() for c in word):
                 self.fail(where, "a word must be non-empty and contain no spaces")
                 continue
@@ -346,9 +393,12 @@ class FieldChecker:
                 self.fail(where, f"is {len(word)} characters; words may have at most "
                                  f"{MAX_WORD_CHARS} to stay legible")
                 continue
+            if (problem := text_problem(word)) is not None:
+                self.fail(where, f"the word {problem}")
+                continue
             if not isinstance(vector, list) or not 1 <= len(vector) <= MAX_DIMENSION:
                 self.fail(where, f"must be a list of 1 to {MAX_DIMENSION} numbers like "
-                                 f"[1.5, -0.5], got {vector!r}")
+                                 f"[1.5, -0.5], got {_brief(vector)}")
                 continue
             numbers = [self.number(x, f"{where}[{i}]", -MAX_MAGNITUDE, MAX_MAGNITUDE)
                        for i, x in enumerate(vector)]
@@ -359,12 +409,22 @@ class FieldChecker:
                 self.fail(where, "is the zero vector: it has no direction, so its cosine "
                                  "similarity with other words is undefined")
                 continue
+            if np.max(np.abs(array)) < MIN_SHOWN:
+                self.fail(where, f"is too small to show: every number is below {MIN_SHOWN:g} in "
+                                 "size, so the scenes would print it as 0.00 with a direction no "
+                                 "one can see")
+                continue
             lengths.setdefault(len(array), word)
             words[word] = array
             self.faulty_words.discard(word)
         if len(lengths) > 1:
             shown = ", ".join(f"{w!r} has {n}" for n, w in sorted(lengths.items()))
             self.fail("words", f"every embedding needs the same number of components: {shown}")
+        if len(value) > MAX_WORDS:
+            self.fail("words", f"lists {len(value)} words; at most {MAX_WORDS} (two sentences of "
+                               f"{MAX_TOKENS}) are drawn, so remove the words no sentence uses")
+        elif len(lengths) == 1 and next(iter(lengths)) == 2:
+            self.tiny_words(words)
         lowered: dict[str, str] = {}
         for word in words:
             if word.casefold() in lowered:
@@ -373,12 +433,27 @@ class FieldChecker:
             lowered.setdefault(word.casefold(), word)
         return words
 
+    def tiny_words(self, words: dict[str, FloatArray]) -> None:
+        """Report the 2-D words whose arrow is too short to see beside the longest one."""
+        lengths = {w: float(np.hypot(*v)) for w, v in words.items()}
+        longest = max(lengths, key=lengths.__getitem__)
+        for word, length in lengths.items():
+            if length < MIN_LENGTH_RATIO * lengths[longest]:
+                self.fail(_word_field(word), f"is {length:.3g} long, under {MIN_LENGTH_RATIO:.0%} of "
+                                             f"the longest word ({longest!r}, {lengths[longest]:.3g}): "
+                                             "in the plane it would be a dot whose direction "
+                                             "cannot be seen")
+
     def sentences(self, value: Any, words: dict[str, FloatArray]) -> tuple[Sentence, ...]:
         if value is None:
             self.fail("sentences", "is missing (expected one or more [[sentences]] tables)")
             return ()
         if not isinstance(value, list) or not value or not all(isinstance(s, dict) for s in value):
             self.fail("sentences", "must be one or more [[sentences]] tables")
+            return ()
+        if len(value) > MAX_SENTENCES:
+            self.fail("sentences", f"has {len(value)} [[sentences]]; the scenes show at most "
+                                   f"{MAX_SENTENCES}, so the others would never appear")
             return ()
         result = []
         for number, entry in enumerate(value, start=1):
@@ -424,6 +499,10 @@ class FieldChecker:
             return ()
         if not isinstance(value, list) or not value or not all(isinstance(h, dict) for h in value):
             self.fail("heads", "must be one or more [[heads]] tables")
+            return ()
+        if len(value) > MAX_HEADS:
+            self.fail("heads", f"has {len(value)} [[heads]]; the multi-head scene lays out at most "
+                               f"{MAX_HEADS} legibly")
             return ()
         result = []
         names: set[str] = set()

@@ -1,0 +1,196 @@
+"""Hostile and careless input (issue 22): every fault ends in one message naming the file,
+the field and the rule, never a traceback, and nothing the scenes cannot draw gets through."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from scene_harness import SHIPPED_APPLE, apple_with
+
+from attention_core.examples import (
+    MAX_HEADS,
+    MAX_SENTENCES,
+    MAX_WORDS,
+    ExampleError,
+    load_example,
+)
+from attention_core.glyphs import INTER_RANGES, text_problem
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HEAD = '''[[heads]]
+name = "h{k}"
+query = [[1.6, -0.1], [-0.2, 0.9]]
+key   = [[0.6, 1.4], [1.1, 0.6]]
+value = [[0.9, -0.4], [-0.4, 0.9]]
+
+'''
+
+
+def apple_with_heads(n: int, folder: Path) -> Path:
+    """apple.toml with ``n`` copies of its first head (named h0, h1, ...) and a W_O to match."""
+    text = SHIPPED_APPLE.read_text()
+    start, end = text.index("[[heads]]"), text.index("[multi_head]")
+    output = ", ".join(["[0.3, 0.0], [0.0, 0.3]"] * n)
+    rest = text[end:].replace("output = [[0.6, 0.0], [0.0, 0.6], [0.4, 0.0], [0.0, 0.4]]",
+                              f"output = [{output}]")
+    path = folder / f"heads{n}.toml"
+    path.write_text(text[:start] + "".join(HEAD.format(k=k) for k in range(n)) + rest)
+    return path
+
+
+def problems_of(tmp_path: Path, *edits: tuple[str, str]) -> str:
+    """The message load_example gives for apple.toml with ``edits``; it must name the file."""
+    with pytest.raises(ExampleError) as caught:
+        apple_with(tmp_path, *edits)
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'changed.toml'}: ")
+    return message
+
+
+SENTENCE = '\n[[sentences]]\ntext = "the apple phone"\nfocus = "apple"\n\n[[heads]]'
+# (edit of apple.toml, the field and the words the message must carry)
+REFUSED = {
+    "integer 2^64": (("pull_steps = 12", "pull_steps = 18446744073709551616"),
+                     "knobs.pull_steps: must be between 1 and 240, got 18446744073709551616"),
+    "integer of 400 digits in a word": (("apple   = [1.5, 1.6]", f"apple   = [1{'0' * 400}, 1.6]"),
+                                        "words.apple[0]: must be between -100 and 100, got a whole "
+                                        "number of about 401 digits"),
+    "NUL in the title": (('title = "Apple: fruit or phone?"', 'title = "Apple\\u0000"'),
+                         "title: contains the control character U+0000 (NUL)"),
+    "title of newlines": (('title = "Apple: fruit or phone?"', 'title = "\\n\\n\\n\\nApple"'),
+                          "title: contains the control character U+000A (LINE FEED, a line break)"),
+    "escape codes in the title": (('title = "Apple: fruit or phone?"', 'title = "\\u001b[31mred"'),
+                                  "title: contains the control character U+001B (ESCAPE)"),
+    "zero-width space in a word": (("orange  = [0.6, 3.2]", '"or\\u200bange" = [0.6, 3.2]'),
+                                   "words.'or\\u200bange': the word contains the invisible character "
+                                   "U+200B (ZERO WIDTH SPACE)"),
+    "zero-width space in a sentence": (("buy an orange", "buy an\\u200b orange"),
+                                       "sentences[1].text: contains the invisible character U+200B"),
+    "word of a zero-width space only": (("orange  = [0.6, 3.2]", '"\\u200b" = [0.6, 3.2]'),
+                                        "words.'\\u200b': the word contains the invisible character "
+                                        "U+200B"),
+    "combining mark only": (("orange  = [0.6, 3.2]", '"\\u0301" = [0.6, 3.2]'),
+                            "the word has no visible character"),
+    "Hebrew word": (("orange  = [0.6, 3.2]", '"תפוז" = [0.6, 3.2]'),
+                    "contains U+05EA (HEBREW LETTER TAV), written right to left"),
+    "Arabic axis": (('y_axis = "fruit"', 'y_axis = "فاكهة"'),
+                    "plane.y_axis: contains U+0641 (ARABIC LETTER FEH), written right to left"),
+    "full-width word": (("orange  = [0.6, 3.2]", '"ＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷ" = [0.6, 3.2]'),
+                        "contains U+FF37 (FULLWIDTH LATIN CAPITAL LETTER W), which the font (Inter) "
+                        "has no glyph for"),
+    "CJK head name": (('name = "meaning"', 'name = "意味"'),
+                      "heads[1].name: contains U+610F (CJK UNIFIED IDEOGRAPH-610F), which the font"),
+    "vector of 1e-300": (("apple   = [1.5, 1.6]", "apple   = [1e-300, 1e-300]"),
+                         "words.apple: is too small to show: every number is below 0.01 in size"),
+    "vector far shorter than the others": (("the     = [-0.4, 0.2]", "the     = [-0.04, 0.02]"),
+                                           "words.the: is 0.0447 long, under 2% of the longest word "
+                                           "('orange', 3.26)"),
+    "three sentences": (("\n[[heads]]", SENTENCE),
+                        f"sentences: has 3 [[sentences]]; the scenes show at most {MAX_SENTENCES}"),
+    "65 words": (("[words]                 # word = [technology, fruit]",
+                  "[words]\n" + "\n".join(f"w{k} = [1.0, {k / 100 + 0.5}]" for k in range(55))),
+                 f"words: lists 65 words; at most {MAX_WORDS}"),
+}
+
+
+@pytest.mark.parametrize("edit,expected", REFUSED.values(), ids=REFUSED.keys())
+def test_unusable_example_is_refused_with_its_reason(tmp_path, edit, expected):
+    assert expected in problems_of(tmp_path, edit)
+
+
+def test_four_heads_are_refused(tmp_path):
+    with pytest.raises(ExampleError, match=rf"heads: has 4 \[\[heads\]\]; the multi-head scene lays "
+                                           rf"out at most {MAX_HEADS} legibly"):
+        load_example(apple_with_heads(MAX_HEADS + 1, tmp_path))
+
+
+def test_texts_the_font_draws_pass(tmp_path):
+    example = apple_with(tmp_path, ("orange  =", '"Ωμέγα-café" ='), ("orange", "Ωμέγα-café"),
+                         ("orange", "Ωμέγα-café"), ('title = "Apple: fruit or phone?"',
+                                                   'title = "Apfel: Obst oder Telefon? (naïve, Ж)"'))
+    assert "Ωμέγα-café" in example.words and example.title.endswith("Ж)")
+
+
+def test_nested_arrays_and_huge_integers_give_messages_not_tracebacks(tmp_path):
+    apple = SHIPPED_APPLE.read_text()
+    deep = apple.replace("apple   = [1.5, 1.6]", "apple   = " + "[" * 600 + "1" + "]" * 600)
+    digits = apple.replace("pull_steps = 12", "pull_steps = 1" + "0" * 5000)
+    nested = apple.replace("apple   = [1.5, 1.6]", "apple   = [[[[[[1.5]]]]], 1.6]")
+    files = {}
+    for name, text in {"deep": deep, "digits": digits, "nested": nested}.items():
+        files[name] = tmp_path / f"{name}.toml"
+        files[name].write_text(text)
+    command = [sys.executable, "-m", "attention_core.examples", "check", *map(str, files.values())]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{files['deep']}: 1 problem:\n  - not valid TOML here: arrays or tables are nested too deeply" \
+        in result.stderr
+    assert f"{files['digits']}: 1 problem:\n  - cannot be read: Exceeds the limit (4300 digits)" \
+        in result.stderr
+    assert "words.apple[0]: must be a number, got [[[...]]]" in result.stderr
+
+
+def test_no_raw_control_characters_reach_the_terminal(tmp_path):
+    message = problems_of(tmp_path, ("orange  = [0.6, 3.2]", '"\\u001b[2Jx" = [0.6, 3.2]'))
+    assert "\x1b" not in message
+    assert "words.'\\x1b[2Jx': the word contains the control character U+001B (ESCAPE)" in message
+
+
+# -------------------------------------------------------------------- the font
+
+
+def test_inter_ranges_are_what_the_installed_font_has():
+    """INTER_RANGES (which the checker accepts) is exactly what Inter Regular and Bold cover."""
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    import unicodedata
+
+    folder = Path("/usr/share/fonts/opentype/inter")
+    if not folder.is_dir():
+        pytest.skip("fonts-inter is not installed (scripts/setup.sh installs it)")
+    covered = set.intersection(*(set(ttlib.TTFont(folder / name).getBestCmap())
+                                 for name in ("Inter-Regular.otf", "Inter-Bold.otf")))
+    accepted = {c for first, last in INTER_RANGES for c in range(first, last + 1)}
+    assert accepted <= covered
+    invisible = ("Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp")
+    printable = {c for c in covered if unicodedata.category(chr(c)) not in invisible}
+    assert accepted == printable
+
+
+@pytest.mark.parametrize("char", ["a", "é", "Ж", "Ω", "€", "→", "½"])
+def test_text_problem_passes_what_inter_draws(char):
+    assert text_problem(f"x{char}") is None
+
+
+# ------------------------------------------------------------ the limits, measured
+
+
+def test_multi_head_draws_the_most_heads_allowed_on_the_frame(tmp_path):
+    """MAX_HEADS heads fit at 1080p (text >= 24 px, nothing off the frame, in every beat); one
+    more collides with the weights below and runs the formula off the frame (seen with 4)."""
+    import scene_harness
+    from scene_harness import build_scene, outside_frame
+    from test_layout import layout_problems
+
+    from scenes.multi_head import MultiHeadAttention
+
+    off: list[str] = []
+    measure = scene_harness.measure_layout
+
+    def measuring(mobjects):
+        off.extend(outside_frame(mobjects))
+        return measure(mobjects)
+
+    scene_harness.measure_layout = measuring
+    try:
+        built = build_scene(MultiHeadAttention, load_example(apple_with_heads(MAX_HEADS, tmp_path)), tmp_path,
+                            fresh=True)
+    finally:
+        scene_harness.measure_layout = measure
+    assert len(built.scene.example.heads) == MAX_HEADS
+    assert layout_problems(built.layouts) == []
+    assert off == []
