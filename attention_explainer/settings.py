@@ -59,8 +59,12 @@ VARIABLES = (
     Variable("ATTENTION_RENDER_PARENT", "render_parent",
              "set by the renderer for its manim processes (its process id): a process whose "
              "renderer is gone stops"),
+    Variable("ATTENTION_VOICE", "voice",
+             "`1`: every beat's narration is spoken (the voice extra; `render --voice` sets it); "
+             "a beat lasts until its speech has ended"),
     Variable("XDG_CACHE_HOME", "cache_home",
-             "where the slide deck's reveal.js is kept (`$XDG_CACHE_HOME/attention-explainer`, "
+             "where the slide deck's reveal.js and the spoken clips are kept "
+             "(`$XDG_CACHE_HOME/attention-explainer`, "
              "default `~/.cache`)"),
     Variable("UPDATE_KEYFRAMES", "update_keyframes",
              "`1`: the key-frame tests write the frames they compare against (`make keyframes`)"),
@@ -79,6 +83,7 @@ class Settings:
     speedups: bool = True
     encoder_threads: int | None = None  # 0 or None: the encoder's own choice
     render_parent: int | None = None
+    voice: bool = False
     cache_home: Path = field(default_factory=lambda: Path.home() / ".cache")
     update_keyframes: bool = False
 
