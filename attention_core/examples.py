@@ -9,8 +9,12 @@ Run ``python -m attention_core.examples check FILE...`` to check files from the 
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
+import re
 import reprlib
+import stat
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -117,7 +121,8 @@ class Example:
     """A validated example.
 
     Attributes:
-        name: the file's stem (``apple`` for ``apple.toml``); output files carry it.
+        name: what output folders and files carry: a shipped example's stem (``apple``),
+            another file's stem and a hash of its path (:func:`output_name`).
         path: where it was read from.
         title: shown on title cards.
         x_axis, y_axis: names of the plane's two axes.
@@ -182,10 +187,13 @@ def resolve_toml(name_or_path: str | os.PathLike[str], shipped_dir: Path, kind: 
     "corpus") or a path to a TOML file -> its path; an :class:`ExampleError` naming the
     shipped ones when there is no such name, or the path when there is no such file."""
     text = os.fspath(name_or_path)
+    if not text.strip():
+        raise ExampleError(shipped_dir, [f"the {kind}'s name is empty; give a shipped {kind}'s "
+                                         "name or a path to a .toml file"])
     candidate = Path(text)
-    if candidate.suffix == ".toml" or os.sep in text or candidate.exists():
+    if candidate.suffix == ".toml" or os.sep in text or os.path.lexists(candidate):
         if not candidate.is_file():
-            raise ExampleError(candidate, [f"the {kind} file does not exist"])
+            raise ExampleError(candidate, [_not_a_file(candidate, kind)])
         return candidate.resolve()
     shipped = shipped_dir / f"{text}.toml"
     if not shipped.is_file():
@@ -193,6 +201,43 @@ def resolve_toml(name_or_path: str | os.PathLike[str], shipped_dir: Path, kind: 
         raise ExampleError(shipped, [f"there is no {kind} called {text!r}; shipped: {names} "
                                      "(or give a path to a .toml file)"])
     return shipped
+
+
+def _not_a_file(path: Path, kind: str) -> str:
+    """What ``path`` is instead of a readable file, in words."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"the {kind} file is a symbolic link that loops back on itself"
+        if os.path.islink(path):
+            return f"the {kind} file is a symbolic link to {os.readlink(path)!r}, which does not exist"
+        if error.errno == errno.ENOENT:
+            return f"the {kind} file does not exist"
+        return f"the {kind} file cannot be read: {error.strerror}"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a .toml file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a file; give a regular .toml file"
+    return "is not a regular file (a device or socket); give a regular .toml file"
+
+
+def output_name(path: Path) -> str:
+    """The name an example's outputs (folders, videos) carry: a shipped example's name, or
+    for any other file its stem (letters, digits, ``_`` and ``-`` only) and a short hash of its
+    full path, so ``other/crane.toml`` never writes into the shipped crane's folders and a file
+    called ``...toml`` stays inside ``explainer/``.
+
+    >>> output_name(EXAMPLES_DIR / "apple.toml")
+    'apple'
+    >>> output_name(Path("/tmp/x/apple.toml"))
+    'apple-bbe61570'
+    """
+    path = Path(os.path.abspath(path))
+    if path.parent == EXAMPLES_DIR and path.suffix == ".toml":
+        return path.stem
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("_") or "example"
+    return f"{stem[:40]}-{hashlib.sha256(str(path).encode()).hexdigest()[:8]}"
 
 
 def load_example(name_or_path: str | os.PathLike[str]) -> Example:
@@ -360,7 +405,7 @@ class FieldChecker:
         knobs = self.knobs(self.table(data, "knobs", required=False))
         if self.problems:
             return None
-        return Example(path.stem, path, title, x_axis, y_axis, words,  # type: ignore[arg-type]
+        return Example(output_name(path), path, title, x_axis, y_axis, words,  # type: ignore[arg-type]
                        sentences, heads, w_o, knobs)  # type: ignore[arg-type]
 
     def table(self, data: dict[str, Any], key: str, required: bool = True) -> dict[str, Any]:

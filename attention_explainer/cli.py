@@ -95,7 +95,7 @@ def options_from_args(args: argparse.Namespace) -> RenderOptions:
         save_sections=args.save_sections, slides=args.slides, media_dir=args.media_dir.resolve(),
         resolution=args.resolution, fps=args.fps, force=args.force or args.no_cache,
         no_cache=args.no_cache, strict=args.strict)
-    if args.example:
+    if args.example is not None:  # "" too: refused by the renderer, not taken for the default
         options.example = args.example
     if args.jobs is not None:
         options.jobs = args.jobs

@@ -23,7 +23,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from attention_core.errors import AttentionInputError
-from attention_core.examples import DEFAULT_EXAMPLE, Example, load_example
+from attention_core.examples import (
+    DEFAULT_EXAMPLE,
+    Example,
+    ExampleError,
+    load_example,
+    output_name,
+    resolve_example,
+)
 
 __all__ = ["VARIABLES", "Settings", "SettingsError", "environment", "from_environment", "settings"]
 
@@ -89,8 +96,12 @@ class Settings:
 
     @property
     def example_name(self) -> str:
-        """The example's name: ``bank`` for ``bank`` and for ``path/to/bank.toml``."""
-        return Path(self.example).stem
+        """The name the example's outputs carry (:func:`attention_core.examples.output_name`):
+        ``bank`` for the shipped ``bank``, ``bank-<hash of the path>`` for ``other/bank.toml``."""
+        try:
+            return output_name(resolve_example(self.example))
+        except ExampleError:  # the scene's setup reports it when it loads the example
+            return Path(self.example).stem or DEFAULT_EXAMPLE
 
     def load_example(self) -> Example:
         """The example :attr:`example` names, loaded and checked (an ``ExampleError`` if bad)."""

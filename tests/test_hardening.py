@@ -194,3 +194,60 @@ def test_multi_head_draws_the_most_heads_allowed_on_the_frame(tmp_path):
     assert len(built.scene.example.heads) == MAX_HEADS
     assert layout_problems(built.layouts) == []
     assert off == []
+
+
+# ------------------------------------------------------------ the command line
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["--example", ""], "the example's name is empty"),
+    (["--fps", "0"], "--fps must be a number of frames a second from 1 to 240, got 0"),
+    (["--fps", "nan"], "--fps must be a number of frames a second from 1 to 240, got nan"),
+    (["--fps", "-15"], "got -15"),
+], ids=["empty example", "fps 0", "fps nan", "fps -15"])
+def test_bad_render_options_are_refused_before_anything_is_made(tmp_path, capsys, args, expected):
+    from attention_explainer.cli import main
+
+    media = tmp_path / "media"
+    assert main(["render", "-ql", "--only", "1", "--media-dir", str(media), *args]) == 1
+    assert expected in capsys.readouterr().err
+    assert not media.exists()
+
+
+def test_what_an_example_path_is_instead_of_a_file_is_said(tmp_path):
+    import os
+
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    (tmp_path / "loop.toml").symlink_to(tmp_path / "loop.toml")
+    (tmp_path / "dangling.toml").symlink_to("nowhere.toml")
+    os.mkfifo(tmp_path / "fifo.toml")
+    said = {}
+    for name in ("folder", "loop", "dangling", "fifo"):
+        with pytest.raises(ExampleError) as caught:
+            load_example(tmp_path / f"{name}.toml")
+        said[name] = str(caught.value).split("\n  - ")[1]
+    assert said == {"folder": "is a folder, not a .toml file",
+                    "loop": "the example file is a symbolic link that loops back on itself",
+                    "dangling": "the example file is a symbolic link to 'nowhere.toml', which does not exist",
+                    "fifo": "is a named pipe (FIFO), not a file; give a regular .toml file"}
+
+
+def test_two_example_files_never_share_an_output_folder(tmp_path):
+    from attention_explainer.render import _load_example
+    from attention_explainer.settings import from_environment
+
+    other = tmp_path / "other" / "apple.toml"
+    dots = tmp_path / "...toml"
+    other.parent.mkdir()
+    other.write_text(SHIPPED_APPLE.read_text())
+    dots.write_text(SHIPPED_APPLE.read_text())
+    names = {str(path): _load_example(str(path))[1] for path in (SHIPPED_APPLE, other, dots)}
+    assert names[str(SHIPPED_APPLE)] == "apple" == _load_example("apple")[1]
+    assert names[str(other)].startswith("apple-") and names[str(dots)].startswith("example-")
+    assert len(set(names.values())) == 3
+    for path, name in names.items():
+        assert "/" not in name and not name.startswith(".")
+        # the scenes write their videos where the renderer looks for them
+        assert from_environment({"ATTENTION_EXAMPLE": path}).example_name == name
+        assert load_example(path).name == name

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import math
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -55,6 +56,7 @@ __all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderResult
 QUALITIES = {"l": (854, 480, 15), "m": (1280, 720, 30), "h": (1920, 1080, 60),
              "p": (2560, 1440, 60), "k": (3840, 2160, 60)}
 FORMATS = ("mp4", "mov", "webm", "gif")
+MAX_FPS = 240.0  # the highest frame rate --fps takes
 
 
 def default_jobs() -> int:
@@ -198,6 +200,9 @@ def _check_options(options: RenderOptions) -> None:
         raise RenderError(f"--format must be one of {', '.join(FORMATS)}, not {options.format!r}")
     if options.slides and (options.transparent or options.format != "mp4"):
         raise RenderError("--slides needs plain mp4 video: drop --transparent and --format")
+    if options.fps is not None and not (math.isfinite(options.fps) and 1 <= options.fps <= MAX_FPS):
+        raise RenderError(f"--fps must be a number of frames a second from 1 to {MAX_FPS:g}, "
+                          f"got {options.fps:g}")
 
 
 def _load_example(name: str) -> tuple[Path, str]:
