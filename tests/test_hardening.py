@@ -251,3 +251,70 @@ def test_two_example_files_never_share_an_output_folder(tmp_path):
         # the scenes write their videos where the renderer looks for them
         assert from_environment({"ATTENTION_EXAMPLE": path}).example_name == name
         assert load_example(path).name == name
+
+
+# ------------------------------------------------------------ the slide deck
+
+HOSTILE_TITLE = "the crane <img src=x onerror=alert(1) > <script>"
+
+
+class DeckReader:
+    """What an HTML parser finds in a deck: its sections, and every tag inside one."""
+
+    def __init__(self, text: str) -> None:
+        from html.parser import HTMLParser
+
+        self.sections = 0
+        self.tags_in_sections: list[str] = []
+        self.notes: list[str] = []
+        depth, in_notes = [0], [False]
+        reader = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                if depth[0] and tag != "aside":
+                    reader.tags_in_sections.append(tag)
+                if tag == "section":
+                    reader.sections += 1
+                    depth[0] += 1
+                elif tag == "aside" and ("class", "notes") in attrs:
+                    in_notes[0] = True
+                    reader.notes.append("")
+
+            def handle_endtag(self, tag):
+                if tag == "section":
+                    depth[0] -= 1
+                elif tag == "aside":
+                    in_notes[0] = False
+
+            def handle_data(self, data):
+                if in_notes[0]:
+                    reader.notes[-1] += data
+
+        parser = Parser(convert_charrefs=True)
+        parser.feed(text)
+        parser.close()
+
+
+def test_deck_html_escapes_the_example_text(tmp_path, monkeypatch):
+    """A title with live HTML in it, rendered as slides: the deck has one section per slide,
+    no tag inside any, and the notes read back as the narration, markup and all."""
+    import json
+
+    from test_render import tiny_options, tiny_story, write_example
+
+    from attention_explainer.render import pack, render
+
+    monkeypatch.setattr(pack, "ensure_revealjs", lambda cache: None)  # the CDN: no npm in a test
+    story = tiny_story(tmp_path, "tiny_square")
+    example = write_example(tmp_path / "hostile.toml", title=HOSTILE_TITLE)
+    result = render(tiny_options(tmp_path / "media", example, slides=True), story, progress=lambda line: None)
+    html = result.files["slides (html)"].read_text(encoding="utf-8")
+    config = json.loads((result.runs[0].slides_dir / "TinySquare.json").read_text())
+    narration = [s["notes"] for s in config["slides"]]
+    assert f"A square for {HOSTILE_TITLE}." in narration
+    deck = DeckReader(html)
+    assert deck.sections == len(config["slides"]) == 2
+    assert deck.tags_in_sections == []
+    assert [n for n in deck.notes] == [n for n in narration if n]
+    assert list(tmp_path.joinpath("media").rglob("*template*")) == []

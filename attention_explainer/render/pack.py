@@ -43,6 +43,13 @@ __all__ = ["REVEAL_VERSION", "DeckSlide", "build_pdf", "cache_dir", "convert_sli
 # The reveal.js release manim-slides 5.7.0's HTML template is written for.
 REVEAL_VERSION = "6.0.1"
 DECK_FORMATS = ("html", "pdf", "pptx")
+# manim-slides' HTML template writes the notes (the narration, which quotes the example's words
+# and title) and the page title into the page unescaped, and reads the notes as Markdown: a
+# title such as "crane <script>" would be live HTML. The deck is made with that template with
+# both escaped and the notes read as plain text.
+_UNESCAPED = {'<aside class="notes" data-markdown>{{ slide_config.notes }}</aside>':
+              '<aside class="notes">{{ slide_config.notes | e }}</aside>',
+              "<title>{{ title }}</title>": "<title>{{ title | e }}</title>"}
 # What manim-slides' HTML template loads from reveal.js (with the black theme it asks for).
 _REVEAL_FILES = ("reveal.css", "reveal.js", "theme/black.css", "plugin/highlight/zenburn.css",
                  "plugin/notes.js", "plugin/markdown.js")
@@ -111,6 +118,7 @@ def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem:
     decks = {fmt: out_dir / f"{stem}.slides.{fmt}" for fmt in formats}
     processes = {}
     failures = []
+    template = _partial(out_dir / f"{stem}.slides-template.html")
     try:
         for fmt, deck in decks.items():
             if fmt == "pdf":
@@ -121,6 +129,8 @@ def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem:
                 settings = [f"assets_dir={stem}.slides_assets", f"reveal_version={REVEAL_VERSION}",
                             "reveal_theme=black", "controls=true", "progress=true", "slide_number=true"]
                 options = [arg for setting in settings for arg in ("-c", setting)]
+                template.write_text(escaping_template(), encoding="utf-8")
+                options += ["--use-template", str(template)]
                 if revealjs is not None:
                     local = out_dir / f"{stem}.slides_assets" / "revealjs"
                     _copy_tree(revealjs, local / "dist")
@@ -147,9 +157,24 @@ def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem:
                 process.kill()
                 process.wait()
                 tmp.unlink(missing_ok=True)
+        template.unlink(missing_ok=True)
     if failures:
         raise RuntimeError("\n".join(failures))
     return decks
+
+
+def escaping_template() -> str:
+    """manim-slides' own HTML template with every text from the example escaped
+    (:data:`_UNESCAPED`); a RuntimeError if manim-slides has changed it."""
+    from importlib import resources
+
+    text = (resources.files("manim_slides.templates") / "revealjs.html").read_text(encoding="utf-8")
+    for old, new in _UNESCAPED.items():
+        if text.count(old) != 1:
+            raise RuntimeError(f"manim-slides' HTML template no longer has {old!r}; the deck would "
+                               "write example text into HTML unescaped (see pack._UNESCAPED)")
+        text = text.replace(old, new)
+    return text
 
 
 # ---------------------------------------------------------------------------- the PDF deck
