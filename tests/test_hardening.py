@@ -318,3 +318,51 @@ def test_deck_html_escapes_the_example_text(tmp_path, monkeypatch):
     assert deck.tags_in_sections == []
     assert [n for n in deck.notes] == [n for n in narration if n]
     assert list(tmp_path.joinpath("media").rglob("*template*")) == []
+
+
+# ------------------------------------------------------------ npm, offline
+
+
+def fake_npm(folder: Path, script: str) -> str:
+    """A PATH on which ``npm`` is this shell script."""
+    folder.mkdir()
+    npm = folder / "npm"
+    npm.write_text("#!/bin/sh\n" + script)
+    npm.chmod(0o755)
+    import os
+
+    return f"{folder}{os.pathsep}{os.environ['PATH']}"
+
+
+def test_npm_that_hangs_is_stopped_at_the_deadline_and_said(tmp_path, monkeypatch):
+    import time
+
+    from attention_explainer.render import pack
+
+    # like npm offline: it never answers (its child sleeps too, and must be stopped with it)
+    hanging = f"sleep 600 & echo $! > {tmp_path}/child\nsleep 600\n"
+    monkeypatch.setenv("PATH", fake_npm(tmp_path / "bin", hanging))
+    started = time.monotonic()
+    with pytest.raises(pack.RevealUnavailableError) as caught:
+        pack.ensure_revealjs(tmp_path / "cache", seconds=1.5)
+    assert time.monotonic() - started < 10
+    assert str(caught.value) == (f"npm pack reveal.js@{pack.REVEAL_VERSION} had not finished after 1.5 s "
+                                 "(is the npm registry reachable? offline?); stopped it")
+    child = int((tmp_path / "child").read_text())
+    time.sleep(0.2)
+    assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+
+
+def test_npm_that_fails_is_said_with_its_reason(tmp_path, monkeypatch):
+    from attention_explainer.render import pack
+
+    monkeypatch.setenv("PATH", fake_npm(tmp_path / "bin", (
+        "echo 'npm error code EAI_AGAIN' >&2\n"
+        "echo 'npm error request to https://registry.npmjs.org/reveal.js failed, reason: getaddrinfo "
+        "EAI_AGAIN registry.npmjs.org' >&2\n"
+        "echo 'npm error A complete log of this run can be found in: /x.log' >&2\nexit 1\n")))
+    with pytest.raises(pack.RevealUnavailableError) as caught:
+        pack.ensure_revealjs(tmp_path / "cache")
+    assert str(caught.value) == (f"npm pack reveal.js@{pack.REVEAL_VERSION} failed (exit 1): code "
+                                 "EAI_AGAIN / request to https://registry.npmjs.org/reveal.js failed, "
+                                 "reason: getaddrinfo EAI_AGAIN registry.npmjs.org")

@@ -332,9 +332,11 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
 
     if options.slides:
         say(f"  slides: converting {len(runs)} steps to HTML, PDF and PPTX")
-        revealjs = pack.ensure_revealjs(pack.cache_dir())
-        if revealjs is None:
-            say("  note: npm is not available, so the HTML deck loads reveal.js from a CDN "
+        try:
+            revealjs: Path | None = pack.ensure_revealjs(pack.cache_dir())
+        except pack.RevealUnavailableError as why:
+            revealjs = None
+            say(f"  note: {why}, so the HTML deck loads reveal.js from a CDN "
                 "(it needs a network; the PDF and PPTX do not)")
         assert runs[0].slides_dir is not None
         title = f"{load_example(options.example).title} – attention-explainer"  # the PDF's title

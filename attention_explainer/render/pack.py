@@ -5,8 +5,9 @@ Slides come from the same scene classes rendered with ``ATTENTION_SLIDES=1`` (se
 ``manim-slides convert`` turns the rendered slides of every step, in story order, into one
 HTML and one PPTX deck. Its HTML loads reveal.js from a CDN; for a deck that works offline the
 renderer takes reveal.js once from the npm registry (``npm pack``) into
-``~/.cache/attention-explainer`` and points the HTML at a copy beside it. Without npm the HTML
-falls back to the CDN (PDF and PPTX never need a network).
+``~/.cache/attention-explainer`` and points the HTML at a copy beside it. Without npm, or when
+npm cannot reach its registry within ``NPM_SECONDS``, the HTML falls back to the CDN and the
+render says why (PDF and PPTX never need a network).
 
 The PDF is built here (:func:`build_pdf`, with fpdf2), not by ``manim-slides convert --to pdf``,
 whose pages are bare JPEGs titled with the temporary file's name: a page per slide, in story
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -37,12 +39,14 @@ from attention_explainer.settings import settings
 if TYPE_CHECKING:
     from fpdf import FPDF  # imported where a PDF is built: it takes a second to import
 
-__all__ = ["REVEAL_VERSION", "DeckSlide", "build_pdf", "cache_dir", "convert_slides", "deck_slides",
-           "ensure_revealjs", "link_or_copy"]
+__all__ = ["REVEAL_VERSION", "DeckSlide", "RevealUnavailableError", "build_pdf", "cache_dir",
+           "convert_slides", "deck_slides", "ensure_revealjs", "link_or_copy"]
 
 # The reveal.js release manim-slides 5.7.0's HTML template is written for.
 REVEAL_VERSION = "6.0.1"
 DECK_FORMATS = ("html", "pdf", "pptx")
+# npm pack of reveal.js takes 2-5 s online; offline, npm retried for 75-211 s before failing.
+NPM_SECONDS = 30.0
 # manim-slides' HTML template writes the notes (the narration, which quotes the example's words
 # and title) and the page title into the page unescaped, and reads the notes as Markdown: a
 # title such as "crane <script>" would be live HTML. The deck is made with that template with
@@ -69,26 +73,58 @@ def link_or_copy(source: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
+def _die_with_renderer() -> None:
+    """In a child, before it runs: be killed when the renderer dies, even by SIGKILL (Linux
+    ``PR_SET_PDEATHSIG``), so a killed render leaves no converter or npm running."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        pass
+
+
 def cache_dir() -> Path:
     """Where downloads the renderer keeps between runs: ``$XDG_CACHE_HOME/attention-explainer``."""
     return settings().cache_home / "attention-explainer"
 
 
-def ensure_revealjs(cache_root: Path) -> Path | None:
-    """reveal.js's ``dist`` folder, fetched once with ``npm pack``; None without npm."""
+class RevealUnavailableError(RuntimeError):
+    """reveal.js could not be fetched; the message says why (npm missing, offline, ...)."""
+
+
+def ensure_revealjs(cache_root: Path, seconds: float = NPM_SECONDS) -> Path:
+    """reveal.js's ``dist`` folder, fetched once with ``npm pack``; a
+    :class:`RevealUnavailableError` saying why when npm is missing, fails, or has not
+    finished in ``seconds`` (offline, npm would retry for minutes)."""
     dist = cache_root / f"reveal.js-{REVEAL_VERSION}" / "dist"
     if (dist / "reveal.js").exists():
         return dist
     npm = shutil.which("npm")
     if npm is None:
-        return None
+        raise RevealUnavailableError("npm is not installed")
+    package = f"reveal.js@{REVEAL_VERSION}"
     with tempfile.TemporaryDirectory() as tmp:
-        result = subprocess.run(
-            [npm, "pack", f"reveal.js@{REVEAL_VERSION}", "--pack-destination", tmp, "--silent"],
-            capture_output=True, text=True, timeout=300, check=False)
+        # One try, each request given up after ``seconds``; npm and anything it starts are
+        # stopped at the deadline (its own process group) or with the renderer.
+        process = subprocess.Popen(
+            [npm, "pack", package, "--pack-destination", tmp, "--loglevel=error", "--fetch-retries=0",
+             f"--fetch-timeout={int(seconds * 1000)}"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+            start_new_session=True, preexec_fn=_die_with_renderer)
+        try:
+            _, errors = process.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise RevealUnavailableError(f"npm pack {package} had not finished after {seconds:g} s "
+                                         "(is the npm registry reachable? offline?); stopped it") from None
         tarballs = list(Path(tmp).glob("reveal.js-*.tgz"))
-        if result.returncode != 0 or not tarballs:
-            return None
+        if process.returncode != 0 or not tarballs:
+            said = [line.removeprefix("npm error").strip() for line in errors.splitlines()
+                    if line.strip() and "complete log" not in line]
+            raise RevealUnavailableError(f"npm pack {package} failed (exit {process.returncode}): "
+                                         + " / ".join(dict.fromkeys(filter(None, said[:3]))))
         unpacked = Path(tmp) / "unpacked"
         with tarfile.open(tarballs[0]) as tar:
             members = [m for m in tar.getmembers()
@@ -138,7 +174,7 @@ def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem:
             command = [sys.executable, "-m", "manim_slides", "convert", "--folder", str(slides_dir),
                        "--to", fmt, *options, "-v", "WARNING", *scenes, str(tmp)]
             processes[fmt] = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                               text=True), tmp)
+                                               text=True, preexec_fn=_die_with_renderer), tmp)
         if "pdf" in decks:
             try:
                 build_pdf(slides_dir, scenes, decks["pdf"], title=title, chapters=chapters)
