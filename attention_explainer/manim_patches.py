@@ -1,63 +1,183 @@
-"""Exact speedups of manim 0.21's cairo renderer: the same pixels, less work.
+"""Every change attention-explainer makes to manim's own code, in one place, behind one switch.
 
-**Glyphs forget their parsed path.** Every ``Text``, ``MathTex`` and ``DecimalNumber`` glyph is
-a ``VMobjectFromSVGPath`` that keeps its parsed ``svgelements.Path`` (hundreds of small
+manim is changed only when :func:`apply` is called: by the scene base
+(``ExplainerScene.__init__``) and by the render launcher (:mod:`attention_explainer.launcher`),
+never as a side effect of importing a module. :func:`apply` changes nothing, and says why once,
+when
+
+- ``ATTENTION_SPEEDUPS=0`` (:mod:`attention_explainer.settings`): manim's own code throughout,
+  the same pixels, slower; or
+- the installed manim is not the version every patch below was read against and checked on
+  (:data:`CHECKED_MANIM`): each replaces a function of that version, and another version's
+  function may do something else. The warning names both versions; manim's code runs.
+
+What :func:`apply` replaces (manim 0.21.0; the pixel tests are ``tests/test_speedups.py``):
+
+**Glyphs forget their parsed path** (``VMobjectFromSVGPath.generate_points``). Every ``Text``,
+``MathTex`` and ``DecimalNumber`` glyph keeps its parsed ``svgelements.Path`` (hundreds of small
 ``Point`` and segment objects) as ``path_obj`` after turning it into bezier points, and never
 reads it again. Manim deep-copies mobjects at the start of nearly every animation
 (FadeTransform four times), so those objects were most of a render: cProfile of the softmax
 scene at -ql had deepcopy at half the run, 80% of the objects copied svgelements ``Point``s.
+The replacement calls manim's and then drops ``path_obj``.
 
-**Images are blended where they are.** manim pastes each transformed image into a
+**Copies skip what cannot change** (``Mobject.__deepcopy__``). manim's calls
+``copy.deepcopy`` on each attribute; two in three of them are numbers, strings, flags and
+enums, which deepcopy hands back unchanged after a memo lookup, and most of the rest are float
+arrays. :func:`_deepcopy_mobject` keeps those and copies the arrays directly (memo and all),
+and deep-copies the rest as before.
+
+**Families are walked once** (``Mobject.get_family``). manim's builds each submobject's family
+and removes repeats at every level; the camera asks for the family of everything on screen
+every frame. :func:`_get_family` walks the tree once and removes repeats once (keeping the
+last, as manim does): the same list.
+
+**Images are blended where they are** (:class:`LeanCamera`, the scenes' camera, replacing
+``Camera.display_image_mobject`` in a subclass). manim pastes each transformed image into a
 transparent image as large as the frame and alpha-composites that whole frame (3.1 ms a time
-at 1080p here, plus 2.4 ms of conversions, for every image in every frame). :class:`LeanCamera`
+at 1080p here, plus 2.4 ms of conversions, for every image in every frame). The lean camera
 makes the same transform, cuts it to the frame and composites only that box (outside it the
 full-frame composite changed nothing: the source there is transparent), and reuses the patch
 while the image's pixels and place stay the same. An image lying pixel for pixel on the frame
 (nearest-neighbour, unturned, at whole pixels) is copied: what manim's transform makes of it.
-A grid of printed numbers asks for that (``pixel_for_pixel``) when it lies within half a pixel
-of one to one: it is copied at the nearest whole pixel, crisp, with no resampling each frame.
 
-**Copies skip what cannot change.** ``Mobject.__deepcopy__`` calls ``copy.deepcopy`` on each
-attribute; two in three of them are numbers, strings, flags and enums, which deepcopy hands back
-unchanged after a memo lookup, and most of the rest are float arrays. :func:`_deepcopy_mobject`
-keeps those and copies the arrays directly (memo and all), and deep-copies the rest as before.
+The render launcher also applies, in the manim process it starts:
 
-**Families are walked once.** ``Mobject.get_family`` builds each submobject's family and
-removes repeats at every level; the camera asks for the family of everything on screen every
-frame. :func:`_get_family` walks the tree once and removes repeats once (keeping the last, as
-manim does): the same list.
+**x264 threads** (``SceneFileWriter.open_partial_movie_stream``): with several manim processes
+on few cores one encoder thread each saves the threads' overhead (about 8% of the wall time
+with 2 jobs on 2 cores); manim 0.21 has no option for it. ``ATTENTION_ENCODER_THREADS``.
 
-Applied by :mod:`scenes.base`: every scene gets all four. Pinned to manim 0.21; :func:`apply`
-leaves manim alone if the glyph class has changed.
+**Plain tracebacks** (``manim.cli.render.commands.error_console.print_exception``): a plain
+traceback in the step's log instead of rich's boxes, which the renderer shortens to the error
+and the project's lines where it was raised.
+
+Not patches, and so not switched: :class:`CrispCamera` (the base of :class:`LeanCamera`, and
+the scenes' camera when the switch is off) copies an image that asks for it
+(``pixel_for_pixel``, a grid of printed numbers) at the nearest whole pixels when it lies within
+half a pixel of one to one: a picture the scenes choose (crisp digits), drawn the same with the
+switch on or off. Two classes of the scenes override private methods of manim in their own
+subclasses, each saying why: ``LiveNumber._set_submobjects_from_number``
+(``scenes/components/readout.py``; its shortcut follows this switch through :func:`active`)
+and ``_FlatFade._setup_scene`` (``scenes/components/flat.py``, an animation of our own).
 """
 
 from __future__ import annotations
 
 import copy
 import enum
+import traceback
+import warnings
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import manim
 import numpy as np
 from manim import Camera, ManimColor, Mobject
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.types.image_mobject import AbstractImageMobject
+from manim.scene.scene_file_writer import SceneFileWriter
 from PIL import Image
 
-__all__ = ["LeanCamera", "apply", "applied"]
+from attention_explainer.settings import settings
 
-_ORIGINAL = VMobjectFromSVGPath.generate_points
-_ORIGINAL_DEEPCOPY = Mobject.__deepcopy__
-_ORIGINAL_GET_FAMILY = Mobject.get_family
-# Types copy.deepcopy returns as they are (its _deepcopy_atomic); each Enum type met joins them.
-_KEPT_AS_THEY_ARE = {type(None), int, float, bool, complex, str, bytes}
+__all__ = ["CHECKED_MANIM", "CrispCamera", "LeanCamera", "ManimVersionWarning", "active", "applied", "apply",
+           "camera_class", "remove"]
+
+# The manim release every patch here was read against and checked on (tests/test_speedups.py).
+CHECKED_MANIM = "0.21.0"
 # An image with ``pixel_for_pixel = True`` whose corners all lie within this many pixels of one
 # to one is copied at the nearest whole pixel instead of resampled (a printed grid of numbers).
 SNAP_TOLERANCE = 0.5
+# Types copy.deepcopy returns as they are (its _deepcopy_atomic); each Enum type met joins them.
+_KEPT_AS_THEY_ARE = frozenset({type(None), int, float, bool, complex, str, bytes})
+# manim's own functions, as imported (nothing patches manim before this module does).
+_MANIM_GENERATE_POINTS = VMobjectFromSVGPath.generate_points
+_MANIM_DEEPCOPY = Mobject.__deepcopy__
+_MANIM_GET_FAMILY = Mobject.get_family
+
+
+class ManimVersionWarning(UserWarning):
+    """The installed manim is not the one the patches were checked on; none is applied."""
+
+
+class _Patch(NamedTuple):
+    """One replaced attribute: where, which, manim's own value and ours."""
+
+    owner: Any
+    name: str
+    original: Any
+    replacement: Any
+
+
+_state: dict[str, Any] = {"warned": False, "applied": []}
+
+
+def active() -> bool:
+    """True when the speedups may change manim here: the switch is on (``ATTENTION_SPEEDUPS``,
+    default on) and manim is :data:`CHECKED_MANIM` (else a :class:`ManimVersionWarning`, once)."""
+    if not settings().speedups:
+        return False
+    if manim.__version__ != CHECKED_MANIM:
+        if not _state["warned"]:
+            _state["warned"] = True
+            warnings.warn(
+                f"attention-explainer: manim {manim.__version__} is installed, but its speedups were "
+                f"checked on manim {CHECKED_MANIM} only; rendering with manim's own code (the same "
+                "pictures, slower). Install manim " + CHECKED_MANIM + " for the speedups.",
+                ManimVersionWarning, stacklevel=3)
+        return False
+    return True
+
+
+def applied() -> bool:
+    """True when the scene patches (glyphs, copies, families) are in place."""
+    return VMobjectFromSVGPath.generate_points is _generate_points_then_forget_path
+
+
+def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False) -> bool:
+    """Put the patches in place unless the switch is off or manim is another version; True if
+    they are (idempotent). The render launcher adds ``encoder_threads`` (x264 threads per
+    process, 0 or None: the encoder's choice) and ``plain_tracebacks``."""
+    if not active():
+        return False
+    patches = [(VMobjectFromSVGPath, "generate_points", _generate_points_then_forget_path),
+               (Mobject, "__deepcopy__", _deepcopy_mobject),
+               (Mobject, "get_family", _get_family)]
+    if encoder_threads:
+        patches.append((SceneFileWriter, "open_partial_movie_stream",
+                        _with_encoder_threads(SceneFileWriter.open_partial_movie_stream, encoder_threads)))
+    if plain_tracebacks:
+        from manim.cli.render import commands
+
+        patches.append((commands.error_console, "print_exception", _print_plain_traceback))
+    for owner, name, replacement in patches:
+        if any(p.owner is owner and p.name == name for p in _state["applied"]):
+            continue
+        _state["applied"].append(_Patch(owner, name, getattr(owner, name), replacement))
+        setattr(owner, name, replacement)
+    return True
+
+
+def remove() -> None:
+    """Put manim's own code back (tests compare the two)."""
+    for patch in reversed(_state["applied"]):
+        setattr(patch.owner, patch.name, patch.original)
+    _state["applied"].clear()
+
+
+def camera_class() -> type[Camera]:
+    """The scenes' camera: :class:`LeanCamera` while the speedups are :func:`active`, else
+    :class:`CrispCamera` (manim's own drawing, but for images asking to be copied)."""
+    return LeanCamera if active() else CrispCamera
+
+
+# ------------------------------------------------------------------------- the replacements
 
 
 def _generate_points_then_forget_path(self: VMobjectFromSVGPath) -> VMobjectFromSVGPath:
-    _ORIGINAL(self)
+    """manim's ``generate_points``, then ``path_obj`` dropped."""
+    _MANIM_GENERATE_POINTS(self)
     self.path_obj = None  # read only by generate_points, which manim calls once, at init
     return self
 
@@ -78,7 +198,6 @@ def _copied(value: Any, memo: dict[int, Any]) -> Any:
     if kind in _KEPT_AS_THEY_ARE:
         return value
     if isinstance(value, enum.Enum):
-        _KEPT_AS_THEY_ARE.add(kind)
         return value
     if kind is np.ndarray and value.dtype != object or kind is ManimColor:
         copied = memo.get(id(value))
@@ -114,22 +233,44 @@ def _get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
     return last_first[::-1]
 
 
-def applied() -> bool:
-    """True when the speedups are in place."""
-    return VMobjectFromSVGPath.generate_points is _generate_points_then_forget_path
+def _with_encoder_threads(open_stream: Callable[..., None], threads: int) -> Callable[..., None]:
+    """``SceneFileWriter.open_partial_movie_stream`` of manim 0.21, its stream given ``threads``."""
+
+    def open_partial_movie_stream(self: SceneFileWriter, file_path: Any = None) -> None:
+        open_stream(self, file_path)
+        self._current_encode_job.stream.codec_context.thread_count = threads
+
+    return open_partial_movie_stream
 
 
-def apply() -> None:
-    """Put the speedups in place (idempotent): glyphs forget their parsed path once their
-    points exist, copies and families take the short way."""
-    if applied() or not hasattr(VMobjectFromSVGPath, "handle_commands"):
-        return
-    VMobjectFromSVGPath.generate_points = _generate_points_then_forget_path
-    Mobject.__deepcopy__ = _deepcopy_mobject
-    Mobject.get_family = _get_family
+def _print_plain_traceback(*args: Any, **kwargs: Any) -> None:
+    """rich's ``Console.print_exception`` as Python's plain traceback (the renderer reads it)."""
+    traceback.print_exc()
 
 
-class LeanCamera(Camera):
+# ------------------------------------------------------------------------------- the cameras
+
+
+class CrispCamera(Camera):
+    """manim's cairo camera, but an image asking to be copied is copied (not a patch).
+
+    An image with ``pixel_for_pixel = True`` (a grid of printed numbers) lying within
+    :data:`SNAP_TOLERANCE` pixels of one to one is copied at the nearest whole pixels, crisp,
+    where manim would resample it by a fraction of a pixel. Every other image is manim's.
+    """
+
+    def display_image_mobject(self, image_mobject: AbstractImageMobject, pixel_array: np.ndarray) -> None:
+        if getattr(image_mobject, "pixel_for_pixel", False):
+            pixels = image_mobject.get_pixel_array()
+            corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
+            top_left = _pixel_for_pixel(corners, pixels.shape, SNAP_TOLERANCE)
+            if top_left is not None:
+                _blend(pixel_array, _cut(pixels, top_left, pixel_array.shape))
+                return
+        super().display_image_mobject(image_mobject, pixel_array)
+
+
+class LeanCamera(CrispCamera):
     """manim's cairo camera, drawing each image only over its own pixels, once per look.
 
     An image is transformed to where it lands as manim's camera does it, then blended over
@@ -143,7 +284,7 @@ class LeanCamera(Camera):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._patches: OrderedDict[tuple, _Patch | None] = OrderedDict()
+        self._patches: OrderedDict[tuple, _Placed | None] = OrderedDict()
         self.patch_hits = self.patch_misses = 0
 
     def display_image_mobject(self, image_mobject: AbstractImageMobject, pixel_array: np.ndarray) -> None:
@@ -171,7 +312,7 @@ class LeanCamera(Camera):
         _blend(pixel_array, self._patches[key])
 
 
-class _Patch(NamedTuple):
+class _Placed(NamedTuple):
     """An image as drawn on the frame, cut to the frame: its top-left pixel and its pixels."""
 
     left: int
@@ -179,7 +320,7 @@ class _Patch(NamedTuple):
     image: Image.Image
 
 
-def _blend(pixel_array: np.ndarray, patch: _Patch | None) -> None:
+def _blend(pixel_array: np.ndarray, patch: _Placed | None) -> None:
     """Alpha-composite ``patch`` onto ``pixel_array`` ((height, width, 4) uint8) in place."""
     if patch is None:
         return
@@ -197,7 +338,7 @@ def _pixel_for_pixel(corners: np.ndarray, shape: tuple[int, ...], tolerance: flo
     return (int(left), int(top)) if np.abs(corners - exact).max() <= tolerance else None
 
 
-def _cut(pixels: np.ndarray, top_left: tuple[int, int], frame_shape: tuple[int, ...]) -> _Patch | None:
+def _cut(pixels: np.ndarray, top_left: tuple[int, int], frame_shape: tuple[int, ...]) -> _Placed | None:
     """``pixels`` with their top-left at frame pixel ``top_left``, cut to the frame."""
     left, top = top_left
     height, width = frame_shape[:2]
@@ -205,11 +346,11 @@ def _cut(pixels: np.ndarray, top_left: tuple[int, int], frame_shape: tuple[int, 
            min(pixels.shape[1], width - left), min(pixels.shape[0], height - top))
     if box[0] >= box[2] or box[1] >= box[3]:
         return None
-    return _Patch(left + box[0], top + box[1], Image.fromarray(pixels[box[1]:box[3], box[0]:box[2]]))
+    return _Placed(left + box[0], top + box[1], Image.fromarray(pixels[box[1]:box[3], box[0]:box[2]]))
 
 
 def _placed(pixels: np.ndarray, corners: np.ndarray, resampling: int,
-            frame_shape: tuple[int, ...]) -> _Patch | None:
+            frame_shape: tuple[int, ...]) -> _Placed | None:
     """The image ``pixels`` ((h, w, 4) uint8) as manim 0.21's ``Camera.display_image_mobject``
     draws it with its corners at ``corners`` ((4, 2) subpixel coordinates: top-left,
     top-right, bottom-left, bottom-right): the same perspective transform, cut to the frame

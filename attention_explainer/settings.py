@@ -32,7 +32,8 @@ from attention_core.examples import (
     resolve_example,
 )
 
-__all__ = ["VARIABLES", "Settings", "SettingsError", "environment", "from_environment", "settings"]
+__all__ = ["VARIABLES", "Settings", "SettingsError", "child_environment", "environment", "from_environment",
+           "settings"]
 
 
 class SettingsError(AttentionInputError):
@@ -141,6 +142,12 @@ def from_environment(environ: Mapping[str, str]) -> Settings:
 def settings() -> Settings:
     """The settings of this process, read from ``os.environ`` the first time it is asked."""
     return from_environment(os.environ)
+
+
+def child_environment(**values: object) -> dict[str, str]:
+    """This process's whole environment with these settings (field=value) written over it: what
+    a child process (a manim render) is started with."""
+    return {**os.environ, **environment(**values)}
 
 
 def environment(**values: object) -> dict[str, str]:

@@ -9,9 +9,9 @@ from manim import UP, Mobject, Scene, config
 
 from attention_core.errors import AttentionInputError
 from attention_core.examples import Example
-from attention_explainer import voice
+from attention_explainer import manim_patches, voice
 from attention_explainer.settings import settings
-from scenes import speedups, style
+from scenes import style
 from scenes.components import title_card
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 
@@ -35,8 +35,6 @@ if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
     if settings().voice:  # a spoken video lasts longer: never in place of the silent one
         config.video_dir = config.video_dir.replace("/{module_name}/", "/{module_name}-voice/")
 
-
-speedups.apply()
 
 # Decided once, at import: the class and its beats must agree. ATTENTION_SLIDES=1 (the lecture
 # pack) makes every scene a manim-slides ``Slide``, one slide per beat, written to
@@ -67,7 +65,9 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
     def __init__(self, example: Example | None = None, **kwargs: Any) -> None:
         if _AS_SLIDES:
             kwargs.setdefault("output_folder", settings().slides_dir)
-        kwargs.setdefault("camera_class", speedups.LeanCamera)
+        # manim's code made faster, the same pixels, unless ATTENTION_SPEEDUPS=0 (or another manim)
+        manim_patches.apply()
+        kwargs.setdefault("camera_class", manim_patches.camera_class())
         self._given_example = example
         self.example: Example
         self.narration: list[str] = []

@@ -7,13 +7,19 @@ import numpy as np
 import pytest
 from manim import DOWN, UP, Circle, Scene, Square, VGroup, config, tempconfig
 
-import scenes.base  # noqa: F401  (the speedups, as every scene has them)
+from attention_explainer import manim_patches
+from attention_explainer.manim_patches import LeanCamera
 from scenes import style
 from scenes.components import title_card
 from scenes.components.flat import FlatFadeIn, FlatFadeOut, flattened
-from scenes.speedups import LeanCamera
 
 SIZE = {"pixel_width": 320, "pixel_height": 180, "background_color": style.BACKGROUND}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _patched():
+    """The patches in place, as every scene has them (ExplainerScene applies them)."""
+    manim_patches.apply()
 
 
 def _frame(*mobjects) -> np.ndarray:

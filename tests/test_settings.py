@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,24 @@ def test_the_settings_are_read_once_per_process():
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["apple", "True", "apple"]
+
+
+def _environment_reads(path: Path) -> list[str]:
+    """``os.environ`` / ``os.getenv`` / ``environ`` uses in a source file, as ``file:line``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        name = (node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name)
+                else node.names[0].name if isinstance(node, ast.ImportFrom) and node.module == "os"
+                and any(a.name in ("environ", "getenv") for a in node.names) else None)
+        if name in ("environ", "getenv", "environb"):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_nothing_but_the_settings_module_reads_the_environment():
+    sources = [p for package in ("attention_core", "attention_explainer", "scenes")
+               for p in sorted((ROOT / package).rglob("*.py"))]
+    reads = [hit for path in sources if path.name != "settings.py" for hit in _environment_reads(path)]
+    assert reads == []
+    assert _environment_reads(ROOT / "attention_explainer" / "settings.py")  # it does read it

@@ -1,5 +1,7 @@
-"""The two renderer speedups change no pixel: glyphs keep exactly their points without their
-parsed SVG path, and the lean camera draws images exactly as manim's camera does."""
+"""The manim patches (attention_explainer/manim_patches.py) change no pixel: glyphs keep exactly
+their points without their parsed SVG path, copies and families are manim's, the lean camera
+draws images exactly as manim's camera does; they are applied only when asked, refused on
+another manim, and ATTENTION_SPEEDUPS=0 renders the same frames with manim's own code."""
 
 from __future__ import annotations
 
@@ -11,18 +13,36 @@ from manim import Camera, ImageMobject, MathTex, Square, Text, tempconfig
 from manim.constants import RESAMPLING_ALGORITHMS
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
-import scenes.base  # noqa: F401  (applies the speedups, as every scene does)
-from scenes import speedups, style
+from attention_explainer import manim_patches as speedups
+from scenes import style
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _patched():
+    """The patches in place, as every scene has them (ExplainerScene applies them)."""
+    assert speedups.apply()
+    yield
 
 
 def _glyphs(mobject):
     return [m for m in mobject.get_family() if isinstance(m, VMobjectFromSVGPath)]
 
 
-def test_importing_the_scenes_applies_it():
+def test_applying_twice_wraps_once_and_remove_puts_manims_code_back():
+    from manim import Mobject
+
     assert speedups.applied()
+    patched = len(speedups._state["applied"])
     speedups.apply()  # idempotent: applying twice does not wrap twice
-    assert speedups.applied()
+    assert speedups.applied() and len(speedups._state["applied"]) == patched == 3
+    speedups.remove()
+    try:
+        assert not speedups.applied()
+        assert VMobjectFromSVGPath.generate_points is speedups._MANIM_GENERATE_POINTS
+        assert Mobject.__deepcopy__ is speedups._MANIM_DEEPCOPY
+        assert Mobject.get_family is speedups._MANIM_GET_FAMILY
+    finally:
+        speedups.apply()
 
 
 def test_glyphs_keep_no_parsed_path_and_copies_keep_their_points():
@@ -37,7 +57,7 @@ def test_glyphs_keep_no_parsed_path_and_copies_keep_their_points():
 
 def test_the_points_are_those_manim_makes_itself(monkeypatch):
     lean = [MathTex(r"\cos\theta = 0.83"), Text("gravity", font=style.FONT)]
-    monkeypatch.setattr(VMobjectFromSVGPath, "generate_points", speedups._ORIGINAL)
+    monkeypatch.setattr(VMobjectFromSVGPath, "generate_points", speedups._MANIM_GENERATE_POINTS)
     # another TeX string than above, so the SVG cache cannot hand back the lean glyphs
     plain = [MathTex(r"\cos\theta = 0.83", tex_environment="align*"),
              Text("gravity", font=style.FONT)]
@@ -210,7 +230,7 @@ def test_a_fast_copy_equals_manims_own_and_shares_nothing(index, monkeypatch):
 
     mobject = _mobjects()[index]
     fast = copy.deepcopy(mobject)
-    monkeypatch.setattr(Mobject, "__deepcopy__", speedups._ORIGINAL_DEEPCOPY)
+    monkeypatch.setattr(Mobject, "__deepcopy__", speedups._MANIM_DEEPCOPY)
     plain = copy.deepcopy(mobject)
     _same(vars(fast), vars(plain))
     before = copy.deepcopy(mobject)
@@ -240,7 +260,7 @@ def test_a_family_is_the_list_manim_makes(monkeypatch):
     hidden = OwnFamily(Square())
     trees = [*_mobjects(), VGroup(VGroup(inner, Square()), inner, VGroup(inner), hidden)]
     fast = [tree.get_family() for tree in trees]
-    monkeypatch.setattr(Mobject, "get_family", speedups._ORIGINAL_GET_FAMILY)
+    monkeypatch.setattr(Mobject, "get_family", speedups._MANIM_GET_FAMILY)
     for tree, got in zip(trees, fast, strict=True):
         assert [id(m) for m in got] == [id(m) for m in tree.get_family()]
     assert hidden.submobjects[0] not in fast[-1]
@@ -266,3 +286,123 @@ def test_an_image_asking_to_be_copied_lands_on_the_nearest_whole_pixels():
         for cam in (lean, plain):
             cam.capture_mobjects([image])
         np.testing.assert_array_equal(lean.pixel_array, plain.pixel_array)
+
+
+# ------------------------------------------------------------- applied when asked, and the switch
+
+_IMPORT_EVERYTHING = """
+import importlib, pkgutil, sys
+import attention_explainer, scenes
+for package in (scenes, attention_explainer):
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if info.name not in ("attention_explainer.__main__",):
+            importlib.import_module(info.name)
+from manim import Mobject
+from attention_explainer import manim_patches
+imported = [manim_patches.applied(), Mobject.get_family is manim_patches._MANIM_GET_FAMILY]
+from scenes.base import ExplainerScene
+scene = ExplainerScene()
+print(*imported, manim_patches.applied(), type(scene.renderer.camera).__name__)
+"""
+
+
+@pytest.mark.parametrize("switch, expected", [("1", "False True True LeanCamera"),
+                                               ("0", "False True False CrispCamera")])
+def test_importing_patches_nothing_a_scene_applies_them_unless_switched_off(switch, expected, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ATTENTION_SPEEDUPS": switch}
+    out = subprocess.run([sys.executable, "-c", _IMPORT_EVERYTHING], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[-2] == expected
+
+
+def test_another_manim_is_refused_with_one_warning_and_manims_own_code(monkeypatch):
+    import manim
+    from manim import Mobject
+
+    from scenes.components.readout import LiveNumber
+
+    speedups.remove()
+    monkeypatch.setattr(manim, "__version__", "0.22.0")
+    monkeypatch.setitem(speedups._state, "warned", False)
+    try:
+        with pytest.warns(speedups.ManimVersionWarning) as record:
+            assert speedups.apply() is False
+            assert speedups.apply() is False
+            assert speedups.camera_class() is speedups.CrispCamera
+            live = LiveNumber(0.731, num_decimal_places=2)
+            glyphs = list(live.submobjects)
+            live.set_value(0.734)  # manim's set_value: typeset again, though the text is the same
+            assert live.submobjects != glyphs
+        assert len(record) == 1
+        assert "manim 0.22.0 is installed" in str(record[0].message)
+        assert "checked on manim 0.21.0" in str(record[0].message)
+        assert not speedups.applied() and Mobject.get_family is speedups._MANIM_GET_FAMILY
+    finally:
+        monkeypatch.undo()
+        speedups.apply()
+    assert speedups.applied() and speedups.camera_class() is speedups.LeanCamera
+
+
+_SWITCH_SCENE = '''
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, ImageMobject, Square, Transform
+
+from scenes import style
+from scenes.base import ExplainerScene
+from scenes.components.matrices import MatrixGrid, cell_colors
+from scenes.components.readout import CountTo, Readout
+
+
+class Switch(ExplainerScene):
+    title = "Switch"
+
+    def construct(self):
+        self.show_title_card()  # flat fades of text
+        self.beat("grid", "")
+        values = np.array([[0.1, 0.7], [0.4, 0.9]])
+        grid = MatrixGrid(values, cell_colors(values, style.FOCUS), 1.2, row_labels=["a", "b"],
+                          col_labels=["x", "y"], title="W", numbers="image").shift(2.5 * LEFT)
+        assert grid.image.pixel_for_pixel  # copied at whole pixels by both cameras
+        readout = Readout(r"\\cos\\theta", 0.1).to_edge(DOWN)
+        rng = np.random.default_rng(0)
+        image = ImageMobject(rng.integers(0, 256, size=(6, 9, 4), dtype=np.uint8))
+        image.scale(3).shift(3 * RIGHT + UP)
+        self.play(FadeIn(grid), FadeIn(readout), FadeIn(image), run_time=0.5)
+        self.play(CountTo(readout, 0.83), grid.animate.shift(0.37 * RIGHT), image.animate.rotate(0.3),
+                  run_time=0.6)
+        square = Square(1.0, color=style.KEY, fill_opacity=0.5).shift(2 * UP)
+        self.play(Transform(square, Circle(0.6, color=style.QUERY).shift(2 * UP + RIGHT)), run_time=0.4)
+'''
+
+
+def _switch_frames(folder, switch):
+    import os
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    media = folder / f"media-{switch}"
+    env = {**os.environ, "ATTENTION_SPEEDUPS": switch, "ATTENTION_EXAMPLE": "apple"}
+    command = [sys.executable, "-m", "attention_explainer.launcher", "render", "-ql", "-r", "256,144",
+               "--fps", "10", "--format", "png", "--disable_caching", "--progress_bar", "none",
+               "--media_dir", str(media), str(folder / "switch_scene.py"), "Switch"]
+    out = subprocess.run(command, env=env, cwd=folder, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    files = sorted(media.rglob("Switch*.png"))
+    return [np.asarray(Image.open(f).convert("RGB")) for f in files]
+
+
+def test_the_switch_off_renders_the_same_frames(tmp_path):
+    (tmp_path / "switch_scene.py").write_text(_SWITCH_SCENE)
+    on, off = _switch_frames(tmp_path, "1"), _switch_frames(tmp_path, "0")
+    assert len(on) == len(off) >= 25
+    assert len({frame.tobytes() for frame in on}) >= 15  # it moves: many different frames
+    for number, (a, b) in enumerate(zip(on, off, strict=True)):
+        changed = np.count_nonzero((a != b).any(axis=2))
+        assert changed == 0, f"frame {number} differs in {changed} pixels"

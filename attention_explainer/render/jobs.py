@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from attention_explainer.settings import environment, settings
+from attention_explainer.settings import child_environment, environment, settings
 from scenes.story import SCENES_DIR, Step
 
 __all__ = ["PROJECT_DIR", "Progress", "StepFailedError", "StepRun", "fingerprint", "launcher_command",
@@ -41,39 +41,6 @@ PROJECT_DIR = SCENES_DIR.parent
 # Bump when the renderer changes what a step's render produces.
 _STAMP_VERSION = "1"
 _MARK = ".rendering"
-# The child: die with the renderer (Linux PR_SET_PDEATHSIG), then run the manim CLI. With
-# several jobs on few cores, one x264 thread per process saves the threads' overhead (about 8%
-# of the wall time with 2 jobs on 2 cores); manim 0.21 offers no option for it.
-_LAUNCHER = """\
-import os, signal, sys
-try:
-    import ctypes
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-except (OSError, AttributeError):
-    pass
-if os.getppid() != int(os.environ["ATTENTION_RENDER_PARENT"]):
-    sys.exit("attention-explainer: the renderer is gone")
-threads = int(os.environ.get("ATTENTION_ENCODER_THREADS", "0"))
-if threads:
-    from manim.scene.scene_file_writer import SceneFileWriter
-    _open = SceneFileWriter.open_partial_movie_stream
-    def _open_with_threads(self, file_path=None):
-        _open(self, file_path)
-        try:
-            self._current_encode_job.stream.codec_context.thread_count = threads
-        except AttributeError:
-            pass
-    SceneFileWriter.open_partial_movie_stream = _open_with_threads
-try:  # a plain traceback in the log, which the renderer shortens for the user
-    import traceback
-    from manim.cli.render import commands
-    commands.error_console.print_exception = lambda *args, **kwargs: traceback.print_exc()
-except (ImportError, AttributeError):
-    pass
-from manim.__main__ import main
-sys.argv = ["manim", *sys.argv[1:]]
-main()
-"""
 
 
 class StepFailedError(RuntimeError):
@@ -287,8 +254,9 @@ def _module_files(name: str) -> list[Path]:
 
 
 def launcher_command(manim_args: Sequence[str]) -> list[str]:
-    """The command that runs ``manim <manim_args>`` as a child that dies with the renderer."""
-    return [sys.executable, "-c", _LAUNCHER, *manim_args]
+    """The command that runs ``manim <manim_args>`` as a child that dies with the renderer,
+    with the project's manim patches (:mod:`attention_explainer.launcher`)."""
+    return [sys.executable, "-m", "attention_explainer.launcher", *manim_args]
 
 
 Progress = Callable[[str], None]
@@ -353,7 +321,7 @@ def _start(run: StepRun, single_encoder_thread: bool) -> subprocess.Popen[bytes]
     run.work_dir.mkdir(parents=True, exist_ok=True)
     run.log.parent.mkdir(parents=True, exist_ok=True)
     run.mark()
-    env = {**os.environ, **run.env, **environment(render_parent=os.getpid()), "PYTHONUNBUFFERED": "1"}
+    env = {**child_environment(render_parent=os.getpid()), **run.env, "PYTHONUNBUFFERED": "1"}
     if single_encoder_thread and settings().encoder_threads is None:  # unless the user chose (0: x264's)
         env |= environment(encoder_threads=1)
     with run.log.open("wb") as log:

@@ -4,10 +4,11 @@
 each of them (a title card is ~40 glyph outlines, a panel of matrices and a plot ~200): at
 1080p such a fade cost 30 to 55 ms a frame here. :class:`FlatFadeIn` and :class:`FlatFadeOut`
 draw the group once, as the camera would, into a transparent image laid pixel for pixel over
-the frame, and fade that image: one blend a frame (the lean camera copies such an image
-without resampling). The group fades as one piece: where its parts overlap (a word on a
-card), nothing shows through mid-fade, as it does with manim's fades. A ``shift`` moves the
-picture by whole pixels, so it stays one to one with the frame.
+the frame, and fade that image: one blend a frame (manim's camera, and the lean one of
+:mod:`attention_explainer.manim_patches`, copy such an image without resampling). The group
+fades as one piece: where its parts overlap (a word on a card), nothing shows through
+mid-fade, as it does with manim's fades. A ``shift`` moves the picture by whole pixels, so it
+stays one to one with the frame.
 
 The group must hold still while it fades (nothing else animating it).
 """
@@ -18,7 +19,7 @@ import numpy as np
 from manim import BLACK, Animation, ImageMobject, Mobject, config
 from manim.constants import RESAMPLING_ALGORITHMS
 
-from scenes.speedups import LeanCamera
+from attention_explainer import manim_patches
 
 __all__ = ["FlatFadeIn", "FlatFadeOut", "flattened"]
 
@@ -27,7 +28,7 @@ def flattened(*mobjects: Mobject) -> ImageMobject | None:
     """``mobjects`` drawn at the render's resolution on a transparent background, cut to
     where they drew and placed exactly over that box of the frame (RGBA, straight alpha).
     None when they draw nothing (all off frame, or empty)."""
-    camera = LeanCamera(background_color=BLACK, background_opacity=0)
+    camera = manim_patches.camera_class()(background_color=BLACK, background_opacity=0)
     camera.capture_mobjects(list(mobjects))
     drawn = camera.pixel_array  # premultiplied by alpha (cairo's ARGB32)
     rows, cols = np.nonzero(drawn[..., 3])
@@ -63,7 +64,12 @@ class _FlatFade(Animation):
         super().__init__(picture, introducer=True, remover=not appearing, **kwargs)
 
     def _setup_scene(self, scene) -> None:
-        """The picture takes the group's place in the scene (on top, for one appearing)."""
+        """The picture takes the group's place in the scene (on top, for one appearing).
+
+        Overrides ``Animation._setup_scene`` (private in manim 0.21: ``Scene.begin_animations``
+        calls it to add an introducer's mobject) in this animation of our own, because the
+        picture must stand where the group stood, not on top; not a patch of manim's classes.
+        """
         place = len(scene.mobjects)
         if not self.appearing:
             family = {id(m) for group in self.group for m in group.get_family()}

@@ -6,6 +6,7 @@ from typing import Any
 
 from manim import DOWN, RIGHT, Animation, DecimalNumber, ManimColor, MathTex, VGroup, interpolate
 
+from attention_explainer import manim_patches
 from scenes import style
 
 __all__ = ["CountTo", "LiveNumber", "Readout"]
@@ -17,6 +18,12 @@ class LiveNumber(DecimalNumber):
     ``DecimalNumber.set_value`` rebuilds every glyph on each call (6 ms a frame at 1080p),
     though a number that counts or follows an updater mostly shows the same text from one
     frame to the next; then only its value (``get_value()``) changes.
+
+    A subclass of our own, not a patch, but it leans on two private methods of manim 0.21's
+    ``DecimalNumber`` (``_set_submobjects_from_number``, overridden to note the text shown,
+    and ``_get_num_string``), so its shortcut is one of the speedups: with
+    ``ATTENTION_SPEEDUPS=0`` or another manim (:func:`attention_explainer.manim_patches.active`)
+    every value goes through manim's ``set_value``.
     """
 
     def _set_submobjects_from_number(self, number: float) -> None:
@@ -28,7 +35,7 @@ class LiveNumber(DecimalNumber):
         return self._get_num_string(value) != self.shown_text
 
     def set_value(self, number: float) -> LiveNumber:
-        if self.shows_new_text(number):
+        if not manim_patches.active() or self.shows_new_text(number):
             return super().set_value(number)
         self.number = number
         return self

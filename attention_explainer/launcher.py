@@ -1,0 +1,46 @@
+"""The manim process the renderer starts for one step: ``python -m attention_explainer.launcher
+<manim arguments>``.
+
+It dies with the renderer (Linux ``PR_SET_PDEATHSIG``; a process whose renderer is already
+gone stops at once), applies :mod:`attention_explainer.manim_patches` (with the encoder's
+thread count and plain tracebacks for the log) and runs manim's command line.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the renderer's process group stops us
+        pass
+
+
+def main(argv: list[str]) -> None:
+    """Run ``manim <argv>`` as one step of a render."""
+    _die_with_parent()
+    from attention_explainer.settings import SettingsError, settings
+
+    try:
+        parent = settings().render_parent
+    except SettingsError as error:
+        sys.exit(f"attention-explainer: {error}")
+    if parent is not None and os.getppid() != parent:
+        sys.exit("attention-explainer: the renderer is gone")
+    from attention_explainer import manim_patches
+
+    manim_patches.apply(encoder_threads=settings().encoder_threads, plain_tracebacks=True)
+    from manim.__main__ import main as manim_main
+
+    sys.argv = ["manim", *argv]
+    manim_main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
