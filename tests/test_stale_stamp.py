@@ -1,0 +1,69 @@
+"""A step's stamp (attention_explainer/render/jobs.py) covers every project module its scene
+imports: the modules Python really loads for it are among those hashed, and editing any one
+of them renders the step again."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from attention_explainer.render import jobs
+from scenes.story import Step, find_step
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("attention_core", "attention_explainer", "scenes")
+
+_LOADED = """
+import importlib.util, sys
+from pathlib import Path
+root, path = Path(sys.argv[1]), Path(sys.argv[2])
+spec = importlib.util.spec_from_file_location("step_under_test", path)
+module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+for module in list(sys.modules.values()):
+    file = getattr(module, "__file__", None)
+    file = Path(file).resolve() if file else None
+    if file and file.suffix == ".py" and file.is_relative_to(root) and file.relative_to(root).parts[0] in (
+            "attention_core", "attention_explainer", "scenes"):
+        print(file.relative_to(root).as_posix())
+"""
+
+
+@pytest.mark.parametrize("step", ["cosine_similarity", "training"])
+def test_every_project_module_a_scene_loads_is_in_its_stamp(step):
+    path = find_step(step).path
+    out = subprocess.run([sys.executable, "-c", _LOADED, str(ROOT), str(path)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    loaded = set(out.stdout.split())
+    hashed = {p.relative_to(ROOT).as_posix() for p in jobs.project_imports(path)}
+    assert {"scenes/base.py", "attention_explainer/settings.py", "attention_explainer/manim_patches.py",
+            "attention_core/examples.py", f"scenes/{step}.py"} <= loaded
+    assert loaded - hashed == set()
+
+
+def test_editing_any_module_a_step_imports_changes_its_stamp(tmp_path, monkeypatch):
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "manim.cfg", tmp_path / "manim.cfg")
+    monkeypatch.setattr(jobs, "PROJECT_DIR", tmp_path)
+    real = find_step("cosine_similarity")
+    step = Step(real.module, real.scene, real.title, source=tmp_path / "scenes" / "cosine_similarity.py")
+    example = ROOT / "assets" / "examples" / "apple.toml"
+    flags = ["-ql"]
+    files = sorted(jobs.project_imports(step.path))
+    assert {f.parent.name for f in files} >= {"attention_core", "attention_explainer", "scenes", "components"}
+    before = jobs.fingerprint(step, example, flags)
+    for file in files:
+        text = file.read_text()
+        file.write_text(text + "\n# an edit\n")
+        assert jobs.fingerprint(step, example, flags) != before, f"{file.relative_to(tmp_path)} not hashed"
+        file.write_text(text)
+    assert jobs.fingerprint(step, example, flags) == before
+    other = tmp_path / "scenes" / "softmax_normalize.py"  # another scene: not this step's input
+    other.write_text(other.read_text() + "\n# an edit\n")
+    assert jobs.fingerprint(step, example, flags) == before
