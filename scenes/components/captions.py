@@ -1,6 +1,8 @@
-"""Sentences as on-screen text: wrapped when long, or shortened to fit a legend.
+"""Words and sentences as on-screen text: one word, a sentence wrapped when long, or shortened
+to fit a legend.
 
-Like every word on screen these are Pango ``Text`` (via :func:`word_label`), never LaTeX.
+Every word on screen is Pango ``Text`` (:func:`word_label`), never LaTeX. The plane's labels
+(``scenes/components/words.py``) build on this module; it imports nothing of theirs.
 
 >>> shorten("one two three four five six seven eight", 24)
 'one two … seven eight'
@@ -16,9 +18,13 @@ from collections.abc import Sequence
 from manim import ManimColor, Text
 
 from scenes import style
-from scenes.components.words import word_label
 
-__all__ = ["shorten", "wrapped_label"]
+__all__ = ["shorten", "word_label", "wrapped_label"]
+
+
+def word_label(word: str, color: ManimColor = style.TEXT, size: float = style.LABEL_SIZE) -> Text:
+    """A word as literal text (no markup, no LaTeX)."""
+    return Text(word, font=style.FONT, font_size=size, color=color)
 
 
 def wrapped_label(text: str, color: ManimColor, width: float,
