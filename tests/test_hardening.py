@@ -366,3 +366,173 @@ def test_npm_that_fails_is_said_with_its_reason(tmp_path, monkeypatch):
     assert str(caught.value) == (f"npm pack reveal.js@{pack.REVEAL_VERSION} failed (exit 1): code "
                                  "EAI_AGAIN / request to https://registry.npmjs.org/reveal.js failed, "
                                  "reason: getaddrinfo EAI_AGAIN registry.npmjs.org")
+
+
+# ------------------------------------------------------------ killed renders
+
+
+def _converters(folder: Path) -> list[int]:
+    """Processes running ``manim_slides convert`` on slides under ``folder``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        mentions = any(str(folder).encode() in a for a in command)
+        if b"manim_slides" in command and b"convert" in command and mentions:
+            found.append(int(proc.name))
+    return found
+
+
+def test_a_render_killed_while_converting_slides_leaves_no_converter_running(tmp_path):
+    import os
+    import signal
+    import time
+
+    from test_render import tiny_story, write_example
+
+    story = tiny_story(tmp_path, "tiny_square")
+    example = write_example(tmp_path / "killed.toml")
+    media = tmp_path / "media"
+    steps = ", ".join(f"Step({s.module!r}, {s.scene!r}, {s.title!r}, source=Path({str(s.path)!r}))"
+                      for s in story)
+    code = (f"import sys; from pathlib import Path; from scenes.story import Step; "
+            f"from attention_explainer.cli import main; sys.exit(main(sys.argv[1:], story=({steps},)))")
+    args = ["render", "--example", str(example), "-q", "l", "-r", "160,90", "--fps", "10", "--slides",
+            "--media-dir", str(media)]
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PATH": fake_npm(tmp_path / "bin", "echo 'npm error code ENOTFOUND' >&2\nexit 1\n")}
+    process = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None and len(_converters(media)) < 2:
+            time.sleep(0.02)
+        assert process.poll() is None and len(_converters(media)) == 2, "no conversion to kill"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        time.sleep(1.0)
+        left = _converters(media)
+        assert left == [], "manim-slides convert outlived the render"
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in _converters(media):
+            os.kill(pid, signal.SIGKILL)
+    out = media / "explainer" / load_example(example).name / "90p10"
+    # what a killed run may leave (README): files named .<name>.partial-<pid>.<ext>, which
+    # the next run removes; never a finished-looking deck
+    decks = [p.name for p in out.glob("*slides*")]
+    assert all(name.startswith(".") and ".partial-" in name for name in decks), decks
+
+
+# ------------------------------------------------------------ full disks, read-only folders
+
+
+@pytest.fixture
+def mount_tmpfs():
+    """mount_tmpfs(folder, size="1m", read_only=False): a small tmpfs at ``folder`` for the
+    test (skipped where mounting is not allowed, e.g. not root); unmounted afterwards."""
+    mounted: list[Path] = []
+
+    def mount(folder: Path, size: str = "1m", read_only: bool = False) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        options = f"size={size}" + (",ro" if read_only else "")
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in reversed(mounted):
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def render_tiny(tmp_path: Path, media: Path, **overrides):
+    """The tiny square story (tests/test_render.py) rendered into ``media``."""
+    from test_render import tiny_options, tiny_story, write_example
+
+    from attention_explainer.render import render
+
+    story = tiny_story(tmp_path, "tiny_square")
+    example = tmp_path / "tiny.toml"
+    if not example.exists():
+        write_example(example)
+    return render(tiny_options(media, example, **overrides), story, progress=lambda line: None)
+
+
+def cli_render(tmp_path: Path, media: Path, capsys) -> tuple[int, str]:
+    from test_render import tiny_story, write_example
+
+    from attention_explainer.cli import main
+
+    story = tiny_story(tmp_path, "tiny_square")
+    example = write_example(tmp_path / "tiny.toml")
+    code = main(["render", "--example", str(example), "-q", "l", "-r", "160,90", "--fps", "10",
+                 "--media-dir", str(media)], story=story)
+    return code, capsys.readouterr().err
+
+
+def test_media_dir_that_is_a_file_is_said(tmp_path, capsys):
+    media = tmp_path / "media"
+    media.write_text("not a folder")
+    code, said = cli_render(tmp_path, media, capsys)
+    assert code == 1 and "Traceback" not in said
+    assert said.strip() == (f"attention-explainer: --media-dir {media}: a file is in the way (it, or a "
+                            "folder above it, is a file, not a folder)")
+
+
+def test_read_only_media_dir_is_said(tmp_path, capsys, mount_tmpfs):
+    media = mount_tmpfs(tmp_path / "media", read_only=True)
+    code, said = cli_render(tmp_path, media, capsys)
+    assert code == 1 and "Traceback" not in said
+    assert said.strip().startswith(f"attention-explainer: --media-dir: cannot write in {media}: "
+                                   "Read-only file system")
+
+
+def test_read_only_output_folder_is_said(tmp_path, mount_tmpfs):
+    from attention_explainer.render import RenderError
+
+    media = tmp_path / "media"
+    first = render_tiny(tmp_path, media)
+    mount_tmpfs(media / "explainer", read_only=True)
+    with pytest.raises(RenderError) as caught:
+        render_tiny(tmp_path, media)
+    assert str(caught.value).startswith(f"cannot write in {first.out_dir}: Read-only file system")
+
+
+def test_a_disk_that_fills_while_joining_is_said_and_leaves_no_partial_file(tmp_path, mount_tmpfs):
+    from attention_explainer.render import RenderError
+
+    media = tmp_path / "media"
+    first = render_tiny(tmp_path, media)
+    out = first.out_dir
+    pages = [-(-p.stat().st_size // 4096) * 4096 for folder in ("steps", "stills")
+             for p in (out / folder).iterdir()]
+    # room for the step clips and stills (a tmpfs counts whole 4 KB pages) and half the video
+    room = sum(pages) + 4096 + first.video.stat().st_size // 2
+    mount_tmpfs(media / "explainer", size=str(room))
+    with pytest.raises(RenderError) as caught:
+        render_tiny(tmp_path, media)
+    said = str(caught.value)
+    assert said.startswith(f"No space left on device in {out}")
+    assert " KB free" in said and "none is half-written" in said
+    assert not list(out.rglob(".*partial-*"))
+    assert not first.video.exists()  # the tmpfs hides the first render's files: nothing was made
+    # the clips and stills were written whole: the disk filled while joining
+    assert sorted(p.name for p in (out / "steps").iterdir()) == ["01-tiny_square.mp4", "01-tiny_square.srt"]
+    assert [p.name for p in (out / "stills").iterdir()] == ["01-tiny_square.png"]
+
+
+def test_a_disk_that_fills_while_rendering_a_scene_is_said(tmp_path, mount_tmpfs):
+    from attention_explainer.render import RenderError
+
+    media = mount_tmpfs(tmp_path / "media", size="32k")  # the step at 640x360 needs 64 KB
+    with pytest.raises(RenderError) as caught:
+        render_tiny(tmp_path, media, resolution=(640, 360), fps=30)
+    said = str(caught.value)
+    assert "No space left on device in " + str(media / "render" / "tiny_square") in said
+    assert " KB free" in said

@@ -25,6 +25,7 @@ import pytest
 import srt
 from PIL import Image
 
+from attention_core.examples import output_name
 from attention_explainer.cli import main
 from attention_explainer.render import RenderError, RenderOptions, join, pack, render
 from scenes import style
@@ -271,32 +272,32 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     lines: list[str] = []
     started = time.monotonic()
     result = render(tiny_options(folder / "media", example), story, progress=lines.append)
-    return {"folder": folder, "story": story, "example": example, "result": result, "lines": lines,
-            "seconds": time.monotonic() - started}
+    return {"folder": folder, "story": story, "example": example, "name": output_name(example),
+            "result": result, "lines": lines, "seconds": time.monotonic() - started}
 
 
 def test_render_joins_the_story_with_subtitles_chapters_and_stills(tiny: dict[str, object]) -> None:
     result = tiny["result"]
     out = result.out_dir
-    assert out.parts[-3:] == ("explainer", "tiny", "90p10")
-    video = out / "attention-explainer-tiny.mp4"
+    assert out.parts[-3:] == ("explainer", tiny["name"], "90p10")
+    video = out / f"attention-explainer-{tiny['name']}.mp4"
     assert result.video == video and video.exists()
     segments = [join.probe(run.video) for run in result.runs]
     full = join.probe(video)
     assert abs(full.duration - sum(s.duration for s in segments)) <= Fraction(1, FPS)
     assert full.frames == sum(s.frames for s in segments)
 
-    chapters = json.loads((out / "attention-explainer-tiny.chapters.json").read_text())["chapters"]
+    chapters = json.loads((out / f"attention-explainer-{tiny['name']}.chapters.json").read_text())["chapters"]
     assert [c["title"] for c in chapters] == ["The square", "The circle"]
     starts = [c["start"] for c in chapters]
     assert starts == sorted(starts) and starts[0] == 0
     for chapter, segment in zip(chapters, segments, strict=True):
         assert chapter["end"] - chapter["start"] == pytest.approx(float(segment.duration), abs=1e-3)
     assert chapters[-1]["end"] == pytest.approx(float(full.duration), abs=1e-3)
-    assert (out / "attention-explainer-tiny.chapters.txt").read_text().splitlines() == [
+    assert (out / f"attention-explainer-{tiny['name']}.chapters.txt").read_text().splitlines() == [
         "0:00 The square", "0:02 The circle"]
 
-    cues = list(srt.parse((out / "attention-explainer-tiny.srt").read_text()))
+    cues = list(srt.parse((out / f"attention-explainer-{tiny['name']}.srt").read_text()))
     # a title card has no subtitle: the card says it
     assert [c.content for c in cues] == ["A square for Tiny example.", "It fades.", "A circle grows.",
                                          "And rests."]
@@ -309,7 +310,7 @@ def test_render_joins_the_story_with_subtitles_chapters_and_stills(tiny: dict[st
     for name in ("01-tiny_square", "02-tiny_circle"):
         assert (out / "stills" / f"{name}.png").exists()
         assert (out / "steps" / f"{name}.mp4").exists()
-    manifest = json.loads((out / "attention-explainer-tiny.manifest.json").read_text())
+    manifest = json.loads((out / f"attention-explainer-{tiny['name']}.manifest.json").read_text())
     assert [s["module"] for s in manifest["steps"]] == ["tiny_square", "tiny_circle"]
     assert not list(out.rglob(".*partial*"))
     lines = tiny["lines"]
@@ -428,7 +429,8 @@ def test_a_killed_render_leaves_no_partial_file_and_the_next_run_succeeds(tmp_pa
     args = ["render", "--example", str(example), "-q", "l", "-r", "160,90", "--fps", "10",
             "--media-dir", str(media), "--jobs", "2"]
     process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL)
-    partials = media / "render" / "tiny_slow" / "videos" / "killed" / "tiny_slow" / "90p10"
+    name = output_name(example)  # the output folders' name: killed-<hash of its path>
+    partials = media / "render" / "tiny_slow" / "videos" / name / "tiny_slow" / "90p10"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(partials.rglob("*.mp4"))) < 3:
         time.sleep(0.05)
@@ -437,8 +439,8 @@ def test_a_killed_render_leaves_no_partial_file_and_the_next_run_succeeds(tmp_pa
     process.wait()
     time.sleep(0.5)
     assert _processes_using(media) == [], "manim processes outlived the renderer"
-    out = media / "explainer" / "killed" / "90p10"
-    assert not (out / "attention-explainer-killed.mp4").exists()
+    out = media / "explainer" / name / "90p10"
+    assert not (out / f"attention-explainer-{name}.mp4").exists()
 
     lines: list[str] = []
     result = render(tiny_options(media, example), story, progress=lines.append)
@@ -480,8 +482,8 @@ def test_gallery_makes_thumbnails_and_the_readme_table(tiny: dict[str, object], 
     from attention_explainer.render.gallery import make_gallery
 
     result = tiny["result"]
-    markdown = make_gallery(result.out_dir, "attention-explainer-tiny", tmp_path / "assets" / "gallery",
-                            story=tiny["story"])
+    markdown = make_gallery(result.out_dir, f"attention-explainer-{tiny['name']}",
+                            tmp_path / "assets" / "gallery", story=tiny["story"])
     # measured beats: the square's first line needs 26 / 17 = 1.53 s of reading, its second 0.9 s
     # of animation (2.4 s); the circle 1.5 s of title card, 0.9 s and 0.7 s (3.1 s)
     assert "| 1 | `scenes/tiny_square.py` | `TinySquare` | The square | 0:02 |" in markdown
@@ -495,13 +497,13 @@ def test_gallery_makes_thumbnails_and_the_readme_table(tiny: dict[str, object], 
 def test_lecture_pack_has_a_clip_and_a_slide_per_beat(tiny: dict[str, object], tmp_path: Path) -> None:
     """The same tiny scenes as slides (notes = narration) and as per-beat clips."""
     options = tiny_options(tiny["folder"] / "media", tiny["example"], slides=True, save_sections=True)
-    subtitles = (tiny["result"].out_dir / "attention-explainer-tiny.srt").read_text()
+    subtitles = (tiny["result"].out_dir / f"attention-explainer-{tiny['name']}.srt").read_text()
     result = render(options, tiny["story"], progress=lambda line: None)
-    out, stem = result.out_dir, "attention-explainer-tiny"
+    out, stem = result.out_dir, f"attention-explainer-{tiny['name']}"
     assert not any(run.cached for run in result.runs)  # rendered again, as slides
     # The same narration (not the same times: as slides, a title card stays up until the next
     # beat fades it, and beats end on their reading time rather than on a frame).
-    slide_cues = list(srt.parse((out / "attention-explainer-tiny.srt").read_text()))
+    slide_cues = list(srt.parse((out / f"attention-explainer-{tiny['name']}.srt").read_text()))
     assert [c.content for c in slide_cues] == [c.content for c in srt.parse(subtitles)]
     # The title card stays up to the end of its slide (the video fades it before the next beat).
     title_slide = json.loads((result.runs[1].slides_dir / "TinyCircle.json").read_text())["slides"][0]

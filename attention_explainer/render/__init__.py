@@ -28,10 +28,13 @@ not rendered again.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import json
 import math
 import os
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -172,6 +175,7 @@ def render(options: RenderOptions, story: Sequence[Step] = STORY,
     for step in skipped:
         say(f"  skip   {list(story).index(step) + 1}/{len(story)} {step.module}: "
             f"{_relative(step.path)} does not exist yet")
+    _usable_folder(options.media_dir, "--media-dir")
     with _lock(options.media_dir / "render"):
         runs = [_plan(options, story, step, example_file, example_name) for step in steps]
         to_render = []
@@ -185,10 +189,18 @@ def render(options: RenderOptions, story: Sequence[Step] = STORY,
         try:
             run_steps(to_render, jobs, say, ready=len(runs) - len(to_render))
         except StepFailedError as failure:
-            raise RenderError(f"{failure}\nNothing was replaced in {out_dir}.") from None
-        out_dir.mkdir(parents=True, exist_ok=True)
-        _remove_stale_partials(out_dir)
-        result = _assemble(options, runs, out_dir, stem, example_name, say)
+            note = _space_note(failure.run.work_dir, str(failure))
+            raise RenderError(f"{failure}{note}\nNothing was replaced in {out_dir}.") from None
+        except OSError as error:  # the steps' media folders
+            raise RenderError(f"{_write_problem(error, options.media_dir / 'render')}\n"
+                              f"Nothing was replaced in {out_dir}.") from None
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            _remove_stale_partials(out_dir)
+            result = _assemble(options, runs, out_dir, stem, example_name, say)
+        except OSError as error:  # a full disk or a read-only folder while joining or packing
+            raise RenderError(f"{_write_problem(error, out_dir)}\nEvery file there is the previous one "
+                              "or a finished new one: none is half-written.") from None
     result.skipped = skipped
     result.seconds = time.monotonic() - started
     _summary(result, say)
@@ -197,6 +209,66 @@ def render(options: RenderOptions, story: Sequence[Step] = STORY,
 
 def _print(line: str) -> None:
     print(line, flush=True)
+
+
+# Below this much free space, a step that failed is taken to have failed for want of it: manim
+# may die without a word when its disk fills (exit -11, an empty log), and the partial movie
+# files it leaves keep the disk full.
+LOW_SPACE = 16 * 2**20
+
+
+def _usable_folder(folder: Path, what: str) -> None:
+    """Make ``folder`` if needed and check that a file can be written in it; a RenderError
+    saying why not (a file in the way, read-only, full)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except (FileExistsError, NotADirectoryError):
+        raise RenderError(f"{what} {folder}: a file is in the way (it, or a folder above it, is a "
+                          "file, not a folder)") from None
+    except OSError as error:
+        raise RenderError(f"{what}: {_write_problem(error, folder)}") from None
+
+
+def _write_problem(error: OSError, folder: Path) -> str:
+    """``error``, met writing in ``folder``, in words: the folder, the file, free space."""
+    file = f" (writing {error.filename})" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        return f"No space left on device in {folder}{file}: {_free(folder)} free"
+    return f"cannot write in {folder}: {error.strerror or error}{file}"
+
+
+def _free(folder: Path) -> str:
+    """The free space on ``folder``'s disk, e.g. ``1.2 MB``."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return _size(shutil.disk_usage(folder).free)
+    except OSError:
+        return "unknown space"
+
+
+def _size(size: int) -> str:
+    """``size`` bytes, readable: ``12 KB``, ``1.2 MB``, ``3.4 GB``."""
+    if size < 2**20:
+        return f"{size / 2**10:.0f} KB"
+    return f"{size / 2**20:.1f} MB" if size < 2**30 else f"{size / 2**30:.1f} GB"
+
+
+def _space_note(folder: Path, said: str) -> str:
+    """A line saying the disk is full when a failed step's ``folder`` has (nearly) no space
+    left or manim said so; else nothing."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return ""
+    if free >= LOW_SPACE and "No space left on device" not in said and "Errno 28" not in said:
+        return ""
+    used = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    return (f"\nNo space left on device in {folder}: {_free(folder)} free; this step's media folder "
+            f"holds {_size(used)} now")
 
 
 def _check_options(options: RenderOptions) -> None:
@@ -302,6 +374,13 @@ def _remove_stale_partials(out_dir: Path) -> None:
             path.unlink()
 
 
+def _discard(tmp: Path) -> None:
+    """Remove a temporary file if it is there; a failure to (a read-only folder) must not hide
+    the error that brought us here."""
+    with contextlib.suppress(OSError):
+        tmp.unlink(missing_ok=True)
+
+
 def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
 
@@ -336,8 +415,11 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
         if not still.exists() or still.stat().st_mtime_ns < run.video.stat().st_mtime_ns:
             still.parent.mkdir(parents=True, exist_ok=True)
             tmp = _tmp(still)
-            join.key_frame(run.video).save(tmp)
-            os.replace(tmp, still)
+            try:
+                join.key_frame(run.video).save(tmp)
+                os.replace(tmp, still)
+            finally:
+                _discard(tmp)
         if options.save_sections:
             _copy_sections(run, out_dir / "sections" / name)
 
@@ -438,7 +520,7 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
             os.replace(tmps[path], path)
     finally:
         for tmp in tmps.values():
-            tmp.unlink(missing_ok=True)
+            _discard(tmp)
 
 
 def _copy_sections(run: StepRun, target: Path) -> None:
@@ -452,8 +534,11 @@ def _copy_sections(run: StepRun, target: Path) -> None:
 
 def _write_json(path: Path, data: object) -> None:
     tmp = _tmp(path)
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        _discard(tmp)
 
 
 def _relative(path: Path) -> str:

@@ -17,6 +17,7 @@ searchable) text, the example's title as the document title and a bookmark per c
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -67,10 +68,14 @@ def link_or_copy(source: Path, target: Path) -> None:
     tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copy2(source, tmp)
-    os.replace(tmp, target)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copy2(source, tmp)
+        os.replace(tmp, target)
+    finally:  # a full disk: no half copy left behind
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def _die_with_renderer() -> None:
