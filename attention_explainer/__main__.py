@@ -4,4 +4,5 @@ import sys
 
 from attention_explainer.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when pytest imports it for doctests
+    sys.exit(main())

@@ -12,6 +12,9 @@ sys.path.insert(0, str(Path(__file__).parent))  # for scene_harness
 from attention_core.examples import list_examples, load_example  # noqa: E402
 
 SHIPPED = list_examples()
+# Not tests, and --doctest-modules (pyproject) would import them: the benchmark and the
+# scripts that made the golden data.
+collect_ignore = ["benchmarks", "data"]
 
 
 @pytest.fixture(scope="session", params=SHIPPED)

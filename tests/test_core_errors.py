@@ -109,6 +109,9 @@ BAD_CALLS = {
     "temperature negative": (lambda: softmax([1.0, 2.0], temperature=-2.5), r"positive number, got -2.5"),
     "temperature nan": (lambda: softmax([1.0, 2.0], temperature=float("nan")), r"positive number, got nan"),
     "temperature inf": (lambda: softmax([1.0, 2.0], temperature=float("inf")), r"positive number, got inf"),
+    "temperature None": (lambda: softmax([1.0, 2.0], temperature=None), r"positive number, got None"),
+    "softmax axis": (lambda: softmax([[1.0, 2.0]], axis=5),
+                     r"softmax axis 5 does not exist: the scores have 2 dimension\(s\)"),
     "trace temperature": (lambda: softmax_trace([1.0, 2.0], temperature=0.0), r"positive number, got 0.0"),
     "pull temperature": (lambda: pull(temperature=-1.0), r"temperature must be a positive number, got -1.0"),
     # ---- masks
@@ -135,6 +138,7 @@ BAD_CALLS = {
     "steps zero": (lambda: pull(steps=0), r"the number of steps must be a whole number >= 1, got 0"),
     "steps negative": (lambda: pull(steps=-3), r"whole number >= 1, got -3"),
     "steps fraction": (lambda: pull(steps=2.5), r"whole number >= 1, got 2.5"),
+    "steps True": (lambda: pull(steps=True), r"whole number >= 1, got True"),
     "given weights negative": (lambda: pull(similarities=[[1.5, -0.5], [0.5, 0.5]], weights_given=True),
                                r"given weights must be non-negative and each row must sum to 1"),
     "given weights sum": (lambda: pull(similarities=[[0.5, 0.4], [0.5, 0.5]], weights_given=True),
@@ -142,6 +146,8 @@ BAD_CALLS = {
     # ---- heads, indices
     "zero heads": (lambda: multi_head_attention(EYE2, [], EYE2),
                    r"multi-head attention needs at least one head"),
+    "two-matrix head": (lambda: multi_head_attention(EYE2, [(EYE2, EYE2)], EYE2),
+                        r"each head needs three matrices \(W_Q, W_K, W_V\), got 2"),
     "head W_K shape": (lambda: multi_head_attention(EYE2, [HeadWeights(EYE2, np.ones((2, 1)), EYE2)], EYE2),
                        r"W_K must have 2 columns, but has 1"),
     "zero-sum index": (lambda: with_zero_sum([1.0, 2.0], 2), r"index 2 is outside the 2 scores"),

@@ -253,15 +253,6 @@ def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
 
 
-def test_the_modules_doctests_pass():
-    import doctest
-
-    import scenes.cosine_similarity as module
-
-    result = doctest.testmod(module, verbose=False)
-    assert result.attempted >= 3 and result.failed == 0
-
-
 def test_a_vector_with_no_room_to_grow_is_halved():
     from scenes.cosine_similarity import stretch_factor, times
 
