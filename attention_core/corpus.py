@@ -4,6 +4,10 @@ A corpus is one TOML file in ``assets/corpus/`` (fields in ``assets/corpus/READM
 ``sentences`` to learn from, ``probes`` (sentences whose attention the training scene draws
 and the tests check) and ``[training]`` settings. :func:`load_corpus` checks everything at
 once and raises an :class:`~attention_core.examples.ExampleError` listing every problem.
+
+An example names its corpus (its ``corpus`` field, :attr:`Example.corpus`);
+:func:`training_plan` says which probes its training step shows: those about the example's
+ambiguous word when the corpus has them, else the corpus's own, with a note saying so.
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from attention_core.examples import (
+    CORPUS_DIR,
+    DEFAULT_CORPUS,
     MAX_TOKENS,
     MAX_WORD_CHARS,
+    Example,
     ExampleError,
     FieldChecker,
     Sentence,
@@ -29,13 +36,13 @@ __all__ = [
     "DEFAULT_CORPUS",
     "Corpus",
     "Probe",
+    "TrainingPlan",
     "TrainingSettings",
     "load_corpus",
     "parse_corpus",
+    "spoken_list",
+    "training_plan",
 ]
-
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "assets" / "corpus"
-DEFAULT_CORPUS = "ambiguous"
 MAX_SENTENCES = 2000  # keeps training in seconds
 MAX_STEPS = 20000
 
@@ -97,6 +104,69 @@ class Corpus:
     def probe_for(self, focus: str) -> tuple[Probe, ...]:
         """The probes whose ambiguous word is ``focus`` (all probes if none is)."""
         return tuple(p for p in self.probes if p.focus == focus) or self.probes
+
+    @property
+    def focus_words(self) -> tuple[str, ...]:
+        """The ambiguous words its probes are about, in the file's order, each once."""
+        return tuple(dict.fromkeys(p.focus for p in self.probes))
+
+    def covers(self, word: str) -> bool:
+        """True when some probe is about ``word`` (so its sentences teach the word)."""
+        return word in self.focus_words
+
+
+def spoken_list(words: tuple[str, ...] | list[str]) -> str:
+    """``apple``, ``apple and bank``, ``apple, bank and bat``."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """What an example's training step shows.
+
+    Attributes:
+        word: the example's ambiguous word (its first sentence's focus).
+        corpus: the corpus the example names, loaded.
+        probes: up to two probes: about ``word`` when the corpus covers it, else the
+            corpus's first two.
+        covered: whether the corpus has probes about ``word``.
+    """
+
+    word: str
+    corpus: Corpus
+    probes: tuple[Probe, ...]
+    covered: bool
+
+    @property
+    def note(self) -> str | None:
+        """What the step says when the corpus is not about the example's word, else None."""
+        if self.covered:
+            return None
+        return (f"This corpus has no sentences about {self.word}: the model is trained on "
+                f"sentences about {spoken_list(self.corpus.focus_words)}.")
+
+    def warning(self, example: Example) -> str | None:
+        """The checker's ``warning:`` line when the corpus does not cover ``word``, with the fix."""
+        if self.covered:
+            return None
+        has_word = any(self.word in sentence for sentence in self.corpus.sentences)
+        lacks = (f"has sentences with {self.word!r} but no [[probes]] about it" if has_word
+                 else f"has no sentences about {self.word!r}")
+        return (f"warning: training: the corpus {self.corpus.path.name} {lacks}, so the training "
+                f"step shows sentences about {spoken_list(self.corpus.focus_words)} instead (and "
+                f"says so); to train on {self.word!r}, write a corpus for it as "
+                f"assets/corpus/README.md explains and name it in {example.path.name}: "
+                f'corpus = "{self.word}" for assets/corpus/{self.word}.toml, or a path from the '
+                "example's folder")
+
+
+def training_plan(example: Example, corpus: Corpus | None = None) -> TrainingPlan:
+    """The probes ``example``'s training step shows, from ``corpus`` (default: the corpus
+    the example names, loaded and checked)."""
+    corpus = load_corpus(example.corpus) if corpus is None else corpus
+    word = example.sentences[0].focus
+    covered = corpus.covers(word)
+    return TrainingPlan(word, corpus, corpus.probe_for(word)[:2], covered)
 
 
 def resolve_corpus(name_or_path: str | os.PathLike[str]) -> Path:

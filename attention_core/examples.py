@@ -43,6 +43,9 @@ __all__ = [
 ]
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
+# The training corpora (attention_core.corpus reads them); an example names its own.
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "assets" / "corpus"
+DEFAULT_CORPUS = "ambiguous"
 DEFAULT_EXAMPLE = "apple"
 
 MAX_TOKENS = 32  # the attention-matrix scene lays out at most this many words legibly
@@ -51,7 +54,7 @@ MAX_TITLE_CHARS = 60
 MAX_DIMENSION = 8
 MAX_MAGNITUDE = 100.0  # larger numbers overflow the plane and make softmax one-hot
 
-_TOP_FIELDS = {"title", "plane", "words", "sentences", "heads", "multi_head", "knobs"}
+_TOP_FIELDS = {"title", "plane", "words", "sentences", "heads", "multi_head", "knobs", "corpus"}
 
 
 class ExampleError(AttentionInputError):
@@ -131,6 +134,10 @@ class Example:
         heads: one or more heads.
         w_o: the multi-head output matrix, shape (sum of the heads' d_v, d).
         knobs: scene settings.
+        corpus: the training corpus file the training step learns from (the ``corpus``
+            field: a shipped corpus's name or a path relative to the example file; default
+            the shipped ``ambiguous`` corpus). It exists; its contents are checked by
+            :func:`attention_core.corpus.load_corpus`.
     """
 
     name: str
@@ -143,6 +150,7 @@ class Example:
     heads: tuple[Head, ...]
     w_o: FloatArray
     knobs: Knobs = field(default_factory=Knobs)
+    corpus: Path = CORPUS_DIR / f"{DEFAULT_CORPUS}.toml"
 
     @property
     def dimension(self) -> int:
@@ -403,10 +411,33 @@ class FieldChecker:
         heads = self.heads(data.get("heads"), d)
         w_o = self.output(self.table(data, "multi_head"), heads, d)
         knobs = self.knobs(self.table(data, "knobs", required=False))
+        corpus = self.corpus(data.get("corpus", DEFAULT_CORPUS), path)
         if self.problems:
             return None
         return Example(output_name(path), path, title, x_axis, y_axis, words,  # type: ignore[arg-type]
-                       sentences, heads, w_o, knobs)  # type: ignore[arg-type]
+                       sentences, heads, w_o, knobs, corpus)  # type: ignore[arg-type]
+
+    def corpus(self, value: Any, path: Path) -> Path | None:
+        """The corpus file ``value`` names: a shipped corpus (``"ambiguous"``) or a path
+        ending in ``.toml`` or holding a ``/``, relative to the example file's folder."""
+        shipped = sorted(p.stem for p in CORPUS_DIR.glob("*.toml"))
+        if not isinstance(value, str) or not value.strip():
+            self.fail("corpus", f"must be a corpus's name in quotes ({', '.join(shipped)}) or a "
+                                f"path to a .toml file, got {value!r}")
+            return None
+        if value.endswith(".toml") or "/" in value or os.sep in value:
+            found = (path.parent / value).resolve()
+            if not found.is_file():
+                what = "is not a file" if found.exists() else "does not exist"
+                self.fail("corpus", f"the corpus file {value!r} {what} (looked for {found}; "
+                                    "a path is taken from the example file's folder)")
+                return None
+            return found
+        if value not in shipped:
+            self.fail("corpus", f"there is no corpus called {value!r}; shipped: {', '.join(shipped)} "
+                                "(or give a path to a .toml file, from the example file's folder)")
+            return None
+        return CORPUS_DIR / f"{value}.toml"
 
     def table(self, data: dict[str, Any], key: str, required: bool = True) -> dict[str, Any]:
         value = data.get(key)
@@ -627,12 +658,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(error, file=sys.stderr)
             status = 1
         else:
-            print(f"ok {example.path}: {_summary(example)}")
-            from attention_core.story import story_claims  # story imports this module
+            # both modules import this one
+            from attention_core.corpus import training_plan
+            from attention_core.story import story_claims
 
+            try:
+                plan = training_plan(example)
+            except ExampleError as error:  # the corpus it names is broken
+                print(f"{example.path}: corpus: the corpus it names has problems:\n{error}",
+                      file=sys.stderr)
+                status = 1
+                continue
+            print(f"ok {example.path}: {_summary(example)}; trained on {plan.corpus.path.name}")
             for claim in story_claims(example):
                 if not claim.holds:
                     print(claim.warning)
+            if plan.warning(example):
+                print(plan.warning(example))
     return status
 
 

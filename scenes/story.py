@@ -29,6 +29,10 @@ class Step:
     # Seconds this step took to render (apple, 1080p60 with slides, cold, two jobs on 2 cores):
     # on a machine that has not rendered it yet, the renderer starts the longest steps first.
     typical_seconds: float = 0.0
+    # Files the scene reads besides its code and the example file, by the name of the
+    # :class:`~attention_core.examples.Example` field that holds their path (the training
+    # scene reads the example's ``corpus``): the renderer stamps them with the step.
+    reads: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -53,7 +57,7 @@ STORY: tuple[Step, ...] = (
     Step("value_vectors", "ValueVectors", "Values: what moves a word", typical_seconds=25.0),
     Step("attention_matrix", "AttentionMatrix", "The attention matrix", typical_seconds=38.0),
     Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=22.6),
-    Step("training", "Training", "Training the weights", typical_seconds=63.8),
+    Step("training", "Training", "Training the weights", typical_seconds=63.8, reads=("corpus",)),
 )
 
 

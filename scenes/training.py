@@ -22,14 +22,17 @@ chances), with only the numbers the narration says printed large; a section's pi
 grows line by line (the update rule) is up whole from its first line, the lines not yet
 spoken of dimmed.
 
+The corpus is the one the example names (its ``corpus`` field; default the shipped
+``ambiguous`` corpus), and the probes shown are about the example's ambiguous word when the
+corpus has probes about it; when it has none, the chapter says so, on screen and aloud, and
+shows the corpus's own probes (:func:`attention_core.corpus.training_plan`).
+
 Render: ``manim -ql scenes/training.py Training`` (from the repo root).
-``$ATTENTION_CORPUS`` names another corpus (a name in assets/corpus/ or a path).
 """
 
 from __future__ import annotations
 
 import functools
-import os
 
 import numpy as np
 from manim import (
@@ -55,7 +58,7 @@ from manim import (
     squish_rate_func,
 )
 
-from attention_core.corpus import DEFAULT_CORPUS, Corpus, Probe, load_corpus
+from attention_core.corpus import Corpus, Probe, TrainingPlan, spoken_list, training_plan
 from attention_core.training import (
     ADAM_BETAS,
     ADAM_EPS,
@@ -73,9 +76,8 @@ from scenes.components.flat import FlatFadeIn, FlatFadeOut, flattened
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import fmt
 
-__all__ = ["CORPUS_ENV", "ChanceBars", "Training", "probability_text"]
+__all__ = ["ChanceBars", "Training", "probability_text"]
 
-CORPUS_ENV = "ATTENTION_CORPUS"
 # Seconds each snapshot of the run stays up. A snapshot arrives all at once (pictures,
 # caption, counters and the curve up to its step), so they never show different steps.
 SNAPSHOT_TIME = 1.2
@@ -109,8 +111,13 @@ PLOT_NUMBER_SIZE = 28  # the loss plot's axis numbers (27 px capitals)
 
 def probability_text(p: float) -> str:
     """A probability to three significant digits, never in e-notation (``0.0143``, ``0.513``),
-    so that minus its log, printed beside it, can be checked from what is printed."""
-    return np.format_float_positional(p, precision=3, unique=False, fractional=False, trim="-")
+    so that minus its log, printed beside it, can be checked from what is printed: when the
+    three digits' log rounds otherwise than ``p``'s (``0.0367``: 3.30, not 3.31), more digits."""
+    for digits in range(3, 10):
+        text = np.format_float_positional(p, precision=digits, unique=False, fractional=False, trim="-")
+        if fmt(-np.log(float(text))) == fmt(-np.log(p)):
+            break
+    return text
 
 
 @functools.lru_cache(maxsize=256)
@@ -199,9 +206,10 @@ class Training(ExplainerScene):
     title = "Training the weights"
 
     def construct(self) -> None:
-        self.corpus: Corpus = load_corpus(os.environ.get(CORPUS_ENV) or DEFAULT_CORPUS)
+        self.plan: TrainingPlan = training_plan(self.example)
+        self.corpus: Corpus = self.plan.corpus
         self.trace: TrainingTrace = train(self.corpus)
-        self.probes: tuple[Probe, ...] = self.corpus.probe_for(self.example.sentences[0].focus)[:2]
+        self.probes: tuple[Probe, ...] = self.plan.probes
         self.probe = self.probes[0]
         self.leaving: list[Mobject] = []  # what is up until the next section fades it
         self.show_title_card()
@@ -224,19 +232,25 @@ class Training(ExplainerScene):
         self.heading = word_label("The model that trains", style.TEXT, style.HEADING_SIZE)
         self.model_table = self.size_table(size)
         self.model_lines = self.model_formulas(size["words"])
-        sheet = Group(self.heading, self.model_table).arrange(DOWN, buff=0.5).move_to(ORIGIN)
+        # when the corpus is not about the example's word, a line under the table says so
+        self.corpus_note = self.corpus_note_line()
+        sheet = Group(self.heading, self.model_table, *self.corpus_note).arrange(DOWN, buff=0.5)
+        sheet.move_to(ORIGIN)
         # where the sheet goes when the formulas come: smaller, on top, the formulas under it
         later = sheet.copy().scale(TABLE_LATER)
         Group(later, self.model_lines).arrange(DOWN, buff=0.55).move_to(ORIGIN)
-        self.play(FlatFadeIn(sheet), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.heading, self.model_table), run_time=style.BEAT)
         self.beat("sizes", f"{size['d']} numbers a word, {size['words']} words, {heads} of "
                   f"{size['d']} \u00d7 {size['k']}.")
+        if self.plan.note:
+            self.beat("corpus", self.plan.note)
+            self.play(FlatFadeIn(*self.corpus_note), run_time=style.BEAT)
         self.beat("residual", "Attention is added to the word\u2019s own numbers: x + attention.")
         self.move_flat(sheet, later)
         self.play(FlatFadeIn(self.model_lines[0]), run_time=style.BEAT)
         self.beat("output", f"An output layer then scores each of the {size['words']} words.")
         self.play(FlatFadeIn(self.model_lines[1]), run_time=style.BEAT)
-        self.leaving = [self.heading, self.model_table, *self.model_lines]
+        self.leaving = [self.heading, self.model_table, *self.corpus_note, *self.model_lines]
 
     def show_the_task(self) -> None:
         """The prompt on the left, the untrained model's chance for every word of the
@@ -468,6 +482,18 @@ class Training(ExplainerScene):
         return right, p, loss
 
     # -- drawing helpers
+
+    def corpus_note_line(self) -> list[Mobject]:
+        """``[line]``: "trained on sentences about apple, bank and bat (none about crane)",
+        when the corpus has no probes about the example's word; else ``[]``."""
+        if self.plan.covered:
+            return []
+        about = spoken_list(self.corpus.focus_words)
+        line = word_label(f"trained on sentences about {about} (none about {self.plan.word})",
+                          style.FOCUS, style.BODY_SIZE)
+        if line.width > config.frame_width - 2 * style.MARGIN:
+            line.scale_to_fit_width(config.frame_width - 2 * style.MARGIN)
+        return [line]
 
     def size_table(self, size: dict[str, int]) -> VGroup:
         """Rows: what is counted, the toy's number, this model's; ``table.cells[row][col]``."""

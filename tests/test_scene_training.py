@@ -6,6 +6,7 @@ can be read; it fits the frame; a broken corpus stops it with a readable message
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -25,14 +26,15 @@ from scene_harness import (
     overlapping_pairs,
     pacing_problems,
 )
+from test_layout import layout_problems
 
 from attention_core.corpus import load_corpus
-from attention_core.examples import load_example
+from attention_core.examples import CORPUS_DIR, load_example
 from attention_core.training import ADAM_BETAS, next_word_losses, next_word_probabilities, train
 from scenes import style
 from scenes.components.matrices import MatrixGrid
 from scenes.style import fmt
-from scenes.training import CORPUS_ENV, Training, probability_text
+from scenes.training import Training, probability_text
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -140,9 +142,8 @@ def tiny(tmp_path_factory) -> BuiltScene:
     shows may be the shipped corpus's numbers typed in."""
     folder = tmp_path_factory.mktemp("tiny")
     (folder / "tiny.toml").write_text(TINY_CORPUS)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CORPUS_ENV, str(folder / "tiny.toml"))
-        return build_scene(Watched, load_example("apple"), folder, fresh=True)
+    example = dataclasses.replace(load_example("apple"), corpus=folder / "tiny.toml")
+    return build_scene(Watched, example, folder, fresh=True)
 
 
 @pytest.fixture(params=["shipped", "tiny"])
@@ -151,13 +152,19 @@ def any_built(request, built, tiny) -> BuiltScene:
 
 
 @pytest.fixture(scope="module")
-def trace():
-    return train(load_corpus())
+def trace(example):
+    """Training on the corpus the example names, done here (not by the scene)."""
+    return train(load_corpus(example.corpus))
 
 
-def test_the_probes_are_about_the_examples_ambiguous_word(built, example):
+def test_the_probes_are_about_the_examples_ambiguous_word_from_the_corpus_it_names(built, example):
     focus = example.sentences[0].focus
+    corpus = load_corpus(example.corpus)
+    assert built.scene.corpus.path == corpus.path
+    assert built.scene.probes == tuple(p for p in corpus.probes if p.focus == focus)[:2]
     assert [p.focus for p in built.scene.probes] == [focus, focus]
+    # the chapter does not say it trained on other words
+    assert not any("no sentences about" in line for line in built.scene.narration)
 
 
 def test_the_loss_curve_is_the_traces_losses(built, trace):
@@ -270,6 +277,15 @@ def test_the_task_shows_that_sentences_own_loss_and_calls_the_mean_a_mean(any_bu
         for line in lines:
             assert f"averaged over all {sentences} sentences" in line or "mean loss" in line, line
     assert r"\text{mean loss}" in scene.loss_readout.label.tex_string
+
+
+def test_a_printed_probability_gives_the_loss_printed_beside_it():
+    # three significant digits, or more when minus their log rounds otherwise than p's
+    for p in np.geomspace(1e-4, 0.999, 3000):
+        text = probability_text(p)
+        assert fmt(-math.log(float(text))) == fmt(-math.log(p)), (p, text)
+        assert "e" not in text
+    assert [probability_text(p) for p in (0.0143, 0.513, 0.036653)] == ["0.0143", "0.513", "0.03665"]
 
 
 def test_the_update_rule_on_screen_is_adams_with_the_corpus_learning_rate(any_built):
@@ -446,18 +462,72 @@ def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
 
 
+def _render_training(example_file: Path, media: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ATTENTION_EXAMPLE": str(example_file)}
+    return subprocess.run([sys.executable, "-m", "manim", "-ql", "--media_dir", str(media),
+                           "scenes/training.py", "Training"], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
 def test_a_broken_corpus_stops_the_render_with_the_field_named(tmp_path):
-    bad = tmp_path / "bad.toml"
-    bad.write_text('title = "x"\nsentences = ["i ate an apple pie"]\n'
-                   '[[probes]]\ntext = "i ate an apple pie"\nfocus = "apple"\ndecides = "pie"\n')
-    env = {**os.environ, "ATTENTION_CORPUS": str(bad), "ATTENTION_EXAMPLE": "apple"}
-    run = subprocess.run([sys.executable, "-m", "manim", "-ql", "--media_dir", str(tmp_path / "media"),
-                          "scenes/training.py", "Training"], cwd=REPO, env=env, capture_output=True,
-                         text=True, timeout=300)
+    # the example names the corpus by a path from its own folder; the render runs elsewhere
+    (tmp_path / "corpora").mkdir()
+    (tmp_path / "corpora" / "bad.toml").write_text(
+        'title = "x"\nsentences = ["i ate an apple pie"]\n'
+        '[[probes]]\ntext = "i ate an apple pie"\nfocus = "apple"\ndecides = "pie"\n')
+    example = tmp_path / "mine.toml"
+    example.write_text((CORPUS_DIR.parent / "examples" / "apple.toml").read_text()
+                       .replace('title = "Apple: fruit or phone?"',
+                                'title = "Apple: fruit or phone?"\ncorpus = "corpora/bad.toml"'))
+    run = _render_training(example, tmp_path / "media")
     assert run.returncode == 1
     assert "bad.toml" in run.stderr and "probes[0].decides" in run.stderr
     assert "Traceback" not in run.stderr + run.stdout
     assert not list((tmp_path / "media").rglob("*.mp4"))
+
+
+def test_a_missing_corpus_stops_the_render_naming_the_example_file_and_field(tmp_path):
+    example = tmp_path / "mine.toml"
+    example.write_text((CORPUS_DIR.parent / "examples" / "apple.toml").read_text()
+                       .replace('title = "Apple: fruit or phone?"',
+                                'title = "Apple: fruit or phone?"\ncorpus = "gone.toml"'))
+    run = _render_training(example, tmp_path / "media")
+    assert run.returncode == 1
+    assert f"{example}: 1 problem:" in run.stderr
+    assert "corpus: the corpus file 'gone.toml' does not exist" in run.stderr
+    assert str(tmp_path / "gone.toml") in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
+    assert not list((tmp_path / "media").rglob("*.mp4"))
+
+
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory) -> BuiltScene:
+    """The crane example trained on the shipped apple/bank/bat corpus: no probe is about crane."""
+    example = dataclasses.replace(load_example("crane"), corpus=CORPUS_DIR / "ambiguous.toml")
+    return build_scene(Training, example, tmp_path_factory.mktemp("elsewhere"), fresh=True)
+
+
+def test_a_corpus_without_the_examples_word_is_said_to_be_about_other_words(elsewhere):
+    scene = elsewhere.scene
+    ambiguous = load_corpus("ambiguous")
+    assert scene.probes == ambiguous.probes[:2]  # its own first two: about apple
+    assert "crane" not in ambiguous.vocabulary
+    said = ("This corpus has no sentences about crane: the model is trained on sentences about "
+            "apple, bank and bat.")
+    assert said in scene.narration
+    # on screen while it is said: the note, in the key frame at the end of that beat
+    note = scene.corpus_note
+    assert [line.original_text for line in note] == [
+        "trained on sentences about apple, bank and bat (none about crane)"]
+    beat = next(name for name in elsewhere.layouts if name.endswith("-end-of-corpus"))
+    assert layout_problems(elsewhere.layouts) == []  # the note too: >= 24 px in every beat
+    assert outside_frame([scene.heading, scene.model_table, *note, *scene.model_lines]) == []
+    assert overlapping_pairs([scene.heading, scene.model_table, *note, *scene.model_lines]) == []
+    assert pacing_problems(elsewhere) == []
+    # the note is drawn where it is: its picture differs from the beat before's
+    frames = list(elsewhere.keyframes)
+    before = frames[frames.index(beat) - 1]
+    assert np.abs(elsewhere.keyframes[beat].astype(int) - elsewhere.keyframes[before].astype(int)).max() > 100
 
 
 def test_nothing_is_left_behind_drawn_twice(built):

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from attention_core.examples import load_example
 from attention_explainer.settings import child_environment, environment, settings
 from scenes.story import SCENES_DIR, Step
 
@@ -189,7 +190,9 @@ def fingerprint(step: Step, example_file: Path, flags: Sequence[str]) -> str:
 
     The project code counted is the step's module and every project module it imports,
     directly or not (``scenes.base``, ``scenes.components.*``, ``attention_core.*``...), so
-    editing one scene does not send the other steps back to manim.
+    editing one scene does not send the other steps back to manim. The files the step
+    reads through the example (``step.reads``: the training step's corpus) count with
+    their path and contents, so editing the corpus, or naming another, renders it again.
     """
     digest = hashlib.sha256()
     digest.update(f"{_STAMP_VERSION}|manim {version('manim')}|manim-slides {version('manim-slides')}|"
@@ -198,7 +201,20 @@ def fingerprint(step: Step, example_file: Path, flags: Sequence[str]) -> str:
         digest.update(str(path.relative_to(PROJECT_DIR) if path.is_relative_to(PROJECT_DIR)
                           else path.name).encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    for path in step_inputs(step, example_file):
+        name = path.relative_to(PROJECT_DIR) if path.is_relative_to(PROJECT_DIR) else path
+        digest.update(f"|{name}|".encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
     return digest.hexdigest()
+
+
+def step_inputs(step: Step, example_file: Path) -> list[Path]:
+    """The files ``step`` reads through its example besides the example file itself (the
+    paths its ``reads`` fields hold), as the example names them."""
+    if not step.reads:
+        return []
+    example = load_example(example_file)  # checked: the example's fields name existing files
+    return [Path(getattr(example, name)) for name in step.reads]
 
 
 _PROJECT_PACKAGES = ("scenes", "attention_core", "attention_explainer")
