@@ -62,8 +62,8 @@ VARIABLES = (
              "`0`: none of the changes to manim's code in `attention_explainer/manim_patches.py` "
              "(the same pixels, slower); default `1`"),
     Variable("ATTENTION_ENCODER_THREADS", "encoder_threads",
-             "x264 threads per manim process (default: the encoder's choice, or 1 when the renderer "
-             "runs several processes at once)"),
+             "x264 threads per manim process (default: the encoder's choice; the renderer uses 1, so "
+             "that a step's pixels do not depend on --jobs; 0: the encoder's choice there too)"),
     Variable("ATTENTION_RENDER_PARENT", "render_parent",
              "set by the renderer for its manim processes (its process id): a process whose "
              "renderer is gone stops"),

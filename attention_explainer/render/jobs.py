@@ -307,7 +307,9 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
                              "render of this step left behind")
                 progress(f"  start  {run.label} ({run.step.scene})")
                 run.detach_outputs()
-                process = _start(run, single_encoder_thread=min(jobs, len(runs)) > 1)
+                # One x264 thread always: its output depends on its thread count, so with more a
+                # step's pixels would depend on --jobs (27 of 35 frames differed, by up to 55).
+                process = _start(run, single_encoder_thread=True)
                 running[process] = (run, time.monotonic())
             time.sleep(0.05)
             for process in [p for p in running if p.poll() is not None]:
