@@ -563,3 +563,20 @@ def test_a_step_rendered_alone_or_beside_another_has_the_same_pixels(tmp_path):
     assert len(alone) == len(beside) > 30
     assert [int(np.abs(a.astype(int) - b.astype(int)).max()) for a, b in zip(alone, beside, strict=True)] \
         == [0] * len(alone)
+
+
+# ------------------------------------------------------------ titles
+
+
+@pytest.mark.parametrize("title", ["W" * 60, "m" * 60, ("Apple: fruit or phone? " * 3)[:60]])
+def test_the_longest_titles_fit_the_frame(title):
+    from manim import config
+
+    from scenes import style
+    from scenes.components import title_card
+
+    assert len(title) <= 60
+    card = title_card("Similarity: dot product and cosine", title)
+    room = config.frame_width / 2 - style.MARGIN + 1e-6
+    assert -room <= card.get_left()[0] and card.get_right()[0] <= room
+    assert card[1].text.replace(" ", "") == title.replace(" ", "")
