@@ -1,17 +1,21 @@
 """The next-word model: its gradients against finite differences, its forward pass against a
-loop-by-loop reference, what training learns on the shipped corpus, and the corpus checker."""
+loop-by-loop reference, what training learns on every shipped corpus, the corpus checker,
+and the corpus an example names (which probes its training step shows, the checker's warning)."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from attention_core.corpus import Corpus, load_corpus, parse_corpus
-from attention_core.examples import ExampleError
+from attention_core.corpus import CORPUS_DIR, Corpus, load_corpus, parse_corpus, spoken_list, training_plan
+from attention_core.examples import ExampleError, load_example
+from attention_core.examples import main as check_main
 from attention_core.training import (
     ADAM_BETAS,
     ADAM_EPS,
@@ -308,3 +312,148 @@ def test_the_shipped_corpus_has_what_the_scene_and_examples_need(corpus):
             assert any(probe.decides in s[: s.index(focus)] for s in corpus.sentences if focus in s)
         nexts = {s[s.index(focus) + 1] for s in corpus.sentences if focus in s}
         assert len(nexts) >= 4, focus
+
+
+# -- every shipped corpus, trained as the scene trains it -----------------------------------
+
+SHIPPED_CORPORA = sorted(p.stem for p in CORPUS_DIR.glob("*.toml"))
+
+
+@pytest.fixture(scope="module", params=SHIPPED_CORPORA)
+def shipped(request):
+    corpus = load_corpus(request.param)
+    return corpus, train(corpus)
+
+
+def entropy_floor(corpus: Corpus) -> float:
+    """The lowest mean loss any next-word model can reach on ``corpus``, counted here: at each
+    position the model knows at most the words so far, and on the corpus the best guess for
+    a prefix is how often each word follows that prefix (the conditional entropy)."""
+    follows: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for sentence in corpus.sentences:
+        for t in range(len(sentence) - 1):
+            follows[sentence[: t + 1]][sentence[t + 1]] += 1
+    total = sum(len(s) - 1 for s in corpus.sentences)
+    return -sum(k * math.log(k / sum(nexts.values())) for nexts in follows.values()
+                for k in nexts.values()) / total
+
+
+def test_the_floor_is_a_floor():
+    # a corpus where every next word is certain has floor 0; one coin flip in four guesses, log 2 / 4
+    probes = [{"text": "a b c", "focus": "c", "decides": "a"}]
+    certain = parse_corpus({**GOOD, "sentences": ["a b c", "d e f"], "probes": probes}, "c.toml")
+    assert entropy_floor(certain) == 0.0
+    coin = parse_corpus({**GOOD, "sentences": ["a b c", "a d c"], "probes": probes}, "c.toml")
+    assert entropy_floor(coin) == pytest.approx(math.log(2) / 2)
+
+
+def test_every_shipped_corpus_trains_from_guessing_to_near_its_floor(shipped):
+    corpus, trace = shipped
+    floor = entropy_floor(corpus)
+    assert trace.losses[0] == pytest.approx(trace.uniform_loss, abs=0.1)  # starts near log V
+    assert np.all(trace.losses >= floor - 1e-9)  # no model beats the corpus's own statistics
+    assert trace.losses[-1] < floor + 0.15, (corpus.name, trace.losses[-1], floor)
+
+
+def test_in_every_shipped_corpus_each_probe_attends_most_to_its_decider(shipped):
+    corpus, trace = shipped
+    first, final = trace.snapshots[0], trace.snapshots[-1]
+    for k, probe in enumerate(trace.probes):
+        start = first.probe_weights[k].mean(axis=0)[probe.focus_index][: probe.focus_index + 1]
+        assert np.max(np.abs(start - 1 / len(start))) < 0.1, probe.text  # near even at first
+        row = final.probe_weights[k].mean(axis=0)[probe.focus_index]
+        assert int(np.argmax(row)) == probe.decides_index, (probe.text, np.round(row, 2))
+        assert row[probe.decides_index] > 0.9, probe.text
+
+
+def test_the_crane_corpus_teaches_both_meanings_and_leaves_the_undecided_open():
+    trace = train(load_corpus("crane"))
+    vocab = trace.vocabulary
+    bird = next_word_probabilities(trace.final, vocab, "the marsh crane".split())
+    machine = next_word_probabilities(trace.final, vocab, "a tower crane".split())
+    undecided = next_word_probabilities(trace.final, vocab, "the big crane".split())
+    pick = lambda p, words: sum(p[vocab.index(w)] for w in words)  # noqa: E731
+    assert pick(bird, ["caught", "laid", "called"]) > 0.9
+    assert pick(machine, ["lifted", "moved", "needed"]) > 0.9
+    assert 0.2 < pick(undecided, ["caught", "laid", "called"]) < 0.8
+
+
+# -- an example names its corpus ----------------------------------------------------------
+
+APPLE = (CORPUS_DIR.parent / "examples" / "apple.toml").read_text()
+
+
+def _example_naming(folder: Path, corpus: object, name: str = "mine.toml") -> Path:
+    line = "" if corpus is None else f"corpus = {json.dumps(corpus)}\n"
+    path = folder / name
+    path.write_text(line + APPLE)
+    return path
+
+
+def test_an_example_names_a_shipped_corpus_or_one_beside_it(tmp_path, monkeypatch):
+    assert load_example("apple").corpus == CORPUS_DIR / "ambiguous.toml"  # the default
+    assert load_example(_example_naming(tmp_path, "crane")).corpus == CORPUS_DIR / "crane.toml"
+    (tmp_path / "corpora").mkdir()
+    (tmp_path / "corpora" / "mine.toml").write_text("")
+    monkeypatch.chdir(CORPUS_DIR)  # a path is from the example's folder, not the working one
+    named = load_example(_example_naming(tmp_path, "corpora/mine.toml"))
+    assert named.corpus == tmp_path / "corpora" / "mine.toml"
+
+
+@pytest.mark.parametrize("value, words", [
+    ("gone.toml", "the corpus file 'gone.toml' does not exist (looked for {folder}/gone.toml;"),
+    ("nope", "there is no corpus called 'nope'; shipped: ambiguous, crane"),
+    ("corpora/", "the corpus file 'corpora/' is not a file"),
+    (3, "must be a corpus's name in quotes (ambiguous, crane) or a path to a .toml file, got 3"),
+    ("", "must be a corpus's name in quotes"),
+])
+def test_a_bad_corpus_field_names_the_example_file_and_the_field(tmp_path, value, words):
+    (tmp_path / "corpora").mkdir()
+    path = _example_naming(tmp_path, value)
+    with pytest.raises(ExampleError) as caught:
+        load_example(path)
+    assert caught.value.problems == tuple(p for p in caught.value.problems if p.startswith("corpus: "))
+    assert str(caught.value).startswith(f"{path}: 1 problem:")
+    assert words.format(folder=tmp_path) in str(caught.value)
+
+
+def test_the_probes_are_the_examples_word_when_the_corpus_has_it_else_the_corpus_says_whose():
+    crane = load_example("crane")
+    plan = training_plan(crane)
+    assert plan.covered and plan.note is None and plan.warning(crane) is None
+    assert [p.text for p in plan.probes] == ["the marsh crane caught fish", "a tower crane lifted steel"]
+    elsewhere = training_plan(crane, load_corpus("ambiguous"))
+    assert not elsewhere.covered
+    assert elsewhere.probes == load_corpus("ambiguous").probes[:2]
+    assert elsewhere.note == ("This corpus has no sentences about crane: the model is trained on "
+                              "sentences about apple, bank and bat.")
+    for name in ("apple", "bank", "bat", "crane"):  # every shipped example trains on its word
+        assert training_plan(load_example(name)).covered, name
+    assert spoken_list(("apple",)) == "apple" and spoken_list(("a", "b")) == "a and b"
+
+
+def test_the_checker_warns_when_the_corpus_is_not_about_the_examples_word(tmp_path, capsys):
+    path = tmp_path / "crane_elsewhere.toml"
+    path.write_text((CORPUS_DIR.parent / "examples" / "crane.toml").read_text()
+                    .replace('corpus = "crane"', 'corpus = "ambiguous"'))
+    assert check_main(["check", str(path)]) == 0  # a warning, not a failure
+    out = capsys.readouterr().out
+    warnings = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: training: the corpus ambiguous.toml has no sentences about 'crane', so the "
+        "training step shows sentences about apple, bank and bat instead (and says so); to train "
+        "on 'crane', write a corpus for it as assets/corpus/README.md explains and name it in "
+        "crane_elsewhere.toml: corpus = \"crane\" for assets/corpus/crane.toml, or a path from "
+        "the example's folder"]
+    assert check_main(["check", "crane"]) == 0
+    out = capsys.readouterr().out
+    assert "warning" not in out and out.rstrip().endswith("trained on crane.toml")
+
+
+def test_the_checker_fails_on_a_broken_corpus_the_example_names(tmp_path, capsys):
+    (tmp_path / "bad.toml").write_text('title = "x"\nsentences = ["a b"]\n')
+    path = _example_naming(tmp_path, "bad.toml")
+    assert check_main(["check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}: corpus: the corpus it names has problems:" in err
+    assert f"{tmp_path / 'bad.toml'}: 1 problem:" in err and "probes: is missing" in err
