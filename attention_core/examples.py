@@ -26,7 +26,7 @@ import numpy as np
 
 from attention_core.attention import HeadWeights
 from attention_core.errors import AttentionInputError, FloatArray
-from attention_core.glyphs import text_problem
+from attention_core.glyphs import text_problem, text_width
 
 __all__ = [
     "EXAMPLES_DIR",
@@ -292,6 +292,11 @@ def parse_example(data: dict[str, Any], path: Path | str = "<example>") -> Examp
 MAX_SENTENCES = 2
 MAX_HEADS = 3
 MAX_WORDS = MAX_SENTENCES * MAX_TOKENS
+# How wide a word may be drawn, in ems of Inter (glyphs.text_width): the similarity table's
+# ranked row shrinks below 24 px at 1080p and its grid leaves the frame beyond it (measured with
+# the harness: "internationali", 6.5, fits; "MMMMMMMr", 6.78, does not). About 12 ordinary
+# letters, or 7 wide ones such as M or W.
+MAX_WORD_EMS = 6.5
 # Every embedding is printed with two decimals: one whose components all print as 0.00 is
 # shown as (0.00, 0.00) with a direction no one can see.
 MIN_SHOWN = 0.01
@@ -471,6 +476,11 @@ class FieldChecker:
                 continue
             if (problem := text_problem(word)) is not None:
                 self.fail(where, f"the word {problem}")
+                continue
+            if (width := text_width(word)) > MAX_WORD_EMS:
+                self.fail(where, f"is {width:.2f} em wide in the font; at most {MAX_WORD_EMS:g} fit the "
+                                 "similarity table legibly (about 12 ordinary letters, fewer wide ones "
+                                 "such as M or W)")
                 continue
             if not isinstance(vector, list) or not 1 <= len(vector) <= MAX_DIMENSION:
                 self.fail(where, f"must be a list of 1 to {MAX_DIMENSION} numbers like "

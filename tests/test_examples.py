@@ -21,6 +21,7 @@ from attention_core import (
     softmax_trace,
 )
 from attention_core.examples import (
+    MAX_WORD_EMS,
     MIN_LENGTH_RATIO,
     MIN_SHOWN,
     ExampleError,
@@ -29,6 +30,7 @@ from attention_core.examples import (
     main,
     parse_example,
 )
+from attention_core.glyphs import text_width
 from attention_core.story import story_claims
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,6 +161,7 @@ def test_generated_examples_round_trip(words, data):
     vectors = {w: [data.draw(coordinate), data.draw(coordinate)] for w in words}
     lengths = [np.hypot(*v) for v in vectors.values()]
     assume(min(lengths) >= MIN_LENGTH_RATIO * max(lengths))  # shorter ones are refused: too small to see
+    assume(all(text_width(w) <= MAX_WORD_EMS for w in words))  # wider ones are refused: too wide to draw
     matrix = [[data.draw(coordinate) for _ in range(2)] for _ in range(2)]
     raw = {
         "title": "generated", "plane": {"x_axis": "x", "y_axis": "y"}, "words": vectors,

@@ -84,6 +84,9 @@ REFUSED = {
                         "has no glyph for"),
     "CJK head name": (('name = "meaning"', 'name = "意味"'),
                       "heads[1].name: contains U+610F (CJK UNIFIED IDEOGRAPH-610F), which the font"),
+    "word too wide to draw": (("orange  = [0.6, 3.2]", "MMMMMMMr = [0.6, 3.2]"),
+                              "words.MMMMMMMr: is 6.78 em wide in the font; at most 6.5 fit the similarity "
+                              "table legibly"),
     "vector of 1e-300": (("apple   = [1.5, 1.6]", "apple   = [1e-300, 1e-300]"),
                          "words.apple: is too small to show: every number is below 0.01 in size"),
     "vector far shorter than the others": (("the     = [-0.4, 0.2]", "the     = [-0.04, 0.02]"),
@@ -159,6 +162,54 @@ def test_inter_ranges_are_what_the_installed_font_has():
     invisible = ("Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp")
     printable = {c for c in covered if unicodedata.category(chr(c)) not in invisible}
     assert accepted == printable
+
+
+def test_text_width_is_what_the_installed_font_says():
+    """text_width adds the wider of Inter Regular's and Bold's advance widths."""
+    ttlib = pytest.importorskip("fontTools.ttLib")
+    from attention_core.glyphs import text_width
+
+    folder = Path("/usr/share/fonts/opentype/inter")
+    if not folder.is_dir():
+        pytest.skip("fonts-inter is not installed (scripts/setup.sh installs it)")
+    fonts = [ttlib.TTFont(folder / name) for name in ("Inter-Regular.otf", "Inter-Bold.otf")]
+
+    def advance(char: str) -> float:
+        return max(f["hmtx"][f.getBestCmap()[ord(char)]][0] / f["head"].unitsPerEm for f in fonts)
+
+    for first, last in INTER_RANGES:
+        for char in map(chr, range(first, last + 1)):
+            assert text_width(char) == pytest.approx(advance(char), abs=0.0051), hex(ord(char))  # to 0.01
+    assert text_width("internationali") == pytest.approx(sum(map(advance, "internationali")), abs=0.02)
+
+
+def test_the_widest_word_allowed_fits_the_similarity_table(tmp_path):
+    """A word as wide as MAX_WORD_EMS allows ("internationali", 6.5 em) keeps the similarity
+    table's text >= 24 px at 1080p and its grid on the frame ("MMMMMMMr", 6.78 em: 22.8 px)."""
+    import scene_harness
+    from scene_harness import build_scene, outside_frame
+    from test_layout import layout_problems
+
+    from attention_core.examples import MAX_WORD_EMS
+    from attention_core.glyphs import text_width
+    from scenes.similarity_table import SimilarityTable
+
+    example = apple_with(tmp_path, *[("orange", "internationali")] * 3)
+    assert text_width("internationali") == MAX_WORD_EMS
+    off: list[str] = []
+    measure = scene_harness.measure_layout
+
+    def measuring(mobjects):
+        off.extend(outside_frame(mobjects))
+        return measure(mobjects)
+
+    scene_harness.measure_layout = measuring
+    try:
+        built = build_scene(SimilarityTable, example, tmp_path, fresh=True)
+    finally:
+        scene_harness.measure_layout = measure
+    assert layout_problems(built.layouts) == []
+    assert off == []
 
 
 @pytest.mark.parametrize("char", ["a", "é", "Ж", "Ω", "€", "→", "½"])
