@@ -91,7 +91,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         try:
             result = super().render(preview)
             if self._speaker is not None and self.voice_clips:
-                voice.mux_scene_track(self.renderer.file_writer.movie_file_path)
+                voice.mux_scene_track(getattr(self.renderer.file_writer, "movie_file_path", None))
             return result
         except AttentionInputError as error:
             print(f"\nattention-explainer: cannot render {type(self).__name__}:\n{error}",

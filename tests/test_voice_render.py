@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from attention_explainer.render import join
 
 RATE = join.AUDIO_RATE
 FPS = 15
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 def write_silent_video(path: Path, frames: int) -> Path:
@@ -85,3 +88,130 @@ def test_joined_video_carries_one_track_aligned_with_every_step(tmp_path: Path) 
         assert alone is not None and len(alone) / RATE == pytest.approx(video_seconds, abs=0.002)
         assert clicks(alone) == pytest.approx(expected, abs=0.001)
     assert join.read_track(videos[0]) is None  # a step without sound has no audio stream
+
+
+# ------------------------------------------------------------------- the voiced scene base
+
+
+def voiced_words_in_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache: Path,
+                            speaker: type | None = None) -> tuple[object, object]:
+    """WordsInContext built by the harness (animations skipped) with the voice on."""
+    import dataclasses
+
+    from scene_harness import build_scene
+
+    from attention_explainer.settings import settings
+    from scenes import base
+    from scenes.words_in_context import WordsInContext
+
+    voiced = dataclasses.replace(settings(), voice=True, cache_home=cache)
+    monkeypatch.setattr(base, "settings", lambda: voiced)
+    if speaker is not None:
+        monkeypatch.setattr(base.voice, "Speaker", speaker)
+    example = voiced.load_example()
+    return build_scene(WordsInContext, example, tmp_path, fresh=True), example
+
+
+def test_each_beat_speaks_from_its_subtitle_start_waits_for_it_and_is_cached(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("piper", reason="the voice extra is not installed")
+    from scene_harness import subtitles
+
+    from attention_explainer.voice import PAUSE_AFTER, read_wav
+
+    built, _ = voiced_words_in_context(tmp_path / "a", monkeypatch, tmp_path / "cache")
+    scene = built.scene
+    cues = subtitles(built)
+    assert len(scene.voice_clips) == len(cues) == len([b for b in scene.beats if b[1]]) == 6
+    for (start, end, _text), (clip_start, clip) in zip(cues, scene.voice_clips, strict=True):
+        samples, rate = read_wav(clip.path)
+        assert clip.seconds == pytest.approx(len(samples) / rate)
+        assert clip_start == pytest.approx(start, abs=1e-5)  # spoken from the subtitle's start (to its µs)
+        assert end - start >= clip.seconds + PAUSE_AFTER - 1e-6  # the beat waited for its speech
+    # the longest speech sets its beat's length (to the frame)
+    (start, end, _), (_, clip) = max(zip(cues, scene.voice_clips, strict=True), key=lambda p: p[1][1].seconds)
+    assert end - start == pytest.approx(clip.seconds + PAUSE_AFTER, abs=1 / 15)
+
+    made = scene._speaker.synthesised
+    files = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").rglob("*.wav")}
+    assert made == len(files) == 6
+    again, _ = voiced_words_in_context(tmp_path / "b", monkeypatch, tmp_path / "cache")
+    assert again.scene._speaker.synthesised == 0  # a re-render synthesises nothing
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").rglob("*.wav")} == files
+    assert again.scene.voice_clips == scene.voice_clips
+
+
+# ------------------------------------------------------------------------- render --voice
+
+
+def test_render_voice_gives_every_step_and_the_joined_video_one_aligned_track(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("piper", reason="the voice extra is not installed")
+    import srt
+
+    from attention_explainer.render import RenderOptions, render
+    from attention_explainer.voice import PAUSE_AFTER, Speaker, cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the manim processes' clip cache
+    fps = 5
+    options = RenderOptions(example="apple", quality="l", jobs=1, only=("words_in_context",),
+                            media_dir=tmp_path / "media", resolution=(160, 90), fps=fps, voice=True)
+    result = render(options, progress=lambda line: None)
+    assert result.out_dir.name == "90p5-voice" and result.video is not None
+    step = result.out_dir / "steps" / "01-words_in_context.mp4"
+    narration = result.files["narration"]
+    assert len(list((tmp_path / "cache").rglob("*.wav"))) == 6  # one clip a beat, the title says nothing
+
+    for path in (step, result.video, narration):
+        track = join.read_track(path)
+        assert track is not None, f"{path.name} has no sound"
+        video_seconds = float(join.probe(step).duration)
+        assert audio_seconds(path) == pytest.approx(video_seconds, abs=1 / fps), path.name
+        assert len(track) / RATE == pytest.approx(video_seconds, abs=1 / fps), path.name
+
+    # every beat's clip is found in the joined track where its subtitle starts (to 2 ms), by
+    # cross-correlating the track with the clip from the cache
+    track = join.read_track(result.video)
+    cues = list(srt.parse(result.video.with_suffix(".srt").read_text(encoding="utf-8")))
+    assert len(cues) == 6
+    speaker = Speaker(cache_dir(tmp_path / "cache"))
+    for cue in cues:
+        clip = join.read_track(speaker.clip_path(cue.content))
+        assert clip is not None
+        margin = RATE // 2
+        start = round(cue.start.total_seconds() * RATE)
+        window = track[start - margin:start + len(clip) + margin]
+        n = len(window) + len(clip)
+        scores = np.fft.irfft(np.fft.rfft(window, n) * np.conj(np.fft.rfft(clip, n)), n)
+        scores = scores[:len(window) - len(clip)]
+        found = (int(np.argmax(scores)) - margin) / RATE
+        assert abs(found) < 0.002, f"{cue.content!r} starts {found:+.3f} s from its subtitle"
+        # the beat outlasts its speech by the pause (manim rounds a wait to whole frames)
+        assert cue.end.total_seconds() - cue.start.total_seconds() >= len(clip) / RATE + PAUSE_AFTER - 1 / fps
+
+
+def test_without_voice_nothing_is_spoken_and_the_step_hash_differs(tmp_path: Path) -> None:
+    from attention_explainer.render import RenderOptions, _plan
+    from scenes.story import STORY
+
+    example = PROJECT_DIR / "assets" / "examples" / "apple.toml"
+    silent = _plan(RenderOptions(media_dir=tmp_path), STORY, STORY[0], example, "apple")
+    spoken = _plan(RenderOptions(media_dir=tmp_path, voice=True), STORY, STORY[0], example, "apple")
+    assert silent.env["ATTENTION_VOICE"] == "0" and spoken.env["ATTENTION_VOICE"] == "1"
+    assert silent.fingerprint != spoken.fingerprint
+    assert silent.video.parent.parent.name == "words_in_context"
+    assert spoken.video.parent.parent.name == "words_in_context-voice"
+    assert RenderOptions(voice=True).variant == "1080p60-voice" and RenderOptions().variant == "1080p60"
+
+
+def test_render_voice_without_the_extra_fails_at_once_with_the_install_command(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['piper'] = None\n"
+            "from attention_explainer.cli import main\n"
+            f"sys.exit(main(['render', '--voice', '--only', '1', '--media-dir', {str(tmp_path)!r}]))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "attention-explainer: --voice needs the optional voice extra (piper-tts not installed). "
+        "Install it with: make video VOICE=1  (or: .venv/bin/pip install -e '.[voice]')")
+    assert list(tmp_path.iterdir()) == []  # nothing rendered, nothing written
