@@ -47,17 +47,17 @@ class Step:
 
 STORY: tuple[Step, ...] = (
     Step("words_in_context", "WordsInContext", "Words as vectors, and why context matters",
-         typical_seconds=23.3),
-    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine", typical_seconds=45.0),
+         typical_seconds=32.2),
+    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine", typical_seconds=40.1),
     Step("similarity_table", "SimilarityTable", "Every pair of words: the similarity table",
-         typical_seconds=24.4),
-    Step("gravity_pull", "GravityPull", "Context as gravity: words pull each other", typical_seconds=68.9),
-    Step("softmax_normalize", "SoftmaxNormalize", "Softmax: from scores to weights", typical_seconds=57.0),
-    Step("keys_and_queries", "KeysAndQueries", "Keys and queries", typical_seconds=32.9),
-    Step("value_vectors", "ValueVectors", "Values: what moves a word", typical_seconds=25.0),
-    Step("attention_matrix", "AttentionMatrix", "The attention matrix", typical_seconds=38.0),
-    Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=22.6),
-    Step("training", "Training", "Training the weights", typical_seconds=63.8, reads=("corpus",)),
+         typical_seconds=30.8),
+    Step("gravity_pull", "GravityPull", "Context as gravity: words pull each other", typical_seconds=75.4),
+    Step("softmax_normalize", "SoftmaxNormalize", "Softmax: from scores to weights", typical_seconds=47.6),
+    Step("keys_and_queries", "KeysAndQueries", "Keys and queries", typical_seconds=40.1),
+    Step("value_vectors", "ValueVectors", "Values: what moves a word", typical_seconds=43.4),
+    Step("attention_matrix", "AttentionMatrix", "The attention matrix", typical_seconds=71.2),
+    Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=30.8),
+    Step("training", "Training", "Training the weights", typical_seconds=74.2, reads=("corpus",)),
 )
 
 
