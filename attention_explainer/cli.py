@@ -4,6 +4,7 @@
                                [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
                                [--save-sections] [--slides] [--voice]
     attention-explainer steps
+    attention-explainer storyboard [--example NAME] [--only STEP ...] [--jobs N] [--size W,H]
     attention-explainer gallery [--example NAME] [--variant 1080p60]
 
 What ``render`` makes and where: :mod:`attention_explainer.render`.
@@ -74,6 +75,21 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--skip-missing", dest="strict", action="store_false",
                      help="leave out steps whose scene module does not exist (default: fail)")
     commands.add_parser("steps", help="list the story's steps and whether their scenes exist")
+    board = commands.add_parser(
+        "storyboard", help="the settled frame of every beat beside its narration, in seconds, no video",
+        description="Build each step with animations skipped and write each beat's last frame (PNG) "
+                    "and one page (HTML and PDF) with its narration, reading rate and the story "
+                    "checker's warnings, to <media dir>/storyboard/<example>/.")
+    board.add_argument("--example", default=None,
+                       help=f"a shipped example's name or a .toml file (default: $ATTENTION_EXAMPLE or "
+                            f"{DEFAULT_EXAMPLE})")
+    board.add_argument("--only", nargs="+", metavar="STEP", default=(),
+                       help="only these steps (module, scene class or number)")
+    board.add_argument("--jobs", "-j", type=int, default=None,
+                       help=f"processes at once (default: one per core, here {default_jobs()})")
+    board.add_argument("--size", type=_size, default=(854, 480), metavar="W,H",
+                       help="frame size in pixels (default 854,480)")
+    board.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media")
     gallery = commands.add_parser(
         "gallery", help="copy a render's stills to assets/gallery and print the README's table of steps")
     gallery.add_argument("--example", default=DEFAULT_EXAMPLE)
@@ -118,6 +134,17 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
     args = _parser().parse_args(argv)
     if args.command == "steps":
         print(list_steps(story))
+        return 0
+    if args.command == "storyboard":
+        from attention_explainer.settings import settings
+        from attention_explainer.storyboard import StoryboardError, make_storyboard
+
+        try:
+            make_storyboard(settings().example if args.example is None else args.example, args.only,
+                            args.media_dir.resolve(), jobs=args.jobs, size=args.size, story=tuple(story))
+        except StoryboardError as error:
+            print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
+            return 1
         return 0
     if args.command == "gallery":
         from attention_explainer.render.gallery import make_gallery

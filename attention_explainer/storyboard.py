@@ -1,0 +1,361 @@
+"""The storyboard: the settled frame of every beat of every step, beside its narration, in seconds.
+
+    attention-explainer storyboard [--example NAME] [--only STEP ...] [--jobs N] [--size W,H]
+
+Each step's scene is built with its animations skipped (each ``play`` jumps to its end state)
+and no video written, exactly as the key-frame tests build it (:func:`build_beats` is that one
+implementation; ``tests/scene_harness.py`` calls it), and the frame at the end of every beat is
+kept. Steps are built in separate processes, one per core. The result, in
+``<media dir>/storyboard/<example>/``:
+
+- ``NN-<module>/NN-end-of-<beat>.png``: the frames;
+- ``storyboard.html`` (open it in a browser) and ``storyboard.pdf``: each frame beside its
+  narration, the rate it is read at (characters a second over the beat's length, against
+  ``style.READING_RATE``) and, under each step, the story checker's warnings for it (the
+  claims of :func:`attention_core.story.story_claims` the example's numbers deny, as
+  ``python -m attention_core.examples check`` prints them).
+
+The folder is written under a temporary name and replaces the previous one when complete.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from attention_core.examples import Example
+    from scenes.base import ExplainerScene
+    from scenes.story import Step
+
+__all__ = ["BeatFrames", "StoryboardError", "StoryboardStep", "build_beats", "make_storyboard", "slug"]
+
+# The storyboard's frames: -ql's size (the key-frame tests build at 427x240).
+DEFAULT_SIZE = (854, 480)
+
+
+class StoryboardError(RuntimeError):
+    """The storyboard could not be made; the message says why (one line or a few)."""
+
+
+def slug(name: str) -> str:
+    """A beat's name as it appears in file names: ``"end of pulls 1"`` -> ``end-of-pulls-1``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "beat"
+
+
+@dataclass
+class BeatFrames:
+    """A scene built with animations skipped: the scene, and the frame at the end of every beat
+    (``"NN-end-of-<beat>"`` -> RGB array (h, w, 3)), in order."""
+
+    scene: ExplainerScene
+    frames: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Path, size: tuple[int, int],
+                *, at_beat_end: Callable[[ExplainerScene, str], None] | None = None,
+                at_play: Callable[[ExplainerScene, str, tuple[Any, ...]], None] | None = None) -> BeatFrames:
+    """Construct ``scene_class`` for ``example`` with animations skipped, at ``size`` pixels, no
+    video written (manim's dry run, its files under ``workdir``), keeping the frame at the end of
+    every beat. ``at_beat_end(scene, key)`` is called as each frame is taken (the scene as that
+    frame shows it), ``at_play(scene, beat, animations)`` before each ``play``."""
+    import numpy as np
+    from manim import tempconfig
+
+    result: BeatFrames
+    frames: dict[str, np.ndarray] = {}
+
+    class Recording(scene_class):  # type: ignore[misc, valid-type]
+        def next_section(self, name: str = "unnamed", *args: object, **kwargs: object) -> None:
+            if frames or self.mobjects:
+                self._keep_frame()
+            self._beat_name = slug(name)
+            super().next_section(name, *args, **kwargs)
+
+        def play(self, *animations: object, **kwargs: object) -> None:
+            if at_play is not None:
+                at_play(self, self._beat_name, animations)
+            super().play(*animations, **kwargs)
+
+        def tear_down(self) -> None:
+            self._keep_frame()
+            super().tear_down()
+
+        def _keep_frame(self) -> None:
+            key = f"{len(frames):02d}-end-of-{self._beat_name}"
+            self.renderer.update_frame(self, ignore_skipping=True)
+            frames[key] = np.array(self.renderer.get_frame())[:, :, :3].copy()
+            if at_beat_end is not None:
+                at_beat_end(self, key)
+
+    Recording.__name__ = scene_class.__name__
+    Recording.__qualname__ = scene_class.__qualname__
+    Recording._beat_name = "start"
+    width, height = size
+    settings = {
+        "dry_run": True,
+        "quality": "low_quality",
+        "pixel_width": width,
+        "pixel_height": height,
+        "media_dir": str(workdir / "media"),
+        "output_file": str(workdir / scene_class.__name__),
+        "disable_caching": True,
+        "progress_bar": "none",
+        "verbosity": "WARNING",
+    }
+    with tempconfig(settings):
+        scene = Recording(example=example, skip_animations=True)
+        scene.render()
+    result = BeatFrames(scene, frames)
+    return result
+
+
+# ----------------------------------------------------------------------------- one step
+
+
+@dataclass(frozen=True)
+class StoryboardBeat:
+    """One beat as the storyboard shows it."""
+
+    name: str
+    narration: str
+    seconds: float
+    frame: str  # the PNG, relative to the storyboard folder
+
+    @property
+    def rate(self) -> float:
+        """Characters a second the narration is read at over the beat."""
+        return len(self.narration) / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class StoryboardStep:
+    """One step's beats, how long building it took, and the story's warnings about it."""
+
+    number: int
+    module: str
+    title: str
+    beats: tuple[StoryboardBeat, ...]
+    build_seconds: float
+    warnings: tuple[str, ...] = ()
+
+
+def _build_step(number: int, step: Step, example_path: str, folder: str,
+                size: tuple[int, int]) -> StoryboardStep:
+    """Build one step (in a worker process): its PNGs under ``folder``, its beats."""
+    import importlib.util
+    import sys
+
+    from PIL import Image
+
+    from attention_core.examples import load_example
+
+    start = time.perf_counter()
+    example = load_example(example_path)
+    if step.source is not None:  # a test's story of tiny scenes
+        spec = importlib.util.spec_from_file_location(step.module, step.source)
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules[step.module] = module
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    else:
+        module = importlib.import_module(f"scenes.{step.module}")
+    scene_class = getattr(module, step.scene)
+    relative = f"{number:02d}-{step.module}"
+    out = Path(folder) / relative
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="storyboard-") as work:
+        built = build_beats(scene_class, example, Path(work), size)
+    beats, keys, found = list(built.scene.beats), list(built.frames), []
+    for key, frame in built.frames.items():
+        Image.fromarray(frame).save(out / f"{key}.png")
+    # The frames are taken at each beat's end, one per beat (the first only once something is
+    # drawn): pair them with the beats from the last backwards.
+    for (name, narration, begin, end), key in zip(reversed(beats), reversed(keys), strict=False):
+        found.append(StoryboardBeat(name, narration, end - begin, f"{relative}/{key}.png"))
+    return StoryboardStep(number, step.module, step.title, tuple(reversed(found)),
+                          time.perf_counter() - start)
+
+
+# ----------------------------------------------------------------------------- the whole
+
+
+def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int | None = None,
+                    size: tuple[int, int] = DEFAULT_SIZE, story: Sequence[Step] | None = None,
+                    log: Callable[[str], None] = print) -> Path:
+    """Build the storyboard of ``only`` (all steps when empty) for ``example_name`` under
+    ``media_dir/storyboard/<example>/``; return that folder. A :class:`StoryboardError` with
+    a readable message for a bad example or step name, or a scene that fails to build."""
+    from attention_core.examples import ExampleError, load_example, output_name, resolve_example
+    from attention_core.story import story_claims
+    from scenes.story import STORY, find_step
+
+    story = tuple(STORY if story is None else story)
+    try:
+        example = load_example(example_name)
+        name = output_name(resolve_example(example_name))
+    except ExampleError as error:
+        raise StoryboardError(str(error)) from None
+    try:
+        chosen = [find_step(n, story) for n in only] if only else list(story)
+    except KeyError as error:
+        raise StoryboardError(error.args[0]) from None
+    numbered = [(story.index(step) + 1, step) for step in dict.fromkeys(chosen)]
+    warnings: dict[str, list[str]] = {}
+    for claim in story_claims(example):
+        if not claim.holds:
+            warnings.setdefault(claim.step, []).append(claim.warning)
+    try:
+        from attention_core.corpus import training_plan
+
+        plan_warning = training_plan(example).warning(example)
+    except ExampleError as error:
+        plan_warning = f"warning: corpus: {error}"
+    if plan_warning:
+        warnings.setdefault("training", []).append(plan_warning)
+
+    target = media_dir / "storyboard" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{name}-partial-", dir=target.parent))
+    start = time.perf_counter()
+    try:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(numbered)))
+        # the longest steps first, so that two workers finish together
+        order = sorted(numbered, key=lambda item: -item[1].typical_seconds)
+        steps: list[StoryboardStep] = []
+        for step, outcome in _run_steps(order, str(example.path), partial, size, workers):
+            if isinstance(outcome, BaseException):
+                detail = f"{type(outcome).__name__}: {outcome}" if not isinstance(outcome, SystemExit) \
+                    else "see the message above"
+                raise StoryboardError(f"{step.module}: the scene did not build ({detail})")
+            steps.append(outcome)
+        steps = sorted((StoryboardStep(s.number, s.module, s.title, s.beats, s.build_seconds,
+                                       tuple(warnings.get(s.module, ()))) for s in steps),
+                       key=lambda s: s.number)
+        title = f"{example.title} ({name})"
+        (partial / "storyboard.html").write_text(_html(title, steps), encoding="utf-8")
+        try:
+            _pdf(title, steps, partial, partial / "storyboard.pdf")
+        except Exception as error:  # fpdf2, fonts, Pillow: one message
+            raise StoryboardError(f"writing storyboard.pdf failed: {type(error).__name__}: {error}") from None
+        if target.exists():
+            old = target.with_name(f".{name}-old-{os.getpid()}")
+            os.replace(target, old)
+            os.replace(partial, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(partial, target)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    beats = sum(len(s.beats) for s in steps)
+    log(f"storyboard: {len(steps)} step(s), {beats} beats in {time.perf_counter() - start:.1f} s "
+        f"({workers} process(es)): {target / 'storyboard.html'}")
+    return target
+
+
+def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Path, size: tuple[int, int],
+               workers: int) -> list[tuple[Step, StoryboardStep | BaseException]]:
+    """Build each step, in ``workers`` processes (here when one); each step's result or error."""
+    results: list[tuple[Step, StoryboardStep | BaseException]] = []
+    if workers == 1:
+        for number, step in order:
+            try:
+                results.append((step, _build_step(number, step, example_path, str(folder), size)))
+            except (Exception, SystemExit) as error:  # a scene's own bug: named, no traceback
+                results.append((step, error))
+        return results
+    with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+        futures = [(step, pool.submit(_build_step, number, step, example_path, str(folder), size))
+                   for number, step in order]
+        for step, future in futures:
+            try:
+                results.append((step, future.result()))
+            except (Exception, SystemExit) as error:
+                results.append((step, error))
+    return results
+
+
+def _rate_text(beat: StoryboardBeat) -> str:
+    from scenes import style
+
+    if not beat.narration:
+        return f"{beat.seconds:.1f} s, no narration"
+    fast = " (too fast)" if beat.rate > style.READING_RATE + 0.01 else ""
+    return f"{beat.seconds:.1f} s, read at {beat.rate:.1f} characters/s{fast}"
+
+
+def _html(title: str, steps: Sequence[StoryboardStep]) -> str:
+    e = html.escape
+    parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>Storyboard: {e(title)}</title>",
+             "<style>body{font-family:Inter,sans-serif;margin:2em;background:#fafafa}"
+             "table{border-collapse:collapse}"
+             "td{vertical-align:top;padding:6px 12px;border-top:1px solid #ddd}"
+             "img{width:427px;display:block}.rate{color:#666;font-size:90%}.fast{color:#b00}"
+             ".warn{color:#a60;background:#fff4e0;padding:4px 8px}</style>",
+             f"<h1>Storyboard: {e(title)}</h1>"]
+    for step in steps:
+        parts.append(f"<h2 id={e(step.module)}>{step.number}. {e(step.title)} "
+                     f"<small>({e(step.module)}, built in {step.build_seconds:.1f} s)</small></h2>")
+        parts += [f"<p class=warn>{e(w)}</p>" for w in step.warnings]
+        parts.append("<table>")
+        for beat in step.beats:
+            cls = "rate fast" if "too fast" in _rate_text(beat) else "rate"
+            parts.append(f"<tr><td><img src=\"{e(beat.frame)}\" alt=\"{e(beat.name)}\"></td>"
+                         f"<td><b>{e(beat.name)}</b><p>{e(beat.narration)}</p>"
+                         f"<p class=\"{cls}\">{e(_rate_text(beat))}</p></td></tr>")
+        parts.append("</table>")
+    parts.append("</html>\n")
+    return "\n".join(parts)
+
+
+def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path) -> None:
+    """A page per beat: the frame on the left, its step, beat, narration and rate on the right."""
+    from attention_explainer.render.pack import _choose_font
+
+    text = title + "".join(s.title + "".join(s.warnings) + "".join(b.narration for b in s.beats)
+                           for s in steps)
+    font = _choose_font(text)
+    pdf = font.new_pdf()
+    pdf.set_title(f"Storyboard: {title}")
+    pdf.set_creator("attention-explainer")
+    page_w, page_h, margin = 960.0, 300.0, 18.0
+    image_w = 480.0
+    text_x = image_w + 2 * margin
+    text_w = page_w - text_x - margin
+    for step in steps:
+        for index, beat in enumerate(step.beats):
+            pdf.add_page(format=(page_w, page_h))
+            if index == 0:
+                pdf.start_section(f"{step.number}. {step.title}")
+            pdf.image(str(folder / beat.frame), x=margin, y=margin, w=image_w)
+            pdf.set_xy(text_x, margin)
+            pdf.set_font(font.family, size=9)
+            pdf.set_text_color(110, 110, 110)
+            pdf.multi_cell(text_w, 12, font.clean(f"{step.number}. {step.title}: {beat.name}"),
+                           new_x="LMARGIN", new_y="NEXT")
+            pdf.set_x(text_x)
+            pdf.set_font(font.family, size=12)
+            pdf.set_text_color(0, 0, 0)
+            pdf.multi_cell(text_w, 16, font.clean(beat.narration or "(no narration)"),
+                           new_x="LMARGIN", new_y="NEXT")
+            pdf.set_x(text_x)
+            pdf.set_font(font.family, size=9)
+            pdf.set_text_color(110, 110, 110)
+            pdf.multi_cell(text_w, 12, font.clean(_rate_text(beat)), new_x="LMARGIN", new_y="NEXT")
+            if index == 0 and step.warnings:
+                pdf.set_text_color(170, 100, 0)
+                for warning in step.warnings:
+                    pdf.set_x(text_x)
+                    pdf.multi_cell(text_w, 11, font.clean(warning), new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(target))
