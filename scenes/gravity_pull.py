@@ -6,11 +6,11 @@ r"""Context as gravity: the words of a sentence pull the ambiguous word toward t
 Each word of the sentence pulls the ambiguous word along the arrow toward it, as hard as
 its weight (thicker arrows pull harder). The plane is the example's shared one
 (``plane_scale``: the same ranges, unit and ticks in every chapter, tick values written);
-word labels and numbers keep clear of its tick values and axes. The table beside the plane lists, for each word,
-its distance to the focus, its dot product with it, its weight (the next chapter, softmax,
-turns dot products into weights) and its pull ``w_j (x_j - x)``. The update is ONE step:
-the pulls, added tip to tail, carry the word to ``x'``, which is the weighted average
-``sum_j w_j x_j`` because the weights add up to 1. The video plays that step in slow
+word labels and numbers keep clear of its tick values and axes. The table beside the plane
+lists, for each word, its distance to the focus, its dot product with it, its weight (the
+next chapter, softmax, turns dot products into weights) and its pull ``w_j (x_j - x)``. The
+update is ONE step: the pulls, added tip to tail, carry the word to ``x'``, which is the
+weighted average ``sum_j w_j x_j`` because the weights add up to 1. The video plays that step in slow
 motion (``knobs.pull_steps`` frames of it); when an example sets ``knobs.pull_strength``
 below 1 the word moves only that fraction of the step, and the scene says it is the
 video's setting, not attention. In the other sentence the same word is pulled elsewhere:
@@ -55,6 +55,7 @@ from manim import (
     VGroup,
     VMobject,
     Write,
+    config,
     smooth,
 )
 
@@ -64,6 +65,7 @@ from attention_core.story import claim, decider, gravity, gravity_distances, nei
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, word_color, word_label
+from scenes.components.captions import quoted as q
 from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
 from scenes.components.words import LABEL_BUFF, LABEL_SPOTS, name_on_plane, plane_scale
@@ -188,11 +190,6 @@ def baseline(text: Text) -> float:
     return max(flat) if flat else text.get_bottom()[1]
 
 
-def q(text: str) -> str:
-    """``text`` in quotation marks."""
-    return f"\u201c{text}\u201d"
-
-
 def number(value: float, color: ManimColor) -> DecimalNumber:
     """A table number in the formulas' font (no minus on a number that rounds to zero)."""
     return DecimalNumber(0.0 if value < 0 and float(num(value)) == 0 else value,
@@ -310,7 +307,7 @@ class GravityPull(ExplainerScene):
         self.plane.to_edge(LEFT, buff=style.MARGIN).set_y(0)
         self.marks_on_plane = plane_marks(self.plane)
         self.panel_left = self.plane.get_right()[0] + PANEL_GAP
-        self.panel_width = 7.1 - style.MARGIN - self.panel_left
+        self.panel_width = config.frame_width / 2 - style.MARGIN - self.panel_left
         self.play(Create(self.plane), run_time=style.BEAT)
         self.begin_sentence(0)  # the first sentence's words, about to pull
         self.play(FlatFadeIn(self.caption, self.dots, self.focus_dot), run_time=style.BEAT)
@@ -701,7 +698,7 @@ class GravityPull(ExplainerScene):
         n = len(self.sentences[k].tokens)
         for limit in range(min(MAX_TERMS, n), 0, -1):
             self.lay_out_table(k, limit)
-            if self.table_bottom - 0.35 - self.formula.height >= -4.0 + style.MARGIN:
+            if self.table_bottom - 0.35 - self.formula.height >= -config.frame_height / 2 + style.MARGIN:
                 break
         return limit
 

@@ -60,6 +60,7 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_color, word_label
 from scenes.components.bars import WeightBars
+from scenes.components.captions import quoted as q
 from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
 from scenes.style import fmt
@@ -77,11 +78,6 @@ SAID_CHARS = 28  # a sentence in the narration is shortened to about this many c
 BAR_NUMBER_SIZE = 26  # the numbers over the bars: digits at least 24 px tall at 1080p
 PRINTABLE = 1e6  # exponentials this large are written as powers of ten and not drawn as bars
 TEMPERATURE_TEX = r"\text{temperature } T"  # how the readout names T
-
-
-def q(text: str) -> str:
-    """``text`` in quotation marks, as words are quoted on screen and in the narration."""
-    return f"\u201c{text}\u201d"
 
 
 def num_tex(x: float) -> str:

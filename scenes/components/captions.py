@@ -19,7 +19,17 @@ from manim import ManimColor, Text
 
 from scenes import style
 
-__all__ = ["shorten", "word_label", "wrapped_label"]
+__all__ = ["quoted", "shorten", "word_label", "wrapped_label"]
+
+
+def quoted(text: str) -> str:
+    """``text`` in quotation marks, as words and sentences are quoted on screen and in the
+    narration.
+
+    >>> quoted("bank")
+    '\u201cbank\u201d'
+    """
+    return f"\u201c{text}\u201d"
 
 
 def word_label(word: str, color: ManimColor = style.TEXT, size: float = style.LABEL_SIZE) -> Text:

@@ -36,7 +36,7 @@ from manim import (
 from attention_core.examples import Example, Sentence
 from attention_core.story import plane_points
 from scenes import style
-from scenes.components.captions import word_label, wrapped_label
+from scenes.components.captions import quoted, word_label, wrapped_label
 
 __all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "name_on_plane",
            "place_labels", "plane_scale", "sentence_caption", "sentence_dots", "word_color", "word_label"]
@@ -58,7 +58,7 @@ def word_color(example: Example, word: str) -> ManimColor:
 def sentence_caption(text: str, max_width: float = 6.8) -> Text:
     """A sentence in quotes on one line, or at a smaller size on two when it is long (a
     32-word sentence stays readable), shrunk to ``max_width`` scene units if even that is wide."""
-    return wrapped_label(f"\u201c{text}\u201d", style.TEXT, max_width,
+    return wrapped_label(quoted(text), style.TEXT, max_width,
                          ((style.BODY_SIZE, 1), (style.LABEL_SIZE, 1), (style.SMALL_SIZE, 2)))
 
 
