@@ -31,7 +31,8 @@ WORD_COLORS = tuple(
               "#A8DADC", "#90BE6D", "#F4A261")
 )
 
-# -- fonts (scripts/setup.sh installs fonts-inter; tests/test_style.py checks Pango has it)
+# -- fonts (scripts/setup.sh installs fonts-inter; tests/test_style_and_harness.py checks that Pango
+# and fontconfig have it)
 FONT = "Inter"
 TITLE_SIZE = 56
 HEADING_SIZE = 36

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import manimpango
 import numpy as np
+import pytest
 from scene_harness import BuiltScene, check_keyframes
 
 from scenes import style
@@ -12,6 +13,42 @@ from scenes import style
 def test_pango_has_the_style_font():
     # Pango silently falls back to another font when one is missing: check it is installed.
     assert style.FONT in manimpango.list_fonts(), "run scripts/setup.sh (installs fonts-inter)"
+
+
+def test_grids_print_their_numbers_in_the_style_font_and_say_so_when_they_cannot(monkeypatch):
+    import subprocess
+    import warnings
+
+    from PIL import ImageFont
+
+    from scenes.components import matrices
+
+    matrices._font_file.cache_clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", matrices.FontFallbackWarning)
+        file = matrices._font_file()  # installed: no warning
+    assert ImageFont.truetype(file, 20).getname()[0] == style.FONT
+
+    def answers(text):
+        def run(*args, **kwargs):
+            if isinstance(text, Exception):
+                raise text
+            return subprocess.CompletedProcess(args, 0, stdout=text, stderr="")
+        return run
+
+    try:
+        monkeypatch.setattr(subprocess, "run", answers("DejaVu Sans\n/usr/share/fonts/DejaVuSans.ttf"))
+        matrices._font_file.cache_clear()
+        with pytest.warns(matrices.FontFallbackWarning, match=r"printed in DejaVu Sans \(/usr/share.*"
+                          r"fontconfig has no 'Inter'.*scripts/setup.sh"):
+            assert matrices._font_file() == "/usr/share/fonts/DejaVuSans.ttf"
+        monkeypatch.setattr(subprocess, "run", answers(FileNotFoundError("fc-match")))
+        matrices._font_file.cache_clear()
+        with pytest.warns(matrices.FontFallbackWarning, match="printed in PIL's default font"):
+            assert matrices._font_file() is None
+    finally:
+        monkeypatch.undo()
+        matrices._font_file.cache_clear()
 
 
 class _Stub:

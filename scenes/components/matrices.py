@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import math
 import subprocess
+import warnings
 from collections.abc import Sequence
 from typing import Literal
 
@@ -289,15 +290,31 @@ def _pixels_per_cell(cell: float) -> int:
     return int(np.clip(round(cell * _pixels_per_unit()), 16, 160))
 
 
+class FontFallbackWarning(UserWarning):
+    """The numbers printed into grids are not in the scenes' font (it is not installed)."""
+
+
 @functools.cache
 def _font_file() -> str | None:
-    """The scenes' font (style.FONT) as a file, found by fontconfig; None if it is not there."""
+    """The scenes' font (style.FONT) as a file, found by fontconfig. When fontconfig has no
+    such family (it then answers with another font) or cannot be asked, a
+    :class:`FontFallbackWarning` says which font the grids' numbers are printed in instead:
+    that other font, or None for PIL's own."""
     try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", style.FONT], capture_output=True,
-                               text=True, timeout=10, check=False).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return found or None
+        answer = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", style.FONT], capture_output=True,
+                                text=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError) as error:
+        answer, asked = "", f"fc-match failed: {error}"
+    else:
+        asked = f"fc-match {style.FONT!r} answered {answer.strip()!r}"
+    family, _, file = (part.strip() for part in answer.partition("\n"))
+    if file and style.FONT in family.split(","):
+        return file
+    instead = f"{family.split(',')[0]} ({file})" if file else "PIL's default font"
+    warnings.warn(f"the numbers in grids are printed in {instead}: fontconfig has no {style.FONT!r} "
+                  f"({asked}); run scripts/setup.sh, which installs fonts-inter", FontFallbackWarning,
+                  stacklevel=2)
+    return file or None
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
