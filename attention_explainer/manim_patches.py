@@ -41,6 +41,24 @@ full-frame composite changed nothing: the source there is transparent), and reus
 while the image's pixels and place stay the same. An image lying pixel for pixel on the frame
 (nearest-neighbour, unturned, at whole pixels) is copied: what manim's transform makes of it.
 
+**LaTeX and text are turned into SVG once, for every process** (``tex_to_svg_file`` as
+``manim.mobject.text.tex_mobject`` calls it, ``Text._text2svg``, ``MarkupText._text2svg``).
+manim keeps the SVG of each formula and text in ``{media_dir}/Tex`` and ``{media_dir}/texts``;
+the renderer gives every step its own media dir, so a first render compiled each formula once
+per step. While the speedups are on, every process points ``tex_dir`` and ``text_dir`` (when
+they are manim's defaults) at one folder, ``Settings.manim_cache_dir``
+(``ATTENTION_MANIM_CACHE``, default ``~/.cache/attention-explainer/manim``), shared by every
+step, example and quality: the name of each SVG is manim's hash of its whole input (the
+LaTeX source with its template; the text with its font, size, colour and spacing), so
+a shared entry is the same file any of them would make. manim writes in place (LaTeX's
+``.dvi``, then dvisvgm's ``.svg``, Pango's ``.svg``, and it deletes every other file in
+``tex_dir`` after a formula): two processes making one entry would read each other's half
+files or delete each other's ``.dvi``. The replacements run manim's own function with the
+folder pointed at a private folder beside the cache and move the finished SVG into place with
+one atomic rename; an entry already there is used only if it is a whole SVG (it parses as
+XML with an ``<svg>`` root), else it is made again (a render killed while writing, a full
+disk): never drawn half. Off (``ATTENTION_SPEEDUPS=0``): manim's folders and code.
+
 The render launcher also applies, in the manim process it starts:
 
 **x264 threads** (``SceneFileWriter.open_partial_movie_stream``): with several manim processes
@@ -65,24 +83,33 @@ from __future__ import annotations
 
 import copy
 import enum
+import os
+import shutil
+import tempfile
 import traceback
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NamedTuple
+from xml.etree import ElementTree
 
 import manim
 import numpy as np
-from manim import Camera, ManimColor, Mobject
+from manim import Camera, ManimColor, Mobject, config
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from manim.mobject.text import tex_mobject
+from manim.mobject.text.text_mobject import MarkupText, Text
 from manim.mobject.types.image_mobject import AbstractImageMobject
 from manim.scene.scene_file_writer import SceneFileWriter
+from manim.utils import tex_file_writing
+from manim.utils.tex_file_writing import tex_hash
 from PIL import Image
 
 from attention_explainer.settings import settings
 
 __all__ = ["CHECKED_MANIM", "CrispCamera", "LeanCamera", "ManimVersionWarning", "active", "applied", "apply",
-           "camera_class", "remove"]
+           "camera_class", "remove", "whole_svg"]
 
 # The manim release every patch here was read against and checked on (tests/test_speedups.py).
 CHECKED_MANIM = "0.21.0"
@@ -95,6 +122,11 @@ _KEPT_AS_THEY_ARE = frozenset({type(None), int, float, bool, complex, str, bytes
 _MANIM_GENERATE_POINTS = VMobjectFromSVGPath.generate_points
 _MANIM_DEEPCOPY = Mobject.__deepcopy__
 _MANIM_GET_FAMILY = Mobject.get_family
+_MANIM_TEX_TO_SVG = tex_file_writing.tex_to_svg_file
+_MANIM_TEXT2SVG = Text._text2svg
+_MANIM_MARKUP2SVG = MarkupText._text2svg
+# manim's own folders for them (config.tex_dir / text_dir, unformatted)
+_MANIM_CACHE_DIRS = {"tex_dir": "{media_dir}/Tex", "text_dir": "{media_dir}/texts"}
 
 
 class ManimVersionWarning(UserWarning):
@@ -143,7 +175,11 @@ def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False)
         return False
     patches = [(VMobjectFromSVGPath, "generate_points", _generate_points_then_forget_path),
                (Mobject, "__deepcopy__", _deepcopy_mobject),
-               (Mobject, "get_family", _get_family)]
+               (Mobject, "get_family", _get_family),
+               (tex_mobject, "tex_to_svg_file", _shared_tex_to_svg_file),
+               (tex_file_writing, "tex_to_svg_file", _shared_tex_to_svg_file),
+               (Text, "_text2svg", _shared_text2svg),
+               (MarkupText, "_text2svg", _shared_markup2svg)]
     if encoder_threads:
         patches.append((SceneFileWriter, "open_partial_movie_stream",
                         _with_encoder_threads(SceneFileWriter.open_partial_movie_stream, encoder_threads)))
@@ -156,7 +192,17 @@ def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False)
             continue
         _state["applied"].append(_Patch(owner, name, getattr(owner, name), replacement))
         setattr(owner, name, replacement)
+    _use_shared_cache()
     return True
+
+
+def _use_shared_cache() -> None:
+    """Point manim's LaTeX and text folders at the shared cache, unless the user chose others
+    (each call: ``tempconfig`` puts manim's config back after a test's build)."""
+    shared = settings().manim_cache_dir
+    for key, folder in (("tex_dir", shared / "Tex"), ("text_dir", shared / "texts")):
+        if config[key] == _MANIM_CACHE_DIRS[key]:
+            config[key] = str(folder)
 
 
 def remove() -> None:
@@ -164,6 +210,10 @@ def remove() -> None:
     for patch in reversed(_state["applied"]):
         setattr(patch.owner, patch.name, patch.original)
     _state["applied"].clear()
+    shared = settings().manim_cache_dir
+    for key, folder in (("tex_dir", shared / "Tex"), ("text_dir", shared / "texts")):
+        if config[key] == str(folder):
+            config[key] = _MANIM_CACHE_DIRS[key]
 
 
 def camera_class() -> type[Camera]:
@@ -231,6 +281,71 @@ def _get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
     seen: set[int] = set()
     last_first = [m for m in reversed(members) if not (id(m) in seen or seen.add(id(m)))]
     return last_first[::-1]
+
+
+def whole_svg(path: Path) -> bool:
+    """True when ``path`` is a complete SVG file (it parses as XML with an ``<svg>`` root)."""
+    try:
+        return ElementTree.parse(path).getroot().tag.rpartition("}")[2] == "svg"
+    except (OSError, ElementTree.ParseError):
+        return False
+
+
+def _into_cache(final: Path, folder_key: str, make: Callable[[], Any]) -> Path:
+    """Run ``make`` (manim's function, writing into ``config[folder_key]``) with that folder
+    pointed at a private folder beside ``final``, then move the SVG it made onto ``final`` in
+    one rename: another process sees the whole file or none."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    private = Path(tempfile.mkdtemp(prefix=".making-", dir=final.parent))
+    chosen = config[folder_key]
+    try:
+        config[folder_key] = str(private)
+        made = Path(make())
+        if not whole_svg(made):
+            raise ValueError(f"manim made an incomplete SVG for {final.name} ({made})")
+        os.replace(made, final)
+    finally:
+        config[folder_key] = chosen
+        shutil.rmtree(private, ignore_errors=True)
+    return final
+
+
+def _cached(final: Path) -> bool:
+    """True when ``final`` is a usable cache entry; a broken one is removed (and made again)."""
+    if whole_svg(final):
+        return True
+    if final.exists():
+        manim.logger.info("attention-explainer: %s is not a whole SVG; making it again", final)
+        final.unlink(missing_ok=True)
+    return False
+
+
+def _shared_tex_to_svg_file(expression: str, environment: str | None = None,
+                            tex_template: Any = None) -> Path:
+    """manim 0.21's ``tex_to_svg_file`` through the shared cache (same name: manim's hash of
+    the whole LaTeX source), made privately and renamed into place."""
+    template = config["tex_template"] if tex_template is None else tex_template
+    code = (template.get_texcode_for_expression_in_env(expression, environment) if environment is not None
+            else template.get_texcode_for_expression(expression))
+    final = config.get_dir("tex_dir") / f"{tex_hash(code)}.svg"
+    if _cached(final):
+        return final
+    return _into_cache(final, "tex_dir", lambda: _MANIM_TEX_TO_SVG(expression, environment, template))
+
+
+def _text_through_cache(original: Callable[[Any, Any], str]) -> Callable[[Any, Any], str]:
+    def _text2svg(self: Text | MarkupText, color: Any) -> str:
+        final = config.get_dir("text_dir") / f"{self._text2hash(color)}.svg"
+        if not _cached(final):
+            _into_cache(final, "text_dir", lambda: original(self, color))
+        return str(final.resolve())
+
+    _text2svg.__doc__ = f"manim 0.21's ``{original.__qualname__}`` through the shared cache."
+    return _text2svg
+
+
+_shared_text2svg = _text_through_cache(_MANIM_TEXT2SVG)
+_shared_markup2svg = _text_through_cache(_MANIM_MARKUP2SVG)
 
 
 def _with_encoder_threads(open_stream: Callable[..., None], threads: int) -> Callable[..., None]:

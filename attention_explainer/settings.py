@@ -74,6 +74,10 @@ VARIABLES = (
              "where the slide deck's reveal.js and the spoken clips are kept "
              "(`$XDG_CACHE_HOME/attention-explainer`, "
              "default `~/.cache`)"),
+    Variable("ATTENTION_MANIM_CACHE", "manim_cache",
+             "where every manim process keeps the LaTeX and text it has turned into SVG, shared "
+             "by all steps, examples and qualities (default `$XDG_CACHE_HOME/attention-explainer/manim`; "
+             "with `ATTENTION_SPEEDUPS=0`, manim's own folders in each media dir)"),
     Variable("UPDATE_KEYFRAMES", "update_keyframes",
              "`1`: the key-frame tests write the frames they compare against (`make keyframes`)"),
 )
@@ -94,6 +98,12 @@ class Settings:
     voice: bool = False
     cache_home: Path = field(default_factory=lambda: Path.home() / ".cache")
     update_keyframes: bool = False
+    manim_cache: Path | None = None  # None: cache_home / attention-explainer / manim
+
+    @property
+    def manim_cache_dir(self) -> Path:
+        """The shared LaTeX and text SVG cache (:attr:`manim_cache`, or under :attr:`cache_home`)."""
+        return self.manim_cache or self.cache_home / "attention-explainer" / "manim"
 
     @property
     def example_name(self) -> str:
@@ -129,7 +139,7 @@ def from_environment(environ: Mapping[str, str]) -> Settings:
             if number < 0:
                 problems.append(f"{variable.name}={text!r}: must be a whole number, 0 or more")
             values[item.name] = number
-        elif item.type == "Path":
+        elif item.type in ("Path", "Path | None"):
             values[item.name] = Path(text)
         else:
             values[item.name] = text

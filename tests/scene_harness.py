@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from manim import Mobject, VMobject, config, tempconfig
+from manim import Mobject, VMobject, config
 from PIL import Image
 
 from attention_core.examples import Example
+from attention_explainer.storyboard import build_beats
 from scenes.base import ExplainerScene
 
 KEYFRAME_DIR = Path(__file__).parent / "keyframes"
@@ -64,49 +65,20 @@ def build_scene(scene_class: type[ExplainerScene], example: Example, workdir: Pa
 
 
 def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -> BuiltScene:
-    keyframes: dict[str, np.ndarray] = {}
+    """The storyboard's build (:func:`attention_explainer.storyboard.build_beats`: one
+    implementation), measuring each key frame's layout and noting text morphs as it goes."""
     layouts: dict[str, Layout] = {}
     morphs: list[str] = []
 
-    class Recording(scene_class):  # type: ignore[misc, valid-type]
-        def next_section(self, name: str = "unnamed", *args: object, **kwargs: object) -> None:
-            if keyframes or self.mobjects:
-                key = f"{len(keyframes):02d}-end-of-{self._beat_name}"
-                keyframes[key], layouts[key] = self._frame(), measure_layout(self.mobjects)
-            self._beat_name = _slug(name)
-            super().next_section(name, *args, **kwargs)
+    def at_beat_end(scene: ExplainerScene, key: str) -> None:
+        layouts[key] = measure_layout(scene.mobjects)
 
-        def play(self, *animations: object, **kwargs: object) -> None:
-            morphs.extend(f"{self._beat_name}: {m}" for a in animations for m in text_morphs(a))
-            super().play(*animations, **kwargs)
+    def at_play(scene: ExplainerScene, beat: str, animations: tuple[object, ...]) -> None:
+        morphs.extend(f"{beat}: {m}" for a in animations for m in text_morphs(a))
 
-        def tear_down(self) -> None:
-            key = f"{len(keyframes):02d}-end-of-{self._beat_name}"
-            keyframes[key], layouts[key] = self._frame(), measure_layout(self.mobjects)
-            super().tear_down()
-
-        def _frame(self) -> np.ndarray:
-            self.renderer.update_frame(self, ignore_skipping=True)
-            return np.array(self.renderer.get_frame())[:, :, :3].copy()
-
-    Recording.__name__ = scene_class.__name__
-    Recording._beat_name = "start"
-    width, height = KEYFRAME_SIZE
-    settings = {
-        "dry_run": True,
-        "quality": "low_quality",
-        "pixel_width": width,
-        "pixel_height": height,
-        "media_dir": str(workdir / "media"),
-        "output_file": str(workdir / scene_class.__name__),
-        "disable_caching": True,
-        "progress_bar": "none",
-        "verbosity": "WARNING",
-    }
-    with tempconfig(settings):
-        scene = Recording(example=example, skip_animations=True)
-        scene.render()
-    return BuiltScene(scene, keyframes, workdir / f"{scene_class.__name__}.srt", layouts, morphs)
+    built = build_beats(scene_class, example, workdir, KEYFRAME_SIZE, at_beat_end=at_beat_end,
+                        at_play=at_play)
+    return BuiltScene(built.scene, built.frames, workdir / f"{scene_class.__name__}.srt", layouts, morphs)
 
 
 def check_keyframes(built: BuiltScene) -> list[str]:
@@ -154,10 +126,6 @@ def _write_failure(folder: Path, name: str, frame: np.ndarray, changed: np.ndarr
     diff = frame.copy()
     diff[changed] = (255, 0, 255)
     Image.fromarray(diff).save(out / f"{name}.diff.png")
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "beat"
 
 
 # -- layout checks for crowded scenes
