@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,10 @@ def test_nothing_but_the_settings_module_reads_the_environment():
     reads = [hit for path in sources if path.name != "settings.py" for hit in _environment_reads(path)]
     assert reads == []
     assert _environment_reads(ROOT / "attention_explainer" / "settings.py")  # it does read it
+
+
+def test_the_readme_documents_every_variable_and_no_other():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Environment variables", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"^\| `([A-Z_]+)` \|", section, flags=re.MULTILINE)
+    assert sorted(documented) == sorted(v.name for v in VARIABLES)
