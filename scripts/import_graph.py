@@ -119,8 +119,9 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 def layer(module: str) -> str:
     """The part of the house a module belongs to."""
     if module.startswith("attention_explainer.render") or module in (
-            "attention_explainer.cli", "attention_explainer.__main__", "attention_explainer.launcher"):
-        return "attention_explainer (renderer, command line)"
+            "attention_explainer.cli", "attention_explainer.__main__", "attention_explainer.launcher",
+            "attention_explainer.storyboard"):
+        return "attention_explainer (renderer, command line, storyboard)"
     if module.startswith("attention_explainer"):
         return "attention_explainer (settings, patches, voice)"
     return module.split(".")[0]
@@ -143,7 +144,7 @@ def main() -> None:
     edges = graph()
     print("Between the parts of the house (module-level imports):")
     for (source, target), names in sorted(layers(edges).items()):
-        print(f"  {source:<48} -> {target:<48} {', '.join(sorted(names))}")
+        print(f"  {source:<58} -> {target:<48} {', '.join(sorted(names))}")
     found = cycles(edges)
     print(f"Cycles: {found if found else 'none'} ({len(edges)} modules, "
           f"{sum(map(len, edges.values()))} imports)")
