@@ -1,4 +1,12 @@
-"""The full explainer video and the lecture pack, in one command.
+"""The render pipeline: the full explainer video and the lecture pack, from the story's steps.
+
+:func:`render` with :class:`RenderOptions` is what ``attention-explainer render`` runs (the
+command line, :mod:`attention_explainer.cli`, only parses options into them); beside it in this
+package: :mod:`~attention_explainer.render.jobs` (the manim processes and each step's stamp),
+:mod:`~attention_explainer.render.join` (joining videos, subtitles, chapters),
+:mod:`~attention_explainer.render.pack` (the slide deck) and
+:mod:`~attention_explainer.render.gallery` (the README's stills). It imports no scene: each
+step's scene runs in its own manim process (:mod:`attention_explainer.launcher`).
 
     attention-explainer render [--example NAME] [--quality l|m|h|p|k] [--jobs N]
                                [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
