@@ -25,7 +25,7 @@ keyframes: setup
 	UPDATE_KEYFRAMES=1 $(PY) -m pytest -q -k key_frames
 
 lint: setup
-	$(VENV)/bin/ruff check attention_core attention_explainer scenes tests
+	$(VENV)/bin/ruff check attention_core attention_explainer scenes scripts tests
 
 # The full explainer for EXAMPLE at QUALITY (default h = 1080p60), the scenes rendered in
 # parallel (JOBS, default one per core) and joined, with subtitles, chapters, stills and the
@@ -35,6 +35,7 @@ video: setup
 	  $(if $(JOBS),--jobs $(JOBS)) $(SLIDES) $(if $(filter 1,$(VOICE)),--voice) $(RENDER_ARGS)
 
 # Render benchmark (minutes; never part of make test): ratios to the static-frame floor.
+# ATTENTION_SPEEDUPS=0 make bench measures manim's own code (results in ...-speedups-off.json).
 bench: setup
 	$(PY) tests/benchmarks/bench.py $(BENCH_ARGS)
 

@@ -10,7 +10,9 @@ static frame (manim draws it once and only encodes), rendered right after it: th
 changed vs cold, and after one number of the example changed; the attention-matrix scene
 with 4, 8, 16 and 32 tokens; the core's ``scaled_dot_product_attention`` against a bare
 numpy one-liner. Prints a table and writes the same figures as JSON (``--json``, default
-``tests/benchmarks/results/<host kind>.json``).
+``tests/benchmarks/results/<host kind>.json``, ``…-speedups-off.json`` with
+``ATTENTION_SPEEDUPS=0``: every render then runs manim's own code, see
+``attention_explainer/manim_patches.py``).
 Never part of ``make test``: it takes minutes.
 """
 
@@ -35,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from attention_core import scaled_dot_product_attention  # noqa: E402
+from attention_explainer.settings import settings  # noqa: E402
 from scenes.story import STORY, Step  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -211,8 +214,10 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     steps = [s for s in STORY if s.path.exists() and (args.only is None or s.module in args.only)]
+    speedups = settings().speedups  # ATTENTION_SPEEDUPS, passed on to every render
     results: dict = {"machine": {"python": platform.python_version(), "cores": os.cpu_count(),
-                                 "platform": platform.platform()}}
+                                 "platform": platform.platform()}, "speedups": speedups}
+    print(f"speedups {'on' if speedups else 'off (ATTENTION_SPEEDUPS=0): manim as it is'}")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         if "core" not in args.skip:
@@ -227,7 +232,8 @@ def main() -> int:
         if "full" not in args.skip:
             print("full video:")
             results["full_video"] = bench_full_video(work)
-    out = args.json or ROOT / "tests/benchmarks/results" / f"python-{os.cpu_count()}core.json"
+    suffix = "" if speedups else "-speedups-off"
+    out = args.json or ROOT / "tests/benchmarks/results" / f"python-{os.cpu_count()}core{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
