@@ -53,7 +53,9 @@ __all__ = [
     "WordAttention",
     "WordPieceTokenizer",
     "anchor_vector",
+    "RealComparison",
     "best_separating_head",
+    "compare",
     "focus_on_axes",
     "load_model",
     "model_dir",
@@ -745,3 +747,63 @@ def focus_on_axes(model: RealModel, runs: Sequence[RealRun], focus: str, names: 
     focus_vectors = np.stack([run.word_vector(focus, layer) for run in runs])
     everything = np.vstack([run.hidden_states[layer][run.word_of_token >= 0] for run in runs] + [anchors])
     return project_on_anchors(focus_vectors, anchors, names, centre=everything.mean(axis=0))
+
+
+@dataclass(frozen=True)
+class RealComparison:
+    """What the real model does with an example's sentences, for the "real transformer" step.
+
+    Attributes:
+        focus: the ambiguous word; deciders: per sentence, the word that decides it.
+        axes: the two anchor words (x first), the example's axis names.
+        runs: one :class:`RealRun` per sentence.
+        ranking: every head, best first (:func:`rank_heads`, by default with the specials
+            kept: the weights are the share of the focus's whole attention).
+        shown: per sentence, the best head's word attention with [CLS] and [SEP] shown.
+        dropped: the same with them dropped and each row renormalised.
+        alone: the focus on its own (``[CLS] focus [SEP]``) on the axes, shape (2,).
+        in_context: the focus after the last layer in each sentence on the axes, shape (s, 2).
+        notes: what the tokenizer did to the sentences' and anchors' words, one line each.
+    """
+
+    focus: str
+    deciders: tuple[str, ...]
+    axes: tuple[str, str]
+    runs: tuple[RealRun, ...]
+    ranking: tuple[HeadScore, ...]
+    shown: tuple[WordAttention, ...]
+    dropped: tuple[WordAttention, ...]
+    alone: FloatArray
+    in_context: FloatArray
+    notes: tuple[str, ...]
+
+    @property
+    def best(self) -> HeadScore:
+        return self.ranking[0]
+
+
+def compare(model: RealModel, texts: Sequence[str], focus: str, deciders: Sequence[str],
+            axes: tuple[str, str], specials: Specials = "show") -> RealComparison:
+    """Run ``texts``, find the head that best separates them (``focus`` looking at
+    ``deciders[i]`` in ``texts[i]``; ranked with [CLS] and [SEP] kept by default, so a head
+    that gives nearly everything to them cannot win on the crumbs) and place the focus on
+    ``axes``."""
+    runs = tuple(model.run(text) for text in texts)
+    for run, decider in zip(runs, deciders, strict=True):
+        run.word_index(focus), run.word_index(decider)  # a clear error if either is missing
+    ranking = tuple(rank_heads(runs, focus, deciders, specials))
+    best = ranking[0]
+    projection = focus_on_axes(model, runs, focus, axes)
+    alone_run = model.run(focus)
+    alone = project_on_anchors(alone_run.word_vector(focus)[None, :],
+                               np.stack([anchor_vector(model, a) for a in axes]), axes,
+                               centre=projection.centre).points[0]
+    notes = list(dict.fromkeys(note for run in runs for note in run.notes))
+    for word in axes:
+        notes.extend(model.run(word).notes)
+    return RealComparison(
+        focus=focus, deciders=tuple(deciders), axes=axes, runs=runs, ranking=ranking,
+        shown=tuple(run.word_attention(best.layer, best.head, "show") for run in runs),
+        dropped=tuple(run.word_attention(best.layer, best.head, "drop") for run in runs),
+        alone=alone, in_context=projection.points, notes=tuple(dict.fromkeys(notes)),
+    )

@@ -166,7 +166,7 @@ class RealTransformer(ExplainerScene):
         top_word, top_weight = max(others, key=lambda item: item[1])
         quoted = f"\u201c{shorten(run.text, SAID_CHARS)}\u201d"
         if top_word == run.words[run.word_index(decider)]:
-            said = f"{decider} gets the most, {fmt(weight)}."
+            said = f"of the other words, {decider} gets the most, {fmt(weight)}."
         else:
             said = f"{decider} gets {fmt(weight)}; {top_word} gets more, {fmt(top_weight)}."
         self.beat(f"sentence {number + 1}", f"In {quoted}, [CLS] and [SEP] take {fmt(special)} of "

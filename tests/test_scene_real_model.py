@@ -84,7 +84,7 @@ def test_each_sentence_shows_the_focus_row_with_and_without_the_specials(built, 
         assert fmt(words[decider]) in line
         top = int(np.argmax(np.where(np.arange(len(words)) == run.word_index(focus), -1, words)))
         if top == decider:
-            assert f"{deciders[number]} gets the most, {fmt(words[decider])}." in line
+            assert f"of the other words, {deciders[number]} gets the most, {fmt(words[decider])}." in line
         else:
             assert f"{run.words[top]} gets more, {fmt(words[top])}" in line
 
@@ -134,6 +134,7 @@ def test_without_the_model_the_step_says_how_to_install_it(tmp_path, monkeypatch
     example = apple_with(tmp_path)
     built = build_scene(RealTransformer, example, tmp_path, fresh=True)
     assert [b[0] for b in built.scene.beats] == ["title", "no model"]
+    assert built.scene.beats[1][1] == "The real model is not installed, so this step is left out."
     shown = " ".join(t.text for t in built.scene.cannot[1])
     assert INSTALL_COMMAND.replace(" ", "") in shown.replace(" ", "")
     assert pacing_problems(built) == [] and layout_problems(built.layouts) == []
