@@ -132,6 +132,16 @@ def _words(text: str, color: ManimColor, size: float) -> Text:
     return _text_made_once(text, ManimColor(color).to_hex(), size).copy()
 
 
+def _typeset_title(grid: MatrixGrid, name: str, color: ManimColor) -> None:
+    """Replace ``grid.title`` (Text "W_Q") by the matrix's name typeset as W with a subscript,
+    at the same height and place: pictures never show a literal underscore."""
+    base, sub = name.split("_")
+    tex = MathTex(f"{base}_{{{sub}}}", color=color).scale_to_fit_height(grid.title.height)
+    tex.move_to(grid.title)
+    grid.submobjects[grid.submobjects.index(grid.title)] = tex
+    grid.title = tex
+
+
 def _label(word: str, size: float) -> Text:
     """A heat map's muted word label (see :func:`_words`)."""
     return _words(word, style.MUTED, size)
@@ -508,6 +518,9 @@ class Training(ExplainerScene):
         cells = [[word_label(text, style.MUTED if r == 0 else colors[c],
                              TABLE_HEADER_SIZE if r == 0 else sizes[c])
                   for c, text in enumerate(row)] for r, row in enumerate(rows)]
+        names = cells[-1][0]  # "W_Q, W_K, W_V" typeset, at the size of the row names' text
+        cells[-1][0] = MathTex(r"W_{Q},\ W_{K},\ W_{V}", color=style.MUTED)
+        cells[-1][0].scale_to_fit_height(names.height)
         table = VGroup(*(cell for row in cells for cell in row))
         table.arrange_in_grid(rows=len(rows), cols=3, buff=(1.5, 0.5), col_alignments="lcc")
         table.cells = cells
@@ -558,7 +571,7 @@ class Training(ExplainerScene):
         return lines
 
     def weight_grids(self, snap: TrainingSnapshot, cell: float) -> Group:
-        """W_Q, W_K, W_V of head 1 as heat maps, turned (one row per query/key/value number):
+        """W_Q, W_K, W_V of head 1 as heat maps, transposed (one row per query/key/value number):
         no numbers (none of them is said), one diverging colour scale per matrix over the
         whole run so that changes show; the title names the matrix in its colour.
         (``grid.values`` are the numbers, ``grid.colors`` their colours.)"""
@@ -569,20 +582,22 @@ class Training(ExplainerScene):
             # colour by the square root of |value| on the run's scale: monotonic, and the small
             # random start still shows
             shade = np.sign(values) * np.sqrt(np.abs(values) / self.matrix_scale(field))
-            grids.add(MatrixGrid(values, signed_colors(shade, style.POSITIVE, 1.0), cell, title=title,
-                                 title_color=color, numbers=False))
+            grid = MatrixGrid(values, signed_colors(shade, style.POSITIVE, 1.0), cell, title=title,
+                              title_color=color, numbers=False)
+            _typeset_title(grid, title, color)
+            grids.add(grid)
         return grids
 
     def matrix_stack(self, snap: TrainingSnapshot) -> tuple[Group, VGroup]:
         """The three matrices large, one under the other, each named on its left with its
-        shape as shown (turned) under the name; returns the grids and the shapes."""
+        shape as shown (transposed) under the name; returns the grids and the shapes."""
         rows, cols = snap.params.w_q[0].T.shape
         cell = min(STACK_CELL, STACK_WIDTH / cols, STACK_HEIGHT / (3 * rows))
         grids = self.weight_grids(snap, cell)
         shapes = VGroup()
         for grid in grids:
             grid.title.scale(style.HEADING_SIZE / style.LABEL_SIZE)
-            shape = _words(f"turned: {rows} \u00d7 {cols}", style.MUTED, style.LABEL_SIZE)
+            shape = _words(f"transposed: {rows} \u00d7 {cols}", style.MUTED, style.LABEL_SIZE)
             names = VGroup(grid.title, shape).arrange(DOWN, buff=0.12, aligned_edge=RIGHT)
             names.next_to(grid.image, LEFT, buff=0.4)
             shapes.add(shape)

@@ -91,9 +91,8 @@ class Watched(Training):
         if counter is None or not any(m is counter.number for m in on_screen):
             return
         grids = [m for m in on_screen if isinstance(m, MatrixGrid)]
-        heat_maps = [g for g in grids if g.title.original_text.startswith("step ")]
-        matrices = {g.title.original_text.split(",")[0]: g for g in grids
-                    if g.title.original_text.startswith("W_")}
+        heat_maps = [g for g in grids if shown(g.title).startswith("step ")]
+        matrices = {shown(g.title).split(",")[0]: g for g in grids if shown(g.title).startswith("W_")}
         to_step = self.plot.axes.p2c
         pieces = list(self.curve)
         self.looks.append(Look(
@@ -103,10 +102,18 @@ class Watched(Training):
             heat=heat_maps[0].shown_numbers(), matrices=[matrices[n].values for n in ("W_Q", "W_K", "W_V")],
             matrix_colors=[matrices[n].colors for n in ("W_Q", "W_K", "W_V")],
             heat_maps=len(heat_maps),
-            matrix_grids=sum(g.title.original_text.startswith("W_") for g in grids)))
+            matrix_grids=sum(shown(g.title).startswith("W_") for g in grids)))
 
 
 Watched.__name__ = "Training"  # its key frames are Training's
+
+
+def shown(label) -> str:
+    """What a label shows: a Text's text, or a MathTex's TeX without braces or spacing
+    ("W_{Q},\\ W_{K}" reads "W_Q, W_K")."""
+    if isinstance(label, MathTex):
+        return label.get_tex_string().replace("{", "").replace("}", "").replace("\\ ", " ")
+    return label.original_text
 
 
 @pytest.fixture(scope="module")
@@ -361,7 +368,7 @@ def test_the_model_is_said_to_be_bigger_than_the_toy_with_the_traces_sizes(any_b
     final, example = scene.trace.final, scene.example
     d, words, heads, k = (final.embeddings.shape[1], len(scene.trace.vocabulary), final.w_q.shape[0],
                           final.w_q.shape[2])
-    cells = [[cell.original_text for cell in row] for row in scene.model_table.cells]
+    cells = [[shown(cell) for cell in row] for row in scene.model_table.cells]
     toy_shapes = " / ".join(f"{r} \u00d7 {c}" for r, c in sorted({h.query.shape for h in example.heads}))
     assert cells[1:] == [["numbers per word", str(example.dimension), str(d)],
                          ["words", str(len(example.words)), str(words)],
