@@ -122,7 +122,10 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         if self._speaker is not None and (spoken or narration):
             clip = self._speaker.speak(spoken or narration)
             self.voice_clips.append((self.renderer.time, clip))
-            self.add_sound(str(clip.path))
+            if not self._skipping_the_scene():
+                # not self.add_sound: it drops the clip whenever the last animation came from
+                # manim's partial-movie cache (the renderer then skips until the next play)
+                self.renderer.file_writer.add_sound(str(clip.path), self.renderer.time)
             self._spoken_seconds = clip.seconds + voice.PAUSE_AFTER
         card, self._title_to_fade = self._title_to_fade, None
         if card is not None:
@@ -147,8 +150,12 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
     def tear_down(self) -> None:
         """End the last beat before the scene ends (the sound track too, when spoken)."""
         self._end_beat()
-        if self.voice_clips and not self.renderer.skip_animations:
+        if self.voice_clips and not self._skipping_the_scene():
             voice.pad_track(self.renderer.file_writer, self.renderer.time)
+
+    def _skipping_the_scene(self) -> bool:
+        """Whether the whole scene is built without writing video (the tests' harness, -s)."""
+        return bool(getattr(self.renderer, "_original_skipping_status", self.renderer.skip_animations))
         super().tear_down()
 
     def keep(self, *groups: Mobject) -> None:
