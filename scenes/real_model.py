@@ -49,7 +49,7 @@ from scenes.components import WordDot, WordPlane, sentence_caption, word_color, 
 from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten, wrapped_label
 from scenes.components.matrices import MatrixGrid, cell_colors
-from scenes.components.words import LABEL_SPOTS, boxes_overlap
+from scenes.components.words import LABEL_SPOTS, along, boxes_overlap
 from scenes.style import fmt
 
 __all__ = ["RealTransformer", "real_comparison"]
@@ -193,8 +193,9 @@ class RealTransformer(ExplainerScene):
         self.play(*(GrowArrow(a) for group in arrows for a in group), run_time=style.BEAT)
         self.keep(*arrows)
         x_name, y_name = self.real.axes
-        lines = [f"real model: cosine of {self.focus} with \u201c{x_name}\u201d and with "
-                 f"\u201c{y_name}\u201d, each word alone, all seen from the average word",
+        lines = [f"real model: cosines of {self.focus} (alone, or in each sentence) with "
+                 f"\u201c{x_name}\u201d and \u201c{y_name}\u201d (each on its own), "
+                 "seen from the average word",
                  *self.real.notes[:2]]
         self.notes = VGroup(*(wrapped_label(n, style.MUTED, CONTENT_WIDTH) for n in lines)).arrange(
             DOWN, aligned_edge=LEFT, buff=0.15).next_to(group, DOWN, buff=0.35)
@@ -340,7 +341,8 @@ class RealTransformer(ExplainerScene):
         ends = [d.dot.get_center() for d in dots[1:]]
         outward = [start - np.mean(ends, axis=0) if ends else DOWN]
         outward += [d.dot.get_center() - start for d in dots[1:]]
-        taken = [*ticks, plane.x_name, plane.y_name, *(d.dot for d in dots)]
+        axis_lines = [d for axis in (plane.axes.x_axis, plane.axes.y_axis) for d in along(axis)]
+        taken = [*ticks, *axis_lines, plane.x_name, plane.y_name, *(d.dot for d in dots)]
         for dot, direction in zip(dots, outward, strict=True):
             for spot in (_compass(direction), *LABEL_SPOTS):
                 dot.label.next_to(dot.dot, spot, buff=0.12)
