@@ -109,6 +109,7 @@ def voiced_words_in_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cac
     if speaker is not None:
         monkeypatch.setattr(base.voice, "Speaker", speaker)
     example = voiced.load_example()
+    tmp_path.mkdir(parents=True, exist_ok=True)
     return build_scene(WordsInContext, example, tmp_path, fresh=True), example
 
 
