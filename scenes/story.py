@@ -58,7 +58,7 @@ STORY: tuple[Step, ...] = (
     Step("attention_matrix", "AttentionMatrix", "The attention matrix", typical_seconds=71.2),
     Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=30.8),
     Step("training", "Training", "Training the weights", typical_seconds=74.2, reads=("corpus",)),
-    Step("real_model", "RealTransformer", "What a real transformer does", typical_seconds=30.0),
+    Step("real_model", "RealTransformer", "What a real transformer does", typical_seconds=143.3),
 )
 
 
