@@ -67,7 +67,8 @@ def require_voice() -> None:
 # (written pattern, what Piper should say, an example: written -> spoken), applied in order.
 # Piper reads W_Q as "double-u queue" and d_k as "dee kay" already, but fails on the
 # superscript T, drops the prime of x', says "sigma" for Σ, runs "−∞" into one word, reads
-# "q · k" as "q k", says "apple ess" for “apple”'s, and "uh" for a lone matrix A.
+# "q · k" as "q k", says "apple ess" for “apple”'s, "uh" for a lone matrix A, "slash" for /,
+# and drops the minus of a number after a bracket: "(-0.48" is "zero point four eight".
 SPOKEN_FORMS: tuple[tuple[str, str, tuple[str, str]], ...] = (
     (r"[“\"]([\w][\w -]*)[”\"]['’]s\b", r"\1's", ("“apple”'s weight", "apple's weight")),
     (r"√\(([^)]*)\)", r"the square root of \1", ("√(d_k)", "the square root of d k")),
@@ -79,8 +80,9 @@ SPOKEN_FORMS: tuple[tuple[str, str, tuple[str, str]], ...] = (
     (r"Σ\s*", "the sum of ", ("x + Σ w v", "x + the sum of w v")),
     (r"\s*·\s*", " dot ", ("q·k", "q dot k")),
     (r"\s*×\s*", " times ", ("16 × 4", "16 times 4")),
+    (r"\s*/\s*", " over ", ("softmax(dot / T)", "softmax(dot over T)")),
     (r"\s*≈\s*", " approximately ", ("√2 ≈ 1.41", "the square root of 2 approximately 1.41")),
-    (r"−(?=\d)", "-", ("−0.48", "-0.48")),
+    (r"(?<![\w)])[-−](?=\.?\d)", "minus ", ("(-0.48, 2.32)", "(minus 0.48, 2.32)")),
     (r"\s*−\s*", " minus ", ("x_j − x", "x j minus x")),
     (r"\b([A-Za-z])_\{?([A-Za-z0-9]+)\}?", r"\1 \2", ("W_Q", "W Q")),
     (r"\bA(?=\s*(?:=|times\b|dot\b))", "Eh", ("A times V", "Eh times V")),

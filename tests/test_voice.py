@@ -42,8 +42,9 @@ def test_each_spoken_form_rule_on_its_example(written: str, spoken: str) -> None
      "Dividing by the square root of d k is softmax's temperature T = the square root of d k: in big models"),
     ("scores above the diagonal become −∞.", "scores above the diagonal become minus infinity."),
     ("A times V gives each word its update: apple's is (-0.48, 2.32).",
-     "Eh times V gives each word its update: apple's is (-0.48, 2.32)."),
-    ("A made-up case: if “and” scored -11.29", "A made-up case: if “and” scored -11.29"),
+     "Eh times V gives each word its update: apple's is (minus 0.48, 2.32)."),
+    ("A made-up case: if “and” scored -11.29", "A made-up case: if “and” scored minus 11.29"),
+    ("the 2-D toy, between -1 and 1", "the 2-D toy, between minus 1 and 1"),
     ("“apple”'s own weight, 0.23, pulls nowhere", "apple's own weight, 0.23, pulls nowhere"),
     ('Rows sum to 1 (rounded, "and"\'s shows 1.01).', "Rows sum to 1 (rounded, and's shows 1.01)."),
     ("its query times orange's key, q · k = 11.63.", "its query times orange's key, q dot k = 11.63."),
@@ -141,6 +142,8 @@ def test_piper_phonemes_of_the_spoken_forms() -> None:
     assert phonemes("A times V").startswith("ˈeɪ")  # not "uh times V"
     assert "tɹænspˈoʊzd" in phonemes("Q Kᵀ")
     assert "dˈɑːt" in phonemes("q · k")
+    assert "mˈaɪnəs" in phonemes("(-0.48, 2.32)")  # Piper alone drops a minus after a bracket
+    assert "slˈæʃ" not in phonemes("softmax(dot / T)")
 
 
 def test_without_the_voice_extra_speaking_says_how_to_install_it(tmp_path: Path) -> None:
