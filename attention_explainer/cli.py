@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="only these steps (module, scene class or number)")
     board.add_argument("--jobs", "-j", type=int, default=None,
                        help=f"processes at once (default: one per core, here {default_jobs()})")
-    board.add_argument("--size", type=_size, default=(854, 480), metavar="W,H",
+    board.add_argument("--size", type=_frame_size, default=(854, 480), metavar="W,H",
                        help="frame size in pixels (default 854,480)")
     board.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media")
     gallery = commands.add_parser(
@@ -161,6 +161,17 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"expected W,H like 320,180, got {text!r}") from None
     if width < 16 or height < 16 or width % 2 or height % 2:
         raise argparse.ArgumentTypeError("width and height must be even and at least 16")
+    return width, height
+
+
+def _frame_size(text: str) -> tuple[int, int]:
+    """A still's size: like :func:`_size`, odd sizes allowed (the key frames are 427,240)."""
+    try:
+        width, height = (int(v) for v in text.replace("x", ",").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected W,H like 854,480, got {text!r}") from None
+    if not (16 <= width <= 7680 and 16 <= height <= 4320):
+        raise argparse.ArgumentTypeError("width and height must be between 16 and 7680 by 4320")
     return width, height
 
 

@@ -53,8 +53,13 @@ LaTeX source with its template; the text with its font, size, colour and spacing
 a shared entry is the same file any of them would make. manim writes in place (LaTeX's
 ``.dvi``, then dvisvgm's ``.svg``, Pango's ``.svg``, and it deletes every other file in
 ``tex_dir`` after a formula): two processes making one entry would read each other's half
-files or delete each other's ``.dvi``. The replacements run manim's own function with the
-folder pointed at a private folder beside the cache and move the finished SVG into place with
+files or delete each other's ``.dvi``; and ``SVGMobject.generate_mobject`` writes each SVG it
+reads, modified, to ``<name>_.svg`` beside it and deletes it after parsing (one such file for
+every process reading the entry): the replacement keeps that copy in memory; ``Text.__init__``
+rewrites the entry in place each time (``PangoUtils.remove_last_M``, truncating it first): the
+replacement writes it only when the edit changes it, and by a rename. The others run
+manim's own function with the folder pointed at a private folder beside the cache and move the
+finished SVG into place with
 one atomic rename; an entry already there is used only if it is a whole SVG (it parses as
 XML with an ``<svg>`` root), else it is made again (a render killed while writing, a full
 disk): never drawn half. Off (``ATTENTION_SPEEDUPS=0``): manim's folders and code.
@@ -84,6 +89,7 @@ from __future__ import annotations
 import copy
 import enum
 import os
+import re
 import shutil
 import tempfile
 import traceback
@@ -97,8 +103,8 @@ from xml.etree import ElementTree
 import manim
 import numpy as np
 from manim import Camera, ManimColor, Mobject, config
-from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
-from manim.mobject.text import tex_mobject
+from manim.mobject.svg.svg_mobject import SVGMobject, VMobjectFromSVGPath
+from manim.mobject.text import tex_mobject, text_mobject
 from manim.mobject.text.text_mobject import MarkupText, Text
 from manim.mobject.types.image_mobject import AbstractImageMobject
 from manim.scene.scene_file_writer import SceneFileWriter
@@ -179,7 +185,9 @@ def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False)
                (tex_mobject, "tex_to_svg_file", _shared_tex_to_svg_file),
                (tex_file_writing, "tex_to_svg_file", _shared_tex_to_svg_file),
                (Text, "_text2svg", _shared_text2svg),
-               (MarkupText, "_text2svg", _shared_markup2svg)]
+               (MarkupText, "_text2svg", _shared_markup2svg),
+               (SVGMobject, "generate_mobject", _generate_mobject_in_memory),
+               (text_mobject, "PangoUtils", _PangoUtilsInPlace)]
     if encoder_threads:
         patches.append((SceneFileWriter, "open_partial_movie_stream",
                         _with_encoder_threads(SceneFileWriter.open_partial_movie_stream, encoder_threads)))
@@ -331,6 +339,44 @@ def _shared_tex_to_svg_file(expression: str, environment: str | None = None,
     if _cached(final):
         return final
     return _into_cache(final, "tex_dir", lambda: _MANIM_TEX_TO_SVG(expression, environment, template))
+
+
+def _generate_mobject_in_memory(self: SVGMobject) -> SVGMobject:
+    """manim 0.21's ``SVGMobject.generate_mobject`` with its modified SVG kept in memory: manim
+    writes it to ``<name>_.svg`` beside the SVG and deletes it after parsing, which in the
+    shared cache is one file for every process reading that entry (one deletes it while
+    another parses it)."""
+    import io
+
+    import svgelements as se
+    from manim import RIGHT
+
+    new_tree = self.modify_xml_tree(ElementTree.parse(self.get_file_path()))
+    buffer = io.BytesIO()
+    new_tree.write(buffer)
+    buffer.seek(0)
+    mobjects, mobject_dict = self.get_mobjects_from(se.SVG.parse(buffer))
+    self.add(*mobjects)
+    self.id_to_vgroup_dict = mobject_dict
+    self.flip(RIGHT)  # Flip y
+    return self
+
+
+class _PangoUtilsInPlace(text_mobject.PangoUtils):
+    """manimpango's ``PangoUtils`` as ``Text.__init__`` uses it, its ``remove_last_M`` made safe
+    for a shared file: manim rewrites every text's SVG in place (truncating it first) each time
+    a ``Text`` is made from it, where another process may be reading it. Here the file is
+    rewritten only when that changes it (the first time; the edit is idempotent), by a rename."""
+
+    @staticmethod
+    def remove_last_M(file_name: str) -> None:  # noqa: N802 (manimpango's name)
+        path = Path(file_name)
+        content = path.read_text()
+        edited = re.sub(r'Z M [^A-Za-z]*? "\/>', 'Z "/>', content)  # manimpango 0.6's edit
+        if edited != content:
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            temporary.write_text(edited)
+            os.replace(temporary, path)
 
 
 def _text_through_cache(original: Callable[[Any, Any], str]) -> Callable[[Any, Any], str]:

@@ -150,6 +150,7 @@ class StoryboardStep:
     beats: tuple[StoryboardBeat, ...]
     build_seconds: float
     warnings: tuple[str, ...] = ()
+    cpu_seconds: float = 0.0  # processor time of the build (its process), beside the wall time
 
 
 def _build_step(number: int, step: Step, example_path: str, folder: str,
@@ -162,7 +163,7 @@ def _build_step(number: int, step: Step, example_path: str, folder: str,
 
     from attention_core.examples import load_example
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     example = load_example(example_path)
     if step.source is not None:  # a test's story of tiny scenes
         spec = importlib.util.spec_from_file_location(step.module, step.source)
@@ -185,7 +186,7 @@ def _build_step(number: int, step: Step, example_path: str, folder: str,
     for (name, narration, begin, end), key in zip(reversed(beats), reversed(keys), strict=False):
         found.append(StoryboardBeat(name, narration, end - begin, f"{relative}/{key}.png"))
     return StoryboardStep(number, step.module, step.title, tuple(reversed(found)),
-                          time.perf_counter() - start)
+                          time.perf_counter() - start, cpu_seconds=time.process_time() - cpu)
 
 
 # ----------------------------------------------------------------------------- the whole
@@ -241,7 +242,7 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
                 raise StoryboardError(f"{step.module}: the scene did not build ({detail})")
             steps.append(outcome)
         steps = sorted((StoryboardStep(s.number, s.module, s.title, s.beats, s.build_seconds,
-                                       tuple(warnings.get(s.module, ()))) for s in steps),
+                                       tuple(warnings.get(s.module, ())), s.cpu_seconds) for s in steps),
                        key=lambda s: s.number)
         title = f"{example.title} ({name})"
         (partial / "storyboard.html").write_text(_html(title, steps), encoding="utf-8")
@@ -260,7 +261,9 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
         shutil.rmtree(partial, ignore_errors=True)
     beats = sum(len(s.beats) for s in steps)
     log(f"storyboard: {len(steps)} step(s), {beats} beats in {time.perf_counter() - start:.1f} s "
-        f"({workers} process(es)): {target / 'storyboard.html'}")
+        f"({workers} process(es); the steps took {sum(s.cpu_seconds for s in steps):.1f} s of processor "
+        f"time: " + ", ".join(f"{s.module} {s.cpu_seconds:.1f}" for s in steps) + f"): "
+        f"{target / 'storyboard.html'}")
     return target
 
 
@@ -321,8 +324,11 @@ def _html(title: str, steps: Sequence[StoryboardStep]) -> str:
 
 def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path) -> None:
     """A page per beat: the frame on the left, its step, beat, narration and rate on the right."""
+    import logging
+
     from attention_explainer.render.pack import _choose_font
 
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # its font subsetting talks at INFO
     text = title + "".join(s.title + "".join(s.warnings) + "".join(b.narration for b in s.beats)
                            for s in steps)
     font = _choose_font(text)

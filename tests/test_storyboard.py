@@ -1,0 +1,183 @@
+"""The storyboard (attention_explainer/storyboard.py) and the shared LaTeX/text cache
+(attention_explainer/manim_patches.py): the storyboard's frames are the key frames the scene
+tests check; several processes filling one cache make the same SVGs as one process; a broken
+cache entry is made again, not drawn."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from scene_harness import FRAME_TOLERANCE, KEYFRAME_DIR, KEYFRAME_SIZE, PIXEL_TOLERANCE
+
+from attention_explainer.storyboard import make_storyboard
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# ------------------------------------------------------------------------------ storyboard
+
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """apple's storyboard of two steps at the key frames' size, built in two processes."""
+    media = tmp_path_factory.mktemp("media")
+    return make_storyboard("apple", ["similarity_table", "multi_head"], media, jobs=2, size=KEYFRAME_SIZE,
+                           log=lambda line: None)
+
+
+@pytest.mark.parametrize(("folder", "scene"), [("03-similarity_table", "SimilarityTable"),
+                                               ("09-multi_head", "MultiHeadAttention")])
+def test_the_storyboard_frames_are_the_key_frames(board: Path, folder: str, scene: str) -> None:
+    control = sorted((KEYFRAME_DIR / "apple" / scene).glob("*.png"))
+    frames = sorted((board / folder).glob("*.png"))
+    assert [p.name for p in frames] == [p.name for p in control]
+    for frame, expected in zip(frames, control, strict=True):
+        a = np.asarray(Image.open(frame).convert("RGB")).astype(int)
+        b = np.asarray(Image.open(expected).convert("RGB")).astype(int)
+        assert a.shape == b.shape
+        changed = (np.abs(a - b).max(axis=2) > PIXEL_TOLERANCE).mean()
+        assert changed <= FRAME_TOLERANCE, f"{frame.name}: {changed:.2%} of pixels differ"
+
+
+def test_the_page_shows_each_frame_beside_its_narration_and_rate(board: Path) -> None:
+    from scenes import style
+
+    page = (board / "storyboard.html").read_text()
+    assert (board / "storyboard.pdf").read_bytes()[:5] == b"%PDF-"
+    # every frame once, in the story's order
+    shown = [line.split('src="')[1].split('"')[0] for line in page.splitlines() if 'src="' in line]
+    assert shown == [f"{p.parent.name}/{p.name}" for d in ("03-similarity_table", "09-multi_head")
+                     for p in sorted((board / d).glob("*.png"))]
+    # a beat's row: its frame, its name, its narration and the rate it is read at
+    row = next(line for line in page.splitlines() if "09-multi_head/01-end-of-heads.png" in line)
+    narration = row.split("<p>")[1].split("</p>")[0]
+    seconds = float(row.split('rate">')[1].split(" s,")[0])
+    rate = float(row.split("read at ")[1].split(" ")[0])
+    assert narration and "<b>heads</b>" in row
+    assert abs(rate - len(narration.replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&"))
+               / seconds) < 0.2
+    assert rate <= style.READING_RATE + 0.1
+
+
+def test_a_story_warning_shows_under_its_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claim of the multi-head step the numbers deny: the checker's warning line is on the
+    page (HTML and PDF) under that step and no other (the steps' building is faked here)."""
+    import attention_core.story as story
+    from attention_explainer import storyboard
+
+    denied = story.Claim("multi_head", "heads_look_apart", 0, "the heads look at <different> words", False,
+                         "each head's most-attended other word: a x, b x")
+    monkeypatch.setattr(story, "story_claims", lambda example: (denied,))
+
+    def fake_steps(order, example_path, folder, size, workers):
+        out = []
+        for number, step in order:
+            (folder / f"{number:02d}-{step.module}").mkdir()
+            Image.new("RGB", size).save(folder / f"{number:02d}-{step.module}" / "00-end-of-x.png")
+            frame = f"{number:02d}-{step.module}/00-end-of-x.png"
+            beat = storyboard.StoryboardBeat("x", "Some words.", 2.0, frame)
+            out.append((step, storyboard.StoryboardStep(number, step.module, step.title, (beat,), 0.1)))
+        return out
+
+    monkeypatch.setattr(storyboard, "_run_steps", fake_steps)
+    board = make_storyboard("apple", ["cosine_similarity", "multi_head"], tmp_path, log=lambda line: None)
+    page = (board / "storyboard.html").read_text()
+    warning = html.escape(denied.warning)
+    assert page.count("class=warn") == 1
+    assert page.index("Multi-head attention") < page.index(warning)
+    assert page.index("Similarity: dot product and cosine") < page.index("Multi-head attention")
+    assert "5.5 characters/s" in page  # 11 characters over 2 s
+    pdf = (board / "storyboard.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+
+
+def test_a_bad_step_name_is_one_message_and_writes_nothing(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "attention_explainer", "storyboard", "--only", "nope",
+                             "--media-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.startswith("attention-explainer: no step called 'nope'")
+    assert "Traceback" not in result.stderr
+    assert not any((tmp_path / "storyboard").glob("*/*")) if (tmp_path / "storyboard").exists() else True
+
+
+# ------------------------------------------------------------------------------ the shared cache
+
+# Each process makes the same texts and formulas in its own order (its seed), each three times
+# (manim rewrites a text's SVG every time a Text is made from it), and prints nothing.
+FILL = r'''
+import random, sys
+from attention_explainer import manim_patches
+assert manim_patches.apply()
+from manim import MathTex, Text, config
+config.media_dir = sys.argv[2]
+manim_patches.apply()
+texts = [f"word {n} é" for n in range(30)] + ["apple", "orange", "the bank"]
+formulas = [rf"\frac{{{n}}}{{{n + 1}}}" for n in range(6)] + [r"\sum_j w_{ij} v_j", "0.84"]
+jobs = [("t", t) for t in texts] * 3 + [("m", f) for f in formulas] * 2
+random.Random(int(sys.argv[1])).shuffle(jobs)
+for kind, value in jobs:
+    (Text(value, font_size=30) if kind == "t" else MathTex(value)).get_center()
+'''
+
+
+def _fill(cache: Path, seeds: list[int], tmp_path: Path) -> None:
+    env = {**os.environ, "ATTENTION_MANIM_CACHE": str(cache), "ATTENTION_SPEEDUPS": "1"}
+    processes = [subprocess.Popen([sys.executable, "-c", FILL, str(seed), str(tmp_path / f"media{seed}")],
+                                  cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for seed in seeds]
+    for process in processes:
+        out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err[-2000:]
+
+
+def _same_drawing(svg: bytes) -> bytes:
+    """An SVG without cairo's surface number (``<g id="surface6">``: how many surfaces its
+    process had made before; the drawing is the same)."""
+    return re.sub(rb'id="surface\d+"', b'id="surface"', svg)
+
+
+def _entries(cache: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(cache)): _same_drawing(p.read_bytes()) for p in sorted(cache.rglob("*"))
+            if p.is_file()}
+
+
+def test_processes_filling_one_cache_make_the_svgs_one_process_makes(tmp_path: Path) -> None:
+    _fill(tmp_path / "alone", [0], tmp_path)
+    _fill(tmp_path / "together", [1, 2, 3, 4], tmp_path)
+    alone, together = _entries(tmp_path / "alone"), _entries(tmp_path / "together")
+    assert len([n for n in alone if n.startswith("Tex/")]) == 8
+    assert len([n for n in alone if n.startswith("texts/")]) == 33
+    assert sorted(together) == sorted(alone)  # nothing else left behind: no .dvi, no half files
+    assert [n for n in alone if together[n] != alone[n]] == []
+    # and no process wrote into its own media dir's folders
+    assert not list(tmp_path.glob("media*/Tex/*")) and not list(tmp_path.glob("media*/texts/*"))
+
+
+def test_a_broken_cache_entry_is_made_again_not_drawn(tmp_path: Path) -> None:
+    from manim import MathTex, Text, tempconfig
+
+    from attention_explainer import manim_patches
+
+    with tempconfig({"tex_dir": str(tmp_path / "Tex"), "text_dir": str(tmp_path / "texts")}):
+        assert manim_patches.apply()
+        made = [Text("broken entry", font_size=30), MathTex(r"\frac{a}{b} + 7")]
+        entries = sorted(tmp_path.rglob("*.svg"))
+        assert len(entries) == 2
+        whole = {p: p.read_bytes() for p in entries}
+        for path, data in whole.items():  # a render killed while writing, a full disk
+            path.write_bytes(data[: len(data) // 2])
+            assert not manim_patches.whole_svg(path)
+        again = [Text("broken entry", font_size=30), MathTex(r"\frac{a}{b} + 7")]
+    assert ({p: _same_drawing(p.read_bytes()) for p in entries}
+            == {p: _same_drawing(b) for p, b in whole.items()})
+    for first, second in zip(made, again, strict=True):
+        assert np.allclose(first.get_all_points(), second.get_all_points())
+        assert len(second.get_all_points()) > 20
