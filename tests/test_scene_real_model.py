@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, apple_with, build_scene, narration_numbers, pacing_problems
+from scene_harness import (
+    BuiltScene,
+    apple_with,
+    build_scene,
+    check_keyframes,
+    narration_numbers,
+    pacing_problems,
+)
 from test_layout import layout_problems
 
 from attention_core import story
@@ -165,3 +172,7 @@ def test_a_sentence_the_model_cannot_read_gets_a_card(tmp_path):
     assert [b[0] for b in built.scene.beats] == ["title", "no model"]
     line = built.scene.beats[1][1]
     assert "apple's" in line and "is not one of the sentence's words" in line
+
+
+def test_key_frames_match_control_data(built):
+    assert check_keyframes(built) == []
