@@ -2,14 +2,14 @@
 
 manim is changed only when :func:`apply` is called: by the scene base
 (``ExplainerScene.__init__``) and by the render launcher (:mod:`attention_explainer.launcher`),
-never as a side effect of importing a module. :func:`apply` changes nothing, and says why once,
-when
+never as a side effect of importing a module. :func:`apply` leaves manim's code alone
 
-- ``ATTENTION_SPEEDUPS=0`` (:mod:`attention_explainer.settings`): manim's own code throughout,
-  the same pixels, slower; or
-- the installed manim is not the version every patch below was read against and checked on
-  (:data:`CHECKED_MANIM`): each replaces a function of that version, and another version's
-  function may do something else. The warning names both versions; manim's code runs.
+- with ``ATTENTION_SPEEDUPS=0`` (:mod:`attention_explainer.settings`): no speedup, the same
+  pixels, slower (the launcher's two patches below, which are not speedups, stay); or
+- when the installed manim is not the version every patch here was read against and checked
+  on (:data:`CHECKED_MANIM`): each replaces a function of that version, and another version's
+  function may do something else. One :class:`ManimVersionWarning` names both versions;
+  nothing is patched.
 
 What :func:`apply` replaces (manim 0.21.0; the pixel tests are ``tests/test_speedups.py``):
 
@@ -64,7 +64,10 @@ one atomic rename; an entry already there is used only if it is a whole SVG (it 
 XML with an ``<svg>`` root), else it is made again (a render killed while writing, a full
 disk): never drawn half. Off (``ATTENTION_SPEEDUPS=0``): manim's folders and code.
 
-The render launcher also applies, in the manim process it starts:
+The render launcher also applies, in the manim process it starts, two patches that are not
+speedups: they carry out a setting and the log's format, change no drawn pixel, and stay with
+the switch off, so that a step's video is encoded the same either way (x264 with one thread
+and with several makes different files from the same frames):
 
 **x264 threads** (``SceneFileWriter.open_partial_movie_stream``): with several manim processes
 on few cores one encoder thread each saves the threads' overhead (about 8% of the wall time
@@ -154,8 +157,11 @@ _state: dict[str, Any] = {"warned": False, "applied": []}
 def active() -> bool:
     """True when the speedups may change manim here: the switch is on (``ATTENTION_SPEEDUPS``,
     default on) and manim is :data:`CHECKED_MANIM` (else a :class:`ManimVersionWarning`, once)."""
-    if not settings().speedups:
-        return False
+    return settings().speedups and _checked_manim()
+
+
+def _checked_manim() -> bool:
+    """True when manim is :data:`CHECKED_MANIM`; else a :class:`ManimVersionWarning`, once."""
     if manim.__version__ != CHECKED_MANIM:
         if not _state["warned"]:
             _state["warned"] = True
@@ -174,20 +180,26 @@ def applied() -> bool:
 
 
 def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False) -> bool:
-    """Put the patches in place unless the switch is off or manim is another version; True if
+    """Put the speedups in place unless the switch is off or manim is another version; True if
     they are (idempotent). The render launcher adds ``encoder_threads`` (x264 threads per
-    process, 0 or None: the encoder's choice) and ``plain_tracebacks``."""
-    if not active():
+    process, 0 or None: the encoder's choice) and ``plain_tracebacks``: those two carry out a
+    setting and the log's format, change no drawn pixel and are not speedups, so they stay with
+    the switch off (the video is then encoded exactly as with it on); only another manim
+    version refuses them too."""
+    if not _checked_manim():
         return False
-    patches = [(VMobjectFromSVGPath, "generate_points", _generate_points_then_forget_path),
-               (Mobject, "__deepcopy__", _deepcopy_mobject),
-               (Mobject, "get_family", _get_family),
-               (tex_mobject, "tex_to_svg_file", _shared_tex_to_svg_file),
-               (tex_file_writing, "tex_to_svg_file", _shared_tex_to_svg_file),
-               (Text, "_text2svg", _shared_text2svg),
-               (MarkupText, "_text2svg", _shared_markup2svg),
-               (SVGMobject, "generate_mobject", _generate_mobject_in_memory),
-               (text_mobject, "PangoUtils", _PangoUtilsInPlace)]
+    speedups = settings().speedups
+    patches = []
+    if speedups:
+        patches += [(VMobjectFromSVGPath, "generate_points", _generate_points_then_forget_path),
+                    (Mobject, "__deepcopy__", _deepcopy_mobject),
+                    (Mobject, "get_family", _get_family),
+                    (tex_mobject, "tex_to_svg_file", _shared_tex_to_svg_file),
+                    (tex_file_writing, "tex_to_svg_file", _shared_tex_to_svg_file),
+                    (Text, "_text2svg", _shared_text2svg),
+                    (MarkupText, "_text2svg", _shared_markup2svg),
+                    (SVGMobject, "generate_mobject", _generate_mobject_in_memory),
+                    (text_mobject, "PangoUtils", _PangoUtilsInPlace)]
     if encoder_threads:
         patches.append((SceneFileWriter, "open_partial_movie_stream",
                         _with_encoder_threads(SceneFileWriter.open_partial_movie_stream, encoder_threads)))
@@ -200,8 +212,9 @@ def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False)
             continue
         _state["applied"].append(_Patch(owner, name, getattr(owner, name), replacement))
         setattr(owner, name, replacement)
-    _use_shared_cache()
-    return True
+    if speedups:
+        _use_shared_cache()
+    return speedups
 
 
 def _use_shared_cache() -> None:

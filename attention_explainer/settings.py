@@ -59,8 +59,9 @@ VARIABLES = (
     Variable("ATTENTION_SLIDES_DIR", "slides_dir",
              "where the slides go (default `./slides`)"),
     Variable("ATTENTION_SPEEDUPS", "speedups",
-             "`0`: none of the changes to manim's code in `attention_explainer/manim_patches.py` "
-             "(the same pixels, slower); default `1`"),
+             "`0`: none of the speedups of `attention_explainer/manim_patches.py`, manim's own "
+             "code (the same frames, slower; only the encoder's thread count and plain tracebacks "
+             "in the render's logs stay); default `1`"),
     Variable("ATTENTION_ENCODER_THREADS", "encoder_threads",
              "x264 threads per manim process (default: the encoder's choice; the renderer uses 1, so "
              "that a step's pixels do not depend on --jobs; 0: the encoder's choice there too)"),

@@ -34,7 +34,8 @@ def test_applying_twice_wraps_once_and_remove_puts_manims_code_back():
     assert speedups.applied()
     patched = len(speedups._state["applied"])
     speedups.apply()  # idempotent: applying twice does not wrap twice
-    assert speedups.applied() and len(speedups._state["applied"]) == patched == 3
+    assert speedups.applied() and len(speedups._state["applied"]) == patched
+    assert {"generate_points", "__deepcopy__", "get_family"} <= {p.name for p in speedups._state["applied"]}
     speedups.remove()
     try:
         assert not speedups.applied()
@@ -318,6 +319,30 @@ def test_importing_patches_nothing_a_scene_applies_them_unless_switched_off(swit
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[-2] == expected
+
+
+def test_the_switch_off_keeps_the_launchers_encoder_threads_and_tracebacks_only(monkeypatch):
+    """Not speedups: with them the video of a step is encoded the same, switch on or off."""
+    from manim import Mobject
+    from manim.cli.render import commands
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    from attention_explainer.settings import Settings
+
+    manim_open = SceneFileWriter.open_partial_movie_stream
+    speedups.remove()
+    monkeypatch.setattr(speedups, "settings", lambda: Settings(speedups=False))
+    try:
+        assert speedups.apply(encoder_threads=1, plain_tracebacks=True) is False
+        assert not speedups.applied() and Mobject.get_family is speedups._MANIM_GET_FAMILY
+        assert speedups.camera_class() is speedups.CrispCamera
+        assert SceneFileWriter.open_partial_movie_stream is not manim_open
+        assert commands.error_console.print_exception is speedups._print_plain_traceback
+    finally:
+        speedups.remove()
+        monkeypatch.undo()
+        speedups.apply()
+    assert SceneFileWriter.open_partial_movie_stream is manim_open and speedups.applied()
 
 
 def test_another_manim_is_refused_with_one_warning_and_manims_own_code(monkeypatch):
