@@ -6,7 +6,9 @@
 For each scene and quality: wall time, video duration, and the ratio of the wall time to
 the *floor*: the wall time of a scene of the same duration and quality that holds one
 static frame (manim draws it once and only encodes), rendered right after it: the median of
-``--runs`` such pairs. Also: the full video serial vs ``--jobs 2``; a re-render with nothing
+``--runs`` such pairs, with LaTeX and text warm; and once cold (an empty LaTeX/text cache,
+the ``cold_ratio``). Also: the storyboard's time (the whole story and one step); the full
+video serial vs ``--jobs 2``; a re-render with nothing
 changed vs cold, and after one number of the example changed; the attention-matrix scene
 with 4, 8, 16 and 32 tokens; the core's ``scaled_dot_product_attention`` against a bare
 numpy one-liner. Prints a table and writes the same figures as JSON (``--json``, default
@@ -92,15 +94,26 @@ def warm_up(step: Step, media: Path, env: dict[str, str] | None = None) -> None:
 def bench_scenes(steps: list[Step], qualities: list[str], work: Path, runs: int) -> list[dict]:
     """Each scene at each quality ``runs`` times, each render followed by its floor's: the
     ratio is the median of the pairs' ratios (a floor alone varied by up to 40% between
-    runs here; a scene and the floor rendered next to it share the machine's mood)."""
+    runs here; a scene and the floor rendered next to it share the machine's mood).
+
+    Cold first: one render with an empty LaTeX and text cache (``ATTENTION_MANIM_CACHE``) and
+    a fresh media folder, beside its floor; then warm, the cache filled (a user pays for
+    LaTeX once, not at every render)."""
     rows = []
+    warm = {"ATTENTION_MANIM_CACHE": str(work / "cache-warm")}
     for step in steps:
-        media = work / f"media-{step.module}"
-        warm_up(step, media)
         for quality in qualities:
+            cold_env = {"ATTENTION_MANIM_CACHE": str(work / f"cache-cold-{step.module}-{quality}")}
+            cold_wall, seconds = render_scene(step.path, step.scene, quality, work / "media-cold", cold_env)
+            cold_floor = render_scene(floor_module(seconds, quality, work), "Floor", quality,
+                                      work / "media-floor-cold")[0]
+            for folder in ("media-cold", "media-floor-cold", f"cache-cold-{step.module}-{quality}"):
+                shutil.rmtree(work / folder, ignore_errors=True)
+            media = work / f"media-{step.module}"
+            warm_up(step, media, warm)
             walls, floors, seconds = [], [], 0.0
             for index in range(runs):
-                wall, seconds = render_scene(step.path, step.scene, quality, media)
+                wall, seconds = render_scene(step.path, step.scene, quality, media, warm)
                 floor_media = work / f"media-floor-{index}"
                 floors.append(render_scene(floor_module(seconds, quality, work), "Floor", quality,
                                            floor_media)[0])
@@ -108,39 +121,62 @@ def bench_scenes(steps: list[Step], qualities: list[str], work: Path, runs: int)
                 walls.append(wall)
             ratios = [w / f for w, f in zip(walls, floors, strict=True)]
             wall, floor_wall, ratio = (float(np.median(v)) for v in (walls, floors, ratios))
+            cold_ratio = cold_wall / cold_floor
             row = {"scene": step.scene, "quality": quality, "wall_s": round(wall, 2),
                    "video_s": round(seconds, 2), "floor_s": round(floor_wall, 2),
                    "ratio": round(ratio, 2), "ratios": [round(r, 2) for r in ratios],
-                   "wall_per_video_s": round(wall / seconds, 3)}
+                   "wall_per_video_s": round(wall / seconds, 3), "cold_wall_s": round(cold_wall, 2),
+                   "cold_floor_s": round(cold_floor, 2), "cold_ratio": round(cold_ratio, 2)}
             print(f"  {step.scene:<22} -q{quality}  {wall:7.1f} s for {seconds:5.1f} s of video, "
                   f"floor {floor_wall:6.1f} s, ratio {ratio:.2f} "
-                  f"({', '.join(f'{r:.2f}' for r in ratios)})", flush=True)
+                  f"({', '.join(f'{r:.2f}' for r in ratios)}); cold {cold_wall:.1f} s, "
+                  f"ratio {cold_ratio:.2f}", flush=True)
             rows.append(row)
-        shutil.rmtree(media, ignore_errors=True)
+            shutil.rmtree(media, ignore_errors=True)
     return rows
 
 
-def explainer(args: list[str], media: Path) -> float:
+def bench_storyboard(steps: list[Step], work: Path) -> dict:
+    """The storyboard of the whole story (or ``--only``'s steps) and of one step, cache warm
+    (a first run fills it; its time is the cold one)."""
+    env = {"ATTENTION_MANIM_CACHE": str(work / "cache-storyboard")}
+    only = [] if len(steps) == len(STORY) else ["--only", *(s.module for s in steps)]
+    board = [str(BIN / "attention-explainer"), "storyboard", "--media-dir", str(work / "media-storyboard")]
+    cold = run([*board, *only], env)
+    whole = run([*board, *only], env)
+    one = run([*board, "--only", steps[0].module], env)
+    result = {"steps": len(steps), "cold_s": round(cold, 2), "warm_s": round(whole, 2),
+              "one_step": steps[0].module, "one_step_s": round(one, 2)}
+    print(f"  storyboard of {len(steps)} step(s): {whole:.1f} s (cold cache {cold:.1f} s); "
+          f"{steps[0].module} alone {one:.1f} s", flush=True)
+    return result
+
+
+def explainer(args: list[str], media: Path, cache: Path) -> float:
     return run([str(BIN / "attention-explainer"), "render", "--media-dir", str(media),
-                "--quality", "l", *args])
+                "--quality", "l", *args], {"ATTENTION_MANIM_CACHE": str(cache)})
 
 
 def bench_full_video(work: Path) -> dict:
-    # Fresh media folders: both runs are cold; the re-run in the same folder is the cached one.
-    serial = explainer(["--jobs", "1"], work / "media-serial")
-    parallel = explainer(["--jobs", "2"], work / "media-parallel")
-    cached = explainer(["--jobs", "2"], work / "media-parallel")
-    forced = explainer(["--jobs", "2", "--force"], work / "media-parallel")
+    # Fresh media folders and LaTeX/text caches: both first runs are cold; the re-run in the
+    # same folder is the cached one; a fresh media folder with the cache filled is warm.
+    serial = explainer(["--jobs", "1"], work / "media-serial", work / "cache-serial")
+    cache = work / "cache-parallel"
+    parallel = explainer(["--jobs", "2"], work / "media-parallel", cache)
+    warm = explainer(["--jobs", "2"], work / "media-warm", cache)
+    cached = explainer(["--jobs", "2"], work / "media-parallel", cache)
+    forced = explainer(["--jobs", "2", "--force"], work / "media-parallel", cache)
     changed_example = work / "apple.toml"
     changed_example.write_text(_change_one_number((ROOT / "assets/examples/apple.toml").read_text()))
-    changed = explainer(["--jobs", "2", "--example", str(changed_example)], work / "media-parallel")
+    changed = explainer(["--jobs", "2", "--example", str(changed_example)], work / "media-parallel", cache)
     result = {"quality": "l", "serial_s": round(serial, 1), "jobs2_s": round(parallel, 1),
-              "speedup": round(serial / parallel, 2), "cached_s": round(cached, 2),
+              "speedup": round(serial / parallel, 2), "warm_jobs2_s": round(warm, 1),
+              "cold_over_warm": round(parallel / warm, 2), "cached_s": round(cached, 2),
               "cached_fraction": round(cached / parallel, 3), "forced_manim_cache_s": round(forced, 2),
               "forced_fraction": round(forced / parallel, 3), "one_number_changed_s": round(changed, 1)}
-    print(f"  full video -ql: serial {serial:.1f} s, --jobs 2 {parallel:.1f} s "
-          f"(speedup {result['speedup']:.2f}); nothing changed {cached:.2f} s "
-          f"({result['cached_fraction']:.1%}); forced through manim's cache {forced:.1f} s; "
+    print(f"  full video -ql: serial {serial:.1f} s, --jobs 2 {parallel:.1f} s cold, {warm:.1f} s warm "
+          f"(cold/warm {result['cold_over_warm']:.2f}; speedup {result['speedup']:.2f}); nothing changed "
+          f"{cached:.2f} s ({result['cached_fraction']:.1%}); forced through manim's cache {forced:.1f} s; "
           f"one number changed {changed:.1f} s", flush=True)
     return result
 
@@ -208,7 +244,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--qualities", nargs="+", default=["l", "h"], choices=["l", "m", "h"])
     parser.add_argument("--only", nargs="+", default=None, help="scene modules to measure")
-    parser.add_argument("--skip", nargs="+", default=[], choices=["scenes", "full", "tokens", "core"])
+    parser.add_argument("--skip", nargs="+", default=[],
+                        choices=["scenes", "full", "tokens", "core", "storyboard"])
     parser.add_argument("--runs", type=int, default=3,
                         help="renders of each scene, each beside a floor render (ratio: the median)")
     parser.add_argument("--json", type=Path, default=None)
@@ -224,8 +261,11 @@ def main() -> int:
             print("core:")
             results["core"] = bench_core()
         if "scenes" not in args.skip:
-            print("scenes (movie cache off; LaTeX warmed up once):")
+            print("scenes (movie cache off; cold: LaTeX/text cache empty; warm: filled once):")
             results["scenes"] = bench_scenes(steps, args.qualities, work, args.runs)
+        if "storyboard" not in args.skip:
+            print("storyboard (apple, two processes):")
+            results["storyboard"] = bench_storyboard(steps, work)
         if "tokens" not in args.skip and (ROOT / "scenes/attention_matrix.py").exists():
             print("attention matrix vs tokens (-ql):")
             results["tokens"] = bench_tokens(work)
