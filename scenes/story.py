@@ -26,8 +26,10 @@ class Step:
     scene: str
     title: str
     source: Path | None = None
-    # Seconds this step took to render (apple, 1080p60 with slides, cold, two jobs on 2 cores):
-    # on a machine that has not rendered it yet, the renderer starts the longest steps first.
+    # Seconds this step took to render (apple, 1080p60 with slides, cold, two jobs on 2 cores;
+    # steps 1-10 measured under a load average of ~10, so long on a quiet machine: their order
+    # is what counts): on a machine that has not rendered it yet, the renderer starts the
+    # longest steps first and estimates with them.
     typical_seconds: float = 0.0
     # Files the scene reads besides its code and the example file, by the name of the
     # :class:`~attention_core.examples.Example` field that holds their path (the training
@@ -47,17 +49,17 @@ class Step:
 
 STORY: tuple[Step, ...] = (
     Step("words_in_context", "WordsInContext", "Words as vectors, and why context matters",
-         typical_seconds=32.2),
-    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine", typical_seconds=40.1),
+         typical_seconds=262.0),
+    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine", typical_seconds=298.4),
     Step("similarity_table", "SimilarityTable", "Every pair of words: the similarity table",
-         typical_seconds=30.8),
-    Step("gravity_pull", "GravityPull", "Context as gravity: words pull each other", typical_seconds=75.4),
-    Step("softmax_normalize", "SoftmaxNormalize", "Softmax: from scores to weights", typical_seconds=47.6),
-    Step("keys_and_queries", "KeysAndQueries", "Keys and queries", typical_seconds=40.1),
-    Step("value_vectors", "ValueVectors", "Values: what moves a word", typical_seconds=43.4),
-    Step("attention_matrix", "AttentionMatrix", "The attention matrix", typical_seconds=71.2),
-    Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=30.8),
-    Step("training", "Training", "Training the weights", typical_seconds=74.2, reads=("corpus",)),
+         typical_seconds=239.3),
+    Step("gravity_pull", "GravityPull", "Context as gravity: words pull each other", typical_seconds=551.3),
+    Step("softmax_normalize", "SoftmaxNormalize", "Softmax: from scores to weights", typical_seconds=328.5),
+    Step("keys_and_queries", "KeysAndQueries", "Keys and queries", typical_seconds=277.4),
+    Step("value_vectors", "ValueVectors", "Values: what moves a word", typical_seconds=372.5),
+    Step("attention_matrix", "AttentionMatrix", "The attention matrix", typical_seconds=381.4),
+    Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=212.4),
+    Step("training", "Training", "Training the weights", typical_seconds=486.6, reads=("corpus",)),
     Step("real_model", "RealTransformer", "What a real transformer does", typical_seconds=143.3),
 )
 
