@@ -181,3 +181,14 @@ def test_a_broken_cache_entry_is_made_again_not_drawn(tmp_path: Path) -> None:
     for first, second in zip(made, again, strict=True):
         assert np.allclose(first.get_all_points(), second.get_all_points())
         assert len(second.get_all_points()) > 20
+
+
+def test_with_the_speedups_off_manim_keeps_its_own_folders(tmp_path: Path) -> None:
+    code = ("from attention_explainer import manim_patches; from manim import config, Text; "
+            "print(manim_patches.apply(), config.tex_dir, config.text_dir); Text('off')")
+    env = {**os.environ, "ATTENTION_SPEEDUPS": "0", "ATTENTION_MANIM_CACHE": str(tmp_path / "shared")}
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
+                            text=True)
+    assert result.stdout.split() == ["False", "{media_dir}/Tex", "{media_dir}/texts"], result.stderr[-2000:]
+    assert not (tmp_path / "shared").exists()
+    assert len(list((tmp_path / "media" / "texts").glob("*.svg"))) == 1
