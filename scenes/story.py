@@ -50,7 +50,8 @@ class Step:
 STORY: tuple[Step, ...] = (
     Step("words_in_context", "WordsInContext", "Words as vectors, and why context matters",
          typical_seconds=262.0),
-    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine", typical_seconds=298.4),
+    Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine",
+         typical_seconds=298.4),
     Step("similarity_table", "SimilarityTable", "Every pair of words: the similarity table",
          typical_seconds=239.3),
     Step("gravity_pull", "GravityPull", "Context as gravity: words pull each other", typical_seconds=551.3),

@@ -116,14 +116,17 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return groups
 
 
+# What the scenes may use of attention_explainer (tests/test_imports.py holds them to it).
+FOR_SCENES = ("attention_explainer.settings", "attention_explainer.manim_patches",
+              "attention_explainer.voice")
+
+
 def layer(module: str) -> str:
     """The part of the house a module belongs to."""
-    if module.startswith("attention_explainer.render") or module in (
-            "attention_explainer.cli", "attention_explainer.__main__", "attention_explainer.launcher",
-            "attention_explainer.storyboard"):
-        return "attention_explainer (renderer, command line, storyboard)"
+    if module in FOR_SCENES:
+        return "attention_explainer (settings, manim_patches, voice)"
     if module.startswith("attention_explainer"):
-        return "attention_explainer (settings, patches, voice)"
+        return "attention_explainer (cli, render, launcher, tools)"
     return module.split(".")[0]
 
 
