@@ -3,7 +3,8 @@
 
 It dies with the renderer (Linux ``PR_SET_PDEATHSIG``; a process whose renderer is already
 gone stops at once), applies :mod:`attention_explainer.manim_patches` (with the encoder's
-thread count and plain tracebacks for the log) and runs manim's command line.
+thread count, plain tracebacks for the log and the frames' clock for cached plays) and runs
+manim's command line.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def main(argv: list[str]) -> None:
         sys.exit("attention-explainer: the renderer is gone")
     from attention_explainer import manim_patches
 
-    manim_patches.apply(encoder_threads=settings().encoder_threads, plain_tracebacks=True)
+    manim_patches.apply(encoder_threads=settings().encoder_threads, plain_tracebacks=True,
+                        frame_clock=True)
     from manim.__main__ import main as manim_main
 
     sys.argv = ["manim", *argv]

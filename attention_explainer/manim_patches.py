@@ -65,7 +65,7 @@ XML with an ``<svg>`` root), else it is made again (a render killed while writin
 disk): never drawn half. Off (``ATTENTION_SPEEDUPS=0``): manim's folders and code.
 
 The render launcher also applies, in the manim process it starts, two patches that are not
-speedups: they carry out a setting and the log's format, change no drawn pixel, and stay with
+speedups: they carry out a setting, the log's format and the clock, change no drawn pixel, and stay with
 the switch off, so that a step's video is encoded the same either way (x264 with one thread
 and with several makes different files from the same frames):
 
@@ -76,6 +76,13 @@ with 2 jobs on 2 cores); manim 0.21 has no option for it. ``ATTENTION_ENCODER_TH
 **Plain tracebacks** (``manim.cli.render.commands.error_console.print_exception``): a plain
 traceback in the step's log instead of rich's boxes, which the renderer shortens to the error
 and the project's lines where it was raised.
+
+**Cached plays keep the frames' clock** (``CairoRenderer.play``). A play manim renders moves its
+clock by the frames it writes (``ceil(duration * fps)`` frames, or ``int(duration * fps)`` for a
+still wait), a play it takes from its partial-movie cache by the exact duration; so the same
+step's subtitles (read off that clock) came out up to tens of ms apart between a fresh and a
+re-render (1.466 s vs 1.529 s in a tiny story). The replacement moves the clock of a cached play
+by the frames the rendered play writes: the same subtitles either way.
 
 Not patches, and so not switched: :class:`CrispCamera` (the base of :class:`LeanCamera`, and
 the scenes' camera when the switch is off) copies an image that asks for it
@@ -110,6 +117,7 @@ from manim.mobject.svg.svg_mobject import SVGMobject, VMobjectFromSVGPath
 from manim.mobject.text import tex_mobject, text_mobject
 from manim.mobject.text.text_mobject import MarkupText, Text
 from manim.mobject.types.image_mobject import AbstractImageMobject
+from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 from manim.utils import tex_file_writing
 from manim.utils.tex_file_writing import tex_hash
@@ -179,11 +187,13 @@ def applied() -> bool:
     return VMobjectFromSVGPath.generate_points is _generate_points_then_forget_path
 
 
-def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False) -> bool:
+def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False,
+          frame_clock: bool = False) -> bool:
     """Put the speedups in place unless the switch is off or manim is another version; True if
     they are (idempotent). The render launcher adds ``encoder_threads`` (x264 threads per
-    process, 0 or None: the encoder's choice) and ``plain_tracebacks``: those two carry out a
-    setting and the log's format, change no drawn pixel and are not speedups, so they stay with
+    process, 0 or None: the encoder's choice), ``plain_tracebacks`` and ``frame_clock``: those
+    carry out a setting, the log's format and the clock, change no drawn pixel and are not
+    speedups, so they stay with
     the switch off (the video is then encoded exactly as with it on); only another manim
     version refuses them too."""
     if not _checked_manim():
@@ -207,6 +217,8 @@ def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False)
         from manim.cli.render import commands
 
         patches.append((commands.error_console, "print_exception", _print_plain_traceback))
+    if frame_clock:
+        patches.append((CairoRenderer, "play", _keeping_frame_clock(CairoRenderer.play)))
     for owner, name, replacement in patches:
         if any(p.owner is owner and p.name == name for p in _state["applied"]):
             continue
@@ -415,6 +427,29 @@ def _with_encoder_threads(open_stream: Callable[..., None], threads: int) -> Cal
         self._current_encode_job.stream.codec_context.thread_count = threads
 
     return open_partial_movie_stream
+
+
+def _keeping_frame_clock(play: Callable[..., None]) -> Callable[..., None]:
+    """``CairoRenderer.play`` of manim 0.21, a play taken from the cache moving the clock by the
+    frames it would have written (:func:`frames_written`) instead of its exact duration."""
+
+    def play_on_frames(self: CairoRenderer, scene: Any, *args: Any, **kwargs: Any) -> None:
+        start = self.time
+        play(self, scene, *args, **kwargs)
+        if self.skip_animations and not self._original_skipping_status:  # taken from the cache
+            self.time = start + frames_written(scene) / self.camera.frame_rate
+
+    return play_on_frames
+
+
+def frames_written(scene: Any) -> int:
+    """The frames manim 0.21 writes for the play ``scene`` has just compiled: a still wait is
+    frozen for ``int(duration * fps)`` frames, anything else drawn at each of
+    ``np.arange(0, duration, 1 / fps)``."""
+    dt = 1 / config.frame_rate
+    if scene.is_current_animation_frozen_frame():
+        return int(scene.duration / dt)
+    return len(np.arange(0, scene.duration, dt))
 
 
 def _print_plain_traceback(*args: Any, **kwargs: Any) -> None:

@@ -616,6 +616,40 @@ def test_a_step_rendered_alone_or_beside_another_has_the_same_pixels(tmp_path):
         == [0] * len(alone)
 
 
+CLOCK_SCENE = """
+from manim import RIGHT, Scene, Square
+
+
+class Clock(Scene):
+    def construct(self):
+        square = Square()
+        for line in range(4):
+            self.add_subcaption(f"line {line}", duration=0.5)
+            self.play(square.animate.shift(0.1 * RIGHT), run_time=0.55)  # 8.25 frames at 15 fps
+            self.wait(0.55)
+"""
+
+
+def test_a_re_render_from_manims_cache_keeps_the_subtitle_times(tmp_path):
+    """A play taken from manim's partial-movie cache moves the clock the subtitles are read from
+    by the frames the rendered play wrote (manim_patches' frame clock): before, by its exact
+    duration, so a cached re-render's subtitles drifted from a fresh one's (line 3 at 3.30 s
+    instead of 3.40 s here; 34 ms in a real step)."""
+    scene = tmp_path / "clock.py"
+    scene.write_text(CLOCK_SCENE)
+
+    def subtitles() -> str:
+        subprocess.run([sys.executable, "-m", "attention_explainer.launcher", "-ql", "--progress_bar", "none",
+                        "--media_dir", str(tmp_path / "media"), str(scene), "Clock"],
+                       check=True, capture_output=True, cwd=tmp_path)
+        return next((tmp_path / "media").rglob("Clock.srt")).read_text()
+
+    fresh = subtitles()
+    cached = subtitles()  # every play is in manim's cache now
+    assert "00:00:03,400 --> 00:00:03,900" in fresh  # 3 x (9 + 8 frames) at 15 fps
+    assert cached == fresh
+
+
 # ------------------------------------------------------------ titles
 
 
