@@ -305,7 +305,7 @@ def mux_scene_track(movie_file: str | Path | None) -> None:
     mp4 muxer (which records the delay), padded or cut to the video's length, in place of
     the movie (atomically), and deletes the WAV. Nothing happens without the WAV.
     """
-    from attention_explainer.render import join
+    from attention_explainer import audio
 
     if movie_file is None:  # a dry run (the tests' harness) writes no movie
         return
@@ -313,11 +313,10 @@ def mux_scene_track(movie_file: str | Path | None) -> None:
     track = movie.with_suffix(".wav")
     if not movie.exists() or not track.exists():
         return
-    info = join.probe(movie)
-    samples = join.read_track(track)
+    samples = audio.read_track(track)
     tmp = movie.with_name(f".{movie.stem}.voice-{os.getpid()}{movie.suffix}")
     try:
-        join.join_videos([info], tmp, audio=join.place_tracks([samples], [info.duration]))
+        audio.remux_with_track(movie, samples if samples is not None else np.zeros(0, np.float32), tmp)
         os.replace(tmp, movie)
     finally:
         tmp.unlink(missing_ok=True)
