@@ -512,6 +512,7 @@ class GravityPull(ExplainerScene):
         heading = self.path.get_end() - self.path.get_start()
         if np.linalg.norm(heading) < 1e-6:
             self.play(self.chain.animate.set_opacity(0.35), FadeIn(self.steps), run_time=style.BEAT / 2)
+            self.trail.clear_updaters()  # nothing to trace (see below)
             self.wait(style.SLOW)  # a strength of 0: nothing moves
             return
         # The ghost's label goes behind, the moving one's where it never meets it on the way; the
@@ -529,6 +530,10 @@ class GravityPull(ExplainerScene):
 
         self.play(UpdateFromAlphaFunc(self.focus_dot, move, rate_func=smooth), *ghost_label,
                   run_time=style.SLOW)
+        # The trail is drawn: stop tracing, or its time-based updater keeps every later hold from
+        # being one frozen frame (manim then draws each frame of each wait: 11 of the scene's 25 s
+        # at -ql).
+        self.trail.clear_updaters()
         self.free_the_label()
 
     def crowd(self) -> list[Mobject]:
