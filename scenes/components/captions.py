@@ -52,10 +52,11 @@ def wrapped_label(text: str, color: ManimColor, width: float,
                   ) -> Text:
     """``text`` at the first (font size, most lines) of ``sizes`` at which it fits ``width``
     scene units, wrapped at spaces; shrunk to ``width`` if even the last does not fit."""
+    # A line's width is proportional to its font size (to 1e-4 here): measure it once.
+    width_per_size = word_label(text, color, sizes[0][0]).width / sizes[0][0]
     size, lines = sizes[-1]
     for size, lines in sizes:
-        one_line = word_label(text, color, size)
-        if one_line.width <= lines * width:
+        if width_per_size * size <= lines * width:
             break
     one_line = word_label(text, color, size)
     if lines == 1 or one_line.width <= width:
