@@ -32,8 +32,6 @@ Render: ``manim -ql scenes/training.py Training`` (from the repo root).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 from manim import (
     DOWN,
@@ -120,18 +118,6 @@ def probability_text(p: float) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=256)
-def _text_made_once(text: str, color: str, size: float) -> Text:
-    return word_label(text, ManimColor(color), size)
-
-
-def _words(text: str, color: ManimColor, size: float) -> Text:
-    """``word_label(text, color, size)``, made once per text, colour and size: the run redraws
-    its heat map's labels for every snapshot, and the close-ups and the final panels show the
-    same sentences and guesses (Pango takes ~10 ms a label)."""
-    return _text_made_once(text, ManimColor(color).to_hex(), size).copy()
-
-
 def _typeset_title(grid: MatrixGrid, name: str, color: ManimColor) -> None:
     """Replace ``grid.title`` (Text "W_Q") by the matrix's name typeset as W with a subscript,
     at the same height and place: pictures never show a literal underscore."""
@@ -143,17 +129,17 @@ def _typeset_title(grid: MatrixGrid, name: str, color: ManimColor) -> None:
 
 
 def _label(word: str, size: float) -> Text:
-    """A heat map's muted word label (see :func:`_words`)."""
-    return _words(word, style.MUTED, size)
+    """A heat map's muted word label (made once, copied: see :func:`word_label`)."""
+    return word_label(word, style.MUTED, size)
 
 
 def _sentence(text: str, width: float) -> Text:
     """``text`` in quotes on one line, at BODY_SIZE or, if that is wider than ``width``,
     LABEL_SIZE (scaled to ``width``, never below SMALL_SIZE, if even that is wider)."""
     quoted = f"\u201c{text}\u201d"
-    label = _words(quoted, style.TEXT, style.BODY_SIZE)
+    label = word_label(quoted, style.TEXT, style.BODY_SIZE)
     if label.width > width:
-        label = _words(quoted, style.TEXT, style.LABEL_SIZE)
+        label = word_label(quoted, style.TEXT, style.LABEL_SIZE)
         if label.width > width:
             label.scale(max(width / label.width, style.SMALL_SIZE / style.LABEL_SIZE))
     return label
@@ -597,7 +583,7 @@ class Training(ExplainerScene):
         shapes = VGroup()
         for grid in grids:
             grid.title.scale(style.HEADING_SIZE / style.LABEL_SIZE)
-            shape = _words(f"transposed: {rows} \u00d7 {cols}", style.MUTED, style.LABEL_SIZE)
+            shape = word_label(f"transposed: {rows} \u00d7 {cols}", style.MUTED, style.LABEL_SIZE)
             names = VGroup(grid.title, shape).arrange(DOWN, buff=0.12, aligned_edge=RIGHT)
             names.next_to(grid.image, LEFT, buff=0.4)
             shapes.add(shape)
@@ -700,7 +686,7 @@ class Training(ExplainerScene):
         text column leaves."""
         sentence = _sentence(probe.text, CLOSE_TEXT_WIDTH)
         weight = self.decider_weight(snap, probe)
-        fact = VGroup(*(_words(text, color, FACT_SIZE) for text, color in (
+        fact = VGroup(*(word_label(text, color, FACT_SIZE) for text, color in (
             (probe.focus, style.FOCUS), ("\u2192", style.MUTED), (probe.decides, style.KEY),
             (fmt(weight), style.TEXT))))
         fact.arrange(RIGHT, buff=0.3)
@@ -775,9 +761,9 @@ class Training(ExplainerScene):
     def guess_lines(guesses: list[tuple[str, float]], header: str = "",
                     size: float = style.LABEL_SIZE) -> VGroup:
         """``word  chance`` a line, under ``header`` (muted, smaller) when there is one."""
-        lines = VGroup(*(_words(f"{word}  {fmt(p)}", style.TEXT, size) for word, p in guesses))
+        lines = VGroup(*(word_label(f"{word}  {fmt(p)}", style.TEXT, size) for word, p in guesses))
         if header:
-            lines.add_to_back(_words(header, style.MUTED, style.LABEL_SIZE if size > style.LABEL_SIZE
+            lines.add_to_back(word_label(header, style.MUTED, style.LABEL_SIZE if size > style.LABEL_SIZE
                                          else style.SMALL_SIZE))
         lines.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         lines.guesses = guesses
