@@ -395,8 +395,8 @@ class GravityPull(ExplainerScene):
 
     def show_the_focus_own_pull(self, k: int) -> None:
         s, w = self.sentences[k], self.pulls[k].weights[self.sentences[k].focus_index]
-        self.say(f"self {k + 1}", f"{q(s.focus)}'s own weight, {fmt(w[s.focus_index])}, pulls nowhere: its "
-                 "arrow to itself has no length.")
+        self.say(f"self {k + 1}", f"The weight of {q(s.focus)} on itself, {fmt(w[s.focus_index])}, pulls "
+                 "nowhere: its arrow to itself has no length.")
         own = [VGroup(r.weight, r.pull) for r in self.rows if r.index == s.focus_index]
         self.marks = VGroup(*(SurroundingRectangle(cells, color=MARK, buff=0.06) for cells in own))
         self.play(Create(self.marks), run_time=style.BEAT)
