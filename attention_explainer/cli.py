@@ -3,6 +3,8 @@
     attention-explainer render [--example NAME] [--quality l|m|h|p|k] [--jobs N]
                                [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
                                [--save-sections] [--slides] [--voice]
+    attention-explainer batch EXAMPLE... [--quality ...] [--voice] [--only STEP ...] [--jobs N]
+                               [--backend local|ray] [--address HOST:PORT]
     attention-explainer steps
     attention-explainer storyboard [--example NAME] [--only STEP ...] [--jobs N] [--size W,H]
     attention-explainer gallery [--example NAME] [--variant 1080p60]
@@ -76,6 +78,33 @@ def _parser() -> argparse.ArgumentParser:
                      help="render every animation from scratch (manim --disable_caching); implies --force")
     run.add_argument("--skip-missing", dest="strict", action="store_false",
                      help="leave out steps whose scene module does not exist (default: fail)")
+    many = commands.add_parser(
+        "batch", help="render many examples at once, on this machine or a Ray cluster",
+        description="Render every step of every example in one pool (the longest first, across all "
+                    "examples; steps whose inputs did not change are reused), then join each example's "
+                    "video and pack as render does; a summary table at the end. An example that fails "
+                    "is reported and the others finish (exit code 1).")
+    many.add_argument("examples", nargs="+", metavar="EXAMPLE",
+                      help="a shipped example's name, a .toml file, or a folder of .toml files")
+    many.add_argument("--quality", "-q", choices=list(QUALITIES), default="h",
+                      help="l 480p15, m 720p30, h 1080p60 (default), p 1440p60, k 2160p60")
+    many.add_argument("--voice", action="store_true", help="speak every beat's narration (the voice extra)")
+    many.add_argument("--only", nargs="+", metavar="STEP", default=(),
+                      help="only these steps of each example (module, scene class or number)")
+    many.add_argument("--jobs", "-j", type=int, default=None,
+                      help=f"steps at once here (default: one per core, here {default_jobs()}); with "
+                           "--backend ray and no --address, the CPUs of the local Ray")
+    many.add_argument("--slides", action="store_true", help="also each example's slide deck")
+    many.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media",
+                      help="where the caches and the output folders go (default: ./media)")
+    many.add_argument("--resolution", "-r", type=_size, default=None, metavar="W,H",
+                      help="pixel size instead of the quality's (drafts, tests)")
+    many.add_argument("--fps", type=float, default=None, help="frame rate instead of the quality's")
+    many.add_argument("--backend", choices=("local", "ray"), default="local",
+                      help="local: processes on this machine (default); ray: one Ray task per step "
+                           "(pip install -e '.[ray]')")
+    many.add_argument("--address", default=None, metavar="HOST:PORT",
+                      help="the Ray cluster's head (default: a local Ray started for the run)")
     commands.add_parser("steps", help="list the story's steps and whether their scenes exist")
     board = commands.add_parser(
         "storyboard", help="the settled frame of every beat beside its narration, in seconds, no video",
@@ -188,6 +217,28 @@ def options_from_args(args: argparse.Namespace) -> RenderOptions:
     return options
 
 
+def _batch(args: argparse.Namespace, story: Sequence[Step]) -> int:
+    from attention_explainer.render.batch import batch
+
+    if args.address and args.backend != "ray":
+        print("attention-explainer: --address is the Ray cluster's: add --backend ray", file=sys.stderr)
+        return 1
+    options = RenderOptions(quality=args.quality, only=tuple(args.only), voice=args.voice,
+                            slides=args.slides, media_dir=args.media_dir.resolve(),
+                            resolution=args.resolution, fps=args.fps)
+    if args.jobs is not None:
+        options.jobs = args.jobs
+    try:
+        outcomes = batch(args.examples, options, args.backend, args.address, story)
+    except RenderError as error:
+        print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print("attention-explainer: interrupted; the previous videos are untouched", file=sys.stderr)
+        return 130
+    return 1 if any(outcome.error for outcome in outcomes) else 0
+
+
 def list_steps(story: Sequence[Step] = STORY) -> str:
     lines = []
     for number, step in enumerate(story, start=1):
@@ -215,6 +266,8 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
         return 0
     if args.command == "example-from-model":
         return _example_from_model(args)
+    if args.command == "batch":
+        return _batch(args, story)
     if args.command == "gallery":
         from attention_explainer.render.gallery import make_gallery
 

@@ -64,7 +64,8 @@ from attention_explainer.render.jobs import (
 from attention_explainer.settings import environment, settings
 from scenes.story import STORY, Step, find_step
 
-__all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderResult", "default_jobs", "render"]
+__all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderPlan", "RenderResult", "assemble",
+           "default_jobs", "plan_render", "plan_runs", "render", "step_failure"]
 
 # manim's quality flags: pixel width, height, frame rate.
 QUALITIES = {"l": (854, 480, 15), "m": (1280, 720, 30), "h": (1920, 1080, 60),
@@ -169,6 +170,43 @@ def render(options: RenderOptions, story: Sequence[Step] = STORY,
            progress: Progress | None = None) -> RenderResult:
     """Render ``story`` for ``options.example``; see the module docstring."""
     say = progress or _print
+    plan = plan_render(options, story, say)
+    with _lock(options.media_dir / "render"):
+        plan_runs(plan, story, say)
+        try:
+            run_steps(plan.to_render, plan.jobs, say, ready=len(plan.runs) - len(plan.to_render))
+        except StepFailedError as failure:
+            raise step_failure(plan, failure) from None
+        except OSError as error:  # the steps' media folders
+            raise RenderError(f"{_write_problem(error, options.media_dir / 'render')}\n"
+                              f"Nothing was replaced in {plan.out_dir}.") from None
+        result = assemble(plan, say)
+    result.seconds = time.monotonic() - plan.started
+    _summary(result, say)
+    return result
+
+
+@dataclass
+class RenderPlan:
+    """One example's render before it runs: its outputs' folder and name, and its steps
+    (:attr:`to_render` are those whose stamps do not match)."""
+
+    options: RenderOptions
+    example_file: Path
+    example_name: str
+    steps: list[Step]
+    skipped: list[Step]
+    out_dir: Path
+    stem: str
+    jobs: int
+    started: float
+    runs: list[StepRun] = field(default_factory=list)
+    to_render: list[StepRun] = field(default_factory=list)
+
+
+def plan_render(options: RenderOptions, story: Sequence[Step], say: Progress) -> RenderPlan:
+    """Check the options and the example, choose the steps; a :class:`RenderError` if any is
+    bad. Nothing is written but a probe of the media folder."""
     started = time.monotonic()
     _check_options(options)
     example_file, example_name = _load_example(options.example)
@@ -184,34 +222,39 @@ def render(options: RenderOptions, story: Sequence[Step] = STORY,
         say(f"  skip   {list(story).index(step) + 1}/{len(story)} {step.module}: "
             f"{_relative(step.path)} does not exist yet")
     _usable_folder(options.media_dir, "--media-dir")
-    with _lock(options.media_dir / "render"):
-        runs = [_plan(options, story, step, example_file, example_name) for step in steps]
-        to_render = []
-        for run in runs:
-            if not options.force and run.up_to_date():
-                run.cached = True
-                say(f"  cached {run.label} ({run.step.scene})")
-            else:
-                run.estimate = run.last_seconds() or run.step.typical_seconds
-                to_render.append(run)
-        try:
-            run_steps(to_render, jobs, say, ready=len(runs) - len(to_render))
-        except StepFailedError as failure:
-            note = _space_note(failure.run.work_dir, str(failure))
-            raise RenderError(f"{failure}{note}\nNothing was replaced in {out_dir}.") from None
-        except OSError as error:  # the steps' media folders
-            raise RenderError(f"{_write_problem(error, options.media_dir / 'render')}\n"
-                              f"Nothing was replaced in {out_dir}.") from None
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            _remove_stale_partials(out_dir)
-            result = _assemble(options, runs, out_dir, stem, example_name, say)
-        except OSError as error:  # a full disk or a read-only folder while joining or packing
-            raise RenderError(f"{_write_problem(error, out_dir)}\nEvery file there is the previous one "
-                              "or a finished new one: none is half-written.") from None
-    result.skipped = skipped
-    result.seconds = time.monotonic() - started
-    _summary(result, say)
+    return RenderPlan(options, example_file, example_name, steps, skipped, out_dir, stem, jobs, started)
+
+
+def plan_runs(plan: RenderPlan, story: Sequence[Step], say: Progress) -> None:
+    """Each step's run, and which of them must render (the media folder's lock held)."""
+    options = plan.options
+    plan.runs = [_plan(options, story, step, plan.example_file, plan.example_name) for step in plan.steps]
+    plan.to_render = []
+    for run in plan.runs:
+        if not options.force and run.up_to_date():
+            run.cached = True
+            say(f"  cached {run.label} ({run.step.scene})")
+        else:
+            run.estimate = run.last_seconds() or run.step.typical_seconds
+            plan.to_render.append(run)
+
+
+def step_failure(plan: RenderPlan, failure: StepFailedError) -> RenderError:
+    """The error a failed step makes of the render: what it said, and that nothing was replaced."""
+    note = _space_note(failure.run.work_dir, str(failure))
+    return RenderError(f"{failure}{note}\nNothing was replaced in {plan.out_dir}.")
+
+
+def assemble(plan: RenderPlan, say: Progress) -> RenderResult:
+    """Join the rendered steps into the outputs (the media folder's lock held)."""
+    try:
+        plan.out_dir.mkdir(parents=True, exist_ok=True)
+        _remove_stale_partials(plan.out_dir)
+        result = _assemble(plan.options, plan.runs, plan.out_dir, plan.stem, plan.example_name, say)
+    except OSError as error:  # a full disk or a read-only folder while joining or packing
+        raise RenderError(f"{_write_problem(error, plan.out_dir)}\nEvery file there is the previous one "
+                          "or a finished new one: none is half-written.") from None
+    result.skipped = plan.skipped
     return result
 
 

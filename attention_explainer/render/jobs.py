@@ -71,10 +71,12 @@ class StepRun:
     cached: bool = False
     seconds: float = 0.0
     estimate: float = 0.0
+    example: str = ""  # named in the progress lines when set (a batch renders several)
 
     @property
     def label(self) -> str:
-        return f"{self.number}/{self.total} {self.step.module}"
+        label = f"{self.number}/{self.total} {self.step.module}"
+        return f"{self.example} {label}" if self.example else label
 
     @property
     def srt(self) -> Path:
@@ -281,14 +283,19 @@ Progress = Callable[[str], None]
 _HEARTBEAT = 30.0  # seconds between "still rendering" lines
 
 
-def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int = 0) -> None:
+def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int = 0,
+              on_failure: Callable[[StepFailedError], None] | None = None,
+              on_done: Callable[[StepRun], None] | None = None) -> None:
     """Render ``runs`` with at most ``jobs`` manim processes at once.
 
     The longest steps (by their last render time) start first, so the processes finish
-    close together. Progress says which step starts and ends, how many of all the steps
+    close together; two runs sharing a media folder (one step of two examples, in a batch)
+    never run at once. Progress says which step starts and ends, how many of all the steps
     (``ready`` of them were ready before) are ready, and every half minute which steps are
     still rendering. The first failure stops every other process and raises
-    :class:`StepFailedError`; Ctrl-C or SIGTERM stop them too.
+    :class:`StepFailedError`, unless ``on_failure`` is given: it is handed the error and the
+    other steps go on. ``on_done`` is called with each step that is ready. Ctrl-C or SIGTERM
+    stop every process.
     """
     pending = sorted(runs, key=lambda r: -r.estimate)
     running: dict[subprocess.Popen[bytes], tuple[StepRun, float]] = {}
@@ -300,7 +307,11 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
     try:
         while pending or running:
             while pending and len(running) < jobs:
-                run = pending.pop(0)
+                busy = {run.work_dir for run, _ in running.values()}
+                free = [i for i, run in enumerate(pending) if run.work_dir not in busy]
+                if not free:
+                    break
+                run = pending.pop(free[0])
                 removed = run.clean_after_interrupted_run()
                 if removed:
                     progress(f"  clean  {run.label}: removed {removed} files the last, unfinished "
@@ -316,11 +327,17 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
                 run, started = running.pop(process)
                 run.seconds = time.monotonic() - started
                 if process.returncode != 0 or not run.video.exists():
-                    raise StepFailedError(run, _failure_message(run, process.returncode))
+                    failure = StepFailedError(run, _failure_message(run, process.returncode))
+                    if on_failure is None:
+                        raise failure
+                    on_failure(failure)  # its mark stays: the next run cleans its folder
+                    continue
                 run.unmark()
                 run.write_stamp()
                 done += 1
                 progress(f"  done   {run.label} in {run.seconds:.1f} s  [{done} of {total} steps ready]")
+                if on_done is not None:
+                    on_done(run)
             if running and time.monotonic() >= heartbeat:
                 heartbeat = time.monotonic() + _HEARTBEAT
                 progress("  ...    still rendering: " + ", ".join(
