@@ -159,7 +159,7 @@ class _Patch(NamedTuple):
     replacement: Any
 
 
-_state: dict[str, Any] = {"warned": False, "applied": []}
+_state: dict[str, Any] = {"warned": False, "applied": [], "storyboard": False}
 
 
 def active() -> bool:
@@ -247,6 +247,29 @@ def remove() -> None:
     for key, folder in (("tex_dir", shared / "Tex"), ("text_dir", shared / "texts")):
         if config[key] == str(folder):
             config[key] = _MANIM_CACHE_DIRS[key]
+
+
+def storyboard(on: bool = True) -> bool:
+    """Turn the storyboard's fast paths on (or off) in this process; True when they are on.
+
+    Only :func:`attention_explainer.storyboard.build_beats` turns them on, for scenes it
+    builds with every animation skipped and a frame drawn only at the end of a beat; a
+    video render never does. On, while the speedups are :func:`active` and :func:`apply`'d:
+    parsed SVGs come from a cache shared by every process (:func:`_parsed_through_cache`),
+    and :func:`storyboard_renderer` gives the renderer that draws nothing a skipped play
+    would throw away (:class:`StoryboardRenderer`)."""
+    _state["storyboard"] = bool(on) and active()
+    if _state["storyboard"]:
+        apply()
+    return _state["storyboard"]
+
+
+def storyboard_renderer() -> CairoRenderer | None:
+    """A :class:`StoryboardRenderer` (animations skipped, the scenes' camera) while
+    :func:`storyboard` is on, else None (manim makes its own)."""
+    if not _state["storyboard"]:
+        return None
+    return StoryboardRenderer(camera_class=camera_class(), skip_animations=True)
 
 
 def camera_class() -> type[Camera]:
@@ -370,21 +393,64 @@ def _generate_mobject_in_memory(self: SVGMobject) -> SVGMobject:
     """manim 0.21's ``SVGMobject.generate_mobject`` with its modified SVG kept in memory: manim
     writes it to ``<name>_.svg`` beside the SVG and deletes it after parsing, which in the
     shared cache is one file for every process reading that entry (one deletes it while
-    another parses it)."""
+    another parses it). In the storyboard (:func:`storyboard`) the parsed pieces come from
+    :func:`_parsed_through_cache`."""
+    from manim import RIGHT
+
+    mobjects, mobject_dict = _parsed_through_cache(self) if _state["storyboard"] else _parse_svg(self)
+    self.add(*mobjects)
+    self.id_to_vgroup_dict = mobject_dict
+    self.flip(RIGHT)  # Flip y
+    return self
+
+
+def _parse_svg(self: SVGMobject) -> tuple[list[Any], dict[str, Any]]:
+    """The pieces manim 0.21's ``generate_mobject`` makes of the SVG, before adding them."""
     import io
 
     import svgelements as se
-    from manim import RIGHT
 
     new_tree = self.modify_xml_tree(ElementTree.parse(self.get_file_path()))
     buffer = io.BytesIO()
     new_tree.write(buffer)
     buffer.seek(0)
-    mobjects, mobject_dict = self.get_mobjects_from(se.SVG.parse(buffer))
-    self.add(*mobjects)
-    self.id_to_vgroup_dict = mobject_dict
-    self.flip(RIGHT)  # Flip y
-    return self
+    return self.get_mobjects_from(se.SVG.parse(buffer))
+
+
+# What a parsed entry's name hashes besides the SVG and the mobject's settings; a new value
+# makes every entry anew (change it when _parse_svg or the pickled form changes).
+PARSED_FORMAT = "1"
+
+
+def _parsed_through_cache(self: SVGMobject) -> tuple[list[Any], dict[str, Any]]:
+    """:func:`_parse_svg`'s pieces, kept pickled in ``parsed/`` beside the texts' folder (the
+    shared cache's, ``<shared cache>/parsed/``), named by a hash
+    of the SVG's bytes and everything else manim's parse reads (the class, its SVG defaults
+    and path settings: manim's ``hash_seed`` without the file's name; manim's version): parsing
+    (svgelements, then a mobject per path) is most of the cost of a text or formula, the
+    same in every process. Written by one atomic rename; an entry that does not load as two
+    pieces is made again."""
+    import hashlib
+    import pickle
+
+    data = self.get_file_path().read_bytes()
+    seed = [v for v in self.hash_seed if v is not self.file_name]
+    kind = f"{type(self).__module__}.{type(self).__qualname__}"
+    key = hashlib.sha256(repr((PARSED_FORMAT, manim.__version__, kind, seed)).encode()
+                         + hashlib.sha256(data).digest()).hexdigest()[:32]
+    final = config.get_dir("text_dir").parent / "parsed" / f"{key}.pickle"  # beside the shared texts
+    try:
+        mobjects, groups = pickle.loads(final.read_bytes())
+        if isinstance(mobjects, list) and isinstance(groups, dict):
+            return mobjects, groups
+    except Exception:  # absent, half written, another format: made again
+        pass
+    parsed = _parse_svg(self)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=final.parent, prefix=".making-", delete=False) as file:
+        pickle.dump(parsed, file, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(file.name, final)
+    return parsed
 
 
 class _PangoUtilsInPlace(text_mobject.PangoUtils):
@@ -590,3 +656,114 @@ def _placed(pixels: np.ndarray, corners: np.ndarray, resampling: int,
     drawn = image.transform(size=size, method=Image.Transform.PERSPECTIVE, data=coefficients,
                             resample=resampling)
     return _cut(np.asarray(drawn), (int(shift[0]), int(shift[1])), frame_shape)
+
+
+# ------------------------------------------------------------------------- the storyboard's renderer
+
+
+class StoryboardRenderer(CairoRenderer):
+    """manim 0.21's cairo renderer for a scene built with every animation skipped, whose
+    frames are drawn only when asked for (the storyboard's frame at the end of each beat);
+    the same frames as manim's renderer, for much less drawing.
+
+    A skipped play of manim's draws the still mobjects into a "static image", then the moving
+    ones over it (a wait), or each animation's last frame (anything else), and writes neither.
+    This one draws nothing while playing. What a later frame inherits is kept: after a still
+    wait manim's next frame is drawn over that static image (the still mobjects drawn twice:
+    edges and see-through fills darker than in the video, and so in the key frames), so the
+    still mobjects are remembered and drawn into it when, and only if, a frame is asked for
+    before the next play.
+
+    Animations whose end is their mobject as it was (:data:`SETTLING`: a fade in or out,
+    a Create, a Write, a GrowArrow, ending on their rate's 1, no updater in the mobject's family)
+    skip their beginning and interpolation (copies of the mobject, alignment): only their
+    adding to and removing from the scene is done. Any other animation plays as manim skips
+    it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the last still wait (its scene, the scene's members then, its animations): drawn under
+        # the next frame asked for before another play, as manim's static image
+        self._still: tuple[Any, list[Mobject], list[Mobject], list[Any]] | None = None
+
+    def play(self, scene: Any, *args: Any, **kwargs: Any) -> None:
+        """``CairoRenderer.play`` of manim 0.21 for a skipped play, drawing nothing."""
+        self.skip_animations = self._original_skipping_status
+        self.update_skipping_status()
+        if not self.skip_animations:
+            super().play(scene, *args, **kwargs)
+            return
+        scene.compile_animation_data(*args, **kwargs)
+        self.time += scene.duration
+        self.file_writer.add_partial_movie_file(None)
+        self.animations_hashes.append(None)
+        self.file_writer.begin_animation(False)
+        # Scene.begin_animations without its split into moving and still mobjects (the still
+        # ones are only drawn, under a frame asked for after a still wait: split then)
+        for animation in scene.animations:
+            if _settles_at_once(animation):
+                _only_enter_and_leave(animation)
+            animation._setup_scene(scene)
+            animation.begin()
+        self.static_image, self._still = None, None
+        if scene.is_current_animation_frozen_frame():
+            self._still = (scene, list(scene.mobjects), list(scene.foreground_mobjects), scene.animations)
+        else:
+            scene.play_internal()
+        self.file_writer.end_animation(False)
+        self.num_plays += 1
+
+    def render(self, scene: Any, time: float, moving_mobjects: Any = None) -> None:
+        """A frame of a play: written only when not skipping (a skipped play's is dropped)."""
+        if not self.skip_animations:
+            super().render(scene, time, moving_mobjects)
+
+    def update_frame(self, scene: Any, mobjects: Any = None, include_submobjects: bool = True,
+                     ignore_skipping: bool = True, **kwargs: Any) -> None:
+        if self._still is not None and (ignore_skipping or not self.skip_animations):
+            self._draw_still()
+        super().update_frame(scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
+
+    def _draw_still(self) -> None:
+        """manim's static image of the last still wait: its still mobjects (the scene's members
+        then, less what its wait moves), drawn as they are now."""
+        scene, members, foreground, animations = self._still
+        self._still = None
+        kept = scene.mobjects, scene.foreground_mobjects
+        try:
+            scene.mobjects, scene.foreground_mobjects = members, foreground
+            still = scene.get_moving_and_static_mobjects(animations)[1]
+        finally:
+            scene.mobjects, scene.foreground_mobjects = kept
+        if still:
+            super().update_frame(scene, mobjects=still)
+            self.static_image = self.get_frame()
+
+
+def _settling_types() -> frozenset[type]:
+    from manim import Create, FadeIn, FadeOut, GrowArrow, Write
+
+    return frozenset({FadeIn, FadeOut, Create, Write, GrowArrow})
+
+
+SETTLING: frozenset[type] = _settling_types()
+
+
+def _settles_at_once(animation: Any) -> bool:
+    """Whether ``animation`` (after manim's ``prepare_animation``) ends on its mobject as it
+    was: one of :data:`SETTLING` exactly (not a subclass), at its rate's 1, with no updater
+    that the animation's suspending and resuming would call differently."""
+    mobject = getattr(animation, "mobject", None)
+    return (type(animation) in SETTLING and mobject is not None
+            and abs(animation.rate_func(1.0) - 1.0) < 1e-9 and not mobject.get_family_updaters())
+
+
+def _nothing(*args: Any) -> None:
+    return None
+
+
+def _only_enter_and_leave(animation: Any) -> None:
+    """Let ``animation`` (one that :func:`_settles_at_once`) only add its mobject to the scene
+    (an introducer) or take it away (a remover): no starting copy, no interpolation."""
+    animation.begin = animation.finish = animation.interpolate = animation.update_mobjects = _nothing
+

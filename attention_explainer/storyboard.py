@@ -26,7 +26,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -44,6 +44,8 @@ __all__ = ["BeatFrames", "StoryboardError", "StoryboardStep", "build_beats", "ma
 
 # The storyboard's frames: -ql's size (the key-frame tests build at 427x240).
 DEFAULT_SIZE = (854, 480)
+# The frames as the PDF takes them (JPEG), beside the PNGs while the storyboard is made.
+PDF_IMAGES = ".pdf-images"
 
 
 class StoryboardError(RuntimeError):
@@ -66,13 +68,24 @@ class BeatFrames:
 
 def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Path, size: tuple[int, int],
                 *, at_beat_end: Callable[[ExplainerScene, str], None] | None = None,
-                at_play: Callable[[ExplainerScene, str, tuple[Any, ...]], None] | None = None) -> BeatFrames:
+                at_play: Callable[[ExplainerScene, str, tuple[Any, ...]], None] | None = None,
+                storyboard: bool = False) -> BeatFrames:
     """Construct ``scene_class`` for ``example`` with animations skipped, at ``size`` pixels, no
     video written (manim's dry run, its files under ``workdir``), keeping the frame at the end of
     every beat. ``at_beat_end(scene, key)`` is called as each frame is taken (the scene as that
-    frame shows it), ``at_play(scene, beat, animations)`` before each ``play``."""
+    frame shows it), ``at_play(scene, beat, animations)`` before each ``play``.
+
+    ``storyboard=True`` (the storyboard's build; the key-frame tests build with manim's own
+    skipping) turns on :func:`attention_explainer.manim_patches.storyboard`: the same frames
+    for far less work (nothing drawn but the frames kept; fades, Create, Write and GrowArrow
+    jump to their end without copies; parsed SVGs shared by every process). And a beat that
+    ends on an empty frame (the title card fades out at the end of its beat) shows the frame
+    before the play that emptied it, as the video shows it: the storyboard has no blank frames."""
     import numpy as np
     from manim import tempconfig
+    from manim.utils.iterables import list_update
+
+    from attention_explainer import manim_patches
 
     result: BeatFrames
     frames: dict[str, np.ndarray] = {}
@@ -82,11 +95,17 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
             if frames or self.mobjects:
                 self._keep_frame()
             self._beat_name = slug(name)
+            self._before_emptied = None
             super().next_section(name, *args, **kwargs)
 
         def play(self, *animations: object, **kwargs: object) -> None:
             if at_play is not None:
                 at_play(self, self._beat_name, animations)
+            if storyboard and self.mobjects and _empties_the_frame(self, animations):
+                camera = self.renderer.camera
+                camera.reset()
+                camera.capture_mobjects(list_update(self.mobjects, self.foreground_mobjects))
+                self._before_emptied = np.array(camera.pixel_array)[:, :, :3].copy()
             super().play(*animations, **kwargs)
 
         def tear_down(self) -> None:
@@ -95,14 +114,18 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
 
         def _keep_frame(self) -> None:
             key = f"{len(frames):02d}-end-of-{self._beat_name}"
-            self.renderer.update_frame(self, ignore_skipping=True)
-            frames[key] = np.array(self.renderer.get_frame())[:, :, :3].copy()
+            if storyboard and self._before_emptied is not None and not _drawn(self.mobjects):
+                frames[key] = self._before_emptied
+            else:
+                self.renderer.update_frame(self, ignore_skipping=True)
+                frames[key] = np.array(self.renderer.get_frame())[:, :, :3].copy()
             if at_beat_end is not None:
                 at_beat_end(self, key)
 
     Recording.__name__ = scene_class.__name__
     Recording.__qualname__ = scene_class.__qualname__
     Recording._beat_name = "start"
+    Recording._before_emptied = None
     width, height = size
     settings = {
         "dry_run": True,
@@ -115,11 +138,34 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
         "progress_bar": "none",
         "verbosity": "WARNING",
     }
-    with tempconfig(settings):
-        scene = Recording(example=example, skip_animations=True)
-        scene.render()
+    try:
+        with tempconfig(settings):
+            manim_patches.storyboard(storyboard)
+            renderer = manim_patches.storyboard_renderer()
+            scene = Recording(example=example, skip_animations=True,
+                              **({"renderer": renderer} if renderer is not None else {}))
+            scene.render()
+    finally:
+        manim_patches.storyboard(False)
     result = BeatFrames(scene, frames)
     return result
+
+
+def _empties_the_frame(scene: ExplainerScene, animations: tuple[Any, ...]) -> bool:
+    """Whether ``animations`` all take their mobjects away and those are all ``scene`` shows
+    (a flat fade's mobjects are the group it fades, not its picture) and draws."""
+    leaving: set[int] = set()
+    for animation in animations:
+        if not getattr(animation, "remover", False):
+            return False
+        for mobject in getattr(animation, "group", None) or [animation.mobject]:
+            leaving.update(map(id, mobject.get_family()))
+    return not _drawn(m for m in scene.mobjects if id(m) not in leaving)
+
+
+def _drawn(mobjects: Iterable[Any]) -> bool:
+    """Whether any of ``mobjects`` draws something (a wait leaves an empty mobject in the scene)."""
+    return any(m.family_members_with_points() for m in mobjects)
 
 
 # ----------------------------------------------------------------------------- one step
@@ -177,10 +223,15 @@ def _build_step(number: int, step: Step, example_path: str, folder: str,
     out = Path(folder) / relative
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="storyboard-") as work:
-        built = build_beats(scene_class, example, Path(work), size)
+        built = build_beats(scene_class, example, Path(work), size, storyboard=True)
     beats, keys, found = list(built.scene.beats), list(built.frames), []
     for key, frame in built.frames.items():
-        Image.fromarray(frame).save(out / f"{key}.png")
+        picture = Image.fromarray(frame)
+        picture.save(out / f"{key}.png")
+        # the PDF's copy: a JPEG goes into a PDF as it is (a PNG is decoded and compressed again,
+        # 35 ms a frame in the one process that writes the PDF after every step is built)
+        (Path(folder) / PDF_IMAGES / relative).mkdir(parents=True, exist_ok=True)
+        picture.save(Path(folder) / PDF_IMAGES / relative / f"{key}.jpg", quality=92)
     # The frames are taken at each beat's end, one per beat (the first only once something is
     # drawn): pair them with the beats from the last backwards.
     for (name, narration, begin, end), key in zip(reversed(beats), reversed(keys), strict=False):
@@ -250,6 +301,7 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
             _pdf(title, steps, partial, partial / "storyboard.pdf")
         except Exception as error:  # fpdf2, fonts, Pillow: one message
             raise StoryboardError(f"writing storyboard.pdf failed: {type(error).__name__}: {error}") from None
+        shutil.rmtree(partial / PDF_IMAGES, ignore_errors=True)
         if target.exists():
             old = target.with_name(f".{name}-old-{os.getpid()}")
             os.replace(target, old)
@@ -278,7 +330,11 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
             except (Exception, SystemExit) as error:  # a scene's own bug: named, no traceback
                 results.append((step, error))
         return results
-    with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
+    context = get_context("forkserver")
+    # manim and the scenes' base imported once, in the server the workers are forked from
+    # (1-2 s of processor time a process), not in every worker
+    context.set_forkserver_preload(["manim", "scenes.base", "attention_explainer.storyboard"])
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [(step, pool.submit(_build_step, number, step, example_path, str(folder), size))
                    for number, step in order]
         for step, future in futures:
@@ -344,7 +400,8 @@ def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path
             pdf.add_page(format=(page_w, page_h))
             if index == 0:
                 pdf.start_section(f"{step.number}. {step.title}")
-            pdf.image(str(folder / beat.frame), x=margin, y=margin, w=image_w)
+            image = folder / PDF_IMAGES / Path(beat.frame).with_suffix(".jpg")
+            pdf.image(str(image if image.exists() else folder / beat.frame), x=margin, y=margin, w=image_w)
             pdf.set_xy(text_x, margin)
             pdf.set_font(font.family, size=9)
             pdf.set_text_color(110, 110, 110)

@@ -25,26 +25,65 @@ ROOT = Path(__file__).resolve().parents[1]
 # ------------------------------------------------------------------------------ storyboard
 
 
+STEPS = [("03-similarity_table", "SimilarityTable"), ("04-gravity_pull", "GravityPull"),
+         ("09-multi_head", "MultiHeadAttention"), ("10-training", "Training")]
+
+
 @pytest.fixture(scope="module")
 def board(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """apple's storyboard of two steps at the key frames' size, built in two processes."""
+    """apple's storyboard of four steps at the key frames' size, built in two processes: steps
+    with still waits, fades, Create, Write, ``.animate`` and a picture made by
+    ``flattened`` (training), so that the storyboard's fast paths meet each."""
     media = tmp_path_factory.mktemp("media")
-    return make_storyboard("apple", ["similarity_table", "multi_head"], media, jobs=2, size=KEYFRAME_SIZE,
+    return make_storyboard("apple", [m.split("-", 1)[1] for m, _ in STEPS], media, jobs=2, size=KEYFRAME_SIZE,
                            log=lambda line: None)
 
 
-@pytest.mark.parametrize(("folder", "scene"), [("03-similarity_table", "SimilarityTable"),
-                                               ("09-multi_head", "MultiHeadAttention")])
+def _changed(a: np.ndarray, b: np.ndarray) -> float:
+    assert a.shape == b.shape
+    return float((np.abs(a.astype(int) - b.astype(int)).max(axis=2) > PIXEL_TOLERANCE).mean())
+
+
+def _rgb(path: Path) -> np.ndarray:
+    return np.asarray(Image.open(path).convert("RGB"))
+
+
+@pytest.mark.parametrize(("folder", "scene"), STEPS)
 def test_the_storyboard_frames_are_the_key_frames(board: Path, folder: str, scene: str) -> None:
+    """The key frames are made with manim's own skipping (tests/scene_harness.py); the
+    storyboard skips drawing and copying: the same frames, but for the title's (below)."""
     control = sorted((KEYFRAME_DIR / "apple" / scene).glob("*.png"))
     frames = sorted((board / folder).glob("*.png"))
     assert [p.name for p in frames] == [p.name for p in control]
-    for frame, expected in zip(frames, control, strict=True):
-        a = np.asarray(Image.open(frame).convert("RGB")).astype(int)
-        b = np.asarray(Image.open(expected).convert("RGB")).astype(int)
-        assert a.shape == b.shape
-        changed = (np.abs(a - b).max(axis=2) > PIXEL_TOLERANCE).mean()
+    for frame, expected in zip(frames[1:], control[1:], strict=True):
+        changed = _changed(_rgb(frame), _rgb(expected))
         assert changed <= FRAME_TOLERANCE, f"{frame.name}: {changed:.2%} of pixels differ"
+
+
+@pytest.mark.parametrize(("folder", "scene"), STEPS)
+def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path, folder: str, scene: str) -> None:
+    """The title beat ends as its card fades out (its key frame is blank): the storyboard
+    shows the card as it stood, drawn here alone from the scene's title and the example's."""
+    import importlib
+
+    from manim import tempconfig
+
+    from attention_core.examples import load_example
+    from attention_explainer import manim_patches
+    from scenes.components.cards import title_card
+
+    module = importlib.import_module(f"scenes.{folder.split('-', 1)[1]}")
+    scene_class = getattr(module, scene)
+    frame = _rgb(board / folder / "00-end-of-title.png")
+    blank = _rgb(KEYFRAME_DIR / "apple" / scene / "00-end-of-title.png")
+    with tempconfig({"pixel_width": KEYFRAME_SIZE[0], "pixel_height": KEYFRAME_SIZE[1]}):
+        manim_patches.apply()
+        camera = manim_patches.camera_class()()
+        camera.capture_mobjects([title_card(scene_class.title, scene_class.subtitle
+                                            or load_example("apple").title)])
+        card = np.asarray(camera.get_image().convert("RGB"))
+    assert _changed(card, blank) > 0.01  # the card is something to see
+    assert _changed(frame, card) <= FRAME_TOLERANCE
 
 
 def test_the_page_shows_each_frame_beside_its_narration_and_rate(board: Path) -> None:
@@ -54,8 +93,8 @@ def test_the_page_shows_each_frame_beside_its_narration_and_rate(board: Path) ->
     assert (board / "storyboard.pdf").read_bytes()[:5] == b"%PDF-"
     # every frame once, in the story's order
     shown = [line.split('src="')[1].split('"')[0] for line in page.splitlines() if 'src="' in line]
-    assert shown == [f"{p.parent.name}/{p.name}" for d in ("03-similarity_table", "09-multi_head")
-                     for p in sorted((board / d).glob("*.png"))]
+    assert shown == [f"{p.parent.name}/{p.name}" for d, _ in STEPS for p in sorted((board / d).glob("*.png"))]
+    assert not list(board.glob(".*"))  # the PDF's JPEGs are gone
     # a beat's row: its frame, its name, its narration and the rate it is read at
     row = next(line for line in page.splitlines() if "09-multi_head/01-end-of-heads.png" in line)
     narration = row.split("<p>")[1].split("</p>")[0]
@@ -192,3 +231,43 @@ def test_with_the_speedups_off_manim_keeps_its_own_folders(tmp_path: Path) -> No
     assert result.stdout.split() == ["False", "{media_dir}/Tex", "{media_dir}/texts"], result.stderr[-2000:]
     assert not (tmp_path / "shared").exists()
     assert len(list((tmp_path / "media" / "texts").glob("*.svg"))) == 1
+
+
+def test_parsed_svgs_come_from_their_cache_as_parsing_makes_them(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the storyboard on, a text's or formula's parsed pieces are kept (pickled) beside the
+    texts' folder: the same points as parsing makes, used without parsing, and an entry that
+    does not load (truncated) is parsed and written again."""
+    from manim import MathTex, Text, tempconfig
+    from manim.mobject.svg import svg_mobject
+
+    from attention_explainer import manim_patches
+
+    def make() -> list:
+        svg_mobject.SVG_HASH_TO_MOB_MAP.clear()  # manim's own per-process memory of formulas
+        return [Text("parsed once", font_size=30), MathTex(r"\frac{a}{b} - 3")]
+
+    with tempconfig({"tex_dir": str(tmp_path / "Tex"), "text_dir": str(tmp_path / "texts")}):
+        assert manim_patches.apply()
+        parsed = make()
+        assert not (tmp_path / "parsed").exists()  # off: nothing kept
+        try:
+            assert manim_patches.storyboard()
+            first = make()
+            entries = sorted((tmp_path / "parsed").glob("*.pickle"))
+            assert len(entries) == 2
+            whole = {p: p.read_bytes() for p in entries}
+            with monkeypatch.context() as m:
+                m.setattr(manim_patches, "_parse_svg", lambda self: pytest.fail("parsed again"))
+                cached = make()
+            for path, data in whole.items():  # a build killed while writing, a full disk
+                path.write_bytes(data[: len(data) // 2])
+            again = make()
+            assert {p: p.read_bytes() for p in entries} == whole
+        finally:
+            manim_patches.storyboard(False)
+    for made in (first, cached, again):
+        for expected, got in zip(parsed, made, strict=True):
+            assert len(got.get_all_points()) > 20
+            assert np.array_equal(expected.get_all_points(), got.get_all_points())
+            assert [type(m) for m in expected.get_family()] == [type(m) for m in got.get_family()]
