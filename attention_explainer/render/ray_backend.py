@@ -52,7 +52,7 @@ from attention_explainer.render.jobs import (
     project_imports,
     step_inputs,
 )
-from attention_explainer.settings import environment, settings
+from attention_explainer.settings import child_environment, settings
 
 __all__ = ["RETRIES", "RayUnavailableError", "cluster", "render_step", "require_ray", "run_steps",
            "step_task"]
@@ -257,7 +257,7 @@ def render_step(task: dict[str, Any]) -> dict[str, Any]:
                                      "voice": task["voice"], **task["settings"]}
         if task["slides"]:
             values |= {"slides": True, "slides_dir": slides_dir}
-        env = {**os.environ, **environment(**values), "PYTHONUNBUFFERED": "1"}
+        env = {**child_environment(**values), "PYTHONUNBUFFERED": "1"}
         scene = task["scene"]
         command = [sys.executable, "-m", "attention_explainer.launcher", "render", *task["flags"],
                    "--media_dir", str(root / "media"), "-o", scene, task["scene_file"], scene]
