@@ -145,10 +145,11 @@ def bench_storyboard(steps: list[Step], work: Path) -> dict:
     cold = run([*board, *only], env)
     whole = run([*board, *only], env)
     one = run([*board, "--only", steps[0].module], env)
+    load = os.getloadavg()[0]  # the storyboard's time is wall time on shared cores: say the load
     result = {"steps": len(steps), "cold_s": round(cold, 2), "warm_s": round(whole, 2),
-              "one_step": steps[0].module, "one_step_s": round(one, 2)}
+              "one_step": steps[0].module, "one_step_s": round(one, 2), "load_1min": round(load, 2)}
     print(f"  storyboard of {len(steps)} step(s): {whole:.1f} s (cold cache {cold:.1f} s); "
-          f"{steps[0].module} alone {one:.1f} s", flush=True)
+          f"{steps[0].module} alone {one:.1f} s (load {load:.1f})", flush=True)
     return result
 
 
