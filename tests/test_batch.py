@@ -289,3 +289,17 @@ def test_the_command_line_exits_1_when_an_example_failed(tmp_path: Path,
     code, out, err = _run_cli(["batch", str(good), *TINY, "--media-dir", str(tmp_path / "media")],
                               story, capsys)
     assert code == 0 and "1 of 1 examples made" in out
+
+
+def test_a_cluster_that_cannot_be_joined_is_one_message(tmp_path: Path) -> None:
+    """In a process of its own: this module's Ray is already joined."""
+    story, _marks = _waiting_story(tmp_path)
+    example = write_example(tmp_path / "one.toml")
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(story[0].path), "batch", str(example), *TINY,
+         "--media-dir", str(tmp_path / "media"), "--backend", "ray", "--address", "nohost:notaport"],
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "cannot start or join the Ray cluster at nohost:notaport: Unable to parse port" in done.stdout
+    assert "0 of 1 examples made" in done.stdout and "Traceback" not in done.stdout + done.stderr
+    assert not list((tmp_path / "media").rglob("*.mp4"))

@@ -37,6 +37,7 @@ from attention_explainer.render import (
     step_failure,
 )
 from attention_explainer.render.jobs import Progress, StepFailedError, StepRun, run_steps
+from attention_explainer.render.ray_backend import RayUnavailableError
 from scenes.story import STORY, Step
 
 __all__ = ["BACKENDS", "ExampleOutcome", "batch", "expand_examples", "summary_table"]
@@ -86,7 +87,7 @@ def batch(examples: Sequence[str], options: RenderOptions, backend: str = "local
 
         try:
             ray_backend.require_ray()
-        except ray_backend.RayUnavailableError as error:
+        except RayUnavailableError as error:
             raise RenderError(str(error)) from None
     outcomes: list[ExampleOutcome] = []
     plans: dict[int, RenderPlan] = {}  # by the index of the outcome
@@ -141,11 +142,12 @@ def batch(examples: Sequence[str], options: RenderOptions, backend: str = "local
             f"for {len(plans)} examples, {backend} backend")
         try:
             _run(backend, address, runs, plans, owner, options.jobs, say, ready_before, failed, ready)
-        except OSError as error:  # the steps' media folders
+        except (OSError, RayUnavailableError) as error:  # the steps' media folders; Ray's cluster
+            why = str(error) if isinstance(error, RayUnavailableError) else _write_problem(
+                error, options.media_dir / "render")
             for index, plan in plans.items():
                 if outcomes[index].error is None:
-                    _fail(outcomes[index], f"{_write_problem(error, options.media_dir / 'render')}\n"
-                          f"Nothing was replaced in {plan.out_dir}.", started, say)
+                    _fail(outcomes[index], f"{why}\nNothing was replaced in {plan.out_dir}.", started, say)
         for index, plan in plans.items():
             outcome = outcomes[index]
             outcome.reused = sum(1 for run in plan.runs if run.cached)

@@ -89,10 +89,15 @@ def cluster(address: str | None, cpus: int, say: Progress) -> Iterator[ModuleTyp
         yield ray
         return
     started = time.monotonic()
-    if address:
-        ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
-    else:
-        ray.init(num_cpus=cpus, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+    try:
+        if address:
+            ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+        else:
+            ray.init(num_cpus=cpus, include_dashboard=False, logging_level=logging.WARNING,
+                     log_to_driver=False)
+    except Exception as error:  # Ray raises many kinds (ConnectionError, RuntimeError, ValueError)
+        where = f"the Ray cluster at {address}" if address else "a local Ray"
+        raise RayUnavailableError(f"cannot start or join {where}: {error}") from None
     where = f"connected to {address}" if address else "started a local Ray"
     say(f"  ray    {where} in {time.monotonic() - started:.1f} s: "
         f"{ray.cluster_resources().get('CPU', 0):g} CPUs")
