@@ -16,9 +16,10 @@ lists the same names (a test holds them together).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -32,8 +33,8 @@ from attention_core.examples import (
     resolve_example,
 )
 
-__all__ = ["VARIABLES", "Settings", "SettingsError", "child_environment", "environment", "from_environment",
-           "settings"]
+__all__ = ["VARIABLES", "Settings", "SettingsError", "child_environment", "children_see", "environment",
+           "from_environment", "settings"]
 
 
 class SettingsError(AttentionInputError):
@@ -159,6 +160,21 @@ def child_environment(**values: object) -> dict[str, str]:
     """This process's whole environment with these settings (field=value) written over it: what
     a child process (a manim render) is started with."""
     return {**os.environ, **environment(**values)}
+
+
+@contextlib.contextmanager
+def children_see(**variables: str) -> Iterator[None]:
+    """While inside, this process's environment also holds ``variables`` (each the environment
+    does not set already: the user's choice stays), for the child processes started meanwhile
+    (a forkserver takes the environment as it starts); put back after. Not settings of ours:
+    what libraries in the children read (the storyboard's ``OPENBLAS_NUM_THREADS``)."""
+    added = {name: value for name, value in variables.items() if name not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def environment(**values: object) -> dict[str, str]:
