@@ -340,21 +340,17 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
     # a thread per core in each process, and the workers' threads spin against each other
     # (apple's steps took 27.5 s of processor time in two workers, 21.6 s with one thread
     # each, 20.7 s in one process). A variable the user set stays as set.
-    chosen = {name: os.environ.get(name) for name in ONE_BLAS_THREAD}
-    os.environ.update({name: "1" for name, value in chosen.items() if value is None})
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [(step, pool.submit(_build_step, number, step, example_path, str(folder), size))
-                       for number, step in order]
-            for step, future in futures:
-                try:
-                    results.append((step, future.result()))
-                except (Exception, SystemExit) as error:
-                    results.append((step, error))
-    finally:
-        for name, value in chosen.items():
-            if value is None:
-                os.environ.pop(name, None)
+    from attention_explainer.settings import children_see
+
+    with children_see(**dict.fromkeys(ONE_BLAS_THREAD, "1")), \
+            ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [(step, pool.submit(_build_step, number, step, example_path, str(folder), size))
+                   for number, step in order]
+        for step, future in futures:
+            try:
+                results.append((step, future.result()))
+            except (Exception, SystemExit) as error:
+                results.append((step, error))
     return results
 
 

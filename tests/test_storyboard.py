@@ -271,3 +271,20 @@ def test_parsed_svgs_come_from_their_cache_as_parsing_makes_them(tmp_path: Path,
             assert len(got.get_all_points()) > 20
             assert np.array_equal(expected.get_all_points(), got.get_all_points())
             assert [type(m) for m in expected.get_family()] == [type(m) for m in got.get_family()]
+
+
+def test_the_workers_environment_adds_one_blas_thread_and_keeps_the_users_choice(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The storyboard's workers start with one BLAS thread (settings.children_see), unless the
+    user chose a number; the variable is gone again afterwards."""
+    from attention_explainer.settings import children_see
+    from attention_explainer.storyboard import ONE_BLAS_THREAD
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    show = "import os; print(os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('OMP_NUM_THREADS'))"
+    with children_see(**dict.fromkeys(ONE_BLAS_THREAD, "1")):
+        seen = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True,
+                              check=True).stdout.split()
+    assert seen == ["1", "3"]
+    assert "OPENBLAS_NUM_THREADS" not in os.environ and os.environ["OMP_NUM_THREADS"] == "3"
