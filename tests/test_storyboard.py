@@ -48,22 +48,56 @@ def _rgb(path: Path) -> np.ndarray:
     return np.asarray(Image.open(path).convert("RGB"))
 
 
+@pytest.fixture(scope="module")
+def manims_own(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, np.ndarray]]:
+    """The same four steps built with manim's own skipping (no storyboard fast path): scene
+    name -> its beat frames. The key frames are the storyboard's (tests/scene_harness.py
+    builds with ``storyboard=True``); this is the independent build they are held to."""
+    import importlib
+
+    from attention_core.examples import load_example
+    from attention_explainer.storyboard import build_beats
+
+    example, built = load_example("apple"), {}
+    for folder, scene in STEPS:
+        module = importlib.import_module(f"scenes.{folder.split('-', 1)[1]}")
+        workdir = tmp_path_factory.mktemp(scene)
+        built[scene] = build_beats(getattr(module, scene), example, workdir, KEYFRAME_SIZE).frames
+    return built
+
+
 @pytest.mark.parametrize(("folder", "scene"), STEPS)
 def test_the_storyboard_frames_are_the_key_frames(board: Path, folder: str, scene: str) -> None:
-    """The key frames are made with manim's own skipping (tests/scene_harness.py); the
-    storyboard skips drawing and copying: the same frames, but for the title's (below)."""
+    """The storyboard written by make_storyboard (two worker processes, PNGs) shows exactly
+    the key frames the scene tests check."""
     control = sorted((KEYFRAME_DIR / "apple" / scene).glob("*.png"))
     frames = sorted((board / folder).glob("*.png"))
     assert [p.name for p in frames] == [p.name for p in control]
-    for frame, expected in zip(frames[1:], control[1:], strict=True):
+    for frame, expected in zip(frames, control, strict=True):
         changed = _changed(_rgb(frame), _rgb(expected))
         assert changed <= FRAME_TOLERANCE, f"{frame.name}: {changed:.2%} of pixels differ"
 
 
 @pytest.mark.parametrize(("folder", "scene"), STEPS)
-def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path, folder: str, scene: str) -> None:
-    """The title beat ends as its card fades out (its key frame is blank): the storyboard
-    shows the card as it stood, drawn here alone from the scene's title and the example's."""
+def test_manims_own_skipping_makes_the_same_frames(manims_own: dict[str, dict[str, np.ndarray]],
+                                                   folder: str, scene: str) -> None:
+    """The storyboard skips drawing and copying (fades, Create, Write, GrowArrow jump to their
+    end): built with manim's own skipping, every beat's frame is the same, but for the
+    title's (below)."""
+    control = sorted((KEYFRAME_DIR / "apple" / scene).glob("*.png"))
+    frames = manims_own[scene]
+    assert sorted(frames) == [p.stem for p in control]
+    for name, expected in zip(sorted(frames)[1:], control[1:], strict=True):
+        changed = _changed(frames[name], _rgb(expected))
+        assert changed <= FRAME_TOLERANCE, f"{name}: {changed:.2%} of pixels differ"
+
+
+@pytest.mark.parametrize(("folder", "scene"), STEPS)
+def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path, manims_own: dict[str, dict[str, np.ndarray]],
+                                                         folder: str, scene: str) -> None:
+    """The title beat ends as its card fades out (manim's own skipping leaves a blank frame):
+    the storyboard shows the card as it stood, drawn here alone from the scene's title and
+    the example's."""
     import importlib
 
     from manim import tempconfig
@@ -75,7 +109,7 @@ def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path, folder: st
     module = importlib.import_module(f"scenes.{folder.split('-', 1)[1]}")
     scene_class = getattr(module, scene)
     frame = _rgb(board / folder / "00-end-of-title.png")
-    blank = _rgb(KEYFRAME_DIR / "apple" / scene / "00-end-of-title.png")
+    blank = manims_own[scene]["00-end-of-title"]
     with tempconfig({"pixel_width": KEYFRAME_SIZE[0], "pixel_height": KEYFRAME_SIZE[1]}):
         manim_patches.apply()
         camera = manim_patches.camera_class()()
