@@ -344,7 +344,8 @@ class SoftmaxNormalize(ExplainerScene):
     def show_scores(self) -> None:
         s, focus = self.sentence, self.sentence.focus
         low, high = int(np.argmin(self.scores)), int(np.argmax(self.scores))
-        self.beat("scores", f"The dot products of {q(focus)} with the words of {q(shorten(s.text, SAID_CHARS))}: "
+        said = q(shorten(s.text, SAID_CHARS))
+        self.beat("scores", f"The dot products of {q(focus)} with the words of {said}: "
                   f"from {fmt(self.scores[low])} for {q(s.tokens[low])} to {fmt(self.scores[high])} for "
                   f"{q(s.tokens[high])}.")
         self.heading = wrapped_label(q(s.text), style.MUTED, HEADING_WIDTH).to_edge(UP, buff=style.MARGIN)

@@ -93,7 +93,8 @@ def test_manims_own_skipping_makes_the_same_frames(manims_own: dict[str, dict[st
 
 
 @pytest.mark.parametrize(("folder", "scene"), STEPS)
-def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path, manims_own: dict[str, dict[str, np.ndarray]],
+def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path,
+                                                         manims_own: dict[str, dict[str, np.ndarray]],
                                                          folder: str, scene: str) -> None:
     """The title beat ends as its card fades out (manim's own skipping leaves a blank frame):
     the storyboard shows the card as it stood, drawn here alone from the scene's title and
