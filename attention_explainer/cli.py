@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from attention_core.examples import DEFAULT_EXAMPLE
 from attention_explainer.render import (
@@ -228,15 +229,27 @@ def _batch(args: argparse.Namespace, story: Sequence[Step]) -> int:
                             resolution=args.resolution, fps=args.fps)
     if args.jobs is not None:
         options.jobs = args.jobs
+    outcomes: list[Any] = []
+
+    def run() -> None:
+        outcomes.extend(batch(args.examples, options, args.backend, args.address, story))
+
+    failed = _reported(run, "the previous videos are untouched")
+    return failed or (1 if any(outcome.error for outcome in outcomes) else 0)
+
+
+def _reported(action: Callable[[], object], untouched: str) -> int:
+    """Run ``action``: 0, or 1 after a RenderError's one line, or 130 after Ctrl-C (``untouched``
+    says what was kept)."""
     try:
-        outcomes = batch(args.examples, options, args.backend, args.address, story)
+        action()
     except RenderError as error:
         print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
         return 1
     except KeyboardInterrupt:
-        print("attention-explainer: interrupted; the previous videos are untouched", file=sys.stderr)
+        print(f"attention-explainer: interrupted; {untouched}", file=sys.stderr)
         return 130
-    return 1 if any(outcome.error for outcome in outcomes) else 0
+    return 0
 
 
 def list_steps(story: Sequence[Step] = STORY) -> str:
@@ -278,12 +291,4 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
             print(f"attention-explainer: no finished render in {out_dir} ({error.filename})", file=sys.stderr)
             return 1
         return 0
-    try:
-        render(options_from_args(args), story)
-    except RenderError as error:
-        print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
-        return 1
-    except KeyboardInterrupt:
-        print("attention-explainer: interrupted; the previous video is untouched", file=sys.stderr)
-        return 130
-    return 0
+    return _reported(lambda: render(options_from_args(args), story), "the previous video is untouched")
