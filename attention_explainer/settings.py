@@ -33,8 +33,8 @@ from attention_core.examples import (
     resolve_example,
 )
 
-__all__ = ["VARIABLES", "Settings", "SettingsError", "child_environment", "children_see", "environment",
-           "from_environment", "settings"]
+__all__ = ["VARIABLES", "X264_PRESETS", "Settings", "SettingsError", "child_environment", "children_see",
+           "environment", "from_environment", "settings"]
 
 
 class SettingsError(AttentionInputError):
@@ -61,11 +61,15 @@ VARIABLES = (
              "where the slides go (default `./slides`)"),
     Variable("ATTENTION_SPEEDUPS", "speedups",
              "`0`: none of the speedups of `attention_explainer/manim_patches.py`, manim's own "
-             "code (the same frames, slower; only the encoder's thread count and plain tracebacks "
-             "in the render's logs stay); default `1`"),
+             "code (the same frames, slower; only the encoder's preset and thread count and plain "
+             "tracebacks in the render's logs stay); default `1`"),
     Variable("ATTENTION_ENCODER_THREADS", "encoder_threads",
              "x264 threads per manim process (default: the encoder's choice; the renderer uses 1, so "
              "that a step's pixels do not depend on --jobs; 0: the encoder's choice there too)"),
+    Variable("ATTENTION_ENCODER_PRESET", "encoder_preset",
+             "x264's preset for every video: `ultrafast` ... `placebo` (default `superfast`; "
+             "manim's own is `medium`: slower, files a little smaller); each preset keeps its "
+             "partial movies in a folder of its own"),
     Variable("ATTENTION_RENDER_PARENT", "render_parent",
              "set by the renderer for its manim processes (its process id): a process whose "
              "renderer is gone stops"),
@@ -84,6 +88,9 @@ VARIABLES = (
              "`1`: the key-frame tests write the frames they compare against (`make keyframes`)"),
 )
 _BY_FIELD = {v.field: v for v in VARIABLES}
+# x264's presets, fastest first (``x264 --help``); manim's own choice is ``medium``.
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
+                "veryslow", "placebo")
 _OFF = ("", "0", "false", "no", "off")
 
 
@@ -96,6 +103,7 @@ class Settings:
     slides_dir: Path = Path("slides")
     speedups: bool = True
     encoder_threads: int | None = None  # 0 or None: the encoder's own choice
+    encoder_preset: str = "superfast"  # one of X264_PRESETS
     render_parent: int | None = None
     voice: bool = False
     cache_home: Path = field(default_factory=lambda: Path.home() / ".cache")
@@ -145,6 +153,10 @@ def from_environment(environ: Mapping[str, str]) -> Settings:
             values[item.name] = Path(text)
         else:
             values[item.name] = text
+    preset = values.get("encoder_preset")
+    if preset is not None and preset not in X264_PRESETS:
+        problems.append(f"{_BY_FIELD['encoder_preset'].name}={preset!r}: must be one of x264's presets: "
+                        + ", ".join(X264_PRESETS))
     if problems:
         raise SettingsError("environment variables: " + "; ".join(problems))
     return Settings(**values)  # type: ignore[arg-type]

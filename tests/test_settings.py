@@ -47,6 +47,16 @@ def test_a_switch_is_off_for_zero_empty_or_no(text):
     assert from_environment({"ATTENTION_SLIDES": text}).slides is False
 
 
+def test_an_unknown_x264_preset_is_named_with_the_presets_there_are():
+    assert from_environment({}).encoder_preset == "superfast"
+    assert from_environment({"ATTENTION_ENCODER_PRESET": "medium"}).encoder_preset == "medium"
+    with pytest.raises(SettingsError) as caught:
+        from_environment({"ATTENTION_ENCODER_PRESET": "quick"})
+    assert str(caught.value) == ("environment variables: ATTENTION_ENCODER_PRESET='quick': must be one of "
+                                 "x264's presets: ultrafast, superfast, veryfast, faster, fast, medium, "
+                                 "slow, slower, veryslow, placebo")
+
+
 def test_a_bad_number_names_every_variable_and_its_value():
     with pytest.raises(SettingsError) as caught:
         from_environment({"ATTENTION_ENCODER_THREADS": "two", "ATTENTION_RENDER_PARENT": "-5"})

@@ -321,28 +321,42 @@ def test_importing_patches_nothing_a_scene_applies_them_unless_switched_off(swit
     assert out.stdout.split("\n")[-2] == expected
 
 
-def test_the_switch_off_keeps_the_launchers_encoder_threads_and_tracebacks_only(monkeypatch):
+def test_the_switch_off_keeps_the_encoder_settings_and_tracebacks_only(monkeypatch):
     """Not speedups: with them the video of a step is encoded the same, switch on or off."""
-    from manim import Mobject
+    from manim import Mobject, config
     from manim.cli.render import commands
-    from manim.scene.scene_file_writer import SceneFileWriter
+    from manim.scene.scene_file_writer import SceneFileWriter, _PartialMovieEncodeJob
 
     from attention_explainer.settings import Settings
 
-    manim_open = SceneFileWriter.open_partial_movie_stream
     speedups.remove()
+    manim_open = SceneFileWriter.open_partial_movie_stream
+    manim_encode = _PartialMovieEncodeJob._encode_and_write_frame
+    assert config.partial_movie_dir == "{video_dir}/partial_movie_files/{scene_name}"
     monkeypatch.setattr(speedups, "settings", lambda: Settings(speedups=False))
     try:
         assert speedups.apply(encoder_threads=1, plain_tracebacks=True) is False
         assert not speedups.applied() and Mobject.get_family is speedups._MANIM_GET_FAMILY
         assert speedups.camera_class() is speedups.CrispCamera
-        assert SceneFileWriter.open_partial_movie_stream is not manim_open
+        assert SceneFileWriter.open_partial_movie_stream is not manim_open  # threads and preset
+        assert _PartialMovieEncodeJob._encode_and_write_frame is manim_encode  # a speedup: off
+        assert config.partial_movie_dir.endswith("-x264-superfast")
         assert commands.error_console.print_exception is speedups._print_plain_traceback
     finally:
         speedups.remove()
         monkeypatch.undo()
+    assert SceneFileWriter.open_partial_movie_stream is manim_open
+    assert config.partial_movie_dir == "{video_dir}/partial_movie_files/{scene_name}"
+    monkeypatch.setattr(speedups, "settings", lambda: Settings(encoder_preset="medium"))
+    try:  # manim's own preset, no threads given: manim's own stream and folder
+        assert speedups.apply()
+        assert SceneFileWriter.open_partial_movie_stream is manim_open
+        assert config.partial_movie_dir == "{video_dir}/partial_movie_files/{scene_name}"
+    finally:
+        speedups.remove()
+        monkeypatch.undo()
         speedups.apply()
-    assert SceneFileWriter.open_partial_movie_stream is manim_open and speedups.applied()
+    assert SceneFileWriter.open_partial_movie_stream is not manim_open and speedups.applied()
 
 
 def test_another_manim_is_refused_with_one_warning_and_manims_own_code(monkeypatch):

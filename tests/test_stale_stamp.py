@@ -67,3 +67,18 @@ def test_editing_any_module_a_step_imports_changes_its_stamp(tmp_path, monkeypat
     other = tmp_path / "scenes" / "softmax_normalize.py"  # another scene: not this step's input
     other.write_text(other.read_text() + "\n# an edit\n")
     assert jobs.fingerprint(step, example, flags) == before
+
+
+def test_another_x264_preset_renders_the_step_again(tmp_path, monkeypatch):
+    """The preset changes a step's bytes (ATTENTION_ENCODER_PRESET), so it is in the stamp."""
+    from attention_explainer import render
+    from attention_explainer.settings import Settings
+    from scenes.story import STORY
+
+    example = ROOT / "assets" / "examples" / "apple.toml"
+    stamps = {}
+    for preset in ("superfast", "medium", "superfast"):
+        monkeypatch.setattr(render, "settings", lambda preset=preset: Settings(encoder_preset=preset))
+        run = render._plan(render.RenderOptions(media_dir=tmp_path), STORY, STORY[2], example, "apple")
+        stamps.setdefault(preset, set()).add(run.fingerprint)
+    assert len(stamps["superfast"]) == 1 and stamps["superfast"] != stamps["medium"]

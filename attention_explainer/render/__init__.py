@@ -389,8 +389,10 @@ def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_fil
     if options.slides:
         slides_dir = options.media_dir / "render" / "slides" / example_name / options.variant
         env |= environment(slides=True, slides_dir=slides_dir)
-    # a spoken step depends on the voice's settings and packages too
-    stamped = [*flags, voice.voice_stamp()] if options.voice else flags
+    # x264's preset changes the video's bytes; a spoken step depends on the voice's settings too
+    stamped = [*flags, f"x264 preset {settings().encoder_preset}"]
+    if options.voice:
+        stamped.append(voice.voice_stamp())
     command = launcher_command(["render", *flags, "--media_dir", str(work_dir), "-o", step.scene,
                                 str(step.path), step.scene])
     return StepRun(

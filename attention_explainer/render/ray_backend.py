@@ -144,7 +144,8 @@ def step_task(run: StepRun, flags: Sequence[str], example_file: Path, voice: boo
         "resolution": run.video.parent.name, "extension": run.video.suffix,
         "fingerprint": run.fingerprint,
         # as the local backend: one x264 thread unless the user chose (the pixels depend on it)
-        "settings": {"speedups": settings().speedups, "encoder_threads": 1 if threads is None else threads},
+        "settings": {"speedups": settings().speedups, "encoder_threads": 1 if threads is None else threads,
+                     "encoder_preset": settings().encoder_preset},
     }
 
 
