@@ -25,9 +25,10 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -71,11 +72,13 @@ class BeatFrames:
 def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Path, size: tuple[int, int],
                 *, at_beat_end: Callable[[ExplainerScene, str], None] | None = None,
                 at_play: Callable[[ExplainerScene, str, tuple[Any, ...]], None] | None = None,
+                at_frame: Callable[[str, np.ndarray], None] | None = None,
                 storyboard: bool = False) -> BeatFrames:
     """Construct ``scene_class`` for ``example`` with animations skipped, at ``size`` pixels, no
     video written (manim's dry run, its files under ``workdir``), keeping the frame at the end of
     every beat. ``at_beat_end(scene, key)`` is called as each frame is taken (the scene as that
-    frame shows it), ``at_play(scene, beat, animations)`` before each ``play``.
+    frame shows it), ``at_play(scene, beat, animations)`` before each ``play``,
+    ``at_frame(key, frame)`` with each frame as it is taken (to write it while the scene goes on).
 
     ``storyboard=True`` (the storyboard's build; the key-frame tests build with manim's own
     skipping) turns on :func:`attention_explainer.manim_patches.storyboard`: the same frames
@@ -121,6 +124,8 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
             else:
                 self.renderer.update_frame(self, ignore_skipping=True)
                 frames[key] = np.array(self.renderer.get_frame())[:, :, :3].copy()
+            if at_frame is not None:
+                at_frame(key, frames[key])
             if at_beat_end is not None:
                 at_beat_end(self, key)
 
@@ -201,13 +206,25 @@ class StoryboardStep:
     cpu_seconds: float = 0.0  # processor time of the build (its process), beside the wall time
 
 
-def _build_step(number: int, step: Step, example_path: str, folder: str,
-                size: tuple[int, int]) -> StoryboardStep:
-    """Build one step (in a worker process): its PNGs under ``folder``, its beats."""
+def _save_frame(frame: np.ndarray, folder: str, relative: str, key: str) -> None:
+    """A frame's PNG, ``<folder>/<relative>/<key>.png``, and the PDF's copy of it (a JPEG goes
+    into a PDF as it is: a PNG is decoded and compressed again, 35 ms a frame in the one
+    process that writes the PDF after every step is built)."""
+    from PIL import Image
+
+    picture = Image.fromarray(frame)
+    picture.save(Path(folder) / relative / f"{key}.png")
+    jpegs = Path(folder) / PDF_IMAGES / relative
+    jpegs.mkdir(parents=True, exist_ok=True)
+    picture.save(jpegs / f"{key}.jpg", quality=92)
+
+
+def _build_step(number: int, step: Step, example_path: str, folder: str, size: tuple[int, int],
+                save: Callable[[np.ndarray, str, str, str], None] = _save_frame) -> StoryboardStep:
+    """Build one step (here or in a worker process): its beats; each frame given to ``save``
+    (``save(frame, folder, relative, key)``) as it is taken."""
     import importlib.util
     import sys
-
-    from PIL import Image
 
     from attention_core.examples import load_example
 
@@ -225,15 +242,9 @@ def _build_step(number: int, step: Step, example_path: str, folder: str,
     out = Path(folder) / relative
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="storyboard-") as work:
-        built = build_beats(scene_class, example, Path(work), size, storyboard=True)
+        built = build_beats(scene_class, example, Path(work), size, storyboard=True,
+                            at_frame=lambda key, frame: save(frame, folder, relative, key))
     beats, keys, found = list(built.scene.beats), list(built.frames), []
-    for key, frame in built.frames.items():
-        picture = Image.fromarray(frame)
-        picture.save(out / f"{key}.png")
-        # the PDF's copy: a JPEG goes into a PDF as it is (a PNG is decoded and compressed again,
-        # 35 ms a frame in the one process that writes the PDF after every step is built)
-        (Path(folder) / PDF_IMAGES / relative).mkdir(parents=True, exist_ok=True)
-        picture.save(Path(folder) / PDF_IMAGES / relative / f"{key}.jpg", quality=92)
     # The frames are taken at each beat's end, one per beat (the first only once something is
     # drawn): pair them with the beats from the last backwards.
     for (name, narration, begin, end), key in zip(reversed(beats), reversed(keys), strict=False):
@@ -283,12 +294,15 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{name}-partial-", dir=target.parent))
     start = time.perf_counter()
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(numbered)))
+    # steps built here (one step, or --jobs 1) on a machine of two cores or more: the frames
+    # are written and the PDF made in a helper process, on the other core, while they build
+    writer = _Writer(helper=workers == 1 and (os.cpu_count() or 1) >= 2)
     try:
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(numbered)))
         # the longest steps first, so that two workers finish together
         order = sorted(numbered, key=lambda item: -item[1].typical_seconds)
         steps: list[StoryboardStep] = []
-        for step, outcome in _run_steps(order, str(example.path), partial, size, workers):
+        for step, outcome in _run_steps(order, str(example.path), partial, size, workers, writer=writer):
             if isinstance(outcome, BaseException):
                 detail = f"{type(outcome).__name__}: {outcome}" if not isinstance(outcome, SystemExit) \
                     else "see the message above"
@@ -298,10 +312,12 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
                                        tuple(warnings.get(s.module, ())), s.cpu_seconds) for s in steps),
                        key=lambda s: s.number)
         title = f"{example.title} ({name})"
-        (partial / "storyboard.html").write_text(_html(title, steps), encoding="utf-8")
+        from scenes import style  # manim's colours: read here (the PDF's helper has no manim)
+
+        (partial / "storyboard.html").write_text(_html(title, steps, style.READING_RATE), encoding="utf-8")
         try:
-            _pdf(title, steps, partial, partial / "storyboard.pdf")
-        except Exception as error:  # fpdf2, fonts, Pillow: one message
+            writer.pdf(title, steps, partial, partial / "storyboard.pdf", style.READING_RATE)
+        except Exception as error:  # fpdf2, fonts, Pillow (or a frame that could not be written)
             raise StoryboardError(f"writing storyboard.pdf failed: {type(error).__name__}: {error}") from None
         shutil.rmtree(partial / PDF_IMAGES, ignore_errors=True)
         if target.exists():
@@ -312,6 +328,7 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
         else:
             os.replace(partial, target)
     finally:
+        writer.close()
         shutil.rmtree(partial, ignore_errors=True)
     beats = sum(len(s.beats) for s in steps)
     log(f"storyboard: {len(steps)} step(s), {beats} beats in {time.perf_counter() - start:.1f} s "
@@ -321,14 +338,71 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
     return target
 
 
+class _Writer:
+    """Writes the frames of the steps built in this process and makes the PDF: here, or in a
+    ``helper`` process (on another core, while this one builds the scene: apple's training
+    step spends 0.5 s writing its 22 frames, and the PDF 0.3-0.5 s more, 0.35 s of it importing
+    fpdf2, which the helper does while the scene builds). Frames built in worker processes are
+    written by those; meanwhile fpdf2 is imported here, in a thread (this process only waits)."""
+
+    def __init__(self, helper: bool) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: list[Future[None]] = []
+        self._warming: threading.Thread | None = None
+        if helper:
+            # forked now, before manim is imported here: nothing to import again (spawn and
+            # forkserver run the caller's main module again in the child), started at once
+            self._pool = ProcessPoolExecutor(1, mp_context=get_context("fork"))
+            self._pending.append(self._pool.submit(_warm_pdf))
+
+    def save(self, frame: np.ndarray, folder: str, relative: str, key: str) -> None:
+        if self._pool is None:
+            _save_frame(frame, folder, relative, key)
+        else:
+            self._pending.append(self._pool.submit(_save_frame, frame, folder, relative, key))
+
+    def warm(self) -> None:
+        """Import fpdf2 in a thread here (steps built by worker processes: this one waits)."""
+        if self._pool is None and self._warming is None:
+            self._warming = threading.Thread(target=_warm_pdf, daemon=True)
+            self._warming.start()
+
+    def pdf(self, title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path,
+            reading_rate: float) -> None:
+        """The PDF, once every frame is written (a frame's error is raised here)."""
+        if self._warming is not None:
+            self._warming.join()
+        if self._pool is None:
+            _pdf(title, steps, folder, target, reading_rate)
+            return
+        for pending in self._pending:
+            pending.result()
+        self._pool.submit(_pdf, title, steps, folder, target, reading_rate).result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _warm_pdf() -> None:
+    """What making the PDF imports (0.35 s for fpdf2 and its fontTools)."""
+    import fontTools.subset  # noqa: F401
+    import fpdf  # noqa: F401
+
+    import attention_explainer.render.pack  # noqa: F401
+
+
 def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Path, size: tuple[int, int],
-               workers: int) -> list[tuple[Step, StoryboardStep | BaseException]]:
-    """Build each step, in ``workers`` processes (here when one); each step's result or error."""
+               workers: int, *, writer: _Writer | None = None
+               ) -> list[tuple[Step, StoryboardStep | BaseException]]:
+    """Build each step, in ``workers`` processes (here when one, its frames given to
+    ``writer``); each step's result or error."""
     results: list[tuple[Step, StoryboardStep | BaseException]] = []
     if workers == 1:
+        save = writer.save if writer is not None else _save_frame
         for number, step in order:
             try:
-                results.append((step, _build_step(number, step, example_path, str(folder), size)))
+                results.append((step, _build_step(number, step, example_path, str(folder), size, save)))
             except (Exception, SystemExit) as error:  # a scene's own bug: named, no traceback
                 results.append((step, error))
         return results
@@ -346,6 +420,8 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
             ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [(step, pool.submit(_build_step, number, step, example_path, str(folder), size))
                    for number, step in order]
+        if writer is not None:
+            writer.warm()
         for step, future in futures:
             try:
                 results.append((step, future.result()))
@@ -354,16 +430,17 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
     return results
 
 
-def _rate_text(beat: StoryboardBeat) -> str:
-    from scenes import style
-
+def _rate_text(beat: StoryboardBeat, reading_rate: float) -> str:
+    """The beat's length and the rate its narration is read at, flagged above ``reading_rate``
+    (``style.READING_RATE``, passed in: importing scenes.style imports manim, a second in the
+    process that makes the PDF)."""
     if not beat.narration:
         return f"{beat.seconds:.1f} s, no narration"
-    fast = " (too fast)" if beat.rate > style.READING_RATE + 0.01 else ""
+    fast = " (too fast)" if beat.rate > reading_rate + 0.01 else ""
     return f"{beat.seconds:.1f} s, read at {beat.rate:.1f} characters/s{fast}"
 
 
-def _html(title: str, steps: Sequence[StoryboardStep]) -> str:
+def _html(title: str, steps: Sequence[StoryboardStep], reading_rate: float) -> str:
     e = html.escape
     parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>Storyboard: {e(title)}</title>",
              "<style>body{font-family:Inter,sans-serif;margin:2em;background:#fafafa}"
@@ -378,16 +455,18 @@ def _html(title: str, steps: Sequence[StoryboardStep]) -> str:
         parts += [f"<p class=warn>{e(w)}</p>" for w in step.warnings]
         parts.append("<table>")
         for beat in step.beats:
-            cls = "rate fast" if "too fast" in _rate_text(beat) else "rate"
+            rate = _rate_text(beat, reading_rate)
+            cls = "rate fast" if "too fast" in rate else "rate"
             parts.append(f"<tr><td><img src=\"{e(beat.frame)}\" alt=\"{e(beat.name)}\"></td>"
                          f"<td><b>{e(beat.name)}</b><p>{e(beat.narration)}</p>"
-                         f"<p class=\"{cls}\">{e(_rate_text(beat))}</p></td></tr>")
+                         f"<p class=\"{cls}\">{e(rate)}</p></td></tr>")
         parts.append("</table>")
     parts.append("</html>\n")
     return "\n".join(parts)
 
 
-def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path) -> None:
+def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path,
+         reading_rate: float) -> None:
     """A page per beat: the frame on the left, its step, beat, narration and rate on the right."""
     import logging
 
@@ -424,7 +503,8 @@ def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path
             pdf.set_x(text_x)
             pdf.set_font(font.family, size=9)
             pdf.set_text_color(110, 110, 110)
-            pdf.multi_cell(text_w, 12, font.clean(_rate_text(beat)), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(text_w, 12, font.clean(_rate_text(beat, reading_rate)), new_x="LMARGIN",
+                           new_y="NEXT")
             if index == 0 and step.warnings:
                 pdf.set_text_color(170, 100, 0)
                 for warning in step.warnings:

@@ -121,6 +121,33 @@ def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path,
     assert _changed(frame, card) <= FRAME_TOLERANCE
 
 
+def test_one_step_built_here_its_frames_written_by_a_helper_process(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """One step is built in this process while a helper process (a second core) writes its
+    frames and the PDF: the same key frames, every one, and the page and PDF complete."""
+    from attention_explainer import storyboard
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    helpers = []
+    writer = storyboard._Writer
+    monkeypatch.setattr(storyboard, "_Writer", lambda helper: helpers.append(helper) or writer(helper))
+    board = make_storyboard("apple", ["multi_head"], tmp_path, size=KEYFRAME_SIZE, log=lambda line: None)
+    assert helpers == [True]
+    control = sorted((KEYFRAME_DIR / "apple" / "MultiHeadAttention").glob("*.png"))
+    frames = sorted((board / "09-multi_head").glob("*.png"))
+    assert [p.name for p in frames] == [p.name for p in control] and len(frames) == 7
+    for frame, expected in zip(frames, control, strict=True):
+        changed = _changed(_rgb(frame), _rgb(expected))
+        assert changed <= FRAME_TOLERANCE, f"{frame.name}: {changed:.2%} of pixels differ"
+    page = (board / "storyboard.html").read_text()
+    assert page.count('<img src="09-multi_head/') == 7
+    pdf = (board / "storyboard.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    pages, images = re.findall(rb"/Type\s*/Page(?![s\w])", pdf), re.findall(rb"/Subtype\s*/Image", pdf)
+    assert len(pages) == len(images) == 7
+    assert not list(board.glob(".*"))  # the PDF's JPEGs are gone
+
+
 def test_the_page_shows_each_frame_beside_its_narration_and_rate(board: Path) -> None:
     from scenes import style
 
@@ -151,7 +178,7 @@ def test_a_story_warning_shows_under_its_step(tmp_path: Path, monkeypatch: pytes
                          "each head's most-attended other word: a x, b x")
     monkeypatch.setattr(story, "story_claims", lambda example: (denied,))
 
-    def fake_steps(order, example_path, folder, size, workers):
+    def fake_steps(order, example_path, folder, size, workers, writer=None):
         out = []
         for number, step in order:
             (folder / f"{number:02d}-{step.module}").mkdir()
