@@ -828,3 +828,8 @@ def _only_enter_and_leave(animation: Any) -> None:
     (an introducer) or take it away (a remover): no starting copy, no interpolation."""
     animation.begin = animation.finish = animation.interpolate = animation.update_mobjects = _nothing
 
+
+def storyboard_on() -> bool:
+    """Whether this process is building a storyboard (:func:`storyboard` on): every play is
+    skipped and nothing of it drawn, so what only a play's frames show need not be made."""
+    return _state["storyboard"]

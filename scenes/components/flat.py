@@ -53,7 +53,9 @@ class _FlatFade(Animation):
     def __init__(self, *mobjects: Mobject, appearing: bool, shift: np.ndarray | None = None,
                  **kwargs) -> None:
         self.group = list(mobjects)
-        picture = flattened(*mobjects)
+        # a storyboard draws no frame of a play: the picture would never be seen (the group is
+        # drawn at 20-30 ms a fade; the training step makes 26)
+        picture = None if manim_patches.storyboard_on() else flattened(*mobjects)
         if picture is None:  # nothing drawn: an empty pixel to fade
             picture = ImageMobject(np.zeros((1, 1, 4), dtype=np.uint8))
         self.opaque = picture.pixel_array[..., 3].astype(np.uint16)
