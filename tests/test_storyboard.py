@@ -148,6 +148,45 @@ def test_one_step_built_here_its_frames_written_by_a_helper_process(tmp_path: Pa
     assert not list(board.glob(".*"))  # the PDF's JPEGs are gone
 
 
+BROKEN = """
+from manim import Create, Square
+from scenes.base import ExplainerScene
+
+class TinyBroken(ExplainerScene):
+    def construct(self):
+        self.beat("square", "A square.")
+        self.play(Create(Square()), run_time=0.4)
+        self.beat("broken", "It breaks.")
+        raise RuntimeError("the tiny scene breaks here")
+"""
+
+
+def test_a_step_that_fails_with_its_frames_in_the_helper_is_one_message_and_leaves_the_old_board(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scene breaks after its first frame went to the helper process: one message naming
+    the step, the helper gone, no partial folder, the previous storyboard as it was."""
+    import multiprocessing
+
+    from attention_explainer.storyboard import StoryboardError
+    from scenes.story import Step
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    (tmp_path / "tiny_broken.py").write_text(BROKEN)
+    old = tmp_path / "media" / "storyboard" / "apple"
+    old.mkdir(parents=True)
+    (old / "storyboard.html").write_text("the last good one")
+    story = (Step("tiny_broken", "TinyBroken", "Broken", source=tmp_path / "tiny_broken.py"),)
+    with pytest.raises(StoryboardError) as raised:
+        make_storyboard("apple", [], tmp_path / "media", size=KEYFRAME_SIZE, story=story,
+                        log=lambda line: None)
+    assert str(raised.value) == ("tiny_broken: the scene did not build "
+                                 "(RuntimeError: the tiny scene breaks here)")
+    assert multiprocessing.active_children() == []
+    assert sorted(p.name for p in old.parent.iterdir()) == ["apple"]
+    assert [p.name for p in old.iterdir()] == ["storyboard.html"]
+    assert (old / "storyboard.html").read_text() == "the last good one"
+
+
 def test_the_page_shows_each_frame_beside_its_narration_and_rate(board: Path) -> None:
     from scenes import style
 
