@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from manim import UP, Mobject, Scene, config
 
 from attention_core.errors import AttentionInputError
 from attention_core.examples import Example
-from attention_explainer import manim_patches, voice
+from attention_explainer import manim_patches, slide_frames, voice
 from attention_explainer.settings import settings
 from scenes import style
 from scenes.components import title_card
@@ -80,6 +82,8 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self.voice_clips: list[tuple[float, voice.Clip]] = []
         # Every beat once it has ended: (name, narration, start, end) in seconds of the scene.
         self.beats: list[tuple[str, str, float, float]] = []
+        # Slides: the last frame of every slide so far, None where it was not drawn (cached).
+        self._slide_frames: list[Any] = []
         super().__init__(**kwargs)
 
     def setup(self) -> None:
@@ -90,6 +94,8 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         """Render; a bad example ends the run with its message and writes no video."""
         try:
             result = super().render(preview)
+            if _AS_SLIDES:
+                self._keep_slide_frames()
             if self._speaker is not None and self.voice_clips:
                 voice.mux_scene_track(getattr(self.renderer.file_writer, "movie_file_path", None))
             return result
@@ -113,6 +119,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         """
         self._end_beat()
         if _AS_SLIDES:
+            self._slide_ends()
             self.next_slide(name, notes=narration)
         else:
             self.next_section(name)
@@ -150,8 +157,33 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
     def tear_down(self) -> None:
         """End the last beat before the scene ends (the sound track too, when spoken)."""
         self._end_beat()
+        if _AS_SLIDES:
+            self._slide_ends()
         if self.voice_clips and not self._skipping_the_scene():
             voice.pad_track(self.renderer.file_writer, self.renderer.time)
+
+    def _slide_ends(self) -> None:
+        """Slides: note the frame the slide now ending shows last (the PDF deck's picture of it)
+        when manim-slides will make a slide of it (it does when the slide has animations: its
+        ``next_slide`` and ``_add_last_slide`` of 5.7 test the same counters); None when that
+        frame was not drawn (the last play came from manim's cache, or nothing is written)."""
+        if self._current_animation > self._start_animation:
+            drawn = not self.renderer.skip_animations and not config.transparent
+            self._slide_frames.append(self.renderer.get_frame() if drawn else None)
+
+    def _keep_slide_frames(self) -> None:
+        """Write each slide's noted last frame beside the video manim-slides made of it, when
+        there is one noted frame per slide in the config it wrote (else the deck decodes)."""
+        config_file = Path(self._output_folder) / f"{type(self).__name__}.json"
+        try:
+            slides = json.loads(config_file.read_text())["slides"]
+        except (OSError, ValueError, KeyError):
+            return
+        if len(slides) == len(self._slide_frames):
+            for slide, frame in zip(slides, self._slide_frames, strict=True):
+                if frame is not None and slide.get("file"):
+                    slide_frames.keep(config_file.parent / slide["file"], frame)  # a relative file: there
+        self._slide_frames = []
 
     def _skipping_the_scene(self) -> bool:
         """Whether the whole scene is built without writing video (the tests' harness, -s)."""

@@ -1,6 +1,6 @@
 """The house's import graph (scripts/import_graph.py): no cycle; the core imports neither the
-scenes nor the renderer; the scenes use only the settings, the manim patches and the voice of
-attention_explainer; scenes/ holds scenes and their shared pieces only."""
+scenes nor the renderer; the scenes use only the settings, the manim patches, the voice and
+the slides' kept frames of attention_explainer; scenes/ holds scenes and their shared pieces only."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ _spec.loader.exec_module(import_graph)
 EDGES = import_graph.graph()
 # What the scenes may use of attention_explainer (what a scene needs at render time).
 FOR_SCENES = {"attention_explainer.settings", "attention_explainer.manim_patches",
-              "attention_explainer.voice"}
+              "attention_explainer.voice", "attention_explainer.slide_frames"}
 
 
 def _targets(prefix: str) -> set[str]:

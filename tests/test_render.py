@@ -26,6 +26,7 @@ import srt
 from PIL import Image
 
 from attention_core.examples import output_name
+from attention_explainer import slide_frames
 from attention_explainer.cli import main
 from attention_explainer.render import RenderError, RenderOptions, join, pack, render
 from scenes import style
@@ -549,6 +550,35 @@ def test_lecture_pack_has_a_clip_and_a_slide_per_beat(tiny: dict[str, object], t
     plain = render(tiny_options(tiny["folder"] / "media", tiny["example"]), tiny["story"],
                    progress=lambda line: None)
     assert all(run.cached for run in plain.runs)
+
+
+def test_each_slide_keeps_its_last_frame_unless_its_last_play_came_from_the_cache(
+        tiny: dict[str, object]) -> None:
+    """Rendered as slides from scratch, every slide's scene keeps the frame it ended on, and the
+    PDF shows it: the video's last frame, undecoded. Re-rendered with --force, every play comes
+    from manim's partial-movie cache and nothing is drawn (the camera still holds an old frame):
+    no frame is kept and the deck decodes the videos."""
+    options = tiny_options(tiny["folder"] / "media-slides", tiny["example"], slides=True)
+    first = render(options, tiny["story"], progress=lambda line: None)
+    deck = first.out_dir / f"attention-explainer-{tiny['name']}.slides.pdf"
+    slides_dir = first.runs[0].slides_dir
+    files = [Path(slide["file"]) for scene in ("TinySquare", "TinyCircle")
+             for slide in json.loads((slides_dir / f"{scene}.json").read_text())["slides"]]
+    pages = pypdf.PdfReader(deck).pages
+    assert len(pages) == len(files) == 5
+    for page, file in zip(pages, files, strict=True):
+        kept = np.asarray(slide_frames.kept(file))
+        assert np.array_equal(page_picture(page), kept)
+        assert np.abs(kept.astype(int) - last_frame(file)).mean() < 2  # the decoded one, compressed
+        slide_frames.frame_file(file).unlink()
+    options.force = True
+    again = render(options, tiny["story"], progress=lambda line: None)
+    assert not any(run.cached for run in again.runs)
+    assert [slide_frames.frame_file(file).exists() for file in files] == [False] * len(files)
+    pages = pypdf.PdfReader(deck).pages
+    assert len(pages) == len(files)
+    for page, file in zip(pages, files, strict=True):
+        assert_same_picture(page_picture(page), last_frame(file))
 
 
 # ------------------------------------------------------------------- the PDF deck

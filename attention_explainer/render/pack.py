@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import av
 from PIL import Image
 
+from attention_explainer import slide_frames
 from attention_explainer.render import join
 from attention_explainer.settings import settings
 
@@ -355,7 +356,8 @@ def _layout(slides: list[DeckSlide], title: str) -> FPDF:
 
 
 def _last_frame(video: Path) -> Image.Image:
-    """The frame ``video`` shows last (the largest timestamp), as RGB.
+    """The frame ``video`` shows last (the largest timestamp), as RGB: the one its scene kept
+    (:mod:`attention_explainer.slide_frames`), else decoded.
 
     Decodes from the keyframe before its last second rather than the whole clip; the whole
     clip only when that finds nothing (no duration in the file, an odd seek).
@@ -363,6 +365,9 @@ def _last_frame(video: Path) -> Image.Image:
     if video.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"):  # an image slide
         with Image.open(video) as image:
             return image.convert("RGB")
+    kept = slide_frames.kept(video)  # the scene's own, written as the slide ended
+    if kept is not None:
+        return kept
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
         end = None
