@@ -14,7 +14,8 @@ from pathlib import Path
 import av
 import numpy as np
 
-__all__ = ["AUDIO_RATE", "encode_aac", "place_tracks", "read_track", "remux_with_track", "write_audio"]
+__all__ = ["AUDIO_RATE", "copy_sound", "encode_aac", "place_tracks", "read_track", "remux_with_track",
+           "write_audio"]
 
 # The joined video's sound: mono AAC at 48 kHz (manim's own track is 48 kHz AAC too).
 AUDIO_RATE = 48000
@@ -85,6 +86,20 @@ def write_audio(samples: np.ndarray, path: Path, rate: int = AUDIO_RATE) -> None
     with av.open(str(path), "w", format="mp4") as out:
         for packet in encode_aac(out, samples, rate):
             out.mux(packet)
+
+
+def copy_sound(movie: Path, output: Path) -> None:
+    """``movie``'s sound track alone as ``output`` (an mp4 container: ``.m4a``), its packets
+    copied, not encoded again (an AAC encode of the 12-minute narration takes 12 s)."""
+    with av.open(str(movie)) as source:
+        sound = source.streams.audio[0]
+        with av.open(str(output), "w", format="mp4") as out:
+            stream = out.add_stream_from_template(template=sound)
+            for packet in source.demux(sound):
+                if packet.dts is None:  # the flushing packets demux ends with
+                    continue
+                packet.stream = stream
+                out.mux(packet)
 
 
 def remux_with_track(movie: Path, samples: np.ndarray, output: Path, rate: int = AUDIO_RATE) -> None:

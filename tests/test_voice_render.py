@@ -87,6 +87,13 @@ def test_joined_video_carries_one_track_aligned_with_every_step(tmp_path: Path) 
         alone = join.read_track(tmp_path / name)
         assert alone is not None and len(alone) / RATE == pytest.approx(video_seconds, abs=0.002)
         assert clicks(alone) == pytest.approx(expected, abs=0.001)
+    # the narration as render writes it: the joined video's own packets, sound alone
+    join.copy_sound(out, tmp_path / "copied.m4a")
+    with av.open(str(tmp_path / "copied.m4a")) as copied:
+        assert [s.type for s in copied.streams] == ["audio"]
+    copied = join.read_track(tmp_path / "copied.m4a")
+    assert copied is not None and np.array_equal(copied, decoded)
+    assert clicks(copied) == pytest.approx(expected, abs=0.001)
     assert join.read_track(videos[0]) is None  # a step without sound has no audio stream
 
 

@@ -563,9 +563,10 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
             say(f"  sound  {len(infos)} step tracks -> one AAC track and {narration.name}")
             audio = join.place_tracks([join.read_track(run.video) for run in runs],
                                       [info.duration for info in infos])
-            join.write_audio(audio, tmps[narration])
         say(f"  join   {len(infos)} step videos -> {video.name} (no re-encoding)")
         join.join_videos(infos, tmps[video], chapters, audio=audio)
+        if narration is not None:  # the joined video's track, copied: encoded once
+            join.copy_sound(tmps[video], tmps[narration])
         tmps[subtitles].write_text(join.join_subtitles([r.srt for r in runs], chapters), encoding="utf-8")
         join.write_chapters_json(chapters, tmps[chapters_json], video.name)
         tmps[chapters_txt].write_text(join.chapters_text(chapters), encoding="utf-8")

@@ -26,13 +26,21 @@ from PIL import Image
 
 # The sound track's pieces live apart from the renderer (a spoken scene remuxes its own track
 # with them); the join uses them and hands them on.
-from attention_explainer.audio import AUDIO_RATE, encode_aac, place_tracks, read_track, write_audio
+from attention_explainer.audio import (
+    AUDIO_RATE,
+    copy_sound,
+    encode_aac,
+    place_tracks,
+    read_track,
+    write_audio,
+)
 
 __all__ = [
     "AUDIO_RATE",
     "Chapter",
     "VideoInfo",
     "chapters_text",
+    "copy_sound",
     "join_subtitles",
     "join_videos",
     "key_frame",
