@@ -17,8 +17,9 @@ VOICE     ?=
 setup:
 	@bash scripts/setup.sh
 
+# One pytest worker per core, each test file kept on one worker (its module fixtures built once).
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 # Refresh the key-frame control PNGs after an intended visual change; look at them before committing.
 keyframes: setup
