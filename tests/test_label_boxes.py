@@ -33,7 +33,16 @@ def _mobjects() -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("name", list(_mobjects()))
+# Named here, made in each test: nothing is drawn or typeset while pytest collects.
+_NAMES = ("text", "dot", "circle", "smooth curve", "arrow", "group of text, circle and line", "empty group",
+          "one point", "group with an image", "image")
+
+
+def test_every_kind_is_named() -> None:
+    assert tuple(_mobjects()) == _NAMES
+
+
+@pytest.mark.parametrize("name", _NAMES)
 def test_the_box_is_manims_box_to_the_float(name: str) -> None:
     mobject = _mobjects()[name]
     low, high = _xy_box(mobject)
