@@ -419,6 +419,29 @@ def test_npm_that_fails_is_said_with_its_reason(tmp_path, monkeypatch):
                                  "reason: getaddrinfo EAI_AGAIN registry.npmjs.org")
 
 
+def test_reveal_put_in_the_cache_meanwhile_by_another_render_stays(tmp_path, monkeypatch):
+    """Two renders (or two test workers) fetching reveal.js at once: the one that finishes second
+    keeps the first one's folder (before, it deleted it and put its own, under the first one's feet)."""
+    import tarfile
+
+    from attention_explainer.render import pack
+
+    package = tmp_path / "package" / "dist"
+    package.mkdir(parents=True)
+    (package / "reveal.js").write_text("ours")
+    tarball = tmp_path / f"reveal.js-{pack.REVEAL_VERSION}.tgz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        tar.add(tmp_path / "package", arcname="package")
+    theirs = tmp_path / "cache" / f"reveal.js-{pack.REVEAL_VERSION}" / "dist"
+    monkeypatch.setenv("PATH", fake_npm(tmp_path / "bin", (  # the other render finishes while ours runs
+        f"mkdir -p {theirs} && echo theirs > {theirs}/reveal.js\n"
+        'while [ "$1" != "--pack-destination" ]; do shift; done\n'
+        f'cp {tarball} "$2"\n')))
+    dist = pack.ensure_revealjs(tmp_path / "cache")
+    assert dist == theirs and (dist / "reveal.js").read_text() == "theirs\n"
+    assert [p.name for p in dist.parent.parent.iterdir()] == [dist.parent.name]  # no staging left
+
+
 # ------------------------------------------------------------ killed renders
 
 

@@ -141,8 +141,16 @@ def ensure_revealjs(cache_root: Path, seconds: float = NPM_SECONDS) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         shutil.move(str(unpacked / "package" / "dist"), staging / "dist")
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(staging, target)
+        if (dist / "reveal.js").exists():  # another render put it there meanwhile: theirs stays
+            shutil.rmtree(staging, ignore_errors=True)
+            return dist
+        shutil.rmtree(target, ignore_errors=True)  # a broken one (no reveal.js in it)
+        try:
+            os.replace(staging, target)
+        except OSError:  # another render's came first (a folder is not replaced when full)
+            shutil.rmtree(staging, ignore_errors=True)
+            if not (dist / "reveal.js").exists():
+                raise
     return dist
 
 
