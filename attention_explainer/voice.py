@@ -34,7 +34,7 @@ import numpy as np
 
 __all__ = ["INSTALL_COMMAND", "PAUSE_AFTER", "SPOKEN_FORMS", "Clip", "Speaker", "VoiceSettings",
            "VoiceUnavailableError", "active_rms_db", "cache_dir", "mux_scene_track", "normalise", "pad_track",
-           "read_wav", "require_voice", "spoken_form", "voice_stamp"]
+           "read_wav", "require_voice", "spoken_form", "take_track", "voice_stamp"]
 
 INSTALL_COMMAND = "make video VOICE=1  (or: .venv/bin/pip install -e '.[voice]')"
 # Seconds of silence after a beat's speech before the next beat may start.
@@ -297,13 +297,28 @@ def pad_track(file_writer: Any, seconds: float) -> None:
         file_writer.add_audio_segment(AudioSegment.silent(0), time=seconds)
 
 
-def mux_scene_track(movie_file: str | Path | None) -> None:
-    """Give ``movie`` its sound track again, from the WAV manim left beside it, aligned.
+def take_track(file_writer: Any) -> Path | None:
+    """Write manim's sound track (padded by :func:`pad_track`) as the WAV :func:`mux_scene_track`
+    reads beside the scene's movie, and leave manim none: manim 0.21's ``combine_to_movie`` would
+    export that WAV itself, encode it to AAC and remux the movie with it (2.6 s of a 38 s step),
+    all of which :func:`mux_scene_track` does again, aligned. Returns the WAV (None: no sound, or
+    no movie)."""
+    movie = getattr(file_writer, "movie_file_path", None)
+    if not getattr(file_writer, "includes_sound", False) or movie is None:
+        return None
+    track = Path(movie).with_suffix(".wav")
+    file_writer.audio_segment.export(str(track), format="wav")
+    file_writer.includes_sound = False
+    return track
 
-    manim 0.21 muxes a raw AAC stream, which plays late by the encoder's delay (1024 samples,
-    21 ms) and may end before the picture. This writes the WAV's samples as AAC through the
-    mp4 muxer (which records the delay), padded or cut to the video's length, in place of
-    the movie (atomically), and deletes the WAV. Nothing happens without the WAV.
+
+def mux_scene_track(movie_file: str | Path | None) -> None:
+    """Give ``movie`` its sound track, from the WAV :func:`take_track` left beside it, aligned.
+
+    Not manim 0.21's way, a raw AAC stream, which plays late by the encoder's delay (1024
+    samples, 21 ms) and may end before the picture: this writes the WAV's samples as AAC
+    through the mp4 muxer (which records the delay), padded or cut to the video's length, in
+    place of the movie (atomically), and deletes the WAV. Nothing happens without the WAV.
     """
     from attention_explainer import audio
 

@@ -161,6 +161,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
             self._slide_ends()
         if self.voice_clips and not self._skipping_the_scene():
             voice.pad_track(self.renderer.file_writer, self.renderer.time)
+            voice.take_track(self.renderer.file_writer)  # encoded once, by render() below
 
     def _slide_ends(self) -> None:
         """Slides: note the frame the slide now ending shows last (the PDF deck's picture of it)
