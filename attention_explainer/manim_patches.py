@@ -539,7 +539,8 @@ def _encode_frames_without_copies(self: _PartialMovieEncodeJob, frame: np.ndarra
     (height, width, 4) uint8 RGBA copy made for the queue, ``num_frames`` times) without its
     copies: the frame is wrapped, not copied into a new one (10.9 ms at 1080p), and a frame held
     for several is converted to the stream's yuv420p once (6 ms a time), not once per frame. The
-    encoder is given the same pixels in the same order: the same bytes come out."""
+    encoder is given the same frames in the same order (not always the same bytes back: x264
+    itself varies at sizes not a multiple of 16; at 1080p a step's video came out byte-identical)."""
     stream = self.stream
     # PyAV wraps a yuv420p array as a frame only at a height divisible by 4 (else it miscounts)
     if num_frames > 1 and stream.pix_fmt == "yuv420p" and stream.width % 2 == 0 and stream.height % 4 == 0:
