@@ -141,7 +141,8 @@ from PIL import Image
 
 from attention_explainer.settings import settings
 
-__all__ = ["CHECKED_MANIM", "CrispCamera", "LeanCamera", "ManimVersionWarning", "active", "applied", "apply",
+__all__ = ["CHECKED_MANIM", "CrispCamera", "LeanCamera", "ManimVersionWarning", "StoryboardCamera", "active",
+           "applied", "apply",
            "camera_class", "remove", "whole_svg"]
 
 # The manim release every patch here was read against and checked on (tests/test_speedups.py).
@@ -290,7 +291,8 @@ def storyboard(on: bool = True) -> bool:
     video render never does. On, while the speedups are :func:`active` and :func:`apply`'d:
     parsed SVGs come from a cache shared by every process (:func:`_parsed_through_cache`),
     and :func:`storyboard_renderer` gives the renderer that draws nothing a skipped play
-    would throw away (:class:`StoryboardRenderer`)."""
+    would throw away (:class:`StoryboardRenderer`), whose camera draws each outline it has
+    drawn before from the path it made then (:class:`StoryboardCamera`)."""
     _state["storyboard"] = bool(on) and active()
     if _state["storyboard"]:
         apply()
@@ -298,11 +300,11 @@ def storyboard(on: bool = True) -> bool:
 
 
 def storyboard_renderer() -> CairoRenderer | None:
-    """A :class:`StoryboardRenderer` (animations skipped, the scenes' camera) while
+    """A :class:`StoryboardRenderer` (animations skipped, the :class:`StoryboardCamera`) while
     :func:`storyboard` is on, else None (manim makes its own)."""
     if not _state["storyboard"]:
         return None
-    return StoryboardRenderer(camera_class=camera_class(), skip_animations=True)
+    return StoryboardRenderer(camera_class=StoryboardCamera, skip_animations=True)
 
 
 def camera_class() -> type[Camera]:
@@ -647,6 +649,45 @@ class LeanCamera(CrispCamera):
             if len(self._patches) > self.PATCHES_KEPT:
                 self._patches.popitem(last=False)
         _blend(pixel_array, self._patches[key])
+
+
+class StoryboardCamera(LeanCamera):
+    """The lean camera for the storyboard: a vector mobject whose points it has drawn before
+    (in an earlier frame of this scene) is traced from the cairo path it made then.
+
+    The storyboard draws the frame at the end of every beat, and most of a frame is what the
+    last one showed: gravity's 14 frames draw 6871 outlines, 5853 of them seen before. manim's
+    ``set_cairo_context_path`` is Python and numpy for each (finding the subpaths, then a
+    ``curve_to`` a curve): 65% of the drawing, whose pixels depend only on the points. The
+    path is kept by the points' bytes (the camera's transform lives in the cairo context, not
+    the path), :data:`PATHS_KEPT` of them (least recently used out), and gives the same pixels
+    (``tests/test_storyboard.py``). Only for the storyboard: a video's moving mobjects are new
+    points nearly every frame, and its still ones are drawn once into manim's static image."""
+
+    PATHS_KEPT = 8192
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._paths: OrderedDict[bytes, Any] = OrderedDict()
+        self.path_hits = self.path_misses = 0
+
+    def set_cairo_context_path(self, ctx: Any, vmobject: Any) -> StoryboardCamera:
+        if len(vmobject.points) == 0:  # manim's leaves the context's path as it was
+            return super().set_cairo_context_path(ctx, vmobject)
+        key = vmobject.points.tobytes()
+        path = self._paths.get(key)
+        if path is None:
+            self.path_misses += 1
+            super().set_cairo_context_path(ctx, vmobject)
+            self._paths[key] = ctx.copy_path()
+            if len(self._paths) > self.PATHS_KEPT:
+                self._paths.popitem(last=False)
+        else:
+            self.path_hits += 1
+            self._paths.move_to_end(key)
+            ctx.new_path()
+            ctx.append_path(path)
+        return self
 
 
 class _Placed(NamedTuple):

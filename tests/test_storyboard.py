@@ -121,6 +121,33 @@ def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path,
     assert _changed(frame, card) <= FRAME_TOLERANCE
 
 
+def test_the_storyboard_camera_draws_a_kept_path_as_it_drew_it_first(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The storyboard's camera traces an outline it drew in an earlier frame from the cairo
+    path it kept: multi-head's frames are the lean camera's (manim's drawing) pixel for
+    pixel, and most outlines were traced from kept paths."""
+    import importlib
+
+    from attention_core.examples import load_example
+    from attention_explainer import manim_patches
+    from attention_explainer.storyboard import build_beats
+
+    scene_class = importlib.import_module("scenes.multi_head").MultiHeadAttention
+    example = load_example("apple")
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "drawn").mkdir()
+    kept = build_beats(scene_class, example, tmp_path / "kept", KEYFRAME_SIZE, storyboard=True)
+    camera = kept.scene.renderer.camera
+    assert isinstance(camera, manim_patches.StoryboardCamera)
+    assert camera.path_hits > 2 * camera.path_misses > 0
+    monkeypatch.setattr(manim_patches, "StoryboardCamera", manim_patches.LeanCamera)
+    drawn = build_beats(scene_class, example, tmp_path / "drawn", KEYFRAME_SIZE, storyboard=True)
+    assert type(drawn.scene.renderer.camera) is manim_patches.LeanCamera
+    assert list(kept.frames) == list(drawn.frames)
+    for key, frame in kept.frames.items():
+        assert np.array_equal(frame, drawn.frames[key]), key
+
+
 def test_one_step_built_here_its_frames_written_by_a_helper_process(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """One step is built in this process while a helper process (a second core) writes its
