@@ -190,6 +190,22 @@ def baseline(text: Text) -> float:
     return max(flat) if flat else text.get_bottom()[1]
 
 
+def points_along(corners: np.ndarray, proportions: np.ndarray) -> np.ndarray:
+    """The points at ``proportions`` (n,) of the way, by length, along the broken line through
+    ``corners`` (k, 3): (n, 3). What manim's ``point_from_proportion`` gives for the path
+    ``set_points_as_corners(corners)`` makes (its straight pieces are traced at constant speed),
+    for all of them at once (41 calls of manim's were 0.18 s of gravity's storyboard).
+
+    >>> points_along(np.array([[0.0, 0, 0], [3, 0, 0], [3, 1, 0]]), np.array([0, 0.5, 1]))
+    array([[0., 0., 0.],
+           [2., 0., 0.],
+           [3., 1., 0.]])
+    """
+    run = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(corners, axis=0), axis=1))])
+    at = np.asarray(proportions, dtype=float) * run[-1]
+    return np.stack([np.interp(at, run, corners[:, d]) for d in range(corners.shape[1])], axis=1)
+
+
 def number(value: float, color: ManimColor) -> DecimalNumber:
     """A table number in the formulas' font (no minus on a number that rounds to zero)."""
     return DecimalNumber(0.0 if value < 0 and float(num(value)) == 0 else value,
@@ -504,7 +520,8 @@ class GravityPull(ExplainerScene):
         """The focus word moves along the core's trajectory, leaving a ghost and a trail."""
         pull, i = self.pulls[k], self.sentences[k].focus_index
         path = pull.trajectory[:, i, :]  # (steps + 1, 2): the core's positions, start to end
-        self.path = VMobject().set_points_as_corners([self.plane.point(p) for p in path])
+        self.corners = np.array([self.plane.point(p) for p in path])  # (steps + 1, 3)
+        self.path = VMobject().set_points_as_corners(self.corners)
         self.steps = VGroup(*(Dot(self.plane.point(p), radius=0.025, color=style.FOCUS) for p in path))
         self.ghost = self.focus_dot.copy().set_opacity(0.3)
         self.trail = TracedPath(self.focus_dot.dot.get_center, stroke_color=style.FOCUS, stroke_width=3)
@@ -563,7 +580,7 @@ class GravityPull(ExplainerScene):
         crosses the ghost's label on the way and, where the word stops, is free; else the side
         facing the way it goes (the ghost's label is behind)."""
         label, dot = self.focus_dot.label.copy(), self.focus_dot.dot
-        stops = [self.path.point_from_proportion(a) for a in np.linspace(0, 1, 41)]
+        stops = points_along(self.corners, np.linspace(0, 1, 41))
         for spot in LABEL_SPOTS:
             offset = label.next_to(dot, spot, buff=LABEL_BUFF).get_center() - dot.get_center()
             if not self.fits(label.move_to(stops[-1] + offset), [*self.crowd(), self.ghost.dot], roomy=True):

@@ -13,8 +13,11 @@ import re
 import sys
 from pathlib import Path
 
+import hypothesis.strategies as st
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis.extra.numpy import arrays
 from manim import UpdateFromAlphaFunc, config
 from scene_harness import (
     BuiltScene,
@@ -437,3 +440,23 @@ def test_a_32_word_sentence_stays_legible(tmp_path):
         for row in shown.rows:
             assert row.weight.get_value() == pytest.approx(e.weights[row.index])
     assert all(len(line) <= 120 for line in scene.lines.values())
+
+
+@settings(max_examples=60, deadline=None)
+@given(corners=arrays(np.float64, st.tuples(st.integers(2, 7), st.just(3)),
+                      elements=st.floats(-6, 6, allow_nan=False)),
+       proportions=st.lists(st.floats(0, 1), min_size=1, max_size=9))
+def test_points_along_a_broken_line_are_manims(corners: np.ndarray, proportions: list[float]) -> None:
+    """points_along gives manim's point_from_proportion of the path set_points_as_corners
+    makes, for any broken line (pieces of length 0 included), at every proportion."""
+    from manim import VMobject
+
+    from scenes.gravity_pull import points_along
+
+    corners[:, 2] = 0.0
+    pieces = np.linalg.norm(np.diff(corners, axis=0), axis=1)
+    assume(pieces.sum() > 1e-3 and (pieces.min() > 1e-3 or pieces.min() == 0))
+    path = VMobject().set_points_as_corners(corners)
+    ours = points_along(corners, np.array(proportions))
+    manims = np.array([path.point_from_proportion(a) for a in proportions])
+    np.testing.assert_allclose(ours, manims, atol=1e-9)
