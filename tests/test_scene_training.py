@@ -556,3 +556,19 @@ def test_the_chapter_ends_on_the_learned_panels_alone(built):
     left = {id(m) for top in scene.mobjects for m in top.get_family() if type(m) is not Mobject}
     panels = {id(m) for panel in scene.finals for part in panel.submobjects for m in part.get_family()}
     assert left == panels
+
+
+def test_a_corpus_is_trained_once_a_process_and_an_edited_one_again() -> None:
+    """The scene's run (``trained``) is the core's ``train`` of the corpus, made once per corpus
+    in a process (a watched storyboard builds the step after every edit): the same corpus read
+    twice is the same run; one with other settings is trained anew, and is that corpus's run."""
+    from scenes.training import trained
+
+    corpus = load_corpus(CORPUS_DIR / "ambiguous.toml")
+    first = trained(corpus)
+    assert trained(load_corpus(CORPUS_DIR / "ambiguous.toml")) is first
+    np.testing.assert_array_equal(first.losses, train(corpus).losses)
+    shorter = dataclasses.replace(corpus, training=dataclasses.replace(corpus.training, steps=7))
+    again = trained(shorter)
+    assert again is not first and len(again.losses) == 8
+    np.testing.assert_array_equal(again.losses, train(shorter).losses)
