@@ -429,14 +429,24 @@ def _generate_mobject_in_memory(self: SVGMobject) -> SVGMobject:
     writes it to ``<name>_.svg`` beside the SVG and deletes it after parsing, which in the
     shared cache is one file for every process reading that entry (one deletes it while
     another parses it). In the storyboard (:func:`storyboard`) the parsed pieces come from
-    :func:`_parsed_through_cache`."""
+    :func:`_parsed_through_cache`, already flipped."""
+    if _state["storyboard"]:
+        mobjects, mobject_dict = _parsed_through_cache(self)
+        self.add(*mobjects)
+    else:
+        mobjects, mobject_dict = _parse_svg(self)
+        self.add(*mobjects)
+        _flip_y(self)
+    self.id_to_vgroup_dict = mobject_dict
+    return self
+
+
+def _flip_y(mobject: Mobject) -> Mobject:
+    """manim's flip of a parsed SVG (its y axis points down): half a turn about the x axis,
+    about the centre of the pieces."""
     from manim import RIGHT
 
-    mobjects, mobject_dict = _parsed_through_cache(self) if _state["storyboard"] else _parse_svg(self)
-    self.add(*mobjects)
-    self.id_to_vgroup_dict = mobject_dict
-    self.flip(RIGHT)  # Flip y
-    return self
+    return mobject.flip(RIGHT)
 
 
 def _parse_svg(self: SVGMobject) -> tuple[list[Any], dict[str, Any]]:
@@ -454,7 +464,8 @@ def _parse_svg(self: SVGMobject) -> tuple[list[Any], dict[str, Any]]:
 
 # What a parsed entry's name hashes besides the SVG and the mobject's settings; a new value
 # makes every entry anew (change it when _parse_svg or the pickled form changes).
-PARSED_FORMAT = "1"
+# 2: the pieces are kept flipped.
+PARSED_FORMAT = "2"
 
 
 def _parsed_through_cache(self: SVGMobject) -> tuple[list[Any], dict[str, Any]]:
@@ -463,8 +474,9 @@ def _parsed_through_cache(self: SVGMobject) -> tuple[list[Any], dict[str, Any]]:
     of the SVG's bytes and everything else manim's parse reads (the class, its SVG defaults
     and path settings: manim's ``hash_seed`` without the file's name; manim's version): parsing
     (svgelements, then a mobject per path) is most of the cost of a text or formula, the
-    same in every process. Written by one atomic rename; an entry that does not load as two
-    pieces is made again."""
+    same in every process. The pieces are kept as manim holds them after its flip (the y axis
+    of an SVG points down), which is then not made again (a fifth of a text's making).
+    Written by one atomic rename; an entry that does not load as two pieces is made again."""
     import hashlib
     import pickle
 
@@ -480,7 +492,9 @@ def _parsed_through_cache(self: SVGMobject) -> tuple[list[Any], dict[str, Any]]:
             return mobjects, groups
     except Exception:  # absent, half written, another format: made again
         pass
-    parsed = _parse_svg(self)
+    mobjects, groups = _parse_svg(self)
+    _flip_y(Mobject().add(*mobjects))  # about the pieces' centre, as manim flips the whole
+    parsed = mobjects, groups
     final.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=final.parent, prefix=".making-", delete=False) as file:
         pickle.dump(parsed, file, protocol=pickle.HIGHEST_PROTOCOL)
