@@ -113,3 +113,24 @@ def test_crowded_matrix_labels_keep_a_steps_distance_and_the_focus():
     chosen = labelled_indices(32, 3, {10})
     assert 10 in chosen and len(chosen) >= 10
     assert all(b - a >= 3 for a, b in zip(chosen, chosen[1:], strict=False))
+
+
+def test_a_word_label_is_a_fresh_copy_of_the_text_pango_makes() -> None:
+    """word_label hands out copies of one Text made per word, colour and size (without the
+    SVG's element groups, which copying cost most of the time): each is the Text manim makes,
+    point for point and colour for colour, and moving one moves no other."""
+    from manim import RIGHT, Text
+
+    from scenes.components.captions import word_label
+
+    made = Text("its top guesses:", font=style.FONT, font_size=style.BODY_SIZE, color=style.FOCUS)
+    first = word_label("its top guesses:", style.FOCUS, style.BODY_SIZE)
+    second = word_label("its top guesses:", style.FOCUS, style.BODY_SIZE).shift(2 * RIGHT)
+    assert first is not second and first.id_to_vgroup_dict == {}
+    assert np.array_equal(first.get_all_points(), made.get_all_points())
+    assert np.array_equal(second.get_all_points(), made.get_all_points() + 2 * RIGHT)
+    assert [type(m) for m in first.get_family()] == [type(m) for m in made.get_family()]
+    for ours, manims in zip(first.get_family(), made.get_family(), strict=True):
+        assert np.array_equal(ours.get_fill_rgbas(), manims.get_fill_rgbas())
+    other = word_label("its top guesses:", style.TEXT, style.BODY_SIZE)
+    assert not np.array_equal(other[0].get_fill_rgbas(), first[0].get_fill_rgbas())

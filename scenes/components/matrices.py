@@ -35,7 +35,6 @@ from manim import (
     ImageMobject,
     Line,
     ManimColor,
-    Text,
     VGroup,
     config,
 )
@@ -43,6 +42,7 @@ from manim.constants import RESAMPLING_ALGORITHMS
 from PIL import Image, ImageDraw, ImageFont
 
 from scenes import style
+from scenes.components.captions import word_label
 
 __all__ = ["MatrixGrid", "PixelCrossfade", "cell_colors", "printed_numbers", "signed_colors"]
 
@@ -138,7 +138,7 @@ class MatrixGrid(Group):
             for r in range(rows):
                 for c in range(cols):
                     if self.masked[r, c]:
-                        number = _text(masked_text, size, style.MUTED.to_hex())
+                        number = word_label(masked_text, style.MUTED, size)
                     else:
                         number = DecimalNumber(self.values[r, c], num_decimal_places=style.DECIMALS,
                                                font_size=size,
@@ -157,7 +157,7 @@ class MatrixGrid(Group):
         self.labelled: list[int] = []  # set by _labels when there are labels
         self.row_labels = self._labels(row_labels, colors_for, vertical=True)
         self.col_labels = self._labels(col_labels, colors_for, vertical=False)
-        self.title = _text(title, style.LABEL_SIZE, ManimColor(title_color).to_hex())
+        self.title = word_label(title, title_color, style.LABEL_SIZE)
         if title_below:
             self.title.next_to(self.image, DOWN, buff=0.12)
         else:
@@ -206,13 +206,13 @@ class MatrixGrid(Group):
         along = self.cell if vertical else self.cell_width  # the room a label has along the edge
         size = self.label_size or min(style.SMALL_SIZE, max(MIN_LABEL_SIZE, 40 * along))
         crowded = along < MIN_CELL_FOR_NUMBERS
-        step = max(1, math.ceil(_text("Hg", size, style.TEXT.to_hex()).height / (0.95 * along)))
+        step = max(1, math.ceil(word_label("Hg", style.TEXT, size).height / (0.95 * along)))
         self.labelled = labelled_indices(len(words), step, self.always_label)
         for k, word in enumerate(words):
             if k not in self.labelled:
                 continue
             shown = word if not crowded or len(word) <= MAX_LABEL_CHARS else word[:MAX_LABEL_CHARS - 1] + "…"
-            label = _text(shown, size, ManimColor(colors[k]).to_hex())
+            label = word_label(shown, colors[k], size)
             if vertical:
                 label.next_to(self.cell_center(k, 0), LEFT, buff=self.cell_width / 2 + 0.1)
             else:
@@ -242,17 +242,6 @@ class PixelCrossfade(Animation):
         if weight != self.shown:
             self.shown = weight
             self.mobject.pixel_array = np.rint(self.start + weight * self.change).astype(np.uint8)
-
-
-def _text(text: str, size: float, color: str) -> Text:
-    """``Text`` in the scenes' font: a copy of the one made the first time (Pango takes
-    ~10 ms a label; a training run draws the same labels for every snapshot)."""
-    return _text_made_once(text, size, color).copy()
-
-
-@functools.lru_cache(maxsize=1024)
-def _text_made_once(text: str, size: float, color: str) -> Text:
-    return Text(text, font=style.FONT, font_size=size, color=color)
 
 
 def labelled_indices(count: int, step: int, always: set[int]) -> list[int]:
