@@ -399,6 +399,11 @@ def test_parsed_svgs_come_from_their_cache_as_parsing_makes_them(tmp_path: Path,
             assert len(got.get_all_points()) > 20
             assert np.array_equal(expected.get_all_points(), got.get_all_points())
             assert [type(m) for m in expected.get_family()] == [type(m) for m in got.get_family()]
+    # a formula keeps its groups (LaTeX colours and splits by them), a text keeps none
+    assert [len(made[0].id_to_vgroup_dict) for made in (first, cached, again)] == [0, 0, 0]
+    assert [len(made[1].id_to_vgroup_dict) for made in (first, cached, again)] == [
+        len(parsed[1].id_to_vgroup_dict)] * 3
+    assert len(parsed[0].id_to_vgroup_dict) > 10
 
 
 def test_the_workers_environment_adds_one_blas_thread_and_keeps_the_users_choice(
