@@ -9,7 +9,7 @@ import copy
 
 import numpy as np
 import pytest
-from manim import Camera, ImageMobject, MathTex, Square, Text, tempconfig
+from manim import RIGHT, Camera, ImageMobject, MathTex, Square, Text, tempconfig
 from manim.constants import RESAMPLING_ALGORITHMS
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
@@ -445,3 +445,22 @@ def test_the_switch_off_renders_the_same_frames(tmp_path):
     for number, (a, b) in enumerate(zip(on, off, strict=True)):
         changed = np.count_nonzero((a != b).any(axis=2))
         assert changed == 0, f"frame {number} differs in {changed} pixels"
+
+
+def test_numbers_are_manims_digits_without_their_element_groups(monkeypatch):
+    """A DecimalNumber's digits are copies of one digit made per process, made without the
+    SVG's element groups: the same points as manim's own code makes, each copy its own."""
+    from manim import DecimalNumber
+    from manim.mobject.text import numbers
+
+    monkeypatch.setattr(numbers, "string_to_mob_map", {})
+    lean = DecimalNumber(-0.837, num_decimal_places=2, font_size=30, group_with_commas=False)
+    assert all(digit.id_to_vgroup_dict == {} for digit in lean)
+    assert all(master.id_to_vgroup_dict == {} for master in numbers.string_to_mob_map.values())
+    twin = DecimalNumber(-0.837, num_decimal_places=2, font_size=30, group_with_commas=False).shift(RIGHT)
+    monkeypatch.setattr(numbers, "string_to_mob_map", {})
+    monkeypatch.setattr(DecimalNumber, "_string_to_mob", speedups._MANIM_STRING_TO_MOB)
+    plain = DecimalNumber(-0.837, num_decimal_places=2, font_size=30, group_with_commas=False)
+    assert len(plain) == len(lean) == 5 and plain[0].id_to_vgroup_dict
+    np.testing.assert_array_equal(lean.get_all_points(), plain.get_all_points())
+    np.testing.assert_array_equal(twin.get_all_points(), plain.get_all_points() + RIGHT)
