@@ -266,6 +266,24 @@ def test_a_story_warning_shows_under_its_step(tmp_path: Path, monkeypatch: pytes
     assert pdf.startswith(b"%PDF-")
 
 
+def test_the_command_ends_without_teardown_its_line_and_files_all_out(tmp_path: Path) -> None:
+    """``python -m attention_explainer storyboard`` (as the console script) leaves without
+    Python's teardown: its line reaches a pipe (stdout buffered: no PYTHONUNBUFFERED), the
+    code is 0, the page and the PDF are whole."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    command = ["storyboard", "--only", "multi_head", "--size", "427,240", "--media-dir", str(tmp_path)]
+    result = subprocess.run([sys.executable, "-m", "attention_explainer", *command], cwd=ROOT,
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    board = tmp_path / "storyboard" / "apple"
+    assert result.stdout.startswith("storyboard: 1 step(s), 7 beats in ")
+    assert result.stdout.endswith(f"{board / 'storyboard.html'}\n")
+    assert (board / "storyboard.html").read_text().endswith("</html>\n")
+    pdf = (board / "storyboard.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(list((board / "09-multi_head").glob("*.png"))) == 7
+
+
 def test_a_bad_step_name_is_one_message_and_writes_nothing(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "attention_explainer", "storyboard", "--only", "nope",
                              "--media-dir", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
