@@ -24,6 +24,8 @@ import html
 import os
 import re
 import shutil
+import signal
+import sys
 import tempfile
 import threading
 import time
@@ -49,6 +51,8 @@ DEFAULT_SIZE = (854, 480)
 PDF_IMAGES = ".pdf-images"
 # What the numeric libraries read for their thread count; one each in the worker processes.
 ONE_BLAS_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+# A live page's build id (storyboard --watch), read by the page every second.
+STAMP = "stamp.js"
 
 
 class StoryboardError(RuntimeError):
@@ -258,10 +262,13 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
 
 def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int | None = None,
                     size: tuple[int, int] = DEFAULT_SIZE, story: Sequence[Step] | None = None,
-                    log: Callable[[str], None] = print) -> Path:
+                    log: Callable[[str], None] = print, live_reload: bool = False) -> Path:
     """Build the storyboard of ``only`` (all steps when empty) for ``example_name`` under
     ``media_dir/storyboard/<example>/``; return that folder. A :class:`StoryboardError` with
-    a readable message for a bad example or step name, or a scene that fails to build."""
+    a readable message for a bad example or step name, or a scene that fails to build.
+
+    ``live_reload`` (``storyboard --watch``): the page reloads itself once a newer storyboard
+    replaces this one (it reads the build's id from ``stamp.js`` every second, see :func:`_html`)."""
     from attention_core.examples import ExampleError, load_example, output_name, resolve_example
     from attention_core.story import story_claims
     from scenes.story import STORY, find_step
@@ -314,7 +321,11 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
         title = f"{example.title} ({name})"
         from scenes import style  # manim's colours: read here (the PDF's helper has no manim)
 
-        (partial / "storyboard.html").write_text(_html(title, steps, style.READING_RATE), encoding="utf-8")
+        build = f"{time.time_ns():x}-{os.getpid()}" if live_reload else None
+        page = _html(title, steps, style.READING_RATE, build)
+        (partial / "storyboard.html").write_text(page, encoding="utf-8")
+        if build is not None:
+            (partial / STAMP).write_text(f"window.storyboardBuild = {build!r};\n", encoding="utf-8")
         try:
             writer.pdf(title, steps, partial, partial / "storyboard.pdf", style.READING_RATE)
         except Exception as error:  # fpdf2, fonts, Pillow (or a frame that could not be written)
@@ -352,7 +363,7 @@ class _Writer:
         if helper:
             # forked now, before manim is imported here: nothing to import again (spawn and
             # forkserver run the caller's main module again in the child), started at once
-            self._pool = ProcessPoolExecutor(1, mp_context=get_context("fork"))
+            self._pool = ProcessPoolExecutor(1, mp_context=get_context("fork"), initializer=_no_interrupts)
             self._pending.append(self._pool.submit(_warm_pdf))
 
     def save(self, frame: np.ndarray, folder: str, relative: str, key: str) -> None:
@@ -406,10 +417,15 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
             except (Exception, SystemExit) as error:  # a scene's own bug: named, no traceback
                 results.append((step, error))
         return results
-    context = get_context("forkserver")
-    # manim and the scenes' base imported once, in the server the workers are forked from
-    # (1-2 s of processor time a process), not in every worker
-    context.set_forkserver_preload(["manim", "scenes.base", "attention_explainer.storyboard"])
+    if "manim" in sys.modules:
+        # manim imported here already (storyboard --watch: its warm build process): the workers
+        # are forked from this process, with manim, the scenes and their memos as they are
+        context = get_context("fork")
+    else:
+        context = get_context("forkserver")
+        # manim and the scenes' base imported once, in the server the workers are forked from
+        # (1-2 s of processor time a process), not in every worker
+        context.set_forkserver_preload(["manim", "scenes.base", "attention_explainer.storyboard"])
     # One BLAS thread a worker (the server reads the environment as it starts): OpenBLAS starts
     # a thread per core in each process, and the workers' threads spin against each other
     # (apple's steps took 27.5 s of processor time in two workers, 21.6 s with one thread
@@ -417,17 +433,29 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
     from attention_explainer.settings import children_see
 
     with children_see(**dict.fromkeys(ONE_BLAS_THREAD, "1")), \
-            ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [(step, pool.submit(_build_step, number, step, example_path, str(folder), size))
-                   for number, step in order]
-        if writer is not None:
-            writer.warm()
-        for step, future in futures:
-            try:
-                results.append((step, future.result()))
-            except (Exception, SystemExit) as error:
-                results.append((step, error))
+            ProcessPoolExecutor(workers, mp_context=context, initializer=_no_interrupts) as pool:
+        try:
+            futures = [(step, pool.submit(_build_step, number, step, example_path, str(folder), size))
+                       for number, step in order]
+            if writer is not None:
+                writer.warm()
+            for step, future in futures:
+                try:
+                    results.append((step, future.result()))
+                except (Exception, SystemExit) as error:
+                    results.append((step, error))
+        except KeyboardInterrupt:
+            # Ctrl-C: the steps not started are dropped, the running ones end before the
+            # partial folder they write into is removed
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return results
+
+
+def _no_interrupts() -> None:
+    """A worker or helper process leaves Ctrl-C to the process that started it (which then
+    shuts it down): no traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _rate_text(beat: StoryboardBeat, reading_rate: float) -> str:
@@ -440,7 +468,10 @@ def _rate_text(beat: StoryboardBeat, reading_rate: float) -> str:
     return f"{beat.seconds:.1f} s, read at {beat.rate:.1f} characters/s{fast}"
 
 
-def _html(title: str, steps: Sequence[StoryboardStep], reading_rate: float) -> str:
+def _html(title: str, steps: Sequence[StoryboardStep], reading_rate: float, build: str | None = None) -> str:
+    """The page. With a ``build`` id (``storyboard --watch``) it loads ``stamp.js`` every second
+    (a page opened from a file may load scripts, not fetch) and reloads itself when the id
+    there is another: a newer storyboard replaced this one."""
     e = html.escape
     parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>Storyboard: {e(title)}</title>",
              "<style>body{font-family:Inter,sans-serif;margin:2em;background:#fafafa}"
@@ -449,6 +480,12 @@ def _html(title: str, steps: Sequence[StoryboardStep], reading_rate: float) -> s
              "img{width:427px;display:block}.rate{color:#666;font-size:90%}.fast{color:#b00}"
              ".warn{color:#a60;background:#fff4e0;padding:4px 8px}</style>",
              f"<h1>Storyboard: {e(title)}</h1>"]
+    if build is not None:
+        parts.append(f"<script>var build = {build!r}; setInterval(function () {{"
+                     "var s = document.createElement('script'); s.src = 'stamp.js?' + Date.now();"
+                     "s.onload = s.onerror = function () {s.remove();"
+                     "if (window.storyboardBuild && window.storyboardBuild !== build) location.reload();};"
+                     "document.head.appendChild(s);}, 1000);</script>")
     for step in steps:
         parts.append(f"<h2 id={e(step.module)}>{step.number}. {e(step.title)} "
                      f"<small>({e(step.module)}, built in {step.build_seconds:.1f} s)</small></h2>")
