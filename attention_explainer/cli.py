@@ -6,7 +6,7 @@
     attention-explainer batch EXAMPLE... [--quality ...] [--voice] [--only STEP ...] [--jobs N]
                                [--backend local|ray] [--address HOST:PORT]
     attention-explainer steps
-    attention-explainer storyboard [--example NAME] [--only STEP ...] [--jobs N] [--size W,H]
+    attention-explainer storyboard [--example NAME] [--only STEP ...] [--jobs N] [--size W,H] [--watch]
     attention-explainer gallery [--example NAME] [--variant 1080p60]
     attention-explainer example-from-model --sentence TEXT [--sentence TEXT] --focus WORD
                                --axes X_WORD Y_WORD [--decider WORD ...] [--head L,H] --out FILE
@@ -122,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     board.add_argument("--size", type=_frame_size, default=(854, 480), metavar="W,H",
                        help="frame size in pixels (default 854,480)")
     board.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media")
+    board.add_argument("--watch", action="store_true",
+                       help="stay up and rebuild whenever the example or its corpus is saved (the page "
+                            "reloads itself; a changed source starts the command again); Ctrl-C stops")
     gallery = commands.add_parser(
         "gallery", help="copy a render's stills to assets/gallery and print the README's table of steps")
     gallery.add_argument("--example", default=DEFAULT_EXAMPLE)
@@ -270,6 +273,11 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
         from attention_explainer.settings import settings
         from attention_explainer.storyboard import StoryboardError, make_storyboard
 
+        if args.watch:
+            from attention_explainer.watch import watch
+
+            return watch(settings().example if args.example is None else args.example, args.only,
+                         args.media_dir.resolve(), jobs=args.jobs, size=args.size, story=tuple(story))
         try:
             make_storyboard(settings().example if args.example is None else args.example, args.only,
                             args.media_dir.resolve(), jobs=args.jobs, size=args.size, story=tuple(story))
