@@ -17,3 +17,7 @@ voice of this package and nothing else of it; the renderer reads ``scenes/story.
 each scene in its own process; ``attention_core`` imports neither (``scripts/import_graph.py``,
 ``tests/test_imports.py``).
 """
+
+# The variables numeric libraries read for their thread count (OpenBLAS, OpenMP, MKL): the
+# command line sets each to 1 unless the user did (:mod:`attention_explainer.__main__`).
+ONE_BLAS_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")

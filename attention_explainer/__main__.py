@@ -4,7 +4,17 @@
 import os
 import sys
 
-from attention_explainer.cli import main
+from attention_explainer import ONE_BLAS_THREAD
+
+# One BLAS thread in this process and in every process it starts (manim's, the storyboard's, a
+# local Ray's), unless the user chose a number; set before numpy is first imported, which reads
+# it. The project's matrices are tiny (a sentence through MiniLM: 20 x 384), and OpenBLAS's
+# thread per core spins against the other processes on those cores: the real model's
+# storyboard step took 5.9-8.4 s with them at load 3, 3.6-4.8 s with one thread.
+for _name in ONE_BLAS_THREAD:
+    os.environ.setdefault(_name, "1")
+
+from attention_explainer.cli import main  # noqa: E402 (numpy comes with it)
 
 
 def run() -> None:

@@ -439,3 +439,19 @@ def test_the_workers_environment_adds_one_blas_thread_and_keeps_the_users_choice
                               check=True).stdout.split()
     assert seen == ["1", "3"]
     assert "OPENBLAS_NUM_THREADS" not in os.environ and os.environ["OMP_NUM_THREADS"] == "3"
+
+
+def test_the_command_line_starts_with_one_blas_thread_unless_the_user_chose() -> None:
+    """Every command (and every process it starts) has one BLAS thread, set before numpy reads
+    it; a number the user set stays."""
+    from attention_explainer import ONE_BLAS_THREAD
+
+    probe = ("import os, sys; import attention_explainer.__main__; "
+             "assert 'numpy' in sys.modules; print([os.environ[n] for n in sys.argv[1:]])")
+    for chosen, expected in ((None, "1"), ("3", "3")):
+        env = {k: v for k, v in os.environ.items() if k not in ONE_BLAS_THREAD}
+        if chosen:
+            env["OPENBLAS_NUM_THREADS"] = chosen
+        shown = subprocess.run([sys.executable, "-c", probe, *ONE_BLAS_THREAD], cwd=ROOT, env=env,
+                               capture_output=True, text=True, check=True).stdout
+        assert shown.strip() == str([expected, "1", "1"])
