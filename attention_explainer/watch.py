@@ -131,7 +131,8 @@ def rebuild(build: Callable[[], str]) -> tuple[bool, str]:
     """Run ``build`` (it returns the storyboard's line) in a child process forked from this one
     and wait for it: (True, its line) or (False, the message of its failure). The child is in
     its own process group: Ctrl-C reaches this process, which passes it on once (the child
-    then removes its partial folder and ends) and raises KeyboardInterrupt after it ended."""
+    then removes its partial folder and ends) and raises KeyboardInterrupt after it ended.
+    Whatever is left of the group once the child has ended (a crashed build's helper) is killed."""
     from attention_explainer.storyboard import StoryboardError
 
     sys.stdout.flush()
@@ -173,6 +174,10 @@ def rebuild(build: Callable[[], str]) -> tuple[bool, str]:
                 break
             except KeyboardInterrupt:
                 interrupted = _interrupt(pid)
+        try:  # a build that crashed may leave its helper process waiting: its group goes with it
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
     finally:
         signal.signal(signal.SIGINT, handler)
     if interrupted:

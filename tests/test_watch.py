@@ -222,7 +222,8 @@ def test_ctrl_c_stops_cleanly(tiny, tmp_path: Path, during: str) -> None:
     media = tmp_path / "media"
     watcher = _start(toml, media, story[0].source)
     try:
-        before = _files(_board(media))
+        board = _board(media)
+        before = _files(board)
         if during == "rebuild":
             # the tiny scene then touches "started" and sleeps
             toml.write_text(toml.read_text().replace('title = "Apple: fruit', 'title = "Apple, slow: fruit'))
@@ -241,8 +242,8 @@ def test_ctrl_c_stops_cleanly(tiny, tmp_path: Path, during: str) -> None:
     assert watcher.returncode == 0, err[-2000:]
     assert out.splitlines()[-1] == "storyboard: stopped watching"
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err[-2000:]
-    assert sorted(p.name for p in (media / "storyboard").iterdir()) == [_board(media).name]
-    assert _files(_board(media)) == before
+    assert sorted(p.name for p in (media / "storyboard").iterdir()) == [board.name]  # no partial folder
+    assert _files(board) == before
 
 
 def test_only_pages_written_for_watch_mode_reload_themselves(tiny, tmp_path: Path) -> None:
