@@ -36,6 +36,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from attention_explainer import ONE_BLAS_THREAD  # one each in the worker processes
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -49,8 +51,6 @@ __all__ = ["BeatFrames", "StoryboardError", "StoryboardStep", "build_beats", "ma
 DEFAULT_SIZE = (854, 480)
 # The frames as the PDF takes them (JPEG), beside the PNGs while the storyboard is made.
 PDF_IMAGES = ".pdf-images"
-# What the numeric libraries read for their thread count; one each in the worker processes.
-ONE_BLAS_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 # A live page's build id (storyboard --watch), read by the page every second.
 STAMP = "stamp.js"
 
