@@ -44,6 +44,7 @@ __all__ = [
     "join_subtitles",
     "join_videos",
     "key_frame",
+    "lay_out_cue",
     "place_tracks",
     "probe",
     "read_track",
@@ -227,7 +228,69 @@ def join_subtitles(srt_files: Sequence[Path | None], chapters: Sequence[Chapter]
     for current, following in zip(cues, cues[1:], strict=False):
         current.end = min(current.end, following.start)
     kept = [c for c in cues if c.end > c.start and c.content.strip()]
-    return srt.compose(kept, reindex=True, start_index=1)
+    return srt.compose([part for c in kept for part in lay_out_cue(c)], reindex=True, start_index=1)
+
+
+# The usual subtitle norm: at most two lines of about 42 characters a cue.
+CUE_LINE_CHARS = 42
+CUE_LINES = 2
+
+
+def _two_lines(words: Sequence[str], width: int) -> list[str] | None:
+    """``words`` on one line, or on two lines as even as can be, each at most ``width``
+    characters; None when they need more (a single word longer than ``width`` is one line)."""
+    whole = " ".join(words)
+    if len(whole) <= width or len(words) == 1:
+        return [whole]
+    splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
+    fitting = [pair for pair in splits if max(map(len, pair)) <= width]
+    return list(min(fitting, key=lambda pair: max(map(len, pair)))) if fitting else None
+
+
+def _pieces(words: Sequence[str], n: int, width: int) -> list[list[str]] | None:
+    """``words`` cut into ``n`` consecutive pieces of about equal length, each fitting two
+    lines of ``width``; None when that cut does not fit."""
+    total = len(" ".join(words))
+    pieces: list[list[str]] = [[]]
+    done = 0  # characters of the words before the current piece
+    for word in words:
+        length = len(" ".join(pieces[-1] + [word]))
+        if pieces[-1] and len(pieces) < n and (done + length > total * len(pieces) / n
+                                               or _two_lines(pieces[-1] + [word], width) is None):
+            done += len(" ".join(pieces[-1])) + 1
+            pieces.append([])
+        pieces[-1].append(word)
+    if len(pieces) != n or any(_two_lines(p, width) is None for p in pieces):
+        return None
+    return pieces
+
+
+def lay_out_cue(cue: srt.Subtitle, width: int = CUE_LINE_CHARS) -> list[srt.Subtitle]:
+    """``cue`` as cues of at most :data:`CUE_LINES` lines of at most ``width`` characters,
+    wrapped at spaces: itself when its text fits, else cut into the fewest pieces of about
+    equal length that fit, which share its time in proportion to their length (the last ends
+    where it ended). Renumbering is left to ``srt.compose``.
+
+    >>> cue = srt.Subtitle(1, timedelta(0), timedelta(seconds=4), "one two three four five six seven")
+    >>> [(c.content, c.end.total_seconds()) for c in lay_out_cue(cue, width=10)]
+    [('one two\\nthree', 1.625), ('four five\\nsix seven', 4.0)]
+    """
+    words = cue.content.split()
+    if not words:
+        return [cue]
+    n = 1
+    while (pieces := _pieces(words, n, width)) is None:
+        n += 1
+    texts = ["\n".join(_two_lines(p, width) or []) for p in pieces]
+    lengths = [len(" ".join(p)) for p in pieces]
+    span, total = cue.end - cue.start, sum(lengths)
+    cues, start, done = [], cue.start, 0
+    for k, (text, length) in enumerate(zip(texts, lengths, strict=True)):
+        done += length
+        end = cue.end if k == len(texts) - 1 else cue.start + span * done / total
+        cues.append(srt.Subtitle(0, start, end, text))
+        start = end
+    return cues
 
 
 def timestamp(seconds: float) -> str:

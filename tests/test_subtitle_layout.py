@@ -1,0 +1,76 @@
+"""The joined video's subtitles: each cue at most two lines of at most 42 characters, wrapped
+at spaces; a longer narration line becomes consecutive cues that share its time in proportion
+to their length, and say all its words, in order."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import hypothesis.strategies as st
+import pytest
+import srt
+from hypothesis import given, settings
+
+from attention_explainer.render import join
+
+LONG = ("After 6 layers, apple beside orange is more fruit than beside phone (0.20 against -0.23), "
+        "and less technology (-0.33 against -0.20), as in the toy example.")  # 155 characters
+
+
+def write_srt(path: Path, cues: list[tuple[float, float, str]]) -> Path:
+    path.write_text(srt.compose([srt.Subtitle(i + 1, timedelta(seconds=a), timedelta(seconds=b), text)
+                                 for i, (a, b, text) in enumerate(cues)]), encoding="utf-8")
+    return path
+
+
+def check_laid_out(original: str, start: float, end: float, cues: list[srt.Subtitle]) -> None:
+    """``cues`` say ``original``'s words in order, within two lines of 42 characters each, one
+    after the other over [start, end], each as long as its share of the characters."""
+    said = " ".join(word for cue in cues for word in cue.content.split())
+    assert said == " ".join(original.split())
+    for c in cues:
+        lines = c.content.split("\n")
+        assert 1 <= len(lines) <= 2, c.content
+        assert all(0 < len(line) <= 42 and line == line.strip() for line in lines), c.content
+    times = [(c.start.total_seconds(), c.end.total_seconds()) for c in cues]
+    ms = 1.01e-3  # a .srt keeps whole milliseconds
+    assert times[0][0] == pytest.approx(start, abs=ms) and times[-1][1] == pytest.approx(end, abs=ms)
+    assert all(a[1] == b[0] for a, b in zip(times, times[1:], strict=False))
+    lengths = [len(c.content.replace("\n", " ")) for c in cues]
+    for (a, b), length in zip(times, lengths, strict=True):
+        assert (b - a) / (end - start) == pytest.approx(length / sum(lengths),
+                                                            abs=2 * ms / (end - start))
+
+
+def test_the_joined_subtitles_keep_to_two_lines_of_42_characters(tmp_path: Path) -> None:
+    files = [write_srt(tmp_path / "a.srt", [(0.0, 1.0, "short"), (1.0, 11.0, LONG)])]
+    chapters = [join.Chapter("One", 0.0, 20.0)]
+    cues = list(srt.parse(join.join_subtitles(files, chapters)))
+    assert cues[0].content == "short"
+    assert [c.index for c in cues] == list(range(1, len(cues) + 1))
+    assert len(cues) == 3  # the 155 characters: two cues of two lines
+    check_laid_out(LONG, 1.0, 11.0, cues[1:])
+
+
+def test_a_line_that_fits_two_lines_stays_one_cue_with_even_lines() -> None:
+    text = "The weights come from the dot products: a bigger pull."  # 54 characters
+    cue = srt.Subtitle(1, timedelta(seconds=2), timedelta(seconds=5), text)
+    (laid,) = join.lay_out_cue(cue)
+    assert (laid.start, laid.end) == (cue.start, cue.end)
+    first, second = laid.content.split("\n")
+    assert abs(len(first) - len(second)) <= 8  # evened out, not 42 then 11
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.text("abcdefghij,.()-0123456789", min_size=1, max_size=14), min_size=1,
+                      max_size=60),
+       start=st.floats(0, 600), length=st.floats(0.5, 30))
+def test_any_line_is_laid_out_in_cues_of_two_short_lines(words: list[str], start: float,
+                                                        length: float) -> None:
+    text = " ".join(words)
+    cue = srt.Subtitle(1, timedelta(seconds=start), timedelta(seconds=start + length), text)
+    cues = join.lay_out_cue(cue)
+    check_laid_out(text, start, start + length, cues)
+    lines = -(-len(text) // 42)  # at least this many lines of 42
+    assert len(cues) <= lines  # never more cues than lines it needs (no one-word cues strewn)
