@@ -13,8 +13,8 @@ Training is full-batch Adam on the corpus (sentences padded on the right; paddin
 attended to, because attention is causal, and never scored): at step t, with g the gradient
 of the loss above (averaged over every scored word of every sentence),
 
-    m <- b1 m + (1 - b1) g          v <- b2 v + (1 - b2) g^2          (both start at 0)
-    W <- W - lr * m_hat / (sqrt(v_hat) + eps),   m_hat = m / (1 - b1^t),  v_hat = v / (1 - b2^t)
+    m <- b1 m + (1 - b1) g          s <- b2 s + (1 - b2) g^2          (both start at 0)
+    W <- W - lr * m_hat / (sqrt(s_hat) + eps),   m_hat = m / (1 - b1^t),  s_hat = s / (1 - b2^t)
 
 with (b1, b2) = ADAM_BETAS and eps = ADAM_EPS. Everything is float64 and deterministic given
 the seed.
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 IntArray = np.ndarray
-ADAM_BETAS = (0.9, 0.999)  # Adam's decay rates of the running averages m and v
+ADAM_BETAS = (0.9, 0.999)  # decay rates of the running averages m and s (s: v is the value vector)
 ADAM_EPS = 1e-8
 
 
@@ -318,12 +318,12 @@ def _adam_step(params: ModelParams, grads: ModelParams, moments: dict[str, tuple
     updated = {}
     for name, value in params.arrays().items():
         grad = getattr(grads, name)
-        m, v = moments.get(name, (np.zeros_like(value), np.zeros_like(value)))
+        m, s = moments.get(name, (np.zeros_like(value), np.zeros_like(value)))
         m = beta1 * m + (1 - beta1) * grad
-        v = beta2 * v + (1 - beta2) * grad**2
-        moments[name] = (m, v)
-        m_hat, v_hat = m / (1 - beta1**step), v / (1 - beta2**step)
-        updated[name] = value - learning_rate * m_hat / (np.sqrt(v_hat) + ADAM_EPS)
+        s = beta2 * s + (1 - beta2) * grad**2
+        moments[name] = (m, s)
+        m_hat, s_hat = m / (1 - beta1**step), s / (1 - beta2**step)
+        updated[name] = value - learning_rate * m_hat / (np.sqrt(s_hat) + ADAM_EPS)
     return replace(params, **updated)
 
 

@@ -6,10 +6,14 @@ word of the vocabulary) learns to predict the next word of the sentences in
 ``assets/corpus/`` with Adam:
 
     \text{loss} = -\log p(\text{next word}) \qquad
-    W \leftarrow W - \eta\, \hat m / (\sqrt{\hat v} + \epsilon)
+    W \leftarrow W - \eta\, \hat m / (\sqrt{\hat s} + \epsilon)
 
-(m and v running averages of the gradient and of its square; see
-:mod:`attention_core.training`). The run is shown snapshot by snapshot: at every moment the
+(m and s running averages of the gradient and of its square, named s because v is the value
+vector everywhere else; see :mod:`attention_core.training`). The attention's output goes
+through W_O back to the word's size before it is added to the word (``h = x +
+attention(x) W_O``), and the sizes table lists W_O with W_Q, W_K and W_V.
+
+The run is shown snapshot by snapshot: at every moment the
 step counter, the loss counter, the end of the loss curve, the heat map's caption and the
 pictures (the probe's attention and the matrices) are all of one step, a snapshot's. The
 attention of a probe sentence sharpens from even to "the ambiguous word looks at the word
@@ -237,7 +241,7 @@ class Training(ExplainerScene):
                   "chapters before.")
         self.heading = word_label("The model that trains", style.TEXT, style.HEADING_SIZE)
         self.model_table = self.size_table(size)
-        self.model_lines = self.model_formulas(size["words"])
+        self.model_lines = self.model_formulas(size)
         # when the corpus is not about the example's word, a line under the table says so
         self.corpus_note = self.corpus_note_line()
         sheet = Group(self.heading, self.model_table, *self.corpus_note).arrange(DOWN, buff=0.5)
@@ -251,7 +255,8 @@ class Training(ExplainerScene):
         if self.plan.note:
             self.beat("corpus", self.plan.note)
             self.play(FlatFadeIn(*self.corpus_note), run_time=style.BEAT)
-        self.beat("residual", "Attention is added to the word\u2019s own numbers: x + attention.")
+        self.beat("residual", f"W_O turns attention\u2019s {size['heads'] * size['k']} numbers a word back "
+                  f"into {size['d']}, added to the word\u2019s own: x + attention times W_O.")
         self.move_flat(sheet, later)
         self.play(FlatFadeIn(self.model_lines[0]), run_time=style.BEAT)
         self.beat("output", f"An output layer then scores each of the {size['words']} words.")
@@ -304,18 +309,18 @@ class Training(ExplainerScene):
         """The rule :func:`attention_core.training.train` uses: Adam, its numbers from the
         core and the corpus. The whole rule is up from its first line, large; the lines not
         yet spoken of are dimmed and light up as they are named."""
-        sentences = len(self.corpus.sentences)
-        self.beat("gradient", f"g is the gradient of the loss, averaged over all {sentences} sentences.")
+        self.beat("gradient", "The gradient g says how the loss changes with each weight: a step against "
+                  "it makes the loss smaller.")
         self.rule = self.adam_lines()
-        gradient, heading, m_line, v_line, w_line, correction = self.rule
-        later = (heading, m_line, v_line, w_line, correction)
+        gradient, heading, m_line, s_line, w_line, correction = self.rule
+        later = (heading, m_line, s_line, w_line, correction)
         for line in later:
             line.set_opacity(DIMMED)
         self.crossfade(*self.rule)
         self.beat("adam", "Adam: a step against a running average of the gradient.")
         self.light_up(heading, m_line, w_line)
-        self.beat("averages", "m averages the gradient, v its square; both start at 0.")
-        self.light_up(v_line, correction)
+        self.beat("averages", "s averages its square, to size each step; both start at 0.")
+        self.light_up(s_line, correction)
         self.leaving = [*self.rule]
 
         whose = "" if self.trace.final.heads == 1 else "head 1\u2019s "
@@ -465,17 +470,19 @@ class Training(ExplainerScene):
     # -- what the scene says, from the trace, the corpus and the example
 
     def model_size(self) -> dict[str, int]:
-        """This model's sizes, read from the trained numbers."""
+        """This model's sizes, read from the trained numbers (``o``: W_O's rows, the heads'
+        outputs side by side)."""
         final = self.trace.final
         return {"d": int(final.embeddings.shape[1]), "words": len(self.trace.vocabulary),
-                "heads": final.heads, "k": int(final.w_q.shape[2])}
+                "heads": final.heads, "k": int(final.w_q.shape[2]), "o": int(final.w_o.shape[0])}
 
     def toy_size(self) -> dict[str, object]:
         """The same sizes for the example of the chapters before."""
         shapes = sorted({h.query.shape for h in self.example.heads})
         return {"d": self.example.dimension, "words": len(self.example.words),
                 "heads": len(self.example.heads),
-                "matrices": " / ".join(f"{r} \u00d7 {c}" for r, c in shapes)}
+                "matrices": " / ".join(f"{r} \u00d7 {c}" for r, c in shapes),
+                "output": "{} \u00d7 {}".format(*self.example.w_o.shape)}
 
     def right_word(self, snap: TrainingSnapshot, probe: Probe) -> tuple[str, float, float]:
         """The word that follows the prompt in ``probe``, the chance the model gives it at
@@ -508,24 +515,29 @@ class Training(ExplainerScene):
                 ("numbers per word", str(toy["d"]), str(size["d"])),
                 ("words", str(toy["words"]), str(size["words"])),
                 ("attention heads", str(toy["heads"]), str(size["heads"])),
-                ("W_Q, W_K, W_V", str(toy["matrices"]), f"{size['d']} \u00d7 {size['k']}")]
+                ("W_Q, W_K, W_V", str(toy["matrices"]), f"{size['d']} \u00d7 {size['k']}"),
+                ("W_O", str(toy["output"]), f"{size['o']} \u00d7 {size['d']}")]
         colors = (style.MUTED, style.TEXT, style.FOCUS)  # what is counted, the toy, this model
         sizes = (TABLE_NAME_SIZE, TABLE_NUMBER_SIZE, TABLE_NUMBER_SIZE)
         cells = [[word_label(text, style.MUTED if r == 0 else colors[c],
                              TABLE_HEADER_SIZE if r == 0 else sizes[c])
                   for c, text in enumerate(row)] for r, row in enumerate(rows)]
-        names = cells[-1][0]  # "W_Q, W_K, W_V" typeset, at the size of the row names' text
-        cells[-1][0] = MathTex(r"W_{Q},\ W_{K},\ W_{V}", color=style.MUTED)
-        cells[-1][0].scale_to_fit_height(names.height)
+        names = cells[-2][0]  # "W_Q, W_K, W_V" typeset, at the size of the row names' text
+        cells[-2][0] = MathTex(r"W_{Q},\ W_{K},\ W_{V}", color=style.MUTED)
+        factor = names.height / cells[-2][0].height
+        cells[-2][0].scale(factor)
+        cells[-1][0] = MathTex(r"W_{O}", color=style.MUTED).scale(factor)  # and W_O at the same scale
         table = VGroup(*(cell for row in cells for cell in row))
         table.arrange_in_grid(rows=len(rows), cols=3, buff=(1.5, 0.5), col_alignments="lcc")
         table.cells = cells
         return table
 
-    def model_formulas(self, words: int) -> VGroup:
-        """The residual connection and the output layer, each with a note beside it."""
-        lines = VGroup()
-        for tex, note in ((r"h = x + \text{attention}(x)", "residual: each word keeps its own numbers"),
+    def model_formulas(self, size: dict[str, int]) -> VGroup:
+        """The residual connection (attention's output through W_O, back to the word's size)
+        and the output layer, each with a note beside it."""
+        lines, words = VGroup(), size["words"]
+        for tex, note in ((r"h = x + \text{attention}(x)\,W_O",
+                           f"{size['o']} numbers back to {size['d']}; x keeps its own"),
                           (r"p = \text{softmax}(h\,W_U + b)",
                            f"output layer: a score for each of the {words} words")):
             lines.add(VGroup(MathTex(tex).scale(FORMULA_SCALE),
@@ -536,30 +548,32 @@ class Training(ExplainerScene):
         return lines
 
     def adam_lines(self) -> VGroup:
-        """g, the heading, m, v, the step and the bias correction, each line with a note; the
-        numbers are Adam's in :mod:`attention_core.training` and the corpus's learning rate."""
+        """g, the heading, m, s, the step, each line with a note, and a footnote on the hats and
+        epsilon; the numbers are Adam's in :mod:`attention_core.training` and the corpus's
+        learning rate. The second moment is s (v is the value vector in every other chapter)."""
         beta1, beta2 = ADAM_BETAS
         b1, b2, eta = _tex_number(beta1), _tex_number(beta2), _tex_number(self.corpus.training.learning_rate)
         sentences = len(self.corpus.sentences)
         rows = [
             (r"g = \frac{\partial\, \text{loss}}{\partial W}",
-             f"the loss averaged over all {sentences} sentences"),
+             f"the gradient, over all {sentences} sentences"),
             (rf"m \leftarrow {b1}\, m + {_tex_number(1 - beta1)}\, g", "running average of the gradient"),
-            (rf"v \leftarrow {b2}\, v + {_tex_number(1 - beta2)}\, g^2", "running average of its square"),
-            (r"W \leftarrow W - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon}", f"\u03b7 = {eta}"),
-            (rf"\hat m = \frac{{m}}{{1 - {b1}^{{t}}}},\quad \hat v = \frac{{v}}{{1 - {b2}^{{t}}}},"
-             rf"\quad \epsilon = {_tex_number(ADAM_EPS)}", "m, v start at 0; t is the step"),
+            (rf"s \leftarrow {b2}\, s + {_tex_number(1 - beta2)}\, g^2", "running average of its square"),
+            (r"W \leftarrow W - \eta\, \frac{\hat m}{\sqrt{\hat s} + \epsilon}", f"\u03b7 = {eta}"),
+            (r"\hat m,\ \hat s:\ m,\ s\ \text{corrected for starting at } 0;\quad \epsilon = "
+             + _tex_number(ADAM_EPS), ""),
         ]
         lines = VGroup()
-        for tex, note in rows:
+        for tex, note in rows[:-1]:
             lines.add(VGroup(MathTex(tex).scale(RULE_SCALE), word_label(note, style.MUTED, style.BODY_SIZE)))
-        *steps, correction = lines
-        formulas = VGroup(*(line[0] for line in steps)).arrange(DOWN, buff=0.4, aligned_edge=LEFT)
-        for line in steps:  # the notes in a column right of the formulas
+        formulas = VGroup(*(line[0] for line in lines)).arrange(DOWN, buff=0.4, aligned_edge=LEFT)
+        for line in lines:  # the notes in a column right of the formulas
             line[1].next_to(formulas, RIGHT, buff=0.8).match_y(line[0])
-        # the bias correction is wider: its own line under the others, its note under it
-        correction[0].scale(0.9).next_to(formulas, DOWN, buff=0.5, aligned_edge=LEFT)
-        correction[1].next_to(correction[0], DOWN, buff=0.2, aligned_edge=LEFT)
+        # the hats and epsilon: a muted footnote under the formulas (the slides and the PDF
+        # carry it too; the narration only says m and s start at 0)
+        footnote = VGroup(MathTex(rows[-1][0], color=style.MUTED).scale(0.8 * RULE_SCALE))
+        footnote.next_to(formulas, DOWN, buff=0.5, aligned_edge=LEFT)
+        lines.add(footnote)
         heading = word_label("The update rule: Adam", style.TEXT, style.HEADING_SIZE)
         heading.next_to(lines, UP, buff=0.5).align_to(lines, LEFT)
         Group(heading, lines).move_to(ORIGIN)

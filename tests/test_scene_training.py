@@ -30,7 +30,7 @@ from test_layout import layout_problems
 
 from attention_core.corpus import load_corpus
 from attention_core.examples import CORPUS_DIR, load_example
-from attention_core.training import ADAM_BETAS, next_word_losses, next_word_probabilities, train
+from attention_core.training import ADAM_BETAS, ADAM_EPS, next_word_losses, next_word_probabilities, train
 from scenes import style
 from scenes.components.matrices import MatrixGrid
 from scenes.style import fmt
@@ -299,14 +299,21 @@ def test_the_update_rule_on_screen_is_adams_with_the_corpus_learning_rate(any_bu
     scene = any_built.scene
     shown = " ".join(part.tex_string for line in scene.rule for part in line if isinstance(part, MathTex))
     beta1, beta2 = ADAM_BETAS
-    assert r"W \leftarrow W - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon}" in shown
+    assert r"W \leftarrow W - \eta\, \frac{\hat m}{\sqrt{\hat s} + \epsilon}" in shown
     assert rf"m \leftarrow {beta1:g}\, m + {1 - beta1:g}\, g" in shown
-    assert rf"v \leftarrow {beta2:g}\, v + {1 - beta2:g}\, g^2" in shown
-    assert rf"1 - {beta1:g}^{{t}}" in shown and rf"1 - {beta2:g}^{{t}}" in shown
+    # Adam's second moment is s: v is the value vector in every other chapter
+    assert rf"s \leftarrow {beta2:g}\, s + {1 - beta2:g}\, g^2" in shown
+    assert re.search(r"(?<![\\a-z])v\b", shown) is None, shown
+    assert rf"\epsilon = 10^{{{round(math.log10(ADAM_EPS))}}}" in shown
+    assert "corrected for starting at" in shown
     notes = [part.original_text for line in scene.rule for part in line if isinstance(part, Text)]
     assert f"\u03b7 = {scene.corpus.training.learning_rate:g}" in notes
     assert "running average of the gradient" in notes and "running average of its square" in notes
     assert "Adam: a step against a running average of the gradient." in scene.narration
+    said = {name: line for name, line, *_ in scene.beats}
+    assert "makes the loss smaller" in said["gradient"]  # the gradient in words
+    assert said["averages"].startswith("s averages its square")
+    assert not any(re.search(r"\bv\b", said[n]) for n in ("gradient", "adam", "averages"))
     assert r"W - \eta\, \frac{\partial" not in shown  # not plain gradient descent
 
 
@@ -368,19 +375,24 @@ def test_the_model_is_said_to_be_bigger_than_the_toy_with_the_traces_sizes(any_b
     final, example = scene.trace.final, scene.example
     d, words, heads, k = (final.embeddings.shape[1], len(scene.trace.vocabulary), final.w_q.shape[0],
                           final.w_q.shape[2])
+    assert final.w_o.shape == (heads * k, d)  # the heads' outputs side by side, back to d
     cells = [[shown(cell) for cell in row] for row in scene.model_table.cells]
     toy_shapes = " / ".join(f"{r} \u00d7 {c}" for r, c in sorted({h.query.shape for h in example.heads}))
     assert cells[1:] == [["numbers per word", str(example.dimension), str(d)],
                          ["words", str(len(example.words)), str(words)],
                          ["attention heads", str(len(example.heads)), str(heads)],
-                         ["W_Q, W_K, W_V", toy_shapes, f"{d} \u00d7 {k}"]]
+                         ["W_Q, W_K, W_V", toy_shapes, f"{d} \u00d7 {k}"],
+                         ["W_O", "{} \u00d7 {}".format(*example.w_o.shape), f"{heads * k} \u00d7 {d}"]]
     assert f"bigger than the {example.dimension}-D toy" in scene.narration[1]
     assert scene.narration[2].startswith(f"{d} numbers a word, {words} words, ")
     assert scene.narration[2].endswith(f"of {d} \u00d7 {k}.")
     tex = [line[0].tex_string for line in scene.model_lines]
-    assert tex == [r"h = x + \text{attention}(x)", r"p = \text{softmax}(h\,W_U + b)"]
+    assert tex == [r"h = x + \text{attention}(x)\,W_O", r"p = \text{softmax}(h\,W_U + b)"]
+    assert scene.model_lines[0][1].original_text == f"{heads * k} numbers back to {d}; x keeps its own"
     assert scene.model_lines[1][1].original_text == f"output layer: a score for each of the {words} words"
-    assert any("x + attention" in line for line in scene.narration)
+    said = {name: line for name, line, *_ in scene.beats}
+    assert said["residual"] == (f"W_O turns attention\u2019s {heads * k} numbers a word back into {d}, added "
+                                "to the word\u2019s own: x + attention times W_O.")
     assert any(f"output layer then scores each of the {words} words" in line for line in scene.narration)
 
 
@@ -398,7 +410,7 @@ def test_every_number_said_is_one_the_scene_reads_from_the_trace_corpus_or_examp
                str(final.w_q.shape[2]), probability_text(p),
                fmt(next_word_losses(first.params, trace.vocabulary, probe.tokens)[t]),
                str(len(corpus.sentences)), fmt(first.loss), fmt(row.min()), fmt(row.max()),
-               str(last.step), fmt(last.loss), str(final.heads),
+               str(last.step), fmt(last.loss), str(final.heads), str(final.w_q.shape[0] * final.w_q.shape[2]),
                "0"}  # "0": m and v start at 0; step 0
     if final.heads > 1:
         allowed.add("1")  # head 1's matrices are shown
