@@ -37,6 +37,7 @@ __all__ = [
     "gravity",
     "gravity_distances",
     "head_favourites",
+    "look_ahead_sentences",
     "neighbours",
     "plane_points",
     "raw_weights",
@@ -143,6 +144,14 @@ def raw_weights(example: Example, sentence: int) -> np.ndarray:
     s = example.sentences[sentence]
     x = example.embeddings(sentence)
     return softmax(x @ x[s.focus_index], temperature=example.knobs.temperature)
+
+
+def look_ahead_sentences(example: Example) -> tuple[int, ...]:
+    """The sentences whose decider comes after their focus, in order: under a causal mask
+    (a model that predicts the next word) the focus cannot use its decider there, though the
+    decider still sees the focus."""
+    return tuple(i for i, s in enumerate(example.sentences)
+                 if s.tokens.index(decider(example, i)) > s.focus_index)
 
 
 def gravity(example: Example, sentence: int) -> ContextPullTrace:

@@ -7,7 +7,11 @@ scale whatever the dimension (q . k adds d_k products, so its spread grows like 
 it is the softmax temperature T = sqrt(d_k)); softmax turns each row into weights that sum
 to 1; the weights times V give every word its update, which the residual adds to the word.
 Last, a causal mask hides the future: scores above the diagonal become -inf, their weights
-0, and the cells say so ("-inf", "–"), never "0.00".
+0, and the cells say so ("-inf", "–"), never "0.00"; A V is the masked product from the moment
+A is masked, and the line says whose updates changed. Where a sentence's decider comes after
+its focus (the second sentence of every shipped example), a next-word model cannot use it for
+the focus: the focus's masked row there shows it, and models that read whole sentences (BERT)
+use no mask.
 
 Laid out for 1080p: the grids take the frame's height (K^T over the n x n grid, Q to its
 left, V and A V to its right, the residual beside A V), with cells as large as fit
@@ -46,10 +50,10 @@ from manim import (
 )
 
 from attention_core import AttentionTrace
-from attention_core.story import claim, decider, focus_attention
+from attention_core.story import claim, decider, focus_attention, look_ahead_sentences
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import word_color, word_label
+from scenes.components import sentence_caption, word_color, word_label
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.matrices import (
     MAX_LABEL_CHARS,
@@ -253,6 +257,7 @@ class AttentionMatrix(ExplainerScene):
         self.mask_the_weights()
         self.what_the_focus_still_sees()
         self.masked_update()
+        self.no_look_ahead()
 
     # -- layout
 
@@ -565,22 +570,39 @@ class AttentionMatrix(ExplainerScene):
         self.crossfade((self.weights, scores), (self.formula, formula))
         self.scores, self.formula = scores, formula
 
+    def changed_updates(self) -> list[int]:
+        """The rows of A V whose shown numbers the mask changes (to the shown decimals)."""
+        before, after = (np.round(t.output, style.DECIMALS) for t in (self.trace, self.masked))
+        return [k for k in range(len(before)) if not np.array_equal(before[k], after[k])]
+
     def mask_the_weights(self) -> None:
+        """The masked weights, and with them A V: its rows are the masked product from the
+        moment A is masked (the focus's residual, if its update changes, leaves until the next
+        beat says the new one)."""
         m = self.masked
         s = self.sentence
+        i = self.focus
         odd = rounding_row(m.weights) if self.numbers else None
+        then = ", and A V changes with A" if self.changed_updates() else ""
         if odd is None:
-            said = "Softmax turns −∞ into a weight of 0: masked cells drop out, and each row still sums to 1."
+            said = ("Softmax turns −∞ into a weight of 0: masked cells drop out, each row still sums "
+                    f"to 1{then}.")
         else:
             shown = float(np.round(np.nan_to_num(m.weights[odd]), style.DECIMALS).sum())
             said = (f"Softmax turns −∞ into 0: masked cells drop out; rows still sum to 1 "
-                    f"(rounded, \"{s.tokens[odd]}\"'s shows {fmt(shown)}).")
+                    f"(rounded, \"{s.tokens[odd]}\"'s shows {fmt(shown)}){then}.")
         self.beat("masked softmax", said)
         self.weights = self.grid(m.weights, signed=False, title="A with a causal mask", masked=~m.mask)
         formula = MathTex(r"e^{-\infty} = 0").scale(style.MATH_SCALE)
         formula.move_to(self.formula, aligned_edge=RIGHT)
-        self.crossfade((self.scores, self.weights), (self.formula, formula))
-        self.formula = formula
+        output = self.matrix(m.output, style.FOCUS, "A V", self.plan.v_width)
+        output.shift(self.output.image.get_center() - output.image.get_center())
+        stale = vector_tex(m.output[i]) != vector_tex(self.trace.output[i])
+        self.crossfade((self.scores, self.weights), (self.formula, formula), (self.output, output),
+                       also_out=(FlatFadeOut(self.residual),) if stale else ())
+        self.formula, self.output = formula, output
+        if stale:
+            self.residual = None  # the next beat brings the focus's new sum
 
     def what_the_focus_still_sees(self) -> None:
         m, s = self.masked, self.sentence
@@ -606,19 +628,121 @@ class AttentionMatrix(ExplainerScene):
         self.play(FadeOut(self.focus_box), FadeIn(self.sees), run_time=style.BEAT)
 
     def masked_update(self) -> None:
+        """What the mask did to A V, as its shown rows say: which words' updates changed, and
+        the focus's (the same, or its new sum)."""
         m, s = self.masked, self.sentence
         i = self.focus
         update = m.output[i]
-        if vector_tex(update) == vector_tex(self.trace.output[i]):
+        changed = self.changed_updates()
+        others = [k for k in changed if k != i]
+        if len(others) == len(s.tokens) - 1:
+            moved = "every other word's update changes"
+        elif others:
+            names = [f"\u201c{s.tokens[k]}\u201d" for k in others]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            moved = (f"the updates of {listed} change" if len(others) > 1
+                     else f"the update of {listed} changes")
+        else:
+            moved = "no other word's update changes"
+        if i not in changed:
             why = ("no word comes after it" if i == len(s.tokens) - 1
                    else "the words after it had almost no weight")
-            line = f"So {s.focus}'s update stays {vector_tex(update)}: {why}."
+            but = "but" if others else "and"
+            line = f"So {moved}, {but} {s.focus}'s stays {vector_tex(update)}: {why}."
         else:
-            line = (f"So {s.focus}'s update is now {vector_tex(update)}, and it becomes "
-                    f"{vector_tex(m.inputs[i] + update)}.")
+            line = (f"So {moved}, and {s.focus}'s is now {vector_tex(update)}: "
+                    f"it becomes {vector_tex(m.inputs[i] + update)}.")
         self.beat("masked update", line)
-        output = self.matrix(m.output, style.FOCUS, "A V", self.plan.v_width)
-        output.shift(self.output.image.get_center() - output.image.get_center())
-        residual = self.residual_lines(masked=True)
-        self.crossfade((self.output, output), (self.residual, residual))
-        self.output, self.residual = output, residual
+        self.changed_boxes = VGroup(*(self.rows_box(self.output, run) for run in _runs(others)))
+        anims = [FadeOut(self.sees), FadeIn(self.changed_boxes)]
+        if self.residual is None:  # the focus's new sum
+            self.residual = self.residual_lines(masked=True)
+            anims.append(FlatFadeIn(self.residual))
+        self.play(*anims, run_time=style.BEAT)
+
+    def no_look_ahead(self) -> None:
+        """Where the mask costs the story: the first sentence whose decider comes after the
+        focus, the focus's masked row there; and that models which read whole sentences use no
+        mask."""
+        ex = self.example
+        later = look_ahead_sentences(ex)
+        whole = "Models that read whole sentences, like BERT, use no mask."
+        if not later:
+            line = (f"In {'both' if len(ex.sentences) == 2 else 'all'} sentences here the deciding word "
+                    f"comes before {self.sentence.focus}, so a next-word model can use it. {whole}")
+        else:
+            k = later[0]
+            s = ex.sentences[k]
+            d = decider(ex, k)
+            where = "Here," if k == 0 else f"In \u201c{s.text}\u201d,"
+            line = (f"{where} {d} comes after {s.focus}, so a next-word model cannot use it for "
+                    f"{s.focus}. {whole}")
+        self.beat("no look ahead", line)
+        panel = self.look_ahead_panel(later[0] if later else None)
+        self.play(FadeOut(self.changed_boxes), run_time=style.BEAT / 2)
+        self.crossfade((self.formula, panel), also_out=(FlatFadeOut(self.kt),))
+        self.formula = self.look_ahead = panel
+
+    def look_ahead_panel(self, sentence: int | None) -> Group:
+        """Over Q, V and A V, where K^T was: the sentence and "no mask (BERT): every word sees
+        every word" on the left; on the right the focus's masked row of weights in that sentence,
+        its decider's cell masked and framed. Cells as wide as the longest word (numbers printed
+        when they can be read), never scaled after they are made."""
+        ex = self.example
+        left, right = -config.frame_width / 2 + style.MARGIN, config.frame_width / 2 - style.MARGIN
+        top = config.frame_height / 2 - style.MARGIN
+        bottom = max(g.get_top()[1] for g in (self.q, self.v, self.output)) + 0.25
+        note = word_label("no mask (BERT): every word sees every word", style.MUTED, style.SMALL_SIZE)
+        self.look_ahead_row = None
+        if sentence is None:
+            return Group(note).move_to([0, (top + bottom) / 2, 0])
+        s = ex.sentences[sentence]
+        trace = focus_attention(ex, sentence, masked=True)
+        f, d = s.focus_index, s.tokens.index(decider(ex, sentence))
+        gap = 0.8
+        caption = sentence_caption(s.text, max_width=(right - left) / 2)
+        words = VGroup(caption, note).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        self.fit(words, (right - left) / 2, floor=0.5)
+        n = len(s.tokens)
+        name_width = text_size(s.focus, style.SMALL_SIZE)[0]
+        widest, label_height = (max(text_size(w, style.SMALL_SIZE)[k] for w in s.tokens) for k in (0, 1))
+        room = right - left - words.width - gap - name_width - LABEL_GAP
+        width = max(0.05, min(max(widest + 0.2, LEGIBLE_CELL), room / n))
+        title = f"{s.focus}'s weights, masked"
+        cell = max(0.05, min(MAX_CELL, top - bottom - label_height - LABEL_GAP
+                             - text_size(title, style.LABEL_SIZE)[1] - TITLE_GAP))
+        weights = trace.weights[f][None, :]  # (1, n): the focus's row, masked
+        row = MatrixGrid(weights, cell_colors(weights, style.FOCUS, 1.0), cell, cell_width=width,
+                         col_labels=list(s.tokens), row_labels=[s.focus],
+                         label_colors=[word_color(ex, w) for w in s.tokens],
+                         numbers="image" if legible(cell, width) else False, masked=~trace.mask[f][None, :],
+                         always_label=[f, d], label_size=style.SMALL_SIZE, title=title, title_below=True)
+        row.row_labels[0].set_color(style.FOCUS)  # the focus's own row
+        self.look_ahead_row = row
+        panel = Group(words, row).arrange(RIGHT, buff=gap, aligned_edge=DOWN)
+        panel.move_to([0, (top + bottom) / 2, 0])
+        if not trace.mask[f, d]:  # the decider, hidden from the focus
+            panel.add(self.cell_box(row, 0, d, style.NEGATIVE))
+        return panel
+
+    def rows_box(self, grid: MatrixGrid, rows: range) -> Rectangle:
+        """A frame around the consecutive ``rows`` of ``grid``."""
+        cols = grid.values.shape[1]
+        box = Rectangle(width=cols * grid.cell_width, height=len(rows) * grid.cell, color=style.TEXT,
+                        stroke_width=3)
+        return box.move_to((grid.cell_center(rows[0], 0) + grid.cell_center(rows[-1], cols - 1)) / 2)
+
+
+def _runs(indices: list[int]) -> list[range]:
+    """Sorted ``indices`` as runs of consecutive numbers.
+
+    >>> _runs([0, 1, 2, 4])
+    [range(0, 3), range(4, 5)]
+    """
+    runs: list[range] = []
+    for k in indices:
+        if runs and runs[-1].stop == k:
+            runs[-1] = range(runs[-1].start, k + 1)
+        else:
+            runs.append(range(k, k + 1))
+    return runs

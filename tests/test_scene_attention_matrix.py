@@ -57,22 +57,42 @@ def shown_numbers(mobjects) -> set[float]:
     return found
 
 
+def on_screen(scene, grid) -> MatrixGrid | None:
+    """``grid`` if it is in the scene's frame (a member, or inside one), else None."""
+    def inside(m) -> bool:
+        return m is grid or any(inside(sub) for sub in m.submobjects)
+
+    return grid if grid is not None and any(inside(m) for m in scene.mobjects) else None
+
+
 def on_screen_at_beat_ends(scene_class):
     """``scene_class`` noting, at the end of every beat, which numbers its frame shows (in
-    ``self.shown``: beat name -> set of numbers)."""
+    ``self.shown``: beat name -> set of numbers), and the attention grid and A V it shows, as
+    read back from their cells (in ``self.products``: beat name -> (A's values with NaN where
+    masked, A V's shown numbers), None where a grid is not on screen)."""
 
     class Noting(scene_class):
+        def note(self, beat: str) -> None:
+            self.shown[beat] = shown_numbers(self.mobjects)
+            weights = on_screen(self, getattr(self, "weights", None))
+            output = on_screen(self, getattr(self, "output", None))
+            self.products[beat] = (
+                None if weights is None else np.where(weights.masked, np.nan, weights.values),
+                None if output is None else  # a heat map's cells say their values by colour
+                output.shown_numbers() if output.printed or len(output.numbers) else output.values)
+
         def next_section(self, *args, **kwargs):
             if self.beats:
-                self.shown[self.beats[-1][0]] = shown_numbers(self.mobjects)
+                self.note(self.beats[-1][0])
             super().next_section(*args, **kwargs)
 
         def tear_down(self):
-            self.shown[self._open_beat[0]] = shown_numbers(self.mobjects)
+            self.note(self._open_beat[0])
             super().tear_down()
 
         def setup(self):
             self.shown: dict[str, set[float]] = {}
+            self.products: dict[str, tuple[np.ndarray | None, np.ndarray | None]] = {}
             super().setup()
 
     Noting.__name__ = Noting.__qualname__ = scene_class.__name__
@@ -209,6 +229,50 @@ def test_every_number_said_is_on_screen_at_the_end_of_its_beat(noted, example):
     assert_shows_what_it_says(noted, example)
 
 
+def test_a_v_is_always_the_product_of_the_a_on_screen(noted, example):
+    """From the beat that masks A on, A V shows the core's masked product (read back from its
+    cells); before, the unmasked one; and at the end of every beat where both are on screen,
+    A V's shown rows are the shown A times V, computed here."""
+    t, m = core(example), core(example, mask=True)
+    names = [name for name, _, _, _ in noted.scene.beats]
+    masked_from = names.index("masked softmax")
+    for k, name in enumerate(names):
+        weights, output = noted.scene.products[name]
+        if k < names.index("times V"):
+            continue
+        assert output is not None, f"A V is not on screen at the end of {name!r}"
+        want = m.output if k >= masked_from else t.output
+        np.testing.assert_allclose(output, want, atol=0.005, err_msg=name)
+        if weights is not None:  # masked cells (NaN) weigh 0
+            np.testing.assert_allclose(output, np.nan_to_num(weights) @ t.values, atol=0.005, err_msg=name)
+    weights, _ = noted.scene.products["masked softmax"]
+    assert np.isnan(weights).any(), "the masked softmax beat ends on the masked A"
+
+
+def changed_rows(example) -> list[int]:
+    """The rows of A V whose two-decimal numbers the mask changes, from the core."""
+    t, m = core(example), core(example, mask=True)
+    return [k for k in range(len(t.output)) if vec(t.output[k]) != vec(m.output[k])]
+
+
+def test_the_masked_update_says_which_updates_change(built, example):
+    """The shipped examples put the focus last: every other word's update changes (each has a
+    later word with weight) and the focus's does not; the line says so, and frames them."""
+    s = example.sentences[0]
+    i = s.focus_index
+    m = core(example, mask=True)
+    others = [k for k in range(len(s.tokens)) if k != i]
+    assert changed_rows(example) == others
+    line = said(built)["masked update"]
+    assert line == (f"So every other word's update changes, but {s.focus}'s stays {vec(m.output[i])}: "
+                    "no word comes after it.")
+    boxes = built.scene.changed_boxes
+    assert len(boxes) == 1  # the rows above the focus, one run
+    top, bottom = built.scene.output.cell_center(0, 0)[1], built.scene.output.cell_center(i - 1, 0)[1]
+    assert boxes[0].get_y() == pytest.approx((top + bottom) / 2)
+    assert boxes[0].height == pytest.approx(len(others) * built.scene.output.cell)
+
+
 def test_the_score_is_worked_out_beside_the_grid(built, example):
     """The focus's query and the key it matches best are written out beside Q and K^T, framed
     there in their words' colours, and multiplied into the score the line names, framed in
@@ -326,6 +390,51 @@ def decider_last(tmp_path_factory):
     return load_example(path)
 
 
+def test_look_ahead_sentences_are_those_whose_decider_comes_later(example, decider_last):
+    from attention_core.story import look_ahead_sentences
+
+    for ex in (example, decider_last):
+        later = [k for k, s in enumerate(ex.sentences)
+                 if list(s.tokens).index(s.decider) > list(s.tokens).index(s.focus)]
+        assert look_ahead_sentences(ex) == tuple(later)
+    assert look_ahead_sentences(example) == (1,)  # every shipped example: its second sentence
+    assert look_ahead_sentences(decider_last) == (0, 1)
+
+
+def test_a_later_decider_is_shown_hidden_by_the_mask(built, example):
+    """The shipped examples' second sentence has its decider after the focus: the beat names it,
+    says that encoders use no mask, and shows the focus's masked row there (the core's
+    weights), the decider's cell masked and framed."""
+    s = example.sentences[1]
+    f, d = s.focus_index, list(s.tokens).index(s.decider)
+    line = said(built)["no look ahead"]
+    assert line == (f"In \u201c{s.text}\u201d, {s.decider} comes after {s.focus}, so a next-word model "
+                    f"cannot use it for {s.focus}. Models that read whole sentences, like BERT, use no mask.")
+    x, head = example.embeddings(1), example.heads[0]
+    m = scaled_dot_product_attention(x, head.query, head.key, head.value, mask=causal_mask(len(x)))
+    row = built.scene.look_ahead_row
+    assert row.masked[0, d] and row.masked[0].tolist() == [j > f for j in range(len(s.tokens))]
+    np.testing.assert_allclose(row.shown_numbers()[0, : f + 1], m.weights[f, : f + 1], atol=0.005)
+    box = built.scene.look_ahead[-1]
+    np.testing.assert_allclose(box.get_center(), row.cell_center(0, d), atol=1e-6)
+    assert outside_frame([built.scene.look_ahead]) == []
+    assert overlapping_pairs([built.scene.look_ahead, built.scene.q, built.scene.v, built.scene.output,
+                              built.scene.weights]) == []
+
+
+def test_with_every_decider_first_the_mask_costs_nothing(tmp_path):
+    """apple with its second sentence turned round ("the new phone apple"): no decider comes
+    after its focus, and the beat says a next-word model can use it."""
+    from scene_harness import apple_with
+
+    example = apple_with(tmp_path, ('text = "the new apple phone"', 'text = "the new phone apple"'))
+    built = build_scene(AttentionMatrix, example, tmp_path, fresh=True)
+    assert said(built)["no look ahead"] == (
+        "In both sentences here the deciding word comes before apple, so a next-word model can use it. "
+        "Models that read whole sentences, like BERT, use no mask.")
+    assert built.scene.look_ahead_row is None
+
+
 def test_a_decider_after_the_focus_is_not_said_to_be_seen(decider_last, tmp_path):
     from attention_core.story import claim
 
@@ -336,8 +445,14 @@ def test_a_decider_after_the_focus_is_not_said_to_be_seen(decider_last, tmp_path
     assert line.startswith("apple can no longer see orange, which comes after it")
     assert_says_the_numbers(built, decider_last)
     m = core(decider_last, mask=True)
-    assert "apple's update is now" in said(built)["masked update"]
     assert not np.allclose(m.output[2], core(decider_last).output[2])
+    # "buy an apple and orange": apple's update changes, and so do those after it
+    assert changed_rows(decider_last) == [0, 1, 2, 3]  # every row with a later word of weight
+    assert said(built)["masked update"] == (
+        f"So the updates of \u201cbuy\u201d, \u201can\u201d and \u201cand\u201d change, and apple's is now "
+        f"{vec(m.output[2])}: it becomes {vec(m.inputs[2] + m.output[2])}.")
+    assert said(built)["no look ahead"].startswith(
+        "Here, orange comes after apple, so a next-word model cannot use it for apple.")
 
 
 def test_a_32_word_sentence_says_no_rounding_it_does_not_show(long_example, tmp_path):
@@ -421,7 +536,7 @@ def test_printed_cells_are_whole_frame_pixels_when_they_can_be(width, copied):
 
 def test_narration_is_written_as_subtitles(built):
     said = [line for line in built.scene.narration if line]
-    assert len(built.scene.narration) == 14 and len(said) == 13
+    assert len(built.scene.narration) == 15 and len(said) == 14
     assert built.srt_path.read_text().count("-->") == len(said)
 
 
