@@ -9,7 +9,12 @@ two sentences: the scene finds the head whose weakest look from the focus at its
 decider is strongest, shows the focus's row of that head in each sentence (a heat-map row
 with [CLS] and [SEP], then bars without them, renormalised), and places the focus after the
 last layer on the example's two axes (cosines, seen from the words' average) beside where the
-toy example's gravity step put it. Without the model package the step says how to install it.
+toy example's gravity step put it. Layers and heads are counted from 1. The model is an
+encoder: no causal mask, every word sees every word (the attention matrix's chapter says
+next-word models mask). The last beats say, axis by axis, what the numbers show: how each
+sentence moves the focus from where it is alone, which axis separates the sentences most,
+and whether the toy moved it the same way (:func:`axis_lines`). Without the model package
+the step says how to install it.
 
 Render: ``manim -ql scenes/real_model.py RealTransformer`` (from the repo root).
 """
@@ -29,6 +34,7 @@ from manim import (
     Group,
     GrowArrow,
     Rectangle,
+    SurroundingRectangle,
     VGroup,
     config,
 )
@@ -50,9 +56,10 @@ from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten, wrapped_label
 from scenes.components.matrices import MatrixGrid, cell_colors
 from scenes.components.words import LABEL_SPOTS, along, boxes_overlap
+from scenes.story import find_step
 from scenes.style import fmt
 
-__all__ = ["RealTransformer", "real_comparison"]
+__all__ = ["RealTransformer", "axis_lines", "real_comparison"]
 
 HEAD_CELL = 0.62  # a head's square in the 6 x 12 grid
 ROW_CELL = 1.0  # a cell of the focus's heat-map row (numbers printed when it is this wide)
@@ -62,6 +69,8 @@ BAR_HEIGHT = 2.2  # scene units of the tallest bar
 PLANE_HEIGHT = 5.0  # each of the two planes of the last beat
 SAID_CHARS = 34  # a longer sentence is shortened in the narration
 NUMBER_SIZE = 26  # bar numbers: digits at least 24 px tall at 1080p
+# The toy panel's chapter: the toy points are where its gravity step put the focus.
+TOY_CHAPTER = find_step("gravity_pull").title.split(":")[0]
 
 
 def real_comparison(example) -> RealComparison:
@@ -117,25 +126,25 @@ class RealTransformer(ExplainerScene):
 
     def show_model(self) -> None:
         self.beat("model", f"A real model, {MODEL_NAME}, reads the same sentences: 384 numbers a word, "
-                  "not 2, and 6 layers of 12 heads.")
+                  "6 layers of 12 heads. It is an encoder: no mask, every word sees every word.")
         scores = np.array([s.score for s in sorted(self.real.ranking, key=lambda s: (s.layer, s.head))])
         scores = scores.reshape(6, 12)
         self.head_grid = MatrixGrid(scores, cell_colors(scores, style.FOCUS, float(scores.max())), HEAD_CELL,
-                                    row_labels=[f"layer {i}" for i in range(6)],
-                                    col_labels=[str(h) for h in range(12)], numbers=False,
+                                    row_labels=[f"layer {i + 1}" for i in range(6)],
+                                    col_labels=[str(h + 1) for h in range(12)], numbers=False,
                                     label_size=style.SMALL_SIZE)
         self.head_grid.remove(self.head_grid.title)
         heading = word_label("head", style.MUTED, style.SMALL_SIZE).next_to(self.head_grid.col_labels, UP,
                                                                               buff=0.15)
         self.head_grid.add(heading)
         self.head_grid.to_corner(UP + LEFT, buff=style.MARGIN).shift(0.3 * DOWN)
-        deciders = " and ".join(dict.fromkeys(self.real.deciders))
-        self.key = wrapped_label(f"brighter: more of {self.focus}'s attention on {deciders}, each in its "
-                                 "own sentence (the smaller of the two)", style.MUTED,
+        deciders = " and ".join(f"on {d} in sentence {k + 1}" for k, d in enumerate(self.real.deciders))
+        self.key = wrapped_label(f"brighter: more of {self.focus}'s attention {deciders} "
+                                 "(the colour shows the smaller share)", style.MUTED,
                                  self.head_grid.width)
         self.key.next_to(self.head_grid, DOWN, buff=0.35).align_to(self.head_grid, LEFT)
         self.facts = VGroup(*(word_label(line, style.TEXT, style.BODY_SIZE) for line in (
-            MODEL_NAME, "384 numbers a word", "6 layers \u00d7 12 heads", "weights: Apache-2.0"))
+            MODEL_NAME, "384 numbers a word", "6 layers \u00d7 12 heads", "encoder: no mask"))
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         self.facts[-1].set_color(style.MUTED)
         self.facts.next_to(self.head_grid, RIGHT, buff=0.8).align_to(self.head_grid, UP)
@@ -144,11 +153,11 @@ class RealTransformer(ExplainerScene):
     def show_best_head(self) -> None:
         best = self.real.best
         looks = " and ".join(f"{d} {fmt(w)}" for d, w in zip(self.real.deciders, best.weights, strict=True))
-        self.beat("best head", f"Layer {best.layer}, head {best.head} looks hardest: {self.focus} gives "
-                  f"{looks} of all its attention.")
+        self.beat("best head", f"Of the {len(self.real.ranking)} heads, layer {best.layer + 1}, head "
+                  f"{best.head + 1} looks hardest: {self.focus} gives {looks} of all its attention.")
         self.best_box = Rectangle(width=HEAD_CELL, height=HEAD_CELL, color=style.TEXT, stroke_width=5)
         self.best_box.move_to(self.head_grid.cell_center(best.layer, best.head))
-        lines = [f"best: layer {best.layer}, head {best.head}"]
+        lines = [f"best: layer {best.layer + 1}, head {best.head + 1}"]
         lines += [f"{self.focus} \u2192 {d}: {fmt(w)}" for d, w in zip(self.real.deciders, best.weights,
                                                                        strict=True)]
         self.best_lines = VGroup(*(word_label(line, style.FOCUS, style.BODY_SIZE) for line in lines)).arrange(
@@ -169,7 +178,8 @@ class RealTransformer(ExplainerScene):
             said = f"of the other words, {decider} gets the most, {fmt(weight)}."
         else:
             said = f"{decider} gets {fmt(weight)}; {top_word} gets more, {fmt(top_weight)}."
-        self.beat(f"sentence {number + 1}", f"In {quoted}, [CLS] and [SEP] take {fmt(special)} of "
+        marks = ", the start and end marks," if number == 0 else ""
+        self.beat(f"sentence {number + 1}", f"In {quoted}, [CLS] and [SEP]{marks} take {fmt(special)} of "
                   f"{self.focus}'s attention. Share out the rest: {said}")
         old = [m for m in (self.panel, self.head_grid, self.key, self.facts,
                            self.best_box, self.best_lines) if m is not None and m in self.mobjects]
@@ -180,8 +190,12 @@ class RealTransformer(ExplainerScene):
         self.rows_notes[number] = self.panel.note
 
     def show_embedding(self) -> None:
-        moves = self.moves()
-        self.beat("embedding", self.embedding_line(moves))
+        """The focus after the last layer beside the toy's gravity step; then, an axis a beat
+        (the one that separates the sentences most first), what the numbers show, its name framed."""
+        x_name, y_name = self.real.axes
+        self.beat("embedding", f"After {self.real.runs[0].n_layers} layers, where is {self.focus}? How "
+                  f"much it points toward the words \u201c{x_name}\u201d and \u201c{y_name}\u201d, "
+                  "alone and in each sentence.")
         self.play(FadeOut(self.panel), run_time=style.BEAT / 2)
         toy = self.toy_plane()
         real = self.real_plane()
@@ -192,14 +206,28 @@ class RealTransformer(ExplainerScene):
         arrows = [self.arrows(panel) for panel in (toy, real)]
         self.play(*(GrowArrow(a) for group in arrows for a in group), run_time=style.BEAT)
         self.keep(*arrows)
-        x_name, y_name = self.real.axes
-        lines = [f"real model: cosines of {self.focus} (alone, or in each sentence) with "
-                 f"\u201c{x_name}\u201d and \u201c{y_name}\u201d (each on its own), "
-                 "seen from the average word",
+        lines = [f"real model: how much {self.focus} points toward the word \u201c{x_name}\u201d and the "
+                 f"word \u201c{y_name}\u201d (cosine, after subtracting the average word)",
                  *self.real.notes[:2]]
         self.notes = VGroup(*(wrapped_label(n, style.MUTED, CONTENT_WIDTH) for n in lines)).arrange(
             DOWN, aligned_edge=LEFT, buff=0.15).next_to(group, DOWN, buff=0.35)
         self.play(FadeIn(self.notes), run_time=style.BEAT / 2)
+        toy_points = self.toy_points()
+        self.axis_boxes: list[Rectangle] = []
+        if len(self.real.in_context) < 2:  # nothing to compare: where it is
+            where = "; ".join(f"beside {d}, ({fmt(q[0])}, {fmt(q[1])})"
+                              for d, q in zip(self.real.deciders, self.real.in_context, strict=False))
+            self.beat("axes", f"On the axes {x_name} and {y_name}: {self.focus} {where}.")
+            return
+        told = axis_lines(self.focus, self.real.axes, self.real.deciders[:2], self.real.alone,
+                          self.real.in_context[:2], None if toy_points is None else toy_points[:3])
+        for number, (axis, line) in enumerate(told):
+            self.beat(("separating axis", "other axis")[number], line)
+            name = (real.plane.x_name, real.plane.y_name)[axis]
+            box = SurroundingRectangle(name, color=style.TEXT, buff=0.08)
+            old = self.axis_boxes[-1:]
+            self.axis_boxes.append(box)
+            self.play(*(FadeOut(b) for b in old), Create(box), run_time=style.BEAT / 2)
 
     # -- helpers
 
@@ -218,8 +246,8 @@ class RealTransformer(ExplainerScene):
         best = self.real.best
         f = shown.labels.index(self.focus_label(run))
         caption = sentence_caption(run.text, max_width=CONTENT_WIDTH - 4.5)
-        head = word_label(f"layer {best.layer}, head {best.head}: {self.focus}'s attention", style.MUTED,
-                          style.LABEL_SIZE)
+        head = word_label(f"layer {best.layer + 1}, head {best.head + 1}: {self.focus}'s attention",
+                          style.MUTED, style.LABEL_SIZE)
         top = VGroup(caption, head).arrange(RIGHT, buff=0.6)
         if top.width > CONTENT_WIDTH:
             top.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
@@ -242,9 +270,11 @@ class RealTransformer(ExplainerScene):
         bars = WeightBars(list(dropped.labels), weights, [self.color(w) for w in dropped.labels], unit,
                           width=min(CONTENT_WIDTH - 1.0, 1.1 * len(weights) + 2.0), number_size=NUMBER_SIZE,
                           label_size=style.LABEL_SIZE, label_baseline=True)
+        added = sum(float(fmt(w)) for w in weights)  # the bars' numbers as printed
+        rounded = "" if fmt(added) == fmt(1.0) else f" (rounded, they add to {fmt(added)})"
         note = VGroup(*(word_label(line, style.MUTED, style.SMALL_SIZE) for line in (
-            f"without [CLS] and [SEP] ({fmt(share)}), shared out again: the bars sum to 1", *run.notes)
-        )).arrange(DOWN, buff=0.12)
+            f"without [CLS] and [SEP] ({fmt(share)}), shared out again: the bars sum to 1{rounded}",
+            *run.notes))).arrange(DOWN, buff=0.12)
         if note.width > CONTENT_WIDTH:
             note.scale_to_fit_width(CONTENT_WIDTH)
         panel = Group(top, row_group, bars, note).arrange(DOWN, buff=0.45)
@@ -257,53 +287,9 @@ class RealTransformer(ExplainerScene):
         panel.row, panel.bars, panel.note = row, bars, note
         return panel
 
-    def moves(self) -> dict[str, object]:
-        """Which axis each sentence's decider stands for (the larger of its own two toy numbers),
-        and on which of them the focus sits further that way in its decider's sentence than in
-        the other, as the numbers on screen show it (to 2 decimals), for the real model and
-        the toy. The beat says only what holds."""
-        axes = []
-        for decider in self.real.deciders[:2]:
-            vector = self.example.words.get(decider)
-            axes.append(int(np.argmax(vector)) if vector is not None and len(vector) == 2 else None)
-        if len(self.real.in_context) < 2 or None in axes or axes[0] == axes[1]:
-            return {"axes": None}
-
-        def leans(points: np.ndarray) -> tuple[bool, bool]:
-            p = np.round(points, style.DECIMALS)
-            return bool(p[0][axes[0]] > p[1][axes[0]]), bool(p[1][axes[1]] > p[0][axes[1]])
-
-        toy = self.toy_points()
-        return {"axes": axes, "real": leans(self.real.in_context),
-                "toy": leans(toy[1:]) if toy is not None else (False, False)}
-
-    def embedding_line(self, moves: dict[str, object]) -> str:
-        p = self.real.in_context
-        names = self.real.axes
-        if moves["axes"] is None:
-            where = "; ".join(f"beside {d}, ({fmt(q[0])}, {fmt(q[1])})"
-                              for d, q in zip(self.real.deciders, p, strict=False))
-            return f"After 6 layers, on the axes {names[0]} and {names[1]}: {self.focus} {where}."
-        a, b = moves["axes"]
-        d0, d1 = self.real.deciders[:2]
-        first, second = moves["real"]
-        toy = ", as in the toy example" if all(moves["toy"]) else ""  # its gravity step leans both ways
-        start = f"After 6 layers, {self.focus} beside {d0}"
-        more = f"more {names[a]} than beside {d1} ({fmt(p[0][a])} against {fmt(p[1][a])})"
-        less = f"less {names[b]} than beside {d1} ({fmt(p[0][b])} against {fmt(p[1][b])})"
-        if first and second:
-            return f"{start} is {more}, and {less.replace(f' than beside {d1}', '')}{toy}."
-        if first:
-            return (f"{start} is {more}{toy}; on {names[b]} the two hardly differ "
-                    f"({fmt(p[0][b])}, {fmt(p[1][b])}).")
-        if second:
-            return f"{start} is {less}{toy}; on {names[a]} it is not more ({fmt(p[0][a])}, {fmt(p[1][a])})."
-        return (f"After 6 layers, {self.focus} beside {d0} is at ({fmt(p[0][0])}, {fmt(p[0][1])}), "
-                f"beside {d1} at ({fmt(p[1][0])}, {fmt(p[1][1])}).")
-
     def toy_plane(self) -> Group:
         """The toy example: the focus alone and after the gravity step in each sentence."""
-        title = word_label("toy example: 2 numbers a word", style.TEXT, style.LABEL_SIZE)
+        title = word_label(f"toy example, from \u201c{TOY_CHAPTER}\u201d", style.TEXT, style.LABEL_SIZE)
         if not self.example.is_planar:
             note = word_label(f"this example has {self.example.dimension} numbers a word: no plane",
                               style.MUTED, style.LABEL_SIZE)
@@ -322,7 +308,8 @@ class RealTransformer(ExplainerScene):
         return np.vstack([self.example.words[self.focus], *moved])
 
     def real_plane(self) -> Group:
-        title = word_label("real model: cosines, after the last layer", style.TEXT, style.LABEL_SIZE)
+        title = word_label(f"real model, after its {self.real.runs[0].n_layers} layers", style.TEXT,
+                           style.LABEL_SIZE)
         return self.plane_panel(title, np.vstack([self.real.alone, *self.real.in_context]))
 
     def plane_panel(self, title, points: np.ndarray) -> Group:
@@ -390,3 +377,69 @@ def _compass(direction: np.ndarray) -> np.ndarray:
     angle = np.arctan2(direction[1], direction[0])
     step = np.round(angle / (np.pi / 4)) * np.pi / 4
     return np.round(np.array([np.cos(step), np.sin(step), 0.0]))
+
+
+def axis_lines(focus: str, names: tuple[str, str], deciders: tuple[str, ...] | list[str],
+               alone: np.ndarray, in_context: np.ndarray,
+               toy: np.ndarray | None = None) -> list[tuple[int, str]]:
+    """What the focus's places say, an axis a line, the axis that separates the two sentences
+    most first: ``[(axis, line), (axis, line)]``, axis 0 or 1.
+
+    ``alone`` is the focus alone, shape (2,); ``in_context`` its place in each of the two
+    sentences, shape (2, 2); ``toy`` (optional) the toy's focus alone then in each sentence,
+    shape (3, 2). Everything is compared as shown, to 2 decimals: on each axis, each sentence
+    makes the focus more, less or as much of it as alone; the line says which (the sentences
+    pull it apart, both move it the same way, or one leaves it), with the numbers, then
+    whether the toy moved it the same way in both sentences ("as in the toy") or, where not,
+    what the toy did.
+
+    >>> lines = axis_lines("apple", ("technology", "fruit"), ["orange", "phone"],
+    ...                    np.array([-0.12, 0.06]), np.array([[-0.33, 0.2], [-0.2, -0.23]]),
+    ...                    np.array([[1.5, 1.6], [0.8, 2.81], [2.71, 0.87]]))
+    >>> import textwrap
+    >>> [axis for axis, _ in lines]
+    [1, 0]
+    >>> print(textwrap.fill(lines[0][1], 90))
+    Fruit separates the sentences most: apple is more fruit beside orange (0.20) and less
+    beside phone (-0.23) than alone (0.06), as in the toy.
+    >>> print(textwrap.fill(lines[1][1], 90))
+    On technology, both sentences make apple less technology than alone (-0.12): -0.33 beside
+    orange, -0.20 beside phone; in the toy, phone raises it.
+    """
+    p0 = np.round(np.asarray(alone, dtype=float), style.DECIMALS)
+    p = np.round(np.asarray(in_context, dtype=float), style.DECIMALS)
+    t = None if toy is None else np.round(np.asarray(toy, dtype=float), style.DECIMALS)
+    gaps = [abs(p[0][a] - p[1][a]) for a in (0, 1)]
+    order = [1, 0] if gaps[1] > gaps[0] else [0, 1]
+    lines = []
+    for rank, a in enumerate(order):
+        name, v0, v = names[a], p0[a], p[:, a]
+        signs = [int(np.sign(v[k] - v0)) for k in (0, 1)]
+        if signs[0] == -signs[1] != 0:
+            hi, lo = (0, 1) if signs[0] > 0 else (1, 0)
+            what = (f"{focus} is more {name} beside {deciders[hi]} ({fmt(v[hi])}) and less beside "
+                    f"{deciders[lo]} ({fmt(v[lo])}) than alone ({fmt(v0)})")
+        elif signs[0] == signs[1] != 0:
+            what = (f"both sentences make {focus} {'more' if signs[0] > 0 else 'less'} {name} than alone "
+                    f"({fmt(v0)}): {fmt(v[0])} beside {deciders[0]}, {fmt(v[1])} beside {deciders[1]}")
+        elif signs == [0, 0]:
+            what = f"neither sentence moves {focus} from {fmt(v0)}"
+        else:
+            said = [f"{('unchanged', 'more ' + name, 'less ' + name)[sg]} beside {deciders[k]} ({fmt(v[k])})"
+                    for k, sg in enumerate(signs)]
+            what = f"{focus} is {said[0]} and {said[1]}, against {fmt(v0)} alone"
+        if t is not None:
+            toy_signs = [int(np.sign(t[k + 1][a] - t[0][a])) for k in (0, 1)]
+            if toy_signs == signs:
+                what += ", as in the toy"
+            else:
+                did = [f"{deciders[k]} {('leaves it', 'raises it', 'lowers it')[toy_signs[k]]}"
+                       for k in (0, 1) if toy_signs[k] != signs[k]]
+                what += "; in the toy, " + " and ".join(did)
+        if rank == 0:
+            head = (f"{name[0].upper()}{name[1:]} separates the sentences most: " if max(gaps) > 0
+                    else "Neither axis separates the sentences: ")
+            lines.append((a, f"{head}{what}."))
+        else:
+            lines.append((a, f"On {name}, {what}."))
+    return lines

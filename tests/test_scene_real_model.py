@@ -20,7 +20,7 @@ from test_layout import layout_problems
 from attention_core import story
 from attention_core.real_model import INSTALL_COMMAND, ModelMissingError, load_model
 from scenes import real_model as scene_module
-from scenes.real_model import RealTransformer
+from scenes.real_model import RealTransformer, axis_lines
 from scenes.style import fmt
 
 
@@ -63,7 +63,12 @@ def test_the_head_grid_and_the_best_head_are_the_models(built, example):
     assert (scene.real.best.layer, scene.real.best.head) == (layer, head)
     np.testing.assert_allclose(scene.best_box.get_center(), scene.head_grid.cell_center(layer, head))
     said = said_by_beat(scene)
-    assert said["best head"].startswith(f"Layer {layer}, head {head} looks hardest: {focus} gives ")
+    # counted from 1, on the grid and in the narration, which says the head was picked of 72
+    assert said["best head"].startswith(f"Of the 72 heads, layer {layer + 1}, head {head + 1} looks hardest: "
+                                        f"{focus} gives ")
+    assert [t.text for t in scene.head_grid.row_labels] == [f"layer{k}" for k in range(1, 7)]
+    assert [t.text for t in scene.head_grid.col_labels] == [str(k) for k in range(1, 13)]
+    assert scene.best_lines[0].text == f"best:layer{layer + 1},head{head + 1}"
     numbers = narration_numbers(said["best head"])
     assert len(numbers) == len(deciders)
     assert min(numbers) == pytest.approx(round(scores[layer, head], 2), abs=0.005)
@@ -86,7 +91,13 @@ def test_each_sentence_shows_the_focus_row_with_and_without_the_specials(built, 
         np.testing.assert_allclose(scene.bars[number].shown_values(), words, atol=1e-12)
         line = said[f"sentence {number + 1}"]
         special = row[0] + row[-1]
-        assert f"[CLS] and [SEP] take {fmt(special)} of {focus}'s attention" in line
+        marks = ", the start and end marks," if number == 0 else ""  # said once, the first time
+        assert f"[CLS] and [SEP]{marks} take {fmt(special)} of {focus}'s attention" in line
+        # the bars' printed numbers, added: "sum to 1", and what they add to when rounding shows
+        added = round(sum(round(float(w), 2) for w in words), 2)
+        note = scene.rows_notes[number][0].text
+        assert note.endswith("thebarssumto1" if f"{added:.2f}" == "1.00"
+                             else f"thebarssumto1(rounded,theyaddto{added:.2f})")
         decider = run.words.index(deciders[number].lower())
         assert fmt(words[decider]) in line
         top = int(np.argmax(np.where(np.arange(len(words)) == run.word_index(focus), -1, words)))
@@ -122,10 +133,75 @@ def test_the_planes_show_the_toy_and_the_real_focus(built, example):
     gravity = [story.gravity(example, i).new_embeddings[s.focus_index]
                for i, s in enumerate(example.sentences[:2])]
     np.testing.assert_allclose(toy.coords, [example.words[focus], *gravity])
-    # what the last beat says is what the real plane shows
-    said = said_by_beat(scene)["embedding"]
-    shown = {fmt(v) for v in expected_real[1:].ravel()}
-    assert set(f"{x:.2f}" for x in narration_numbers(said)) <= shown
+    # what the last beats say is what the real plane shows
+    said = said_by_beat(scene)
+    shown = {fmt(v) for v in expected_real.ravel()}
+    for beat in ("separating axis", "other axis"):
+        assert set(f"{x:.2f}" for x in narration_numbers(said[beat])) <= shown
+    assert "as in the toy example" not in " ".join(scene.narration)
+    assert toy[0].text.replace(" ", "") == "toyexample,from\u201cContextasgravity\u201d"
+    assert said["model"].endswith("It is an encoder: no mask, every word sees every word.")
+    assert "encoder:nomask" in [t.text for t in scene.facts]
+
+
+def signs(points: np.ndarray, axis: int) -> list[int]:
+    """How each sentence moves the focus on ``axis`` from where it is alone, to 2 decimals:
+    points (alone, sentence 1, sentence 2) -> [+1 / 0 / -1, +1 / 0 / -1]."""
+    p = np.round(points[:, axis], 2)
+    return [int(np.sign(p[k] - p[0])) for k in (1, 2)]
+
+
+def test_the_axes_beats_say_what_the_numbers_show(built, example):
+    """Per axis (the one whose two sentences lie furthest apart first): both sentences against
+    the focus alone, in words that match the signs of the moves, and "as in the toy" exactly
+    when the toy's gravity step moved it the same ways, from the planes' own coordinates."""
+    scene = built.scene
+    real, toy = scene.real_panel.coords, scene.toy_panel.coords
+    focus, deciders, names = scene.focus, scene.real.deciders, scene.real.axes
+    said = said_by_beat(scene)
+    r = np.round(real, 2)
+    gaps = [abs(r[1, a] - r[2, a]) for a in (0, 1)]
+    first = int(np.argmax(gaps)) if gaps[0] != gaps[1] else 0
+    assert said["separating axis"].startswith(f"{names[first].capitalize()} separates the sentences most: ")
+    assert said["other axis"].startswith(f"On {names[1 - first]}, ")
+    for beat, axis in (("separating axis", first), ("other axis", 1 - first)):
+        line, moved = said[beat], signs(real, axis)
+        v = [fmt(x) for x in r[:, axis]]
+        if moved[0] == -moved[1] != 0:
+            hi = 1 if moved[0] > 0 else 2
+            lo = 3 - hi
+            assert f"is more {names[axis]} beside {deciders[hi - 1]} ({v[hi]}) and less beside " \
+                   f"{deciders[lo - 1]} ({v[lo]}) than alone ({v[0]})" in line, line
+        elif moved[0] == moved[1] != 0:
+            more = "more" if moved[0] > 0 else "less"
+            assert f"both sentences make {focus} {more} {names[axis]} than alone ({v[0]}): {v[1]} beside " \
+                   f"{deciders[0]}, {v[2]} beside {deciders[1]}" in line, line
+        else:
+            assert "unchanged beside" in line and f"against {v[0]} alone" in line, line
+        assert ("as in the toy" in line) == (signs(toy, axis) == moved), line
+        box = scene.axis_boxes[0 if beat == "separating axis" else 1]
+        name = (scene.real_panel.plane.x_name, scene.real_panel.plane.y_name)[axis]
+        np.testing.assert_allclose(box.get_center(), name.get_center(), atol=1e-6)
+
+
+def test_axis_lines_say_what_each_case_shows():
+    """The cases the shipped examples do not all reach: a toy that moved the focus the other
+    way in both sentences, a sentence that leaves it, no move at all, no toy."""
+    lines = axis_lines("bat", ("baseball", "animal"), ["swung", "cave"], np.array([0.5, 0.1]),
+                       np.array([[0.8, 0.1], [0.2, 0.1]]), np.array([[1.0, 1.0], [0.5, 1.0], [2.0, 1.5]]))
+    assert lines == [
+        (0, "Baseball separates the sentences most: bat is more baseball beside swung (0.80) and less "
+            "beside cave (0.20) than alone (0.50); in the toy, swung lowers it and cave raises it."),
+        (1, "On animal, neither sentence moves bat from 0.10; in the toy, cave raises it.")]
+    lines = axis_lines("bat", ("baseball", "animal"), ["swung", "cave"], np.array([0.5, 0.1]),
+                       np.array([[0.5, 0.3], [0.5, 0.1]]))
+    assert lines == [
+        (1, "Animal separates the sentences most: bat is more animal beside swung (0.30) and unchanged "
+            "beside cave (0.10), against 0.10 alone."),
+        (0, "On baseball, neither sentence moves bat from 0.50.")]
+    # 0.004 apart is the same number shown: no move
+    assert "neither" in axis_lines("bat", ("a", "b"), ["x", "y"], np.array([0.5, 0.1]),
+                                   np.array([[0.502, 0.3], [0.499, 0.1]]))[1][1]
 
 
 def test_the_step_is_paced_and_laid_out(built):
