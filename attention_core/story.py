@@ -65,7 +65,7 @@ class Claim:
 
     Attributes:
         step: the scene module that narrates it (``"gravity_pull"``).
-        key: a short name of the claim (``"nearest_pulls_hardest"``).
+        key: a short name of the claim (``"pull_toward_decider"``).
         sentence: index of the sentence it is about, or None for the whole example.
         says: the claim in words, as the scene would state it.
         holds: True when the numbers bear it out.
@@ -238,18 +238,6 @@ def _top_is_decider(example: Example, i: int, measure: Measure, step: str) -> Cl
                  ranked[0].word == want, f"{measure}: {_ranked(ranked)}")
 
 
-def _nearest_pulls_hardest(example: Example, i: int) -> Claim:
-    s = example.sentences[i]
-    nearest = neighbours(example, i, "distance")[0].word
-    w = gravity(example, i).weights[s.focus_index]
-    others = [j for j in range(len(s.tokens)) if j != s.focus_index]
-    heaviest = s.tokens[max(others, key=lambda j: w[j])]
-    return Claim("gravity_pull", "nearest_pulls_hardest", i,
-                 f"the nearest word, {nearest}, pulls {s.focus} hardest",
-                 heaviest == nearest,
-                 f"nearest {nearest}; heaviest pull {heaviest} {w[s.tokens.index(heaviest)]:.2f}")
-
-
 def _pull_toward_decider(example: Example, i: int) -> Claim:
     s = example.sentences[i]
     d = s.tokens.index(decider(example, i))
@@ -334,7 +322,8 @@ def _claims(example: Example) -> tuple[Claim, ...]:
         result.append(_top_is_decider(example, i, "dot", "similarity_table"))
         result.append(_top_is_decider(example, i, "cosine", "similarity_table"))
     for i in both:
-        result += [_nearest_pulls_hardest(example, i), _pull_toward_decider(example, i)]
+        # (gravity's hardest pull is the largest dot product's by construction: no claim)
+        result.append(_pull_toward_decider(example, i))
     result.append(_naive_fails(example))
     result.append(_distinct_maps(example))
     for i in both:

@@ -7,8 +7,13 @@ Each word of the sentence pulls the ambiguous word along the arrow toward it, as
 its weight (thicker arrows pull harder). The plane is the example's shared one
 (``plane_scale``: the same ranges, unit and ticks in every chapter, tick values written);
 word labels and numbers keep clear of its tick values and axes. The table beside the plane
-lists, for each word, its distance to the focus, its dot product with it, its weight (the
-next chapter, softmax, turns dot products into weights) and its pull ``w_j (x_j - x)``. The
+lists, for each word, its dot product with the focus, its weight (the next chapter,
+softmax, turns dot products into weights) and its pull ``w_j (x_j - x)``. The word with the
+largest dot product pulls hardest: the scene boxes that dot product beside the weight
+(distance is not what decides the weight, and the table does not list it). The weights and
+pulls are printed to :data:`TABLE_DECIMALS` places (a weight that would print 0.00 still
+shows what it pulls), each column rounded so that it adds up (:func:`rounded_to_add_up`):
+the sum row is the exact sum rounded, and a student who adds the printed column gets it. The
 update is ONE step: the pulls, added tip to tail, carry the word to ``x'``, which is the
 weighted average ``sum_j w_j x_j`` because the weights add up to 1. The video plays that step in slow
 motion (``knobs.pull_steps`` frames of it); when an example sets ``knobs.pull_strength``
@@ -16,9 +21,8 @@ below 1 the word moves only that fraction of the step, and the scene says it is 
 video's setting, not attention. In the other sentence the same word is pulled elsewhere:
 context decides.
 
-What the narration asserts comes from :mod:`attention_core.story`: "the nearest word pulls
-hardest" only when ``nearest_pulls_hardest`` holds, "moves toward the decider" only when
-``pull_toward_decider`` holds; otherwise it says what the numbers show.
+What the narration asserts comes from :mod:`attention_core.story`: "moves toward the decider"
+only when ``pull_toward_decider`` holds; otherwise it says what the numbers show.
 
 Render: ``manim -ql scenes/gravity_pull.py GravityPull`` (from the repo root).
 """
@@ -61,7 +65,7 @@ from manim import (
 
 from attention_core import ContextPullTrace, keep_heaviest
 from attention_core.examples import Example, Sentence
-from attention_core.story import claim, decider, gravity, gravity_distances, neighbours
+from attention_core.story import claim, decider, gravity, gravity_distances
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, word_color, word_label
@@ -71,8 +75,8 @@ from scenes.components.flat import FlatFadeIn
 from scenes.components.words import LABEL_BUFF, LABEL_SPOTS, name_on_plane, plane_scale
 from scenes.style import fmt
 
-__all__ = ["ARROW_NUMBER_WEIGHT", "MAX_TERMS", "GravityPull", "Row", "SentenceShown", "plane_marks",
-           "pull_of", "shown_sum", "shown_terms"]
+__all__ = ["ARROW_NUMBER_WEIGHT", "MAX_TERMS", "TABLE_DECIMALS", "GravityPull", "Row", "SentenceShown",
+           "plane_marks", "printed", "pull_of", "rounded_to_add_up", "shown_terms"]
 
 ARROW_NUMBER_WEIGHT = 0.05  # pulls at least this strong also get their number on the plane
 MAX_TERMS = 6  # rows of the table; a longer sentence shows its strongest pulls
@@ -89,9 +93,10 @@ INDENT = 0.4  # the lines that continue a formula
 TABLE_SCALE = 0.9  # the table's numbers, relative to the formulas
 MATH_SIZE = 48 * style.MATH_SCALE * TABLE_SCALE  # a DecimalNumber as large as the table's MathTex
 HEADER_SCALE = 0.8  # column headers, relative to the formulas
-HEADERS = {"distance": r"|\vec x_j - \vec x|", "dot": r"\vec x \cdot \vec x_j", "weight": "w_j",
+HEADERS = {"dot": r"\vec x \cdot \vec x_j", "weight": "w_j",
            "pull": r"w_j\,(\vec x_j - \vec x)"}  # the table's columns after the word
 MARK = style.TEXT  # the boxes that point at the cells a line talks about
+TABLE_DECIMALS = 3  # the table's weights and pulls: a weight under 0.005 still shows what it pulls
 
 
 def pull_of(example: Example, sentence: Sentence) -> ContextPullTrace:
@@ -105,9 +110,33 @@ def shown_terms(weights: np.ndarray, limit: int = MAX_TERMS) -> list[int]:
     return keep_heaviest(weights, limit).indices.tolist()
 
 
-def shown_sum(weights: np.ndarray) -> float:
-    """What the weights add up to as printed (each rounded to ``style.DECIMALS`` places)."""
-    return float(sum(float(fmt(w)) for w in weights))
+def printed(x: float | np.ndarray, places: int = TABLE_DECIMALS) -> np.ndarray:
+    """``x`` as the table prints it, ``places`` decimals (what a student reads and adds up)."""
+    return np.array([float(f"{v:.{places}f}") for v in np.atleast_1d(x)]) + 0.0  # no -0.0
+
+
+def rounded_to_add_up(values: np.ndarray, places: int = TABLE_DECIMALS) -> np.ndarray:
+    """``values`` (n,) rounded to ``places`` decimals so that they add up to their exact sum
+    rounded (the largest remainder method): each is rounded to nearest, then the ones rounded
+    most the wrong way move one unit in the last place until the sum is right. A value that is
+    exactly 0 (the focus's pull on itself) stays 0, and one is moved onto 0 only when no other
+    can move (a printed zero should not stand for something that counts).
+
+    >>> rounded_to_add_up(np.array([0.0024, 0.0022, 0.7655, 0.0015, 0.2284]))
+    array([0.002, 0.002, 0.766, 0.002, 0.228])
+    >>> rounded_to_add_up(np.array([0.3333, 0.3333, 0.3334]), places=2)
+    array([0.33, 0.33, 0.34])
+    """
+    unit = 10.0**places
+    scaled = np.asarray(values, dtype=float) * unit
+    shown = np.round(scaled)
+    short = int(np.round(np.round(scaled.sum()) - shown.sum()))  # units the printed sum is short by
+    step = 1.0 if short > 0 else -1.0
+    movable = [j for j in range(len(shown)) if scaled[j] != 0]
+    order = sorted(movable, key=lambda j: (shown[j] + step == 0, -step * (scaled[j] - shown[j])))
+    for j in order[:abs(short)]:
+        shown[j] += step
+    return shown / unit + 0.0
 
 
 def plane_marks(plane: WordPlane) -> list[Mobject]:
@@ -172,9 +201,10 @@ def num(x: float) -> str:
     return fmt(0.0) if float(shown) == 0 else shown
 
 
-def vec_tex(v: np.ndarray) -> str:
-    """A 2-D vector as the scenes print it: ``(0.40,\\ 3.80)``."""
-    return rf"({num(v[0])},\ {num(v[1])})"
+def vec_tex(v: np.ndarray, places: int = style.DECIMALS) -> str:
+    """A 2-D vector as the scenes print it: ``(0.40,\\ 3.80)`` (``places`` decimals)."""
+    a, b = (f"{c:.{places}f}" for c in printed(v[:2], places))
+    return rf"({a},\ {b})"
 
 
 def vec_text(v: np.ndarray) -> str:
@@ -206,21 +236,20 @@ def points_along(corners: np.ndarray, proportions: np.ndarray) -> np.ndarray:
     return np.stack([np.interp(at, run, corners[:, d]) for d in range(corners.shape[1])], axis=1)
 
 
-def number(value: float, color: ManimColor) -> DecimalNumber:
-    """A table number in the formulas' font (no minus on a number that rounds to zero)."""
-    return DecimalNumber(0.0 if value < 0 and float(num(value)) == 0 else value,
-                         num_decimal_places=style.DECIMALS, color=color, font_size=MATH_SIZE,
+def number(value: float, color: ManimColor, places: int = style.DECIMALS) -> DecimalNumber:
+    """A table number in the formulas' font, ``places`` decimals (no minus on a number that
+    rounds to zero)."""
+    return DecimalNumber(0.0 if value < 0 and float(printed(value, places)[0]) == 0 else value,
+                         num_decimal_places=places, color=color, font_size=MATH_SIZE,
                          group_with_commas=False)
 
 
 @dataclass
 class Row:
-    """One row of the table: ``word  |x_j - x|  x . x_j  w_j  w_j (x_j - x)``. The focus's own
-    row has no distance (``None``)."""
+    """One row of the table: ``word  x . x_j  w_j  w_j (x_j - x)``."""
 
     index: int
     word: Text
-    distance: DecimalNumber | None
     dot: DecimalNumber
     weight: DecimalNumber
     pull: MathTex
@@ -234,7 +263,7 @@ class SentenceShown:
     arrow_numbers: VGroup
     rows: list[Row]
     more: VGroup  # "+ k more words" when the table shows only the strongest
-    sums: VGroup  # the sum row: [weight sum, pull sum]
+    sums: VGroup  # the sum row: [weight sum, pull sum], of the printed numbers (and the words left out)
     formula: VGroup  # x' = x + sum w (x_j - x); = numbers; = sum w x (weighted average); [setting]
     chain: VGroup  # the pulls drawn tip to tail (short ones are not drawn)
     chain_points: list[np.ndarray]  # scene points: the focus, then the tip after each pull
@@ -262,14 +291,14 @@ class GravityPull(ExplainerScene):
         for k in range(len(self.sentences)):
             if k == 0:
                 self.show_pulls(k)
-                self.name_the_nearest(k)
+                self.name_the_hardest(k)
                 self.explain_the_weights()
                 self.add_tip_to_tail(k)
                 self.show_the_focus_own_pull(k)
                 self.move_in_slow_motion(k)
                 self.measure_toward_decider(k)
             else:
-                self.show_pulls(k, with_nearest=True)
+                self.show_pulls(k, with_hardest=True)
                 self.add_tip_to_tail(k, with_move=True)
             self.land_on_the_average(k)
         self.compare_end_points()
@@ -282,17 +311,13 @@ class GravityPull(ExplainerScene):
 
     # -- what the narration says (from the story module's facts and claims)
 
-    def nearest_line(self, k: int) -> str:
-        """The nearest word by distance and the hardest pull: the same word when the claim holds."""
+    def hardest_line(self, k: int) -> str:
+        """The word that pulls hardest, with its dot product (what its weight comes from: the
+        largest dot product makes the largest weight) and its weight."""
         s, trace = self.sentences[k], self.pulls[k]
-        nearest = neighbours(self.example, k, "distance")[0]
-        w = trace.weights[s.focus_index]
-        if claim(self.example, "nearest_pulls_hardest", k).holds:
-            return (f"{q(nearest.word)}, the nearest word by distance ({fmt(nearest.value)}), pulls "
-                    f"hardest: {fmt(w[s.tokens.index(nearest.word)])}.")
-        j = self.heaviest(k)
-        return (f"{q(s.tokens[j])} pulls hardest, {fmt(w[j])}, though {q(nearest.word)} is the nearest "
-                f"word by distance ({fmt(nearest.value)}).")
+        i, j = s.focus_index, self.heaviest(k)
+        return (f"{q(s.tokens[j])}, with the largest dot product ({fmt(trace.similarities[i, j])}), "
+                f"pulls hardest: {fmt(trace.weights[i, j])}.")
 
     def toward_line(self, k: int) -> str:
         """Where the step takes the focus relative to the decider, with both distances."""
@@ -307,7 +332,8 @@ class GravityPull(ExplainerScene):
         return f"{q(s.focus)} gets hardly nearer {q(d)}: {numbers}."
 
     def heaviest(self, k: int) -> int:
-        """Index of the other word that pulls the focus hardest (ties: the earlier word)."""
+        """Index of the other word that pulls the focus hardest, the one with the largest dot
+        product with it (ties: the earlier word)."""
         s, w = self.sentences[k], self.pulls[k].weights[self.sentences[k].focus_index]
         return max((j for j in range(len(s.tokens)) if j != s.focus_index), key=lambda j: (w[j], -j))
 
@@ -349,11 +375,11 @@ class GravityPull(ExplainerScene):
         self.distances = VGroup()
         self.source = VGroup()
 
-    def show_pulls(self, k: int, with_nearest: bool = False) -> None:
+    def show_pulls(self, k: int, with_hardest: bool = False) -> None:
         sentence = self.sentences[k]
         said = shorten(sentence.text, SAID_CHARS)
-        if with_nearest:
-            self.say(f"pulls {k + 1}", f"In {q(said)}, " + self.nearest_line(k))
+        if with_hardest:
+            self.say(f"pulls {k + 1}", f"In {q(said)}, " + self.hardest_line(k))
         else:
             self.say(f"pulls {k + 1}", f"In {q(said)} each word pulls {q(sentence.focus)} as hard as its "
                      "weight: the thicker the arrow, the harder.")
@@ -364,21 +390,21 @@ class GravityPull(ExplainerScene):
         self.play(*(Create(a) for a in self.arrows), run_time=style.BEAT)
         self.play(FlatFadeIn(self.arrow_numbers, *(r.word for r in self.rows), self.column("weight"),
                              self.more, self.sums[0], self.sums[2], self.sums[3]), run_time=style.BEAT)
-        if with_nearest:
-            self.play(FadeIn(self.column("distance")), FadeIn(self.column("dot")), run_time=style.BEAT)
-            self.mark_nearest(k)
+        if with_hardest:
+            self.play(FadeIn(self.column("dot")), run_time=style.BEAT)
+            self.mark_hardest(k)
         self.wait(style.PAUSE)
 
-    def name_the_nearest(self, k: int) -> None:
-        self.say(f"nearest {k + 1}", self.nearest_line(k))
-        self.play(FadeIn(self.column("distance")), run_time=style.BEAT)
-        self.mark_nearest(k)
+    def name_the_hardest(self, k: int) -> None:
+        self.say(f"hardest {k + 1}", self.hardest_line(k))
+        self.play(FadeIn(self.column("dot")), run_time=style.BEAT)
+        self.mark_hardest(k)
         self.wait(style.PAUSE)
 
     def explain_the_weights(self) -> None:
         self.say("source", "The weights come from the dot products: a bigger dot product, a bigger pull. "
                  "Softmax does it: the next chapter.")
-        self.play(FadeOut(self.marks), FadeIn(self.column("dot")), run_time=style.BEAT)
+        self.play(FadeOut(self.marks), run_time=style.BEAT / 2)
         self.marks = VGroup()
         self.source = VGroup(
             MathTex(r"w_j = \operatorname{softmax}_j(\vec x \cdot \vec x_j \,/\, T)").scale(style.MATH_SCALE),
@@ -443,8 +469,8 @@ class GravityPull(ExplainerScene):
         weights = pull.weights[i]
         shown = [r.index for r in self.rows]
         rounding = ""
-        if len(shown) == len(weights) and fmt(shown_sum(weights)) != fmt(1.0):
-            rounding = f" ({fmt(shown_sum(weights))} as shown, by rounding)"
+        if len(shown) == len(weights) and self.sums[0].get_value() != 1:  # they are rounded to add up
+            rounding = f" ({self.sums[0].get_value():.{TABLE_DECIMALS}f} as shown, by rounding)"
         full = "full step" if pull.strength != 1 else "step"
         again = " again" if k else ""
         self.say(f"average {k + 1}", f"The weights add up to 1{rounding}, so the {full} lands{again} on "
@@ -506,13 +532,10 @@ class GravityPull(ExplainerScene):
 
     # -- animations used by the beats
 
-    def mark_nearest(self, k: int) -> None:
-        """Box the nearest word's distance and the hardest pull's weight."""
-        s = self.sentences[k]
-        nearest = s.tokens.index(neighbours(self.example, k, "distance")[0].word)
+    def mark_hardest(self, k: int) -> None:
+        """Box the hardest pull's dot product and its weight: the cause beside the effect."""
         heaviest = self.heaviest(k)
-        cells = [r.distance for r in self.rows if r.index == nearest and r.distance is not None]
-        cells += [r.weight for r in self.rows if r.index == heaviest]
+        cells = [c for r in self.rows if r.index == heaviest for c in (r.dot, r.weight)]
         self.marks = VGroup(*(SurroundingRectangle(c, color=MARK, buff=0.06) for c in cells))
         self.play(Create(self.marks), run_time=style.BEAT)
 
@@ -730,29 +753,34 @@ class GravityPull(ExplainerScene):
         sentence, pull = self.sentences[k], self.pulls[k]
         i = sentence.focus_index
         weights = pull.weights[i]
-        distances = {sentence.tokens.index(n.word): n.value for n in neighbours(self.example, k, "distance")}
         indices = self.row_words(k, limit)
+        # each column rounded so that it adds up; the sum row is the printed numbers' sum (a word
+        # left out of a long table is printed nowhere but counted, and the table says so)
+        shown_weights = rounded_to_add_up(weights)
+        shown_pulls = np.stack([rounded_to_add_up(pull.pulls[i, :, c]) for c in range(2)], axis=1)  # (n, 2)
         rows = []
         for j in indices:
             color = word_color(self.example, sentence.tokens[j])
             rows.append(Row(
                 j, word_label(sentence.tokens[j], color, style.LABEL_SIZE),
-                number(distances[j], color) if j != i else None,
                 number(pull.similarities[i, j], color),
-                number(weights[j], color),
-                MathTex(vec_tex(pull.pulls[i, j]), color=color).scale(style.MATH_SCALE * TABLE_SCALE),
+                number(shown_weights[j], color, TABLE_DECIMALS),
+                MathTex(vec_tex(shown_pulls[j], TABLE_DECIMALS), color=color).scale(
+                    style.MATH_SCALE * TABLE_SCALE),
             ))
         self.headers = {name: MathTex(tex, color=style.MUTED).scale(style.MATH_SCALE * HEADER_SCALE)
                         for name, tex in HEADERS.items()}
-        sums = VGroup(number(float(weights.sum()), style.TEXT),
-                      MathTex(vec_tex(pull.step[i]), color=style.TEXT).scale(style.MATH_SCALE * TABLE_SCALE))
+        weight_sum, pull_sum = (np.round(a.sum(axis=0), TABLE_DECIMALS) for a in (shown_weights, shown_pulls))
+        sums = VGroup(number(weight_sum, style.TEXT, TABLE_DECIMALS),
+                      MathTex(vec_tex(pull_sum, TABLE_DECIMALS), color=style.TEXT).scale(
+                          style.MATH_SCALE * TABLE_SCALE))
         sigma = MathTex(r"\Sigma", color=style.MUTED).scale(style.MATH_SCALE)
 
         def widest(ms: list[Mobject]) -> float:
             return max(m.width for m in ms if m is not None)
 
         heads = [sigma, *self.headers.values()]  # the word column's "header" is the sum row's sigma
-        cells = [[r.word for r in rows], [r.distance for r in rows], [r.dot for r in rows],
+        cells = [[r.word for r in rows], [r.dot for r in rows],
                  [r.weight for r in rows] + [sums[0]], [r.pull for r in rows] + [sums[1]]]
         widths = [max(widest(c), h.width) for c, h in zip(cells, heads, strict=True)]
         rights, x = [], self.panel_left
@@ -763,59 +791,56 @@ class GravityPull(ExplainerScene):
         top = self.caption.get_bottom()[1] - 0.3
         header_height = max(h.height for h in self.headers.values())
         for c, h in enumerate(self.headers.values(), start=1):
-            if c == 4:
-                h.move_to([rights[3] + COLUMN_GAP, top - header_height / 2, 0], aligned_edge=LEFT)
+            if c == 3:
+                h.move_to([rights[2] + COLUMN_GAP, top - header_height / 2, 0], aligned_edge=LEFT)
             else:
                 h.move_to([rights[c], top - header_height / 2, 0], aligned_edge=RIGHT)
         row_height = max(max(r.pull.height, r.word.height) for r in rows) + ROW_GAP
         first = top - header_height - 0.15 - row_height / 2
         for k, r in enumerate(rows):
             y = first - k * row_height
-            for c, cell in ((1, r.distance), (2, r.dot), (3, r.weight)):
-                if cell is not None:
-                    cell.move_to([rights[c], y, 0], aligned_edge=RIGHT)
+            for c, cell in ((1, r.dot), (2, r.weight)):
+                cell.move_to([rights[c], y, 0], aligned_edge=RIGHT)
             r.word.move_to([rights[0], y, 0], aligned_edge=RIGHT)
             r.word.shift((r.weight.get_bottom()[1] - baseline(r.word)) * UP)  # on the numbers' line
-            r.pull.move_to([rights[3] + COLUMN_GAP, y, 0], aligned_edge=LEFT)
+            r.pull.move_to([rights[2] + COLUMN_GAP, y, 0], aligned_edge=LEFT)
         more = VGroup()
         left_out = [j for j in range(len(weights)) if j not in indices]
         bottom = first - (len(rows) - 1) * row_height - row_height / 2
         if left_out:
             more.add(word_label(f"+ {len(left_out)} more words, each weight at most "
-                                f"{max(weights[j] for j in left_out):.2g}", style.MUTED, style.SMALL_SIZE))
+                                f"{max(weights[j] for j in left_out):.2g} (in \u03a3)", style.MUTED,
+                                style.SMALL_SIZE))
             more.move_to([self.panel_left, bottom - 0.05, 0], aligned_edge=LEFT + UP)
             bottom = more.get_bottom()[1] - 0.1
         rule_y = bottom - 0.1
-        rule = Line([rights[3] - widths[3], rule_y, 0], [rights[4], rule_y, 0], color=style.MUTED,
+        rule = Line([rights[2] - widths[2], rule_y, 0], [rights[3], rule_y, 0], color=style.MUTED,
                     stroke_width=1.5)
         y = rule_y - 0.1 - row_height / 2
-        sums[0].move_to([rights[3], y, 0], aligned_edge=RIGHT)
-        sums[1].move_to([rights[3] + COLUMN_GAP, y, 0], aligned_edge=LEFT)
+        sums[0].move_to([rights[2], y, 0], aligned_edge=RIGHT)
+        sums[1].move_to([rights[2] + COLUMN_GAP, y, 0], aligned_edge=LEFT)
         sigma.move_to([rights[0], y, 0], aligned_edge=RIGHT).align_to(sums[0], DOWN)
         sums.add(rule, sigma)  # [weight sum, pull sum, rule, sigma]
         self.rows, self.more, self.sums = rows, more, sums
-        self.table = VGroup(*self.headers.values(), *(m for r in rows for m in
-                                                              (r.word, r.distance, r.dot, r.weight, r.pull)
-                                                              if m is not None), more, sums)
+        self.table = VGroup(*self.headers.values(),
+                            *(m for r in rows for m in (r.word, r.dot, r.weight, r.pull)), more, sums)
         if self.table.width > self.panel_width:
             self.table.scale(self.panel_width / self.table.width, about_point=[self.panel_left, top, 0])
         self.table_bottom = self.table.get_bottom()[1]
 
     def row_words(self, k: int, limit: int) -> list[int]:
         """The words of the table's rows, in sentence order: the ``limit`` heaviest pulls, but
-        always the focus, the nearest word by distance and the decider, which the narration names."""
+        always the focus, the hardest pull and the decider, which the narration names."""
         s = self.sentences[k]
         weights = self.pulls[k].weights[s.focus_index]
-        nearest = neighbours(self.example, k, "distance")[0].word
-        named = list(dict.fromkeys([s.focus_index, s.tokens.index(nearest),
+        named = list(dict.fromkeys([s.focus_index, self.heaviest(k),
                                     s.tokens.index(decider(self.example, k))]))
         rest = sorted((j for j in range(len(weights)) if j not in named), key=lambda j: -weights[j])
         return sorted([*named, *rest][:max(limit, len(named))])
 
     def column(self, name: str) -> VGroup:
-        """The column ``name`` (distance, dot, weight or pull) of the table, with its header."""
-        cells = [getattr(r, name) for r in self.rows]
-        return VGroup(self.headers[name], *(m for m in cells if m is not None))
+        """The column ``name`` (dot, weight or pull) of the table, with its header."""
+        return VGroup(self.headers[name], *(getattr(r, name) for r in self.rows))
 
     def step_formula(self, pull: ContextPullTrace, i: int) -> VGroup:
         """``x' = x + sum_j w_j (x_j - x)``, its numbers, ``= sum_j w_j x_j`` and, when the video
@@ -864,6 +889,5 @@ class GravityPull(ExplainerScene):
         gone = [self.dots, self.caption, self.formula, self.target_mark, self.focus_dot, self.trail,
                 self.ghost, self.steps, self.more, self.sums, self.chain, self.distances, self.marks,
                 *self.headers.values(),
-                *(VGroup(*(m for m in (r.word, r.distance, r.dot, r.weight, r.pull) if m is not None))
-                  for r in self.rows)]
+                *(VGroup(r.word, r.dot, r.weight, r.pull) for r in self.rows)]
         self.play(*(FadeOut(m) for m in gone), run_time=style.BEAT / 2)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import sys
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import hypothesis.strategies as st
@@ -34,7 +35,7 @@ from attention_core.story import claim, decider, raw_weights
 from scenes import style
 from scenes.components import WordDot, boxes_overlap
 from scenes.components.words import plane_scale
-from scenes.gravity_pull import ARROW_NUMBER_WEIGHT, GravityPull, plane_marks
+from scenes.gravity_pull import ARROW_NUMBER_WEIGHT, GravityPull, plane_marks, rounded_to_add_up
 
 sys.path.insert(0, str(Path(__file__).parent))
 from long_example import write_long_example  # noqa: E402
@@ -67,6 +68,10 @@ class Checked(GravityPull):
         if self._open_beat is not None and hasattr(self, "plane"):
             self.clashes = getattr(self, "clashes", [])
             self.clashes += [(self._open_beat[0], *pair) for pair in plane_clashes(self)]
+            self.boxed = getattr(self, "boxed", {})  # beat -> the centres of the boxes up at its end
+            on = {id(m) for top in self.mobjects for m in top.get_family()}
+            self.boxed[self._open_beat[0]] = [m.get_center() for m in getattr(self, "marks", [])
+                                              if id(m) in on]
         super()._end_beat()
 
     def play(self, *animations, **kwargs) -> None:
@@ -131,27 +136,28 @@ def rounded(v) -> list[float]:
     return [round(float(x), 2) + 0.0 for x in np.atleast_1d(v)]
 
 
+def largest_dot(example, k: int) -> int:
+    """The other word with the largest dot product with the focus (ties: the earlier)."""
+    s, e = example.sentences[k], expected(example, k)
+    return max((j for j in range(len(s.tokens)) if j != s.focus_index), key=lambda j: (e.dots[j], -j))
+
+
 def said_numbers(example, scene, k: int) -> dict[str, list[float]]:
     """Beat name -> the numbers its line must say, in order, for sentence ``k``."""
     s, e = example.sentences[k], expected(example, k)
-    i, n = s.focus_index, len(s.tokens)
-    others = [j for j in range(n) if j != i]
-    nearest = min(others, key=lambda j: e.distances[j])
-    heaviest = max(others, key=lambda j: (e.weights[j], -j))
+    i = s.focus_index
+    top = largest_dot(example, k)
+    hardest_numbers = [e.dots[top], e.weights[top]]  # the cause, then the weight it makes
     d = s.tokens.index(decider(example, k))
-    nearest_numbers = ([e.distances[nearest], e.weights[nearest]] if nearest == heaviest
-                       else [e.weights[heaviest], e.distances[nearest]])
     toward = [e.distances[d], np.linalg.norm(e.end - e.vectors[d])]
-    shown = sum(round(float(w), 2) for w in e.weights)
-    rounding = [shown] if (len(scene.shown[k].rows) == n and f"{shown:.2f}" != "1.00") else []
-    numbers = {f"average {k + 1}": [*rounding, *e.average]}
+    numbers = {f"average {k + 1}": [*e.average]}  # the table's weights are rounded to add up to 1
     if k == 0:
-        numbers |= {"pulls 1": [], "nearest 1": nearest_numbers, "source": [], "step 1": [],
+        numbers |= {"pulls 1": [], "hardest 1": hardest_numbers, "source": [], "step 1": [],
                     "self 1": [e.weights[i]], "move 1": [], "toward 1": toward}
         if example.knobs.pull_strength != 1:
             numbers["setting 1"] = [example.knobs.pull_strength]
     else:
-        numbers |= {f"pulls {k + 1}": nearest_numbers, f"step {k + 1}": toward}
+        numbers |= {f"pulls {k + 1}": hardest_numbers, f"step {k + 1}": toward}
     return numbers
 
 
@@ -173,17 +179,19 @@ def test_every_number_said_is_the_cores(built, example):
 
 
 def test_the_story_is_asserted_where_it_holds(built, example):
-    """On the shipped examples every gravity claim holds, and the narration says so."""
+    """On the shipped examples every gravity claim holds, and the narration says so; the
+    hardest pull is put down to its dot product, never to distance."""
     lines = built.scene.lines
     for k in sentences_shown(example):
         s = example.sentences[k]
-        assert claim(example, "nearest_pulls_hardest", k).holds
         assert claim(example, "pull_toward_decider", k).holds
-        nearest_line = lines["nearest 1"] if k == 0 else lines[f"pulls {k + 1}"]
-        assert "the nearest word by distance" in nearest_line and "pulls hardest" in nearest_line
-        assert "though" not in nearest_line
+        hardest_line = lines["hardest 1"] if k == 0 else lines[f"pulls {k + 1}"]
+        top = s.tokens[largest_dot(example, k)]
+        assert f"\u201c{top}\u201d, with the largest dot product (" in hardest_line
+        assert "pulls hardest" in hardest_line
         toward_line = lines["toward 1"] if k == 0 else lines[f"step {k + 1}"]
         assert f"\u201c{s.focus}\u201d moves toward \u201c{decider(example, k)}\u201d" in toward_line
+    assert not any("distance" in line or "nearest" in line for line in lines.values())
 
 
 def test_the_weights_come_from_dot_products_and_softmax_is_next(built):
@@ -200,24 +208,60 @@ def test_slow_motion_is_said_once_and_animation_knobs_are_not_attention(built, e
     assert "pull_strength" not in " ".join(lines)  # shipped examples use the whole step
 
 
-def test_the_table_shows_the_cores_numbers(built, example):
+def printed_weight(number) -> float:
+    """What a DecimalNumber prints, as a number (it prints ``num_decimal_places`` decimals)."""
+    return float(f"{number.get_value():.{number.num_decimal_places}f}") + 0.0
+
+
+def test_the_table_shows_the_cores_numbers_and_each_column_adds_up(built, example):
+    """The dot products are the core's; the weights and pulls are the core's within one unit
+    of their last (third) place; the sum row is exactly what the printed column adds up to,
+    and is the exact sum rounded; no weight printed 0 stands beside a pull that is not 0."""
     for k in sentences_shown(example):
         s, e = example.sentences[k], expected(example, k)
         np.testing.assert_allclose(raw_weights(example, k), e.weights)  # the pulls are softmax(dot / T)
         shown = built.scene.shown[k]
         assert len(shown.rows) == len(s.tokens)  # short sentences show every word
+        weights, pulls = [], []
         for row in shown.rows:
             j = row.index
             assert row.word.text == re.sub(r"\s", "", s.tokens[j])
-            assert (row.distance is None) == (j == s.focus_index)
-            if row.distance is not None:
-                assert row.distance.get_value() == pytest.approx(e.distances[j])
             near_zero = -0.005 < e.dots[j] < 0  # printed 0.00, not -0.00
             assert row.dot.get_value() == pytest.approx(0.0 if near_zero else e.dots[j])
-            assert row.weight.get_value() == pytest.approx(e.weights[j])
-            assert numbers_in(row.pull.get_tex_string()) == pytest.approx(rounded(e.pulls[j]))
-        assert shown.sums[0].get_value() == pytest.approx(1.0)
-        assert numbers_in(shown.sums[1].get_tex_string()) == pytest.approx(rounded(e.average - e.x))
+            assert printed_weight(row.dot) == round(float(e.dots[j]), 2) + 0.0
+            weights.append(printed_weight(row.weight))
+            pulls.append(numbers_in(row.pull.get_tex_string()))
+            assert weights[-1] == pytest.approx(e.weights[j], abs=0.0015)  # 3 places, one unit moved at most
+            assert pulls[-1] == pytest.approx(list(e.pulls[j]), abs=0.0015)
+            if weights[-1] == 0:
+                assert pulls[-1] == [0.0, 0.0], (s.tokens[j], pulls[-1])
+            if j == s.focus_index:
+                assert pulls[-1] == [0.0, 0.0]  # its arrow to itself has no length
+        assert printed_weight(shown.sums[0]) == pytest.approx(sum(weights), abs=1e-9) == 1.0
+        total = numbers_in(shown.sums[1].get_tex_string())
+        assert total == pytest.approx(np.sum(pulls, axis=0), abs=1e-9)  # the column, added up
+        assert total == pytest.approx([round(float(c), 3) for c in e.average - e.x], abs=1e-9)
+        # and the formula's step is the sum row to two places (rounded as a student does, half up)
+        step = numbers_in(built.scene.shown[k].formula[1].get_tex_string())[2:4]
+        half_up = [float(Decimal(str(c)).quantize(Decimal("0.01"), ROUND_HALF_UP)) for c in total]
+        assert step == pytest.approx(half_up, abs=1e-9)
+
+
+def test_the_hardest_pull_is_boxed_by_its_dot_product_and_weight(built, example):
+    """The boxes up when the narration names the hardest pull surround that word's dot product
+    (the largest, the core's) and its weight, not a distance."""
+    scene = built.scene
+    for k in sentences_shown(example):
+        beat = "hardest 1" if k == 0 else f"pulls {k + 1}"
+        top = largest_dot(example, k)
+        (row,) = [r for r in scene.shown[k].rows if r.index == top]
+        boxed = scene.boxed[beat]
+        assert len(boxed) == 2
+        np.testing.assert_allclose(boxed[0], row.dot.get_center(), atol=1e-6)
+        np.testing.assert_allclose(boxed[1], row.weight.get_center(), atol=1e-6)
+        e = expected(example, k)
+        others = [j for j in range(len(e.dots)) if j != example.sentences[k].focus_index]
+        assert row.dot.get_value() == pytest.approx(max(e.dots[j] for j in others))
 
 
 def test_the_formula_is_one_step_to_the_weighted_average(built, example):
@@ -357,16 +401,20 @@ def test_key_frames_match_control_data(built):
 
 # -- examples made to break a claim: the scene then says what is true instead
 
-def test_a_nearest_word_that_pulls_less_is_not_said_to_pull_hardest(tmp_path):
+def test_a_nearer_word_with_a_smaller_dot_product_is_not_said_to_pull_hardest(tmp_path):
+    """"buy" moved next to "apple" (nearest by distance, smaller dot product): "orange", with
+    the largest dot product, still pulls hardest, and the scene says and boxes that."""
     broken = apple_with(tmp_path, ("buy     = [0.5, -0.3]", "buy     = [1.4, 1.4]"))
-    assert not claim(broken, "nearest_pulls_hardest", 0).holds
-    scene = build_scene(GravityPull, broken, tmp_path, fresh=True).scene
-    line = scene.lines["nearest 1"]
     e = expected(broken, 0)
-    assert line.startswith("\u201corange\u201d pulls hardest")
-    assert "though \u201cbuy\u201d is the nearest" in line
-    assert narration_numbers(line) == pytest.approx(rounded([e.weights[2], e.distances[0]]))
-    assert "pulls hardest: " not in line  # the claim's own wording is not used
+    others = [1, 2, 3]  # an, orange, and: "buy" (0) is nearer than all of them
+    assert all(e.distances[0] < e.distances[j] for j in others) and e.dots[2] > e.dots[0]
+    built = build_scene(Checked, broken, tmp_path, fresh=True)
+    line = built.scene.lines["hardest 1"]
+    assert line.startswith("\u201corange\u201d, with the largest dot product (6.02), pulls hardest")
+    assert "buy" not in line
+    assert narration_numbers(line) == pytest.approx(rounded([e.dots[2], e.weights[2]]))
+    (row,) = [r for r in built.scene.shown[0].rows if r.index == 2]
+    np.testing.assert_allclose(built.scene.boxed["hardest 1"][0], row.dot.get_center(), atol=1e-6)
 
 
 def test_a_pull_away_from_the_decider_is_not_said_to_move_toward_it(tmp_path):
@@ -402,13 +450,29 @@ def test_a_pull_strength_below_one_is_called_the_videos_setting(tmp_path):
             assert narration_numbers(line) == pytest.approx(rounded(numbers[name]), abs=1e-9), name
 
 
-def test_rounded_weights_that_do_not_show_one_are_explained(tmp_path):
+def test_weights_that_round_to_099_are_printed_to_add_up_to_1(tmp_path):
+    """Bat's first sentence: its weights rounded one by one print 0.99 (two places) or 1.001
+    (three); rounded to add up, they print 1.000, and nothing needs explaining."""
     bat = load_example("bat")
-    shown = sum(round(float(w), 2) for w in expected(bat, 0).weights)
-    assert f"{shown:.2f}" == "0.99"  # bat's first sentence rounds to 0.99
+    w = expected(bat, 0).weights
+    assert f"{sum(round(float(x), 2) for x in w):.2f}" == "0.99"
     scene = build_scene(GravityPull, bat, tmp_path).scene
-    assert "(0.99 as shown, by rounding)" in scene.lines["average 1"]
-    assert "rounding" not in scene.lines["average 2"]
+    printed = [printed_weight(r.weight) for r in scene.shown[0].rows]
+    assert sum(printed) == pytest.approx(1.0, abs=1e-9)
+    assert printed_weight(scene.shown[0].sums[0]) == 1.0
+    assert "rounding" not in scene.lines["average 1"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=arrays(np.float64, st.integers(1, 12), elements=st.floats(-3, 3, allow_nan=False)),
+       places=st.integers(1, 4))
+def test_a_column_rounded_to_add_up_adds_up_to_its_sum_rounded(values: np.ndarray, places: int) -> None:
+    unit = 10.0**places
+    shown = rounded_to_add_up(values, places)
+    assert np.allclose(shown * unit, np.round(shown * unit))  # ``places`` decimals
+    assert np.all(np.abs(shown - values) < 1.5 / unit + 1e-12)  # one unit moved at most
+    assert round(shown.sum() * unit) == round(round(values.sum() * unit))  # the sum, rounded
+    assert np.all(shown[values == 0] == 0)
 
 
 # -- examples that are not shipped
@@ -433,12 +497,12 @@ def test_a_32_word_sentence_stays_legible(tmp_path):
         named = {r.index for r in shown.rows}
         others = [j for j in range(32) if j != s.focus_index]
         assert max(others, key=lambda j: e.weights[j]) in named  # the hardest pull
-        nearest = min((j for j in range(32) if j != s.focus_index), key=lambda j: e.distances[j])
-        assert {s.focus_index, nearest, s.tokens.index(decider(long, k))} <= named  # the words the lines name
+        assert {s.focus_index, s.tokens.index(decider(long, k))} <= named  # the words the lines name
+        assert "(in \u03a3)" in shown.more[0].original_text
         assert shown.formula.get_bottom()[1] >= -4.0 and shown.formula.get_right()[0] <= 7.12
         assert overlapping_pairs(list(shown.arrow_numbers)) == []
         for row in shown.rows:
-            assert row.weight.get_value() == pytest.approx(e.weights[row.index])
+            assert row.weight.get_value() == pytest.approx(e.weights[row.index], abs=0.0015)
     assert all(len(line) <= 120 for line in scene.lines.values())
 
 

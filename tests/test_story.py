@@ -26,12 +26,12 @@ MEANING_KEY = "key   = [[0.6, 1.4], [1.1, 0.6]]"
 # (id, edits, claims (key, sentence) that must fail, claims that must still hold)
 BREAKS = [
     ("buy next to apple", [("buy     = [0.5, -0.3]", "buy     = [1.4, 1.4]")],
-     [("top_distance_is_decider", 0), ("top_cosine_is_decider", 0), ("nearest_pulls_hardest", 0)],
+     [("top_distance_is_decider", 0), ("top_cosine_is_decider", 0)],
      [("top_dot_is_decider", 0), ("pull_toward_decider", 0)]),
     ("a long 'an'", [("an      = [-0.3, 0.4]", "an      = [3.0, 3.2]")],
      [("top_dot_is_decider", 0)], [("top_distance_is_decider", 0)]),
     ("no pull", [("pull_strength = 1.0", "pull_strength = 0.0")],
-     [("pull_toward_decider", 0), ("pull_toward_decider", 1)], [("nearest_pulls_hardest", 0)]),
+     [("pull_toward_decider", 0), ("pull_toward_decider", 1)], [("top_dot_is_decider", 0)]),
     ("no negative score", [("and     = [0.4, -0.5]", "and     = [0.4, 0.5]")],
      [("naive_gives_negative", 0)], [("top_dot_is_decider", 0)]),
     ("key equals query", [(MEANING_KEY, MEANING_QUERY.replace("query", "key  "))],
@@ -52,7 +52,7 @@ BREAKS = [
 @pytest.mark.parametrize("name", ["apple", "bank", "bat"])
 def test_every_claim_holds_on_the_shipped_examples(name):
     claims = story_claims(load_example(name))
-    assert len(claims) >= 20
+    assert len(claims) >= 18  # (gravity's "nearest pulls hardest" is no longer said)
     assert [c.warning for c in claims if not c.holds] == []
 
 
