@@ -74,3 +74,10 @@ def test_any_line_is_laid_out_in_cues_of_two_short_lines(words: list[str], start
     check_laid_out(text, start, start + length, cues)
     lines = -(-len(text) // 42)  # at least this many lines of 42
     assert len(cues) <= lines  # never more cues than lines it needs (no one-word cues strewn)
+
+
+def test_a_steps_subtitles_are_laid_out_the_same_way(tmp_path: Path) -> None:
+    text = write_srt(tmp_path / "step.srt", [(0.5, 1.5, "short"), (2.0, 12.0, LONG)]).read_text()
+    cues = list(srt.parse(join.lay_out_subtitles(text)))
+    assert [c.index for c in cues] == [1, 2, 3] and cues[0].content == "short"
+    check_laid_out(LONG, 2.0, 12.0, cues[1:])

@@ -462,8 +462,11 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
 
     for run, name in zip(runs, names, strict=True):
         pack.link_or_copy(run.video, out_dir / "steps" / f"{name}{run.video.suffix}")
-        if run.srt.exists():
-            pack.link_or_copy(run.srt, out_dir / "steps" / f"{name}.srt")
+        if run.srt.exists():  # laid out as the joined video's are: cues of 2 lines of 42 characters
+            steps_srt = out_dir / "steps" / f"{name}.srt"
+            tmp = _tmp(steps_srt)
+            tmp.write_text(join.lay_out_subtitles(run.srt.read_text(encoding="utf-8")), encoding="utf-8")
+            os.replace(tmp, steps_srt)  # replaces a link to the step's own file, never writes through it
         still = files[f"still {name}"]
         if not still.exists() or still.stat().st_mtime_ns < run.video.stat().st_mtime_ns:
             still.parent.mkdir(parents=True, exist_ok=True)

@@ -45,6 +45,7 @@ __all__ = [
     "join_videos",
     "key_frame",
     "lay_out_cue",
+    "lay_out_subtitles",
     "place_tracks",
     "probe",
     "read_track",
@@ -291,6 +292,13 @@ def lay_out_cue(cue: srt.Subtitle, width: int = CUE_LINE_CHARS) -> list[srt.Subt
         cues.append(srt.Subtitle(0, start, end, text))
         start = end
     return cues
+
+
+def lay_out_subtitles(text: str) -> str:
+    """A .srt file's ``text`` with every cue laid out by :func:`lay_out_cue`, renumbered from 1
+    (a step's own subtitles, as manim wrote them, for the pack's ``steps/`` folder)."""
+    cues = [part for cue in srt.parse(text) for part in lay_out_cue(cue)]
+    return srt.compose(cues, reindex=True, start_index=1)
 
 
 def timestamp(seconds: float) -> str:
