@@ -33,6 +33,8 @@ from manim import (
     FadeOut,
     Group,
     GrowArrow,
+    Line,
+    Mobject,
     Rectangle,
     SurroundingRectangle,
     VGroup,
@@ -322,6 +324,8 @@ class RealTransformer(ExplainerScene):
         dots = [WordDot(plane, name, q, color) for name, q, color in zip(names, points, colors, strict=True)]
         for dot in dots:
             dot.dot.scale(9 / 7)
+        if any(_near(plane.x_name, d.dot, 0.15) for d in dots):  # (under the tick numbers): above the axis
+            plane.x_name.next_to(plane.axes.x_axis, UP, buff=0.1).align_to(plane.axes.x_axis.get_end(), RIGHT)
         # each name on the far side of its dot from the arrows: the sentences' names beyond the
         # arrows' tips, the focus alone's opposite the arrows' mean direction
         start = dots[0].dot.get_center()
@@ -329,7 +333,9 @@ class RealTransformer(ExplainerScene):
         outward = [start - np.mean(ends, axis=0) if ends else DOWN]
         outward += [d.dot.get_center() - start for d in dots[1:]]
         axis_lines = [d for axis in (plane.axes.x_axis, plane.axes.y_axis) for d in along(axis)]
-        taken = [*ticks, *axis_lines, plane.x_name, plane.y_name, *(d.dot for d in dots)]
+        # the arrows drawn later, from the focus alone to each sentence's place, are in the way too
+        arrow_lines = [d for end in ends for d in along(Line(start, end))]
+        taken = [*ticks, *axis_lines, *arrow_lines, plane.x_name, plane.y_name, *(d.dot for d in dots)]
         for dot, direction in zip(dots, outward, strict=True):
             for spot in (_compass(direction), *LABEL_SPOTS):
                 dot.label.next_to(dot.dot, spot, buff=0.12)
@@ -443,3 +449,10 @@ def axis_lines(focus: str, names: tuple[str, str], deciders: tuple[str, ...] | l
         else:
             lines.append((a, f"On {name}, {what}."))
     return lines
+
+
+def _near(a: Mobject, b: Mobject, pad: float) -> bool:
+    """Whether the bounding boxes of ``a`` and ``b`` come within ``pad`` of each other."""
+    a_low, a_high = a.get_corner(DOWN + LEFT)[:2] - pad, a.get_corner(UP + RIGHT)[:2] + pad
+    b_low, b_high = b.get_corner(DOWN + LEFT)[:2], b.get_corner(UP + RIGHT)[:2]
+    return bool(np.all(a_low < b_high) and np.all(b_low < a_high))

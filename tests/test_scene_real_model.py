@@ -252,3 +252,30 @@ def test_a_sentence_the_model_cannot_read_gets_a_card(tmp_path):
 
 def test_key_frames_match_control_data(built):
     assert check_keyframes(built) == []
+
+
+def test_plane_names_keep_clear_of_the_dots_and_arrows(built):
+    """On both planes no axis name comes within 0.1 of a dot, and no word's name lies on an
+    arrow (points every 0.05 along each arrow's shaft, none inside a name's box)."""
+    scene = built.scene
+
+    def box(m, pad=0.0):
+        return m.get_corner([-1, -1, 0])[:2] - pad, m.get_corner([1, 1, 0])[:2] + pad
+
+    for panel, arrows in ((scene.toy_panel, scene.arrows(scene.toy_panel)),
+                          (scene.real_panel, scene.arrows(scene.real_panel))):
+        for name in (panel.plane.x_name, panel.plane.y_name):
+            low, high = box(name, 0.1)
+            for dot in panel.dots:
+                d_low, d_high = box(dot)
+                assert not (np.all(low < d_high) and np.all(d_low < high)), name.text
+        labels = [m for m in panel.submobjects[1].submobjects if hasattr(m, "label")]
+        assert len(labels) == len(panel.dots)
+        for arrow in arrows:
+            start, end = arrow.get_start()[:2], arrow.get_end()[:2]
+            shaft = [start + t * (end - start) for t in np.linspace(0, 1, 1 + int(np.linalg.norm(end - start)
+                                                                                 / 0.05))]
+            for word in labels:
+                low, high = box(word.label)
+                inside = [p for p in shaft if np.all(low < p) and np.all(p < high)]
+                assert inside == [], f"{word.label.text} lies on an arrow"
