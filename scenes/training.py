@@ -317,7 +317,8 @@ class Training(ExplainerScene):
         for line in later:
             line.set_opacity(DIMMED)
         self.crossfade(*self.rule)
-        self.beat("adam", "Adam: a step against a running average of the gradient.")
+        self.beat("adam", "Adam: each weight takes a small step against m, a running average of the "
+                  "gradient.")
         self.light_up(heading, m_line, w_line)
         self.beat("averages", "s averages its square, to size each step; both start at 0.")
         self.light_up(s_line, correction)

@@ -309,8 +309,9 @@ def test_the_update_rule_on_screen_is_adams_with_the_corpus_learning_rate(any_bu
     notes = [part.original_text for line in scene.rule for part in line if isinstance(part, Text)]
     assert f"\u03b7 = {scene.corpus.training.learning_rate:g}" in notes
     assert "running average of the gradient" in notes and "running average of its square" in notes
-    assert "Adam: a step against a running average of the gradient." in scene.narration
     said = {name: line for name, line, *_ in scene.beats}
+    assert said["adam"] == ("Adam: each weight takes a small step against m, a running average of the "
+                            "gradient.")
     assert "makes the loss smaller" in said["gradient"]  # the gradient in words
     assert said["averages"].startswith("s averages its square")
     assert not any(re.search(r"\bv\b", said[n]) for n in ("gradient", "adam", "averages"))
