@@ -58,6 +58,7 @@ from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.matrices import (
     MAX_LABEL_CHARS,
     MIN_CELL_FOR_NUMBERS,
+    MIN_LABEL_SIZE,
     MatrixGrid,
     cell_colors,
     signed_colors,
@@ -702,12 +703,16 @@ class AttentionMatrix(ExplainerScene):
         gap = 0.8
         caption = sentence_caption(s.text, max_width=(right - left) / 2)
         words = VGroup(caption, note).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        self.fit(words, (right - left) / 2, floor=0.5)
+        self.fit(words, (right - left) / 2, floor=0.4, height=top - bottom)
         n = len(s.tokens)
         name_width = text_size(s.focus, style.SMALL_SIZE)[0]
         widest, label_height = (max(text_size(w, style.SMALL_SIZE)[k] for w in s.tokens) for k in (0, 1))
         room = right - left - words.width - gap - name_width - LABEL_GAP
         width = max(0.05, min(max(widest + 0.2, LEGIBLE_CELL), room / n))
+        size = style.SMALL_SIZE
+        if width < MIN_CELL_FOR_NUMBERS or widest > 0.95 * width:  # the grid stands them up: smaller
+            size = min(style.SMALL_SIZE, max(MIN_LABEL_SIZE, 40 * width))
+            label_height = max(text_size(w, size)[0] for w in s.tokens)
         title = f"{s.focus}'s weights, masked"
         cell = max(0.05, min(MAX_CELL, top - bottom - label_height - LABEL_GAP
                              - text_size(title, style.LABEL_SIZE)[1] - TITLE_GAP))
@@ -716,7 +721,7 @@ class AttentionMatrix(ExplainerScene):
                          col_labels=list(s.tokens), row_labels=[s.focus],
                          label_colors=[word_color(ex, w) for w in s.tokens],
                          numbers="image" if legible(cell, width) else False, masked=~trace.mask[f][None, :],
-                         always_label=[f, d], label_size=style.SMALL_SIZE, title=title, title_below=True)
+                         always_label=[f, d], label_size=size, title=title, title_below=True)
         row.row_labels[0].set_color(style.FOCUS)  # the focus's own row
         self.look_ahead_row = row
         panel = Group(words, row).arrange(RIGHT, buff=gap, aligned_edge=DOWN)

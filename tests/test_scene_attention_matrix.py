@@ -318,6 +318,7 @@ def test_wider_embeddings_are_laid_out_for_1080p(wide_example, tmp_path):
     assert outside_frame(pieces) == []
     assert overlapping_pairs([scene.q.image, scene.weights.image, scene.v, scene.output,
                               scene.residual]) == []
+    assert overlapping_pairs([scene.look_ahead, scene.q, scene.v, scene.output, scene.weights]) == []
     assert_says_the_numbers(built, wide_example)
     assert_shows_what_it_says(built, wide_example)
 
@@ -463,6 +464,10 @@ def test_a_32_word_sentence_says_no_rounding_it_does_not_show(long_example, tmp_
     assert "rounded" not in " ".join(built.scene.narration)
     assert outside_frame([built.scene.residual, built.scene.q, built.scene.kt, built.scene.formula]) == []
     assert_shows_what_it_says(built, long_example)
+    # the look-ahead panel (this sentence's decider comes after its focus) keeps above the grids
+    scene = built.scene
+    assert scene.look_ahead_row is not None and scene.look_ahead_row.masked.any()
+    assert overlapping_pairs([scene.look_ahead, scene.q, scene.v, scene.output, scene.weights]) == []
 
 
 def test_heat_map_pixels_follow_the_colormap():
