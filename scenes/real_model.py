@@ -197,7 +197,7 @@ class RealTransformer(ExplainerScene):
         x_name, y_name = self.real.axes
         self.beat("embedding", f"After {self.real.runs[0].n_layers} layers, where is {self.focus}? How "
                   f"much it points toward the words \u201c{x_name}\u201d and \u201c{y_name}\u201d, "
-                  "alone and in each sentence.")
+                  f"alone and in {'each sentence' if len(self.real.runs) > 1 else 'its sentence'}.")
         self.play(FadeOut(self.panel), run_time=style.BEAT / 2)
         toy = self.toy_plane()
         real = self.real_plane()
@@ -217,9 +217,11 @@ class RealTransformer(ExplainerScene):
         toy_points = self.toy_points()
         self.axis_boxes: list[Rectangle] = []
         if len(self.real.in_context) < 2:  # nothing to compare: where it is
+            a = self.real.alone
             where = "; ".join(f"beside {d}, ({fmt(q[0])}, {fmt(q[1])})"
                               for d, q in zip(self.real.deciders, self.real.in_context, strict=False))
-            self.beat("axes", f"On the axes {x_name} and {y_name}: {self.focus} {where}.")
+            self.beat("axes", f"On the axes {x_name} and {y_name}: {self.focus} alone is at ({fmt(a[0])}, "
+                      f"{fmt(a[1])}); {where}.")
             return
         told = axis_lines(self.focus, self.real.axes, self.real.deciders[:2], self.real.alone,
                           self.real.in_context[:2], None if toy_points is None else toy_points[:3])

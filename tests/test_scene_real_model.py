@@ -279,3 +279,20 @@ def test_plane_names_keep_clear_of_the_dots_and_arrows(built):
                 low, high = box(word.label)
                 inside = [p for p in shaft if np.all(low < p) and np.all(p < high)]
                 assert inside == [], f"{word.label.text} lies on an arrow"
+
+
+def test_one_sentence_is_placed_without_comparing(tmp_path):
+    """An example of one sentence: nothing to compare, so the step says where the focus is,
+    alone and in its sentence, the plane's own coordinates."""
+    example = apple_with(tmp_path, ('[[sentences]]\ntext = "the new apple phone"\nfocus = "apple"\n'
+                                    'decider = "phone"\n', ""))
+    assert len(example.sentences) == 1
+    built = build_scene(RealTransformer, example, tmp_path, fresh=True)
+    scene = built.scene
+    said = said_by_beat(scene)
+    assert said["embedding"].endswith("alone and in its sentence.")
+    (alone, there) = (scene.real_panel.coords[0], scene.real_panel.coords[1])
+    assert said["axes"] == (f"On the axes technology and fruit: apple alone is at ({fmt(alone[0])}, "
+                            f"{fmt(alone[1])}); beside orange, ({fmt(there[0])}, {fmt(there[1])}).")
+    assert "separating axis" not in said
+    assert pacing_problems(built) == [] and layout_problems(built.layouts) == []
