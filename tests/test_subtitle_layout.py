@@ -81,3 +81,16 @@ def test_a_steps_subtitles_are_laid_out_the_same_way(tmp_path: Path) -> None:
     cues = list(srt.parse(join.lay_out_subtitles(text)))
     assert [c.index for c in cues] == [1, 2, 3] and cues[0].content == "short"
     check_laid_out(LONG, 2.0, 12.0, cues[1:])
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Layer 5, head 5 looks hardest: apple gives orange 0.37 and phone 0.31 of all its attention.",
+     "Layer 5, head 5 looks hardest:"),
+    ("In “the new apple phone”, [CLS] and [SEP] take 0.02 of apple's attention. Share out the rest: "
+     "of the other words, phone gets the most, 0.32.",
+     "In “the new apple phone”, [CLS] and\n[SEP] take 0.02 of apple's attention."),
+])
+def test_a_long_line_is_cut_after_a_punctuation_mark_where_it_can_be(text: str, first: str) -> None:
+    cues = join.lay_out_cue(srt.Subtitle(1, timedelta(0), timedelta(seconds=8), text))
+    assert cues[0].content == first
+    check_laid_out(text, 0.0, 8.0, cues)

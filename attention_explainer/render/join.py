@@ -235,6 +235,8 @@ def join_subtitles(srt_files: Sequence[Path | None], chapters: Sequence[Chapter]
 # The usual subtitle norm: at most two lines of about 42 characters a cue.
 CUE_LINE_CHARS = 42
 CUE_LINES = 2
+_PAUSES = ",;:.!?)"  # a cue may end after these
+_MID_CLAUSE = 0.3  # the cost of a cue that ends elsewhere, against (its extra length / width) squared
 
 
 def _two_lines(words: Sequence[str], width: int) -> list[str] | None:
@@ -249,20 +251,45 @@ def _two_lines(words: Sequence[str], width: int) -> list[str] | None:
 
 
 def _pieces(words: Sequence[str], n: int, width: int) -> list[list[str]] | None:
-    """``words`` cut into ``n`` consecutive pieces of about equal length, each fitting two
-    lines of ``width``; None when that cut does not fit."""
-    total = len(" ".join(words))
-    pieces: list[list[str]] = [[]]
-    done = 0  # characters of the words before the current piece
+    """``words`` cut into ``n`` consecutive pieces that each fit two lines of ``width``: of
+    about equal length, and where they can, cut after a punctuation mark (a cue that ends
+    mid-clause, or mid-parenthesis, is harder to read); None when no cut fits."""
+    starts = [0]  # where each word starts in the words joined by spaces
     for word in words:
-        length = len(" ".join(pieces[-1] + [word]))
-        if pieces[-1] and len(pieces) < n and (done + length > total * len(pieces) / n
-                                               or _two_lines(pieces[-1] + [word], width) is None):
-            done += len(" ".join(pieces[-1])) + 1
-            pieces.append([])
-        pieces[-1].append(word)
-    if len(pieces) != n or any(_two_lines(p, width) is None for p in pieces):
+        starts.append(starts[-1] + len(word) + 1)
+    total = starts[-1] - 1
+
+    def length(a: int, b: int) -> int:  # of words[a:b] joined
+        return starts[b] - starts[a] - 1
+
+    def fits(a: int, b: int) -> bool:  # on one line, or on two
+        return (b - a == 1 or length(a, b) <= width
+                or any(length(a, k) <= width and length(k, b) <= width for k in range(a + 1, b)))
+
+    def cost(a: int, b: int) -> float:
+        uneven = (length(a, b) - total / n) / width
+        return uneven**2 + (0.0 if b == len(words) or words[b - 1][-1] in _PAUSES else _MID_CLAUSE)
+
+    # best[k][b]: the least cost of words[:b] in k pieces, and where its last piece starts
+    best: list[dict[int, tuple[float, int]]] = [{0: (0.0, 0)}]
+    for k in range(1, n + 1):
+        best.append({})
+        for b in range(k, len(words) + 1):
+            options = []
+            for a in range(b - 1, -1, -1):  # the last piece words[a:b], longer and longer
+                if b - a > 1 and length(a, b) > 2 * width + 1:
+                    break  # no longer piece fits two lines either
+                if a in best[k - 1] and fits(a, b):
+                    options.append((best[k - 1][a][0] + cost(a, b), a))
+            if options:
+                best[k][b] = min(options)
+    if len(words) not in best[n]:
         return None
+    pieces, b = [], len(words)
+    for k in range(n, 0, -1):
+        a = best[k][b][1]
+        pieces.insert(0, list(words[a:b]))
+        b = a
     return pieces
 
 
@@ -274,7 +301,7 @@ def lay_out_cue(cue: srt.Subtitle, width: int = CUE_LINE_CHARS) -> list[srt.Subt
 
     >>> cue = srt.Subtitle(1, timedelta(0), timedelta(seconds=4), "one two three four five six seven")
     >>> [(c.content, c.end.total_seconds()) for c in lay_out_cue(cue, width=10)]
-    [('one two\\nthree', 1.625), ('four five\\nsix seven', 4.0)]
+    [('one two\\nthree four', 2.25), ('five six\\nseven', 4.0)]
     """
     words = cue.content.split()
     if not words:
