@@ -584,7 +584,7 @@ class AttentionMatrix(ExplainerScene):
         s = self.sentence
         i = self.focus
         odd = rounding_row(m.weights) if self.numbers else None
-        then = ", and A V changes with A" if self.changed_updates() else ""
+        then = ", and A times V changes with it" if self.changed_updates() else ""
         if odd is None:
             said = ("Softmax turns −∞ into a weight of 0: masked cells drop out, each row still sums "
                     f"to 1{then}.")

@@ -247,6 +247,7 @@ def test_a_v_is_always_the_product_of_the_a_on_screen(noted, example):
             np.testing.assert_allclose(output, np.nan_to_num(weights) @ t.values, atol=0.005, err_msg=name)
     weights, _ = noted.scene.products["masked softmax"]
     assert np.isnan(weights).any(), "the masked softmax beat ends on the masked A"
+    assert said(noted)["masked softmax"].endswith(", and A times V changes with it.")  # (said "Eh times V")
 
 
 def changed_rows(example) -> list[int]:
