@@ -233,6 +233,11 @@ def test_a_v_is_always_the_product_of_the_a_on_screen(noted, example):
     """From the beat that masks A on, A V shows the core's masked product (read back from its
     cells); before, the unmasked one; and at the end of every beat where both are on screen,
     A V's shown rows are the shown A times V, computed here."""
+    assert_a_v_follows_a(noted, example)
+    assert said(noted)["masked softmax"].endswith(", and A times V changes with it.")  # (said "Eh times V")
+
+
+def assert_a_v_follows_a(noted, example):
     t, m = core(example), core(example, mask=True)
     names = [name for name, _, _, _ in noted.scene.beats]
     masked_from = names.index("masked softmax")
@@ -247,7 +252,6 @@ def test_a_v_is_always_the_product_of_the_a_on_screen(noted, example):
             np.testing.assert_allclose(output, np.nan_to_num(weights) @ t.values, atol=0.005, err_msg=name)
     weights, _ = noted.scene.products["masked softmax"]
     assert np.isnan(weights).any(), "the masked softmax beat ends on the masked A"
-    assert said(noted)["masked softmax"].endswith(", and A times V changes with it.")  # (said "Eh times V")
 
 
 def changed_rows(example) -> list[int]:
@@ -441,9 +445,17 @@ def test_a_decider_after_the_focus_is_not_said_to_be_seen(decider_last, tmp_path
     from attention_core.story import claim
 
     assert not claim(decider_last, "decider_before_focus", 0).holds
-    built = build_scene(AttentionMatrix, decider_last, tmp_path)
+    built = build_scene(on_screen_at_beat_ends(AttentionMatrix), decider_last, tmp_path)
     line = said(built)["what it still sees"]
     assert "still sees" not in line
+    assert_shows_what_it_says(built, decider_last)  # the new sum too, once it is said
+    # the focus's old sum leaves with the old A V; A V is the masked product from then on
+    assert_a_v_follows_a(built, decider_last)
+    t = core(decider_last)
+    old = [round(float(v), 2) for v in (*t.output[2], *(t.inputs[2] + t.output[2]))]  # apple's old sum
+    assert all(v in built.scene.shown["residual"] for v in old)
+    for beat in ("masked softmax", "what it still sees", "masked update", "no look ahead"):
+        assert not any(v in built.scene.shown[beat] for v in old), beat
     assert line.startswith("apple can no longer see orange, which comes after it")
     assert_says_the_numbers(built, decider_last)
     m = core(decider_last, mask=True)
