@@ -316,7 +316,9 @@ class GravityPull(ExplainerScene):
         largest dot product makes the largest weight) and its weight."""
         s, trace = self.sentences[k], self.pulls[k]
         i, j = s.focus_index, self.heaviest(k)
-        return (f"{q(s.tokens[j])}, with the largest dot product ({fmt(trace.similarities[i, j])}), "
+        # the focus's own dot product may be larger still (its own pull has no length)
+        among = "" if trace.similarities[i, j] > trace.similarities[i, i] else " of the other words"
+        return (f"{q(s.tokens[j])}, with the largest dot product{among} ({fmt(trace.similarities[i, j])}), "
                 f"pulls hardest: {fmt(trace.weights[i, j])}.")
 
     def toward_line(self, k: int) -> str:

@@ -417,6 +417,17 @@ def test_a_nearer_word_with_a_smaller_dot_product_is_not_said_to_pull_hardest(tm
     np.testing.assert_allclose(built.scene.boxed["hardest 1"][0], row.dot.get_center(), atol=1e-6)
 
 
+def test_a_hardest_pull_below_the_focuss_own_dot_product_is_said_to_be_of_the_other_words(tmp_path):
+    """"orange" made short: its dot product with "apple" (3.01) is below apple's own (4.81), yet
+    it still pulls hardest of the other words; the line says "of the other words"."""
+    short = apple_with(tmp_path, ("orange  = [0.6, 3.2]", "orange  = [0.3, 1.6]"))
+    e = expected(short, 0)
+    assert e.dots[2] < e.dots[4] and largest_dot(short, 0) == 2
+    line = build_scene(GravityPull, short, tmp_path, fresh=True).scene.lines["hardest 1"]
+    assert line.startswith("\u201corange\u201d, with the largest dot product of the other words (3.01)")
+    assert narration_numbers(line) == pytest.approx(rounded([e.dots[2], e.weights[2]]))
+
+
 def test_a_pull_away_from_the_decider_is_not_said_to_move_toward_it(tmp_path):
     broken = apple_with(tmp_path, ('decider = "orange"', 'decider = "buy"'))
     assert not claim(broken, "pull_toward_decider", 0).holds
