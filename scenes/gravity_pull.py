@@ -448,8 +448,7 @@ class GravityPull(ExplainerScene):
 
     def move_in_slow_motion(self, k: int) -> None:
         pull = self.pulls[k]
-        steps = len(pull.trajectory) - 1
-        self.say(f"move {k + 1}", f"The video plays this one step in slow motion, in {steps} steps.")
+        self.say(f"move {k + 1}", "Here is that one step, slowed down.")  # (knobs.pull_steps frames of it)
         self.play(FadeOut(self.marks), run_time=style.BEAT / 2)
         self.marks = VGroup()
         self.slide(k)

@@ -202,8 +202,10 @@ def test_the_weights_come_from_dot_products_and_softmax_is_next(built):
 
 def test_slow_motion_is_said_once_and_animation_knobs_are_not_attention(built, example):
     lines = list(built.scene.lines.values())
-    slow = [line for line in lines if "slow motion" in line]
-    assert len(slow) == 1 and f"in {example.knobs.pull_steps} steps" in slow[0]
+    slow = [line for line in lines if "slowed down" in line]
+    # review minor 23: not "this one step in slow motion, in 12 steps" (the knob's frames)
+    assert slow == ["Here is that one step, slowed down."]
+    assert not any("slow motion" in line for line in lines)
     assert not any("of the way" in line for line in lines)  # "moves 1.00 of the way" is gone
     assert "pull_strength" not in " ".join(lines)  # shipped examples use the whole step
 
