@@ -2,10 +2,11 @@ r"""The attention matrix: every word attends to every word at once.
 
     A = softmax(Q K^T / \sqrt{d_k})          X' = X + A V
 
-Q and K^T multiply into the grid of scores; dividing by sqrt(d_k) keeps the scores at unit
-scale whatever the dimension (q . k adds d_k products, so its spread grows like sqrt(d_k):
+Q and K^T multiply into the grid of scores; dividing by sqrt(d_k) keeps the scores from
+growing with the dimension (q . k adds d_k products, so its spread grows like sqrt(d_k):
 it is the softmax temperature T = sqrt(d_k)); softmax turns each row into weights that sum
-to 1; the weights times V give every word its update, which the residual adds to the word.
+to 1; the weights times V give every word its update, Attention(Q, K, V) as the paper writes
+it, which the residual adds to the word (X' = X + Attention(Q, K, V), a line of its own).
 Last, a causal mask hides the future: scores above the diagonal become -inf, their weights
 0, and the cells say so ("-inf", "–"), never "0.00"; A V is the masked product from the moment
 A is masked, and the line says whose updates changed. Where a sentence's decider comes after
@@ -476,7 +477,7 @@ class AttentionMatrix(ExplainerScene):
 
     def explain_scale(self) -> None:
         self.beat("why scale", "Why: q·k adds up d_k products, so its spread grows like √d_k. Dividing "
-                  "keeps scores at unit scale.")
+                  "keeps the scores from growing with d_k.")
         self.play(FlatFadeIn(*self.reasons[1:4], shift=0.1 * DOWN), run_time=style.BEAT)
 
     def scale_is_a_temperature(self) -> None:
@@ -545,16 +546,25 @@ class AttentionMatrix(ExplainerScene):
         self.add(self.residual)  # one scene member, which the masked update fades out whole
 
     def show_formula(self) -> None:
-        self.beat("formula", "All of it in one line: X plus softmax of Q K transposed over the square "
-                  "root of d_k, times V.")
-        formula = MathTex("X +", r"\mathrm{softmax}\!\left(\frac{", "Q", "K",
-                          r"^T}{\sqrt{d_k}}\right)", "V")
-        formula.scale(style.MATH_SCALE * 1.1).move_to(self.formula, aligned_edge=RIGHT)
-        formula[2].set_color(style.QUERY)
-        formula[3].set_color(style.KEY)
-        formula[5].set_color(style.VALUE)
+        """The paper's formula, Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V, and the
+        residual that adds it to X on a line of its own (attention itself has no X in it)."""
+        self.beat("formula", "All of it in two lines: attention is softmax of Q K transposed over the "
+                  "square root of d_k, times V; and X' is X plus attention.")
+        attention = MathTex(r"\mathrm{Attention}(", "Q", ",", "K", ",", "V",
+                            r") = \mathrm{softmax}\!\left(\frac{", "Q", "K", r"^T}{\sqrt{d_k}}\right)", "V")
+        for k, color in ((1, style.QUERY), (3, style.KEY), (5, style.VALUE), (7, style.QUERY), (8, style.KEY),
+                         (10, style.VALUE)):
+            attention[k].set_color(color)
+        residual = MathTex(r"X' = X + \mathrm{Attention}(Q, K, V)")
+        formula = VGroup(attention, residual).arrange(DOWN, aligned_edge=RIGHT, buff=0.3)
+        formula.scale(style.MATH_SCALE)
+        left = self.kt.image.get_right()[0] + 0.5
+        room = config.frame_width / 2 - style.MARGIN - left
+        top = config.frame_height / 2 - style.MARGIN
+        self.fit(formula, room, height=top - max(self.v.get_top()[1], self.output.get_top()[1]) - 0.3)
+        formula.to_corner(UP + RIGHT, buff=style.MARGIN)
         self.crossfade((self.formula, formula))
-        self.formula = formula
+        self.formula = self.paper_formula = formula
         links = [SurroundingRectangle(g.title, color=c, buff=0.06)
                  for g, c in ((self.q, style.QUERY), (self.kt, style.KEY), (self.v, style.VALUE))]
         self.play(*(FadeIn(link) for link in links), run_time=style.BEAT / 2)
@@ -567,7 +577,7 @@ class AttentionMatrix(ExplainerScene):
         scores = self.grid(m.scaled_scores, signed=True, title="Q Kᵀ / √dₖ, masked", masked=~m.mask,
                            masked_text=MASKED_SCORE)
         formula = MathTex(r"\frac{Q K^T}{\sqrt{d_k}} + M, \quad M_{ij} = -\infty \text{ for } j > i")
-        formula.scale(style.MATH_SCALE).move_to(self.formula, aligned_edge=RIGHT)
+        formula.scale(style.MATH_SCALE).to_corner(UP + RIGHT, buff=style.MARGIN)
         self.crossfade((self.weights, scores), (self.formula, formula))
         self.scores, self.formula = scores, formula
 

@@ -319,8 +319,10 @@ def test_wider_embeddings_are_laid_out_for_1080p(wide_example, tmp_path):
     assert scene.q.values.shape[1] == scene.v.values.shape[1] == d
     assert legible(scene.weights.cell) and scene.weights.printed
     assert d * scene.q.cell_width <= 2.2 + 1e-9 and d * scene.v.cell_width <= 2.2 + 1e-9
-    pieces = [scene.q, scene.kt, scene.weights, scene.v, scene.output, scene.residual, scene.formula]
+    pieces = [scene.q, scene.kt, scene.weights, scene.v, scene.output, scene.residual, scene.formula,
+              scene.paper_formula]
     assert outside_frame(pieces) == []
+    assert overlapping_pairs([scene.paper_formula, scene.v, scene.output, scene.q]) == []
     assert overlapping_pairs([scene.q.image, scene.weights.image, scene.v, scene.output,
                               scene.residual]) == []
     assert overlapping_pairs([scene.look_ahead, scene.q, scene.v, scene.output, scene.weights]) == []
@@ -372,6 +374,7 @@ def test_the_scaling_is_explained_by_dimension(built, example):
     assert f"d_k = {d_k}" in lines["scale"] and f"√{d_k} ≈ {1 / t.scale:.2f}" in lines["scale"]
     assert "longer vectors" not in " ".join(built.scene.narration)
     assert "spread grows like √d_k" in lines["why scale"]
+    assert "unit scale" not in lines["why scale"]  # (the scaled scores shown are 8.22, 6.70: not unit scale)
     assert "temperature T = √d_k" in lines["temperature"]
     shown = [m.get_tex_string() for m in built.scene.reasons]
     assert len(shown) == 5 and rf"\sqrt{{{d_k}}} \approx {1 / t.scale:.2f}" in shown[0]
@@ -610,3 +613,18 @@ def test_a_label_size_keeps_labels_large_and_leaves_out_what_would_overlap():
     default = MatrixGrid(values, cell_colors(values, FOCUS), 0.2, col_labels=words)
     assert max(min(label.width, label.height) for label in default.col_labels) < min(upright.width,
                                                                                        upright.height)
+
+
+def test_the_formula_is_the_papers_and_the_residual_a_line_of_its_own(built):
+    """Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V, with no X in it, then X' = X + Attention
+    (review minor 2: the one line had X + in it): inside the frame, clear of the grids."""
+    scene = built.scene
+    line = said(built)["formula"]
+    assert "attention is softmax of Q K transposed over the square root of d_k, times V" in line
+    assert line.endswith("and X' is X plus attention.")
+    attention, residual = scene.paper_formula
+    assert attention.get_tex_string().replace(" ", "") == (
+        r"\mathrm{Attention}(Q,K,V)=\mathrm{softmax}\!\left(\frac{QK^T}{\sqrt{d_k}}\right)V")
+    assert residual.get_tex_string().replace(" ", "") == r"X'=X+\mathrm{Attention}(Q,K,V)"
+    assert outside_frame([scene.paper_formula]) == []
+    assert overlapping_pairs([scene.paper_formula, scene.v, scene.output, scene.q]) == []
