@@ -37,6 +37,7 @@ __all__ = [
     "ModelParams",
     "TrainingSnapshot",
     "TrainingTrace",
+    "attention_scores",
     "attention_weights",
     "corpus_loss",
     "encode",
@@ -285,6 +286,15 @@ def loss_and_gradients(params: ModelParams, batch: Batch) -> tuple[float, ModelP
 def corpus_loss(params: ModelParams, batch: Batch) -> float:
     """The mean next-word cross-entropy of ``params`` on ``batch`` (no gradients)."""
     return _loss(_forward(params, batch.tokens), batch)
+
+
+def attention_scores(params: ModelParams, vocabulary: Sequence[str],
+                     words: Sequence[str]) -> FloatArray:
+    """Each head's scores ``q_i . k_j / sqrt(k)`` on one sentence, before the causal mask and
+    the softmax, shape (H, n, n)."""
+    batch = encode([list(words)], vocabulary)
+    fwd = _forward(params, batch.tokens)
+    return (fwd.q @ np.swapaxes(fwd.k, -1, -2))[0] / np.sqrt(fwd.q.shape[-1])  # (H, n, k) @ (H, k, n)
 
 
 def attention_weights(params: ModelParams, vocabulary: Sequence[str],

@@ -68,6 +68,7 @@ from attention_core.training import (
     ADAM_EPS,
     TrainingSnapshot,
     TrainingTrace,
+    attention_scores,
     next_word_losses,
     next_word_probabilities,
     train,
@@ -86,6 +87,7 @@ __all__ = ["ChanceBars", "Training", "probability_text"]
 # caption, counters and the curve up to its step), so they never show different steps.
 SNAPSHOT_TIME = 1.2
 TOP_GUESSES = 3
+SMALL_SCORE = 0.1  # scores this close to 0 make softmax spread evenly (e^0.1 = 1.1)
 
 # -- layout, laid out for 1080p (scene units; the frame is 14.2 x 8): every text, formula
 # and printed number at least 24 px of cap height, and each settled frame using the frame
@@ -371,7 +373,8 @@ class Training(ExplainerScene):
         row = self.attention(snaps[0], self.probe)[self.probe.focus_index, : self.probe.focus_index + 1]
         even = (f"{fmt(row[0])} on each word up to it" if fmt(row.min()) == fmt(row.max())
                 else f"{fmt(row.min())} to {fmt(row.max())} on the words up to it")
-        self.beat("even", f"Row \u201c{self.probe.focus}\u201d starts even: {even}.")
+        self.beat("even", f"Row \u201c{self.probe.focus}\u201d starts even: {even}."
+                  + self.why_even(snaps[0]))
         self.wait(style.BEAT)
 
         start_row, last_row = (self.attention(s, self.probe)[self.probe.focus_index]
@@ -469,6 +472,17 @@ class Training(ExplainerScene):
         self.wait(SNAPSHOT_TIME)
 
     # -- what the scene says, from the trace, the corpus and the example
+
+    def why_even(self, snap: TrainingSnapshot) -> str:
+        """Why the focus's row starts even, when it does because W_Q and W_K start small: its
+        scores (every head's, on the words up to it) all near 0; else nothing."""
+        i = self.probe.focus_index
+        scores = attention_scores(snap.params, self.trace.vocabulary, self.probe.tokens)[:, i, : i + 1]
+        top = float(np.abs(scores).max())
+        if top >= SMALL_SCORE:
+            return ""
+        near = "all round to 0.00" if fmt(top) == fmt(0.0) else f"are at most {fmt(top)} from 0"
+        return f" W_Q and W_K start small: its scores {near}."
 
     def model_size(self) -> dict[str, int]:
         """This model's sizes, read from the trained numbers (``o``: W_O's rows, the heads'

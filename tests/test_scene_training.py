@@ -407,12 +407,16 @@ def test_every_number_said_is_one_the_scene_reads_from_the_trace_corpus_or_examp
         trace.vocabulary.index(probe.tokens[t + 1])]
     row = first.probe_weights[trace.probes.index(probe)].mean(axis=0)[probe.focus_index,
                                                                        : probe.focus_index + 1]
+    x = first.params.embeddings[[trace.vocabulary.index(w) for w in probe.tokens]]  # (n, d)
+    i = probe.focus_index
+    scores = np.stack([(x @ q) @ (x @ k).T / math.sqrt(q.shape[1])  # (n, k) @ (k, n) per head
+                       for q, k in zip(first.params.w_q, first.params.w_k, strict=True)])[:, i, : i + 1]
     allowed = {str(example.dimension), str(final.embeddings.shape[1]), str(len(trace.vocabulary)),
                str(final.w_q.shape[2]), probability_text(p),
                fmt(next_word_losses(first.params, trace.vocabulary, probe.tokens)[t]),
                str(len(corpus.sentences)), fmt(first.loss), fmt(row.min()), fmt(row.max()),
                str(last.step), fmt(last.loss), str(final.heads), str(final.w_q.shape[0] * final.w_q.shape[2]),
-               "0"}  # "0": m and v start at 0; step 0
+               "0", fmt(np.abs(scores).max())}  # "0": m and s start at 0; step 0; scores near 0
     if final.heads > 1:
         allowed.add("1")  # head 1's matrices are shown
     allowed |= {fmt(last.probe_weights[trace.probes.index(q)].mean(axis=0)[q.focus_index, q.decides_index])
@@ -422,6 +426,21 @@ def test_every_number_said_is_one_the_scene_reads_from_the_trace_corpus_or_examp
     said = [(number, line) for line in scene.narration
             for number in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]*\w)", line)]
     assert [(n, line) for n, line in said if n not in allowed] == []
+
+
+def test_the_even_start_is_put_down_to_small_w_q_and_w_k(any_built):
+    """Review minor 10: random weights yet even attention; the line says why, with the size of
+    the focus row's scores at step 0 (computed here from the snapshot's matrices)."""
+    scene = any_built.scene
+    first, probe = scene.trace.snapshots[0], scene.probe
+    x = first.params.embeddings[[scene.trace.vocabulary.index(w) for w in probe.tokens]]
+    i = probe.focus_index
+    top = max(float(np.abs((x @ q)[i] @ (x @ k)[: i + 1].T).max()) / math.sqrt(q.shape[1])
+              for q, k in zip(first.params.w_q, first.params.w_k, strict=True))
+    assert top < 0.1
+    said = {name: line for name, line, *_ in scene.beats}["even"]
+    near = "all round to 0.00" if fmt(top) == "0.00" else f"are at most {fmt(top)} from 0"
+    assert said.endswith(f" W_Q and W_K start small: its scores {near}.")
 
 
 def test_every_beat_can_be_read_while_its_picture_is_up(built):

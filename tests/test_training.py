@@ -20,6 +20,7 @@ from attention_core.training import (
     ADAM_BETAS,
     ADAM_EPS,
     ModelParams,
+    attention_scores,
     attention_weights,
     corpus_loss,
     encode,
@@ -457,3 +458,28 @@ def test_the_checker_fails_on_a_broken_corpus_the_example_names(tmp_path, capsys
     err = capsys.readouterr().err
     assert f"{path}: corpus: the corpus it names has problems:" in err
     assert f"{tmp_path / 'bad.toml'}: 1 problem:" in err and "probes: is missing" in err
+
+
+def test_attention_scores_are_each_heads_q_dot_k_over_root_k_and_give_the_weights(trace):
+    """Loop by loop: score[h, i, j] = sum_c q[h, i, c] k[h, j, c] / sqrt(k); their causal
+    softmax is attention_weights; at step 0 W_Q and W_K are small, so every score is near 0."""
+    probe = trace.probes[0]
+    for snap in (trace.snapshots[0], trace.snapshots[-1]):
+        p = snap.params
+        x = [p.embeddings[trace.vocabulary.index(w)] for w in probe.tokens]
+        heads, d, k = p.w_q.shape
+        n = len(x)
+        expected = np.zeros((heads, n, n))
+        for h in range(heads):
+            q = [sum(x[i][c] * p.w_q[h, c, :] for c in range(d)) for i in range(n)]
+            key = [sum(x[j][c] * p.w_k[h, c, :] for c in range(d)) for j in range(n)]
+            for i in range(n):
+                for j in range(n):
+                    expected[h, i, j] = sum(q[i][c] * key[j][c] for c in range(k)) / math.sqrt(k)
+        scores = attention_scores(p, trace.vocabulary, probe.tokens)
+        np.testing.assert_allclose(scores, expected, rtol=1e-10, atol=1e-12)
+        masked = np.where(np.tril(np.ones((n, n), dtype=bool)), expected, -np.inf)
+        e = np.exp(masked - masked.max(axis=-1, keepdims=True))
+        np.testing.assert_allclose(e / e.sum(axis=-1, keepdims=True),
+                                   attention_weights(p, trace.vocabulary, probe.tokens), rtol=1e-10)
+    assert np.abs(attention_scores(trace.snapshots[0].params, trace.vocabulary, probe.tokens)).max() < 0.1
