@@ -40,11 +40,15 @@ from scenes import style
 from scenes.components.captions import quoted, word_label, wrapped_label
 
 __all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "name_on_plane",
-           "place_labels", "plane_scale", "sentence_caption", "sentence_dots", "word_color", "word_label"]
+           "nearest_is_own", "place_labels", "plane_scale", "sentence_caption", "sentence_dots", "word_color",
+           "word_label"]
 
 # Where a label may sit around its dot, in the order they are tried.
 LABEL_SPOTS = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
 LABEL_BUFF = 0.05
+# A label's own dot is nearer its centre than any other word's dot by at least this factor, so
+# that a reader who takes the nearest dot takes the right one at a glance.
+NEAREST_BY = 1.1
 
 
 def word_color(example: Example, word: str) -> ManimColor:
@@ -117,15 +121,32 @@ class WordPlane(VGroup):
         )
         if numbers:
             self._write_tick_numbers(x_range, y_range)
-        self.x_name = word_label(x_name, style.MUTED, style.SMALL_SIZE)
-        self.y_name = word_label(y_name, style.MUTED, style.SMALL_SIZE)
-        self.x_name.next_to(self.axes.x_axis.get_end(), DOWN, buff=0.15).align_to(
-            self.axes.x_axis.get_end(), RIGHT)
-        if numbers:  # under the row of tick values, so the last values stay clear
-            self.x_name.next_to(self.axes.x_axis.numbers, DOWN, buff=0.12).align_to(
-                self.axes.x_axis.get_end(), RIGHT)
-        self.y_name.next_to(self.axes.y_axis.get_end(), RIGHT, buff=0.15)
+        self.numbers = numbers
+        self.x_name, self.y_name = self._axis_names(x_name, y_name)
         super().__init__(self.axes, self.x_name, self.y_name)
+
+    def _axis_names(self, x_name: str, y_name: str) -> tuple[Text, Text]:
+        """The axes' names, placed: x's at the right end under the axis (under the row of
+        tick values when there is one, so the last values stay clear), y's right of its top."""
+        x_label = word_label(x_name, style.MUTED, style.SMALL_SIZE)
+        y_label = word_label(y_name, style.MUTED, style.SMALL_SIZE)
+        end = self.axes.x_axis.get_end()
+        if self.numbers:
+            x_label.next_to(self.axes.x_axis.numbers, DOWN, buff=0.12).align_to(end, RIGHT)
+        else:
+            x_label.next_to(end, DOWN, buff=0.15).align_to(end, RIGHT)
+        y_label.next_to(self.axes.y_axis.get_end(), RIGHT, buff=0.15)
+        return x_label, y_label
+
+    def rename_axes(self, x_name: str, y_name: str) -> tuple[Text, Text]:
+        """Name the axes anew (where the old names were placed, as the plane now draws
+        something else than the embeddings); returns the old names, out of the plane, for an
+        animation to take them away."""
+        old = self.x_name, self.y_name
+        self.remove(*old)
+        self.x_name, self.y_name = self._axis_names(x_name, y_name)
+        self.add(self.x_name, self.y_name)
+        return old
 
     def _write_tick_numbers(self, x_range: list[float], y_range: list[float]) -> None:
         """Tick values along both axes (not at the origin), large enough to read at 1080p."""
@@ -206,18 +227,34 @@ def sentence_dots(plane: WordPlane, example: Example, sentence: Sentence, points
     return VGroup(*dots)
 
 
-def name_on_plane(plane: WordPlane, words: Sequence[WordDot], avoid: Sequence[Mobject] = ()) -> list[WordDot]:
+def name_on_plane(plane: WordPlane, words: Sequence[WordDot], avoid: Sequence[Mobject] = (),
+                  rivals: Sequence[Mobject] = (), spots: Sequence[np.ndarray] = LABEL_SPOTS) -> list[WordDot]:
     """:func:`place_labels` for dots on ``plane`` (most important first): labels stay inside
     the plane and off its axis names and ``avoid``. Returns the words still labelled."""
-    return place_labels(words, room=plane, obstacles=[plane.x_name, plane.y_name, *avoid])
+    return place_labels(words, room=plane, obstacles=[plane.x_name, plane.y_name, *avoid], rivals=rivals,
+                        spots=spots)
+
+
+def nearest_is_own(word: WordDot, rivals: Sequence[Mobject]) -> bool:
+    """True when every dot of ``rivals`` is :data:`NEAREST_BY` times farther from ``word``'s
+    label's centre than its own dot: a reader who takes the nearest dot for the label's takes
+    the right one."""
+    centre = word.label.get_center()[:2]
+    own = np.linalg.norm(word.dot.get_center()[:2] - centre)
+    return all(np.linalg.norm(r.get_center()[:2] - centre) > NEAREST_BY * own for r in rivals
+               if r is not word.dot)
 
 
 def place_labels(words: Sequence[WordDot], obstacles: Sequence[Mobject] = (),
-                 room: Mobject | None = None) -> list[WordDot]:
+                 room: Mobject | None = None, rivals: Sequence[Mobject] = (),
+                 spots: Sequence[np.ndarray] = LABEL_SPOTS) -> list[WordDot]:
     """Give each word's label the first spot around its dot (:data:`LABEL_SPOTS`) where it
     covers no dot, no label placed before it and no obstacle, and stays inside ``room``'s
-    bounding box (default: the frame less a small margin). ``words`` come most important
-    first; a label that fits nowhere is hidden. Returns the words still labelled.
+    bounding box (default: the frame less a small margin); with ``rivals`` (other words'
+    dots), only where its own dot is the nearest of them to the label's centre
+    (:func:`nearest_is_own`); ``spots`` to try in place of :data:`LABEL_SPOTS`. ``words`` come
+    most important first; a label that fits nowhere
+    is hidden. Returns the words still labelled.
 
     At 32 words a crowd of dots near the origin cannot all be named: the words the scene
     talks about come first and keep their names, the rest become bare dots.
@@ -226,12 +263,12 @@ def place_labels(words: Sequence[WordDot], obstacles: Sequence[Mobject] = (),
     taken: list[Mobject] = [w.dot for w in words] + list(obstacles)
     shown = []
     for word in words:
-        for spot in LABEL_SPOTS:
+        for spot in spots:
             word.label.next_to(word.dot, spot, buff=LABEL_BUFF)
             corner_low, corner_high = word.label.get_corner(DL)[:2], word.label.get_corner(UR)[:2]
             inside = bool(np.all(corner_low >= low) and np.all(corner_high <= high))
             if inside and not any(boxes_overlap(word.label, other) for other in taken
-                                  if other is not word.dot):
+                                  if other is not word.dot) and nearest_is_own(word, rivals):
                 taken.append(word.label)
                 shown.append(word)
                 break
