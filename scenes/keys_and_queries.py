@@ -19,17 +19,23 @@ Render: ``manim -ql scenes/keys_and_queries.py KeysAndQueries`` (from the repo r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
+    DR,
     LEFT,
     RIGHT,
+    UL,
     UP,
+    UR,
     Arrow,
     Create,
     FadeIn,
+    FadeOut,
     Line,
     ManimColor,
     MathTex,
@@ -50,11 +56,12 @@ from scenes.components import WordDot, WordPlane, sentence_caption, word_color, 
 from scenes.components.bars import WeightBars
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
-from scenes.components.words import along, name_on_plane, plane_scale
+from scenes.components.words import LABEL_SPOTS, along, boxes_overlap, name_on_plane, plane_scale
 from scenes.style import fmt
 
-__all__ = ["KeysAndQueries", "SentenceView", "axis_lines", "column_left", "name_apart", "quoted",
-           "score_formula", "shared_plane", "subscripted", "tick_numbers", "vec_text", "vector_formula"]
+__all__ = ["AXIS_NAMES", "KeysAndQueries", "SentenceView", "axis_lines", "column_left", "legend_in_corner",
+           "name_apart", "quoted", "score_formula", "shared_plane", "subscripted", "temperature_text",
+           "tick_numbers", "vec_text", "vector_formula"]
 
 BAR_WIDTH = 6.0  # the right-hand column: the frame beside the shared plane
 BAR_UNIT = 1.6  # scene units per 1.0 of weight
@@ -70,6 +77,11 @@ BLOCK_GAP = 0.35  # between the caption, the maps and the formulas of the right-
 SUBSCRIPT_SIZE = 20  # the word under a q or a k (27 px)
 COLUMN_MATH = 1.2  # the maps and the score formulas of the right-hand column, this much larger
 TAG_ROOM = 0.12  # a word's label keeps this far from a query's label, so they never read as one
+# The axes' names once the plane shows keys, queries or values: their numbers mean neither
+# "technology" nor "fruit" (W_K mixes the two), so the axes say only which number they carry.
+AXIS_NAMES = ("1st number", "2nd number")
+LEGEND_GAP = 0.08  # between the legend's lines
+LEGEND_INSET = 0.12  # the legend keeps this far inside the plane's corner
 
 
 def column_left() -> float:
@@ -96,6 +108,28 @@ def tick_numbers(plane: WordPlane) -> list[Mobject]:
     return [n for axis in (plane.axes.x_axis, plane.axes.y_axis) for n in getattr(axis, "numbers", [])]
 
 
+def temperature_text(t: float) -> str:
+    """A temperature as the narration says it: ``1``, ``0.5``."""
+    return f"{t:g}"
+
+
+def legend_in_corner(plane: WordPlane, legend: Mobject, points: np.ndarray) -> Mobject:
+    """Put ``legend`` in the corner of ``plane`` that covers none of ``points`` (shape (k, 2):
+    every point the chapter draws), nor an axis, a tick value or an axis name; the corner
+    covering the fewest of them if none is free. Returns ``legend``."""
+    marks = [*axis_lines(plane), *tick_numbers(plane), plane.x_name, plane.y_name]
+    box = VGroup(*axis_lines(plane))  # the axes' lines: their ends are the plane's corners
+    best, fewest = UL, None
+    for corner in (UL, UR, DL, DR):
+        legend.move_to(box.get_corner(corner) - LEGEND_INSET * corner, aligned_edge=corner)
+        lo, hi = legend.get_corner(DL)[:2] - 0.1, legend.get_corner(UR)[:2] + 0.1
+        inside = [p for p in (plane.point(c)[:2] for c in points) if np.all(p >= lo) and np.all(p <= hi)]
+        count = len(inside) + sum(boxes_overlap(legend, m) for m in marks)
+        if fewest is None or count < fewest:
+            best, fewest = corner, count
+    return legend.move_to(box.get_corner(best) - LEGEND_INSET * best, aligned_edge=best)
+
+
 def vec_text(v: np.ndarray) -> str:
     """A 2-D vector for the narration: ``(2.08, 1.29)``."""
     return f"({fmt(v[0])}, {fmt(v[1])})"
@@ -106,11 +140,13 @@ def quoted(text: str) -> str:
     return f"\u201c{text}\u201d"
 
 
-def subscripted(symbol: str, word: str, symbol_color: ManimColor, color: ManimColor) -> VGroup:
-    r"""``\vec q`` with ``word`` as its subscript, the word in Pango text (never LaTeX)."""
-    sym = MathTex(symbol, color=symbol_color).scale(style.MATH_SCALE)
-    sub = word_label(word, color, SUBSCRIPT_SIZE)
-    sub.next_to(sym, RIGHT, buff=0.03).align_to(sym, DOWN).shift(0.1 * DOWN)
+def subscripted(symbol: str, word: str, symbol_color: ManimColor, color: ManimColor,
+                word_size: float = SUBSCRIPT_SIZE, symbol_scale: float = 1.0) -> VGroup:
+    r"""``\vec q`` with ``word`` as its subscript, the word in Pango text (never LaTeX), at
+    ``word_size``, the symbol ``symbol_scale`` times its formula size."""
+    sym = MathTex(symbol, color=symbol_color).scale(style.MATH_SCALE * symbol_scale)
+    sub = word_label(word, color, word_size)
+    sub.next_to(sym, RIGHT, buff=0.03).align_to(sym, DOWN).shift(0.1 * symbol_scale * DOWN)
     return VGroup(sym, sub)
 
 
@@ -146,18 +182,59 @@ def vector_formula(example: Example, symbol: str, symbol_color: ManimColor, word
 def name_apart(plane: WordPlane, words: list[WordDot], avoid: list[Mobject], room: float = TAG_ROOM) -> None:
     """:func:`name_on_plane` one word at a time (most important first), each label kept
     ``room`` away from the labels placed before it and from the axis names, and off the tick
-    values, so that two names never read as one; off the axis lines too where it can be."""
-    placed: list[Mobject] = [SurroundingRectangle(name, buff=room) for name in (plane.x_name, plane.y_name)]
-    placed += tick_numbers(plane)
+    values, so that two names never read as one; off the axis lines too where it can be.
+    A label's nearest dot is always its own word's (never a neighbour's)."""
+    fixed: list[Mobject] = [SurroundingRectangle(name, buff=room) for name in (plane.x_name, plane.y_name)]
+    fixed += tick_numbers(plane)
     axes = axis_lines(plane)
+    padded: dict[int, Mobject] = {}  # id of a labelled word -> its label's padded box
+    by_id = {id(w): w for w in words}
+
+    def others(word: WordDot) -> list[Mobject]:
+        return [w.dot for w in words if w is not word]
+
+    def off_axes(word: WordDot, spots: Sequence[np.ndarray] = LABEL_SPOTS) -> bool:
+        """Name ``word`` off the axes and apart from the labels placed so far, if it can be."""
+        if not word.label_shown:
+            word.add(word.label)
+            word.label_shown = True
+        boxes = [*fixed, *padded.values()]
+        if name_on_plane(plane, [word], [*avoid, *others(word), *boxes, *axes], rivals=others(word),
+                         spots=spots):
+            padded[id(word)] = SurroundingRectangle(word.label, buff=room)
+            return True
+        return False
+
+    def with_room_from(word: WordDot, earlier: int) -> bool:
+        """Name ``word`` and re-name the word ``earlier`` named, both off the axes: every
+        spot of ``word`` with the first spot left for the other. False (the other back where
+        it was) when no pair of spots fits."""
+        moved, box = by_id[earlier], padded.pop(earlier)
+        where = moved.label.get_center()
+        for spot in LABEL_SPOTS:
+            if off_axes(word, (spot,)):
+                if off_axes(moved):
+                    return True
+                padded.pop(id(word))
+        moved.label.move_to(where)
+        if not moved.label_shown:
+            moved.add(moved.label)
+            moved.label_shown = True
+        padded[earlier] = box
+        return False
+
     for word in words:
-        others = [w.dot for w in words if w is not word]
-        if not name_on_plane(plane, [word], [*avoid, *others, *placed, *axes]):
+        if off_axes(word):
+            continue
+        for earlier in list(padded)[::-1]:  # a neighbour named before may make room by moving
+            if with_room_from(word, earlier):
+                break
+        else:
             word.add(word.label)  # nowhere off the axes: across one, then
             word.label_shown = True
-            name_on_plane(plane, [word], [*avoid, *others, *placed])
-        if word.label_shown:
-            placed.append(SurroundingRectangle(word.label, buff=room))
+            if name_on_plane(plane, [word], [*avoid, *others(word), *fixed, *padded.values()],
+                             rivals=others(word)):
+                padded[id(word)] = SurroundingRectangle(word.label, buff=room)
 
 
 @dataclass
@@ -236,7 +313,7 @@ class KeysAndQueries(ExplainerScene):
         tags = [self.query_tag(sentence.tokens[j], trace.queries[j]) for j in (f, d)]
         keys = [WordDot(self.plane, w, trace.keys[j], word_color(self.example, w))
                 for j, w in enumerate(sentence.tokens)]
-        lines = [dot for a in (*queries, *key_arrows) for dot in along(a)]
+        lines = [dot for a in (*queries, *key_arrows) for dot in along(a)] + [self.legend]
         weights = self.through_head(k)
         order = sorted(range(len(keys)), key=lambda j: (j != f, j != d, -weights[j]))
         name_apart(self.plane, [keys[j] for j in order], lines)
@@ -420,11 +497,24 @@ class KeysAndQueries(ExplainerScene):
         self.play(FlatFadeOut(*self.row(self.before_bars), self.before_title), run_time=style.BEAT / 2)
         self.play(FadeIn(self.maps), run_time=style.BEAT)
 
+    def build_legend(self) -> VGroup:
+        """What the plane shows once it no longer shows the embeddings: the dots are keys,
+        the thick arrows queries; in a corner of the plane that no point of the chapter covers."""
+        legend = VGroup(word_label("dots: keys, k = x W_K", style.KEY, style.SMALL_SIZE),
+                        word_label("arrows: queries, q = x W_Q", style.QUERY, style.SMALL_SIZE))
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=LEGEND_GAP)
+        points = [p for t in self.traces for p in (*t.inputs, *t.queries, *t.keys)]
+        return legend_in_corner(self.plane, legend, np.array(points))
+
     def transform_plane_to_keys(self) -> None:
         self.beat("keys", "W_K is a linear map: it moves the whole plane, and every word lands on its key.")
+        old_names = self.plane.rename_axes(*AXIS_NAMES)
+        self.add(*old_names)
+        self.legend = self.build_legend()
         self.current = self.view(0)
         self.play(apply_map(self.grid, self.head.key, self.plane),
                   *(ReplacementTransform(d, t) for d, t in zip(self.dots, self.current.keys, strict=True)),
+                  FadeOut(*old_names), FadeIn(self.plane.x_name, self.plane.y_name, self.legend[0]),
                   run_time=style.SLOW)
         self.key_dots = self.current.keys
 
@@ -442,7 +532,7 @@ class KeysAndQueries(ExplainerScene):
             said = f"Here W_Q equals W_K, so {focus}'s query, {vec_text(q)}, is its own key."
         self.beat("query", said)
         self.play(Create(v.focus_query), FadeIn(v.focus_query_label), FadeIn(self.vectors),
-                  run_time=style.BEAT)
+                  FadeIn(self.legend[1]), run_time=style.BEAT)
 
     def look_at_decider(self) -> None:
         v = self.current
@@ -473,12 +563,13 @@ class KeysAndQueries(ExplainerScene):
     def compare_weights(self) -> None:
         s, d = self.example.sentences[0], self.decider_index(0)
         self.after = self.through_head(0)
+        t = temperature_text(self.example.knobs.temperature)
         if facts.claim(self.example, "head_sharpens", 0).holds:
-            said = (f"Softmax of q · k / T: {s.tokens[d]} now gets {fmt(self.after[d])} of {s.focus}'s "
-                    f"attention, up from {fmt(self.before[d])}.")
+            said = (f"Softmax of q · k / T, with T = {t}: {s.tokens[d]} now gets {fmt(self.after[d])} of "
+                    f"{s.focus}'s attention, up from {fmt(self.before[d])}.")
         else:
-            said = (f"Softmax of q · k / T: {s.tokens[d]} gets {fmt(self.after[d])} through the head, "
-                    f"against {fmt(self.before[d])} raw.")
+            said = (f"Softmax of q · k / T, with T = {t}: {s.tokens[d]} gets {fmt(self.after[d])} through "
+                    f"the head, against {fmt(self.before[d])} raw.")
         self.beat("after", said)
         self.play(FlatFadeOut(self.maps, *self.formulas[0]), run_time=style.BEAT / 2)
         self.play(FlatFadeIn(self.before_title, *self.row(self.before_bars)), run_time=style.BEAT / 2)
@@ -512,6 +603,12 @@ class KeysAndQueries(ExplainerScene):
 
     # -- for tests
 
+    def word_dots_on_screen(self) -> list[WordDot]:
+        """The words' dots now on screen (embeddings, then keys)."""
+        on = {id(x) for m in self.mobjects for x in m.get_family()}
+        dots = list(self.current.keys) if hasattr(self, "current") else list(getattr(self, "dots", []))
+        return [d for d in dots if id(d.dot) in on]
+
     def labels_on_screen(self) -> list[Mobject]:
         """Every label, formula and block of text now on screen, each as one box."""
         if not hasattr(self, "plane"):  # the title card
@@ -521,6 +618,7 @@ class KeysAndQueries(ExplainerScene):
             on.update(id(x) for x in m.get_family())
         v = self.current if hasattr(self, "current") else None
         candidates: list[Mobject] = [self.plane.x_name, self.plane.y_name, self.caption]
+        candidates += list(getattr(self, "legend", []))
         for name in ("maps", "before_title", "after_title"):
             if hasattr(self, name):
                 candidates.append(getattr(self, name))

@@ -28,8 +28,10 @@ from manim import (
     UP,
     Arrow,
     Create,
+    DashedLine,
     Dot,
     FadeIn,
+    FadeOut,
     ManimColor,
     MathTex,
     Mobject,
@@ -51,13 +53,17 @@ from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.components.words import along, name_on_plane
 from scenes.keys_and_queries import (
+    AXIS_NAMES,
     BAR_WIDTH,
+    LEGEND_GAP,
     axis_lines,
     column_left,
+    legend_in_corner,
     name_apart,
     quoted,
     shared_plane,
     subscripted,
+    temperature_text,
     tick_numbers,
     vec_text,
 )
@@ -76,6 +82,10 @@ BLOCK_GAP = 0.3  # between blocks of the column
 NOTE_SIZE = 22  # the column's lines of words ("+ the rest", the cosine, the sentences): 30 px
 TAG_ROOM = 0.1  # a word's label keeps this far from the x and x' labels
 FADED = 0.35  # the first sentence's result once the second one is drawn
+VALUE_TAG = 0.75  # a name on the plane, v (or x) with the word under it: the symbol this much of a formula's
+NAME_SIZE = style.SMALL_SIZE  # and the word as large as the words' names on the plane
+SUBTITLE_CHARS = 115  # the longest subtitle line a beat says
+EMBEDDING_OPACITY = 0.55  # the decider's own embedding, drawn faint while its cosine is said
 
 
 @dataclass(frozen=True)
@@ -188,8 +198,8 @@ class ValueVectors(ExplainerScene):
         lines = [dot for a in arrows for dot in along(a)]
         axes = [*axis_lines(self.plane), *tick_numbers(self.plane)]
         dots = [Dot(self.plane.point(v), radius=0.07) for ch in self.chains for v in ch.values]
-        taken = [t for d in self.drawn for t in (d.x_tag, d.result_tag)]
-        tags = []
+        taken = [t for d in self.drawn for t in (d.x_tag, d.result_tag)] + [self.legend]
+        tags: list[Mobject] = []
         for tex, coords in ((r"\vec x", c.x), (rf"\vec x\,'_{c.k + 1}", c.update)):
             if tex == r"\vec x" and self.drawn:
                 tags.append(self.drawn[0].x_tag)
@@ -219,19 +229,28 @@ class ValueVectors(ExplainerScene):
         """The sentence's words as dots at their values, heaviest named first, labels clear of
         the axis names, every arrow and the x and x' labels drawn so far."""
         s = c.sentence
-        dots = [WordDot(self.plane, w, c.values[j], word_color(self.example, w))
-                for j, w in enumerate(s.tokens)]
+        dots = [self.value_dot(w, c.values[j]) for j, w in enumerate(s.tokens)]
         order = sorted(range(len(dots)), key=lambda j: (j != s.focus_index, -c.weights[j]))
         tags = [t for d in self.drawn[: c.k + 1] for t in (d.x_tag, d.result_tag)]
-        avoid = [*self.drawn[c.k].lines, *(SurroundingRectangle(t, buff=TAG_ROOM) for t in tags)]
+        avoid = [*self.drawn[c.k].lines, *(SurroundingRectangle(t, buff=TAG_ROOM) for t in tags), self.legend]
         name_apart(self.plane, [dots[j] for j in order], avoid)
         focus = dots[s.focus_index]
         if not focus.label_shown:  # its value sits on the arrows (W_V near the identity): name it over them
             focus.add(focus.label)
             focus.label_shown = True
             name_on_plane(self.plane, [focus], [*avoid[len(self.drawn[c.k].lines):], *(d.dot for d in dots),
-                                                *(d.label for d in dots if d.label_shown and d is not focus)])
+                                                *(d.label for d in dots if d.label_shown and d is not focus)],
+                          rivals=[d.dot for d in dots if d is not focus])
         return VGroup(*dots)
+
+    def value_dot(self, word: str, coords: np.ndarray) -> WordDot:
+        """A word's value on the plane, named as a value: v with the word as its subscript."""
+        color = word_color(self.example, word)
+        dot = WordDot(self.plane, word, coords, color)
+        dot.remove(dot.label)
+        dot.label = subscripted(r"\vec v", word, style.VALUE, color, NAME_SIZE, VALUE_TAG)
+        dot.add(dot.label)
+        return dot
 
     def column(self, *blocks: Mobject, grow: float = COLUMN_GROW) -> float:
         """Stack ``blocks`` under the caption, left-aligned on the right-hand column, all grown
@@ -292,6 +311,13 @@ class ValueVectors(ExplainerScene):
                   "hands on.")
         self.plane = shared_plane(self.example)
         self.grid = plane_grid(self.plane)
+        dots = VGroup(*(WordDot(self.plane, w, c.trace.inputs[j], word_color(self.example, w))
+                        for j, w in enumerate(c.sentence.tokens)))
+        name_apart(self.plane, list(dots), [])  # the embeddings, on the embeddings' axes
+        self.embedding_dots = dots
+        # everything after is laid out on the axes as the values' plane names them
+        self.plane.rename_axes(*AXIS_NAMES)
+        self.legend = self.build_legend()
         self.drawn: list[Drawn] = []
         for ch in self.chains:
             self.draw(ch)
@@ -301,17 +327,32 @@ class ValueVectors(ExplainerScene):
         self.w_v = matrix_tex("W_{V}", self.head.value, style.VALUE)
         self.w_v.matrix = self.head.value
         self.w_v.next_to(self.value_formula, DOWN, buff=BLOCK_GAP).align_to(self.value_formula, LEFT)
-        dots = VGroup(*(WordDot(self.plane, w, c.trace.inputs[j], word_color(self.example, w))
-                        for j, w in enumerate(c.sentence.tokens)))
-        name_apart(self.plane, list(dots), [])
         self.dots = self.value_dots(c)
+        self.plane.rename_axes(self.example.x_axis, self.example.y_axis)  # first, the embeddings
         self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), FadeIn(dots),
                   run_time=style.BEAT)
+        old_names = self.plane.rename_axes(*AXIS_NAMES)  # the dots become values: no "fruit" axis
+        self.add(*old_names)
         self.play(FadeIn(self.w_v), FadeIn(self.value_formula), run_time=style.BEAT / 2)
+        # the dots move; the words' names leave and the values' names come (no word morphs into v_word)
         self.play(apply_map(self.grid, self.head.value, self.plane),
-                  *(ReplacementTransform(d, t) for d, t in zip(dots, self.dots, strict=True)),
+                  *(ReplacementTransform(d.dot, t.dot) for d, t in zip(dots, self.dots, strict=True)),
+                  FadeOut(*(d.label for d in dots if d.label_shown)),
+                  FadeIn(*(t.label for t in self.dots if t.label_shown)),
+                  FadeOut(*old_names), FadeIn(self.plane.x_name, self.plane.y_name, self.legend),
                   run_time=style.SLOW)
+        self.remove(*(m for t in self.dots for m in (t.dot, t.label)))
+        self.add(*self.dots)  # each value's dot and name, one group again
         self.play(self.grid.animate.set_stroke(opacity=0.4), run_time=style.BEAT / 2)
+
+    def build_legend(self) -> VGroup:
+        """What the dots are once they move: values (x and x' are named on their arrows), in a
+        corner of the plane no point of the chapter covers."""
+        legend = VGroup(word_label("dots: values, v = x W_V", style.VALUE, style.SMALL_SIZE))
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=LEGEND_GAP)
+        points = [p for c in self.chains for p in (*c.trace.inputs, *c.values, *c.points)]
+        points += [self.example.words[facts.decider(self.example, c.k)] for c in self.chains]
+        return legend_in_corner(self.plane, legend, np.array(points))
 
     def caption_for(self, c: Chain) -> Mobject:
         """Sentence ``c``'s caption, at the top of the right-hand column."""
@@ -349,10 +390,27 @@ class ValueVectors(ExplainerScene):
         return [self.value_formula, self.weights_formula, self.formula, self.lines_slot, self.result,
                 self.gravity_formula, self.turn]
 
+    def weights_said(self, c: Chain) -> str:
+        """The weights of the first terms, and, when the keys chapter's temperature T is not
+        √d_k, what they were with T (the keys chapter's numbers): d_k is said as it is used."""
+        t = self.example.knobs.temperature
+        d_k = c.trace.keys.shape[1]
+        terms = c.terms[:NAMED_TERMS]
+        if np.isclose(t, np.sqrt(d_k)):
+            named = ", ".join(f"{c.sentence.tokens[j]} {fmt(c.weights[j])}" for j in terms)
+            return f"The weights are the head's, softmax of q · k / √d_k, with d_k = {d_k}: {named}."
+        before = facts.unscaled_weights(self.example, c.k)
+        start = f"A head divides q · k by √d_k, d_k = {d_k} numbers a key, not by T = {temperature_text(t)}: "
+        for n in range(len(terms), 0, -1):  # as many words as a subtitle holds
+            words = " and ".join(f"{c.sentence.tokens[j]} {fmt(c.weights[j])}" for j in terms[:n])
+            was = " and ".join(fmt(before[j]) for j in terms[:n])
+            said = f"{start}{words}, not {was}."
+            if len(said) <= SUBTITLE_CHARS:
+                return said
+        return said
+
     def show_weights(self, c: Chain) -> None:
-        named = ", ".join(f"{c.sentence.tokens[j]} {fmt(c.weights[j])}" for j in c.terms[:NAMED_TERMS])
-        self.beat("weights", f"The weights are the head's, with T = √d_k (a later chapter says why): "
-                  f"{named}.")
+        self.beat("weights", self.weights_said(c))
         self.play(FlatFadeOut(self.w_v), run_time=style.BEAT / 2)
         self.play(FadeIn(self.weights_formula), FadeIn(self.lines), run_time=style.BEAT)
 
@@ -388,7 +446,36 @@ class ValueVectors(ExplainerScene):
         else:
             said = f"Its cosine with {d} goes from {fmt(before)} to {fmt(after)}: no clear turn toward {d}."
         self.beat("turn", said)
-        self.play(FadeIn(self.turn), run_time=style.BEAT)
+        self.decider_embedding = self.embedding_of(d)
+        self.play(FadeIn(self.turn), Create(self.decider_embedding[0]), FadeIn(*self.decider_embedding[1:]),
+                  run_time=style.BEAT)
+
+    def embedding_of(self, word: str) -> VGroup:
+        """``word``'s own embedding (not its value), faint: a dashed ray from the origin, a dot
+        and its name x_word, placed off every arrow, dot and label on the plane."""
+        coords = self.example.words[word]
+        color = word_color(self.example, word)
+        ray = DashedLine(self.plane.point((0, 0)), self.plane.point(coords), color=color,
+                         stroke_width=3).set_opacity(EMBEDDING_OPACITY)
+        dot = WordDot(self.plane, word, coords, color)
+        dot.remove(dot.label)
+        dot.label = subscripted(r"\vec x", word, style.TEXT, color, NAME_SIZE, VALUE_TAG)
+        dot.add(dot.label)
+        dot.dot.set_opacity(EMBEDDING_OPACITY)
+        drawn = self.drawn[0]
+        arrows = [*drawn.lines, *along(ray)]
+        shown = list(self.dots)
+        labels = [*(v.label for v in shown if v.label_shown), drawn.x_tag, drawn.result_tag, self.legend,
+                  *(v.dot for v in shown)]
+        marks = [*axis_lines(self.plane), *tick_numbers(self.plane)]
+        for avoid in ([*arrows, *marks, *labels], [*arrows, *labels]):
+            if not dot.label_shown:
+                dot.add(dot.label)
+                dot.label_shown = True
+            if name_on_plane(self.plane, [dot], avoid, rivals=[v.dot for v in shown]):
+                break
+        dot.coords = np.asarray(coords)
+        return VGroup(ray, dot)
 
     def turn_line(self) -> VGroup:
         """``cosine with orange: 0.84 -> 1.00``, the first sentence's focus before and after."""
@@ -411,7 +498,7 @@ class ValueVectors(ExplainerScene):
         drawn, first_drawn = self.drawn[c.k], self.drawn[first.k]
         # the first sentence's words, terms and numbers leave before the second's come
         self.play(FlatFadeOut(old_caption, *self.dots, self.lines, self.result, self.turn,
-                              *first_drawn.steps),
+                              *first_drawn.steps, *self.decider_embedding),
                   first_drawn.result.animate.set_opacity(FADED),
                   first_drawn.result_tag.animate.set_opacity(FADED),
                   run_time=style.BEAT / 2)
@@ -468,8 +555,19 @@ class ValueVectors(ExplainerScene):
         candidates += list(getattr(self, "lines", []))
         candidates += [d.label for d in self.dots if d.label_shown]
         candidates += [t for d in getattr(self, "drawn", []) for t in (d.x_tag, d.result_tag)]
+        candidates += [*getattr(self, "legend", [])]
+        if hasattr(self, "decider_embedding") and self.decider_embedding[1].label_shown:
+            candidates.append(self.decider_embedding[1].label)
         unique = {id(m): m for m in candidates}  # every sentence shares x's label
         return [m for m in unique.values() if id(m) in on]
+
+    def word_dots_on_screen(self) -> list[WordDot]:
+        """The dots now on screen: the embeddings, then the values, and the decider's embedding."""
+        on = {id(x) for m in self.mobjects for x in m.get_family()}
+        dots = [*getattr(self, "embedding_dots", []), *getattr(self, "dots", [])]
+        if hasattr(self, "decider_embedding"):
+            dots.append(self.decider_embedding[1])
+        return [d for d in dots if id(d.dot) in on]
 
     def arrows_on_screen(self) -> list[Arrow]:
         """The arrows now on screen: x, the steps and the results."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from manim import DL, UR
 from scene_harness import (
     BuiltScene,
     build_scene,
@@ -26,6 +27,7 @@ from scene_harness import (
 from attention_core import keep_heaviest, story
 from attention_core.examples import load_example
 from scenes.components.words import plane_scale
+from scenes.keys_and_queries import AXIS_NAMES as KEY_AXIS_NAMES
 from scenes.keys_and_queries import MAX_BARS, KeysAndQueries
 from scenes.style import fmt
 
@@ -48,7 +50,34 @@ class Checked(KeysAndQueries):
                 self.vectors_shown[self._open_beat[0]] = all(id(m) in on for m in self.vectors)
             if hasattr(self, "grid"):
                 self.grid_inside = getattr(self, "grid_inside", []) + [self.grid.inside(self.plane)]
+            if hasattr(self, "plane"):
+                self.seen = getattr(self, "seen", [])
+                self.seen.append(seen_on_plane(self, self._open_beat[0]))
         super()._end_beat()
+
+
+def seen_on_plane(scene, beat: str) -> dict:
+    """What a reader takes from the plane at the end of a beat: the axes' names and legend lines
+    shown, each shown word label's nearest dot, and the labels that lie across an axis."""
+    on = {id(m) for top in scene.mobjects for m in top.get_family()}
+    dots = scene.word_dots_on_screen()
+    labelled = [d for d in dots if d.label_shown and id(d.label) in on]
+    nearest = {}
+    for d in labelled:
+        centre = d.label.get_center()[:2]
+        nearest[d.word] = min(dots, key=lambda o: np.linalg.norm(o.dot.get_center()[:2] - centre)).word
+    x_axis, y_axis = scene.plane.axes.x_axis, scene.plane.axes.y_axis
+    origin = scene.plane.point((0, 0))
+    across = []
+    for d in labelled:
+        lo, hi = d.label.get_corner(DL), d.label.get_corner(UR)
+        on_x = lo[1] < origin[1] < hi[1] and lo[0] < x_axis.get_end()[0] and hi[0] > x_axis.get_start()[0]
+        on_y = lo[0] < origin[0] < hi[0] and lo[1] < y_axis.get_end()[1] and hi[1] > y_axis.get_start()[1]
+        if on_x or on_y:
+            across.append(d.word)
+    names = tuple(n.text for n in (scene.plane.x_name, scene.plane.y_name) if id(n) in on)
+    legend = tuple(line.text for line in getattr(scene, "legend", []) if id(line) in on)
+    return dict(beat=beat, nearest=nearest, across=across, names=names, legend=legend)
 
 
 Checked.__name__ = KeysAndQueries.__name__  # same key frames folder
@@ -281,3 +310,44 @@ def test_a_32_word_sentence_shows_its_heaviest_words_and_the_rest_as_one_bar(lon
     labels = [d.label for d in scene.key_dots if d.label_shown]
     assert len(labels) >= 8
     assert scene.key_dots[sentence.focus_index].label_shown
+
+
+# -- the plane says what it shows (review M3, M8)
+
+
+def _spaceless(text: str) -> str:
+    return text.replace(" ", "")  # manim's Text keeps its text without spaces
+
+
+# The raw embeddings of apple's "buy" and "and" (0.22 apart, 0.3 under the x axis, beside the
+# tick "1") and crane's "see" leave no spot off the axes for both names: one crosses an axis.
+CROWDED_AT_THE_ORIGIN = ("raw", "maps")
+
+
+def test_each_word_label_is_nearest_its_own_dot_and_off_the_axes(built):
+    seen = built.scene.seen
+    assert [s["beat"] for s in seen][:3] == ["raw", "maps", "keys"]
+    for s in seen:
+        assert s["nearest"], s["beat"]  # some words are named at every beat
+        wrong = {w: n for w, n in s["nearest"].items() if w != n}
+        assert wrong == {}, f"{s['beat']}: label -> nearest dot {wrong}"
+        if s["beat"] not in CROWDED_AT_THE_ORIGIN:
+            assert s["across"] == [], f"{s['beat']}: labels across an axis {s['across']}"
+
+
+def test_the_axes_are_named_for_what_the_plane_shows(built, example):
+    embeddings = (_spaceless(example.x_axis), _spaceless(example.y_axis))
+    keys_only = ("dots:keys,k=xW_K",)
+    both = ("dots:keys,k=xW_K", "arrows:queries,q=xW_Q")
+    numbers = tuple(_spaceless(n) for n in KEY_AXIS_NAMES)
+    assert numbers == ("1stnumber", "2ndnumber")
+    expected = {"raw": (embeddings, ()), "maps": (embeddings, ()), "keys": (numbers, keys_only)}
+    for s in built.scene.seen:
+        names, legend = expected.get(s["beat"], (numbers, both))
+        assert (s["names"], s["legend"]) == (names, legend), s["beat"]
+
+
+def test_the_temperature_of_the_heads_weights_is_said(built, example):
+    t = example.knobs.temperature
+    after = next(line for line in built.scene.narration if line.startswith("Softmax of q · k / T"))
+    assert f"with T = {t:g}:" in after

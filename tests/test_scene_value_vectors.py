@@ -23,6 +23,7 @@ from scene_harness import (
     overlapping_pairs,
     subtitles,
 )
+from test_scene_keys_and_queries import seen_on_plane
 
 from attention_core import story
 from attention_core.examples import load_example
@@ -51,6 +52,12 @@ class Checked(ValueVectors):
                                                    for d in getattr(self, "drawn", [])]
             if hasattr(self, "grid"):
                 self.grid_inside = getattr(self, "grid_inside", []) + [self.grid.inside(self.plane)]
+            if hasattr(self, "plane"):
+                self.seen = getattr(self, "seen", []) + [seen_on_plane(self, beat)]
+                embedding = getattr(self, "decider_embedding", None)
+                self.embedding_shown = getattr(self, "embedding_shown", {})
+                self.embedding_shown[beat] = embedding is not None and all(
+                    id(m) in on for m in (embedding[0], embedding[1].dot, embedding[1].label))
         super()._end_beat()
 
 
@@ -90,7 +97,10 @@ def reference(example, k):
     def cos(a):
         return a @ e / (np.linalg.norm(a) * np.linalg.norm(e))
 
-    return dict(f=f, x=x[f], v=v, w=w, update=update, cos=(cos(x[f]), cos(update)),
+    t = example.knobs.temperature
+    unscaled = np.exp((key @ q[f] - (key @ q[f]).max()) / t)  # the keys chapter's softmax(q . k / T)
+    unscaled /= unscaled.sum()
+    return dict(f=f, x=x[f], v=v, w=w, unscaled=unscaled, update=update, cos=(cos(x[f]), cos(update)),
                 order=[j for j in np.argsort(-w, kind="stable") if w[j] >= SMALL_WEIGHT])
 
 
@@ -162,7 +172,11 @@ def test_both_end_points_stay_on_screen_and_differ(built, example):
 
 def test_every_number_in_the_narration_is_the_traces(built, example):
     r0 = reference(example, 0)
-    expected = [[], [], [r0["w"][j] for j in r0["order"][:2]], [],
+    said_weights = narration_numbers(built.scene.narration[2])
+    n = len(said_weights) // 2  # as many words as the subtitle holds, then their weights with T
+    assert n >= 1
+    heavy = r0["order"][:n]
+    expected = [[], [], [*(r0["w"][j] for j in heavy), *(r0["unscaled"][j] for j in heavy)], [],
                 [*(r0["w"][j] for j in r0["order"][:2]), *r0["update"]], [], list(r0["cos"])]
     if len(example.sentences) > 1:
         r1 = reference(example, 1)
@@ -238,10 +252,54 @@ def test_a_32_word_sentence_keeps_its_labels_apart(long_example, tmp_path):
     for line, overlaps, outside, crossed in scene.layout:
         assert overlaps == [] and outside == [] and crossed == [], line
     labels = [d.label for d in scene.dots if d.label_shown]
-    assert len(labels) >= 8
+    assert len(labels) >= 7  # named as values (v_word, wider than the word), each nearest its own dot
     sentence = long_example.sentences[1]
     assert scene.dots[sentence.focus_index].label_shown
     ref = reference(long_example, 1)
     for dot, value in zip(scene.dots, ref["v"], strict=True):
         np.testing.assert_allclose(dot.dot.get_center(), scene.plane.point(value), atol=1e-6)
     np.testing.assert_allclose(scene.drawn[1].result.get_end(), scene.plane.point(ref["update"]), atol=1e-6)
+
+
+# -- the plane says what it shows (review M2, M3, M6, M8)
+
+
+def test_the_change_of_temperature_is_said_with_d_k_defined(built, example):
+    line = built.scene.narration[2]
+    d_k = example.heads[0].key.shape[1]
+    assert example.knobs.temperature != np.sqrt(d_k)  # the shipped examples: T = 1, d_k = 2
+    assert f"√d_k, d_k = {d_k} numbers a key, not by T = {example.knobs.temperature:g}:" in line
+    assert not any("d_k" in said for said in built.scene.narration[:2])  # not before it is defined
+
+
+def test_value_dots_are_named_as_values_and_labels_sit_by_their_own_dots(built):
+    scene = built.scene
+    for dot in scene.dots:
+        assert dot.label[0].get_tex_string() == r"\vec v"  # v with the word as subscript
+        assert dot.label[1].text == dot.word.replace(" ", "")
+    for s in scene.seen:
+        wrong = {w: n for w, n in s["nearest"].items() if w != n}
+        assert wrong == {}, f"{s['beat']}: label -> nearest dot {wrong}"
+    # (apple's values of "buy" and "and", 0.1 apart under the x axis, leave one name across it)
+
+
+def test_the_axes_are_renamed_when_the_dots_become_values(built, example):
+    scene = built.scene
+    seen = {s["beat"]: s for s in scene.seen}
+    for beat, s in seen.items():
+        assert s["names"] == ("1stnumber", "2ndnumber"), beat
+        assert s["legend"] == ("dots:values,v=xW_V",), beat
+
+
+def test_the_deciders_embedding_is_drawn_while_its_cosine_is_said(built, example):
+    scene = built.scene
+    turn = next(i for i, line in enumerate(scene.narration) if "cosine" in line)
+    beat = scene.beats[turn][0]
+    assert beat == "turn"
+    assert {b for b, shown in scene.embedding_shown.items() if shown} == {"turn"}
+    ray, dot = scene.decider_embedding
+    there = example.words[story.decider(example, 0)]
+    np.testing.assert_allclose(dot.dot.get_center(), scene.plane.point(there), atol=1e-6)
+    np.testing.assert_allclose(ray.get_end(), scene.plane.point(there), atol=1e-6)
+    np.testing.assert_allclose(ray.get_start(), scene.plane.point((0, 0)), atol=1e-6)
+    assert dot.label_shown and dot.label[0].get_tex_string() == r"\vec x"
