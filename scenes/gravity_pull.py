@@ -410,11 +410,12 @@ class GravityPull(ExplainerScene):
         self.marks = VGroup()
         self.source = VGroup(
             MathTex(r"w_j = \operatorname{softmax}_j(\vec x \cdot \vec x_j \,/\, T)").scale(style.MATH_SCALE),
-            word_label("softmax: the next chapter", style.MUTED, style.LABEL_SIZE),
+            word_label("softmax and T: the next chapter", style.MUTED, style.LABEL_SIZE),
         ).arrange(RIGHT, buff=0.3)
         if self.source.width > self.panel_width:  # the note goes under the formula
             self.source.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         self.source.align_to(self.formula, UP).align_to([self.panel_left, 0, 0], LEFT)
+        self.source_shown = tuple(self.source)  # (formula, note), for the tests
         self.play(Write(self.source), run_time=style.BEAT)
         self.wait(style.PAUSE)
 

@@ -197,6 +197,10 @@ def test_the_story_is_asserted_where_it_holds(built, example):
 def test_the_weights_come_from_dot_products_and_softmax_is_next(built):
     line = built.scene.lines["source"]
     assert "dot product" in line and "next chapter" in line and "Softmax" in line
+    # review minor 24: T is shown in the formula before it is explained; the note says it comes later
+    formula, note = built.scene.source_shown
+    assert r"\vec x \cdot \vec x_j \,/\, T" in formula.get_tex_string()
+    assert note.original_text == "softmax and T: the next chapter"
     assert built.scene.lines["pulls 1"].index("as hard as its weight") > 0
 
 
