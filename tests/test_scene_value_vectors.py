@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from manim import MathTex
 from scene_harness import (
     BuiltScene,
     build_scene,
@@ -275,6 +276,7 @@ def test_the_change_of_temperature_is_said_with_d_k_defined(built, example):
 def test_value_dots_are_named_as_values_and_labels_sit_by_their_own_dots(built):
     scene = built.scene
     for dot in scene.dots:
+        assert isinstance(dot.label[0], MathTex), f"{dot.word}'s value is named as the word"
         assert dot.label[0].get_tex_string() == r"\vec v"  # v with the word as subscript
         assert dot.label[1].text == dot.word.replace(" ", "")
     for s in scene.seen:
