@@ -402,8 +402,8 @@ class Training(ExplainerScene):
         self.close_ups = [self.close_up(final, p) for p in self.probes]
         for k, (probe, close) in enumerate(zip(self.probes, self.close_ups, strict=True)):
             self.beat("learned" if k == 0 else f"learned {k + 1}",
-                      f"In \u201c{probe.text}\u201d, {probe.focus} {self.looks_at(final, probe)} "
-                      f"({fmt(self.decider_weight(final, probe))}).")
+                      f"In \u201c{probe.text}\u201d, {self.seen_in_training(probe)}, {probe.focus} "
+                      f"{self.looks_at(final, probe)} ({fmt(self.decider_weight(final, probe))}).")
             self.crossfade(close.grid, close.sentence, close.fact)
             self.beat("guessed" if k == 0 else f"guessed {k + 1}",
                       f"After \u201c{self.prompt_text(probe)}\u201d, it guesses "
@@ -472,6 +472,13 @@ class Training(ExplainerScene):
         self.wait(SNAPSHOT_TIME)
 
     # -- what the scene says, from the trace, the corpus and the example
+
+    def seen_in_training(self, probe: Probe) -> str:
+        """Whether the model trained on ``probe``'s sentence: what it does there may be memory,
+        on a sentence it never saw it is not (review minor 11)."""
+        if tuple(probe.tokens) in {tuple(s) for s in self.corpus.sentences}:
+            return "one of its training sentences"
+        return "a sentence it never trained on"
 
     def why_even(self, snap: TrainingSnapshot) -> str:
         """Why the focus's row starts even, when it does because W_Q and W_K start small: its

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -426,6 +427,22 @@ def test_every_number_said_is_one_the_scene_reads_from_the_trace_corpus_or_examp
     said = [(number, line) for line in scene.narration
             for number in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.]*\w)", line)]
     assert [(n, line) for n, line in said if n not in allowed] == []
+
+
+def test_each_probe_is_said_to_be_a_training_sentence_or_one_it_never_saw(any_built):
+    """Review minor 11: apple's probes are not in its corpus (what the model does there is not
+    memory); bank's, bat's and the tiny corpus's are, and the line says so."""
+    scene = any_built.scene
+    trained_on = {" ".join(s.split()) for s in
+                  tomllib.loads(scene.corpus.path.read_text())["sentences"]}
+    said = {name: line for name, line, *_ in scene.beats}
+    for k, probe in enumerate(scene.probes):
+        line = said["learned" if k == 0 else f"learned {k + 1}"]
+        where = ("one of its training sentences" if probe.text in trained_on
+                 else "a sentence it never trained on")
+        assert line.startswith(f"In \u201c{probe.text}\u201d, {where}, {probe.focus} looks"), line
+    if scene.example.name == "apple" and scene.corpus.path.name == "ambiguous.toml":
+        assert "never trained on" in said["learned"]  # "he sliced his apple pie" is held out
 
 
 def test_the_even_start_is_put_down_to_small_w_q_and_w_k(any_built):
