@@ -5,7 +5,8 @@ r"""Keys and queries: two different maps, so attention can be one-sided.
 
 The raw weights of the softmax chapter come first (softmax of the dot products over T). A head
 has two maps: the query matrix W_Q (what a word looks for) and the key matrix W_K (what a word
-offers). W_K bends the plane and every word moves to its key; the ambiguous word gets its query,
+offers). W_K bends the plane and every word moves to its key (the axes then say only which
+number they carry, and a legend what the dots and arrows are); the ambiguous word gets its query,
 a different point. The focus looking at the deciding word scores q_focus . k_decider, the decider
 looking back scores q_decider . k_focus, and the two differ: attention can be one-sided. Softmax
 of q . k / T then gives the head's weights (the sqrt(d_k) of the attention-matrix chapter comes

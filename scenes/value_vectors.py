@@ -2,13 +2,17 @@ r"""Values and the residual: the ambiguous word keeps itself and adds the weight
 
     \vec v_j = \vec x_j W_V          \vec x\,' = \vec x + \sum_j w_j \vec v_j
 
-W_V is one more map: it sends every word to its value, what it hands on. The weights are the
-head's own, softmax(q . k / sqrt(d_k)): the temperature of a real head is sqrt(d_k), which the
-attention-matrix chapter explains. From the tip of the focus's own vector x the weighted values
-are laid tip to tail (the negligible ones grouped as "the rest"), ending exactly on the core's
-x + sum_j w_j v_j: the same shape of update as the gravity chapter's x + sum_j w_j (x_j - x),
-with learned values in place of the arrows. The same word ends somewhere else in the other
-sentence; both end points stay on screen.
+W_V is one more map: it sends every word to its value, what it hands on; once the plane has
+moved, its dots are values (named v_word), its axes say only "1st number" and "2nd number" and a
+legend says "dots: values". The weights are the head's own, softmax(q . k / sqrt(d_k)): the
+narration defines d_k (a key's length) where it first uses it and says the keys chapter's
+weights (with its T) that these replace; the attention-matrix chapter explains why sqrt(d_k).
+From the tip of the focus's own vector x the weighted values are laid tip to tail (the
+negligible ones grouped as "the rest"), ending exactly on the core's x + sum_j w_j v_j: the same
+shape of update as the gravity chapter's x + sum_j w_j (x_j - x), with learned values in place
+of the arrows. The same word ends somewhere else in the other sentence; both end points stay on
+screen. While the cosine with the decider is said, the decider's own embedding (not its value)
+is drawn faint, with a dashed ray from the origin.
 
 Every statement comes from :mod:`attention_core.story`: "x + sum w v turns the focus toward its
 decider" is said only when the claim ``update_toward_decider`` holds.
