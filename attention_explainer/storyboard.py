@@ -420,9 +420,10 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
     if "manim" in sys.modules:
         # manim imported here already (storyboard --watch: its warm build process): the workers
         # are forked from this process, with manim, the scenes and their memos as they are. Not
-        # yet faster: apple's whole storyboard so rebuilt took 22.9-32.4 s (19-22 s of processor
-        # time) against 17.3-29.7 s (17-18 s) from a forkserver, at load 3.5; the forked workers
-        # keep this process's second BLAS thread (ONE_BLAS_THREAD is read as numpy is loaded)
+        # yet shown faster: apple's whole storyboard so rebuilt took 22.9-32.4 s (19-22 s of
+        # processor time) against 17.3-29.7 s (17-18 s) from a forkserver, at load 3.5; the
+        # forked workers keep this process's second BLAS thread (ONE_BLAS_THREAD is read as numpy
+        # loads), but with one thread here it was 15.4-25.0 s against 10.3-21.3 s: noise, at load 2-3
         context = get_context("fork")
     else:
         context = get_context("forkserver")
