@@ -217,9 +217,18 @@ def check_voiced_render(result: object, cache: Path, fps: int) -> None:
 
     track = join.read_track(result.video)
     cues = list(srt.parse(result.video.with_suffix(".srt").read_text(encoding="utf-8")))
-    assert len(cues) == 6
     speaker = Speaker(cache_dir(cache))
+    # a beat's line may be laid out over several cues (2 lines of 42 characters each): the
+    # consecutive cues whose words make a spoken clip's text are that beat
+    beats, pending = [], []
     for cue in cues:
+        pending.append(cue)
+        text = " ".join(c.content.replace("\n", " ") for c in pending)
+        if speaker.clip_path(text).exists():
+            beats.append(srt.Subtitle(len(beats) + 1, pending[0].start, pending[-1].end, text))
+            pending = []
+    assert pending == [] and len(beats) == 6 < len(cues)
+    for cue in beats:
         clip = join.read_track(speaker.clip_path(cue.content))
         assert clip is not None
         margin = RATE // 2
