@@ -437,12 +437,10 @@ def _generate_mobject_in_memory(self: SVGMobject) -> SVGMobject:
     shared cache is one file for every process reading that entry (one deletes it while
     another parses it). In the storyboard (:func:`storyboard`) the parsed pieces come from
     :func:`_parsed_through_cache`, already flipped."""
-    if _state["storyboard"]:
-        mobjects, mobject_dict = _parsed_through_cache(self)
-        self.add(*mobjects)
-    else:
-        mobjects, mobject_dict = _parse_svg(self)
-        self.add(*mobjects)
+    cached = _state["storyboard"]
+    mobjects, mobject_dict = _parsed_through_cache(self) if cached else _parse_svg(self)
+    self.add(*mobjects)
+    if not cached:
         _flip_y(self)
     self.id_to_vgroup_dict = mobject_dict
     return self

@@ -239,10 +239,13 @@ def watch(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int 
         except StoryboardError as error:
             log(f"attention-explainer: {error}")
         return 1
+    def current() -> dict[Path, State]:  # the watched files as they are (``data`` as it is then)
+        return snapshot([*data, *source_files(sources)])
+
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # see reexec
         warm_up(chosen)
-        watched = snapshot([*data, *source_files(sources)])
+        watched = current()
         try:  # the first build here: this process's memos warm for every build forked from it
             start = time.perf_counter()
             line = build()
@@ -253,12 +256,12 @@ def watch(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int 
             f"and the sources (Ctrl-C to stop)")
         while True:
             sleep(POLL_SECONDS)
-            now = snapshot([*data, *source_files(sources)])
+            now = current()
             if now == watched:
                 continue
             while True:  # until the files stay as they are (an editor saves in steps)
                 sleep(SETTLE_SECONDS)
-                settled = snapshot([*data, *source_files(sources)])
+                settled = current()
                 if settled == now:
                     break
                 now = settled
