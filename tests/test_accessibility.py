@@ -1,0 +1,74 @@
+"""The colour measures against published values, and the palette against them.
+
+The expected values are computed here from the published numbers, not by the module: the
+Machado et al. (2009) severity-1.0 matrices applied by hand to the sRGB primaries, CIELAB of
+sRGB red and grey as colour references list them, WCAG 2.1's own examples of contrast.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from attention_explainer import accessibility as acc
+
+# The published matrices, typed again here (rows act on linear RGB columns).
+PUBLISHED = {
+    "protan": [[0.152286, 1.052583, -0.204868],
+               [0.114503, 0.786281, 0.099216],
+               [-0.003882, -0.048116, 1.051998]],
+    "deutan": [[0.367322, 0.860646, -0.227968],
+               [0.280085, 0.672501, 0.047413],
+               [-0.011820, 0.042940, 0.968881]],
+    "tritan": [[1.255528, -0.076749, -0.178779],
+               [-0.078411, 0.930809, 0.147602],
+               [0.004733, 0.691367, 0.303900]],
+}
+
+
+def _srgb(linear: float) -> float:
+    """One channel, linear -> sRGB, clipped: the IEC 61966-2-1 formula written out."""
+    v = min(max(linear, 0.0), 1.0)
+    return 12.92 * v if v <= 0.0031308 else 1.055 * v ** (1 / 2.4) - 0.055
+
+
+@pytest.mark.parametrize("deficiency", ["protan", "deutan", "tritan"])
+@pytest.mark.parametrize("channel", [0, 1, 2], ids=["red", "green", "blue"])
+def test_a_primary_is_seen_as_its_matrix_column(deficiency: str, channel: int) -> None:
+    # a primary's linear RGB is a unit vector: the matrix sends it to its column
+    primary = np.zeros(3)
+    primary[channel] = 1.0
+    expected = [_srgb(PUBLISHED[deficiency][row][channel]) for row in range(3)]
+    assert np.allclose(acc.simulate(primary, deficiency), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("deficiency", acc.DEFICIENCIES)
+def test_white_grey_and_black_stay_as_they_are(deficiency: str) -> None:
+    # every row of a Machado matrix sums to 1 (to 1e-6): neutral colours keep their look
+    for color in ("#FFFFFF", "#777777", "#000000"):
+        assert np.allclose(acc.simulate(color, deficiency), acc.rgb(color), atol=2e-4)
+
+
+def test_cielab_of_known_colours() -> None:
+    # sRGB red (D65): L* 53.24, a* 80.09, b* 67.20; middle grey #808080: L* 53.59; white: 100, 0, 0
+    assert np.allclose(acc.lab("#FF0000"), [53.24, 80.09, 67.20], atol=0.01)
+    assert np.allclose(acc.lab("#808080"), [53.59, 0.0, 0.0], atol=0.01)
+    assert np.allclose(acc.lab("#FFFFFF"), [100.0, 0.0, 0.0], atol=1e-6)
+    assert float(acc.delta_e("#FF0000", "#FFFFFF")) == pytest.approx(np.hypot(np.hypot(46.76, 80.09), 67.20),
+                                                                   abs=0.02)
+
+
+def test_wcag_contrast_of_known_pairs() -> None:
+    assert acc.contrast_ratio("#FFFFFF", "#000000") == pytest.approx(21.0)
+    assert acc.contrast_ratio("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.005)  # the lightest AA grey
+    assert acc.contrast_ratio("#FFFFFF", "#777777") < 4.5  # one step lighter fails
+    assert acc.contrast_ratio("#000000", "#000000") == pytest.approx(1.0)
+
+
+def test_smallest_difference_names_the_closest_pair() -> None:
+    pair = acc.smallest_difference({"red": "#FF0000", "green": "#00FF00", "also red": "#FE0000"})
+    assert {pair.first, pair.second} == {"red", "also red"} and pair.delta_e < 1.0
+    # red and green, apart for normal vision, close for a deuteranope
+    assert float(acc.delta_e("#D62728", "#2CA02C")) > 70
+    assert float(acc.delta_e("#D62728", "#2CA02C", "deutan")) < 25
+
