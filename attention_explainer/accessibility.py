@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["DEFICIENCIES", "MACHADO_2009", "PairDifference", "contrast_ratio", "delta_e", "lab", "rgb",
-           "simulate", "smallest_difference"]
+           "simulate", "simulate_image", "smallest_difference"]
 
 # Each deficiency's matrix at severity 1.0 (Machado, Oliveira & Fernandes 2009, Table 1 of the
 # authors' supplementary data), acting on linear RGB column vectors.
@@ -91,6 +91,13 @@ def simulate(colors: Any, deficiency: str) -> np.ndarray:
         raise ValueError(f"unknown deficiency {deficiency!r}: one of {', '.join(DEFICIENCIES)}")
     # (..., 3) @ (3, 3)^T -> (..., 3): each colour's linear RGB through the matrix
     return _encoded(_linear(srgb) @ MACHADO_2009[deficiency].T)
+
+
+def simulate_image(pixels: np.ndarray, deficiency: str) -> np.ndarray:
+    """A frame (uint8 RGB or RGBA, shape (h, w, 3 or 4)) as seen with ``deficiency``: uint8
+    RGB, shape (h, w, 3), for looking at frames the way a colour-blind viewer sees them."""
+    seen = simulate(pixels[..., :3].astype(float) / 255, deficiency)
+    return np.rint(seen * 255).astype(np.uint8)
 
 
 def lab(colors: Any) -> np.ndarray:

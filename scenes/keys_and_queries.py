@@ -57,7 +57,7 @@ from scenes.components import WordDot, WordPlane, sentence_caption, word_color, 
 from scenes.components.bars import WeightBars
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
-from scenes.components.words import LABEL_SPOTS, along, boxes_overlap, name_on_plane, plane_scale
+from scenes.components.words import LABEL_SPOTS, along, boxes_overlap, dashed, name_on_plane, plane_scale
 from scenes.style import fmt
 
 __all__ = ["AXIS_NAMES", "KeysAndQueries", "SentenceView", "axis_lines", "column_left", "legend_in_corner",
@@ -310,7 +310,7 @@ class KeysAndQueries(ExplainerScene):
             return a
 
         queries = [arrow(trace.queries[j], style.QUERY, 5) for j in (f, d)]
-        key_arrows = [arrow(trace.keys[j], style.KEY, 3) for j in (d, f)]
+        key_arrows = [dashed(arrow(trace.keys[j], style.KEY, 3)) for j in (d, f)]
         tags = [self.query_tag(sentence.tokens[j], trace.queries[j]) for j in (f, d)]
         keys = [WordDot(self.plane, w, trace.keys[j], word_color(self.example, w))
                 for j, w in enumerate(sentence.tokens)]

@@ -13,22 +13,30 @@ __all__ = [
 ]
 
 # -- palette (the background also lives in manim.cfg so the CLI and tests agree)
+# Chosen to stay apart for viewers with a colour-vision deficiency: under simulated
+# deuteranopia, protanopia and tritanopia (attention_explainer.accessibility) every two colours
+# that must be told apart differ by a CIELAB dE76 of 17 or more (the roles below with TEXT and
+# MUTED; the focus with the word colours, TEXT and MUTED; queries and keys: 45 or more), and
+# every colour but GRID reads at 4.5:1 or more on BACKGROUND (tests/test_accessibility.py).
+# One meaning per colour: blue is "positive" and orange "negative" (a diverging scale; the sign
+# is also printed, or named in a legend); queries, keys and values have colours of their own,
+# and their drawings differ by line style too (keys dashed: components.words.key_arrow).
 BACKGROUND = ManimColor("#101418")
 TEXT = ManimColor("#ECEFF4")
 MUTED = ManimColor("#8A94A6")
-GRID = ManimColor("#2E3440")
-FOCUS = ManimColor("#FFD166")  # the ambiguous word, in every scene
-QUERY = ManimColor("#EF476F")
-KEY = ManimColor("#06D6A0")
-VALUE = ManimColor("#118AB2")
-POSITIVE = ManimColor("#06D6A0")
-NEGATIVE = ManimColor("#EF476F")
+GRID = ManimColor("#2E3440")  # the plane's grid and a heat map's 0: background, not meaning
+FOCUS = ManimColor("#F9DE1E")  # the ambiguous word, in every scene
+QUERY = ManimColor("#FF108A")
+KEY = ManimColor("#4AFD74")
+VALUE = ManimColor("#BF7FF0")
+POSITIVE = ManimColor("#96C2EF")
+NEGATIVE = ManimColor("#E27D1A")
 # Context words take these in the order the example file lists them, so a word keeps its
-# colour in every scene of one example.
+# colour in every scene of one example (none is within 25 of a role colour above, normal vision).
 WORD_COLORS = tuple(
     ManimColor(c)
-    for c in ("#F78C6B", "#83C5BE", "#C77DFF", "#8AC926", "#4CC9F0", "#FF99C8", "#B8C0FF",
-              "#A8DADC", "#90BE6D", "#F4A261")
+    for c in ("#5DD6B5", "#BF52FF", "#6B97E8", "#F74600", "#81D74D", "#FFB7FF", "#DB6141", "#C4FF9D",
+              "#AD8C7C", "#B9C27F")
 )
 
 # -- fonts (scripts/setup.sh installs fonts-inter; tests/test_style_and_harness.py checks that Pango

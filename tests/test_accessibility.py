@@ -7,10 +7,13 @@ sRGB red and grey as colour references list them, WCAG 2.1's own examples of con
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
 from attention_explainer import accessibility as acc
+from scenes import style
 
 # The published matrices, typed again here (rows act on linear RGB columns).
 PUBLISHED = {
@@ -72,3 +75,48 @@ def test_smallest_difference_names_the_closest_pair() -> None:
     assert float(acc.delta_e("#D62728", "#2CA02C")) > 70
     assert float(acc.delta_e("#D62728", "#2CA02C", "deutan")) < 25
 
+
+# -- the palette (scenes/style.py)
+
+ROLES = ("FOCUS", "QUERY", "KEY", "VALUE", "POSITIVE", "NEGATIVE", "TEXT", "MUTED")
+APART = 17.0  # the smallest CIELAB difference two colours that must be told apart may have
+TEXT_CONTRAST, GRAPHIC_CONTRAST = 4.5, 3.0  # WCAG 2.1: 1.4.3 text, 1.4.11 graphics
+
+
+def _words() -> dict[str, object]:
+    return {"FOCUS": style.FOCUS, "TEXT": style.TEXT, "MUTED": style.MUTED,
+            **{f"WORD_COLORS[{k}]": c for k, c in enumerate(style.WORD_COLORS)}}
+
+
+@pytest.mark.parametrize("deficiency", acc.DEFICIENCIES)
+def test_role_colours_stay_apart(deficiency: str) -> None:
+    pair = acc.smallest_difference({name: getattr(style, name) for name in ROLES}, deficiency)
+    assert pair.delta_e >= APART, str(pair)
+    assert float(acc.delta_e(style.QUERY, style.KEY, deficiency)) >= 45
+    assert float(acc.delta_e(style.POSITIVE, style.NEGATIVE, deficiency)) >= 45
+
+
+@pytest.mark.parametrize("deficiency", acc.DEFICIENCIES)
+def test_word_colours_stay_apart(deficiency: str) -> None:
+    pair = acc.smallest_difference(_words(), deficiency)
+    assert pair.delta_e >= APART, str(pair)
+
+
+def test_one_meaning_per_colour() -> None:
+    roles = {name: getattr(style, name) for name in ROLES[:6]}
+    for word, (role, color) in itertools.product(style.WORD_COLORS, roles.items()):
+        assert float(acc.delta_e(word, color)) >= 25, (word.to_hex(), role)
+
+
+def test_signs_are_blue_and_orange() -> None:
+    # a diverging scale: positive is blue (CIELAB b* < 0), negative orange (a* > 0, b* > a*)
+    _, a_pos, b_pos = acc.lab(style.POSITIVE)
+    _, a_neg, b_neg = acc.lab(style.NEGATIVE)
+    assert b_pos < -20 and abs(a_pos) < abs(b_pos)
+    assert a_neg > 20 and b_neg > a_neg
+
+
+def test_colours_read_against_the_background() -> None:
+    texts = [*(getattr(style, n) for n in ROLES), *style.WORD_COLORS]
+    low = min(texts, key=lambda c: acc.contrast_ratio(c, style.BACKGROUND))
+    assert acc.contrast_ratio(low, style.BACKGROUND) >= TEXT_CONTRAST, low.to_hex()

@@ -23,6 +23,7 @@ from manim import (
     AnimationGroup,
     Arrow,
     Axes,
+    DashedLine,
     Dot,
     FadeIn,
     GrowArrow,
@@ -39,13 +40,15 @@ from attention_core.story import plane_points
 from scenes import style
 from scenes.components.captions import quoted, word_label, wrapped_label
 
-__all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "name_on_plane",
-           "nearest_is_own", "place_labels", "plane_scale", "sentence_caption", "sentence_dots", "word_color",
-           "word_label"]
+__all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "dashed",
+           "name_on_plane", "nearest_is_own", "place_labels", "plane_scale", "sentence_caption",
+           "sentence_dots", "word_color", "word_label"]
 
 # Where a label may sit around its dot, in the order they are tried.
 LABEL_SPOTS = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
 LABEL_BUFF = 0.05
+# A key's arrow is dashed (a query's is solid): told apart by more than colour. Scene units.
+KEY_DASH = 0.14
 # A label's own dot is nearer its centre than any other word's dot by at least this factor, so
 # that a reader who takes the nearest dot takes the right one at a glance.
 NEAREST_BY = 1.1
@@ -275,6 +278,20 @@ def place_labels(words: Sequence[WordDot], obstacles: Sequence[Mobject] = (),
         else:
             word.hide_label()
     return shown
+
+
+def dashed(arrow: Arrow, dash_length: float = KEY_DASH) -> DashedLine:
+    """``arrow`` drawn dashed, with the same start, end, colour, width and tip (a key's arrow
+    beside a query's solid one: the two differ by line style, not by colour alone); its
+    ``coords`` and z-index carry over."""
+    line = DashedLine(arrow.get_start(), arrow.get_end(), dash_length=dash_length, dashed_ratio=0.6,
+                      color=arrow.get_color(), stroke_width=arrow.get_stroke_width())
+    line.add_tip(tip_length=arrow.tip.length, tip_width=arrow.tip.width)
+    line.tip.set_color(arrow.get_color())
+    if hasattr(arrow, "coords"):
+        line.coords = arrow.coords
+    line.set_z_index(arrow.z_index)
+    return line
 
 
 def along(line: Mobject, spacing: float = 0.15) -> list[Dot]:
