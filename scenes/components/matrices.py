@@ -256,11 +256,17 @@ def labelled_indices(count: int, step: int, always: set[int]) -> list[int]:
     return sorted(chosen)
 
 
+INK_DARK, INK_LIGHT = ManimColor("#000000"), ManimColor("#FFFFFF")  # 21:1 apart
+
+
 def _ink(cell_color: np.ndarray) -> ManimColor:
-    """The colour of a number on a cell of RGB ``cell_color``: dark on bright cells, light on
-    dark ones."""
-    bright = float(cell_color @ np.array([0.299, 0.587, 0.114])) > 0.5
-    return style.BACKGROUND if bright else style.TEXT
+    """The colour of a number on a cell of RGB ``cell_color``: black or white, whichever has
+    the larger WCAG 2.1 contrast with the cell, so at least sqrt(21) = 4.58:1 on any cell (the
+    text colours TEXT and BACKGROUND are 16:1 apart: 4.0:1 on a cell between them)."""
+    linear = np.where(cell_color <= 0.04045, cell_color / 12.92, ((cell_color + 0.055) / 1.055) ** 2.4)
+    luminance = float(linear[:3] @ np.array([0.2126, 0.7152, 0.0722]))
+    # contrast with black (L + 0.05) / 0.05 against white 1.05 / (L + 0.05)
+    return INK_DARK if (luminance + 0.05) ** 2 > 1.05 * 0.05 else INK_LIGHT
 
 
 def printed_numbers(cell: float) -> Literal["image"] | bool:
