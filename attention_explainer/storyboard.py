@@ -13,7 +13,10 @@ kept. Steps are built in separate processes, one per core. The result, in
   narration, the rate it is read at (characters a second over the beat's length, against
   ``style.READING_RATE``) and, under each step, the story checker's warnings for it (the
   claims of :func:`attention_core.story.story_claims` the example's numbers deny, as
-  ``python -m attention_core.examples check`` prints them).
+  ``python -m attention_core.examples check`` prints them), and the accessibility check's
+  (:mod:`attention_explainer.access_check`): under each frame, the smallest difference of the
+  colours it must tell apart under each simulated colour-vision deficiency and its lowest
+  contrast; under each step, its problems and its captions' timing problems.
 
 The folder is written under a temporary name and replaces the previous one when complete.
 """
@@ -31,7 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -190,6 +193,7 @@ class StoryboardBeat:
     narration: str
     seconds: float
     frame: str  # the PNG, relative to the storyboard folder
+    access: str = ""  # the accessibility check's measures of the frame, one line
 
     @property
     def rate(self) -> float:
@@ -208,6 +212,7 @@ class StoryboardStep:
     build_seconds: float
     warnings: tuple[str, ...] = ()
     cpu_seconds: float = 0.0  # processor time of the build (its process), beside the wall time
+    access: tuple[str, ...] = ()  # the accessibility check's problems (frames and captions)
 
 
 def _save_frame(frame: np.ndarray, folder: str, relative: str, key: str) -> None:
@@ -231,6 +236,7 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
     import sys
 
     from attention_core.examples import load_example
+    from attention_explainer.access_check import BeatAccess, caption_problems, measurer, scene_cues
 
     start, cpu = time.perf_counter(), time.process_time()
     example = load_example(example_path)
@@ -245,16 +251,22 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
     relative = f"{number:02d}-{step.module}"
     out = Path(folder) / relative
     out.mkdir(parents=True, exist_ok=True)
+    measured: list[BeatAccess] = []
     with tempfile.TemporaryDirectory(prefix="storyboard-") as work:
         built = build_beats(scene_class, example, Path(work), size, storyboard=True,
-                            at_frame=lambda key, frame: save(frame, folder, relative, key))
+                            at_frame=lambda key, frame: save(frame, folder, relative, key),
+                            at_beat_end=measurer(measured))
+    access = {a.beat: a for a in measured}
     beats, keys, found = list(built.scene.beats), list(built.frames), []
     # The frames are taken at each beat's end, one per beat (the first only once something is
     # drawn): pair them with the beats from the last backwards.
     for (name, narration, begin, end), key in zip(reversed(beats), reversed(keys), strict=False):
-        found.append(StoryboardBeat(name, narration, end - begin, f"{relative}/{key}.png"))
+        found.append(StoryboardBeat(name, narration, end - begin, f"{relative}/{key}.png",
+                                    access[key].summary()))
+    problems = [p for a in access.values() for p in a.problems()] + caption_problems(scene_cues(built.scene))
     return StoryboardStep(number, step.module, step.title, tuple(reversed(found)),
-                          time.perf_counter() - start, cpu_seconds=time.process_time() - cpu)
+                          time.perf_counter() - start, cpu_seconds=time.process_time() - cpu,
+                          access=tuple(problems))
 
 
 # ----------------------------------------------------------------------------- the whole
@@ -315,8 +327,7 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
                     else "see the message above"
                 raise StoryboardError(f"{step.module}: the scene did not build ({detail})")
             steps.append(outcome)
-        steps = sorted((StoryboardStep(s.number, s.module, s.title, s.beats, s.build_seconds,
-                                       tuple(warnings.get(s.module, ())), s.cpu_seconds) for s in steps),
+        steps = sorted((replace(s, warnings=tuple(warnings.get(s.module, ()))) for s in steps),
                        key=lambda s: s.number)
         title = f"{example.title} ({name})"
         from scenes import style  # manim's colours: read here (the PDF's helper has no manim)
@@ -494,13 +505,15 @@ def _html(title: str, steps: Sequence[StoryboardStep], reading_rate: float, buil
         parts.append(f"<h2 id={e(step.module)}>{step.number}. {e(step.title)} "
                      f"<small>({e(step.module)}, built in {step.build_seconds:.1f} s)</small></h2>")
         parts += [f"<p class=warn>{e(w)}</p>" for w in step.warnings]
+        parts += [f"<p class=warn>accessibility: {e(w)}</p>" for w in step.access]
         parts.append("<table>")
         for beat in step.beats:
             rate = _rate_text(beat, reading_rate)
             cls = "rate fast" if "too fast" in rate else "rate"
             parts.append(f"<tr><td><img src=\"{e(beat.frame)}\" alt=\"{e(beat.name)}\"></td>"
                          f"<td><b>{e(beat.name)}</b><p>{e(beat.narration)}</p>"
-                         f"<p class=\"{cls}\">{e(rate)}</p></td></tr>")
+                         f"<p class=\"{cls}\">{e(rate)}</p>"
+                         + (f"<p class=rate>{e(beat.access)}</p>" if beat.access else "") + "</td></tr>")
         parts.append("</table>")
     parts.append("</html>\n")
     return "\n".join(parts)
@@ -546,9 +559,12 @@ def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path
             pdf.set_text_color(110, 110, 110)
             pdf.multi_cell(text_w, 12, font.clean(_rate_text(beat, reading_rate)), new_x="LMARGIN",
                            new_y="NEXT")
-            if index == 0 and step.warnings:
+            if beat.access:
+                pdf.set_x(text_x)
+                pdf.multi_cell(text_w, 12, font.clean(beat.access), new_x="LMARGIN", new_y="NEXT")
+            if index == 0 and (step.warnings or step.access):
                 pdf.set_text_color(170, 100, 0)
-                for warning in step.warnings:
+                for warning in (*step.warnings, *(f"accessibility: {a}" for a in step.access)):
                     pdf.set_x(text_x)
                     pdf.multi_cell(text_w, 11, font.clean(warning), new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(target))

@@ -21,6 +21,7 @@ from manim import Mobject, VMobject, config
 from PIL import Image
 
 from attention_core.examples import Example
+from attention_explainer.access_check import BeatAccess, measure_frame
 from attention_explainer.storyboard import build_beats
 from scenes.base import ExplainerScene
 
@@ -44,6 +45,8 @@ class BuiltScene:
     layouts: dict[str, Layout] = field(default_factory=dict)
     # every animation that morphs text into different text in the same place, as "beat: old -> new"
     text_morphs: list[str] = field(default_factory=list)
+    # each settled frame's accessibility measures (attention_explainer.access_check), in order
+    access: list[BeatAccess] = field(default_factory=list)
 
 
 _BUILT: dict[tuple[str, str, int], BuiltScene] = {}
@@ -71,16 +74,19 @@ def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -
     measuring each key frame's layout and noting text morphs as it goes."""
     layouts: dict[str, Layout] = {}
     morphs: list[str] = []
+    access: list[BeatAccess] = []
 
     def at_beat_end(scene: ExplainerScene, key: str) -> None:
         layouts[key] = measure_layout(scene.mobjects)
+        access.append(measure_frame(scene.mobjects, key))
 
     def at_play(scene: ExplainerScene, beat: str, animations: tuple[object, ...]) -> None:
         morphs.extend(f"{beat}: {m}" for a in animations for m in text_morphs(a))
 
     built = build_beats(scene_class, example, workdir, KEYFRAME_SIZE, at_beat_end=at_beat_end,
                         at_play=at_play, storyboard=True)
-    return BuiltScene(built.scene, built.frames, workdir / f"{scene_class.__name__}.srt", layouts, morphs)
+    return BuiltScene(built.scene, built.frames, workdir / f"{scene_class.__name__}.srt", layouts, morphs,
+                      access)
 
 
 def check_keyframes(built: BuiltScene) -> list[str]:

@@ -266,6 +266,36 @@ def test_a_story_warning_shows_under_its_step(tmp_path: Path, monkeypatch: pytes
     assert pdf.startswith(b"%PDF-")
 
 
+def test_the_page_shows_each_frames_accessibility_and_each_steps_problems(
+        board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under each frame the accessibility check's measures (attention_explainer/access_check.py);
+    under a step its problems (here made up: the steps' building is faked)."""
+    from attention_explainer import storyboard
+
+    page = (board / "storyboard.html").read_text()
+    row = next(line for line in page.splitlines() if "09-multi_head/01-end-of-heads.png" in line)
+    assert "colours apart by dE" in row and "deutan" in row and "text contrast ≥" in row
+
+    def fake_steps(order, example_path, folder, size, workers, writer=None):
+        out = []
+        for number, step in order:
+            (folder / f"{number:02d}-{step.module}").mkdir()
+            Image.new("RGB", size).save(folder / f"{number:02d}-{step.module}" / "00-end-of-x.png")
+            frame = f"{number:02d}-{step.module}/00-end-of-x.png"
+            beat = storyboard.StoryboardBeat("x", "Some words.", 2.0, frame, "text contrast ≥ 1.2:1")
+            problems = ("cue 3 lasts 9.0 s > 7 s: 'x'",) if step.module == "multi_head" else ()
+            out.append((step, storyboard.StoryboardStep(number, step.module, step.title, (beat,), 0.1,
+                                                        access=problems)))
+        return out
+
+    monkeypatch.setattr(storyboard, "_run_steps", fake_steps)
+    page = (make_storyboard("apple", ["cosine_similarity", "multi_head"], tmp_path, log=lambda line: None)
+            / "storyboard.html").read_text()
+    assert page.count("accessibility: cue 3 lasts 9.0 s") == 1
+    assert page.index("Multi-head attention") < page.index("accessibility: cue 3")
+    assert page.count("text contrast ≥ 1.2:1") == 2
+
+
 def test_the_command_ends_without_teardown_its_line_and_files_all_out(tmp_path: Path) -> None:
     """``python -m attention_explainer storyboard`` (as the console script) leaves without
     Python's teardown: its line reaches a pipe (stdout buffered: no PYTHONUNBUFFERED), the
