@@ -4,10 +4,20 @@ An example is one TOML file (see ``assets/examples/README.md``). :func:`load_exa
 reads it, checks *everything* at once and either returns an :class:`Example` or raises an
 :class:`ExampleError` that lists every problem with the file and field it concerns.
 
-Run ``python -m attention_core.examples check FILE...`` to check files from the shell.
+Check files from the shell with ``attention-explainer check FILE...``
+(:mod:`attention_explainer.check`); ``python -m attention_core.examples check FILE...``, the
+older spelling, forwards to it.
 """
 
 from __future__ import annotations
+
+if __name__ == "__main__":  # forward before anything is defined: this module is imported once
+    import importlib
+    import sys
+
+    _args = sys.argv[1:]
+    _args = _args[1:] if _args[:1] == ["check"] else _args
+    raise SystemExit(importlib.import_module("attention_explainer.cli").main(["check", *_args]))
 
 import errno
 import hashlib
@@ -641,52 +651,3 @@ class FieldChecker:
         if None in (strength, steps, temperature):
             return defaults
         return Knobs(float(strength), int(steps), float(temperature))  # type: ignore[arg-type]
-
-
-# --------------------------------------------------------------------------- the CLI
-
-
-def _summary(example: Example) -> str:
-    sentences = "; ".join(f'"{s.text}" (focus {s.focus})' for s in example.sentences)
-    return (f"{example.title!r}: {len(example.words)} words in {example.dimension}-D, "
-            f"{len(example.sentences)} sentence(s): {sentences}; {len(example.heads)} head(s)")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m attention_core.examples check FILE...``: validate example files, then
-    print a ``warning:`` line for every claim of the story the file's numbers deny."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] != "check" or len(args) < 2:
-        print("usage: python -m attention_core.examples check FILE_OR_NAME...", file=sys.stderr)
-        print(f"shipped examples: {', '.join(list_examples())}", file=sys.stderr)
-        return 2
-    status = 0
-    for target in args[1:]:
-        try:
-            example = load_example(target)
-        except ExampleError as error:
-            print(error, file=sys.stderr)
-            status = 1
-        else:
-            # both modules import this one
-            from attention_core.corpus import training_plan
-            from attention_core.story import story_claims
-
-            try:
-                plan = training_plan(example)
-            except ExampleError as error:  # the corpus it names is broken
-                print(f"{example.path}: corpus: the corpus it names has problems:\n{error}",
-                      file=sys.stderr)
-                status = 1
-                continue
-            print(f"ok {example.path}: {_summary(example)}; trained on {plan.corpus.path.name}")
-            for claim in story_claims(example):
-                if not claim.holds:
-                    print(claim.warning)
-            if plan.warning(example):
-                print(plan.warning(example))
-    return status
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

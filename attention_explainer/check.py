@@ -1,0 +1,75 @@
+"""``attention-explainer check FILE... [--suggest OUT.toml]``: check example files.
+
+Each file is validated field by field (every problem at once, naming its field); then every
+claim of the story (:mod:`attention_core.story`) is evaluated on its numbers, and each one the
+numbers deny is printed as a ``warning:`` line with what should win, what does and by how
+much it misses; so are claims that hold only by a margin that prints as a tie, knobs at a
+value no shipped example uses, and a corpus with no sentences about the example's word.
+A warning does not fail the check (exit 0); a problem does (exit 1).
+
+With ``--suggest OUT.toml`` (one file), :mod:`attention_core.suggest` looks for the smallest
+change to the file's numbers after which every claim holds, and writes it (the teacher's
+comments and layout kept) to ``OUT.toml``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from attention_core.corpus import training_plan
+from attention_core.examples import Example, ExampleError, list_examples, load_example
+from attention_core.story import story_claims
+
+__all__ = ["check", "warnings"]
+
+
+def _summary(example: Example) -> str:
+    sentences = "; ".join(f'"{s.text}" (focus {s.focus})' for s in example.sentences)
+    return (f"{example.title!r}: {len(example.words)} words in {example.dimension}-D, "
+            f"{len(example.sentences)} sentence(s): {sentences}; {len(example.heads)} head(s)")
+
+
+def warnings(example: Example) -> list[str]:
+    """Every ``warning:`` line the checker prints for a valid example, in story order."""
+    lines = []
+    for claim in story_claims(example):
+        if not claim.holds:
+            lines.append(claim.warning)
+        elif claim.printed_tie:
+            lines.append(claim.tie_warning)
+    return lines
+
+
+def check(targets: Sequence[str], suggest: Path | None = None) -> int:
+    """Check each example file or shipped name in ``targets``: 0 when all load (warnings or
+    not), 1 when one has a problem; with ``suggest``, write a suggestion for the one target
+    (0 when every claim holds in it, 1 when some cannot; see :func:`attention_core.suggest`)."""
+    if not targets:
+        print("attention-explainer check: give an example file or a shipped example's name "
+              f"({', '.join(list_examples())})", file=sys.stderr)
+        return 2
+    if suggest is not None and len(targets) != 1:
+        print("attention-explainer check: --suggest writes one file: give one example", file=sys.stderr)
+        return 2
+    status = 0
+    for target in targets:
+        try:
+            example = load_example(target)
+        except ExampleError as error:
+            print(error, file=sys.stderr)
+            status = 1
+            continue
+        try:
+            plan = training_plan(example)
+        except ExampleError as error:  # the corpus it names is broken
+            print(f"{example.path}: corpus: the corpus it names has problems:\n{error}", file=sys.stderr)
+            status = 1
+            continue
+        print(f"ok {example.path}: {_summary(example)}; trained on {plan.corpus.path.name}")
+        for line in warnings(example):
+            print(line)
+        if plan.warning(example):
+            print(plan.warning(example))
+    return status

@@ -1,0 +1,47 @@
+"""`attention-explainer check`: one command line (the module command forwards to it without
+runpy's warning), and warnings that say what should win, what does and by how much."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+from scene_harness import apple_with
+
+from attention_explainer.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FAR_ORANGE = ("orange  = [0.6, 3.2]", "orange  = [0.3, 4.5]")  # the decider far from apple
+
+
+def test_the_module_command_forwards_once_without_runpys_warning():
+    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m", "attention_core.examples",
+                             "check", "apple"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "RuntimeWarning" not in result.stderr and "found in sys.modules" not in result.stderr
+    assert result.stdout.startswith("ok ") and "apple.toml" in result.stdout
+
+
+def test_a_warning_names_what_should_win_what_does_and_the_margin(tmp_path, capsys):
+    example = apple_with(tmp_path, FAR_ORANGE)
+    assert main(["check", str(example.path)]) == 0  # a warning does not fail the check
+    out = capsys.readouterr().out
+    line = next(w for w in out.splitlines() if w.startswith("warning: words_in_context, sentence 1"))
+    apple, orange, buy = (1.5, 1.6), (0.3, 4.5), (0.5, -0.3)  # independent of the code: the file's numbers
+    mine, nearest = math.dist(apple, orange), math.dist(apple, buy)
+    assert f"the decider 'orange' should be apple's nearest (by distance): its distance {mine:.2f}" in line
+    assert f"nearest is 'buy' at {nearest:.2f}" in line
+    assert f"short by {mine - nearest:.2f}" in line
+    assert "warning: similarity_table, sentence 1" not in out  # by dot product orange still wins
+
+
+def test_a_claim_that_holds_by_less_than_printing_shows_is_a_warning(tmp_path, capsys):
+    # "an" moved so that its distance to apple is a hair above orange's: 1.84 and 1.84
+    orange = math.dist((1.5, 1.6), (0.6, 3.2))
+    example = apple_with(tmp_path, ("an      = [-0.3, 0.4]", f"an      = [{1.5 - orange - 0.001:.4f}, 1.6]"))
+    assert main(["check", str(example.path)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: words_in_context, sentence 1: \"apple's nearest (by distance)" in out
+    assert f"orange {orange:.2f} and an {orange:.2f}" in out and "a student sees a tie" in out
