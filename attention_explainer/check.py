@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from attention_core.corpus import training_plan
-from attention_core.examples import Example, ExampleError, list_examples, load_example
+from attention_core.examples import Example, ExampleError, knob_warnings, list_examples, load_example
 from attention_core.story import story_claims
 
 __all__ = ["check", "warnings"]
@@ -39,7 +39,7 @@ def warnings(example: Example) -> list[str]:
             lines.append(claim.warning)
         elif claim.printed_tie:
             lines.append(claim.tie_warning)
-    return lines
+    return lines + knob_warnings(example)
 
 
 def check(targets: Sequence[str], suggest: Path | None = None) -> int:

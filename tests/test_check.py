@@ -45,3 +45,26 @@ def test_a_claim_that_holds_by_less_than_printing_shows_is_a_warning(tmp_path, c
     out = capsys.readouterr().out
     assert "warning: words_in_context, sentence 1: \"apple's nearest (by distance)" in out
     assert f"orange {orange:.2f} and an {orange:.2f}" in out and "a student sees a tie" in out
+
+
+def test_a_knob_left_out_takes_the_shipped_examples_value(tmp_path):
+    import tomllib
+
+    from attention_core.examples import EXAMPLES_DIR
+
+    shipped = [tomllib.loads(p.read_text())["knobs"] for p in sorted(EXAMPLES_DIR.glob("*.toml"))]
+    no_knobs = apple_with(tmp_path, ("pull_strength = 1.0", ""), ("pull_steps = 12", ""),
+                          ("temperature = 1.0", ""))
+    for name in ("pull_strength", "pull_steps", "temperature"):
+        assert {k[name] for k in shipped} == {getattr(no_knobs.knobs, name)}, name
+
+
+def test_a_knob_at_a_value_no_shipped_example_uses_is_a_warning(tmp_path, capsys):
+    example = apple_with(tmp_path, ("pull_strength = 1.0", "pull_strength = 0.8"),
+                         ("temperature = 1.0", "temperature = 0.5"))
+    assert main(["check", str(example.path)]) == 0
+    lines = [w for w in capsys.readouterr().out.splitlines() if w.startswith("warning: knobs.")]
+    assert [w.split(":")[1].strip() for w in lines] == ["knobs.pull_strength", "knobs.temperature"]
+    assert "0.8 is a value no shipped example uses (they use 1)" in lines[0]
+    assert "adds a beat" in lines[0]
+    assert main(["check", "apple"]) == 0 and "knobs" not in capsys.readouterr().out
