@@ -27,7 +27,7 @@ import reprlib
 import stat
 import sys
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,8 @@ MAX_TITLE_CHARS = 60
 MAX_DIMENSION = 8
 MAX_MAGNITUDE = 100.0  # larger numbers overflow the plane and make softmax one-hot
 
-_TOP_FIELDS = {"title", "plane", "words", "sentences", "heads", "multi_head", "knobs", "corpus"}
+_TOP_FIELDS = {"title", "plane", "words", "sentences", "heads", "multi_head", "knobs", "corpus",
+               "skip_beats"}
 
 
 class ExampleError(AttentionInputError):
@@ -151,6 +152,9 @@ class Example:
             field: a shipped corpus's name or a path relative to the example file; default
             the shipped ``ambiguous`` corpus). It exists; its contents are checked by
             :func:`attention_core.corpus.load_corpus`.
+        skip_beats: beats left out of the video and the deck, as (step, beat) pairs (the
+            ``skip_beats`` field: ``["gravity_pull:setting 1"]``, names as the storyboard
+            shows them); :func:`skips_beat` says whether a beat is one of them.
     """
 
     name: str
@@ -164,6 +168,7 @@ class Example:
     w_o: FloatArray
     knobs: Knobs = field(default_factory=Knobs)
     corpus: Path = CORPUS_DIR / f"{DEFAULT_CORPUS}.toml"
+    skip_beats: tuple[tuple[str, str], ...] = ()
 
     @property
     def dimension(self) -> int:
@@ -295,10 +300,30 @@ def output_name(path: Path) -> str:
     return f"{stem[:40]}-{hashlib.sha256(str(path).encode()).hexdigest()[:8]}"
 
 
-def load_example(name_or_path: str | os.PathLike[str]) -> Example:
-    """Read and validate an example; raise :class:`ExampleError` listing every problem."""
+def beat_slug(name: str) -> str:
+    """A beat's name as file names and ``skip_beats`` compare it: ``"pulls 1"`` -> ``pulls-1``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "beat"
+
+
+def skips_beat(example: Example, steps: Sequence[str], beat: str) -> bool:
+    """Whether ``example`` leaves out the beat ``beat`` of the step known by any of ``steps``
+    (its module, its scene class: ``("gravity_pull", "GravityPull")``)."""
+    return any(step in steps and beat_slug(name) == beat_slug(beat) for step, name in example.skip_beats)
+
+
+# The beats each step may have, for checking ``skip_beats``: step names (module and scene
+# class) -> the step's beat names (``in`` tests one; ``str`` lists them). The content layer does
+# not read the scenes: the check command passes it (attention_explainer.beats).
+BeatNames = Mapping[str, Container[str]]
+
+
+def load_example(name_or_path: str | os.PathLike[str], beats: BeatNames | None = None) -> Example:
+    """Read and validate an example; raise :class:`ExampleError` listing every problem.
+
+    ``beats`` (step name -> the step's beat names) lets
+    unknown names in ``skip_beats`` be refused too; without it only their form is checked."""
     path = resolve_example(name_or_path)
-    return parse_example(read_toml(path), path)
+    return parse_example(read_toml(path), path, beats)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -322,9 +347,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ExampleError(path, [f"cannot be read: {error}"]) from None
 
 
-def parse_example(data: dict[str, Any], path: Path | str = "<example>") -> Example:
+def parse_example(data: dict[str, Any], path: Path | str = "<example>",
+                  beats: BeatNames | None = None) -> Example:
     """Validate already-parsed TOML ``data``; raise :class:`ExampleError` listing problems."""
-    checker = FieldChecker()
+    checker = FieldChecker(beats)
     example = checker.example(data, Path(path))
     if checker.problems:
         raise ExampleError(path, checker.problems)
@@ -373,7 +399,8 @@ def _word_field(word: str) -> str:
 class FieldChecker:
     """Collects every problem instead of stopping at the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, beats: BeatNames | None = None) -> None:
+        self.beats = beats
         self.problems: list[str] = []
         self.faulty_words: set[str] = set()  # reported once in [words], not again as missing
 
@@ -464,10 +491,37 @@ class FieldChecker:
         w_o = self.output(self.table(data, "multi_head"), heads, d)
         knobs = self.knobs(self.table(data, "knobs", required=False))
         corpus = self.corpus(data.get("corpus", DEFAULT_CORPUS), path)
+        skip = self.skip_beats(data.get("skip_beats", []))
         if self.problems:
             return None
         return Example(output_name(path), path, title, x_axis, y_axis, words,  # type: ignore[arg-type]
-                       sentences, heads, w_o, knobs, corpus)  # type: ignore[arg-type]
+                       sentences, heads, w_o, knobs, corpus, skip)  # type: ignore[arg-type]
+
+    def skip_beats(self, value: Any) -> tuple[tuple[str, str], ...]:
+        """``["step:beat", ...]``: each a step (module or scene class) and one of its beats."""
+        form = 'must be a list of "step:beat" texts, like ["gravity_pull:setting 1"]'
+        if not isinstance(value, list):
+            self.fail("skip_beats", f"{form}, got {_brief(value)}")
+            return ()
+        result = []
+        for number, entry in enumerate(value, start=1):
+            where = f"skip_beats[{number}]"
+            step, _, beat = entry.partition(":") if isinstance(entry, str) else ("", "", "")
+            if not step.strip() or not beat.strip():
+                self.fail(where, f"{form}, got {_brief(entry)}")
+                continue
+            step, beat = step.strip(), beat.strip()
+            if self.beats is not None:
+                if step not in self.beats:
+                    steps = ", ".join(k for k in self.beats if k.islower())
+                    self.fail(where, f"there is no step {step!r}; the steps are {steps}")
+                    continue
+                if beat not in self.beats[step]:
+                    self.fail(where, f"step {step!r} has no beat {beat!r}; its beats are "
+                                     f"{self.beats[step]} (as the storyboard names them)")
+                    continue
+            result.append((step, beat))
+        return tuple(result)
 
     def corpus(self, value: Any, path: Path) -> Path | None:
         """The corpus file ``value`` names: a shipped corpus (``"ambiguous"``) or a path

@@ -21,6 +21,7 @@ from pathlib import Path
 from attention_core.corpus import training_plan
 from attention_core.examples import Example, ExampleError, knob_warnings, list_examples, load_example
 from attention_core.story import story_claims
+from attention_explainer.beats import beat_names
 
 __all__ = ["check", "warnings"]
 
@@ -56,7 +57,7 @@ def check(targets: Sequence[str], suggest: Path | None = None) -> int:
     status = 0
     for target in targets:
         try:
-            example = load_example(target)
+            example = load_example(target, beat_names())
         except ExampleError as error:
             print(error, file=sys.stderr)
             status = 1

@@ -101,8 +101,9 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
 
     class Recording(scene_class):  # type: ignore[misc, valid-type]
         def next_section(self, name: str = "unnamed", *args: object, **kwargs: object) -> None:
-            if frames or self.mobjects:
+            if (frames or self.mobjects) and not self._cut_beat:
                 self._keep_frame()
+            self._cut_beat = bool(kwargs.get("skip_animations"))  # left out: no frame of its end
             self._beat_name = slug(name)
             self._before_emptied = None
             super().next_section(name, *args, **kwargs)
@@ -118,7 +119,8 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
             super().play(*animations, **kwargs)
 
         def tear_down(self) -> None:
-            self._keep_frame()
+            if not self._cut_beat:
+                self._keep_frame()
             super().tear_down()
 
         def _keep_frame(self) -> None:
@@ -137,6 +139,7 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
     Recording.__qualname__ = scene_class.__qualname__
     Recording._beat_name = "start"
     Recording._before_emptied = None
+    Recording._cut_beat = False
     width, height = size
     settings = {
         "dry_run": True,
