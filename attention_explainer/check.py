@@ -73,4 +73,49 @@ def check(targets: Sequence[str], suggest: Path | None = None) -> int:
             print(line)
         if plan.warning(example):
             print(plan.warning(example))
+        if suggest is not None:
+            status = max(status, write_suggestion(example, suggest))
     return status
+
+
+def write_suggestion(example: Example, out: Path) -> int:
+    """Find the smallest change to ``example``'s numbers after which every claim holds, write
+    it to ``out`` (the teacher's file with only those numbers changed, else a fresh file) and
+    print the changes: 0, or 1 when some claims cannot hold together (named; ``out`` then has
+    every claim that can hold)."""
+    from attention_core.suggest import example_toml, suggest
+    from attention_core.toml_numbers import replace_numbers
+
+    if out.suffix != ".toml":
+        print(f"attention-explainer check: --suggest {out}: an example file ends in .toml", file=sys.stderr)
+        return 2
+    found = suggest(example)
+    text = replace_numbers(example.path.read_text(encoding="utf-8"), found.numbers)
+    kept = text is not None
+    text = example_toml(found.example) if text is None else text
+    part = out.with_name(out.name + ".part")
+    part.write_text(text, encoding="utf-8")
+    part.replace(out)
+    written = load_example(out)  # what a render will read: it must load, and say what it was found to
+    left = [c for c in story_claims(written) if not c.holds or c.printed_tie]
+    how = "your file with only these numbers changed" if kept else "a fresh file (comments not kept)"
+    if not found.changes:
+        print(f"suggest: no number needs to change; wrote {out} ({how})")
+    else:
+        print(f"suggest: {len(found.changes)} change(s), the largest {found.largest_change:.2f}; wrote {out} "
+              f"({how}):")
+        for change in found.changes:
+            print(f"  {change}")
+    for word in found.crossed:
+        print(f"  (no smaller change keeps every word on its side: {word})")
+    if found.conflicts:
+        print("suggest: these claims cannot all hold at once:", file=sys.stderr)
+        for conflict in found.conflicts:
+            print(f"  - {conflict}", file=sys.stderr)
+        return 1
+    if left:  # the claims the search held are the story's: this would be a bug
+        print("suggest: still failing after the change: " + "; ".join(c.warning for c in left),
+              file=sys.stderr)
+        return 1
+    print(f"suggest: every claim holds in {out}")
+    return 0
