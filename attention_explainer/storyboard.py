@@ -272,13 +272,20 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
 
     ``live_reload`` (``storyboard --watch``): the page reloads itself once a newer storyboard
     replaces this one (it reads the build's id from ``stamp.js`` every second, see :func:`_html`)."""
-    from attention_core.examples import ExampleError, load_example, output_name, resolve_example
+    from attention_core.examples import (
+        ExampleError,
+        knob_warnings,
+        load_example,
+        output_name,
+        resolve_example,
+    )
     from attention_core.story import story_claims
+    from attention_explainer.beats import beat_names
     from scenes.story import STORY, find_step
 
     story = tuple(STORY if story is None else story)
     try:
-        example = load_example(example_name)
+        example = load_example(example_name, beat_names())
         name = output_name(resolve_example(example_name))
     except ExampleError as error:
         raise StoryboardError(str(error)) from None
@@ -289,8 +296,11 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
     numbered = [(story.index(step) + 1, step) for step in dict.fromkeys(chosen)]
     warnings: dict[str, list[str]] = {}
     for claim in story_claims(example):
-        if not claim.holds:
-            warnings.setdefault(claim.step, []).append(claim.warning)
+        if not claim.holds or claim.printed_tie:
+            warnings.setdefault(claim.step, []).append(claim.tie_warning if claim.holds else claim.warning)
+    for line in knob_warnings(example):  # beside the chapter the knob changes
+        step = "softmax_normalize" if "knobs.temperature" in line else "gravity_pull"
+        warnings.setdefault(step, []).append(line)
     try:
         from attention_core.corpus import training_plan
 
