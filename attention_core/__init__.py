@@ -16,7 +16,6 @@ from attention_core.attention import (
     scaled_dot_product_attention,
 )
 from attention_core.context import ContextPullTrace, context_pull
-from attention_core.corpus import Corpus, load_corpus
 from attention_core.errors import AttentionInputError
 from attention_core.similarity import (
     CosineTrace,
@@ -36,7 +35,19 @@ from attention_core.softmax import (
     softmax_trace,
     with_zero_sum,
 )
-from attention_core.training import TrainingSnapshot, TrainingTrace, train
+
+# Loaded when first asked for: they import attention_core.examples, which must not be imported
+# with the package, so that `python -m attention_core.examples` runs it once (no runpy warning).
+_LAZY = {"Corpus": "corpus", "load_corpus": "corpus", "TrainingSnapshot": "training",
+         "TrainingTrace": "training", "train": "training"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"attention_core.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'attention_core' has no attribute {name!r}")
 
 __all__ = [
     "AttentionInputError",

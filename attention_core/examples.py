@@ -4,10 +4,20 @@ An example is one TOML file (see ``assets/examples/README.md``). :func:`load_exa
 reads it, checks *everything* at once and either returns an :class:`Example` or raises an
 :class:`ExampleError` that lists every problem with the file and field it concerns.
 
-Run ``python -m attention_core.examples check FILE...`` to check files from the shell.
+Check files from the shell with ``attention-explainer check FILE...``
+(:mod:`attention_explainer.check`); ``python -m attention_core.examples check FILE...``, the
+older spelling, forwards to it.
 """
 
 from __future__ import annotations
+
+if __name__ == "__main__":  # forward before anything is defined: this module is imported once
+    import importlib
+    import sys
+
+    _args = sys.argv[1:]
+    _args = _args[1:] if _args[:1] == ["check"] else _args
+    raise SystemExit(importlib.import_module("attention_explainer.cli").main(["check", *_args]))
 
 import errno
 import hashlib
@@ -17,7 +27,7 @@ import reprlib
 import stat
 import sys
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +46,7 @@ __all__ = [
     "Head",
     "Knobs",
     "Sentence",
+    "knob_warnings",
     "list_examples",
     "load_example",
     "resolve_example",
@@ -54,7 +65,8 @@ MAX_TITLE_CHARS = 60
 MAX_DIMENSION = 8
 MAX_MAGNITUDE = 100.0  # larger numbers overflow the plane and make softmax one-hot
 
-_TOP_FIELDS = {"title", "plane", "words", "sentences", "heads", "multi_head", "knobs", "corpus"}
+_TOP_FIELDS = {"title", "plane", "words", "sentences", "heads", "multi_head", "knobs", "corpus",
+               "skip_beats"}
 
 
 class ExampleError(AttentionInputError):
@@ -112,9 +124,11 @@ class Head:
 
 @dataclass(frozen=True)
 class Knobs:
-    """Scene-facing settings a user may tweak."""
+    """Scene-facing settings a user may tweak. The defaults are the values every shipped
+    example uses, so leaving a knob out changes nothing in the story (pull_strength below 1
+    adds a beat saying the video's setting is not part of attention)."""
 
-    pull_strength: float = 0.8
+    pull_strength: float = 1.0
     pull_steps: int = 12
     temperature: float = 1.0
 
@@ -138,6 +152,9 @@ class Example:
             field: a shipped corpus's name or a path relative to the example file; default
             the shipped ``ambiguous`` corpus). It exists; its contents are checked by
             :func:`attention_core.corpus.load_corpus`.
+        skip_beats: beats left out of the video and the deck, as (step, beat) pairs (the
+            ``skip_beats`` field: ``["gravity_pull:setting 1"]``, names as the storyboard
+            shows them); :func:`skips_beat` says whether a beat is one of them.
     """
 
     name: str
@@ -151,6 +168,7 @@ class Example:
     w_o: FloatArray
     knobs: Knobs = field(default_factory=Knobs)
     corpus: Path = CORPUS_DIR / f"{DEFAULT_CORPUS}.toml"
+    skip_beats: tuple[tuple[str, str], ...] = ()
 
     @property
     def dimension(self) -> int:
@@ -183,6 +201,40 @@ class Example:
 def list_examples() -> list[str]:
     """Names of the examples shipped in ``assets/examples``."""
     return sorted(p.stem for p in EXAMPLES_DIR.glob("*.toml"))
+
+
+def shipped_knob_values() -> dict[str, set[float]]:
+    """Each knob -> the values the shipped examples give it (a default where one leaves it out)."""
+    used: dict[str, set[float]] = {name: set() for name in Knobs.__dataclass_fields__}
+    for path in sorted(EXAMPLES_DIR.glob("*.toml")):
+        try:
+            knobs = read_toml(path).get("knobs", {})
+        except ExampleError:
+            continue
+        for name, values in used.items():
+            values.add(float(knobs.get(name, getattr(Knobs(), name))))
+    return used
+
+
+# What a knob at a value of its own changes, for the lint.
+_KNOB_EFFECTS = {
+    "pull_strength": "below 1 the gravity chapter adds a beat saying this video's setting is not part "
+                     "of attention",
+    "pull_steps": "the gravity chapter's slow motion takes another number of steps",
+    "temperature": "every softmax weight of the video is sharper or flatter than the talk's (T = 1)",
+}
+
+
+def knob_warnings(example: Example) -> list[str]:
+    """A ``warning:`` line for each knob set to a value no shipped example uses."""
+    lines = []
+    for name, values in shipped_knob_values().items():
+        value = float(getattr(example.knobs, name))
+        if value not in values:
+            shown = ", ".join(f"{v:g}" for v in sorted(values))
+            lines.append(f"warning: knobs.{name}: {value:g} is a value no shipped example uses (they use "
+                         f"{shown}): {_KNOB_EFFECTS[name]}; leave it out for {getattr(Knobs(), name):g}")
+    return lines
 
 
 def resolve_example(name_or_path: str | os.PathLike[str]) -> Path:
@@ -248,10 +300,30 @@ def output_name(path: Path) -> str:
     return f"{stem[:40]}-{hashlib.sha256(str(path).encode()).hexdigest()[:8]}"
 
 
-def load_example(name_or_path: str | os.PathLike[str]) -> Example:
-    """Read and validate an example; raise :class:`ExampleError` listing every problem."""
+def beat_slug(name: str) -> str:
+    """A beat's name as file names and ``skip_beats`` compare it: ``"pulls 1"`` -> ``pulls-1``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "beat"
+
+
+def skips_beat(example: Example, steps: Sequence[str], beat: str) -> bool:
+    """Whether ``example`` leaves out the beat ``beat`` of the step known by any of ``steps``
+    (its module, its scene class: ``("gravity_pull", "GravityPull")``)."""
+    return any(step in steps and beat_slug(name) == beat_slug(beat) for step, name in example.skip_beats)
+
+
+# The beats each step may have, for checking ``skip_beats``: step names (module and scene
+# class) -> the step's beat names (``in`` tests one; ``str`` lists them). The content layer does
+# not read the scenes: the check command passes it (attention_explainer.beats).
+BeatNames = Mapping[str, Container[str]]
+
+
+def load_example(name_or_path: str | os.PathLike[str], beats: BeatNames | None = None) -> Example:
+    """Read and validate an example; raise :class:`ExampleError` listing every problem.
+
+    ``beats`` (step name -> the step's beat names) lets
+    unknown names in ``skip_beats`` be refused too; without it only their form is checked."""
     path = resolve_example(name_or_path)
-    return parse_example(read_toml(path), path)
+    return parse_example(read_toml(path), path, beats)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -275,9 +347,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ExampleError(path, [f"cannot be read: {error}"]) from None
 
 
-def parse_example(data: dict[str, Any], path: Path | str = "<example>") -> Example:
+def parse_example(data: dict[str, Any], path: Path | str = "<example>",
+                  beats: BeatNames | None = None) -> Example:
     """Validate already-parsed TOML ``data``; raise :class:`ExampleError` listing problems."""
-    checker = FieldChecker()
+    checker = FieldChecker(beats)
     example = checker.example(data, Path(path))
     if checker.problems:
         raise ExampleError(path, checker.problems)
@@ -326,7 +399,8 @@ def _word_field(word: str) -> str:
 class FieldChecker:
     """Collects every problem instead of stopping at the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, beats: BeatNames | None = None) -> None:
+        self.beats = beats
         self.problems: list[str] = []
         self.faulty_words: set[str] = set()  # reported once in [words], not again as missing
 
@@ -417,10 +491,37 @@ class FieldChecker:
         w_o = self.output(self.table(data, "multi_head"), heads, d)
         knobs = self.knobs(self.table(data, "knobs", required=False))
         corpus = self.corpus(data.get("corpus", DEFAULT_CORPUS), path)
+        skip = self.skip_beats(data.get("skip_beats", []))
         if self.problems:
             return None
         return Example(output_name(path), path, title, x_axis, y_axis, words,  # type: ignore[arg-type]
-                       sentences, heads, w_o, knobs, corpus)  # type: ignore[arg-type]
+                       sentences, heads, w_o, knobs, corpus, skip)  # type: ignore[arg-type]
+
+    def skip_beats(self, value: Any) -> tuple[tuple[str, str], ...]:
+        """``["step:beat", ...]``: each a step (module or scene class) and one of its beats."""
+        form = 'must be a list of "step:beat" texts, like ["gravity_pull:setting 1"]'
+        if not isinstance(value, list):
+            self.fail("skip_beats", f"{form}, got {_brief(value)}")
+            return ()
+        result = []
+        for number, entry in enumerate(value, start=1):
+            where = f"skip_beats[{number}]"
+            step, _, beat = entry.partition(":") if isinstance(entry, str) else ("", "", "")
+            if not step.strip() or not beat.strip():
+                self.fail(where, f"{form}, got {_brief(entry)}")
+                continue
+            step, beat = step.strip(), beat.strip()
+            if self.beats is not None:
+                if step not in self.beats:
+                    steps = ", ".join(k for k in self.beats if k.islower())
+                    self.fail(where, f"there is no step {step!r}; the steps are {steps}")
+                    continue
+                if beat not in self.beats[step]:
+                    self.fail(where, f"step {step!r} has no beat {beat!r}; its beats are "
+                                     f"{self.beats[step]} (as the storyboard names them)")
+                    continue
+            result.append((step, beat))
+        return tuple(result)
 
     def corpus(self, value: Any, path: Path) -> Path | None:
         """The corpus file ``value`` names: a shipped corpus (``"ambiguous"``) or a path
@@ -641,52 +742,3 @@ class FieldChecker:
         if None in (strength, steps, temperature):
             return defaults
         return Knobs(float(strength), int(steps), float(temperature))  # type: ignore[arg-type]
-
-
-# --------------------------------------------------------------------------- the CLI
-
-
-def _summary(example: Example) -> str:
-    sentences = "; ".join(f'"{s.text}" (focus {s.focus})' for s in example.sentences)
-    return (f"{example.title!r}: {len(example.words)} words in {example.dimension}-D, "
-            f"{len(example.sentences)} sentence(s): {sentences}; {len(example.heads)} head(s)")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m attention_core.examples check FILE...``: validate example files, then
-    print a ``warning:`` line for every claim of the story the file's numbers deny."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] != "check" or len(args) < 2:
-        print("usage: python -m attention_core.examples check FILE_OR_NAME...", file=sys.stderr)
-        print(f"shipped examples: {', '.join(list_examples())}", file=sys.stderr)
-        return 2
-    status = 0
-    for target in args[1:]:
-        try:
-            example = load_example(target)
-        except ExampleError as error:
-            print(error, file=sys.stderr)
-            status = 1
-        else:
-            # both modules import this one
-            from attention_core.corpus import training_plan
-            from attention_core.story import story_claims
-
-            try:
-                plan = training_plan(example)
-            except ExampleError as error:  # the corpus it names is broken
-                print(f"{example.path}: corpus: the corpus it names has problems:\n{error}",
-                      file=sys.stderr)
-                status = 1
-                continue
-            print(f"ok {example.path}: {_summary(example)}; trained on {plan.corpus.path.name}")
-            for claim in story_claims(example):
-                if not claim.holds:
-                    print(claim.warning)
-            if plan.warning(example):
-                print(plan.warning(example))
-    return status
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -5,7 +5,7 @@ at orange more than the raw embeddings do". Whether that is true depends on the 
 the example file, which a teacher may edit. :func:`story_claims` evaluates each such claim
 on an :class:`~attention_core.examples.Example` and returns :class:`Claim` results; the
 scenes choose their words from the same results (so the narration never asserts what the
-numbers deny), and ``python -m attention_core.examples check`` prints each claim that does
+numbers deny), and ``attention-explainer check`` prints each claim that does
 not hold as a ``warning:`` line.
 
 The measures, for a focus word ``f`` and another word ``w`` of its sentence:
@@ -78,13 +78,42 @@ class Claim:
     says: str
     holds: bool
     numbers: str
+    # What the numbers would have to show, what they do show and by how much they miss, for
+    # the warning ("the decider 'orange' should be apple's nearest word: its distance 2.00",
+    # "nearest is 'buy' at 1.00", margin -1.00). ``margin`` > 0: the claim holds by that much.
+    should: str = ""
+    does: str = ""
+    margin: float | None = None
+    # Two numbers the claim ranks that print alike at two decimals ("1.56 and 1.56"): the claim
+    # holds, but a student sees a tie.
+    printed_tie: str = ""
+
+    @property
+    def where(self) -> str:
+        """The chapter and the sentence, as a warning names them."""
+        return f"{self.step}, sentence {self.sentence + 1}" if self.sentence is not None else self.step
 
     @property
     def warning(self) -> str:
-        """The line the checker prints when the claim does not hold."""
-        where = f"{self.step}, sentence {self.sentence + 1}" if self.sentence is not None else self.step
-        return (f"warning: {where}: the video would say \"{self.says}\", but the numbers deny it "
+        """The line the checker prints when the claim does not hold: what should win, what
+        does, and by how much it misses."""
+        if self.should and self.margin is not None:
+            return (f"warning: {self.where}: {self.should}; {self.does}; short by "
+                    f"{_amount(-self.margin)}. The video would say \"{self.says}\", so the scene "
+                    "will not say it")
+        return (f"warning: {self.where}: the video would say \"{self.says}\", but the numbers deny it "
                 f"({self.numbers}); the scene will not say it")
+
+    @property
+    def tie_warning(self) -> str:
+        """The line the checker prints when the claim holds but its numbers print as a tie."""
+        return (f"warning: {self.where}: \"{self.says}\" holds by only {_amount(self.margin or 0.0)}: "
+                f"{self.printed_tie}, so a student sees a tie")
+
+
+def _amount(value: float) -> str:
+    """A margin in words: two decimals, more where two decimals would print 0.00."""
+    return f"{value:.2f}" if abs(value) >= 0.005 or value == 0 else f"{value:.1g}"
 
 
 # ------------------------------------------------------------------ facts the scenes use
@@ -229,13 +258,28 @@ def _ranked(items: tuple[Neighbour, ...], n: int = 3) -> str:
     return ", ".join(f"{nb.word} {nb.value:.2f}" for nb in items[:n])
 
 
+_MEASURE_TOP = {"distance": "nearest", "dot": "largest dot product", "cosine": "largest cosine"}
+
+
 def _top_is_decider(example: Example, i: int, measure: Measure, step: str) -> Claim:
     s = example.sentences[i]
     ranked = neighbours(example, i, measure)
     want = decider(example, i)
+    mine = next(nb for nb in ranked if nb.word == want)
+    rival = next(nb for nb in ranked if nb.word != want)  # the best of the others
+    sign = -1.0 if measure == "distance" else 1.0
+    margin = sign * (mine.value - rival.value)
+    tie = f"{mine.value:.2f}" == f"{rival.value:.2f}"
+    top = ranked[0] if ranked[0].word != want else rival
     return Claim(step, f"top_{measure}_is_decider", i,
                  f"{s.focus}'s {_MEASURE_WORDS[measure]} in \"{s.text}\" is {want}",
-                 ranked[0].word == want, f"{measure}: {_ranked(ranked)}")
+                 ranked[0].word == want, f"{measure}: {_ranked(ranked)}",
+                 should=f"the decider {want!r} should be {s.focus}'s {_MEASURE_WORDS[measure]}: its "
+                        f"{measure} {mine.value:.2f}",
+                 does=(f"{_MEASURE_TOP[measure]} is {top.word!r} at {top.value:.2f}" if ranked[0].word != want
+                       else f"next is {rival.word!r} at {rival.value:.2f}"),
+                 margin=margin,
+                 printed_tie=f"{want} {mine.value:.2f} and {rival.word} {rival.value:.2f}" if tie else "")
 
 
 def _pull_toward_decider(example: Example, i: int) -> Claim:
@@ -244,7 +288,10 @@ def _pull_toward_decider(example: Example, i: int) -> Claim:
     before, after = gravity_distances(example, i, s.tokens[d])
     return Claim("gravity_pull", "pull_toward_decider", i,
                  f"the pull moves {s.focus} toward {s.tokens[d]}", after < before - VISIBLE,
-                 f"distance to {s.tokens[d]} {before:.2f} before, {after:.2f} after")
+                 f"distance to {s.tokens[d]} {before:.2f} before, {after:.2f} after",
+                 should=f"the pull should bring {s.focus} at least {VISIBLE:.2f} nearer to {s.tokens[d]!r}",
+                 does=f"its distance goes from {before:.2f} to {after:.2f}",
+                 margin=before - after - VISIBLE)
 
 
 def _naive_fails(example: Example) -> Claim:
@@ -253,28 +300,41 @@ def _naive_fails(example: Example) -> Claim:
     trace = naive_normalize(x @ x[s.focus_index])
     shown = ("no weights: the scores add up to 0" if trace.weights is None else "weights " + ", ".join(
         f"{t} {w:.2f}" for t, w in zip(s.tokens, trace.weights, strict=True)))
+    lowest = 0.0 if trace.weights is None else float(np.min(trace.weights))
+    low_word = s.tokens[0] if trace.weights is None else s.tokens[int(np.argmin(trace.weights))]
     return Claim("softmax_normalize", "naive_gives_negative", 0,
                  "dividing the scores by their sum gives a negative weight",
-                 bool(trace.negative_indices), shown)
+                 bool(trace.negative_indices), shown,
+                 should="one word's score divided by the sum should be negative",
+                 does=("the scores add up to 0" if trace.weights is None
+                       else f"the smallest is {low_word!r} at {lowest:.2f}"),
+                 margin=-lowest)
 
 
 def _distinct_maps(example: Example) -> Claim:
     h = example.heads[0]
     same = h.query.shape == h.key.shape and bool(np.allclose(h.query, h.key))
+    gap = float(np.max(np.abs(h.query - h.key))) if h.query.shape == h.key.shape else 1.0
     return Claim("keys_and_queries", "query_differs_from_key", None,
                  f"head {h.name!r} has two different maps, W_Q and W_K", not same,
-                 "W_Q equals W_K" if same else "W_Q differs from W_K")
+                 "W_Q equals W_K" if same else "W_Q differs from W_K",
+                 should=f"head {h.name!r}'s W_Q should differ from its W_K",
+                 does=f"their largest difference is {gap:.2f}", margin=gap if not same else 0.0)
 
 
 def _one_sided(example: Example, i: int) -> Claim:
     s = example.sentences[i]
     f, d = s.focus_index, s.tokens.index(decider(example, i))
     scores = focus_attention(example, i).scores
+    gap = float(abs(scores[f, d] - scores[d, f]))
     return Claim("keys_and_queries", "one_sided", i,
                  f"{s.focus} looking at {s.tokens[d]} scores differently from {s.tokens[d]} "
-                 f"looking at {s.focus}", abs(scores[f, d] - scores[d, f]) >= VISIBLE,
+                 f"looking at {s.focus}", gap >= VISIBLE,
                  f"{s.focus}->{s.tokens[d]} {scores[f, d]:.2f}, {s.tokens[d]}->{s.focus} "
-                 f"{scores[d, f]:.2f}")
+                 f"{scores[d, f]:.2f}",
+                 should=f"{s.focus}->{s.tokens[d]} and {s.tokens[d]}->{s.focus} should score at least "
+                        f"{VISIBLE:.2f} apart",
+                 does=f"they score {scores[f, d]:.2f} and {scores[d, f]:.2f}", margin=gap - VISIBLE)
 
 
 def _head_sharpens(example: Example, i: int) -> Claim:
@@ -284,7 +344,10 @@ def _head_sharpens(example: Example, i: int) -> Claim:
     return Claim("keys_and_queries", "head_sharpens", i,
                  f"head {example.heads[0].name!r} gives {s.tokens[d]} more of {s.focus}'s attention "
                  "than the raw embeddings", head > raw + VISIBLE / 5,
-                 f"{s.tokens[d]} {raw:.2f} raw, {head:.2f} through the head")
+                 f"{s.tokens[d]} {raw:.2f} raw, {head:.2f} through the head",
+                 should=f"through head {example.heads[0].name!r}, {s.tokens[d]!r} should get at least "
+                        f"{VISIBLE / 5:.2f} more of {s.focus}'s attention than its raw {raw:.2f}",
+                 does=f"it gets {head:.2f}", margin=float(head - raw - VISIBLE / 5))
 
 
 def _update_toward_decider(example: Example, i: int) -> Claim:
@@ -293,7 +356,10 @@ def _update_toward_decider(example: Example, i: int) -> Claim:
     before, after = decider_cosines(example, i)
     return Claim("value_vectors", "update_toward_decider", i,
                  f"x + sum w v turns {s.focus} toward {d}", after > before + VISIBLE / 5,
-                 f"cosine with {d} {before:.2f} before, {after:.2f} after")
+                 f"cosine with {d} {before:.2f} before, {after:.2f} after",
+                 should=f"x + sum w v should raise {s.focus}'s cosine with {d!r} by at least "
+                        f"{VISIBLE / 5:.2f}",
+                 does=f"it goes from {before:.2f} to {after:.2f}", margin=after - before - VISIBLE / 5)
 
 
 def _decider_before_focus(example: Example) -> Claim:
@@ -302,15 +368,34 @@ def _decider_before_focus(example: Example) -> Claim:
     return Claim("attention_matrix", "decider_before_focus", 0,
                  f"under the causal mask {s.focus} still sees {s.tokens[d]}, which comes before it",
                  d < s.focus_index, f"{s.tokens[d]} is word {d + 1}, {s.focus} is word "
-                                    f"{s.focus_index + 1}")
+                                    f"{s.focus_index + 1}",
+                 should=f"the decider {s.tokens[d]!r} should come before {s.focus} in sentence 1 "
+                        "(a word order, not a number: move it)",
+                 does=f"it is word {d + 1}, {s.focus} is word {s.focus_index + 1}",
+                 margin=float(s.focus_index - d))
 
 
 def _heads_differ(example: Example) -> Claim:
     tops = [nb.word for nb in head_favourites(example, 0)]
+    s = example.sentences[0]
+    i = s.focus_index
+    # how much each head prefers its favourite to its next other word
+    gaps = []
+    for h in range(len(example.heads)):
+        w = np.delete(focus_attention(example, 0, h).weights[i], i)  # (n - 1,)
+        top2 = np.sort(w)[-2:]
+        gaps.append(float(top2[1] - top2[0]) if len(top2) == 2 else 0.0)
+    holds = len(set(tops)) == len(tops) > 1
+    shared = [h for h in range(1, len(tops)) if tops[h] in tops[:h]]
+    margin = min(gaps) if holds else -min(gaps[h] for h in shared) if shared else 0.0
+    does = ", ".join(f"{hd.name} looks most at {t!r}" for hd, t in zip(example.heads, tops, strict=True))
     return Claim("multi_head", "heads_look_apart", 0,
-                 "the heads look at different words", len(set(tops)) == len(tops) > 1,
+                 "the heads look at different words", holds,
                  "each head's most-attended other word: " + ", ".join(
-                     f"{h.name} {t}" for h, t in zip(example.heads, tops, strict=True)))
+                     f"{h.name} {t}" for h, t in zip(example.heads, tops, strict=True)),
+                 should="each head should look most at a different other word",
+                 does=does,
+                 margin=margin)
 
 
 def _claims(example: Example) -> tuple[Claim, ...]:

@@ -5,6 +5,7 @@
                                [--save-sections] [--slides] [--voice]
     attention-explainer batch EXAMPLE... [--quality ...] [--voice] [--only STEP ...] [--jobs N]
                                [--backend local|ray] [--address HOST:PORT]
+    attention-explainer check FILE... [--suggest OUT.toml]
     attention-explainer steps
     attention-explainer storyboard [--example NAME] [--only STEP ...] [--jobs N] [--size W,H] [--watch]
     attention-explainer gallery [--example NAME] [--variant 1080p60]
@@ -106,6 +107,16 @@ def _parser() -> argparse.ArgumentParser:
                            "(pip install -e '.[ray]')")
     many.add_argument("--address", default=None, metavar="HOST:PORT",
                       help="the Ray cluster's head (default: a local Ray started for the run)")
+    checking = commands.add_parser(
+        "check", help="check example files: every problem by field, and every story claim the numbers deny",
+        description="Validate each example (every problem at once, by field), then print a warning for "
+                    "every claim of the story its numbers deny, with what should win, what does and the "
+                    "margin. Exit 0 when every file loads (warnings or not), 1 when one has a problem.")
+    checking.add_argument("files", nargs="+", metavar="FILE",
+                          help="an example file (.toml) or a shipped example's name")
+    checking.add_argument("--suggest", type=Path, default=None, metavar="OUT.toml",
+                          help="write the smallest change to the file's numbers after which every claim "
+                               "holds (comments kept); exit 1 when the claims cannot all hold")
     commands.add_parser("steps", help="list the story's steps and whether their scenes exist")
     board = commands.add_parser(
         "storyboard", help="the settled frame of every beat beside its narration, in seconds, no video",
@@ -161,7 +172,6 @@ def _head(text: str) -> tuple[int, int]:
 def _example_from_model(args: argparse.Namespace) -> int:
     """Write the example atomically (nothing is written on any error), then check it."""
     from attention_core.errors import AttentionInputError
-    from attention_core.examples import main as check
     from attention_core.real_model import load_model
     from attention_explainer.model_example import example_from_model
 
@@ -184,7 +194,9 @@ def _example_from_model(args: argparse.Namespace) -> int:
     if made.fit_error is not None:
         print(f"meaning head fitted to layer {made.head[0]}, head {made.head[1]}: its weights differ from "
               f"the real head's by {made.fit_error:.2f} (root mean square)")
-    return check(["check", str(out)])
+    from attention_explainer.check import check
+
+    return check([str(out)])
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -269,6 +281,10 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
     if args.command == "steps":
         print(list_steps(story))
         return 0
+    if args.command == "check":
+        from attention_explainer.check import check
+
+        return check(args.files, args.suggest)
     if args.command == "storyboard":
         from attention_explainer.settings import settings
         from attention_explainer.storyboard import StoryboardError, make_storyboard

@@ -104,8 +104,9 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
 
     class Recording(scene_class):  # type: ignore[misc, valid-type]
         def next_section(self, name: str = "unnamed", *args: object, **kwargs: object) -> None:
-            if frames or self.mobjects:
+            if (frames or self.mobjects) and not self._cut_beat:
                 self._keep_frame()
+            self._cut_beat = bool(kwargs.get("skip_animations"))  # left out: no frame of its end
             self._beat_name = slug(name)
             self._before_emptied = None
             super().next_section(name, *args, **kwargs)
@@ -121,7 +122,8 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
             super().play(*animations, **kwargs)
 
         def tear_down(self) -> None:
-            self._keep_frame()
+            if not self._cut_beat:
+                self._keep_frame()
             super().tear_down()
 
         def _keep_frame(self) -> None:
@@ -140,6 +142,7 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
     Recording.__qualname__ = scene_class.__qualname__
     Recording._beat_name = "start"
     Recording._before_emptied = None
+    Recording._cut_beat = False
     width, height = size
     settings = {
         "dry_run": True,
@@ -281,13 +284,20 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
 
     ``live_reload`` (``storyboard --watch``): the page reloads itself once a newer storyboard
     replaces this one (it reads the build's id from ``stamp.js`` every second, see :func:`_html`)."""
-    from attention_core.examples import ExampleError, load_example, output_name, resolve_example
+    from attention_core.examples import (
+        ExampleError,
+        knob_warnings,
+        load_example,
+        output_name,
+        resolve_example,
+    )
     from attention_core.story import story_claims
+    from attention_explainer.beats import beat_names
     from scenes.story import STORY, find_step
 
     story = tuple(STORY if story is None else story)
     try:
-        example = load_example(example_name)
+        example = load_example(example_name, beat_names())
         name = output_name(resolve_example(example_name))
     except ExampleError as error:
         raise StoryboardError(str(error)) from None
@@ -298,8 +308,11 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
     numbered = [(story.index(step) + 1, step) for step in dict.fromkeys(chosen)]
     warnings: dict[str, list[str]] = {}
     for claim in story_claims(example):
-        if not claim.holds:
-            warnings.setdefault(claim.step, []).append(claim.warning)
+        if not claim.holds or claim.printed_tie:
+            warnings.setdefault(claim.step, []).append(claim.tie_warning if claim.holds else claim.warning)
+    for line in knob_warnings(example):  # beside the chapter the knob changes
+        step = "softmax_normalize" if "knobs.temperature" in line else "gravity_pull"
+        warnings.setdefault(step, []).append(line)
     try:
         from attention_core.corpus import training_plan
 

@@ -10,7 +10,7 @@ from typing import Any
 from manim import UP, Mobject, Scene, config
 
 from attention_core.errors import AttentionInputError
-from attention_core.examples import Example
+from attention_core.examples import Example, skips_beat
 from attention_explainer import manim_patches, slide_frames, voice
 from attention_explainer.settings import settings
 from scenes import style
@@ -75,6 +75,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self.narration: list[str] = []
         self._title_to_fade: Mobject | None = None
         self._open_beat: tuple[str, str, float] | None = None  # name, narration, start time
+        self._cut_from: float | None = None  # the start of a beat the example leaves out
         # ATTENTION_VOICE=1: each beat's narration is spoken, and the beat lasts until it ends.
         self._speaker = voice.Speaker(voice.cache_dir(settings().cache_home)) if settings().voice else None
         self._spoken_seconds = 0.0  # the open beat's speech and the pause after it
@@ -118,6 +119,8 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         beat lasts at least the speech and a short pause.
         """
         self._end_beat()
+        if self._cut(name):
+            return
         if _AS_SLIDES:
             self._slide_ends()
             self.next_slide(name, notes=narration)
@@ -139,9 +142,27 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
             # The title card left up by show_title_card (slides) fades as this slide starts.
             self.play(FlatFadeOut(card), run_time=style.TITLE_FADE)
 
+    def _cut(self, name: str) -> bool:
+        """Start beat ``name`` unseen when the example leaves it out (``skip_beats``): its
+        animations still run, so the next beat starts from their end, but nothing is written;
+        no subtitle, slide or narration; its time is given back as it ends (:meth:`_end_beat`)."""
+        steps = (type(self).__name__, type(self).__module__.rpartition(".")[2])  # class, module
+        if not skips_beat(self.example, steps, name):
+            return False
+        if _AS_SLIDES:
+            self._slide_ends()
+            self.next_slide(name, skip_animations=True)
+        else:
+            self.next_section(name, skip_animations=True)
+        self._cut_from = self.renderer.time
+        return True
+
     def _end_beat(self) -> None:
         """Close the open beat: hold until its narration could be read, then lay its
         subtitle over exactly the time it took."""
+        if self._cut_from is not None:  # a beat left out: as if it had never played
+            self.renderer.time, self._cut_from = self._cut_from, None
+            return
         if self._open_beat is None:
             return
         name, narration, start = self._open_beat

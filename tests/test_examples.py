@@ -27,11 +27,12 @@ from attention_core.examples import (
     ExampleError,
     list_examples,
     load_example,
-    main,
     parse_example,
 )
 from attention_core.glyphs import text_width
 from attention_core.story import story_claims
+from attention_explainer.check import check
+from attention_explainer.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = (ROOT / "assets/examples/apple.toml").read_text()
@@ -229,7 +230,7 @@ def test_check_command(capsys, tmp_path):
     bad = broken(tmp_path, "orange  = [0.6, 3.2]", "orange  = [nan, 3.2]")
     assert main(["check", str(bad)]) == 1
     assert "words.orange[0]" in capsys.readouterr().err
-    assert main([]) == 2
+    assert check([]) == 2
 
 
 def test_broken_example_renders_nothing_and_says_why(tmp_path):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scene_harness import apple_with
 
-from attention_core.examples import ExampleError, load_example, main
+from attention_core.examples import ExampleError, load_example
 from attention_core.story import (
     claim,
     decider,
@@ -19,6 +19,7 @@ from attention_core.story import (
     story_claims,
     unscaled_weights,
 )
+from attention_explainer.cli import main
 
 MEANING_QUERY = "query = [[1.6, -0.1], [-0.2, 0.9]]"
 MEANING_KEY = "key   = [[0.6, 1.4], [1.1, 0.6]]"

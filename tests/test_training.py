@@ -15,7 +15,6 @@ import pytest
 
 from attention_core.corpus import CORPUS_DIR, Corpus, load_corpus, parse_corpus, spoken_list, training_plan
 from attention_core.examples import ExampleError, load_example
-from attention_core.examples import main as check_main
 from attention_core.training import (
     ADAM_BETAS,
     ADAM_EPS,
@@ -30,6 +29,7 @@ from attention_core.training import (
     next_word_probabilities,
     train,
 )
+from attention_explainer.cli import main as check_main
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,120 @@
+"""The beats of every step, read from the scenes' source: what ``skip_beats`` may name.
+
+A scene's beats are its ``self.beat(name, ...)`` calls (and calls of a method that passes its
+argument on to ``beat``, such as the gravity scene's ``say``). A name is a text (``"plane"``),
+an f-string (``f"pulls {k + 1}"``, which matches ``pulls 1``, ``pulls 2``, ...), either text of
+a conditional, any item of a tuple, or a parameter of the enclosing method, resolved through
+that method's calls in the same module. Read with :mod:`ast`: nothing is imported or built, so
+``check`` stays quick. Names are compared as the storyboard's file names spell them
+(:func:`attention_core.examples.beat_slug`: ``"pulls 1"``, ``"pulls-1"`` and ``"Pulls_1"``
+are one name).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from attention_core.examples import beat_slug
+from scenes.story import STORY, Step
+
+__all__ = ["StepBeats", "beat_names"]
+
+_ANY = "[a-z0-9-]+"  # what a formatted value of an f-string may be, in a slug
+
+
+@dataclass(frozen=True)
+class StepBeats:
+    """One step's beat names: texts, and f-strings as patterns (``pulls {}``)."""
+
+    names: tuple[str, ...]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and any(re.fullmatch(_pattern(n), beat_slug(name)) for n in self.names)
+
+    def __str__(self) -> str:
+        return ", ".join(repr(n.replace("{}", "N")) for n in self.names)
+
+
+def _pattern(name: str) -> str:
+    """A beat name with ``{}`` holes -> a regular expression over slugs."""
+    parts = [re.escape(re.sub(r"[^a-z0-9]+", "-", part.lower())) for part in name.split("{}")]
+    return _ANY.join(parts).strip("-").replace("\\-", "-").strip("-") or "beat"
+
+
+class _Reader:
+    """One scene module's source: its methods' calls by method name, and its constants."""
+
+    def __init__(self, source: str) -> None:
+        tree = ast.parse(source)
+        self.constants = {node.targets[0].id: node.value for node in tree.body
+                          if isinstance(node, ast.Assign) and len(node.targets) == 1
+                          and isinstance(node.targets[0], ast.Name)}
+        self.calls: dict[str, list[tuple[ast.Call, ast.FunctionDef]]] = {}
+        for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]:
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    self.calls.setdefault(node.func.attr, []).append((node, function))
+
+    def beats(self) -> tuple[str, ...]:
+        """Every name a ``beat`` call of the module can give ({} for a formatted part)."""
+        names = ["title"]  # ExplainerScene.show_title_card's
+        for call, function in self.calls.get("beat", []):
+            if call.args:
+                names += self.names(call.args[0], function)
+        return tuple(dict.fromkeys(names))
+
+    def names(self, node: ast.expr, function: ast.FunctionDef,
+              seen: frozenset[str] = frozenset()) -> list[str]:
+        """The names an argument expression can take."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.JoinedStr):
+            return ["".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)]
+        if isinstance(node, ast.IfExp):
+            return self.names(node.body, function, seen) + self.names(node.orelse, function, seen)
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Tuple | ast.List):
+            return [n for item in node.value.elts for n in self.names(item, function, seen)]
+        if not isinstance(node, ast.Name) or function.name in seen:
+            return []
+        loops = [f.iter for f in ast.walk(function) if isinstance(f, ast.For)
+                 and node.id in {n.id for n in ast.walk(f.target) if isinstance(n, ast.Name)}]
+        if loops:  # for (name, _), x in zip(CASES, ...): every text the iterable holds
+            return [t for loop in loops for t in self.texts(loop)]
+        params = [a.arg for a in function.args.args]
+        if node.id not in params:
+            return []
+        position, found = params.index(node.id) - 1, []  # the position after self
+        for call, caller in self.calls.get(function.name, []):
+            given = [kw.value for kw in call.keywords if kw.arg == node.id] + call.args[position:position + 1]
+            for arg in given[:1]:
+                found += self.names(arg, caller, seen | {function.name})
+        return found
+
+    def texts(self, node: ast.expr) -> list[str]:
+        """Every text in an expression, following names to the module's constants."""
+        found = []
+        for part in ast.walk(node):
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                found.append(part.value)
+            elif isinstance(part, ast.Name) and part.id in self.constants:
+                found += self.texts(self.constants[part.id])
+        return found
+
+
+@cache
+def _step_names(source: str) -> tuple[str, ...]:
+    return _Reader(source).beats()
+
+
+def beat_names(story: Sequence[Step] = STORY) -> dict[str, StepBeats]:
+    """Each step, by its module and by its scene class -> the beat names its scene can have."""
+    result = {}
+    for step in story:
+        if step.path.exists():
+            beats = StepBeats(_step_names(step.path.read_text(encoding="utf-8")))
+            result[step.module] = result[step.scene] = beats
+    return result

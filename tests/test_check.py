@@ -1,0 +1,100 @@
+"""`attention-explainer check`: one command line (the module command forwards to it without
+runpy's warning), and warnings that say what should win, what does and by how much."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+from scene_harness import apple_with
+
+from attention_explainer.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FAR_ORANGE = ("orange  = [0.6, 3.2]", "orange  = [0.3, 4.5]")  # the decider far from apple
+
+
+def test_the_module_command_forwards_once_without_runpys_warning():
+    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m", "attention_core.examples",
+                             "check", "apple"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "RuntimeWarning" not in result.stderr and "found in sys.modules" not in result.stderr
+    assert result.stdout.startswith("ok ") and "apple.toml" in result.stdout
+
+
+def test_a_warning_names_what_should_win_what_does_and_the_margin(tmp_path, capsys):
+    example = apple_with(tmp_path, FAR_ORANGE)
+    assert main(["check", str(example.path)]) == 0  # a warning does not fail the check
+    out = capsys.readouterr().out
+    line = next(w for w in out.splitlines() if w.startswith("warning: words_in_context, sentence 1"))
+    apple, orange, buy = (1.5, 1.6), (0.3, 4.5), (0.5, -0.3)  # independent of the code: the file's numbers
+    mine, nearest = math.dist(apple, orange), math.dist(apple, buy)
+    assert f"the decider 'orange' should be apple's nearest (by distance): its distance {mine:.2f}" in line
+    assert f"nearest is 'buy' at {nearest:.2f}" in line
+    assert f"short by {mine - nearest:.2f}" in line
+    assert "warning: similarity_table, sentence 1" not in out  # by dot product orange still wins
+
+
+def test_a_claim_that_holds_by_less_than_printing_shows_is_a_warning(tmp_path, capsys):
+    # "an" moved so that its distance to apple is a hair above orange's: 1.84 and 1.84
+    orange = math.dist((1.5, 1.6), (0.6, 3.2))
+    example = apple_with(tmp_path, ("an      = [-0.3, 0.4]", f"an      = [{1.5 - orange - 0.001:.4f}, 1.6]"))
+    assert main(["check", str(example.path)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: words_in_context, sentence 1: \"apple's nearest (by distance)" in out
+    assert f"orange {orange:.2f} and an {orange:.2f}" in out and "a student sees a tie" in out
+
+
+def test_a_knob_left_out_takes_the_shipped_examples_value(tmp_path):
+    import tomllib
+
+    from attention_core.examples import EXAMPLES_DIR
+
+    shipped = [tomllib.loads(p.read_text())["knobs"] for p in sorted(EXAMPLES_DIR.glob("*.toml"))]
+    no_knobs = apple_with(tmp_path, ("pull_strength = 1.0", ""), ("pull_steps = 12", ""),
+                          ("temperature = 1.0", ""))
+    for name in ("pull_strength", "pull_steps", "temperature"):
+        assert {k[name] for k in shipped} == {getattr(no_knobs.knobs, name)}, name
+
+
+def test_a_knob_at_a_value_no_shipped_example_uses_is_a_warning(tmp_path, capsys):
+    example = apple_with(tmp_path, ("pull_strength = 1.0", "pull_strength = 0.8"),
+                         ("temperature = 1.0", "temperature = 0.5"))
+    assert main(["check", str(example.path)]) == 0
+    lines = [w for w in capsys.readouterr().out.splitlines() if w.startswith("warning: knobs.")]
+    assert [w.split(":")[1].strip() for w in lines] == ["knobs.pull_strength", "knobs.temperature"]
+    assert "0.8 is a value no shipped example uses (they use 1)" in lines[0]
+    assert "adds a beat" in lines[0]
+    assert main(["check", "apple"]) == 0 and "knobs" not in capsys.readouterr().out
+
+
+def test_the_storyboard_shows_a_knob_lint_and_a_printed_tie_beside_their_chapters(tmp_path, monkeypatch):
+    import html
+
+    from PIL import Image
+
+    from attention_explainer import storyboard
+
+    orange = math.dist((1.5, 1.6), (0.6, 3.2))
+    example = apple_with(tmp_path, ("pull_strength = 1.0", "pull_strength = 0.8"),
+                         ("an      = [-0.3, 0.4]", f"an      = [{1.5 - orange - 0.001:.4f}, 1.6]"))
+
+    def fake_steps(order, example_path, folder, size, workers, writer=None):  # no scene is built
+        out = []
+        for number, step in order:
+            (folder / f"{number:02d}-{step.module}").mkdir()
+            frame = f"{number:02d}-{step.module}/00-end-of-x.png"
+            Image.new("RGB", size).save(folder / frame)
+            beat = storyboard.StoryboardBeat("x", "Some words.", 2.0, frame)
+            out.append((step, storyboard.StoryboardStep(number, step.module, step.title, (beat,), 0.1)))
+        return out
+
+    monkeypatch.setattr(storyboard, "_run_steps", fake_steps)
+    board = storyboard.make_storyboard(str(example.path), ["words_in_context", "gravity_pull", "multi_head"],
+                                       tmp_path / "media", log=lambda line: None)
+    page = (board / "storyboard.html").read_text()
+    knob, tie = page.index(html.escape("knobs.pull_strength: 0.8")), page.index("a student sees a tie")
+    assert page.index("Words as vectors") < tie < page.index("Context as gravity") < knob
+    assert knob < page.index("Multi-head attention")
