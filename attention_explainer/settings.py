@@ -163,7 +163,7 @@ def from_environment(environ: Mapping[str, str]) -> Settings:
                 problems.append(f"{variable.name}={text!r}: must be a whole number, 0 or more")
             values[item.name] = number
         elif item.type in ("Path", "Path | None"):
-            values[item.name] = Path(text)
+            values[item.name] = Path(text).expanduser()  # "~/x": the home folder's x, not a folder "~"
         else:
             values[item.name] = text
     preset = values.get("encoder_preset")

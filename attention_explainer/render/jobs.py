@@ -34,6 +34,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from attention_core.examples import load_example
+from attention_explainer import cache_files
 from attention_explainer.inputs import Inputs, read_inputs, write_snapshot
 from attention_explainer.settings import child_environment, environment, settings
 from scenes.story import SCENES_DIR, Step
@@ -382,6 +383,8 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
                 run, started = running.pop(process)
                 run.seconds = time.monotonic() - started
                 run.drop_snapshot()
+                for line in _cache_notes(run.log):
+                    progress(f"  {line}")
                 if process.returncode != 0 or not run.video.exists():
                     failure = StepFailedError(run, _failure_message(run, process.returncode))
                     if on_failure is None:
@@ -408,6 +411,16 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
             run.drop_snapshot()
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous_term)
+
+
+def _cache_notes(log: Path) -> list[str]:
+    """What a step's process said about the caches (a damaged entry healed, a folder not used):
+    repeated to the user, each once."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    return list(dict.fromkeys(line.strip() for line in lines if line.startswith(cache_files.NOTE)))
 
 
 def _elapsed(run: StepRun, started: float) -> str:
