@@ -59,10 +59,14 @@ every process reading the entry): the replacement keeps that copy in memory; ``T
 rewrites the entry in place each time (``PangoUtils.remove_last_M``, truncating it first): the
 replacement writes it only when the edit changes it, and by a rename. The others run
 manim's own function with the folder pointed at a private folder beside the cache and move the
-finished SVG into place with
-one atomic rename; an entry already there is used only if it is a whole SVG (it parses as
-XML with an ``<svg>`` root), else it is made again (a render killed while writing, a full
-disk): never drawn half. Off (``ATTENTION_SPEEDUPS=0``): manim's folders and code.
+finished SVG into place with one atomic rename, its check beside it
+(:mod:`attention_explainer.cache_files`: the key it was made for, its SHA-256 and size); an
+entry is used only if its check matches and it is a whole SVG (it parses as XML with an
+``<svg>`` root), else it is named, removed and made again (a render killed while writing, a
+full disk, an entry swapped for another): never drawn half, never another text. The shared
+folder is used only when no other user can write it (else a warning naming
+``ATTENTION_MANIM_CACHE``, and manim's folders in the media dir). Off
+(``ATTENTION_SPEEDUPS=0``): manim's folders and code.
 
 **Digits keep no element groups** (``DecimalNumber._string_to_mob``). manim makes each digit
 once per process and gives every number copies of it; the digit keeps a ``VGroup`` for each
@@ -116,9 +120,11 @@ and ``_FlatFade._setup_scene`` (``scenes/components/flat.py``, an animation of o
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import copy
 import enum
-import os
+import functools
 import re
 import shutil
 import tempfile
@@ -144,6 +150,7 @@ from manim.utils import tex_file_writing
 from manim.utils.tex_file_writing import tex_hash
 from PIL import Image
 
+from attention_explainer import cache_files
 from attention_explainer.settings import settings
 
 __all__ = ["CHECKED_MANIM", "CrispCamera", "LeanCamera", "ManimVersionWarning", "StoryboardCamera", "active",
@@ -262,11 +269,23 @@ def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False,
 
 def _use_shared_cache() -> None:
     """Point manim's LaTeX and text folders at the shared cache, unless the user chose others
-    (each call: ``tempconfig`` puts manim's config back after a test's build)."""
+    (each call: ``tempconfig`` puts manim's config back after a test's build) or the shared
+    folder cannot be trusted (others can write it, it is a file, read-only: a warning naming
+    ``ATTENTION_MANIM_CACHE``, and manim's folders in the media dir are used)."""
     shared = settings().manim_cache_dir
+    if not _shared_cache_usable(shared):
+        return
     for key, folder in (("tex_dir", shared / "Tex"), ("text_dir", shared / "texts")):
         if config[key] == _MANIM_CACHE_DIRS[key]:
             config[key] = str(folder)
+
+
+@functools.cache
+def _shared_cache_usable(shared: Path) -> bool:
+    """True when the shared cache and its two folders are this user's and no one else can write them."""
+    what = "LaTeX and text SVGs are"
+    return all(cache_files.usable_folder(folder, "ATTENTION_MANIM_CACHE", what)
+               for folder in (shared, shared / "Tex", shared / "texts"))
 
 
 def _partial_movies_by_preset(preset: str) -> None:
@@ -296,8 +315,7 @@ def storyboard(on: bool = True) -> bool:
     Only :func:`attention_explainer.storyboard.build_beats` turns them on, for scenes it
     builds with every animation skipped and a frame drawn only at the end of a beat; a
     video render never does. On, while the speedups are :func:`active` and :func:`apply`'d:
-    parsed SVGs come from a cache shared by every process (:func:`_parsed_through_cache`),
-    and :func:`storyboard_renderer` gives the renderer that draws nothing a skipped play
+    :func:`storyboard_renderer` gives the renderer that draws nothing a skipped play
     would throw away (:class:`StoryboardRenderer`), whose camera draws each outline it has
     drawn before from the path it made then (:class:`StoryboardCamera`)."""
     _state["storyboard"] = bool(on) and active()
@@ -389,33 +407,76 @@ def whole_svg(path: Path) -> bool:
         return False
 
 
-def _into_cache(final: Path, folder_key: str, make: Callable[[], Any]) -> Path:
+def _into_cache(final: Path, folder_key: str, make: Callable[[], Any],
+                edit: Callable[[str], str] | None = None) -> Path:
     """Run ``make`` (manim's function, writing into ``config[folder_key]``) with that folder
-    pointed at a private folder beside ``final``, then move the SVG it made onto ``final`` in
-    one rename: another process sees the whole file or none."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    private = Path(tempfile.mkdtemp(prefix=".making-", dir=final.parent))
+    pointed at a private folder beside ``final``, then put the SVG it made (``edit``-ed) at
+    ``final`` with its check (:func:`attention_explainer.cache_files.write_entry`): another
+    process sees the whole entry or none. When the cache cannot be written (full, read-only),
+    the SVG is used from a private folder of this process and the cache's variable is named."""
+    private = _private_folder(final.parent)
     chosen = config[folder_key]
     try:
         config[folder_key] = str(private)
         made = Path(make())
-        if not whole_svg(made):
+        data = made.read_bytes()
+        if edit is not None:
+            data = edit(data.decode("utf-8")).encode("utf-8")
+        if not _whole_svg_bytes(data):
             raise ValueError(f"manim made an incomplete SVG for {final.name} ({made})")
-        os.replace(made, final)
+        try:
+            cache_files.write_entry(final, final.stem, data)
+        except OSError as error:
+            cache_files.note(f"cannot write {final} ({_cache_variable(final)}): "
+                             f"{error.strerror or error}; using the SVG uncached")
+            final = _uncached_folder() / final.name
+            final.write_bytes(data)
     finally:
         config[folder_key] = chosen
         shutil.rmtree(private, ignore_errors=True)
     return final
 
 
+def _private_folder(beside: Path) -> Path:
+    """A new folder of this process only (0o700) beside the cache's folder, or in the system's
+    temporary folder when that cannot be written."""
+    with contextlib.suppress(OSError):
+        beside.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".making-", dir=beside))
+    return Path(tempfile.mkdtemp(prefix="attention-making-"))
+
+
+@functools.cache
+def _uncached_folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="attention-svg-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def _cache_variable(path: Path) -> str:
+    shared = settings().manim_cache_dir
+    if path.is_relative_to(shared):
+        return f"ATTENTION_MANIM_CACHE={shared}"
+    return "manim's media folder"
+
+
+def _whole_svg_bytes(data: bytes) -> bool:
+    try:
+        return ElementTree.fromstring(data).tag.rpartition("}")[2] == "svg"
+    except ElementTree.ParseError:
+        return False
+
+
 def _cached(final: Path) -> bool:
-    """True when ``final`` is a usable cache entry; a broken one is removed (and made again)."""
-    if whole_svg(final):
-        return True
-    if final.exists():
-        manim.logger.info("attention-explainer: %s is not a whole SVG; making it again", final)
-        final.unlink(missing_ok=True)
-    return False
+    """True when ``final`` is a usable cache entry: its check matches its name and bytes, and it
+    is a whole SVG; a damaged one is named, removed (and made again)."""
+    data = cache_files.read_entry(final, final.stem)
+    if data is None:
+        return False
+    if not _whole_svg_bytes(data):
+        cache_files.remove_entry(final, "it is not a whole SVG")
+        return False
+    return True
 
 
 def _shared_tex_to_svg_file(expression: str, environment: str | None = None,
@@ -435,13 +496,11 @@ def _generate_mobject_in_memory(self: SVGMobject) -> SVGMobject:
     """manim 0.21's ``SVGMobject.generate_mobject`` with its modified SVG kept in memory: manim
     writes it to ``<name>_.svg`` beside the SVG and deletes it after parsing, which in the
     shared cache is one file for every process reading that entry (one deletes it while
-    another parses it). In the storyboard (:func:`storyboard`) the parsed pieces come from
-    :func:`_parsed_through_cache`, already flipped."""
-    cached = _state["storyboard"]
-    mobjects, mobject_dict = _parsed_through_cache(self) if cached else _parse_svg(self)
+    another parses it). Parsed pieces are never kept on disk: loading them (a pickle) from a
+    folder others may write would run their code."""
+    mobjects, mobject_dict = _parse_svg(self)
     self.add(*mobjects)
-    if not cached:
-        _flip_y(self)
+    _flip_y(self)
     self.id_to_vgroup_dict = mobject_dict
     return self
 
@@ -465,51 +524,6 @@ def _parse_svg(self: SVGMobject) -> tuple[list[Any], dict[str, Any]]:
     new_tree.write(buffer)
     buffer.seek(0)
     return self.get_mobjects_from(se.SVG.parse(buffer))
-
-
-# What a parsed entry's name hashes besides the SVG and the mobject's settings; a new value
-# makes every entry anew (change it when _parse_svg or the pickled form changes).
-# 2: the pieces are kept flipped; 3: a text's element groups are not kept.
-PARSED_FORMAT = "3"
-
-
-def _parsed_through_cache(self: SVGMobject) -> tuple[list[Any], dict[str, Any]]:
-    """:func:`_parse_svg`'s pieces, kept pickled in ``parsed/`` beside the texts' folder (the
-    shared cache's, ``<shared cache>/parsed/``), named by a hash
-    of the SVG's bytes and everything else manim's parse reads (the class, its SVG defaults
-    and path settings: manim's ``hash_seed`` without the file's name; manim's version): parsing
-    (svgelements, then a mobject per path) is most of the cost of a text or formula, the
-    same in every process. The pieces are kept as manim holds them after its flip (the y axis
-    of an SVG points down), which is then not made again (a fifth of a text's making). A
-    ``Text``'s groups (one ``VGroup`` for each element of its SVG, 50 for a 14-letter label;
-    only LaTeX mobjects read theirs, to colour and split formulas) are not kept: loading them
-    was 4.7 of a text entry's 5.8 ms. Written by one atomic rename; an entry that does not load
-    as two pieces is made again."""
-    import hashlib
-    import pickle
-
-    data = self.get_file_path().read_bytes()
-    seed = [v for v in self.hash_seed if v is not self.file_name]
-    kind = f"{type(self).__module__}.{type(self).__qualname__}"
-    key = hashlib.sha256(repr((PARSED_FORMAT, manim.__version__, kind, seed)).encode()
-                         + hashlib.sha256(data).digest()).hexdigest()[:32]
-    final = config.get_dir("text_dir").parent / "parsed" / f"{key}.pickle"  # beside the shared texts
-    try:
-        mobjects, groups = pickle.loads(final.read_bytes())
-        if isinstance(mobjects, list) and isinstance(groups, dict):
-            return mobjects, groups
-    except Exception:  # absent, half written, another format: made again
-        pass
-    mobjects, groups = _parse_svg(self)
-    _flip_y(Mobject().add(*mobjects))  # about the pieces' centre, as manim flips the whole
-    if isinstance(self, (Text, MarkupText)):
-        groups = {}
-    parsed = mobjects, groups
-    final.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=final.parent, prefix=".making-", delete=False) as file:
-        pickle.dump(parsed, file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(file.name, final)
-    return parsed
 
 
 def _digit_without_groups(self: DecimalNumber, string: str, mob_class: Any = None, **kwargs: Any) -> Any:
@@ -538,18 +552,21 @@ class _PangoUtilsInPlace(text_mobject.PangoUtils):
     def remove_last_M(file_name: str) -> None:  # noqa: N802 (manimpango's name)
         path = Path(file_name)
         content = path.read_text()
-        edited = re.sub(r'Z M [^A-Za-z]*? "\/>', 'Z "/>', content)  # manimpango 0.6's edit
+        edited = _without_last_m(content)  # entries of the shared cache are kept edited
         if edited != content:
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_text(edited)
-            os.replace(temporary, path)
+            cache_files.write_new(path, edited.encode())
+
+
+def _without_last_m(content: str) -> str:
+    """manimpango 0.6's edit of a text's SVG (``remove_last_M``), idempotent."""
+    return re.sub(r'Z M [^A-Za-z]*? "\/>', 'Z "/>', content)
 
 
 def _text_through_cache(original: Callable[[Any, Any], str]) -> Callable[[Any, Any], str]:
     def _text2svg(self: Text | MarkupText, color: Any) -> str:
         final = config.get_dir("text_dir") / f"{self._text2hash(color)}.svg"
         if not _cached(final):
-            _into_cache(final, "text_dir", lambda: original(self, color))
+            final = _into_cache(final, "text_dir", lambda: original(self, color), _without_last_m)
         return str(final.resolve())
 
     _text2svg.__doc__ = f"manim 0.21's ``{original.__qualname__}`` through the shared cache."

@@ -55,6 +55,10 @@ VARIABLES = (
     Variable("ATTENTION_EXAMPLE", "example",
              "the example the scenes draw: a shipped example's name or a path to a .toml file "
              f"(default `{DEFAULT_EXAMPLE}`); `attention-explainer render --example` sets it"),
+    Variable("ATTENTION_EXAMPLE_SNAPSHOT", "example_snapshot",
+             "set by the renderer for its manim processes: a private copy of the example and the "
+             "corpus it names, as they were when the step started; the scene draws from it, so the "
+             "step's stamp describes the bytes it drew"),
     Variable("ATTENTION_SLIDES", "slides",
              "`1`: every scene is a manim-slides `Slide`, one slide per beat (`render --slides` sets it)"),
     Variable("ATTENTION_SLIDES_DIR", "slides_dir",
@@ -99,6 +103,7 @@ class Settings:
     """The project's settings; see :data:`VARIABLES` for the variable behind each field."""
 
     example: str = DEFAULT_EXAMPLE
+    example_snapshot: Path | None = None
     slides: bool = False
     slides_dir: Path = Path("slides")
     speedups: bool = True
@@ -125,7 +130,15 @@ class Settings:
             return Path(self.example).stem or DEFAULT_EXAMPLE
 
     def load_example(self) -> Example:
-        """The example :attr:`example` names, loaded and checked (an ``ExampleError`` if bad)."""
+        """The example :attr:`example` names, loaded and checked (an ``ExampleError`` if bad);
+        read from :attr:`example_snapshot` when that is a snapshot of it
+        (:mod:`attention_explainer.inputs`)."""
+        if self.example_snapshot is not None:
+            from attention_explainer.inputs import load_snapshot
+
+            example = load_snapshot(self.example_snapshot, resolve_example(self.example))
+            if example is not None:
+                return example
         return load_example(self.example)
 
 
@@ -150,7 +163,7 @@ def from_environment(environ: Mapping[str, str]) -> Settings:
                 problems.append(f"{variable.name}={text!r}: must be a whole number, 0 or more")
             values[item.name] = number
         elif item.type in ("Path", "Path | None"):
-            values[item.name] = Path(text)
+            values[item.name] = Path(text).expanduser()  # "~/x": the home folder's x, not a folder "~"
         else:
             values[item.name] = text
     preset = values.get("encoder_preset")

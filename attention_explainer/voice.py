@@ -18,8 +18,10 @@ Nothing here imports Piper or onnxruntime until a clip has to be synthesised.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
+import io
 import json
 import os
 import re
@@ -201,9 +203,43 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768, rate
 
 
-def _wav_seconds(path: Path) -> float:
-    with wave.open(str(path), "rb") as wav:
-        return wav.getnframes() / wav.getframerate()
+def _wav_bytes(samples: np.ndarray, rate: int) -> bytes:
+    """Mono float ``samples`` as a 16-bit PCM WAV file's bytes."""
+    pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+def _wav_seconds_of(data: bytes) -> float | None:
+    """The length of the 16-bit mono WAV ``data`` in seconds; None when it is not one whole (another
+    format, width or channel count, a rate no voice has, fewer frames than its header says)."""
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            channels, width, rate, frames = (wav.getnchannels(), wav.getsampwidth(), wav.getframerate(),
+                                             wav.getnframes())
+            whole = len(wav.readframes(frames)) == frames * width * channels
+    except (wave.Error, EOFError, ValueError):
+        return None
+    if channels != 1 or width != 2 or not 8000 <= rate <= 48000 or not whole:
+        return None
+    return frames / rate
+
+
+@functools.cache
+def _private_folder() -> Path:
+    """A folder of this process only, removed when it ends: clips the cache cannot keep."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="attention-voice-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 # ------------------------------------------------------------------------------ speaking
@@ -228,13 +264,43 @@ class Speaker:
         return self.cache_dir / f"{self.settings.key(spoken_form(text))[:24]}.wav"
 
     def speak(self, text: str) -> Clip:
-        """The clip of ``text`` (its :func:`spoken_form` said), from the cache or made now."""
-        path = self.clip_path(text)
-        if not path.exists():
-            sentences, rate = self._synthesise(spoken_form(text))
+        """The clip of ``text`` (its :func:`spoken_form` said), from the cache or made now.
+
+        A cached clip is used only when its check (:mod:`attention_explainer.cache_files`: the
+        key it was made for, its SHA-256 and size) matches and it is a whole 16-bit mono WAV;
+        a damaged one (truncated, relabelled, re-sampled) is named, removed and made again.
+        When the cache folder cannot be trusted or written, clips are made in a private folder."""
+        from attention_explainer import cache_files
+
+        spoken = spoken_form(text)
+        key = self.settings.key(spoken)
+        path = self._folder() / f"{key[:24]}.wav"
+        data = cache_files.read_entry(path, key)
+        if data is not None and _wav_seconds_of(data) is None:
+            cache_files.remove_entry(path, "it is not a whole 16-bit mono WAV")
+            data = None
+        if data is None:
+            sentences, rate = self._synthesise(spoken)
             self.synthesised += 1
-            write_wav(path, self._assemble(sentences, rate), rate)
-        return Clip(path, _wav_seconds(path))
+            data = _wav_bytes(self._assemble(sentences, rate), rate)
+            try:
+                cache_files.write_entry(path, key, data)
+            except OSError as error:
+                cache_files.note(f"cannot write {path} (XDG_CACHE_HOME): {error.strerror or error}; "
+                                 "the clip is used uncached")
+                path = _private_folder() / path.name
+                path.write_bytes(data)
+        seconds = _wav_seconds_of(data)
+        assert seconds is not None
+        return Clip(path, seconds)
+
+    def _folder(self) -> Path:
+        """The cache folder, or a private one when it cannot be trusted (a warning, once)."""
+        from attention_explainer import cache_files
+
+        if cache_files.usable_folder(self.cache_dir, "XDG_CACHE_HOME", "spoken clips are"):
+            return self.cache_dir
+        return _private_folder()
 
     def _assemble(self, sentences: list[np.ndarray], rate: int) -> np.ndarray:
         s = self.settings

@@ -419,27 +419,49 @@ def test_npm_that_fails_is_said_with_its_reason(tmp_path, monkeypatch):
                                  "reason: getaddrinfo EAI_AGAIN registry.npmjs.org")
 
 
-def test_reveal_put_in_the_cache_meanwhile_by_another_render_stays(tmp_path, monkeypatch):
-    """Two renders (or two test workers) fetching reveal.js at once: the one that finishes second
-    keeps the first one's folder (before, it deleted it and put its own, under the first one's feet)."""
+def test_an_altered_cached_reveal_js_never_reaches_a_deck(tmp_path, monkeypatch, capsys):
+    """The cached tarball is checked against npm's integrity each time it is read: an altered one
+    (a writer of the cache putting JavaScript into every deck), or an altered unpacked folder of
+    an older version's layout, is not used; the altered tarball is named, removed and fetched
+    again; a tarball from npm that is not the registry's is refused."""
+    import base64
+    import hashlib
     import tarfile
 
     from attention_explainer.render import pack
 
-    package = tmp_path / "package" / "dist"
-    package.mkdir(parents=True)
-    (package / "reveal.js").write_text("ours")
-    tarball = tmp_path / f"reveal.js-{pack.REVEAL_VERSION}.tgz"
-    with tarfile.open(tarball, "w:gz") as tar:
-        tar.add(tmp_path / "package", arcname="package")
-    theirs = tmp_path / "cache" / f"reveal.js-{pack.REVEAL_VERSION}" / "dist"
-    monkeypatch.setenv("PATH", fake_npm(tmp_path / "bin", (  # the other render finishes while ours runs
-        f"mkdir -p {theirs} && echo theirs > {theirs}/reveal.js\n"
-        'while [ "$1" != "--pack-destination" ]; do shift; done\n'
-        f'cp {tarball} "$2"\n')))
-    dist = pack.ensure_revealjs(tmp_path / "cache")
-    assert dist == theirs and (dist / "reveal.js").read_text() == "theirs\n"
-    assert [p.name for p in dist.parent.parent.iterdir()] == [dist.parent.name]  # no staging left
+    def tarball(text: str) -> Path:
+        package = tmp_path / text / "package" / "dist"
+        for name in pack._REVEAL_FILES:
+            (package / name).parent.mkdir(parents=True, exist_ok=True)
+            (package / name).write_text(f"{text} {name}")
+        path = tmp_path / text / f"reveal.js-{pack.REVEAL_VERSION}.tgz"
+        with tarfile.open(path, "w:gz") as tar:
+            tar.add(package.parent, arcname="package")
+        return path
+
+    genuine, altered = tarball("genuine"), tarball("altered")
+    integrity = "sha512-" + base64.b64encode(hashlib.sha512(genuine.read_bytes()).digest()).decode()
+    monkeypatch.setattr(pack, "REVEAL_INTEGRITY", integrity)
+    npm = 'while [ "$1" != "--pack-destination" ]; do shift; done\ncp {} "$2"\n'
+    monkeypatch.setenv("PATH", fake_npm(tmp_path / "bin", npm.format(genuine)))
+    cache = tmp_path / "cache"
+    old_layout = cache / f"reveal.js-{pack.REVEAL_VERSION}" / "dist"
+    old_layout.mkdir(parents=True)
+    (old_layout / "reveal.js").write_text("alert('altered')")
+    cached = cache / f"reveal.js-{pack.REVEAL_VERSION}.tgz"
+    cached.write_bytes(altered.read_bytes())
+    dist = pack.ensure_revealjs(cache)
+    assert (dist / "reveal.js").read_text() == "genuine reveal.js"
+    assert cached.read_bytes() == genuine.read_bytes()  # healed
+    said = capsys.readouterr().err
+    assert said.count(str(cached)) == 1 and "sha512" in said
+    assert (pack.ensure_revealjs(cache) / "reveal.js").read_text() == "genuine reveal.js"
+    cached.unlink()
+    monkeypatch.setenv("PATH", fake_npm(tmp_path / "bin2", npm.format(altered)))
+    with pytest.raises(pack.RevealUnavailableError, match="sha512"):
+        pack.ensure_revealjs(cache)
+    assert not cached.exists()
 
 
 # ------------------------------------------------------------ killed renders

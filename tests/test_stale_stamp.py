@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from attention_explainer.render import jobs
+from attention_explainer.render import jobs, render
 from scenes.story import Step, find_step
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,3 +82,81 @@ def test_another_x264_preset_renders_the_step_again(tmp_path, monkeypatch):
         run = render._plan(render.RenderOptions(media_dir=tmp_path), STORY, STORY[2], example, "apple")
         stamps.setdefault(preset, set()).add(run.fingerprint)
     assert len(stamps["superfast"]) == 1 and stamps["superfast"] != stamps["medium"]
+
+
+# A scene that draws its example's title, then saves an edit to the example file while it
+# renders (the user saving mid-render, at the worst moment: after the renderer read it) and
+# draws the title of the example loaded again.
+EDITOR = '''
+    from pathlib import Path
+    from attention_explainer.settings import settings
+    from scenes.base import ExplainerScene
+
+    class TinyEditor(ExplainerScene):
+        def construct(self):
+            path = Path(self.example.path)
+            path.write_text(path.read_text().replace('title = "Tiny example"', 'title = "Edited"'))
+            self.beat("title", f"Drawn from {settings().load_example().title}.")
+            self.wait(0.5)
+'''
+
+
+def _editor_story(folder: Path) -> tuple[Step, ...]:
+    import textwrap
+
+    source = folder / "tiny_editor.py"
+    source.write_text(textwrap.dedent(EDITOR))
+    return (Step("tiny_editor", "TinyEditor", "The editor", source=source),)
+
+
+def test_an_edit_saved_during_a_render_then_undone_renders_again(tmp_path):
+    """The issue's case: the example is edited as the step starts and put back after the
+    render; the next run must render again (the video shows the edit), never call it up to date."""
+    from test_render import tiny_options, tiny_story, write_example
+
+    story = tiny_story(tmp_path, "tiny_square")
+    example = write_example(tmp_path / "tiny.toml")
+    original = example.read_text()
+    media = tmp_path / "media"
+
+    def edit_on_start(line: str) -> None:
+        if "start" in line:
+            example.write_text(original.replace('title = "Tiny example"', 'title = "Edited"'))
+
+    render(tiny_options(media, example, jobs=1), story, progress=edit_on_start)
+    example.write_text(original)  # saved back as it was
+    result = render(tiny_options(media, example, jobs=1), story, progress=lambda line: None)
+    assert [run.cached for run in result.runs] == [False]
+    assert render(tiny_options(media, example, jobs=1), story, progress=lambda line: None).runs[0].cached
+
+
+def test_a_step_draws_the_example_as_it_was_when_it_started(tmp_path):
+    """The scene reads the renderer's snapshot, not the file edited under it; the stamp is that
+    snapshot's, so the edited file renders again and the original is up to date."""
+    from test_render import tiny_options, write_example
+
+    story = _editor_story(tmp_path)
+    example = write_example(tmp_path / "tiny.toml")
+    original = example.read_text()
+    media = tmp_path / "media"
+    first = render(tiny_options(media, example, jobs=1), story, progress=lambda line: None)
+    assert "Drawn from Tiny example." in first.files["subtitles"].read_text()
+    assert "Edited" in example.read_text()  # the scene did save its edit
+    assert not list((media / "render" / "tiny_editor").glob(".inputs-*"))  # the snapshot is gone
+    example.write_text(original)
+    assert render(tiny_options(media, example, jobs=1), story, progress=lambda line: None).runs[0].cached
+
+
+def test_the_stamp_hashes_the_bytes_given_not_the_file(tmp_path, monkeypatch):
+    from test_render import write_example
+
+    from attention_explainer.inputs import read_inputs
+
+    monkeypatch.setattr(jobs, "project_imports", lambda path: {path})
+    step = _editor_story(tmp_path)[0]
+    example = write_example(tmp_path / "tiny.toml")
+    before = read_inputs(example)
+    stamp = jobs.fingerprint(step, example, ["-ql"])
+    example.write_text(example.read_text().replace("Tiny example", "Other"))
+    assert jobs.fingerprint(step, example, ["-ql"], before) == stamp
+    assert jobs.fingerprint(step, example, ["-ql"]) != stamp

@@ -400,7 +400,7 @@ def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_fil
         video=video, slides_dir=slides_dir, command=command, env=env,
         fingerprint=fingerprint(step, example_file, stamped),
         log=work_dir / "logs" / f"{example_name}-{options.variant}.log",
-        sections=options.save_sections,
+        sections=options.save_sections, example_file=example_file, stamp_flags=tuple(stamped),
     )
 
 

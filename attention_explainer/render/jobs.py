@@ -21,9 +21,11 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -32,6 +34,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from attention_core.examples import load_example
+from attention_explainer import cache_files
+from attention_explainer.inputs import Inputs, read_inputs, write_snapshot
 from attention_explainer.settings import child_environment, environment, settings
 from scenes.story import SCENES_DIR, Step
 
@@ -42,6 +46,7 @@ PROJECT_DIR = SCENES_DIR.parent
 # Bump when the renderer changes what a step's render produces.
 _STAMP_VERSION = "1"
 _MARK = ".rendering"
+_SNAPSHOT = ".inputs-"
 
 
 class StepFailedError(RuntimeError):
@@ -72,6 +77,12 @@ class StepRun:
     seconds: float = 0.0
     estimate: float = 0.0
     example: str = ""  # named in the progress lines when set (a batch renders several)
+    # With these, the stamp is made when the step starts, from the bytes its render reads
+    # (:meth:`take_snapshot`); else ``fingerprint`` as planned.
+    example_file: Path | None = None
+    stamp_flags: tuple[str, ...] = ()
+    snapshot: Path | None = None
+    inputs: Inputs | None = None
 
     @property
     def label(self) -> str:
@@ -153,6 +164,36 @@ class StepRun:
         for path in doomed:
             path.unlink(missing_ok=True)
 
+    # -- the snapshot: the example and corpus as this render reads them
+
+    def take_snapshot(self) -> None:
+        """Read the example and the files it names once, stamp with those bytes, and give the
+        manim process a private copy of them (``ATTENTION_EXAMPLE_SNAPSHOT``): an edit saved
+        while it renders can only make the next run render again."""
+        if self.example_file is None:
+            return
+        self.drop_snapshot()
+        for stale in self.work_dir.glob(f"{_SNAPSHOT}*"):  # of a killed run (we hold the lock)
+            shutil.rmtree(stale, ignore_errors=True)
+        self.inputs = read_inputs(self.example_file)
+        self.fingerprint = fingerprint(self.step, self.example_file, self.stamp_flags, self.inputs)
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.snapshot = Path(tempfile.mkdtemp(prefix=_SNAPSHOT, dir=self.work_dir))
+        write_snapshot(self.inputs, self.snapshot)
+        self.env = {**self.env, **environment(example_snapshot=self.snapshot)}
+
+    def drop_snapshot(self) -> None:
+        if self.snapshot is not None:
+            shutil.rmtree(self.snapshot, ignore_errors=True)
+            self.snapshot = None
+
+    def code_changed(self) -> bool:
+        """True when the step's code changed while it rendered (its stamp would not describe
+        it): the video is kept but not stamped, so the next run renders it again."""
+        if self.inputs is None or self.example_file is None:
+            return False
+        return fingerprint(self.step, self.example_file, self.stamp_flags, self.inputs) != self.fingerprint
+
     # -- the mark: is (or was) a render of this step under way?
 
     def mark(self) -> None:
@@ -187,7 +228,7 @@ def _files_under(folder: Path) -> Iterable[Path]:
                 yield Path(root) / name
 
 
-def fingerprint(step: Step, example_file: Path, flags: Sequence[str]) -> str:
+def fingerprint(step: Step, example_file: Path, flags: Sequence[str], inputs: Inputs | None = None) -> str:
     """A hash of everything a step's video depends on (``flags``: manim's options).
 
     The project code counted is the step's module and every project module it imports,
@@ -195,19 +236,33 @@ def fingerprint(step: Step, example_file: Path, flags: Sequence[str]) -> str:
     editing one scene does not send the other steps back to manim. The files the step
     reads through the example (``step.reads``: the training step's corpus) count with
     their path and contents, so editing the corpus, or naming another, renders it again.
+    The example and those files count as ``inputs`` holds them (the bytes a render drew
+    from, :mod:`attention_explainer.inputs`; default: read now).
     """
+    inputs = inputs or read_inputs(example_file)
     digest = hashlib.sha256()
     digest.update(f"{_STAMP_VERSION}|manim {version('manim')}|manim-slides {version('manim-slides')}|"
                   f"{' '.join(f for f in flags if f != '--save_sections')}".encode())
     for path in [*sorted(project_imports(step.path)), example_file, PROJECT_DIR / "manim.cfg"]:
         digest.update(str(path.relative_to(PROJECT_DIR) if path.is_relative_to(PROJECT_DIR)
                           else path.name).encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    for path in step_inputs(step, example_file):
-        name = path.relative_to(PROJECT_DIR) if path.is_relative_to(PROJECT_DIR) else path
-        digest.update(f"|{name}|".encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        data = inputs.example if path == example_file else _bytes(path)
+        digest.update(b"<missing>" if data is None else data)
+    for name in step.reads:
+        path, data = inputs.named.get(name, (None, None))
+        if path is None:
+            continue  # an example that does not parse: its step fails on it
+        shown = path.relative_to(PROJECT_DIR) if path.is_relative_to(PROJECT_DIR) else path
+        digest.update(f"|{shown}|".encode())
+        digest.update(b"<missing>" if data is None else data)
     return digest.hexdigest()
+
+
+def _bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def step_inputs(step: Step, example_file: Path) -> list[Path]:
@@ -317,6 +372,7 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
                     progress(f"  clean  {run.label}: removed {removed} files the last, unfinished "
                              "render of this step left behind")
                 progress(f"  start  {run.label} ({run.step.scene})")
+                run.take_snapshot()
                 run.detach_outputs()
                 # One x264 thread always: its output depends on its thread count, so with more a
                 # step's pixels would depend on --jobs (27 of 35 frames differed, by up to 55).
@@ -326,6 +382,9 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
             for process in [p for p in running if p.poll() is not None]:
                 run, started = running.pop(process)
                 run.seconds = time.monotonic() - started
+                run.drop_snapshot()
+                for line in _cache_notes(run.log):
+                    progress(f"  {line}")
                 if process.returncode != 0 or not run.video.exists():
                     failure = StepFailedError(run, _failure_message(run, process.returncode))
                     if on_failure is None:
@@ -333,7 +392,11 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
                     on_failure(failure)  # its mark stays: the next run cleans its folder
                     continue
                 run.unmark()
-                run.write_stamp()
+                if run.code_changed():
+                    progress(f"  note   {run.label}: its code changed while it rendered; it renders "
+                             "again next time")
+                else:
+                    run.write_stamp()
                 done += 1
                 progress(f"  done   {run.label} in {run.seconds:.1f} s  [{done} of {total} steps ready]")
                 if on_done is not None:
@@ -344,8 +407,20 @@ def run_steps(runs: Sequence[StepRun], jobs: int, progress: Progress, ready: int
                     _elapsed(run, started) for run, started in running.values()))
     finally:
         _stop(running)
+        for run, _ in running.values():
+            run.drop_snapshot()
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous_term)
+
+
+def _cache_notes(log: Path) -> list[str]:
+    """What a step's process said about the caches (a damaged entry healed, a folder not used):
+    repeated to the user, each once."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    return list(dict.fromkeys(line.strip() for line in lines if line.startswith(cache_files.NOTE)))
 
 
 def _elapsed(run: StepRun, started: float) -> str:

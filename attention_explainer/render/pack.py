@@ -17,7 +17,11 @@ searchable) text, the example's title as the document title and a bookmark per c
 
 from __future__ import annotations
 
+import atexit
+import base64
 import contextlib
+import hashlib
+import io
 import os
 import shutil
 import signal
@@ -44,8 +48,11 @@ if TYPE_CHECKING:
 __all__ = ["REVEAL_VERSION", "DeckSlide", "RevealUnavailableError", "build_pdf", "cache_dir",
            "convert_slides", "deck_slides", "ensure_revealjs", "link_or_copy"]
 
-# The reveal.js release manim-slides 5.7.0's HTML template is written for.
+# The reveal.js release manim-slides 5.7.0's HTML template is written for, and the npm registry's
+# integrity of its tarball (npm view reveal.js@6.0.1 dist.integrity).
 REVEAL_VERSION = "6.0.1"
+REVEAL_INTEGRITY = ("sha512-9eacArNIgqO2HGWOK+93gJNn+gvdGDVbSq+i2u3Ja9kjiHps0XNLpgYTZTYjKRH91uXy3clGim"
+                    "eGiw4umHG/tg==")
 DECK_FORMATS = ("html", "pdf", "pptx")
 # npm pack of reveal.js takes 2-5 s online; offline, npm retried for 75-211 s before failing.
 NPM_SECONDS = 30.0
@@ -100,12 +107,56 @@ class RevealUnavailableError(RuntimeError):
 
 
 def ensure_revealjs(cache_root: Path, seconds: float = NPM_SECONDS) -> Path:
-    """reveal.js's ``dist`` folder, fetched once with ``npm pack``; a
-    :class:`RevealUnavailableError` saying why when npm is missing, fails, or has not
-    finished in ``seconds`` (offline, npm would retry for minutes)."""
-    dist = cache_root / f"reveal.js-{REVEAL_VERSION}" / "dist"
-    if (dist / "reveal.js").exists():
-        return dist
+    """reveal.js's ``dist`` files the deck loads, from npm's tarball of it: fetched once with
+    ``npm pack`` and kept in ``cache_root``; a :class:`RevealUnavailableError` saying why when
+    npm is missing, fails, or has not finished in ``seconds`` (offline, npm would retry for
+    minutes).
+
+    The tarball is used only when its SHA-512 is the npm registry's integrity of reveal.js
+    :data:`REVEAL_VERSION` (:data:`REVEAL_INTEGRITY`): checked each time it is read, so an
+    altered or truncated cached copy never reaches a deck (it is named, removed and fetched
+    again). A cache folder others can write is not used (the tarball is fetched for this run).
+    The files are unpacked into a private folder of this process, removed when it ends."""
+    from attention_explainer import cache_files
+
+    variable = "XDG_CACHE_HOME"
+    trusted = cache_files.usable_folder(cache_root, variable, "reveal.js is")
+    tarball = cache_root / f"reveal.js-{REVEAL_VERSION}.tgz"
+    data = _read_tarball(tarball) if trusted else None
+    if data is not None and not _genuine(data):
+        cache_files.remove_entry(tarball, f"it is not reveal.js {REVEAL_VERSION} as npm publishes it "
+                                          f"(its sha512 is not {REVEAL_INTEGRITY})")
+        data = None
+    if data is None:
+        data = _npm_pack(seconds)
+        if not _genuine(data):
+            raise RevealUnavailableError(f"npm gave a reveal.js {REVEAL_VERSION} whose sha512 is not the "
+                                         f"registry's ({REVEAL_INTEGRITY}); not used")
+        if trusted:
+            try:
+                cache_files.write_new(tarball, data)
+            except OSError as error:
+                cache_files.note(f"cannot keep {tarball} ({variable}): {error.strerror or error}")
+    return _unpacked(data)
+
+
+def _read_tarball(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        return file.read()
+
+
+def _genuine(data: bytes) -> bool:
+    """True when ``data``'s SHA-512 is npm's integrity of the pinned reveal.js."""
+    digest = base64.b64encode(hashlib.sha512(data).digest()).decode()
+    return REVEAL_INTEGRITY == f"sha512-{digest}"
+
+
+def _npm_pack(seconds: float) -> bytes:
+    """The bytes of npm's tarball of reveal.js :data:`REVEAL_VERSION`, fetched now."""
     npm = shutil.which("npm")
     if npm is None:
         raise RevealUnavailableError("npm is not installed")
@@ -131,27 +182,19 @@ def ensure_revealjs(cache_root: Path, seconds: float = NPM_SECONDS) -> Path:
                     if line.strip() and "complete log" not in line]
             raise RevealUnavailableError(f"npm pack {package} failed (exit {process.returncode}): "
                                          + " / ".join(dict.fromkeys(filter(None, said[:3]))))
-        unpacked = Path(tmp) / "unpacked"
-        with tarfile.open(tarballs[0]) as tar:
-            members = [m for m in tar.getmembers()
-                       if m.name.startswith("package/dist/") and (m.isfile() or m.isdir())]
-            tar.extractall(unpacked, members=members, filter="data")
-        target = dist.parent
-        staging = target.with_name(f".{target.name}.partial-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        shutil.move(str(unpacked / "package" / "dist"), staging / "dist")
-        if (dist / "reveal.js").exists():  # another render put it there meanwhile: theirs stays
-            shutil.rmtree(staging, ignore_errors=True)
-            return dist
-        shutil.rmtree(target, ignore_errors=True)  # a broken one (no reveal.js in it)
-        try:
-            os.replace(staging, target)
-        except OSError:  # another render's came first (a folder is not replaced when full)
-            shutil.rmtree(staging, ignore_errors=True)
-            if not (dist / "reveal.js").exists():
-                raise
-    return dist
+        return tarballs[0].read_bytes()
+
+
+def _unpacked(data: bytes) -> Path:
+    """The deck's reveal.js files (:data:`_REVEAL_FILES`) from the tarball ``data``, in a private
+    folder removed when this process ends; its ``dist`` folder."""
+    folder = Path(tempfile.mkdtemp(prefix="attention-revealjs-"))
+    atexit.register(shutil.rmtree, folder, True)
+    wanted = {f"package/dist/{name}" for name in _REVEAL_FILES}
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        members = [m for m in tar.getmembers() if m.name in wanted and m.isfile()]
+        tar.extractall(folder, members=members, filter="data")
+    return folder / "package" / "dist"
 
 
 def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem: str,

@@ -41,7 +41,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from attention_core.examples import load_example
+from attention_explainer.inputs import read_inputs
 from attention_explainer.render.jobs import (
     PROJECT_DIR,
     Progress,
@@ -49,8 +49,8 @@ from attention_explainer.render.jobs import (
     StepRun,
     _failure_message,
     _raise_keyboard_interrupt,
+    fingerprint,
     project_imports,
-    step_inputs,
 )
 from attention_explainer.settings import child_environment, settings
 
@@ -131,10 +131,17 @@ def _versions() -> dict[str, str]:
 
 def step_task(run: StepRun, flags: Sequence[str], example_file: Path, voice: bool) -> dict[str, Any]:
     """Everything a worker needs to render ``run``: see the module docstring."""
-    # the corpus too, whatever the step: loading the example checks that the file it names exists
-    paths = {*project_imports(run.step.path), *project_imports(_LAUNCHER), PROJECT_DIR / "manim.cfg",
-             example_file, load_example(example_file).corpus, *step_inputs(run.step, example_file)}
+    # the example and the corpus as read once, whatever the step (loading the example checks that
+    # the file it names exists); the stamp is made from these very bytes
+    inputs = read_inputs(example_file)
+    if run.example_file is not None:
+        run.inputs = inputs
+        run.fingerprint = fingerprint(run.step, example_file, run.stamp_flags, inputs)
+    paths = {*project_imports(run.step.path), *project_imports(_LAUNCHER), PROJECT_DIR / "manim.cfg"}
     files = {_shipped_name(p): p.read_bytes() for p in sorted(paths) if p.is_file()}
+    for path, data in [(example_file, inputs.example), *inputs.named.values()]:
+        if data is not None:
+            files[_shipped_name(path)] = data
     threads = settings().encoder_threads
     return {
         "protocol": PROTOCOL, "versions": _versions(), "files": files,
