@@ -48,6 +48,7 @@ class Step:
 
 
 STORY: tuple[Step, ...] = (
+    Step("opening", "Opening", "The question, and the road ahead", typical_seconds=60.0),
     Step("words_in_context", "WordsInContext", "Words as vectors, and why context matters",
          typical_seconds=262.0),
     Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine",
@@ -62,6 +63,7 @@ STORY: tuple[Step, ...] = (
     Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=212.4),
     Step("training", "Training", "Training the weights", typical_seconds=486.6, reads=("corpus",)),
     Step("real_model", "RealTransformer", "What a real transformer does", typical_seconds=143.3),
+    Step("recap", "Recap", "The whole pipeline, once", typical_seconds=80.0),
 )
 
 
