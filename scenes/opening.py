@@ -13,6 +13,7 @@ Render: ``manim -ql scenes/opening.py Opening`` (from the repo root).
 
 from __future__ import annotations
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -135,20 +136,25 @@ class Opening(ExplainerScene):
     # -- beats
 
     def ask(self) -> None:
-        where = "in each of these sentences" if len(self.sentences) > 1 else "in this sentence"
+        many = len(self.sentences) > 1
         self.beat("question", f"One word, {self.meaning_count()}: what does {quoted(self.focus)} mean "
-                  f"{where}?")
-        self.question = word_label(f"What does {quoted(self.focus)} mean here?", style.FOCUS,
-                                   style.HEADING_SIZE)
-        self.question.to_edge(UP, buff=1.5 * style.MARGIN)
+                  f"{'in each of these sentences' if many else 'in this sentence'}? Its numbers are the "
+                  f"same {'in both' if many else 'in every sentence'}.")
+        asked = f"What does {quoted(self.focus)} mean here?"
+        self.question = word_label(asked, style.FOCUS, style.TITLE_SIZE)
+        self.question.to_edge(UP, buff=style.MARGIN)
         self.rows = VGroup(*(sentence_row(self.example, i) for i in range(len(self.sentences))))
-        self.rows.arrange(DOWN, buff=ROW_GAP).next_to(self.question, DOWN, buff=1.4)
+        self.rows.arrange(DOWN, buff=ROW_GAP).next_to(self.question, DOWN, buff=1.3)
         self.marks = VGroup(*(
             word_label("?", style.FOCUS, style.HEADING_SIZE).next_to(row.words[s.focus_index], UP, buff=0.2)
             for row, s in zip(self.rows, self.sentences, strict=True)))
+        x = ", ".join(fmt(v) for v in self.example.words[self.focus])
+        self.note = word_label(f"{self.focus} = ({x}) {'in both' if many else 'in every sentence'}",
+                               style.MUTED, style.BODY_SIZE)
+        self.note.next_to(self.rows, DOWN, buff=1.0)
         self.play(FadeIn(self.question, shift=0.2 * DOWN), run_time=style.BEAT / 2)
         self.play(LaggedStart(*(FadeIn(r) for r in self.rows), lag_ratio=0.4), run_time=style.BEAT)
-        self.play(FadeIn(self.marks), run_time=style.BEAT / 2)
+        self.play(FadeIn(self.marks), FadeIn(self.note), run_time=style.BEAT / 2)
 
     def answer(self) -> None:
         meanings = [meaning(self.example, i) for i in range(len(self.sentences))]
@@ -163,12 +169,14 @@ class Opening(ExplainerScene):
         self.arcs, self.answers = VGroup(), VGroup()
         for row, s, word, sense in zip(self.rows, self.sentences, deciders, meanings, strict=True):
             focus, there = row.words[s.focus_index], row.words[s.tokens.index(word)]
-            start, end = there.get_bottom() + 0.12 * DOWN, focus.get_bottom() + 0.12 * DOWN
+            below = row.get_bottom()[1] - 0.12  # under every word's descenders
+            start = np.array([there.get_center()[0], below, 0.0])
+            end = np.array([focus.get_center()[0], below, 0.0])
             arc = ArcBetweenPoints(start, end, angle=0.9 if start[0] < end[0] else -0.9,
                                    color=word_color(self.example, word), stroke_width=4)
             self.arcs.add(arc)
             there.set_color(word_color(self.example, word))
-            self.answers.add(word_label(sense, style.FOCUS, style.BODY_SIZE))
+            self.answers.add(word_label(sense, style.FOCUS, style.HEADING_SIZE))
         for answer, mark in zip(self.answers, self.marks, strict=True):
             answer.move_to(mark)
         self.play(LaggedStart(*(Create(a) for a in self.arcs), lag_ratio=0.3), run_time=style.BEAT)
@@ -176,17 +184,11 @@ class Opening(ExplainerScene):
         self.play(FadeIn(self.answers), run_time=style.BEAT / 2)
 
     def why_attention(self) -> None:
-        self.beat("attention", f"A model gives {self.focus} one vector in every sentence. Attention "
+        self.beat("attention", f"A model gives {self.focus} one vector, whatever the sentence. Attention "
                   "lets each word look at the others and move toward what they say.")
-        x = ", ".join(fmt(v) for v in self.example.words[self.focus])
-        where = "in both" if len(self.sentences) > 1 else "in every sentence"
-        same = word_label(f"{self.focus} = ({x}) {where}: the same vector", style.MUTED, style.BODY_SIZE)
-        same.next_to(self.rows, DOWN, buff=1.0)
         arcs = self.arcs
-        self.play(FadeIn(same), run_time=style.BEAT / 2)
         self.play(*(a.animate.set_stroke(width=8) for a in arcs), run_time=style.BEAT / 2)
         self.play(*(a.animate.set_stroke(width=4) for a in arcs), run_time=style.BEAT / 2)
-        self.note = same
 
     def road_ahead(self) -> None:
         self.beat("road", f"The road ahead, in {len(STORY) - 1} more chapters: words as vectors, "
@@ -205,8 +207,6 @@ class Opening(ExplainerScene):
         self.talk = VGroup(label, self.credit_lines).arrange(DOWN, buff=0.25)
         self.talk.to_edge(DOWN, buff=style.MARGIN)
         if self.talk.get_top()[1] > self.road.get_bottom()[1] - 0.3:
-            self.road.generate_target()
-            self.road.target.scale(0.9).to_edge(UP, buff=style.MARGIN)
             self.play(self.road.animate.scale(0.9).to_edge(UP, buff=style.MARGIN), run_time=style.BEAT / 2)
         self.play(FadeIn(self.talk, shift=0.2 * UP), run_time=style.BEAT)
 

@@ -24,13 +24,12 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    AnimationGroup,
     Arrow,
-    Create,
     FadeIn,
     FadeOut,
     LaggedStart,
     MathTex,
-    Mobject,
     RoundedRectangle,
     VGroup,
     config,
@@ -56,6 +55,7 @@ HEADING_SIZE = 22  # a station's heading (30 px of cap height at 1080p)
 FORMULA_SIZE = 30  # a station's formulas (29 px)
 SMALLEST_FORMULA = 26  # a formula is shrunk to fit its box down to this size (25 px), no further
 NUMBERS_RATE = 13.0  # characters a second for a sentence with three or more numbers
+DIM = 0.3  # the opacity of a station's outline and heading before its numbers are filled in
 RESULT_HOLD = 2.0  # seconds a beat's result stays after its sentence could be read
 
 # The end card: what the video is made from, with licences (README, assets/models/NOTICE).
@@ -173,7 +173,12 @@ class Recap(ExplainerScene):
         r = self.numbers
         self.say("word", f"Once more, the whole way, for {r.focus} in {quoted(self.sentence.text)}: "
                  f"x = {vector(r.x)}, and its query q = x W_Q = {vector(r.query)}.")
-        self.play(FadeIn(self.caption), run_time=style.BEAT / 2)
+        outline = VGroup(*(VGroup(box.frame, box.heading) for box in self.boxes), self.arrows)
+        for box in self.boxes:
+            box.frame.set_stroke(opacity=DIM)
+            box.heading.set_opacity(DIM)
+        self.arrows.set_opacity(DIM)
+        self.play(FadeIn(self.caption), FadeIn(outline), run_time=style.BEAT / 2)
         self.light(0, 1)
 
     def show_score(self) -> None:
@@ -257,20 +262,21 @@ class Recap(ExplainerScene):
         self.boxes[2].heading.set_color(word_color(self.example, self.numbers.decider))
 
     def light(self, *numbers: int) -> None:
-        """Show stations ``numbers`` (and the arrows leading to them) in the focus colour;
-        the stations shown before go back to muted outlines."""
+        """Fill in stations ``numbers``: their outlines in the focus colour, their headings and
+        the arrows leading to them at full strength, their lines written; the stations filled
+        in before keep their numbers and go back to muted outlines."""
         previous = [self.boxes[k].frame for k in range(self.shown + 1)]
-        animations = [frame.animate.set_color(style.MUTED) for frame in previous]
+        animations = [frame.animate.set_stroke(style.MUTED) for frame in previous]
         if animations:
             self.play(*animations, run_time=style.BEAT / 4)
-        new: list[Mobject] = []
+        steps = []
         for k in numbers:
+            box = self.boxes[k]
             if k > 0:
-                new.append(self.arrows[k - 1])
-            self.boxes[k].frame.set_color(style.FOCUS)
-            new.append(self.boxes[k])
-        self.play(LaggedStart(*(Create(m) if m in self.arrows else FadeIn(m) for m in new), lag_ratio=0.3),
-                  run_time=style.BEAT)
+                steps.append(self.arrows[k - 1].animate.set_opacity(1))
+            steps.append(AnimationGroup(box.frame.animate.set_stroke(style.FOCUS, opacity=1),
+                                        box.heading.animate.set_opacity(1), FadeIn(box.lines)))
+        self.play(LaggedStart(*steps, lag_ratio=0.3), run_time=style.BEAT)
         self.shown = max(numbers)
         self.settle()
 
