@@ -42,7 +42,7 @@ from scenes.components.lists import baseline
 from scenes.story import STORY
 from scenes.style import fmt
 
-__all__ = ["TALK", "Opening", "Talk", "chapter_road", "sentence_row"]
+__all__ = ["TALK", "Opening", "Talk", "chapter_name", "chapter_road", "sentence_row"]
 
 ROW_WIDTH = 12.4  # the most a sentence's row of words takes, in scene units
 WORD_GAP = 0.28  # between two words of a row
@@ -106,6 +106,16 @@ def chapter_road(current: int = 0) -> VGroup:
     return road
 
 
+def chapter_name(title: str) -> str:
+    """What the road's narration calls a chapter: its title up to a colon or comma, lower case.
+
+    >>> chapter_name("Softmax: from scores to weights"), chapter_name("Keys and queries")
+    ('softmax', 'keys and queries')
+    """
+    name = title.split(":")[0].split(",")[0].strip()
+    return name[:1].lower() + name[1:]
+
+
 def talk_credit(size: float = style.BODY_SIZE) -> VGroup:
     """The talk's title in quotes over its speaker and channel."""
     lines = VGroup(
@@ -138,8 +148,8 @@ class Opening(ExplainerScene):
     def ask(self) -> None:
         many = len(self.sentences) > 1
         self.beat("question", f"One word, {self.meaning_count()}: what does {quoted(self.focus)} mean "
-                  f"{'in each of these sentences' if many else 'in this sentence'}? Its numbers are the "
-                  f"same {'in both' if many else 'in every sentence'}.")
+                  f"{'in each sentence' if many else 'here'}? Its numbers are the same "
+                  f"{'in both' if many else 'in every sentence'}.")
         asked = f"What does {quoted(self.focus)} mean here?"
         self.question = word_label(asked, style.FOCUS, style.TITLE_SIZE)
         self.question.to_edge(UP, buff=style.MARGIN)
@@ -160,8 +170,8 @@ class Opening(ExplainerScene):
         meanings = [meaning(self.example, i) for i in range(len(self.sentences))]
         deciders = [story.decider(self.example, i) for i in range(len(self.sentences))]
         if len(self.sentences) > 1:
-            said = (f"Here {self.focus} means {meanings[0]}, there {meanings[1]}: its own numbers are "
-                    f"the same; {' and '.join(dict.fromkeys(deciders))} decide.")
+            said = (f"Here {self.focus} means {meanings[0]}, there {meanings[1]}: "
+                    f"{' and '.join(dict.fromkeys(deciders))} decide.")
         else:
             said = (f"Here {self.focus} means {meanings[0]}: {deciders[0]} decides, not {self.focus}'s own "
                     "numbers.")
@@ -184,23 +194,24 @@ class Opening(ExplainerScene):
         self.play(FadeIn(self.answers), run_time=style.BEAT / 2)
 
     def why_attention(self) -> None:
-        self.beat("attention", f"A model gives {self.focus} one vector, whatever the sentence. Attention "
-                  "lets each word look at the others and move toward what they say.")
+        self.beat("attention", "A model gives a word one vector. Attention lets it look at the others and "
+                  "move toward what they say.")
         arcs = self.arcs
         self.play(*(a.animate.set_stroke(width=8) for a in arcs), run_time=style.BEAT / 2)
         self.play(*(a.animate.set_stroke(width=4) for a in arcs), run_time=style.BEAT / 2)
 
     def road_ahead(self) -> None:
-        self.beat("road", f"The road ahead, in {len(STORY) - 1} more chapters: words as vectors, "
-                  "similarity, softmax, keys, queries, values, many heads, training.")
+        names = [chapter_name(step.title) for step in STORY[1:]]
+        self.beat("road", f"The road ahead: {', '.join(names[:-1])}, and {names[-1]}.")
         self.play(FadeOut(VGroup(self.question, self.rows, self.arcs, self.answers, self.note)),
                   run_time=style.BEAT / 2)
         self.road = chapter_road(current=0).to_edge(UP, buff=style.MARGIN)
+        self.road_shown = self.renderer.time
         self.play(LaggedStart(*(FadeIn(item) for item in self.road[1:]), lag_ratio=0.08),
                   Create(self.road.links), run_time=style.SLOW / 2)
 
     def credit(self) -> None:
-        line = (f"It retells {TALK.speaker}'s talk {quoted(TALK.title)}, from {TALK.channel}.")
+        line = f"It retells {TALK.speaker}'s talk {quoted(TALK.title)} ({TALK.channel})."
         self.beat("credit", line, spoken=line.replace(TALK.channel, "Serrano Academy"))
         self.credit_lines = talk_credit()
         label = word_label("Retold from the talk", style.MUTED, style.BODY_SIZE)
@@ -209,6 +220,11 @@ class Opening(ExplainerScene):
         if self.talk.get_top()[1] > self.road.get_bottom()[1] - 0.3:
             self.play(self.road.animate.scale(0.9).to_edge(UP, buff=style.MARGIN), run_time=style.BEAT / 2)
         self.play(FadeIn(self.talk, shift=0.2 * UP), run_time=style.BEAT)
+        # the road stays up through this beat: long enough, with the road's beat, to read its titles
+        titles = sum(len(t.original_text) for t in self.road.titles)
+        short = titles / style.READING_RATE - (self.renderer.time - self.road_shown)
+        if short > 0:
+            self.wait(short)
 
     # -- helpers
 

@@ -171,8 +171,8 @@ class Recap(ExplainerScene):
 
     def show_word(self) -> None:
         r = self.numbers
-        self.say("word", f"Once more, the whole way, for {r.focus} in {quoted(self.sentence.text)}: "
-                 f"x = {vector(r.x)}, and its query q = x W_Q = {vector(r.query)}.")
+        self.say("word", f"Once more for {r.focus} in {quoted(self.sentence.text)}: x = {vector(r.x)}, "
+                 f"query q = {vector(r.query)}.")
         outline = VGroup(*(VGroup(box.frame, box.heading) for box in self.boxes), self.arrows)
         for box in self.boxes:
             box.frame.set_stroke(opacity=DIM)
@@ -183,7 +183,7 @@ class Recap(ExplainerScene):
 
     def show_score(self) -> None:
         r = self.numbers
-        self.say("score", f"Its query times {r.decider}'s key: {fmt(r.score_of(r.decider))}; divided by "
+        self.say("score", f"Its query times {r.decider}'s key: {fmt(r.score_of(r.decider))}; over "
                  f"\u221ad_k = {fmt(r.root_d_k)}, {fmt(r.scaled_of(r.decider))}.")
         self.light(2, 3)
 
@@ -191,14 +191,14 @@ class Recap(ExplainerScene):
         r = self.numbers
         order = np.argsort(-r.weights, kind="stable")
         said = " and ".join(f"{r.tokens[j]} {fmt(float(r.weights[j]))}" for j in order[:2])
-        self.say("weights", f"Softmax turns the scores into weights that add up to 1: {said}.")
+        self.say("weights", f"Softmax makes them weights: {said}.")
         self.light(4)
 
     def show_values(self) -> None:
         r = self.numbers
-        line = f"The weights mix the values: {vector(r.mix)}"
+        line = f"Weights times values: {vector(r.mix)}"
         if r.updated is not None:
-            line += f"; {r.focus} adds that to itself and becomes {vector(r.updated)}"
+            line += f"; {r.focus} adds it to itself: {vector(r.updated)}"
             sense = meaning(self.example, 0)
             axis = 0 if sense == self.example.x_axis else 1
             if len(r.x) > axis and r.updated[axis] > r.x[axis]:
@@ -208,20 +208,18 @@ class Recap(ExplainerScene):
 
     def show_heads(self) -> None:
         r = self.numbers
-        heads = f"{r.heads} heads do this side by side" if r.heads > 1 else "Real models run many heads"
-        self.say("heads", f"{heads}; W_O maps them back, and {r.focus} becomes {vector(r.multi_updated)}.")
+        heads = f"{r.heads} heads side by side" if r.heads > 1 else "One head"
+        self.say("heads", f"{heads}, W_O maps them back: {r.focus} becomes {vector(r.multi_updated)}.")
         self.light(7)
 
     def show_learned(self) -> None:
-        self.say("learned", "Here the matrices were set by hand; a real model learns W_Q, W_K, W_V and W_O "
-                 "by predicting the next word.")
+        self.say("learned", "Set by hand here; a real model learns these matrices by predicting the next "
+                 "word.")
         self.light(8)
 
     def show_credits(self) -> None:
-        self.say("credits", f"Thank you for watching. This retold {TALK.speaker}'s talk on {TALK.channel}; "
-                 "the credits are on screen.",
-                 spoken=f"Thank you for watching. This retold {TALK.speaker}'s talk on Serrano Academy; "
-                        "the credits are on screen.")
+        self.say("credits", f"Thank you for watching. This retold {TALK.speaker}'s talk; the credits are "
+                 "on screen.")
         self.play(FadeOut(VGroup(self.caption, self.pipeline, self.arrows)), run_time=style.BEAT / 2)
         self.card = credits_card()
         self.play(FadeIn(self.card.heading, shift=0.2 * UP), run_time=style.BEAT / 2)
