@@ -48,6 +48,9 @@ class Step:
 
 
 STORY: tuple[Step, ...] = (
+    # the opening and the recap: 3x their -ql render with slides at a load of 9 (32.7 s, 54.8 s),
+    # an estimate until a 1080p60 render measures them
+    Step("opening", "Opening", "The question, and the road ahead", typical_seconds=100.0),
     Step("words_in_context", "WordsInContext", "Words as vectors, and why context matters",
          typical_seconds=262.0),
     Step("cosine_similarity", "CosineSimilarity", "Similarity: dot product and cosine",
@@ -62,6 +65,7 @@ STORY: tuple[Step, ...] = (
     Step("multi_head", "MultiHeadAttention", "Multi-head attention", typical_seconds=212.4),
     Step("training", "Training", "Training the weights", typical_seconds=486.6, reads=("corpus",)),
     Step("real_model", "RealTransformer", "What a real transformer does", typical_seconds=143.3),
+    Step("recap", "Recap", "The whole pipeline, once", typical_seconds=165.0),
 )
 
 

@@ -47,6 +47,8 @@ class BuiltScene:
     text_morphs: list[str] = field(default_factory=list)
     # each settled frame's accessibility measures (attention_explainer.access_check), in order
     access: list[BeatAccess] = field(default_factory=list)
+    # beat name (as in the key frames) -> every text, formula and number its settled frame shows
+    texts: dict[str, list[str]] = field(default_factory=dict)
 
 
 _BUILT: dict[tuple[str, str, int], BuiltScene] = {}
@@ -75,10 +77,12 @@ def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -
     layouts: dict[str, Layout] = {}
     morphs: list[str] = []
     access: list[BeatAccess] = []
+    texts: dict[str, list[str]] = {}
 
     def at_beat_end(scene: ExplainerScene, key: str) -> None:
         layouts[key] = measure_layout(scene.mobjects)
         access.append(measure_frame(scene.mobjects, key))
+        texts[key] = screen_texts(scene.mobjects)
 
     def at_play(scene: ExplainerScene, beat: str, animations: tuple[object, ...]) -> None:
         morphs.extend(f"{beat}: {m}" for a in animations for m in text_morphs(a))
@@ -86,7 +90,7 @@ def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -
     built = build_beats(scene_class, example, workdir, KEYFRAME_SIZE, at_beat_end=at_beat_end,
                         at_play=at_play, storyboard=True)
     return BuiltScene(built.scene, built.frames, workdir / f"{scene_class.__name__}.srt", layouts, morphs,
-                      access)
+                      access=access, texts=texts)
 
 
 def check_keyframes(built: BuiltScene) -> list[str]:
@@ -169,6 +173,49 @@ def narration_numbers(line: str) -> list[float]:
     [0.84, -0.02]
     """
     return [float(x) for x in NUMBER.findall(line)]
+
+
+def screen_texts(mobjects: list[Mobject]) -> list[str]:
+    """Every text a frame showing ``mobjects`` shows, read back from the mobjects: Pango texts,
+    formulas (their TeX), printed numbers (``DecimalNumber``) and the numbers a heat map prints
+    into its image; invisible ones (opacity under 0.05) and those wholly off the frame left out."""
+    from manim import DecimalNumber, MarkupText, SingleStringMathTex, Text
+
+    half = np.array([config.frame_width / 2, config.frame_height / 2])
+    found: list[str] = []
+
+    def walk(m: Mobject) -> None:
+        if not _visible(m):
+            return
+        lo, hi = m.get_corner([-1, -1, 0])[:2], m.get_corner([1, 1, 0])[:2]
+        if np.any(hi < -half) or np.any(lo > half):
+            return
+        if isinstance(m, Text | MarkupText):
+            found.append(getattr(m, "original_text", m.text))  # .text has lost its spaces
+        elif isinstance(m, DecimalNumber):
+            found.append(f"{m.get_value():.{m.num_decimal_places}f}")
+        elif isinstance(m, SingleStringMathTex):
+            found.append(m.tex_string)
+        else:
+            found.extend(getattr(m, "printed", None) or [])  # a MatrixGrid's numbers="image"
+            for sub in m.submobjects:
+                walk(sub)
+
+    for m in mobjects:
+        walk(m)
+    return found
+
+
+def unseen_numbers(built: BuiltScene) -> list[tuple[str, float]]:
+    """Each number a beat's narration says that its settled frame does not show (to the
+    printed two decimals), as (beat key, number), in order; a minus sign may be ``-`` or ``−``."""
+    missing = []
+    for (key, texts), (_, narration, _, _) in zip(built.texts.items(), built.scene.beats, strict=True):
+        shown = [x for text in texts for x in narration_numbers(text.replace("\u2212", "-"))]
+        for said in narration_numbers(narration.replace("\u2212", "-")):
+            if not any(abs(said - x) < 0.005 for x in shown):
+                missing.append((key, said))
+    return missing
 
 
 def pacing_problems(built: BuiltScene, frame: float = 1 / 15) -> list[str]:

@@ -465,14 +465,15 @@ def test_a_real_step_renders(tmp_path: Path) -> None:
     out = tmp_path / "explainer" / "apple" / "90p5"
     video = out / "attention-explainer-apple-cosine_similarity.mp4"
     assert join.probe(video).seconds > 10
-    assert (out / "stills" / "02-cosine_similarity.png").exists()
+    assert (out / "stills" / "03-cosine_similarity.png").exists()  # its number in the story
     cues = list(srt.parse((out / "attention-explainer-apple-cosine_similarity.srt").read_text()))
     assert len(cues) >= 5 and "apple" in cues[0].content
 
 
 def test_steps_are_found_by_module_class_or_number() -> None:
-    assert find_step("cosine_similarity") is find_step("CosineSimilarity") is find_step("2")
-    assert [s.module for s in STORY][:2] == ["words_in_context", "cosine_similarity"]
+    assert find_step("cosine_similarity") is find_step("CosineSimilarity") is find_step("3")
+    assert [s.module for s in STORY][:3] == ["opening", "words_in_context", "cosine_similarity"]
+    assert STORY[-1].module == "recap" and find_step("recap") is find_step(str(len(STORY)))
     with pytest.raises(KeyError, match="no step called"):
         find_step("nope")
 
@@ -717,7 +718,7 @@ def test_editing_one_scene_renders_that_step_only(tiny: dict[str, object]) -> No
 def test_a_step_depends_on_the_project_modules_it_imports() -> None:
     from attention_explainer.render.jobs import PROJECT_DIR, project_imports
 
-    files = {p.relative_to(PROJECT_DIR).as_posix() for p in project_imports(find_step("2").path)}
+    files = {p.relative_to(PROJECT_DIR).as_posix() for p in project_imports(find_step("cosine_similarity").path)}
     assert {"scenes/cosine_similarity.py", "scenes/base.py", "scenes/style.py",
             "attention_core/similarity.py", "attention_core/examples.py"} <= files
     # the command line is not a scene's input; the render package is only through the voice,

@@ -207,7 +207,7 @@ def check_voiced_render(result: object, cache: Path, fps: int) -> None:
 
     from attention_explainer.voice import PAUSE_AFTER, Speaker, cache_dir
 
-    step = result.out_dir / "steps" / "01-words_in_context.mp4"
+    step = result.out_dir / "steps" / "02-words_in_context.mp4"
     video_seconds = float(join.probe(step).duration)
     for path in (step, result.video, result.files["narration"]):
         track = join.read_track(path)
@@ -246,11 +246,12 @@ def check_voiced_render(result: object, cache: Path, fps: int) -> None:
 
 def test_without_voice_nothing_is_spoken_and_the_step_hash_differs(tmp_path: Path) -> None:
     from attention_explainer.render import RenderOptions, _plan
-    from scenes.story import STORY
+    from scenes.story import STORY, find_step
 
     example = PROJECT_DIR / "assets" / "examples" / "apple.toml"
-    silent = _plan(RenderOptions(media_dir=tmp_path), STORY, STORY[0], example, "apple")
-    spoken = _plan(RenderOptions(media_dir=tmp_path, voice=True), STORY, STORY[0], example, "apple")
+    words = find_step("words_in_context")
+    silent = _plan(RenderOptions(media_dir=tmp_path), STORY, words, example, "apple")
+    spoken = _plan(RenderOptions(media_dir=tmp_path, voice=True), STORY, words, example, "apple")
     assert silent.env["ATTENTION_VOICE"] == "0" and spoken.env["ATTENTION_VOICE"] == "1"
     assert silent.fingerprint != spoken.fingerprint
     assert silent.video.parent.parent.name == "words_in_context"

