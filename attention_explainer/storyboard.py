@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from attention_core.examples import Example
+    from attention_explainer.describe import FrameDescription, Table
     from scenes.base import ExplainerScene
     from scenes.story import Step
 
@@ -53,6 +54,8 @@ DEFAULT_SIZE = (854, 480)
 PDF_IMAGES = ".pdf-images"
 # A live page's build id (storyboard --watch), read by the page every second.
 STAMP = "stamp.js"
+# The lesson as text (attention_explainer.transcript), beside the page.
+TRANSCRIPT_HTML, TRANSCRIPT_TEXT = "transcript.html", "transcript.txt"
 
 
 class StoryboardError(RuntimeError):
@@ -190,6 +193,8 @@ class StoryboardBeat:
     narration: str
     seconds: float
     frame: str  # the PNG, relative to the storyboard folder
+    alt: str = ""  # the frame in words (attention_explainer.describe), for the transcript
+    tables: tuple[Table, ...] = ()  # its matrices and bars as tables
 
     @property
     def rate(self) -> float:
@@ -231,6 +236,7 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
     import sys
 
     from attention_core.examples import load_example
+    from attention_explainer.describe import describe_frame
 
     start, cpu = time.perf_counter(), time.process_time()
     example = load_example(example_path)
@@ -245,14 +251,20 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
     relative = f"{number:02d}-{step.module}"
     out = Path(folder) / relative
     out.mkdir(parents=True, exist_ok=True)
+    described: dict[str, FrameDescription] = {}
     with tempfile.TemporaryDirectory(prefix="storyboard-") as work:
         built = build_beats(scene_class, example, Path(work), size, storyboard=True,
-                            at_frame=lambda key, frame: save(frame, folder, relative, key))
+                            at_frame=lambda key, frame: save(frame, folder, relative, key),
+                            at_beat_end=lambda scene, key: described.__setitem__(
+                                key, describe_frame([*scene.mobjects, *scene.foreground_mobjects])))
     beats, keys, found = list(built.scene.beats), list(built.frames), []
     # The frames are taken at each beat's end, one per beat (the first only once something is
     # drawn): pair them with the beats from the last backwards.
     for (name, narration, begin, end), key in zip(reversed(beats), reversed(keys), strict=False):
-        found.append(StoryboardBeat(name, narration, end - begin, f"{relative}/{key}.png"))
+        description = described.get(key)
+        found.append(StoryboardBeat(name, narration, end - begin, f"{relative}/{key}.png",
+                                    description.alt if description else "",
+                                    description.tables if description else ()))
     return StoryboardStep(number, step.module, step.title, tuple(reversed(found)),
                           time.perf_counter() - start, cpu_seconds=time.process_time() - cpu)
 
@@ -324,6 +336,9 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
         build = f"{time.time_ns():x}-{os.getpid()}" if live_reload else None
         page = _html(title, steps, style.READING_RATE, build)
         (partial / "storyboard.html").write_text(page, encoding="utf-8")
+        from attention_explainer.transcript import write_transcript
+
+        write_transcript(steps, partial, partial / TRANSCRIPT_HTML, partial / TRANSCRIPT_TEXT, example.title)
         if build is not None:
             (partial / STAMP).write_text(f"window.storyboardBuild = {build!r};\n", encoding="utf-8")
         try:

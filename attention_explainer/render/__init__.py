@@ -61,6 +61,7 @@ from attention_explainer.render.jobs import (
     launcher_command,
     run_steps,
 )
+from attention_explainer.render.lesson_text import write_transcript
 from attention_explainer.settings import environment, settings
 from scenes.story import STORY, Step, find_step
 
@@ -101,6 +102,7 @@ class RenderOptions:
     no_cache: bool = False
     strict: bool = True  # a step whose scene module is missing is an error (--skip-missing)
     voice: bool = False  # every beat's narration spoken (the voice extra), one AAC track
+    transcript: bool = True  # ….transcript.html and .txt beside the video (not for gifs)
 
     @property
     def size(self) -> tuple[int, int, float]:
@@ -202,6 +204,7 @@ class RenderPlan:
     started: float
     runs: list[StepRun] = field(default_factory=list)
     to_render: list[StepRun] = field(default_factory=list)
+    story: tuple[Step, ...] = ()
 
 
 def plan_render(options: RenderOptions, story: Sequence[Step], say: Progress) -> RenderPlan:
@@ -222,7 +225,8 @@ def plan_render(options: RenderOptions, story: Sequence[Step], say: Progress) ->
         say(f"  skip   {list(story).index(step) + 1}/{len(story)} {step.module}: "
             f"{_relative(step.path)} does not exist yet")
     _usable_folder(options.media_dir, "--media-dir")
-    return RenderPlan(options, example_file, example_name, steps, skipped, out_dir, stem, jobs, started)
+    return RenderPlan(options, example_file, example_name, steps, skipped, out_dir, stem, jobs, started,
+                      story=tuple(story))
 
 
 def plan_runs(plan: RenderPlan, story: Sequence[Step], say: Progress) -> None:
@@ -251,6 +255,8 @@ def assemble(plan: RenderPlan, say: Progress) -> RenderResult:
         plan.out_dir.mkdir(parents=True, exist_ok=True)
         _remove_stale_partials(plan.out_dir)
         result = _assemble(plan.options, plan.runs, plan.out_dir, plan.stem, plan.example_name, say)
+        if plan.options.transcript and plan.options.format != "gif":
+            result.files |= write_transcript(plan, say)
     except OSError as error:  # a full disk or a read-only folder while joining or packing
         raise RenderError(f"{_write_problem(error, plan.out_dir)}\nEvery file there is the previous one "
                           "or a finished new one: none is half-written.") from None

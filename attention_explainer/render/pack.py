@@ -55,7 +55,10 @@ NPM_SECONDS = 30.0
 # both escaped and the notes read as plain text.
 _UNESCAPED = {'<aside class="notes" data-markdown>{{ slide_config.notes }}</aside>':
               '<aside class="notes">{{ slide_config.notes | e }}</aside>',
-              "<title>{{ title }}</title>": "<title>{{ title | e }}</title>"}
+              "<title>{{ title }}</title>": "<title>{{ title | e }}</title>",
+              # WCAG 2.1 (axe-core's html-has-lang, meta-viewport): a language, and zoom allowed
+              "<!doctype html>\n<html>": '<!doctype html>\n<html lang="en">',
+              "initial-scale=1.0, maximum-scale=1.0, user-scalable=no": "initial-scale=1.0"}
 # What manim-slides' HTML template loads from reveal.js (with the black theme it asks for).
 _REVEAL_FILES = ("reveal.css", "reveal.js", "theme/black.css", "plugin/highlight/zenburn.css",
                  "plugin/notes.js", "plugin/markdown.js")
