@@ -431,6 +431,8 @@ def _remove_stale_partials(out_dir: Path) -> None:
     for path in out_dir.rglob(".*.partial-*"):
         if path.is_file():
             path.unlink()
+        elif path.is_dir():  # a spoken deck's staged slides
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _discard(tmp: Path) -> None:
@@ -500,11 +502,21 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
                 "(it needs a network; the PDF and PPTX do not)")
         assert runs[0].slides_dir is not None
         title = f"{load_example(options.example).title} – attention-explainer"  # the PDF's title
+        scenes = [r.step.scene for r in runs]
+        staging = out_dir / f".{stem}.voiced-slides.partial-{os.getpid()}"
         try:
-            pack.convert_slides(runs[0].slides_dir, [r.step.scene for r in runs], out_dir, stem, revealjs,
-                                title=title, chapters=[r.step.title for r in runs])
+            deck_dir = runs[0].slides_dir
+            if options.voice:  # each slide of the HTML and PPTX decks plays its beat's voice
+                from attention_explainer.render.narrated_slides import narrate_slides
+
+                say("  slides: giving each slide its beat's voice")
+                deck_dir = narrate_slides(runs[0].slides_dir, scenes, [r.video for r in runs], staging)
+            pack.convert_slides(deck_dir, scenes, out_dir, stem, revealjs, title=title,
+                                chapters=[r.step.title for r in runs], handout_dir=runs[0].slides_dir)
         except RuntimeError as error:
             raise RenderError(str(error)) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     _write_json(manifest, {
         "example": example, "variant": options.variant, "video": video.name if video else None,

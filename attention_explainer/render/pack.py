@@ -159,14 +159,15 @@ def ensure_revealjs(cache_root: Path, seconds: float = NPM_SECONDS) -> Path:
 
 def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem: str,
                    revealjs: Path | None, formats: Sequence[str] = DECK_FORMATS, *,
-                   title: str = "attention-explainer", chapters: Sequence[str] | None = None
-                   ) -> dict[str, Path]:
+                   title: str = "attention-explainer", chapters: Sequence[str] | None = None,
+                   handout_dir: Path | None = None) -> dict[str, Path]:
     """Convert the rendered slides of ``scenes`` (in order) into one deck per format.
 
     ``title`` is the PDF's document title and ``chapters`` (one per scene, default: the scene
     names) its bookmarks. Returns format -> file. Each deck is written under a temporary name
     and renamed when complete; manim-slides converts to HTML and PPTX in two processes while
-    this one builds the PDF.
+    this one builds the PDF (from ``handout_dir`` when given: a spoken render's HTML and PPTX
+    decks take voiced copies of the slides, the PDF the silent slides and their kept frames).
     """
     decks = {fmt: out_dir / f"{stem}.slides.{fmt}" for fmt in formats}
     processes = {}
@@ -194,7 +195,7 @@ def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem:
                                                text=True, preexec_fn=_die_with_renderer), tmp)
         if "pdf" in decks:
             try:
-                build_pdf(slides_dir, scenes, decks["pdf"], title=title, chapters=chapters)
+                build_pdf(handout_dir or slides_dir, scenes, decks["pdf"], title=title, chapters=chapters)
             except RuntimeError as error:
                 failures.append(str(error))
         for fmt, (process, tmp) in processes.items():
