@@ -415,7 +415,7 @@ def _warm_pdf() -> None:
     import fontTools.subset  # noqa: F401
     import fpdf  # noqa: F401
 
-    import attention_explainer.render.pack  # noqa: F401
+    import attention_explainer.pdf_fonts  # noqa: F401
 
 
 def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Path, size: tuple[int, int],
@@ -526,12 +526,12 @@ def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path
     """A page per beat: the frame on the left, its step, beat, narration and rate on the right."""
     import logging
 
-    from attention_explainer.render.pack import _choose_font
+    from attention_explainer.pdf_fonts import choose_font
 
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # its font subsetting talks at INFO
     text = title + "".join(s.title + "".join(s.warnings) + "".join(b.narration for b in s.beats)
                            for s in steps)
-    font = _choose_font(text)
+    font = choose_font(text)
     pdf = font.new_pdf()
     pdf.set_title(f"Storyboard: {title}")
     pdf.set_creator("attention-explainer")

@@ -28,7 +28,7 @@ import srt
 from PIL import Image
 
 from attention_core.examples import output_name
-from attention_explainer import slide_frames
+from attention_explainer import pdf_fonts, slide_frames
 from attention_explainer.axe import run_axe
 from attention_explainer.cli import main
 from attention_explainer.render import RenderError, RenderOptions, join, pack, render
@@ -677,7 +677,7 @@ def test_the_pdf_deck_is_a_page_per_slide_with_its_notes_as_text(deck_folder: Pa
 
 def test_the_pdf_deck_without_a_system_font_spells_what_helvetica_lacks(
         deck_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pack, "_fc_match", lambda pattern: None)  # no fontconfig, no Inter
+    monkeypatch.setattr(pdf_fonts, "_fc_match", lambda pattern: None)  # no fontconfig, no Inter
     target = tmp_path / "deck.pdf"
     pack.build_pdf(deck_folder, ["SceneA", "SceneB"], target, title="Apple: fruit or phone?")
     reader = pypdf.PdfReader(target)

@@ -256,7 +256,12 @@ def assemble(plan: RenderPlan, say: Progress) -> RenderResult:
         _remove_stale_partials(plan.out_dir)
         result = _assemble(plan.options, plan.runs, plan.out_dir, plan.stem, plan.example_name, say)
         if plan.options.transcript and plan.options.format != "gif":
-            result.files |= write_transcript(plan, say)
+            from attention_explainer.storyboard import StoryboardError
+
+            try:
+                result.files |= write_transcript(plan, say)
+            except StoryboardError as error:
+                raise RenderError(f"the transcript could not be made: {error}") from None
     except OSError as error:  # a full disk or a read-only folder while joining or packing
         raise RenderError(f"{_write_problem(error, plan.out_dir)}\nEvery file there is the previous one "
                           "or a finished new one: none is half-written.") from None

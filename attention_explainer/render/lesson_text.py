@@ -27,14 +27,8 @@ def transcript_files(out_dir: Path, stem: str) -> dict[str, Path]:
 
 def write_transcript(plan: RenderPlan, say: Callable[[str], None]) -> dict[str, Path]:
     """Write (or keep, when up to date) the transcript of ``plan``'s steps; its files by label.
-    A RenderError if the storyboard cannot be built."""
-    from attention_explainer.render import RenderError
-    from attention_explainer.storyboard import (
-        TRANSCRIPT_HTML,
-        TRANSCRIPT_TEXT,
-        StoryboardError,
-        make_storyboard,
-    )
+    A StoryboardError if the storyboard cannot be built."""
+    from attention_explainer.storyboard import TRANSCRIPT_HTML, TRANSCRIPT_TEXT, make_storyboard
 
     files = transcript_files(plan.out_dir, plan.stem)
     newest_video = max((run.video.stat().st_mtime_ns for run in plan.runs), default=0)
@@ -42,11 +36,8 @@ def write_transcript(plan: RenderPlan, say: Callable[[str], None]) -> dict[str, 
         return files
     say(f"  transcript: building the {len(plan.runs)} steps' settled frames and their text")
     media = plan.options.media_dir / "render" / "transcript"
-    try:
-        folder = make_storyboard(str(plan.example_file), [run.step.module for run in plan.runs], media,
-                                 jobs=plan.jobs, story=plan.story or None, log=lambda line: None)
-    except StoryboardError as error:
-        raise RenderError(f"the transcript could not be made: {error}") from None
+    folder = make_storyboard(str(plan.example_file), [run.step.module for run in plan.runs], media,
+                             jobs=plan.jobs, story=plan.story or None, log=lambda line: None)
     for source, label in ((TRANSCRIPT_HTML, "transcript"), (TRANSCRIPT_TEXT, "transcript (text)")):
         target = files[label]
         tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")

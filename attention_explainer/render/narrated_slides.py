@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from attention_explainer import audio
-from attention_explainer.render import join
+from attention_explainer.render.join import probe
 
 __all__ = ["narrate_slides"]
 
@@ -43,7 +43,7 @@ def narrate_slides(slides_dir: Path, scenes: Sequence[str], step_videos: Sequenc
             folder.mkdir(parents=True, exist_ok=True)
             for index, slide in enumerate(config["slides"]):
                 source = _resolved(config_file, slide["file"])
-                length = join.probe(source).duration
+                length = probe(source).duration
                 first, last = round(start * audio.AUDIO_RATE), round((start + length) * audio.AUDIO_RATE)
                 voiced = folder / f"{index:03d}-{source.name}"
                 audio.remux_with_track(source, track[first:last], voiced)
