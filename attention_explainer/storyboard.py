@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from attention_core.examples import Example
+    from attention_explainer.describe import FrameDescription, Table
     from scenes.base import ExplainerScene
     from scenes.story import Step
 
@@ -56,6 +57,8 @@ DEFAULT_SIZE = (854, 480)
 PDF_IMAGES = ".pdf-images"
 # A live page's build id (storyboard --watch), read by the page every second.
 STAMP = "stamp.js"
+# The lesson as text (attention_explainer.transcript), beside the page.
+TRANSCRIPT_HTML, TRANSCRIPT_TEXT = "transcript.html", "transcript.txt"
 
 
 class StoryboardError(RuntimeError):
@@ -197,6 +200,8 @@ class StoryboardBeat:
     seconds: float
     frame: str  # the PNG, relative to the storyboard folder
     access: str = ""  # the accessibility check's measures of the frame, one line
+    alt: str = ""  # the frame in words (attention_explainer.describe), for the transcript
+    tables: tuple[Table, ...] = ()  # its matrices and bars as tables
 
     @property
     def rate(self) -> float:
@@ -240,6 +245,7 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
 
     from attention_core.examples import load_example
     from attention_explainer.access_check import BeatAccess, caption_problems, measurer, scene_cues
+    from attention_explainer.describe import describe_frame
 
     start, cpu = time.perf_counter(), time.process_time()
     example = load_example(example_path)
@@ -255,17 +261,27 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
     out = Path(folder) / relative
     out.mkdir(parents=True, exist_ok=True)
     measured: list[BeatAccess] = []
+    described: dict[str, FrameDescription] = {}
+    measure = measurer(measured)
+
+    def at_beat_end(scene: ExplainerScene, key: str) -> None:
+        measure(scene, key)
+        described[key] = describe_frame([*scene.mobjects, *scene.foreground_mobjects])
+
     with tempfile.TemporaryDirectory(prefix="storyboard-") as work:
         built = build_beats(scene_class, example, Path(work), size, storyboard=True,
                             at_frame=lambda key, frame: save(frame, folder, relative, key),
-                            at_beat_end=measurer(measured))
+                            at_beat_end=at_beat_end)
     access = {a.beat: a for a in measured}
     beats, keys, found = list(built.scene.beats), list(built.frames), []
     # The frames are taken at each beat's end, one per beat (the first only once something is
     # drawn): pair them with the beats from the last backwards.
     for (name, narration, begin, end), key in zip(reversed(beats), reversed(keys), strict=False):
+        description = described.get(key)
         found.append(StoryboardBeat(name, narration, end - begin, f"{relative}/{key}.png",
-                                    access[key].summary()))
+                                    access[key].summary(),
+                                    description.alt if description else "",
+                                    description.tables if description else ()))
     problems = [p for a in access.values() for p in a.problems()] + caption_problems(scene_cues(built.scene))
     return StoryboardStep(number, step.module, step.title, tuple(reversed(found)),
                           time.perf_counter() - start, cpu_seconds=time.process_time() - cpu,
@@ -348,6 +364,9 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
         build = f"{time.time_ns():x}-{os.getpid()}" if live_reload else None
         page = _html(title, steps, style.READING_RATE, build)
         (partial / "storyboard.html").write_text(page, encoding="utf-8")
+        from attention_explainer.transcript import write_transcript
+
+        write_transcript(steps, partial, partial / TRANSCRIPT_HTML, partial / TRANSCRIPT_TEXT, example.title)
         if build is not None:
             (partial / STAMP).write_text(f"window.storyboardBuild = {build!r};\n", encoding="utf-8")
         try:
@@ -424,7 +443,7 @@ def _warm_pdf() -> None:
     import fontTools.subset  # noqa: F401
     import fpdf  # noqa: F401
 
-    import attention_explainer.render.pack  # noqa: F401
+    import attention_explainer.pdf_fonts  # noqa: F401
 
 
 def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Path, size: tuple[int, int],
@@ -537,12 +556,12 @@ def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path
     """A page per beat: the frame on the left, its step, beat, narration and rate on the right."""
     import logging
 
-    from attention_explainer.render.pack import _choose_font
+    from attention_explainer.pdf_fonts import choose_font
 
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # its font subsetting talks at INFO
     text = title + "".join(s.title + "".join(s.warnings) + "".join(b.narration for b in s.beats)
                            for s in steps)
-    font = _choose_font(text)
+    font = choose_font(text)
     pdf = font.new_pdf()
     pdf.set_title(f"Storyboard: {title}")
     pdf.set_creator("attention-explainer")

@@ -3,10 +3,9 @@
     .venv/bin/python scripts/import_graph.py            # packages, then modules
     .venv/bin/python scripts/import_graph.py --modules  # every module's project imports
 
-Counted: ``import``/``from ... import`` statements that run when a module is imported (at its
-top level, also inside a top-level ``if``/``try``; not those inside functions, which run
-later, nor under ``if TYPE_CHECKING:``). ``from package import name`` counts as an import of
-``package.name`` when that is a module. The packages: ``attention_core`` (core),
+Counted: every ``import``/``from ... import`` statement, inside functions too, but not under
+``if TYPE_CHECKING:`` (see attention_explainer/import_walk.py, the one walker, which the step
+stamps use too). The packages: ``attention_core`` (core),
 ``scenes`` and ``attention_explainer`` (split here into ``attention_explainer.render``, the
 command line and the rest, which the scenes may use). tests/test_imports.py holds the graph to
 its rules: no cycle, core imports neither of the others.
@@ -15,106 +14,11 @@ its rules: no cycle, core imports neither of the others.
 from __future__ import annotations
 
 import argparse
-import ast
+import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("attention_core", "attention_explainer", "scenes")
-
-
-def modules(root: Path = ROOT) -> dict[str, Path]:
-    """Every project module's dotted name -> its file."""
-    found = {}
-    for package in PACKAGES:
-        for path in sorted((root / package).rglob("*.py")):
-            parts = path.relative_to(root).with_suffix("").parts
-            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-            found[name] = path
-    return found
-
-
-def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:
-    """The statements of ``body`` that run at import, through top-level if/try blocks."""
-    statements = []
-    for node in body:
-        if isinstance(node, ast.If):
-            test = node.test
-            if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-                    isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"):
-                statements += _top_level(node.orelse)
-                continue
-            statements += _top_level(node.body) + _top_level(node.orelse)
-        elif isinstance(node, ast.Try):
-            statements += _top_level(node.body)
-            for handler in node.handlers:
-                statements += _top_level(handler.body)
-            statements += _top_level(node.orelse) + _top_level(node.finalbody)
-        else:
-            statements.append(node)
-    return statements
-
-
-def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
-    """The project modules ``name`` (at ``path``) imports at module level."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: set[str] = set()
-    for node in _top_level(ast.parse(path.read_text(encoding="utf-8")).body):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names if alias.name in known}
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                base = ".".join([*anchor, *([base] if base else [])])
-            for alias in node.names:
-                if f"{base}.{alias.name}" in known:
-                    found.add(f"{base}.{alias.name}")
-                elif base in known:
-                    found.add(base)
-    found.discard(name)
-    return found
-
-
-def graph(root: Path = ROOT) -> dict[str, set[str]]:
-    """Module -> the project modules it imports at module level."""
-    known = modules(root)
-    return {name: imports(name, path, known) for name, path in known.items()}
-
-
-def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
-    """The graph's cycles, one per strongly connected group of two or more modules."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    groups: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for other in sorted(edges.get(node, ())):
-            if other not in index:
-                visit(other)
-                low[node] = min(low[node], low[other])
-            elif other in on_stack:
-                low[node] = min(low[node], index[other])
-        if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == node:
-                    break
-            if len(group) > 1:
-                groups.append(sorted(group))
-
-    for node in sorted(edges):
-        if node not in index:
-            visit(node)
-    return groups
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from attention_explainer.import_walk import cycles, graph  # noqa: E402  (the one walker)
 
 # What the scenes may use of attention_explainer (tests/test_imports.py holds them to it).
 FOR_SCENES = ("attention_explainer.settings", "attention_explainer.manim_patches",

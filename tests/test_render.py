@@ -8,8 +8,10 @@ temporary folder, plus one real step (the cosine scene) at a tiny size.
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -26,7 +28,8 @@ import srt
 from PIL import Image
 
 from attention_core.examples import output_name
-from attention_explainer import slide_frames
+from attention_explainer import pdf_fonts, slide_frames
+from attention_explainer.axe import run_axe
 from attention_explainer.cli import main
 from attention_explainer.render import RenderError, RenderOptions, join, pack, render
 from scenes import style
@@ -312,6 +315,14 @@ def test_render_joins_the_story_with_subtitles_chapters_and_stills(tiny: dict[st
         assert (out / "steps" / f"{name}.mp4").exists()
     manifest = json.loads((out / f"attention-explainer-{tiny['name']}.manifest.json").read_text())
     assert [s["module"] for s in manifest["steps"]] == ["tiny_square", "tiny_circle"]
+    # the transcript: chapters as headings, every narrated beat with its frame and alt text
+    page = (out / f"attention-explainer-{tiny['name']}.transcript.html").read_text()
+    assert re.findall(r"<h2 [^>]*>(.*?)</h2>", page) == ["1. The square", "2. The circle"]
+    assert [html.unescape(c) for c in re.findall(r"<figcaption>(.*?)</figcaption>", page)] == [
+        c.content for c in cues]
+    assert page.count('<img src="data:image/jpeg;base64,') == len(cues)
+    text = (out / f"attention-explainer-{tiny['name']}.transcript.txt").read_text()
+    assert text.startswith("Tiny example\n") and "2. The circle\n" in text and "And rests." in text
     assert not list(out.rglob(".*partial*"))
     lines = tiny["lines"]
     assert any("done   1/2 tiny_square" in line for line in lines)
@@ -547,6 +558,9 @@ def test_lecture_pack_has_a_clip_and_a_slide_per_beat(tiny: dict[str, object], t
     assert local in html or "cdn.jsdelivr.net" in html
     if local in html:
         assert (out / local).exists()
+    # The deck passes the same accessibility check as the transcript (WCAG 2.1 A/AA, axe-core).
+    findings = run_axe(out / f"{stem}.slides.html")
+    assert [f for f in findings if f.impact in ("serious", "critical")] == [], "\n".join(map(str, findings))
     # Slides and clips are extras: the plain video render that follows renders nothing.
     plain = render(tiny_options(tiny["folder"] / "media", tiny["example"]), tiny["story"],
                    progress=lambda line: None)
@@ -664,7 +678,7 @@ def test_the_pdf_deck_is_a_page_per_slide_with_its_notes_as_text(deck_folder: Pa
 
 def test_the_pdf_deck_without_a_system_font_spells_what_helvetica_lacks(
         deck_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pack, "_fc_match", lambda pattern: None)  # no fontconfig, no Inter
+    monkeypatch.setattr(pdf_fonts, "_fc_match", lambda pattern: None)  # no fontconfig, no Inter
     target = tmp_path / "deck.pdf"
     pack.build_pdf(deck_folder, ["SceneA", "SceneB"], target, title="Apple: fruit or phone?")
     reader = pypdf.PdfReader(target)

@@ -61,6 +61,7 @@ from attention_explainer.render.jobs import (
     launcher_command,
     run_steps,
 )
+from attention_explainer.render.lesson_text import write_transcript
 from attention_explainer.settings import environment, settings
 from scenes.story import STORY, Step, find_step
 
@@ -101,6 +102,7 @@ class RenderOptions:
     no_cache: bool = False
     strict: bool = True  # a step whose scene module is missing is an error (--skip-missing)
     voice: bool = False  # every beat's narration spoken (the voice extra), one AAC track
+    transcript: bool = True  # ….transcript.html and .txt beside the video (not for gifs)
 
     @property
     def size(self) -> tuple[int, int, float]:
@@ -202,6 +204,7 @@ class RenderPlan:
     started: float
     runs: list[StepRun] = field(default_factory=list)
     to_render: list[StepRun] = field(default_factory=list)
+    story: tuple[Step, ...] = ()
 
 
 def plan_render(options: RenderOptions, story: Sequence[Step], say: Progress) -> RenderPlan:
@@ -222,7 +225,8 @@ def plan_render(options: RenderOptions, story: Sequence[Step], say: Progress) ->
         say(f"  skip   {list(story).index(step) + 1}/{len(story)} {step.module}: "
             f"{_relative(step.path)} does not exist yet")
     _usable_folder(options.media_dir, "--media-dir")
-    return RenderPlan(options, example_file, example_name, steps, skipped, out_dir, stem, jobs, started)
+    return RenderPlan(options, example_file, example_name, steps, skipped, out_dir, stem, jobs, started,
+                      story=tuple(story))
 
 
 def plan_runs(plan: RenderPlan, story: Sequence[Step], say: Progress) -> None:
@@ -251,6 +255,13 @@ def assemble(plan: RenderPlan, say: Progress) -> RenderResult:
         plan.out_dir.mkdir(parents=True, exist_ok=True)
         _remove_stale_partials(plan.out_dir)
         result = _assemble(plan.options, plan.runs, plan.out_dir, plan.stem, plan.example_name, say)
+        if plan.options.transcript and plan.options.format != "gif":
+            from attention_explainer.storyboard import StoryboardError
+
+            try:
+                result.files |= write_transcript(plan, say)
+            except StoryboardError as error:
+                raise RenderError(f"the transcript could not be made: {error}") from None
     except OSError as error:  # a full disk or a read-only folder while joining or packing
         raise RenderError(f"{_write_problem(error, plan.out_dir)}\nEvery file there is the previous one "
                           "or a finished new one: none is half-written.") from None
@@ -425,6 +436,8 @@ def _remove_stale_partials(out_dir: Path) -> None:
     for path in out_dir.rglob(".*.partial-*"):
         if path.is_file():
             path.unlink()
+        elif path.is_dir():  # a spoken deck's staged slides
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _discard(tmp: Path) -> None:
@@ -494,11 +507,21 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
                 "(it needs a network; the PDF and PPTX do not)")
         assert runs[0].slides_dir is not None
         title = f"{load_example(options.example).title} – attention-explainer"  # the PDF's title
+        scenes = [r.step.scene for r in runs]
+        staging = out_dir / f".{stem}.voiced-slides.partial-{os.getpid()}"
         try:
-            pack.convert_slides(runs[0].slides_dir, [r.step.scene for r in runs], out_dir, stem, revealjs,
-                                title=title, chapters=[r.step.title for r in runs])
+            deck_dir = runs[0].slides_dir
+            if options.voice:  # each slide of the HTML and PPTX decks plays its beat's voice
+                from attention_explainer.render.narrated_slides import narrate_slides
+
+                say("  slides: giving each slide its beat's voice")
+                deck_dir = narrate_slides(runs[0].slides_dir, scenes, [r.video for r in runs], staging)
+            pack.convert_slides(deck_dir, scenes, out_dir, stem, revealjs, title=title,
+                                chapters=[r.step.title for r in runs], handout_dir=runs[0].slides_dir)
         except RuntimeError as error:
             raise RenderError(str(error)) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     _write_json(manifest, {
         "example": example, "variant": options.variant, "video": video.name if video else None,

@@ -29,8 +29,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,8 +37,9 @@ from typing import TYPE_CHECKING
 import av
 from PIL import Image
 
+import attention_explainer.render.join as join  # not through the package: it imports this module
 from attention_explainer import slide_frames
-from attention_explainer.render import join
+from attention_explainer.pdf_fonts import choose_font
 from attention_explainer.settings import settings
 
 if TYPE_CHECKING:
@@ -62,7 +62,10 @@ NPM_SECONDS = 30.0
 # both escaped and the notes read as plain text.
 _UNESCAPED = {'<aside class="notes" data-markdown>{{ slide_config.notes }}</aside>':
               '<aside class="notes">{{ slide_config.notes | e }}</aside>',
-              "<title>{{ title }}</title>": "<title>{{ title | e }}</title>"}
+              "<title>{{ title }}</title>": "<title>{{ title | e }}</title>",
+              # WCAG 2.1 (axe-core's html-has-lang, meta-viewport): a language, and zoom allowed
+              "<!doctype html>\n<html>": '<!doctype html>\n<html lang="en">',
+              "initial-scale=1.0, maximum-scale=1.0, user-scalable=no": "initial-scale=1.0"}
 # What manim-slides' HTML template loads from reveal.js (with the black theme it asks for).
 _REVEAL_FILES = ("reveal.css", "reveal.js", "theme/black.css", "plugin/highlight/zenburn.css",
                  "plugin/notes.js", "plugin/markdown.js")
@@ -199,14 +202,15 @@ def _unpacked(data: bytes) -> Path:
 
 def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem: str,
                    revealjs: Path | None, formats: Sequence[str] = DECK_FORMATS, *,
-                   title: str = "attention-explainer", chapters: Sequence[str] | None = None
-                   ) -> dict[str, Path]:
+                   title: str = "attention-explainer", chapters: Sequence[str] | None = None,
+                   handout_dir: Path | None = None) -> dict[str, Path]:
     """Convert the rendered slides of ``scenes`` (in order) into one deck per format.
 
     ``title`` is the PDF's document title and ``chapters`` (one per scene, default: the scene
     names) its bookmarks. Returns format -> file. Each deck is written under a temporary name
     and renamed when complete; manim-slides converts to HTML and PPTX in two processes while
-    this one builds the PDF.
+    this one builds the PDF (from ``handout_dir`` when given: a spoken render's HTML and PPTX
+    decks take voiced copies of the slides, the PDF the silent slides and their kept frames).
     """
     decks = {fmt: out_dir / f"{stem}.slides.{fmt}" for fmt in formats}
     processes = {}
@@ -234,7 +238,7 @@ def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem:
                                                text=True, preexec_fn=_die_with_renderer), tmp)
         if "pdf" in decks:
             try:
-                build_pdf(slides_dir, scenes, decks["pdf"], title=title, chapters=chapters)
+                build_pdf(handout_dir or slides_dir, scenes, decks["pdf"], title=title, chapters=chapters)
             except RuntimeError as error:
                 failures.append(str(error))
         for fmt, (process, tmp) in processes.items():
@@ -281,14 +285,6 @@ _HEADER_SIZE = 10.0
 _MIN_NOTE_LINES = 2
 _TEXT_COLOUR = (34, 34, 34)
 _HEADER_COLOUR = (110, 110, 110)
-_FONT_FAMILY = "deck"  # the family name fpdf2 knows the system font by
-_FONT_PATTERN = "Inter:style=Regular"  # fonts-inter, as scenes/style.py uses (see scripts/setup.sh)
-# How a character no chosen font has is written when its NFKC form is no better (the core
-# font only has Latin-1).
-_ASCII = {"\u2014": "-", "\u2013": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
-          "\u201d": '"', "\u2192": "->", "\u2190": "<-", "\u2248": "~", "\u221a": "sqrt",
-          "\u221e": "inf", "\u2211": "sum", "\u2264": "<=", "\u2265": ">=", "\u2260": "!=",
-          "\u2026": "..."}
 
 
 @dataclass(frozen=True)
@@ -356,7 +352,7 @@ def build_pdf(slides_dir: Path, scenes: Sequence[str], target: Path, *, title: s
 def _layout(slides: list[DeckSlide], title: str) -> FPDF:
     from fpdf import ViewerPreferences
 
-    font = _choose_font("".join(slide.notes + slide.chapter for slide in slides) + title)
+    font = choose_font("".join(slide.notes + slide.chapter for slide in slides) + title)
     clean = font.clean
     width = PAGE_WIDTH - 2 * _MARGIN
     line = 1.4 * _NOTES_SIZE
@@ -442,98 +438,6 @@ def _latest(frames: Iterator[av.VideoFrame]) -> av.VideoFrame | None:
         if latest is None or frame.pts is None or latest.pts is None or frame.pts >= latest.pts:
             latest = frame
     return latest
-
-
-@dataclass(frozen=True)
-class _Font:
-    """The deck's text font: the family to set, the files behind it (none: a core font), and
-    what to pass text through so that every character it keeps can be shown."""
-
-    family: str
-    files: tuple[Path, ...]
-    clean: Callable[[str], str]
-
-    def new_pdf(self) -> FPDF:
-        from fpdf import FPDF
-
-        pdf = FPDF(unit="pt", format=(PAGE_WIDTH, PAGE_WIDTH))
-        pdf.set_auto_page_break(False)
-        pdf.set_margins(_MARGIN, _MARGIN)
-        pdf.c_margin = 0
-        for number, path in enumerate(self.files):
-            pdf.add_font(self.family if number == 0 else f"{self.family}{number}", "", str(path))
-        if len(self.files) > 1:
-            pdf.set_fallback_fonts([f"{self.family}{n}" for n in range(1, len(self.files))])
-        return pdf
-
-
-def _choose_font(text: str) -> _Font:
-    """The font file fontconfig gives for Inter (Inter itself where fonts-inter is installed),
-    with the one it gives for the characters of ``text`` that font lacks; without fontconfig
-    or an outline font, the PDF core font Helvetica. Characters no chosen font has are
-    replaced readably: NFKC, an ASCII spelling, or '?'."""
-    needed = {c for c in text if not c.isspace()}
-    primary = _fc_match(_FONT_PATTERN)
-    if primary is None:
-        return _Font("helvetica", (), lambda s: _replace(s, _latin1))
-    files, covered = [primary], _cmap(primary)
-    missing = {c for c in needed if ord(c) not in covered}
-    if missing:
-        charset = " ".join(f"{ord(c):x}" for c in sorted(missing))
-        fallback = _fc_match(f"sans-serif:charset={charset}")
-        if fallback is not None and fallback != primary:
-            files.append(fallback)
-            covered |= _cmap(fallback)
-    return _Font(_FONT_FAMILY, tuple(files),
-                 lambda s: _replace(s, lambda c: c.isspace() or ord(c) in covered))
-
-
-def _fc_match(pattern: str) -> Path | None:
-    """The outline font file fontconfig gives for ``pattern``, or None."""
-    fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        return None
-    try:
-        result = subprocess.run([fc_match, "-f", "%{file}", pattern], capture_output=True, text=True,
-                                timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    path = Path(result.stdout.strip())
-    if result.returncode != 0 or path.suffix.lower() not in (".ttf", ".otf") or not path.is_file():
-        return None
-    return path
-
-
-def _cmap(path: Path) -> set[int]:
-    """The code points ``path``'s font has glyphs for."""
-    from fontTools.ttLib import TTFont  # fpdf2's dependency
-
-    font = TTFont(path, lazy=True)
-    try:
-        return set(font.getBestCmap() or {})
-    finally:
-        font.close()
-
-
-def _latin1(char: str) -> bool:
-    return char.isspace() or 32 <= ord(char) < 127 or 160 <= ord(char) < 256
-
-
-def _replace(text: str, supported: Callable[[str], bool]) -> str:
-    """``text`` with each character ``supported`` rejects spelled otherwise: its NFKC form
-    (Kᵀ -> KT, dₖ -> dk), an ASCII spelling (— -> -, → -> ->), or '?'."""
-    out = []
-    for char in text:
-        if supported(char):
-            out.append(char)
-            continue
-        for candidate in (unicodedata.normalize("NFKC", char), _ASCII.get(char, "?")):
-            if candidate and all(supported(c) for c in candidate):
-                out.append(candidate)
-                break
-        else:
-            out.append("?")
-    return "".join(out)
 
 
 def _partial(path: Path) -> Path:

@@ -1,0 +1,142 @@
+"""The transcript: each beat's narration, its frame in words from the drawn numbers, matrices as
+tables; and axe-core, in headless Chromium, finds nothing serious in it."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from attention_core.examples import load_example
+from attention_explainer.axe import run_axe
+from attention_explainer.describe import Table, plain_formula
+from attention_explainer.storyboard import StoryboardStep, _build_step
+from attention_explainer.transcript import transcript_html, transcript_text
+from scenes.story import STORY, find_step
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[StoryboardStep], Path]:
+    """The similarity-table and attention-matrix steps of apple, as the storyboard builds them."""
+    folder = tmp_path_factory.mktemp("transcript")
+    example = load_example("apple")
+    steps = [_build_step(STORY.index(find_step(name)) + 1, find_step(name), str(example.path), str(folder),
+                         (427, 240)) for name in ("similarity_table", "attention_matrix")]
+    return steps, folder
+
+
+def tables_titled(steps: list[StoryboardStep], caption: str) -> list[Table]:
+    return [t for step in steps for beat in step.beats for t in beat.tables if t.caption == caption]
+
+
+def test_the_dot_product_table_is_the_sentences_gram_matrix(built: tuple[list[StoryboardStep], Path]) -> None:
+    """Read back from the drawn grid, the first sentence's dot products equal x_i . x_j
+    summed in a loop, labelled by its words."""
+    steps, _ = built
+    example = load_example("apple")
+    sentence = example.sentences[0]
+    table = tables_titled(steps, "dot products")[0]
+    assert table.row_labels == table.col_labels == sentence.tokens
+    x = example.embeddings(sentence)
+    for i in range(len(sentence.tokens)):
+        for j in range(len(sentence.tokens)):
+            expected = sum(float(a) * float(b) for a, b in zip(x[i], x[j], strict=True))
+            assert float(table.cells[i][j]) == pytest.approx(expected, abs=0.006), (i, j)
+
+
+def test_every_beat_with_narration_has_alt_text_naming_what_is_drawn(
+        built: tuple[list[StoryboardStep], Path]) -> None:
+    steps, _ = built
+    for step in steps:
+        for beat in step.beats:
+            if beat.narration:
+                assert beat.alt and beat.alt != "An empty frame.", (step.module, beat.name)
+    # the attention matrix's scores beat names Q and K transposed, with apple's query written out
+    scores = next(b for b in steps[1].beats if "score" in b.narration.lower())
+    assert "Q (5 by 2" in scores.alt and "Kᵀ (2 by 5" in scores.alt
+    assert re.search(r"q = \(\d+\.\d\d, \d+\.\d\d\)", scores.alt)
+
+
+def test_a_formula_is_written_as_text() -> None:
+    assert plain_formula(r"\mathrm{softmax}\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V") == \
+        "softmax((Q Kᵀ) / (sqrt(d_k))) V"
+
+
+class _Outline(HTMLParser):
+    """Headings, images' alt texts, figure captions and table cells of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[tuple[str, str]] = []
+        self.alts: list[str] = []
+        self.captions: list[str] = []
+        self.cells: list[str] = []
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt") or "")
+        if tag in ("h1", "h2", "figcaption", "td"):
+            self._open = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._open:
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open in ("h1", "h2"):
+            self.headings.append((self._open, data.strip()))
+        elif self._open == "figcaption":
+            self.captions.append(data)
+        elif self._open == "td":
+            self.cells.append(data)
+
+
+def test_the_page_has_chapters_as_headings_each_narration_and_the_tables(
+        built: tuple[list[StoryboardStep], Path]) -> None:
+    steps, folder = built
+    page = _Outline()
+    page.feed(transcript_html(steps, folder, "Apple: fruit or phone?"))
+    assert page.headings == [("h1", "Apple: fruit or phone?"),
+                             *(("h2", f"{s.number}. {s.title}") for s in steps)]
+    assert [s.title for s in steps] == ["Every pair of words: the similarity table", "The attention matrix"]
+    narrated = [b for s in steps for b in s.beats if b.narration]
+    assert page.captions == [b.narration for b in narrated]
+    assert page.alts == [b.alt for b in narrated]
+    shown = [c for s in steps for b in s.beats if b.narration
+             for t in b.tables for row in t.cells for c in row]
+    assert page.cells == shown and len(shown) > 50
+    text = transcript_text(steps, "Apple: fruit or phone?")
+    assert f"{steps[0].number}. Every pair of words: the similarity table\n---" in text
+    assert all(" ".join(b.narration.split()[:6]) in " ".join(text.split()) for b in narrated)
+
+
+def test_axe_finds_nothing_serious_in_the_transcript(built: tuple[list[StoryboardStep], Path],
+                                                    tmp_path: Path) -> None:
+    steps, folder = built
+    page = tmp_path / "transcript.html"
+    page.write_text(transcript_html(steps, folder, "Apple: fruit or phone?"), encoding="utf-8")
+    findings = run_axe(page)
+    assert [f for f in findings if f.impact in ("serious", "critical")] == [], "\n".join(map(str, findings))
+
+
+def test_axe_sees_a_missing_alt_text_and_a_low_contrast(built: tuple[list[StoryboardStep], Path],
+                                                       tmp_path: Path) -> None:
+    """The same page, broken twice: the checker must say so (it is not a check that cannot fail)."""
+    steps, folder = built
+    page = tmp_path / "broken.html"
+    text = transcript_html(steps, folder, "Apple: fruit or phone?")
+    text = re.sub(r' alt="[^"]*"', "", text, count=1).replace("color: #1b1f24", "color: #b0b4ba")
+    page.write_text(text, encoding="utf-8")
+    rules = {f.rule for f in run_axe(page) if f.impact in ("serious", "critical")}
+    assert {"image-alt", "color-contrast"} <= rules
+
+
+def test_shown_numbers_never_read_minus_zero() -> None:
+    from attention_explainer.describe import _number
+
+    shown = [_number(v) for v in (-0.001, 0.004, -0.006, np.float64(1.005))]
+    assert shown == ["0.00", "0.00", "-0.01", "1.00"]
