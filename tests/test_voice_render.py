@@ -149,6 +149,7 @@ def test_each_beat_speaks_from_its_subtitle_start_waits_for_it_and_is_cached(
     from scene_harness import subtitles
 
     from attention_explainer.voice import PAUSE_AFTER, read_wav
+    from scenes.style import RESULT_HOLD
 
     built, _ = voiced_words_in_context(tmp_path / "a", monkeypatch, tmp_path / "cache")
     scene = built.scene
@@ -159,8 +160,15 @@ def test_each_beat_speaks_from_its_subtitle_start_waits_for_it_and_is_cached(
         assert clip.seconds == pytest.approx(len(samples) / rate)
         assert clip_start == pytest.approx(start, abs=1e-5)  # spoken from the subtitle's start (to its µs)
         assert end - start >= clip.seconds + PAUSE_AFTER - 1e-6  # the beat waited for its speech
-    # the longest speech sets its beat's length (to the frame)
-    (start, end, _), (_, clip) = max(zip(cues, scene.voice_clips, strict=True), key=lambda p: p[1][1].seconds)
+    # a beat that says a result holds its picture RESULT_HOLD after the speech and its last
+    # animation; the longest speech of the others sets its beat's length (to the frame)
+    for (start, end, _), (_, clip), (settled, holds) in zip(cues, scene.voice_clips, scene.settled[1:],
+                                                             strict=True):
+        if holds:
+            assert end - max(start + clip.seconds, settled) >= RESULT_HOLD - 1e-6
+    plain = [(cue, spoken) for cue, spoken, (_, holds) in zip(cues, scene.voice_clips, scene.settled[1:],
+                                                               strict=True) if not holds]
+    (start, end, _), (_, clip) = max(plain, key=lambda p: p[1][1].seconds)
     assert end - start == pytest.approx(clip.seconds + PAUSE_AFTER, abs=1 / 15)
 
     made = scene._speaker.synthesised
