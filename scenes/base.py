@@ -12,7 +12,7 @@ from manim import UP, Animation, Mobject, Scene, Wait, config
 
 from attention_core.errors import AttentionInputError
 from attention_core.examples import Example
-from attention_explainer import manim_patches, slide_frames, voice
+from attention_explainer import cues, manim_patches, slide_frames, voice
 from attention_explainer.settings import settings
 from scenes import style
 from scenes.components import title_card
@@ -128,6 +128,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self._spoken_seconds = 0.0  # the open beat's speech and the pause after it
         self._speech_seconds = 0.0  # the open beat's speech alone
         self._holds = False  # whether the open beat holds its result (beat())
+        self._cues: list[tuple[float, str]] = []  # the open beat's spoken cues: (offset, text)
         self._last_change = 0.0  # when the last animation that is not a wait ended (seconds)
         # Every spoken clip: (start in seconds of the scene, clip).
         self.voice_clips: list[tuple[float, voice.Clip]] = []
@@ -187,15 +188,9 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self._holds = says_a_result(narration) if hold is None else hold
         self._spoken_seconds = 0.0
         self._speech_seconds = 0.0
+        self._cues = []
         if self._speaker is not None and (spoken or narration):
-            clip = self._speaker.speak(spoken or narration)
-            self.voice_clips.append((self.renderer.time, clip))
-            if not self._skipping_the_scene():
-                # not self.add_sound: it drops the clip whenever the last animation came from
-                # manim's partial-movie cache (the renderer then skips until the next play)
-                self.renderer.file_writer.add_sound(str(clip.path), self.renderer.time)
-            self._speech_seconds = clip.seconds
-            self._spoken_seconds = clip.seconds + voice.PAUSE_AFTER
+            self._speak(narration, spoken)
         card, self._title_to_fade = self._title_to_fade, None
         if card is not None:
             # The title card left up by show_title_card (slides) fades as this slide starts.
@@ -206,6 +201,41 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         super().play(*animations, **kwargs)
         if not all(isinstance(a, Wait) for a in animations if isinstance(a, Animation)):
             self._last_change = self.renderer.time
+
+    def _speak(self, narration: str, spoken: str | None) -> None:
+        """Say the open beat's narration from now: each of its subtitle cues (2 lines of 42
+        characters, :func:`cues.cue_texts`) as a clip of its own, the voice's sentence pause
+        apart, so that each cue is shown while it is said (``spoken``, when given, is one clip)."""
+        assert self._speaker is not None
+        pause = self._speaker.settings.sentence_pause
+        said = self._cue_clips(narration) if not spoken else [(spoken, self._speaker.speak(spoken))]
+        offset = 0.0
+        for k, (text, clip) in enumerate(said):
+            if k:
+                offset += pause
+            at = self.renderer.time + offset
+            self.voice_clips.append((at, clip))
+            if not self._skipping_the_scene():
+                # not self.add_sound: it drops the clip whenever the last animation came from
+                # manim's partial-movie cache (the renderer then skips until the next play)
+                self.renderer.file_writer.add_sound(str(clip.path), at)
+            if not spoken:
+                self._cues.append((offset, text))
+            offset += clip.seconds
+        self._speech_seconds = offset
+        self._spoken_seconds = offset + voice.PAUSE_AFTER
+
+    def _cue_clips(self, narration: str) -> list[tuple[str, voice.Clip]]:
+        """``narration``'s cues (the fewest of 2 lines of 42 characters whose speech lasts
+        less than :data:`cues.MAX_CUE_SECONDS`), each with its clip."""
+        assert self._speaker is not None
+        longest = cues.MAX_CUE_SECONDS - self._speaker.settings.sentence_pause
+        texts = [t.replace("\n", " ") for t in cues.cue_texts(narration)]
+        while True:
+            said = [(text, self._speaker.speak(text)) for text in texts]
+            if max(clip.seconds for _, clip in said) <= longest or len(texts) >= len(narration.split()):
+                return said
+            texts = [t.replace("\n", " ") for t in cues.cue_texts(narration, at_least=len(texts) + 1)]
 
     def _end_beat(self) -> None:
         """Close the open beat: hold until its narration could be read (and its result seen,
@@ -222,7 +252,21 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self.beats.append((name, narration, start, start + length))
         self.settled.append((start + animated, self._holds))
         if narration and length > 0:
+            self._add_subtitles(narration, length)
+
+    def _add_subtitles(self, narration: str, length: float) -> None:
+        """The beat just ended (``length`` seconds long, up to now): its narration as one
+        subtitle over the beat, or, spoken, each of its cues from its own speech's start to
+        the next one's (the last to the beat's end, or :data:`cues.MAX_CUE_SECONDS`
+        after its start when that is sooner)."""
+        if not self._cues:
             self.add_subcaption(narration, duration=length, offset=-length)
+            return
+        starts = [offset for offset, _ in self._cues]
+        for (offset, text), end in zip(self._cues, [*starts[1:], length], strict=True):
+            if end == length:
+                end = min(end, max(offset + cues.MAX_CUE_SECONDS, self._speech_seconds))
+            self.add_subcaption(text, duration=end - offset, offset=offset - length)
 
     def _beat_seconds(self, narration: str, animated: float) -> float:
         """How long a beat saying ``narration`` must last at least, its animations having
