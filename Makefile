@@ -8,8 +8,9 @@ QUALITY   ?= h
 EXAMPLE   ?= apple
 JOBS      ?=
 SLIDES    ?= --slides
-# VOICE=1: a spoken narration track (the voice extra, which setup installs; see the README).
-VOICE     ?=
+# The video is spoken (the voice extra, which setup installs; see the README); VOICE=0: silent,
+# for a lecturer who speaks over it.
+VOICE     ?= 1
 # The scenes and their order: scenes/story.py (`attention-explainer steps` lists them).
 
 .PHONY: setup test video lint keyframes bench clean
@@ -28,12 +29,12 @@ keyframes: setup
 lint: setup
 	$(VENV)/bin/ruff check attention_core attention_explainer scenes scripts tests
 
-# The full explainer for EXAMPLE at QUALITY (default h = 1080p60), the scenes rendered in
-# parallel (JOBS, default one per core) and joined, with subtitles, chapters, stills and the
-# slide deck; RENDER_ARGS passes more options (e.g. RENDER_ARGS="--save-sections --only 2 3").
+# The full spoken explainer for EXAMPLE at QUALITY (default h = 1080p60), the scenes rendered
+# in parallel (JOBS, default one per core) and joined, with subtitles, chapters, stills and the
+# slide deck (VOICE=0: silent); RENDER_ARGS passes more options (e.g. RENDER_ARGS="--save-sections --only 2 3").
 video: setup
 	$(VENV)/bin/attention-explainer render --example $(EXAMPLE) --quality $(QUALITY) \
-	  $(if $(JOBS),--jobs $(JOBS)) $(SLIDES) $(if $(filter 1,$(VOICE)),--voice) $(RENDER_ARGS)
+	  $(if $(JOBS),--jobs $(JOBS)) $(SLIDES) $(if $(filter 0,$(VOICE)),,--voice) $(RENDER_ARGS)
 
 # Render benchmark (minutes; never part of make test): ratios to the static-frame floor.
 # ATTENTION_SPEEDUPS=0 make bench measures manim's own code (results in ...-speedups-off.json).

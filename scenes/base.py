@@ -3,30 +3,68 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from manim import UP, Mobject, Scene, config
+from manim import UP, Animation, Mobject, Scene, Wait, config
 
 from attention_core.errors import AttentionInputError
 from attention_core.examples import Example, skips_beat
-from attention_explainer import manim_patches, slide_frames, voice
+from attention_explainer import cues, manim_patches, slide_frames, voice
 from attention_explainer.settings import settings
 from scenes import style
 from scenes.components import title_card
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 
-__all__ = ["ExplainerScene", "reading_seconds"]
+__all__ = ["ExplainerScene", "is_dense", "reading_seconds", "says_a_result", "sentences", "title_card_hold"]
 
 _MANIM_DEFAULT_VIDEO_DIR = "{media_dir}/videos/{module_name}/{quality}"
+# A number as a sentence says it: "0.90", "-0.48", "16" (never a digit inside a name such as
+# W_Q1 or x_1); a decimal number is a result (a beat saying one holds it: see beat()).
+_NUMBER = re.compile(r"(?<![\w.])[-−]?\d+(?:\.\d+)?(?![\w])")
+_RESULT = re.compile(r"(?<![\w.])[-−]?\d+\.\d+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentences(narration: str) -> list[str]:
+    """``narration`` cut after each ``.``, ``!`` or ``?`` that a space follows (a decimal
+    point never is).
+
+    >>> sentences("Orange gets 0.90. Phone: 0.10! Done")
+    ['Orange gets 0.90.', 'Phone: 0.10!', 'Done']
+    """
+    return [part for part in _SENTENCE_END.split(narration.strip()) if part]
+
+
 def reading_seconds(narration: str) -> float:
-    """How long ``narration`` must stay up to be read at :data:`style.READING_RATE`.
+    """How long ``narration`` must stay up to be read: each sentence at
+    :data:`style.READING_RATE` characters a second, or at :data:`style.DENSE_READING_RATE`
+    when it carries :data:`style.DENSE_NUMBERS` numbers or more (the spaces between sentences
+    count at the plain rate).
 
     >>> reading_seconds("x" * 34)
     2.0
+    >>> reading_seconds("(1.50, 1.60) + (-0.48, 2.32) = (1.02, 3.92)")  # 43 characters, 6 numbers
+    3.3076923076923075
     """
-    return len(narration) / style.READING_RATE
+    dense = sum(len(s) for s in sentences(narration) if is_dense(s))
+    return dense / style.DENSE_READING_RATE + (len(narration) - dense) / style.READING_RATE
+
+
+def is_dense(sentence: str) -> bool:
+    """Whether ``sentence`` carries :data:`style.DENSE_NUMBERS` numbers or more."""
+    return len(_NUMBER.findall(sentence)) >= style.DENSE_NUMBERS
+
+
+def says_a_result(narration: str) -> bool:
+    """Whether ``narration`` says a decimal number: a result its beat holds on screen.
+
+    >>> says_a_result("orange gets 0.90"), says_a_result("in 12 steps, W_Q learns")
+    (True, False)
+    """
+    return bool(_RESULT.search(narration))
 
 
 # Videos of different examples go to different folders, so they never overwrite each
@@ -46,6 +84,16 @@ if _AS_SLIDES:
     from manim_slides import Slide as _SceneBase
 else:
     _SceneBase = Scene
+
+
+def title_card_hold(title: str, subtitle: str) -> float:
+    """How long a title card stays fully up: long enough to read its two lines, and at least
+    :data:`style.TITLE_HOLD`.
+
+    >>> title_card_hold("Softmax", "x" * 61)  # 7 + 1 + 61 characters at 17 a second
+    4.0588235294117645
+    """
+    return max(style.TITLE_HOLD, reading_seconds(f"{title} {subtitle}"))
 
 
 class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
@@ -79,10 +127,17 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         # ATTENTION_VOICE=1: each beat's narration is spoken, and the beat lasts until it ends.
         self._speaker = voice.Speaker(voice.cache_dir(settings().cache_home)) if settings().voice else None
         self._spoken_seconds = 0.0  # the open beat's speech and the pause after it
+        self._speech_seconds = 0.0  # the open beat's speech alone
+        self._holds = False  # whether the open beat holds its result (beat())
+        self._cues: list[tuple[float, str]] = []  # the open beat's spoken cues: (offset, text)
+        self._last_change = 0.0  # when the last animation that is not a wait ended (seconds)
         # Every spoken clip: (start in seconds of the scene, clip).
         self.voice_clips: list[tuple[float, voice.Clip]] = []
         # Every beat once it has ended: (name, narration, start, end) in seconds of the scene.
         self.beats: list[tuple[str, str, float, float]] = []
+        # For each beat of self.beats: when its picture settled (its last animation that is not
+        # a wait ended; its start if none) and whether it holds its result (see beat()).
+        self.settled: list[tuple[float, bool]] = []
         # Slides: the last frame of every slide so far, None where it was not drawn (cached).
         self._slide_frames: list[Any] = []
         super().__init__(**kwargs)
@@ -105,7 +160,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
                   file=sys.stderr)
             raise SystemExit(1) from None
 
-    def beat(self, name: str, narration: str, spoken: str | None = None) -> None:
+    def beat(self, name: str, narration: str, spoken: str | None = None, hold: bool | None = None) -> None:
         """Start a beat: a section called ``name`` whose subtitle is ``narration``.
 
         A beat is measured, not declared: it lasts from this call to the next beat (or the
@@ -114,9 +169,14 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         shorter, the picture holds at the end of the beat. Rendered as slides, the beat
         starts a slide with ``narration`` as presenter notes.
 
+        A beat whose narration says a decimal number (:func:`says_a_result`) exists to show a
+        result: its settled picture then stays, unchanged, :data:`style.RESULT_HOLD` seconds
+        after its sentence ends (read or spoken) and after its last animation. ``hold`` says
+        otherwise where the numbers are not the point (False) or a result has none (True).
+
         With ``ATTENTION_VOICE=1`` the narration is also spoken from the beat's start (as
         :func:`voice.spoken_form` prepares it, or ``spoken`` where it must differ), and the
-        beat lasts at least the speech and a short pause.
+        beat lasts at least the speech and a short pause (or the hold after the speech).
         """
         self._end_beat()
         if self._cut(name):
@@ -128,15 +188,12 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
             self.next_section(name)
         self.narration.append(narration)
         self._open_beat = (name, narration, self.renderer.time)
+        self._holds = says_a_result(narration) if hold is None else hold
         self._spoken_seconds = 0.0
+        self._speech_seconds = 0.0
+        self._cues = []
         if self._speaker is not None and (spoken or narration):
-            clip = self._speaker.speak(spoken or narration)
-            self.voice_clips.append((self.renderer.time, clip))
-            if not self._skipping_the_scene():
-                # not self.add_sound: it drops the clip whenever the last animation came from
-                # manim's partial-movie cache (the renderer then skips until the next play)
-                self.renderer.file_writer.add_sound(str(clip.path), self.renderer.time)
-            self._spoken_seconds = clip.seconds + voice.PAUSE_AFTER
+            self._speak(narration, spoken)
         card, self._title_to_fade = self._title_to_fade, None
         if card is not None:
             # The title card left up by show_title_card (slides) fades as this slide starts.
@@ -157,9 +214,50 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self._cut_from = self.renderer.time
         return True
 
+    def play(self, *animations: Any, **kwargs: Any) -> None:
+        """manim's ``play``, noting when the picture last changed (a ``wait`` does not)."""
+        super().play(*animations, **kwargs)
+        if not all(isinstance(a, Wait) for a in animations if isinstance(a, Animation)):
+            self._last_change = self.renderer.time
+
+    def _speak(self, narration: str, spoken: str | None) -> None:
+        """Say the open beat's narration from now: each of its subtitle cues (2 lines of 42
+        characters, :func:`cues.cue_texts`) as a clip of its own, the voice's sentence pause
+        apart, so that each cue is shown while it is said (``spoken``, when given, is one clip)."""
+        assert self._speaker is not None
+        pause = self._speaker.settings.sentence_pause
+        said = self._cue_clips(narration) if not spoken else [(spoken, self._speaker.speak(spoken))]
+        offset = 0.0
+        for k, (text, clip) in enumerate(said):
+            if k:
+                offset += pause
+            at = self.renderer.time + offset
+            self.voice_clips.append((at, clip))
+            if not self._skipping_the_scene():
+                # not self.add_sound: it drops the clip whenever the last animation came from
+                # manim's partial-movie cache (the renderer then skips until the next play)
+                self.renderer.file_writer.add_sound(str(clip.path), at)
+            if not spoken:
+                self._cues.append((offset, text))
+            offset += clip.seconds
+        self._speech_seconds = offset
+        self._spoken_seconds = offset + voice.PAUSE_AFTER
+
+    def _cue_clips(self, narration: str) -> list[tuple[str, voice.Clip]]:
+        """``narration``'s cues (the fewest of 2 lines of 42 characters whose speech lasts
+        less than :data:`cues.MAX_CUE_SECONDS`), each with its clip."""
+        assert self._speaker is not None
+        longest = cues.MAX_CUE_SECONDS - self._speaker.settings.sentence_pause
+        texts = [t.replace("\n", " ") for t in cues.cue_texts(narration)]
+        while True:
+            said = [(text, self._speaker.speak(text)) for text in texts]
+            if max(clip.seconds for _, clip in said) <= longest or len(texts) >= len(narration.split()):
+                return said
+            texts = [t.replace("\n", " ") for t in cues.cue_texts(narration, at_least=len(texts) + 1)]
+
     def _end_beat(self) -> None:
-        """Close the open beat: hold until its narration could be read, then lay its
-        subtitle over exactly the time it took."""
+        """Close the open beat: hold until its narration could be read (and its result seen,
+        see :meth:`beat`), then lay its subtitle over exactly the time it took."""
         if self._cut_from is not None:  # a beat left out: as if it had never played
             self.renderer.time, self._cut_from = self._cut_from, None
             return
@@ -167,13 +265,39 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
             return
         name, narration, start = self._open_beat
         self._open_beat = None
-        short = max(reading_seconds(narration), self._spoken_seconds) - (self.renderer.time - start)
+        animated = max(0.0, self._last_change - start)  # until the picture settled
+        short = self._beat_seconds(narration, animated) - (self.renderer.time - start)
         if short > 1e-6:
             self.wait(short)
         length = self.renderer.time - start
         self.beats.append((name, narration, start, start + length))
+        self.settled.append((start + animated, self._holds))
         if narration and length > 0:
+            self._add_subtitles(narration, length)
+
+    def _add_subtitles(self, narration: str, length: float) -> None:
+        """The beat just ended (``length`` seconds long, up to now): its narration as one
+        subtitle over the beat, or, spoken, each of its cues from its own speech's start to
+        the next one's (the last to the beat's end, or :data:`cues.MAX_CUE_SECONDS`
+        after its start when that is sooner)."""
+        if not self._cues:
             self.add_subcaption(narration, duration=length, offset=-length)
+            return
+        starts = [offset for offset, _ in self._cues]
+        for (offset, text), end in zip(self._cues, [*starts[1:], length], strict=True):
+            if end == length:
+                end = min(end, max(offset + cues.MAX_CUE_SECONDS, self._speech_seconds))
+            self.add_subcaption(text, duration=end - offset, offset=offset - length)
+
+    def _beat_seconds(self, narration: str, animated: float) -> float:
+        """How long a beat saying ``narration`` must last at least, its animations having
+        taken ``animated`` seconds: until it is read and spoken (and the pause after the
+        speech), or, for a beat that holds its result, :data:`style.RESULT_HOLD` after the
+        later of its sentence's end and its last animation's end."""
+        if not self._holds:
+            return max(reading_seconds(narration), self._spoken_seconds)
+        said = max(reading_seconds(narration), self._speech_seconds)
+        return max(said, animated) + style.RESULT_HOLD
 
     def tear_down(self) -> None:
         """End the last beat before the scene ends (the sound track too, when spoken)."""
@@ -221,10 +345,11 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
 
     def show_title_card(self) -> None:
         """Open on the scene's title and the example's title."""
-        card = title_card(self.title, self.subtitle or self.example.title)
-        self.beat("title", "")  # the card says it: no subtitle, and at most 1.5 s
+        subtitle = self.subtitle or self.example.title
+        card = title_card(self.title, subtitle)
+        self.beat("title", "")  # the card says it: no subtitle, and the first cue comes after it
         self.play(FlatFadeIn(card, shift=0.2 * UP), run_time=style.TITLE_FADE)
-        self.wait(style.TITLE_HOLD)
+        self.wait(title_card_hold(self.title, subtitle))
         if _AS_SLIDES:  # a slide keeps the card up until the presenter moves on
             self._title_to_fade = card
             return

@@ -7,7 +7,8 @@ from manim import ManimColor
 __all__ = [
     "BACKGROUND", "TEXT", "MUTED", "GRID", "FOCUS", "QUERY", "KEY", "VALUE", "POSITIVE",
     "NEGATIVE", "WORD_COLORS", "FONT", "TITLE_SIZE", "HEADING_SIZE", "BODY_SIZE", "LABEL_SIZE",
-    "SMALL_SIZE", "TICK_SIZE", "MATH_SCALE", "DECIMALS", "READING_RATE", "TITLE_FADE", "TITLE_HOLD",
+    "SMALL_SIZE", "TICK_SIZE", "MATH_SCALE", "DECIMALS", "READING_RATE", "DENSE_NUMBERS",
+    "DENSE_READING_RATE", "RESULT_HOLD", "TITLE_FADE", "TITLE_HOLD",
     "BEAT", "PAUSE", "WRITE", "SLOW", "MARGIN",
     "PLANE_HEIGHT", "SHARED_PLANE_HEIGHT", "fmt",
 ]
@@ -58,8 +59,14 @@ SHARED_PLANE_HEIGHT = 6.6  # the plane every chapter of an example shares (compo
 
 # -- timing (seconds)
 READING_RATE = 17.0  # characters a second a viewer reads comfortably; a beat is never faster
-TITLE_FADE = 0.5  # a title card fades in, holds and fades out in 1.5 s at most
-TITLE_HOLD = 0.5
+# A sentence that carries this many numbers or more is read at DENSE_READING_RATE at most.
+DENSE_NUMBERS = 3
+DENSE_READING_RATE = 13.0
+# A beat whose narration says a decimal number (a result) holds its settled picture this long
+# after its sentence ends (read, or spoken) and after its last animation.
+RESULT_HOLD = 2.0
+TITLE_FADE = 0.5  # a title card fades in, is read (at least TITLE_HOLD), then fades out
+TITLE_HOLD = 2.0
 BEAT = 1.0
 PAUSE = 1.5
 WRITE = 1.2

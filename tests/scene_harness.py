@@ -220,18 +220,31 @@ def unseen_numbers(built: BuiltScene) -> list[tuple[str, float]]:
 
 def pacing_problems(built: BuiltScene, frame: float = 1 / 15) -> list[str]:
     """What makes a scene hard to follow, as readable lines (empty when it is fine):
-    a subtitle read faster than ``style.READING_RATE`` characters a second, a subtitle that
-    does not start and end with its beat (within ``frame`` seconds), a beat with narration
-    and no subtitle, a title card longer than 1.5 s."""
+    a subtitle read faster than ``style.READING_RATE`` characters a second (than
+    ``style.DENSE_READING_RATE`` for a sentence of three numbers or more: ``reading_seconds``),
+    a subtitle that does not start and end with its beat (within ``frame`` seconds), a beat with
+    narration and no subtitle, a title card up for less than ``style.TITLE_HOLD`` or longer
+    than its fades and its reading time, and a beat that says a result without holding its
+    settled picture ``style.RESULT_HOLD`` after its sentence and its last animation."""
     from scenes import style
+    from scenes.base import reading_seconds, title_card_hold
 
     problems = []
+    scene = built.scene
     shown = {text: (start, end) for start, end, text in subtitles(built)}
-    for name, narration, start, end in built.scene.beats:
+    settled = getattr(scene, "settled", [(b[2], False) for b in scene.beats])
+    for (name, narration, start, end), (still_from, holds) in zip(scene.beats, settled, strict=True):
         if name == "title":
-            if end - start > 2 * style.TITLE_FADE + style.TITLE_HOLD + frame:
+            example = getattr(scene, "example", None)
+            hold = title_card_hold(getattr(scene, "title", ""),
+                                   getattr(scene, "subtitle", "") or getattr(example, "title", ""))
+            fades = 2 * style.TITLE_FADE
+            if not style.TITLE_HOLD + fades - frame <= end - start <= hold + fades + frame:
                 problems.append(f"title card lasts {end - start:.2f} s")
             continue
+        held = end - max(still_from, start + reading_seconds(narration))
+        if holds and held < style.RESULT_HOLD - 1e-6:
+            problems.append(f"beat {name!r} holds its result {held:.2f} s")
         if narration not in shown:
             problems.append(f"beat {name!r} has no subtitle")
             continue
@@ -240,7 +253,7 @@ def pacing_problems(built: BuiltScene, frame: float = 1 / 15) -> list[str]:
             problems.append(f"beat {name!r} runs {start:.2f}-{end:.2f} s but its subtitle "
                             f"{s_start:.2f}-{s_end:.2f} s")
         rate = len(narration) / max(s_end - s_start, 1e-9)
-        if rate > style.READING_RATE + 0.01:
+        if rate > style.READING_RATE + 0.01 or s_end - s_start < reading_seconds(narration) - 1e-3:
             problems.append(f"beat {name!r} is read at {rate:.1f} characters a second: {narration!r}")
     return problems
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EDGES = import_graph.graph()
 # What the scenes may use of attention_explainer (what a scene needs at render time).
 FOR_SCENES = {"attention_explainer", "attention_explainer.settings", "attention_explainer.manim_patches",
-              "attention_explainer.voice", "attention_explainer.slide_frames"}
+              "attention_explainer.voice", "attention_explainer.slide_frames", "attention_explainer.cues"}
 
 
 def _targets(prefix: str) -> set[str]:

@@ -33,6 +33,7 @@ from attention_explainer.axe import run_axe
 from attention_explainer.cli import main
 from attention_explainer.render import RenderError, RenderOptions, join, pack, render
 from scenes import style
+from scenes.base import title_card_hold
 from scenes.story import STORY, Step, find_step
 
 FPS = 10
@@ -307,7 +308,7 @@ def test_render_joins_the_story_with_subtitles_chapters_and_stills(tiny: dict[st
     assert all(c.start < c.end <= srt.timedelta(seconds=full.seconds) for c in cues)
     assert all(a.end <= b.start for a, b in zip(cues, cues[1:], strict=False))
     circle_cue = cues[2].start.total_seconds()  # after the circle's title card
-    card = 2 * style.TITLE_FADE + style.TITLE_HOLD
+    card = 2 * style.TITLE_FADE + title_card_hold("Circle", "Tiny example")
     assert circle_cue == pytest.approx(chapters[1]["start"] + card, abs=1.0 / FPS)
 
     for name in ("01-tiny_square", "02-tiny_circle"):

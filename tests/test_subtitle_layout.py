@@ -1,6 +1,6 @@
 """The joined video's subtitles: each cue at most two lines of at most 42 characters, wrapped
-at spaces; a longer narration line becomes consecutive cues that share its time in proportion
-to their length, and say all its words, in order."""
+at spaces, at most 7 s on screen, 2 frames apart; a longer narration line becomes consecutive
+cues that share its time in proportion to their length, and say all its words, in order."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def write_srt(path: Path, cues: list[tuple[float, float, str]]) -> Path:
 
 def check_laid_out(original: str, start: float, end: float, cues: list[srt.Subtitle]) -> None:
     """``cues`` say ``original``'s words in order, within two lines of 42 characters each, one
-    after the other over [start, end], each as long as its share of the characters."""
+    after the other over [start, end], each as long as its share of the characters, and none
+    longer than 7 s (a one-word cue that would be ends at 7 s)."""
     said = " ".join(word for cue in cues for word in cue.content.split())
     assert said == " ".join(original.split())
     for c in cues:
@@ -35,12 +36,19 @@ def check_laid_out(original: str, start: float, end: float, cues: list[srt.Subti
         assert all(0 < len(line) <= 42 and line == line.strip() for line in lines), c.content
     times = [(c.start.total_seconds(), c.end.total_seconds()) for c in cues]
     ms = 1.01e-3  # a .srt keeps whole milliseconds
-    assert times[0][0] == pytest.approx(start, abs=ms) and times[-1][1] == pytest.approx(end, abs=ms)
-    assert all(a[1] == b[0] for a, b in zip(times, times[1:], strict=False))
+    assert all(b - a <= 7.0 + ms for a, b in times)
     lengths = [len(c.content.replace("\n", " ")) for c in cues]
-    for (a, b), length in zip(times, lengths, strict=True):
-        assert (b - a) / (end - start) == pytest.approx(length / sum(lengths),
-                                                            abs=2 * ms / (end - start))
+    shares = [(end - start) * length / sum(lengths) for length in lengths]
+    assert times[0][0] == pytest.approx(start, abs=ms)
+    assert times[-1][1] == pytest.approx(min(end, times[-1][0] + 7.0), abs=ms)
+    nominal_start = start
+    for (a, b), share in zip(times, shares, strict=True):
+        assert a == pytest.approx(nominal_start, abs=2 * ms)
+        assert b - a == pytest.approx(min(share, 7.0), abs=2 * ms)
+        nominal_start += share
+    if max(shares) > 7.0 + ms:  # only a cue of one word is left longer than 7 s
+        assert all(" " not in c.content.replace("\n", " ") for c, share in zip(cues, shares, strict=True)
+                   if share > 7.0 + ms)
 
 
 def test_the_joined_subtitles_keep_to_two_lines_of_42_characters(tmp_path: Path) -> None:
@@ -73,7 +81,8 @@ def test_any_line_is_laid_out_in_cues_of_two_short_lines(words: list[str], start
     cues = join.lay_out_cue(cue)
     check_laid_out(text, start, start + length, cues)
     lines = -(-len(text) // 42)  # at least this many lines of 42
-    assert len(cues) <= lines  # never more cues than lines it needs (no one-word cues strewn)
+    if length <= 7.0:
+        assert len(cues) <= lines  # never more cues than lines it needs (no one-word cues strewn)
 
 
 def test_a_steps_subtitles_are_laid_out_the_same_way(tmp_path: Path) -> None:
@@ -94,3 +103,25 @@ def test_a_long_line_is_cut_after_a_punctuation_mark_where_it_can_be(text: str, 
     cues = join.lay_out_cue(srt.Subtitle(1, timedelta(0), timedelta(seconds=8), text))
     assert cues[0].content == first
     check_laid_out(text, 0.0, 8.0, cues)
+
+
+def test_no_cue_lasts_over_7_s_and_a_long_one_is_cut_at_a_sentence() -> None:
+    line = "Softmax turns scores into weights. Each is positive, and they sum to one."  # 73 characters
+    cues = join.lay_out_cue(srt.Subtitle(1, timedelta(seconds=1), timedelta(seconds=11), line))
+    assert [c.content for c in cues] == ["Softmax turns scores into weights.",
+                                         "Each is positive, and they sum to one."]
+    check_laid_out(line, 1.0, 11.0, cues)
+    (alone,) = join.lay_out_cue(srt.Subtitle(1, timedelta(0), timedelta(seconds=9), "Softmax."))
+    assert alone.end == timedelta(seconds=7)
+
+
+def test_consecutive_cues_are_two_frames_apart(tmp_path: Path) -> None:
+    files = [write_srt(tmp_path / "a.srt", [(0.0, 1.0, "short"), (1.0, 11.0, LONG), (11.0, 12.0, "end")])]
+    gap = 2 / 60
+    cues = list(srt.parse(join.join_subtitles(files, [join.Chapter("One", 0.0, 20.0)], gap)))
+    times = [(c.start.total_seconds(), c.end.total_seconds()) for c in cues]
+    assert len(times) == 4 and times[0] == (0.0, pytest.approx(1.0 - gap, abs=1e-3))
+    assert all(b[0] - a[1] >= gap - 1e-3 for a, b in zip(times, times[1:], strict=False))
+    assert [a for a, _ in times] == pytest.approx([0.0, 1.0, 6.0, 11.0], abs=0.5)  # starts stay
+    step = list(srt.parse(join.lay_out_subtitles((tmp_path / "a.srt").read_text(), gap)))
+    assert [(c.start, c.end) for c in step] == [(c.start, c.end) for c in cues]

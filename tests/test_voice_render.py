@@ -149,23 +149,42 @@ def test_each_beat_speaks_from_its_subtitle_start_waits_for_it_and_is_cached(
     from scene_harness import subtitles
 
     from attention_explainer.voice import PAUSE_AFTER, read_wav
+    from scenes.style import RESULT_HOLD
 
     built, _ = voiced_words_in_context(tmp_path / "a", monkeypatch, tmp_path / "cache")
     scene = built.scene
     cues = subtitles(built)
-    assert len(scene.voice_clips) == len(cues) == len([b for b in scene.beats if b[1]]) == 6
-    for (start, end, _text), (clip_start, clip) in zip(cues, scene.voice_clips, strict=True):
+    narrated = [(b, settled) for b, settled in zip(scene.beats, scene.settled, strict=True) if b[1]]
+    assert len(narrated) == 6
+    # each cue (2 lines of 42 characters) is a clip of its own, spoken from the cue's start
+    assert len(scene.voice_clips) == len(cues) > 6
+    for (start, end, text), (clip_start, clip) in zip(cues, scene.voice_clips, strict=True):
         samples, rate = read_wav(clip.path)
         assert clip.seconds == pytest.approx(len(samples) / rate)
         assert clip_start == pytest.approx(start, abs=1e-5)  # spoken from the subtitle's start (to its µs)
-        assert end - start >= clip.seconds + PAUSE_AFTER - 1e-6  # the beat waited for its speech
-    # the longest speech sets its beat's length (to the frame)
-    (start, end, _), (_, clip) = max(zip(cues, scene.voice_clips, strict=True), key=lambda p: p[1][1].seconds)
-    assert end - start == pytest.approx(clip.seconds + PAUSE_AFTER, abs=1 / 15)
+        assert clip.path == scene._speaker.clip_path(text)  # that cue's words, said alone
+        assert end - start >= clip.seconds - 1e-6  # up while it is said
+        assert end - start <= max(7.0, clip.seconds) + 1e-6
+    for (_, narration, start, end), (settled, holds) in narrated:
+        mine = [(a, b, t) for a, b, t in cues if start - 1e-3 <= a < end - 1e-3]
+        assert " ".join(t for _, _, t in mine) == narration  # the beat's cues say its line, in order
+        spoken = [c for at, c in scene.voice_clips if start - 1e-3 <= at < end - 1e-3]
+        speech_end = max(at + c.seconds for at, c in scene.voice_clips if start - 1e-3 <= at < end - 1e-3)
+        # the beat waited for its speech: a pause after it, or its result held RESULT_HOLD
+        assert end - speech_end >= (RESULT_HOLD if holds else PAUSE_AFTER) - 1e-6
+        if holds:
+            assert end - max(speech_end, settled) >= RESULT_HOLD - 1e-6
+        assert len(spoken) == len(mine)
+    # the beat that speaks longest and holds nothing lasts its speech and the pause (to the frame)
+    plain = [(b[2], b[3], max(at + c.seconds for at, c in scene.voice_clips
+                              if b[2] - 1e-3 <= at < b[3] - 1e-3))
+             for b, (_, holds) in narrated if not holds]
+    start, end, speech_end = max(plain, key=lambda p: p[2] - p[0])
+    assert end - start == pytest.approx(speech_end - start + PAUSE_AFTER, abs=1 / 15)
 
     made = scene._speaker.synthesised
     files = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").rglob("*.wav")}
-    assert made == len(files) == 6
+    assert made == len(files) >= len(cues)  # and a cue too long to say in 7 s, said again in two
     again, _ = voiced_words_in_context(tmp_path / "b", monkeypatch, tmp_path / "cache")
     assert again.scene._speaker.synthesised == 0  # a re-render synthesises nothing
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "cache").rglob("*.wav")} == files
@@ -186,7 +205,7 @@ def test_render_voice_gives_every_step_and_the_joined_video_one_aligned_track(
     result = render(options, progress=lambda line: None)
     assert result.out_dir.name == "90p5-voice" and result.video is not None
     clips = sorted((tmp_path / "cache").rglob("*.wav"))
-    assert len(clips) == 6  # one clip a beat, the title card says nothing
+    assert len(clips) > 6  # one clip a cue (6 beats, some of two cues), the title card says nothing
     check_voiced_render(result, tmp_path / "cache", fps=5)
 
     # again, every animation from manim's partial-movie cache (manim then skips until the
@@ -205,7 +224,7 @@ def check_voiced_render(result: object, cache: Path, fps: int) -> None:
     beat's clip found by cross-correlation where its subtitle starts, to 2 ms."""
     import srt
 
-    from attention_explainer.voice import PAUSE_AFTER, Speaker, cache_dir
+    from attention_explainer.voice import Speaker, cache_dir
 
     step = result.out_dir / "steps" / "02-words_in_context.mp4"
     video_seconds = float(join.probe(step).duration)
@@ -218,16 +237,9 @@ def check_voiced_render(result: object, cache: Path, fps: int) -> None:
     track = join.read_track(result.video)
     cues = list(srt.parse(result.video.with_suffix(".srt").read_text(encoding="utf-8")))
     speaker = Speaker(cache_dir(cache))
-    # a beat's line may be laid out over several cues (2 lines of 42 characters each): the
-    # consecutive cues whose words make a spoken clip's text are that beat
-    beats, pending = [], []
-    for cue in cues:
-        pending.append(cue)
-        text = " ".join(c.content.replace("\n", " ") for c in pending)
-        if speaker.clip_path(text).exists():
-            beats.append(srt.Subtitle(len(beats) + 1, pending[0].start, pending[-1].end, text))
-            pending = []
-    assert pending == [] and len(beats) == 6 < len(cues)
+    # every cue is said by a clip of its own words (no cue is split by its share of characters)
+    beats = [srt.Subtitle(c.index, c.start, c.end, c.content.replace("\n", " ")) for c in cues]
+    assert all(speaker.clip_path(cue.content).exists() for cue in beats) and len(beats) > 6
     for cue in beats:
         clip = join.read_track(speaker.clip_path(cue.content))
         assert clip is not None
@@ -240,8 +252,10 @@ def check_voiced_render(result: object, cache: Path, fps: int) -> None:
         scores = scores[:len(window) - len(clip)]
         found = (int(np.argmax(scores)) - margin) / RATE
         assert abs(found) < 0.002, f"{cue.content!r} starts {found:+.3f} s from its subtitle"
-        # the beat outlasts its speech by the pause (manim rounds a wait to whole frames)
-        assert cue.end.total_seconds() - cue.start.total_seconds() >= len(clip) / RATE + PAUSE_AFTER - 1 / fps
+        # the cue is up while it is said, but for the 2 frames between cues beyond the pause
+        # between two clips (a 5 fps test: 0.4 s against 0.3) and manim's rounding to frames
+        assert cue.end.total_seconds() - cue.start.total_seconds() >= len(clip) / RATE - 2 / fps
+        assert cue.end.total_seconds() - cue.start.total_seconds() <= max(7.0, len(clip) / RATE) + 1e-3
 
 
 def test_without_voice_nothing_is_spoken_and_the_step_hash_differs(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from attention_core.examples import ExampleError, load_example, resolve_example
-from attention_explainer import voice
+from attention_explainer import cues, voice
 from attention_explainer.render import join, pack
 from attention_explainer.render.jobs import (
     PROJECT_DIR,
@@ -478,7 +478,8 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
         if run.srt.exists():  # laid out as the joined video's are: cues of 2 lines of 42 characters
             steps_srt = out_dir / "steps" / f"{name}.srt"
             tmp = _tmp(steps_srt)
-            tmp.write_text(join.lay_out_subtitles(run.srt.read_text(encoding="utf-8")), encoding="utf-8")
+            tmp.write_text(join.lay_out_subtitles(run.srt.read_text(encoding="utf-8"), _cue_gap(options)),
+                           encoding="utf-8")
             os.replace(tmp, steps_srt)  # replaces a link to the step's own file, never writes through it
         still = files[f"still {name}"]
         if not still.exists() or still.stat().st_mtime_ns < run.video.stat().st_mtime_ns:
@@ -495,7 +496,7 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
     if video is None:
         say("  (gif: one animated gif per step in steps/, no joined video)")
     else:
-        _write_full_video(runs, infos, chapters, video, say, files.get("narration"))
+        _write_full_video(runs, infos, chapters, video, say, files.get("narration"), _cue_gap(options))
 
     if options.slides:
         say(f"  slides: converting {len(runs)} steps to HTML, PDF and PPTX")
@@ -571,8 +572,14 @@ def _read_json(path: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+def _cue_gap(options: RenderOptions) -> float:
+    """Seconds between two subtitle cues: :data:`cues.GAP_FRAMES` frames of the render, up to
+    a whole millisecond (a .srt keeps milliseconds: 34 ms at 60 fps, not 33)."""
+    return math.ceil(cues.GAP_FRAMES / options.size[2] * 1000) / 1000
+
+
 def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters: list[join.Chapter],
-                      video: Path, say: Progress, narration: Path | None = None) -> None:
+                      video: Path, say: Progress, narration: Path | None = None, gap: float = 0.0) -> None:
     """Join, then write subtitles and chapters; every file appears only when complete.
 
     With ``narration`` (``--voice``), each step's sound is decoded and placed at the step's
@@ -593,7 +600,8 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
         join.join_videos(infos, tmps[video], chapters, audio=audio)
         if narration is not None:  # the joined video's track, copied: encoded once
             join.copy_sound(tmps[video], tmps[narration])
-        tmps[subtitles].write_text(join.join_subtitles([r.srt for r in runs], chapters), encoding="utf-8")
+        cue_text = join.join_subtitles([r.srt for r in runs], chapters, gap)
+        tmps[subtitles].write_text(cue_text, encoding="utf-8")
         join.write_chapters_json(chapters, tmps[chapters_json], video.name)
         tmps[chapters_txt].write_text(join.chapters_text(chapters), encoding="utf-8")
         for path in outputs:  # each atomically, one right after the other

@@ -24,8 +24,6 @@ import numpy as np
 import srt
 from PIL import Image
 
-# The sound track's pieces live apart from the renderer (a spoken scene remuxes its own track
-# with them); the join uses them and hands them on.
 from attention_explainer.audio import (
     AUDIO_RATE,
     copy_sound,
@@ -35,8 +33,14 @@ from attention_explainer.audio import (
     write_audio,
 )
 
+# The sound track's pieces live apart from the renderer (a spoken scene remuxes its own track
+# with them); the join uses them and hands them on.
+from attention_explainer.cues import CUE_LINE_CHARS, CUE_LINES, lay_out_cue, separate
+
 __all__ = [
     "AUDIO_RATE",
+    "CUE_LINES",
+    "CUE_LINE_CHARS",
     "Chapter",
     "VideoInfo",
     "chapters_text",
@@ -49,6 +53,7 @@ __all__ = [
     "place_tracks",
     "probe",
     "read_track",
+    "separate",
     "timestamp",
     "write_audio",
     "write_chapters_json",
@@ -209,12 +214,14 @@ def chapter_times(segments: Sequence[VideoInfo], titles: Sequence[str],
     return chapters
 
 
-def join_subtitles(srt_files: Sequence[Path | None], chapters: Sequence[Chapter]) -> str:
+def join_subtitles(srt_files: Sequence[Path | None], chapters: Sequence[Chapter], gap: float = 0.0) -> str:
     """One subtitle file: each segment's cues shifted by its chapter's start.
 
     Cues are clipped to their own chapter (a cue never runs into the next scene), an
     overlap with the next cue is cut at the next cue's start (players stack overlapping
-    cues), and empty cues are dropped; the result is renumbered from 1.
+    cues), and empty cues are dropped; each is laid out by :func:`lay_out_cue` (2 lines of 42
+    characters, at most 7 s), ``gap`` seconds apart (the renderer: 2 frames); the result is
+    renumbered from 1.
     """
     cues: list[srt.Subtitle] = []
     for path, chapter in zip(srt_files, chapters, strict=True):
@@ -229,103 +236,16 @@ def join_subtitles(srt_files: Sequence[Path | None], chapters: Sequence[Chapter]
     for current, following in zip(cues, cues[1:], strict=False):
         current.end = min(current.end, following.start)
     kept = [c for c in cues if c.end > c.start and c.content.strip()]
-    return srt.compose([part for c in kept for part in lay_out_cue(c)], reindex=True, start_index=1)
+    laid = [part for c in kept for part in lay_out_cue(c)]
+    return srt.compose(separate(laid, gap), reindex=True, start_index=1)
 
 
-# The usual subtitle norm: at most two lines of about 42 characters a cue.
-CUE_LINE_CHARS = 42
-CUE_LINES = 2
-_PAUSES = ",;:.!?)"  # a cue may end after these
-_MID_CLAUSE = 0.3  # the cost of a cue that ends elsewhere, against (its extra length / width) squared
-
-
-def _two_lines(words: Sequence[str], width: int) -> list[str] | None:
-    """``words`` on one line, or on two lines as even as can be, each at most ``width``
-    characters; None when they need more (a single word longer than ``width`` is one line)."""
-    whole = " ".join(words)
-    if len(whole) <= width or len(words) == 1:
-        return [whole]
-    splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
-    fitting = [pair for pair in splits if max(map(len, pair)) <= width]
-    return list(min(fitting, key=lambda pair: max(map(len, pair)))) if fitting else None
-
-
-def _pieces(words: Sequence[str], n: int, width: int) -> list[list[str]] | None:
-    """``words`` cut into ``n`` consecutive pieces that each fit two lines of ``width``: of
-    about equal length, and where they can, cut after a punctuation mark (a cue that ends
-    mid-clause, or mid-parenthesis, is harder to read); None when no cut fits."""
-    starts = [0]  # where each word starts in the words joined by spaces
-    for word in words:
-        starts.append(starts[-1] + len(word) + 1)
-    total = starts[-1] - 1
-
-    def length(a: int, b: int) -> int:  # of words[a:b] joined
-        return starts[b] - starts[a] - 1
-
-    def fits(a: int, b: int) -> bool:  # on one line, or on two
-        return (b - a == 1 or length(a, b) <= width
-                or any(length(a, k) <= width and length(k, b) <= width for k in range(a + 1, b)))
-
-    def cost(a: int, b: int) -> float:
-        uneven = (length(a, b) - total / n) / width
-        return uneven**2 + (0.0 if b == len(words) or words[b - 1][-1] in _PAUSES else _MID_CLAUSE)
-
-    # best[k][b]: the least cost of words[:b] in k pieces, and where its last piece starts
-    best: list[dict[int, tuple[float, int]]] = [{0: (0.0, 0)}]
-    for k in range(1, n + 1):
-        best.append({})
-        for b in range(k, len(words) + 1):
-            options = []
-            for a in range(b - 1, -1, -1):  # the last piece words[a:b], longer and longer
-                if b - a > 1 and length(a, b) > 2 * width + 1:
-                    break  # no longer piece fits two lines either
-                if a in best[k - 1] and fits(a, b):
-                    options.append((best[k - 1][a][0] + cost(a, b), a))
-            if options:
-                best[k][b] = min(options)
-    if len(words) not in best[n]:
-        return None
-    pieces, b = [], len(words)
-    for k in range(n, 0, -1):
-        a = best[k][b][1]
-        pieces.insert(0, list(words[a:b]))
-        b = a
-    return pieces
-
-
-def lay_out_cue(cue: srt.Subtitle, width: int = CUE_LINE_CHARS) -> list[srt.Subtitle]:
-    """``cue`` as cues of at most :data:`CUE_LINES` lines of at most ``width`` characters,
-    wrapped at spaces: itself when its text fits, else cut into the fewest pieces of about
-    equal length that fit, which share its time in proportion to their length (the last ends
-    where it ended). Renumbering is left to ``srt.compose``.
-
-    >>> cue = srt.Subtitle(1, timedelta(0), timedelta(seconds=4), "one two three four five six seven")
-    >>> [(c.content, c.end.total_seconds()) for c in lay_out_cue(cue, width=10)]
-    [('one two\\nthree four', 2.25), ('five six\\nseven', 4.0)]
-    """
-    words = cue.content.split()
-    if not words:
-        return [cue]
-    n = 1
-    while (pieces := _pieces(words, n, width)) is None:
-        n += 1
-    texts = ["\n".join(_two_lines(p, width) or []) for p in pieces]
-    lengths = [len(" ".join(p)) for p in pieces]
-    span, total = cue.end - cue.start, sum(lengths)
-    cues, start, done = [], cue.start, 0
-    for k, (text, length) in enumerate(zip(texts, lengths, strict=True)):
-        done += length
-        end = cue.end if k == len(texts) - 1 else cue.start + span * done / total
-        cues.append(srt.Subtitle(0, start, end, text))
-        start = end
-    return cues
-
-
-def lay_out_subtitles(text: str) -> str:
-    """A .srt file's ``text`` with every cue laid out by :func:`lay_out_cue`, renumbered from 1
-    (a step's own subtitles, as manim wrote them, for the pack's ``steps/`` folder)."""
+def lay_out_subtitles(text: str, gap: float = 0.0) -> str:
+    """A .srt file's ``text`` with every cue laid out by :func:`lay_out_cue`, ``gap`` seconds
+    between cues (:func:`separate`), renumbered from 1 (a step's own subtitles, as manim wrote
+    them, for the pack's ``steps/`` folder)."""
     cues = [part for cue in srt.parse(text) for part in lay_out_cue(cue)]
-    return srt.compose(cues, reindex=True, start_index=1)
+    return srt.compose(separate(cues, gap), reindex=True, start_index=1)
 
 
 def timestamp(seconds: float) -> str:
