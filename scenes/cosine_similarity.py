@@ -3,13 +3,16 @@ r"""Similarity of two words: the dot product, and the cosine of the angle betwee
     a . b = a_1 b_1 + a_2 b_2            cos(theta) = (a . b) / (|a| |b|)
 
 The first sentence's ambiguous word and the word that decides it (:func:`attention_core.story.decider`)
-are drawn as arrows in the plane; the dot product is written out component by component; the
-cosine is read off the angle. Then one arrow turns, one beat per case, each held with its
-number: onto the other's direction (cosine 1), a right angle (0), pointing apart (negative),
-while its coordinates follow it. Finally stretching the arrow (by the largest round factor
-that keeps it inside the example's shared plane, :func:`stretch_factor`) multiplies the dot
-product by that factor but leaves the cosine: attention scores with the dot product, so a
-longer word speaks louder. Every number comes from ``attention_core``.
+are drawn as arrows in the plane; the dot product is written out component by component (why
+it and not the first chapter's distance: larger the more alike, and cheap), and its numbers
+are said once the figure is still; the cosine is read off the angle. Then a copy of the
+second word, called ``b`` (the word itself stays where it is, faint and named), turns, one
+beat per case, each held with its number: onto the other's direction (cosine 1), a right
+angle (0), pointing apart (negative), while its coordinates follow it. Finally stretching
+``b`` along the word (by the largest round factor that keeps it inside the example's shared
+plane, :func:`stretch_factor`) multiplies the dot product by that factor but leaves the
+cosine, said once the stretch is over: attention scores with the dot product, so a longer
+word speaks louder, whether or not it matters more. Every number comes from ``attention_core``.
 
 The plane has the unit, tick step and tick values of every chapter's plane
 (:func:`scenes.components.words.plane_scale`); its window is the part of that lattice this
@@ -32,13 +35,16 @@ from manim import (
     RIGHT,
     UP,
     UR,
+    AnimationGroup,
     Arc,
     Create,
     FadeIn,
     FadeOut,
+    Line,
     MathTex,
     Mobject,
     Rectangle,
+    SurroundingRectangle,
     ValueTracker,
     VGroup,
     Write,
@@ -234,15 +240,17 @@ class PlacedVector(WordVector):
 
 class CoordinateLine(VGroup):
     r"""``\vec b = orange = (0.60, 3.20)``: the symbol, the word (literal text) and two live
-    numbers, which :meth:`set_coords` rewrites while the arrow moves.
+    numbers, which :meth:`set_coords` rewrites while the arrow moves; without a word,
+    ``\vec b = (0.60, 3.20)``.
 
     ``self.numbers`` are the two :class:`LiveNumber`; tests read what they show.
     """
 
-    def __init__(self, symbol: str, word: str, coords: np.ndarray, color) -> None:
+    def __init__(self, symbol: str, word: str | None, coords: np.ndarray, color) -> None:
         self.symbol = MathTex(rf"\vec {symbol} =", color=color).scale(style.MATH_SCALE)
-        self.word = word_label(word, color)
-        self.open = MathTex("= (", color=color).scale(style.MATH_SCALE)
+        # without a word (a vector that is no longer the word's): ``\vec b = (x, y)``
+        self.word = word_label(word, color) if word else VGroup()
+        self.open = MathTex("= (" if word else "(", color=color).scale(style.MATH_SCALE)
         self.numbers = [LiveNumber(float(c), num_decimal_places=style.DECIMALS, color=color)
                         .scale(style.MATH_SCALE) for c in coords]
         self.comma = MathTex(",", color=color).scale(style.MATH_SCALE)
@@ -254,8 +262,9 @@ class CoordinateLine(VGroup):
     def _lay_out(self) -> None:
         left = self.symbol.get_left()
         self.symbol.next_to(left, RIGHT, buff=0)
-        self.word.next_to(self.symbol, RIGHT, buff=0.15)
-        self.open.next_to(self.word, RIGHT, buff=0.15)
+        if self.word.submobjects:
+            self.word.next_to(self.symbol, RIGHT, buff=0.15)
+        self.open.next_to(self.word if self.word.submobjects else self.symbol, RIGHT, buff=0.15)
         self.numbers[0].next_to(self.open, RIGHT, buff=0.06)
         self.comma.next_to(self.numbers[0], RIGHT, buff=0.04).align_to(self.numbers[0], DOWN)
         self.comma.shift(0.06 * DOWN)
@@ -358,9 +367,11 @@ class CosineSimilarity(ExplainerScene):
         return seen
 
     def show_dot_product(self) -> None:
+        """Why the dot product and not the distance, with the formula written out; then its
+        numbers, read off a figure that no longer changes."""
         p = self.dot_trace.products
-        self.beat("dot product", f"The dot product multiplies matching components and adds "
-                  f"them: {fmt(p[0])} plus {fmt(p[1])} is {fmt(self.dot_trace.dot)}.")
+        self.beat("dot product", "Not distance: attention compares words by the dot product, larger "
+                  "the more alike, and cheap to compute.")
         a, b = self.dot_trace.a, self.dot_trace.b
         self.dot_lines = VGroup(
             MathTex(r"\vec a \cdot \vec b = a_1 b_1 + a_2 b_2"),
@@ -370,6 +381,8 @@ class CosineSimilarity(ExplainerScene):
         self.dot_lines.next_to(self.legend, DOWN, buff=0.5, aligned_edge=LEFT)
         for line in self.dot_lines:
             self.play(Write(line), run_time=style.BEAT)
+        self.beat("dot sum", f"Multiply matching components and add: {fmt(p[0])} plus {fmt(p[1])} is "
+                  f"{fmt(self.dot_trace.dot)}.")
 
     def show_angle_and_cosine(self) -> None:
         t = self.cos_trace
@@ -445,9 +458,9 @@ class CosineSimilarity(ExplainerScene):
         """One case of the cosine, on screen and held with its number while its line is up."""
         cosine = cosine_similarity(self.a, rotate(self.b, target)).cosine
         lines = {
-            "agree": f"Turn {self.b_word} onto {self.a_word}'s direction: the arrows agree, "
-                     f"cosine {said(cosine)}.",
-            "perpendicular": f"Turn it to a right angle with {self.a_word}: cosine {said(cosine)}.",
+            "agree": f"Turn a copy of {self.b_word}, called b, onto {self.a_word}'s direction: the arrows "
+                     f"agree, cosine {said(cosine)}.",
+            "perpendicular": f"Turn b to a right angle with {self.a_word}: cosine {said(cosine)}.",
             "apart": f"Turn it further, pointing away from {self.a_word}: the cosine is negative, "
                      f"{said(cosine)}.",
         }
@@ -456,11 +469,47 @@ class CosineSimilarity(ExplainerScene):
             self.first_turn = False
             # one after the other: the read-outs take the formulas' place
             self.play(FadeOut(self.dot_lines), FadeOut(self.cos_lines), run_time=style.BEAT / 2)
-            self.play(FadeIn(self.live), run_time=style.BEAT / 2)
+            self.play(FadeIn(self.live), self.leave_the_word(), run_time=style.BEAT / 2)
         self.follow_turn()
         self.play(self.turn.animate.set_value(target), run_time=style.SLOW * 2 / 3, rate_func=smooth)
         self.stop_following()
         self.wait(style.BEAT)  # the case stays up, with its number, for at least a second
+
+    def leave_the_word(self) -> AnimationGroup:
+        """Animation: the word ``b`` was stays where it is, faint and still named; the arrow
+        that turns is called ``b`` and its coordinates are no longer the word's."""
+        color = word_color(self.example, self.b_word)
+        # its name keeps off the line b is stretched along later, and off a
+        reach = Line(self.plane.point((0, 0)), self.plane.point(max(self.stretch, 1.0) * self.b))
+        left = PlacedVector(self.plane, self.b_word, self.b, color, label_side=self.vec_b.label_side)
+        left.avoid = lambda: Marks.of([self.vec_a.label], [self.vec_a.arrow, reach])
+        left.move_tip(self.b)
+        def roomy() -> bool:  # clear of the marks by a stroke's width and more
+            pad = SurroundingRectangle(left.label, buff=0.08)
+            return clear_of(pad, left.marks + left.avoid())
+
+        if not roomy():  # straight out sideways, farther
+            along = reach.get_unit_vector()
+            for side in (np.array([along[1], -along[0], 0.0]), np.array([-along[1], along[0], 0.0])):
+                left.label.next_to(left.arrow.get_end(), side, buff=0.3)
+                if roomy():
+                    break
+        self.word_left = VGroup(left.arrow, left.label).set_opacity(0.35)
+        self.word_left.set_z_index(-1)  # under the arrow that turns away from it
+        old_label, old_line = self.vec_b.label, self.line_b
+        self.vec_b.remove(old_label)
+        self.vec_b.label = MathTex(r"\vec b", color=color).scale(style.MATH_SCALE)
+        self.vec_b.add(self.vec_b.label)
+        self.vec_b.avoid = lambda: Marks.of([self.vec_a.label, self.word_left[1]],
+                                            [self.vec_a.arrow, self.word_left[0]])
+        self.vec_b.spot = None
+        self.vec_b.move_tip(self.b)
+        self.line_b = CoordinateLine("b", None, self.b, color)
+        self.line_b.align_to(old_line, LEFT).align_to(old_line, DOWN)
+        self.add(self.word_left)
+        self.remove(old_label)
+        return AnimationGroup(FadeOut(old_label), FadeIn(self.vec_b.label), FadeOut(old_line),
+                              FadeIn(self.line_b))
 
     def sweep_degrees(self) -> tuple[float, ...]:
         """How far ``b`` has turned (degrees, counter-clockwise) at the end of each case of
@@ -475,9 +524,8 @@ class CosineSimilarity(ExplainerScene):
         longer = factor * self.b
         stretched_dot = dot_product(self.a, longer)
         stretched_cos = cosine_similarity(self.a, longer)
-        self.beat("length", f"Back to {self.b_word}, now {times(factor)} as long: the dot product is "
-                  f"{times(factor)} as large, {fmt(stretched_dot.dot)}; the cosine stays "
-                  f"{fmt(stretched_cos.cosine)}.")
+        self.beat("length", f"Turn b back onto {self.b_word} and stretch it: the dot product grows with "
+                  "its length, the cosine does not.")
         self.live_dot = Readout(r"\vec a \cdot \vec b", self.dot_trace.dot, style.TEXT)
         self.live_dot.next_to(self.live, DOWN, buff=0.3, aligned_edge=LEFT)
         self.follow_turn()
@@ -502,10 +550,14 @@ class CosineSimilarity(ExplainerScene):
         self.as_factor.next_to(self.live_dot, RIGHT, buff=0.15).align_to(self.live_dot.label[0], DOWN)
         self.play(FadeIn(self.as_factor), run_time=style.BEAT / 2)
         self.shown_stretched = (stretched_dot, stretched_cos)
+        # the numbers, read off a figure that holds still
+        self.beat("stretched", f"b is now {times(factor)} as long as {self.b_word}: the dot product is "
+                  f"{times(factor)} as large, {fmt(stretched_dot.dot)}; the cosine stays "
+                  f"{fmt(stretched_cos.cosine)}.")
 
     def attention_uses_the_dot_product(self) -> None:
-        self.beat("attention", "Attention scores with the dot product: cheap, and a longer word "
-                  "speaks louder. Cosine sees only angles.")
+        self.beat("attention", "Attention scores with the dot product: a longer word speaks louder, "
+                  "whether or not it matters more.")
         scored = VGroup(self.live_dot, self.as_factor)
         self.dot_box = Rectangle(width=scored.width + 0.3, height=scored.height + 0.25,
                                  color=style.FOCUS, stroke_width=3).move_to(scored)

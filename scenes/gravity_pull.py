@@ -384,7 +384,7 @@ class GravityPull(ExplainerScene):
             self.say(f"pulls {k + 1}", f"In {q(said)}, " + self.hardest_line(k))
         else:
             self.say(f"pulls {k + 1}", f"In {q(said)} each word pulls {q(sentence.focus)} as hard as its "
-                     "weight: the thicker the arrow, the harder.")
+                     "weight, which the next chapter explains.")
         if k:  # the first sentence came with the plane
             self.clear_sentence()
             self.begin_sentence(k)
@@ -498,13 +498,14 @@ class GravityPull(ExplainerScene):
         else:
             (a, b), (pa, pb) = self.sentences, self.pulls
             ends = (vec_text(pa.new_embeddings[a.focus_index]), vec_text(pb.new_embeddings[b.focus_index]))
+            # the words while the picture comes; its four numbers once it is still
             if a.focus == b.focus:
-                said = (f"The same word, two sentences, two places: {q(a.focus)} ends at {ends[0]} in one "
-                        f"and {ends[1]} in the other.")
+                self.say("compare", f"The same word, two sentences, two places: {q(a.focus)} lands "
+                         "wherever its context pulls it.")
+                ends_line = f"{q(a.focus)} ends at {ends[0]} in one sentence and {ends[1]} in the other."
             else:
-                said = (f"Two sentences, two places: {q(a.focus)} ends at {ends[0]}, "
-                        f"{q(b.focus)} at {ends[1]}.")
-            self.say("compare", said)
+                self.say("compare", "Two sentences, two places: each word lands where its context pulls it.")
+                ends_line = f"{q(a.focus)} ends at {ends[0]}, {q(b.focus)} at {ends[1]}."
         self.clear_sentence()
         starts, arrows, legend = VGroup(), VGroup(), VGroup()
         for k, (sentence, pull, end) in enumerate(zip(self.sentences, self.pulls, self.ends, strict=True)):
@@ -531,6 +532,8 @@ class GravityPull(ExplainerScene):
         self.play(*(Create(a) for a in arrows), *(FadeIn(e) for e in self.ends), run_time=style.BEAT)
         self.end_arrows, self.legend = arrows, legend
         self.wait(style.PAUSE)
+        if len(self.sentences) > 1:
+            self.say("ends", ends_line)
 
     # -- animations used by the beats
 
@@ -851,7 +854,8 @@ class GravityPull(ExplainerScene):
             MathTex(r"\vec x\,' = \vec x + \sum\nolimits_j w_j\,(\vec x_j - \vec x)"),
             MathTex(r"= " + vec_tex(pull.embeddings[i]) + " + " + vec_tex(pull.step[i]) + " = "
                     + vec_tex(pull.targets[i]), color=style.FOCUS),
-            MathTex(r"= \sum\nolimits_j w_j\, \vec x_j \quad \text{(the weighted average)}"),
+            # x' again, not a bare "=": the ring before it is the plane's mark for x'
+            MathTex(r"\vec x\,' = \sum\nolimits_j w_j\, \vec x_j \quad \text{(the weighted average)}"),
         )
         if pull.strength != 1:
             lines.add(MathTex(r"\text{this video: } \vec x + " + fmt(pull.strength)
@@ -869,8 +873,8 @@ class GravityPull(ExplainerScene):
     def place_formula(self) -> None:
         """The formula under the table; the plane's ring before the weighted average."""
         self.formula.next_to([self.panel_left, self.table_bottom, 0], DOWN, buff=0.35, aligned_edge=LEFT)
-        equals = self.formula[2][0][0]  # the "=" the line starts with
-        ring = target_marker().next_to(equals, LEFT, buff=0.15).match_y(equals)
+        start = self.formula[2][0][0]  # the x the line starts with
+        ring = target_marker().next_to(start, LEFT, buff=0.15).match_y(self.formula[2][0][1:3])
         self.formula[2].add(ring)
 
     def word_dot(self, word: str, coords: np.ndarray, named: bool) -> WordDot | Dot:

@@ -42,12 +42,27 @@ from scenes.components.lists import WordValues
 from scenes.components.matrices import MatrixGrid, PixelCrossfade, printed_numbers, signed_colors
 from scenes.style import fmt
 
-__all__ = ["SimilarityTable"]
+__all__ = ["SimilarityTable", "and_list", "tied_at_top"]
 
 TABLE_SIDE = 4.8  # scene units of the n x n table, whatever n is
 SAID_CHARS = 40  # a longer sentence is shortened in the narration (the caption shows it whole)
 TABLE_CENTER = 0.2 * LEFT + 0.55 * DOWN  # room for the formula on its left, the ranked row on its right
 RANKED_ROWS = 6  # the focus's row, ranked beside the table, shows at most this many entries
+
+
+def tied_at_top(ranked: tuple[story.Neighbour, ...]) -> list[str]:
+    """The words whose value prints as the first's (two decimals): they tie as far as a
+    student can see, and are never ranked in words.
+
+    >>> tied_at_top((story.Neighbour("a", 6.021), story.Neighbour("b", 6.018), story.Neighbour("c", 1.0)))
+    ['a', 'b']
+    """
+    return [n.word for n in ranked if fmt(n.value) == fmt(ranked[0].value)]
+
+
+def and_list(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" and {words[-1]}"
 
 
 class SimilarityTable(ExplainerScene):
@@ -89,18 +104,27 @@ class SimilarityTable(ExplainerScene):
 
     def focus_row(self, number: int) -> None:
         """Name the other word with the focus's largest dot product; the decider when the
-        claim holds, else the winner and the decider with their numbers."""
+        claim holds, else the winner and the decider with their numbers. Words whose dot
+        products print alike are said to tie, never ranked."""
         sentence = self.example.sentences[number]
         f = sentence.focus
-        top = story.neighbours(self.example, number, "dot")[0]
-        line = (f"In {f}'s row, the largest dot product with another word is {top.word}'s, "
-                f"{fmt(top.value)}")
-        if story.claim(self.example, "top_dot_is_decider", number).holds:
+        ranked = story.neighbours(self.example, number, "dot")
+        top, tied = ranked[0], tied_at_top(ranked)
+        decider = story.decider(self.example, number)
+        if len(tied) > 1:
+            line = (f"In {f}'s row, {and_list(tied)} tie for the largest dot product with another word, "
+                    f"{fmt(top.value)}")
+        else:
+            line = (f"In {f}'s row, the largest dot product with another word is {top.word}'s, "
+                    f"{fmt(top.value)}")
+        if story.claim(self.example, "top_dot_is_decider", number).holds and len(tied) == 1:
             own = self.trace.matrix[sentence.focus_index, sentence.focus_index]
             line += f" ({f} with itself: {fmt(own)})."
             other = sentence.focus_index
+        elif decider in tied:  # the top boxed, the decider dashed: the two that tie
+            line += "."
+            other = sentence.tokens.index(decider if decider != top.word else tied[1])
         else:
-            decider = story.decider(self.example, number)
             other = sentence.tokens.index(decider)
             line += f"; {decider}'s is {fmt(self.trace.matrix[sentence.focus_index, other])}."
         self.beat("focus row" if number == 0 else "other row", line)
@@ -127,10 +151,19 @@ class SimilarityTable(ExplainerScene):
     def cosine_row(self, number: int) -> None:
         sentence = self.example.sentences[number]
         f = sentence.focus
-        top = story.neighbours(self.example, number, "cosine")[0]
+        ranked = story.neighbours(self.example, number, "cosine")
+        top, tied = ranked[0], tied_at_top(ranked)
         decider = story.decider(self.example, number)
-        if story.claim(self.example, "top_cosine_is_decider", number).holds:
-            too = ", too," if story.claim(self.example, "top_dot_is_decider", number).holds else ""
+        if len(tied) > 1:
+            line = f"By cosine, {and_list(tied)} tie as {f}'s most similar other words: {fmt(top.value)}"
+            other = None if decider in tied else sentence.tokens.index(decider)
+            if other is not None:
+                line += f"; {decider} has {fmt(self.trace.matrix[sentence.focus_index, other])}"
+            line += "."
+        elif story.claim(self.example, "top_cosine_is_decider", number).holds:
+            dot_tied = len(tied_at_top(story.neighbours(self.example, number, "dot"))) > 1
+            dot_holds = story.claim(self.example, "top_dot_is_decider", number).holds and not dot_tied
+            too = ", too," if dot_holds else ""
             line = f"By cosine{too} {decider} is {f}'s most similar other word: {fmt(top.value)}."
             other = None
         else:

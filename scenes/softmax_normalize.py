@@ -9,9 +9,13 @@ gives a negative weight when a score is negative: said only when the story's
 that adds up to zero leaves nothing to divide by (a made-up case, one score changed,
 unless the example's own scores do it). Softmax first takes exponentials, which are
 always positive, then divides by their sum: bars that are positive and add up to one
-(with a remark when the printed ones add up to 0.99 or 1.01). These weights are the pulls
-of the gravity chapter. Last, the temperature T: a low T sharpens the weights, a high T
-flattens them (the attention chapter's sqrt(d_k) is such a temperature).
+(with a remark when the printed ones add up to 0.99 or 1.01, and "all above zero though the
+tiny ones print 0.00" where a bar prints 0.00). These weights are the pulls of the gravity
+chapter. Last, the temperature T, one beat per value, each line said as its bars change: a
+low T sharpens the weights, a high T flattens them, then the example's own T (the attention
+chapter's sqrt(d_k) is such a temperature). During that sweep the formula is the general
+one and T counts in place: no number in the formula fades out and in. A sentence with three
+numbers (the made-up zero-sum case) is said in a beat of its own, once its picture is still.
 
 Render: ``manim -ql scenes/softmax_normalize.py SoftmaxNormalize`` (from the repo root).
 """
@@ -68,7 +72,7 @@ from scenes.style import fmt
 __all__ = ["PRINTABLE", "TEMPERATURES", "Recount", "Shown", "SoftmaxNormalize", "SwapParts", "ZeroSumCase",
            "choose_sentence", "shown_sum", "zero_sum_case"]
 
-TEMPERATURES = (0.5, 1.0, 2.0)  # shown in this order, then the example's own temperature again
+TEMPERATURES = (0.5, 2.0)  # shown in this order, then the example's own temperature again
 DOWN_ROOM = 0.7  # scene units the most negative bar may take below the baseline
 BASELINE_Y = -0.9  # the baseline's height, unless the labels need it higher
 NOTE_TOP = -3.0  # the note under the bars stays below this
@@ -119,10 +123,14 @@ def exponential_tex(trace: SoftmaxTrace) -> tuple[str, ...]:
     return ("e^{", "s_j", "/ T}", "=", "e^{", "s_j", f"/ {trace.temperature:g}}}")
 
 
-def softmax_tex(trace: SoftmaxTrace) -> tuple[str, ...]:
-    """w_j = e^{s_j / T} / sum_k e^{s_k / T} = e^{s_j / t} / (the sum), in parts."""
-    return ("w_j", "=", r"\frac{", "e^{", "s_j", "/ T}", "}{", r"\sum_k e^{s_k / T}", "}", "=",
-            r"\frac{", "e^{", "s_j", f"/ {trace.temperature:g}}}", "}{", num_tex(trace.total), "}")
+def softmax_tex(trace: SoftmaxTrace | None) -> tuple[str, ...]:
+    """w_j = e^{s_j / T} / sum_k e^{s_k / T} = e^{s_j / t} / (the sum), in parts; with no
+    trace, only the general formula."""
+    general = ("w_j", "=", r"\frac{", "e^{", "s_j", "/ T}", "}{", r"\sum_k e^{s_k / T}", "}")
+    if trace is None:
+        return general
+    return (*general, "=", r"\frac{", "e^{", "s_j", f"/ {trace.temperature:g}}}", "}{",
+            num_tex(trace.total), "}")
 
 
 def tex_readout(label_tex: str, value: float, color: ManimColor) -> MathTex:
@@ -424,11 +432,13 @@ class SoftmaxNormalize(ExplainerScene):
 
     def sum_of_zero(self) -> None:
         z, total = self.zero, self.zero.trace.total
+        numbers = None  # the made-up case's three numbers, said once the picture is still
         if z.made_up:
             word = z.sentence.tokens[z.index]
             tag = f"a made-up case: {q(word)} scores {fmt(z.scores[z.index])} instead of {fmt(z.was)}"
-            said = (f"A made-up case: if {q(word)} scored {fmt(z.scores[z.index])}, not {fmt(z.was)}, "
-                    f"the sum would be {fmt(total)}: no weights at all.")
+            said = f"A made-up case: change {q(word)}'s score so that the scores add up to zero."
+            numbers = (f"If {q(word)} scored {fmt(z.scores[z.index])}, not {fmt(z.was)}, the sum would be "
+                       f"{fmt(total)}: nothing to divide by, no weights at all.")
         else:
             tag = f"this example's own scores in {q(z.sentence.text)}"
             said = (f"Here the scores really add up to {fmt(total)}: with nothing to divide by, there are "
@@ -447,6 +457,8 @@ class SoftmaxNormalize(ExplainerScene):
         self.play(self.swap_formula(naive_tex(fmt(total), r"\ ?"), style.NEGATIVE), run_time=style.BEAT)
         self.record("sum of zero", self.sum_readout, note=self.note)
         self.wait(2 * style.PAUSE)
+        if numbers is not None:
+            self.beat("no weights", numbers)
 
     def take_exponentials(self) -> None:
         t, s = self.softmax, self.sentence
@@ -488,8 +500,11 @@ class SoftmaxNormalize(ExplainerScene):
         top = int(np.argmax(t.weights))
         printed = shown_sum(t.weights)
         rounding = f" ({fmt(printed)} here because of rounding)" if fmt(printed) != fmt(1.0) else ""
-        self.beat("softmax", "It divides each by that sum: positive weights that add up to "
-                  f"1{rounding}; {q(s.tokens[top])} gets {fmt(t.weights[top])}.")
+        # "positive" over a bar that prints 0.00 would be read as false: say why it shows 0.00
+        tiny = ", all above zero though the tiny ones print 0.00" if any(
+            fmt(w) == fmt(0.0) for w in t.weights) else ", all positive"
+        self.beat("softmax", f"It divides each by that sum: weights that add up to 1{rounding}{tiny}; "
+                  f"{q(s.tokens[top])} gets {fmt(t.weights[top])}.")
         self.play(self.swap_formula(softmax_tex(t)),
                   *([FadeOut(self.note)] if self.note is not None else []), run_time=style.BEAT)
         # One scale for every temperature: the tallest weight any of them gives fills the room.
@@ -517,18 +532,23 @@ class SoftmaxNormalize(ExplainerScene):
         self.wait(style.PAUSE)
 
     def change_temperature(self) -> None:
+        """One beat per temperature, each line said as its bars change: colder, hotter, then the
+        example's own. The formula turns general first (its numbers would have to fade out and
+        in at every temperature, leaving an empty denominator between); T counts in place."""
         traces, s = self.temperature_traces, self.sentence
-        cold, hot = traces[0], traces[len(TEMPERATURES) - 1]
         top = int(np.argmax(self.softmax.weights))
-        self.beat("temperature", f"Temperature T changes the mix: at T = {fmt(cold.temperature)} "
-                  f"{q(s.tokens[top])} takes {fmt(cold.weights[top])}, at T = {fmt(hot.temperature)} only "
-                  f"{fmt(hot.weights[top])}; here T = {fmt(self.softmax.temperature)}.")
-        for trace in traces:
-            first = [FadeOut(self.note)] if trace is traces[0] else []
-            # T and the sum count to their new values in place; in the formula only T's value
-            # and the sum change, the old ones gone before the new ones come.
-            self.play(self.swap_formula(softmax_tex(trace)), *first,
-                      Recount(self.temperature, trace.temperature),
+        word = q(s.tokens[top])
+        cold, hot, own = traces
+        lines = [("temperature", f"A low temperature sharpens the weights: at T = {fmt(cold.temperature)}, "
+                                 f"{word} takes {fmt(cold.weights[top])}."),
+                 ("hotter", f"A high one flattens them: at T = {fmt(hot.temperature)}, {word} takes only "
+                            f"{fmt(hot.weights[top])}."),
+                 ("this video's T", f"This video uses T = {fmt(own.temperature)}, where {word} takes "
+                                    f"{fmt(own.weights[top])}.")]
+        for (name, line), trace in zip(lines, traces, strict=True):
+            self.beat(name, line)
+            first = [FadeOut(self.note), self.swap_formula(softmax_tex(None))] if trace is cold else []
+            self.play(*first, Recount(self.temperature, trace.temperature),
                       Recount(self.total, float(trace.weights.sum())),
                       self.bars.change_values(trace.weights), run_time=style.BEAT)
             self.record(f"T = {trace.temperature:g} ({len(self.shown)})", self.total, self.temperature)

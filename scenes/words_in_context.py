@@ -6,7 +6,11 @@ Every word of the example is a point in a plane whose axes are meanings; similar
 close together, so the distance between two points says how alike two words are. The
 ambiguous word sits somewhere between its meanings; in each sentence the scene names its
 nearest word by distance (from :mod:`attention_core.story`) and says that it is the word
-that decides the meaning only when the numbers bear it out.
+that decides the meaning only when the numbers bear it out. Where they do not (the decider
+is not the nearest, or ties with another word), the scene names both with their distances
+and a beat of its own draws the lesson: distance alone does not find the word that decides.
+Distances that print alike get a third decimal (:func:`places_apart`), or are said to tie:
+two numbers that look the same are never ranked in words.
 
 Render: ``manim -ql scenes/words_in_context.py WordsInContext`` (from the repo root).
 """
@@ -19,9 +23,11 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    BackgroundRectangle,
     Circle,
     Create,
     DashedLine,
+    DashedVMobject,
     Dot,
     FadeIn,
     FadeOut,
@@ -38,17 +44,21 @@ from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
 from scenes.components.lists import WordValues
-from scenes.components.words import along, name_on_plane, plane_scale
+from scenes.components.words import LABEL_SPOTS, along, name_on_plane, plane_scale
 from scenes.style import fmt
 
-__all__ = ["WordsInContext", "distance_list"]
+__all__ = ["WordsInContext", "distance_list", "places_apart", "said"]
 
 COLUMN_WIDTH = 6.8  # scene units the right-hand column (question, captions, lists) may take
 MAX_ROWS = 5  # a distance list shows at most this many words
 MAX_NUMBER_ROWS = 10  # the table of every word's numbers shows at most this many words
 NAME_ROOM = 0.2  # where there is room, a name keeps this far (scene units) from another word's dot centre
+# farther out (3 and 6 times), straight above or below the dot first
+FAR_SPOTS = tuple(k * s for k in (3, 6) for s in (UP, DOWN, *(s for s in LABEL_SPOTS if s[0])))
+LABEL_PATCH = 0.02  # the background behind a name reaches this far past its letters
 RING_RADIUS = 0.25  # the ring around the focus's dot
 SAID_CHARS = 40  # a longer sentence is shortened in the narration (the caption shows it whole)
+MOST_PLACES = 3  # distances that print alike get up to this many decimals before they are said to tie
 
 
 def tick_numbers(plane: WordPlane) -> list[Mobject]:
@@ -61,7 +71,9 @@ def name_words(plane: WordPlane, words: list[WordDot], ringed: WordDot | None = 
     name, another dot or a name placed before; where there is room, also off the axis lines and
     a little apart from the other dots (so a name is not read as its neighbour's). The
     ``ringed`` word's name sits outside a ring of :data:`RING_RADIUS` around its dot, and other
-    names keep off that ring. A name that fits nowhere is left out. Returns the words named."""
+    names keep off that ring. A name that fits nowhere is left out. Each name gets a patch of
+    the background behind it, so that an axis or a dashed line it must cross runs under it, not
+    through its letters. Returns the words named."""
     ticks = tick_numbers(plane)
     axes = [dot for axis in (plane.axes.x_axis, plane.axes.y_axis) for dot in along(axis)]
 
@@ -76,14 +88,24 @@ def name_words(plane: WordPlane, words: list[WordDot], ringed: WordDot | None = 
         others = [ring if w is ringed else w.dot for w in words if w is not word]
         apart = [ring if w is ringed else room(w, NAME_ROOM) for w in words if w is not word]
         placed = [w.label for w in named]
-        tiers = ([*ticks, *axes, *apart, *placed], [*ticks, *apart, *placed], [*ticks, *others, *placed])
-        for avoid in tiers:
+        # off the axis lines first, a little apart from the other dots, then nearer them, then
+        # a little farther out; only then across an axis line
+        tiers = (([*ticks, *axes, *apart, *placed], LABEL_SPOTS),
+                 ([*ticks, *axes, *others, *placed], LABEL_SPOTS),
+                 ([*ticks, *axes, *others, *placed], FAR_SPOTS),
+                 ([*ticks, *apart, *placed], LABEL_SPOTS),
+                 ([*ticks, *others, *placed], LABEL_SPOTS))
+        for avoid, spots in tiers:
             if not word.label_shown:
                 word.add(word.label)
                 word.label_shown = True
-            if name_on_plane(plane, [spot], avoid=avoid):
+            if name_on_plane(plane, [spot], avoid=avoid, spots=spots):
                 named.append(word)
                 break
+    for word in named:  # a line under a name (an axis, a dashed distance) stops at its edge
+        patch = BackgroundRectangle(word.label, color=style.BACKGROUND, fill_opacity=1.0, buff=LABEL_PATCH)
+        word.submobjects.insert(word.submobjects.index(word.label), patch)
+        word.patch = patch
     return named
 
 
@@ -97,10 +119,31 @@ class _AroundRing:
         self.word.hide_label()
 
 
-def distance_list(example, focus: str, entries: list[tuple[str, float]]) -> WordValues:
-    """``distance from apple`` over one row per word: the word and its distance (``1.84``)."""
+def distance_list(example, focus: str, entries: list[tuple[str, float]],
+                  places: int = style.DECIMALS) -> WordValues:
+    """``distance from apple`` over one row per word: the word and its distance (``1.84``,
+    with ``places`` decimals)."""
     return WordValues(f"distance from {focus}", [(w, [d]) for w, d in entries],
-                      [word_color(example, w) for w, _ in entries])
+                      [word_color(example, w) for w, _ in entries], places=places)
+
+
+def said(x: float, places: int = style.DECIMALS) -> str:
+    """``x`` with ``places`` decimals, as the lists print it."""
+    return f"{x:.{places}f}"
+
+
+def places_apart(values: list[float], most: int = MOST_PLACES) -> int:
+    """The fewest decimals, from :data:`style.DECIMALS` up to ``most``, at which the first of
+    ``values`` (the smallest, sorted) prints apart from the next: the nearest word is never
+    ranked above another that prints the same. Values still alike at ``most`` places tie.
+
+    >>> places_apart([1.556, 1.562, 2.0]), places_apart([1.84, 2.15]), places_apart([1.0, 1.0])
+    (3, 2, 2)
+    """
+    for places in range(style.DECIMALS, most + 1):
+        if len(values) < 2 or said(values[0], places) != said(values[1], places):
+            return places
+    return style.DECIMALS
 
 
 class WordsInContext(ExplainerScene):
@@ -196,27 +239,25 @@ class WordsInContext(ExplainerScene):
     def show_sentence(self, number: int) -> None:
         sentence = self.sentences[number]
         ranked = story.neighbours(self.example, number, "distance")
-        holds = story.claim(self.example, "top_distance_is_decider", number).holds
         decider = story.decider(self.example, number)
-        nearest = ranked[0]
-        quoted = f"\u201c{shorten(sentence.text, SAID_CHARS)}\u201d"
-        start = f"In {quoted}, the word nearest {sentence.focus} by distance is "
-        if holds:
-            line = f"{start}{nearest.word}, {fmt(nearest.value)} away."
-        else:
-            distance = next(n.value for n in ranked if n.word == decider)
-            line = (f"{start}{nearest.word}, {fmt(nearest.value)}; {decider}, which decides it, is "
-                    f"{fmt(distance)}.")
-        self.beat(f"sentence {number + 1}", line)
         shown = list(ranked[:MAX_ROWS])
         if decider not in [n.word for n in shown]:
             shown[-1] = next(n for n in ranked if n.word == decider)
+        places = places_apart([n.value for n in shown])
+        nearest = ranked[0]
+        tied = [n.word for n in ranked if said(n.value, places) == said(nearest.value, places)]
+        holds = story.claim(self.example, "top_distance_is_decider", number).holds and len(tied) == 1
+        self.beat(f"sentence {number + 1}", self.sentence_line(number, ranked, places, tied))
         caption = sentence_caption(sentence.text, max_width=COLUMN_WIDTH)
         caption.next_to(self.question, DOWN, buff=0.4).align_to(self.question, RIGHT)
-        ranked_list = distance_list(self.example, sentence.focus, [(n.word, n.value) for n in shown])
+        ranked_list = distance_list(self.example, sentence.focus, [(n.word, n.value) for n in shown], places)
         ranked_list.next_to(caption, DOWN, buff=0.4).align_to(caption, RIGHT)
-        box = ranked_list.box(0)
-        lines = self.distance_lines(sentence.focus, [n.word for n in shown], strong=nearest.word)
+        words_shown = [n.word for n in shown]
+        box = VGroup(*(ranked_list.box(words_shown.index(w)) for w in tied))
+        if not holds:  # the word that decides, dashed, beside the nearest
+            frame = ranked_list.box(words_shown.index(decider), color=style.TEXT)
+            box.add(DashedVMobject(frame, num_dashes=24))
+        lines = self.distance_lines(sentence.focus, words_shown, strong=nearest.word)
         words = VGroup(*(self.dots[w] for w in dict.fromkeys(sentence.tokens)))
         others = VGroup(*(d for w, d in self.dots.items() if w not in sentence.tokens))
         old = [m for m in (self.lines, self.list, getattr(self, "caption", None), getattr(self, "box", None))
@@ -228,6 +269,42 @@ class WordsInContext(ExplainerScene):
         self.play(Create(box), run_time=style.BEAT / 2)
         self.caption, self.lines, self.list, self.box = caption, lines, ranked_list, box
         self.shown_sentence, self.nearest_word = sentence, nearest.word
+        if not holds:
+            self.beat(f"lesson {number + 1}", self.lesson_line(number, tied))
+
+    def sentence_line(self, number: int, ranked: tuple[story.Neighbour, ...], places: int,
+                      tied: list[str]) -> str:
+        """What the distances of a sentence show: its nearest word (or the words that tie as
+        nearest), and the decider's distance when it is not the nearest; every number with
+        ``places`` decimals, so that no two numbers that print alike are ranked."""
+        sentence = self.sentences[number]
+        decider = story.decider(self.example, number)
+        quoted = f"\u201c{shorten(sentence.text, SAID_CHARS)}\u201d"
+        nearest = ranked[0]
+        if len(tied) > 1:
+            names = ", ".join(tied[:-1]) + f" and {tied[-1]}"
+            line = (f"In {quoted}, {names} tie as the words nearest {sentence.focus} by distance, "
+                    f"{said(nearest.value, places)} away")
+            if decider in tied:
+                return line + "."
+        else:
+            line = (f"In {quoted}, the word nearest {sentence.focus} by distance is {nearest.word}, "
+                    f"{said(nearest.value, places)}")
+            if nearest.word == decider:
+                return line + " away."
+        distance = next(n.value for n in ranked if n.word == decider)
+        farthest = ", the farthest" if ranked[-1].word == decider and len(ranked) > 2 else ""
+        return f"{line}; {decider}, which decides it, is {said(distance, places)}{farthest}."
+
+    def lesson_line(self, number: int, tied: list[str]) -> str:
+        """The lesson of a sentence whose decider distance does not single out: distance alone
+        does not find the word that decides (the dot product, ahead, does when the story's
+        ``top_dot_is_decider`` claim holds)."""
+        names = " and ".join(tied)
+        nearest = f"{names} tie as nearest" if len(tied) > 1 else f"{names} is nearest"
+        dot = story.claim(self.example, "top_dot_is_decider", number).holds
+        ahead = "the next chapters show what does." if dot else "the chapters ahead look for what does."
+        return f"By distance, {nearest}: distance alone does not find the deciding word; {ahead}"
 
     def show_context_decides(self) -> None:
         where = "in both sentences" if len(self.sentences) > 1 else "in every sentence"

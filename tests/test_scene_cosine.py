@@ -61,7 +61,8 @@ class ProbedCosineSimilarity(CosineSimilarity):
                  "b_label_values": [n.get_value() for n in self.line_b.numbers]}
         theta = [self.angle[1]] if hasattr(self, "angle") and len(self.angle) == 2 else []
         marks = [*tick_numbers(self.plane), self.plane.x_name, self.plane.y_name]
-        state["overlaps"] = overlapping_pairs([self.vec_a.label, self.vec_b.label, *theta, *marks])
+        left = [self.word_left[1]] if hasattr(self, "word_left") else []  # the word b turned away from
+        state["overlaps"] = overlapping_pairs([self.vec_a.label, self.vec_b.label, *left, *theta, *marks])
         state["theta_shown"] = bool(theta)
         if hasattr(self, "live_cos") and self.live_cos.number in on_screen:
             state["cos"] = self.live_cos.number.get_value()
@@ -90,8 +91,8 @@ def beat_times(built) -> dict[str, tuple[float, float]]:
 
 
 def names_of(built) -> list[str]:
-    return ["title", "two words", "dot product", "angle and cosine", *(n for n, _ in CASES), "length",
-            "attention"]
+    return ["title", "two words", "dot product", "dot sum", "angle and cosine", *(n for n, _ in CASES),
+            "length", "stretched", "attention"]
 
 
 def test_pair_is_focus_and_the_word_that_decides_it(built, example):
@@ -168,17 +169,18 @@ def test_every_number_said_is_the_cores(built, example):
     a, b = example.words[scene.a_word], example.words[scene.b_word]
     lines = dict(zip(names_of(built), scene.narration, strict=True))
     dot, cos = dot_product(a, b), cosine_similarity(a, b)
-    assert narration_numbers(lines["dot product"]) == pytest.approx([*dot.products, dot.dot], abs=0.005)
+    assert narration_numbers(lines["dot sum"]) == pytest.approx([*dot.products, dot.dot], abs=0.005)
     assert narration_numbers(lines["angle and cosine"]) == pytest.approx([cos.cosine], abs=0.005)
     for case, angle in CASES:
         assert narration_numbers(lines[case]) == pytest.approx([np.cos(np.radians(angle))], abs=0.005)
-    factor = said_factor(lines["length"])
+    factor = said_factor(lines["stretched"])
     assert factor == scene.stretch
     # "1.5 times as long ... 1.5 times as large" says it twice; "twice", "half", "3 times" have no decimals
     spoken = [factor] * 2 if factor not in (0.5, 2.0) and not factor.is_integer() else []
-    assert narration_numbers(lines["length"]) == pytest.approx(
+    assert narration_numbers(lines["stretched"]) == pytest.approx(
         [*spoken, dot_product(a, factor * b).dot, cosine_similarity(a, factor * b).cosine], abs=0.005)
-    assert narration_numbers(lines["two words"]) == narration_numbers(lines["attention"]) == []
+    for quiet in ("two words", "dot product", "length", "attention"):  # words while the figure moves
+        assert narration_numbers(lines[quiet]) == [], quiet
 
 
 def said_factor(line: str) -> float:
@@ -245,7 +247,7 @@ def test_attention_is_said_to_use_the_dot_product_with_it_on_screen(built):
 def test_narration_is_written_as_subtitles_and_short(built):
     said = [line for line in built.scene.narration if line]
     assert [text for _, _, text in subtitles(built)] == said
-    assert len(said) == len(names_of(built)) - 1 == 8
+    assert len(said) == len(names_of(built)) - 1 == 10
     assert all(len(line) <= 110 for line in said), [len(line) for line in said]
 
 
@@ -259,3 +261,26 @@ def test_a_vector_with_no_room_to_grow_is_halved():
     scale = PlaneScale((-2.0, 6.0, 1.0), (-2.0, 6.0, 1.0), 0.825)
     assert stretch_factor(np.array([5.5, 1.0]), scale) == 0.5
     assert [times(f) for f in (2.0, 0.5, 1.5, 3.0)] == ["twice", "half", "1.5 times", "3 times"]
+
+
+def test_numbers_are_read_off_a_figure_that_holds_still(built):
+    # the dot product's sum and the stretched numbers are said after their figure settled
+    states, times = built.scene.at_end, beat_times(built)
+    for said in ("dot sum", "stretched"):
+        assert states[said]["moved_until"] <= times[said][0] + 1e-6, said
+
+
+def test_the_arrow_that_turns_is_b_and_the_word_stays_where_it_is(built, example):
+    scene = built.scene
+    word = scene.b_word
+    b = example.words[word]
+    # the turning arrow is called b, not the word, and its coordinate line names no word
+    assert not hasattr(scene.vec_b.label, "text") and scene.vec_b.label.get_tex_string() == r"\vec b"
+    assert len(scene.line_b.word) == 0
+    # the word keeps its place, its name and its arrow
+    arrow, label = scene.word_left
+    assert label.text == word
+    np.testing.assert_allclose(arrow.get_end(), scene.plane.point(b), atol=0.02)
+    assert arrow in scene.mobjects or scene.word_left in scene.mobjects
+    lines = dict(zip(names_of(built), scene.narration, strict=True))
+    assert f"copy of {word}, called b" in lines["agree"]

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis.extra.numpy import arrays
-from manim import UpdateFromAlphaFunc, config
+from manim import UpdateFromAlphaFunc, Wait, config
 from scene_harness import (
     BuiltScene,
     apple_with,
@@ -86,6 +86,12 @@ class Checked(GravityPull):
                     if self.ghost.label_shown and boxes_overlap(moving.label, self.ghost.label):
                         self.crossings.append((self._open_beat[0], round(alpha, 3)))
         super().play(*animations, **kwargs)
+        if not all(isinstance(a, Wait) for a in animations):  # when each animation ended
+            self.moved_at = [*getattr(self, "moved_at", []), self.renderer.time]
+
+    def moved_during(self, start: float, end: float) -> list[float]:
+        """When animations (not waits) ended between ``start`` and ``end`` (seconds)."""
+        return [t for t in getattr(self, "moved_at", []) if start + 1e-6 < t <= end + 1e-6]
 
 
 Checked.__name__ = GravityPull.__name__  # same key frames folder
@@ -169,7 +175,9 @@ def test_every_number_said_is_the_cores(built, example):
     for k in sentences_shown(example):
         wanted |= said_numbers(example, scene, k)
     ends = [expected(example, k).end for k in sentences_shown(example)]
-    wanted["compare"] = [x for end in ends for x in end] if len(ends) == 2 else []
+    wanted["compare"] = []  # words while the picture comes; its numbers once it is still
+    if len(ends) == 2:
+        wanted["ends"] = [x for end in ends for x in end]
     assert set(scene.lines) == set(wanted)
     for name, line in scene.lines.items():
         assert narration_numbers(line) == pytest.approx(rounded(wanted[name]), abs=1e-9), (name, line)
@@ -202,6 +210,8 @@ def test_the_weights_come_from_dot_products_and_softmax_is_next(built):
     assert r"\vec x \cdot \vec x_j \,/\, T" in formula.get_tex_string()
     assert note.original_text == "softmax and T: the next chapter"
     assert built.scene.lines["pulls 1"].index("as hard as its weight") > 0
+    # review minor: the weights are on screen from this beat on; it says where they come from
+    assert "the next chapter" in built.scene.lines["pulls 1"]
 
 
 def test_slow_motion_is_said_once_and_animation_knobs_are_not_attention(built, example):
@@ -278,6 +288,8 @@ def test_the_formula_is_one_step_to_the_weighted_average(built, example):
         assert formula[0].replace(" ", "") == r"\vecx\,'=\vecx+\sum\nolimits_jw_j\,(\vecx_j-\vecx)"
         assert numbers_in(formula[1]) == pytest.approx(rounded([*e.x, *(e.average - e.x), *e.average]))
         assert r"\sum\nolimits_j w_j\, \vec x_j" in formula[2] and "weighted average" in formula[2]
+        # x' named again, not a bare "=" after the ring (review: a stray "=")
+        assert formula[2].replace(" ", "").startswith(r"\vecx\,'=")
 
 
 def test_the_pulls_added_tip_to_tail_reach_the_weighted_average(built, example):
@@ -541,3 +553,13 @@ def test_points_along_a_broken_line_are_manims(corners: np.ndarray, proportions:
     ours = points_along(corners, np.array(proportions))
     manims = np.array([path.point_from_proportion(a) for a in proportions])
     np.testing.assert_allclose(ours, manims, atol=1e-9)
+
+
+def test_the_end_points_are_read_off_a_picture_that_holds_still(built, example):
+    scene = built.scene
+    beats = {name: (start, end) for name, _, start, end in scene.beats}
+    if len(sentences_shown(example)) == 2:
+        assert len(narration_numbers(scene.lines["ends"])) == 4
+        assert narration_numbers(scene.lines["compare"]) == []
+        start, end = beats["ends"]
+        assert scene.moved_during(start, end) == []

@@ -262,3 +262,18 @@ def test_a_32_word_table_labels_stay_apart(long_example, tmp_path):
     for labels in (table.row_labels, table.col_labels):
         assert overlapping_pairs(list(labels)) == [] and outside_frame(list(labels)) == []
     assert long_example.sentences[-1].focus_index in table.labelled
+
+
+def test_dot_products_that_print_alike_are_said_to_tie_not_ranked(tmp_path):
+    # buy turned and stretched: 6.024 with apple against orange's 6.020, both printed 6.02
+    broken = apple_with(tmp_path, ("buy     = [0.5, -0.3]", "buy     = [2.0, 1.89]"))
+    row = row_of(broken, 0, "dot")
+    assert row["buy"] > row["orange"] and f"{row['buy']:.2f}" == f"{row['orange']:.2f}"
+    assert not claim(broken, "top_dot_is_decider", 0).holds
+    scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
+    line = scene.narration[BEATS.index("focus row")]
+    assert line == "In apple's row, buy and orange tie for the largest dot product with another word, 6.02."
+    focus, tokens = broken.sentences[0].focus_index, broken.sentences[0].tokens
+    marks = scene.at_end["focus row"]["marks"]
+    assert marks == [(focus, tokens.index("buy")), (focus, tokens.index("orange"))]
+    assert not any("with another word is buy" in n or "is orange's" in n for n in scene.narration)

@@ -38,8 +38,8 @@ from scenes.softmax_normalize import PRINTABLE, TEMPERATURES, Recount, SoftmaxNo
 sys.path.insert(0, str(Path(__file__).parent))
 from long_example import write_long_example  # noqa: E402
 
-BEATS = ["title", "scores", "divide by the sum", "sum of zero", "exponentials", "softmax", "pulls",
-         "temperature"]
+BEATS = ["title", "scores", "divide by the sum", "sum of zero", "no weights", "exponentials", "softmax",
+         "pulls", "temperature", "hotter", "this video's T"]
 
 
 @pytest.fixture(scope="module")
@@ -81,15 +81,19 @@ def said_numbers(example) -> list[list[float]]:
     top = int(np.argmax(weights))
     other = max((j for j in range(len(s.tokens)) if j != s.focus_index), key=lambda j: (weights[j], -j))
     rounding = [printed_sum(weights)] if f"{printed_sum(weights):.2f}" != "1.00" else []
+    tiny = [0.0] if any(f"{w:.2f}" == "0.00" for w in weights) else []  # "the tiny ones print 0.00"
     cold, hot = (np.exp(scores / c) / np.exp(scores / c).sum() for c in (TEMPERATURES[0], TEMPERATURES[-1]))
     return [
         [scores[low], scores[high]],
         [scores.sum(), *([naive[negative[0]]] if negative else [])],
+        [],
         [zero[low], scores[low], 0.0],
         [t, exps[low]],
-        [*rounding, weights[top]],
+        [*rounding, *tiny, weights[top]],
         [weights[other]],
-        [TEMPERATURES[0], cold[top], TEMPERATURES[-1], hot[top], t],
+        [TEMPERATURES[0], cold[top]],
+        [TEMPERATURES[-1], hot[top]],
+        [t, weights[top]],
     ]
 
 
@@ -230,7 +234,8 @@ def test_each_temperature_shows_the_cores_weights(built, example):
         shown = built.scene.shown[moment]
         np.testing.assert_allclose(shown.values, trace.weights)
         assert shown.readouts == pytest.approx((1.0, t))
-        assert total_tex(trace.total) in shown.formula and f"/ {t:g}}}" in shown.formula
+        # the general formula: no number in it to fade out and in (review: an empty denominator)
+        assert shown.formula.replace(" ", "") == r"w_j=\frac{e^{s_j/T}}{\sum_ke^{s_k/T}}"
     cold, hot = (softmax_trace(scores, t).weights.max() for t in (min(TEMPERATURES), max(TEMPERATURES)))
     assert cold > hot  # the story the beat tells
 
@@ -291,20 +296,16 @@ def test_formulas_change_part_by_part_and_readouts_count(tmp_path):
     assert ("s_j", 1) in formulas["divide by the sum"][0].kept
     assert ("s_j", 1) in formulas["exponentials"][-1].kept
     assert {("e^{", 1), ("s_j", 1), ("/ T}", 1), ("e^{", 2), ("s_j", 2)} <= set(formulas["softmax"][0].kept)
-    # each temperature: in the formula only T's value and the sum change; T and the sum of the
-    # weights count to their new values (no readout is swapped)
-    scores = scores_of(apple, 0)
+    # the temperatures: the formula turns general once (its numbers go, nothing comes, so no
+    # part of it is ever empty); then T and the sum of the weights count to their new values,
+    # one temperature per beat, and no formula or readout is swapped
     temperatures = [*TEMPERATURES, apple.knobs.temperature]
-    assert len(formulas["temperature"]) == len(temperatures)
-    assert not [s for b, s in swaps if b == "temperature" and s not in formulas["temperature"]]
-    before = softmax_trace(scores, apple.knobs.temperature)
-    for swap, t in zip(formulas["temperature"], temperatures, strict=True):
-        after = softmax_trace(scores, t)
-        assert texts(swap.gone) == {f"/ {before.temperature:g}}}", total_tex(before.total)[1:-1]}
-        assert texts(swap.added) == {f"/ {t:g}}}", total_tex(after.total)[1:-1]}
-        before = after
-    counted = [a for b, a in scene.changes if b == "temperature" and isinstance(a, Recount)]
-    assert [a.end for a in counted[::2]] == temperatures
+    sweep = ["temperature", "hotter", "this video's T"]
+    (general,) = [s for b, s in swaps if b in sweep]
+    assert general in formulas["temperature"] and general.added == []
+    assert {"w_j", "e^{", "s_j", "/ T}", r"\sum_k e^{s_k / T}"} <= texts(general.kept)
+    counted = [(b, a) for b, a in scene.changes if b in sweep and isinstance(a, Recount)]
+    assert [(b, a.end) for b, a in counted[::2]] == list(zip(sweep, temperatures, strict=True))
 
 
 class _Stage:
@@ -457,3 +458,23 @@ def _assert_no_overlaps(group) -> None:
     boxes = sorted((m.get_left()[0], m.get_right()[0]) for m in group)
     for (_, right), (left, _) in zip(boxes, boxes[1:], strict=False):
         assert left >= right - 1e-6, "two numbers overlap"
+
+
+def test_weights_are_never_called_positive_over_a_bar_that_prints_zero(built, example):
+    """Review minor (3:25): "positive weights" was read over bars showing 0.00."""
+    shown = built.scene.shown["softmax"]
+    printed = [f"{v:.2f}" for v in shown.values]
+    line = built.scene.narration[BEATS.index("softmax")]
+    if "0.00" in printed:
+        assert "positive" not in line and "the tiny ones print 0.00" in line
+    else:
+        assert "all positive" in line
+
+
+def test_the_made_up_case_is_said_once_its_picture_is_still(tmp_path):
+    """Reading load: its three numbers come in a beat of their own, after the bars dropped."""
+    apple = load_example("apple")
+    scene = build_scene(ProbedSoftmaxNormalize, apple, tmp_path, fresh=True).scene
+    assert narration_numbers(scene.narration[BEATS.index("sum of zero")]) == []
+    assert len(narration_numbers(scene.narration[BEATS.index("no weights")])) == 3
+    assert not [a for b, a in scene.changes if b == "no weights"]

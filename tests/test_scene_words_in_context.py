@@ -235,3 +235,48 @@ def test_the_focus_name_sits_outside_its_ring(built, example):
     # the label's box lies outside the ring's circle (its nearest point is beyond the radius)
     nearest = np.clip(centre, label.get_corner(DL)[:2], label.get_corner(UR)[:2])
     assert np.linalg.norm(nearest - centre) > radius
+
+
+# -- weaker paths: where distance does not single out the decider, the chapter says so as a lesson
+
+
+def test_a_decider_farthest_by_distance_is_called_the_farthest_and_taught_as_a_lesson(tmp_path):
+    # orange moved up and out: the farthest word of its sentence from apple, though it decides
+    broken = apple_with(tmp_path, ("orange  = [0.6, 3.2]", "orange  = [0.2, 4.0]"))
+    (nearest, distance), *rest = distances_from_focus(broken, 0)
+    assert rest[-1][0] == "orange" and nearest == "buy"
+    scene = build_scene(ProbedWordsInContext, broken, tmp_path).scene
+    lines = dict(zip([name for name, *_ in scene.beats], [n for _, n, *_ in scene.beats], strict=True))
+    line = lines["sentence 1"]
+    assert "nearest apple by distance is buy," in line and "orange, which decides it," in line
+    assert line.endswith(", the farthest.")
+    assert narration_numbers(line) == pytest.approx([distance, rest[-1][1]], abs=0.005)
+    assert lines["lesson 1"] == ("By distance, buy is nearest: distance alone does not find the deciding "
+                                 "word; the next chapters show what does.")
+    assert "lesson 2" not in lines  # the other sentence's decider is its nearest word
+    assert scene.at_end["lesson 1"] == scene.at_end["sentence 1"]  # the figure holds for the lesson
+    assert scene.at_end["sentence 1"]["boxed"] == "buy"
+
+
+def test_distances_that_print_alike_get_a_third_decimal_before_one_is_called_nearer(tmp_path):
+    # buy 1.8352 from apple, orange 1.8358: both 1.84 with two decimals, 1.835 and 1.836 with three
+    broken = apple_with(tmp_path, ("buy     = [0.5, -0.3]", "buy     = [0.5, 0.06118]"))
+    scene = build_scene(ProbedWordsInContext, broken, tmp_path).scene
+    lines = dict(zip([name for name, *_ in scene.beats], [n for _, n, *_ in scene.beats], strict=True))
+    assert "nearest apple by distance is buy, 1.835;" in lines["sentence 1"]
+    assert "orange, which decides it, is 1.836." in lines["sentence 1"]
+    shown = scene.at_end["sentence 1"]["list"]
+    assert shown[:2] == [("buy", 1.835), ("orange", 1.836)]
+    assert [n.text for _, n in scene.list.rows][:2] != ["1.84", "1.84"]
+    assert "lesson 1" in lines
+
+
+def test_distances_equal_to_three_decimals_are_said_to_tie_and_never_ranked(tmp_path):
+    # buy mirrored from orange about apple's diagonal: exactly as far from apple
+    broken = apple_with(tmp_path, ("buy     = [0.5, -0.3]", "buy     = [-0.1, 0.7]"))
+    scene = build_scene(ProbedWordsInContext, broken, tmp_path).scene
+    lines = dict(zip([name for name, *_ in scene.beats], [n for _, n, *_ in scene.beats], strict=True))
+    assert lines["sentence 1"] == ("In \u201cbuy an orange and apple\u201d, buy and orange tie as the words "
+                                   "nearest apple by distance, 1.84 away.")
+    assert lines["lesson 1"].startswith("By distance, buy and orange tie as nearest:")
+    assert not any("nearest apple by distance is" in n for n in lines.values() if "buy" in n)

@@ -30,7 +30,8 @@ def baseline(text: Text) -> float:
 
 
 class WordValues(VGroup):
-    """``heading`` over rows of ``word  1.84  2.15``: each entry is (word, its numbers).
+    """``heading`` over rows of ``word  1.84  2.15``: each entry is (word, its numbers),
+    printed with ``places`` decimals.
 
     Attributes:
         heading: the muted heading Text.
@@ -40,11 +41,11 @@ class WordValues(VGroup):
 
     def __init__(self, heading: str, entries: Sequence[tuple[str, Sequence[float]]],
                  colors: Sequence[ManimColor], column_names: Sequence[str] = (),
-                 size: float = style.LABEL_SIZE) -> None:
+                 size: float = style.LABEL_SIZE, places: int = style.DECIMALS) -> None:
         self.heading = word_label(heading, style.MUTED, style.SMALL_SIZE)
         self.columns = VGroup(*(word_label(c, style.MUTED, style.SMALL_SIZE) for c in column_names))
         self.rows = [VGroup(word_label(word, color, size),
-                            *(Text(style.fmt(v), font=style.FONT, font_size=size, color=style.TEXT)
+                            *(Text(f"{v:.{places}f}", font=style.FONT, font_size=size, color=style.TEXT)
                               for v in values))
                      for (word, values), color in zip(entries, colors, strict=True)]
         # rows on evenly spaced baselines, words' left edges in line
