@@ -41,6 +41,7 @@ __all__ = [
     "neighbours",
     "plane_points",
     "raw_weights",
+    "scaled_raw_weights",
     "story_claims",
 ]
 
@@ -208,12 +209,14 @@ def focus_attention(example: Example, sentence: int, head: int = 0,
     return scaled_dot_product_attention(x, h.query, h.key, h.value, mask=mask)
 
 
-def unscaled_weights(example: Example, sentence: int, head: int = 0) -> np.ndarray:
-    """The focus's softmax(q . k / T) over the sentence, before sqrt(d_k) is introduced,
-    so that it compares with :func:`raw_weights`; shape (n,)."""
-    trace = focus_attention(example, sentence, head)
-    i = example.sentences[sentence].focus_index
-    return softmax(trace.scores[i], temperature=example.knobs.temperature)
+def scaled_raw_weights(example: Example, sentence: int, head: int = 0) -> np.ndarray:
+    """How the focus spreads its attention with no maps, scaled as a head scales its scores:
+    softmax(x . x_focus / sqrt(d_k)), shape (n,). The fair comparison for the head's own
+    weights (:func:`focus_attention`), whose rule is the same but for the maps."""
+    s = example.sentences[sentence]
+    x = example.embeddings(sentence)
+    d_k = example.heads[head].key.shape[1]
+    return softmax(x @ x[s.focus_index], temperature=float(np.sqrt(d_k)))
 
 
 def head_favourites(example: Example, sentence: int) -> tuple[Neighbour, ...]:
@@ -340,14 +343,29 @@ def _one_sided(example: Example, i: int) -> Claim:
 def _head_sharpens(example: Example, i: int) -> Claim:
     s = example.sentences[i]
     d = s.tokens.index(decider(example, i))
-    raw, head = raw_weights(example, i)[d], unscaled_weights(example, i)[d]
+    # the head's own weights, softmax(q . k / sqrt(d_k)), against the raw ones under the same rule
+    raw, head = scaled_raw_weights(example, i)[d], focus_attention(example, i).weights[s.focus_index, d]
     return Claim("keys_and_queries", "head_sharpens", i,
                  f"head {example.heads[0].name!r} gives {s.tokens[d]} more of {s.focus}'s attention "
-                 "than the raw embeddings", head > raw + VISIBLE / 5,
+                 "than the raw embeddings (both divided by sqrt(d_k))", head > raw + VISIBLE / 5,
                  f"{s.tokens[d]} {raw:.2f} raw, {head:.2f} through the head",
                  should=f"through head {example.heads[0].name!r}, {s.tokens[d]!r} should get at least "
                         f"{VISIBLE / 5:.2f} more of {s.focus}'s attention than its raw {raw:.2f}",
                  does=f"it gets {head:.2f}", margin=float(head - raw - VISIBLE / 5))
+
+
+def _decider_key_fits(example: Example, i: int) -> Claim:
+    s = example.sentences[i]
+    d = s.tokens.index(decider(example, i))
+    row = focus_attention(example, i).scores[s.focus_index]  # (n,): q_focus . k_j
+    rest = np.delete(row, d)
+    best = s.tokens[int(np.argmax(row))]
+    return Claim("keys_and_queries", "decider_key_fits", i,
+                 f"{s.tokens[d]}'s key reaches farthest along {s.focus}'s query",
+                 bool(row[d] > rest.max() + VISIBLE),
+                 f"q_{s.focus} . k: {s.tokens[d]} {row[d]:.2f}, the largest {best} {row.max():.2f}"
+                 if best != s.tokens[d] else f"q_{s.focus} . k: {s.tokens[d]} {row[d]:.2f}, next "
+                 f"{rest.max():.2f}")
 
 
 def _update_toward_decider(example: Example, i: int) -> Claim:
@@ -412,7 +430,7 @@ def _claims(example: Example) -> tuple[Claim, ...]:
     result.append(_naive_fails(example))
     result.append(_distinct_maps(example))
     for i in both:
-        result += [_one_sided(example, i), _head_sharpens(example, i)]
+        result += [_decider_key_fits(example, i), _one_sided(example, i), _head_sharpens(example, i)]
     if all(h.value.shape[1] == example.dimension for h in example.heads[:1]):
         result += [_update_toward_decider(example, i) for i in both]
     result.append(_decider_before_focus(example))

@@ -1,16 +1,24 @@
 r"""Keys and queries: two different maps, so attention can be one-sided.
 
     \vec q_i = \vec x_i W_Q        \vec k_j = \vec x_j W_K
-    w_{ij} = \mathrm{softmax}_j(\vec q_i \cdot \vec k_j / T)
+    w_{ij} = \mathrm{softmax}_j(\vec q_i \cdot \vec k_j / \sqrt{d_k})
 
 The raw weights of the softmax chapter come first (softmax of the dot products over T). A head
-has two maps: the query matrix W_Q (what a word looks for) and the key matrix W_K (what a word
-offers). W_K bends the plane and every word moves to its key (the axes then say only which
-number they carry, and a legend what the dots and arrows are); the ambiguous word gets its query,
-a different point. The focus looking at the deciding word scores q_focus . k_decider, the decider
-looking back scores q_decider . k_focus, and the two differ: attention can be one-sided. Softmax
-of q . k / T then gives the head's weights (the sqrt(d_k) of the attention-matrix chapter comes
-later), before and after side by side.
+has two maps, set by hand in this toy and learned in the training chapter: the query matrix W_Q
+(what a word looks for) and the key matrix W_K (what a word offers). W_K bends the plane and
+every word moves to its key (the axes then say only which number they carry, and a legend what
+the dots and arrows are); the ambiguous word gets its query, a different point. In words first:
+the query points along one axis more than the other (a dashed line "that way"), so it asks for
+keys that reach far along it; the decider's key reaches farthest (its foot on the line is
+drawn). Then the algebra: the focus looking at the deciding word scores q_focus . k_decider, the
+decider looking back scores q_decider . k_focus, and the two differ: attention can be
+one-sided. The scaling is introduced here, once, before the first weight that uses it: q . k
+is divided by sqrt(d_k), with its reason and its assumptions (entries independent, mean 0,
+variance 1: q . k has variance d_k); it is softmax's temperature T = sqrt(d_k). Softmax of
+q . k / sqrt(d_k) then gives the head's weights, the ones the values and attention-matrix
+chapters reuse, beside the raw weights under the same rule, softmax(x . x / sqrt(d_k)) (the
+first beat's raw row, over the softmax chapter's T, is not compared with a head's). Where the head gives the decider less than the
+raw embeddings did, a beat says what that teaches.
 
 Every statement comes from :mod:`attention_core.story`: the scene asserts a claim only when
 it holds, and otherwise says what the numbers show.
@@ -35,6 +43,8 @@ from manim import (
     UR,
     Arrow,
     Create,
+    DashedLine,
+    Dot,
     FadeIn,
     FadeOut,
     Line,
@@ -61,8 +71,9 @@ from scenes.components.words import LABEL_SPOTS, along, boxes_overlap, dashed, n
 from scenes.style import fmt
 
 __all__ = ["AXIS_NAMES", "KeysAndQueries", "SentenceView", "axis_lines", "column_left", "legend_in_corner",
-           "name_apart", "quoted", "score_formula", "shared_plane", "subscripted", "temperature_text",
-           "tick_numbers", "vec_text", "vector_formula"]
+           "SCALE_IS_A_TEMPERATURE", "WHY_SCALE", "name_apart", "query_direction", "quoted",
+           "scaling_lines", "score_formula", "shared_plane", "subscripted",
+           "tick_numbers", "vec_text", "vector_formula", "versus"]
 
 BAR_WIDTH = 6.0  # the right-hand column: the frame beside the shared plane
 BAR_UNIT = 1.6  # scene units per 1.0 of weight
@@ -83,6 +94,9 @@ TAG_ROOM = 0.12  # a word's label keeps this far from a query's label, so they n
 AXIS_NAMES = ("1st number", "2nd number")
 LEGEND_GAP = 0.08  # between the legend's lines
 LEGEND_INSET = 0.12  # the legend keeps this far inside the plane's corner
+QUERY_LINE_OPACITY = 0.6  # the dashed line along the focus's query, under the arrows
+CLEAR_LEAD = 1.2  # a query points "mostly along" one number when that one is this many times the other
+SCALE_GAP = 0.3  # between the lines of the scaling's explanation
 
 
 def column_left() -> float:
@@ -109,11 +123,6 @@ def tick_numbers(plane: WordPlane) -> list[Mobject]:
     return [n for axis in (plane.axes.x_axis, plane.axes.y_axis) for n in getattr(axis, "numbers", [])]
 
 
-def temperature_text(t: float) -> str:
-    """A temperature as the narration says it: ``1``, ``0.5``."""
-    return f"{t:g}"
-
-
 def legend_in_corner(plane: WordPlane, legend: Mobject, points: np.ndarray) -> Mobject:
     """Put ``legend`` in the corner of ``plane`` that covers none of ``points`` (shape (k, 2):
     every point the chapter draws), nor an axis, a tick value or an axis name; the corner
@@ -129,6 +138,48 @@ def legend_in_corner(plane: WordPlane, legend: Mobject, points: np.ndarray) -> M
         if fewest is None or count < fewest:
             best, fewest = corner, count
     return legend.move_to(box.get_corner(best) - LEGEND_INSET * best, aligned_edge=best)
+
+
+# Why a head divides q . k by sqrt(d_k), said once in the story (here; the attention-matrix
+# chapter says it only for an example this chapter cannot draw).
+WHY_SCALE = ("Why: if q's and k's entries are independent, with mean 0 and variance 1, q · k (d_k products) "
+             "has variance d_k.")
+SCALE_IS_A_TEMPERATURE = ("Divided by √d_k, the variance is 1 again: a softmax temperature that keeps big "
+                          "models from all-or-nothing weights.")
+
+
+def scaling_lines(d_k: int) -> list[MathTex]:
+    """The scaling's explanation, a line each, unscaled: d_k and its root; q . k as a sum of
+    d_k products; the assumptions; the variance; the variance after dividing; the temperature."""
+    return [
+        MathTex(rf"d_k = {d_k}, \quad \sqrt{{d_k}} \approx {fmt(np.sqrt(d_k))}"),
+        MathTex(r"q \cdot k = q_1 k_1 + q_2 k_2 + \dots + q_{d_k} k_{d_k}"),
+        MathTex(r"q_m,\, k_m:\ \text{independent, mean } 0,\ \text{variance } 1"),
+        MathTex(r"\Rightarrow\ \mathrm{Var}(q \cdot k) = d_k"),
+        MathTex(r"\mathrm{Var}\!\left(\frac{q \cdot k}{\sqrt{d_k}}\right) = 1"),
+        MathTex(r"\mathrm{softmax}\!\left(\frac{q \cdot k}{T}\right),\quad T = \sqrt{d_k}",
+                color=style.FOCUS)]
+
+
+def query_direction(q: np.ndarray) -> str:
+    """Where a query (shape (2,)) points, in words, from its numbers.
+
+    >>> query_direction(np.array([2.08, 1.29])), query_direction(np.array([-1.0, 0.9]))
+    ('mostly along the 1st number', 'against the 1st number and along the 2nd number')
+    """
+    a, names = np.abs(q), AXIS_NAMES
+    lead = int(np.argmax(a))
+    if a[lead] >= CLEAR_LEAD * a[1 - lead]:
+        return f"mostly {'along' if q[lead] > 0 else 'against'} the {names[lead]}"
+    if (q > 0).all():
+        return "along both numbers, about equally"
+    sides = ["along" if c > 0 else "against" for c in q]
+    return f"{sides[0]} the {names[0]} and {sides[1]} the {names[1]}"
+
+
+def versus(after: float, before: float) -> str:
+    """``down from 0.77`` or ``against 0.77``: a head's weight beside the raw one, as printed."""
+    return f"{'down from' if float(fmt(after)) < float(fmt(before)) else 'against'} {fmt(before)}"
 
 
 def vec_text(v: np.ndarray) -> str:
@@ -254,6 +305,8 @@ class SentenceView:
     decider_query_label: WordDot
     decider_key: Arrow  # origin to the decider's key: what the focus's query is scored against
     focus_key: Arrow  # origin to the focus's key: what the decider's query is scored against
+    query_line: DashedLine  # along the focus's query, origin to the plane's edge: "that way"
+    reach: VGroup  # the decider's key dropped square onto that line, and the foot
 
 
 class KeysAndQueries(ExplainerScene):
@@ -272,8 +325,13 @@ class KeysAndQueries(ExplainerScene):
         self.show_maps()
         self.transform_plane_to_keys()
         self.show_query()
+        self.say_what_the_query_asks()
+        self.say_what_the_keys_offer()
         self.look_at_decider()
         self.look_back()
+        self.scale_by_root()
+        self.explain_scale()
+        self.scale_is_a_temperature()
         self.compare_weights()
         if len(self.shown) > 1:
             self.compare_other_sentence(1)
@@ -285,9 +343,15 @@ class KeysAndQueries(ExplainerScene):
         """The focus's raw weights, softmax(x . x_focus / T), as the softmax chapter shows them."""
         return facts.raw_weights(self.example, k)
 
+    def raw_scaled(self, k: int) -> np.ndarray:
+        """The focus's raw weights under the head's rule, softmax(x . x_focus / sqrt(d_k)): what
+        the head's weights are compared with once sqrt(d_k) is in force; shape (n,)."""
+        return facts.scaled_raw_weights(self.example, k)
+
     def through_head(self, k: int) -> np.ndarray:
-        """The focus's weights through the head, softmax(q . k / T) (no sqrt(d_k) yet)."""
-        return facts.unscaled_weights(self.example, k)
+        """The focus's weights through the head, softmax(q . k / sqrt(d_k)): the head's own,
+        which the later chapters reuse; shape (n,)."""
+        return self.traces[k].weights[self.example.sentences[k].focus_index]
 
     def decider_index(self, k: int) -> int:
         sentence = self.example.sentences[k]
@@ -311,10 +375,12 @@ class KeysAndQueries(ExplainerScene):
 
         queries = [arrow(trace.queries[j], style.QUERY, 5) for j in (f, d)]
         key_arrows = [dashed(arrow(trace.keys[j], style.KEY, 3)) for j in (d, f)]
+        query_line, reach = self.query_line(trace.queries[f], trace.keys[d])
         tags = [self.query_tag(sentence.tokens[j], trace.queries[j]) for j in (f, d)]
         keys = [WordDot(self.plane, w, trace.keys[j], word_color(self.example, w))
                 for j, w in enumerate(sentence.tokens)]
-        lines = [dot for a in (*queries, *key_arrows) for dot in along(a)] + [self.legend]
+        drawn = (*queries, *key_arrows, query_line, reach[0])
+        lines = [dot for a in drawn for dot in along(a)] + [self.legend]
         weights = self.through_head(k)
         order = sorted(range(len(keys)), key=lambda j: (j != f, j != d, -weights[j]))
         name_apart(self.plane, [keys[j] for j in order], lines)
@@ -338,15 +404,33 @@ class KeysAndQueries(ExplainerScene):
         for tag in tags:
             tag.remove(tag.dot)  # the arrow's tip marks the point; only the name is drawn
         view = SentenceView(sentence, trace, f, d, VGroup(*keys), queries[0], tags[0], queries[1], tags[1],
-                            key_arrows[0], key_arrows[1])
+                            key_arrows[0], key_arrows[1], query_line, reach)
         self.views.append(view)
         return view
+
+    def query_line(self, query: np.ndarray, key: np.ndarray) -> tuple[DashedLine, VGroup]:
+        """A dashed line from the origin along ``query`` (shape (2,)) to the plane's edge, and
+        ``key`` dropped square onto it: a dashed segment and a dot at its foot, (k . u) u with
+        u = q / |q| (the plane has one unit on both axes, so square on the plane is square)."""
+        scale = self.plane.scale_used
+        ends = [hi / c if c > 0 else lo / c for c, (lo, hi, _) in zip(query, (scale.x_range, scale.y_range),
+                                                                         strict=True) if c != 0]
+        far = min(ends) * np.asarray(query)
+        line = DashedLine(self.plane.point((0, 0)), self.plane.point(far), color=style.QUERY, stroke_width=3,
+                          dash_length=0.12).set_opacity(QUERY_LINE_OPACITY)
+        u = np.asarray(query) / np.linalg.norm(query)
+        foot = (np.asarray(key) @ u) * u
+        drop = DashedLine(self.plane.point(key), self.plane.point(foot), color=style.KEY, stroke_width=3,
+                          dash_length=0.08)
+        reach = VGroup(drop, Dot(self.plane.point(foot), radius=0.06, color=style.KEY))
+        reach.foot = foot
+        return line, reach
 
     def all_bar_rows(self) -> list[tuple[WeightBars, WeightBars]]:
         """Every shown sentence's rows, their words at one size: the largest of
         :data:`WORD_SIZES` at which no row's words must lean to fit (the smallest if none)."""
         for size in WORD_SIZES:
-            rows = [self.bar_rows(k, size) for k in self.shown]
+            rows = [self.bar_rows(k, size) for k in self.shown] + [self.bar_rows(0, size, self.raw(0))]
             if not any(bars.labels_lean for pair in rows for bars in pair):
                 break
         return rows
@@ -360,13 +444,17 @@ class KeysAndQueries(ExplainerScene):
         tag.add(tag.label)
         return tag
 
-    def bar_rows(self, k: int, word_size: float = ROW_TEXT) -> tuple[WeightBars, WeightBars]:
+    def bar_rows(self, k: int, word_size: float = ROW_TEXT,
+                 before: np.ndarray | None = None) -> tuple[WeightBars, WeightBars]:
         """Before and after rows of bars (not yet placed), over the same words: every word, or
-        for a long sentence the heaviest and one "+N others" bar holding the rest's total."""
+        for a long sentence the heaviest and one "+N others" bar holding the rest's total.
+        Before is the raw weights under the head's rule (:meth:`raw_scaled`) unless ``before``
+        (shape (n,)) is given."""
         sentence = self.example.sentences[k]
         words = list(sentence.tokens)
         colors = [word_color(self.example, w) for w in words]
-        rows = np.vstack([self.raw(k), self.through_head(k)])
+        before = self.raw_scaled(k) if before is None else before
+        rows = np.vstack([before, self.through_head(k)])
         if len(words) > MAX_BARS:
             kept = keep_heaviest(rows, MAX_BARS - 1)
             words = [words[j] for j in kept.indices] + [f"+{kept.rest_count} others"]
@@ -374,7 +462,7 @@ class KeysAndQueries(ExplainerScene):
             rows = np.hstack([kept.kept, kept.rest[:, None]])
         pair = tuple(WeightBars(words, row, colors, unit=BAR_UNIT, width=BAR_WIDTH, number_size=NUMBER_SIZE,
                                 label_size=word_size, label_baseline=True) for row in rows)
-        for bars, total in zip(pair, (self.raw(k).sum(), self.through_head(k).sum()), strict=True):
+        for bars, total in zip(pair, (before.sum(), self.through_head(k).sum()), strict=True):
             bars.rounding_note = self.rounding_note(bars, total)
         return pair
 
@@ -413,6 +501,7 @@ class KeysAndQueries(ExplainerScene):
         for title, y in zip((self.before_title, self.after_title), baselines, strict=True):
             title.scale(shrink).move_to([0, y + shrink * (above - self.before_title.height / 2), 0])
             title.align_to(rows[0][0].baseline, LEFT)
+        self.scaled_title.scale(shrink).move_to(self.before_title, aligned_edge=LEFT)
 
     def row(self, bars: WeightBars) -> list[Mobject]:
         """A row of bars and its rounding note, if it has one."""
@@ -437,12 +526,14 @@ class KeysAndQueries(ExplainerScene):
         self.formulas = [self.score_rows(k) for k in self.shown]
         self.vectors = self.focus_vectors()
         self.before_title = word_label("raw: softmax(x · x / T)", style.MUTED, ROW_TEXT)
-        self.after_title = word_label("head: softmax(q · k / T)", style.QUERY, ROW_TEXT)
-        self.rows = self.all_bar_rows()
-        self.lay_out_rows(self.rows, self.caption.get_bottom()[1] - BLOCK_GAP)
+        self.scaled_title = word_label("raw: softmax(x·x/√dₖ)", style.MUTED, ROW_TEXT)
+        self.after_title = word_label("head: softmax(q·k/√dₖ)", style.QUERY, ROW_TEXT)
+        rows = self.all_bar_rows()
+        self.lay_out_rows(rows, self.caption.get_bottom()[1] - BLOCK_GAP)
+        self.rows, self.first_raw = rows[:-1], rows[-1][0]  # the softmax chapter's row, for this beat
         self.before_bars, self.after_bars = self.rows[0]
         self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), run_time=style.BEAT)
-        self.play(FlatFadeIn(self.dots, *self.row(self.before_bars), self.before_title), run_time=style.BEAT)
+        self.play(FlatFadeIn(self.dots, *self.row(self.first_raw), self.before_title), run_time=style.BEAT)
 
     def caption_for(self, sentence: Sentence) -> Mobject:
         """The sentence, at the top of the right-hand column."""
@@ -493,9 +584,9 @@ class KeysAndQueries(ExplainerScene):
         return lines.move_to(self.formulas[0], aligned_edge=UP + LEFT)
 
     def show_maps(self) -> None:
-        self.beat("maps", "A head learns two maps: the query matrix W_Q, what a word looks for, and "
-                  "the key matrix W_K, what it offers.")
-        self.play(FlatFadeOut(*self.row(self.before_bars), self.before_title), run_time=style.BEAT / 2)
+        self.beat("maps", "A head has two maps, W_Q (what a word looks for) and W_K (what it offers): "
+                  "set by hand here, learned in training.")
+        self.play(FlatFadeOut(*self.row(self.first_raw), self.before_title), run_time=style.BEAT / 2)
         self.play(FadeIn(self.maps), run_time=style.BEAT)
 
     def build_legend(self) -> VGroup:
@@ -525,8 +616,7 @@ class KeysAndQueries(ExplainerScene):
         focus = v.sentence.focus
         distinct = facts.claim(self.example, "query_differs_from_key").holds
         if distinct and vec_text(q) != vec_text(k):
-            said = (f"W_Q gives {focus} its query, {vec_text(q)}: not its key, {vec_text(k)}, "
-                    "as the maps differ.")
+            said = f"W_Q gives {focus} its query, {vec_text(q)}: not its key, as the maps differ."
         elif distinct:
             said = f"W_Q gives {focus} its query, {vec_text(q)}: for {focus} it lands on its key."
         else:
@@ -535,13 +625,35 @@ class KeysAndQueries(ExplainerScene):
         self.play(Create(v.focus_query), FadeIn(v.focus_query_label), FadeIn(self.vectors),
                   FadeIn(self.legend[1]), run_time=style.BEAT)
 
+    def say_what_the_query_asks(self) -> None:
+        v = self.current
+        focus = v.sentence.focus
+        self.beat("asks", f"{focus}'s query points {query_direction(v.trace.queries[v.focus])}: it asks "
+                  "for words whose keys reach far that way.")
+        self.play(Create(v.query_line), run_time=style.BEAT)
+
+    def say_what_the_keys_offer(self) -> None:
+        v = self.current
+        focus, decider = v.sentence.focus, v.sentence.tokens[v.decider]
+        if facts.claim(self.example, "decider_key_fits", 0).holds:
+            said = (f"{decider}'s key reaches farthest that way, farther than any other key: it offers "
+                    f"what {focus} asks for.")
+        else:
+            row = v.trace.scores[v.focus]
+            best = int(np.argmax(row))
+            on = f"{focus}'s own" if best == v.focus else f"{v.sentence.tokens[best]}'s"
+            said = (f"{decider}'s key is not the one that reaches farthest that way: {on} is. This query "
+                    f"asks for something else than {decider} offers.")
+        self.beat("offers", said)
+        self.play(Create(v.decider_key), Create(v.reach[0]), FadeIn(v.reach[1]), run_time=style.BEAT)
+
     def look_at_decider(self) -> None:
         v = self.current
         focus, decider = v.sentence.focus, v.sentence.tokens[v.decider]
         self.beat("look", f"{focus} looking at {decider}: its query times {decider}'s key, "
                   f"q · k = {fmt(v.trace.scores[v.focus, v.decider])}.")
         self.play(FlatFadeOut(self.vectors), run_time=style.BEAT / 2)  # the scores take their place
-        self.play(Create(v.decider_key), FadeIn(self.formulas[0][0]), run_time=style.BEAT)
+        self.play(FadeIn(self.formulas[0][0]), run_time=style.BEAT)
 
     def look_back(self) -> None:
         v = self.current
@@ -556,44 +668,89 @@ class KeysAndQueries(ExplainerScene):
         else:
             said = f"{decider} looking at {focus} scores {fmt(back)}, about the same: here they look alike."
         self.beat("look back", said)
-        first_look = (v.focus_query, v.focus_query_label, v.decider_key)
+        first_look = (v.focus_query, v.focus_query_label, v.decider_key, v.query_line, v.reach)
         self.play(*(m.animate.set_opacity(FADED) for m in first_look),
                   Create(v.decider_query), FadeIn(v.decider_query_label), Create(v.focus_key),
                   FadeIn(self.formulas[0][1]), run_time=style.BEAT)
 
+    def scaling_panel(self) -> VGroup:
+        """Why a head divides by sqrt(d_k), one line at a time, in the right-hand column under
+        the caption: d_k and its root; q . k as a sum of d_k products; the assumptions; the
+        variance; the variance after dividing; the temperature."""
+        lines = VGroup(*scaling_lines(self.traces[0].keys.shape[1]))
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=SCALE_GAP).scale(style.MATH_SCALE * COLUMN_MATH)
+        room = self.caption.get_bottom()[1] - BLOCK_GAP - (-config.frame_height / 2 + style.MARGIN)
+        lines.scale(min(1.0, BAR_WIDTH / lines.width, room / lines.height))
+        lines.next_to(self.caption, DOWN, buff=BLOCK_GAP)
+        return lines.shift((column_left() - lines.get_left()[0]) * RIGHT)
+
+    def scale_by_root(self) -> None:
+        d_k = self.traces[0].keys.shape[1]
+        self.beat("scale", f"A head divides each score by √d_k, where d_k is how many numbers a key holds: "
+                  f"here {d_k}, so by {fmt(np.sqrt(d_k))}.")
+        self.scaling = self.scaling_panel()
+        self.play(FlatFadeOut(self.maps, *self.formulas[0]), run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(self.scaling[0]), run_time=style.BEAT / 2)
+
+    def explain_scale(self) -> None:
+        self.beat("why scale", WHY_SCALE)
+        self.play(FlatFadeIn(*self.scaling[1:4], shift=0.1 * DOWN), run_time=style.BEAT)
+
+    def scale_is_a_temperature(self) -> None:
+        self.beat("temperature", SCALE_IS_A_TEMPERATURE)
+        self.play(FlatFadeIn(*self.scaling[4:], shift=0.1 * DOWN), run_time=style.BEAT)
+
     def compare_weights(self) -> None:
         s, d = self.example.sentences[0], self.decider_index(0)
-        self.after = self.through_head(0)
-        t = temperature_text(self.example.knobs.temperature)
+        before, after = self.raw_scaled(0), self.through_head(0)
         if facts.claim(self.example, "head_sharpens", 0).holds:
-            said = (f"Softmax of q · k / T, with T = {t}: {s.tokens[d]} now gets {fmt(self.after[d])} of "
-                    f"{s.focus}'s attention, up from {fmt(self.before[d])}.")
+            said = (f"With √d_k in both rows, {s.tokens[d]} gets {fmt(after[d])} of {s.focus}'s attention "
+                    f"through the head, up from {fmt(before[d])} raw.")
         else:
-            said = (f"Softmax of q · k / T, with T = {t}: {s.tokens[d]} gets {fmt(self.after[d])} through "
-                    f"the head, against {fmt(self.before[d])} raw.")
+            said = (f"With √d_k in both rows, {s.tokens[d]} gets {fmt(after[d])} through the head, "
+                    f"{versus(after[d], before[d])} raw.")
         self.beat("after", said)
-        self.play(FlatFadeOut(self.maps, *self.formulas[0]), run_time=style.BEAT / 2)
-        self.play(FlatFadeIn(self.before_title, *self.row(self.before_bars)), run_time=style.BEAT / 2)
+        self.play(FlatFadeOut(*self.scaling), run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(self.scaled_title, *self.row(self.before_bars)), run_time=style.BEAT / 2)
         self.play(FadeIn(self.after_title), *(FadeIn(m) for m in self.row(self.after_bars)),
                   run_time=style.BEAT)
+        self.say_the_lesson(0)
+
+    def say_the_lesson(self, k: int) -> None:
+        """Where the head does not sharpen the focus's look at its decider, what that teaches:
+        a head looks where its maps point (named from the numbers), and these were set by hand;
+        the figure holds while it is said. Nothing when the head does sharpen it."""
+        if facts.claim(self.example, "head_sharpens", k).holds:
+            return
+        s, d = self.example.sentences[k], self.decider_index(k)
+        after = self.through_head(k)
+        top = int(np.argmax(after))
+        if top == d:
+            said = (f"The lesson: a head looks where its maps point. These, set by hand, do not sharpen "
+                    f"{s.focus}'s look at {s.tokens[d]}; training learns maps from examples.")
+        else:
+            on = "itself" if top == s.focus_index else s.tokens[top]
+            said = (f"The lesson: a head looks where its maps point, and these, set by hand, point "
+                    f"{s.focus} at {on} ({fmt(after[top])}); training learns maps from examples.")
+        self.beat("lesson" if k == 0 else f"lesson {k + 1}", said)
 
     def compare_other_sentence(self, k: int) -> None:
         s, d = self.example.sentences[k], self.decider_index(k)
-        before, after = self.raw(k), self.through_head(k)
+        before, after = self.raw_scaled(k), self.through_head(k)
         word = s.tokens[d]
         if facts.claim(self.example, "head_sharpens", k).holds:
             said = (f"In {quoted(s.text)}, {word} gets {fmt(after[d])} through the head, "
                     f"up from {fmt(before[d])} raw.")
         else:
             said = (f"In {quoted(s.text)}, {word} gets {fmt(after[d])} through the head, "
-                    f"against {fmt(before[d])} raw.")
+                    f"{versus(after[d], before[d])} raw.")
         self.beat("other sentence", said)
         old, new = self.current, self.view(k)
         caption = self.caption_for(s)
         before_bars, after_bars = self.rows[k]
         gone = [self.caption, *self.row(self.before_bars), *self.row(self.after_bars),
                 *old.keys, old.focus_query, old.focus_query_label, old.decider_query, old.decider_query_label,
-                old.decider_key, old.focus_key]
+                old.decider_key, old.focus_key, old.query_line, old.reach]
         # the old sentence goes before the new one comes: no numbers or words fade over others
         self.play(FlatFadeOut(*gone), run_time=style.BEAT / 2)
         self.play(FlatFadeIn(caption, *self.row(before_bars), *self.row(after_bars), new.keys),
@@ -601,6 +758,7 @@ class KeysAndQueries(ExplainerScene):
         self.play(Create(new.focus_query), FadeIn(new.focus_query_label), run_time=style.BEAT / 2)
         self.caption, self.before_bars, self.after_bars = caption, before_bars, after_bars
         self.current, self.key_dots = new, new.keys
+        self.say_the_lesson(k)
 
     # -- for tests
 
@@ -620,12 +778,13 @@ class KeysAndQueries(ExplainerScene):
         v = self.current if hasattr(self, "current") else None
         candidates: list[Mobject] = [self.plane.x_name, self.plane.y_name, self.caption]
         candidates += list(getattr(self, "legend", []))
-        for name in ("maps", "before_title", "after_title"):
+        candidates += list(getattr(self, "scaling", []))
+        for name in ("maps", "before_title", "scaled_title", "after_title"):
             if hasattr(self, name):
                 candidates.append(getattr(self, name))
         candidates += [*self.formulas[0], *self.vectors] + [f for pair in self.rows for bars in pair
                                              for f in (bars.rounding_note,) if f is not None]
-        candidates += [bars for pair in self.rows for bars in pair]
+        candidates += [bars for pair in self.rows for bars in pair] + [self.first_raw]
         if v is not None:
             candidates += [kd.label for kd in v.keys if kd.label_shown]
             candidates += [t.label for t in (v.focus_query_label, v.decider_query_label) if t.label_shown]

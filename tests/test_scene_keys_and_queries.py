@@ -101,14 +101,17 @@ def softmax(scores, temperature):
 
 
 def reference(example, k):
-    """Raw weights, queries, keys, scores and weights through the head (no sqrt(d_k)) of sentence k."""
+    """Raw weights (over the example's T), queries, keys, scores and the head's weights
+    (over sqrt(d_k)) of sentence k."""
     s, head = example.sentences[k], example.heads[0]
     x = example.embeddings(k)
     f, d = s.focus_index, s.tokens.index(story.decider(example, k))
     q, key = x @ head.query, x @ head.key  # (n, 2) @ (2, 2) -> (n, 2)
     scores = q @ key.T  # (n, n)
     t = example.knobs.temperature
-    return dict(f=f, d=d, raw=softmax(x @ x[f], t), q=q, k=key, scores=scores, head=softmax(scores[f], t))
+    root = np.sqrt(q.shape[1])  # sqrt(d_k)
+    return dict(f=f, d=d, raw=softmax(x @ x[f], t), scaled_raw=softmax(x @ x[f], root), q=q, k=key,
+                scores=scores, head=softmax(scores[f], root))
 
 
 def shown(example):
@@ -166,23 +169,29 @@ def test_one_sided_scores_shown_are_the_cores(built, example):
     assert abs(looks[0] - looks[1]) >= 0.05  # the shipped examples are one-sided
 
 
-def test_raw_weights_are_the_softmax_chapters_and_the_heads_have_no_sqrt_dk(built, example):
-    for k in shown(example):
+def test_raw_weights_are_the_softmax_chapters_and_the_heads_divide_by_sqrt_dk(built, example):
+    first = built.scene.first_raw  # the first beat's row: the softmax chapter's, over T
+    np.testing.assert_allclose(first.shown_values(), reference(example, 0)["raw"])
+    focus = example.sentences[0].focus_index
+    np.testing.assert_allclose(first.shown_values(), story.gravity(example, 0).weights[focus])
+    for k in shown(example):  # the compared rows: both under the head's rule, / sqrt(d_k)
         ref, (before, after) = reference(example, k), built.scene.rows[k]
-        np.testing.assert_allclose(before.shown_values(), ref["raw"])
+        np.testing.assert_allclose(before.shown_values(), ref["scaled_raw"])
         f = example.sentences[k].focus_index
-        np.testing.assert_allclose(before.shown_values(), story.gravity(example, k).weights[f])
         np.testing.assert_allclose(after.shown_values(), ref["head"])
+        # the very weights the values and attention-matrix chapters show
+        np.testing.assert_allclose(after.shown_values(), story.focus_attention(example, k).weights[f])
 
 
 def test_every_number_in_the_narration_is_the_traces(built, example):
     r0 = reference(example, 0)
-    expected = [[], [r0["raw"][r0["d"]]], [], [], [*r0["q"][r0["f"]], *r0["k"][r0["f"]]],
-                [r0["scores"][r0["f"], r0["d"]]], [r0["scores"][r0["d"], r0["f"]]],
-                [r0["head"][r0["d"]], r0["raw"][r0["d"]]]]
+    d_k = example.heads[0].key.shape[1]
+    expected = [[], [r0["raw"][r0["d"]]], [], [], [*r0["q"][r0["f"]]], [], [],
+                [r0["scores"][r0["f"], r0["d"]]], [r0["scores"][r0["d"], r0["f"]]], [np.sqrt(d_k)], [], [],
+                [r0["head"][r0["d"]], r0["scaled_raw"][r0["d"]]]]
     if len(example.sentences) > 1:
         r1 = reference(example, 1)
-        expected.append([r1["head"][r1["d"]], r1["raw"][r1["d"]]])
+        expected.append([r1["head"][r1["d"]], r1["scaled_raw"][r1["d"]]])
     said = [narration_numbers(line) for line in built.scene.narration]
     assert len(said) == len(expected)
     for line, numbers in zip(said, expected, strict=True):
@@ -198,7 +207,7 @@ def test_the_shipped_examples_assert_the_story(built, example):
 
 def test_narration_is_written_as_subtitles_and_each_line_is_up_while_its_beat_lasts(built):
     subs = subtitles(built)
-    assert built.srt_path.read_text().count("-->") == len(subs) == len(built.scene.narration) - 1 == 8
+    assert built.srt_path.read_text().count("-->") == len(subs) == len(built.scene.narration) - 1 == 13
     for (start, end, text), (next_start, _, _) in zip(subs, subs[1:], strict=False):
         assert end == pytest.approx(next_start) and end - start >= len(text) / 17 - 1e-6
     assert all(len(text) <= 115 for _, _, text in subs)
@@ -275,29 +284,63 @@ def test_different_maps_with_symmetric_scores_are_not_called_one_sided(tmp_path)
     assert any("about the same" in line for line in lines)
 
 
-def test_a_head_that_blurs_is_not_said_to_sharpen(tmp_path):
+def test_a_head_that_blurs_is_not_said_to_sharpen_and_the_chapter_says_why(tmp_path):
     blur = variant(tmp_path, "blur", query="[[0.16, -0.01], [-0.02, 0.09]]")
     assert not any(story.claim(blur, "head_sharpens", k).holds for k in (0, 1))
     built = build(blur, tmp_path)
-    lines = built.scene.narration
-    assert not any("up from" in line for line in lines)
-    assert sum("against" in line for line in lines) == 2
+    said = {name: line for name, line, _, _ in built.scene.beats}
+    assert not any("up from" in line for line in said.values())
     r0 = reference(blur, 0)
-    assert narration_numbers(lines[7]) == [float(fmt(r0["head"][r0["d"]])), float(fmt(r0["raw"][r0["d"]]))]
+    assert r0["head"].argmax() == r0["d"]  # still its largest weight, only less than raw
+    assert said["after"] == (f"With √d_k in both rows, orange gets {fmt(r0['head'][r0['d']])} through the "
+                             f"head, down from {fmt(r0['scaled_raw'][r0['d']])} raw.")
+    assert said["lesson"] == ("The lesson: a head looks where its maps point. These, set by hand, do not "
+                              "sharpen apple's look at orange; training learns maps from examples.")
+    assert [name for name, *_ in built.scene.beats][-1] == "lesson 2"  # the chapter ends on a lesson
+
+
+def test_a_head_that_looks_elsewhere_ends_on_what_it_teaches(tmp_path):
+    """Issue 32: a teacher's head that makes the decider LESS likely (apple's query made to point
+    against the 1st number, as the grammar head's does): the keys chapter says which key the
+    query favours instead, and after the weights, what that teaches, with the number on screen."""
+    from scene_harness import apple_with
+
+    away = apple_with(tmp_path, ("query = [[1.6, -0.1], [-0.2, 0.9]]", "query = [[-1.0, 0.6], [-1.0, 0.7]]"))
+    assert not story.claim(away, "decider_key_fits", 0).holds
+    assert not story.claim(away, "head_sharpens", 0).holds
+    built = build_scene(Checked, away, tmp_path, fresh=True)
+    said = {name: line for name, line, _, _ in built.scene.beats}
+    r0 = reference(away, 0)
+    top = int(r0["head"].argmax())
+    assert r0["head"][r0["d"]] < r0["scaled_raw"][r0["d"]] - 0.5 and top != r0["d"]
+    word = away.sentences[0].tokens[top]
+    best = away.sentences[0].tokens[int(r0["scores"][r0["f"]].argmax())]
+    assert said["asks"].startswith("apple's query points mostly against the 1st number:")
+    assert said["offers"].startswith(f"orange's key is not the one that reaches farthest that way: "
+                                     f"{best}'s is.")
+    assert "down from" in said["after"]
+    assert said["lesson"] == (f"The lesson: a head looks where its maps point, and these, set by hand, "
+                              f"point apple at {word} ({fmt(r0['head'][top])}); training learns maps from "
+                              "examples.")
+    names = [name for name, *_ in built.scene.beats]
+    assert names.index("lesson") == names.index("after") + 1
+    # the weight the lesson names is a bar of the head's row on screen, unchanged since "after"
+    bars = built.scene.rows[0][1]
+    assert fmt(r0["head"][top]) in [fmt(v) for v in bars.shown_values()]
 
 
 def test_one_sentence_still_closes_the_scene(tmp_path):
     apple = load_example("apple")
     single = dataclasses.replace(apple, sentences=apple.sentences[:1])
     built = build(single, tmp_path)
-    assert len(built.scene.narration) == 8 and "through the head" not in built.scene.narration[-1]
+    assert len(built.scene.narration) == 13 and [name for name, *_ in built.scene.beats][-1] == "after"
 
 
 def test_a_32_word_sentence_shows_its_heaviest_words_and_the_rest_as_one_bar(long_example, tmp_path):
     scene = build(long_example, tmp_path).scene
     sentence = long_example.sentences[1]  # the last one shown
     ref = reference(long_example, 1)
-    kept = keep_heaviest(np.vstack([ref["raw"], ref["head"]]), MAX_BARS - 1)
+    kept = keep_heaviest(np.vstack([ref["scaled_raw"], ref["head"]]), MAX_BARS - 1)
     for bars, row in ((scene.before_bars, 0), (scene.after_bars, 1)):
         rest = len(sentence.tokens) - (MAX_BARS - 1)
         words = [sentence.tokens[j] for j in kept.indices] + [f"+{rest}others"]  # Text drops spaces
@@ -347,7 +390,46 @@ def test_the_axes_are_named_for_what_the_plane_shows(built, example):
         assert (s["names"], s["legend"]) == (names, legend), s["beat"]
 
 
-def test_the_temperature_of_the_heads_weights_is_said(built, example):
-    t = example.knobs.temperature
-    after = next(line for line in built.scene.narration if line.startswith("Softmax of q · k / T"))
-    assert f"with T = {t:g}:" in after
+def test_one_scaling_story_said_once_with_its_reason_before_the_weights_that_use_it(built, example):
+    """Issue 30, major 2: the head's weights are softmax(q . k / sqrt(d_k)) from the first one
+    on screen; sqrt(d_k) comes before them, with its reason and its assumptions."""
+    said = {name: line for name, line, _, _ in built.scene.beats}
+    names = [name for name, *_ in built.scene.beats]
+    d_k = example.heads[0].key.shape[1]
+    assert said["scale"].endswith(f"here {d_k}, so by {np.sqrt(d_k):.2f}.")
+    assert all(w in said["why scale"] for w in ("independent", "mean 0", "variance 1", "variance d_k"))
+    assert "temperature" in said["temperature"]
+    assert names.index("scale") < names.index("why scale") < names.index("temperature") < names.index("after")
+    assert said["after"].startswith("With √d_k in both rows,") and "T =" not in said["after"]
+    assert built.scene.after_title.text == "head:softmax(q·k/√dₖ)"
+    assert built.scene.scaled_title.text == "raw:softmax(x·x/√dₖ)"
+    tex = " ".join(line.get_tex_string() for line in built.scene.scaling)
+    assert r"\text{independent, mean } 0,\ \text{variance } 1" in tex
+    assert r"\mathrm{Var}(q \cdot k) = d_k" in tex
+
+
+def test_the_query_is_read_in_words_before_the_algebra(built, example):
+    """Issue 30, major 6: the maps are said to be set by hand; what the focus's query asks for
+    (the axis it points along most, from its numbers) and what the decider's key offers (it
+    reaches farthest along the query: the foot of its drop is (k . u) u) come before q . k."""
+    said = {name: line for name, line, _, _ in built.scene.beats}
+    names = [name for name, *_ in built.scene.beats]
+    assert "set by hand" in said["maps"] and "learned in training" in said["maps"]
+    ref = reference(example, 0)
+    q = ref["q"][ref["f"]]
+    lead = int(np.argmax(np.abs(q)))
+    assert abs(q[lead]) >= 1.2 * abs(q[1 - lead]) and q[lead] > 0  # the shipped examples' queries
+    focus = example.sentences[0].focus
+    assert said["asks"].startswith(f"{focus}'s query points mostly along the {KEY_AXIS_NAMES[lead]}:")
+    decider = example.sentences[0].tokens[ref["d"]]
+    assert said["offers"].startswith(f"{decider}'s key reaches farthest that way, farther than any other key")
+    assert ref["scores"][ref["f"]].argmax() == ref["d"]
+    assert names.index("asks") < names.index("offers") < names.index("look")
+    view, plane = built.scene.views[0], built.scene.plane
+    u = q / np.linalg.norm(q)
+    foot = (ref["k"][ref["d"]] @ u) * u
+    np.testing.assert_allclose(view.reach[1].get_center(), plane.point(foot), atol=1e-6)
+    np.testing.assert_allclose(view.reach[0].get_start(), plane.point(ref["k"][ref["d"]]), atol=0.02)
+    direction = view.query_line.get_end() - view.query_line.get_start()
+    along_q = plane.point(q)[:2] - plane.point((0, 0))[:2]
+    assert direction[0] * along_q[1] - direction[1] * along_q[0] == pytest.approx(0, abs=1e-6)

@@ -16,8 +16,8 @@ from attention_core.story import (
     focus_update,
     neighbours,
     raw_weights,
+    scaled_raw_weights,
     story_claims,
-    unscaled_weights,
 )
 from attention_explainer.cli import main
 
@@ -103,10 +103,11 @@ def test_raw_and_head_weights_match_a_loop_reference(example):
         np.testing.assert_allclose(raw_weights(example, i), np.array(raw) / sum(raw), rtol=1e-12)
         head = example.heads[0]
         q = f @ head.query
-        scores = [math.exp(float(q @ (e @ head.key)) / t) for e in x]
-        np.testing.assert_allclose(unscaled_weights(example, i), np.array(scores) / sum(scores), rtol=1e-12)
-        # the residual update, with the sqrt(d_k) of scaled dot-product attention
         d_k = head.query.shape[1]
+        # the raw weights under a head's rule, / sqrt(d_k), that the keys chapter compares with the head's
+        scaled = [math.exp(float(f @ e) / math.sqrt(d_k)) for e in x]
+        np.testing.assert_allclose(scaled_raw_weights(example, i), np.array(scaled) / sum(scaled), rtol=1e-12)
+        # the residual update, with the sqrt(d_k) of scaled dot-product attention
         w = np.array([math.exp(float(q @ (e @ head.key)) / math.sqrt(d_k)) for e in x])
         w /= w.sum()
         np.testing.assert_allclose(focus_update(example, i), f + w @ (x @ head.value), rtol=1e-12)
