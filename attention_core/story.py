@@ -27,6 +27,7 @@ from attention_core.softmax import naive_normalize, softmax
 
 __all__ = [
     "Claim",
+    "HeadLook",
     "Measure",
     "Neighbour",
     "claim",
@@ -37,7 +38,9 @@ __all__ = [
     "gravity",
     "gravity_distances",
     "head_favourites",
+    "head_looks",
     "look_ahead_sentences",
+    "multi_head_cosines",
     "neighbours",
     "plane_points",
     "raw_weights",
@@ -232,6 +235,57 @@ def head_favourites(example: Example, sentence: int) -> tuple[Neighbour, ...]:
     return tuple(result)
 
 
+@dataclass(frozen=True)
+class HeadLook:
+    """What one head does with the focus of a sentence (scaled dot-product attention, no mask).
+
+    Attributes:
+        itself: the weight the focus puts on itself.
+        others: the other words, most attended first (ties: the earlier word first).
+        main: the words the head is named by: the most attended other word, and the next one
+            too when it gets at least half as much (and a visible weight).
+    """
+
+    itself: float
+    others: tuple[Neighbour, ...]
+    main: tuple[Neighbour, ...]
+
+    @property
+    def mostly_itself(self) -> bool:
+        """Whether the focus keeps more of this head's attention than any other word gets."""
+        return self.itself > self.others[0].value if self.others else True
+
+
+def head_looks(example: Example, sentence: int, head: int = 0) -> HeadLook:
+    """What head ``head`` looks at from the focus of sentence ``sentence`` (:class:`HeadLook`):
+    a head is named by what it does, never by the name the file gives it."""
+    s = example.sentences[sentence]
+    i = s.focus_index
+    w = focus_attention(example, sentence, head).weights[i]  # (n,)
+    order = sorted((j for j in range(len(s.tokens)) if j != i), key=lambda j: (-w[j], j))
+    others = tuple(Neighbour(s.tokens[j], float(w[j])) for j in order)
+    main = others[:1]
+    if len(others) > 1 and others[1].value >= max(others[0].value / 2, VISIBLE):
+        main = others[:2]
+    return HeadLook(float(w[i]), others, main)
+
+
+def multi_head_cosines(example: Example, sentence: int = 0) -> tuple[float, float]:
+    """The cosine between the decider's embedding and the focus, before (``x``) and after
+    all the heads, concatenated and mapped back by W_O (``x + [heads] W_O``): how far the
+    multi-head update turns the focus toward the decider."""
+    s = example.sentences[sentence]
+    x = example.embeddings(sentence)  # (n, d)
+    heads = [focus_attention(example, sentence, h).output for h in range(len(example.heads))]
+    update = np.concatenate(heads, axis=1) @ example.w_o  # (n, H d_v) @ (H d_v, d) -> (n, d)
+    there = example.words[decider(example, sentence)]  # (d,)
+
+    def cos(a: np.ndarray) -> float:
+        return float(a @ there / (np.linalg.norm(a) * np.linalg.norm(there)))
+
+    return cos(x[s.focus_index]), cos(x[s.focus_index] + update[s.focus_index])
+
+
 def focus_update(example: Example, sentence: int, head: int = 0) -> np.ndarray:
     """The focus after one head with the residual: ``x + sum_j w_j v_j``, shape (d,).
 
@@ -416,6 +470,15 @@ def _heads_differ(example: Example) -> Claim:
                  margin=margin)
 
 
+def _multi_head_toward_decider(example: Example) -> Claim:
+    s = example.sentences[0]
+    d = decider(example, 0)
+    before, after = multi_head_cosines(example, 0)
+    return Claim("multi_head", "multi_head_toward_decider", 0,
+                 f"the heads together turn {s.focus} toward {d}", after > before + VISIBLE / 5,
+                 f"cosine with {d} {before:.2f} before, {after:.2f} after")
+
+
 def _claims(example: Example) -> tuple[Claim, ...]:
     result: list[Claim] = []
     both = range(min(2, len(example.sentences)))
@@ -436,6 +499,8 @@ def _claims(example: Example) -> tuple[Claim, ...]:
     result.append(_decider_before_focus(example))
     if len(example.heads) > 1:
         result.append(_heads_differ(example))
+    if example.w_o.shape[1] == example.dimension:
+        result.append(_multi_head_toward_decider(example))
     return tuple(result)
 
 

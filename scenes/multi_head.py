@@ -27,19 +27,21 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Create,
     FadeIn,
     FadeOut,
     Group,
     MathTex,
     Mobject,
     Rectangle,
+    SurroundingRectangle,
     VGroup,
     Write,
     config,
 )
 
 from attention_core import MultiHeadTrace, multi_head_attention
-from attention_core.story import claim, head_favourites
+from attention_core.story import HeadLook, claim, decider, head_looks
 from scenes import style
 from scenes.attention_matrix import (
     LEGIBLE_CELL,
@@ -173,6 +175,9 @@ class MultiHeadAttention(ExplainerScene):
         self.trace: MultiHeadTrace = multi_head_attention(
             x, [h.weights for h in self.example.heads], self.example.w_o)
         self.names = [h.name for h in self.example.heads]
+        # each head named by what it does (the file's names are the teacher's hopes)
+        self.looks: list[HeadLook] = [head_looks(self.example, 0, k) for k in range(len(self.names))]
+        self.does = [_does(look, self.sentence.focus) for look in self.looks]
         self.show_title_card()
         self.show_heads()
         self.compare_heads()
@@ -191,9 +196,9 @@ class MultiHeadAttention(ExplainerScene):
         n = len(s.tokens)
         self.labels = VGroup(*(
             VGroup(word_label(f"head {k + 1}", style.TEXT, style.LABEL_SIZE),
-                   word_label(f"\u201c{name}\u201d", style.MUTED, style.SMALL_SIZE))
+                   word_label(self.does[k], style.MUTED, style.SMALL_SIZE))
             .arrange(DOWN, aligned_edge=RIGHT, buff=0.08)
-            for k, name in enumerate(self.names)))
+            for k in range(len(self.names))))
         self.weights_title = word_label(f"{s.focus}'s weights", style.FOCUS, style.LABEL_SIZE)
         column = max(self.weights_title.width, max(label.width for label in self.labels))
         self.times = VGroup(*(MathTex(rf"\times\, V_{{{k + 1}}} \;=").scale(style.MATH_SCALE)
@@ -257,7 +262,7 @@ class MultiHeadAttention(ExplainerScene):
                 grids.add(Group(grid, label))
             grids.arrange(RIGHT, buff=W_GAP, aligned_edge=UP)
             heading = VGroup(word_label(f"head {k + 1}", style.TEXT, style.LABEL_SIZE),
-                             word_label(f"\u201c{self.names[k]}\u201d", style.MUTED, style.SMALL_SIZE))
+                             word_label(self.does[k], style.MUTED, style.SMALL_SIZE))
             heading.arrange(RIGHT, buff=0.2, aligned_edge=DOWN)
             heading.next_to(grids, UP, buff=0.15, aligned_edge=LEFT)
             groups.add(Group(heading, grids))
@@ -275,7 +280,7 @@ class MultiHeadAttention(ExplainerScene):
         self.lay_out()
         rounding = ""
         if odd and self.strips[0].printed:  # the numbers are shown: say why a row adds to 0.99 or 1.01
-            rounding = f" (rounded, \u201c{self.names[odd[0]]}\u201d's add to {fmt(sums[odd[0]])})"
+            rounding = f" (rounded, head {odd[0] + 1}'s add to {fmt(sums[odd[0]])})"
         self.beat("heads", f"Each head has its own W_Q, W_K and W_V, so its own weights for {s.focus}"
                   f"{rounding}.")
         self.matrices = self.head_matrices()
@@ -284,42 +289,61 @@ class MultiHeadAttention(ExplainerScene):
 
     def compare_heads(self) -> None:
         s = self.sentence
-        favourites = head_favourites(self.example, 0)
-        listed = ", ".join(
-            f"\u201c{n}\u201d{' looks most' if k == 0 else ''} at \"{nb.word}\" ({fmt(nb.value)})"
-            for k, (n, nb) in enumerate(zip(self.names, favourites, strict=True)))
-        try:
-            apart = claim(self.example, "heads_look_apart", 0).holds
-        except KeyError:  # one head: nothing to compare
-            apart = False
-        if apart:
-            line = f"The heads look at different words: {listed}."
-        elif len(favourites) == 1:
-            line = f"This example has one head: {listed}."
-        elif len({nb.word for nb in favourites}) == 1:
-            line = f"Here the heads look most at the same word: {listed}."
-        else:
-            line = f"Some heads look most at the same word: {listed}."
-        self.beat("favourites", line)
-        self.favourite_boxes = VGroup(*(
-            Rectangle(width=strip.cell, height=strip.cell, color=style.TEXT, stroke_width=4)
-            .move_to(strip.cell_center(0, s.tokens.index(nb.word)))
-            for strip, nb in zip(self.strips, favourites, strict=True)))
-        # A row too small to print its numbers gets each favourite and its weight beside it,
+        self.beat("favourites", self.favourites_line())
+        boxes = []
+        for strip, look in zip(self.strips, self.looks, strict=True):
+            for nb in look.main:
+                box = Rectangle(width=strip.cell, height=strip.cell, color=style.TEXT, stroke_width=4)
+                boxes.append(box.move_to(strip.cell_center(0, s.tokens.index(nb.word))))
+        self.favourite_boxes = VGroup(*boxes)
+        # A row too small to print its numbers gets each head's words and weights beside it,
         # large, until the outputs take that place.
         self.favourite_tags = VGroup()
         if not self.strips[0].printed:
-            for strip, nb in zip(self.strips, favourites, strict=True):
-                tag = VGroup(word_label(nb.word, word_color(self.example, nb.word), style.LABEL_SIZE),
-                             MathTex(fmt(nb.value)).scale(style.MATH_SCALE)).arrange(RIGHT, buff=0.2)
-                self.favourite_tags.add(tag.next_to(strip.image, RIGHT, buff=GAP))
+            for strip, look in zip(self.strips, self.looks, strict=True):
+                tag = VGroup()
+                for nb in look.main:
+                    tag.add(word_label(nb.word, word_color(self.example, nb.word), style.LABEL_SIZE),
+                            MathTex(fmt(nb.value)).scale(style.MATH_SCALE))
+                self.favourite_tags.add(tag.arrange(RIGHT, buff=0.2).next_to(strip.image, RIGHT, buff=GAP))
         self.play(FadeIn(self.favourite_boxes), FadeIn(self.favourite_tags), run_time=style.BEAT)
+
+    def favourites_line(self) -> str:
+        """What each head looks at, of the other words (and the focus itself where it keeps
+        the most), and why a model has several heads, as the numbers allow."""
+        f = self.sentence.focus
+        parts = []
+        for k, look in enumerate(self.looks):
+            words = " and ".join(f"\u201c{nb.word}\u201d ({fmt(nb.value)})" for nb in look.main)
+            if look.mostly_itself:
+                parts.append(f"head {k + 1} keeps most on {f} itself ({fmt(look.itself)}), then {words}")
+            else:
+                parts.append(f"head {k + 1} {'looks most at' if k == 0 else 'at'} {words}")
+        listed = "; ".join(parts) if any(look.mostly_itself for look in self.looks) else ", ".join(parts)
+        tops = [look.main[0].word for look in self.looks]
+        if len(tops) == 1:
+            return (f"Of the other words, {listed}. This example has one head; with more, "
+                    f"{f} could look for several things at once.")
+        try:
+            apart = claim(self.example, "heads_look_apart", 0).holds
+        except KeyError:
+            apart = False
+        if apart:
+            return f"Of the other words, {listed}. Two heads let {f} look for two things at once."
+        if len(set(tops)) == 1:
+            return (f"Of the other words, {listed}. Several heads let a word look for several things "
+                    f"at once; here they all find {tops[0]}, so the second adds to the first, not "
+                    "something new.")
+        return (f"Of the other words, {listed}. Heads that find the same word add to each other; "
+                "the others look for something else.")
 
     def head_outputs(self) -> None:
         i = self.focus
         outputs = [h.output[i] for h in self.trace.heads]
-        self.beat("head outputs", "Each head's weights times its own values give one output: "
-                  + ", ".join(vector_tex(o) for o in outputs) + ".")
+        sizes = sorted({len(o) for o in outputs})
+        each = f"{sizes[0]} numbers" if len(sizes) == 1 else "a few numbers"
+        self.beat("head outputs", f"Each head's weights times its own values give that head's output: "
+                  f"{each} a head.")
         if self.favourite_tags:
             self.play(FadeOut(self.favourite_tags), run_time=style.BEAT / 2)
         self.play(FlatFadeIn(self.times, *self.outputs), run_time=style.BEAT)
@@ -402,8 +426,7 @@ class MultiHeadAttention(ExplainerScene):
     def add_residual(self) -> None:
         s, i = self.sentence, self.focus
         x, update = self.trace.heads[0].inputs[i], self.trace.output[i]
-        self.beat("residual", f"The residual again: {s.focus} keeps itself and adds the update, "
-                  f"{vector_tex(x)} + {vector_tex(update)} = {vector_tex(x + update)}.")
+        self.beat("residual", f"The residual again: {s.focus} keeps itself and adds the update.")
         _name, (rows, rule) = self.residual
         # the whole update at once, x' = x + [heads] W_O: in the top band's corner if it is
         # free, else under the residual
@@ -417,6 +440,39 @@ class MultiHeadAttention(ExplainerScene):
         self.play(FlatFadeIn(rest, shift=0.1 * UP), Write(self.formula), run_time=style.BEAT)
         self.remove(self.update_line, rest)
         self.add(self.residual)
+        self.say_what_it_means(x, x + update)
+
+    def say_what_it_means(self, x: np.ndarray, new: np.ndarray) -> None:
+        """What the heads did to the focus: the axis it moved most along, from where to where,
+        and whether that turned it toward the word that decides (the story's claim)."""
+        s = self.sentence
+        d = decider(self.example, 0)
+        try:
+            toward = claim(self.example, "multi_head_toward_decider", 0)
+        except KeyError:
+            return
+        a = int(np.argmax(np.abs(new - x)))
+        if self.example.is_planar:
+            axis = (self.example.x_axis, self.example.y_axis)[a]
+            moved = f"{'more' if new[a] > x[a] else 'less'} {axis}, {fmt(new[a])} against {fmt(x[a])}"
+        else:
+            moved = f"number {a + 1} {'up' if new[a] > x[a] else 'down'}, {fmt(new[a])} against {fmt(x[a])}"
+        if toward.holds:
+            line = (f"So {s.focus} comes out with {moved}: the heads have brought it closer to {d}, "
+                    "the word that decides.")
+        else:
+            line = (f"So {s.focus} comes out with {moved}, but no closer to {d}: these maps are set "
+                    "by hand, and nothing made them help; the next chapter shows how a model learns its own.")
+        self.beat("meaning", line)
+        _name, (rows, _rule) = self.residual
+        self.result_box = SurroundingRectangle(rows[2], color=style.FOCUS, buff=0.1)
+        self.play(Create(self.result_box), run_time=style.BEAT / 2)
+
+
+def _does(look: HeadLook, focus: str) -> str:
+    """A head's name from what it does: ``looks at orange``, ``looks at and, buy``."""
+    words = ", ".join(nb.word for nb in look.main)
+    return f"keeps to {focus}, then {words}" if look.mostly_itself else f"looks at {words}"
 
 
 def _overlap(a: Mobject, b: Mobject, buff: float = 0.1) -> bool:

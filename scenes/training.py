@@ -22,9 +22,9 @@ that decides it". Every number, on screen and in the narration, comes from
 
 Laid out for 1080p: each settled frame uses the frame and no text is under 24 px of cap
 height. Walls of numbers are heat maps or bars (the weight matrices, the vocabulary's
-chances), with only the numbers the narration says printed large; a section's picture that
-grows line by line (the update rule) is up whole from its first line, the lines not yet
-spoken of dimmed.
+chances), with only the numbers the narration says printed large. The optimiser is one
+sentence and two lines (the gradient, a small step against it): Adam's full rule above is the
+core's, not the lesson's.
 
 The corpus is the one the example names (its ``corpus`` field; default the shipped
 ``ambiguous`` corpus), and the probes shown are about the example's ambiguous word when the
@@ -63,9 +63,8 @@ from manim import (
 )
 
 from attention_core.corpus import Corpus, Probe, TrainingPlan, spoken_list, training_plan
+from attention_core.examples import CORPUS_DIR, DEFAULT_CORPUS
 from attention_core.training import (
-    ADAM_BETAS,
-    ADAM_EPS,
     TrainingSnapshot,
     TrainingTrace,
     attention_scores,
@@ -88,6 +87,7 @@ __all__ = ["ChanceBars", "Training", "probability_text"]
 SNAPSHOT_TIME = 1.2
 TOP_GUESSES = 3
 SMALL_SCORE = 0.1  # scores this close to 0 make softmax spread evenly (e^0.1 = 1.1)
+NEAR_WORDS = 2  # a probe that differs from a training sentence in this many words is close to it
 
 # -- layout, laid out for 1080p (scene units; the frame is 14.2 x 8): every text, formula
 # and printed number at least 24 px of cap height, and each settled frame using the frame
@@ -100,8 +100,7 @@ GUESS_SIZE = 32
 CHART_WIDTH, CHART_HEIGHT = 7.0, 3.6  # the bars of the vocabulary's chances
 CHART_BASELINE = -1.25  # where their baseline sits (y)
 BAR_FILL = 0.7  # the most likely word's bar fills this much of the chart's height
-RULE_SCALE = 0.95  # Adam's formulas
-DIMMED = 0.28  # the opacity of a line of the rule not yet spoken of
+RULE_SCALE = 1.5  # the training step's two formulas, large
 STACK_CELL, STACK_WIDTH, STACK_HEIGHT = 0.9, 7.8, 5.9  # W_Q, W_K, W_V large, one under the other
 ROW_CELL, ROW_GAP = 0.3, 0.35  # and side by side in the run's right column
 # The probe's attention during the run, and the gap to the right column. Printed numbers
@@ -161,14 +160,6 @@ def _stood_up(label: Text) -> Text:
     label.rotate(np.pi / 2)
     label.initial_height *= label.height / height
     return label
-
-
-def _tex_number(x: float) -> str:
-    """``x`` for MathTex: ``0.9``, ``0.001``, and ``10^{-8}`` for a small power of ten."""
-    exponent = np.log10(x) if x > 0 else 0.0
-    if x < 1e-3 and exponent == round(exponent):
-        return f"10^{{{round(exponent)}}}"
-    return f"{x:g}"
 
 
 class ChanceBars(VGroup):
@@ -247,6 +238,9 @@ class Training(ExplainerScene):
         # when the corpus is not about the example's word, a line under the table says so
         self.corpus_note = self.corpus_note_line()
         sheet = Group(self.heading, self.model_table, *self.corpus_note).arrange(DOWN, buff=0.5)
+        room = config.frame_height - 2 * style.MARGIN
+        if sheet.height > room:  # with the two lines of the corpus note: closer together
+            sheet.arrange(DOWN, buff=max(0.2, 0.5 - (sheet.height - room) / 2))
         sheet.move_to(ORIGIN)
         # where the sheet goes when the formulas come: smaller, on top, the formulas under it
         later = sheet.copy().scale(TABLE_LATER)
@@ -254,9 +248,11 @@ class Training(ExplainerScene):
         self.play(FlatFadeIn(self.heading, self.model_table), run_time=style.BEAT)
         self.beat("sizes", f"{size['d']} numbers a word, {size['words']} words, {heads} of "
                   f"{size['d']} \u00d7 {size['k']}.")
-        if self.plan.note:
-            self.beat("corpus", self.plan.note)
+        if not self.plan.covered:
+            self.beat("corpus", self.corpus_line())
             self.play(FlatFadeIn(*self.corpus_note), run_time=style.BEAT)
+            self.beat("own corpus", f"To train on {self.plan.word}, a teacher writes its own sentences, as "
+                      "assets/corpus/README.md explains, and names them in the example.")
         self.beat("residual", f"W_O turns attention\u2019s {size['heads'] * size['k']} numbers a word back "
                   f"into {size['d']}, added to the word\u2019s own: x + attention times W_O.")
         self.move_flat(sheet, later)
@@ -308,22 +304,13 @@ class Training(ExplainerScene):
                         self.right_bar, bar_name, self.loss_formula]
 
     def show_the_update_rule(self) -> None:
-        """The rule :func:`attention_core.training.train` uses: Adam, its numbers from the
-        core and the corpus. The whole rule is up from its first line, large; the lines not
-        yet spoken of are dimmed and light up as they are named."""
-        self.beat("gradient", "The gradient g says how the loss changes with each weight: a step against "
-                  "it makes the loss smaller.")
+        """How a weight changes, in one sentence: the gradient, and Adam's small step against
+        it (Adam's full rule, with its running averages and their corrections, is in
+        :mod:`attention_core.training`: no later beat uses it)."""
+        self.beat("gradient", "The gradient says how the loss changes with each weight; the optimiser, "
+                  "Adam, moves every weight a small step against it.")
         self.rule = self.adam_lines()
-        gradient, heading, m_line, s_line, w_line, correction = self.rule
-        later = (heading, m_line, s_line, w_line, correction)
-        for line in later:
-            line.set_opacity(DIMMED)
         self.crossfade(*self.rule)
-        self.beat("adam", "Adam: each weight takes a small step against m, a running average of the "
-                  "gradient.")
-        self.light_up(heading, m_line, w_line)
-        self.beat("averages", "s averages its square, to size each step; both start at 0.")
-        self.light_up(s_line, correction)
         self.leaving = [*self.rule]
 
         whose = "" if self.trace.final.heads == 1 else "head 1\u2019s "
@@ -410,10 +397,7 @@ class Training(ExplainerScene):
                       f"{self.top_guess(final, probe)}.")
             self.play(FlatFadeIn(close.guess_list), run_time=style.BEAT)
             self.leaving = [close.grid, close.sentence, close.fact, close.guess_list]
-        if all(self.attends_most_to_decider(final, p) for p in self.probes):
-            self.beat("moral", "Nobody told it which word decides: predicting the next word was enough.")
-        else:
-            self.beat("moral", "Here predicting the next word was not enough to find the word that decides.")
+        self.beat("moral", self.moral())
         self.crossfade(*(part for panel in self.finals for part in panel.submobjects))
         self.wait(style.PAUSE)
 
@@ -444,15 +428,6 @@ class Training(ExplainerScene):
         self.remove(picture)
         self.add(group)
 
-    def light_up(self, *dimmed: Mobject) -> None:
-        """Bring ``dimmed`` mobjects to full opacity: their full-opacity picture fades in over
-        them (one flat image), then they are set to it."""
-        bright = [m.copy().set_opacity(1) for m in dimmed]
-        self.play(FlatFadeIn(*bright), run_time=style.BEAT)
-        self.remove(*bright)
-        for m in dimmed:
-            m.set_opacity(1)
-
     # -- the run
 
     def show_snapshot(self, snap: TrainingSnapshot) -> None:
@@ -475,10 +450,42 @@ class Training(ExplainerScene):
 
     def seen_in_training(self, probe: Probe) -> str:
         """Whether the model trained on ``probe``'s sentence: what it does there may be memory,
-        on a sentence it never saw it is not (review minor 11)."""
+        on a sentence it never saw it is not (review minor 11); a sentence that differs from a
+        training one in a word or two only is said to (issue 30: no overclaim)."""
         if tuple(probe.tokens) in {tuple(s) for s in self.corpus.sentences}:
             return "one of its training sentences"
+        near = self.nearest_training_sentence(probe)
+        if near is not None:
+            return f"close to its training sentence \u201c{' '.join(near)}\u201d"
         return "a sentence it never trained on"
+
+    def nearest_training_sentence(self, probe: Probe) -> tuple[str, ...] | None:
+        """The first training sentence as long as ``probe`` that differs from it in at most
+        NEAR_WORDS words, none of them its ambiguous word or its decider; else None."""
+        keep = {probe.focus_index, probe.decides_index}
+        for sentence in self.corpus.sentences:
+            if len(sentence) != len(probe.tokens):
+                continue
+            differ = [k for k, (w, t) in enumerate(zip(probe.tokens, sentence, strict=True)) if w != t]
+            if len(differ) <= NEAR_WORDS and not keep & set(differ):
+                return tuple(sentence)
+        return None
+
+    def moral(self) -> str:
+        """What the run shows, and no more: the corpus was written so that the next word needs
+        the decider; nobody marked it; on sentences close to the training ones, said so."""
+        final = self.trace.snapshots[-1]
+        if not all(self.attends_most_to_decider(final, p) for p in self.probes):
+            return "Here predicting the next word was not enough to find the word that decides."
+        seen = [self.seen_in_training(p) for p in self.probes]
+        if any(s.startswith("one of its") for s in seen):
+            where = " to find it in its training sentences."
+        elif any(s.startswith("close to") for s in seen):
+            where = ", in sentences like its training ones."
+        else:
+            where = " to find it."
+        return ("Nobody marked the deciding word: the sentences were written so the next word needs it, "
+                "and predicting that word was enough" + where)
 
     def why_even(self, snap: TrainingSnapshot) -> str:
         """Why the focus's row starts even, when it does because W_Q and W_K start small: its
@@ -518,17 +525,35 @@ class Training(ExplainerScene):
 
     # -- drawing helpers
 
+    def has_own_corpus(self) -> bool:
+        """Whether the example names a corpus of its own (not the shipped default)."""
+        return self.example.corpus.resolve() != (CORPUS_DIR / f"{DEFAULT_CORPUS}.toml").resolve()
+
+    def corpus_line(self) -> str:
+        """Why this chapter is about another word than the example's: which corpus it trains
+        on, and which word it watches."""
+        about, word, watched = spoken_list(self.corpus.focus_words), self.plan.word, self.probe.focus
+        if self.has_own_corpus():
+            return (f"The corpus this example names, {self.corpus.path.name}, has no sentences about {word}, "
+                    f"so the model learns its sentences about {about}, and we watch {watched}.")
+        return (f"This example has no training sentences of its own, so the model learns the shipped "
+                f"ones, about {about}, and we watch {watched}.")
+
     def corpus_note_line(self) -> list[Mobject]:
-        """``[line]``: "trained on sentences about apple, bank and bat (none about crane)",
-        when the corpus has no probes about the example's word; else ``[]``."""
+        """Two lines when the corpus has no probes about the example's word: which sentences
+        it trains on and which word is watched; how a teacher adds a corpus. Else ``[]``."""
         if self.plan.covered:
             return []
-        about = spoken_list(self.corpus.focus_words)
-        line = word_label(f"trained on sentences about {about} (none about {self.plan.word})",
-                          style.FOCUS, style.BODY_SIZE)
-        if line.width > config.frame_width - 2 * style.MARGIN:
-            line.scale_to_fit_width(config.frame_width - 2 * style.MARGIN)
-        return [line]
+        about, word = spoken_list(self.corpus.focus_words), self.plan.word
+        where = self.corpus.path.name if self.has_own_corpus() else "the shipped sentences"
+        lines = [word_label(f"no sentences about {word}: trained on {where}, about {about}", style.FOCUS,
+                            style.BODY_SIZE),
+                 word_label(f"to train on {word}: write a corpus (assets/corpus/README.md)", style.MUTED,
+                            style.LABEL_SIZE)]
+        for line in lines:
+            if line.width > config.frame_width - 2 * style.MARGIN:
+                line.scale_to_fit_width(config.frame_width - 2 * style.MARGIN)
+        return [VGroup(*lines).arrange(DOWN, buff=0.2)]
 
     def size_table(self, size: dict[str, int]) -> VGroup:
         """Rows: what is counted, the toy's number, this model's; ``table.cells[row][col]``."""
@@ -570,36 +595,23 @@ class Training(ExplainerScene):
         return lines
 
     def adam_lines(self) -> VGroup:
-        """g, the heading, m, s, the step, each line with a note, and a footnote on the hats and
-        epsilon; the numbers are Adam's in :mod:`attention_core.training` and the corpus's
-        learning rate. The second moment is s (v is the value vector in every other chapter)."""
-        beta1, beta2 = ADAM_BETAS
-        b1, b2, eta = _tex_number(beta1), _tex_number(beta2), _tex_number(self.corpus.training.learning_rate)
+        """The heading, then g and the step, each with a note under it: the gradient over the
+        corpus, and a small step against it whose size Adam sets weight by weight."""
         sentences = len(self.corpus.sentences)
         rows = [
             (r"g = \frac{\partial\, \text{loss}}{\partial W}",
              f"the gradient, over all {sentences} sentences"),
-            (rf"m \leftarrow {b1}\, m + {_tex_number(1 - beta1)}\, g", "running average of the gradient"),
-            (rf"s \leftarrow {b2}\, s + {_tex_number(1 - beta2)}\, g^2", "running average of its square"),
-            (r"W \leftarrow W - \eta\, \frac{\hat m}{\sqrt{\hat s} + \epsilon}", f"\u03b7 = {eta}"),
-            (r"\hat m,\ \hat s:\ m,\ s\ \text{corrected for starting at } 0;\quad \epsilon = "
-             + _tex_number(ADAM_EPS), ""),
+            (r"W \leftarrow W - \text{a small step along } g", "Adam sizes each weight\u2019s step"),
         ]
-        lines = VGroup()
-        for tex, note in rows[:-1]:
-            lines.add(VGroup(MathTex(tex).scale(RULE_SCALE), word_label(note, style.MUTED, style.BODY_SIZE)))
-        formulas = VGroup(*(line[0] for line in lines)).arrange(DOWN, buff=0.4, aligned_edge=LEFT)
-        for line in lines:  # the notes in a column right of the formulas
-            line[1].next_to(formulas, RIGHT, buff=0.8).match_y(line[0])
-        # the hats and epsilon: a muted footnote under the formulas (the slides and the PDF
-        # carry it too; the narration only says m and s start at 0)
-        footnote = VGroup(MathTex(rows[-1][0], color=style.MUTED).scale(0.8 * RULE_SCALE))
-        footnote.next_to(formulas, DOWN, buff=0.5, aligned_edge=LEFT)
-        lines.add(footnote)
-        heading = word_label("The update rule: Adam", style.TEXT, style.HEADING_SIZE)
-        heading.next_to(lines, UP, buff=0.5).align_to(lines, LEFT)
+        lines = VGroup(*(VGroup(MathTex(tex).scale(RULE_SCALE),
+                                word_label(note, style.MUTED, style.BODY_SIZE)) for tex, note in rows))
+        for line in lines:  # each note under its formula
+            line.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        lines.arrange(DOWN, buff=0.9, aligned_edge=LEFT)
+        heading = word_label("One training step", style.TEXT, style.HEADING_SIZE)
+        heading.next_to(lines, UP, buff=0.8).align_to(lines, LEFT)
         Group(heading, lines).move_to(ORIGIN)
-        lines.insert(1, heading)
+        lines.add_to_back(heading)
         return lines
 
     def weight_grids(self, snap: TrainingSnapshot, cell: float) -> Group:

@@ -31,7 +31,7 @@ from test_layout import layout_problems
 
 from attention_core.corpus import load_corpus
 from attention_core.examples import CORPUS_DIR, load_example
-from attention_core.training import ADAM_BETAS, ADAM_EPS, next_word_losses, next_word_probabilities, train
+from attention_core.training import next_word_losses, next_word_probabilities, train
 from scenes import style
 from scenes.components.matrices import MatrixGrid
 from scenes.style import fmt
@@ -65,15 +65,6 @@ class Watched(Training):
     def setup(self) -> None:
         super().setup()
         self.looks: list[Look] = []
-        self.rule_opacities: dict[str, list[float]] = {}  # beat -> each line of the rule's opacity
-
-    def beat(self, name: str, narration: str) -> None:
-        if self._open_beat is not None and hasattr(self, "rule"):  # the open beat ends here
-            self.rule_opacities[self._open_beat[0]] = [
-                max(float(np.max(m.get_fill_opacities(), initial=0))
-                    for m in line.family_members_with_points())
-                for line in self.rule]
-        super().beat(name, narration)
 
     def play(self, *args, **kwargs) -> None:
         self.look()
@@ -296,37 +287,22 @@ def test_a_printed_probability_gives_the_loss_printed_beside_it():
     assert [probability_text(p) for p in (0.0143, 0.513, 0.036653)] == ["0.0143", "0.513", "0.03665"]
 
 
-def test_the_update_rule_on_screen_is_adams_with_the_corpus_learning_rate(any_built):
+def test_the_optimiser_is_one_sentence_and_two_lines(any_built):
+    """Issue 30 major 7: Adam's full rule (bias correction, epsilon, eta) was never used; the
+    chapter now says the gradient and a small step against it, in one beat and two lines."""
     scene = any_built.scene
     shown = " ".join(part.tex_string for line in scene.rule for part in line if isinstance(part, MathTex))
-    beta1, beta2 = ADAM_BETAS
-    assert r"W \leftarrow W - \eta\, \frac{\hat m}{\sqrt{\hat s} + \epsilon}" in shown
-    assert rf"m \leftarrow {beta1:g}\, m + {1 - beta1:g}\, g" in shown
-    # Adam's second moment is s: v is the value vector in every other chapter
-    assert rf"s \leftarrow {beta2:g}\, s + {1 - beta2:g}\, g^2" in shown
-    assert re.search(r"(?<![\\a-z])v\b", shown) is None, shown
-    assert rf"\epsilon = 10^{{{round(math.log10(ADAM_EPS))}}}" in shown
-    assert "corrected for starting at" in shown
+    assert r"g = \frac{\partial\, \text{loss}}{\partial W}" in shown
+    assert r"W \leftarrow W - \text{a small step along } g" in shown
+    for gone in (r"\hat m", r"\epsilon", r"\eta", r"m \leftarrow", r"s \leftarrow"):
+        assert gone not in shown, gone
     notes = [part.original_text for line in scene.rule for part in line if isinstance(part, Text)]
-    assert f"\u03b7 = {scene.corpus.training.learning_rate:g}" in notes
-    assert "running average of the gradient" in notes and "running average of its square" in notes
+    assert f"the gradient, over all {len(scene.corpus.sentences)} sentences" in notes
     said = {name: line for name, line, *_ in scene.beats}
-    assert said["adam"] == ("Adam: each weight takes a small step against m, a running average of the "
-                            "gradient.")
-    assert "makes the loss smaller" in said["gradient"]  # the gradient in words
-    assert said["averages"].startswith("s averages its square")
-    assert not any(re.search(r"\bv\b", said[n]) for n in ("gradient", "adam", "averages"))
-    assert r"W - \eta\, \frac{\partial" not in shown  # not plain gradient descent
-
-
-def test_the_update_rule_lights_up_each_line_as_it_is_named(built):
-    # the rule is up whole from its first line, large; a line not yet spoken of is dimmed
-    # (visible, so the block uses the frame) and lights up in the beat that names it
-    seen = built.scene.rule_opacities  # lines: g, the heading, m, v, W, the bias correction
-    bright, dim = 1.0, pytest.approx(0.28, abs=0.1)
-    assert seen["gradient"] == [bright, dim, dim, dim, dim, dim]
-    assert seen["adam"] == [bright, bright, bright, dim, bright, dim]
-    assert seen["averages"] == [bright] * 6
+    assert said["gradient"] == ("The gradient says how the loss changes with each weight; the optimiser, "
+                                "Adam, moves every weight a small step against it.")
+    assert "adam" not in said and "averages" not in said
+    assert re.search(r"\bv\b", said["gradient"]) is None  # v is the value vector elsewhere
 
 
 def test_the_bars_are_the_untrained_models_chance_for_every_word(any_built):
@@ -433,16 +409,40 @@ def test_each_probe_is_said_to_be_a_training_sentence_or_one_it_never_saw(any_bu
     """Review minor 11: apple's probes are not in its corpus (what the model does there is not
     memory); bank's, bat's and the tiny corpus's are, and the line says so."""
     scene = any_built.scene
-    trained_on = {" ".join(s.split()) for s in
-                  tomllib.loads(scene.corpus.path.read_text())["sentences"]}
+    trained_on = list(dict.fromkeys(" ".join(s.split()) for s in   # in the file's order
+                                    tomllib.loads(scene.corpus.path.read_text())["sentences"]))
     said = {name: line for name, line, *_ in scene.beats}
     for k, probe in enumerate(scene.probes):
         line = said["learned" if k == 0 else f"learned {k + 1}"]
+        # a training sentence that differs in at most 2 words, neither the focus nor its decider
+        near = [t for t in trained_on if len(t.split()) == len(probe.tokens)
+                and sum(a != b for a, b in zip(t.split(), probe.tokens, strict=True)) <= 2
+                and all(t.split()[j] == probe.tokens[j] for j in (probe.focus_index, probe.decides_index))]
         where = ("one of its training sentences" if probe.text in trained_on
+                 else f"close to its training sentence \u201c{near[0]}\u201d" if near
                  else "a sentence it never trained on")
         assert line.startswith(f"In \u201c{probe.text}\u201d, {where}, {probe.focus} looks"), line
     if scene.example.name == "apple" and scene.corpus.path.name == "ambiguous.toml":
-        assert "never trained on" in said["learned"]  # "he sliced his apple pie" is held out
+        # "he sliced his apple pie" is held out, but "i sliced my apple pie" is not (issue 30)
+        assert "close to its training sentence \u201ci sliced my apple pie\u201d" in said["learned"]
+
+
+def test_the_moral_claims_no_more_than_the_run_shows(any_built):
+    """Issue 30: "nobody told it which word decides" overclaimed for a corpus written so the next
+    word needs the decider and probes that are (near) training sentences: the line says so."""
+    scene = any_built.scene
+    final = scene.trace.snapshots[-1]
+    found = all(int(np.argmax(final.probe_weights[scene.trace.probes.index(p)].mean(axis=0)[p.focus_index]))
+                == p.decides_index for p in scene.probes)
+    moral = {name: line for name, line, *_ in scene.beats}["moral"]
+    if not found:
+        assert moral == "Here predicting the next word was not enough to find the word that decides."
+        return
+    assert moral.startswith("Nobody marked the deciding word: the sentences were written so the next word "
+                            "needs it, and predicting that word was enough")
+    assert "Nobody told it" not in moral
+    if scene.example.name == "apple" and scene.corpus.path.name == "ambiguous.toml":
+        assert moral.endswith(", in sentences like its training ones.")
 
 
 def test_the_even_start_is_put_down_to_small_w_q_and_w_k(any_built):
@@ -568,13 +568,17 @@ def test_a_corpus_without_the_examples_word_is_said_to_be_about_other_words(else
     ambiguous = load_corpus("ambiguous")
     assert scene.probes == ambiguous.probes[:2]  # its own first two: about apple
     assert "crane" not in ambiguous.vocabulary
-    said = ("This corpus has no sentences about crane: the model is trained on sentences about "
-            "apple, bank and bat.")
-    assert said in scene.narration
+    said = {name: line for name, line, *_ in scene.beats}
+    # issue 32: why apple arrives, and how a teacher gives crane its own corpus
+    assert said["corpus"] == ("This example has no training sentences of its own, so the model learns the "
+                              "shipped ones, about apple, bank and bat, and we watch apple.")
+    assert said["own corpus"] == ("To train on crane, a teacher writes its own sentences, as "
+                                  "assets/corpus/README.md explains, and names them in the example.")
     # on screen while it is said: the note, in the key frame at the end of that beat
     note = scene.corpus_note
-    assert [line.original_text for line in note] == [
-        "trained on sentences about apple, bank and bat (none about crane)"]
+    assert [line.original_text for line in note[0]] == [
+        "no sentences about crane: trained on the shipped sentences, about apple, bank and bat",
+        "to train on crane: write a corpus (assets/corpus/README.md)"]
     beat = next(name for name in elsewhere.layouts if name.endswith("-end-of-corpus"))
     assert layout_problems(elsewhere.layouts) == []  # the note too: >= 24 px in every beat
     assert outside_frame([scene.heading, scene.model_table, *note, *scene.model_lines]) == []
@@ -621,3 +625,20 @@ def test_a_corpus_is_trained_once_a_process_and_an_edited_one_again() -> None:
     again = trained(shorter)
     assert again is not first and len(again.losses) == 8
     np.testing.assert_array_equal(again.losses, train(shorter).losses)
+
+
+def test_a_corpus_the_example_names_without_its_word_is_named(tmp_path):
+    """apple naming the crane corpus (issue 32's path, from apple's side): the line names the
+    file and the word watched instead (seen failing: with has_own_corpus returning False it
+    says "no training sentences of its own")."""
+    from scene_harness import apple_with
+
+    example = apple_with(tmp_path, ('title = "Apple: fruit or phone?"',
+                                    'title = "Apple: fruit or phone?"\ncorpus = "crane"'))
+    built = build_scene(Training, example, tmp_path, fresh=True)
+    said = {name: line for name, line, *_ in built.scene.beats}
+    assert said["corpus"] == ("The corpus this example names, crane.toml, has no sentences about apple, so "
+                              "the model learns its sentences about crane, and we watch crane.")
+    note = built.scene.corpus_note[0][0].original_text
+    assert note.startswith("no sentences about apple: trained on crane.toml")
+    assert pacing_problems(built) == []

@@ -47,10 +47,13 @@ BREAKS = [
     ("twin heads", [('query = [[1.0, -0.6], [0.6, -1.0]]', MEANING_QUERY),
                     ('key   = [[1.2, 0.0], [0.0, 1.2]]', MEANING_KEY)],
      [("heads_look_apart", 0)], [("one_sided", 0)]),
+    ("W_O reversed", [("output = [[0.6, 0.0], [0.0, 0.6], [0.4, 0.0], [0.0, 0.4]]",
+                       "output = [[-0.6, 0.0], [0.0, -0.6], [-0.4, 0.0], [0.0, -0.4]]")],
+     [("multi_head_toward_decider", 0)], [("heads_look_apart", 0), ("update_toward_decider", 0)]),
 ]
 
 
-@pytest.mark.parametrize("name", ["apple", "bank", "bat"])
+@pytest.mark.parametrize("name", ["apple", "bank", "bat", "crane"])
 def test_every_claim_holds_on_the_shipped_examples(name):
     claims = story_claims(load_example(name))
     assert len(claims) >= 18  # (gravity's "nearest pulls hardest" is no longer said)
@@ -203,3 +206,33 @@ def test_decider_cosines_match_a_loop_reference(example):
         before, after = decider_cosines(example, k)
         assert before == pytest.approx(cos(x[f], there), abs=1e-9)
         assert after == pytest.approx(cos(new, there), abs=1e-9)
+
+
+def test_head_looks_and_multi_head_cosines_match_a_loop_reference(example):
+    """Each head's row for the focus and the heads' update, computed here with loops."""
+    from attention_core.story import head_looks, multi_head_cosines
+
+    s = example.sentences[0]
+    x = example.embeddings(0)
+    i = s.focus_index
+    update = np.zeros(x.shape[1])
+    offset = 0
+    for h, head in enumerate(example.heads):
+        q, k, v = x @ head.query, x @ head.key, x @ head.value
+        scores = [float(np.dot(q[i], k[j])) / math.sqrt(k.shape[1]) for j in range(len(x))]
+        top = max(scores)
+        e = [math.exp(a - top) for a in scores]
+        w = [a / sum(e) for a in e]
+        look = head_looks(example, 0, h)
+        assert look.itself == pytest.approx(w[i])
+        others = sorted((w[j] for j in range(len(x)) if j != i), reverse=True)
+        assert [nb.value for nb in look.others] == pytest.approx(others)
+        out = sum(w[j] * v[j] for j in range(len(x)))
+        update += out @ example.w_o[offset:offset + len(out)]
+        offset += len(out)
+    d = example.words[decider(example, 0)]
+
+    def cos(a):
+        return float(np.dot(a, d) / (np.linalg.norm(a) * np.linalg.norm(d)))
+
+    assert multi_head_cosines(example, 0) == pytest.approx((cos(x[i]), cos(x[i] + update)))
