@@ -49,6 +49,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import srt
+
 from attention_core.examples import ExampleError, load_example, resolve_example
 from attention_explainer import cues, voice
 from attention_explainer.render import join, pack
@@ -461,13 +463,7 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
         return RenderResult(out_dir, video, files, runs, chapters, [], 0.0)
 
     for run, name in zip(runs, names, strict=True):
-        pack.link_or_copy(run.video, out_dir / "steps" / f"{name}{run.video.suffix}")
-        if run.srt.exists():  # laid out as the joined video's are: cues of 2 lines of 42 characters
-            steps_srt = out_dir / "steps" / f"{name}.srt"
-            tmp = _tmp(steps_srt)
-            tmp.write_text(join.lay_out_subtitles(run.srt.read_text(encoding="utf-8"), _cue_gap(options)),
-                           encoding="utf-8")
-            os.replace(tmp, steps_srt)  # replaces a link to the step's own file, never writes through it
+        _write_step(options, run, out_dir / "steps", name)
         still = files[f"still {name}"]
         if not still.exists() or still.stat().st_mtime_ns < run.video.stat().st_mtime_ns:
             still.parent.mkdir(parents=True, exist_ok=True)
@@ -523,8 +519,10 @@ def _output_files(options: RenderOptions, out_dir: Path, stem: str, names: list[
     if options.format != "gif":
         video = out_dir / f"{stem}{options.extension}"
         files |= {"video": video, "subtitles": video.with_suffix(".srt"),
+                  "captions (vtt)": video.with_suffix(".vtt"),
                   "chapters": out_dir / f"{stem}.chapters.json",
-                  "chapter list": out_dir / f"{stem}.chapters.txt"}
+                  "chapter list": out_dir / f"{stem}.chapters.txt",
+                  "chapters (vtt)": out_dir / f"{stem}.chapters.vtt"}
         if options.voice:
             files["narration"] = out_dir / f"{stem}.narration.m4a"
     if options.slides:
@@ -549,6 +547,33 @@ def _read_json(path: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+def _write_step(options: RenderOptions, run: StepRun, folder: Path, name: str) -> None:
+    """The step's video in ``folder`` (a link to it, or, with subtitles, a copy of its packets
+    with a caption track) and its subtitles, laid out as the joined video's are (cues of 2
+    lines of 42 characters, at most 7 s, 2 frames apart), as ``.srt`` and ``.vtt``."""
+    clip = folder / f"{name}{run.video.suffix}"
+    if not run.srt.exists():
+        pack.link_or_copy(run.video, clip)
+        return
+    laid = join.lay_out_subtitles(run.srt.read_text(encoding="utf-8"), _cue_gap(options))
+    shown = list(srt.parse(laid))
+    written = {folder / f"{name}.srt": laid, folder / f"{name}.vtt": join.webvtt(shown)}
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, text in written.items():
+        tmp = _tmp(path)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # replaces a link to the step's own file, never writes through it
+    if clip.suffix.lower().lstrip(".") not in join.CAPTION_FORMATS:  # a gif, a webm: as it is
+        pack.link_or_copy(run.video, clip)
+        return
+    tmp = _tmp(clip)
+    try:
+        join.with_caption_track(run.video, shown, tmp)
+        os.replace(tmp, clip)
+    finally:
+        _discard(tmp)
+
+
 def _cue_gap(options: RenderOptions) -> float:
     """Seconds between two subtitle cues: :data:`cues.GAP_FRAMES` frames of the render, up to
     a whole millisecond (a .srt keeps milliseconds: 34 ms at 60 fps, not 33)."""
@@ -565,7 +590,10 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
     subtitles = video.with_suffix(".srt")
     chapters_json = video.with_name(f"{video.stem}.chapters.json")
     chapters_txt = video.with_name(f"{video.stem}.chapters.txt")
-    outputs = [video, subtitles, chapters_json, chapters_txt, *([narration] if narration else [])]
+    captions = video.with_suffix(".vtt")
+    chapters_vtt = video.with_name(f"{video.stem}.chapters.vtt")
+    outputs = [video, subtitles, captions, chapters_json, chapters_txt, chapters_vtt,
+               *([narration] if narration else [])]
     tmps = {path: _tmp(path) for path in outputs}
     try:
         audio = None
@@ -573,12 +601,15 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
             say(f"  sound  {len(infos)} step tracks -> one AAC track and {narration.name}")
             audio = join.place_tracks([join.read_track(run.video) for run in runs],
                                       [info.duration for info in infos])
-        say(f"  join   {len(infos)} step videos -> {video.name} (no re-encoding)")
-        join.join_videos(infos, tmps[video], chapters, audio=audio)
+        cue_text = join.join_subtitles([r.srt for r in runs], chapters, gap)
+        shown = list(srt.parse(cue_text))
+        say(f"  join   {len(infos)} step videos -> {video.name} (no re-encoding), {len(shown)} captions")
+        join.join_videos(infos, tmps[video], chapters, audio=audio, subtitles=shown)
         if narration is not None:  # the joined video's track, copied: encoded once
             join.copy_sound(tmps[video], tmps[narration])
-        cue_text = join.join_subtitles([r.srt for r in runs], chapters, gap)
         tmps[subtitles].write_text(cue_text, encoding="utf-8")
+        tmps[captions].write_text(join.webvtt(shown), encoding="utf-8")
+        tmps[chapters_vtt].write_text(join.chapters_webvtt(chapters), encoding="utf-8")
         join.write_chapters_json(chapters, tmps[chapters_json], video.name)
         tmps[chapters_txt].write_text(join.chapters_text(chapters), encoding="utf-8")
         for path in outputs:  # each atomically, one right after the other
