@@ -10,7 +10,7 @@ step's scene runs in its own manim process (:mod:`attention_explainer.launcher`)
 
     attention-explainer render [--example NAME] [--quality l|m|h|p|k] [--jobs N]
                                [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
-                               [--save-sections] [--slides] [--voice]
+                               [--save-sections] [--slides] [--voice] [--pace normal|slow]
     attention-explainer steps
     attention-explainer gallery [--example NAME] [--variant 1080p60]
 
@@ -63,7 +63,7 @@ from attention_explainer.render.jobs import (
     launcher_command,
     run_steps,
 )
-from attention_explainer.settings import environment, settings
+from attention_explainer.settings import PACES, environment, settings
 from scenes.story import STORY, Step, find_step
 
 __all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderPlan", "RenderResult", "assemble",
@@ -103,6 +103,7 @@ class RenderOptions:
     no_cache: bool = False
     strict: bool = True  # a step whose scene module is missing is an error (--skip-missing)
     voice: bool = False  # every beat's narration spoken (the voice extra), one AAC track
+    pace: str = "normal"  # "slow": read at 13 characters a second, spoken slower (settings.PACES)
 
     @property
     def size(self) -> tuple[int, int, float]:
@@ -130,6 +131,8 @@ class RenderOptions:
             parts.append(self.format)
         if self.voice:
             parts.append("voice")
+        if self.pace != "normal":
+            parts.append(self.pace)
         return "-".join(parts)
 
     def manim_flags(self) -> list[str]:
@@ -338,6 +341,8 @@ def _check_options(options: RenderOptions) -> None:
             voice.require_voice()
         except voice.VoiceUnavailableError as error:
             raise RenderError(str(error)) from None
+    if options.pace not in PACES:
+        raise RenderError(f"--pace must be one of {', '.join(PACES)}, not {options.pace!r}")
     if options.fps is not None and not (math.isfinite(options.fps) and 1 <= options.fps <= MAX_FPS):
         raise RenderError(f"--fps must be a number of frames a second from 1 to {MAX_FPS:g}, "
                           f"got {options.fps:g}")
@@ -382,19 +387,20 @@ def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_fil
           example_name: str) -> StepRun:
     work_dir = options.media_dir / "render" / step.module
     _, height, fps = options.size
-    folder = step.path.stem + ("-voice" if options.voice else "")  # as scenes/base.py names it
+    folder = (step.path.stem + ("-voice" if options.voice else "")  # as scenes/base.py names it
+              + ("-slow" if options.pace == "slow" else ""))
     video = (work_dir / "videos" / example_name / folder / f"{height}p{fps:g}"
              / f"{step.scene}{options.extension}")
     flags = options.manim_flags()
-    env = environment(example=example_file, voice=options.voice)
+    env = environment(example=example_file, voice=options.voice, pace=options.pace)
     slides_dir = None
     if options.slides:
         slides_dir = options.media_dir / "render" / "slides" / example_name / options.variant
         env |= environment(slides=True, slides_dir=slides_dir)
     # x264's preset changes the video's bytes; a spoken step depends on the voice's settings too
-    stamped = [*flags, f"x264 preset {settings().encoder_preset}"]
+    stamped = [*flags, f"x264 preset {settings().encoder_preset}", f"pace {options.pace}"]
     if options.voice:
-        stamped.append(voice.voice_stamp())
+        stamped.append(voice.voice_stamp(voice.voice_settings(options.pace)))
     command = launcher_command(["render", *flags, "--media_dir", str(work_dir), "-o", step.scene,
                                 str(step.path), step.scene])
     return StepRun(
