@@ -13,6 +13,8 @@ SLIDES    ?= --slides
 VOICE     ?= 1
 # PACE=slow: read at 13 characters a second and spoken slower, in its own folder (see the README).
 PACE      ?= normal
+# CAPTIONS=burn: the captions drawn into the picture too (for players without caption tracks).
+CAPTIONS  ?=
 # The scenes and their order: scenes/story.py (`attention-explainer steps` lists them).
 
 .PHONY: setup test video lint keyframes bench clean
@@ -37,7 +39,7 @@ lint: setup
 video: setup
 	$(VENV)/bin/attention-explainer render --example $(EXAMPLE) --quality $(QUALITY) \
 	  $(if $(JOBS),--jobs $(JOBS)) $(SLIDES) $(if $(filter 0,$(VOICE)),,--voice) \
-	  $(if $(filter slow,$(PACE)),--pace slow) $(RENDER_ARGS)
+	  $(if $(filter slow,$(PACE)),--pace slow) $(if $(filter burn,$(CAPTIONS)),--burn-captions) $(RENDER_ARGS)
 
 # Render benchmark (minutes; never part of make test): ratios to the static-frame floor.
 # ATTENTION_SPEEDUPS=0 make bench measures manim's own code (results in ...-speedups-off.json).

@@ -356,6 +356,35 @@ def test_the_captions_travel_with_the_video(tiny: dict[str, object]) -> None:
         (near(c["start"]), near(c["end"]), c["title"]) for c in chapters]
 
 
+def test_burned_captions_are_drawn_under_the_picture_while_their_cue_is_up(tiny: dict[str, object]) -> None:
+    """--burn-captions: the same frames, the picture scaled into the top 85%, and text in the
+    band under it exactly while a cue of the .srt is up (none during the title card)."""
+    from attention_explainer.render.burn import PICTURE_SCALE
+
+    options = tiny_options(tiny["folder"] / "media", tiny["example"], burn_captions=True)
+    result = render(options, tiny["story"], progress=lambda line: None)
+    assert result.out_dir.name == "90p10-captions" and result.video is not None
+    plain = tiny["result"].video
+    assert join.probe(result.video).frames == join.probe(plain).frames
+    cues = [(c.start.total_seconds(), c.end.total_seconds())
+            for c in srt.parse(result.video.with_suffix(".srt").read_text(encoding="utf-8"))]
+    top = round(90 * PICTURE_SCALE)
+    inked, blank = 0, 0
+    with av.open(str(result.video)) as container:
+        for frame in container.decode(video=0):
+            pixels = frame.to_ndarray(format="rgb24").astype(int)
+            band = np.abs(pixels[top + 1:] - pixels[0, 0]).max(axis=2) > 60
+            up = any(a + 0.05 < frame.time < b - 0.05 for a, b in cues)
+            apart = all(frame.time < a - 0.05 or frame.time > b + 0.05 for a, b in cues)
+            if up:
+                assert band.sum() > 20, f"no caption at {frame.time:.2f} s"
+                inked += 1
+            elif apart:
+                assert band.sum() == 0, f"a caption at {frame.time:.2f} s, between cues"
+                blank += 1
+    assert inked > 10 and blank > 5  # the title card's frames among them
+
+
 def test_frames_of_the_joined_video_show_each_scene(tiny: dict[str, object]) -> None:
     """The square scene's frame at 0.5 s is yellow-ish, the circle scene's end is green-ish."""
     result = tiny["result"]

@@ -11,6 +11,7 @@ step's scene runs in its own manim process (:mod:`attention_explainer.launcher`)
     attention-explainer render [--example NAME] [--quality l|m|h|p|k] [--jobs N]
                                [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
                                [--save-sections] [--slides] [--voice] [--pace normal|slow]
+                               [--burn-captions]
     attention-explainer steps
     attention-explainer gallery [--example NAME] [--variant 1080p60]
 
@@ -26,6 +27,8 @@ step. Beside it, in ``<media>/explainer/<example>/<quality>/``:
 - ``stills/NN-<step>.png`` (each step's key frame), ``steps/NN-<step>.mp4`` and ``.srt``;
 - with ``--save-sections``: ``sections/NN-<step>/`` (one clip per beat);
 - with ``--slides``: ``….slides.html``, ``.pdf`` and ``.pptx`` (one slide per beat);
+- with ``--burn-captions`` (in ``<variant>-captions/``): the captions drawn into a band under
+  the scaled picture (:mod:`~attention_explainer.render.burn`);
 - with ``--voice`` (in ``<variant>-voice/``): every beat spoken (:mod:`attention_explainer.voice`),
   one AAC track in the video and the step clips, and ``….narration.m4a``.
 
@@ -53,7 +56,7 @@ import srt
 
 from attention_core.examples import ExampleError, load_example, resolve_example
 from attention_explainer import cues, voice
-from attention_explainer.render import join, pack
+from attention_explainer.render import burn, join, pack
 from attention_explainer.render.jobs import (
     PROJECT_DIR,
     Progress,
@@ -104,6 +107,7 @@ class RenderOptions:
     strict: bool = True  # a step whose scene module is missing is an error (--skip-missing)
     voice: bool = False  # every beat's narration spoken (the voice extra), one AAC track
     pace: str = "normal"  # "slow": read at 13 characters a second, spoken slower (settings.PACES)
+    burn_captions: bool = False  # the joined video's captions drawn into a band under the picture
 
     @property
     def size(self) -> tuple[int, int, float]:
@@ -133,6 +137,8 @@ class RenderOptions:
             parts.append("voice")
         if self.pace != "normal":
             parts.append(self.pace)
+        if self.burn_captions:
+            parts.append("captions")
         return "-".join(parts)
 
     def manim_flags(self) -> list[str]:
@@ -341,6 +347,8 @@ def _check_options(options: RenderOptions) -> None:
             voice.require_voice()
         except voice.VoiceUnavailableError as error:
             raise RenderError(str(error)) from None
+    if options.burn_captions and (options.transparent or options.format not in ("mp4", "mov")):
+        raise RenderError("--burn-captions needs an opaque mp4 or mov: drop --transparent and --format")
     if options.pace not in PACES:
         raise RenderError(f"--pace must be one of {', '.join(PACES)}, not {options.pace!r}")
     if options.fps is not None and not (math.isfinite(options.fps) and 1 <= options.fps <= MAX_FPS):
@@ -485,7 +493,8 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
     if video is None:
         say("  (gif: one animated gif per step in steps/, no joined video)")
     else:
-        _write_full_video(runs, infos, chapters, video, say, files.get("narration"), _cue_gap(options))
+        _write_full_video(runs, infos, chapters, video, say, files.get("narration"), _cue_gap(options),
+                          burn_captions=options.burn_captions)
 
     if options.slides:
         say(f"  slides: converting {len(runs)} steps to HTML, PDF and PPTX")
@@ -542,7 +551,7 @@ def _signature(options: RenderOptions, runs: list[StepRun]) -> list[object]:
     the pack's options."""
     videos = [[str(run.video), run.video.stat().st_size, run.video.stat().st_mtime_ns, run.step.title]
               for run in runs]
-    return [options.save_sections, options.slides, options.voice, *videos]
+    return [options.save_sections, options.slides, options.voice, options.burn_captions, *videos]
 
 
 def _read_json(path: Path) -> dict[str, object]:
@@ -587,7 +596,8 @@ def _cue_gap(options: RenderOptions) -> float:
 
 
 def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters: list[join.Chapter],
-                      video: Path, say: Progress, narration: Path | None = None, gap: float = 0.0) -> None:
+                      video: Path, say: Progress, narration: Path | None = None, gap: float = 0.0,
+                      burn_captions: bool = False) -> None:
     """Join, then write subtitles and chapters; every file appears only when complete.
 
     With ``narration`` (``--voice``), each step's sound is decoded and placed at the step's
@@ -611,6 +621,14 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
         shown = list(srt.parse(cue_text))
         say(f"  join   {len(infos)} step videos -> {video.name} (no re-encoding), {len(shown)} captions")
         join.join_videos(infos, tmps[video], chapters, audio=audio, subtitles=shown)
+        if burn_captions:  # the picture scaled into the top, the captions drawn under it: encoded again
+            joined = video.with_name(f".{video.stem}.joined-{os.getpid()}{video.suffix}")
+            try:
+                os.replace(tmps[video], joined)
+                say(f"  burn   {len(shown)} captions into {video.name} (encoded again)")
+                burn.burn_captions(joined, shown, tmps[video], settings().encoder_preset)
+            finally:
+                _discard(joined)
         if narration is not None:  # the joined video's track, copied: encoded once
             join.copy_sound(tmps[video], tmps[narration])
         tmps[subtitles].write_text(cue_text, encoding="utf-8")
