@@ -11,6 +11,10 @@ SLIDES    ?= --slides
 # The video is spoken (the voice extra, which setup installs; see the README); VOICE=0: silent,
 # for a lecturer who speaks over it.
 VOICE     ?= 1
+# PACE=slow: read at 13 characters a second and spoken slower, in its own folder (see the README).
+PACE      ?= normal
+# CAPTIONS=burn: the captions drawn into the picture too (for players without caption tracks).
+CAPTIONS  ?=
 # The scenes and their order: scenes/story.py (`attention-explainer steps` lists them).
 
 .PHONY: setup test video lint keyframes bench clean
@@ -34,7 +38,8 @@ lint: setup
 # slide deck (VOICE=0: silent); RENDER_ARGS passes more options (e.g. RENDER_ARGS="--save-sections --only 2 3").
 video: setup
 	$(VENV)/bin/attention-explainer render --example $(EXAMPLE) --quality $(QUALITY) \
-	  $(if $(JOBS),--jobs $(JOBS)) $(SLIDES) $(if $(filter 0,$(VOICE)),,--voice) $(RENDER_ARGS)
+	  $(if $(JOBS),--jobs $(JOBS)) $(SLIDES) $(if $(filter 0,$(VOICE)),,--voice) \
+	  $(if $(filter slow,$(PACE)),--pace slow) $(if $(filter burn,$(CAPTIONS)),--burn-captions) $(RENDER_ARGS)
 
 # Render benchmark (minutes; never part of make test): ratios to the static-frame floor.
 # ATTENTION_SPEEDUPS=0 make bench measures manim's own code (results in ...-speedups-off.json).

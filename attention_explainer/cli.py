@@ -33,6 +33,7 @@ from attention_explainer.render import (
     render,
 )
 from attention_explainer.render.jobs import PROJECT_DIR
+from attention_explainer.settings import PACES
 from scenes.story import STORY, Step
 
 __all__ = ["list_steps", "main", "options_from_args"]
@@ -69,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--voice", action="store_true",
                      help="speak every beat's narration (offline, the voice extra: make video VOICE=1); "
                           "a beat lasts until its speech ends")
+    run.add_argument("--pace", choices=PACES, default="normal",
+                     help="slow: read at 13 characters a second (10 for many numbers) and, with --voice, "
+                          "spoken slower: for younger or second-language students (its own folder)")
+    run.add_argument("--burn-captions", action="store_true",
+                     help="draw the captions into a band under the picture (scaled into the frame's top), "
+                          "for players that show no caption track (its own folder; encoded again)")
     run.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media",
                      help="where manim's caches and the output folders go (default: ./media)")
     run.add_argument("--resolution", "-r", type=_size, default=None, metavar="W,H",
@@ -225,7 +232,8 @@ def options_from_args(args: argparse.Namespace) -> RenderOptions:
         quality=args.quality, only=tuple(args.only), transparent=args.transparent, format=args.format,
         save_sections=args.save_sections, slides=args.slides, media_dir=args.media_dir.resolve(),
         resolution=args.resolution, fps=args.fps, force=args.force or args.no_cache,
-        no_cache=args.no_cache, strict=args.strict, voice=args.voice)
+        no_cache=args.no_cache, strict=args.strict, voice=args.voice, pace=args.pace,
+        burn_captions=args.burn_captions)
     if args.example is not None:  # "" too: refused by the renderer, not taken for the default
         options.example = args.example
     if args.jobs is not None:

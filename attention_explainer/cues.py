@@ -49,11 +49,18 @@ def two_lines(words: Sequence[str], width: int = CUE_LINE_CHARS) -> list[str] | 
 
 def pieces(words: Sequence[str], n: int, width: int = CUE_LINE_CHARS) -> list[list[str]] | None:
     """``words`` cut into ``n`` consecutive pieces that each fit two lines of ``width``: of
-    about equal length, and where they can, cut after a sentence, else after a clause; None
-    when no cut fits."""
+    about equal length, and where they can, cut after a sentence, else after a clause (never
+    inside brackets); None when no cut fits.
+
+    >>> [" ".join(p) for p in pieces("Each word becomes a point: apple is (1.50, 1.60). Similar words "
+    ...                                 "lie close together.".split(), 2)]
+    ['Each word becomes a point: apple is (1.50, 1.60).', 'Similar words lie close together.']
+    """
     starts = [0]  # where each word starts in the words joined by spaces
+    depth = [0]  # brackets open after each word: a cut inside "(1.50, 1.60)" is mid-clause
     for word in words:
         starts.append(starts[-1] + len(word) + 1)
+        depth.append(depth[-1] + word.count("(") + word.count("[") - word.count(")") - word.count("]"))
     total = starts[-1] - 1
 
     def length(a: int, b: int) -> int:  # of words[a:b] joined
@@ -66,8 +73,10 @@ def pieces(words: Sequence[str], n: int, width: int = CUE_LINE_CHARS) -> list[li
     def cost(a: int, b: int) -> float:
         uneven = (length(a, b) - total / n) / width
         last = words[b - 1][-1]
-        if b == len(words) or last in _SENTENCE_ENDS:
+        if b == len(words) or (last in _SENTENCE_ENDS and depth[b] <= 0):
             return uneven**2
+        if depth[b] > 0:
+            return uneven**2 + _MID_CLAUSE
         return uneven**2 + (_AFTER_CLAUSE if last in _CLAUSE_ENDS else _MID_CLAUSE)
 
     # best[k][b]: the least cost of words[:b] in k pieces, and where its last piece starts

@@ -33,8 +33,8 @@ from attention_core.examples import (
     resolve_example,
 )
 
-__all__ = ["VARIABLES", "X264_PRESETS", "Settings", "SettingsError", "child_environment", "children_see",
-           "environment", "from_environment", "settings"]
+__all__ = ["PACES", "VARIABLES", "X264_PRESETS", "Settings", "SettingsError", "child_environment",
+           "children_see", "environment", "from_environment", "settings"]
 
 
 class SettingsError(AttentionInputError):
@@ -80,6 +80,9 @@ VARIABLES = (
     Variable("ATTENTION_VOICE", "voice",
              "`1`: every beat's narration is spoken (the voice extra; `render --voice` sets it); "
              "a beat lasts until its speech has ended"),
+    Variable("ATTENTION_PACE", "pace",
+             "`slow`: every beat is read at 13 characters a second (10 for a sentence of three numbers "
+             "or more) and spoken slower (`render --pace slow` sets it); default `normal`"),
     Variable("XDG_CACHE_HOME", "cache_home",
              "where the slide deck's reveal.js and the spoken clips are kept "
              "(`$XDG_CACHE_HOME/attention-explainer`, "
@@ -96,6 +99,8 @@ _BY_FIELD = {v.field: v for v in VARIABLES}
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
                 "veryslow", "placebo")
 _OFF = ("", "0", "false", "no", "off")
+# How fast the video goes: normal, or slow for younger or second-language students.
+PACES = ("normal", "slow")
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ class Settings:
     encoder_preset: str = "superfast"  # one of X264_PRESETS
     render_parent: int | None = None
     voice: bool = False
+    pace: str = "normal"  # one of PACES
     cache_home: Path = field(default_factory=lambda: Path.home() / ".cache")
     update_keyframes: bool = False
     manim_cache: Path | None = None  # None: cache_home / attention-explainer / manim
@@ -170,6 +176,9 @@ def from_environment(environ: Mapping[str, str]) -> Settings:
     if preset is not None and preset not in X264_PRESETS:
         problems.append(f"{_BY_FIELD['encoder_preset'].name}={preset!r}: must be one of x264's presets: "
                         + ", ".join(X264_PRESETS))
+    pace = values.get("pace")
+    if pace is not None and pace not in PACES:
+        problems.append(f"{_BY_FIELD['pace'].name}={pace!r}: must be one of " + ", ".join(PACES))
     if problems:
         raise SettingsError("environment variables: " + "; ".join(problems))
     return Settings(**values)  # type: ignore[arg-type]

@@ -34,9 +34,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["INSTALL_COMMAND", "PAUSE_AFTER", "SPOKEN_FORMS", "Clip", "Speaker", "VoiceSettings",
-           "VoiceUnavailableError", "active_rms_db", "cache_dir", "mux_scene_track", "normalise", "pad_track",
-           "read_wav", "require_voice", "spoken_form", "take_track", "voice_stamp"]
+__all__ = ["INSTALL_COMMAND", "PAUSE_AFTER", "SLOW_LENGTH_SCALE", "SPOKEN_FORMS", "Clip", "Speaker",
+           "VoiceSettings", "VoiceUnavailableError", "active_rms_db", "cache_dir", "mux_scene_track",
+           "normalise", "pad_track", "read_wav", "require_voice", "spoken_form", "take_track",
+           "voice_settings", "voice_stamp"]
 
 INSTALL_COMMAND = "make video VOICE=1  (or: .venv/bin/pip install -e '.[voice]')"
 # Seconds of silence after a beat's speech before the next beat may start.
@@ -339,6 +340,16 @@ class Speaker:
                                                    sess_options=options, providers=["CPUExecutionProvider"])
             self._voice = PiperVoice(config=PiperConfig.from_dict(config), session=session)
         return self._voice
+
+
+# Piper's phoneme length for the slow pace (``render --pace slow``): a fifth slower.
+SLOW_LENGTH_SCALE = 1.25
+
+
+def voice_settings(pace: str = "normal") -> VoiceSettings:
+    """The voice's settings at ``pace`` (``normal`` or ``slow``: Piper's ``length_scale``
+    :data:`SLOW_LENGTH_SCALE`)."""
+    return VoiceSettings(length_scale=SLOW_LENGTH_SCALE if pace == "slow" else 1.0)
 
 
 def voice_stamp(settings: VoiceSettings | None = None) -> str:

@@ -18,7 +18,8 @@ from scenes import style
 from scenes.components import title_card
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 
-__all__ = ["ExplainerScene", "is_dense", "reading_seconds", "says_a_result", "sentences", "title_card_hold"]
+__all__ = ["ExplainerScene", "is_dense", "reading_rates", "reading_seconds", "says_a_result", "sentences",
+           "title_card_hold"]
 
 _MANIM_DEFAULT_VIDEO_DIR = "{media_dir}/videos/{module_name}/{quality}"
 # A number as a sentence says it: "0.90", "-0.48", "16" (never a digit inside a name such as
@@ -42,15 +43,24 @@ def reading_seconds(narration: str) -> float:
     """How long ``narration`` must stay up to be read: each sentence at
     :data:`style.READING_RATE` characters a second, or at :data:`style.DENSE_READING_RATE`
     when it carries :data:`style.DENSE_NUMBERS` numbers or more (the spaces between sentences
-    count at the plain rate).
+    count at the plain rate); slower at the slow pace (:func:`reading_rates`).
 
     >>> reading_seconds("x" * 34)
     2.0
     >>> reading_seconds("(1.50, 1.60) + (-0.48, 2.32) = (1.02, 3.92)")  # 43 characters, 6 numbers
     3.3076923076923075
     """
+    plain_rate, dense_rate = reading_rates()
     dense = sum(len(s) for s in sentences(narration) if is_dense(s))
-    return dense / style.DENSE_READING_RATE + (len(narration) - dense) / style.READING_RATE
+    return dense / dense_rate + (len(narration) - dense) / plain_rate
+
+
+def reading_rates() -> tuple[float, float]:
+    """Characters a second for plain sentences and for sentences of many numbers, at this
+    render's pace (``ATTENTION_PACE``: ``slow`` reads at :data:`style.SLOW_READING_RATE`)."""
+    if settings().pace == "slow":
+        return style.SLOW_READING_RATE, style.SLOW_DENSE_READING_RATE
+    return style.READING_RATE, style.DENSE_READING_RATE
 
 
 def is_dense(sentence: str) -> bool:
@@ -72,8 +82,9 @@ def says_a_result(narration: str) -> bool:
 # video_dir of their own).
 if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
     config.video_dir = "{media_dir}/videos/" + settings().example_name + "/{module_name}/{quality}"
-    if settings().voice:  # a spoken video lasts longer: never in place of the silent one
-        config.video_dir = config.video_dir.replace("/{module_name}/", "/{module_name}-voice/")
+    # a spoken video lasts longer, a slow one too: never in place of another (render._plan agrees)
+    _VARIANT = ("-voice" if settings().voice else "") + ("-slow" if settings().pace == "slow" else "")
+    config.video_dir = config.video_dir.replace("/{module_name}/", "/{module_name}" + _VARIANT + "/")
 
 
 # Decided once, at import: the class and its beats must agree. ATTENTION_SLIDES=1 (the lecture
@@ -125,7 +136,8 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self._open_beat: tuple[str, str, float] | None = None  # name, narration, start time
         self._cut_from: float | None = None  # the start of a beat the example leaves out
         # ATTENTION_VOICE=1: each beat's narration is spoken, and the beat lasts until it ends.
-        self._speaker = voice.Speaker(voice.cache_dir(settings().cache_home)) if settings().voice else None
+        self._speaker = (voice.Speaker(voice.cache_dir(settings().cache_home),
+                                       voice.voice_settings(settings().pace)) if settings().voice else None)
         self._spoken_seconds = 0.0  # the open beat's speech and the pause after it
         self._speech_seconds = 0.0  # the open beat's speech alone
         self._holds = False  # whether the open beat holds its result (beat())

@@ -8,7 +8,8 @@ __all__ = [
     "BACKGROUND", "TEXT", "MUTED", "GRID", "FOCUS", "QUERY", "KEY", "VALUE", "POSITIVE",
     "NEGATIVE", "WORD_COLORS", "FONT", "TITLE_SIZE", "HEADING_SIZE", "BODY_SIZE", "LABEL_SIZE",
     "SMALL_SIZE", "TICK_SIZE", "MATH_SCALE", "DECIMALS", "READING_RATE", "DENSE_NUMBERS",
-    "DENSE_READING_RATE", "RESULT_HOLD", "TITLE_FADE", "TITLE_HOLD",
+    "DENSE_READING_RATE", "RESULT_HOLD", "SLOW_READING_RATE", "SLOW_DENSE_READING_RATE", "TITLE_FADE",
+    "TITLE_HOLD",
     "BEAT", "PAUSE", "WRITE", "SLOW", "MARGIN",
     "PLANE_HEIGHT", "SHARED_PLANE_HEIGHT", "fmt",
 ]
@@ -65,6 +66,9 @@ DENSE_READING_RATE = 13.0
 # A beat whose narration says a decimal number (a result) holds its settled picture this long
 # after its sentence ends (read, or spoken) and after its last animation.
 RESULT_HOLD = 2.0
+# The slow pace (render --pace slow), for younger or second-language students: these rates instead.
+SLOW_READING_RATE = 13.0
+SLOW_DENSE_READING_RATE = 10.0
 TITLE_FADE = 0.5  # a title card fades in, is read (at least TITLE_HOLD), then fades out
 TITLE_HOLD = 2.0
 BEAT = 1.0

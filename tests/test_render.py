@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import functools
 import json
 import os
 import re
@@ -330,6 +331,71 @@ def test_render_joins_the_story_with_subtitles_chapters_and_stills(tiny: dict[st
     assert any("2 of 2 steps ready" in line for line in lines)
 
 
+def vtt_cues(path: Path) -> list[tuple[float, float, str]]:
+    """A WebVTT file's cues as (start, end, text), read independently of the writer."""
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    assert blocks[0].strip() == "WEBVTT"
+    cues = []
+    for block in blocks[1:]:
+        lines = block.strip().split("\n")
+        if not lines or not lines[0]:
+            continue
+        start, end = (sum(float(x) * 60**k for k, x in enumerate(reversed(t.split(":"))))
+                      for t in lines[1].split(" --> "))
+        cues.append((start, end, "\n".join(lines[2:])))
+    return cues
+
+
+def test_the_captions_travel_with_the_video(tiny: dict[str, object]) -> None:
+    """The joined mp4 and each step's mp4 carry a mov_text track tagged "eng" with the .srt's
+    cues (read back with PyAV); a .vtt of the same cues and a .chapters.vtt lie beside."""
+    result = tiny["result"]
+    out = result.out_dir
+    for video in (result.video, out / "steps" / "01-tiny_square.mp4", out / "steps" / "02-tiny_circle.mp4"):
+        expected = [(c.start.total_seconds(), c.end.total_seconds(), c.content)
+                    for c in srt.parse(video.with_suffix(".srt").read_text(encoding="utf-8"))]
+        codec, language, track = join.read_caption_track(video)
+        assert (codec, language) == ("mov_text", "eng"), video.name
+        assert [(c.start.total_seconds(), c.end.total_seconds(), c.content) for c in track] == expected
+        assert vtt_cues(video.with_suffix(".vtt")) == expected
+        assert len(expected) >= 2
+        with av.open(str(video)) as container:  # the picture is still there, unchanged in length
+            assert container.streams.video[0].frames == join.probe(video).frames > 0
+    chapters = json.loads((out / f"{result.video.stem}.chapters.json").read_text())["chapters"]
+    near = functools.partial(pytest.approx, abs=1e-3)
+    assert vtt_cues(out / f"{result.video.stem}.chapters.vtt") == [
+        (near(c["start"]), near(c["end"]), c["title"]) for c in chapters]
+
+
+def test_burned_captions_are_drawn_under_the_picture_while_their_cue_is_up(tiny: dict[str, object]) -> None:
+    """--burn-captions: the same frames, the picture scaled into the top 85%, and text in the
+    band under it exactly while a cue of the .srt is up (none during the title card)."""
+    from attention_explainer.render.burn import PICTURE_SCALE
+
+    options = tiny_options(tiny["folder"] / "media", tiny["example"], burn_captions=True)
+    result = render(options, tiny["story"], progress=lambda line: None)
+    assert result.out_dir.name == "90p10-captions" and result.video is not None
+    plain = tiny["result"].video
+    assert join.probe(result.video).frames == join.probe(plain).frames
+    cues = [(c.start.total_seconds(), c.end.total_seconds())
+            for c in srt.parse(result.video.with_suffix(".srt").read_text(encoding="utf-8"))]
+    top = round(90 * PICTURE_SCALE)
+    inked, blank = 0, 0
+    with av.open(str(result.video)) as container:
+        for frame in container.decode(video=0):
+            pixels = frame.to_ndarray(format="rgb24").astype(int)
+            band = np.abs(pixels[top + 1:] - pixels[0, 0]).max(axis=2) > 60
+            up = any(a + 0.05 < frame.time < b - 0.05 for a, b in cues)
+            apart = all(frame.time < a - 0.05 or frame.time > b + 0.05 for a, b in cues)
+            if up:
+                assert band.sum() > 20, f"no caption at {frame.time:.2f} s"
+                inked += 1
+            elif apart:
+                assert band.sum() == 0, f"a caption at {frame.time:.2f} s, between cues"
+                blank += 1
+    assert inked > 10 and blank > 5  # the title card's frames among them
+
+
 def test_frames_of_the_joined_video_show_each_scene(tiny: dict[str, object]) -> None:
     """The square scene's frame at 0.5 s is yellow-ish, the circle scene's end is green-ish."""
     result = tiny["result"]
@@ -506,10 +572,10 @@ def test_gallery_makes_thumbnails_and_the_readme_table(tiny: dict[str, object], 
     markdown = make_gallery(result.out_dir, f"attention-explainer-{tiny['name']}",
                             tmp_path / "assets" / "gallery", story=tiny["story"])
     # measured beats: the square's first line needs 26 / 17 = 1.53 s of reading, its second 0.9 s
-    # of animation (2.4 s); the circle 1.5 s of title card, 0.9 s and 0.7 s (3.1 s)
+    # of animation (2.4 s); the circle 3.0 s of title card (its fades and 2 s up), 0.9 s and 0.7 s (4.6 s)
     assert "| 1 | `scenes/tiny_square.py` | `TinySquare` | The square | 0:02 |" in markdown
-    assert "| 2 | `scenes/tiny_circle.py` | `TinyCircle` | The circle | 0:03 |" in markdown
-    assert "**0:05**" in markdown
+    assert "| 2 | `scenes/tiny_circle.py` | `TinyCircle` | The circle | 0:04 |" in markdown
+    assert "**0:07**"  # 2.4 + 4.6 s in markdown
     thumbnail = tmp_path / "assets" / "gallery" / "02-tiny_circle.png"
     assert 'src="assets/gallery/02-tiny_circle.png"' in markdown
     assert thumbnail.exists()
@@ -746,19 +812,20 @@ def test_a_step_depends_on_the_project_modules_it_imports() -> None:
 
 
 def test_a_new_render_of_a_step_leaves_the_linked_step_clip_alone(tiny: dict[str, object]) -> None:
-    """manim rewrites its files in place; the output folder's hard links must not follow."""
+    """manim rewrites its files in place; the output folder's step clips must not follow (a
+    step with subtitles is a copy of its packets with a caption track, not a link)."""
     result = render(tiny_options(tiny["folder"] / "media", tiny["example"]), tiny["story"],
                     progress=lambda line: None)
     run, clip = result.runs[0], result.out_dir / "steps" / "01-tiny_square.mp4"
     before = clip.read_bytes()
-    assert os.path.samefile(run.video, clip)
+    assert not os.path.samefile(run.video, clip) and join.probe(clip).frames == join.probe(run.video).frames
     run.detach_outputs()  # what the renderer does before manim starts on the step
     assert not run.video.exists() and not run.srt.exists()
     assert clip.read_bytes() == before
     again = render(tiny_options(tiny["folder"] / "media", tiny["example"]), tiny["story"],
                    progress=lambda line: None)
     assert [r.cached for r in again.runs] == [False, True]
-    assert run.video.exists() and os.path.samefile(run.video, clip)
+    assert run.video.exists() and join.read_caption_track(clip)[2]
 
 
 def test_a_fresh_machine_starts_the_step_known_to_be_longest(tiny: dict[str, object], tmp_path: Path) -> None:

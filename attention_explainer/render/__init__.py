@@ -10,7 +10,8 @@ step's scene runs in its own manim process (:mod:`attention_explainer.launcher`)
 
     attention-explainer render [--example NAME] [--quality l|m|h|p|k] [--jobs N]
                                [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
-                               [--save-sections] [--slides] [--voice]
+                               [--save-sections] [--slides] [--voice] [--pace normal|slow]
+                               [--burn-captions]
     attention-explainer steps
     attention-explainer gallery [--example NAME] [--variant 1080p60]
 
@@ -26,6 +27,8 @@ step. Beside it, in ``<media>/explainer/<example>/<quality>/``:
 - ``stills/NN-<step>.png`` (each step's key frame), ``steps/NN-<step>.mp4`` and ``.srt``;
 - with ``--save-sections``: ``sections/NN-<step>/`` (one clip per beat);
 - with ``--slides``: ``….slides.html``, ``.pdf`` and ``.pptx`` (one slide per beat);
+- with ``--burn-captions`` (in ``<variant>-captions/``): the captions drawn into a band under
+  the scaled picture (:mod:`~attention_explainer.render.burn`);
 - with ``--voice`` (in ``<variant>-voice/``): every beat spoken (:mod:`attention_explainer.voice`),
   one AAC track in the video and the step clips, and ``….narration.m4a``.
 
@@ -49,9 +52,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import srt
+
 from attention_core.examples import ExampleError, load_example, resolve_example
 from attention_explainer import cues, voice
-from attention_explainer.render import join, pack
+from attention_explainer.render import burn, join, pack
 from attention_explainer.render.jobs import (
     PROJECT_DIR,
     Progress,
@@ -62,7 +67,7 @@ from attention_explainer.render.jobs import (
     run_steps,
 )
 from attention_explainer.render.lesson_text import write_transcript
-from attention_explainer.settings import environment, settings
+from attention_explainer.settings import PACES, environment, settings
 from scenes.story import STORY, Step, find_step
 
 __all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderPlan", "RenderResult", "assemble",
@@ -103,6 +108,8 @@ class RenderOptions:
     strict: bool = True  # a step whose scene module is missing is an error (--skip-missing)
     voice: bool = False  # every beat's narration spoken (the voice extra), one AAC track
     transcript: bool = True  # ….transcript.html and .txt beside the video (not for gifs)
+    pace: str = "normal"  # "slow": read at 13 characters a second, spoken slower (settings.PACES)
+    burn_captions: bool = False  # the joined video's captions drawn into a band under the picture
 
     @property
     def size(self) -> tuple[int, int, float]:
@@ -130,6 +137,10 @@ class RenderOptions:
             parts.append(self.format)
         if self.voice:
             parts.append("voice")
+        if self.pace != "normal":
+            parts.append(self.pace)
+        if self.burn_captions:
+            parts.append("captions")
         return "-".join(parts)
 
     def manim_flags(self) -> list[str]:
@@ -347,6 +358,10 @@ def _check_options(options: RenderOptions) -> None:
             voice.require_voice()
         except voice.VoiceUnavailableError as error:
             raise RenderError(str(error)) from None
+    if options.burn_captions and (options.transparent or options.format not in ("mp4", "mov")):
+        raise RenderError("--burn-captions needs an opaque mp4 or mov: drop --transparent and --format")
+    if options.pace not in PACES:
+        raise RenderError(f"--pace must be one of {', '.join(PACES)}, not {options.pace!r}")
     if options.fps is not None and not (math.isfinite(options.fps) and 1 <= options.fps <= MAX_FPS):
         raise RenderError(f"--fps must be a number of frames a second from 1 to {MAX_FPS:g}, "
                           f"got {options.fps:g}")
@@ -391,19 +406,20 @@ def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_fil
           example_name: str) -> StepRun:
     work_dir = options.media_dir / "render" / step.module
     _, height, fps = options.size
-    folder = step.path.stem + ("-voice" if options.voice else "")  # as scenes/base.py names it
+    folder = (step.path.stem + ("-voice" if options.voice else "")  # as scenes/base.py names it
+              + ("-slow" if options.pace == "slow" else ""))
     video = (work_dir / "videos" / example_name / folder / f"{height}p{fps:g}"
              / f"{step.scene}{options.extension}")
     flags = options.manim_flags()
-    env = environment(example=example_file, voice=options.voice)
+    env = environment(example=example_file, voice=options.voice, pace=options.pace)
     slides_dir = None
     if options.slides:
         slides_dir = options.media_dir / "render" / "slides" / example_name / options.variant
         env |= environment(slides=True, slides_dir=slides_dir)
     # x264's preset changes the video's bytes; a spoken step depends on the voice's settings too
-    stamped = [*flags, f"x264 preset {settings().encoder_preset}"]
+    stamped = [*flags, f"x264 preset {settings().encoder_preset}", f"pace {options.pace}"]
     if options.voice:
-        stamped.append(voice.voice_stamp())
+        stamped.append(voice.voice_stamp(voice.voice_settings(options.pace)))
     command = launcher_command(["render", *flags, "--media_dir", str(work_dir), "-o", step.scene,
                                 str(step.path), step.scene])
     return StepRun(
@@ -474,13 +490,7 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
         return RenderResult(out_dir, video, files, runs, chapters, [], 0.0)
 
     for run, name in zip(runs, names, strict=True):
-        pack.link_or_copy(run.video, out_dir / "steps" / f"{name}{run.video.suffix}")
-        if run.srt.exists():  # laid out as the joined video's are: cues of 2 lines of 42 characters
-            steps_srt = out_dir / "steps" / f"{name}.srt"
-            tmp = _tmp(steps_srt)
-            tmp.write_text(join.lay_out_subtitles(run.srt.read_text(encoding="utf-8"), _cue_gap(options)),
-                           encoding="utf-8")
-            os.replace(tmp, steps_srt)  # replaces a link to the step's own file, never writes through it
+        _write_step(options, run, out_dir / "steps", name)
         still = files[f"still {name}"]
         if not still.exists() or still.stat().st_mtime_ns < run.video.stat().st_mtime_ns:
             still.parent.mkdir(parents=True, exist_ok=True)
@@ -496,7 +506,8 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
     if video is None:
         say("  (gif: one animated gif per step in steps/, no joined video)")
     else:
-        _write_full_video(runs, infos, chapters, video, say, files.get("narration"), _cue_gap(options))
+        _write_full_video(runs, infos, chapters, video, say, files.get("narration"), _cue_gap(options),
+                          burn_captions=options.burn_captions)
 
     if options.slides:
         say(f"  slides: converting {len(runs)} steps to HTML, PDF and PPTX")
@@ -546,8 +557,10 @@ def _output_files(options: RenderOptions, out_dir: Path, stem: str, names: list[
     if options.format != "gif":
         video = out_dir / f"{stem}{options.extension}"
         files |= {"video": video, "subtitles": video.with_suffix(".srt"),
+                  "captions (vtt)": video.with_suffix(".vtt"),
                   "chapters": out_dir / f"{stem}.chapters.json",
-                  "chapter list": out_dir / f"{stem}.chapters.txt"}
+                  "chapter list": out_dir / f"{stem}.chapters.txt",
+                  "chapters (vtt)": out_dir / f"{stem}.chapters.vtt"}
         if options.voice:
             files["narration"] = out_dir / f"{stem}.narration.m4a"
     if options.slides:
@@ -561,7 +574,7 @@ def _signature(options: RenderOptions, runs: list[StepRun]) -> list[object]:
     the pack's options."""
     videos = [[str(run.video), run.video.stat().st_size, run.video.stat().st_mtime_ns, run.step.title]
               for run in runs]
-    return [options.save_sections, options.slides, options.voice, *videos]
+    return [options.save_sections, options.slides, options.voice, options.burn_captions, *videos]
 
 
 def _read_json(path: Path) -> dict[str, object]:
@@ -572,6 +585,33 @@ def _read_json(path: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+def _write_step(options: RenderOptions, run: StepRun, folder: Path, name: str) -> None:
+    """The step's video in ``folder`` (a link to it, or, with subtitles, a copy of its packets
+    with a caption track) and its subtitles, laid out as the joined video's are (cues of 2
+    lines of 42 characters, at most 7 s, 2 frames apart), as ``.srt`` and ``.vtt``."""
+    clip = folder / f"{name}{run.video.suffix}"
+    if not run.srt.exists():
+        pack.link_or_copy(run.video, clip)
+        return
+    laid = join.lay_out_subtitles(run.srt.read_text(encoding="utf-8"), _cue_gap(options))
+    shown = list(srt.parse(laid))
+    written = {folder / f"{name}.srt": laid, folder / f"{name}.vtt": join.webvtt(shown)}
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, text in written.items():
+        tmp = _tmp(path)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # replaces a link to the step's own file, never writes through it
+    if clip.suffix.lower().lstrip(".") not in join.CAPTION_FORMATS:  # a gif, a webm: as it is
+        pack.link_or_copy(run.video, clip)
+        return
+    tmp = _tmp(clip)
+    try:
+        join.with_caption_track(run.video, shown, tmp)
+        os.replace(tmp, clip)
+    finally:
+        _discard(tmp)
+
+
 def _cue_gap(options: RenderOptions) -> float:
     """Seconds between two subtitle cues: :data:`cues.GAP_FRAMES` frames of the render, up to
     a whole millisecond (a .srt keeps milliseconds: 34 ms at 60 fps, not 33)."""
@@ -579,7 +619,8 @@ def _cue_gap(options: RenderOptions) -> float:
 
 
 def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters: list[join.Chapter],
-                      video: Path, say: Progress, narration: Path | None = None, gap: float = 0.0) -> None:
+                      video: Path, say: Progress, narration: Path | None = None, gap: float = 0.0,
+                      burn_captions: bool = False) -> None:
     """Join, then write subtitles and chapters; every file appears only when complete.
 
     With ``narration`` (``--voice``), each step's sound is decoded and placed at the step's
@@ -588,7 +629,10 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
     subtitles = video.with_suffix(".srt")
     chapters_json = video.with_name(f"{video.stem}.chapters.json")
     chapters_txt = video.with_name(f"{video.stem}.chapters.txt")
-    outputs = [video, subtitles, chapters_json, chapters_txt, *([narration] if narration else [])]
+    captions = video.with_suffix(".vtt")
+    chapters_vtt = video.with_name(f"{video.stem}.chapters.vtt")
+    outputs = [video, subtitles, captions, chapters_json, chapters_txt, chapters_vtt,
+               *([narration] if narration else [])]
     tmps = {path: _tmp(path) for path in outputs}
     try:
         audio = None
@@ -596,12 +640,23 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
             say(f"  sound  {len(infos)} step tracks -> one AAC track and {narration.name}")
             audio = join.place_tracks([join.read_track(run.video) for run in runs],
                                       [info.duration for info in infos])
-        say(f"  join   {len(infos)} step videos -> {video.name} (no re-encoding)")
-        join.join_videos(infos, tmps[video], chapters, audio=audio)
+        cue_text = join.join_subtitles([r.srt for r in runs], chapters, gap)
+        shown = list(srt.parse(cue_text))
+        say(f"  join   {len(infos)} step videos -> {video.name} (no re-encoding), {len(shown)} captions")
+        join.join_videos(infos, tmps[video], chapters, audio=audio, subtitles=shown)
+        if burn_captions:  # the picture scaled into the top, the captions drawn under it: encoded again
+            joined = video.with_name(f".{video.stem}.joined-{os.getpid()}{video.suffix}")
+            try:
+                os.replace(tmps[video], joined)
+                say(f"  burn   {len(shown)} captions into {video.name} (encoded again)")
+                burn.burn_captions(joined, shown, tmps[video], settings().encoder_preset)
+            finally:
+                _discard(joined)
         if narration is not None:  # the joined video's track, copied: encoded once
             join.copy_sound(tmps[video], tmps[narration])
-        cue_text = join.join_subtitles([r.srt for r in runs], chapters, gap)
         tmps[subtitles].write_text(cue_text, encoding="utf-8")
+        tmps[captions].write_text(join.webvtt(shown), encoding="utf-8")
+        tmps[chapters_vtt].write_text(join.chapters_webvtt(chapters), encoding="utf-8")
         join.write_chapters_json(chapters, tmps[chapters_json], video.name)
         tmps[chapters_txt].write_text(join.chapters_text(chapters), encoding="utf-8")
         for path in outputs:  # each atomically, one right after the other

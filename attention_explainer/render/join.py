@@ -39,6 +39,12 @@ from attention_explainer.cues import CUE_LINE_CHARS, CUE_LINES, lay_out_cue, sep
 
 __all__ = [
     "AUDIO_RATE",
+    "CAPTION_FORMATS",
+    "add_caption_track",
+    "chapters_webvtt",
+    "read_caption_track",
+    "webvtt",
+    "with_caption_track",
     "CUE_LINES",
     "CUE_LINE_CHARS",
     "Chapter",
@@ -122,13 +128,14 @@ def probe(path: Path) -> VideoInfo:
 
 
 def join_videos(segments: Sequence[VideoInfo], output: Path, chapters: Sequence[Chapter] = (),
-                audio: np.ndarray | None = None) -> None:
+                audio: np.ndarray | None = None, subtitles: Sequence[srt.Subtitle] = ()) -> None:
     """Write ``segments`` one after the other into ``output`` by copying their packets.
 
     ``chapters`` (from :func:`chapter_times`) are written into the container too
     (mp4/mov chapter track, Matroska chapters). The format comes from ``output``'s suffix.
     ``audio`` (mono samples at :data:`AUDIO_RATE`, from :func:`place_tracks`) is encoded as
     one AAC track beside the copied video, its packets interleaved with the video's.
+    ``subtitles`` (an mp4 or a mov) become a soft caption track (:func:`add_caption_track`).
     """
     if not segments:
         raise ValueError("nothing to join")
@@ -149,6 +156,8 @@ def join_videos(segments: Sequence[VideoInfo], output: Path, chapters: Sequence[
                     for i, c in enumerate(chapters)
                 ])
             pending = encode_aac(out, audio) if audio is not None else []
+            if subtitles and fmt in CAPTION_FORMATS:
+                pending = _by_time([*pending, *add_caption_track(out, subtitles)])
             offset = Fraction(0)
             for segment in segments:
                 _copy_packets(segment, offset, out, out_stream, pending)
@@ -157,6 +166,109 @@ def join_videos(segments: Sequence[VideoInfo], output: Path, chapters: Sequence[
                 out.mux(packet)
         finally:
             out.close()
+
+
+# Containers that take a soft caption track (mov_text, "tx3g"): what QuickTime, browsers' mp4
+# players, VLC and the video sites read. webm would need WebVTT in Matroska: not made.
+CAPTION_FORMATS = ("mp4", "mov")
+CAPTION_LANGUAGE = "eng"  # ISO 639-2, as mp4 tags a track: the narration is English
+_MS = Fraction(1, 1000)
+
+
+def add_caption_track(out: av.container.OutputContainer, cues: Sequence[srt.Subtitle],
+                      language: str = CAPTION_LANGUAGE) -> list[av.Packet]:
+    """Add a mov_text caption stream tagged ``language`` to ``out`` (before anything is muxed)
+    and return one packet per cue (a 3GPP timed-text sample: the UTF-8 text after its length
+    in two bytes), in milliseconds, for the caller to mux in time order. The mp4 muxer fills
+    the gaps between cues with empty samples. No encoder is involved (it would want an ASS
+    header): the samples are written as they are."""
+    stream = out.add_mux_stream("mov_text", time_base=_MS)
+    stream.metadata["language"] = language
+    packets = []
+    for cue in cues:
+        data = cue.content.encode("utf-8")[:0xFFFF]
+        packet = av.Packet(len(data).to_bytes(2, "big") + data)
+        start = round(cue.start.total_seconds() * 1000)
+        packet.pts = packet.dts = start
+        packet.duration = max(1, round(cue.end.total_seconds() * 1000) - start)
+        packet.time_base = _MS
+        packet.stream = stream
+        packets.append(packet)
+    return packets
+
+
+def read_caption_track(path: Path) -> tuple[str, str, list[srt.Subtitle]]:
+    """The first subtitle stream of ``path``: its codec, its language and its cues (the empty
+    samples between them left out), for checks and tests."""
+    with av.open(str(path)) as container:
+        stream = container.streams.subtitles[0]
+        base = Fraction(stream.time_base)
+        cues = []
+        for packet in container.demux(stream):
+            if packet.dts is None or packet.pts is None:
+                continue
+            data = bytes(packet)
+            text = data[2:2 + int.from_bytes(data[:2], "big")].decode("utf-8")
+            if text:
+                start = timedelta(seconds=float(packet.pts * base))
+                end = timedelta(seconds=float((packet.pts + (packet.duration or 0)) * base))
+                cues.append(srt.Subtitle(len(cues) + 1, start, end, text))
+        return stream.codec_context.name, stream.metadata.get("language", ""), cues
+
+
+def with_caption_track(movie: Path, cues: Sequence[srt.Subtitle], output: Path) -> None:
+    """``movie``'s streams (its video and any sound) copied packet by packet into ``output``,
+    with ``cues`` as a caption track (:func:`add_caption_track`); not encoded again."""
+    with av.open(str(movie)) as source, av.open(str(output), "w", format=container_format(output)) as out:
+        copied = [s for s in source.streams if s.type in ("video", "audio")]
+        streams = {s.index: out.add_stream_from_template(template=s) for s in copied}
+        pending = add_caption_track(out, cues)
+        for packet in source.demux(*copied):
+            if packet.dts is None:  # the flushing packets demux ends with
+                continue
+            now = packet.dts * packet.time_base
+            while pending and pending[0].pts * pending[0].time_base <= now:
+                out.mux(pending.pop(0))
+            packet.stream = streams[packet.stream.index]
+            out.mux(packet)
+        for packet in pending:
+            out.mux(packet)
+
+
+def _by_time(packets: list[av.Packet]) -> list[av.Packet]:
+    return sorted(packets, key=lambda p: p.pts * p.time_base)
+
+
+def webvtt(cues: Sequence[srt.Subtitle]) -> str:
+    """``cues`` as a WebVTT file (what HTML5 players and course platforms take).
+
+    >>> print(webvtt([srt.Subtitle(1, timedelta(seconds=1.5), timedelta(seconds=61), "x < y")]), end="")
+    WEBVTT
+    <BLANKLINE>
+    1
+    00:00:01.500 --> 00:01:01.000
+    x &lt; y
+    """
+    blocks = ["WEBVTT\n"]
+    for number, cue in enumerate(cues, start=1):
+        text = cue.content.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = "\n".join(line for line in text.split("\n") if line.strip()) or " "
+        blocks.append(f"{number}\n{_vtt_time(cue.start)} --> {_vtt_time(cue.end)}\n{text}\n")
+    return "\n".join(blocks)
+
+
+def chapters_webvtt(chapters: Sequence[Chapter]) -> str:
+    """``chapters`` as a WebVTT chapters file (``<track kind="chapters">``): one cue a chapter,
+    its title as its text."""
+    return webvtt([srt.Subtitle(i + 1, timedelta(seconds=c.start), timedelta(seconds=c.end), c.title)
+                   for i, c in enumerate(chapters)])
+
+
+def _vtt_time(moment: timedelta) -> str:
+    ms = round(moment.total_seconds() * 1000)
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
 def container_format(path: Path) -> str:
@@ -182,8 +294,8 @@ def _check_compatible(segments: Sequence[VideoInfo]) -> None:
 
 def _copy_packets(segment: VideoInfo, offset: Fraction, out: av.container.OutputContainer,
                   out_stream: av.video.stream.VideoStream, audio: list[av.Packet] | None = None) -> None:
-    """Copy ``segment``'s packets shifted by ``offset``; before each, mux the ``audio`` packets
-    (taken from the front of the list) that start no later than it."""
+    """Copy ``segment``'s packets shifted by ``offset``; before each, mux the ``audio`` (and
+    caption) packets, taken from the front of the list, that start no later than it."""
     shift = offset / segment.time_base - segment.start / segment.time_base
     if shift.denominator != 1:
         shift = Fraction(round(shift))
