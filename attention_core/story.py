@@ -376,26 +376,31 @@ def _decider_before_focus(example: Example) -> Claim:
 
 
 def _heads_differ(example: Example) -> Claim:
-    tops = [nb.word for nb in head_favourites(example, 0)]
+    favourites = head_favourites(example, 0)
+    tops = [nb.word for nb in favourites]
     s = example.sentences[0]
     i = s.focus_index
-    # how much each head prefers its favourite to its next other word
-    gaps = []
+    # each head's next other word after its favourite, and how much less it gets
+    runners = []
     for h in range(len(example.heads)):
-        w = np.delete(focus_attention(example, 0, h).weights[i], i)  # (n - 1,)
-        top2 = np.sort(w)[-2:]
-        gaps.append(float(top2[1] - top2[0]) if len(top2) == 2 else 0.0)
+        w = focus_attention(example, 0, h).weights[i]  # (n,)
+        order = [j for j in np.argsort(-w, kind="stable") if j != i]
+        runners.append(Neighbour(s.tokens[order[1]], float(w[order[1]])) if len(order) > 1 else favourites[h])
+    gaps = [f.value - r.value for f, r in zip(favourites, runners, strict=True)]
     holds = len(set(tops)) == len(tops) > 1
     shared = [h for h in range(1, len(tops)) if tops[h] in tops[:h]]
     margin = min(gaps) if holds else -min(gaps[h] for h in shared) if shared else 0.0
-    does = ", ".join(f"{hd.name} looks most at {t!r}" for hd, t in zip(example.heads, tops, strict=True))
+    does = ", ".join(f"{hd.name} looks most at {f.word!r} ({f.value:.2f})"
+                     for hd, f in zip(example.heads, favourites, strict=True))
+    if shared:
+        h = min(shared, key=lambda h: gaps[h])
+        does += f"; {example.heads[h].name}'s next is {runners[h].word!r} at {runners[h].value:.2f}"
     return Claim("multi_head", "heads_look_apart", 0,
                  "the heads look at different words", holds,
                  "each head's most-attended other word: " + ", ".join(
                      f"{h.name} {t}" for h, t in zip(example.heads, tops, strict=True)),
                  should="each head should look most at a different other word",
-                 does=does,
-                 margin=margin)
+                 does=does, margin=margin)
 
 
 def _claims(example: Example) -> tuple[Claim, ...]:
