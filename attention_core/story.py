@@ -87,6 +87,7 @@ class Claim:
     # Two numbers the claim ranks that print alike at two decimals ("1.56 and 1.56"): the claim
     # holds, but a student sees a tie.
     printed_tie: str = ""
+    short: str = ""  # how far it misses, where a number of its own units would mislead ("2 places")
 
     @property
     def where(self) -> str:
@@ -98,9 +99,9 @@ class Claim:
         """The line the checker prints when the claim does not hold: what should win, what
         does, and by how much it misses."""
         if self.should and self.margin is not None:
-            return (f"warning: {self.where}: {self.should}; {self.does}; short by "
-                    f"{_amount(-self.margin)}. The video would say \"{self.says}\", so the scene "
-                    "will not say it")
+            short = self.short or _amount(-self.margin)
+            return (f"warning: {self.where}: {self.should}; {self.does}; short by {short}. The video "
+                    f"would say \"{self.says}\", so the scene will not say it")
         return (f"warning: {self.where}: the video would say \"{self.says}\", but the numbers deny it "
                 f"({self.numbers}); the scene will not say it")
 
@@ -372,7 +373,8 @@ def _decider_before_focus(example: Example) -> Claim:
                  should=f"the decider {s.tokens[d]!r} should come before {s.focus} in sentence 1 "
                         "(a word order, not a number: move it)",
                  does=f"it is word {d + 1}, {s.focus} is word {s.focus_index + 1}",
-                 margin=float(s.focus_index - d))
+                 margin=float(s.focus_index - d),
+                 short=f"{d - s.focus_index} place" + ("s" if d - s.focus_index > 1 else ""))
 
 
 def _heads_differ(example: Example) -> Claim:

@@ -309,7 +309,7 @@ def suggest(example: Example) -> Suggestion:
     params = _parameters(example)
     theta0 = _values(example, params)
     constraints = _constraints(example)
-    conflicts = [f"{c.says} ({c.should}; {c.does})" for c in story_claims(example)
+    conflicts = [f"{c.should}; {c.does}" for c in story_claims(example)
                  if c.key in STRUCTURAL and not c.holds]
 
     def g_of(chosen: list[tuple[str, str, Constraint]]) -> Callable[[np.ndarray], np.ndarray]:
