@@ -91,6 +91,7 @@ class Claim:
     # Two numbers the claim ranks that print alike at two decimals ("1.56 and 1.56"): the claim
     # holds, but a student sees a tie.
     printed_tie: str = ""
+    short: str = ""  # how far it misses, where a number of its own units would mislead ("2 places")
 
     @property
     def where(self) -> str:
@@ -102,9 +103,9 @@ class Claim:
         """The line the checker prints when the claim does not hold: what should win, what
         does, and by how much it misses."""
         if self.should and self.margin is not None:
-            return (f"warning: {self.where}: {self.should}; {self.does}; short by "
-                    f"{_amount(-self.margin)}. The video would say \"{self.says}\", so the scene "
-                    "will not say it")
+            short = self.short or _amount(-self.margin)
+            return (f"warning: {self.where}: {self.should}; {self.does}; short by {short}. The video "
+                    f"would say \"{self.says}\", so the scene will not say it")
         return (f"warning: {self.where}: the video would say \"{self.says}\", but the numbers deny it "
                 f"({self.numbers}); the scene will not say it")
 
@@ -444,30 +445,36 @@ def _decider_before_focus(example: Example) -> Claim:
                  should=f"the decider {s.tokens[d]!r} should come before {s.focus} in sentence 1 "
                         "(a word order, not a number: move it)",
                  does=f"it is word {d + 1}, {s.focus} is word {s.focus_index + 1}",
-                 margin=float(s.focus_index - d))
+                 margin=float(s.focus_index - d),
+                 short=f"{d - s.focus_index} place" + ("s" if d - s.focus_index > 1 else ""))
 
 
 def _heads_differ(example: Example) -> Claim:
-    tops = [nb.word for nb in head_favourites(example, 0)]
+    favourites = head_favourites(example, 0)
+    tops = [nb.word for nb in favourites]
     s = example.sentences[0]
     i = s.focus_index
-    # how much each head prefers its favourite to its next other word
-    gaps = []
+    # each head's next other word after its favourite, and how much less it gets
+    runners = []
     for h in range(len(example.heads)):
-        w = np.delete(focus_attention(example, 0, h).weights[i], i)  # (n - 1,)
-        top2 = np.sort(w)[-2:]
-        gaps.append(float(top2[1] - top2[0]) if len(top2) == 2 else 0.0)
+        w = focus_attention(example, 0, h).weights[i]  # (n,)
+        order = [j for j in np.argsort(-w, kind="stable") if j != i]
+        runners.append(Neighbour(s.tokens[order[1]], float(w[order[1]])) if len(order) > 1 else favourites[h])
+    gaps = [f.value - r.value for f, r in zip(favourites, runners, strict=True)]
     holds = len(set(tops)) == len(tops) > 1
     shared = [h for h in range(1, len(tops)) if tops[h] in tops[:h]]
     margin = min(gaps) if holds else -min(gaps[h] for h in shared) if shared else 0.0
-    does = ", ".join(f"{hd.name} looks most at {t!r}" for hd, t in zip(example.heads, tops, strict=True))
+    does = ", ".join(f"{hd.name} looks most at {f.word!r} ({f.value:.2f})"
+                     for hd, f in zip(example.heads, favourites, strict=True))
+    if shared:
+        h = min(shared, key=lambda h: gaps[h])
+        does += f"; {example.heads[h].name}'s next is {runners[h].word!r} at {runners[h].value:.2f}"
     return Claim("multi_head", "heads_look_apart", 0,
                  "the heads look at different words", holds,
                  "each head's most-attended other word: " + ", ".join(
                      f"{h.name} {t}" for h, t in zip(example.heads, tops, strict=True)),
                  should="each head should look most at a different other word",
-                 does=does,
-                 margin=margin)
+                 does=does, margin=margin)
 
 
 def _multi_head_toward_decider(example: Example) -> Claim:

@@ -306,10 +306,14 @@ def _holding(example: Example) -> list[str]:
 def suggest(example: Example) -> Suggestion:
     """The smallest change to ``example``'s numbers after which every claim holds (with a
     margin that survives printing), or the claims that cannot hold together."""
+    # a sentence without a decider field takes the top dot product's word: keep the word it is
+    # now, or moving the numbers would move the goal
+    example = dataclasses.replace(example, sentences=tuple(
+        dataclasses.replace(s, decider=decider(example, i)) for i, s in enumerate(example.sentences)))
     params = _parameters(example)
     theta0 = _values(example, params)
     constraints = _constraints(example)
-    conflicts = [f"{c.says} ({c.should}; {c.does})" for c in story_claims(example)
+    conflicts = [f"{c.should}; {c.does}" for c in story_claims(example)
                  if c.key in STRUCTURAL and not c.holds]
 
     def g_of(chosen: list[tuple[str, str, Constraint]]) -> Callable[[np.ndarray], np.ndarray]:

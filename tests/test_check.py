@@ -98,3 +98,24 @@ def test_the_storyboard_shows_a_knob_lint_and_a_printed_tie_beside_their_chapter
     knob, tie = page.index(html.escape("knobs.pull_strength: 0.8")), page.index("a student sees a tie")
     assert page.index("Words as vectors") < tie < page.index("Context as gravity") < knob
     assert knob < page.index("Multi-head attention")
+
+
+def test_the_heads_warning_gives_each_favourite_its_weight_and_the_margin(tmp_path, capsys):
+    example = apple_with(tmp_path, ("orange  = [0.6, 3.2]", "orange  = [3.0, 0.2]"))
+    assert main(["check", str(example.path)]) == 0
+    line = next(w for w in capsys.readouterr().out.splitlines() if w.startswith("warning: multi_head"))
+    s = example.sentences[0]
+    x = [example.words[t] for t in s.tokens]
+    weights = {}
+    for head in example.heads:  # softmax(q_apple . k_j / sqrt(2)) with plain loops
+        q = [sum(x[s.focus_index][r] * head.query[r][c] for r in range(2)) for c in range(2)]
+        scores = [sum(q[c] * sum(w[r] * head.key[r][c] for r in range(2)) for c in range(2)) / math.sqrt(2)
+                  for w in x]
+        total = sum(math.exp(v) for v in scores)
+        weights[head.name] = {t: math.exp(v) / total for t, v in zip(s.tokens, scores, strict=True)}
+    meaning, grammar = weights["meaning"], weights["grammar"]
+    assert f"meaning looks most at 'orange' ({meaning['orange']:.2f})" in line
+    assert f"grammar looks most at 'orange' ({grammar['orange']:.2f})" in line
+    runner = max((t for t in s.tokens if t not in ("apple", "orange")), key=grammar.__getitem__)
+    assert f"grammar's next is '{runner}' at {grammar[runner]:.2f}" in line
+    assert f"short by {grammar['orange'] - grammar[runner]:.2f}" in line

@@ -98,3 +98,23 @@ def test_without_scipy_the_penalty_search_finds_the_nearest_point():
     found = _penalty_search(np.zeros(2), lambda t: np.array([t[0] + t[1] - 1.0]), np.array([1.0, 0.0]))
     assert found == pytest.approx([0.5, 0.5], abs=0.02)
     assert math.isclose(found.sum(), 1.0, abs_tol=0.02)
+
+
+def test_a_word_order_claim_is_named_as_one_numbers_cannot_fix(tmp_path, capsys):
+    text = SHIPPED_APPLE.read_text()
+    first, second = text.index("[[sentences]]"), text.rindex("[[sentences]]")
+    heads = text.index("# Each head")
+    # "the new apple phone" first: its decider comes after its focus
+    swapped = text[:first] + text[second:heads] + text[first:second] + text[heads:]
+    path, out = tmp_path / "swapped.toml", tmp_path / "out.toml"
+    path.write_text(swapped)
+    assert main(["check", str(path)]) == 0
+    said = capsys.readouterr().out
+    assert ("the decider 'phone' should come before apple in sentence 1 (a word order, not a number: "
+            "move it); it is word 4, apple is word 3; short by 1 place.") in said
+    assert main(["check", str(path), "--suggest", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot all hold at once" in err and "a word order, not a number" in err
+    assert main(["check", str(out)]) == 0
+    left = [w for w in capsys.readouterr().out.splitlines() if w.startswith("warning")]
+    assert len(left) == 1 and left[0].startswith("warning: attention_matrix")  # every other claim holds
