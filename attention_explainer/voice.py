@@ -281,7 +281,7 @@ class Speaker:
         path = self._folder() / f"{key[:24]}.wav"
         data = cache_files.read_entry(path, key)
         if data is not None and _wav_seconds_of(data) is None:
-            cache_files.remove_entry(path, "it is not a whole 16-bit mono WAV")
+            cache_files.damaged(path, "it is not a whole 16-bit mono WAV")
             data = None
         if data is None:
             sentences, rate = self._synthesise(spoken)
