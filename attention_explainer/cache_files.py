@@ -10,8 +10,9 @@ and reveal.js (:mod:`attention_explainer.render.pack`). Each trusts only what it
 - each entry ``<name>`` has a check ``<name>.check`` beside it: the key it was made for (the
   hash of its whole input, also its name) and the SHA-256 and size of its bytes; an entry is
   used only when its check matches (:func:`entry_ok`). A damaged entry (half-written, swapped,
-  re-sampled, no check) is named once on stderr, removed and made again: it never fails a
-  render and never reaches a video;
+  re-sampled) is named once on stderr and made again, the new one replacing it by a rename (one
+  without a check, an older version's, is made again quietly): it never fails a render and
+  never reaches a video;
 - entries and their checks are written to a private temporary file opened with
   ``O_CREAT | O_EXCL | O_NOFOLLOW`` (mode 0o600), then renamed into place: a planted link is
   never written through, and a reader sees a whole entry or none (:func:`write_entry`).
@@ -27,7 +28,7 @@ import stat
 import sys
 from pathlib import Path
 
-__all__ = ["NOTE", "entry_ok", "folder_problem", "note", "read_entry", "remove_entry", "usable_folder",
+__all__ = ["NOTE", "damaged", "entry_ok", "folder_problem", "note", "read_entry", "usable_folder",
            "write_entry", "write_new"]
 
 NOTE = "attention-explainer: cache: "
@@ -105,8 +106,11 @@ def read_entry(path: Path, key: str) -> bytes | None:
     data = _read_nofollow(path)
     if data is not None and _matches(path, key, data):
         return data
-    if data is not None or os.path.lexists(path):
-        remove_entry(path, "it does not match its check (damaged, swapped or made by another version)")
+    # An entry without a check (an older version's, or one being written now) is made again
+    # quietly; one whose check does not match is named. Neither is deleted here: the caller's
+    # new entry replaces it by a rename, so a process using it meanwhile never finds it gone.
+    if os.path.lexists(path) and os.path.lexists(_check_path(path)):
+        damaged(path, "it does not match its check (damaged or swapped)")
     return None
 
 
@@ -125,12 +129,9 @@ def _matches(path: Path, key: str, data: bytes) -> bool:
             and record.get("sha256") == hashlib.sha256(data).hexdigest())
 
 
-def remove_entry(path: Path, why: str) -> None:
-    """Name a damaged entry (once) and remove it and its check."""
-    note(f"{path}: {why}; removed, making it again")
-    for doomed in (path, _check_path(path)):
-        with contextlib.suppress(OSError):
-            doomed.unlink()
+def damaged(path: Path, why: str) -> None:
+    """Name a damaged entry, once; the caller makes it again (its new entry replaces this one)."""
+    note(f"{path}: {why}; making it again")
 
 
 def write_new(path: Path, data: bytes) -> None:

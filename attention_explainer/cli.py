@@ -180,7 +180,7 @@ def _example_from_model(args: argparse.Namespace) -> int:
     """Write the example atomically (nothing is written on any error), then check it."""
     from attention_core.errors import AttentionInputError
     from attention_core.real_model import load_model
-    from attention_explainer.model_example import example_from_model
+    from attention_explainer.model_example import OutError, example_from_model, write_out
 
     out = args.out
     if out.suffix != ".toml":
@@ -195,9 +195,11 @@ def _example_from_model(args: argparse.Namespace) -> int:
     except AttentionInputError as error:
         print(f"attention-explainer: example-from-model: {error}", file=sys.stderr)
         return 1
-    part = out.with_name(out.name + ".part")
-    part.write_text(made.toml, encoding="utf-8")
-    part.replace(out)
+    try:
+        write_out(out, made.toml)
+    except OutError as error:
+        print(f"attention-explainer: {error}", file=sys.stderr)
+        return 1
     if made.fit_error is not None:
         print(f"meaning head fitted to layer {made.head[0]}, head {made.head[1]}: its weights differ from "
               f"the real head's by {made.fit_error:.2f} (root mean square)")
@@ -286,6 +288,13 @@ def list_steps(story: Sequence[Step] = STORY) -> str:
 def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> int:
     """The ``attention-explainer`` console script."""
     args = _parser().parse_args(argv)
+    from attention_explainer.settings import SettingsError, settings
+
+    try:
+        settings()  # every variable checked once, before anything starts
+    except SettingsError as error:
+        print(f"attention-explainer: {error}", file=sys.stderr)
+        return 1
     if args.command == "steps":
         print(list_steps(story))
         return 0
@@ -294,7 +303,6 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
 
         return check(args.files, args.suggest)
     if args.command == "storyboard":
-        from attention_explainer.settings import settings
         from attention_explainer.storyboard import StoryboardError, make_storyboard
 
         if args.watch:

@@ -474,7 +474,7 @@ def _cached(final: Path) -> bool:
     if data is None:
         return False
     if not _whole_svg_bytes(data):
-        cache_files.remove_entry(final, "it is not a whole SVG")
+        cache_files.damaged(final, "it is not a whole SVG")
         return False
     return True
 

@@ -17,11 +17,14 @@ checks say which claims its numbers bear out.
 
 from __future__ import annotations
 
-import json
+import contextlib
+import errno
 import math
+import os
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -34,7 +37,7 @@ from attention_core.real_model import (
     project_on_anchors,
 )
 
-__all__ = ["SCALE", "ModelExample", "example_from_model", "fit_head"]
+__all__ = ["SCALE", "ModelExample", "OutError", "example_from_model", "fit_head", "toml_string", "write_out"]
 
 SCALE = 3.0  # cosines in [-1, 1] -> the hand-made examples' range (about -1 to 3)
 DEFAULT_MEANING = {"query": [[1.6, -0.1], [-0.2, 0.9]], "key": [[0.6, 1.4], [1.1, 0.6]],
@@ -42,6 +45,55 @@ DEFAULT_MEANING = {"query": [[1.6, -0.1], [-0.2, 0.9]], "key": [[0.6, 1.4], [1.1
 DEFAULT_GRAMMAR = {"query": [[1.0, -0.6], [0.6, -1.0]], "key": [[1.2, 0.0], [0.0, 1.2]],
                    "value": [[0.9, 0.1], [0.1, 0.9]]}
 DEFAULT_OUTPUT = [[0.6, 0.0], [0.0, 0.6], [0.4, 0.0], [0.0, 0.4]]
+
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+                 "\r": "\\r"}
+
+
+def toml_string(text: str) -> str:
+    r"""``text`` as a TOML basic string: quotes, backslashes and control characters escaped, every
+    other character (an emoji, any script) as it is (``json.dumps`` wrote astral characters as
+    surrogate pairs, which TOML rejects).
+
+    >>> print(toml_string('say "hi" 🍎\x7f'))
+    "say \"hi\" 🍎\u007F"
+    """
+    def escaped(char: str) -> str:
+        if char in _TOML_ESCAPES:
+            return _TOML_ESCAPES[char]
+        return f"\\u{ord(char):04X}" if ord(char) < 0x20 or ord(char) == 0x7F else char
+
+    return '"' + "".join(map(escaped, text)) + '"'
+
+
+class OutError(Exception):
+    """``--out`` cannot be written; the message says why and names it."""
+
+
+def write_out(out: Path, text: str) -> None:
+    """Write ``text`` to ``out`` whole or not at all (a private ``.part`` file beside it, renamed);
+    an :class:`OutError` saying why not (a folder, a missing folder, read-only, full, /proc)."""
+    if out.is_dir():
+        raise OutError(f"--out {out}: is a folder; give a file name ending in .toml")
+    if not out.parent.is_dir():
+        raise OutError(f"--out {out}: the folder {out.parent} does not exist")
+    part = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        data = text.encode("utf-8")
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(part, out)
+    except (OSError, UnicodeEncodeError) as error:
+        with contextlib.suppress(OSError):
+            part.unlink()
+        if isinstance(error, UnicodeEncodeError):
+            raise OutError(f"--out {out}: a word cannot be written as UTF-8 ({error.reason})") from None
+        why = {errno.EROFS: "the disk is read-only", errno.ENOSPC: "no space left on the disk",
+               errno.EACCES: "permission denied", errno.EPERM: "not allowed there"}.get(
+                   error.errno or 0, error.strerror or str(error))
+        raise OutError(f"--out {out}: cannot write there: {why}") from None
 
 
 @dataclass(frozen=True)
@@ -134,20 +186,20 @@ def example_from_model(model: RealModel, sentences: Sequence[str], focus: str, a
         "# assets/models/NOTICE): each word's numbers are the cosines of the model's vector of the",
         "# word on its own (last layer) with the two axis words', seen from the average of all these",
         f"# words, times {SCALE:g}. Edit freely, then: python -m attention_core.examples check FILE",
-        f"title = {json.dumps(title or f'{focus_word}: {axes[0]} or {axes[1]}? (real numbers)')}",
+        f"title = {toml_string(title or f'{focus_word}: {axes[0]} or {axes[1]}? (real numbers)')}",
         "",
         "[plane]",
-        f"x_axis = {json.dumps(axes[0])}",
-        f"y_axis = {json.dumps(axes[1])}",
+        f"x_axis = {toml_string(axes[0])}",
+        f"y_axis = {toml_string(axes[1])}",
         "",
         f"[words]                 # word = [{axes[0]}, {axes[1]}]",
-        *(f"{json.dumps(w)} = [{p[0]:g}, {p[1]:g}]" for w, p in points.items()),
+        *(f"{toml_string(w)} = [{p[0]:g}, {p[1]:g}]" for w, p in points.items()),
     ]
     for k, run in enumerate(runs):
-        lines += ["", "[[sentences]]", f"text = {json.dumps(' '.join(run.words))}",
-                  f"focus = {json.dumps(focus_word)}"]
+        lines += ["", "[[sentences]]", f"text = {toml_string(' '.join(run.words))}",
+                  f"focus = {toml_string(focus_word)}"]
         if deciders is not None:
-            lines.append(f"decider = {json.dumps(deciders[k].lower())}")
+            lines.append(f"decider = {toml_string(deciders[k].lower())}")
     lines += ["", f"[[heads]]               # {fitted}", 'name = "meaning"',
               *(f"{key:<5} = {matrix(meaning[key])}" for key in ("query", "key", "value")),
               "", "[[heads]]               # apple.toml's", 'name = "grammar"',

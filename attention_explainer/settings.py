@@ -91,6 +91,9 @@ VARIABLES = (
              "where every manim process keeps the LaTeX and text it has turned into SVG, shared "
              "by all steps, examples and qualities (default `$XDG_CACHE_HOME/attention-explainer/manim`; "
              "with `ATTENTION_SPEEDUPS=0`, manim's own folders in each media dir)"),
+    Variable("RAY_ADDRESS", "ray_address",
+             "Ray's own variable: the cluster `batch --backend ray` joins when `--address` is not given "
+             "(unset: a local Ray is started for the batch)"),
     Variable("UPDATE_KEYFRAMES", "update_keyframes",
              "`1`: the key-frame tests write the frames they compare against (`make keyframes`)"),
 )
@@ -120,6 +123,7 @@ class Settings:
     cache_home: Path = field(default_factory=lambda: Path.home() / ".cache")
     update_keyframes: bool = False
     manim_cache: Path | None = None  # None: cache_home / attention-explainer / manim
+    ray_address: str | None = None
 
     @property
     def manim_cache_dir(self) -> Path:

@@ -71,9 +71,13 @@ def require_voice() -> None:
 # Piper reads W_Q as "double-u queue" and d_k as "dee kay" already, but fails on the
 # superscript T, drops the prime of x', says "sigma" for Σ, runs "−∞" into one word, reads
 # "q · k" as "q k", says "apple ess" for “apple”'s, "uh" for a lone matrix A, "slash" for /,
-# and drops the minus of a number after a bracket: "(-0.48" is "zero point four eight".
+# drops the minus of a number after a bracket: "(-0.48" is "zero point four eight", and reads
+# 1e-05 as "one e zero five" (the sign lost).
 SPOKEN_FORMS: tuple[tuple[str, str, tuple[str, str]], ...] = (
     (r"[“\"]([\w][\w -]*)[”\"]['’]s\b", r"\1's", ("“apple”'s weight", "apple's weight")),
+    (r"\b(\d+(?:\.\d+)?)[eE][-−]0*(\d+)\b", r"\1 times 10 to the minus \2",
+     ("a step of 1e-05", "a step of 1 times 10 to the minus 5")),
+    (r"\b(\d+(?:\.\d+)?)[eE]\+?0*(\d+)\b", r"\1 times 10 to the \2", ("2.5e+03", "2.5 times 10 to the 3")),
     (r"√\(([^)]*)\)", r"the square root of \1", ("√(d_k)", "the square root of d k")),
     (r"√", "the square root of ", ("√d_k", "the square root of d k")),
     (r"([A-Za-z])ᵀ", r"\1 transposed", ("Q Kᵀ", "Q K transposed")),
@@ -278,7 +282,7 @@ class Speaker:
         path = self._folder() / f"{key[:24]}.wav"
         data = cache_files.read_entry(path, key)
         if data is not None and _wav_seconds_of(data) is None:
-            cache_files.remove_entry(path, "it is not a whole 16-bit mono WAV")
+            cache_files.damaged(path, "it is not a whole 16-bit mono WAV")
             data = None
         if data is None:
             sentences, rate = self._synthesise(spoken)

@@ -117,9 +117,12 @@ def test_entries_are_written_without_following_links(tmp_path, monkeypatch):
     with pytest.raises(FileExistsError):
         cache_files.write_entry(tmp_path / "entry", "key", b"data")
     assert victim.read_text() == "keep me"
+    (tmp_path / f".entry.making-{os.getpid()}-00000000").unlink()
     (tmp_path / "entry").symlink_to(victim)  # an entry that is a link is not read through
     assert cache_files.read_entry(tmp_path / "entry", "key") is None
-    assert victim.read_text() == "keep me" and not (tmp_path / "entry").exists()
+    cache_files.write_entry(tmp_path / "entry", "key", b"data")  # it replaces the link
+    assert victim.read_text() == "keep me" and not (tmp_path / "entry").is_symlink()
+    assert cache_files.read_entry(tmp_path / "entry", "key") == b"data"
 
 
 # ------------------------------------------------------------------ the voice's clips

@@ -127,7 +127,7 @@ def ensure_revealjs(cache_root: Path, seconds: float = NPM_SECONDS) -> Path:
     tarball = cache_root / f"reveal.js-{REVEAL_VERSION}.tgz"
     data = _read_tarball(tarball) if trusted else None
     if data is not None and not _genuine(data):
-        cache_files.remove_entry(tarball, f"it is not reveal.js {REVEAL_VERSION} as npm publishes it "
+        cache_files.damaged(tarball, f"it is not reveal.js {REVEAL_VERSION} as npm publishes it "
                                           f"(its sha512 is not {REVEAL_INTEGRITY})")
         data = None
     if data is None:

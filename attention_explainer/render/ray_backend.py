@@ -37,7 +37,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import Any
 
@@ -89,6 +89,14 @@ def cluster(address: str | None, cpus: int, say: Progress) -> Iterator[ModuleTyp
         yield ray
         return
     started = time.monotonic()
+    variable = ""
+    if not address and settings().ray_address:  # Ray would join it, and refuse num_cpus
+        address = settings().ray_address
+        variable = f" (RAY_ADDRESS={address} is set: Ray joins that cluster when --address is not given; " \
+                   "unset it to start a local Ray)"
+        say(f"  ray    joining {address}, from RAY_ADDRESS")
+    if address:
+        _check_reachable(address, variable)
     try:
         if address:
             ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
@@ -96,7 +104,7 @@ def cluster(address: str | None, cpus: int, say: Progress) -> Iterator[ModuleTyp
             ray.init(num_cpus=cpus, include_dashboard=False, logging_level=logging.WARNING,
                      log_to_driver=False)
     except Exception as error:  # Ray raises many kinds (ConnectionError, RuntimeError, ValueError)
-        where = f"the Ray cluster at {address}" if address else "a local Ray"
+        where = f"the Ray cluster at {address}{variable}" if address else "a local Ray"
         raise RayUnavailableError(f"cannot start or join {where}: {error}") from None
     where = f"connected to {address}" if address else "started a local Ray"
     say(f"  ray    {where} in {time.monotonic() - started:.1f} s: "
@@ -105,6 +113,50 @@ def cluster(address: str | None, cpus: int, say: Progress) -> Iterator[ModuleTyp
         yield ray
     finally:
         ray.shutdown()
+
+
+CONNECT_SECONDS = 10.0  # for the name lookup, and again for the connection
+
+
+def _check_reachable(address: str, variable: str = "") -> None:
+    """A :class:`RayUnavailableError` within seconds when nothing answers at ``address``
+    (``host:port``, ``ray://host:port``; ``auto`` and ``local`` are Ray's and left to it): a bad
+    port, a name that does not resolve, a refused or silent connection. Ray itself would wait
+    minutes without a word."""
+    target = address.removeprefix("ray://")
+    if target in ("auto", "local"):
+        return
+    host, _, port_text = target.rpartition(":")
+    host = host.strip("[]")
+    what = f"the Ray cluster at {address}{variable}"
+    if not host or not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise RayUnavailableError(f"cannot join {what}: give HOST:PORT with a port from 1 to 65535, "
+                                  f"e.g. 127.0.0.1:6379")
+    port = int(port_text)
+    found: list[Any] = []
+
+    def look_up() -> None:
+        with contextlib.suppress(OSError):
+            found.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+
+    lookup = threading.Thread(target=look_up, daemon=True)
+    lookup.start()
+    lookup.join(CONNECT_SECONDS)
+    if not found:
+        raise RayUnavailableError(f"cannot join {what}: the name {host!r} does not resolve (looked it up "
+                                  f"for {CONNECT_SECONDS:g} s)")
+    tried = []
+    for family, kind, proto, _, where in found:
+        try:
+            with socket.socket(family, kind, proto) as probe:
+                probe.settimeout(CONNECT_SECONDS)
+                probe.connect(where)
+            return
+        except OSError as error:
+            tried.append(f"{where[0]} port {where[1]}: {error.strerror or error}")
+    said = "; ".join(dict.fromkeys(tried))
+    raise RayUnavailableError(f"cannot join {what}: nothing answered (tried {said}); is the head started "
+                              "(ray start --head)?")
 
 
 # ---------------------------------------------------------------------------- the driver's side
@@ -225,6 +277,10 @@ def _receive(run: StepRun, result: dict[str, Any]) -> StepFailedError | None:
     run.log.write_text(_unshipped(result.get("log", "")), encoding="utf-8")
     if not result.get("ok"):
         return StepFailedError(run, _failure_message(run, result.get("returncode")))
+    bad = [name for name in [*result["outputs"], *result.get("slides", {})] if not _safe_name(name)]
+    if bad:
+        return StepFailedError(run, f"the Ray worker sent files named {', '.join(map(repr, bad[:3]))}: "
+                                    "absolute or leading out of the step's folder; nothing was written")
     outputs = {run.video.parent / name: data for name, data in result["outputs"].items()}
     if run.slides_dir is not None:
         for name, data in result["slides"].items():
@@ -245,6 +301,14 @@ def _receive(run: StepRun, result: dict[str, Any]) -> StepFailedError | None:
     run.seconds = float(result["seconds"])
     run.write_stamp()
     return None
+
+
+def _safe_name(name: object) -> bool:
+    """True for a relative file name that stays inside its folder (no ``..``, not absolute)."""
+    if not isinstance(name, str) or not name or "\0" in name or "\\" in name:
+        return False
+    path = PurePosixPath(name)
+    return not path.is_absolute() and ".." not in path.parts and bool(path.parts)
 
 
 # ---------------------------------------------------------------------------- the worker's side
