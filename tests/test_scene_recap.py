@@ -102,6 +102,13 @@ def test_the_end_card_credits_the_talk_the_tools_the_voice_and_the_model(built):
     assert "Luis Serrano" in built.scene.beats[-1][1]
 
 
+def test_the_end_card_stays_up_long_enough_to_read(built):
+    name, _, start, end = built.scene.beats[-1]
+    lines = [t for row in built.scene.card.rows for t in row.get_family() if hasattr(t, "original_text")]
+    characters = len(built.scene.card.heading.original_text) + sum(len(t.original_text) for t in lines)
+    assert name == "credits" and end - start >= characters / 17.0 - 1e-6
+
+
 def test_a_beat_with_three_numbers_or_more_is_read_slowly_and_held(built):
     for name, line, start, end in built.scene.beats[1:]:
         count = len(NUMBER.findall(line))

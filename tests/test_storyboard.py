@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # ------------------------------------------------------------------------------ storyboard
 
 
-STEPS = [("03-similarity_table", "SimilarityTable"), ("04-gravity_pull", "GravityPull"),
-         ("09-multi_head", "MultiHeadAttention"), ("10-training", "Training")]
+STEPS = [("04-similarity_table", "SimilarityTable"), ("05-gravity_pull", "GravityPull"),
+         ("10-multi_head", "MultiHeadAttention"), ("11-training", "Training")]
 
 
 @pytest.fixture(scope="module")
@@ -161,13 +161,13 @@ def test_one_step_built_here_its_frames_written_by_a_helper_process(tmp_path: Pa
     board = make_storyboard("apple", ["multi_head"], tmp_path, size=KEYFRAME_SIZE, log=lambda line: None)
     assert helpers == [True]
     control = sorted((KEYFRAME_DIR / "apple" / "MultiHeadAttention").glob("*.png"))
-    frames = sorted((board / "09-multi_head").glob("*.png"))
+    frames = sorted((board / "10-multi_head").glob("*.png"))
     assert [p.name for p in frames] == [p.name for p in control] and len(frames) == 7
     for frame, expected in zip(frames, control, strict=True):
         changed = _changed(_rgb(frame), _rgb(expected))
         assert changed <= FRAME_TOLERANCE, f"{frame.name}: {changed:.2%} of pixels differ"
     page = (board / "storyboard.html").read_text()
-    assert page.count('<img src="09-multi_head/') == 7
+    assert page.count('<img src="10-multi_head/') == 7
     pdf = (board / "storyboard.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     pages, images = re.findall(rb"/Type\s*/Page(?![s\w])", pdf), re.findall(rb"/Subtype\s*/Image", pdf)
@@ -224,7 +224,7 @@ def test_the_page_shows_each_frame_beside_its_narration_and_rate(board: Path) ->
     assert shown == [f"{p.parent.name}/{p.name}" for d, _ in STEPS for p in sorted((board / d).glob("*.png"))]
     assert not list(board.glob(".*"))  # the PDF's JPEGs are gone
     # a beat's row: its frame, its name, its narration and the rate it is read at
-    row = next(line for line in page.splitlines() if "09-multi_head/01-end-of-heads.png" in line)
+    row = next(line for line in page.splitlines() if "10-multi_head/01-end-of-heads.png" in line)
     narration = row.split("<p>")[1].split("</p>")[0]
     seconds = float(row.split('rate">')[1].split(" s,")[0])
     rate = float(row.split("read at ")[1].split(" ")[0])
@@ -311,7 +311,7 @@ def test_the_command_ends_without_teardown_its_line_and_files_all_out(tmp_path: 
     assert (board / "storyboard.html").read_text().endswith("</html>\n")
     pdf = (board / "storyboard.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
-    assert len(list((board / "09-multi_head").glob("*.png"))) == 7
+    assert len(list((board / "10-multi_head").glob("*.png"))) == 7
 
 
 def test_a_bad_step_name_is_one_message_and_writes_nothing(tmp_path: Path) -> None:
