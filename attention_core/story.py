@@ -49,6 +49,9 @@ _MEASURE_WORDS = {"distance": "nearest (by distance)", "dot": "largest dot produ
                   "cosine": "largest cosine"}
 # Two numbers a scene prints with two decimals are visibly different when they differ by this.
 VISIBLE = 0.05
+# The most decimals a scene prints each measure with (the words chapter gives distances that
+# print alike a third): a decider that prints as its runner-up does not win by that measure.
+PLACES: dict[str, int] = {"distance": 3, "dot": 2, "cosine": 2}
 
 
 @dataclass(frozen=True)
@@ -230,12 +233,18 @@ def _ranked(items: tuple[Neighbour, ...], n: int = 3) -> str:
 
 
 def _top_is_decider(example: Example, i: int, measure: Measure, step: str) -> Claim:
+    """The decider is first by ``measure``, and prints apart from the runner-up with the
+    decimals its scene gives that measure (:data:`PLACES`): a tie on screen is no win."""
     s = example.sentences[i]
     ranked = neighbours(example, i, measure)
     want = decider(example, i)
+    places = PLACES[measure]
+    apart = len(ranked) < 2 or f"{ranked[0].value:.{places}f}" != f"{ranked[1].value:.{places}f}"
+    tie = "" if apart else (f"; {ranked[0].word} and {ranked[1].word} both print "
+                            f"{ranked[0].value:.{places}f}")
     return Claim(step, f"top_{measure}_is_decider", i,
                  f"{s.focus}'s {_MEASURE_WORDS[measure]} in \"{s.text}\" is {want}",
-                 ranked[0].word == want, f"{measure}: {_ranked(ranked)}")
+                 ranked[0].word == want and apart, f"{measure}: {_ranked(ranked)}{tie}")
 
 
 def _pull_toward_decider(example: Example, i: int) -> Claim:
