@@ -53,6 +53,9 @@ _MEASURE_WORDS = {"distance": "nearest (by distance)", "dot": "largest dot produ
                   "cosine": "largest cosine"}
 # Two numbers a scene prints with two decimals are visibly different when they differ by this.
 VISIBLE = 0.05
+# The most decimals a scene prints each measure with (the words chapter gives distances that
+# print alike a third): a decider that prints as its runner-up does not win by that measure.
+PLACES: dict[str, int] = {"distance": 3, "dot": 2, "cosine": 2}
 
 
 @dataclass(frozen=True)
@@ -320,6 +323,8 @@ _MEASURE_TOP = {"distance": "nearest", "dot": "largest dot product", "cosine": "
 
 
 def _top_is_decider(example: Example, i: int, measure: Measure, step: str) -> Claim:
+    """The decider is first by ``measure``, and prints apart from the runner-up with the
+    decimals its scene gives that measure (:data:`PLACES`): a tie on screen is no win."""
     s = example.sentences[i]
     ranked = neighbours(example, i, measure)
     want = decider(example, i)
@@ -327,17 +332,22 @@ def _top_is_decider(example: Example, i: int, measure: Measure, step: str) -> Cl
     rival = next(nb for nb in ranked if nb.word != want)  # the best of the others
     sign = -1.0 if measure == "distance" else 1.0
     margin = sign * (mine.value - rival.value)
-    tie = f"{mine.value:.2f}" == f"{rival.value:.2f}"
+    places = PLACES[measure]
+    apart = len(ranked) < 2 or f"{ranked[0].value:.{places}f}" != f"{ranked[1].value:.{places}f}"
+    tie = "" if apart else (f"; {ranked[0].word} and {ranked[1].word} both print "
+                            f"{ranked[0].value:.{places}f}")
     top = ranked[0] if ranked[0].word != want else rival
+    printed_tie = f"{mine.value:.{places}f}" == f"{rival.value:.{places}f}"
     return Claim(step, f"top_{measure}_is_decider", i,
                  f"{s.focus}'s {_MEASURE_WORDS[measure]} in \"{s.text}\" is {want}",
-                 ranked[0].word == want, f"{measure}: {_ranked(ranked)}",
+                 ranked[0].word == want and apart, f"{measure}: {_ranked(ranked)}{tie}",
                  should=f"the decider {want!r} should be {s.focus}'s {_MEASURE_WORDS[measure]}: its "
-                        f"{measure} {mine.value:.2f}",
-                 does=(f"{_MEASURE_TOP[measure]} is {top.word!r} at {top.value:.2f}" if ranked[0].word != want
-                       else f"next is {rival.word!r} at {rival.value:.2f}"),
+                        f"{measure} {mine.value:.{places}f}",
+                 does=(f"{_MEASURE_TOP[measure]} is {top.word!r} at {top.value:.{places}f}"
+                       if ranked[0].word != want else f"next is {rival.word!r} at {rival.value:.{places}f}"),
                  margin=margin,
-                 printed_tie=f"{want} {mine.value:.2f} and {rival.word} {rival.value:.2f}" if tie else "")
+                 printed_tie=(f"{want} {mine.value:.{places}f} and {rival.word} {rival.value:.{places}f}"
+                              if printed_tie else ""))
 
 
 def _pull_toward_decider(example: Example, i: int) -> Claim:

@@ -300,6 +300,7 @@ class GravityPull(ExplainerScene):
             else:
                 self.show_pulls(k, with_hardest=True)
                 self.add_tip_to_tail(k, with_move=True)
+                self.draw_the_lesson(k)
             self.land_on_the_average(k)
         self.compare_end_points()
         self.wait(style.BEAT)
@@ -464,6 +465,20 @@ class GravityPull(ExplainerScene):
         self.say(f"toward {k + 1}", self.toward_line(k))
         self.show_distances(k)
         self.wait(style.PAUSE)
+        self.draw_the_lesson(k)
+
+    def draw_the_lesson(self, k: int) -> None:
+        """Where the pull does not carry the focus toward its decider, a beat of its own says
+        what that shows (the figure holds): the pull follows the raw dot products, which do
+        not favour the decider here; keys and queries help when the story's ``head_sharpens``
+        claim holds."""
+        if claim(self.example, "pull_toward_decider", k).holds:
+            return
+        s, d = self.sentences[k], decider(self.example, k)
+        helps = claim(self.example, "head_sharpens", k).holds
+        ahead = "keys and queries, later, help." if helps else "later chapters look for what does."
+        self.say(f"lesson {k + 1}", f"The pull follows raw dot products, which do not lead {q(s.focus)} "
+                 f"to {q(d)}; {ahead}")
 
     def land_on_the_average(self, k: int) -> None:
         s, pull = self.sentences[k], self.pulls[k]

@@ -10,7 +10,7 @@ that adds up to zero leaves nothing to divide by (a made-up case, one score chan
 unless the example's own scores do it). Softmax first takes exponentials, which are
 always positive, then divides by their sum: bars that are positive and add up to one
 (with a remark when the printed ones add up to 0.99 or 1.01, and "all above zero though the
-tiny ones print 0.00" where a bar prints 0.00). These weights are the pulls of the gravity
+tiny ones print as zero" where a bar prints 0.00). These weights are the pulls of the gravity
 chapter. Last, the temperature T, one beat per value, each line said as its bars change: a
 low T sharpens the weights, a high T flattens them, then the example's own T (the attention
 chapter's sqrt(d_k) is such a temperature). During that sweep the formula is the general
@@ -501,7 +501,7 @@ class SoftmaxNormalize(ExplainerScene):
         printed = shown_sum(t.weights)
         rounding = f" ({fmt(printed)} here because of rounding)" if fmt(printed) != fmt(1.0) else ""
         # "positive" over a bar that prints 0.00 would be read as false: say why it shows 0.00
-        tiny = ", all above zero though the tiny ones print 0.00" if any(
+        tiny = ", all above zero though the tiny ones print as zero" if any(
             fmt(w) == fmt(0.0) for w in t.weights) else ", all positive"
         self.beat("softmax", f"It divides each by that sum: weights that add up to 1{rounding}{tiny}; "
                   f"{q(s.tokens[top])} gets {fmt(t.weights[top])}.")

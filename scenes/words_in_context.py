@@ -99,7 +99,9 @@ def name_words(plane: WordPlane, words: list[WordDot], ringed: WordDot | None = 
             if not word.label_shown:
                 word.add(word.label)
                 word.label_shown = True
-            if name_on_plane(plane, [spot], avoid=avoid, spots=spots):
+            # farther out, a name must still be nearer its own dot than any other
+            rivals = [w.dot for w in words if w is not word] if spots is FAR_SPOTS else []
+            if name_on_plane(plane, [spot], avoid=avoid, spots=spots, rivals=rivals):
                 named.append(word)
                 break
     for word in named:  # a line under a name (an axis, a dashed distance) stops at its edge

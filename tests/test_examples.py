@@ -145,7 +145,7 @@ def test_latex_special_words_load_and_are_drawn_literally(tmp_path):
     example = load_example(path)
     assert set(SPECIALS) <= set(example.words)
     built = build_scene(CosineSimilarity, example, tmp_path)
-    shown = {built.scene.vec_b.label.text, built.scene.legend[1][1].text}
+    shown = {built.scene.word_left[1].text, built.scene.legend[1][1].text}  # the word stays, named
     assert built.scene.b_word in SPECIALS and built.scene.b_word in shown
 
 

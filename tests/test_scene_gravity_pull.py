@@ -456,6 +456,14 @@ def test_a_pull_away_from_the_decider_is_not_said_to_move_toward_it(tmp_path):
     after = np.linalg.norm(e.end - e.vectors[0])
     assert narration_numbers(line) == pytest.approx(rounded([e.distances[0], after]))
     assert "moves toward \u201cphone\u201d" in scene.lines["step 2"]  # sentence 2 still holds
+    # issue 32: the failed claim is a lesson, not a bare fact that undercuts the chapter
+    helps = claim(broken, "head_sharpens", 0).holds
+    assert scene.lines["lesson 1"] == (
+        "The pull follows raw dot products, which do not lead \u201capple\u201d to \u201cbuy\u201d; "
+        + ("keys and queries, later, help." if helps else "later chapters look for what does."))
+    assert "lesson 2" not in scene.lines
+    beats = {name: (start, end) for name, _, start, end in scene.beats}
+    assert beats["lesson 1"][0] == pytest.approx(beats["toward 1"][1])  # right after the numbers
 
 
 def test_a_pull_strength_below_one_is_called_the_videos_setting(tmp_path):

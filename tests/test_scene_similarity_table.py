@@ -277,3 +277,19 @@ def test_dot_products_that_print_alike_are_said_to_tie_not_ranked(tmp_path):
     marks = scene.at_end["focus row"]["marks"]
     assert marks == [(focus, tokens.index("buy")), (focus, tokens.index("orange"))]
     assert not any("with another word is buy" in n or "is orange's" in n for n in scene.narration)
+
+
+def test_a_decider_first_by_a_margin_that_does_not_print_does_not_win(tmp_path):
+    # orange first by 6.020 against buy's 6.016: both printed 6.02, so the claim fails and the
+    # scene says they tie (the checker warns, naming both)
+    broken = apple_with(tmp_path, ("buy     = [0.5, -0.3]", "buy     = [2.0, 1.885]"))
+    row = row_of(broken, 0, "dot")
+    assert row["orange"] > row["buy"] and f"{row['buy']:.2f}" == f"{row['orange']:.2f}"
+    verdict = claim(broken, "top_dot_is_decider", 0)
+    assert not verdict.holds and "orange and buy both print 6.02" in verdict.numbers
+    scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
+    line = scene.narration[BEATS.index("focus row")]
+    assert line == "In apple's row, orange and buy tie for the largest dot product with another word, 6.02."
+    focus, tokens = broken.sentences[0].focus_index, broken.sentences[0].tokens
+    marks = scene.at_end["focus row"]["marks"]
+    assert marks == [(focus, tokens.index("orange")), (focus, tokens.index("buy"))]
