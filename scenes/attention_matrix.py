@@ -2,17 +2,18 @@ r"""The attention matrix: every word attends to every word at once.
 
     A = softmax(Q K^T / \sqrt{d_k})          X' = X + A V
 
-Q and K^T multiply into the grid of scores; dividing by sqrt(d_k) keeps the scores from
-growing with the dimension (q . k adds d_k products, so its spread grows like sqrt(d_k):
-it is the softmax temperature T = sqrt(d_k)); softmax turns each row into weights that sum
-to 1; the weights times V give every word its update, Attention(Q, K, V) as the paper writes
-it, which the residual adds to the word (X' = X + Attention(Q, K, V), a line of its own).
-Last, a causal mask hides the future: scores above the diagonal become -inf, their weights
-0, and the cells say so ("-inf", "–"), never "0.00"; A V is the masked product from the moment
-A is masked, and the line says whose updates changed. Where a sentence's decider comes after
-its focus (the second sentence of every shipped example), a next-word model cannot use it for
-the focus: the focus's masked row there shows it, and models that read whole sentences (BERT)
-use no mask.
+Q and K^T multiply into the grid of scores; every score is divided by sqrt(d_k), as the keys
+chapter introduced and explained it (this chapter refers back and reuses its weights, the focus's
+row the same numbers); softmax turns each row into weights that sum to 1; the weights times V
+give every word its update, Attention(Q, K, V) as the paper writes it, which the residual adds
+to the word (X' = X + Attention(Q, K, V), a line of its own). Then a causal mask hides the
+future: scores above the diagonal become -inf, their weights 0, and the cells say so ("-inf",
+"–"), never "0.00"; A V is the masked product from the moment A is masked, and the line says
+whose updates changed. Last, the mask as a beat of its own, on one sentence (the first whose
+decider comes after its focus, else the first): its weights with the causal mask (next-word
+models such as GPT) beside its weights with none (encoders such as BERT), and what that means
+for the example: the focus cannot see a later decider, the decider still sees the focus, and
+the chapters before used no mask.
 
 Laid out for 1080p: the grids take the frame's height (K^T over the n x n grid, Q to its
 left, V and A V to its right, the residual beside A V), with cells as large as fit
@@ -59,11 +60,11 @@ from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.matrices import (
     MAX_LABEL_CHARS,
     MIN_CELL_FOR_NUMBERS,
-    MIN_LABEL_SIZE,
     MatrixGrid,
     cell_colors,
     signed_colors,
 )
+from scenes.keys_and_queries import SCALE_IS_A_TEMPERATURE, WHY_SCALE, scaling_lines
 from scenes.style import fmt
 
 __all__ = ["LEGIBLE_CELL", "MASKED_SCORE", "MASKED_WEIGHT", "MIN_MATH_SCALE", "AttentionMatrix", "GridPlan",
@@ -87,6 +88,8 @@ AV_GAP = 0.45  # V to A V
 SIDE_GAP = 0.4  # A V to the residual
 TITLE_GAP = 0.12  # a grid to its title
 PAIR_SCALE = 1.0  # the focus's query, key and score beside the grid, as large as the room allows
+MASK_GAP = 1.2  # between the causal and the unmasked grid of the mask's own beats
+MASK_TITLES = (("causal mask", "next-word models, such as GPT"), ("no mask", "encoders, such as BERT"))
 
 
 def vector_tex(v: np.ndarray, per_line: int | None = None) -> str:
@@ -144,13 +147,15 @@ def rounding_row(weights: np.ndarray) -> int | None:
     return int(off[0]) if len(off) else None
 
 
-def residual_sum(word: str, x: np.ndarray, update: np.ndarray, update_tex: str) -> VGroup:
+def residual_sum(word: str, x: np.ndarray, update: np.ndarray, update_tex: str,
+                 title: str | None = None) -> VGroup:
     """The residual as a column sum, ``x`` plus the update equals ``x'``, unplaced:
     ``VGroup(name, VGroup(rows, rule))`` where each row is ``VGroup(symbol, numbers)``; the
     update's symbol is ``MathTex("+", update_tex)``, so the sum can be shown without its ``+``
-    first. Vectors of more than 3 numbers are written on lines (:func:`per_line`)."""
+    first. Vectors of more than 3 numbers are written on lines (:func:`per_line`). ``title``
+    names the column in place of ``word`` (where the update's symbol needs its index said)."""
     lines = per_line(len(x))
-    name = word_label(word, style.FOCUS)
+    name = word_label(title or word, style.FOCUS)
     lhs = [MathTex("x"), MathTex("+", r"\," + update_tex), MathTex(r"=\,x'", color=style.FOCUS)]
     rhs = [MathTex(vector_tex(x, lines)), MathTex(vector_tex(update, lines)),
            MathTex(vector_tex(x + update, lines), color=style.FOCUS)]
@@ -249,8 +254,6 @@ class AttentionMatrix(ExplainerScene):
         self.show_queries_and_keys()
         self.fill_scores()
         self.scale_scores()
-        self.explain_scale()
-        self.scale_is_a_temperature()
         self.softmax_rows()
         self.multiply_by_values()
         self.add_residual()
@@ -259,7 +262,8 @@ class AttentionMatrix(ExplainerScene):
         self.mask_the_weights()
         self.what_the_focus_still_sees()
         self.masked_update()
-        self.no_look_ahead()
+        self.compare_masks()
+        self.say_what_the_mask_costs()
 
     # -- layout
 
@@ -270,7 +274,8 @@ class AttentionMatrix(ExplainerScene):
         t, words, n = self.trace, self.sentence.tokens, len(self.sentence.tokens)
         i = self.focus
         self.residuals = {
-            masked: residual_sum(self.sentence.focus, trace.inputs[i], trace.output[i], r"(A V)_i")
+            masked: residual_sum(self.sentence.focus, trace.inputs[i], trace.output[i], r"(A V)_i",
+                                 title=f"{self.sentence.focus}, row i")  # the i of (A V)_i
             for masked, trace in ((False, self.trace), (True, self.masked))}
         room = max(r.width for r in self.residuals.values()) * MIN_MATH_SCALE / style.MATH_SCALE
         plan = plan_grids(n, t.queries.shape[1], t.values.shape[1], list(words), room)
@@ -385,6 +390,11 @@ class AttentionMatrix(ExplainerScene):
         group.arrange(RIGHT, buff=0.2)
         return group.next_to(self.formula, DOWN, buff=0.4, aligned_edge=RIGHT)
 
+    def as_in(self, chapter: str) -> str:
+        """``, as in the keys chapter``: a reference back to a plane chapter, which shows the
+        same numbers (the first sentence's focus, the first head), when the example has one."""
+        return f", as in the {chapter} chapter" if self.example.is_planar else ""
+
     # -- beats
 
     def show_queries_and_keys(self) -> None:
@@ -454,36 +464,31 @@ class AttentionMatrix(ExplainerScene):
         t = self.trace
         d_k = t.keys.shape[1]
         root = 1 / t.scale
-        self.beat("scale", f"Queries and keys have d_k = {d_k} numbers here, so every score is divided "
-                  f"by √{d_k} ≈ {fmt(root)}.")
+        # the keys chapter explains the scaling for every example it can draw; else it is said here
+        told = self.example.is_planar
+        if told:
+            self.beat("scale", f"As in the keys chapter, every score is divided by √d_k, here √{d_k} ≈ "
+                      f"{fmt(root)}: the softmax temperature.")
+        else:
+            self.beat("scale", f"A head divides every score by √d_k, where d_k is how many numbers a key "
+                      f"holds: here {d_k}, so by {fmt(root)}.")
         self.formula = MathTex(r"\frac{Q K^T}{\sqrt{d_k}}").scale(style.MATH_SCALE).to_corner(
             UP + RIGHT, buff=style.MARGIN)
-        # The whole explanation is laid out at once (one size for every line); the beats of
-        # the scaling reveal it a line or two at a time.
-        self.reasons = self.panel(
-            MathTex(rf"d_k = {d_k}, \quad \sqrt{{d_k}} = \sqrt{{{d_k}}} \approx {fmt(root)}"),
-            MathTex(r"q \cdot k = q_1 k_1 + q_2 k_2 + \dots + q_{d_k} k_{d_k}"),
-            MathTex(r"\mathrm{Var}(q_m) = \mathrm{Var}(k_m) = 1 \;\Rightarrow\; "
-                    r"\mathrm{Var}(q \cdot k) = d_k"),
-            MathTex(r"\text{spread of } q \cdot k \sim \sqrt{d_k} \;\Rightarrow\; "
-                    r"\frac{q \cdot k}{\sqrt{d_k}} \text{ has spread } 1"),
-            MathTex(r"\mathrm{softmax}\!\left(\frac{s}{T}\right), \quad T = \sqrt{d_k}", color=style.FOCUS),
-            top=self.formula.get_bottom()[1] - 0.4)
+        lines = scaling_lines(d_k)
+        if told:
+            lines = [lines[0], MathTex(r"T = \sqrt{d_k} \quad \text{(keys chapter)}", color=style.FOCUS)]
+        self.reasons = self.panel(*lines, top=self.formula.get_bottom()[1] - 0.4)
         scaled = self.grid(t.scaled_scores, signed=True, title="Q Kᵀ / √dₖ")
         # the query, key and score of the last beats leave as the scaling comes in
-        self.crossfade((self.scores, scaled), also_in=(Write(self.formula), FlatFadeIn(self.reasons[0])),
+        first = self.reasons if told else self.reasons[:1]
+        self.crossfade((self.scores, scaled), also_in=(Write(self.formula), FlatFadeIn(*first)),
                        also_out=(FlatFadeOut(*self.pair), FadeOut(self.pair_boxes, self.score_box)))
         self.scores = scaled
-
-    def explain_scale(self) -> None:
-        self.beat("why scale", "Why: q·k adds up d_k products, so its spread grows like √d_k. Dividing "
-                  "keeps the scores from growing with d_k.")
-        self.play(FlatFadeIn(*self.reasons[1:4], shift=0.1 * DOWN), run_time=style.BEAT)
-
-    def scale_is_a_temperature(self) -> None:
-        self.beat("temperature", "Dividing by √d_k is softmax's temperature T = √d_k: in big models it "
-                  "keeps softmax from going all-or-nothing.")
-        self.play(FlatFadeIn(self.reasons[4], shift=0.1 * DOWN), run_time=style.BEAT)
+        if not told:
+            self.beat("why scale", WHY_SCALE)
+            self.play(FlatFadeIn(*self.reasons[1:4], shift=0.1 * DOWN), run_time=style.BEAT)
+            self.beat("temperature", SCALE_IS_A_TEMPERATURE)
+            self.play(FlatFadeIn(*self.reasons[4:], shift=0.1 * DOWN), run_time=style.BEAT)
 
     def softmax_rows(self) -> None:
         t, s = self.trace, self.sentence
@@ -491,12 +496,13 @@ class AttentionMatrix(ExplainerScene):
         best = int(np.argmax(t.weights[i]))
         odd = rounding_row(t.weights) if self.numbers else None  # only shown numbers are added up
         if odd is None:
-            said = (f"Softmax, row by row: {s.focus} puts {fmt(t.weights[i, best])} of its attention "
-                    f"on {s.tokens[best]}. Every row sums to 1.")
+            said = (f"Softmax, row by row: {s.focus} puts {fmt(t.weights[i, best])} on {s.tokens[best]}"
+                    f"{self.as_in('keys')}. Every row sums to 1.")
         else:
             shown = float(np.round(t.weights[odd], style.DECIMALS).sum())
-            said = (f"Softmax, row by row: {s.focus} puts {fmt(t.weights[i, best])} on {s.tokens[best]}. "
-                    f"Rows sum to 1 (rounded, \"{s.tokens[odd]}\"'s shows {fmt(shown)}).")
+            said = (f"Softmax, row by row: {s.focus} puts {fmt(t.weights[i, best])} on {s.tokens[best]}"
+                    f"{self.as_in('keys')}. Rows sum to 1 (rounded, \"{s.tokens[odd]}\"'s shows "
+                    f"{fmt(shown)}).")
         self.beat("softmax", said)
         self.weights = self.grid(t.weights, signed=False, title="A = softmax(Q Kᵀ / √dₖ)")
         formula = MathTex(r"A = \mathrm{softmax}\!\left(\frac{Q K^T}{\sqrt{d_k}}\right)").scale(
@@ -537,8 +543,8 @@ class AttentionMatrix(ExplainerScene):
         t = self.trace
         i = self.focus
         x, update = t.inputs[i], t.output[i]
-        self.beat("residual", f"The residual: {self.sentence.focus} keeps itself and adds its update, "
-                  f"{vector_tex(x)} + {vector_tex(update)} = {vector_tex(x + update)}.")
+        self.beat("residual", f"The residual: {self.sentence.focus} keeps itself and adds its update: "
+                  f"it lands at {vector_tex(x + update)}{self.as_in('values')}.")
         _name, (rows, rule) = self.residual
         rest = VGroup(rows[0], rows[1][0][0], rule, rows[2])
         self.play(FlatFadeIn(rest, shift=0.1 * UP), run_time=style.BEAT)
@@ -661,8 +667,7 @@ class AttentionMatrix(ExplainerScene):
             but = "but" if others else "and"
             line = f"So {moved}, {but} {s.focus}'s stays {vector_tex(update)}: {why}."
         else:
-            line = (f"So {moved}, and {s.focus}'s is now {vector_tex(update)}: "
-                    f"it becomes {vector_tex(m.inputs[i] + update)}.")
+            line = f"So {moved}, and {s.focus}'s is now {vector_tex(update)}."
         self.beat("masked update", line)
         self.changed_boxes = VGroup(*(self.rows_box(self.output, run) for run in _runs(others)))
         anims = [FadeOut(self.sees), FadeIn(self.changed_boxes)]
@@ -671,74 +676,108 @@ class AttentionMatrix(ExplainerScene):
             anims.append(FlatFadeIn(self.residual))
         self.play(*anims, run_time=style.BEAT)
 
-    def no_look_ahead(self) -> None:
-        """Where the mask costs the story: the first sentence whose decider comes after the
-        focus, the focus's masked row there; and that models which read whole sentences use no
-        mask."""
-        ex = self.example
-        later = look_ahead_sentences(ex)
-        whole = "Models that read whole sentences, like BERT, use no mask."
-        if not later:
-            line = (f"In {'both' if len(ex.sentences) == 2 else 'all'} sentences here the deciding word "
-                    f"comes before {self.sentence.focus}, so a next-word model can use it. {whole}")
-        else:
-            k = later[0]
-            s = ex.sentences[k]
-            d = decider(ex, k)
-            where = "Here," if k == 0 else f"In \u201c{s.text}\u201d,"
-            line = (f"{where} {d} comes after {s.focus}, so a next-word model cannot use it for "
-                    f"{s.focus}. {whole}")
-        self.beat("no look ahead", line)
-        panel = self.look_ahead_panel(later[0] if later else None)
-        self.play(FadeOut(self.changed_boxes), run_time=style.BEAT / 2)
-        self.crossfade((self.formula, panel), also_out=(FlatFadeOut(self.kt),))
-        self.formula = self.look_ahead = panel
+    def mask_sentence(self) -> int:
+        """The sentence the mask's own beats show: the first whose decider comes after its
+        focus (where the mask costs the story something), else the first."""
+        later = look_ahead_sentences(self.example)
+        return later[0] if later else 0
 
-    def look_ahead_panel(self, sentence: int | None) -> Group:
-        """Over Q, V and A V, where K^T was: the sentence and "no mask (BERT): every word sees
-        every word" on the left; on the right the focus's masked row of weights in that sentence,
-        its decider's cell masked and framed. Cells as wide as the longest word (numbers printed
-        when they can be read), never scaled after they are made."""
+    def mask_cells(self, k: int) -> list[tuple[bool, int, int]]:
+        """The weights the mask's cost names in sentence ``k``, as (masked grid?, row, column):
+        with the decider after the focus, the decider's look at the focus (masked) and the
+        focus's look at the decider (no mask); else the focus's look at the decider (masked)."""
+        s = self.example.sentences[k]
+        f, d = s.focus_index, s.tokens.index(decider(self.example, k))
+        return [(True, d, f), (False, f, d)] if d > f else [(True, f, d)]
+
+    def mask_pair(self, k: int) -> Group:
+        """Sentence ``k`` alone, under its caption: its weights with the causal mask beside
+        its weights with no mask, each titled with what uses it; where the cells are too small
+        to print numbers, the weights the next beat names as callouts along the bottom. Cells
+        as large as the frame allows, never scaled after they are made (made again smaller
+        when the first try does not fit)."""
         ex = self.example
-        left, right = -config.frame_width / 2 + style.MARGIN, config.frame_width / 2 - style.MARGIN
-        top = config.frame_height / 2 - style.MARGIN
-        bottom = max(g.get_top()[1] for g in (self.q, self.v, self.output)) + 0.25
-        note = word_label("no mask (BERT): every word sees every word", style.MUTED, style.SMALL_SIZE)
-        self.look_ahead_row = None
-        if sentence is None:
-            return Group(note).move_to([0, (top + bottom) / 2, 0])
-        s = ex.sentences[sentence]
-        trace = focus_attention(ex, sentence, masked=True)
-        f, d = s.focus_index, s.tokens.index(decider(ex, sentence))
-        gap = 0.8
-        caption = sentence_caption(s.text, max_width=(right - left) / 2)
-        words = VGroup(caption, note).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        self.fit(words, (right - left) / 2, floor=0.4, height=top - bottom)
+        s = ex.sentences[k]
         n = len(s.tokens)
-        name_width = text_size(s.focus, style.SMALL_SIZE)[0]
-        widest, label_height = (max(text_size(w, style.SMALL_SIZE)[k] for w in s.tokens) for k in (0, 1))
-        room = right - left - words.width - gap - name_width - LABEL_GAP
-        width = max(0.05, min(max(widest + 0.2, LEGIBLE_CELL), room / n))
-        size = style.SMALL_SIZE
-        if width < MIN_CELL_FOR_NUMBERS or widest > 0.95 * width:  # the grid stands them up: smaller
-            size = min(style.SMALL_SIZE, max(MIN_LABEL_SIZE, 40 * width))
-            label_height = max(text_size(w, size)[0] for w in s.tokens)
-        title = f"{s.focus}'s weights, masked"
-        cell = max(0.05, min(MAX_CELL, top - bottom - label_height - LABEL_GAP
-                             - text_size(title, style.LABEL_SIZE)[1] - TITLE_GAP))
-        weights = trace.weights[f][None, :]  # (1, n): the focus's row, masked
-        row = MatrixGrid(weights, cell_colors(weights, style.FOCUS, 1.0), cell, cell_width=width,
-                         col_labels=list(s.tokens), row_labels=[s.focus],
-                         label_colors=[word_color(ex, w) for w in s.tokens],
-                         numbers="image" if legible(cell, width) else False, masked=~trace.mask[f][None, :],
-                         always_label=[f, d], label_size=size, title=title, title_below=True)
-        row.row_labels[0].set_color(style.FOCUS)  # the focus's own row
-        self.look_ahead_row = row
-        panel = Group(words, row).arrange(RIGHT, buff=gap, aligned_edge=DOWN)
-        panel.move_to([0, (top + bottom) / 2, 0])
-        if not trace.mask[f, d]:  # the decider, hidden from the focus
-            panel.add(self.cell_box(row, 0, d, style.NEGATIVE))
-        return panel
+        traces = {m: focus_attention(ex, k, masked=m) for m in (True, False)}
+        caption = sentence_caption(s.text, max_width=config.frame_width - 2 * style.MARGIN)
+        caption.to_edge(UP, buff=style.MARGIN)
+        label_width = max(text_size(w, style.SMALL_SIZE)[0] for w in s.tokens)
+        wide = (config.frame_width - 2 * style.MARGIN - MASK_GAP) / 2 - label_width - LABEL_GAP
+        tall = caption.get_bottom()[1] - 0.4 - (-config.frame_height / 2 + style.MARGIN)
+        cell = max(0.05, min(MAX_CELL, wide / n, tall / (n + 2)))
+        colors = [word_color(ex, w) for w in s.tokens]
+        for _ in range(12):
+            titles = [VGroup(word_label(name, style.TEXT, style.LABEL_SIZE),
+                             word_label(who, style.MUTED, style.SMALL_SIZE)).arrange(DOWN, buff=0.1)
+                      for name, who in MASK_TITLES]
+            grids = [MatrixGrid(t.weights, cell_colors(np.where(t.mask, t.weights, 0.0), style.FOCUS, 1.0),
+                                cell, row_labels=list(s.tokens), col_labels=list(s.tokens),
+                                label_colors=colors,
+                                numbers="image" if legible(cell) else False,
+                                masked=~t.mask if masked else None,
+                                always_label=[s.focus_index, s.tokens.index(decider(ex, k))],
+                                label_size=style.SMALL_SIZE)
+                     for masked, t in traces.items()]
+            for grid, title in zip(grids, titles, strict=True):
+                title.next_to(grid.image, DOWN, buff=TITLE_GAP + 0.1)
+            pair = Group(*(Group(g, t) for g, t in zip(grids, titles, strict=True)))
+            pair.arrange(RIGHT, buff=MASK_GAP, aligned_edge=UP).next_to(caption, DOWN, buff=0.4).set_x(0)
+            notes = VGroup()
+            if not grids[0].printed:  # the weights the cost names, written out
+                notes = VGroup(*(self.mask_callout(s, traces[m].weights[r, c], r, c) for m, r, c in
+                                 self.mask_cells(k))).arrange(RIGHT, buff=0.8)
+                notes.to_edge(DOWN, buff=style.MARGIN)
+            floor = (notes.get_top()[1] + 0.2 if len(notes) else -config.frame_height / 2 + style.MARGIN)
+            if pair.get_bottom()[1] >= floor and pair.width <= config.frame_width - 2 * style.MARGIN:
+                break
+            cell *= min(0.95, (caption.get_bottom()[1] - 0.4 - floor) / pair.height)
+        self.mask_grids, self.mask_notes = grids, notes
+        return Group(caption, pair)
+
+    def compare_masks(self) -> None:
+        """The mask as a beat of its own: one sentence, causal beside none, and who uses which."""
+        k = self.mask_sentence()
+        self.beat("mask or none", "Next-word models such as GPT use this causal mask; encoders such as "
+                  "BERT use none: there every word sees every word.")
+        self.mask_shown = self.mask_pair(k)
+        gone = [m for m in (self.q, self.kt, self.weights, self.v, self.output, self.residual, self.formula,
+                            self.changed_boxes, self.output_box) if m is not None]
+        self.play(FlatFadeOut(*gone), run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(self.mask_shown), run_time=style.BEAT / 2)
+
+    def say_what_the_mask_costs(self) -> None:
+        """What the mask means for the example, on the sentence shown: where the decider comes
+        after the focus, the focus cannot see it, the decider still sees the focus, and the
+        chapters before used no mask (so their numbers stand)."""
+        ex = self.example
+        k = self.mask_sentence()
+        s = ex.sentences[k]
+        f, d = s.focus_index, s.tokens.index(decider(ex, k))
+        causal, full = self.mask_grids
+        word = s.tokens[d]
+        if d > f:
+            line = (f"Here {word} comes after {s.focus}: masked, {s.focus} cannot see it, but {word} sees "
+                    f"{s.focus} ({fmt(causal.values[d, f])}). Unmasked, as so far, {s.focus} gives {word} "
+                    f"{fmt(full.values[f, d])}.")
+            boxes = [self.cell_box(causal, f, d, style.NEGATIVE), self.cell_box(causal, d, f),
+                     self.cell_box(full, f, d)]
+        else:
+            line = (f"Here {word} comes before {s.focus}: masked or not, {s.focus} sees it "
+                    f"({fmt(causal.values[f, d])}), so the mask costs this example nothing.")
+            boxes = [self.cell_box(causal, f, d), self.cell_box(full, f, d)]
+        self.beat("what the mask costs", line)
+        self.mask_boxes = VGroup(*boxes, self.mask_notes)
+        self.play(FadeIn(self.mask_boxes), run_time=style.BEAT)
+
+    def mask_callout(self, s: object, weight: float, row: int, col: int) -> VGroup:
+        """``word → word  0.50``: a weight of a mask grid too small to print it."""
+        words = s.tokens
+        value = MathTex(fmt(float(weight))).scale(style.MATH_SCALE)
+        group = VGroup(word_label(words[row], word_color(self.example, words[row]), style.BODY_SIZE),
+                       word_label("\u2192", style.TEXT, style.BODY_SIZE),
+                       word_label(words[col], word_color(self.example, words[col]), style.BODY_SIZE), value)
+        return group.arrange(RIGHT, buff=0.2)
 
     def rows_box(self, grid: MatrixGrid, rows: range) -> Rectangle:
         """A frame around the consecutive ``rows`` of ``grid``."""

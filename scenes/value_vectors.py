@@ -4,15 +4,15 @@ r"""Values and the residual: the ambiguous word keeps itself and adds the weight
 
 W_V is one more map: it sends every word to its value, what it hands on; once the plane has
 moved, its dots are values (named v_word), its axes say only "1st number" and "2nd number" and a
-legend says "dots: values". The weights are the head's own, softmax(q . k / sqrt(d_k)): the
-narration defines d_k (a key's length) where it first uses it and says the keys chapter's
-weights (with its T) that these replace; the attention-matrix chapter explains why sqrt(d_k).
+legend says "dots: values". The weights are the head's own, softmax(q . k / sqrt(d_k)), the very
+numbers the keys chapter showed (where sqrt(d_k) was introduced): the narration refers back.
 From the tip of the focus's own vector x the weighted values are laid tip to tail (the
-negligible ones grouped as "the rest"), ending exactly on the core's x + sum_j w_j v_j: the same
-shape of update as the gravity chapter's x + sum_j w_j (x_j - x), with learned values in place
-of the arrows. The same word ends somewhere else in the other sentence; both end points stay on
-screen. While the cosine with the decider is said, the decider's own embedding (not its value)
-is drawn faint, with a dashed ray from the origin.
+negligible ones grouped as "the rest"); the next beat, with nothing else moving, says where the
+focus lands, exactly on the core's x + sum_j w_j v_j: the same shape of update as the gravity
+chapter's x + sum_j w_j (x_j - x), with learned values in place of the arrows. The same word ends
+somewhere else in the other sentence; both end points stay on screen. While the cosine with the
+decider is said, the decider's own embedding (not its value) is drawn faint, with a dashed ray
+from the origin. No sentence says more than two numbers while the figure changes.
 
 Every statement comes from :mod:`attention_core.story`: "x + sum w v turns the focus toward its
 decider" is said only when the claim ``update_toward_decider`` holds.
@@ -55,7 +55,7 @@ from scenes.components import WordDot, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
-from scenes.components.words import along, name_on_plane
+from scenes.components.words import along, boxes_overlap, name_on_plane
 from scenes.keys_and_queries import (
     AXIS_NAMES,
     BAR_WIDTH,
@@ -67,13 +67,12 @@ from scenes.keys_and_queries import (
     quoted,
     shared_plane,
     subscripted,
-    temperature_text,
     tick_numbers,
     vec_text,
 )
 from scenes.style import fmt
 
-__all__ = ["Chain", "ValueVectors", "chain"]
+__all__ = ["Chain", "ValueVectors", "chain", "cosine_text"]
 
 SMALL_WEIGHT = 0.05  # values with a smaller weight are added together as "+ the rest"
 MAX_TERMS = 5  # at most this many values are drawn one by one; the others join the rest
@@ -88,7 +87,6 @@ TAG_ROOM = 0.1  # a word's label keeps this far from the x and x' labels
 FADED = 0.35  # the first sentence's result once the second one is drawn
 VALUE_TAG = 0.75  # a name on the plane, v (or x) with the word under it: the symbol this much of a formula's
 NAME_SIZE = style.SMALL_SIZE  # and the word as large as the words' names on the plane
-SUBTITLE_CHARS = 115  # the longest subtitle line a beat says
 EMBEDDING_OPACITY = 0.55  # the decider's own embedding, drawn faint while its cosine is said
 
 
@@ -136,6 +134,19 @@ class Drawn:
     lines: list[Mobject]
 
 
+def cosine_text(c: float) -> str:
+    """A cosine as printed: two decimals, or more where two would round it to 1 (or -1), which a
+    cosine is only for vectors pointing the same way.
+
+    >>> cosine_text(0.843), cosine_text(0.9976), cosine_text(1.0)
+    ('0.84', '0.998', '1.00')
+    """
+    places = style.DECIMALS
+    while abs(float(f"{c:.{places}f}")) == 1.0 and abs(c) < 1.0 and places < 6:
+        places += 1
+    return f"{c:.{places}f}"
+
+
 def chain(example: Example, k: int) -> Chain:
     """Sentence ``k``'s residual update, its terms chosen and its partial sums laid out."""
     sentence = example.sentences[k]
@@ -173,6 +184,7 @@ class ValueVectors(ExplainerScene):
         self.show_weights(self.chains[0])
         self.show_residual()
         self.lay_tip_to_tail(self.chains[0])
+        self.say_where_it_lands(self.chains[0])
         self.compare_with_gravity()
         self.say_where_it_turned()
         if len(self.chains) > 1:
@@ -231,13 +243,18 @@ class ValueVectors(ExplainerScene):
 
     def value_dots(self, c: Chain) -> VGroup:
         """The sentence's words as dots at their values, heaviest named first, labels clear of
-        the axis names, every arrow and the x and x' labels drawn so far."""
+        the axis names, every arrow and the x and x' labels drawn so far; a word of "the rest"
+        whose name finds no spot off the axes and their tick values is left unnamed."""
         s = c.sentence
         dots = [self.value_dot(w, c.values[j]) for j, w in enumerate(s.tokens)]
         order = sorted(range(len(dots)), key=lambda j: (j != s.focus_index, -c.weights[j]))
         tags = [t for d in self.drawn[: c.k + 1] for t in (d.x_tag, d.result_tag)]
         avoid = [*self.drawn[c.k].lines, *(SurroundingRectangle(t, buff=TAG_ROOM) for t in tags), self.legend]
         name_apart(self.plane, [dots[j] for j in order], avoid)
+        marks = [*axis_lines(self.plane), *tick_numbers(self.plane)]
+        for j in c.rest:  # a word of "the rest" is left unnamed rather than named over an axis or a tick
+            if dots[j].label_shown and any(boxes_overlap(dots[j].label, m) for m in marks):
+                dots[j].hide_label()
         focus = dots[s.focus_index]
         if not focus.label_shown:  # its value sits on the arrows (W_V near the identity): name it over them
             focus.add(focus.label)
@@ -395,23 +412,9 @@ class ValueVectors(ExplainerScene):
                 self.gravity_formula, self.turn]
 
     def weights_said(self, c: Chain) -> str:
-        """The weights of the first terms, and, when the keys chapter's temperature T is not
-        √d_k, what they were with T (the keys chapter's numbers): d_k is said as it is used."""
-        t = self.example.knobs.temperature
-        d_k = c.trace.keys.shape[1]
-        terms = c.terms[:NAMED_TERMS]
-        if np.isclose(t, np.sqrt(d_k)):
-            named = ", ".join(f"{c.sentence.tokens[j]} {fmt(c.weights[j])}" for j in terms)
-            return f"The weights are the head's, softmax of q · k / √d_k, with d_k = {d_k}: {named}."
-        before = facts.unscaled_weights(self.example, c.k)
-        start = f"A head divides q · k by √d_k, d_k = {d_k} numbers a key, not by T = {temperature_text(t)}: "
-        for n in range(len(terms), 0, -1):  # as many words as a subtitle holds
-            words = " and ".join(f"{c.sentence.tokens[j]} {fmt(c.weights[j])}" for j in terms[:n])
-            was = " and ".join(fmt(before[j]) for j in terms[:n])
-            said = f"{start}{words}, not {was}."
-            if len(said) <= SUBTITLE_CHARS:
-                return said
-        return said
+        """The weights of the first terms: the keys chapter's, softmax(q . k / sqrt(d_k))."""
+        named = ", ".join(f"{c.sentence.tokens[j]} {fmt(c.weights[j])}" for j in c.terms[:NAMED_TERMS])
+        return f"The weights are the keys chapter's, softmax of q · k / √d_k: {named}."
 
     def show_weights(self, c: Chain) -> None:
         self.beat("weights", self.weights_said(c))
@@ -426,14 +429,18 @@ class ValueVectors(ExplainerScene):
 
     def lay_tip_to_tail(self, c: Chain) -> None:
         s = c.sentence
-        said = ", ".join(f"+ {fmt(c.weights[j])} × {s.tokens[j]}'s value" for j in c.terms[:NAMED_TERMS])
-        more = ", + the rest" if len(c.terms) > NAMED_TERMS or c.rest else ""
-        self.beat(f"tip to tail {c.k + 1}",
-                  f"From x's tip, {said}{more}: {s.focus} lands at {vec_text(c.update)}.")
-        drawn = self.drawn[c.k]
-        for step in drawn.steps:
+        first = s.tokens[c.terms[0]]
+        self.beat(f"tip to tail {c.k + 1}", f"From x's tip, each weighted value is laid tip to tail, "
+                  f"{first}'s first: {fmt(c.weights[c.terms[0]])} × its value.")
+        for step in self.drawn[c.k].steps:
             self.play(Create(step), run_time=style.BEAT / 2)
-        self.play(Create(drawn.result), FadeIn(drawn.result_tag), FadeIn(self.result), run_time=style.BEAT)
+
+    def say_where_it_lands(self, c: Chain) -> None:
+        """Where the focus lands, said while only the result comes in."""
+        self.beat(f"lands {c.k + 1}", f"{c.sentence.focus} lands at {vec_text(c.update)}: x' = x + Σ w v.")
+        drawn = self.drawn[c.k]
+        self.play(Create(drawn.result), FadeIn(drawn.result_tag), FadeIn(self.results[c.k]),
+                  run_time=style.BEAT)
 
     def compare_with_gravity(self) -> None:
         self.beat("gravity", "The same shape as gravity's x' = x + Σ w (x_j − x), with learned values in "
@@ -446,9 +453,10 @@ class ValueVectors(ExplainerScene):
         before, after = facts.decider_cosines(self.example, 0)
         if facts.claim(self.example, "update_toward_decider", 0).holds:
             said = (f"x + Σ w v turns {c.sentence.focus} toward {d}: its cosine with {d} goes from "
-                    f"{fmt(before)} to {fmt(after)}.")
+                    f"{cosine_text(before)} to {cosine_text(after)}.")
         else:
-            said = f"Its cosine with {d} goes from {fmt(before)} to {fmt(after)}: no clear turn toward {d}."
+            said = (f"Its cosine with {d} goes from {cosine_text(before)} to {cosine_text(after)}: no clear "
+                    f"turn toward {d}.")
         self.beat("turn", said)
         self.decider_embedding = self.embedding_of(d)
         self.play(FadeIn(self.turn), Create(self.decider_embedding[0]), FadeIn(*self.decider_embedding[1:]),
@@ -485,15 +493,15 @@ class ValueVectors(ExplainerScene):
         """``cosine with orange: 0.84 -> 1.00``, the first sentence's focus before and after."""
         d = facts.decider(self.example, 0)
         before, after = facts.decider_cosines(self.example, 0)
-        turn = VGroup(word_label(f"cosine with {d}:", style.TEXT, NOTE_SIZE),
-                      MathTex(fmt(before) + r"\ \to\ " + fmt(after)).scale(style.MATH_SCALE * 0.85))
+        change = MathTex(cosine_text(before) + r"\ \to\ " + cosine_text(after)).scale(style.MATH_SCALE * 0.85)
+        turn = VGroup(word_label(f"cosine with {d}:", style.TEXT, NOTE_SIZE), change)
         return turn.arrange(RIGHT, buff=0.15)
 
     def other_sentence(self, c: Chain) -> None:
         s = c.sentence
-        named = " and ".join(f"{s.tokens[j]} {fmt(c.weights[j])}" for j in c.terms[:NAMED_TERMS])
-        self.beat("other sentence", f"In {quoted(s.text)}, {named} take the same {s.focus} to "
-                  f"{vec_text(c.update)}.")
+        top = c.terms[0]
+        self.beat("other sentence", f"In {quoted(s.text)}, {s.tokens[top]} takes the most weight, "
+                  f"{fmt(c.weights[top])}, and the values are laid tip to tail again.")
         first = self.chains[0]
         caption = self.caption_for(c)
         dots = self.value_dots(c)
@@ -509,18 +517,18 @@ class ValueVectors(ExplainerScene):
         self.play(FlatFadeIn(caption, *dots, lines), run_time=style.BEAT / 2)
         for step in drawn.steps:
             self.play(Create(step), run_time=style.BEAT / 2)
-        self.play(Create(drawn.result), FadeIn(drawn.result_tag), FadeIn(result), run_time=style.BEAT)
         self.dots, self.lines, self.result = dots, lines, result
+        self.beat("lands 2", f"The same {s.focus} lands somewhere else: at {vec_text(c.update)}.")
+        self.play(Create(drawn.result), FadeIn(drawn.result_tag), FadeIn(result), run_time=style.BEAT)
 
     def compare_sentences(self) -> None:
         a, b = self.chains
         focus = a.sentence.focus
         da, db = facts.decider(self.example, 0), facts.decider(self.example, 1)
         if all(facts.claim(self.example, "update_toward_decider", k).holds for k in (0, 1)):
-            said = (f"One {focus}, two places: toward {da} at {vec_text(a.update)}, "
-                    f"toward {db} at {vec_text(b.update)}.")
+            said = f"One {focus}, two places: toward {da} in the first sentence, toward {db} in the second."
         else:
-            said = f"One {focus}, two sentences, two places: {vec_text(a.update)} and {vec_text(b.update)}."
+            said = f"One {focus}, two sentences, two places: the context moves it."
         self.beat("compare", said)
         rows = VGroup()
         for c in self.chains:  # the sentence, and under it where the focus ends

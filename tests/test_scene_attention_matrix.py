@@ -146,8 +146,8 @@ def wide_example(request, tmp_path_factory):
     return load_example(path)
 
 
-def core(example, mask=False):
-    x, head = example.embeddings(0), example.heads[0]
+def core(example, mask=False, sentence=0):
+    x, head = example.embeddings(sentence), example.heads[0]
     return scaled_dot_product_attention(x, head.query, head.key, head.value,
                                         mask=causal_mask(len(x)) if mask else None)
 
@@ -181,20 +181,33 @@ def expected_numbers(example) -> dict[str, list[float]]:
         sees = [m.weights[i, d]]
     else:
         sees = [m.weights[i].max()]
-    same = vec(m.output[i]) == vec(t.output[i])
+    k = mask_sentence(example)
+    sk = example.sentences[k]
+    fk, dk = sk.focus_index, sk.tokens.index(decider(example, k))
+    tk, mk = core(example, sentence=k), core(example, mask=True, sentence=k)
+    cost = [mk.weights[dk, fk], tk.weights[fk, dk]] if dk > fk else [mk.weights[fk, dk]]
     return {
         "queries and keys": [],
         "scores": [max(t.scores[i, j] for j in others)],
         "scale": [1 / t.scale],
-        "why scale": [], "temperature": [],
+        **({} if example.is_planar else {"why scale": [], "temperature": []}),
         "softmax": [t.weights[i].max()] + ([odd] if odd is not None else []),
         "times V": list(t.output[i]),
-        "residual": [*t.inputs[i], *t.output[i], *(t.inputs[i] + t.output[i])],
+        "residual": list(t.inputs[i] + t.output[i]),
         "formula": [], "causal mask": [],
         "masked softmax": [masked_odd] if masked_odd is not None else [],
         "what it still sees": sees,
-        "masked update": list(m.output[i]) + ([] if same else list(m.inputs[i] + m.output[i])),
+        "masked update": list(m.output[i]),
+        "mask or none": [],
+        "what the mask costs": cost,
     }
+
+
+def mask_sentence(example) -> int:
+    """The sentence the mask's own beats show: the first whose decider comes after its focus."""
+    later = [k for k, s in enumerate(example.sentences)
+             if s.tokens.index(decider(example, k)) > s.focus_index]
+    return later[0] if later else 0
 
 
 def assert_says_the_numbers(built, example):
@@ -243,7 +256,7 @@ def assert_a_v_follows_a(noted, example):
     masked_from = names.index("masked softmax")
     for k, name in enumerate(names):
         weights, output = noted.scene.products[name]
-        if k < names.index("times V"):
+        if k < names.index("times V") or k > names.index("masked update"):  # (the mask's own beats: no A V)
             continue
         assert output is not None, f"A V is not on screen at the end of {name!r}"
         want = m.output if k >= masked_from else t.output
@@ -325,7 +338,7 @@ def test_wider_embeddings_are_laid_out_for_1080p(wide_example, tmp_path):
     assert overlapping_pairs([scene.paper_formula, scene.v, scene.output, scene.q]) == []
     assert overlapping_pairs([scene.q.image, scene.weights.image, scene.v, scene.output,
                               scene.residual]) == []
-    assert overlapping_pairs([scene.look_ahead, scene.q, scene.v, scene.output, scene.weights]) == []
+    assert outside_frame([scene.mask_shown]) == []
     assert_says_the_numbers(built, wide_example)
     assert_shows_what_it_says(built, wide_example)
 
@@ -361,24 +374,44 @@ def test_masked_cells_read_back_as_masked_and_rows_sum_to_one(built, example):
 def test_the_residual_adds_the_update_to_the_word(built, example):
     t, i = core(example, mask=True), example.sentences[0].focus_index
     name, (rows, _rule) = built.scene.residual
-    assert name.text == example.sentences[0].focus
+    assert name.text == example.sentences[0].focus + ",rowi"  # the i of (A V)_i (Text drops spaces)
+    assert rows[1][0][1].get_tex_string() == r"\,(A V)_i"
     assert [row[1].get_tex_string() for row in rows] == [
         vec(t.inputs[i]), vec(t.output[i]), vec(t.inputs[i] + t.output[i])]
     assert outside_frame([built.scene.residual, built.scene.formula]) == []
 
 
-def test_the_scaling_is_explained_by_dimension(built, example):
+def test_the_scaling_refers_back_to_the_keys_chapter(built, example):
+    """Issue 30, major 2: sqrt(d_k) is explained once, in the keys chapter; here it is applied
+    with a reference back, and the weights are the keys chapter's (its head row, the same
+    numbers), said as such."""
     t = core(example)
     d_k = t.keys.shape[1]
     lines = said(built)
-    assert f"d_k = {d_k}" in lines["scale"] and f"√{d_k} ≈ {1 / t.scale:.2f}" in lines["scale"]
-    assert "longer vectors" not in " ".join(built.scene.narration)
-    assert "spread grows like √d_k" in lines["why scale"]
-    assert "unit scale" not in lines["why scale"]  # (the scaled scores shown are 8.22, 6.70: not unit scale)
-    assert "temperature T = √d_k" in lines["temperature"]
+    assert lines["scale"] == (f"As in the keys chapter, every score is divided by √d_k, here √{d_k} ≈ "
+                              f"{1 / t.scale:.2f}: the softmax temperature.")
+    assert "why scale" not in lines and "temperature" not in lines
+    assert ", as in the keys chapter." in lines["softmax"]
+    assert lines["residual"].endswith(", as in the values chapter.")
     shown = [m.get_tex_string() for m in built.scene.reasons]
-    assert len(shown) == 5 and rf"\sqrt{{{d_k}}} \approx {1 / t.scale:.2f}" in shown[0]
-    assert r"\mathrm{Var}(q \cdot k) = d_k" in shown[2] and "T = \\sqrt{d_k}" in shown[4]
+    assert shown[0] == rf"d_k = {d_k}, \quad \sqrt{{d_k}} \approx {1 / t.scale:.2f}"
+    assert shown[1] == r"T = \sqrt{d_k} \quad \text{(keys chapter)}"
+    from attention_core.story import focus_attention
+
+    i = example.sentences[0].focus_index
+    np.testing.assert_allclose(built.scene.weights.values, core(example, mask=True).weights)
+    np.testing.assert_allclose(t.weights[i], focus_attention(example, 0).weights[i])
+
+
+def test_an_example_without_a_keys_chapter_explains_the_scaling_here(wide_example, tmp_path):
+    """3 or 8 numbers a word: the plane chapters cannot draw it, so the scaling's reason and its
+    assumptions are said here, and nothing refers back to them."""
+    from scenes.keys_and_queries import SCALE_IS_A_TEMPERATURE, WHY_SCALE
+
+    lines = said(build_scene(AttentionMatrix, wide_example, tmp_path))
+    assert lines["why scale"] == WHY_SCALE and lines["temperature"] == SCALE_IS_A_TEMPERATURE
+    assert all(w in WHY_SCALE for w in ("independent", "mean 0", "variance 1"))
+    assert not any("chapter" in line for line in lines.values())
 
 
 def test_the_shipped_examples_keep_their_decider_under_the_mask(built, example):
@@ -410,25 +443,52 @@ def test_look_ahead_sentences_are_those_whose_decider_comes_later(example, decid
     assert look_ahead_sentences(decider_last) == (0, 1)
 
 
+def assert_the_mask_is_its_own_beat(built, example):
+    """The mask's beats show one sentence alone (the first whose decider comes after its focus,
+    else the first): its causal weights beside its unmasked ones
+    (the core's), titled with who uses which, inside the frame, nothing of the other sentence's
+    grids left on screen."""
+    scene = built.scene
+    k = mask_sentence(example)
+    s = example.sentences[k]
+    causal, full = scene.mask_grids
+    m, t = core(example, mask=True, sentence=k), core(example, sentence=k)
+    np.testing.assert_allclose(causal.values, m.weights)
+    np.testing.assert_allclose(full.values, t.weights)
+    assert np.array_equal(causal.masked, ~m.mask) and not full.masked.any()
+    caption, pair = scene.mask_shown
+    assert s.text.replace(" ", "") in caption.text
+    titles = [" ".join(line.text for line in half[1]) for half in pair]
+    assert titles == ["causalmask next-wordmodels,suchasGPT", "nomask encoders,suchasBERT"]
+    assert outside_frame([scene.mask_shown]) == []
+    assert overlapping_pairs([pair[0], pair[1], caption]) == []
+    on = {id(x) for top in scene.mobjects for x in top.get_family()}
+    for old in (scene.q, scene.kt, scene.v, scene.output, scene.weights, scene.residual):
+        assert old is None or id(old) not in on, "a grid of the first sentence is left under the mask's beat"
+    lines = said(built)
+    assert lines["mask or none"] == ("Next-word models such as GPT use this causal mask; encoders such as "
+                                     "BERT use none: there every word sees every word.")
+
+
 def test_a_later_decider_is_shown_hidden_by_the_mask(built, example):
-    """The shipped examples' second sentence has its decider after the focus: the beat names it,
-    says that encoders use no mask, and shows the focus's masked row there (the core's
-    weights), the decider's cell masked and framed."""
+    """Issue 30, major 3: the shipped examples' second sentence has its decider after the focus.
+    The mask's own beats show that sentence alone, causal beside none; the cost is said plainly
+    and framed: the focus cannot see the decider, the decider still sees the focus, and the
+    chapters before (no mask) stand."""
     s = example.sentences[1]
     f, d = s.focus_index, list(s.tokens).index(s.decider)
-    line = said(built)["no look ahead"]
-    assert line == (f"In \u201c{s.text}\u201d, {s.decider} comes after {s.focus}, so a next-word model "
-                    f"cannot use it for {s.focus}. Models that read whole sentences, like BERT, use no mask.")
-    x, head = example.embeddings(1), example.heads[0]
-    m = scaled_dot_product_attention(x, head.query, head.key, head.value, mask=causal_mask(len(x)))
-    row = built.scene.look_ahead_row
-    assert row.masked[0, d] and row.masked[0].tolist() == [j > f for j in range(len(s.tokens))]
-    np.testing.assert_allclose(row.shown_numbers()[0, : f + 1], m.weights[f, : f + 1], atol=0.005)
-    box = built.scene.look_ahead[-1]
-    np.testing.assert_allclose(box.get_center(), row.cell_center(0, d), atol=1e-6)
-    assert outside_frame([built.scene.look_ahead]) == []
-    assert overlapping_pairs([built.scene.look_ahead, built.scene.q, built.scene.v, built.scene.output,
-                              built.scene.weights]) == []
+    assert_the_mask_is_its_own_beat(built, example)
+    m, t = core(example, mask=True, sentence=1), core(example, sentence=1)
+    assert said(built)["what the mask costs"] == (
+        f"Here {s.decider} comes after {s.focus}: masked, {s.focus} cannot see it, but {s.decider} sees "
+        f"{s.focus} ({m.weights[d, f]:.2f}). Unmasked, as so far, {s.focus} gives {s.decider} "
+        f"{t.weights[f, d]:.2f}.")
+    causal, full = built.scene.mask_grids
+    hidden, seen, unmasked = built.scene.mask_boxes[:3]
+    np.testing.assert_allclose(hidden.get_center(), causal.cell_center(f, d), atol=1e-6)
+    np.testing.assert_allclose(seen.get_center(), causal.cell_center(d, f), atol=1e-6)
+    np.testing.assert_allclose(unmasked.get_center(), full.cell_center(f, d), atol=1e-6)
+    assert causal.masked[f, d] and not causal.masked[d, f]
 
 
 def test_with_every_decider_first_the_mask_costs_nothing(tmp_path):
@@ -438,10 +498,11 @@ def test_with_every_decider_first_the_mask_costs_nothing(tmp_path):
 
     example = apple_with(tmp_path, ('text = "the new apple phone"', 'text = "the new phone apple"'))
     built = build_scene(AttentionMatrix, example, tmp_path, fresh=True)
-    assert said(built)["no look ahead"] == (
-        "In both sentences here the deciding word comes before apple, so a next-word model can use it. "
-        "Models that read whole sentences, like BERT, use no mask.")
-    assert built.scene.look_ahead_row is None
+    m = core(example, mask=True)
+    assert said(built)["what the mask costs"] == (
+        f"Here orange comes before apple: masked or not, apple sees it ({m.weights[4, 2]:.2f}), so the mask "
+        "costs this example nothing.")
+    assert_the_mask_is_its_own_beat(built, example)
 
 
 def test_a_decider_after_the_focus_is_not_said_to_be_seen(decider_last, tmp_path):
@@ -457,7 +518,8 @@ def test_a_decider_after_the_focus_is_not_said_to_be_seen(decider_last, tmp_path
     t = core(decider_last)
     old = [round(float(v), 2) for v in (*t.output[2], *(t.inputs[2] + t.output[2]))]  # apple's old sum
     assert all(v in built.scene.shown["residual"] for v in old)
-    for beat in ("masked softmax", "what it still sees", "masked update", "no look ahead"):
+    later = ("masked softmax", "what it still sees", "masked update", "mask or none", "what the mask costs")
+    for beat in later:
         assert not any(v in built.scene.shown[beat] for v in old), beat
     assert line.startswith("apple can no longer see orange, which comes after it")
     assert_says_the_numbers(built, decider_last)
@@ -467,9 +529,10 @@ def test_a_decider_after_the_focus_is_not_said_to_be_seen(decider_last, tmp_path
     assert changed_rows(decider_last) == [0, 1, 2, 3]  # every row with a later word of weight
     assert said(built)["masked update"] == (
         f"So the updates of \u201cbuy\u201d, \u201can\u201d and \u201cand\u201d change, and apple's is now "
-        f"{vec(m.output[2])}: it becomes {vec(m.inputs[2] + m.output[2])}.")
-    assert said(built)["no look ahead"].startswith(
-        "Here, orange comes after apple, so a next-word model cannot use it for apple.")
+        f"{vec(m.output[2])}.")
+    assert said(built)["what the mask costs"].startswith(
+        "Here orange comes after apple: masked, apple cannot see it")
+    assert_the_mask_is_its_own_beat(built, decider_last)
 
 
 def test_a_32_word_sentence_says_no_rounding_it_does_not_show(long_example, tmp_path):
@@ -480,10 +543,8 @@ def test_a_32_word_sentence_says_no_rounding_it_does_not_show(long_example, tmp_
     assert "rounded" not in " ".join(built.scene.narration)
     assert outside_frame([built.scene.residual, built.scene.q, built.scene.kt, built.scene.formula]) == []
     assert_shows_what_it_says(built, long_example)
-    # the look-ahead panel (this sentence's decider comes after its focus) keeps above the grids
-    scene = built.scene
-    assert scene.look_ahead_row is not None and scene.look_ahead_row.masked.any()
-    assert overlapping_pairs([scene.look_ahead, scene.q, scene.v, scene.output, scene.weights]) == []
+    # the mask's own beats: this sentence's decider comes after its focus
+    assert_the_mask_is_its_own_beat(built, long_example)
 
 
 def test_heat_map_pixels_follow_the_colormap():
@@ -557,7 +618,7 @@ def test_printed_cells_are_whole_frame_pixels_when_they_can_be(width, copied):
 
 def test_narration_is_written_as_subtitles(built):
     said = [line for line in built.scene.narration if line]
-    assert len(built.scene.narration) == 15 and len(said) == 14
+    assert len(built.scene.narration) == 14 and len(said) == 13
     assert built.srt_path.read_text().count("-->") == len(said)
 
 
@@ -628,3 +689,10 @@ def test_the_formula_is_the_papers_and_the_residual_a_line_of_its_own(built):
     assert residual.get_tex_string().replace(" ", "") == r"X'=X+\mathrm{Attention}(Q,K,V)"
     assert outside_frame([scene.paper_formula]) == []
     assert overlapping_pairs([scene.paper_formula, scene.v, scene.output, scene.q]) == []
+
+
+def test_no_sentence_reads_three_numbers(built):
+    """Issue 30, major 5: a sentence says at most two numbers (the residual used to say six,
+    "(1.50, 1.60) + (-0.48, 2.32) = (1.02, 3.92)", while the sum came in); the rest is on screen."""
+    for name, line, _, _ in built.scene.beats:
+        assert len(narration_numbers(line)) <= 2, (name, line)

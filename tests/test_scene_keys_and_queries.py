@@ -433,3 +433,10 @@ def test_the_query_is_read_in_words_before_the_algebra(built, example):
     direction = view.query_line.get_end() - view.query_line.get_start()
     along_q = plane.point(q)[:2] - plane.point((0, 0))[:2]
     assert direction[0] * along_q[1] - direction[1] * along_q[0] == pytest.approx(0, abs=1e-6)
+
+
+def test_no_sentence_reads_three_numbers(built):
+    """Issue 30, major 5: a sentence says at most two numbers (the query's beat used to say four,
+    the query and the key, while the arrow came in); the rest is on screen."""
+    for name, line, _, _ in built.scene.beats:
+        assert len(narration_numbers(line)) <= 2, (name, line)

@@ -28,9 +28,10 @@ from test_scene_keys_and_queries import seen_on_plane
 
 from attention_core import story
 from attention_core.examples import load_example
-from scenes.components.words import plane_scale
+from scenes.components.words import boxes_overlap, plane_scale
+from scenes.keys_and_queries import tick_numbers
 from scenes.style import fmt
-from scenes.value_vectors import SMALL_WEIGHT, ValueVectors
+from scenes.value_vectors import SMALL_WEIGHT, ValueVectors, cosine_text
 
 APPLE = Path(__file__).parent.parent / "assets" / "examples" / "apple.toml"
 
@@ -55,6 +56,10 @@ class Checked(ValueVectors):
                 self.grid_inside = getattr(self, "grid_inside", []) + [self.grid.inside(self.plane)]
             if hasattr(self, "plane"):
                 self.seen = getattr(self, "seen", []) + [seen_on_plane(self, beat)]
+                ticks = tick_numbers(self.plane)
+                self.on_ticks = getattr(self, "on_ticks", []) + [
+                    (beat, d.word) for d in getattr(self, "dots", []) if d.label_shown and id(d.label) in on
+                    and any(boxes_overlap(d.label, t) for t in ticks)]
                 embedding = getattr(self, "decider_embedding", None)
                 self.embedding_shown = getattr(self, "embedding_shown", {})
                 self.embedding_shown[beat] = embedding is not None and all(
@@ -98,10 +103,7 @@ def reference(example, k):
     def cos(a):
         return a @ e / (np.linalg.norm(a) * np.linalg.norm(e))
 
-    t = example.knobs.temperature
-    unscaled = np.exp((key @ q[f] - (key @ q[f]).max()) / t)  # the keys chapter's softmax(q . k / T)
-    unscaled /= unscaled.sum()
-    return dict(f=f, x=x[f], v=v, w=w, unscaled=unscaled, update=update, cos=(cos(x[f]), cos(update)),
+    return dict(f=f, x=x[f], v=v, w=w, update=update, cos=(cos(x[f]), cos(update)),
                 order=[j for j in np.argsort(-w, kind="stable") if w[j] >= SMALL_WEIGHT])
 
 
@@ -163,7 +165,8 @@ def test_the_weights_shown_are_the_heads_scaled_ones_and_small_ones_are_grouped(
 
 def test_both_end_points_stay_on_screen_and_differ(built, example):
     scene = built.scene
-    assert scene.ends_shown["other sentence"] == scene.ends_shown["compare"] == [True, True]
+    assert scene.ends_shown["other sentence"] == [True, False]  # the second end point has a beat of its own
+    assert scene.ends_shown["lands 2"] == scene.ends_shown["compare"] == [True, True]
     ends = [scene.drawn[k].result.get_end() for k in shown(example)]
     shown_numbers = [tex_numbers(row[1].get_tex_string()) for row in scene.comparison]
     expected = [[float(fmt(v)) for v in reference(example, k)["update"]] for k in shown(example)]
@@ -173,19 +176,32 @@ def test_both_end_points_stay_on_screen_and_differ(built, example):
 
 def test_every_number_in_the_narration_is_the_traces(built, example):
     r0 = reference(example, 0)
-    said_weights = narration_numbers(built.scene.narration[2])
-    n = len(said_weights) // 2  # as many words as the subtitle holds, then their weights with T
-    assert n >= 1
-    heavy = r0["order"][:n]
-    expected = [[], [], [*(r0["w"][j] for j in heavy), *(r0["unscaled"][j] for j in heavy)], [],
-                [*(r0["w"][j] for j in r0["order"][:2]), *r0["update"]], [], list(r0["cos"])]
+    expected = [[], [], [r0["w"][j] for j in r0["order"][:2]], [], [r0["w"][r0["order"][0]]],
+                list(r0["update"]), [], list(r0["cos"])]
     if len(example.sentences) > 1:
         r1 = reference(example, 1)
-        expected += [[*(r1["w"][j] for j in r1["order"][:2]), *r1["update"]], [*r0["update"], *r1["update"]]]
+        expected += [[r1["w"][r1["order"][0]]], list(r1["update"]), []]
     said = [narration_numbers(line) for line in built.scene.narration]
     assert len(said) == len(expected)
     for line, numbers in zip(said, expected, strict=True):
-        assert line == [float(fmt(x)) for x in numbers]
+        assert line == [float(cosine_text(x)) for x in numbers]
+
+
+def test_no_beat_reads_three_numbers_and_each_result_has_its_own_beat(built, example):
+    """Issue 30, major 5: at most two numbers a sentence; where the focus lands is said in a
+    beat of its own (only the result comes in), and stays on screen to the chapter's end."""
+    for name, line, _, _ in built.scene.beats:
+        assert len(narration_numbers(line)) <= 2, (name, line)
+    said = {name: line for name, line, _, _ in built.scene.beats}
+    for k in shown(example):
+        update = reference(example, k)["update"]
+        assert f"at ({update[0]:.2f}, {update[1]:.2f})" in said[f"lands {k + 1}"]
+
+
+def test_the_cosine_said_is_never_rounded_to_one():
+    """Issue 30 minor: 0.998 is said as 0.998, not 1.00 (a cosine of 1 means the same direction)."""
+    assert [cosine_text(c) for c in (0.9976, 0.99951, 1.0, -0.9996, 0.84)] == [
+        "0.998", "0.9995", "1.00", "-0.9996", "0.84"]
 
 
 def test_the_shipped_examples_assert_the_story(built):
@@ -198,7 +214,7 @@ def test_the_shipped_examples_assert_the_story(built):
 
 def test_narration_is_written_as_subtitles_and_each_line_is_up_while_its_beat_lasts(built):
     subs = subtitles(built)
-    assert built.srt_path.read_text().count("-->") == len(subs) == len(built.scene.narration) - 1 == 8
+    assert built.srt_path.read_text().count("-->") == len(subs) == len(built.scene.narration) - 1 == 10
     for (start, end, text), (next_start, _, _) in zip(subs, subs[1:], strict=False):
         assert end == pytest.approx(next_start) and end - start >= len(text) / 17 - 1e-6
     assert all(len(text) <= 115 for _, _, text in subs)
@@ -238,14 +254,14 @@ def test_values_that_turn_away_are_not_said_to_turn_toward(tmp_path):
                                                                    line.startswith("One ") for line in lines)
     r0 = reference(reversed_values, 0)
     turn = next(line for line in lines if "cosine" in line)
-    assert "no clear turn" in turn and narration_numbers(turn) == [float(fmt(c)) for c in r0["cos"]]
+    assert "no clear turn" in turn and narration_numbers(turn) == [float(cosine_text(c)) for c in r0["cos"]]
 
 
 def test_one_sentence_still_closes_the_scene(tmp_path):
     apple = load_example("apple")
     single = dataclasses.replace(apple, sentences=apple.sentences[:1])
     built = build(single, tmp_path)
-    assert len(built.scene.narration) == 7 and "cosine" in built.scene.narration[-1]
+    assert len(built.scene.narration) == 8 and "cosine" in built.scene.narration[-1]
 
 
 def test_a_32_word_sentence_keeps_its_labels_apart(long_example, tmp_path):
@@ -265,12 +281,21 @@ def test_a_32_word_sentence_keeps_its_labels_apart(long_example, tmp_path):
 # -- the plane says what it shows (review M2, M3, M6, M8)
 
 
-def test_the_change_of_temperature_is_said_with_d_k_defined(built, example):
+def test_the_weights_are_the_keys_chapters_and_nothing_is_retracted(built, example):
+    """Issue 30, major 2: the weights are the keys chapter's own (softmax(q . k / sqrt(d_k)), the
+    very numbers its head row showed), said as such; no number of an earlier chapter is unsaid."""
     line = built.scene.narration[2]
-    d_k = example.heads[0].key.shape[1]
-    assert example.knobs.temperature != np.sqrt(d_k)  # the shipped examples: T = 1, d_k = 2
-    assert f"√d_k, d_k = {d_k} numbers a key, not by T = {example.knobs.temperature:g}:" in line
-    assert not any("d_k" in said for said in built.scene.narration[:2])  # not before it is defined
+    c = built.scene.chains[0]
+    named = ", ".join(f"{c.sentence.tokens[j]} {c.weights[j]:.2f}" for j in c.terms[:2])
+    assert line == f"The weights are the keys chapter's, softmax of q · k / √d_k: {named}."
+    assert not any(", not " in said or "not by T" in said for said in built.scene.narration)
+    f = example.sentences[0].focus_index
+    np.testing.assert_allclose(c.weights, story.focus_attention(example, 0).weights[f], atol=1e-12)
+
+
+def test_no_value_is_named_over_a_tick_value(built):
+    """Issue 30 minor: apple's v_buy sat on the tick "1"; a word of the rest is left unnamed there."""
+    assert built.scene.on_ticks == []
 
 
 def test_value_dots_are_named_as_values_and_labels_sit_by_their_own_dots(built):
