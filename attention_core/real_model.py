@@ -57,6 +57,7 @@ __all__ = [
     "best_separating_head",
     "compare",
     "focus_on_axes",
+    "focus_special_shares",
     "load_model",
     "model_dir",
     "pca_2d",
@@ -666,6 +667,21 @@ def rank_heads(runs: Sequence[RealRun], focus: str, targets: Sequence[str],
                 tops.append(bool(g == max(others, key=lambda j: row[j])))
             scores.append(HeadScore(layer, head, tuple(weights), tuple(tops)))
     return sorted(scores, key=lambda s: -s.score)
+
+
+def focus_special_shares(runs: Sequence[RealRun], focus: str) -> FloatArray:
+    """How much of ``focus``'s attention goes to [CLS] and [SEP], in every head of every layer,
+    averaged over ``runs``: shape (layers, heads). Most heads of a BERT-like model park most
+    of a word's attention there; a head that looks at words is the exception."""
+    if not runs:
+        raise AttentionInputError("focus_special_shares needs at least one sentence.")
+    shares = np.zeros((runs[0].n_layers, runs[0].n_heads))
+    for run in runs:
+        f = run.word_index(focus) + 1  # rows: [CLS], the words, [SEP]
+        for layer in range(run.n_layers):
+            for head in range(run.n_heads):
+                shares[layer, head] += run.word_attention(layer, head, "show").special_share[f]
+    return shares / len(runs)
 
 
 def best_separating_head(runs: Sequence[RealRun], focus: str, targets: Sequence[str],

@@ -49,6 +49,7 @@ from attention_core.real_model import (
     ModelMissingError,
     RealComparison,
     compare,
+    focus_special_shares,
     load_model,
 )
 from scenes import style
@@ -68,7 +69,7 @@ ROW_CELL = 1.0  # a cell of the focus's heat-map row (numbers printed when it is
 MIN_ROW_CELL = 0.75  # narrower cells drop their printed numbers
 CONTENT_WIDTH = config.frame_width - 2 * style.MARGIN
 BAR_HEIGHT = 2.2  # scene units of the tallest bar
-PLANE_HEIGHT = 5.0  # each of the two planes of the last beat
+PLANE_HEIGHT = 4.3  # each of the two planes of the last beats (a table of the real one's points under it)
 SAID_CHARS = 34  # a longer sentence is shortened in the narration
 NUMBER_SIZE = 26  # bar numbers: digits at least 24 px tall at 1080p
 # The toy panel's chapter: the toy points are where its gravity step put the focus.
@@ -108,9 +109,11 @@ class RealTransformer(ExplainerScene):
         self.rows_notes: dict[int, VGroup] = {}  # per sentence: the lines under its bars
         self.show_model()
         self.show_best_head()
+        self.show_most_heads()
         for number in range(len(self.real.runs)):
             self.show_sentence(number)
         self.show_embedding()
+        self.show_caveat()
 
     # -- beats
 
@@ -153,19 +156,61 @@ class RealTransformer(ExplainerScene):
         self.play(FadeIn(self.head_grid), FadeIn(self.key), FadeIn(self.facts), run_time=style.BEAT)
 
     def show_best_head(self) -> None:
+        """The head picked, said to be picked (the best of all), and each sentence's number
+        said with its sentence."""
         best = self.real.best
-        looks = " and ".join(f"{d} {fmt(w)}" for d, w in zip(self.real.deciders, best.weights, strict=True))
-        self.beat("best head", f"Of the {len(self.real.ranking)} heads, layer {best.layer + 1}, head "
-                  f"{best.head + 1} looks hardest: {self.focus} gives {looks} of all its attention.")
+        heads = len(self.real.ranking)
+        looks = "; ".join(f"in sentence {k + 1}, {self.focus} gives {d} {fmt(w)}" if k == 0 else
+                          f"in sentence {k + 1}, {d} {fmt(w)}"
+                          for k, (d, w) in enumerate(zip(self.real.deciders, best.weights, strict=True)))
+        self.beat("best head", f"We pick the head that looks hardest at the deciding word, the best of "
+                  f"{heads}: layer {best.layer + 1}, head {best.head + 1}. {looks[0].upper()}{looks[1:]}.")
         self.best_box = Rectangle(width=HEAD_CELL, height=HEAD_CELL, color=style.TEXT, stroke_width=5)
         self.best_box.move_to(self.head_grid.cell_center(best.layer, best.head))
-        lines = [f"best: layer {best.layer + 1}, head {best.head + 1}"]
+        lines = [f"best of {heads}: layer {best.layer + 1}, head {best.head + 1}"]
         lines += [f"{self.focus} \u2192 {d}: {fmt(w)}" for d, w in zip(self.real.deciders, best.weights,
                                                                        strict=True)]
         self.best_lines = VGroup(*(word_label(line, style.FOCUS, style.BODY_SIZE) for line in lines)).arrange(
             DOWN, aligned_edge=LEFT, buff=0.3)
         self.best_lines.next_to(self.facts, DOWN, buff=0.7).align_to(self.facts, LEFT)
+        self.fit_column(self.best_lines)
         self.play(Create(self.best_box), FadeIn(self.best_lines), run_time=style.BEAT)
+
+    def show_most_heads(self) -> None:
+        """Honest about the pick: the grid recoloured by how much of the focus's attention
+        [CLS] and [SEP] take in each head, and how many heads give them more than half."""
+        shares = focus_special_shares(self.real.runs, self.focus)  # (layers, heads)
+        self.special_shares = shares
+        most = int((shares > 0.5).sum())
+        heads = shares.size
+        if most > heads / 2:
+            line = (f"It is the exception: in {most} of the {heads} heads, [CLS] and [SEP], the start and "
+                    f"end marks, take more than half of {self.focus}'s attention.")
+        else:
+            line = (f"In {most} of the {heads} heads, [CLS] and [SEP], the start and end marks, take more "
+                    f"than half of {self.focus}'s attention.")
+        self.beat("most heads", line)
+        grid = MatrixGrid(shares, cell_colors(shares, style.MUTED, 1.0), HEAD_CELL,
+                          row_labels=[f"layer {i + 1}" for i in range(6)],
+                          col_labels=[str(h + 1) for h in range(12)], numbers=False,
+                          label_size=style.SMALL_SIZE)
+        grid.remove(grid.title)
+        grid.shift(self.head_grid.image.get_center() - grid.image.get_center())
+        self.share_grid = grid
+        key = wrapped_label(f"brighter: more of {self.focus}'s attention on [CLS] and [SEP] "
+                            "(the mean of the two sentences)", style.MUTED, self.head_grid.width)
+        key.move_to(self.key, aligned_edge=UP + LEFT)
+        self.share_line = VGroup(*(word_label(text, style.MUTED, style.BODY_SIZE) for text in (
+            f"in {most} of {heads} heads,", "[CLS] and [SEP] take", "over half"))).arrange(
+            DOWN, aligned_edge=LEFT, buff=0.15)
+        self.share_line.next_to(self.best_lines, DOWN, buff=0.45).align_to(self.best_lines, LEFT)
+        self.fit_column(self.share_line)
+        self.add(grid.image)  # over the first grid's colours, under the best head's box
+        self.bring_to_front(self.best_box)
+        self.play(FadeOut(self.key), FadeIn(grid.image), FadeIn(key), FadeIn(self.share_line),
+                  run_time=style.BEAT)
+        self.key = key
+        self.share_image = grid.image
 
     def show_sentence(self, number: int) -> None:
         run, shown, dropped = self.real.runs[number], self.real.shown[number], self.real.dropped[number]
@@ -180,11 +225,11 @@ class RealTransformer(ExplainerScene):
             said = f"of the other words, {decider} gets the most, {fmt(weight)}."
         else:
             said = f"{decider} gets {fmt(weight)}; {top_word} gets more, {fmt(top_weight)}."
-        marks = ", the start and end marks," if number == 0 else ""
-        self.beat(f"sentence {number + 1}", f"In {quoted}, [CLS] and [SEP]{marks} take {fmt(special)} of "
+        self.beat(f"sentence {number + 1}", f"In {quoted}, [CLS] and [SEP] take {fmt(special)} of "
                   f"{self.focus}'s attention. Share out the rest: {said}")
-        old = [m for m in (self.panel, self.head_grid, self.key, self.facts,
-                           self.best_box, self.best_lines) if m is not None and m in self.mobjects]
+        old = [m for m in (self.panel, self.head_grid, self.key, self.facts, self.best_box, self.best_lines,
+                           getattr(self, "share_image", None), getattr(self, "share_line", None))
+               if m is not None and m in self.mobjects]
         self.play(*(FadeOut(m) for m in old), run_time=style.BEAT / 2)
         self.panel = self.sentence_panel(number)
         self.play(FadeIn(self.panel), run_time=style.BEAT)
@@ -195,9 +240,10 @@ class RealTransformer(ExplainerScene):
         """The focus after the last layer beside the toy's gravity step; then, an axis a beat
         (the one that separates the sentences most first), what the numbers show, its name framed."""
         x_name, y_name = self.real.axes
-        self.beat("embedding", f"After {self.real.runs[0].n_layers} layers, where is {self.focus}? How "
-                  f"much it points toward the words \u201c{x_name}\u201d and \u201c{y_name}\u201d, "
-                  f"alone and in {'each sentence' if len(self.real.runs) > 1 else 'its sentence'}.")
+        self.beat("embedding", f"After {self.real.runs[0].n_layers} layers, where is {self.focus}, alone and "
+                  f"in {'each sentence' if len(self.real.runs) > 1 else 'its sentence'}? By its cosine with "
+                  f"\u201c{x_name}\u201d and \u201c{y_name}\u201d, seen from the average word, since all "
+                  "the model's vectors share a large common part.")
         self.play(FadeOut(self.panel), run_time=style.BEAT / 2)
         toy = self.toy_plane()
         real = self.real_plane()
@@ -208,12 +254,17 @@ class RealTransformer(ExplainerScene):
         arrows = [self.arrows(panel) for panel in (toy, real)]
         self.play(*(GrowArrow(a) for group in arrows for a in group), run_time=style.BEAT)
         self.keep(*arrows)
-        lines = [f"real model: how much {self.focus} points toward the word \u201c{x_name}\u201d and the "
-                 f"word \u201c{y_name}\u201d (cosine, after subtracting the average word)",
+        # under the real plane, the numbers the axis beats say; under the toy, how they are measured
+        self.table = self.coordinate_table()
+        self.table.next_to(real, DOWN, buff=0.3)
+        lines = [f"real model: {self.focus}'s cosine with \u201c{x_name}\u201d and with "
+                 f"\u201c{y_name}\u201d, each seen from the average word (the model's vectors share a "
+                 "large common part)",
                  *self.real.notes[:2]]
-        self.notes = VGroup(*(wrapped_label(n, style.MUTED, CONTENT_WIDTH) for n in lines)).arrange(
-            DOWN, aligned_edge=LEFT, buff=0.15).next_to(group, DOWN, buff=0.35)
-        self.play(FadeIn(self.notes), run_time=style.BEAT / 2)
+        half = toy.width
+        self.notes = VGroup(*(wrapped_label(n, style.MUTED, half) for n in lines)).arrange(
+            DOWN, aligned_edge=LEFT, buff=0.15).next_to(toy, DOWN, buff=0.3).align_to(toy, LEFT)
+        self.play(FadeIn(self.table), FadeIn(self.notes), run_time=style.BEAT / 2)
         toy_points = self.toy_points()
         self.axis_boxes: list[Rectangle] = []
         if len(self.real.in_context) < 2:  # nothing to compare: where it is
@@ -228,12 +279,68 @@ class RealTransformer(ExplainerScene):
         for number, (axis, line) in enumerate(told):
             self.beat(("separating axis", "other axis")[number], line)
             name = (real.plane.x_name, real.plane.y_name)[axis]
-            box = SurroundingRectangle(name, color=style.TEXT, buff=0.08)
+            column = VGroup(*(row[axis + 1] for row in self.table.cells))
+            box = VGroup(SurroundingRectangle(name, color=style.TEXT, buff=0.08),
+                         SurroundingRectangle(column, color=style.TEXT, buff=0.1))
             old = self.axis_boxes[-1:]
             self.axis_boxes.append(box)
             self.play(*(FadeOut(b) for b in old), Create(box), run_time=style.BEAT / 2)
 
+    def show_caveat(self) -> None:
+        """The chapter ends on what it shows: what the toy leaves out, and where the toy and
+        the model agree (axis by axis, as the axis beats compared them)."""
+        toy = self.toy_points()
+        what = "word positions, feed-forward layers and layer norm"
+        if toy is None or len(self.real.in_context) < 2:
+            line = (f"The toy leaves out what a real model also has: {what}. The step is the same: each "
+                    "word weighs the others and takes in some of them.")
+        else:
+            agree = toy_agrees(self.real.alone, self.real.in_context[:2], toy[:3])
+            names = self.real.axes
+            first = separating_axis(self.real.in_context[:2])
+            if all(agree):
+                line = (f"The toy leaves out {what}, and its numbers are set by hand; yet it moves "
+                        f"{self.focus} the same way as the real model on both axes.")
+            elif agree[first]:
+                line = (f"The toy leaves out {what}, and its numbers are set by hand, so it need not "
+                        f"match in detail: it differs on {names[1 - first]}, and agrees on {names[first]}, "
+                        "the axis that tells the sentences apart.")
+            else:
+                line = (f"The toy leaves out {what}, and its numbers are set by hand, so it need not match: "
+                        f"here it moves {self.focus} otherwise. What they share is the step: each word "
+                        "weighs the others and takes in some of them.")
+        self.beat("caveat", line)
+        caveat = wrapped_label(f"the toy leaves out: {what}; its numbers are set by hand", style.TEXT,
+                               CONTENT_WIDTH)
+        caveat.next_to(Group(self.toy_panel, self.real_panel), DOWN, buff=0.5)
+        leaving = [m for m in (self.notes, getattr(self, "table", None), *self.axis_boxes)
+                   if m is not None and m in self.mobjects]
+        self.play(*(FadeOut(m) for m in leaving), FadeIn(caveat), run_time=style.BEAT)
+        self.caveat = caveat
+
     # -- helpers
+
+    def coordinate_table(self) -> VGroup:
+        """The real plane's points as numbers: a row per point (the focus alone, then beside each
+        decider), a column per axis; ``table.cells[row][col]``, row 0 the header."""
+        points = np.vstack([self.real.alone, *self.real.in_context])
+        names = [f"{self.focus} alone", *(f"beside {d}" for d in self.real.deciders[: len(points) - 1])]
+        colors = [style.FOCUS, *(self.color(d) for d in self.real.deciders[: len(points) - 1])]
+        cells = [[word_label("cosine with", style.MUTED, style.LABEL_SIZE),
+                  *(word_label(a, style.MUTED, style.LABEL_SIZE) for a in self.real.axes)]]
+        cells += [[word_label(name, color, style.LABEL_SIZE),
+                   *(word_label(fmt(v), style.TEXT, style.LABEL_SIZE) for v in q)]
+                  for name, color, q in zip(names, colors, points, strict=True)]
+        table = VGroup(*(cell for row in cells for cell in row))
+        table.arrange_in_grid(rows=len(cells), cols=3, buff=(0.6, 0.16), col_alignments="lrr")
+        table.cells = cells
+        return table
+
+    def fit_column(self, lines: Mobject) -> None:
+        """Shrink ``lines`` (in the right column, left-aligned) to end at the right margin."""
+        room = config.frame_width / 2 - style.MARGIN - lines.get_left()[0]
+        if lines.width > room:
+            lines.scale(room / lines.width, about_edge=LEFT)
 
     def focus_label(self, run) -> str:
         return run.words[run.word_index(self.focus)]
@@ -316,18 +423,24 @@ class RealTransformer(ExplainerScene):
                            style.LABEL_SIZE)
         return self.plane_panel(title, np.vstack([self.real.alone, *self.real.in_context]))
 
-    def plane_panel(self, title, points: np.ndarray) -> Group:
+    def plane_panel(self, title, points: np.ndarray, coordinates: bool = False) -> Group:
         """``points`` (the focus alone, then in each sentence) on a plane of the example's axes,
-        named where the names cover no dot, line or tick value."""
+        named (with their coordinates if ``coordinates``) where the names cover no dot, line or
+        tick value."""
         plane = WordPlane(points, self.real.axes[0], self.real.axes[1], height=PLANE_HEIGHT)
         ticks = self.tick_numbers(plane)
         names = [f"{self.focus} alone", *(f"+ {d}" for d in self.real.deciders[: len(points) - 1])]
+        if coordinates:  # the numbers the axis beats say, beside their dots
+            names = [f"{name} ({fmt(q[0])}, {fmt(q[1])})" for name, q in zip(names, points, strict=True)]
         colors = [style.FOCUS, *(self.color(d) for d in self.real.deciders[: len(points) - 1])]
         dots = [WordDot(plane, name, q, color) for name, q, color in zip(names, points, colors, strict=True)]
         for dot in dots:
             dot.dot.scale(9 / 7)
         if any(_near(plane.x_name, d.dot, 0.15) for d in dots):  # (under the tick numbers): above the axis
             plane.x_name.next_to(plane.axes.x_axis, UP, buff=0.1).align_to(plane.axes.x_axis.get_end(), RIGHT)
+        y_x = plane.axes.y_axis.get_x()
+        if plane.x_name.get_left()[0] - 0.1 < y_x < plane.x_name.get_right()[0] + 0.1:  # across the y-axis
+            plane.x_name.shift((y_x - 0.15 - plane.x_name.get_right()[0]) * RIGHT)
         # each name on the far side of its dot from the arrows: the sentences' names beyond the
         # arrows' tips, the focus alone's opposite the arrows' mean direction
         start = dots[0].dot.get_center()
@@ -385,6 +498,34 @@ def _compass(direction: np.ndarray) -> np.ndarray:
     angle = np.arctan2(direction[1], direction[0])
     step = np.round(angle / (np.pi / 4)) * np.pi / 4
     return np.round(np.array([np.cos(step), np.sin(step), 0.0]))
+
+
+def _shown_signs(alone: np.ndarray, in_context: np.ndarray) -> np.ndarray:
+    """How each of two sentences moves the focus from where it is alone, axis by axis, as
+    shown (2 decimals): shape (2 sentences, 2 axes) of -1, 0 or 1."""
+    p0 = np.round(np.asarray(alone, dtype=float), style.DECIMALS)
+    p = np.round(np.asarray(in_context, dtype=float), style.DECIMALS)
+    return np.sign(p - p0).astype(int)
+
+
+def separating_axis(in_context: np.ndarray) -> int:
+    """The axis (0 or 1) on which the two sentences' places differ most, as shown."""
+    p = np.round(np.asarray(in_context, dtype=float), style.DECIMALS)
+    return 1 if abs(p[0][1] - p[1][1]) > abs(p[0][0] - p[1][0]) else 0
+
+
+def toy_agrees(alone: np.ndarray, in_context: np.ndarray, toy: np.ndarray) -> tuple[bool, bool]:
+    """Per axis, whether the toy (``toy``: alone, then each sentence, shape (3, 2)) moves the
+    focus the same way as the real model in both sentences.
+
+    >>> toy_agrees(np.array([-0.12, 0.06]), np.array([[-0.33, 0.2], [-0.2, -0.23]]),
+    ...            np.array([[1.5, 1.6], [0.8, 2.81], [2.71, 0.87]]))
+    (False, True)
+    """
+    t = np.asarray(toy, dtype=float)
+    real = _shown_signs(alone, in_context)
+    mine = _shown_signs(t[0], t[1:3])
+    return tuple(bool(np.all(real[:, a] == mine[:, a])) for a in (0, 1))  # type: ignore[return-value]
 
 
 def axis_lines(focus: str, names: tuple[str, str], deciders: tuple[str, ...] | list[str],

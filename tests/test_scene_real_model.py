@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from manim import VGroup
 from scene_harness import (
     BuiltScene,
     apple_with,
@@ -63,15 +64,44 @@ def test_the_head_grid_and_the_best_head_are_the_models(built, example):
     assert (scene.real.best.layer, scene.real.best.head) == (layer, head)
     np.testing.assert_allclose(scene.best_box.get_center(), scene.head_grid.cell_center(layer, head))
     said = said_by_beat(scene)
-    # counted from 1, on the grid and in the narration, which says the head was picked of 72
-    assert said["best head"].startswith(f"Of the 72 heads, layer {layer + 1}, head {head + 1} looks hardest: "
-                                        f"{focus} gives ")
+    # counted from 1, on the grid and in the narration, which says the head was picked, the best
+    # of 72, and (issue 30) which sentence each number is from
+    assert said["best head"].startswith("We pick the head that looks hardest at the deciding word, the best "
+                                        f"of 72: layer {layer + 1}, head {head + 1}. In sentence 1, {focus} "
+                                        f"gives {deciders[0]} ")
+    assert f"; in sentence 2, {deciders[1]} " in said["best head"]
     assert [t.text for t in scene.head_grid.row_labels] == [f"layer{k}" for k in range(1, 7)]
     assert [t.text for t in scene.head_grid.col_labels] == [str(k) for k in range(1, 13)]
-    assert scene.best_lines[0].text == f"best:layer{layer + 1},head{head + 1}"
+    assert scene.best_lines[0].text == f"bestof72:layer{layer + 1},head{head + 1}"
     numbers = narration_numbers(said["best head"])
     assert len(numbers) == len(deciders)
     assert min(numbers) == pytest.approx(round(scores[layer, head], 2), abs=0.005)
+    # each number on screen while it is said, beside its decider
+    for k, (d, v) in enumerate(zip(deciders, numbers, strict=True)):
+        assert scene.best_lines[k + 1].text == f"{focus}\u2192{d}:{v:.2f}"
+
+
+def test_the_pick_is_said_to_be_the_exception(built, example):
+    """Issue 30: the best head puts little on [CLS] and [SEP], most heads put most there; the
+    grid is recoloured by that share (recomputed here from the token-level weights) and the
+    count of heads over half is said and shown."""
+    _, runs, _, focus = expected(example)
+    shares = np.zeros((6, 12))
+    for run in runs:
+        f = [t for t, w in enumerate(run.word_of_token) if w == run.word_index(focus)]
+        for layer in range(6):
+            for head in range(12):
+                a = run.attention(layer, head).weights
+                shares[layer, head] += a[np.ix_(f, [0, len(run.tokens) - 1])].sum(axis=1).mean() / len(runs)
+    scene = built.scene
+    np.testing.assert_allclose(scene.special_shares, shares, atol=1e-9)
+    np.testing.assert_allclose(scene.share_grid.values, shares, atol=1e-9)
+    most = int((shares > 0.5).sum())
+    assert most > 36  # the shipped examples: most heads look at the marks
+    said = said_by_beat(scene)["most heads"]
+    assert said == (f"It is the exception: in {most} of the 72 heads, [CLS] and [SEP], the start and end "
+                    f"marks, take more than half of {focus}'s attention.")
+    assert scene.share_line[0].text == f"in{most}of72heads,"
 
 
 def test_each_sentence_shows_the_focus_row_with_and_without_the_specials(built, example):
@@ -91,8 +121,7 @@ def test_each_sentence_shows_the_focus_row_with_and_without_the_specials(built, 
         np.testing.assert_allclose(scene.bars[number].shown_values(), words, atol=1e-12)
         line = said[f"sentence {number + 1}"]
         special = row[0] + row[-1]
-        marks = ", the start and end marks," if number == 0 else ""  # said once, the first time
-        assert f"[CLS] and [SEP]{marks} take {fmt(special)} of {focus}'s attention" in line
+        assert f"[CLS] and [SEP] take {fmt(special)} of {focus}'s attention" in line
         # the bars' printed numbers, added: "sum to 1", and what they add to when rounding shows
         added = round(sum(round(float(w), 2) for w in words), 2)
         note = scene.rows_notes[number][0].text
@@ -181,7 +210,56 @@ def test_the_axes_beats_say_what_the_numbers_show(built, example):
         assert ("as in the toy" in line) == (signs(toy, axis) == moved), line
         box = scene.axis_boxes[0 if beat == "separating axis" else 1]
         name = (scene.real_panel.plane.x_name, scene.real_panel.plane.y_name)[axis]
-        np.testing.assert_allclose(box.get_center(), name.get_center(), atol=1e-6)
+        np.testing.assert_allclose(box[0].get_center(), name.get_center(), atol=1e-6)
+        # and the table's column of that axis, whose numbers are the ones said
+        column = [row[axis + 1].text for row in scene.table.cells]
+        np.testing.assert_allclose(box[1].get_center()[:2],
+                                   VGroup(*(row[axis + 1] for row in scene.table.cells)).get_center()[:2])
+        assert column[0] == names[axis] and column[1:] == v
+
+
+def test_every_number_of_the_last_beats_is_in_the_table(built, example):
+    """Issue 30 major 4: the axis beats' numbers were not on screen; each is now printed in the
+    table under the real plane, read back from its texts, row by row (alone, each sentence)."""
+    scene = built.scene
+    r = np.round(scene.real_panel.coords, 2)
+    rows = [[t.text for t in row] for row in scene.table.cells]
+    assert rows[0] == ["cosinewith", *scene.real.axes]
+    assert rows[1][0] == f"{scene.focus}alone"
+    assert [row[1:] for row in rows[1:]] == [[fmt(v) for v in p] for p in r]
+    shown = {t for row in rows[1:] for t in row[1:]}
+    said = said_by_beat(scene)
+    for beat in ("separating axis", "other axis"):
+        assert {f"{x:.2f}" for x in narration_numbers(said[beat])} <= shown, beat
+    # the measure, in one line, said and shown
+    assert "By its cosine with" in said["embedding"] and "seen from the average word" in said["embedding"]
+    assert "seenfromtheaverageword" in scene.notes[0].text
+
+
+def test_the_chapter_ends_on_the_toys_caveat_and_where_it_agrees(built, example):
+    """The last beat says what the toy leaves out and, from the planes' own coordinates, where
+    the toy agrees: both axes, the separating axis only (apple, bank, crane), or neither (bat)."""
+    scene = built.scene
+    real, toy = scene.real_panel.coords, scene.toy_panel.coords
+    r = np.round(real, 2)
+    first = 1 if abs(r[1, 1] - r[2, 1]) > abs(r[1, 0] - r[2, 0]) else 0
+    agree = [signs(toy, a) == signs(real, a) for a in (0, 1)]
+    line = said_by_beat(scene)["caveat"]
+    assert scene.beats[-1][0] == "caveat"
+    assert "word positions, feed-forward layers and layer norm" in line
+    if all(agree):
+        assert line.endswith("the same way as the real model on both axes.")
+    elif agree[first]:
+        assert line.endswith(f"it differs on {scene.real.axes[1 - first]}, and agrees on "
+                             f"{scene.real.axes[first]}, the axis that tells the sentences apart.")
+    else:
+        assert "here it moves" in line and line.endswith("takes in some of them.")
+    expected_path = {"apple": "separating", "bank": "separating", "crane": "separating", "bat": "neither"}
+    if example.name in expected_path:
+        assert (("separating" if agree[first] and not all(agree) else "neither" if not any(agree) else "both")
+                == expected_path[example.name])
+    assert "positions,feed-forwardlayersandlayernorm" in scene.caveat.text
+    assert scene.caveat in scene.mobjects and scene.table not in scene.mobjects
 
 
 def test_axis_lines_say_what_each_case_shows():
@@ -290,9 +368,13 @@ def test_one_sentence_is_placed_without_comparing(tmp_path):
     built = build_scene(RealTransformer, example, tmp_path, fresh=True)
     scene = built.scene
     said = said_by_beat(scene)
-    assert said["embedding"].endswith("alone and in its sentence.")
+    assert "alone and in its sentence?" in said["embedding"]
     (alone, there) = (scene.real_panel.coords[0], scene.real_panel.coords[1])
     assert said["axes"] == (f"On the axes technology and fruit: apple alone is at ({fmt(alone[0])}, "
                             f"{fmt(alone[1])}); beside orange, ({fmt(there[0])}, {fmt(there[1])}).")
     assert "separating axis" not in said
+    # the numbers said are in the table; the chapter still ends on the toy's caveat
+    assert [[t.text for t in row[1:]] for row in scene.table.cells[1:]] == [
+        [fmt(v) for v in p] for p in (alone, there)]
+    assert said["caveat"].startswith("The toy leaves out what a real model also has: word positions")
     assert pacing_problems(built) == [] and layout_problems(built.layouts) == []
