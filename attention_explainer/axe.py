@@ -54,10 +54,10 @@ class AxeFinding:
 
 
 def chromium() -> str:
-    """Chromium's command (``$CHROMIUM`` or Debian's), or an AxeUnavailableError."""
-    for name in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if name and shutil.which(name):
-            return shutil.which(name)  # type: ignore[return-value]
+    """Chromium's command (Debian's ``chromium``), or an AxeUnavailableError."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(name):
+            return found
     raise AxeUnavailableError("Chromium is not installed: run scripts/setup.sh (Debian package chromium)")
 
 
