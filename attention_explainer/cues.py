@@ -33,7 +33,7 @@ _CLAUSE_ENDS = ",;:)"
 # The cost of a cue that ends after a clause, or mid-clause, against (its extra length / width)
 # squared: a cue that ends mid-clause, or mid-parenthesis, is harder to read.
 _AFTER_CLAUSE = 0.02
-_MID_CLAUSE = 0.3
+_MID_CLAUSE = 0.5
 
 
 def two_lines(words: Sequence[str], width: int = CUE_LINE_CHARS) -> list[str] | None:
