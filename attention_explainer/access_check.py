@@ -249,7 +249,7 @@ def caption_problems(cues: Sequence[tuple[float, float, str]], fps: float = CAPT
     between two cues.
 
     >>> caption_problems([(0.0, 7.5, "a long one"), (7.5, 9.0, "next")])
-    ['cue 1 lasts 7.5 s > 7 s: \\'a long one\\'', 'cues 1 and 2: 0 frames apart < 2']
+    ["cue 1 lasts 7.5 s > 7 s: 'a long one'", '1 of 1 cue gaps under 2 frames: cues 1-2 (0)']
     """
     where = f"{name}: " if name else ""
     problems = []
@@ -257,11 +257,14 @@ def caption_problems(cues: Sequence[tuple[float, float, str]], fps: float = CAPT
         if end - start > LONGEST_CUE + 1e-6:
             problems.append(f"{where}cue {k} lasts {end - start:.1f} s > {LONGEST_CUE:g} s: "
                             f"{text.replace(chr(10), ' ')[:40]!r}")
-    for k, ((_, end, _), (start, _, _)) in enumerate(zip(cues, cues[1:], strict=False), start=1):
-        frames = (start - end) * fps
-        if frames < MIN_GAP_FRAMES - 1e-6:
-            problems.append(f"{where}cues {k} and {k + 1}: {max(frames, 0):.0f} frames apart "
-                            f"< {MIN_GAP_FRAMES}")
+    close = [(k, max((start - end) * fps, 0.0))
+             for k, ((_, end, _), (start, _, _)) in enumerate(zip(cues, cues[1:], strict=False), start=1)
+             if (start - end) * fps < MIN_GAP_FRAMES - 1e-6]
+    if close:  # one line for all of them: a scene's cues often all touch
+        listed = ", ".join(f"{k}-{k + 1} ({frames:.0f})" for k, frames in close[:4])
+        more = f" and {len(close) - 4} more" if len(close) > 4 else ""
+        problems.append(f"{where}{len(close)} of {len(cues) - 1} cue gaps under {MIN_GAP_FRAMES} frames: "
+                        f"cues {listed}{more}")
     return problems
 
 

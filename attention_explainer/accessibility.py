@@ -14,6 +14,11 @@ use it.
 A colour is anything :func:`rgb` takes: ``"#RRGGBB"``, an object with ``to_rgb()`` (a
 ``ManimColor``) or three floats in [0, 1].
 
+Frames as a colour-blind viewer sees them (a 2 x 2 sheet: normal, deutan / protan, tritan),
+written beside each PNG as ``<name>.cvd.png``::
+
+    python -m attention_explainer.accessibility media/storyboard/apple/06-keys_and_queries/*.png
+
 >>> round(contrast_ratio("#FFFFFF", "#000000"), 2)
 21.0
 >>> round(float(delta_e("#FFFFFF", "#000000")), 1)
@@ -29,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DEFICIENCIES", "MACHADO_2009", "PairDifference", "contrast_ratio", "delta_e", "lab", "rgb",
-           "simulate", "simulate_image", "smallest_difference"]
+__all__ = ["DEFICIENCIES", "MACHADO_2009", "PairDifference", "contrast_ratio", "cvd_sheet", "delta_e", "lab",
+           "main", "rgb", "simulate", "simulate_image", "smallest_difference"]
 
 # Each deficiency's matrix at severity 1.0 (Machado, Oliveira & Fernandes 2009, Table 1 of the
 # authors' supplementary data), acting on linear RGB column vectors.
@@ -156,3 +161,36 @@ def smallest_difference(colors: Mapping[str, Any] | Sequence[tuple[str, Any]],
             best = PairDifference(deficiency, d, name_a, name_b)
     assert best is not None
     return best
+
+
+def cvd_sheet(pixels: np.ndarray) -> np.ndarray:
+    """A frame (uint8 RGB(A), (h, w, 3 or 4)) four times as seen with each of
+    :data:`DEFICIENCIES`, in a 2 x 2 sheet (normal, deutan / protan, tritan): uint8 (2h, 2w, 3)."""
+    seen = [simulate_image(pixels, d) for d in DEFICIENCIES]
+    return np.concatenate([np.concatenate(seen[:2], axis=1), np.concatenate(seen[2:], axis=1)], axis=0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write ``<name>.cvd.png`` (:func:`cvd_sheet`) beside each PNG named in ``argv``."""
+    import sys
+
+    from PIL import Image
+
+    paths = list(sys.argv[1:] if argv is None else argv)
+    if not paths:
+        print("usage: python -m attention_explainer.accessibility FRAME.png [...]", file=sys.stderr)
+        return 2
+    for name in paths:
+        try:
+            pixels = np.asarray(Image.open(name).convert("RGB"))
+        except OSError as error:
+            print(f"{name}: not an image ({error})", file=sys.stderr)
+            return 1
+        out = name[: -len(".png")] if name.endswith(".png") else name
+        Image.fromarray(cvd_sheet(pixels)).save(f"{out}.cvd.png")
+        print(f"{out}.cvd.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -389,10 +389,10 @@ class MultiHeadAttention(ExplainerScene):
                   f"{len(update)}: {self.sentence.focus}'s update, {vector_tex(update)}.")
         w_o = self.trace.w_o
         times = MathTex(r"\times").scale(style.MATH_SCALE).next_to(self.concat.image, RIGHT, buff=GAP)
-        self.w_o = _grid(w_o, signed_colors(w_o, style.KEY), self.plan.w_o, title_color=style.KEY)
+        self.w_o = _grid(w_o, signed_colors(w_o, style.POSITIVE), self.plan.w_o, title_color=style.TEXT)
         self.w_o.next_to(times, RIGHT, buff=GAP)
         self.w_o.shift((self.concat.image.get_y() - self.w_o.image.get_y()) * UP)
-        self.w_o_label = MathTex(r"W_{O}", color=style.KEY).scale(style.MATH_SCALE)
+        self.w_o_label = MathTex(r"W_{O}", color=style.TEXT).scale(style.MATH_SCALE)
         self.w_o_label.next_to(self.w_o.image, DOWN, buff=0.15)
         equals = MathTex("=").scale(style.MATH_SCALE).next_to(self.w_o.image, RIGHT, buff=GAP)
         row = update[None, :]

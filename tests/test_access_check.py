@@ -36,7 +36,7 @@ def test_caption_timing() -> None:
     long_cue = caption_problems([(0.0, 7.2, "too long")], fps)
     assert len(long_cue) == 1 and "7.2 s > 7 s" in long_cue[0]
     close = caption_problems([(0.0, 1.0, "a"), (1.0 + 1 / fps, 2.0, "b"), (2.0, 3.0, "c")], fps)
-    assert close == ["cues 1 and 2: 1 frames apart < 2", "cues 2 and 3: 0 frames apart < 2"]
+    assert close == ["2 of 2 cue gaps under 2 frames: cues 1-2 (1), 2-3 (0)"]
 
 
 def test_word_colours_apart_and_contrast_measured() -> None:

@@ -120,3 +120,19 @@ def test_colours_read_against_the_background() -> None:
     texts = [*(getattr(style, n) for n in ROLES), *style.WORD_COLORS]
     low = min(texts, key=lambda c: acc.contrast_ratio(c, style.BACKGROUND))
     assert acc.contrast_ratio(low, style.BACKGROUND) >= TEXT_CONTRAST, low.to_hex()
+
+
+def test_the_command_writes_a_sheet_of_the_four_visions(tmp_path, capsys) -> None:
+    from PIL import Image
+
+    frame = np.zeros((2, 3, 3), dtype=np.uint8)
+    frame[0, 0], frame[1, 2] = (214, 39, 40), (44, 160, 44)  # red, green
+    Image.fromarray(frame).save(tmp_path / "f.png")
+    assert acc.main([str(tmp_path / "f.png")]) == 0
+    sheet = np.asarray(Image.open(tmp_path / "f.cvd.png"))
+    assert sheet.shape == (4, 6, 3)
+    for (row, col), deficiency in zip([(0, 0), (0, 3), (2, 0), (2, 3)], acc.DEFICIENCIES, strict=True):
+        expected = np.rint(acc.simulate(frame[0, 0] / 255, deficiency) * 255)
+        assert np.array_equal(sheet[row, col], expected)
+    assert acc.main([str(tmp_path / "missing.png")]) == 1
+    assert "missing.png: not an image" in capsys.readouterr().err

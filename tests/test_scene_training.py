@@ -218,7 +218,7 @@ def test_the_matrices_colours_show_their_signs_and_the_small_random_start(trace)
     for field in ("w_q", "w_k", "w_v"):
         values, colors = getattr(start.params, field)[0].T, weight_colors(trace, start, field)
         low = np.array(style.GRID.to_rgb())
-        toward_pos = (colors - low) @ (np.array(style.POSITIVE.to_rgb()) - low)
+        toward_pos = (colors - low) @ (np.array(style.POSITIVE.to_rgb()) - np.array(style.NEGATIVE.to_rgb()))
         assert np.all((toward_pos > 0) == (values > 0))
         assert np.abs(colors - low).max() > 0.12  # > 30 of 255 levels (a linear scale gives W_Q ~11)
 
