@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from attention_core.examples import Example
+from attention_core.examples import CORPUS_DIR, Example
 from attention_core.story import (
     VISIBLE,
     decider,
@@ -423,7 +423,8 @@ def example_toml(example: Example) -> str:
     def matrix(values: np.ndarray) -> str:
         return "[" + ", ".join(row(r) for r in values) + "]"
 
-    lines = [f"title = {q(example.title)}", f"corpus = {q(str(example.corpus))}"]
+    corpus = example.corpus.stem if example.corpus.parent == CORPUS_DIR else str(example.corpus)
+    lines = [f"title = {q(example.title)}", f"corpus = {q(corpus)}"]  # a shipped corpus by its name
     if example.skip_beats:
         lines.append("skip_beats = [" + ", ".join(q(f"{a}:{b}") for a, b in example.skip_beats) + "]")
     lines += ["", "[plane]", f"x_axis = {q(example.x_axis)}", f"y_axis = {q(example.y_axis)}", "", "[words]"]
