@@ -20,12 +20,13 @@ the story's own claims; when some claims cannot hold together, :func:`suggest` n
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from attention_core.examples import Example
+from attention_core.examples import CORPUS_DIR, Example
 from attention_core.story import (
     VISIBLE,
     decider,
@@ -204,15 +205,18 @@ def _naive(example: Example) -> Constraint:
 
 
 def _apart(example: Example) -> Constraint:
-    """Each head looks most at its own word (its favourite now, or its next best when an
-    earlier head has it), by RANK_GAP of its weight over every other word."""
+    """Each head looks most at its own word, by RANK_GAP of its weight over every other word.
+    The first head's word is the decider (the keys-and-queries chapter has it give the decider
+    more attention); the others' words are given out so that they lose the least weight getting
+    there (a head keeps its favourite where it can)."""
     s = example.sentences[0]
-    i = s.focus_index
-    targets: list[int] = []
-    for h in range(len(example.heads)):
-        w = focus_attention(example, 0, h).weights[i]
-        order = [j for j in np.argsort(-w, kind="stable") if j != i]
-        targets.append(next((j for j in order if j not in targets), order[0]))
+    i, d = s.focus_index, s.tokens.index(decider(example, 0))
+    w = np.stack([focus_attention(example, 0, h).weights[i] for h in range(len(example.heads))])  # (h, n)
+    others = [j for j in range(len(s.tokens)) if j not in (i, d)]
+    lost = w.max(axis=1, where=np.arange(len(s.tokens)) != i, initial=0.0)[:, None] - w  # (h, n)
+    rest = min(itertools.permutations(others, len(example.heads) - 1),
+               key=lambda chosen: sum(lost[h, j] for h, j in enumerate(chosen, start=1)))
+    targets = (d, *rest)
 
     def g(e: Example) -> np.ndarray:
         rows = []
@@ -419,7 +423,8 @@ def example_toml(example: Example) -> str:
     def matrix(values: np.ndarray) -> str:
         return "[" + ", ".join(row(r) for r in values) + "]"
 
-    lines = [f"title = {q(example.title)}", f"corpus = {q(str(example.corpus))}"]
+    corpus = example.corpus.stem if example.corpus.parent == CORPUS_DIR else str(example.corpus)
+    lines = [f"title = {q(example.title)}", f"corpus = {q(corpus)}"]  # a shipped corpus by its name
     if example.skip_beats:
         lines.append("skip_beats = [" + ", ".join(q(f"{a}:{b}") for a, b in example.skip_beats) + "]")
     lines += ["", "[plane]", f"x_axis = {q(example.x_axis)}", f"y_axis = {q(example.y_axis)}", "", "[words]"]

@@ -118,3 +118,21 @@ def test_a_word_order_claim_is_named_as_one_numbers_cannot_fix(tmp_path, capsys)
     assert main(["check", str(out)]) == 0
     left = [w for w in capsys.readouterr().out.splitlines() if w.startswith("warning")]
     assert len(left) == 1 and left[0].startswith("warning: attention_matrix")  # every other claim holds
+
+
+def test_a_file_the_scanner_does_not_follow_is_written_afresh_and_checks_clean(tmp_path, capsys):
+    text = SHIPPED_APPLE.read_text().replace("orange  = [0.6, 3.2]", "orange  = [0.3, 4.5]")
+    plane = text[text.index("[plane]"):text.index("[words]")]
+    text = text.replace(plane, "")
+    text = text.replace("title = ", 'plane = { x_axis = "technology", y_axis = "fruit" }\ntitle = ', 1)
+    path, out = tmp_path / "inline.toml", tmp_path / "out.toml"
+    path.write_text(text)
+    assert main(["check", str(path), "--suggest", str(out)]) == 0
+    assert "a fresh file (comments not kept)" in capsys.readouterr().out
+    assert main(["check", str(out)]) == 0
+    assert "warning" not in capsys.readouterr().out
+    written = tomllib.loads(out.read_text())
+    assert written["plane"] == {"x_axis": "technology", "y_axis": "fruit"}
+    assert written["corpus"] == "ambiguous"
+    assert written["knobs"] == {"pull_strength": 1, "pull_steps": 12, "temperature": 1}
+    assert [s["text"] for s in written["sentences"]] == ["buy an orange and apple", "the new apple phone"]
