@@ -279,20 +279,11 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
         print(list_steps(story))
         return 0
     if args.command == "storyboard":
-        from attention_explainer.storyboard import StoryboardError, make_storyboard
+        from attention_explainer.storyboard import storyboard_command
 
-        if args.watch:
-            from attention_explainer.watch import watch
-
-            return watch(settings().example if args.example is None else args.example, args.only,
-                         args.media_dir.resolve(), jobs=args.jobs, size=args.size, story=tuple(story))
-        try:
-            make_storyboard(settings().example if args.example is None else args.example, args.only,
-                            args.media_dir.resolve(), jobs=args.jobs, size=args.size, story=tuple(story))
-        except StoryboardError as error:
-            print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
-            return 1
-        return 0
+        example = settings().example if args.example is None else args.example
+        return storyboard_command(example, args.only, args.media_dir.absolute(), jobs=args.jobs,
+                                  size=args.size, story=tuple(story), watch=args.watch)
     if args.command == "example-from-model":
         return _example_from_model(args)
     if args.command == "batch":
