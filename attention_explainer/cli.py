@@ -251,9 +251,12 @@ def _reported(action: Callable[[], object], untouched: str) -> int:
     except RenderError as error:
         print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
         return 1
-    except KeyboardInterrupt:
-        print(f"attention-explainer: interrupted; {untouched}", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        from attention_explainer.lifetime import Stopped
+
+        how = f"stopped by {stop.args[0]}" if isinstance(stop, Stopped) else "interrupted"
+        print(f"attention-explainer: {how}; {untouched}", file=sys.stderr)
+        return stop.exit_code if isinstance(stop, Stopped) else 130
     return 0
 
 
