@@ -69,12 +69,12 @@ def folder_problem(folder: Path, variable: str) -> str | None:
     return None
 
 
-def usable_folder(folder: Path, variable: str, what: str) -> bool:
-    """True when ``folder`` can hold the cache of ``what``; else a warning (once) saying why and
-    that it is not used."""
+def usable_folder(folder: Path, variable: str, instead: str) -> bool:
+    """True when ``folder`` can hold a cache; else a warning (once) saying why, that it is not
+    used, and what is done ``instead``."""
     problem = folder_problem(folder, variable)
     if problem is not None:
-        note(f"{problem}: not using it; {what} made anew in a private folder for this run")
+        note(f"{problem}: not using it; {instead}")
     return problem is None
 
 

@@ -271,9 +271,12 @@ def _reported(action: Callable[[], object], untouched: str) -> int:
     except RenderError as error:
         print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
         return 1
-    except KeyboardInterrupt:
-        print(f"attention-explainer: interrupted; {untouched}", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        from attention_explainer.lifetime import Stopped
+
+        how = f"stopped by {stop.args[0]}" if isinstance(stop, Stopped) else "interrupted"
+        print(f"attention-explainer: {how}; {untouched}", file=sys.stderr)
+        return stop.exit_code if isinstance(stop, Stopped) else 130
     return 0
 
 
@@ -303,20 +306,11 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
 
         return check(args.files, args.suggest)
     if args.command == "storyboard":
-        from attention_explainer.storyboard import StoryboardError, make_storyboard
+        from attention_explainer.storyboard import storyboard_command
 
-        if args.watch:
-            from attention_explainer.watch import watch
-
-            return watch(settings().example if args.example is None else args.example, args.only,
-                         args.media_dir.resolve(), jobs=args.jobs, size=args.size, story=tuple(story))
-        try:
-            make_storyboard(settings().example if args.example is None else args.example, args.only,
-                            args.media_dir.resolve(), jobs=args.jobs, size=args.size, story=tuple(story))
-        except StoryboardError as error:
-            print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
-            return 1
-        return 0
+        example = settings().example if args.example is None else args.example
+        return storyboard_command(example, args.only, args.media_dir.absolute(), jobs=args.jobs,
+                                  size=args.size, story=tuple(story), watch=args.watch)
     if args.command == "example-from-model":
         return _example_from_model(args)
     if args.command == "batch":

@@ -283,8 +283,8 @@ def _use_shared_cache() -> None:
 @functools.cache
 def _shared_cache_usable(shared: Path) -> bool:
     """True when the shared cache and its two folders are this user's and no one else can write them."""
-    what = "LaTeX and text SVGs are"
-    return all(cache_files.usable_folder(folder, "ATTENTION_MANIM_CACHE", what)
+    instead = "LaTeX and text SVGs are made in each step's media folder (manim's own)"
+    return all(cache_files.usable_folder(folder, "ATTENTION_MANIM_CACHE", instead)
                for folder in (shared, shared / "Tex", shared / "texts"))
 
 

@@ -23,6 +23,7 @@ The folder is written under a temporary name and replaces the previous one when 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -49,7 +50,8 @@ if TYPE_CHECKING:
     from scenes.base import ExplainerScene
     from scenes.story import Step
 
-__all__ = ["BeatFrames", "StoryboardError", "StoryboardStep", "build_beats", "make_storyboard", "slug"]
+__all__ = ["BeatFrames", "StoryboardError", "StoryboardStep", "build_beats", "make_storyboard", "slug",
+           "storyboard_command"]
 
 # The storyboard's frames: -ql's size (the key-frame tests build at 427x240).
 DEFAULT_SIZE = (854, 480)
@@ -291,6 +293,34 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
 # ----------------------------------------------------------------------------- the whole
 
 
+def storyboard_command(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int | None,
+                       size: tuple[int, int], story: Sequence[Step], watch: bool = False) -> int:
+    """``attention-explainer storyboard [--watch]``: its exit code, and one line when it fails or is
+    stopped (Ctrl-C: 130; SIGTERM, SIGHUP: 128 + the signal), never a traceback. Every process
+    it started is killed before it ends (:mod:`attention_explainer.lifetime`)."""
+    from attention_explainer.lifetime import Stopped, kill_descendants, stopped_by_signals
+
+    try:
+        with stopped_by_signals():
+            if watch:
+                from attention_explainer.watch import watch as watching
+
+                return watching(example_name, only, media_dir, jobs=jobs, size=size, story=story)
+            make_storyboard(example_name, only, media_dir, jobs=jobs, size=size, story=story)
+            return 0
+    except StoryboardError as error:
+        print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt as stop:
+        kill_descendants()
+        how = f"stopped by {stop.args[0]}" if isinstance(stop, Stopped) else "interrupted"
+        print(f"attention-explainer: storyboard {how}; the previous storyboard is untouched (this "
+              "build's partial folder was removed)", file=sys.stderr, flush=True)
+        return stop.exit_code if isinstance(stop, Stopped) else 130
+    finally:
+        kill_descendants()
+
+
 def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int | None = None,
                     size: tuple[int, int] = DEFAULT_SIZE, story: Sequence[Step] | None = None,
                     log: Callable[[str], None] = print, live_reload: bool = False) -> Path:
@@ -339,8 +369,12 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
         warnings.setdefault("training", []).append(plan_warning)
 
     target = media_dir / "storyboard" / name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=f".{name}-partial-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_left_behind(target.parent, name)
+        partial = Path(tempfile.mkdtemp(prefix=f".{name}-partial-{os.getpid()}-", dir=target.parent))
+    except OSError as error:
+        raise StoryboardError(_write_problem(error, target.parent)) from None
     start = time.perf_counter()
     workers = max(1, min(jobs or os.cpu_count() or 1, len(numbered)))
     # steps built here (one step, or --jobs 1) on a machine of two cores or more: the frames
@@ -351,6 +385,8 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
         order = sorted(numbered, key=lambda item: -item[1].typical_seconds)
         steps: list[StoryboardStep] = []
         for step, outcome in _run_steps(order, str(example.path), partial, size, workers, writer=writer):
+            if isinstance(outcome, OSError) and outcome.filename and str(partial) in str(outcome.filename):
+                raise StoryboardError(_write_problem(outcome, target.parent))
             if isinstance(outcome, BaseException):
                 detail = f"{type(outcome).__name__}: {outcome}" if not isinstance(outcome, SystemExit) \
                     else "see the message above"
@@ -381,6 +417,8 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(partial, target)
+    except OSError as error:  # a full disk, a folder made read-only meanwhile
+        raise StoryboardError(_write_problem(error, target.parent)) from None
     finally:
         writer.close()
         shutil.rmtree(partial, ignore_errors=True)
@@ -390,6 +428,31 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
         f"time: " + ", ".join(f"{s.module} {s.cpu_seconds:.1f}" for s in steps) + f"): "
         f"{target / 'storyboard.html'}")
     return target
+
+
+def _write_problem(error: OSError, folder: Path) -> str:
+    """``error``, met writing the storyboard in ``folder``, in one line naming the folder."""
+    import errno
+
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return f"cannot write the storyboard in {folder}: a file is in the way (it, or a folder above it)"
+    what = {errno.ENOSPC: "no space left on the disk", errno.EROFS: "the disk is read-only",
+            errno.EACCES: "permission denied"}.get(error.errno or 0, error.strerror or str(error))
+    file = f" (writing {error.filename})" if error.filename and str(error.filename) != str(folder) else ""
+    return f"cannot write the storyboard in {folder}: {what}{file}; the previous storyboard is untouched"
+
+
+def _remove_left_behind(folder: Path, name: str) -> None:
+    """The partial and old folders of storyboards of ``name`` killed before they ended (their
+    process is gone; a running one's stay)."""
+    for path in folder.glob(f".{name}-*"):
+        kind, _, rest = path.name.removeprefix(f".{name}-").partition("-")
+        pid = rest.split("-")[0]
+        if kind not in ("partial", "old") or not path.is_dir():
+            continue
+        if pid.isdigit() and Path(f"/proc/{pid}").exists() and int(pid) != os.getpid():
+            continue  # another storyboard at work (an older version's folders have no id: removed)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class _Writer:
@@ -472,7 +535,8 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
         context = get_context("forkserver")
         # manim and the scenes' base imported once, in the server the workers are forked from
         # (1-2 s of processor time a process), not in every worker
-        context.set_forkserver_preload(["manim", "scenes.base", "attention_explainer.storyboard"])
+        context.set_forkserver_preload(["attention_explainer.forkserver_guard", "manim", "scenes.base",
+                                        "attention_explainer.storyboard"])
     # One BLAS thread a worker (the server reads the environment as it starts): OpenBLAS starts
     # a thread per core in each process, and the workers' threads spin against each other
     # (apple's steps took 27.5 s of processor time in two workers, 21.6 s with one thread
@@ -492,8 +556,11 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
                 except (Exception, SystemExit) as error:
                     results.append((step, error))
         except KeyboardInterrupt:
-            # Ctrl-C: the steps not started are dropped, the running ones end before the
-            # partial folder they write into is removed
+            # Ctrl-C, SIGTERM, SIGHUP: the steps not started are dropped, the running ones are
+            # killed before the partial folder they write into is removed
+            for process in list(getattr(pool, "_processes", {}).values()):
+                with contextlib.suppress(Exception):
+                    process.kill()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return results
@@ -501,8 +568,11 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
 
 def _no_interrupts() -> None:
     """A worker or helper process leaves Ctrl-C to the process that started it (which then
-    shuts it down): no traceback of its own."""
+    shuts it down): no traceback of its own; and dies with that process, however it ends."""
+    from attention_explainer.lifetime import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
 
 
 def _rate_text(beat: StoryboardBeat, reading_rate: float) -> str:

@@ -303,7 +303,8 @@ class Speaker:
         """The cache folder, or a private one when it cannot be trusted (a warning, once)."""
         from attention_explainer import cache_files
 
-        if cache_files.usable_folder(self.cache_dir, "XDG_CACHE_HOME", "spoken clips are"):
+        if cache_files.usable_folder(self.cache_dir, "XDG_CACHE_HOME",
+                                     "spoken clips are made in a private folder for this run"):
             return self.cache_dir
         return _private_folder()
 

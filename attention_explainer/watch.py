@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from attention_explainer.lifetime import Stopped, die_with_parent
 from attention_explainer.render.jobs import PROJECT_DIR
 
 if TYPE_CHECKING:
@@ -103,6 +104,31 @@ def syntax_problem(paths: Iterable[Path]) -> str | None:
     return None
 
 
+_IMPORTS = ("attention_explainer.__main__", "attention_explainer.cli", "attention_explainer.watch",
+            "attention_explainer.storyboard", "scenes.base")
+
+
+def import_problem(steps: Iterable[Step]) -> str | None:
+    """What the command would meet importing the project's new code (in a fresh process: this
+    one has the old code loaded), as one line; None when it imports. A module that raises as it
+    is imported would otherwise end the command at its start again, the watcher gone."""
+    import subprocess
+
+    modules = [*_IMPORTS, *(f"scenes.{step.module}" for step in steps if step.source is None)]
+    code = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)"
+    try:
+        done = subprocess.run([sys.executable, "-c", code, *modules], cwd=PROJECT_DIR, capture_output=True,
+                              text=True, timeout=120, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return "importing the new code took over 120 s"
+    if done.returncode == 0:
+        return None
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    where = [line.strip() for line in lines if line.strip().startswith("File ") and "<frozen" not in line]
+    return f"the new code fails as it is imported: {lines[-1] if lines else done.returncode}" + (
+        f" ({where[-1]})" if where else "")
+
+
 def reexec() -> None:
     """Start this command again, the same arguments, in this process (the new code loaded).
 
@@ -143,6 +169,7 @@ def rebuild(build: Callable[[], str]) -> tuple[bool, str]:
         code = 1
         try:
             os.setpgid(0, 0)
+            die_with_parent()  # the watcher killed (SIGKILL, a closed terminal): this build too
             os.close(read_end)
             try:
                 message, code = "ok " + build(), 0
@@ -157,31 +184,34 @@ def rebuild(build: Callable[[], str]) -> tuple[bool, str]:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
-    interrupted, handler = False, signal.getsignal(signal.SIGINT)
+    interrupted: KeyboardInterrupt | None = None
+    handler = signal.getsignal(signal.SIGINT)
     chunks: list[bytes] = []
     try:
         try:
             os.close(write_end)
             while chunk := os.read(read_end, 65536):
                 chunks.append(chunk)
-        except KeyboardInterrupt:
-            interrupted = _interrupt(pid)
+        except KeyboardInterrupt as stop:
+            interrupted = interrupted or stop
+            _interrupt(pid)
         finally:
             os.close(read_end)
         while True:
             try:
                 _, status = os.waitpid(pid, 0)
                 break
-            except KeyboardInterrupt:
-                interrupted = _interrupt(pid)
+            except KeyboardInterrupt as stop:
+                interrupted = interrupted or stop
+                _interrupt(pid)
         try:  # a build that crashed may leave its helper process waiting: its group goes with it
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
     finally:
         signal.signal(signal.SIGINT, handler)
-    if interrupted:
-        raise KeyboardInterrupt
+    if interrupted is not None:
+        raise interrupted
     text = b"".join(chunks).decode(errors="replace")
     if text.startswith("ok "):
         return True, text[3:]
@@ -190,14 +220,16 @@ def rebuild(build: Callable[[], str]) -> tuple[bool, str]:
     return False, f"the build process ended without a word ({_status(status)})"
 
 
-def _interrupt(pid: int) -> bool:
-    """Pass Ctrl-C on to the build process, once; further ones are ignored while it ends."""
+def _interrupt(pid: int) -> None:
+    """Pass Ctrl-C (or SIGTERM, SIGHUP) on to the build process as Ctrl-C, once; further ones are
+    ignored while it ends."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
     try:
         os.kill(pid, signal.SIGINT)
     except ProcessLookupError:
         pass
-    return True
 
 
 def _status(status: int) -> str:
@@ -268,7 +300,7 @@ def watch(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int 
             edited, watched = changed(watched, now), now
             code = [p for p in edited if p not in data]
             if code:
-                problem = syntax_problem(code)
+                problem = syntax_problem(code) or import_problem(chosen)
                 if problem is not None:
                     log(f"storyboard: {problem}; still watching, with the code as it was")
                     continue
@@ -286,12 +318,15 @@ def watch(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int 
                 log(f"storyboard: {what} changed, not rebuilt (the previous storyboard stays): {line}")
             # the corpus the example names now (the files as they were before the build: a
             # save during it is seen at the next poll)
-            old, data = data, data_files(example_name) or data
+            # After a failed build the files watched before stay watched too (a corpus that went
+            # missing, saved back, rebuilds).
+            found = data_files(example_name)
+            old, data = data, tuple(dict.fromkeys(found if ok else [*found, *data])) or data
             watched = ({p: state for p, state in watched.items() if p in data or p not in old}
                        | snapshot(p for p in data if p not in watched))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         log("storyboard: stopped watching")
-        return 0
+        return stop.exit_code if isinstance(stop, Stopped) and stop.signum != signal.SIGINT else 0
 
 
 def _say(line: str) -> None:
@@ -300,7 +335,7 @@ def _say(line: str) -> None:
 
 def _short(path: Path) -> str:
     """``path`` from the working directory when it is under it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    try:  # not resolve(): a symbolic link that loops raises there
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except (ValueError, OSError):
         return str(path)

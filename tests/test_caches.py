@@ -164,3 +164,23 @@ def test_a_voice_folder_that_is_a_file_still_speaks(tmp_path, capsys):
     clip = FakeVoice(tmp_path / "voice").speak("One two three.")
     assert clip.seconds > 0.2 and clip.path.is_file()
     assert f"{tmp_path / 'voice'} (XDG_CACHE_HOME) is a file" in capsys.readouterr().err
+
+
+def test_a_full_cache_disk_uses_the_svg_uncached_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from manim import Text, tempconfig
+
+    from attention_explainer import cache_files, manim_patches
+
+    def full(path, key, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache_files, "write_entry", full)
+    with tempconfig({"tex_dir": str(tmp_path / "Tex"), "text_dir": str(tmp_path / "texts")}):
+        assert manim_patches.apply()
+        made = Text("a full disk", font_size=30)
+    assert len(made.get_all_points()) > 20
+    assert [p.name for p in (tmp_path / "texts").iterdir()] == []  # no .making-* folder or file
+    said = capsys.readouterr().err
+    assert "No space left on device; using the SVG uncached" in said and str(tmp_path / "texts") in said

@@ -36,6 +36,7 @@ from pathlib import Path
 from attention_core.examples import load_example
 from attention_explainer import cache_files
 from attention_explainer.inputs import Inputs, read_inputs, write_snapshot
+from attention_explainer.lifetime import Stopped
 from attention_explainer.settings import child_environment, environment, settings
 from scenes.story import SCENES_DIR, Step
 
@@ -461,7 +462,7 @@ def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    raise Stopped(signum)  # a KeyboardInterrupt that knows its signal (the exit code: 128 + it)
 
 
 _CLEAN_MESSAGE = re.compile(r"^attention-explainer: cannot render \w+:$", re.MULTILINE)

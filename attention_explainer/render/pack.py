@@ -123,7 +123,7 @@ def ensure_revealjs(cache_root: Path, seconds: float = NPM_SECONDS) -> Path:
     from attention_explainer import cache_files
 
     variable = "XDG_CACHE_HOME"
-    trusted = cache_files.usable_folder(cache_root, variable, "reveal.js is")
+    trusted = cache_files.usable_folder(cache_root, variable, "reveal.js is fetched for this run only")
     tarball = cache_root / f"reveal.js-{REVEAL_VERSION}.tgz"
     data = _read_tarball(tarball) if trusted else None
     if data is not None and not _genuine(data):

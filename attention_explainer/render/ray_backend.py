@@ -42,6 +42,7 @@ from types import ModuleType
 from typing import Any
 
 from attention_explainer.inputs import read_inputs
+from attention_explainer.lifetime import descendants, kill_descendants, stopped_by_signals
 from attention_explainer.render.jobs import (
     PROJECT_DIR,
     Progress,
@@ -97,22 +98,34 @@ def cluster(address: str | None, cpus: int, say: Progress) -> Iterator[ModuleTyp
         say(f"  ray    joining {address}, from RAY_ADDRESS")
     if address:
         _check_reachable(address, variable)
-    try:
-        if address:
-            ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
-        else:
-            ray.init(num_cpus=cpus, include_dashboard=False, logging_level=logging.WARNING,
-                     log_to_driver=False)
-    except Exception as error:  # Ray raises many kinds (ConnectionError, RuntimeError, ValueError)
-        where = f"the Ray cluster at {address}{variable}" if address else "a local Ray"
-        raise RayUnavailableError(f"cannot start or join {where}: {error}") from None
-    where = f"connected to {address}" if address else "started a local Ray"
-    say(f"  ray    {where} in {time.monotonic() - started:.1f} s: "
-        f"{ray.cluster_resources().get('CPU', 0):g} CPUs")
-    try:
-        yield ray
+    try:  # a stop during ray.init (Ray's SIGTERM handler exits) still stops what it started
+        try:
+            if address:
+                ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
+            else:
+                ray.init(num_cpus=cpus, include_dashboard=False, logging_level=logging.WARNING,
+                         log_to_driver=False)
+        except Exception as error:  # Ray raises many kinds (ConnectionError, RuntimeError, ValueError)
+            where = f"the Ray cluster at {address}{variable}" if address else "a local Ray"
+            raise RayUnavailableError(f"cannot start or join {where}: {error}") from None
+        where = f"connected to {address}" if address else "started a local Ray"
+        say(f"  ray    {where} in {time.monotonic() - started:.1f} s: "
+            f"{ray.cluster_resources().get('CPU', 0):g} CPUs")
+        with stopped_by_signals():  # instead of Ray's SIGTERM handler, which exits without a word
+            yield ray
     finally:
         ray.shutdown()
+        if not address:  # the local Ray's agents that outlive its shutdown (30-90 s otherwise)
+            _end_local_ray()
+
+
+def _end_local_ray(seconds: float = 3.0) -> None:
+    """Wait up to ``seconds`` for the processes of the local Ray (this process's descendants: the
+    batch starts no other) to end after ``ray.shutdown()``, then kill those left."""
+    deadline = time.monotonic() + seconds
+    while descendants() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    kill_descendants()
 
 
 CONNECT_SECONDS = 10.0  # for the name lookup, and again for the connection
