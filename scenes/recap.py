@@ -138,9 +138,9 @@ def credits_card() -> VGroup:
     for row in rows:
         row[1].next_to(row[0], RIGHT, buff=role_width - row[0].width + 0.5)
         row[1].shift((baseline(row[0]) - baseline(row[1][0])) * UP)  # the role on its first line
-    rows.arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+    rows.arrange(DOWN, aligned_edge=LEFT, buff=0.5)
     heading = word_label("Thank you for watching", style.FOCUS, style.HEADING_SIZE)
-    card = VGroup(heading, rows).arrange(DOWN, buff=0.7)
+    card = VGroup(heading, rows).arrange(DOWN, buff=0.8)
     room = config.frame_width - 2 * style.MARGIN
     if card.width > room:
         card.scale_to_fit_width(room)
