@@ -147,9 +147,10 @@ class Opening(ExplainerScene):
 
     def ask(self) -> None:
         many = len(self.sentences) > 1
-        self.beat("question", f"One word, {self.meaning_count()}: what does {quoted(self.focus)} mean "
-                  f"{'in each sentence' if many else 'here'}? Its numbers are the same "
-                  f"{'in both' if many else 'in every sentence'}.")
+        senses = f"{self.example.x_axis} or {self.example.y_axis}"
+        where, same = ("in each sentence", "in both") if many else ("here", "in every sentence")
+        self.beat("question", f"{quoted(self.focus)} can mean {senses}: which is it {where}? Its numbers are "
+                  f"the same {same}.")
         asked = f"What does {quoted(self.focus)} mean here?"
         self.question = word_label(asked, style.FOCUS, style.TITLE_SIZE)
         self.question.to_edge(UP, buff=style.MARGIN)
@@ -161,7 +162,7 @@ class Opening(ExplainerScene):
         x = ", ".join(fmt(v) for v in self.example.words[self.focus])
         self.note = word_label(f"{self.focus} = ({x}) {'in both' if many else 'in every sentence'}",
                                style.MUTED, style.BODY_SIZE)
-        self.note.next_to(self.rows, DOWN, buff=1.0)
+        self.note.next_to(self.rows, DOWN, buff=1.0 if many else 2.2)  # one row: the frame still used
         self.play(FadeIn(self.question, shift=0.2 * DOWN), run_time=style.BEAT / 2)
         self.play(LaggedStart(*(FadeIn(r) for r in self.rows), lag_ratio=0.4), run_time=style.BEAT)
         self.play(FadeIn(self.marks), FadeIn(self.note), run_time=style.BEAT / 2)
@@ -225,10 +226,3 @@ class Opening(ExplainerScene):
         short = titles / style.READING_RATE - (self.renderer.time - self.road_shown)
         if short > 0:
             self.wait(short)
-
-    # -- helpers
-
-    def meaning_count(self) -> str:
-        """'two meanings' (or how many the sentences give it)."""
-        count = len({meaning(self.example, i) for i in range(len(self.sentences))})
-        return {1: "one meaning", 2: "two meanings"}.get(count, f"{count} meanings")

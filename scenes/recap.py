@@ -138,9 +138,9 @@ def credits_card() -> VGroup:
     for row in rows:
         row[1].next_to(row[0], RIGHT, buff=role_width - row[0].width + 0.5)
         row[1].shift((baseline(row[0]) - baseline(row[1][0])) * UP)  # the role on its first line
-    rows.arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+    rows.arrange(DOWN, aligned_edge=LEFT, buff=0.5)
     heading = word_label("Thank you for watching", style.FOCUS, style.HEADING_SIZE)
-    card = VGroup(heading, rows).arrange(DOWN, buff=0.7)
+    card = VGroup(heading, rows).arrange(DOWN, buff=0.8)
     room = config.frame_width - 2 * style.MARGIN
     if card.width > room:
         card.scale_to_fit_width(room)
@@ -294,14 +294,14 @@ class Recap(ExplainerScene):
 
     def settle(self) -> None:
         """Hold the beat's picture until its sentence could be read (at most
-        :data:`NUMBERS_RATE` characters a second when it says three or more numbers) and
-        :data:`RESULT_HOLD` seconds more."""
+        :data:`NUMBERS_RATE` characters a second when it says three or more numbers), or has
+        been spoken (with the voice), and :data:`RESULT_HOLD` seconds more."""
         narration, start = self._said
-        from scenes.style import READING_RATE
-
         count = sum(1 for part in narration.replace(",", " ").split() if _is_number(part))
-        rate = NUMBERS_RATE if count >= 3 else READING_RATE
-        reading = max(len(narration) / rate, reading_seconds(narration))
+        rate = NUMBERS_RATE if count >= 3 else style.READING_RATE
+        # the base's length of the beat's speech and pause, 0 when silent
+        spoken = getattr(self, "_spoken_seconds", 0.0)
+        reading = max(len(narration) / rate, reading_seconds(narration), spoken)
         short = reading + RESULT_HOLD - (self.renderer.time - start)
         if short > 1e-6:
             self.wait(short)

@@ -799,7 +799,8 @@ def test_editing_one_scene_renders_that_step_only(tiny: dict[str, object]) -> No
 def test_a_step_depends_on_the_project_modules_it_imports() -> None:
     from attention_explainer.render.jobs import PROJECT_DIR, project_imports
 
-    files = {p.relative_to(PROJECT_DIR).as_posix() for p in project_imports(find_step("cosine_similarity").path)}
+    cosine = find_step("cosine_similarity").path
+    files = {p.relative_to(PROJECT_DIR).as_posix() for p in project_imports(cosine)}
     assert {"scenes/cosine_similarity.py", "scenes/base.py", "scenes/style.py",
             "attention_core/similarity.py", "attention_core/examples.py"} <= files
     # the command line is not a scene's input; the render package is only through the voice,

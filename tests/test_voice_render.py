@@ -213,7 +213,7 @@ def test_render_voice_gives_every_step_and_the_joined_video_one_aligned_track(
     options.force = True
     lines: list[str] = []
     again = render(options, progress=lines.append)
-    assert any("done   1/" in line for line in lines)  # manim ran
+    assert any("done   2/" in line for line in lines)  # manim ran (words_in_context is step 2)
     assert {p: p.stat().st_mtime_ns for p in clips} == {p: p.stat().st_mtime_ns for p in
                                                          (tmp_path / "cache").rglob("*.wav")}
     check_voiced_render(again, tmp_path / "cache", fps=5)
