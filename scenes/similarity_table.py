@@ -129,6 +129,19 @@ class SimilarityTable(ExplainerScene):
             line += f"; {decider}'s is {fmt(self.trace.matrix[sentence.focus_index, other])}."
         self.beat("focus row" if number == 0 else "other row", line)
         self.mark(sentence, top.word, other)
+        if not story.claim(self.example, "top_dot_is_decider", number).holds:
+            self.draw_the_lesson(number)
+
+    def draw_the_lesson(self, number: int) -> None:
+        """Where the raw dot products do not single out the decider, a beat of its own says
+        what that shows, the table held: keys and queries help when the story's
+        ``head_sharpens`` claim holds."""
+        sentence = self.example.sentences[number]
+        decider = story.decider(self.example, number)
+        helps = story.claim(self.example, "head_sharpens", number).holds
+        ahead = "keys and queries, later, help." if helps else "later chapters look for what does."
+        self.beat(f"lesson {number + 1}", f"Raw dot products do not single out {decider}, the word that "
+                  f"decides {sentence.focus} here; {ahead}")
 
     def switch_to_cosine(self, sentence: Sentence) -> None:
         self.beat("cosines", "The same table with cosines, between -1 and 1: only the directions "
