@@ -35,7 +35,7 @@ from attention_core import SimilarityMatrixTrace, similarity_matrix, story
 from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import sentence_caption, word_color
+from scenes.components import sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.lists import WordValues
@@ -256,12 +256,15 @@ class SimilarityTable(ExplainerScene):
         frame = Rectangle(width=cell, height=cell, color=style.TEXT, stroke_width=3)
         return DashedVMobject(frame, num_dashes=16).move_to(center)
 
-    def formula_for(self, kind: str) -> MathTex:
-        """What a cell holds, on the left of the table."""
+    def formula_for(self, kind: str) -> VGroup:
+        """What a cell holds, on the left of the table, and what i and j are (no symbol
+        undefined): ``[formula, note]``."""
         tex = (r"S_{ij} = \vec x_i \cdot \vec x_j" if kind == "dot" else
                r"C_{ij} = \frac{\vec x_i \cdot \vec x_j}{|\vec x_i|\,|\vec x_j|}")
         formula = MathTex(tex).scale(style.MATH_SCALE)
-        return formula.to_edge(LEFT, buff=style.MARGIN).match_y(self.table.image)
+        note = word_label("row i, column j", style.MUTED, style.SMALL_SIZE)
+        group = VGroup(formula, note).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        return group.to_edge(LEFT, buff=style.MARGIN).match_y(self.table.image)
 
     def similarities(self, sentence: Sentence, kind: str) -> SimilarityMatrixTrace:
         e = self.example.embeddings(sentence)
