@@ -35,7 +35,7 @@ from attention_core import SimilarityMatrixTrace, similarity_matrix, story
 from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import sentence_caption, word_color
+from scenes.components import sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.lists import WordValues
@@ -129,6 +129,19 @@ class SimilarityTable(ExplainerScene):
             line += f"; {decider}'s is {fmt(self.trace.matrix[sentence.focus_index, other])}."
         self.beat("focus row" if number == 0 else "other row", line)
         self.mark(sentence, top.word, other)
+        if not story.claim(self.example, "top_dot_is_decider", number).holds:
+            self.draw_the_lesson(number)
+
+    def draw_the_lesson(self, number: int) -> None:
+        """Where the raw dot products do not single out the decider, a beat of its own says
+        what that shows, the table held: keys and queries help when the story's
+        ``head_sharpens`` claim holds."""
+        sentence = self.example.sentences[number]
+        decider = story.decider(self.example, number)
+        helps = story.claim(self.example, "head_sharpens", number).holds
+        ahead = "keys and queries, later, help." if helps else "later chapters look for what does."
+        self.beat(f"lesson {number + 1}", f"Raw dot products do not single out {decider}, the word that "
+                  f"decides {sentence.focus} here; {ahead}")
 
     def switch_to_cosine(self, sentence: Sentence) -> None:
         self.beat("cosines", "The same table with cosines, between -1 and 1: only the directions "
@@ -243,12 +256,15 @@ class SimilarityTable(ExplainerScene):
         frame = Rectangle(width=cell, height=cell, color=style.TEXT, stroke_width=3)
         return DashedVMobject(frame, num_dashes=16).move_to(center)
 
-    def formula_for(self, kind: str) -> MathTex:
-        """What a cell holds, on the left of the table."""
+    def formula_for(self, kind: str) -> VGroup:
+        """What a cell holds, on the left of the table, and what i and j are (no symbol
+        undefined): ``[formula, note]``."""
         tex = (r"S_{ij} = \vec x_i \cdot \vec x_j" if kind == "dot" else
                r"C_{ij} = \frac{\vec x_i \cdot \vec x_j}{|\vec x_i|\,|\vec x_j|}")
         formula = MathTex(tex).scale(style.MATH_SCALE)
-        return formula.to_edge(LEFT, buff=style.MARGIN).match_y(self.table.image)
+        note = word_label("row i, column j", style.MUTED, style.SMALL_SIZE)
+        group = VGroup(formula, note).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        return group.to_edge(LEFT, buff=style.MARGIN).match_y(self.table.image)
 
     def similarities(self, sentence: Sentence, kind: str) -> SimilarityMatrixTrace:
         e = self.example.embeddings(sentence)

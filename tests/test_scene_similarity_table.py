@@ -29,6 +29,11 @@ from scenes.style import POSITIVE
 BEATS = ["title", "dot products", "focus row", "cosines", "cosine row", "other sentence", "other row"]
 
 
+def line_of(scene, name: str) -> str:
+    """The narration of the beat called ``name`` (a lesson beat may come between the others)."""
+    return next(line for beat, line, *_ in scene.beats if beat == name)
+
+
 class ProbedSimilarityTable(SimilarityTable):
     """The scene, with the table and its marks recorded at the end of every beat."""
 
@@ -154,7 +159,7 @@ def test_a_focus_whose_own_entry_is_largest_still_names_the_largest_other(tmp_pa
     assert row["apple"] > max(v for w, v in row.items() if w != "apple")
     assert claim(broken, "top_dot_is_decider", 0).holds
     scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
-    line = scene.narration[BEATS.index("focus row")]
+    line = line_of(scene, "focus row")
     assert "another word is orange's" in line and "apple with itself" in line
     assert narration_numbers(line) == pytest.approx([row["orange"], row["apple"]], abs=0.005)
     focus, tokens = broken.sentences[0].focus_index, broken.sentences[0].tokens
@@ -166,7 +171,7 @@ def test_when_the_dot_product_winner_is_not_the_decider_both_are_named(tmp_path)
     broken = apple_with(tmp_path, ("and     = [0.4, -0.5]", "and     = [3.0, 3.0]"))
     assert not claim(broken, "top_dot_is_decider", 0).holds
     scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
-    line = scene.narration[BEATS.index("focus row")]
+    line = line_of(scene, "focus row")
     row = row_of(broken, 0, "dot")
     assert "largest dot product with another word is and's" in line and "orange's is" in line
     assert narration_numbers(line) == pytest.approx([row["and"], row["orange"]], abs=0.005)
@@ -175,7 +180,7 @@ def test_when_the_dot_product_winner_is_not_the_decider_both_are_named(tmp_path)
     assert marks == [(focus, tokens.index("and")), (focus, tokens.index("orange"))]
     # nor does the cosine beat call "and" or orange the decider by cosine if that fails too
     assert not claim(broken, "top_cosine_is_decider", 0).holds
-    assert "orange is apple's most similar" not in scene.narration[BEATS.index("cosine row")]
+    assert "orange is apple's most similar" not in line_of(scene, "cosine row")
 
 
 def test_when_the_cosine_winner_is_not_the_decider_both_are_named(tmp_path):
@@ -184,7 +189,7 @@ def test_when_the_cosine_winner_is_not_the_decider_both_are_named(tmp_path):
     assert claim(broken, "top_dot_is_decider", 0).holds
     assert not claim(broken, "top_cosine_is_decider", 0).holds
     scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
-    line = scene.narration[BEATS.index("cosine row")]
+    line = line_of(scene, "cosine row")
     row = row_of(broken, 0, "cosine")
     assert "apple's most similar other word is buy" in line and "orange has" in line
     assert narration_numbers(line) == pytest.approx([row["buy"], row["orange"]], abs=0.005)
@@ -195,7 +200,7 @@ def test_when_the_other_sentences_winner_is_not_its_decider_both_are_named(tmp_p
     broken = apple_with(tmp_path, ("new     = [0.7, -0.4]", "new     = [3.0, 3.0]"))
     assert not claim(broken, "top_dot_is_decider", 1).holds
     scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
-    line = scene.narration[BEATS.index("other row")]
+    line = line_of(scene, "other row")
     row = row_of(broken, 1, "dot")
     assert "is new's" in line and "phone's is" in line
     assert narration_numbers(line) == pytest.approx([row["new"], row["phone"]], abs=0.005)
@@ -271,7 +276,7 @@ def test_dot_products_that_print_alike_are_said_to_tie_not_ranked(tmp_path):
     assert row["buy"] > row["orange"] and f"{row['buy']:.2f}" == f"{row['orange']:.2f}"
     assert not claim(broken, "top_dot_is_decider", 0).holds
     scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
-    line = scene.narration[BEATS.index("focus row")]
+    line = line_of(scene, "focus row")
     assert line == "In apple's row, buy and orange tie for the largest dot product with another word, 6.02."
     focus, tokens = broken.sentences[0].focus_index, broken.sentences[0].tokens
     marks = scene.at_end["focus row"]["marks"]
@@ -288,8 +293,20 @@ def test_a_decider_first_by_a_margin_that_does_not_print_does_not_win(tmp_path):
     verdict = claim(broken, "top_dot_is_decider", 0)
     assert not verdict.holds and "orange and buy both print 6.02" in verdict.numbers
     scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
-    line = scene.narration[BEATS.index("focus row")]
+    line = line_of(scene, "focus row")
     assert line == "In apple's row, orange and buy tie for the largest dot product with another word, 6.02."
     focus, tokens = broken.sentences[0].focus_index, broken.sentences[0].tokens
     marks = scene.at_end["focus row"]["marks"]
     assert marks == [(focus, tokens.index("orange")), (focus, tokens.index("buy"))]
+
+
+def test_a_dot_product_winner_that_is_not_the_decider_is_taught_as_a_lesson(tmp_path):
+    # issue 32: "and" wins the row; the chapter says what that shows, its table held
+    broken = apple_with(tmp_path, ("and     = [0.4, -0.5]", "and     = [3.0, 3.0]"))
+    scene = build_scene(ProbedSimilarityTable, broken, tmp_path).scene
+    helps = claim(broken, "head_sharpens", 0).holds
+    assert line_of(scene, "lesson 1") == (
+        "Raw dot products do not single out orange, the word that decides apple here; "
+        + ("keys and queries, later, help." if helps else "later chapters look for what does."))
+    assert scene.at_end["lesson 1"]["marks"] == scene.at_end["focus row"]["marks"]
+    assert "lesson 2" not in [name for name, *_ in scene.beats]
