@@ -29,7 +29,7 @@ from test_scene_keys_and_queries import seen_on_plane
 from attention_core import story
 from attention_core.examples import load_example
 from scenes.components.words import boxes_overlap, plane_scale
-from scenes.keys_and_queries import tick_numbers
+from scenes.keys_and_queries import axis_lines, tick_numbers
 from scenes.style import fmt
 from scenes.value_vectors import SMALL_WEIGHT, ValueVectors, cosine_text
 
@@ -56,10 +56,10 @@ class Checked(ValueVectors):
                 self.grid_inside = getattr(self, "grid_inside", []) + [self.grid.inside(self.plane)]
             if hasattr(self, "plane"):
                 self.seen = getattr(self, "seen", []) + [seen_on_plane(self, beat)]
-                ticks = tick_numbers(self.plane)
-                self.on_ticks = getattr(self, "on_ticks", []) + [
+                marks = [*axis_lines(self.plane), *tick_numbers(self.plane)]
+                self.on_marks = getattr(self, "on_marks", []) + [
                     (beat, d.word) for d in getattr(self, "dots", []) if d.label_shown and id(d.label) in on
-                    and any(boxes_overlap(d.label, t) for t in ticks)]
+                    and any(boxes_overlap(d.label, m) for m in marks)]
                 embedding = getattr(self, "decider_embedding", None)
                 self.embedding_shown = getattr(self, "embedding_shown", {})
                 self.embedding_shown[beat] = embedding is not None and all(
@@ -293,9 +293,11 @@ def test_the_weights_are_the_keys_chapters_and_nothing_is_retracted(built, examp
     np.testing.assert_allclose(c.weights, story.focus_attention(example, 0).weights[f], atol=1e-12)
 
 
-def test_no_value_is_named_over_a_tick_value(built):
-    """Issue 30 minor: apple's v_buy sat on the tick "1"; a word of the rest is left unnamed there."""
-    assert built.scene.on_ticks == []
+def test_no_word_of_the_rest_is_named_over_an_axis_or_a_tick_value(built):
+    """Issue 30 minor: apple's v_buy sat on the x axis over the tick "1"; a word of "the rest"
+    (weight under 0.05) is left unnamed rather than named there."""
+    rest = {c.sentence.tokens[j] for c in built.scene.chains for j in c.rest}
+    assert [(beat, word) for beat, word in built.scene.on_marks if word in rest] == []
 
 
 def test_value_dots_are_named_as_values_and_labels_sit_by_their_own_dots(built):
