@@ -183,7 +183,8 @@ class RealTransformer(ExplainerScene):
         self.special_shares = shares
         most = int((shares > 0.5).sum())
         heads = shares.size
-        if most > heads / 2:
+        best = self.real.best
+        if most > heads / 2 and shares[best.layer, best.head] <= 0.5:
             line = (f"It is the exception: in {most} of the {heads} heads, [CLS] and [SEP], the start and "
                     f"end marks, take more than half of {self.focus}'s attention.")
         else:

@@ -98,6 +98,8 @@ def test_the_pick_is_said_to_be_the_exception(built, example):
     np.testing.assert_allclose(scene.share_grid.values, shares, atol=1e-9)
     most = int((shares > 0.5).sum())
     assert most > 36  # the shipped examples: most heads look at the marks
+    best = scene.real.best
+    assert shares[best.layer, best.head] <= 0.5  # and the best head does not (crane's: 0.47)
     said = said_by_beat(scene)["most heads"]
     assert said == (f"It is the exception: in {most} of the 72 heads, [CLS] and [SEP], the start and end "
                     f"marks, take more than half of {focus}'s attention.")
