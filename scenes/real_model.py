@@ -183,7 +183,8 @@ class RealTransformer(ExplainerScene):
         self.special_shares = shares
         most = int((shares > 0.5).sum())
         heads = shares.size
-        if most > heads / 2:
+        best = self.real.best
+        if most > heads / 2 and shares[best.layer, best.head] <= 0.5:
             line = (f"It is the exception: in {most} of the {heads} heads, [CLS] and [SEP], the start and "
                     f"end marks, take more than half of {self.focus}'s attention.")
         else:
@@ -436,15 +437,12 @@ class RealTransformer(ExplainerScene):
         dots = [WordDot(plane, name, q, color) for name, q, color in zip(names, points, colors, strict=True)]
         for dot in dots:
             dot.dot.scale(9 / 7)
-        if any(_near(plane.x_name, d.dot, 0.15) for d in dots):  # (under the tick numbers): above the axis
-            plane.x_name.next_to(plane.axes.x_axis, UP, buff=0.1).align_to(plane.axes.x_axis.get_end(), RIGHT)
-        y_x = plane.axes.y_axis.get_x()
-        if plane.x_name.get_left()[0] - 0.1 < y_x < plane.x_name.get_right()[0] + 0.1:  # across the y-axis
-            plane.x_name.shift((y_x - 0.15 - plane.x_name.get_right()[0]) * RIGHT)
         # each name on the far side of its dot from the arrows: the sentences' names beyond the
         # arrows' tips, the focus alone's opposite the arrows' mean direction
         start = dots[0].dot.get_center()
         ends = [d.dot.get_center() for d in dots[1:]]
+        on_arrows = [p for end in ends for p in along(Line(start, end), 0.05)]
+        place_x_name(plane, [*(d.dot for d in dots), *on_arrows, *ticks])
         outward = [start - np.mean(ends, axis=0) if ends else DOWN]
         outward += [d.dot.get_center() - start for d in dots[1:]]
         axis_lines = [d for axis in (plane.axes.x_axis, plane.axes.y_axis) for d in along(axis)]
@@ -491,6 +489,25 @@ class RealTransformer(ExplainerScene):
         dots = panel.dots
         return VGroup(*(Arrow(dots[0].get_center(), dot.get_center(), buff=0.1, color=dot.get_color(),
                               stroke_width=4, max_tip_length_to_length_ratio=0.25) for dot in dots[1:]))
+
+
+def place_x_name(plane: WordPlane, obstacles: list[Mobject]) -> None:
+    """Put the x-axis name at the axis's right end, below its tick numbers or above the axis,
+    right-aligned to the end or moved clear of the y-axis: the first place that keeps 0.1 from
+    every obstacle (dots, points along the arrows, tick numbers) and does not cross the y-axis;
+    else where it is (below, at the end)."""
+    name, x_axis = plane.x_name, plane.axes.x_axis
+    below = name.get_center()  # tick_numbers put it under the numbers, at the end
+    above = name.copy().next_to(x_axis, UP, buff=0.1).align_to(x_axis.get_end(), RIGHT).get_center()
+    y_x, half_width = plane.axes.y_axis.get_x(), name.width / 2
+    for centre in (below, above):
+        for shift in (0.0, y_x - 0.15 - (centre[0] + half_width), y_x + 0.15 - (centre[0] - half_width)):
+            name.move_to(centre + shift * RIGHT)
+            if name.get_left()[0] - 0.05 < y_x < name.get_right()[0] + 0.05:
+                continue
+            if not any(_near(name, m, 0.1) for m in obstacles):
+                return
+    name.move_to(below)
 
 
 def _compass(direction: np.ndarray) -> np.ndarray:

@@ -743,6 +743,15 @@ class Training(ExplainerScene):
         beat later) the model's guesses after the prompt. The heat map takes what room the
         text column leaves."""
         sentence = _sentence(probe.text, CLOSE_TEXT_WIDTH)
+        seen = self.seen_in_training(probe)
+        if seen.startswith("close to"):  # said in the beat: shown under the sentence, on two lines
+            head, _, quoted = seen.partition(" \u201c")
+            lines = (head, "\u201c" + quoted)
+            note = VGroup(*(word_label(text, style.MUTED, style.LABEL_SIZE) for text in lines))
+            note.arrange(DOWN, buff=0.1, aligned_edge=LEFT)
+            if note.width > CLOSE_TEXT_WIDTH:
+                note.scale_to_fit_width(CLOSE_TEXT_WIDTH)
+            sentence = VGroup(sentence, note).arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         weight = self.decider_weight(snap, probe)
         fact = VGroup(*(word_label(text, color, FACT_SIZE) for text, color in (
             (probe.focus, style.FOCUS), ("\u2192", style.MUTED), (probe.decides, style.KEY),

@@ -423,8 +423,12 @@ def test_each_probe_is_said_to_be_a_training_sentence_or_one_it_never_saw(any_bu
                  else "a sentence it never trained on")
         assert line.startswith(f"In \u201c{probe.text}\u201d, {where}, {probe.focus} looks"), line
     if scene.example.name == "apple" and scene.corpus.path.name == "ambiguous.toml":
-        # "he sliced his apple pie" is held out, but "i sliced my apple pie" is not (issue 30)
+        # "he sliced his apple pie" is held out, but "i sliced my apple pie" is not (issue 30);
+        # said, and shown under the sentence in the close-up
         assert "close to its training sentence \u201ci sliced my apple pie\u201d" in said["learned"]
+        note = scene.close_ups[0].sentence[1]
+        assert [t.original_text for t in note] == ["close to its training sentence",
+                                                    "\u201ci sliced my apple pie\u201d"]
 
 
 def test_the_moral_claims_no_more_than_the_run_shows(any_built):
