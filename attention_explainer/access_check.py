@@ -325,7 +325,7 @@ def check_example(example: str | Path, only: Sequence[str] = (), *, log: Callabl
     import importlib
 
     from attention_core.examples import load_example
-    from attention_explainer.storyboard import build_beats
+    from attention_explainer.beat_frames import build_beats
     from scenes.story import STORY, find_step
 
     loaded = load_example(example) if not hasattr(example, "sentences") else example

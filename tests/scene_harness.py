@@ -22,7 +22,7 @@ from PIL import Image
 
 from attention_core.examples import Example
 from attention_explainer.access_check import BeatAccess, measure_frame
-from attention_explainer.storyboard import build_beats
+from attention_explainer.beat_frames import build_beats
 from scenes.base import ExplainerScene
 
 KEYFRAME_DIR = Path(__file__).parent / "keyframes"

@@ -8,8 +8,8 @@ temporary folder, plus one real step (the cosine scene) at a tiny size.
 from __future__ import annotations
 
 import dataclasses
-import html
 import functools
+import html
 import json
 import os
 import re

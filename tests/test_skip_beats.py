@@ -112,7 +112,7 @@ def test_a_skipped_beat_has_no_storyboard_frame(tmp_path):
     import importlib.util
 
     from attention_core.examples import load_example
-    from attention_explainer.storyboard import build_beats
+    from attention_explainer.beat_frames import build_beats
 
     (tmp_path / "tiny_cut.py").write_text(textwrap.dedent(TINY_CUT))
     spec = importlib.util.spec_from_file_location("tiny_cut", tmp_path / "tiny_cut.py")

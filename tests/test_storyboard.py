@@ -56,7 +56,7 @@ def manims_own(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, 
     import importlib
 
     from attention_core.examples import load_example
-    from attention_explainer.storyboard import build_beats
+    from attention_explainer.beat_frames import build_beats
 
     example, built = load_example("apple"), {}
     for folder, scene in STEPS:
@@ -130,7 +130,7 @@ def test_the_storyboard_camera_draws_a_kept_path_as_it_drew_it_first(tmp_path: P
 
     from attention_core.examples import load_example
     from attention_explainer import manim_patches
-    from attention_explainer.storyboard import build_beats
+    from attention_explainer.beat_frames import build_beats
 
     scene_class = importlib.import_module("scenes.multi_head").MultiHeadAttention
     example = load_example("apple")

@@ -21,7 +21,7 @@ import numpy as np
 import srt
 from PIL import Image, ImageDraw, ImageFont
 
-from attention_explainer.render import pack
+import attention_explainer.render.pack as pack  # not through the package: it imports this module
 
 __all__ = ["PICTURE_SCALE", "burn_captions", "caption_mask"]
 
