@@ -171,10 +171,10 @@ class Opening(ExplainerScene):
         meanings = [meaning(self.example, i) for i in range(len(self.sentences))]
         deciders = [story.decider(self.example, i) for i in range(len(self.sentences))]
         if len(self.sentences) > 1:
-            said = (f"Here {self.focus} means {meanings[0]}, there {meanings[1]}: "
+            said = (f"Here {self.focus} is about {meanings[0]}, there about {meanings[1]}: "
                     f"{' and '.join(dict.fromkeys(deciders))} decide.")
         else:
-            said = (f"Here {self.focus} means {meanings[0]}: {deciders[0]} decides, not {self.focus}'s own "
+            said = (f"Here {self.focus} is about {meanings[0]}: {deciders[0]} decides, not {self.focus}'s own "
                     "numbers.")
         self.beat("meanings", said)
         self.arcs, self.answers = VGroup(), VGroup()

