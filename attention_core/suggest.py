@@ -33,9 +33,8 @@ from attention_core.story import (
     decider_cosines,
     focus_attention,
     gravity_distances,
-    raw_weights,
+    scaled_raw_weights,
     story_claims,
-    unscaled_weights,
 )
 
 __all__ = ["RANK_GAP", "Suggestion", "example_toml", "suggest"]
@@ -173,8 +172,9 @@ def _constraints(example: Example) -> list[tuple[str, str, Constraint]]:
             sc = focus_attention(e, i).scores
             return np.array([sign * (sc[f, d] - sc[d, f]) - VISIBLE - SLACK])
 
-        def sharpens(e: Example, d: int = d, i: int = i) -> np.ndarray:
-            return np.array([unscaled_weights(e, i)[d] - raw_weights(e, i)[d] - VISIBLE / 5 - SLACK])
+        def sharpens(e: Example, f: int = f, d: int = d, i: int = i) -> np.ndarray:
+            head = focus_attention(e, i).weights[f, d]  # the claim's own measure (story._head_sharpens)
+            return np.array([head - scaled_raw_weights(e, i)[d] - VISIBLE / 5 - SLACK])
 
         add("one_sided", i, one_sided)
         add("head_sharpens", i, sharpens)
