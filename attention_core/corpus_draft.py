@@ -249,6 +249,8 @@ def corpus_toml(draft: Draft, seed: int, source: str = "",
         else:
             m = draft.meanings[key]
             lines.append(f"  # {draft.word}, {m.name}: {', '.join(m.deciders)} -> {', '.join(m.follows)}")
+            if len(set(sentences)) < len(sentences):
+                lines.append("  # (some repeated: every meaning has as many sentences, so none is likelier)")
         lines += [f"  {_string(' '.join(s))}," for s in sentences]
     lines += ["]", "", f"# Sentences the training chapter draws: {draft.word!r} must attend most to the "
               "word that decides it."]
