@@ -37,6 +37,7 @@ __all__ = [
     "ADJECTIVES",
     "DETERMINERS",
     "DRAFT_TRAINING",
+    "MAX_RISE",
     "Draft",
     "Meaning",
     "SeedResult",
@@ -52,6 +53,7 @@ ADJECTIVES = ("big", "old", "small")  # neutral words for the undecided sentence
 # crane.toml's settings: 60 Adam steps, loss flat by step 15, about 0.15 s a run.
 DRAFT_TRAINING = TrainingSettings(seed=0, steps=60, learning_rate=0.1, d_model=16, heads=1, d_head=4,
                                   snapshots=(0, 5, 10, 15, 20, 30, 40, 60))
+MAX_RISE = 0.25  # a loss that climbs back more than this in one step shows as a bump on the curve
 MIN_DECIDER_LENGTH = 0.5  # a word of [words] at least this fraction of the decider's length decides too
 
 
@@ -112,9 +114,15 @@ class SeedResult:
     deciders: tuple[str, ...]
 
     @property
+    def rise(self) -> float:
+        """The loss's largest rise from one step to the next (0 when it only falls)."""
+        return max(0.0, float(np.max(np.diff(self.losses))))
+
+    @property
     def ok(self) -> bool:
-        """Every probe's focus attends most to its decider."""
-        return self.top_word == self.deciders
+        """Every probe's focus attends most to its decider, and the loss curve has no bump a
+        student would see (no rise above MAX_RISE)."""
+        return self.top_word == self.deciders and self.rise <= MAX_RISE
 
 
 def _token(text: str) -> str:

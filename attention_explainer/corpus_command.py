@@ -75,8 +75,10 @@ def draft(target: str, out: Path, seeds: int = 20, deciders: Sequence[str] | Non
         result = try_seed(corpus, seed)
         figures = ", ".join(f"{p.decides} {w:.2f}"
                             for p, w in zip(made.probes, result.on_decider, strict=True))
-        verdict = "kept" if result.ok else "probe off its decider: " + ", ".join(
-            f"{p.decides}->{t}" for p, t in zip(made.probes, result.top_word, strict=True) if t != p.decides)
+        off = [f"{p.decides}->{t}"
+               for p, t in zip(made.probes, result.top_word, strict=True) if t != p.decides]
+        verdict = ("kept" if result.ok else f"probe off its decider: {', '.join(off)}" if off
+                   else f"the loss climbs back {result.rise:.2f} in one step (a bump on the curve)")
         print(f"seed {seed}: loss {result.losses[0]:.2f} -> {result.losses[-1]:.2f} after {steps} steps; "
               f"attention of {word!r} on its decider: {figures}; {verdict}")
         if result.ok:
