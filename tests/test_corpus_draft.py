@@ -178,3 +178,15 @@ def test_an_unwritable_out_is_one_line(tmp_path, capsys):
 def test_determiners_and_adjectives_stay_out_of_meanings():
     with pytest.raises(AttentionInputError, match="must be one word"):
         meanings_from_example(load_example("crane"), [(DETERMINERS[0],), ()])
+
+
+def test_a_one_sentence_example_says_it_needs_two(tmp_path, capsys):
+    text = (Path(load_example("apple").path)).read_text()
+    second = text.index("[[sentences]]", text.index("[[sentences]]") + 1)
+    end = text.index("[[heads]]")
+    path = tmp_path / "one.toml"
+    path.write_text(text[:second] + text[end:])
+    assert main(["corpus", str(path), "--out", str(tmp_path / "c.toml")]) == 1
+    err = capsys.readouterr().err
+    assert "one.toml: sentences: a corpus needs two meanings" in err and err.count("\n") == 1
+    assert not (tmp_path / "c.toml").exists()
