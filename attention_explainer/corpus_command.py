@@ -59,6 +59,8 @@ def draft(target: str, out: Path, seeds: int = 20, deciders: Sequence[str] | Non
         return fail(f"--seeds must be at least 1, got {seeds}")
     try:
         example = load_example(target)
+        if out.resolve() == example.path.resolve():
+            return fail(f"--out {out} is the example itself; give the corpus its own file")
         meanings = meanings_from_example(example, _words(deciders), _words(follows))
         word = example.sentences[0].focus
         made = draft_corpus(word, meanings)

@@ -190,3 +190,12 @@ def test_a_one_sentence_example_says_it_needs_two(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "one.toml: sentences: a corpus needs two meanings" in err and err.count("\n") == 1
     assert not (tmp_path / "c.toml").exists()
+
+
+def test_the_example_itself_is_never_overwritten(tmp_path, capsys):
+    path = tmp_path / "crane.toml"
+    text = load_example("crane").path.read_text().replace('corpus = "crane"', "")
+    path.write_text(text)
+    assert main(["corpus", str(path), "--out", str(path), "--force"]) == 1
+    assert "is the example itself" in capsys.readouterr().err
+    assert path.read_text() == text
