@@ -40,7 +40,9 @@ def warnings(example: Example) -> list[str]:
             lines.append(claim.warning)
         elif claim.printed_tie:
             lines.append(claim.tie_warning)
-    return lines + knob_warnings(example)
+    from attention_explainer.lints import lint_warnings  # imports manim: only when checking
+
+    return lines + knob_warnings(example) + lint_warnings(example)
 
 
 def check(targets: Sequence[str], suggest: Path | None = None) -> int:

@@ -6,6 +6,7 @@
     attention-explainer batch EXAMPLE... [--quality ...] [--voice] [--only STEP ...] [--jobs N]
                                [--backend local|ray] [--address HOST:PORT]
     attention-explainer check FILE... [--suggest OUT.toml]
+    attention-explainer corpus FILE --out CORPUS.toml [--seeds N] [--deciders W,W] [--follows W,W]
     attention-explainer steps
     attention-explainer storyboard [--example NAME] [--only STEP ...] [--jobs N] [--size W,H] [--watch]
     attention-explainer gallery [--example NAME] [--variant 1080p60]
@@ -124,6 +125,20 @@ def _parser() -> argparse.ArgumentParser:
     checking.add_argument("--suggest", type=Path, default=None, metavar="OUT.toml",
                           help="write the smallest change to the file's numbers after which every claim "
                                "holds (comments kept); exit 1 when the claims cannot all hold")
+    drafting = commands.add_parser(
+        "corpus", help="draft a training corpus for an example's ambiguous word and choose its seed",
+        description="Write sentences in which the word before the example's ambiguous word decides its "
+                    "meaning (assets/corpus/README.md), train seeds until every probe attends to its "
+                    "decider, print the figures and the corpus line to add to the example.")
+    drafting.add_argument("file", metavar="FILE", help="an example file (.toml) or a shipped example's name")
+    drafting.add_argument("--out", type=Path, required=True, metavar="CORPUS.toml",
+                          help="the corpus to write")
+    drafting.add_argument("--seeds", type=int, default=20, help="seeds to try, from 0 (default 20)")
+    drafting.add_argument("--deciders", action="append", metavar="W,W",
+                          help="more deciders for a meaning, once per sentence in order")
+    drafting.add_argument("--follows", action="append", metavar="W,W",
+                          help="words only a meaning allows after the word, once per sentence in order")
+    drafting.add_argument("--force", action="store_true", help="replace --out if it exists")
     commands.add_parser("steps", help="list the story's steps and whether their scenes exist")
     board = commands.add_parser(
         "storyboard", help="the settled frame of every beat beside its narration, in seconds, no video",
@@ -305,6 +320,10 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
         from attention_explainer.check import check
 
         return check(args.files, args.suggest)
+    if args.command == "corpus":
+        from attention_explainer.corpus_command import draft
+
+        return draft(args.file, args.out, args.seeds, args.deciders, args.follows, args.force)
     if args.command == "storyboard":
         from attention_explainer.storyboard import storyboard_command
 

@@ -235,6 +235,10 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
     for line in knob_warnings(example):  # beside the chapter the knob changes
         step = "softmax_normalize" if "knobs.temperature" in line else "gravity_pull"
         warnings.setdefault(step, []).append(line)
+    from attention_explainer.lints import lint_warnings
+
+    for line in lint_warnings(example):  # "warning: <step>, sentence 1: ...": beside its chapter
+        warnings.setdefault(line.split(":")[1].split(",")[0].strip(), []).append(line)
     try:
         from attention_core.corpus import training_plan
 

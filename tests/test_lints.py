@@ -1,0 +1,107 @@
+"""Lints beyond the story's claims (attention_explainer.lints): silent on the shipped examples,
+each one printed on an example made to trip it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from attention_core.examples import EXAMPLES_DIR, list_examples, load_example
+from attention_core.story import head_favourites
+from attention_explainer.check import check
+from attention_explainer.lints import _plan_cell, grid_warnings, head_warnings, lint_warnings, words_that_fit
+from scenes.attention_matrix import LEGIBLE_CELL
+
+
+def _variant(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
+    text = (EXAMPLES_DIR / f"{name}.toml").read_text()
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / f"{name}-variant.toml"
+    path.write_text(text)
+    return path
+
+
+LONG = ('text = "buy an orange and apple"',
+        'text = "buy the new banana an orange and apple"')  # 8 words, each once
+
+
+@pytest.mark.parametrize("name", list_examples())
+def test_silent_on_the_shipped_examples(name):
+    assert lint_warnings(load_example(name)) == []
+
+
+def test_a_long_first_sentence_is_said_to_print_no_numbers(tmp_path):
+    example = load_example(_variant(tmp_path, "apple", LONG))
+    lines = grid_warnings(example)
+    assert len(lines) == 1
+    n = len(example.sentences[0].tokens)
+    cell = _plan_cell(example, n)
+    assert cell < LEGIBLE_CELL  # independent of the message: the scene's planner
+    fit = words_that_fit(example)
+    assert fit < n and _plan_cell(example, fit) >= LEGIBLE_CELL > _plan_cell(example, fit + 1)
+    assert f'"{example.sentences[0].text}" has {n} words' in lines[0]
+    assert f"cells are {cell:.2f} units" in lines[0] and f"{fit} words would fit" in lines[0]
+
+
+def test_head_names_that_promise_what_the_head_does_not_do(tmp_path):
+    # apple's heads, names swapped: "grammar" now names the head that looks at heron (the
+    # decider), "meaning" the one that looks at a small word
+    path = _variant(tmp_path, "apple", ('name = "meaning"', 'name = "@1"'),
+                    ('name = "grammar"', 'name = "meaning"'), ('name = "@1"', 'name = "grammar"'))
+    example = load_example(path)
+    looks = head_favourites(example, 0)
+    lines = head_warnings(example)
+    assert len(lines) == 2, lines
+    assert looks[0].word == "orange" and "'grammar' promises to look at a small word" in lines[0]
+    assert f"looks most at 'orange' ({looks[0].value:.2f}" in lines[0]
+    assert "'meaning' promises to look at the decider 'orange'" in lines[1]
+    assert f"looks most at {looks[1].word!r}" in lines[1]
+
+
+def test_check_prints_the_lints(tmp_path, capsys):
+    path = _variant(tmp_path, "apple", LONG)
+    assert check([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: attention_matrix, sentence 1:" in out
+
+
+def test_a_grammar_head_on_a_long_word_that_does_not_decide(tmp_path):
+    """The decider named "buy": the head now called grammar looks most at orange, a long word
+    (not the decider), which a grammar head does not either."""
+    path = _variant(tmp_path, "apple", ('name = "meaning"', 'name = "@1"'),
+                    ('name = "grammar"', 'name = "meaning"'), ('name = "@1"', 'name = "grammar"'),
+                    ('decider = "orange"', 'decider = "buy"'))
+    lines = head_warnings(load_example(path))
+    assert any("'grammar' promises to look at a small word" in line and "'orange'" in line for line in lines)
+
+
+def test_the_storyboard_shows_a_lint_under_its_step(tmp_path, monkeypatch):
+    """The grid lint is on the page under the attention-matrix step and no other (the steps'
+    building is faked, as in tests/test_storyboard.py)."""
+    import html
+
+    from PIL import Image
+
+    from attention_explainer import storyboard
+
+    def fake_steps(order, example_path, folder, size, workers, writer=None):
+        out = []
+        for number, step in order:
+            (folder / f"{number:02d}-{step.module}").mkdir()
+            Image.new("RGB", size).save(folder / f"{number:02d}-{step.module}" / "00-end-of-x.png")
+            frame = f"{number:02d}-{step.module}/00-end-of-x.png"
+            beat = storyboard.StoryboardBeat("x", "Some words.", 2.0, frame)
+            out.append((step, storyboard.StoryboardStep(number, step.module, step.title, (beat,), 0.1)))
+        return out
+
+    monkeypatch.setattr(storyboard, "_run_steps", fake_steps)
+    path = _variant(tmp_path, "apple", LONG)
+    (line,) = grid_warnings(load_example(path))
+    board = storyboard.make_storyboard(str(path), ["cosine_similarity", "attention_matrix", "multi_head"],
+                                       tmp_path / "media", log=lambda line: None)
+    page = (board / "storyboard.html").read_text()
+    at = page.index(html.escape(line))
+    assert page.index("The attention matrix") < at < page.index("Multi-head attention")
