@@ -8,10 +8,10 @@ QUALITY   ?= h
 EXAMPLE   ?= apple
 JOBS      ?=
 SLIDES    ?= --slides
-# The video is spoken (the voice extra, which setup installs; see the README); VOICE=0: silent,
+# The video is spoken (the voice extra, which setup installs; see docs/voice.md); VOICE=0: silent,
 # for a lecturer who speaks over it.
 VOICE     ?= 1
-# PACE=slow: read at 13 characters a second and spoken slower, in its own folder (see the README).
+# PACE=slow: read at 13 characters a second and spoken slower, in its own folder (see docs/pace.md).
 PACE      ?= normal
 # CAPTIONS=burn: the captions drawn into the picture too (for players without caption tracks).
 CAPTIONS  ?=

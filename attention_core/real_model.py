@@ -54,7 +54,6 @@ __all__ = [
     "WordPieceTokenizer",
     "anchor_vector",
     "RealComparison",
-    "best_separating_head",
     "compare",
     "focus_on_axes",
     "focus_special_shares",
@@ -682,12 +681,6 @@ def focus_special_shares(runs: Sequence[RealRun], focus: str) -> FloatArray:
             for head in range(run.n_heads):
                 shares[layer, head] += run.word_attention(layer, head, "show").special_share[f]
     return shares / len(runs)
-
-
-def best_separating_head(runs: Sequence[RealRun], focus: str, targets: Sequence[str],
-                         specials: Specials = "drop") -> HeadScore:
-    """The head whose weakest look from ``focus`` at its sentence's decider is strongest."""
-    return rank_heads(runs, focus, targets, specials)[0]
 
 
 @dataclass(frozen=True)

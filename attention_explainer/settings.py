@@ -4,7 +4,7 @@
 frozen :class:`Settings` from then on; the scenes (``scenes/base.py``), the manim patches and
 the renderer ask it, and nothing else in the project calls ``os.environ``. The renderer passes
 settings on to the manim processes it starts with :func:`environment`, which writes the
-variables under the names in :data:`VARIABLES`; the README's table of environment variables
+variables under the names in :data:`VARIABLES`; the table in ``docs/environment.md``
 lists the same names (a test holds them together).
 
 >>> s = from_environment({"ATTENTION_EXAMPLE": "assets/examples/bank.toml", "ATTENTION_SPEEDUPS": "0"})
@@ -50,7 +50,7 @@ class Variable:
     doc: str
 
 
-# The one place each name is written. The README's table says the same (tests/test_settings.py).
+# The one place each name is written. docs/environment.md says the same (tests/test_settings.py).
 VARIABLES = (
     Variable("ATTENTION_EXAMPLE", "example",
              "the example the scenes draw: a shipped example's name or a path to a .toml file "

@@ -319,6 +319,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         if self.voice_clips and not self._skipping_the_scene():
             voice.pad_track(self.renderer.file_writer, self.renderer.time)
             voice.take_track(self.renderer.file_writer)  # encoded once, by render() below
+        super().tear_down()
 
     def _slide_ends(self) -> None:
         """Slides: note the frame the slide now ending shows last (the PDF deck's picture of it)
@@ -346,7 +347,6 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
     def _skipping_the_scene(self) -> bool:
         """Whether the whole scene is built without writing video (the tests' harness, -s)."""
         return bool(getattr(self.renderer, "_original_skipping_status", self.renderer.skip_animations))
-        super().tear_down()
 
     def keep(self, *groups: Mobject) -> None:
         """Make ``groups`` scene members in place of their parts, which an animation such as

@@ -64,7 +64,7 @@ from manim import (
 )
 
 from attention_core import ContextPullTrace, keep_heaviest
-from attention_core.examples import Example, Sentence
+from attention_core.examples import Sentence
 from attention_core.story import claim, decider, gravity, gravity_distances
 from scenes import style
 from scenes.base import ExplainerScene
@@ -76,7 +76,7 @@ from scenes.components.words import LABEL_BUFF, LABEL_SPOTS, name_on_plane, plan
 from scenes.style import fmt
 
 __all__ = ["ARROW_NUMBER_WEIGHT", "MAX_TERMS", "TABLE_DECIMALS", "GravityPull", "Row", "SentenceShown",
-           "plane_marks", "printed", "pull_of", "rounded_to_add_up", "shown_terms"]
+           "plane_marks", "printed", "rounded_to_add_up", "shown_terms"]
 
 ARROW_NUMBER_WEIGHT = 0.05  # pulls at least this strong also get their number on the plane
 MAX_TERMS = 6  # rows of the table; a longer sentence shows its strongest pulls
@@ -97,11 +97,6 @@ HEADERS = {"dot": r"\vec x \cdot \vec x_j", "weight": "w_j",
            "pull": r"w_j\,(\vec x_j - \vec x)"}  # the table's columns after the word
 MARK = style.TEXT  # the boxes that point at the cells a line talks about
 TABLE_DECIMALS = 3  # the table's weights and pulls: a weight under 0.005 still shows what it pulls
-
-
-def pull_of(example: Example, sentence: Sentence) -> ContextPullTrace:
-    """The core's pull on every word of ``sentence``, with the example's knobs."""
-    return gravity(example, example.sentences.index(sentence))
 
 
 def shown_terms(weights: np.ndarray, limit: int = MAX_TERMS) -> list[int]:

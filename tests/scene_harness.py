@@ -23,6 +23,7 @@ from PIL import Image
 from attention_core.examples import Example
 from attention_explainer.access_check import BeatAccess, measure_frame
 from attention_explainer.beat_frames import build_beats
+from attention_explainer.settings import from_environment
 from scenes.base import ExplainerScene
 
 KEYFRAME_DIR = Path(__file__).parent / "keyframes"
@@ -96,13 +97,14 @@ def _build(scene_class: type[ExplainerScene], example: Example, workdir: Path) -
 def check_keyframes(built: BuiltScene) -> list[str]:
     """Compare ``built``'s key frames with the committed PNGs; return the mismatches.
 
-    With ``UPDATE_KEYFRAMES=1`` the PNGs are (re)written instead and nothing fails.
+    With ``UPDATE_KEYFRAMES`` on (``1``; a switch as the settings read it) the PNGs are
+    (re)written instead and nothing fails.
     A mismatch writes ``<name>.actual.png`` and ``<name>.diff.png`` under
     ``tests/keyframes/_failures/`` to look at.
     """
     scene = built.scene
     folder = KEYFRAME_DIR / scene.example.name / type(scene).__name__
-    update = os.environ.get("UPDATE_KEYFRAMES") == "1"
+    update = from_environment(os.environ).update_keyframes  # the settings' on/off rule
     problems = []
     if update:
         folder.mkdir(parents=True, exist_ok=True)

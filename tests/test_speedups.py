@@ -464,3 +464,13 @@ def test_numbers_are_manims_digits_without_their_element_groups(monkeypatch):
     assert len(plain) == len(lean) == 5 and plain[0].id_to_vgroup_dict
     np.testing.assert_array_equal(lean.get_all_points(), plain.get_all_points())
     np.testing.assert_array_equal(twin.get_all_points(), plain.get_all_points() + RIGHT)
+
+
+def test_pyproject_pins_manim_to_the_version_the_patches_were_checked_on():
+    import re
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = [d for d in project["project"]["dependencies"] if re.match(r"manim\b(?!-)", d)]
+    assert pins == [f"manim=={speedups.CHECKED_MANIM}"]

@@ -84,6 +84,20 @@ def test_keyframe_check_fails_on_a_changed_frame(tmp_path, monkeypatch):
     assert any("has no beat any more" in p for p in missing)
 
 
+@pytest.mark.parametrize(("value", "writes"), [("1", True), ("true", True), ("yes", True),
+                                               ("0", False), ("off", False), ("", False)])
+def test_update_keyframes_is_a_switch_as_the_settings_read_it(tmp_path, monkeypatch, value, writes):
+    import scene_harness
+
+    monkeypatch.setattr(scene_harness, "KEYFRAME_DIR", tmp_path)
+    monkeypatch.setattr(scene_harness, "FAILURE_DIR", tmp_path / "_failures")
+    monkeypatch.setenv("UPDATE_KEYFRAMES", value)
+    frame = np.zeros((24, 40, 3), dtype=np.uint8)
+    problems = check_keyframes(BuiltScene(_Stub(), {"00-end-of-beat": frame}, tmp_path / "x.srt"))
+    assert (tmp_path / "apple" / "_Stub" / "00-end-of-beat.png").exists() == writes
+    assert (problems == []) == writes  # not writing, the missing control frame is a problem
+
+
 # -- shared placement rules for crowded scenes
 
 def test_labels_of_a_crowd_never_overlap_and_the_first_words_keep_theirs():

@@ -12,7 +12,6 @@ Nothing here imports manim: only PyAV, ``srt`` and Pillow.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -447,7 +446,3 @@ def _has_content(frame: av.VideoFrame) -> bool:
     differs = np.abs(pixels - background).max(axis=-1) > 24
     return bool(differs.mean() > _CONTENT_FRACTION)
 
-
-def replace_atomically(tmp: Path, final: Path) -> None:
-    """Move a finished ``tmp`` file onto ``final`` in one step (``os.replace``)."""
-    os.replace(tmp, final)

@@ -35,14 +35,14 @@ from manim import (
     config,
 )
 
-from attention_core.examples import Example, Sentence
+from attention_core.examples import Example
 from attention_core.story import plane_points
 from scenes import style
 from scenes.components.captions import quoted, word_label, wrapped_label
 
 __all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "dashed",
            "name_on_plane", "nearest_is_own", "place_labels", "plane_scale", "sentence_caption",
-           "sentence_dots", "word_color", "word_label"]
+           "word_color", "word_label"]
 
 # Where a label may sit around its dot, in the order they are tried.
 LABEL_SPOTS = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
@@ -217,17 +217,6 @@ class WordDot(VGroup):
         if self.label_shown:
             self.remove(self.label)
             self.label_shown = False
-
-
-def sentence_dots(plane: WordPlane, example: Example, sentence: Sentence, points: np.ndarray,
-                  weights: np.ndarray, avoid: Sequence[Mobject] = ()) -> VGroup:
-    """``sentence``'s words as :class:`WordDot` at ``points`` (shape (n, 2)) on ``plane``,
-    named in order of ``weights`` (shape (n,)) after the ambiguous word, as many as have room
-    inside the plane; no label covers the axis names or ``avoid``."""
-    dots = [WordDot(plane, w, points[j], word_color(example, w)) for j, w in enumerate(sentence.tokens)]
-    order = sorted(range(len(dots)), key=lambda j: (j != sentence.focus_index, -weights[j]))
-    name_on_plane(plane, [dots[j] for j in order], avoid)
-    return VGroup(*dots)
 
 
 def name_on_plane(plane: WordPlane, words: Sequence[WordDot], avoid: Sequence[Mobject] = (),
