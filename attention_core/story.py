@@ -104,7 +104,9 @@ class Claim:
     @property
     def warning(self) -> str:
         """The line the checker prints when the claim does not hold: what should win, what
-        does, and by how much it misses."""
+        does, and by how much it misses (or, when it wins by less than printing shows, the tie)."""
+        if self.printed_tie and self.margin is not None and self.margin >= 0:
+            return self.tie_warning
         if self.should and self.margin is not None:
             short = self.short or _amount(-self.margin)
             return (f"warning: {self.where}: {self.should}; {self.does}; short by {short}. The video "

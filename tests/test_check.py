@@ -31,20 +31,22 @@ def test_a_warning_names_what_should_win_what_does_and_the_margin(tmp_path, caps
     line = next(w for w in out.splitlines() if w.startswith("warning: words_in_context, sentence 1"))
     apple, orange, buy = (1.5, 1.6), (0.3, 4.5), (0.5, -0.3)  # independent of the code: the file's numbers
     mine, nearest = math.dist(apple, orange), math.dist(apple, buy)
-    assert f"the decider 'orange' should be apple's nearest (by distance): its distance {mine:.2f}" in line
-    assert f"nearest is 'buy' at {nearest:.2f}" in line
+    # distances are printed to 3 places (story.PLACES: the words chapter tells 1.835 from 1.836)
+    assert f"the decider 'orange' should be apple's nearest (by distance): its distance {mine:.3f}" in line
+    assert f"nearest is 'buy' at {nearest:.3f}" in line
     assert f"short by {mine - nearest:.2f}" in line
     assert "warning: similarity_table, sentence 1" not in out  # by dot product orange still wins
 
 
 def test_a_claim_that_holds_by_less_than_printing_shows_is_a_warning(tmp_path, capsys):
-    # "an" moved so that its distance to apple is a hair above orange's: 1.84 and 1.84
+    # "an" moved so that its distance to apple is a hair above orange's: 1.836 and 1.836 (distances
+    # are printed to 3 places, story.PLACES)
     orange = math.dist((1.5, 1.6), (0.6, 3.2))
-    example = apple_with(tmp_path, ("an      = [-0.3, 0.4]", f"an      = [{1.5 - orange - 0.001:.4f}, 1.6]"))
+    example = apple_with(tmp_path, ("an      = [-0.3, 0.4]", f"an      = [{1.5 - orange - 0.0002:.5f}, 1.6]"))
     assert main(["check", str(example.path)]) == 0
     out = capsys.readouterr().out
     assert "warning: words_in_context, sentence 1: \"apple's nearest (by distance)" in out
-    assert f"orange {orange:.2f} and an {orange:.2f}" in out and "a student sees a tie" in out
+    assert f"orange {orange:.3f} and an {orange:.3f}" in out and "a student sees a tie" in out
 
 
 def test_a_knob_left_out_takes_the_shipped_examples_value(tmp_path):
@@ -79,7 +81,7 @@ def test_the_storyboard_shows_a_knob_lint_and_a_printed_tie_beside_their_chapter
 
     orange = math.dist((1.5, 1.6), (0.6, 3.2))
     example = apple_with(tmp_path, ("pull_strength = 1.0", "pull_strength = 0.8"),
-                         ("an      = [-0.3, 0.4]", f"an      = [{1.5 - orange - 0.001:.4f}, 1.6]"))
+                         ("an      = [-0.3, 0.4]", f"an      = [{1.5 - orange - 0.0002:.5f}, 1.6]"))
 
     def fake_steps(order, example_path, folder, size, workers, writer=None):  # no scene is built
         out = []
