@@ -3,7 +3,8 @@
     attention-explainer render [--example NAME] [--quality l|m|h|p|k] [--jobs N]
                                [--only STEP ...] [--transparent] [--format mp4|mov|webm|gif]
                                [--save-sections] [--slides] [--voice]
-    attention-explainer batch EXAMPLE... [--quality ...] [--voice] [--only STEP ...] [--jobs N]
+    attention-explainer batch EXAMPLE... [--quality ...] [--voice] [--pace normal|slow] [--burn-captions]
+                               [--only STEP ...] [--jobs N]
                                [--backend local|ray] [--address HOST:PORT]
     attention-explainer check FILE... [--suggest OUT.toml]
     attention-explainer corpus FILE --out CORPUS.toml [--seeds N] [--deciders W,W] [--follows W,W]
@@ -105,6 +106,10 @@ def _parser() -> argparse.ArgumentParser:
                       help=f"steps at once here (default: one per core, here {default_jobs()}); with "
                            "--backend ray and no --address, the CPUs of the local Ray")
     many.add_argument("--slides", action="store_true", help="also each example's slide deck")
+    many.add_argument("--pace", choices=PACES, default="normal",
+                      help="slow: 13 characters a second and a slower voice (its own folder)")
+    many.add_argument("--burn-captions", action="store_true",
+                      help="each video's captions drawn under its picture too (its own folder)")
     many.add_argument("--media-dir", type=Path, default=PROJECT_DIR / "media",
                       help="where the caches and the output folders go (default: ./media)")
     many.add_argument("--resolution", "-r", type=_size, default=None, metavar="W,H",
@@ -266,7 +271,8 @@ def _batch(args: argparse.Namespace, story: Sequence[Step]) -> int:
         return 1
     options = RenderOptions(quality=args.quality, only=tuple(args.only), voice=args.voice,
                             slides=args.slides, media_dir=args.media_dir.resolve(),
-                            resolution=args.resolution, fps=args.fps)
+                            resolution=args.resolution, fps=args.fps, pace=args.pace,
+                            burn_captions=args.burn_captions)
     if args.jobs is not None:
         options.jobs = args.jobs
     outcomes: list[Any] = []

@@ -619,7 +619,8 @@ def test_a_disk_that_fills_while_joining_is_said_and_leaves_no_partial_file(tmp_
     assert not list(out.rglob(".*partial-*"))
     assert not first.video.exists()  # the tmpfs hides the first render's files: nothing was made
     # the clips and stills were written whole: the disk filled while joining
-    assert sorted(p.name for p in (out / "steps").iterdir()) == ["01-tiny_square.mp4", "01-tiny_square.srt"]
+    assert sorted(p.name for p in (out / "steps").iterdir()) == ["01-tiny_square.mp4", "01-tiny_square.srt",
+                                                                 "01-tiny_square.vtt"]
     assert [p.name for p in (out / "stills").iterdir()] == ["01-tiny_square.png"]
 
 
