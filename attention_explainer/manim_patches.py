@@ -315,6 +315,7 @@ def storyboard(on: bool = True) -> bool:
     Only :func:`attention_explainer.storyboard.build_beats` turns them on, for scenes it
     builds with every animation skipped and a frame drawn only at the end of a beat; a
     video render never does. On, while the speedups are :func:`active` and :func:`apply`'d:
+    parsed SVGs are kept in memory, parsed once per process (:func:`_parsed_in_memory`), and
     :func:`storyboard_renderer` gives the renderer that draws nothing a skipped play
     would throw away (:class:`StoryboardRenderer`), whose camera draws each outline it has
     drawn before from the path it made then (:class:`StoryboardCamera`)."""
@@ -496,13 +497,40 @@ def _generate_mobject_in_memory(self: SVGMobject) -> SVGMobject:
     """manim 0.21's ``SVGMobject.generate_mobject`` with its modified SVG kept in memory: manim
     writes it to ``<name>_.svg`` beside the SVG and deletes it after parsing, which in the
     shared cache is one file for every process reading that entry (one deletes it while
-    another parses it). Parsed pieces are never kept on disk: loading them (a pickle) from a
-    folder others may write would run their code."""
-    mobjects, mobject_dict = _parse_svg(self)
+    another parses it). In the storyboard (:func:`storyboard`) the parsed pieces come from
+    :func:`_parsed_in_memory`, already flipped. Parsed pieces are never kept on disk: loading
+    them (a pickle) from a folder others may write would run their code."""
+    cached = _state["storyboard"]
+    mobjects, mobject_dict = _parsed_in_memory(self) if cached else _parse_svg(self)
     self.add(*mobjects)
-    _flip_y(self)
+    if not cached:
+        _flip_y(self)
     self.id_to_vgroup_dict = mobject_dict
     return self
+
+
+# The storyboard's parsed SVGs, by a hash of the SVG's bytes and of everything else manim's
+# parse reads; kept in this process only (a --watch rebuild is forked from the watcher, so it
+# starts with every piece the watcher's first build parsed).
+_PARSED: dict[str, tuple[list[Any], dict[str, Any]]] = {}
+
+
+def _parsed_in_memory(self: SVGMobject) -> tuple[list[Any], dict[str, Any]]:
+    """A copy of :func:`_parse_svg`'s pieces, flipped as manim flips them, parsed once per process
+    (parsing, svgelements then a mobject per path, is most of the cost of a text or formula). A
+    ``Text``'s groups (one ``VGroup`` for each element of its SVG; only LaTeX mobjects read
+    theirs, to colour and split formulas) are not kept."""
+    import hashlib
+
+    data = self.get_file_path().read_bytes()
+    seed = [v for v in self.hash_seed if v is not self.file_name]
+    kind = f"{type(self).__module__}.{type(self).__qualname__}"
+    key = hashlib.sha256(repr((kind, seed)).encode() + hashlib.sha256(data).digest()).hexdigest()
+    if key not in _PARSED:
+        mobjects, groups = _parse_svg(self)
+        _flip_y(Mobject().add(*mobjects))  # about the pieces' centre, as manim flips the whole
+        _PARSED[key] = (mobjects, {} if isinstance(self, (Text, MarkupText)) else groups)
+    return copy.deepcopy(_PARSED[key])  # one memo: a group holds the copies of its pieces
 
 
 def _flip_y(mobject: Mobject) -> Mobject:

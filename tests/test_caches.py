@@ -55,6 +55,9 @@ def test_the_storyboard_never_unpickles_from_the_cache(tmp_path, monkeypatch):
         try:
             assert manim_patches.storyboard()
             made = [[Text("never pickled", font_size=30), MathTex(r"\frac{a}{b} - 3")] for _ in range(2)]
+            made[0][0].shift([1.0, 0.0, 0.0])  # each is a copy: moving one moves no other
+            made.append([Text("never pickled", font_size=30), MathTex(r"\frac{a}{b} - 3")])
+            made.pop(0)
         finally:
             manim_patches.storyboard(False)
     assert not (tmp_path / "parsed").exists()

@@ -6,7 +6,10 @@ partial-movie caches), so processes never write the same file; the video of each
 example lands in its own subfolder there (``scenes/base.py``). A step is skipped when
 its stamp says it was rendered from exactly the same inputs (its scene module and the
 project modules it imports, the example file, manim.cfg, the options); otherwise manim
-renders it, reusing its own partial-movie cache for every animation that did not change.
+renders it, reusing its own partial-movie cache for every animation that did not change. The
+example and corpus count as the render read them: read once when the step starts, hashed into
+its stamp, and given to manim as a private copy (:mod:`attention_explainer.inputs`), so an edit
+saved while it renders can only make the next run render it again.
 
 A process killed mid-render (the renderer was killed, the machine stopped) can leave a
 half-written partial movie or SVG that manim would later take for a cached one. Each
@@ -33,7 +36,6 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from attention_core.examples import load_example
 from attention_explainer import cache_files
 from attention_explainer.inputs import Inputs, read_inputs, write_snapshot
 from attention_explainer.lifetime import Stopped
@@ -264,15 +266,6 @@ def _bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def step_inputs(step: Step, example_file: Path) -> list[Path]:
-    """The files ``step`` reads through its example besides the example file itself (the
-    paths its ``reads`` fields hold), as the example names them."""
-    if not step.reads:
-        return []
-    example = load_example(example_file)  # checked: the example's fields name existing files
-    return [Path(getattr(example, name)) for name in step.reads]
 
 
 _PROJECT_PACKAGES = ("scenes", "attention_core", "attention_explainer")
