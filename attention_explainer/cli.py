@@ -331,11 +331,11 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
 
         return draft(args.file, args.out, args.seeds, args.deciders, args.follows, args.force)
     if args.command == "storyboard":
-        from attention_explainer.storyboard import storyboard_command
+        from attention_explainer.watch import storyboard_command
 
         example = settings().example if args.example is None else args.example
         return storyboard_command(example, args.only, args.media_dir.absolute(), jobs=args.jobs,
-                                  size=args.size, story=tuple(story), watch=args.watch)
+                                  size=args.size, story=tuple(story), live=args.watch)
     if args.command == "example-from-model":
         return _example_from_model(args)
     if args.command == "batch":

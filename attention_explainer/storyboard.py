@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from scenes.story import Step
 
 __all__ = ["BeatFrames", "StoryboardError", "StoryboardStep", "build_beats", "make_storyboard", "slug",
-           "storyboard_command"]
+]
 
 # The storyboard's frames: -ql's size (the key-frame tests build at 427x240).
 DEFAULT_SIZE = (854, 480)
@@ -167,34 +167,6 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
 
 
 # ----------------------------------------------------------------------------- the whole
-
-
-def storyboard_command(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int | None,
-                       size: tuple[int, int], story: Sequence[Step], watch: bool = False) -> int:
-    """``attention-explainer storyboard [--watch]``: its exit code, and one line when it fails or is
-    stopped (Ctrl-C: 130; SIGTERM, SIGHUP: 128 + the signal), never a traceback. Every process
-    it started is killed before it ends (:mod:`attention_explainer.lifetime`)."""
-    from attention_explainer.lifetime import Stopped, kill_descendants, stopped_by_signals
-
-    try:
-        with stopped_by_signals():
-            if watch:
-                from attention_explainer.watch import watch as watching
-
-                return watching(example_name, only, media_dir, jobs=jobs, size=size, story=story)
-            make_storyboard(example_name, only, media_dir, jobs=jobs, size=size, story=story)
-            return 0
-    except StoryboardError as error:
-        print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
-        return 1
-    except KeyboardInterrupt as stop:
-        kill_descendants()
-        how = f"stopped by {stop.args[0]}" if isinstance(stop, Stopped) else "interrupted"
-        print(f"attention-explainer: storyboard {how}; the previous storyboard is untouched (this "
-              "build's partial folder was removed)", file=sys.stderr, flush=True)
-        return stop.exit_code if isinstance(stop, Stopped) else 130
-    finally:
-        kill_descendants()
 
 
 def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int | None = None,

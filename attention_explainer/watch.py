@@ -34,13 +34,13 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from attention_explainer.import_walk import ROOT as PROJECT_DIR
 from attention_explainer.lifetime import Stopped, die_with_parent
-from attention_explainer.render.jobs import PROJECT_DIR
 
 if TYPE_CHECKING:
     from scenes.story import Step
 
-__all__ = ["POLL_SECONDS", "SETTLE_SECONDS", "SOURCE_DIRS", "watch"]
+__all__ = ["POLL_SECONDS", "SETTLE_SECONDS", "SOURCE_DIRS", "storyboard_command", "watch"]
 
 POLL_SECONDS = 0.25
 # After a change, the files must stay as they are this long before the build starts.
@@ -339,3 +339,30 @@ def _short(path: Path) -> str:
         return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except (ValueError, OSError):
         return str(path)
+
+
+def storyboard_command(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int | None,
+                       size: tuple[int, int], story: Sequence[Step], live: bool = False) -> int:
+    """``attention-explainer storyboard [--watch]`` (``live``: :func:`watch`): its exit code, and one line when it fails or is
+    stopped (Ctrl-C: 130; SIGTERM, SIGHUP: 128 + the signal), never a traceback. Every process
+    it started is killed before it ends (:mod:`attention_explainer.lifetime`)."""
+    from attention_explainer.lifetime import kill_descendants, stopped_by_signals
+    from attention_explainer.storyboard import StoryboardError, make_storyboard
+
+    try:
+        with stopped_by_signals():
+            if live:
+                return watch(example_name, only, media_dir, jobs=jobs, size=size, story=story)
+            make_storyboard(example_name, only, media_dir, jobs=jobs, size=size, story=story)
+            return 0
+    except StoryboardError as error:
+        print(f"attention-explainer: {error}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt as stop:
+        kill_descendants()
+        how = f"stopped by {stop.args[0]}" if isinstance(stop, Stopped) else "interrupted"
+        print(f"attention-explainer: storyboard {how}; the previous storyboard is untouched (this "
+              "build's partial folder was removed)", file=sys.stderr, flush=True)
+        return stop.exit_code if isinstance(stop, Stopped) else 130
+    finally:
+        kill_descendants()
