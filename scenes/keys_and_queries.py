@@ -17,8 +17,9 @@ is divided by sqrt(d_k), with its reason and its assumptions (entries independen
 variance 1: q . k has variance d_k); it is softmax's temperature T = sqrt(d_k). Softmax of
 q . k / sqrt(d_k) then gives the head's weights, the ones the values and attention-matrix
 chapters reuse, beside the raw weights under the same rule, softmax(x . x / sqrt(d_k)) (the
-first beat's raw row, over the softmax chapter's T, is not compared with a head's). Where the head gives the decider less than the
-raw embeddings did, a beat says what that teaches.
+first beat's raw row, over the softmax chapter's T, is not compared with a head's). Where the
+head gives the decider less than the raw embeddings did, a beat says what that teaches. Words of
+negligible weight are left unnamed on the plane rather than named over an axis.
 
 Every statement comes from :mod:`attention_core.story`: the scene asserts a claim only when
 it holds, and otherwise says what the numbers show.
@@ -73,7 +74,7 @@ from scenes.style import fmt
 __all__ = ["AXIS_NAMES", "KeysAndQueries", "SentenceView", "axis_lines", "column_left", "legend_in_corner",
            "SCALE_IS_A_TEMPERATURE", "WHY_SCALE", "name_apart", "query_direction", "quoted",
            "scaling_lines", "score_formula", "shared_plane", "subscripted",
-           "tick_numbers", "vec_text", "vector_formula", "versus"]
+           "tick_numbers", "unname_over_marks", "vec_text", "vector_formula", "versus"]
 
 BAR_WIDTH = 6.0  # the right-hand column: the frame beside the shared plane
 BAR_UNIT = 1.6  # scene units per 1.0 of weight
@@ -94,6 +95,7 @@ TAG_ROOM = 0.12  # a word's label keeps this far from a query's label, so they n
 AXIS_NAMES = ("1st number", "2nd number")
 LEGEND_GAP = 0.08  # between the legend's lines
 LEGEND_INSET = 0.12  # the legend keeps this far inside the plane's corner
+SMALL_WEIGHT = 0.05  # a word of less raw weight is left unnamed on the plane rather than over an axis
 QUERY_LINE_OPACITY = 0.6  # the dashed line along the focus's query, under the arrows
 CLEAR_LEAD = 1.2  # a query points "mostly along" one number when that one is this many times the other
 SCALE_GAP = 0.3  # between the lines of the scaling's explanation
@@ -116,6 +118,15 @@ def axis_lines(plane: WordPlane) -> list[Mobject]:
     """The plane's two axes as bare lines (labels keep off them): an axis is level or upright,
     so its line's box is the line itself, one obstacle instead of a row of dots."""
     return [Line(axis.get_start(), axis.get_end()) for axis in (plane.axes.x_axis, plane.axes.y_axis)]
+
+
+def unname_over_marks(plane: WordPlane, dots: Sequence[WordDot]) -> None:
+    """Leave each of ``dots`` unnamed whose name lies over an axis or a tick value (for words
+    of negligible weight, whose names a bar or a line names elsewhere)."""
+    marks = [*axis_lines(plane), *tick_numbers(plane)]
+    for dot in dots:
+        if dot.label_shown and any(boxes_overlap(dot.label, m) for m in marks):
+            dot.hide_label()
 
 
 def tick_numbers(plane: WordPlane) -> list[Mobject]:
@@ -521,6 +532,8 @@ class KeysAndQueries(ExplainerScene):
                              for j, w in enumerate(s.tokens)))
         order = sorted(range(len(s.tokens)), key=lambda j: (j != f, j != d, -self.before[j]))
         name_apart(self.plane, [self.dots[j] for j in order], [])
+        # a word of negligible weight is named by its bar, not over an axis (apple's "buy")
+        unname_over_marks(self.plane, [self.dots[j] for j in order[2:] if self.before[j] < SMALL_WEIGHT])
         self.caption = self.caption_for(s)
         self.build_maps()
         self.formulas = [self.score_rows(k) for k in self.shown]

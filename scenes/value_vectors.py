@@ -55,7 +55,7 @@ from scenes.components import WordDot, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
-from scenes.components.words import along, boxes_overlap, name_on_plane
+from scenes.components.words import along, name_on_plane
 from scenes.keys_and_queries import (
     AXIS_NAMES,
     BAR_WIDTH,
@@ -68,6 +68,7 @@ from scenes.keys_and_queries import (
     shared_plane,
     subscripted,
     tick_numbers,
+    unname_over_marks,
     vec_text,
 )
 from scenes.style import fmt
@@ -251,10 +252,8 @@ class ValueVectors(ExplainerScene):
         tags = [t for d in self.drawn[: c.k + 1] for t in (d.x_tag, d.result_tag)]
         avoid = [*self.drawn[c.k].lines, *(SurroundingRectangle(t, buff=TAG_ROOM) for t in tags), self.legend]
         name_apart(self.plane, [dots[j] for j in order], avoid)
-        marks = [*axis_lines(self.plane), *tick_numbers(self.plane)]
-        for j in c.rest:  # a word of "the rest" is left unnamed rather than named over an axis or a tick
-            if dots[j].label_shown and any(boxes_overlap(dots[j].label, m) for m in marks):
-                dots[j].hide_label()
+        # a word of "the rest" is left unnamed rather than named over an axis or a tick value
+        unname_over_marks(self.plane, [dots[j] for j in c.rest])
         focus = dots[s.focus_index]
         if not focus.label_shown:  # its value sits on the arrows (W_V near the identity): name it over them
             focus.add(focus.label)

@@ -375,7 +375,7 @@ def test_the_residual_adds_the_update_to_the_word(built, example):
     t, i = core(example, mask=True), example.sentences[0].focus_index
     name, (rows, _rule) = built.scene.residual
     assert name.text == example.sentences[0].focus + ",rowi"  # the i of (A V)_i (Text drops spaces)
-    assert rows[1][0][1].get_tex_string() == r"\,(A V)_i"
+    assert rows[1][0][1].tex_string == r"\,(A V)_i"
     assert [row[1].get_tex_string() for row in rows] == [
         vec(t.inputs[i]), vec(t.output[i]), vec(t.inputs[i] + t.output[i])]
     assert outside_frame([built.scene.residual, built.scene.formula]) == []
