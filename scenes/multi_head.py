@@ -5,8 +5,11 @@ r"""Multi-head attention: several heads look at the sentence in different ways.
 
 Each head has its own W_Q, W_K, W_V and so its own weights over the sentence. The scene
 follows the ambiguous word only: each head's weights row and its output, the outputs side
-by side in one long vector, W_O mapping that back to the model's dimension, and the
-residual adding the result to the word. Few numbers, all large enough to read.
+by side in one long vector, W_O mapping that back to the model's dimension, the residual
+adding the result to the word, and what that did to the word (the story's
+``multi_head_toward_decider`` claim). Heads are named by what they look at
+(:func:`attention_core.story.head_looks`), never by the file's names. Few numbers, all large
+enough to read.
 
 Laid out for 1080p (:func:`plan_bands`): the heads' weights rows and outputs take the top
 of the frame with cells as large as fit; below them, first each head's own W_Q, W_K and W_V

@@ -6,15 +6,18 @@ r"""What a real transformer does: all-MiniLM-L6-v2 with the example's sentences.
 The toy example has 2 numbers a word and hand-made maps. A real model
 (:mod:`attention_core.real_model`: 384 numbers a word, 6 layers of 12 heads) reads the same
 two sentences: the scene finds the head whose weakest look from the focus at its sentence's
-decider is strongest, shows the focus's row of that head in each sentence (a heat-map row
-with [CLS] and [SEP], then bars without them, renormalised), and places the focus after the
-last layer on the example's two axes (cosines, seen from the words' average) beside where the
-toy example's gravity step put it. Layers and heads are counted from 1. The model is an
+decider is strongest (and says it is the exception: most heads give [CLS] and [SEP] more than
+half, :func:`~attention_core.real_model.focus_special_shares`), shows the focus's row of that
+head in each sentence (a heat-map row with [CLS] and [SEP], then bars without them,
+renormalised), and places the focus after the last layer on the example's two axes (cosines,
+seen from the words' average; the numbers in a table under the plane) beside where the toy
+example's gravity step put it. Layers and heads are counted from 1. The model is an
 encoder: no causal mask, every word sees every word (the attention matrix's chapter says
 next-word models mask). The last beats say, axis by axis, what the numbers show: how each
 sentence moves the focus from where it is alone, which axis separates the sentences most,
-and whether the toy moved it the same way (:func:`axis_lines`). Without the model package
-the step says how to install it.
+and whether the toy moved it the same way (:func:`axis_lines`); the last beat says what the toy
+leaves out (word positions, feed-forward layers, layer norm) and where it agrees
+(:func:`toy_agrees`). Without the model package the step says how to install it.
 
 Render: ``manim -ql scenes/real_model.py RealTransformer`` (from the repo root).
 """
