@@ -5,8 +5,11 @@ r"""Multi-head attention: several heads look at the sentence in different ways.
 
 Each head has its own W_Q, W_K, W_V and so its own weights over the sentence. The scene
 follows the ambiguous word only: each head's weights row and its output, the outputs side
-by side in one long vector, W_O mapping that back to the model's dimension, and the
-residual adding the result to the word. Few numbers, all large enough to read.
+by side in one long vector, W_O mapping that back to the model's dimension, the residual
+adding the result to the word, and what that did to the word (the story's
+``multi_head_toward_decider`` claim). Heads are named by what they look at
+(:func:`attention_core.story.head_looks`), never by the file's names. Few numbers, all large
+enough to read.
 
 Laid out for 1080p (:func:`plan_bands`): the heads' weights rows and outputs take the top
 of the frame with cells as large as fit; below them, first each head's own W_Q, W_K and W_V
@@ -310,32 +313,37 @@ class MultiHeadAttention(ExplainerScene):
 
     def favourites_line(self) -> str:
         """What each head looks at, of the other words (and the focus itself where it keeps
-        the most), and why a model has several heads, as the numbers allow."""
+        the most), a sentence a head so that none says more than two numbers, then why a model
+        has several heads, as the numbers allow."""
         f = self.sentence.focus
-        parts = []
+        said = []
         for k, look in enumerate(self.looks):
             words = " and ".join(f"\u201c{nb.word}\u201d ({fmt(nb.value)})" for nb in look.main)
-            if look.mostly_itself:
-                parts.append(f"head {k + 1} keeps most on {f} itself ({fmt(look.itself)}), then {words}")
+            if look.mostly_itself:  # issue 32: never "looks most at" beside a row led by the focus
+                top = look.main[0]
+                said.append(f"Head {k + 1} keeps most on {f} itself ({fmt(look.itself)}); of the other "
+                            f"words, it looks most at \u201c{top.word}\u201d ({fmt(top.value)}).")
+            elif k == 0:
+                said.append(f"Of the other words, head 1 looks most at {words}.")
             else:
-                parts.append(f"head {k + 1} {'looks most at' if k == 0 else 'at'} {words}")
-        listed = "; ".join(parts) if any(look.mostly_itself for look in self.looks) else ", ".join(parts)
+                said.append(f"Head {k + 1} looks most at {words}.")
+        listed = " ".join(said)
         tops = [look.main[0].word for look in self.looks]
         if len(tops) == 1:
-            return (f"Of the other words, {listed}. This example has one head; with more, "
-                    f"{f} could look for several things at once.")
+            return (f"{listed} This example has one head; with more, {f} could look for several things "
+                    "at once.")
         try:
             apart = claim(self.example, "heads_look_apart", 0).holds
         except KeyError:
             apart = False
         if apart:
-            return f"Of the other words, {listed}. Two heads let {f} look for two things at once."
+            count = "Two" if len(tops) == 2 else str(len(tops))
+            return f"{listed} {count} heads let {f} look for {count.lower()} things at once."
         if len(set(tops)) == 1:
-            return (f"Of the other words, {listed}. Several heads let a word look for several things "
-                    f"at once; here they all find {tops[0]}, so the second adds to the first, not "
-                    "something new.")
-        return (f"Of the other words, {listed}. Heads that find the same word add to each other; "
-                "the others look for something else.")
+            return (f"{listed} Several heads let a word look for several things at once; here they all "
+                    f"find {tops[0]}, so the second adds to the first, not something new.")
+        return (f"{listed} Heads that find the same word add to each other; the others look for "
+                "something else.")
 
     def head_outputs(self) -> None:
         i = self.focus

@@ -6,15 +6,18 @@ r"""What a real transformer does: all-MiniLM-L6-v2 with the example's sentences.
 The toy example has 2 numbers a word and hand-made maps. A real model
 (:mod:`attention_core.real_model`: 384 numbers a word, 6 layers of 12 heads) reads the same
 two sentences: the scene finds the head whose weakest look from the focus at its sentence's
-decider is strongest, shows the focus's row of that head in each sentence (a heat-map row
-with [CLS] and [SEP], then bars without them, renormalised), and places the focus after the
-last layer on the example's two axes (cosines, seen from the words' average) beside where the
-toy example's gravity step put it. Layers and heads are counted from 1. The model is an
+decider is strongest (and says it is the exception: most heads give [CLS] and [SEP] more than
+half, :func:`~attention_core.real_model.focus_special_shares`), shows the focus's row of that
+head in each sentence (a heat-map row with [CLS] and [SEP], then bars without them,
+renormalised), and places the focus after the last layer on the example's two axes (cosines,
+seen from the words' average; the numbers in a table under the plane) beside where the toy
+example's gravity step put it. Layers and heads are counted from 1. The model is an
 encoder: no causal mask, every word sees every word (the attention matrix's chapter says
 next-word models mask). The last beats say, axis by axis, what the numbers show: how each
 sentence moves the focus from where it is alone, which axis separates the sentences most,
-and whether the toy moved it the same way (:func:`axis_lines`). Without the model package
-the step says how to install it.
+and whether the toy moved it the same way (:func:`axis_lines`); the last beat says what the toy
+leaves out (word positions, feed-forward layers, layer norm) and where it agrees
+(:func:`toy_agrees`). Without the model package the step says how to install it.
 
 Render: ``manim -ql scenes/real_model.py RealTransformer`` (from the repo root).
 """
@@ -554,8 +557,9 @@ def axis_lines(focus: str, names: tuple[str, str], deciders: tuple[str, ...] | l
     ``alone`` is the focus alone, shape (2,); ``in_context`` its place in each of the two
     sentences, shape (2, 2); ``toy`` (optional) the toy's focus alone then in each sentence,
     shape (3, 2). Everything is compared as shown, to 2 decimals: on each axis, each sentence
-    makes the focus more, less or as much of it as alone; the line says which (the sentences
-    pull it apart, both move it the same way, or one leaves it), with the numbers, then
+    makes the focus more, less or as much of it as alone; the line says where it is alone, then
+    in a sentence of its own which (the sentences pull it apart, both move it the same way, or
+    one leaves it), with the two sentences' numbers, then
     whether the toy moved it the same way in both sentences ("as in the toy") or, where not,
     what the toy did.
 
@@ -566,11 +570,11 @@ def axis_lines(focus: str, names: tuple[str, str], deciders: tuple[str, ...] | l
     >>> [axis for axis, _ in lines]
     [1, 0]
     >>> print(textwrap.fill(lines[0][1], 90))
-    Fruit separates the sentences most: apple is more fruit beside orange (0.20) and less
-    beside phone (-0.23) than alone (0.06), as in the toy.
+    Fruit separates the sentences most: apple alone is at 0.06. Beside orange it is more fruit
+    (0.20), beside phone less (-0.23), as in the toy.
     >>> print(textwrap.fill(lines[1][1], 90))
-    On technology, both sentences make apple less technology than alone (-0.12): -0.33 beside
-    orange, -0.20 beside phone; in the toy, phone raises it.
+    On technology, apple alone is at -0.12. Both sentences make it less technology: -0.33
+    beside orange, -0.20 beside phone; in the toy, phone raises it.
     """
     p0 = np.round(np.asarray(alone, dtype=float), style.DECIMALS)
     p = np.round(np.asarray(in_context, dtype=float), style.DECIMALS)
@@ -581,19 +585,22 @@ def axis_lines(focus: str, names: tuple[str, str], deciders: tuple[str, ...] | l
     for rank, a in enumerate(order):
         name, v0, v = names[a], p0[a], p[:, a]
         signs = [int(np.sign(v[k] - v0)) for k in (0, 1)]
+        # (the value alone in a sentence of its own, the two sentences' in the next: a sentence
+        # never says more than two numbers)
+        alone = f"{focus} alone is at {fmt(v0)}. "
         if signs[0] == -signs[1] != 0:
             hi, lo = (0, 1) if signs[0] > 0 else (1, 0)
-            what = (f"{focus} is more {name} beside {deciders[hi]} ({fmt(v[hi])}) and less beside "
-                    f"{deciders[lo]} ({fmt(v[lo])}) than alone ({fmt(v0)})")
+            what = (f"{alone}Beside {deciders[hi]} it is more {name} ({fmt(v[hi])}), beside {deciders[lo]} "
+                    f"less ({fmt(v[lo])})")
         elif signs[0] == signs[1] != 0:
-            what = (f"both sentences make {focus} {'more' if signs[0] > 0 else 'less'} {name} than alone "
-                    f"({fmt(v0)}): {fmt(v[0])} beside {deciders[0]}, {fmt(v[1])} beside {deciders[1]}")
+            what = (f"{alone}Both sentences make it {'more' if signs[0] > 0 else 'less'} {name}: "
+                    f"{fmt(v[0])} beside {deciders[0]}, {fmt(v[1])} beside {deciders[1]}")
         elif signs == [0, 0]:
             what = f"neither sentence moves {focus} from {fmt(v0)}"
         else:
             said = [f"{('unchanged', 'more ' + name, 'less ' + name)[sg]} beside {deciders[k]} ({fmt(v[k])})"
                     for k, sg in enumerate(signs)]
-            what = f"{focus} is {said[0]} and {said[1]}, against {fmt(v0)} alone"
+            what = f"{alone}It is {said[0]} and {said[1]}"
         if t is not None:
             toy_signs = [int(np.sign(t[k + 1][a] - t[0][a])) for k in (0, 1)]
             if toy_signs == signs:

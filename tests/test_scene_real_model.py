@@ -198,17 +198,21 @@ def test_the_axes_beats_say_what_the_numbers_show(built, example):
     for beat, axis in (("separating axis", first), ("other axis", 1 - first)):
         line, moved = said[beat], signs(real, axis)
         v = [fmt(x) for x in r[:, axis]]
+        if moved != [0, 0]:  # where it is alone, in a sentence of its own
+            assert f"{focus} alone is at {v[0]}. " in line, line
         if moved[0] == -moved[1] != 0:
             hi = 1 if moved[0] > 0 else 2
             lo = 3 - hi
-            assert f"is more {names[axis]} beside {deciders[hi - 1]} ({v[hi]}) and less beside " \
-                   f"{deciders[lo - 1]} ({v[lo]}) than alone ({v[0]})" in line, line
+            assert f"Beside {deciders[hi - 1]} it is more {names[axis]} ({v[hi]}), beside " \
+                   f"{deciders[lo - 1]} less ({v[lo]})" in line, line
         elif moved[0] == moved[1] != 0:
             more = "more" if moved[0] > 0 else "less"
-            assert f"both sentences make {focus} {more} {names[axis]} than alone ({v[0]}): {v[1]} beside " \
+            assert f"Both sentences make it {more} {names[axis]}: {v[1]} beside " \
                    f"{deciders[0]}, {v[2]} beside {deciders[1]}" in line, line
         else:
-            assert "unchanged beside" in line and f"against {v[0]} alone" in line, line
+            assert "unchanged beside" in line, line
+        # issue 30 major 5: no sentence says more than two numbers
+        assert all(len(narration_numbers(part)) <= 2 for part in line.split(". ")), line
         assert ("as in the toy" in line) == (signs(toy, axis) == moved), line
         box = scene.axis_boxes[0 if beat == "separating axis" else 1]
         name = (scene.real_panel.plane.x_name, scene.real_panel.plane.y_name)[axis]
@@ -270,14 +274,14 @@ def test_axis_lines_say_what_each_case_shows():
     lines = axis_lines("bat", ("baseball", "animal"), ["swung", "cave"], np.array([0.5, 0.1]),
                        np.array([[0.8, 0.1], [0.2, 0.1]]), np.array([[1.0, 1.0], [0.5, 1.0], [2.0, 1.5]]))
     assert lines == [
-        (0, "Baseball separates the sentences most: bat is more baseball beside swung (0.80) and less "
-            "beside cave (0.20) than alone (0.50); in the toy, swung lowers it and cave raises it."),
+        (0, "Baseball separates the sentences most: bat alone is at 0.50. Beside swung it is more baseball "
+            "(0.80), beside cave less (0.20); in the toy, swung lowers it and cave raises it."),
         (1, "On animal, neither sentence moves bat from 0.10; in the toy, cave raises it.")]
     lines = axis_lines("bat", ("baseball", "animal"), ["swung", "cave"], np.array([0.5, 0.1]),
                        np.array([[0.5, 0.3], [0.5, 0.1]]))
     assert lines == [
-        (1, "Animal separates the sentences most: bat is more animal beside swung (0.30) and unchanged "
-            "beside cave (0.10), against 0.10 alone."),
+        (1, "Animal separates the sentences most: bat alone is at 0.10. It is more animal beside swung "
+            "(0.30) and unchanged beside cave (0.10)."),
         (0, "On baseball, neither sentence moves bat from 0.50.")]
     # 0.004 apart is the same number shown: no move
     assert "neither" in axis_lines("bat", ("a", "b"), ["x", "y"], np.array([0.5, 0.1]),
