@@ -592,7 +592,10 @@ def _without_last_m(content: str) -> str:
 
 def _text_through_cache(original: Callable[[Any, Any], str]) -> Callable[[Any, Any], str]:
     def _text2svg(self: Text | MarkupText, color: Any) -> str:
-        final = config.get_dir("text_dir") / f"{self._text2hash(color)}.svg"
+        # manim lays the text out in a Pango box of the frame's pixel size, which its hash leaves
+        # out: a long title made at 160x90 wraps, and its SVG would then be drawn at 1080p too
+        size = f"{config['pixel_width']}x{config['pixel_height']}"
+        final = config.get_dir("text_dir") / f"{self._text2hash(color)}-{size}.svg"
         if not _cached(final):
             final = _into_cache(final, "text_dir", lambda: original(self, color), _without_last_m)
         return str(final.resolve())

@@ -174,8 +174,8 @@ class Opening(ExplainerScene):
             said = (f"Here {self.focus} is about {meanings[0]}, there about {meanings[1]}: "
                     f"{' and '.join(dict.fromkeys(deciders))} decide.")
         else:
-            said = (f"Here {self.focus} is about {meanings[0]}: {deciders[0]} decides, not {self.focus}'s own "
-                    "numbers.")
+            said = (f"Here {self.focus} is about {meanings[0]}: {deciders[0]} decides, not "
+                    f"{self.focus}'s own numbers.")
         self.beat("meanings", said)
         self.arcs, self.answers = VGroup(), VGroup()
         for row, s, word, sense in zip(self.rows, self.sentences, deciders, meanings, strict=True):

