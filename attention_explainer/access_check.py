@@ -236,9 +236,10 @@ def scene_cues(scene: Any) -> list[tuple[float, float, str]]:
     """A built scene's subtitles laid out as the video's ``.srt`` is (cues of at most two lines
     of 42 characters, :func:`attention_explainer.render.join.lay_out_cue`), as (start, end,
     text) in seconds, in order."""
-    from attention_explainer.cues import lay_out_cue
+    from attention_explainer.cues import RULE_FPS, cue_gap, lay_out_cue, separate
 
-    cues = [part for cue in scene.renderer.file_writer.subcaptions for part in lay_out_cue(cue)]
+    cues = separate([part for cue in scene.renderer.file_writer.subcaptions for part in lay_out_cue(cue)],
+                    cue_gap(RULE_FPS))  # as the render spaces them
     return sorted((c.start.total_seconds(), c.end.total_seconds(), c.content) for c in cues)
 
 

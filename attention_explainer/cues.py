@@ -14,13 +14,14 @@ Pure Python and ``srt``: nothing here imports manim or PyAV.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import timedelta
 
 import srt
 
-__all__ = ["CUE_LINES", "CUE_LINE_CHARS", "GAP_FRAMES", "MAX_CUE_SECONDS", "cue_texts", "lay_out_cue",
-           "pieces", "separate", "two_lines"]
+__all__ = ["CUE_LINES", "CUE_LINE_CHARS", "GAP_FRAMES", "MAX_CUE_SECONDS", "RULE_FPS", "cue_gap", "cue_texts",
+           "lay_out_cue", "pieces", "separate", "two_lines"]
 
 # The usual subtitle norm (Netflix, BBC, DCMP): at most two lines of about 42 characters a
 # cue, at most 7 s a cue, at least 2 frames between two cues.
@@ -28,6 +29,17 @@ CUE_LINE_CHARS = 42
 CUE_LINES = 2
 MAX_CUE_SECONDS = 7.0
 GAP_FRAMES = 2
+RULE_FPS = 30.0  # the frame rate caption rules count frames at (29.97 rounded)
+
+
+def cue_gap(fps: float) -> float:
+    """Seconds between two cues of a video at ``fps``: :data:`GAP_FRAMES` frames of the video and
+    of :data:`RULE_FPS` whichever is longer, up to a whole millisecond (a .srt keeps milliseconds).
+
+    >>> cue_gap(60), cue_gap(15)
+    (0.067, 0.134)
+    """
+    return math.ceil(GAP_FRAMES / min(fps, RULE_FPS) * 1000) / 1000
 _SENTENCE_ENDS = ".!?"
 _CLAUSE_ENDS = ",;:)"
 # The cost of a cue that ends after a clause, or mid-clause, against (its extra length / width)

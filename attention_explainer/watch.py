@@ -344,8 +344,8 @@ def _short(path: Path) -> str:
 def storyboard_command(example_name: str, only: Sequence[str], media_dir: Path, *, jobs: int | None,
                        size: tuple[int, int], story: Sequence[Step], live: bool = False) -> int:
     """``attention-explainer storyboard [--watch]`` (``live``: :func:`watch`): its exit code, and one
-    line when it fails or is stopped (Ctrl-C: 130; SIGTERM, SIGHUP: 128 + the signal), never a traceback. Every process
-    it started is killed before it ends (:mod:`attention_explainer.lifetime`)."""
+    line when it fails or is stopped (Ctrl-C: 130; SIGTERM, SIGHUP: 128 + the signal), never a
+    traceback. Every process it started is killed before it ends (:mod:`attention_explainer.lifetime`)."""
     from attention_explainer.lifetime import kill_descendants, stopped_by_signals
     from attention_explainer.storyboard import StoryboardError, make_storyboard
 

@@ -613,9 +613,9 @@ def _write_step(options: RenderOptions, run: StepRun, folder: Path, name: str) -
 
 
 def _cue_gap(options: RenderOptions) -> float:
-    """Seconds between two subtitle cues: :data:`cues.GAP_FRAMES` frames of the render, up to
-    a whole millisecond (a .srt keeps milliseconds: 34 ms at 60 fps, not 33)."""
-    return math.ceil(cues.GAP_FRAMES / options.size[2] * 1000) / 1000
+    """Seconds between two subtitle cues (:func:`cues.cue_gap`: 2 frames, of the render and of the
+    caption rules' 30 fps, whichever is longer)."""
+    return cues.cue_gap(options.size[2])
 
 
 def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters: list[join.Chapter],
