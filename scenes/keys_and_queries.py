@@ -718,7 +718,8 @@ class KeysAndQueries(ExplainerScene):
         before, after = self.raw_scaled(0), self.through_head(0)
         if facts.claim(self.example, "head_sharpens", 0).holds:
             said = (f"With √d_k in both rows, {s.tokens[d]} gets {fmt(after[d])} of {s.focus}'s attention "
-                    f"through the head, up from {fmt(before[d])} raw.")
+                    f"through the head, up from {fmt(before[d])} raw (lower than at first: the raw row is "
+                    "divided by √d_k too, to compare like with like).")
         else:
             said = (f"With √d_k in both rows, {s.tokens[d]} gets {fmt(after[d])} through the head, "
                     f"{versus(after[d], before[d])} raw.")
