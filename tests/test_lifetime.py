@@ -41,7 +41,7 @@ def _storyboard(media: Path, *args: str) -> subprocess.Popen[str]:
 def test_a_stopped_storyboard_leaves_no_process_and_one_line(tmp_path, sig, code):
     from attention_explainer.lifetime import descendants
 
-    process = _storyboard(tmp_path, "--only", "1", "2", "--jobs", "2")
+    process = _storyboard(tmp_path, "--only", "words_in_context", "cosine_similarity", "--jobs", "2")
     seen: set[int] = set()
     deadline = time.monotonic() + 240
     while len(descendants(process.pid)) < 3 and time.monotonic() < deadline:  # server, 2 workers
@@ -57,7 +57,7 @@ def test_a_stopped_storyboard_leaves_no_process_and_one_line(tmp_path, sig, code
     partial = list((tmp_path / "storyboard").glob(".*-partial-*"))
     if sig == signal.SIGKILL:  # no cleanup (Python's resource tracker may warn as it frees semaphores):
         assert "Traceback" not in err and len(partial) == 1  # the next run removes the partial folder
-        again = _storyboard(tmp_path, "--only", "2", "--jobs", "1")
+        again = _storyboard(tmp_path, "--only", "cosine_similarity", "--jobs", "1")
         assert again.wait(timeout=300) == 0, again.stderr.read() if again.stderr else ""
         assert not list((tmp_path / "storyboard").glob(".*-partial-*"))
     else:
