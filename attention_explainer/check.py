@@ -45,10 +45,12 @@ def warnings(example: Example) -> list[str]:
     return lines + knob_warnings(example) + lint_warnings(example)
 
 
-def check(targets: Sequence[str], suggest: Path | None = None) -> int:
+def check(targets: Sequence[str], suggest: Path | None = None, *, accessibility: bool = False) -> int:
     """Check each example file or shipped name in ``targets``: 0 when all load (warnings or
     not), 1 when one has a problem; with ``suggest``, write a suggestion for the one target
-    (0 when every claim holds in it, 1 when some cannot; see :func:`attention_core.suggest`)."""
+    (0 when every claim holds in it, 1 when some cannot; see :func:`attention_core.suggest`).
+    ``accessibility``: also build every step and print the accessibility check's measures and
+    problems (:func:`attention_explainer.access_check.check_example`), as warnings."""
     if not targets:
         print("attention-explainer check: give an example file or a shipped example's name "
               f"({', '.join(list_examples())})", file=sys.stderr)
@@ -75,6 +77,11 @@ def check(targets: Sequence[str], suggest: Path | None = None) -> int:
             print(line)
         if plan.warning(example):
             print(plan.warning(example))
+        if accessibility:
+            from attention_explainer.access_check import check_example
+
+            for line in check_example(example).lines():
+                print(line, flush=True)
         if suggest is not None:
             status = max(status, write_suggestion(example, suggest))
     return status

@@ -130,6 +130,10 @@ def _parser() -> argparse.ArgumentParser:
     checking.add_argument("--suggest", type=Path, default=None, metavar="OUT.toml",
                           help="write the smallest change to the file's numbers after which every claim "
                                "holds (comments kept); exit 1 when the claims cannot all hold")
+    checking.add_argument("--accessibility", action="store_true",
+                          help="also build every step (about a minute) and report, per beat, the smallest "
+                               "colour difference under simulated colour blindness, the lowest contrast and "
+                               "the captions' timing problems")
     drafting = commands.add_parser(
         "corpus", help="draft a training corpus for an example's ambiguous word and choose its seed",
         description="Write sentences in which the word before the example's ambiguous word decides its "
@@ -325,7 +329,7 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
     if args.command == "check":
         from attention_explainer.check import check
 
-        return check(args.files, args.suggest)
+        return check(args.files, args.suggest, accessibility=args.accessibility)
     if args.command == "corpus":
         from attention_explainer.corpus_command import draft
 

@@ -121,3 +121,25 @@ def test_the_heads_warning_gives_each_favourite_its_weight_and_the_margin(tmp_pa
     runner = max((t for t in s.tokens if t not in ("apple", "orange")), key=grammar.__getitem__)
     assert f"grammar's next is '{runner}' at {grammar[runner]:.2f}" in line
     assert f"short by {grammar['orange'] - grammar[runner]:.2f}" in line
+
+
+def test_check_accessibility_prints_the_measures_beside_the_story_check(monkeypatch, capsys):
+    """check --accessibility builds the steps and prints the accessibility check's lines (one step
+    here, to keep the test short); without the flag nothing is built."""
+    from attention_explainer import access_check
+
+    built = []
+    whole = access_check.check_example
+
+    def one_step(example, only=(), **kwargs):
+        built.append(example.name)
+        return whole(example, ("words_in_context",), **kwargs)
+
+    monkeypatch.setattr(access_check, "check_example", one_step)
+    assert main(["check", "apple"]) == 0
+    assert built == [] and "accessibility" not in capsys.readouterr().out
+    assert main(["check", "apple", "--accessibility"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert built == ["apple"]
+    assert out[0].startswith("ok ") and out[1].startswith("accessibility: smallest colour difference")
+    assert "accessibility: no problems" in out
