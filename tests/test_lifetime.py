@@ -31,9 +31,12 @@ def _alive(pid: int) -> bool:
 
 
 def _storyboard(media: Path, *args: str) -> subprocess.Popen[str]:
+    """The storyboard command, with an empty LaTeX/text cache of its own: a warm build of two steps
+    ends in 4 s, before its workers could be seen and stopped; a cold one compiles its formulas."""
     command = [sys.executable, "-m", "attention_explainer", "storyboard", "--media-dir", str(media), *args]
+    env = {**os.environ, "ATTENTION_MANIM_CACHE": str(media / "cold-cache")}
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, env=env)
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGKILL, -9), (signal.SIGTERM, 143), (signal.SIGHUP, 129),
