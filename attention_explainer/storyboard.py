@@ -252,15 +252,16 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
         build = f"{time.time_ns():x}-{os.getpid()}" if live_reload else None
         page = _html(title, steps, style.READING_RATE, build)
         (partial / "storyboard.html").write_text(page, encoding="utf-8")
-        from attention_explainer.transcript import write_transcript
-
-        write_transcript(steps, partial, partial / TRANSCRIPT_HTML, partial / TRANSCRIPT_TEXT, example.title)
         if build is not None:
             (partial / STAMP).write_text(f"window.storyboardBuild = {build!r};\n", encoding="utf-8")
         try:
             writer.pdf(title, steps, partial, partial / "storyboard.pdf", style.READING_RATE)
         except Exception as error:  # fpdf2, fonts, Pillow (or a frame that could not be written)
             raise StoryboardError(f"writing storyboard.pdf failed: {type(error).__name__}: {error}") from None
+        from attention_explainer.transcript import write_transcript
+
+        # after the PDF: a frame written by the helper process is whole only once writer.pdf returns
+        write_transcript(steps, partial, partial / TRANSCRIPT_HTML, partial / TRANSCRIPT_TEXT, example.title)
         shutil.rmtree(partial / PDF_IMAGES, ignore_errors=True)
         if target.exists():
             old = target.with_name(f".{name}-old-{os.getpid()}")

@@ -96,7 +96,7 @@ AXIS_NAMES = ("1st number", "2nd number")
 LEGEND_GAP = 0.08  # between the legend's lines
 LEGEND_INSET = 0.12  # the legend keeps this far inside the plane's corner
 SMALL_WEIGHT = 0.05  # a word of less raw weight is left unnamed on the plane rather than over an axis
-QUERY_LINE_OPACITY = 0.6  # the dashed line along the focus's query, under the arrows
+QUERY_LINE_OPACITY = 0.85  # the dashed line along the focus's query, under the arrows
 CLEAR_LEAD = 1.2  # a query points "mostly along" one number when that one is this many times the other
 SCALE_GAP = 0.3  # between the lines of the scaling's explanation
 
@@ -718,8 +718,7 @@ class KeysAndQueries(ExplainerScene):
         before, after = self.raw_scaled(0), self.through_head(0)
         if facts.claim(self.example, "head_sharpens", 0).holds:
             said = (f"With √d_k in both rows, {s.tokens[d]} gets {fmt(after[d])} of {s.focus}'s attention "
-                    f"through the head, up from {fmt(before[d])} raw (lower than at first: the raw row is "
-                    "divided by √d_k too, to compare like with like).")
+                    f"through the head, up from {fmt(before[d])} raw.")
         else:
             said = (f"With √d_k in both rows, {s.tokens[d]} gets {fmt(after[d])} through the head, "
                     f"{versus(after[d], before[d])} raw.")

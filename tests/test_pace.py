@@ -11,7 +11,7 @@ import pytest
 from attention_explainer import voice
 from attention_explainer.render import RenderError, RenderOptions, _check_options, _plan
 from attention_explainer.settings import SettingsError, from_environment, settings
-from scenes.story import STORY
+from scenes.story import STORY, find_step
 
 PROJECT_DIR = Path(__file__).parent.parent
 SUM = "(1.50, 1.60) + (-0.48, 2.32) = (1.02, 3.92)"  # 43 characters, 6 numbers
@@ -31,7 +31,7 @@ def test_a_slow_render_has_its_own_folders_stamp_and_environment(tmp_path: Path)
 
     def plan(**options: object) -> object:
         chosen = RenderOptions(media_dir=tmp_path, voice=True, **options)
-        return _plan(chosen, STORY, STORY[0], example, "apple")
+        return _plan(chosen, STORY, find_step("words_in_context"), example, "apple")
 
     normal, slow = plan(), plan(pace="slow")
     assert (normal.env["ATTENTION_PACE"], slow.env["ATTENTION_PACE"]) == ("normal", "slow")

@@ -545,7 +545,7 @@ def test_a_real_step_renders(tmp_path: Path) -> None:
     assert join.probe(video).seconds > 10
     assert (out / "stills" / "03-cosine_similarity.png").exists()  # its number in the story
     cues = list(srt.parse((out / "attention-explainer-apple-cosine_similarity.srt").read_text()))
-    assert len(cues) >= 5 and "apple" in cues[0].content
+    assert len(cues) >= 5 and "apple" in " ".join(c.content for c in cues[:3])  # a line may span cues
 
 
 def test_steps_are_found_by_module_class_or_number() -> None:

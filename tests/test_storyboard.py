@@ -162,16 +162,16 @@ def test_one_step_built_here_its_frames_written_by_a_helper_process(tmp_path: Pa
     assert helpers == [True]
     control = sorted((KEYFRAME_DIR / "apple" / "MultiHeadAttention").glob("*.png"))
     frames = sorted((board / "10-multi_head").glob("*.png"))
-    assert [p.name for p in frames] == [p.name for p in control] and len(frames) == 7
+    assert [p.name for p in frames] == [p.name for p in control] and len(frames) == 8
     for frame, expected in zip(frames, control, strict=True):
         changed = _changed(_rgb(frame), _rgb(expected))
         assert changed <= FRAME_TOLERANCE, f"{frame.name}: {changed:.2%} of pixels differ"
     page = (board / "storyboard.html").read_text()
-    assert page.count('<img src="10-multi_head/') == 7
+    assert page.count('<img src="10-multi_head/') == 8
     pdf = (board / "storyboard.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     pages, images = re.findall(rb"/Type\s*/Page(?![s\w])", pdf), re.findall(rb"/Subtype\s*/Image", pdf)
-    assert len(pages) == len(images) == 7
+    assert len(pages) == len(images) == 8
     assert not list(board.glob(".*"))  # the PDF's JPEGs are gone
 
 
@@ -306,12 +306,12 @@ def test_the_command_ends_without_teardown_its_line_and_files_all_out(tmp_path: 
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     board = tmp_path / "storyboard" / "apple"
-    assert result.stdout.startswith("storyboard: 1 step(s), 7 beats in ")
+    assert result.stdout.startswith("storyboard: 1 step(s), 8 beats in ")
     assert result.stdout.endswith(f"{board / 'storyboard.html'}\n")
     assert (board / "storyboard.html").read_text().endswith("</html>\n")
     pdf = (board / "storyboard.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
-    assert len(list((board / "10-multi_head").glob("*.png"))) == 7
+    assert len(list((board / "10-multi_head").glob("*.png"))) == 8
 
 
 def test_a_bad_step_name_is_one_message_and_writes_nothing(tmp_path: Path) -> None:

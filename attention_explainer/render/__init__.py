@@ -271,8 +271,8 @@ def assemble(plan: RenderPlan, say: Progress) -> RenderResult:
 
             try:
                 result.files |= write_transcript(plan, say)
-            except StoryboardError as error:
-                raise RenderError(f"the transcript could not be made: {error}") from None
+            except StoryboardError as error:  # the video and the pack are made: say it, go on
+                say(f"  note: the transcript could not be made: {error}")
     except OSError as error:  # a full disk or a read-only folder while joining or packing
         raise RenderError(f"{_write_problem(error, plan.out_dir)}\nEvery file there is the previous one "
                           "or a finished new one: none is half-written.") from None

@@ -21,7 +21,7 @@ import numpy as np
 import srt
 from PIL import Image, ImageDraw, ImageFont
 
-import attention_explainer.render.pack as pack  # not through the package: it imports this module
+from attention_explainer import pdf_fonts
 
 __all__ = ["PICTURE_SCALE", "burn_captions", "caption_mask"]
 
@@ -56,7 +56,7 @@ def burn_captions(video: Path, cues: Sequence[srt.Subtitle], output: Path, prese
 
     Composed in YUV 4:2:0, as the video is coded: the picture scaled by swscale, the band (drawn
     once per cue with Pillow) converted once, so a frame costs a scale and two copies."""
-    font_path = pack._fc_match(pack._FONT_PATTERN)
+    font_path = pdf_fonts._fc_match(pdf_fonts._FONT_PATTERN)
     spans = [(c.start.total_seconds(), c.end.total_seconds(), c.content) for c in cues]
     frames = 0
     with av.open(str(video)) as source, av.open(str(output), "w", format=output.suffix.lstrip(".")) as out:
