@@ -83,7 +83,7 @@ class _Reader:
         loops = [f.iter for f in ast.walk(function) if isinstance(f, ast.For)
                  and node.id in {n.id for n in ast.walk(f.target) if isinstance(n, ast.Name)}]
         if loops:  # for (name, _), x in zip(CASES, ...): every text the iterable holds
-            return [t for loop in loops for t in self.texts(loop)]
+            return [t for loop in loops for t in self.texts(loop, function)]
         params = [a.arg for a in function.args.args]
         if node.id not in params:
             return []
@@ -94,14 +94,20 @@ class _Reader:
                 found += self.names(arg, caller, seen | {function.name})
         return found
 
-    def texts(self, node: ast.expr) -> list[str]:
-        """Every text in an expression, following names to the module's constants."""
+    def texts(self, node: ast.expr, function: ast.FunctionDef | None = None) -> list[str]:
+        """Every text in an expression, following names to the module's constants and to the
+        values ``function`` assigns them (``lines = [("hotter", ...)]; for (name, _) in lines``)."""
+        local = {} if function is None else {
+            a.targets[0].id: a.value for a in ast.walk(function)
+            if isinstance(a, ast.Assign) and len(a.targets) == 1 and isinstance(a.targets[0], ast.Name)}
         found = []
         for part in ast.walk(node):
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
                 found.append(part.value)
             elif isinstance(part, ast.Name) and part.id in self.constants:
                 found += self.texts(self.constants[part.id])
+            elif isinstance(part, ast.Name) and part.id in local and local[part.id] is not node:
+                found += self.texts(local[part.id])
         return found
 
 

@@ -125,7 +125,9 @@ def rounded_to_add_up(values: np.ndarray, places: int = TABLE_DECIMALS) -> np.nd
     unit = 10.0**places
     scaled = np.asarray(values, dtype=float) * unit
     shown = np.round(scaled)
-    short = int(np.round(np.round(scaled.sum()) - shown.sum()))  # units the printed sum is short by
+    # units the printed sum is short by (the sum taken before scaling: sum(x * unit) can land on
+    # the other side of a .5 than sum(x) * unit, which is the sum a reader rounds)
+    short = int(np.round(np.round(np.asarray(values, dtype=float).sum() * unit) - shown.sum()))
     step = 1.0 if short > 0 else -1.0
     movable = [j for j in range(len(shown)) if scaled[j] != 0]
     order = sorted(movable, key=lambda j: (shown[j] + step == 0, -step * (scaled[j] - shown[j])))

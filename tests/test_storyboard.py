@@ -273,7 +273,7 @@ def test_the_page_shows_each_frames_accessibility_and_each_steps_problems(
     from attention_explainer import storyboard
 
     page = (board / "storyboard.html").read_text()
-    row = next(line for line in page.splitlines() if "09-multi_head/01-end-of-heads.png" in line)
+    row = next(line for line in page.splitlines() if "10-multi_head/01-end-of-heads.png" in line)
     assert "colours apart by dE" in row and "deutan" in row and "text contrast ≥" in row
 
     def fake_steps(order, example_path, folder, size, workers, writer=None):
