@@ -82,7 +82,8 @@ def describe_frame(mobjects: list[Any]) -> FrameDescription:
         walk(mobject)
     parts = []
     for plane in planes:
-        parts.append(f"A plane, horizontal axis {plane.x_name.text!r}, vertical axis {plane.y_name.text!r}.")
+        x_name, y_name = _text_of(plane.x_name), _text_of(plane.y_name)
+        parts.append(f"A plane, horizontal axis {x_name!r}, vertical axis {y_name!r}.")
     if points:
         parts.append("Points: " + "; ".join(points) + ".")
     for table in tables:

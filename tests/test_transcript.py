@@ -60,6 +60,15 @@ def test_every_beat_with_narration_has_alt_text_naming_what_is_drawn(
     assert re.search(r"q = \(\d+\.\d\d, \d+\.\d\d\)", scores.alt)
 
 
+def test_a_plane_s_axis_names_keep_their_spaces() -> None:
+    """manim's Text.text drops spaces ('1stnumber'); the alt text reads the words as written."""
+    from manim import Text
+
+    from attention_explainer.describe import _text_of
+
+    assert _text_of(Text("1st number")) == "1st number"
+
+
 def test_a_formula_is_written_as_text() -> None:
     assert plain_formula(r"\mathrm{softmax}\left(\frac{Q K^\top}{\sqrt{d_k}}\right) V") == \
         "softmax((Q Kᵀ) / (sqrt(d_k))) V"
