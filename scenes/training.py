@@ -31,6 +31,9 @@ The corpus is the one the example names (its ``corpus`` field; default the shipp
 corpus has probes about it; when it has none, the chapter says so, on screen and aloud, and
 shows the corpus's own probes (:func:`attention_core.corpus.training_plan`).
 
+The pictures that hold no state of the scene are in :mod:`scenes.training_pictures`; what
+the chapter says about the run (guesses, losses, the moral) in :mod:`scenes.training_reading`.
+
 Render: ``manim -ql scenes/training.py Training`` (from the repo root).
 """
 
@@ -47,14 +50,10 @@ from manim import (
     UP,
     Dot,
     Group,
-    Line,
-    ManimColor,
     MathTex,
     Mobject,
     Rectangle,
     ReplacementTransform,
-    Square,
-    Text,
     VGroup,
     Write,
     config,
@@ -63,15 +62,7 @@ from manim import (
 )
 
 from attention_core.corpus import Corpus, Probe, TrainingPlan, spoken_list, training_plan
-from attention_core.examples import CORPUS_DIR, DEFAULT_CORPUS
-from attention_core.training import (
-    TrainingSnapshot,
-    TrainingTrace,
-    attention_scores,
-    next_word_losses,
-    next_word_probabilities,
-    train,
-)
+from attention_core.training import TrainingSnapshot, TrainingTrace, train
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_label
@@ -79,28 +70,36 @@ from scenes.components.curves import LossPlot
 from scenes.components.flat import FlatFadeIn, FlatFadeOut, flattened
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import fmt
+from scenes.training_pictures import (
+    FORMULA_SCALE,
+    ChanceBars,
+    adam_lines,
+    guess_lines,
+    heat_label,
+    model_formulas,
+    probability_text,
+    quoted_sentence,
+    sign_key,
+    size_table,
+    typeset_title,
+    word_labels,
+)
+from scenes.training_reading import RunReading
 
 __all__ = ["ChanceBars", "Training", "probability_text"]
 
 # Seconds each snapshot of the run stays up. A snapshot arrives all at once (pictures,
 # caption, counters and the curve up to its step), so they never show different steps.
 SNAPSHOT_TIME = 1.2
-TOP_GUESSES = 3
-SMALL_SCORE = 0.1  # scores this close to 0 make softmax spread evenly (e^0.1 = 1.1)
-NEAR_WORDS = 2  # a probe that differs from a training sentence in this many words is close to it
 
 # -- layout, laid out for 1080p (scene units; the frame is 14.2 x 8): every text, formula
 # and printed number at least 24 px of cap height, and each settled frame using the frame
-FORMULA_SCALE = 1.0  # formulas at MathTex's full size (46 px capitals)
-TABLE_HEADER_SIZE, TABLE_NAME_SIZE, TABLE_NUMBER_SIZE = 30, 36, 48  # the sizes table, large
 TABLE_LATER = 0.8  # the table's scale once the formulas join it
 PROMPT_SIZE = 44
 LEFT_COLUMN = 6.4  # the task's left column (prompt, guesses), at most this wide
 GUESS_SIZE = 32
 CHART_WIDTH, CHART_HEIGHT = 7.0, 3.6  # the bars of the vocabulary's chances
 CHART_BASELINE = -1.25  # where their baseline sits (y)
-BAR_FILL = 0.7  # the most likely word's bar fills this much of the chart's height
-RULE_SCALE = 1.5  # the training step's two formulas, large
 STACK_CELL, STACK_WIDTH, STACK_HEIGHT = 0.9, 7.8, 5.9  # W_Q, W_K, W_V large, one under the other
 ROW_CELL, ROW_GAP = 0.3, 0.35  # and side by side in the run's right column
 # The probe's attention during the run, and the gap to the right column. Printed numbers
@@ -114,87 +113,6 @@ HEAT_LABEL_SIZE, CLOSE_LABEL_SIZE = 24, 30  # the heat maps' words, during the r
 PLOT_NUMBER_SIZE = 28  # the loss plot's axis numbers (27 px capitals)
 
 
-def probability_text(p: float) -> str:
-    """A probability to three significant digits, never in e-notation (``0.0143``, ``0.513``),
-    so that minus its log, printed beside it, can be checked from what is printed: when the
-    three digits' log rounds otherwise than ``p``'s (``0.0367``: 3.30, not 3.31), more digits."""
-    for digits in range(3, 10):
-        text = np.format_float_positional(p, precision=digits, unique=False, fractional=False, trim="-")
-        if fmt(-np.log(float(text))) == fmt(-np.log(p)):
-            break
-    return text
-
-
-def _typeset_title(grid: MatrixGrid, name: str, color: ManimColor) -> None:
-    """Replace ``grid.title`` (Text "W_Q") by the matrix's name typeset as W with a subscript,
-    at the same height and place: pictures never show a literal underscore."""
-    base, sub = name.split("_")
-    tex = MathTex(f"{base}_{{{sub}}}", color=color).scale_to_fit_height(grid.title.height)
-    tex.move_to(grid.title)
-    grid.submobjects[grid.submobjects.index(grid.title)] = tex
-    grid.title = tex
-
-
-def _label(word: str, size: float) -> Text:
-    """A heat map's muted word label (made once, copied: see :func:`word_label`)."""
-    return word_label(word, style.MUTED, size)
-
-
-def _sentence(text: str, width: float) -> Text:
-    """``text`` in quotes on one line, at BODY_SIZE or, if that is wider than ``width``,
-    LABEL_SIZE (scaled to ``width``, never below SMALL_SIZE, if even that is wider)."""
-    quoted = f"\u201c{text}\u201d"
-    label = word_label(quoted, style.TEXT, style.BODY_SIZE)
-    if label.width > width:
-        label = word_label(quoted, style.TEXT, style.LABEL_SIZE)
-        if label.width > width:
-            label.scale(max(width / label.width, style.SMALL_SIZE / style.LABEL_SIZE))
-    return label
-
-
-def _stood_up(label: Text) -> Text:
-    """``label`` turned a quarter, reading upward. Manim derives a Text's ``font_size`` from
-    its height, which the turn swaps with its width; this keeps ``font_size`` the size the
-    text is drawn at (what a measure of the frame's text sizes reads)."""
-    height = label.height
-    label.rotate(np.pi / 2)
-    label.initial_height *= label.height / height
-    return label
-
-
-class ChanceBars(VGroup):
-    """The model's chance for every word of the vocabulary as bars, most likely first, on a
-    baseline with a caption under it; no numbers (the scene prints the few it says).
-
-    Attributes: ``chances`` (shape (V,), in vocabulary order), ``order`` (vocabulary indices,
-    most likely first), ``bars`` (one per word, in ``order``), ``baseline``, ``caption``.
-    """
-
-    def __init__(self, chances: np.ndarray, width: float, height: float, caption: Mobject) -> None:
-        self.chances = np.asarray(chances, dtype=float)
-        self.order = np.argsort(-self.chances, kind="stable")
-        pitch = width / len(self.chances)
-        top = float(self.chances.max()) / BAR_FILL  # the tallest bar fills BAR_FILL of the height
-        self.bars = VGroup(*(
-            Rectangle(width=0.7 * pitch, height=max(height * float(self.chances[i]) / top, 1e-3),
-                      color=style.MUTED, fill_color=style.MUTED, fill_opacity=1, stroke_width=0)
-            for i in self.order))
-        self.bars.arrange(RIGHT, buff=0.3 * pitch, aligned_edge=DOWN)
-        self.baseline = Line(self.bars.get_corner(DOWN + LEFT), self.bars.get_corner(DOWN + RIGHT),
-                             color=style.MUTED, stroke_width=2)
-        self.caption = caption.next_to(self.baseline, DOWN, buff=0.2)
-        frame = Line(self.baseline.get_start(), self.baseline.get_start() + height * UP, stroke_opacity=0)
-        super().__init__(frame, self.bars, self.baseline, self.caption)
-
-    def rank(self, word_index: int) -> int:
-        """Where the vocabulary's ``word_index``-th word stands (0: the most likely)."""
-        return int(np.nonzero(self.order == word_index)[0][0])
-
-    def highlight(self, ranks, color: ManimColor) -> VGroup:
-        """Copies of the bars at ``ranks`` in ``color``, to lay over them."""
-        return VGroup(*(self.bars[r].copy().set_fill(color, opacity=1) for r in ranks))
-
-
 @functools.lru_cache(maxsize=4)
 def trained(corpus: Corpus) -> TrainingTrace:
     """``train(corpus)``, once per corpus in a process: a storyboard that watches the example
@@ -203,7 +121,7 @@ def trained(corpus: Corpus) -> TrainingTrace:
     return train(corpus)
 
 
-class Training(ExplainerScene):
+class Training(RunReading, ExplainerScene):
     """The model, the task, Adam, the loss falling as attention sharpens, what was learned."""
 
     title = "Training the weights"
@@ -233,8 +151,8 @@ class Training(ExplainerScene):
         self.beat("model", f"This model is bigger than the {self.example.dimension}-D toy of the "
                   "chapters before.")
         self.heading = word_label("The model that trains", style.TEXT, style.HEADING_SIZE)
-        self.model_table = self.size_table(size)
-        self.model_lines = self.model_formulas(size)
+        self.model_table = size_table(self.toy_size(), size)
+        self.model_lines = model_formulas(size)
         # when the corpus is not about the example's word, a line under the table says so
         self.corpus_note = self.corpus_note_line()
         sheet = Group(self.heading, self.model_table, *self.corpus_note).arrange(DOWN, buff=0.5)
@@ -279,7 +197,7 @@ class Training(ExplainerScene):
         self.crossfade(self.prompt, self.chances)
 
         self.beat("guesses", f"Untrained, it spreads its bets over all {vocab} words.")
-        self.guess_list = self.guess_lines(guesses, header="its top guesses:", size=GUESS_SIZE)
+        self.guess_list = guess_lines(guesses, header="its top guesses:", size=GUESS_SIZE)
         self.guess_list.next_to(self.prompt, DOWN, buff=0.6, aligned_edge=LEFT)
         self.top_bars = self.chances.highlight(range(len(guesses)), style.TEXT)  # the guesses' bars
         self.play(FlatFadeIn(self.guess_list, self.top_bars, shift=0.2 * DOWN), run_time=style.BEAT)
@@ -309,14 +227,14 @@ class Training(ExplainerScene):
         :mod:`attention_core.training`: no later beat uses it)."""
         self.beat("gradient", "The gradient says how the loss changes with each weight; the optimiser, "
                   "Adam, moves every weight a small step against it.")
-        self.rule = self.adam_lines()
+        self.rule = adam_lines(len(self.corpus.sentences))
         self.crossfade(*self.rule)
         self.leaving = [*self.rule]
 
         whose = "" if self.trace.final.heads == 1 else "head 1\u2019s "
         self.beat("start", f"These are {whose}W_Q, W_K and W_V at step 0: random.")
         self.matrices, shapes = self.matrix_stack(self.trace.snapshots[0])
-        self.matrix_key = VGroup(shapes, self.sign_key().next_to(self.matrices, DOWN, buff=0.35))
+        self.matrix_key = VGroup(shapes, sign_key().next_to(self.matrices, DOWN, buff=0.35))
         Group(self.matrices, self.matrix_key).move_to(ORIGIN)
         self.crossfade(self.matrices, self.matrix_key)
 
@@ -446,98 +364,7 @@ class Training(ExplainerScene):
         self.heat, self.matrices, self.shown = heat, matrices, snap
         self.wait(SNAPSHOT_TIME)
 
-    # -- what the scene says, from the trace, the corpus and the example
-
-    def seen_in_training(self, probe: Probe) -> str:
-        """Whether the model trained on ``probe``'s sentence: what it does there may be memory,
-        on a sentence it never saw it is not (review minor 11); a sentence that differs from a
-        training one in a word or two only is said to (issue 30: no overclaim)."""
-        if tuple(probe.tokens) in {tuple(s) for s in self.corpus.sentences}:
-            return "one of its training sentences"
-        near = self.nearest_training_sentence(probe)
-        if near is not None:
-            return f"close to its training sentence \u201c{' '.join(near)}\u201d"
-        return "a sentence it never trained on"
-
-    def nearest_training_sentence(self, probe: Probe) -> tuple[str, ...] | None:
-        """The first training sentence as long as ``probe`` that differs from it in at most
-        NEAR_WORDS words, none of them its ambiguous word or its decider; else None."""
-        keep = {probe.focus_index, probe.decides_index}
-        for sentence in self.corpus.sentences:
-            if len(sentence) != len(probe.tokens):
-                continue
-            differ = [k for k, (w, t) in enumerate(zip(probe.tokens, sentence, strict=True)) if w != t]
-            if len(differ) <= NEAR_WORDS and not keep & set(differ):
-                return tuple(sentence)
-        return None
-
-    def moral(self) -> str:
-        """What the run shows, and no more: the corpus was written so that the next word needs
-        the decider; nobody marked it; on sentences close to the training ones, said so."""
-        final = self.trace.snapshots[-1]
-        if not all(self.attends_most_to_decider(final, p) for p in self.probes):
-            return "Here predicting the next word was not enough to find the word that decides."
-        seen = [self.seen_in_training(p) for p in self.probes]
-        if any(s.startswith("one of its") for s in seen):
-            where = " to find it in its training sentences."
-        elif any(s.startswith("close to") for s in seen):
-            where = ", in sentences like its training ones."
-        else:
-            where = " to find it."
-        return ("Nobody marked the deciding word: the sentences were written so the next word needs it, "
-                "and predicting that word was enough" + where)
-
-    def why_even(self, snap: TrainingSnapshot) -> str:
-        """Why the focus's row starts even, when it does because W_Q and W_K start small: its
-        scores (every head's, on the words up to it) all near 0; else nothing."""
-        i = self.probe.focus_index
-        scores = attention_scores(snap.params, self.trace.vocabulary, self.probe.tokens)[:, i, : i + 1]
-        top = float(np.abs(scores).max())
-        if top >= SMALL_SCORE:
-            return ""
-        near = "all round to 0.00" if fmt(top) == fmt(0.0) else f"are at most {fmt(top)} from 0"
-        return f" W_Q and W_K start small: its scores {near}."
-
-    def model_size(self) -> dict[str, int]:
-        """This model's sizes, read from the trained numbers (``o``: W_O's rows, the heads'
-        outputs side by side)."""
-        final = self.trace.final
-        return {"d": int(final.embeddings.shape[1]), "words": len(self.trace.vocabulary),
-                "heads": final.heads, "k": int(final.w_q.shape[2]), "o": int(final.w_o.shape[0])}
-
-    def toy_size(self) -> dict[str, object]:
-        """The same sizes for the example of the chapters before."""
-        shapes = sorted({h.query.shape for h in self.example.heads})
-        return {"d": self.example.dimension, "words": len(self.example.words),
-                "heads": len(self.example.heads),
-                "matrices": " / ".join(f"{r} \u00d7 {c}" for r, c in shapes),
-                "output": "{} \u00d7 {}".format(*self.example.w_o.shape)}
-
-    def right_word(self, snap: TrainingSnapshot, probe: Probe) -> tuple[str, float, float]:
-        """The word that follows the prompt in ``probe``, the chance the model gives it at
-        ``snap`` and the loss of that guess (``-log`` of the chance, from the core)."""
-        t = self.prompt_end(probe)
-        right = probe.tokens[t + 1]
-        p = float(next_word_probabilities(snap.params, self.trace.vocabulary, probe.tokens[: t + 1])
-                  [self.trace.vocabulary.index(right)])
-        loss = float(next_word_losses(snap.params, self.trace.vocabulary, probe.tokens)[t])
-        return right, p, loss
-
     # -- drawing helpers
-
-    def has_own_corpus(self) -> bool:
-        """Whether the example names a corpus of its own (not the shipped default)."""
-        return self.example.corpus.resolve() != (CORPUS_DIR / f"{DEFAULT_CORPUS}.toml").resolve()
-
-    def corpus_line(self) -> str:
-        """Why this chapter is about another word than the example's: which corpus it trains
-        on, and which word it watches."""
-        about, word, watched = spoken_list(self.corpus.focus_words), self.plan.word, self.probe.focus
-        if self.has_own_corpus():
-            return (f"The corpus this example names, {self.corpus.path.name}, has no sentences about {word}, "
-                    f"so the model learns its sentences about {about}, and we watch {watched}.")
-        return (f"This example has no training sentences of its own, so the model learns the shipped "
-                f"ones, about {about}, and we watch {watched}.")
 
     def corpus_note_line(self) -> list[Mobject]:
         """Two lines when the corpus has no probes about the example's word: which sentences
@@ -555,65 +382,6 @@ class Training(ExplainerScene):
                 line.scale_to_fit_width(config.frame_width - 2 * style.MARGIN)
         return [VGroup(*lines).arrange(DOWN, buff=0.2)]
 
-    def size_table(self, size: dict[str, int]) -> VGroup:
-        """Rows: what is counted, the toy's number, this model's; ``table.cells[row][col]``."""
-        toy = self.toy_size()
-        rows = [("", "the toy (before)", "this model"),
-                ("numbers per word", str(toy["d"]), str(size["d"])),
-                ("words", str(toy["words"]), str(size["words"])),
-                ("attention heads", str(toy["heads"]), str(size["heads"])),
-                ("W_Q, W_K, W_V", str(toy["matrices"]), f"{size['d']} \u00d7 {size['k']}"),
-                ("W_O", str(toy["output"]), f"{size['o']} \u00d7 {size['d']}")]
-        colors = (style.MUTED, style.TEXT, style.FOCUS)  # what is counted, the toy, this model
-        sizes = (TABLE_NAME_SIZE, TABLE_NUMBER_SIZE, TABLE_NUMBER_SIZE)
-        cells = [[word_label(text, style.MUTED if r == 0 else colors[c],
-                             TABLE_HEADER_SIZE if r == 0 else sizes[c])
-                  for c, text in enumerate(row)] for r, row in enumerate(rows)]
-        names = cells[-2][0]  # "W_Q, W_K, W_V" typeset, at the size of the row names' text
-        cells[-2][0] = MathTex(r"W_{Q},\ W_{K},\ W_{V}", color=style.MUTED)
-        factor = names.height / cells[-2][0].height
-        cells[-2][0].scale(factor)
-        cells[-1][0] = MathTex(r"W_{O}", color=style.MUTED).scale(factor)  # and W_O at the same scale
-        table = VGroup(*(cell for row in cells for cell in row))
-        table.arrange_in_grid(rows=len(rows), cols=3, buff=(1.5, 0.5), col_alignments="lcc")
-        table.cells = cells
-        return table
-
-    def model_formulas(self, size: dict[str, int]) -> VGroup:
-        """The residual connection (attention's output through W_O, back to the word's size)
-        and the output layer, each with a note beside it."""
-        lines, words = VGroup(), size["words"]
-        for tex, note in ((r"h = x + \text{attention}(x)\,W_O",
-                           f"{size['o']} numbers back to {size['d']}; x keeps its own"),
-                          (r"p = \text{softmax}(h\,W_U + b)",
-                           f"output layer: a score for each of the {words} words")):
-            lines.add(VGroup(MathTex(tex).scale(FORMULA_SCALE),
-                             word_label(note, style.MUTED, style.LABEL_SIZE)))
-        formulas = VGroup(*(line[0] for line in lines)).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
-        for line in lines:  # the notes in a column right of the formulas
-            line[1].next_to(formulas, RIGHT, buff=0.5).match_y(line[0])
-        return lines
-
-    def adam_lines(self) -> VGroup:
-        """The heading, then g and the step, each with a note under it: the gradient over the
-        corpus, and a small step against it whose size Adam sets weight by weight."""
-        sentences = len(self.corpus.sentences)
-        rows = [
-            (r"g = \frac{\partial\, \text{loss}}{\partial W}",
-             f"the gradient, over all {sentences} sentences"),
-            (r"W \leftarrow W - \text{a small step along } g", "Adam sizes each weight\u2019s step"),
-        ]
-        lines = VGroup(*(VGroup(MathTex(tex).scale(RULE_SCALE),
-                                word_label(note, style.MUTED, style.BODY_SIZE)) for tex, note in rows))
-        for line in lines:  # each note under its formula
-            line.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
-        lines.arrange(DOWN, buff=0.9, aligned_edge=LEFT)
-        heading = word_label("One training step", style.TEXT, style.HEADING_SIZE)
-        heading.next_to(lines, UP, buff=0.8).align_to(lines, LEFT)
-        Group(heading, lines).move_to(ORIGIN)
-        lines.add_to_back(heading)
-        return lines
-
     def weight_grids(self, snap: TrainingSnapshot, cell: float) -> Group:
         """W_Q, W_K, W_V of head 1 as heat maps, transposed (one row per query/key/value number):
         no numbers (none of them is said), one diverging colour scale per matrix over the
@@ -628,7 +396,7 @@ class Training(ExplainerScene):
             shade = np.sign(values) * np.sqrt(np.abs(values) / self.matrix_scale(field))
             grid = MatrixGrid(values, signed_colors(shade, style.POSITIVE, 1.0), cell, title=title,
                               title_color=color, numbers=False)
-            _typeset_title(grid, title, color)
+            typeset_title(grid, title, color)
             grids.add(grid)
         return grids
 
@@ -660,16 +428,6 @@ class Training(ExplainerScene):
         grids.arrange(RIGHT, buff=ROW_GAP, aligned_edge=DOWN)
         return grids.to_edge(DOWN, buff=style.MARGIN).align_to(left * RIGHT, LEFT)
 
-    @staticmethod
-    def sign_key() -> VGroup:
-        """What the matrices' colours mean: a swatch and a word for below, near and above 0."""
-        key = VGroup()
-        for color, word in ((style.NEGATIVE, "negative"), (style.GRID, "near zero"),
-                            (style.POSITIVE, "positive")):
-            swatch = Square(0.32, color=color, fill_color=color, fill_opacity=1, stroke_width=0)
-            key.add(VGroup(swatch, word_label(word, style.MUTED, style.LABEL_SIZE)).arrange(RIGHT, buff=0.2))
-        return key.arrange(RIGHT, buff=0.7)
-
     def matrix_scale(self, field: str) -> float:
         """The largest |number| a matrix reaches over the snapshots (its colour scale)."""
         return max(float(np.max(np.abs(getattr(s.params, field)[0]))) for s in self.trace.snapshots)
@@ -678,7 +436,8 @@ class Training(ExplainerScene):
         """The heat map's cell during the run: the frame's height less its words and caption,
         at most RUN_HEAT_CELL."""
         n = len(self.probe.tokens)
-        standing = max(_label(w, HEAT_LABEL_SIZE).width for w in self.probe.tokens)  # a column's word upright
+        # a column's word upright
+        standing = max(heat_label(w, HEAT_LABEL_SIZE).width for w in self.probe.tokens)
         room = config.frame_height - 2 * style.MARGIN - standing - 0.9  # 0.9: the caption and gaps
         return min(RUN_HEAT_CELL, room / n)
 
@@ -690,26 +449,12 @@ class Training(ExplainerScene):
         n = len(probe.tokens)
         grid = MatrixGrid(weights, cell_colors(weights, style.FOCUS, 1.0), cell,
                           title=f"step {snap.step}", title_below=True, numbers="image" if numbers else False)
-        grid.word_labels = self.word_labels(grid, probe.tokens, label_size)
+        grid.word_labels = word_labels(grid, probe.tokens, label_size)
         grid.add(grid.word_labels)
         box = Rectangle(width=grid.cell * n, height=grid.cell, color=style.FOCUS, stroke_width=4)
         grid.focus_box = box.move_to(grid.row_box(probe.focus_index).mean(axis=0))
         grid.add(box)
         return grid
-
-    @staticmethod
-    def word_labels(grid: MatrixGrid, words: tuple[str, ...], size: float) -> VGroup:
-        """The words left of ``grid``'s rows and over its columns, at ``size`` (larger than
-        MatrixGrid's own labels); the column words stand up, all of them, when one is wider
-        than its column."""
-        rows = VGroup(*(_label(w, size).next_to(grid.cell_center(k, 0), LEFT, buff=grid.cell / 2 + 0.12)
-                        for k, w in enumerate(words)))
-        tops = [_label(w, size) for w in words]
-        if max(t.width for t in tops) > 0.92 * grid.cell:
-            tops = [_stood_up(t) for t in tops]
-        cols = VGroup(*(t.next_to(grid.cell_center(0, k), UP, buff=grid.cell / 2 + 0.12)
-                        for k, t in enumerate(tops)))
-        return VGroup(rows, cols)
 
     def ringed_heat_map(self, snap: TrainingSnapshot, probe: Probe, cell: float,
                         label_size: float = HEAT_LABEL_SIZE, numbers: bool = True) -> MatrixGrid:
@@ -726,12 +471,12 @@ class Training(ExplainerScene):
         before), the decider's cell ringed, the sentence under it and the model's top guess
         after the prompt (every guess tied with it, as said): the two panels the chapter ends on."""
         grid = self.ringed_heat_map(snap, probe, PANEL_SIDE / len(probe.tokens), numbers=False)
-        caption = _sentence(probe.text, CLOSE_TEXT_WIDTH)
+        caption = quoted_sentence(probe.text, CLOSE_TEXT_WIDTH)
         caption.next_to(grid.image, DOWN, buff=0.25)
         header = f"after \u201c{self.prompt_text(probe)}\u201d:"
         ranked = self.guesses(snap, probe)
         tied = [(w, p) for w, p in ranked if fmt(p) == fmt(ranked[0][1])]  # the top guess, or all tied for it
-        guesses = self.guess_lines(tied, header=header, size=style.BODY_SIZE)
+        guesses = guess_lines(tied, header=header, size=style.BODY_SIZE)
         guesses.next_to(caption, DOWN, buff=0.3)
         panel = Group(grid, caption, guesses)
         panel.grid, panel.caption, panel.guess_list = grid, caption, guesses
@@ -742,7 +487,7 @@ class Training(ExplainerScene):
         right the sentence, the weight the ambiguous word puts on its decider, and (shown a
         beat later) the model's guesses after the prompt. The heat map takes what room the
         text column leaves."""
-        sentence = _sentence(probe.text, CLOSE_TEXT_WIDTH)
+        sentence = quoted_sentence(probe.text, CLOSE_TEXT_WIDTH)
         seen = self.seen_in_training(probe)
         if seen.startswith("close to"):  # said in the beat: shown under the sentence, on two lines
             head, _, quoted = seen.partition(" \u201c")
@@ -761,10 +506,11 @@ class Training(ExplainerScene):
             fact.scale(max(CLOSE_TEXT_WIDTH / fact.width, style.BODY_SIZE / FACT_SIZE))
         fact.weight = weight
         header = f"after \u201c{self.prompt_text(probe)}\u201d:"
-        guesses = self.guess_lines(self.guesses(snap, probe), header=header, size=GUESS_SIZE)
+        guesses = guess_lines(self.guesses(snap, probe), header=header, size=GUESS_SIZE)
         column = VGroup(sentence, fact, guesses).arrange(DOWN, buff=0.6, aligned_edge=LEFT)
         n = len(probe.tokens)
-        widest = max(_label(w, CLOSE_LABEL_SIZE).width for w in probe.tokens)  # a row's, a column's upright
+        # a row's word, a column's upright
+        widest = max(heat_label(w, CLOSE_LABEL_SIZE).width for w in probe.tokens)
         room_w = config.frame_width - 2 * style.MARGIN - column.width - CLOSE_GAP - widest - 0.2
         room_h = config.frame_height - 2 * style.MARGIN - widest - 0.2
         grid = self.ringed_heat_map(snap, probe, min(CLOSE_CELL, room_w / n, room_h / n), CLOSE_LABEL_SIZE)
@@ -774,11 +520,6 @@ class Training(ExplainerScene):
         panel.grid, panel.sentence, panel.fact, panel.guess_list = grid, sentence, fact, guesses
         return panel
 
-    def chances_after_prompt(self, snap: TrainingSnapshot, probe: Probe) -> np.ndarray:
-        """The model's chance for every vocabulary word after ``probe``'s prompt, shape (V,)."""
-        return next_word_probabilities(snap.params, self.trace.vocabulary,
-                                       probe.tokens[: self.prompt_end(probe) + 1])
-
     def chance_chart(self, chances: np.ndarray) -> ChanceBars:
         """``chances`` (shape (V,)) as bars, captioned with how many words they are."""
         vocab = len(chances)
@@ -786,62 +527,4 @@ class Training(ExplainerScene):
                              style.LABEL_SIZE)
         return ChanceBars(chances, CHART_WIDTH, CHART_HEIGHT, caption)
 
-    def attention(self, snap: TrainingSnapshot, probe: Probe) -> np.ndarray:
-        """``probe``'s attention weights at ``snap``, averaged over heads, shape (n, n)."""
-        return snap.probe_weights[self.trace.probes.index(probe)].mean(axis=0)
 
-    def decider_weight(self, snap: TrainingSnapshot, probe: Probe) -> float:
-        """How much ``probe``'s ambiguous word attends to its decider at ``snap``."""
-        return float(self.attention(snap, probe)[probe.focus_index, probe.decides_index])
-
-    def attends_most_to_decider(self, snap: TrainingSnapshot, probe: Probe) -> bool:
-        """Whether ``probe``'s ambiguous word attends most to its decider at ``snap``."""
-        return int(np.argmax(self.attention(snap, probe)[probe.focus_index])) == probe.decides_index
-
-    def looks_at(self, snap: TrainingSnapshot, probe: Probe, quoted: bool = False) -> str:
-        """``looks at DECIDER``, or, when another word gets more of the ambiguous word's
-        attention, ``looks most at OTHER, not at DECIDER``."""
-        def q(word: str) -> str:
-            return f"\u201c{word}\u201d" if quoted else word
-        if self.attends_most_to_decider(snap, probe):
-            return f"looks at {q(probe.decides)}"
-        top = probe.tokens[int(np.argmax(self.attention(snap, probe)[probe.focus_index]))]
-        return f"looks most at {q(top)}, not at {q(probe.decides)}"
-
-    def guesses(self, snap: TrainingSnapshot, probe: Probe) -> list[tuple[str, float]]:
-        """The model's top next words after the prompt, with their chances."""
-        probs = next_word_probabilities(snap.params, self.trace.vocabulary,
-                                        probe.tokens[: self.prompt_end(probe) + 1])
-        order = np.argsort(probs)[::-1][:TOP_GUESSES]
-        return [(self.trace.vocabulary[i], float(probs[i])) for i in order]
-
-    def top_guess(self, snap: TrainingSnapshot, probe: Probe) -> str:
-        """The model's guess as said: ``pie (1.00)``, or ``approved or lent (0.50 each)``
-        when the next guesses show the same chance."""
-        guesses = self.guesses(snap, probe)
-        tied = [word for word, p in guesses if fmt(p) == fmt(guesses[0][1])]
-        if len(tied) == 1:
-            return f"{tied[0]} ({fmt(guesses[0][1])})"
-        return f"{', '.join(tied[:-1])} or {tied[-1]} ({fmt(guesses[0][1])} each)"
-
-    @staticmethod
-    def guess_lines(guesses: list[tuple[str, float]], header: str = "",
-                    size: float = style.LABEL_SIZE) -> VGroup:
-        """``word  chance`` a line, under ``header`` (muted, smaller) when there is one."""
-        lines = VGroup(*(word_label(f"{word}  {fmt(p)}", style.TEXT, size) for word, p in guesses))
-        if header:
-            lines.add_to_back(word_label(header, style.MUTED, style.LABEL_SIZE if size > style.LABEL_SIZE
-                                         else style.SMALL_SIZE))
-        lines.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
-        lines.guesses = guesses
-        return lines
-
-    @staticmethod
-    def prompt_end(probe: Probe) -> int:
-        """The position of the prompt's last word: the focus, or the word before it when the
-        focus ends the sentence (a prompt needs a next word to be right about)."""
-        return min(probe.focus_index, len(probe.tokens) - 2)
-
-    @classmethod
-    def prompt_text(cls, probe: Probe) -> str:
-        return " ".join(probe.tokens[: cls.prompt_end(probe) + 1])
