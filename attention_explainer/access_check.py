@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from attention_explainer.accessibility import DEFICIENCIES, PairDifference, contrast_ratio, delta_e, rgb
+from attention_explainer.frame_walk import text_of, walk
 
 __all__ = ["APART", "AccessReport", "BeatAccess", "caption_problems", "check_example", "measure_frame",
            "measurer", "scene_cues"]
@@ -114,16 +115,6 @@ def _palette() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return words, roles, decoration
 
 
-def _text_of(m: Any) -> str | None:
-    for attribute in ("original_text", "text", "tex_string"):
-        value = getattr(m, attribute, None)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    if hasattr(m, "get_value") and hasattr(m, "num_decimal_places"):
-        return f"{m.get_value():.{m.num_decimal_places}f}"
-    return None
-
-
 def _blend(color: np.ndarray, opacity: float, under: np.ndarray) -> np.ndarray:
     return opacity * color + (1 - opacity) * under
 
@@ -185,20 +176,18 @@ def measure_frame(mobjects: Iterable[Any], beat: str = "") -> BeatAccess:
                 texts.append(Contrast(contrast_ratio(ink, cell), f"{text!r} on its heat-map cell"))
         elif len(grid.numbers):
             for (r, c), number in zip(itertools.product(range(rows), range(cols)), grid.numbers, strict=True):
-                measure_text(number, np.clip(grid.colors[r, c], 0, 1), f"{_text_of(number)} on its cell")
-        for part in grid.submobjects:
-            if part is not grid.image and part is not grid.numbers:
-                walk(part)
+                measure_text(number, np.clip(grid.colors[r, c], 0, 1), f"{text_of(number)} on its cell")
+        walk([p for p in grid.submobjects if p is not grid.image and p is not grid.numbers], visit)
 
-    def walk(m: Any) -> None:
+    def visit(m: Any) -> bool:
         if isinstance(m, MatrixGrid):
             measure_grid(m)
-            return
+            return True
         if isinstance(m, ImageMobject):
-            return
+            return True
         if isinstance(m, text_kinds):
-            measure_text(m, background, _text_of(m) or type(m).__name__)
-            return
+            measure_text(m, background, text_of(m) or type(m).__name__)
+            return True
         if isinstance(m, VMobject) and m.has_points():
             label = getattr(m, "word", None) or type(m).__name__
             stroke = (m.get_stroke_color(), m.get_stroke_opacity(), m.get_stroke_width())
@@ -209,11 +198,9 @@ def measure_frame(mobjects: Iterable[Any], beat: str = "") -> BeatAccess:
                 note(color_hex, label)
                 graphics.append(Contrast(contrast_ratio(_blend(rgb(color), opacity, background), background),
                                          f"{type(m).__name__} in {color_hex}"))
-        for sub in m.submobjects:
-            walk(sub)
+        return False
 
-    for m in mobjects:
-        walk(m)
+    walk(mobjects, visit)
     closest = []
     for deficiency in DEFICIENCIES:
         pairs = [PairDifference(deficiency, float(delta_e(a, b, deficiency)), group[a], group[b])
