@@ -21,12 +21,14 @@ from attention_explainer.frame_walk import text_of, tick_numbers, visible, walk
 __all__ = ["FrameDescription", "Table", "describe_frame", "plain_formula"]
 
 FAINT_BELOW = 0.5  # a text drawn less opaque than this is read apart, as drawn faint
-ROLES = {"q": "query", "k": "key", "v": "value"}  # a point labelled with the symbol: whose it is
+# a point labelled with the symbol and a word as its subscript: whose it is
+ROLES = {"q": "query", "k": "key", "v": "value", "x": "embedding"}
 # A legend that says what the plane's dots are ("dots: keys, k = x W_K"): each dot is that word's.
 LEGEND = re.compile(r"^dots: (keys|values|queries)\b")
 LEGEND_ROLES = {"keys": "key", "values": "value", "queries": "query"}
-JOIN_AFTER = ("=", "(", ",", "·", "×", "+")  # a piece ending so goes on with the next
-JOIN_BEFORE = ("=", ")", ",", "·", "×")  # a piece starting so goes on from the one before
+JOIN_AFTER = ("=", "(", ",", "·", "×", "+")  # a piece ending so goes on with a value after it
+JOIN_BEFORE = ("=", ")", ",")  # a piece starting so goes on from the one before
+OPERATORS = ("·", "×", "+")  # a piece that is only one of these joins both its neighbours
 GREEK = {"theta": "θ", "Sigma": "Σ", "sigma": "σ", "alpha": "α", "beta": "β", "eta": "η", "epsilon": "ε",
          "lambda": "λ", "mu": "μ", "pi": "π", "Delta": "Δ", "delta": "δ", "phi": "φ", "omega": "ω"}
 
@@ -203,12 +205,14 @@ def _matrix_in_words(match: re.Match[str]) -> str:
 
 
 def _joined(texts: list[str]) -> list[str]:
-    """``texts`` with the pieces of one line put back together: a piece that ends on ``=``,
-    ``(``, ``,`` or an operator, or a piece that starts with ``=``, ``)``, ``,`` or an operator,
-    joins its neighbour (``a =`` ``(`` ``1.50`` ``,`` ``1.60`` ``)`` reads ``a = (1.50, 1.60)``)."""
+    """``texts`` with the pieces of one line put back together: a piece ending on ``=``, ``(``,
+    ``,`` or an operator goes on with the next when that is a value (holds no ``=``); a piece
+    starting with ``=``, ``)`` or ``,`` goes on from the one before; a lone operator joins both
+    (``a =`` ``apple`` ``= (`` ``1.50`` ``,`` ``1.60`` ``)`` reads ``a = apple = (1.50, 1.60)``)."""
     out: list[str] = []
     for text in texts:
-        if out and (out[-1].endswith(JOIN_AFTER) or text.startswith(JOIN_BEFORE)):
+        goes_on = out and out[-1].endswith(JOIN_AFTER) and "=" not in text  # "a =" then "apple"
+        if out and (goes_on or text.startswith(JOIN_BEFORE) or text in OPERATORS):
             out[-1] = f"{out[-1]} {text}"
         else:
             out.append(text)
@@ -297,7 +301,10 @@ def _point_name(m: Any, legend: str | None = None) -> str:
         named = _subscripted(label)
         if named:
             return named
-    word = text_of(label) if label is not None and text_of(label) else str(m.word)
+    shown = text_of(label) if label is not None else ""
+    if isinstance(getattr(label, "tex_string", None), str):  # a symbol (the cosine chapter's b)
+        shown = plain_formula(shown)
+    word = shown or str(m.word)
     return f"{word}'s {legend}" if legend and isinstance(m, _word_dot()) else word
 
 

@@ -253,10 +253,14 @@ def test_a_legend_names_the_dots_and_a_symbol_names_its_word() -> None:
 
     plane = WordPlane(np.array([[0.0, 0.0], [4.0, 3.0]]), "1st number", "2nd number")
     key = WordDot(plane, "orange", (3.88, 2.76), "#ffffff")
+    own = WordDot(plane, "orange", (0.6, 3.2), "#ffffff")  # the values chapter's x_orange, beside the values
+    own.remove(own.label)
+    own.label = VGroup(MathTex(r"\vec x"), Text("orange"))
+    own.add(own.label)
     tag = VGroup(MathTex(r"\vec q"), Text("apple"))
-    alt = describe_frame([plane, key, Text("dots: keys, k = x W_K"), tag,
+    alt = describe_frame([plane, key, own, Text("dots: keys, k = x W_K"), tag,
                           MathTex(r"= (2.08,\ 1.29)")]).alt
-    assert ": orange's key (3.88, 2.76)." in alt, alt
+    assert ": orange's key (3.88, 2.76); orange's embedding (0.60, 3.20)." in alt, alt
     assert "Text: dots: keys, k = x W_K | apple's query = (2.08, 1.29)." in alt, alt
 
 
