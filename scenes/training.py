@@ -234,7 +234,10 @@ class Training(RunReading, ExplainerScene):
         whose = "" if self.trace.final.heads == 1 else "head 1\u2019s "
         self.beat("start", f"These are {whose}W_Q, W_K and W_V at step 0: random.")
         self.matrices, shapes = self.matrix_stack(self.trace.snapshots[0])
-        self.matrix_key = VGroup(shapes, sign_key().next_to(self.matrices, DOWN, buff=0.35))
+        # under them, what the beat says of them (step 0: random) and what their colours mean
+        said = word_label(f"step {self.trace.snapshots[0].step}: random", style.TEXT, style.LABEL_SIZE)
+        key = VGroup(said, sign_key()).arrange(RIGHT, buff=0.9)
+        self.matrix_key = VGroup(shapes, key.next_to(self.matrices, DOWN, buff=0.35))
         Group(self.matrices, self.matrix_key).move_to(ORIGIN)
         self.crossfade(self.matrices, self.matrix_key)
 
@@ -448,7 +451,8 @@ class Training(RunReading, ExplainerScene):
         weights = self.attention(snap, probe)
         n = len(probe.tokens)
         grid = MatrixGrid(weights, cell_colors(weights, style.FOCUS, 1.0), cell,
-                          title=f"step {snap.step}", title_below=True, numbers="image" if numbers else False)
+                          title=f"attention at step {snap.step}", title_below=True,
+                          numbers="image" if numbers else False)
         grid.word_labels = word_labels(grid, probe.tokens, label_size)
         grid.add(grid.word_labels)
         box = Rectangle(width=grid.cell * n, height=grid.cell, color=style.FOCUS, stroke_width=4)

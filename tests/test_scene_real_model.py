@@ -81,6 +81,32 @@ def test_the_head_grid_and_the_best_head_are_the_models(built, example):
         assert scene.best_lines[k + 1].text == f"{focus}\u2192{d}:{v:.2f}"
 
 
+class GridsSeen(RealTransformer):
+    """The scene, noting the titles of the heat-map grids in it as each beat ends."""
+
+    def _end_beat(self) -> None:
+        from scenes.components.matrices import MatrixGrid
+
+        if self._open_beat is not None:
+            self.grids_at_end[self._open_beat[0]] = [m.title.text for m in self.mobjects
+                                                     if isinstance(m, MatrixGrid)]
+        super()._end_beat()
+
+    def construct(self) -> None:
+        self.grids_at_end: dict[str, list[str]] = {}
+        super().construct()
+
+
+def test_the_grid_in_the_scene_is_the_one_its_beat_shows(tmp_path):
+    """After "most heads" the grid in the scene is the shares', so the frame's alt text reads
+    the shares it shows (seen failing before: the looks' grid stayed, under the shares' image)."""
+    scene = build_scene(GridsSeen, apple_with(tmp_path), tmp_path, fresh=True).scene
+    looks, shares = scene.head_grid.title.text, scene.share_grid.title.text
+    assert "deciding" in looks and "CLS" in shares
+    assert scene.grids_at_end["best head"] == [looks]
+    assert scene.grids_at_end["most heads"] == [shares]
+
+
 def test_the_pick_is_said_to_be_the_exception(built, example):
     """Issue 30: the best head puts little on [CLS] and [SEP], most heads put most there; the
     grid is recoloured by that share (recomputed here from the token-level weights) and the
@@ -266,6 +292,15 @@ def test_the_chapter_ends_on_the_toys_caveat_and_where_it_agrees(built, example)
                 == expected_path[example.name])
     assert "positions,feed-forwardlayersandlayernorm" in scene.caveat.text
     assert scene.caveat in scene.mobjects and scene.table not in scene.mobjects
+    # and the frame shows where the toy agrees, as said (seen failing before: only the caveat)
+    written = " ".join(" ".join(built.texts[list(built.texts)[-1]]).split())  # wrapped lines joined
+    if all(agree):
+        assert "as the real model does, on both axes" in written
+    elif agree[first]:
+        assert (f"toy and model agree on {scene.real.axes[first]}, the axis that tells the sentences apart, "
+                f"and differ on {scene.real.axes[1 - first]}") in written
+    else:
+        assert "here the toy moves" in written
 
 
 def test_axis_lines_say_what_each_case_shows():
@@ -368,6 +403,23 @@ def test_plane_names_keep_clear_of_the_dots_and_arrows(built):
         # the x-axis name does not cross the y-axis (issue 30: "technology" across the y-axis)
         low, high = box(panel.plane.x_name)
         assert not low[0] < panel.plane.axes.y_axis.get_x() < high[0], panel.plane.x_name.text
+
+
+def test_the_x_axis_name_is_at_the_axis_s_positive_end(built):
+    """Where a reader looks for it: right-aligned with the axis's end (under or over it) and
+    0.3 right of the y-axis, or just past the end, in line with the axis. Seen failing before
+    (apple's real plane): "technology" was pushed 0.15 right of the y-axis, under the axis,
+    past its end, where it read as a name of the y-axis."""
+    for panel in (built.scene.toy_panel, built.scene.real_panel):
+        name, axes = panel.plane.x_name, panel.plane.axes
+        end, y_x = axes.x_axis.get_end(), axes.y_axis.get_x()
+        aligned = abs(name.get_right()[0] - end[0]) < 1e-6 and name.get_left()[0] >= y_x + 0.3 - 1e-6
+        in_line = (0.1 < name.get_left()[0] - end[0] < 0.2 and abs(name.get_y() - end[1]) < 1e-6)
+        assert aligned or in_line, (example_name(built), name.text, name.get_left()[0] - y_x)
+
+
+def example_name(built) -> str:
+    return built.scene.example.name
 
 
 def test_one_sentence_is_placed_without_comparing(tmp_path):

@@ -52,7 +52,7 @@ class Look:
     heat: np.ndarray  # the heat map's printed numbers
     matrices: list[np.ndarray]  # W_Q, W_K, W_V's numbers (turned), which their colours show
     matrix_colors: list[np.ndarray]  # and those colours
-    heat_maps: int  # how many "step N" heat maps are on screen
+    heat_maps: int  # how many "attention at step N" heat maps are on screen
     matrix_grids: int  # how many W_ grids are on screen
 
 
@@ -83,7 +83,7 @@ class Watched(Training):
         if counter is None or not any(m is counter.number for m in on_screen):
             return
         grids = [m for m in on_screen if isinstance(m, MatrixGrid)]
-        heat_maps = [g for g in grids if shown(g.title).startswith("step ")]
+        heat_maps = [g for g in grids if shown(g.title).startswith("attention at step ")]
         matrices = {shown(g.title).split(",")[0]: g for g in grids if shown(g.title).startswith("W_")}
         to_step = self.plot.axes.p2c
         pieces = list(self.curve)
@@ -232,7 +232,7 @@ def test_counters_caption_curve_and_pictures_show_one_snapshot_at_every_moment(a
     for look in looks:
         snap = snapshots.get(round(look.step))
         assert snap is not None and look.step == snap.step, f"the counter shows {look.step}, no snapshot"
-        assert look.caption == f"step {snap.step}"
+        assert look.caption == f"attention at step {snap.step}"  # the heat map named, with its step
         assert look.heat_maps == 1 and look.matrix_grids == 3
         assert look.loss == trace.losses[snap.step] == snap.loss
         assert look.pen_step == pytest.approx(snap.step, abs=1e-6)
@@ -646,3 +646,10 @@ def test_a_corpus_the_example_names_without_its_word_is_named(tmp_path):
     note = built.scene.corpus_note[0][0].original_text
     assert note.startswith("no sentences about apple: trained on crane.toml")
     assert pacing_problems(built) == []
+
+
+def test_the_start_beat_shows_the_step_and_that_the_matrices_are_random(any_built):
+    """The line "These are W_Q, W_K and W_V at step 0: random." is written under them, beside their
+    colours' key (seen failing before: the frame said neither)."""
+    start = next(texts for key, texts in any_built.texts.items() if key.endswith("-end-of-start"))
+    assert "step 0: random" in start and {"negative", "near zero", "positive"} <= set(start)
