@@ -33,6 +33,7 @@ from attention_core.story import (
     decider_cosines,
     focus_attention,
     gravity_distances,
+    multi_head_cosines,
     scaled_raw_weights,
     story_claims,
 )
@@ -159,9 +160,10 @@ def _constraints(example: Example) -> list[tuple[str, str, Constraint]]:
         add("pull_toward_decider", i, pull)
     add("naive_gives_negative", 0, _naive(example))
     head = example.heads[0]
-    if head.query.shape == head.key.shape and np.allclose(head.query, head.key):
+    if head.query.shape == head.key.shape:  # W_Q and W_K stay (or become) apart somewhere
+        k = np.unravel_index(int(np.argmax(np.abs(head.query - head.key))), head.query.shape)
         add("query_differs_from_key", None,
-            lambda e: np.array([abs(e.heads[0].query[0, 0] - e.heads[0].key[0, 0]) - 0.1]))
+            lambda e: np.array([abs(e.heads[0].query[k] - e.heads[0].key[k]) - 0.1]))
     for i in both:
         s = example.sentences[i]
         f, d = s.focus_index, s.tokens.index(decider(example, i))
@@ -176,6 +178,11 @@ def _constraints(example: Example) -> list[tuple[str, str, Constraint]]:
             head = focus_attention(e, i).weights[f, d]  # the claim's own measure (story._head_sharpens)
             return np.array([head - scaled_raw_weights(e, i)[d] - VISIBLE / 5 - SLACK])
 
+        def key_fits(e: Example, f: int = f, d: int = d, i: int = i) -> np.ndarray:
+            row = focus_attention(e, i).scores[f]  # (n,): q_focus . k_j, the focus itself included
+            return row[d] - np.delete(row, d) - VISIBLE - SLACK
+
+        add("decider_key_fits", i, key_fits)
         add("one_sided", i, one_sided)
         add("head_sharpens", i, sharpens)
     for i in both:
@@ -186,6 +193,12 @@ def _constraints(example: Example) -> list[tuple[str, str, Constraint]]:
         add("update_toward_decider", i, turns)
     if len(example.heads) > 1:
         add("heads_look_apart", 0, _apart(example))
+
+    def together(e: Example) -> np.ndarray:
+        before, after = multi_head_cosines(e, 0)
+        return np.array([after - before - VISIBLE / 5 - SLACK])
+
+    add("multi_head_toward_decider", 0, together)
     return found
 
 
