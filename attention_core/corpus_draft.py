@@ -2,19 +2,24 @@
 
 The draft follows ``assets/corpus/README.md`` ("Writing a corpus that teaches attention"):
 
-    decided    "<det> <decider> <word> <follow>"   one meaning's decider right before the word,
-                                                    then a word only that meaning allows
-    undecided  "<det> <adjective> <word> <follow>"  a neutral word, then either meaning's follow
+    decided    "<det> <decider> and <word> <follow>"  one meaning's decider before the word,
+                                                       then a word only that meaning allows
+    undecided  "<det> <adjective> <word> <follow>"     a neutral word, then either meaning's follow
+
+so a drafted sentence reads as English ("the cat and mouse (animal)", "a big mouse (computer)"):
+the decider is joined to the word by "and" (two nouns side by side, "the cat mouse", are not a
+phrase), and a meaning's default follow is its name as a gloss in parentheses, "(animal)",
+where the teacher gives no follow of their own (``--follows squeaked,clicked``).
 
 Every determiner and adjective comes as often with one meaning as with the other, so only the
 decider tells the word after ``<word>``: the model must attend to it. Each meaning's probe is
-"<decider> <word> <follow>" with its first decider and follow and no determiner, so it is no
+"<decider> and <word> <follow>" with its first decider and follow and no determiner, so it is no
 training sentence (a probe tests what the model learnt, not what it memorised).
 
 :func:`meanings_from_example` reads the meanings off an example: each sentence is a meaning,
 named after the plane axis its decider leans to; its deciders are its sentence's decider and
-the other long words of ``[words]`` that lean the same way; its follow is the first word after
-the focus in its sentence, else the axis name. :func:`draft_corpus` writes the sentences and
+the other long words of ``[words]`` that lean the same way; its follow is its name as a gloss,
+"(fruit)". :func:`draft_corpus` writes the sentences and
 probes; :func:`corpus_toml` the file; :func:`try_seed` trains one seed with the core's own
 :func:`~attention_core.training.train` and measures each probe at the last snapshot.
 """
@@ -35,6 +40,7 @@ from attention_core.examples import MAX_WORD_CHARS, Example
 
 __all__ = [
     "ADJECTIVES",
+    "CONNECTIVE",
     "DETERMINERS",
     "DRAFT_TRAINING",
     "MAX_RISE",
@@ -48,8 +54,9 @@ __all__ = [
     "try_seed",
 ]
 
-DETERMINERS = ("the", "a")
+DETERMINERS = ("the", "my")  # not "a": "a old" is not English, and "an" would tell a meaning
 ADJECTIVES = ("big", "old", "small")  # neutral words for the undecided sentences
+CONNECTIVE = "and"  # joins a decider to the word: "the cat and mouse", not "the cat mouse"
 # crane.toml's settings: 60 Adam steps, loss flat by step 15, about 0.15 s a run.
 DRAFT_TRAINING = TrainingSettings(seed=0, steps=60, learning_rate=0.1, d_model=16, heads=1, d_head=4,
                                   snapshots=(0, 5, 10, 15, 20, 30, 40, 60))
@@ -89,10 +96,10 @@ class Draft:
     probes: tuple[Probe, ...]
 
     def meaning_of(self, sentence: Sequence[str]) -> int | None:
-        """The meaning a sentence decides (its word before ``word`` is that meaning's decider),
+        """The meaning a sentence decides (a word before ``word`` is that meaning's decider),
         or None for an undecided sentence."""
-        before = sentence[list(sentence).index(self.word) - 1]
-        return next((i for i, m in enumerate(self.meanings) if before in m.deciders), None)
+        before = set(sentence[:list(sentence).index(self.word)])
+        return next((i for i, m in enumerate(self.meanings) if before & set(m.deciders)), None)
 
 
 @dataclass(frozen=True)
@@ -130,13 +137,18 @@ def _token(text: str) -> str:
     return "-".join(text.split())[:MAX_WORD_CHARS].lower()
 
 
+def gloss(name: str) -> str:
+    """A meaning's name as the word after the ambiguous one: "(fruit)", at most MAX_WORD_CHARS."""
+    return f"({name[:MAX_WORD_CHARS - 2]})"
+
+
 def meanings_from_example(example: Example, deciders_added: Sequence[Sequence[str]] = (),
                           follows_given: Sequence[Sequence[str]] = ()) -> tuple[Meaning, ...]:
     """One :class:`Meaning` per sentence of ``example`` (it needs two, about the same word, with
     different deciders); raises :class:`AttentionInputError` naming the file otherwise.
 
     ``deciders_added[i]`` are more deciders for sentence i's meaning (the teacher's own words),
-    ``follows_given[i]`` its follows instead of the one read off the sentence.
+    ``follows_given[i]`` its follows instead of its gloss ("(fruit)").
     """
     from attention_core.story import decider
 
@@ -159,9 +171,9 @@ def meanings_from_example(example: Example, deciders_added: Sequence[Sequence[st
 
     sides = [side(d) for d in deciders] if axes else []
     by_axis = len(set(sides)) == len(deciders)
-    reserved = {word, *DETERMINERS, *ADJECTIVES}
+    reserved = {word, CONNECTIVE, *DETERMINERS, *ADJECTIVES}
     meanings = []
-    for i, (sentence, own) in enumerate(zip(example.sentences, deciders, strict=True)):
+    for i, own in enumerate(deciders):
         name = _token(axes[sides[i]]) if by_axis else f"meaning{i + 1}"
         extra: list[str] = []
         if by_axis:
@@ -170,15 +182,7 @@ def meanings_from_example(example: Example, deciders_added: Sequence[Sequence[st
                      if w not in reserved and w not in deciders and side(w) == sides[i]
                      and float(np.linalg.norm(v)) >= MIN_DECIDER_LENGTH * length
                      and all(w not in s.tokens[s.focus_index + 1:] for s in example.sentences)]
-        after = [w for w in sentence.tokens[sentence.focus_index + 1:]
-                 if w not in reserved and w not in deciders]
-        meanings.append(Meaning(name, (own, *extra), (after[0],) if after else (name,)))
-    taken = [w for m in meanings for w in m.deciders]
-    follows = [m.follows[0] for m in meanings]
-    if len(set(follows)) < len(follows) or set(follows) & set(taken):
-        meanings = [Meaning(m.name, m.deciders, (m.name if m.name not in taken
-                                                 else _token(f"{m.name}-meaning"),))
-                    for m in meanings]
+        meanings.append(Meaning(name, (own, *extra), (gloss(name),)))
     added = [*deciders_added, *[()] * len(meanings)]
     given = [*follows_given, *[()] * len(meanings)]
     meanings = [Meaning(m.name, tuple(dict.fromkeys((*m.deciders, *added[i]))),
@@ -193,11 +197,11 @@ def _check_words(example: Example, word: str, meanings: Sequence[Meaning]) -> No
     seen: dict[str, str] = {}
     for m in meanings:
         for w in (*m.deciders, *m.follows):
-            reserved = (word, *DETERMINERS, *ADJECTIVES)
+            reserved = (word, CONNECTIVE, *DETERMINERS, *ADJECTIVES)
             if not w or len(w.split()) != 1 or len(w) > MAX_WORD_CHARS or w in reserved:
                 raise AttentionInputError(f"{example.path}: corpus word {w!r} must be one word of at most "
                                           f"{MAX_WORD_CHARS} characters, not {word!r}, "
-                                          f"{', '.join(DETERMINERS + ADJECTIVES)}")
+                                          f"{', '.join((CONNECTIVE, *DETERMINERS, *ADJECTIVES))}")
             if seen.setdefault(w, m.name) != m.name:
                 raise AttentionInputError(f"{example.path}: {w!r} belongs to two meanings ({seen[w]} and "
                                           f"{m.name}); a decider or follow must tell one meaning")
@@ -209,16 +213,16 @@ def draft_corpus(word: str, meanings: Sequence[Meaning]) -> Draft:
     Per determiner, every meaning gets the same number N of decided sentences (its
     (decider, follow) pairs, cycled to the largest meaning's count); undecided sentences put
     each adjective and determiner before every meaning's follows alike. A meaning's probe is
-    "<first decider> <word> <first follow>": no determiner, so no training sentence (they all
-    have one), and no word the model has not seen.
+    "<first decider> and <word> <first follow>": no determiner, so no training sentence (they
+    all have one), and no word the model has not seen.
     """
     pairs = [list(product(m.deciders, m.follows)) for m in meanings]
     n = max(len(p) for p in pairs)
     rounds = max(len(m.follows) for m in meanings)
     adjectives = ADJECTIVES[:min(len(ADJECTIVES), max(1, round(n / rounds)))]
-    probes = tuple(Probe((m.deciders[0], word, m.follows[0]), word, decides=m.deciders[0])
+    probes = tuple(Probe((m.deciders[0], CONNECTIVE, word, m.follows[0]), word, decides=m.deciders[0])
                    for m in meanings)
-    decided = [(det, d, word, f) for p in pairs for det in DETERMINERS
+    decided = [(det, d, CONNECTIVE, word, f) for p in pairs for det in DETERMINERS
                for d, f in (p * n)[:n]]
     undecided = [(det, adj, word, m.follows[k % len(m.follows)])
                  for adj, det, k in product(adjectives, DETERMINERS, range(rounds)) for m in meanings]
@@ -238,9 +242,10 @@ def corpus_toml(draft: Draft, seed: int, source: str = "",
     names = " / ".join(m.name for m in draft.meanings)
     lines = [f"# A corpus for one word, {draft.word} ({names}), drafted by `attention-explainer corpus`"
              + (f" from {source}" if source else "") + ".",
-             f"# The word before {draft.word!r} decides its meaning; the word after it only fits that",
+             f"# The word before \"and {draft.word}\" decides its meaning; the word after it only fits that",
              "# meaning, so predicting it makes the model look back at the decider. Undecided sentences",
-             f"# ({', '.join(ADJECTIVES)}) are followed by every meaning's words, and 'the' and 'a' come",
+             f"# ({', '.join(ADJECTIVES)}) are followed by every meaning's words, and "
+             f"{' and '.join(repr(d) for d in DETERMINERS)} come",
              "# equally often with every meaning, so they give nothing away. The probes have no determiner,",
              "# so they are not training sentences. How to write one by hand: assets/corpus/README.md.",
              "",

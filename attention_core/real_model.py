@@ -740,8 +740,10 @@ def pca_2d(vectors: np.ndarray) -> tuple[FloatArray, FloatArray]:
 
 
 def anchor_vector(model: RealModel, word: str, layer: int = -1) -> FloatArray:
-    """``word`` on its own (``[CLS] word [SEP]``) after ``layer``: the anchor of an axis."""
-    return model.run(word).word_vector(word, layer)
+    """``word`` on its own (``[CLS] word [SEP]``) after ``layer``: the anchor of an axis. An
+    axis named by several words ("sea animal") is their mean, read in one run, shape (384,)."""
+    run = model.run(word)
+    return np.mean([run.word_vector(w, layer) for w in run.words], axis=0)
 
 
 def focus_on_axes(model: RealModel, runs: Sequence[RealRun], focus: str, names: tuple[str, str],

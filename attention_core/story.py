@@ -427,12 +427,18 @@ def _decider_key_fits(example: Example, i: int) -> Claim:
     row = focus_attention(example, i).scores[s.focus_index]  # (n,): q_focus . k_j
     rest = np.delete(row, d)
     best = s.tokens[int(np.argmax(row))]
+    rival = s.tokens[int(np.argmax(np.where(np.arange(len(row)) == d, -np.inf, row)))]
     return Claim("keys_and_queries", "decider_key_fits", i,
                  f"{s.tokens[d]}'s key reaches farthest along {s.focus}'s query",
                  bool(row[d] > rest.max() + VISIBLE),
                  f"q_{s.focus} . k: {s.tokens[d]} {row[d]:.2f}, the largest {best} {row.max():.2f}"
                  if best != s.tokens[d] else f"q_{s.focus} . k: {s.tokens[d]} {row[d]:.2f}, next "
-                 f"{rest.max():.2f}")
+                 f"{rest.max():.2f}",
+                 should=f"the decider {s.tokens[d]!r} should score highest along {s.focus}'s query "
+                        f"(q_{s.focus} . k), by at least {VISIBLE:.2f}: its score {row[d]:.2f}",
+                 does=f"the next is {rival!r} at {rest.max():.2f}" if rival != s.focus
+                      else f"the next is {s.focus} itself at {rest.max():.2f}",
+                 margin=float(row[d] - rest.max() - VISIBLE))
 
 
 def _update_toward_decider(example: Example, i: int) -> Claim:

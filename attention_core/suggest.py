@@ -33,6 +33,8 @@ from attention_core.story import (
     decider_cosines,
     focus_attention,
     gravity_distances,
+    head_looks,
+    multi_head_cosines,
     scaled_raw_weights,
     story_claims,
 )
@@ -137,8 +139,9 @@ def _rank(example: Example, i: int, measure: str) -> np.ndarray:
     return v[d] - v[others] - RANK_GAP
 
 
-def _constraints(example: Example) -> list[tuple[str, str, Constraint]]:
-    """(claim key, the claim in words, inequality) for every claim the numbers can decide."""
+def _constraints(example: Example, names: bool = False) -> list[tuple[str, str, Constraint]]:
+    """(claim key, the claim in words, inequality) for every claim the numbers can decide;
+    ``names``: also keep each head's word out of the other heads' names (see :func:`_apart`)."""
     found: list[tuple[str, str, Constraint]] = []
     said = {(c.key, c.sentence): c.says for c in story_claims(example)}
     both = range(min(2, len(example.sentences)))
@@ -159,9 +162,11 @@ def _constraints(example: Example) -> list[tuple[str, str, Constraint]]:
         add("pull_toward_decider", i, pull)
     add("naive_gives_negative", 0, _naive(example))
     head = example.heads[0]
-    if head.query.shape == head.key.shape and np.allclose(head.query, head.key):
+    if head.query.shape == head.key.shape:  # W_Q and W_K stay (or become) apart somewhere
+        k = np.unravel_index(int(np.argmax(np.abs(head.query - head.key))), head.query.shape)
+        way = 1.0 if head.query[k] >= head.key[k] else -1.0  # smooth: the gap keeps its sign
         add("query_differs_from_key", None,
-            lambda e: np.array([abs(e.heads[0].query[0, 0] - e.heads[0].key[0, 0]) - 0.1]))
+            lambda e: np.array([way * (e.heads[0].query[k] - e.heads[0].key[k]) - 0.1]))
     for i in both:
         s = example.sentences[i]
         f, d = s.focus_index, s.tokens.index(decider(example, i))
@@ -176,6 +181,11 @@ def _constraints(example: Example) -> list[tuple[str, str, Constraint]]:
             head = focus_attention(e, i).weights[f, d]  # the claim's own measure (story._head_sharpens)
             return np.array([head - scaled_raw_weights(e, i)[d] - VISIBLE / 5 - SLACK])
 
+        def key_fits(e: Example, f: int = f, d: int = d, i: int = i) -> np.ndarray:
+            row = focus_attention(e, i).scores[f]  # (n,): q_focus . k_j, the focus itself included
+            return row[d] - np.delete(row, d) - VISIBLE - SLACK
+
+        add("decider_key_fits", i, key_fits)
         add("one_sided", i, one_sided)
         add("head_sharpens", i, sharpens)
     for i in both:
@@ -185,7 +195,13 @@ def _constraints(example: Example) -> list[tuple[str, str, Constraint]]:
 
         add("update_toward_decider", i, turns)
     if len(example.heads) > 1:
-        add("heads_look_apart", 0, _apart(example))
+        add("heads_look_apart", 0, _apart(example, names))
+
+    def together(e: Example) -> np.ndarray:
+        before, after = multi_head_cosines(e, 0)
+        return np.array([after - before - VISIBLE / 5 - SLACK])
+
+    add("multi_head_toward_decider", 0, together)
     return found
 
 
@@ -204,8 +220,10 @@ def _naive(example: Example) -> Constraint:
     return g
 
 
-def _apart(example: Example) -> Constraint:
-    """Each head looks most at its own word, by RANK_GAP of its weight over every other word.
+def _apart(example: Example, names: bool = False) -> Constraint:
+    """Each head looks most at its own word, by RANK_GAP of its weight over every other word;
+    with ``names``, it also gives another head's word less than half of it (so the video does
+    not name it by that word too).
     The first head's word is the decider (the keys-and-queries chapter has it give the decider
     more attention); the others' words are given out so that they lose the least weight getting
     there (a head keeps its favourite where it can)."""
@@ -223,6 +241,10 @@ def _apart(example: Example) -> Constraint:
         for h, t in enumerate(targets):
             w = focus_attention(e, 0, h).weights[i]
             rows += [w[t] - w[j] - RANK_GAP for j in range(len(w)) if j not in (i, t)]
+            # another head's word stays out of this head's name (story.head_looks names a head by
+            # a second word that gets half its first's weight): "looks at swim, walrus" for a
+            # head beside one that "looks at walrus" loses the chapter's two things at once
+            rows += [w[t] / 2 - w[u] - SLACK for u in targets if u != t and names]
         return np.array(rows)
 
     return g
@@ -343,6 +365,13 @@ def suggest(example: Example) -> Suggestion:
         return None
 
     theta, crossed = feasible(constraints, sides), ()
+    if theta is not None and _shared_names(_with(example, params, theta)):
+        # a head named by another head's word too ("looks at swim, walrus" beside "looks at
+        # walrus"): hold the names apart as well, where that too can hold with the sides kept
+        named = _constraints(example, names=True)
+        apart = feasible(named, sides)
+        if apart is not None:
+            theta, constraints = apart, named
     if theta is None:
         theta = feasible(constraints, None)
         if theta is not None:
@@ -371,6 +400,14 @@ def suggest(example: Example) -> Suggestion:
         conflicts.append("after rounding to two decimals, these claims still fail or tie: " + ", ".join(left))
     return Suggestion(changed, _numbers(params, theta0, theta), tuple(_changes(params, theta0, theta)),
                       tuple(conflicts), crossed, float(np.max(np.abs(theta - theta0), initial=0.0)))
+
+
+def _shared_names(example: Example) -> bool:
+    """Whether a word names two heads of the first sentence (story.head_looks' ``main``)."""
+    if len(example.heads) < 2:
+        return False
+    mains = [{n.word for n in head_looks(example, 0, h).main} for h in range(len(example.heads))]
+    return any(a & b for k, a in enumerate(mains) for b in mains[k + 1:])
 
 
 def _word_count(params: list[Parameter]) -> int:

@@ -11,6 +11,7 @@ import pytest
 from attention_core.corpus import load_corpus
 from attention_core.corpus_draft import (
     ADJECTIVES,
+    CONNECTIVE,
     DETERMINERS,
     MAX_RISE,
     Meaning,
@@ -39,18 +40,57 @@ def drafted(request):
     return draft_corpus("bass", MEANINGS[request.param])
 
 
-def test_every_decider_comes_right_before_the_word(drafted):
+def test_every_decider_comes_before_the_word(drafted):
     for sentence in drafted.sentences:
         at = sentence.index("bass")
-        before, after = sentence[at - 1], sentence[at + 1]
+        after = sentence[at + 1]
         meaning = drafted.meaning_of(sentence)
         if meaning is None:
-            assert before in ADJECTIVES
+            assert sentence[at - 1] in ADJECTIVES
         else:
-            assert before in drafted.meanings[meaning].deciders
+            assert sentence[at - 2:at] == (sentence[at - 2], CONNECTIVE)
+            assert sentence[at - 2] in drafted.meanings[meaning].deciders
             assert after in drafted.meanings[meaning].follows
     for probe in drafted.probes:
         assert probe.decides_index < probe.focus_index
+
+
+def _reads_as_english(sentence: tuple[str, ...], word: str, deciders: set[str], glosses: set[str]) -> bool:
+    """A drafted sentence a teacher can read aloud: a determiner first; a decider is a noun
+    joined to the word by "and" ("the cat and mouse"), never set right before it as if it were
+    an adjective ("the cat mouse"); a default follow is a gloss in parentheses ("(animal)"),
+    never a bare axis name after the word ("mouse animal"); nothing else but the neutral
+    adjectives."""
+    at = sentence.index(word)
+    if sentence[0] not in DETERMINERS or sentence[at - 1] in deciders:
+        return False
+    follow = sentence[at + 1:]
+    if len(follow) != 1 or follow[0] not in glosses or not (follow[0][0], follow[0][-1]) == ("(", ")"):
+        return False
+    middle = sentence[1:at]
+    return middle in ((d, CONNECTIVE) for d in deciders) or (len(middle) == 1 and middle[0] in ADJECTIVES)
+
+
+@pytest.mark.parametrize("name", ["crane", "apple"])
+def test_drafted_sentences_read_as_english(name):
+    """Read the drafted corpus as a teacher would: "the heron and crane (bird)", "my big crane
+    (machine)"; never "the heron crane bird" (last session's drafts: two nouns side by side,
+    then an axis name)."""
+    example = load_example(name)
+    word = example.sentences[0].focus
+    meanings = meanings_from_example(example)
+    draft = draft_corpus(word, meanings)
+    deciders = {d for m in meanings for d in m.deciders}
+    glosses = {f"({m.name})" for m in meanings}
+    for sentence in draft.sentences:
+        assert _reads_as_english(sentence, word, deciders, glosses), " ".join(sentence)
+    for probe in draft.probes:  # a probe is a training sentence without its determiner
+        assert _reads_as_english(("the", *probe.tokens), word, deciders, glosses), probe.text
+    texts = {" ".join(s) for s in draft.sentences}
+    if name == "crane":
+        assert {"the heron and crane (bird)", "my steel and crane (machine)",
+                "the big crane (bird)", "my big crane (machine)"} <= texts
+        assert [p.text for p in draft.probes] == ["heron and crane (bird)", "steel and crane (machine)"]
 
 
 def test_other_words_are_as_frequent_with_every_meaning(drafted):
@@ -96,7 +136,7 @@ def test_meanings_are_read_off_the_example():
     crane = meanings_from_example(load_example("crane"))
     assert [m.name for m in crane] == ["bird", "machine"]
     assert [m.deciders[0] for m in crane] == ["heron", "steel"]
-    assert crane[1].follows == ("lifted",)  # "the crane lifted steel": the word after crane
+    assert crane[1].follows == ("(machine)",)  # the meaning's name as a gloss
     apple = meanings_from_example(load_example("apple"), [("pear",), ()], [(), ("rings", "calls")])
     assert "pear" in apple[0].deciders and apple[1].follows == ("rings", "calls")
 
@@ -129,12 +169,12 @@ def test_try_seed_measures_the_probe_at_the_last_snapshot():
 
 
 def test_a_seed_whose_loss_climbs_back_is_not_kept():
-    """bank's draft, seed 4: every probe on its decider, but the loss climbs back 1.71 in one step."""
+    """bank's draft, seed 7: every probe on its decider, but the loss climbs back 0.27 in one step."""
     example = load_example("bank")
     corpus = parse_draft(corpus_toml(draft_corpus("bank", meanings_from_example(example)), seed=0))
-    result = try_seed(corpus, 4)
+    result = try_seed(corpus, 7)
     assert result.top_word == result.deciders
-    assert result.rise == pytest.approx(float(np.max(np.diff(train(corpus, seed=4).losses))))
+    assert result.rise == pytest.approx(float(np.max(np.diff(train(corpus, seed=7).losses))))
     assert result.rise > MAX_RISE and not result.ok
 
 
@@ -162,8 +202,8 @@ def test_a_corpus_in_the_shipped_folder_is_named_by_its_stem(tmp_path):
 
 
 def test_no_seed_in_budget_writes_nothing(tmp_path, capsys):
-    out = tmp_path / "apple.toml"
-    assert main(["corpus", "apple", "--out", str(out), "--seeds", "2"]) == 1  # seeds 0, 1 fail apple
+    out = tmp_path / "crane.toml"
+    assert main(["corpus", "crane", "--out", str(out), "--seeds", "2"]) == 1  # seeds 0, 1 fail crane
     assert "no seed of 0-1" in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.iterdir())
 

@@ -229,6 +229,21 @@ def test_context_moves_the_focus_the_right_way(model):
     np.testing.assert_allclose(p.centre, expected, atol=1e-12)
 
 
+
+def test_an_axis_of_two_words_is_their_mean(model):
+    """A teacher's axis "sea animal" (seal: sea animal or letters) dropped the whole chapter
+    ("'sea animal' is not one of the sentence's words: sea, animal"): its anchor is the mean
+    of its words' vectors in one run, and a one-word anchor is that word's vector as before."""
+    run = model.run("sea animal")
+    expected = run.hidden_states[-1][1:3].mean(axis=0)  # [CLS] sea animal [SEP]: one token each
+    assert run.tokens[1:3] == ("sea", "animal")
+    np.testing.assert_allclose(real_model.anchor_vector(model, "sea animal"), expected, atol=1e-12)
+    np.testing.assert_allclose(real_model.anchor_vector(model, "fruit"),
+                               model.run("fruit").hidden_states[-1][1], atol=1e-12)
+    runs = [model.run("a walrus and seal swim"), model.run("melt wax for the seal")]
+    assert focus_on_axes(model, runs, "seal", ("sea animal", "letters")).points.shape == (2, 2)
+
+
 # ------------------------------------------------------------------ bad inputs
 
 

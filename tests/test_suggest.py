@@ -136,3 +136,19 @@ def test_a_file_the_scanner_does_not_follow_is_written_afresh_and_checks_clean(t
     assert written["corpus"] == "ambiguous"
     assert written["knobs"] == {"pull_strength": 1, "pull_steps": 12, "temperature": 1}
     assert [s["text"] for s in written["sentences"]] == ["buy an orange and apple", "the new apple phone"]
+
+
+@pytest.mark.parametrize("name", ["apple", "crane"])
+def test_every_claim_the_video_narrates_is_a_constraint(name):
+    """A claim --suggest does not hold can fail after it (jam's first draft: "cars's key
+    reaches farthest along jam's query" was no constraint, and its rounded suggestion left
+    it failing, exit 1). Every number claim of the story is one, for every sentence."""
+    from attention_core.examples import load_example
+    from attention_core.story import story_claims
+    from attention_core.suggest import STRUCTURAL, _constraints
+
+    example = load_example(name)
+    said = {(c.key, c.sentence) for c in story_claims(example) if c.key not in STRUCTURAL}
+    held = {c[0] for c in _constraints(example)}
+    assert {key for key, _ in said} <= held
+    assert len(_constraints(example)) == len(said)
