@@ -35,7 +35,7 @@ __all__ = ["ALLOWED", "Allowance", "Unseen", "check_example", "narration_numbers
 
 NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+")
 SHOWN_NEAREST = 3  # how many of the frame's numbers a warning names, the nearest first
-_SENTENCE_END = re.compile(r"(?<=[.!?:;])[\"\u201d)]*\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d)]*\s+")
 
 
 @dataclass(frozen=True)
