@@ -90,7 +90,8 @@ def check(targets: Sequence[str], suggest: Path | None = None, *, accessibility:
         if narration:
             from attention_explainer.narration_check import check_example as check_narration
 
-            for unseen in check_narration(example):
+            # each step's count on stderr as it is built: the warnings alone on stdout
+            for unseen in check_narration(example, log=lambda line: print(line, file=sys.stderr, flush=True)):
                 if not unseen.allowed:
                     print(unseen.warning, flush=True)
         if suggest is not None:
