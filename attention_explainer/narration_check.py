@@ -99,42 +99,67 @@ def narration_numbers(line: str) -> list[float]:
     return [float(x) for x in NUMBER.findall(line.replace("\u2212", "-"))]
 
 
-def visible(m: Any) -> bool:
-    """Whether mobject ``m`` draws anything (an image, or a stroke or fill of opacity over 0.05)."""
+def visible(m: Any, memo: dict[int, tuple[bool, bool, bool]] | None = None) -> bool:
+    """Whether mobject ``m`` draws anything: when its family holds an image, whether one of its
+    images is drawn (opacity over 0.05); else whether one of its paths has a stroke or fill of
+    opacity over 0.05. ``memo`` (by ``id``) keeps what each sub-mobject's family draws, for a walk
+    down one tree that asks again at every level."""
+    has_image, image_drawn, path_drawn = _draws(m, {} if memo is None else memo)
+    return image_drawn if has_image else path_drawn
+
+
+def _draws(m: Any, memo: dict[int, tuple[bool, bool, bool]]) -> tuple[bool, bool, bool]:
+    """(an image in ``m``'s family, one of them drawn, one of its paths drawn)."""
     from manim import VMobject
 
-    family = m.get_family()
-    if any(getattr(f, "pixel_array", None) is not None for f in family):
-        return any(getattr(f, "opacity", 1.0) > 0.05 or f.pixel_array[..., 3].max() > 12 for f in family
-                   if getattr(f, "pixel_array", None) is not None)
-    return any(f.has_points() and (np.max(f.get_fill_opacities(), initial=0) > 0.05
-                                   or np.max(f.get_stroke_opacities(), initial=0) > 0.05)
-               for f in family if isinstance(f, VMobject))
+    if id(m) in memo:
+        return memo[id(m)]
+    pixels = getattr(m, "pixel_array", None)
+    has_image = pixels is not None
+    image_drawn = has_image and (getattr(m, "opacity", 1.0) > 0.05 or pixels[..., 3].max() > 12)
+    path_drawn = isinstance(m, VMobject) and m.has_points() and (
+        np.max(m.get_fill_opacities(), initial=0) > 0.05
+        or np.max(m.get_stroke_opacities(), initial=0) > 0.05)
+    for sub in m.submobjects:
+        a, b, c = _draws(sub, memo)
+        has_image, image_drawn, path_drawn = has_image or a, image_drawn or b, path_drawn or c
+    memo[id(m)] = (has_image, bool(image_drawn), bool(path_drawn))
+    return memo[id(m)]
 
 
 def screen_texts(mobjects: Iterable[Any]) -> list[str]:
     """Every text a frame showing ``mobjects`` shows, read back from the mobjects: Pango texts,
     formulas (their TeX), printed numbers (``DecimalNumber``) and the numbers a heat map prints
-    into its image; invisible ones (opacity under 0.05) and those wholly off the frame left out."""
+    into its image; invisible ones (opacity under 0.05, or inside an invisible group) and those
+    wholly off the frame left out."""
     from manim import DecimalNumber, MarkupText, SingleStringMathTex, Text, config
 
     half = np.array([config.frame_width / 2, config.frame_height / 2])
     found: list[str] = []
+    memo: dict[int, tuple[bool, bool, bool]] = {}
+
+    def on_frame(m: Any) -> bool:  # a group's box holds its members': asked only where text is read
+        points = m.get_points_defining_boundary()  # (k, 3): get_corner's points, read once for both
+        if len(points) == 0:
+            return True
+        lo, hi = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
+        return not (np.any(hi < -half) or np.any(lo > half))
 
     def walk(m: Any) -> None:
-        if not visible(m):
-            return
-        lo, hi = m.get_corner([-1, -1, 0])[:2], m.get_corner([1, 1, 0])[:2]
-        if np.any(hi < -half) or np.any(lo > half):
+        if not visible(m, memo):
             return
         if isinstance(m, Text | MarkupText):
-            found.append(getattr(m, "original_text", m.text))  # .text has lost its spaces
+            if on_frame(m):
+                found.append(getattr(m, "original_text", m.text))  # .text has lost its spaces
         elif isinstance(m, DecimalNumber):
-            found.append(f"{m.get_value():.{m.num_decimal_places}f}")
+            if on_frame(m):
+                found.append(f"{m.get_value():.{m.num_decimal_places}f}")
         elif isinstance(m, SingleStringMathTex):
-            found.append(m.tex_string)
+            if on_frame(m):
+                found.append(m.tex_string)
         else:
-            found.extend(getattr(m, "printed", None) or [])  # a MatrixGrid's numbers="image"
+            if getattr(m, "printed", None) and on_frame(m):
+                found.extend(m.printed)  # a MatrixGrid's numbers="image"
             for sub in m.submobjects:
                 walk(sub)
 
