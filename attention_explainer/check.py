@@ -1,10 +1,12 @@
-"""``attention-explainer check FILE... [--suggest OUT.toml]``: check example files.
+"""``attention-explainer check FILE... [--suggest OUT.toml] [--narration]``: check example files.
 
 Each file is validated field by field (every problem at once, naming its field); then every
 claim of the story (:mod:`attention_core.story`) is evaluated on its numbers, and each one the
 numbers deny is printed as a ``warning:`` line with what should win, what does and by how
 much it misses; so are claims that hold only by a margin that prints as a tie, knobs at a
 value no shipped example uses, and a corpus with no sentences about the example's word.
+With ``--narration`` (slow: every step is built) so is each number a beat says and its settled
+frame does not print (:mod:`attention_explainer.narration_check`).
 A warning does not fail the check (exit 0); a problem does (exit 1).
 
 With ``--suggest OUT.toml`` (one file), :mod:`attention_core.suggest` looks for the smallest
@@ -45,12 +47,15 @@ def warnings(example: Example) -> list[str]:
     return lines + knob_warnings(example) + lint_warnings(example)
 
 
-def check(targets: Sequence[str], suggest: Path | None = None, *, accessibility: bool = False) -> int:
+def check(targets: Sequence[str], suggest: Path | None = None, *, accessibility: bool = False,
+          narration: bool = False) -> int:
     """Check each example file or shipped name in ``targets``: 0 when all load (warnings or
     not), 1 when one has a problem; with ``suggest``, write a suggestion for the one target
     (0 when every claim holds in it, 1 when some cannot; see :func:`attention_core.suggest`).
     ``accessibility``: also build every step and print the accessibility check's measures and
-    problems (:func:`attention_explainer.access_check.check_example`), as warnings."""
+    problems (:func:`attention_explainer.access_check.check_example`), as warnings.
+    ``narration``: also build every step and warn of each number a beat says that its settled
+    frame does not print (:func:`attention_explainer.narration_check.check_example`)."""
     if not targets:
         print("attention-explainer check: give an example file or a shipped example's name "
               f"({', '.join(list_examples())})", file=sys.stderr)
@@ -82,6 +87,13 @@ def check(targets: Sequence[str], suggest: Path | None = None, *, accessibility:
 
             for line in check_example(example).lines():
                 print(line, flush=True)
+        if narration:
+            from attention_explainer.narration_check import check_example as check_narration
+
+            # each step's count on stderr as it is built: the warnings alone on stdout
+            for unseen in check_narration(example, log=lambda line: print(line, file=sys.stderr, flush=True)):
+                if not unseen.allowed:
+                    print(unseen.warning, flush=True)
         if suggest is not None:
             status = max(status, write_suggestion(example, suggest))
     return status

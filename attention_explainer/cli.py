@@ -6,7 +6,7 @@
     attention-explainer batch EXAMPLE... [--quality ...] [--voice] [--pace normal|slow] [--burn-captions]
                                [--only STEP ...] [--jobs N]
                                [--backend local|ray] [--address HOST:PORT]
-    attention-explainer check FILE... [--suggest OUT.toml]
+    attention-explainer check FILE... [--suggest OUT.toml] [--accessibility] [--narration]
     attention-explainer corpus FILE --out CORPUS.toml [--seeds N] [--deciders W,W] [--follows W,W]
     attention-explainer steps
     attention-explainer storyboard [--example NAME] [--only STEP ...] [--jobs N] [--size W,H] [--watch]
@@ -134,6 +134,10 @@ def _parser() -> argparse.ArgumentParser:
                           help="also build every step (about a minute) and report, per beat, the smallest "
                                "colour difference under simulated colour blindness, the lowest contrast and "
                                "the captions' timing problems")
+    checking.add_argument("--narration", action="store_true",
+                          help="also build every step (about a minute) and warn of each number a beat's "
+                               "narration says that its settled frame does not print, with the numbers it "
+                               "does print nearest to it")
     drafting = commands.add_parser(
         "corpus", help="draft a training corpus for an example's ambiguous word and choose its seed",
         description="Write sentences in which the word before the example's ambiguous word decides its "
@@ -329,7 +333,7 @@ def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> in
     if args.command == "check":
         from attention_explainer.check import check
 
-        return check(args.files, args.suggest, accessibility=args.accessibility)
+        return check(args.files, args.suggest, accessibility=args.accessibility, narration=args.narration)
     if args.command == "corpus":
         from attention_explainer.corpus_command import draft
 

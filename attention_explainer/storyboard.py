@@ -16,7 +16,9 @@ kept. Steps are built in separate processes, one per core. The result, in
   ``python -m attention_core.examples check`` prints them), and the accessibility check's
   (:mod:`attention_explainer.access_check`): under each frame, the smallest difference of the
   colours it must tell apart under each simulated colour-vision deficiency and its lowest
-  contrast; under each step, its problems and its captions' timing problems.
+  contrast; under each step, its problems and its captions' timing problems; and beside each
+  frame, each number its narration says and the frame does not print
+  (:mod:`attention_explainer.narration_check`, as ``check --narration`` prints them).
 
 The folder is written under a temporary name and replaces the previous one when complete.
 """
@@ -80,6 +82,7 @@ class StoryboardBeat:
     access: str = ""  # the accessibility check's measures of the frame, one line
     alt: str = ""  # the frame in words (attention_explainer.describe), for the transcript
     tables: tuple[Table, ...] = ()  # its matrices and bars as tables
+    unseen: tuple[str, ...] = ()  # the narration lint's warnings: numbers it says and does not print
 
     @property
     def rate(self) -> float:
@@ -124,6 +127,7 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
     from attention_core.examples import load_example
     from attention_explainer.access_check import BeatAccess, caption_problems, measurer, scene_cues
     from attention_explainer.describe import describe_frame
+    from attention_explainer.narration_check import screen_texts, unseen_in_step
 
     start, cpu = time.perf_counter(), time.process_time()
     example = load_example(example_path)
@@ -140,17 +144,23 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
     out.mkdir(parents=True, exist_ok=True)
     measured: list[BeatAccess] = []
     described: dict[str, FrameDescription] = {}
+    texts: dict[str, list[str]] = {}
     measure = measurer(measured)
 
     def at_beat_end(scene: ExplainerScene, key: str) -> None:
         measure(scene, key)
         described[key] = describe_frame([*scene.mobjects, *scene.foreground_mobjects])
+        texts[key] = screen_texts(scene.mobjects)
 
     with tempfile.TemporaryDirectory(prefix="storyboard-") as work:
         built = build_beats(scene_class, example, Path(work), size, storyboard=True,
                             at_frame=lambda key, frame: save(frame, folder, relative, key),
                             at_beat_end=at_beat_end)
     access = {a.beat: a for a in measured}
+    unseen: dict[str, list[str]] = {}
+    for u in unseen_in_step(step.module, texts, built.scene.beats):
+        if not u.allowed:
+            unseen.setdefault(u.key, []).append(u.warning)
     beats, keys, found = list(built.scene.beats), list(built.frames), []
     # The frames are taken at each beat's end, one per beat (the first only once something is
     # drawn): pair them with the beats from the last backwards.
@@ -159,7 +169,8 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
         found.append(StoryboardBeat(name, narration, end - begin, f"{relative}/{key}.png",
                                     access[key].summary(),
                                     description.alt if description else "",
-                                    description.tables if description else ()))
+                                    description.tables if description else (),
+                                    tuple(unseen.get(key, ()))))
     problems = [p for a in access.values() for p in a.problems()] + caption_problems(scene_cues(built.scene))
     return StoryboardStep(number, step.module, step.title, tuple(reversed(found)),
                           time.perf_counter() - start, cpu_seconds=time.process_time() - cpu,
@@ -468,7 +479,8 @@ def _html(title: str, steps: Sequence[StoryboardStep], reading_rate: float, buil
             parts.append(f"<tr><td><img src=\"{e(beat.frame)}\" alt=\"{e(beat.name)}\"></td>"
                          f"<td><b>{e(beat.name)}</b><p>{e(beat.narration)}</p>"
                          f"<p class=\"{cls}\">{e(rate)}</p>"
-                         + (f"<p class=rate>{e(beat.access)}</p>" if beat.access else "") + "</td></tr>")
+                         + (f"<p class=rate>{e(beat.access)}</p>" if beat.access else "")
+                         + "".join(f"<p class=warn>{e(w)}</p>" for w in beat.unseen) + "</td></tr>")
         parts.append("</table>")
     parts.append("</html>\n")
     return "\n".join(parts)
@@ -482,7 +494,8 @@ def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path
     from attention_explainer.pdf_fonts import choose_font
 
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # its font subsetting talks at INFO
-    text = title + "".join(s.title + "".join(s.warnings) + "".join(b.narration for b in s.beats)
+    text = title + "".join(s.title + "".join(s.warnings) + "".join(b.narration + "".join(b.unseen)
+                                                                   for b in s.beats)
                            for s in steps)
     font = choose_font(text)
     pdf = font.new_pdf()
@@ -517,6 +530,12 @@ def _pdf(title: str, steps: Sequence[StoryboardStep], folder: Path, target: Path
             if beat.access:
                 pdf.set_x(text_x)
                 pdf.multi_cell(text_w, 12, font.clean(beat.access), new_x="LMARGIN", new_y="NEXT")
+            if beat.unseen:
+                pdf.set_text_color(170, 100, 0)
+                for warning in beat.unseen:
+                    pdf.set_x(text_x)
+                    pdf.multi_cell(text_w, 11, font.clean(warning), new_x="LMARGIN", new_y="NEXT")
+                pdf.set_text_color(110, 110, 110)
             if index == 0 and (step.warnings or step.access):
                 pdf.set_text_color(170, 100, 0)
                 for warning in (*step.warnings, *(f"accessibility: {a}" for a in step.access)):

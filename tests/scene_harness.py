@@ -12,19 +12,26 @@ look changes on purpose, refresh them with ``make keyframes`` (or
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from manim import Mobject, VMobject, config
+from manim import Mobject, config
 from PIL import Image
 
 from attention_core.examples import Example
 from attention_explainer.access_check import BeatAccess, measure_frame
 from attention_explainer.beat_frames import build_beats
+from attention_explainer.narration_check import (  # noqa: F401  (narration_numbers: for the scene tests)
+    Unseen,
+    narration_numbers,
+    screen_texts,
+    unseen_in_step,
+    visible,
+)
 from attention_explainer.settings import from_environment
 from scenes.base import ExplainerScene
+from scenes.story import find_step
 
 KEYFRAME_DIR = Path(__file__).parent / "keyframes"
 FAILURE_DIR = KEYFRAME_DIR / "_failures"
@@ -162,62 +169,13 @@ def outside_frame(mobjects: list[Mobject]) -> list[str]:
             if np.any(m.get_corner([-1, -1, 0])[:2] < -half) or np.any(m.get_corner([1, 1, 0])[:2] > half)]
 
 
-# -- narration
+# -- narration: attention_explainer.narration_check reads what a frame shows (one implementation)
 
-NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+")
-
-
-def narration_numbers(line: str) -> list[float]:
-    """The decimal numbers a narration line says (``0.84``, ``-0.21``), in order; whole
-    numbers such as "12 steps" or "T = 1" are not counted.
-
-    >>> narration_numbers('orange gets 0.84, "and" -0.02, in 12 steps')
-    [0.84, -0.02]
-    """
-    return [float(x) for x in NUMBER.findall(line)]
-
-
-def screen_texts(mobjects: list[Mobject]) -> list[str]:
-    """Every text a frame showing ``mobjects`` shows, read back from the mobjects: Pango texts,
-    formulas (their TeX), printed numbers (``DecimalNumber``) and the numbers a heat map prints
-    into its image; invisible ones (opacity under 0.05) and those wholly off the frame left out."""
-    from manim import DecimalNumber, MarkupText, SingleStringMathTex, Text
-
-    half = np.array([config.frame_width / 2, config.frame_height / 2])
-    found: list[str] = []
-
-    def walk(m: Mobject) -> None:
-        if not _visible(m):
-            return
-        lo, hi = m.get_corner([-1, -1, 0])[:2], m.get_corner([1, 1, 0])[:2]
-        if np.any(hi < -half) or np.any(lo > half):
-            return
-        if isinstance(m, Text | MarkupText):
-            found.append(getattr(m, "original_text", m.text))  # .text has lost its spaces
-        elif isinstance(m, DecimalNumber):
-            found.append(f"{m.get_value():.{m.num_decimal_places}f}")
-        elif isinstance(m, SingleStringMathTex):
-            found.append(m.tex_string)
-        else:
-            found.extend(getattr(m, "printed", None) or [])  # a MatrixGrid's numbers="image"
-            for sub in m.submobjects:
-                walk(sub)
-
-    for m in mobjects:
-        walk(m)
-    return found
-
-
-def unseen_numbers(built: BuiltScene) -> list[tuple[str, float]]:
+def unseen_numbers(built: BuiltScene) -> list[Unseen]:
     """Each number a beat's narration says that its settled frame does not show (to the
-    printed two decimals), as (beat key, number), in order; a minus sign may be ``-`` or ``−``."""
-    missing = []
-    for (key, texts), (_, narration, _, _) in zip(built.texts.items(), built.scene.beats, strict=True):
-        shown = [x for text in texts for x in narration_numbers(text.replace("\u2212", "-"))]
-        for said in narration_numbers(narration.replace("\u2212", "-")):
-            if not any(abs(said - x) < 0.005 for x in shown):
-                missing.append((key, said))
-    return missing
+    printed two decimals), in order, allowed ones (:data:`narration_check.ALLOWED`) marked."""
+    step = find_step(type(built.scene).__name__).module
+    return unseen_in_step(step, built.texts, built.scene.beats)
 
 
 def pacing_problems(built: BuiltScene, frame: float = 1 / 15) -> list[str]:
@@ -307,16 +265,6 @@ def _cap_per_font_size() -> dict[type, float]:
     return _CAP_PER_FONT_SIZE
 
 
-def _visible(m: Mobject) -> bool:
-    family = m.get_family()
-    if any(getattr(f, "pixel_array", None) is not None for f in family):
-        return any(getattr(f, "opacity", 1.0) > 0.05 or f.pixel_array[..., 3].max() > 12 for f in family
-                   if getattr(f, "pixel_array", None) is not None)
-    return any(f.has_points() and (np.max(f.get_fill_opacities(), initial=0) > 0.05
-                                   or np.max(f.get_stroke_opacities(), initial=0) > 0.05)
-               for f in family if isinstance(f, VMobject))
-
-
 def measure_layout(mobjects: list[Mobject]) -> Layout:
     """The :class:`Layout` of a frame showing ``mobjects`` (a scene's members)."""
     caps = _cap_per_font_size()
@@ -327,7 +275,7 @@ def measure_layout(mobjects: list[Mobject]) -> Layout:
 
     def walk(m: Mobject) -> None:
         nonlocal smallest, smallest_name, lo, hi
-        if not _visible(m):
+        if not visible(m):
             return
         m_lo, m_hi = m.get_corner([-1, -1, 0])[:2], m.get_corner([1, 1, 0])[:2]
         if np.any(m_hi < -half) or np.any(m_lo > half):

@@ -105,3 +105,21 @@ def test_the_storyboard_shows_a_lint_under_its_step(tmp_path, monkeypatch):
     page = (board / "storyboard.html").read_text()
     at = page.index(html.escape(line))
     assert page.index("The attention matrix") < at < page.index("Multi-head attention")
+
+
+def test_the_examples_readme_gives_the_shipped_examples_knobs_as_defaults():
+    """assets/examples/README.md's example file (its first TOML block) gives each knob the value
+    every shipped example uses, and says that is the default (issue 32: it gave pull_strength
+    0.8, and a teacher who left it out got a beat they never asked for)."""
+    import re
+    import tomllib
+
+    readme = (EXAMPLES_DIR / "README.md").read_text()
+    block = re.search(r"```toml\n(.*?)```", readme, re.S)
+    assert block is not None
+    documented = tomllib.loads(block.group(1))["knobs"]
+    shipped = [tomllib.loads(p.read_text()).get("knobs", {}) for p in sorted(EXAMPLES_DIR.glob("*.toml"))]
+    for name, value in documented.items():
+        assert {k[name] for k in shipped} == {value}, name
+    assert set(documented) == {"pull_strength", "pull_steps", "temperature"}
+    assert "these are the defaults, the values every shipped file uses" in block.group(1)
