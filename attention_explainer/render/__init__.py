@@ -39,24 +39,23 @@ not rendered again.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import fcntl
 import json
 import math
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import srt
 
 from attention_core.examples import ExampleError, load_example, resolve_example
-from attention_explainer import cues, voice
+from attention_explainer import atomic, cues, voice
 from attention_explainer.render import burn, join, pack
+from attention_explainer.render.backends import LocalBackend
 from attention_explainer.render.jobs import (
     PROJECT_DIR,
     Progress,
@@ -64,14 +63,13 @@ from attention_explainer.render.jobs import (
     StepRun,
     fingerprint,
     launcher_command,
-    run_steps,
 )
 from attention_explainer.render.lesson_text import write_transcript
 from attention_explainer.settings import PACES, environment, settings
 from scenes.story import STORY, Step, find_step
 
 __all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderPlan", "RenderResult", "assemble",
-           "default_jobs", "plan_render", "plan_runs", "render", "step_failure"]
+           "default_jobs", "lock", "plan_render", "plan_runs", "render", "step_failure"]
 
 # manim's quality flags: pixel width, height, frame rate.
 QUALITIES = {"l": (854, 480, 15), "m": (1280, 720, 30), "h": (1920, 1080, 60),
@@ -184,10 +182,10 @@ def render(options: RenderOptions, story: Sequence[Step] = STORY,
     """Render ``story`` for ``options.example``; see the module docstring."""
     say = progress or _print
     plan = plan_render(options, story, say)
-    with _lock(options.media_dir / "render"):
+    with lock(options.media_dir / "render"):
         plan_runs(plan, story, say)
         try:
-            run_steps(plan.to_render, plan.jobs, say, ready=len(plan.runs) - len(plan.to_render))
+            LocalBackend(plan.jobs).run_steps(plan.to_render, say, ready=len(plan.runs) - len(plan.to_render))
         except StepFailedError as failure:
             raise step_failure(plan, failure) from None
         except OSError as error:  # the steps' media folders
@@ -264,7 +262,7 @@ def assemble(plan: RenderPlan, say: Progress) -> RenderResult:
     """Join the rendered steps into the outputs (the media folder's lock held)."""
     try:
         plan.out_dir.mkdir(parents=True, exist_ok=True)
-        _remove_stale_partials(plan.out_dir)
+        atomic.remove_partials(plan.out_dir)
         result = _assemble(plan.options, plan.runs, plan.out_dir, plan.stem, plan.example_name, say)
         if plan.options.transcript and plan.options.format != "gif":
             from attention_explainer.storyboard import StoryboardError
@@ -431,40 +429,10 @@ def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_fil
     )
 
 
-@contextmanager
-def _lock(folder: Path) -> Iterator[None]:
+def lock(folder: Path) -> AbstractContextManager[None]:
     """One render at a time per media folder (steps share Tex caches across examples)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / ".lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            _print(f"attention-explainer: another render is using {folder}; waiting for it")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _remove_stale_partials(out_dir: Path) -> None:
-    """Temporary files a killed run left (we hold the lock, so no run is writing them)."""
-    for path in out_dir.rglob(".*.partial-*"):
-        if path.is_file():
-            path.unlink()
-        elif path.is_dir():  # a spoken deck's staged slides
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _discard(tmp: Path) -> None:
-    """Remove a temporary file if it is there; a failure to (a read-only folder) must not hide
-    the error that brought us here."""
-    with contextlib.suppress(OSError):
-        tmp.unlink(missing_ok=True)
-
-
-def _tmp(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
+    return atomic.locked(folder, lambda: _print(f"attention-explainer: another render is using {folder}; "
+                                               "waiting for it"))
 
 
 # ---------------------------------------------------------------------------- assembly
@@ -494,12 +462,8 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
         still = files[f"still {name}"]
         if not still.exists() or still.stat().st_mtime_ns < run.video.stat().st_mtime_ns:
             still.parent.mkdir(parents=True, exist_ok=True)
-            tmp = _tmp(still)
-            try:
+            with atomic.replacing(still) as tmp:
                 join.key_frame(run.video).save(tmp)
-                os.replace(tmp, still)
-            finally:
-                _discard(tmp)
         if options.save_sections:
             _copy_sections(run, out_dir / "sections" / name)
 
@@ -520,7 +484,7 @@ def _assemble(options: RenderOptions, runs: list[StepRun], out_dir: Path, stem: 
         assert runs[0].slides_dir is not None
         title = f"{load_example(options.example).title} – attention-explainer"  # the PDF's title
         scenes = [r.step.scene for r in runs]
-        staging = out_dir / f".{stem}.voiced-slides.partial-{os.getpid()}"
+        staging = atomic.partial_path(out_dir / f"{stem}.voiced-slides")
         try:
             deck_dir = runs[0].slides_dir
             if options.voice:  # each slide of the HTML and PPTX decks plays its beat's voice
@@ -598,18 +562,12 @@ def _write_step(options: RenderOptions, run: StepRun, folder: Path, name: str) -
     written = {folder / f"{name}.srt": laid, folder / f"{name}.vtt": join.webvtt(shown)}
     folder.mkdir(parents=True, exist_ok=True)
     for path, text in written.items():
-        tmp = _tmp(path)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)  # replaces a link to the step's own file, never writes through it
+        atomic.write_text(path, text)  # replaces a link to the step's own file, never writes through it
     if clip.suffix.lower().lstrip(".") not in join.CAPTION_FORMATS:  # a gif, a webm: as it is
         pack.link_or_copy(run.video, clip)
         return
-    tmp = _tmp(clip)
-    try:
+    with atomic.replacing(clip) as tmp:
         join.with_caption_track(run.video, shown, tmp)
-        os.replace(tmp, clip)
-    finally:
-        _discard(tmp)
 
 
 def _cue_gap(options: RenderOptions) -> float:
@@ -633,8 +591,7 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
     chapters_vtt = video.with_name(f"{video.stem}.chapters.vtt")
     outputs = [video, subtitles, captions, chapters_json, chapters_txt, chapters_vtt,
                *([narration] if narration else [])]
-    tmps = {path: _tmp(path) for path in outputs}
-    try:
+    with atomic.replacing_all(outputs) as tmps:  # each renamed at the end, one right after the other
         audio = None
         if narration is not None:
             say(f"  sound  {len(infos)} step tracks -> one AAC track and {narration.name}")
@@ -645,13 +602,9 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
         say(f"  join   {len(infos)} step videos -> {video.name} (no re-encoding), {len(shown)} captions")
         join.join_videos(infos, tmps[video], chapters, audio=audio, subtitles=shown)
         if burn_captions:  # the picture scaled into the top, the captions drawn under it: encoded again
-            joined = video.with_name(f".{video.stem}.joined-{os.getpid()}{video.suffix}")
-            try:
-                os.replace(tmps[video], joined)
+            with atomic.replacing(tmps[video]) as burnt:
                 say(f"  burn   {len(shown)} captions into {video.name} (encoded again)")
-                burn.burn_captions(joined, shown, tmps[video], settings().encoder_preset)
-            finally:
-                _discard(joined)
+                burn.burn_captions(tmps[video], shown, burnt, settings().encoder_preset)
         if narration is not None:  # the joined video's track, copied: encoded once
             join.copy_sound(tmps[video], tmps[narration])
         tmps[subtitles].write_text(cue_text, encoding="utf-8")
@@ -659,11 +612,6 @@ def _write_full_video(runs: list[StepRun], infos: list[join.VideoInfo], chapters
         tmps[chapters_vtt].write_text(join.chapters_webvtt(chapters), encoding="utf-8")
         join.write_chapters_json(chapters, tmps[chapters_json], video.name)
         tmps[chapters_txt].write_text(join.chapters_text(chapters), encoding="utf-8")
-        for path in outputs:  # each atomically, one right after the other
-            os.replace(tmps[path], path)
-    finally:
-        for tmp in tmps.values():
-            _discard(tmp)
 
 
 def _copy_sections(run: StepRun, target: Path) -> None:
@@ -676,12 +624,7 @@ def _copy_sections(run: StepRun, target: Path) -> None:
 
 
 def _write_json(path: Path, data: object) -> None:
-    tmp = _tmp(path)
-    try:
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        _discard(tmp)
+    atomic.write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _relative(path: Path) -> str:
