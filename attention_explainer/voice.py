@@ -23,7 +23,6 @@ import hashlib
 import importlib
 import io
 import json
-import os
 import re
 import wave
 from collections.abc import Callable
@@ -33,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from attention_explainer import atomic
 
 __all__ = ["INSTALL_COMMAND", "PAUSE_AFTER", "SLOW_LENGTH_SCALE", "SPOKEN_FORMS", "Clip", "Speaker",
            "VoiceSettings", "VoiceUnavailableError", "active_rms_db", "cache_dir", "mux_scene_track",
@@ -188,17 +189,12 @@ def normalise(samples: np.ndarray, rate: int, target_db: float, ceiling: float) 
 def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
     """Write mono float ``samples`` as 16-bit PCM, atomically (a temporary name, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.partial-{os.getpid()}")
     pcm = np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2")
-    try:
-        with wave.open(str(tmp), "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(rate)
-            out.writeframes(pcm.tobytes())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic.replacing(path) as tmp, wave.open(str(tmp), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
@@ -411,10 +407,6 @@ def mux_scene_track(movie_file: str | Path | None) -> None:
     if not movie.exists() or not track.exists():
         return
     samples = audio.read_track(track)
-    tmp = movie.with_name(f".{movie.stem}.voice-{os.getpid()}{movie.suffix}")
-    try:
+    with atomic.replacing(movie) as tmp:
         audio.remux_with_track(movie, samples if samples is not None else np.zeros(0, np.float32), tmp)
-        os.replace(tmp, movie)
-    finally:
-        tmp.unlink(missing_ok=True)
     track.unlink()

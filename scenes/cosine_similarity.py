@@ -61,7 +61,7 @@ from scenes.components.readout import LiveNumber
 from scenes.components.words import PlaneScale, plane_scale
 from scenes.style import fmt
 
-__all__ = ["CASES", "ROUND_FACTORS", "CoordinateLine", "CosineSimilarity", "inside", "rotate", "said",
+__all__ = ["CASES", "ROUND_FACTORS", "CoordinateLine", "CosineSimilarity", "inside", "rotate",
            "stretch_factor", "times", "window"]
 
 # The turning beats: (beat name, degrees between b and a at the end of the beat).
@@ -117,12 +117,6 @@ def window(scale: PlaneScale, points: np.ndarray, margin: float = WINDOW_MARGIN)
         high = max(0.0, float(pts[:, k].max())) + margin * step
         ranges.append((float(np.floor(low / step) * step), float(np.ceil(high / step) * step), step))
     return PlaneScale(ranges[0], ranges[1], scale.unit)
-
-
-def said(x: float) -> str:
-    """``x`` as the narration says it: :func:`style.fmt`, but never ``-0.00`` (a cosine that is
-    zero up to rounding error is said as the readout shows it, ``0.00``)."""
-    return fmt(0.0 if round(x, style.DECIMALS) == 0 else x)
 
 
 def tick_numbers(plane: WordPlane) -> list[Mobject]:
@@ -459,10 +453,10 @@ class CosineSimilarity(ExplainerScene):
         cosine = cosine_similarity(self.a, rotate(self.b, target)).cosine
         lines = {
             "agree": f"Turn a copy of {self.b_word}, called b, onto {self.a_word}'s direction: the arrows "
-                     f"agree, cosine {said(cosine)}.",
-            "perpendicular": f"Turn b to a right angle with {self.a_word}: cosine {said(cosine)}.",
+                     f"agree, cosine {fmt(cosine)}.",
+            "perpendicular": f"Turn b to a right angle with {self.a_word}: cosine {fmt(cosine)}.",
             "apart": f"Turn it further, pointing away from {self.a_word}: the cosine is negative, "
-                     f"{said(cosine)}.",
+                     f"{fmt(cosine)}.",
         }
         self.beat(name, lines[name])
         if self.first_turn:

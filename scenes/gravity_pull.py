@@ -192,21 +192,15 @@ def first_third(t: float) -> float:
     return smooth(min(1.0, 3 * t))
 
 
-def num(x: float) -> str:
-    """``x`` as :func:`style.fmt` prints it, without a minus on a number that rounds to zero."""
-    shown = fmt(x)
-    return fmt(0.0) if float(shown) == 0 else shown
-
-
 def vec_tex(v: np.ndarray, places: int = style.DECIMALS) -> str:
     """A 2-D vector as the scenes print it: ``(0.40,\\ 3.80)`` (``places`` decimals)."""
-    a, b = (f"{c:.{places}f}" for c in printed(v[:2], places))
+    a, b = (fmt(c, places) for c in printed(v[:2], places))
     return rf"({a},\ {b})"
 
 
 def vec_text(v: np.ndarray) -> str:
     """A 2-D vector for the narration: ``(0.40, 3.80)``."""
-    return f"({num(v[0])}, {num(v[1])})"
+    return f"({fmt(v[0])}, {fmt(v[1])})"
 
 
 def baseline(text: Text) -> float:

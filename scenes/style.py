@@ -77,6 +77,12 @@ WRITE = 1.2
 SLOW = 3.0
 
 
-def fmt(x: float) -> str:
-    """A number as every scene prints it: DECIMALS places (``0.81``, ``-0.21``)."""
-    return f"{x:.{DECIMALS}f}"
+def fmt(x: float, places: int = DECIMALS) -> str:
+    """A number as every scene prints and says it: ``places`` decimals (``0.81``, ``-0.21``),
+    never ``-0.00`` (a value that rounds to zero is ``0.00``, as the readouts show it).
+
+    >>> fmt(0.806), fmt(-0.214), fmt(-0.004), fmt(-0.0004, 3), fmt(-0.0006, 3)
+    ('0.81', '-0.21', '0.00', '0.000', '-0.001')
+    """
+    shown = f"{x:.{places}f}"
+    return shown[1:] if shown.startswith("-") and float(shown) == 0 else shown

@@ -145,7 +145,7 @@ def cosine_text(c: float) -> str:
     places = style.DECIMALS
     while abs(float(f"{c:.{places}f}")) == 1.0 and abs(c) < 1.0 and places < 6:
         places += 1
-    return f"{c:.{places}f}"
+    return fmt(c, places)
 
 
 def chain(example: Example, k: int) -> Chain:

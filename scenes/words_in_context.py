@@ -47,7 +47,7 @@ from scenes.components.lists import WordValues
 from scenes.components.words import LABEL_SPOTS, along, name_on_plane, plane_scale
 from scenes.style import fmt
 
-__all__ = ["WordsInContext", "distance_list", "places_apart", "said"]
+__all__ = ["WordsInContext", "distance_list", "places_apart"]
 
 COLUMN_WIDTH = 6.8  # scene units the right-hand column (question, captions, lists) may take
 MAX_ROWS = 5  # a distance list shows at most this many words
@@ -129,11 +129,6 @@ def distance_list(example, focus: str, entries: list[tuple[str, float]],
                       [word_color(example, w) for w, _ in entries], places=places)
 
 
-def said(x: float, places: int = style.DECIMALS) -> str:
-    """``x`` with ``places`` decimals, as the lists print it."""
-    return f"{x:.{places}f}"
-
-
 def places_apart(values: list[float], most: int = MOST_PLACES) -> int:
     """The fewest decimals, from :data:`style.DECIMALS` up to ``most``, at which the first of
     ``values`` (the smallest, sorted) prints apart from the next: the nearest word is never
@@ -143,7 +138,7 @@ def places_apart(values: list[float], most: int = MOST_PLACES) -> int:
     (3, 2, 2)
     """
     for places in range(style.DECIMALS, most + 1):
-        if len(values) < 2 or said(values[0], places) != said(values[1], places):
+        if len(values) < 2 or fmt(values[0], places) != fmt(values[1], places):
             return places
     return style.DECIMALS
 
@@ -247,7 +242,7 @@ class WordsInContext(ExplainerScene):
             shown[-1] = next(n for n in ranked if n.word == decider)
         places = places_apart([n.value for n in shown])
         nearest = ranked[0]
-        tied = [n.word for n in ranked if said(n.value, places) == said(nearest.value, places)]
+        tied = [n.word for n in ranked if fmt(n.value, places) == fmt(nearest.value, places)]
         holds = story.claim(self.example, "top_distance_is_decider", number).holds and len(tied) == 1
         self.beat(f"sentence {number + 1}", self.sentence_line(number, ranked, places, tied))
         caption = sentence_caption(sentence.text, max_width=COLUMN_WIDTH)
@@ -286,17 +281,17 @@ class WordsInContext(ExplainerScene):
         if len(tied) > 1:
             names = ", ".join(tied[:-1]) + f" and {tied[-1]}"
             line = (f"In {quoted}, {names} tie as the words nearest {sentence.focus} by distance, "
-                    f"{said(nearest.value, places)} away")
+                    f"{fmt(nearest.value, places)} away")
             if decider in tied:
                 return line + "."
         else:
             line = (f"In {quoted}, the word nearest {sentence.focus} by distance is {nearest.word}, "
-                    f"{said(nearest.value, places)}")
+                    f"{fmt(nearest.value, places)}")
             if nearest.word == decider:
                 return line + " away."
         distance = next(n.value for n in ranked if n.word == decider)
         farthest = ", the farthest" if ranked[-1].word == decider and len(ranked) > 2 else ""
-        return f"{line}; {decider}, which decides it, is {said(distance, places)}{farthest}."
+        return f"{line}; {decider}, which decides it, is {fmt(distance, places)}{farthest}."
 
     def lesson_line(self, number: int, tied: list[str]) -> str:
         """The lesson of a sentence whose decider distance does not single out: distance alone

@@ -40,3 +40,31 @@ def long_example(tmp_path_factory: pytest.TempPathFactory):
     from long_example import write_long_example
 
     return load_example(write_long_example(tmp_path_factory.mktemp("long") / "long.toml"))
+
+
+@pytest.fixture
+def fake_storyboard_steps(monkeypatch: pytest.MonkeyPatch):
+    """Build no scene in a storyboard: ``fake_storyboard_steps(access=..., problems=...)`` makes
+    each step one beat "x" saying "Some words." for 2 s over a black frame ``NN-<module>/00-end-of-x.png``,
+    the beat's accessibility line ``access``, the step's problems ``problems(module)``."""
+    from collections.abc import Callable
+
+    from PIL import Image
+
+    from attention_explainer import storyboard
+
+    def install(access: str = "", problems: Callable[[str], tuple[str, ...]] = lambda module: ()) -> None:
+        def fake_steps(order, example_path, folder, size, workers, writer=None):
+            out = []
+            for number, step in order:
+                frame = f"{number:02d}-{step.module}/00-end-of-x.png"
+                (folder / frame).parent.mkdir()
+                Image.new("RGB", size).save(folder / frame)
+                beat = storyboard.StoryboardBeat("x", "Some words.", 2.0, frame, access)
+                out.append((step, storyboard.StoryboardStep(number, step.module, step.title, (beat,), 0.1,
+                                                            access=problems(step.module))))
+            return out
+
+        monkeypatch.setattr(storyboard, "_run_steps", fake_steps)
+
+    return install

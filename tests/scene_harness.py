@@ -368,3 +368,40 @@ def apple_with(tmp_path: Path, *edits: tuple[str, str]) -> Example:
     path = tmp_path / "changed.toml"
     path.write_text(text)
     return load_example(path)
+
+
+class ProbedAtBeatEnds:
+    """A mixin for a test's subclass of a scene, put before the scene class: :meth:`probe` runs
+    at the end of every beat (when the next beat starts, and at ``tear_down``) and what it returns
+    (None: nothing) is kept in ``at_end[<beat name>]``.
+
+        class ProbedTable(ProbedAtBeatEnds, SimilarityTable):
+            def probe(self) -> dict | None:
+                return {"shown": self.table.shown_numbers()} if hasattr(self, "table") else None
+    """
+
+    at_end: dict[str, dict]
+
+    def setup(self) -> None:
+        super().setup()  # type: ignore[misc]
+        self.at_end = {}
+        self._probe_name: str | None = None
+
+    def beat(self, name: str, narration: str, *args: object, **kwargs: object) -> None:
+        self._record()
+        self._probe_name = name
+        super().beat(name, narration, *args, **kwargs)  # type: ignore[misc]
+
+    def tear_down(self) -> None:
+        self._record()
+        super().tear_down()  # type: ignore[misc]
+
+    def probe(self) -> dict | None:
+        """What the beat ending now left on screen; None to keep nothing."""
+        return None
+
+    def _record(self) -> None:
+        if self._probe_name is not None:
+            state = self.probe()
+            if state is not None:
+                self.at_end[self._probe_name] = state

@@ -112,16 +112,17 @@ def test_the_text_edit_never_writes_through_a_planted_link(tmp_path):
 
 
 def test_entries_are_written_without_following_links(tmp_path, monkeypatch):
-    from attention_explainer import cache_files
+    from attention_explainer import atomic, cache_files
 
     victim = tmp_path / "victim"
     victim.write_text("keep me")
     monkeypatch.setattr(os, "urandom", lambda n: b"\0" * n)
-    (tmp_path / f".entry.making-{os.getpid()}-00000000").symlink_to(victim)
+    planted = tmp_path / f".entry{atomic.PARTIAL}{os.getpid()}-00000000"  # its temporary name
+    planted.symlink_to(victim)
     with pytest.raises(FileExistsError):
         cache_files.write_entry(tmp_path / "entry", "key", b"data")
     assert victim.read_text() == "keep me"
-    (tmp_path / f".entry.making-{os.getpid()}-00000000").unlink()
+    planted.unlink()
     (tmp_path / "entry").symlink_to(victim)  # an entry that is a link is not read through
     assert cache_files.read_entry(tmp_path / "entry", "key") is None
     cache_files.write_entry(tmp_path / "entry", "key", b"data")  # it replaces the link

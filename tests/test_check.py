@@ -72,28 +72,16 @@ def test_a_knob_at_a_value_no_shipped_example_uses_is_a_warning(tmp_path, capsys
     assert main(["check", "apple"]) == 0 and "knobs" not in capsys.readouterr().out
 
 
-def test_the_storyboard_shows_a_knob_lint_and_a_printed_tie_beside_their_chapters(tmp_path, monkeypatch):
+def test_the_storyboard_shows_a_knob_lint_and_a_printed_tie_beside_their_chapters(tmp_path,
+                                                                                    fake_storyboard_steps):
     import html
-
-    from PIL import Image
 
     from attention_explainer import storyboard
 
     orange = math.dist((1.5, 1.6), (0.6, 3.2))
     example = apple_with(tmp_path, ("pull_strength = 1.0", "pull_strength = 0.8"),
                          ("an      = [-0.3, 0.4]", f"an      = [{1.5 - orange - 0.0002:.5f}, 1.6]"))
-
-    def fake_steps(order, example_path, folder, size, workers, writer=None):  # no scene is built
-        out = []
-        for number, step in order:
-            (folder / f"{number:02d}-{step.module}").mkdir()
-            frame = f"{number:02d}-{step.module}/00-end-of-x.png"
-            Image.new("RGB", size).save(folder / frame)
-            beat = storyboard.StoryboardBeat("x", "Some words.", 2.0, frame)
-            out.append((step, storyboard.StoryboardStep(number, step.module, step.title, (beat,), 0.1)))
-        return out
-
-    monkeypatch.setattr(storyboard, "_run_steps", fake_steps)
+    fake_storyboard_steps()  # no scene is built
     board = storyboard.make_storyboard(str(example.path), ["words_in_context", "gravity_pull", "multi_head"],
                                        tmp_path / "media", log=lambda line: None)
     page = (board / "storyboard.html").read_text()

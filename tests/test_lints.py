@@ -78,26 +78,13 @@ def test_a_grammar_head_on_a_long_word_that_does_not_decide(tmp_path):
     assert any("'grammar' promises to look at a small word" in line and "'orange'" in line for line in lines)
 
 
-def test_the_storyboard_shows_a_lint_under_its_step(tmp_path, monkeypatch):
+def test_the_storyboard_shows_a_lint_under_its_step(tmp_path, fake_storyboard_steps):
     """The grid lint is on the page under the attention-matrix step and no other (the steps'
     building is faked, as in tests/test_storyboard.py)."""
     import html
 
-    from PIL import Image
-
     from attention_explainer import storyboard
-
-    def fake_steps(order, example_path, folder, size, workers, writer=None):
-        out = []
-        for number, step in order:
-            (folder / f"{number:02d}-{step.module}").mkdir()
-            Image.new("RGB", size).save(folder / f"{number:02d}-{step.module}" / "00-end-of-x.png")
-            frame = f"{number:02d}-{step.module}/00-end-of-x.png"
-            beat = storyboard.StoryboardBeat("x", "Some words.", 2.0, frame)
-            out.append((step, storyboard.StoryboardStep(number, step.module, step.title, (beat,), 0.1)))
-        return out
-
-    monkeypatch.setattr(storyboard, "_run_steps", fake_steps)
+    fake_storyboard_steps()
     path = _variant(tmp_path, "apple", LONG)
     (line,) = grid_warnings(load_example(path))
     board = storyboard.make_storyboard(str(path), ["cosine_similarity", "attention_matrix", "multi_head"],

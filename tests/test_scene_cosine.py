@@ -14,6 +14,7 @@ from manim import DL, UR, Wait, config
 from scene_harness import (
     FULL_HD_HEIGHT,
     BuiltScene,
+    ProbedAtBeatEnds,
     build_scene,
     check_keyframes,
     narration_numbers,
@@ -28,33 +29,22 @@ from scenes.components.words import PlaneScale, plane_scale
 from scenes.cosine_similarity import CASES, CoordinateLine, CosineSimilarity, rotate, tick_numbers
 
 
-class ProbedCosineSimilarity(CosineSimilarity):
+class ProbedCosineSimilarity(ProbedAtBeatEnds, CosineSimilarity):
     """The scene, with what it shows recorded at the end of every beat, and the time its last
     animation (not a wait) of each beat ended."""
 
     def setup(self) -> None:
         super().setup()
-        self.at_end: dict[str, dict] = {}
-        self._probe_name: str | None = None
         self._moved_until = 0.0
-
-    def beat(self, name: str, narration: str) -> None:
-        self._probe()
-        self._probe_name = name
-        super().beat(name, narration)
 
     def play(self, *animations, **kwargs) -> None:
         super().play(*animations, **kwargs)
         if not all(isinstance(a, Wait) for a in animations):
             self._moved_until = self.renderer.time
 
-    def tear_down(self) -> None:
-        self._probe()
-        super().tear_down()
-
-    def _probe(self) -> None:
-        if self._probe_name is None or not hasattr(self, "vec_b"):
-            return
+    def probe(self) -> dict | None:
+        if not hasattr(self, "vec_b"):
+            return None
         on_screen = set(self.get_mobject_family_members())
         state = {"moved_until": self._moved_until, "b": self.vec_b.coords.copy(),
                  "b_end": self.vec_b.arrow.get_end(), "b_label": self.line_b.shown(),
@@ -68,7 +58,7 @@ class ProbedCosineSimilarity(CosineSimilarity):
             state["cos"] = self.live_cos.number.get_value()
             state["cos_text"] = self.live_cos.number.shown_text
             state["angle"] = self.live_angle.number.get_value()
-        self.at_end[self._probe_name] = state
+        return state
 
 
 ProbedCosineSimilarity.__name__ = CosineSimilarity.__name__  # its key frames are the scene's

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scene_harness import (
     BuiltScene,
+    ProbedAtBeatEnds,
     apple_with,
     build_scene,
     check_keyframes,
@@ -34,26 +35,12 @@ def line_of(scene, name: str) -> str:
     return next(line for beat, line, *_ in scene.beats if beat == name)
 
 
-class ProbedSimilarityTable(SimilarityTable):
+class ProbedSimilarityTable(ProbedAtBeatEnds, SimilarityTable):
     """The scene, with the table and its marks recorded at the end of every beat."""
 
-    def setup(self) -> None:
-        super().setup()
-        self.at_end: dict[str, dict] = {}
-        self._probe_name: str | None = None
-
-    def beat(self, name: str, narration: str) -> None:
-        self._probe()
-        self._probe_name = name
-        super().beat(name, narration)
-
-    def tear_down(self) -> None:
-        self._probe()
-        super().tear_down()
-
-    def _probe(self) -> None:
-        if self._probe_name is None or not hasattr(self, "table"):
-            return
+    def probe(self) -> dict | None:
+        if not hasattr(self, "table"):
+            return None
         on_screen = set(self.get_mobject_family_members())
         table = self.table
 
@@ -71,7 +58,7 @@ class ProbedSimilarityTable(SimilarityTable):
             state["ranking"] = [(row[0].original_text, float(row[1].text)) for row in rows]
             state["ranking_boxed"] = [row[0].original_text for row in rows
                                       if boxes_overlap(self.ranked_box, row)]
-        self.at_end[self._probe_name] = state
+        return state
 
 
 ProbedSimilarityTable.__name__ = SimilarityTable.__name__  # its key frames are the scene's

@@ -8,6 +8,7 @@ import pytest
 from manim import DL, UR
 from scene_harness import (
     BuiltScene,
+    ProbedAtBeatEnds,
     apple_with,
     build_scene,
     check_keyframes,
@@ -25,26 +26,10 @@ from scenes.components.words import plane_scale
 from scenes.words_in_context import WordsInContext, tick_numbers
 
 
-class ProbedWordsInContext(WordsInContext):
+class ProbedWordsInContext(ProbedAtBeatEnds, WordsInContext):
     """The scene, with what is on screen recorded at the end of every beat."""
 
-    def setup(self) -> None:
-        super().setup()
-        self.at_end: dict[str, dict] = {}
-        self._probe_name: str | None = None
-
-    def beat(self, name: str, narration: str) -> None:
-        self._probe()
-        self._probe_name = name
-        super().beat(name, narration)
-
-    def tear_down(self) -> None:
-        self._probe()
-        super().tear_down()
-
-    def _probe(self) -> None:
-        if self._probe_name is None:
-            return
+    def probe(self) -> dict | None:
         on_screen = set(self.get_mobject_family_members())
         state = {"dots": [w for w, d in getattr(self, "dots", {}).items()
                           if d.dot in on_screen and d.dot.get_fill_opacity() > 0.9]}
@@ -62,7 +47,7 @@ class ProbedWordsInContext(WordsInContext):
             focus_row = getattr(self, "focus_row", None)
             state["numbers_boxed"] = [w for w, row in self.number_rows.items()
                                       if focus_row in on_screen and boxes_overlap(focus_row, row)]
-        self.at_end[self._probe_name] = state
+        return state
 
 
 

@@ -234,27 +234,16 @@ def test_the_page_shows_each_frame_beside_its_narration_and_rate(board: Path) ->
     assert rate <= style.READING_RATE + 0.1
 
 
-def test_a_story_warning_shows_under_its_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_story_warning_shows_under_its_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               fake_storyboard_steps) -> None:
     """A claim of the multi-head step the numbers deny: the checker's warning line is on the
     page (HTML and PDF) under that step and no other (the steps' building is faked here)."""
     import attention_core.story as story
-    from attention_explainer import storyboard
 
     denied = story.Claim("multi_head", "heads_look_apart", 0, "the heads look at <different> words", False,
                          "each head's most-attended other word: a x, b x")
     monkeypatch.setattr(story, "story_claims", lambda example: (denied,))
-
-    def fake_steps(order, example_path, folder, size, workers, writer=None):
-        out = []
-        for number, step in order:
-            (folder / f"{number:02d}-{step.module}").mkdir()
-            Image.new("RGB", size).save(folder / f"{number:02d}-{step.module}" / "00-end-of-x.png")
-            frame = f"{number:02d}-{step.module}/00-end-of-x.png"
-            beat = storyboard.StoryboardBeat("x", "Some words.", 2.0, frame)
-            out.append((step, storyboard.StoryboardStep(number, step.module, step.title, (beat,), 0.1)))
-        return out
-
-    monkeypatch.setattr(storyboard, "_run_steps", fake_steps)
+    fake_storyboard_steps()
     board = make_storyboard("apple", ["cosine_similarity", "multi_head"], tmp_path, log=lambda line: None)
     page = (board / "storyboard.html").read_text()
     warning = html.escape(denied.warning)
@@ -267,28 +256,16 @@ def test_a_story_warning_shows_under_its_step(tmp_path: Path, monkeypatch: pytes
 
 
 def test_the_page_shows_each_frames_accessibility_and_each_steps_problems(
-        board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        board: Path, tmp_path: Path, fake_storyboard_steps) -> None:
     """Under each frame the accessibility check's measures (attention_explainer/access_check.py);
     under a step its problems (here made up: the steps' building is faked)."""
-    from attention_explainer import storyboard
 
     page = (board / "storyboard.html").read_text()
     row = next(line for line in page.splitlines() if "10-multi_head/01-end-of-heads.png" in line)
     assert "colours apart by dE" in row and "deutan" in row and "text contrast ≥" in row
-
-    def fake_steps(order, example_path, folder, size, workers, writer=None):
-        out = []
-        for number, step in order:
-            (folder / f"{number:02d}-{step.module}").mkdir()
-            Image.new("RGB", size).save(folder / f"{number:02d}-{step.module}" / "00-end-of-x.png")
-            frame = f"{number:02d}-{step.module}/00-end-of-x.png"
-            beat = storyboard.StoryboardBeat("x", "Some words.", 2.0, frame, "text contrast ≥ 1.2:1")
-            problems = ("cue 3 lasts 9.0 s > 7 s: 'x'",) if step.module == "multi_head" else ()
-            out.append((step, storyboard.StoryboardStep(number, step.module, step.title, (beat,), 0.1,
-                                                        access=problems)))
-        return out
-
-    monkeypatch.setattr(storyboard, "_run_steps", fake_steps)
+    cue_too_long = ("cue 3 lasts 9.0 s > 7 s: 'x'",)
+    fake_storyboard_steps(access="text contrast ≥ 1.2:1",
+                          problems=lambda module: cue_too_long if module == "multi_head" else ())
     page = (make_storyboard("apple", ["cosine_similarity", "multi_head"], tmp_path, log=lambda line: None)
             / "storyboard.html").read_text()
     assert page.count("accessibility: cue 3 lasts 9.0 s") == 1

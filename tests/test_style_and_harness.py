@@ -148,3 +148,26 @@ def test_a_word_label_is_a_fresh_copy_of_the_text_pango_makes() -> None:
         assert np.array_equal(ours.get_fill_rgbas(), manims.get_fill_rgbas())
     other = word_label("its top guesses:", style.TEXT, style.BODY_SIZE)
     assert not np.array_equal(other[0].get_fill_rgbas(), first[0].get_fill_rgbas())
+
+
+@pytest.mark.parametrize(("value", "places", "printed"), [
+    (-0.004, 2, "0.00"), (-0.0049, 2, "0.00"), (-0.005001, 2, "-0.01"), (-1e-12, 2, "0.00"),
+    (-0.0, 2, "0.00"),
+    (np.float64(-0.0004), 3, "0.000"), (-0.0006, 3, "-0.001"), (0.806, 2, "0.81"), (-0.214, 2, "-0.21"),
+    (np.float32(-0.001), 2, "0.00"), (12.5, 1, "12.5")])
+def test_fmt_never_prints_minus_zero(value, places, printed):
+    assert style.fmt(value, places) == printed
+
+
+def test_scenes_print_numbers_only_through_fmt():
+    """The one "-0.00" guard is style.fmt: no scene or component formats a float itself."""
+    import re
+    from pathlib import Path
+
+    own = re.compile(r"f\"\{[^}]*:\.(\d|\{[^}]*\})f\}")  # f"{x:.2f}", f"{x:.{places}f}"
+    root = Path(style.__file__).parent
+    found = [f"{path.relative_to(root)}:{n}" for path in sorted(root.rglob("*.py")) if path.name != "style.py"
+             for n, line in enumerate(path.read_text().splitlines(), 1)
+             if own.search(line) and "float(" not in line  # a float parsed back from text is no print
+             and "get_value()" not in line]  # nor the text a DecimalNumber shows, read back
+    assert found == []

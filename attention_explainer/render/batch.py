@@ -9,8 +9,7 @@ not up to date (its stamp) renders in ONE pool, the longest first across all exa
 example is assembled as ``render`` assembles it (video, subtitles, chapters, stills, pack).
 An example that cannot be used, or one of whose steps fails, is reported with its message and
 the others finish; the exit code is then 1. The pool is this machine's processes
-(``--backend local``, :func:`attention_explainer.render.jobs.run_steps`) or Ray tasks
-(``--backend ray``, :mod:`attention_explainer.render.ray_backend`).
+(``--backend local``) or Ray tasks (``--backend ray``): :mod:`attention_explainer.render.backends`.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,23 +26,23 @@ from attention_explainer.render import (
     RenderOptions,
     RenderPlan,
     RenderResult,
-    _lock,
     _print,
     _relative,
     _write_problem,
     assemble,
+    backends,
+    lock,
     plan_render,
     plan_runs,
+    ray_backend,
     step_failure,
 )
-from attention_explainer.render.jobs import Progress, StepFailedError, StepRun, run_steps
+from attention_explainer.render.backends import BACKENDS
+from attention_explainer.render.jobs import Progress, StepFailedError, StepRun
 from attention_explainer.render.ray_backend import RayUnavailableError
 from scenes.story import STORY, Step
 
 __all__ = ["BACKENDS", "ExampleOutcome", "batch", "expand_examples", "summary_table"]
-
-BACKENDS = ("local", "ray")
-
 
 @dataclass
 class ExampleOutcome:
@@ -80,17 +79,18 @@ def batch(examples: Sequence[str], options: RenderOptions, backend: str = "local
     module docstring. A :class:`RenderError` only when nothing can start (a bad option, no Ray)."""
     say = progress or _print
     started = time.monotonic()
-    if backend not in BACKENDS:
-        raise RenderError(f"--backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
-    if backend == "ray":
-        from attention_explainer.render import ray_backend
-
-        try:
-            ray_backend.require_ray()
-        except RayUnavailableError as error:
-            raise RenderError(str(error)) from None
     outcomes: list[ExampleOutcome] = []
     plans: dict[int, RenderPlan] = {}  # by the index of the outcome
+    owner: dict[int, int] = {}  # id(run) -> index of its outcome
+
+    def task(run: StepRun) -> dict[str, object]:  # a Ray task: the step with its example's options
+        plan = plans[owner[id(run)]]
+        return ray_backend.step_task(run, plan.options.manim_flags(), plan.example_file, plan.options.voice)
+
+    try:
+        pool = backends.choose(backend, options.jobs, address, task)
+    except (ValueError, RayUnavailableError) as error:
+        raise RenderError(str(error)) from None
     seen: dict[Path, int] = {}
     for given in expand_examples(examples):
         outcome = ExampleOutcome(given)
@@ -110,8 +110,7 @@ def batch(examples: Sequence[str], options: RenderOptions, backend: str = "local
         _table(outcomes, time.monotonic() - started, say)
         return outcomes
 
-    with _lock(options.media_dir / "render"):
-        owner: dict[int, int] = {}  # id(run) -> index of its outcome
+    with lock(options.media_dir / "render"):
         left: dict[int, int] = {}  # index -> steps still to be ready
         for index, plan in plans.items():
             plan_runs(plan, story, say)
@@ -141,7 +140,7 @@ def batch(examples: Sequence[str], options: RenderOptions, backend: str = "local
         say(f"attention-explainer batch: {len(runs)} of {len(runs) + ready_before} steps to render "
             f"for {len(plans)} examples, {backend} backend")
         try:
-            _run(backend, address, runs, plans, owner, options.jobs, say, ready_before, failed, ready)
+            pool.run_steps(runs, say, ready=ready_before, on_failure=failed, on_done=ready)
         except (OSError, RayUnavailableError) as error:  # the steps' media folders; Ray's cluster
             why = str(error) if isinstance(error, RayUnavailableError) else _write_problem(
                 error, options.media_dir / "render")
@@ -163,24 +162,6 @@ def batch(examples: Sequence[str], options: RenderOptions, backend: str = "local
             outcome.seconds = time.monotonic() - started
     _table(outcomes, time.monotonic() - started, say)
     return outcomes
-
-
-def _run(backend: str, address: str | None, runs: list[StepRun], plans: dict[int, RenderPlan],
-         owner: dict[int, int], jobs: int, say: Progress, ready_before: int,
-         failed: Callable[[StepFailedError], None], ready: Callable[[StepRun], None]) -> None:
-    if backend == "local":
-        run_steps(runs, max(1, jobs), say, ready=ready_before, on_failure=failed, on_done=ready)
-        return
-    from attention_explainer.render import ray_backend
-
-    def task(run: StepRun) -> dict[str, object]:
-        plan = plans[owner[id(run)]]
-        return ray_backend.step_task(run, plan.options.manim_flags(), plan.example_file, plan.options.voice)
-
-    if not runs:  # nothing to send: no cluster is started or joined
-        return
-    with ray_backend.cluster(address, max(1, jobs), say):
-        ray_backend.run_steps(runs, task, say, ready=ready_before, on_failure=failed, on_done=ready)
 
 
 def _fail(outcome: ExampleOutcome, message: str, started: float, say: Progress) -> None:

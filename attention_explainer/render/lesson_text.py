@@ -7,11 +7,12 @@ alone. Remade when a step was rendered or a transcript file is missing.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from attention_explainer import atomic
 
 if TYPE_CHECKING:
     from attention_explainer.render import RenderPlan
@@ -40,10 +41,6 @@ def write_transcript(plan: RenderPlan, say: Callable[[str], None]) -> dict[str, 
                              jobs=plan.jobs, story=plan.story or None, log=lambda line: None)
     for source, label in ((TRANSCRIPT_HTML, "transcript"), (TRANSCRIPT_TEXT, "transcript (text)")):
         target = files[label]
-        tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
-        try:
+        with atomic.replacing(target) as tmp:
             shutil.copyfile(folder / source, tmp)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
     return files

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import atexit
 import base64
-import contextlib
 import hashlib
 import io
 import os
@@ -38,7 +37,7 @@ import av
 from PIL import Image
 
 import attention_explainer.render.join as join  # not through the package: it imports this module
-from attention_explainer import slide_frames
+from attention_explainer import atomic, slide_frames
 from attention_explainer.pdf_fonts import choose_font
 from attention_explainer.settings import settings
 
@@ -76,17 +75,11 @@ def link_or_copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and os.path.samefile(source, target):
         return  # already linked (rename() of two links to one file would do nothing)
-    tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
+    with atomic.replacing(target) as tmp:  # a full disk: no half copy left behind
         try:
             os.link(source, tmp)
         except OSError:
             shutil.copy2(source, tmp)
-        os.replace(tmp, target)
-    finally:  # a full disk: no half copy left behind
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
 
 
 def _die_with_renderer() -> None:
@@ -215,12 +208,12 @@ def convert_slides(slides_dir: Path, scenes: Sequence[str], out_dir: Path, stem:
     decks = {fmt: out_dir / f"{stem}.slides.{fmt}" for fmt in formats}
     processes = {}
     failures = []
-    template = _partial(out_dir / f"{stem}.slides-template.html")
+    template = atomic.partial_path(out_dir / f"{stem}.slides-template.html")
     try:
         for fmt, deck in decks.items():
             if fmt == "pdf":
                 continue
-            tmp = _partial(deck)
+            tmp = atomic.partial_path(deck)
             options = []
             if fmt == "html":
                 settings = [f"assets_dir={stem}.slides_assets", f"reveal_version={REVEAL_VERSION}",
@@ -335,12 +328,8 @@ def build_pdf(slides_dir: Path, scenes: Sequence[str], target: Path, *, title: s
     try:
         pdf = _layout(deck_slides(slides_dir, scenes, chapters), title)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _partial(target)
-        try:
+        with atomic.replacing(target) as tmp:
             pdf.output(str(tmp))
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
     except RuntimeError as error:
         raise RuntimeError(f"building the PDF deck {target.name} failed: {error}") from None
     except Exception as error:  # fpdf2, fontTools, Pillow, the file system: still one message
@@ -438,10 +427,6 @@ def _latest(frames: Iterator[av.VideoFrame]) -> av.VideoFrame | None:
         if latest is None or frame.pts is None or latest.pts is None or frame.pts >= latest.pts:
             latest = frame
     return latest
-
-
-def _partial(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.partial-{os.getpid()}{path.suffix}")
 
 
 def _copy_tree(source: Path, target: Path) -> None:

@@ -41,6 +41,7 @@ from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import Any
 
+from attention_explainer import atomic
 from attention_explainer.inputs import read_inputs
 from attention_explainer.lifetime import descendants, kill_descendants, stopped_by_signals
 from attention_explainer.render.jobs import (
@@ -300,17 +301,12 @@ def _receive(run: StepRun, result: dict[str, Any]) -> StepFailedError | None:
             if name.endswith(".json"):
                 data = data.replace(_SLIDES.encode(), str(run.slides_dir).encode())
             outputs[run.slides_dir / name] = data
-    temporary = {path: path.with_name(f".{path.name}.partial-{os.getpid()}") for path in outputs}
-    try:
+    for path in outputs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.replacing_all(sorted(outputs, key=lambda p: p == run.video)) as temporary:  # the video last
         for path, data in outputs.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
             temporary[path].write_bytes(data)
         run.detach_outputs()  # the previous render's subtitles and clips, which may not come back
-        for path in sorted(outputs, key=lambda p: p == run.video):  # the video last
-            os.replace(temporary[path], path)
-    finally:
-        for tmp in temporary.values():
-            tmp.unlink(missing_ok=True)
     run.seconds = float(result["seconds"])
     run.write_stamp()
     return None

@@ -45,7 +45,7 @@ class WordValues(VGroup):
         self.heading = word_label(heading, style.MUTED, style.SMALL_SIZE)
         self.columns = VGroup(*(word_label(c, style.MUTED, style.SMALL_SIZE) for c in column_names))
         self.rows = [VGroup(word_label(word, color, size),
-                            *(Text(f"{v:.{places}f}", font=style.FONT, font_size=size, color=style.TEXT)
+                            *(Text(style.fmt(v, places), font=style.FONT, font_size=size, color=style.TEXT)
                               for v in values))
                      for (word, values), color in zip(entries, colors, strict=True)]
         # rows on evenly spaced baselines, words' left edges in line
