@@ -58,7 +58,7 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, WordPlane, WordVector, word_color, word_label
 from scenes.components.readout import LiveNumber
-from scenes.components.words import PlaneScale, plane_scale
+from scenes.components.words import PlaneScale, plane_scale, tick_numbers
 from scenes.style import fmt
 
 __all__ = ["CASES", "ROUND_FACTORS", "CoordinateLine", "CosineSimilarity", "inside", "rotate", "said",
@@ -123,11 +123,6 @@ def said(x: float) -> str:
     """``x`` as the narration says it: :func:`style.fmt`, but never ``-0.00`` (a cosine that is
     zero up to rounding error is said as the readout shows it, ``0.00``)."""
     return fmt(0.0 if round(x, style.DECIMALS) == 0 else x)
-
-
-def tick_numbers(plane: WordPlane) -> list[Mobject]:
-    """The plane's tick values, one mobject per value."""
-    return [n for axis in (plane.axes.x_axis, plane.axes.y_axis) for n in getattr(axis, "numbers", [])]
 
 
 Box = tuple[np.ndarray, np.ndarray]  # lower-left and upper-right (x, y) corners
