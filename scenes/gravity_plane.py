@@ -10,23 +10,51 @@ the focus moves, its label and the one left behind take sides that never meet
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
-from manim import DL, UR, Arrow, Circle, DecimalNumber, Dot, ManimColor, Mobject, Rectangle, VGroup, smooth
+from manim import (
+    DL,
+    DOWN,
+    UP,
+    UR,
+    Arrow,
+    Circle,
+    DecimalNumber,
+    Dot,
+    Line,
+    ManimColor,
+    Mobject,
+    Rectangle,
+    VGroup,
+    smooth,
+)
 
 from attention_core import ContextPullTrace
 from attention_core.examples import Example, Sentence
 from scenes import style
 from scenes.components import WordDot, WordPlane, boxes_overlap, word_color
-from scenes.components.words import LABEL_BUFF, LABEL_SPOTS, name_on_plane, tick_numbers
+from scenes.components.words import (
+    LABEL_BUFF,
+    LABEL_SPOTS,
+    NEAREST_BY,
+    along,
+    name_on_plane,
+    nearest_is_own,
+    tick_numbers,
+)
 
 __all__ = ["ARROW_NUMBER_WEIGHT", "beside", "drawn_parts", "first_third", "fits", "free_side", "label_words",
-           "leading_side", "plane_marks", "points_along", "pull_arrows", "side_on_the_way", "target_marker",
-           "tip_to_tail"]
+           "leading_side", "plane_marks", "points_along", "pull_arrows", "pull_lines", "side_on_the_way",
+           "target_marker", "tip_to_tail"]
 
 ARROW_NUMBER_WEIGHT = 0.05  # pulls at least this strong also get their number on the plane
 MIN_CHAIN_ARROW = 0.12  # a pull shorter than this on screen is added to the chain but not drawn
 FAR_BUFFS = (0.12, 0.2)  # how far out a crowded label may sit from its dot
+FARTHEST_BUFFS = (0.35, 0.5)  # and, across an axis, farther still
 AXIS_CLEARANCE = 0.08  # a word's label keeps this far from an axis line (its ticks reach 0.05)
+LABEL_PATCH = 0.02  # the background behind a label across an axis reaches this far past its letters
+ORIGIN_ROOM = 0.15  # a label across an axis keeps this far from where the axes meet
 
 
 def plane_marks(plane: WordPlane) -> list[Mobject]:
@@ -46,20 +74,39 @@ def drawn_parts(words: list[WordDot | Dot]) -> list[Mobject]:
                                        else (w.dot,) if isinstance(w, WordDot) else (w,))]
 
 
-def label_words(plane: WordPlane, words: list[WordDot | Dot]) -> None:
-    """Name the labelled words (most important first) on ``plane``, clear of the bare dots among
-    them, the axes, their names and their tick values. A label with no room right beside its dot
-    tries a little farther out (:data:`FAR_BUFFS`) before its dot goes bare."""
+def label_words(plane: WordPlane, words: list[WordDot | Dot], lines: Sequence[Mobject] = ()) -> None:
+    """Name the labelled words (most important first) on ``plane``, each label nearer its own dot
+    than any other word's (:func:`nearest_is_own`: two crowded dots never read as one label's),
+    clear of the bare dots among them, the axes, their names and their tick values. A label with
+    no room right beside its dot tries a little farther out (:data:`FAR_BUFFS`), then across an
+    axis line on a patch of the background (the line runs under it, not through its letters),
+    before its dot goes bare. Labels also keep off ``lines`` (the arrows about to be drawn)."""
     named = [w for w in words if isinstance(w, WordDot)]
-    marks = [*(w for w in words if not isinstance(w, WordDot)), *plane_marks(plane)]
-    shown = name_on_plane(plane, named, marks)
-    taken = [*(w.dot for w in named), *marks, plane.x_name, plane.y_name, *(w.label for w in shown)]
+    bare = [w for w in words if not isinstance(w, WordDot)]
+    dots = [*(w.dot for w in named), *bare]
+    bare = [*bare, *(d for line in lines for d in along(line, spacing=0.1))]
+    marks = [*bare, *plane_marks(plane)]
+    shown = name_on_plane(plane, named, marks, rivals=dots)
+    # the axes' lines left out: a label may cross one, but not both where they meet; then across
+    # a line that is about to be drawn too; last, where the axes meet
+    origin = Dot(plane.point((0, 0)), radius=ORIGIN_ROOM).set_opacity(0)
+    ticks = [*bare, *tick_numbers(plane), origin]
+    unlined = [*(w for w in words if not isinstance(w, WordDot)), *tick_numbers(plane), origin]
+    taken = [*(w.dot for w in named), plane.x_name, plane.y_name, *(w.label for w in shown)]
     low, high = plane.get_corner(DL), plane.get_corner(UR)
     for word in (w for w in named if not w.label_shown):
-        for buff, spot in ((b, s) for b in FAR_BUFFS for s in LABEL_SPOTS):
+        across = (UP, DOWN, *LABEL_SPOTS)
+        tries = [(b, s, marks) for b in FAR_BUFFS for s in LABEL_SPOTS]
+        tries += [(b, s, ticks) for b in (LABEL_BUFF, *FAR_BUFFS, *FARTHEST_BUFFS) for s in across]
+        tries += [(b, s, unlined) for b in (LABEL_BUFF, *FAR_BUFFS) for s in across]
+        tries += [(b, s, unlined[:-1]) for b in (LABEL_BUFF, *FAR_BUFFS) for s in across]  # and the origin
+        for buff, spot, keep_off in tries:
             word.label.next_to(word.dot, spot, buff=buff)
             inside = np.all(word.label.get_corner(DL) >= low) and np.all(word.label.get_corner(UR) <= high)
-            if inside and not any(boxes_overlap(word.label, m) for m in taken if m is not word.dot):
+            if inside and not any(boxes_overlap(word.label, m) for m in [*taken, *keep_off]
+                                  if m is not word.dot) and nearest_is_own(word, dots):
+                if keep_off is not marks:  # across an axis: on a patch of the background
+                    word.label.add_background_rectangle(color=style.BACKGROUND, opacity=1.0, buff=LABEL_PATCH)
                 word.add(word.label)
                 word.label_shown = True
                 taken.append(word.label)
@@ -99,6 +146,15 @@ def points_along(corners: np.ndarray, proportions: np.ndarray) -> np.ndarray:
     at = np.asarray(proportions, dtype=float) * run[-1]
     return np.stack([np.interp(at, run, corners[:, d]) for d in range(corners.shape[1])], axis=1)
 
+
+
+def pull_lines(plane: WordPlane, sentence: Sentence, pull: ContextPullTrace) -> list[Line]:
+    """The lines :func:`pull_arrows` will draw, from the focus 0.8 of the way to each other word
+    (a word at the focus's own place has none): what the words' labels keep off."""
+    i = sentence.focus_index
+    start = plane.point(pull.embeddings[i])
+    ends = [plane.point(pull.embeddings[j]) for j in range(len(sentence.tokens)) if j != i]
+    return [Line(start, start + 0.8 * (end - start)) for end in ends if np.linalg.norm(end - start) >= 1e-6]
 
 
 def pull_arrows(plane: WordPlane, example: Example, sentence: Sentence, pull: ContextPullTrace,
@@ -198,16 +254,20 @@ def free_side(plane: WordPlane, ghost: WordDot, heading: np.ndarray, crowd: list
 
 
 def side_on_the_way(plane: WordPlane, mover: WordDot, ghost: WordDot, corners: np.ndarray,
-                    heading: np.ndarray, crowd: list[Mobject]) -> np.ndarray:
+                    heading: np.ndarray, crowd: list[Mobject], rivals: Sequence[Mobject] = ()) -> np.ndarray:
     """The side of the moving word ``mover`` for its label as it goes through ``corners`` (k, 3):
     the first (:data:`LABEL_SPOTS`) where it never crosses the ``ghost``'s label on the way and,
-    where the word stops, is clear of ``crowd``; else the side facing the way it goes (the
-    ghost's label is behind)."""
+    where the word stops, is clear of ``crowd`` and nearer the word's dot than any of ``rivals``
+    (the other words' dots and the ghost's); else the side facing the way it goes (the ghost's
+    label is behind)."""
     label, dot = mover.label.copy(), mover.dot
     stops = points_along(corners, np.linspace(0, 1, 41))
     for spot in LABEL_SPOTS:
         offset = label.next_to(dot, spot, buff=LABEL_BUFF).get_center() - dot.get_center()
         if not fits(plane, label.move_to(stops[-1] + offset), [*crowd, ghost.dot], roomy=True):
+            continue
+        own, there = NEAREST_BY * float(np.linalg.norm(offset[:2])), (stops[-1] + offset)[:2]
+        if any(np.linalg.norm(r.get_center()[:2] - there) <= own for r in [*rivals, ghost.dot]):
             continue
         if not any(boxes_overlap(label.move_to(p + offset), ghost.label) for p in stops):
             return spot

@@ -65,7 +65,7 @@ from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, w
 from scenes.components.captions import quoted as q
 from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
-from scenes.components.words import LABEL_BUFF, plane_scale
+from scenes.components.words import LABEL_BUFF, nearest_is_own, plane_scale
 from scenes.gravity_plane import (
     ARROW_NUMBER_WEIGHT,
     beside,
@@ -77,6 +77,7 @@ from scenes.gravity_plane import (
     plane_marks,
     points_along,
     pull_arrows,
+    pull_lines,
     side_on_the_way,
     target_marker,
     tip_to_tail,
@@ -220,7 +221,7 @@ class GravityPull(ExplainerScene):
         self.dots = VGroup(*(self.word_dot(w, pull.embeddings[j], named=j in named)
                              for j, w in enumerate(sentence.tokens) if j != i))
         self.focus_dot = WordDot(self.plane, sentence.focus, pull.embeddings[i], style.FOCUS)
-        label_words(self.plane, [self.focus_dot, *self.dots])
+        label_words(self.plane, [self.focus_dot, *self.dots], pull_lines(self.plane, sentence, pull))
         taken = [*drawn_parts([*self.dots, self.focus_dot]), *self.marks_on_plane]
         self.arrows, self.arrow_numbers = pull_arrows(self.plane, self.example, sentence, pull, taken)
         self.place_formula()
@@ -432,8 +433,9 @@ class GravityPull(ExplainerScene):
         if self.focus_dot.label_shown:
             self.ghost.label.next_to(self.ghost.dot, free_side(self.plane, self.ghost, heading, self.crowd()),
                                     buff=LABEL_BUFF).set_opacity(0)
+            rivals = [w.dot if isinstance(w, WordDot) else w for w in self.dots]
             side = side_on_the_way(self.plane, self.focus_dot, self.ghost, self.corners, heading,
-                                   self.crowd())
+                                   self.crowd(), rivals)
             relabel.append(self.focus_dot.label.animate.next_to(self.focus_dot.dot, side, buff=LABEL_BUFF))
             ghost_label.append(self.ghost.label.animate(rate_func=first_third).set_opacity(0.3))
         self.play(self.chain.animate.set_opacity(0.35), FadeIn(self.steps), *relabel, run_time=style.BEAT / 2)
@@ -454,15 +456,17 @@ class GravityPull(ExplainerScene):
         return [*drawn_parts(list(self.dots)), *self.marks_on_plane, self.plane.x_name, self.plane.y_name]
 
     def free_the_label(self) -> None:
-        """Move the focus's label, if it now covers another word, to a free spot by its dot."""
+        """Move the focus's label, if it now covers another word or sits as near another word's
+        dot as its own, to a free spot by its dot."""
         word = self.focus_dot
         if not word.label_shown:
             return
         crowd = [*self.crowd(), *drawn_parts([self.ghost])]
-        if fits(self.plane, word.label, crowd, roomy=True):
+        rivals = [self.ghost.dot, *(w.dot if isinstance(w, WordDot) else w for w in self.dots)]
+        if fits(self.plane, word.label, crowd, roomy=True) and nearest_is_own(word, rivals):
             return
         before = word.label.get_center()
-        place_labels([word], obstacles=crowd, room=self.plane)
+        place_labels([word], obstacles=crowd, room=self.plane, rivals=rivals)
         if not word.label_shown:  # nowhere free: it stays, and the labels it covers go
             word.add(word.label)
             word.label_shown = True
