@@ -58,7 +58,7 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, WordPlane, WordVector, word_color, word_label
 from scenes.components.readout import LiveNumber
-from scenes.components.words import PlaneScale, plane_scale
+from scenes.components.words import PlaneScale, plane_scale, tick_numbers
 from scenes.style import fmt
 
 __all__ = ["CASES", "ROUND_FACTORS", "CoordinateLine", "CosineSimilarity", "inside", "rotate",
@@ -68,6 +68,8 @@ __all__ = ["CASES", "ROUND_FACTORS", "CoordinateLine", "CosineSimilarity", "insi
 CASES = (("agree", 0.0), ("perpendicular", 90.0), ("apart", 150.0))
 # How much b may be stretched, largest first; the last shrinks it, for a b with no room to grow.
 ROUND_FACTORS = (3.0, 2.5, 2.0, 1.5, 1.25, 0.5)
+THETA_RADII = (0.95, 1.25)  # how far from the origin the theta label may sit (the arc's radius is 0.6)
+THETA_GAP = 0.12  # the theta label keeps this far from the axes (their ticks reach 0.05), arrows and texts
 WINDOW_MARGIN = 0.5  # ticks of room the window keeps past the farthest point, each way
 
 
@@ -119,9 +121,6 @@ def window(scale: PlaneScale, points: np.ndarray, margin: float = WINDOW_MARGIN)
     return PlaneScale(ranges[0], ranges[1], scale.unit)
 
 
-def tick_numbers(plane: WordPlane) -> list[Mobject]:
-    """The plane's tick values, one mobject per value."""
-    return [n for axis in (plane.axes.x_axis, plane.axes.y_axis) for n in getattr(axis, "numbers", [])]
 
 
 Box = tuple[np.ndarray, np.ndarray]  # lower-left and upper-right (x, y) corners
@@ -181,9 +180,11 @@ def segment_meets_box(segment: Segment, box: Box) -> bool:
     return True
 
 
-def clear_of(mobject: Mobject, marks: Marks) -> bool:
-    """True when ``mobject``'s box lies inside the frame and meets none of ``marks``."""
+def clear_of(mobject: Mobject, marks: Marks, pad: float = 0.0) -> bool:
+    """True when ``mobject``'s box, grown by ``pad`` on every side, lies inside the frame and
+    meets none of ``marks``."""
     low, high = box_of(mobject)
+    low, high = low - pad, high + pad
     half = np.array([config.frame_width, config.frame_height]) / 2 - 0.1
     if np.any(low < -half) or np.any(high > half):
         return False
@@ -364,15 +365,21 @@ class CosineSimilarity(ExplainerScene):
         """Why the dot product and not the distance, with the formula written out; then its
         numbers, read off a figure that no longer changes."""
         p = self.dot_trace.products
-        self.beat("dot product", "Not distance: attention compares words by the dot product, larger "
-                  "the more alike, and cheap to compute.")
+        self.distance = next(n.value for n in story.neighbours(self.example, 0, "distance")
+                             if n.word == self.b_word)
+        self.beat("dot product", f"Not distance, {fmt(self.distance)}: it shrinks as words grow alike, and "
+                  "attention wants a score that grows: the dot product.")
         a, b = self.dot_trace.a, self.dot_trace.b
+        self.distance_line = word_label(f"distance {fmt(self.distance)}: smaller the more alike",
+                                        style.MUTED, style.SMALL_SIZE)
+        self.distance_line.next_to(self.legend, DOWN, buff=0.35, aligned_edge=LEFT)
         self.dot_lines = VGroup(
             MathTex(r"\vec a \cdot \vec b = a_1 b_1 + a_2 b_2"),
             MathTex(rf"= {fmt(a[0])} \cdot {fmt(b[0])} + {fmt(a[1])} \cdot {fmt(b[1])}"),
             MathTex(rf"= {fmt(p[0])} + {fmt(p[1])} = {fmt(self.dot_trace.dot)}"),
         ).scale(style.MATH_SCALE).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        self.dot_lines.next_to(self.legend, DOWN, buff=0.5, aligned_edge=LEFT)
+        self.dot_lines.next_to(self.distance_line, DOWN, buff=0.3, aligned_edge=LEFT)
+        self.play(FadeIn(self.distance_line), run_time=style.BEAT / 2)
         for line in self.dot_lines:
             self.play(Write(line), run_time=style.BEAT)
         self.beat("dot sum", f"Multiply matching components and add: {fmt(p[0])} plus {fmt(p[1])} is "
@@ -404,12 +411,16 @@ class CosineSimilarity(ExplainerScene):
         arc = Arc(radius=0.6, start_angle=start, angle=delta, arc_center=origin,
                   color=style.MUTED, stroke_width=3)
         label = MathTex(r"\theta", color=style.MUTED).scale(0.7)
-        # on the bisector, or as near it within the arc as keeps off the tick values and labels
-        obstacles = first.marks + Marks.of([first.label, second.label])
-        for t in (0.5, 0.35, 0.65, 0.2, 0.8, 0.5):  # the bisector again when nothing is clear
+        # on the bisector, or as near it within the arc as keeps a gap from the axes, their ticks
+        # and tick values, the arrows and their labels; a little farther out if nothing is clear
+        obstacles = first.marks + Marks.of([first.label, second.label], [first.arrow, second.arrow])
+        if hasattr(self, "word_left"):  # the faint word b turned away from
+            obstacles += Marks.of([self.word_left[1]], [self.word_left[0]])
+        spots = [(r, t) for r in THETA_RADII for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)]
+        for radius, t in [*spots, (THETA_RADII[0], 0.5)]:  # the bisector again when nothing is clear
             middle = start + t * delta
-            label.move_to(origin + 0.95 * np.array([np.cos(middle), np.sin(middle), 0.0]))
-            if clear_of(label, obstacles):
+            label.move_to(origin + radius * np.array([np.cos(middle), np.sin(middle), 0.0]))
+            if clear_of(label, obstacles, pad=THETA_GAP):
                 break
         return VGroup(arc, label)
 
@@ -462,7 +473,8 @@ class CosineSimilarity(ExplainerScene):
         if self.first_turn:
             self.first_turn = False
             # one after the other: the read-outs take the formulas' place
-            self.play(FadeOut(self.dot_lines), FadeOut(self.cos_lines), run_time=style.BEAT / 2)
+            self.play(FadeOut(self.distance_line), FadeOut(self.dot_lines), FadeOut(self.cos_lines),
+                      run_time=style.BEAT / 2)
             self.play(FadeIn(self.live), self.leave_the_word(), run_time=style.BEAT / 2)
         self.follow_turn()
         self.play(self.turn.animate.set_value(target), run_time=style.SLOW * 2 / 3, rate_func=smooth)

@@ -33,25 +33,19 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    DL,
     DOWN,
     LEFT,
     RIGHT,
     UP,
-    UR,
     Arrow,
-    Circle,
     Create,
     DashedLine,
-    DecimalNumber,
     Dot,
     FadeIn,
     FadeOut,
-    Line,
     ManimColor,
     MathTex,
     Mobject,
-    Rectangle,
     SurroundingRectangle,
     Text,
     TracedPath,
@@ -63,8 +57,7 @@ from manim import (
     smooth,
 )
 
-from attention_core import ContextPullTrace, keep_heaviest
-from attention_core.examples import Sentence
+from attention_core import ContextPullTrace
 from attention_core.story import claim, decider, gravity, gravity_distances
 from scenes import style
 from scenes.base import ExplainerScene
@@ -72,178 +65,45 @@ from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, w
 from scenes.components.captions import quoted as q
 from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
-from scenes.components.words import LABEL_BUFF, LABEL_SPOTS, name_on_plane, plane_scale
+from scenes.components.words import LABEL_BUFF, nearest_is_own, plane_scale
+from scenes.gravity_plane import (
+    ARROW_NUMBER_WEIGHT,
+    beside,
+    drawn_parts,
+    first_third,
+    fits,
+    free_side,
+    label_words,
+    plane_marks,
+    points_along,
+    pull_arrows,
+    pull_lines,
+    side_on_the_way,
+    target_marker,
+    tip_to_tail,
+)
+from scenes.gravity_table import (
+    MAX_TERMS,
+    TABLE_DECIMALS,
+    Row,
+    lay_out_table,
+    printed,
+    rounded_to_add_up,
+    shown_terms,
+    step_formula,
+    vec_text,
+)
 from scenes.style import fmt
 
 __all__ = ["ARROW_NUMBER_WEIGHT", "MAX_TERMS", "TABLE_DECIMALS", "GravityPull", "Row", "SentenceShown",
-           "plane_marks", "printed", "rounded_to_add_up", "shown_terms"]
+           "plane_marks", "points_along", "printed", "rounded_to_add_up", "shown_terms"]
 
-ARROW_NUMBER_WEIGHT = 0.05  # pulls at least this strong also get their number on the plane
-MAX_TERMS = 6  # rows of the table; a longer sentence shows its strongest pulls
-MIN_CHAIN_ARROW = 0.12  # a pull shorter than this on screen is added to the chain but not drawn
 PANEL_GAP = 0.45  # between the plane and the panel on its right
-FAR_BUFFS = (0.12, 0.2)  # how far out a crowded label may sit from its dot
-AXIS_CLEARANCE = 0.08  # a word's label keeps this far from an axis line (its ticks reach 0.05)
-ROW_GAP = 0.2
-COLUMN_GAP = 0.25
 CAPTION_SIZES = ((style.BODY_SIZE, 1), (style.LABEL_SIZE, 2), (style.SMALL_SIZE, 3))
 LEGEND_CHARS = 36  # a sentence in the closing legend is shortened to about this many characters
 SAID_CHARS = 28  # a sentence in the narration is shortened to about this many characters
 INDENT = 0.4  # the lines that continue a formula
-TABLE_SCALE = 0.9  # the table's numbers, relative to the formulas
-MATH_SIZE = 48 * style.MATH_SCALE * TABLE_SCALE  # a DecimalNumber as large as the table's MathTex
-HEADER_SCALE = 0.8  # column headers, relative to the formulas
-HEADERS = {"dot": r"\vec x \cdot \vec x_j", "weight": "w_j",
-           "pull": r"w_j\,(\vec x_j - \vec x)"}  # the table's columns after the word
 MARK = style.TEXT  # the boxes that point at the cells a line talks about
-TABLE_DECIMALS = 3  # the table's weights and pulls: a weight under 0.005 still shows what it pulls
-
-
-def shown_terms(weights: np.ndarray, limit: int = MAX_TERMS) -> list[int]:
-    """Indices of the words whose rows are written out: all of them when they fit, else the
-    ``limit`` heaviest, in sentence order."""
-    return keep_heaviest(weights, limit).indices.tolist()
-
-
-def printed(x: float | np.ndarray, places: int = TABLE_DECIMALS) -> np.ndarray:
-    """``x`` as the table prints it, ``places`` decimals (what a student reads and adds up)."""
-    return np.array([float(f"{v:.{places}f}") for v in np.atleast_1d(x)]) + 0.0  # no -0.0
-
-
-def rounded_to_add_up(values: np.ndarray, places: int = TABLE_DECIMALS) -> np.ndarray:
-    """``values`` (n,) rounded to ``places`` decimals so that they add up to their exact sum
-    rounded (the largest remainder method): each is rounded to nearest, then the ones rounded
-    most the wrong way move one unit in the last place until the sum is right. A value that is
-    exactly 0 (the focus's pull on itself) stays 0, and one is moved onto 0 only when no other
-    can move (a printed zero should not stand for something that counts).
-
-    >>> rounded_to_add_up(np.array([0.0024, 0.0022, 0.7655, 0.0015, 0.2284]))
-    array([0.002, 0.002, 0.766, 0.002, 0.228])
-    >>> rounded_to_add_up(np.array([0.3333, 0.3333, 0.3334]), places=2)
-    array([0.33, 0.33, 0.34])
-    """
-    unit = 10.0**places
-    scaled = np.asarray(values, dtype=float) * unit
-    shown = np.round(scaled)
-    # units the printed sum is short by (the sum taken before scaling: sum(x * unit) can land on
-    # the other side of a .5 than sum(x) * unit, which is the sum a reader rounds)
-    short = int(np.round(np.round(np.asarray(values, dtype=float).sum() * unit) - shown.sum()))
-    step = 1.0 if short > 0 else -1.0
-    movable = [j for j in range(len(shown)) if scaled[j] != 0]
-    order = sorted(movable, key=lambda j: (shown[j] + step == 0, -step * (scaled[j] - shown[j])))
-    for j in order[:abs(short)]:
-        shown[j] += step
-    return shown / unit + 0.0
-
-
-def plane_marks(plane: WordPlane) -> list[Mobject]:
-    """What a label on ``plane`` keeps off: its tick values and a thin strip along each axis
-    (invisible, never added to the scene)."""
-    marks: list[Mobject] = [n for axis in (plane.axes.x_axis, plane.axes.y_axis)
-                            for n in getattr(axis, "numbers", [])]
-    for axis in (plane.axes.x_axis, plane.axes.y_axis):
-        start, end = axis.get_start(), axis.get_end()
-        size = np.abs(end - start) + 2 * AXIS_CLEARANCE
-        marks.append(Rectangle(width=size[0], height=size[1], stroke_width=0).move_to((start + end) / 2))
-    return marks
-
-
-def drawn_parts(words: list[WordDot | Dot]) -> list[Mobject]:
-    """Each word's dot and, when it is shown, its label: boxes that fit what is drawn."""
-    return [m for w in words for m in ((w.dot, w.label) if isinstance(w, WordDot) and w.label_shown
-                                       else (w.dot,) if isinstance(w, WordDot) else (w,))]
-
-
-def label_words(plane: WordPlane, words: list[WordDot | Dot]) -> None:
-    """Name the labelled words (most important first) on ``plane``, clear of the bare dots among
-    them, the axes, their names and their tick values. A label with no room right beside its dot
-    tries a little farther out (:data:`FAR_BUFFS`) before its dot goes bare."""
-    named = [w for w in words if isinstance(w, WordDot)]
-    marks = [*(w for w in words if not isinstance(w, WordDot)), *plane_marks(plane)]
-    shown = name_on_plane(plane, named, marks)
-    taken = [*(w.dot for w in named), *marks, plane.x_name, plane.y_name, *(w.label for w in shown)]
-    low, high = plane.get_corner(DL), plane.get_corner(UR)
-    for word in (w for w in named if not w.label_shown):
-        for buff, spot in ((b, s) for b in FAR_BUFFS for s in LABEL_SPOTS):
-            word.label.next_to(word.dot, spot, buff=buff)
-            inside = np.all(word.label.get_corner(DL) >= low) and np.all(word.label.get_corner(UR) <= high)
-            if inside and not any(boxes_overlap(word.label, m) for m in taken if m is not word.dot):
-                word.add(word.label)
-                word.label_shown = True
-                taken.append(word.label)
-                break
-
-
-def target_marker() -> Circle:
-    """The hollow ring that marks the weighted average, on the plane and in its formula."""
-    return Circle(radius=0.09, color=style.TEXT, stroke_width=2)
-
-
-def leading_side(heading: np.ndarray) -> np.ndarray:
-    """The side of a dot (UR, UP, LEFT, ...) that faces ``heading``: a label there stays ahead of
-    the dot as it moves along ``heading``; one on the opposite side stays behind."""
-    size = np.linalg.norm(heading[:2])
-    side = np.array([np.sign(c) if abs(c) > 0.3 * size else 0.0 for c in heading[:2]] + [0.0])
-    return side
-
-
-def first_third(t: float) -> float:
-    """A rate function that does all its work, smoothly, in the first third of the time."""
-    return smooth(min(1.0, 3 * t))
-
-
-def vec_tex(v: np.ndarray, places: int = style.DECIMALS) -> str:
-    """A 2-D vector as the scenes print it: ``(0.40,\\ 3.80)`` (``places`` decimals)."""
-    a, b = (fmt(c, places) for c in printed(v[:2], places))
-    return rf"({a},\ {b})"
-
-
-def vec_text(v: np.ndarray) -> str:
-    """A 2-D vector for the narration: ``(0.40, 3.80)``."""
-    return f"({fmt(v[0])}, {fmt(v[1])})"
-
-
-def baseline(text: Text) -> float:
-    """The height of the line ``text`` sits on: the lowest bottom of its letters and digits that
-    have no descender (its own bottom if it has none)."""
-    flat = [c.get_bottom()[1] for c, ch in zip(text.submobjects, text.text, strict=False)
-            if ch.isalnum() and ch not in "gjpqyQ"]
-    return max(flat) if flat else text.get_bottom()[1]
-
-
-def points_along(corners: np.ndarray, proportions: np.ndarray) -> np.ndarray:
-    """The points at ``proportions`` (n,) of the way, by length, along the broken line through
-    ``corners`` (k, 3): (n, 3). What manim's ``point_from_proportion`` gives for the path
-    ``set_points_as_corners(corners)`` makes (its straight pieces are traced at constant speed),
-    for all of them at once (41 calls of manim's were 0.18 s of gravity's storyboard).
-
-    >>> points_along(np.array([[0.0, 0, 0], [3, 0, 0], [3, 1, 0]]), np.array([0, 0.5, 1]))
-    array([[0., 0., 0.],
-           [2., 0., 0.],
-           [3., 1., 0.]])
-    """
-    run = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(corners, axis=0), axis=1))])
-    at = np.asarray(proportions, dtype=float) * run[-1]
-    return np.stack([np.interp(at, run, corners[:, d]) for d in range(corners.shape[1])], axis=1)
-
-
-def number(value: float, color: ManimColor, places: int = style.DECIMALS) -> DecimalNumber:
-    """A table number in the formulas' font, ``places`` decimals (no minus on a number that
-    rounds to zero)."""
-    return DecimalNumber(0.0 if value < 0 and float(printed(value, places)[0]) == 0 else value,
-                         num_decimal_places=places, color=color, font_size=MATH_SIZE,
-                         group_with_commas=False)
-
-
-@dataclass
-class Row:
-    """One row of the table: ``word  x . x_j  w_j  w_j (x_j - x)``."""
-
-    index: int
-    word: Text
-    dot: DecimalNumber
-    weight: DecimalNumber
-    pull: MathTex
 
 
 @dataclass
@@ -355,16 +215,17 @@ class GravityPull(ExplainerScene):
         i = sentence.focus_index
         self.caption = wrapped_label(q(sentence.text), style.TEXT, self.panel_width, CAPTION_SIZES)
         self.caption.to_edge(UP, buff=style.MARGIN).align_to([self.panel_left, 0, 0], LEFT)
-        self.formula = self.step_formula(pull, i)  # shown later; its height limits the rows
+        self.formula = step_formula(pull, i, self.panel_width)  # shown later; its height limits the rows
         self.limit = self.build_table(k)
         named = set(self.row_words(k, self.limit))  # a long sentence names only the words of its rows
         self.dots = VGroup(*(self.word_dot(w, pull.embeddings[j], named=j in named)
                              for j, w in enumerate(sentence.tokens) if j != i))
         self.focus_dot = WordDot(self.plane, sentence.focus, pull.embeddings[i], style.FOCUS)
-        label_words(self.plane, [self.focus_dot, *self.dots])
-        self.arrows, self.arrow_numbers = self.pull_arrows(sentence, pull)
+        label_words(self.plane, [self.focus_dot, *self.dots], pull_lines(self.plane, sentence, pull))
+        taken = [*drawn_parts([*self.dots, self.focus_dot]), *self.marks_on_plane]
+        self.arrows, self.arrow_numbers = pull_arrows(self.plane, self.example, sentence, pull, taken)
         self.place_formula()
-        self.chain, self.chain_points = self.tip_to_tail(sentence, pull)
+        self.chain, self.chain_points = tip_to_tail(self.plane, self.example, sentence, pull)
         self.marks = VGroup()
         self.distances = VGroup()
         self.source = VGroup()
@@ -570,8 +431,11 @@ class GravityPull(ExplainerScene):
         # ghost's fades in once the word has left (the moving label does not pass over it either).
         relabel, ghost_label = [], []
         if self.focus_dot.label_shown:
-            self.ghost.label.next_to(self.ghost.dot, self.free_side(heading), buff=LABEL_BUFF).set_opacity(0)
-            side = self.side_on_the_way(heading)
+            self.ghost.label.next_to(self.ghost.dot, free_side(self.plane, self.ghost, heading, self.crowd()),
+                                    buff=LABEL_BUFF).set_opacity(0)
+            rivals = [w.dot if isinstance(w, WordDot) else w for w in self.dots]
+            side = side_on_the_way(self.plane, self.focus_dot, self.ghost, self.corners, heading,
+                                   self.crowd(), rivals)
             relabel.append(self.focus_dot.label.animate.next_to(self.focus_dot.dot, side, buff=LABEL_BUFF))
             ghost_label.append(self.ghost.label.animate(rate_func=first_third).set_opacity(0.3))
         self.play(self.chain.animate.set_opacity(0.35), FadeIn(self.steps), *relabel, run_time=style.BEAT / 2)
@@ -591,48 +455,18 @@ class GravityPull(ExplainerScene):
         """What the focus's labels keep off: the other words, the axes, their names and tick values."""
         return [*drawn_parts(list(self.dots)), *self.marks_on_plane, self.plane.x_name, self.plane.y_name]
 
-    def fits(self, label: Mobject, others: list[Mobject], roomy: bool = False) -> bool:
-        """``label`` is inside the plane and overlaps none of ``others`` (``roomy``: nor comes
-        close to them, as if it were 1.3 times larger)."""
-        inside = bool(np.all(label.get_corner(DL) >= self.plane.get_corner(DL))
-                      and np.all(label.get_corner(UR) <= self.plane.get_corner(UR)))
-        boxes = [label, label.copy().scale(1.3)] if roomy else [label]
-        return inside and not any(boxes_overlap(b, m) for b in boxes for m in others)
-
-    def free_side(self, heading: np.ndarray) -> np.ndarray:
-        """The side of the start (:data:`LABEL_SPOTS`) for the ghost's label: the free one most
-        behind the way the word goes."""
-        label = self.ghost.label.copy()
-        behind = sorted(LABEL_SPOTS, key=lambda s: float(np.dot(s, heading) / np.linalg.norm(s)))
-        for spot in behind:
-            if self.fits(label.next_to(self.ghost.dot, spot, buff=LABEL_BUFF), self.crowd()):
-                return spot
-        return -leading_side(heading)
-
-    def side_on_the_way(self, heading: np.ndarray) -> np.ndarray:
-        """The side of the moving word for its label: the first (:data:`LABEL_SPOTS`) where it never
-        crosses the ghost's label on the way and, where the word stops, is free; else the side
-        facing the way it goes (the ghost's label is behind)."""
-        label, dot = self.focus_dot.label.copy(), self.focus_dot.dot
-        stops = points_along(self.corners, np.linspace(0, 1, 41))
-        for spot in LABEL_SPOTS:
-            offset = label.next_to(dot, spot, buff=LABEL_BUFF).get_center() - dot.get_center()
-            if not self.fits(label.move_to(stops[-1] + offset), [*self.crowd(), self.ghost.dot], roomy=True):
-                continue
-            if not any(boxes_overlap(label.move_to(p + offset), self.ghost.label) for p in stops):
-                return spot
-        return leading_side(heading)
-
     def free_the_label(self) -> None:
-        """Move the focus's label, if it now covers another word, to a free spot by its dot."""
+        """Move the focus's label, if it now covers another word or sits as near another word's
+        dot as its own, to a free spot by its dot."""
         word = self.focus_dot
         if not word.label_shown:
             return
         crowd = [*self.crowd(), *drawn_parts([self.ghost])]
-        if self.fits(word.label, crowd, roomy=True):
+        rivals = [self.ghost.dot, *(w.dot if isinstance(w, WordDot) else w for w in self.dots)]
+        if fits(self.plane, word.label, crowd, roomy=True) and nearest_is_own(word, rivals):
             return
         before = word.label.get_center()
-        place_labels([word], obstacles=crowd, room=self.plane)
+        place_labels([word], obstacles=crowd, room=self.plane, rivals=rivals)
         if not word.label_shown:  # nowhere free: it stays, and the labels it covers go
             word.add(word.label)
             word.label_shown = True
@@ -662,7 +496,7 @@ class GravityPull(ExplainerScene):
                 continue
             line = DashedLine(start, there, color=color, stroke_width=2, buff=0.08)
             line.value = value
-            shown = self.beside(line, value, color, taken, anyway=False)  # the legend says it anyway
+            shown = beside(line, value, color, taken, anyway=False)  # the legend says it anyway
             if shown is None:
                 self.distances.add(VGroup(line))
                 continue
@@ -678,76 +512,6 @@ class GravityPull(ExplainerScene):
 
     # -- builders
 
-    def pull_arrows(self, sentence: Sentence, pull: ContextPullTrace) -> tuple[VGroup, VGroup]:
-        """One arrow from the focus toward each other word, thicker and brighter the stronger its
-        weight; the strong ones also carry their number where it overlaps no label or number."""
-        i = sentence.focus_index
-        start = self.plane.point(pull.embeddings[i])
-        arrows = VGroup()
-        for j, word in enumerate(sentence.tokens):
-            if j == i:
-                continue
-            w = float(pull.weights[i, j])
-            end = self.plane.point(pull.embeddings[j])
-            color = word_color(self.example, word)
-            if np.linalg.norm(end - start) < 1e-6:  # a word at the focus's own place: no direction
-                arrow = Dot(start, radius=0.02, color=color)
-            else:
-                arrow = Arrow(start, start + 0.8 * (end - start), buff=0.1, color=color,
-                              stroke_width=1.5 + 10 * w, stroke_opacity=0.3 + 0.7 * w,
-                              tip_length=0.08 + 0.22 * w, max_tip_length_to_length_ratio=0.25,
-                              max_stroke_width_to_length_ratio=1000)  # width is the weight only
-            arrow.weight, arrow.word, arrow.index = w, word, j
-            arrows.add(arrow)
-        taken = [*drawn_parts([*self.dots, self.focus_dot]), *self.marks_on_plane]
-        numbers = VGroup()
-        for arrow in sorted(arrows, key=lambda a: -a.weight):
-            if arrow.weight < ARROW_NUMBER_WEIGHT or not isinstance(arrow, Arrow):
-                continue
-            shown = self.beside(arrow, arrow.weight, arrow.get_color(), taken, anyway=False)
-            if shown is not None:
-                shown.weight, shown.word, shown.index = arrow.weight, arrow.word, arrow.index
-                taken.append(shown)
-                numbers.add(shown)
-        return arrows, numbers
-
-    def beside(self, line: Mobject, value: float, color: ManimColor, taken: list[Mobject],
-               anyway: bool = True) -> DecimalNumber | None:
-        """``value`` beside ``line`` (an arrow or a dashed line), at the first spot that overlaps
-        nothing ``taken``; if there is none, at its middle (``anyway``) or nowhere (None)."""
-        shown = DecimalNumber(value, num_decimal_places=style.DECIMALS, color=color,
-                              font_size=style.LABEL_SIZE)
-        shown.add_background_rectangle(color=style.BACKGROUND, opacity=0.8, buff=0.04)
-        start, end = line.get_start(), line.get_end()
-        along = (end - start) / (np.linalg.norm(end - start) or 1.0)
-        side = np.array([-along[1], along[0], 0.0])
-        for buff in (0.15, 0.35):  # beside the middle first, a little farther out on a short line
-            for where in (0.5, 0.75, 0.3):
-                for direction in (side, -side):
-                    shown.next_to(start + where * (end - start), direction, buff=buff)
-                    if not any(boxes_overlap(shown, other) for other in taken):
-                        return shown
-        return shown.next_to(start + 0.5 * (end - start), side, buff=0.15) if anyway else None
-
-    def tip_to_tail(self, sentence: Sentence, pull: ContextPullTrace) -> tuple[VGroup, list[np.ndarray]]:
-        """The pulls ``w_j (x_j - x)`` from the core, strongest first, each starting where the last
-        ended; the chain ends at ``x'``. Pulls too short to see are added but not drawn."""
-        i = sentence.focus_index
-        order = sorted((j for j in range(len(sentence.tokens)) if j != i), key=lambda j: -pull.weights[i, j])
-        here = pull.embeddings[i]
-        points, chain = [self.plane.point(here)], VGroup()
-        for j in order:
-            there = here + pull.pulls[i, j]
-            a, b = self.plane.point(here), self.plane.point(there)
-            if np.linalg.norm(b - a) >= MIN_CHAIN_ARROW:
-                arrow = Arrow(a, b, buff=0, color=word_color(self.example, sentence.tokens[j]),
-                              stroke_width=5, max_tip_length_to_length_ratio=0.2)
-                arrow.index = j
-                chain.add(arrow)
-            points.append(b)
-            here = there
-        return chain, points
-
     def build_table(self, k: int) -> int:
         """Lay out the table with as many rows as fit above the formula (at most MAX_TERMS);
         return how many."""
@@ -759,84 +523,11 @@ class GravityPull(ExplainerScene):
         return limit
 
     def lay_out_table(self, k: int, limit: int) -> None:
-        """The table ``word | |x_j - x| | x . x_j | w_j | w_j (x_j - x)`` under the caption, its
-        headers and its sum row, with ``limit`` rows; built in place, shown column by column later."""
-        sentence, pull = self.sentences[k], self.pulls[k]
-        i = sentence.focus_index
-        weights = pull.weights[i]
-        indices = self.row_words(k, limit)
-        # each column rounded so that it adds up; the sum row is the printed numbers' sum (a word
-        # left out of a long table is printed nowhere but counted, and the table says so)
-        shown_weights = rounded_to_add_up(weights)
-        shown_pulls = np.stack([rounded_to_add_up(pull.pulls[i, :, c]) for c in range(2)], axis=1)  # (n, 2)
-        rows = []
-        for j in indices:
-            color = word_color(self.example, sentence.tokens[j])
-            rows.append(Row(
-                j, word_label(sentence.tokens[j], color, style.LABEL_SIZE),
-                number(pull.similarities[i, j], color),
-                number(shown_weights[j], color, TABLE_DECIMALS),
-                MathTex(vec_tex(shown_pulls[j], TABLE_DECIMALS), color=color).scale(
-                    style.MATH_SCALE * TABLE_SCALE),
-            ))
-        self.headers = {name: MathTex(tex, color=style.MUTED).scale(style.MATH_SCALE * HEADER_SCALE)
-                        for name, tex in HEADERS.items()}
-        weight_sum, pull_sum = (np.round(a.sum(axis=0), TABLE_DECIMALS) for a in (shown_weights, shown_pulls))
-        sums = VGroup(number(weight_sum, style.TEXT, TABLE_DECIMALS),
-                      MathTex(vec_tex(pull_sum, TABLE_DECIMALS), color=style.TEXT).scale(
-                          style.MATH_SCALE * TABLE_SCALE))
-        sigma = MathTex(r"\Sigma", color=style.MUTED).scale(style.MATH_SCALE)
-
-        def widest(ms: list[Mobject]) -> float:
-            return max(m.width for m in ms if m is not None)
-
-        heads = [sigma, *self.headers.values()]  # the word column's "header" is the sum row's sigma
-        cells = [[r.word for r in rows], [r.dot for r in rows],
-                 [r.weight for r in rows] + [sums[0]], [r.pull for r in rows] + [sums[1]]]
-        widths = [max(widest(c), h.width) for c, h in zip(cells, heads, strict=True)]
-        rights, x = [], self.panel_left
-        for width in widths:
-            x += width
-            rights.append(x)
-            x += COLUMN_GAP
-        top = self.caption.get_bottom()[1] - 0.3
-        header_height = max(h.height for h in self.headers.values())
-        for c, h in enumerate(self.headers.values(), start=1):
-            if c == 3:
-                h.move_to([rights[2] + COLUMN_GAP, top - header_height / 2, 0], aligned_edge=LEFT)
-            else:
-                h.move_to([rights[c], top - header_height / 2, 0], aligned_edge=RIGHT)
-        row_height = max(max(r.pull.height, r.word.height) for r in rows) + ROW_GAP
-        first = top - header_height - 0.15 - row_height / 2
-        for k, r in enumerate(rows):
-            y = first - k * row_height
-            for c, cell in ((1, r.dot), (2, r.weight)):
-                cell.move_to([rights[c], y, 0], aligned_edge=RIGHT)
-            r.word.move_to([rights[0], y, 0], aligned_edge=RIGHT)
-            r.word.shift((r.weight.get_bottom()[1] - baseline(r.word)) * UP)  # on the numbers' line
-            r.pull.move_to([rights[2] + COLUMN_GAP, y, 0], aligned_edge=LEFT)
-        more = VGroup()
-        left_out = [j for j in range(len(weights)) if j not in indices]
-        bottom = first - (len(rows) - 1) * row_height - row_height / 2
-        if left_out:
-            more.add(word_label(f"+ {len(left_out)} more words, each weight at most "
-                                f"{max(weights[j] for j in left_out):.2g} (in \u03a3)", style.MUTED,
-                                style.SMALL_SIZE))
-            more.move_to([self.panel_left, bottom - 0.05, 0], aligned_edge=LEFT + UP)
-            bottom = more.get_bottom()[1] - 0.1
-        rule_y = bottom - 0.1
-        rule = Line([rights[2] - widths[2], rule_y, 0], [rights[3], rule_y, 0], color=style.MUTED,
-                    stroke_width=1.5)
-        y = rule_y - 0.1 - row_height / 2
-        sums[0].move_to([rights[2], y, 0], aligned_edge=RIGHT)
-        sums[1].move_to([rights[2] + COLUMN_GAP, y, 0], aligned_edge=LEFT)
-        sigma.move_to([rights[0], y, 0], aligned_edge=RIGHT).align_to(sums[0], DOWN)
-        sums.add(rule, sigma)  # [weight sum, pull sum, rule, sigma]
-        self.rows, self.more, self.sums = rows, more, sums
-        self.table = VGroup(*self.headers.values(),
-                            *(m for r in rows for m in (r.word, r.dot, r.weight, r.pull)), more, sums)
-        if self.table.width > self.panel_width:
-            self.table.scale(self.panel_width / self.table.width, about_point=[self.panel_left, top, 0])
+        """The table of sentence ``k`` under the caption, with ``limit`` rows (:func:`lay_out_table`)."""
+        table = lay_out_table(self.example, self.sentences[k], self.pulls[k], self.row_words(k, limit),
+                              self.panel_left, self.caption.get_bottom()[1] - 0.3, self.panel_width)
+        self.rows, self.more, self.sums, self.headers = table.rows, table.more, table.sums, table.headers
+        self.table = table.group
         self.table_bottom = self.table.get_bottom()[1]
 
     def row_words(self, k: int, limit: int) -> list[int]:
@@ -852,29 +543,6 @@ class GravityPull(ExplainerScene):
     def column(self, name: str) -> VGroup:
         """The column ``name`` (dot, weight or pull) of the table, with its header."""
         return VGroup(self.headers[name], *(getattr(r, name) for r in self.rows))
-
-    def step_formula(self, pull: ContextPullTrace, i: int) -> VGroup:
-        """``x' = x + sum_j w_j (x_j - x)``, its numbers, ``= sum_j w_j x_j`` and, when the video
-        moves only part of the way, the setting's line."""
-        lines = VGroup(
-            MathTex(r"\vec x\,' = \vec x + \sum\nolimits_j w_j\,(\vec x_j - \vec x)"),
-            MathTex(r"= " + vec_tex(pull.embeddings[i]) + " + " + vec_tex(pull.step[i]) + " = "
-                    + vec_tex(pull.targets[i]), color=style.FOCUS),
-            # x' again, not a bare "=": the ring before it is the plane's mark for x'
-            MathTex(r"\vec x\,' = \sum\nolimits_j w_j\, \vec x_j \quad \text{(the weighted average)}"),
-        )
-        if pull.strength != 1:
-            lines.add(MathTex(r"\text{this video: } \vec x + " + fmt(pull.strength)
-                              + r"\,(\vec x\,' - \vec x) = " + vec_tex(pull.new_embeddings[i]),
-                              color=style.MUTED))
-        for k, line in enumerate(lines):
-            line.scale(style.MATH_SCALE)
-            room = self.panel_width - (INDENT if k in (1, 2) else 0.0)
-            if line.width > room:
-                line.scale_to_fit_width(room)
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        lines[1:3].shift(INDENT * RIGHT)
-        return lines
 
     def place_formula(self) -> None:
         """The formula under the table; the plane's ring before the weighted average."""

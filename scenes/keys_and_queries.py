@@ -68,7 +68,15 @@ from scenes.components import WordDot, WordPlane, sentence_caption, word_color, 
 from scenes.components.bars import WeightBars
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
-from scenes.components.words import LABEL_SPOTS, along, boxes_overlap, dashed, name_on_plane, plane_scale
+from scenes.components.words import (
+    LABEL_SPOTS,
+    along,
+    boxes_overlap,
+    dashed,
+    name_on_plane,
+    plane_scale,
+    tick_numbers,
+)
 from scenes.style import fmt
 
 __all__ = ["AXIS_NAMES", "KeysAndQueries", "SentenceView", "axis_lines", "column_left", "legend_in_corner",
@@ -127,11 +135,6 @@ def unname_over_marks(plane: WordPlane, dots: Sequence[WordDot]) -> None:
     for dot in dots:
         if dot.label_shown and any(boxes_overlap(dot.label, m) for m in marks):
             dot.hide_label()
-
-
-def tick_numbers(plane: WordPlane) -> list[Mobject]:
-    """The plane's tick values (labels keep off them)."""
-    return [n for axis in (plane.axes.x_axis, plane.axes.y_axis) for n in getattr(axis, "numbers", [])]
 
 
 def legend_in_corner(plane: WordPlane, legend: Mobject, points: np.ndarray) -> Mobject:

@@ -5,8 +5,9 @@ r"""The opening: the question the video answers, why a model needs attention, th
 
 Built from the example: its ambiguous word in its (at most two) sentences, what the word
 means in each (:func:`attention_core.arc.meaning`: the axis its deciding word leans toward),
-the chapters of :data:`scenes.story.STORY` as a road, and the credit to the talk the video
-retells (:data:`TALK`), said and shown.
+the credit to the talk the video retells (:data:`TALK`), said and shown, and last the chapters
+of :data:`scenes.story.STORY` as a road, each by the short name the narration says
+(:func:`chapter_name`), up as long as its line and its names take to read.
 
 Render: ``manim -ql scenes/opening.py Opening`` (from the repo root).
 """
@@ -42,13 +43,13 @@ from scenes.components.lists import baseline
 from scenes.story import STORY
 from scenes.style import fmt
 
-__all__ = ["TALK", "Opening", "Talk", "chapter_name", "chapter_road", "sentence_row"]
+__all__ = ["TALK", "Opening", "Talk", "chapter_name", "chapter_road", "road_name", "sentence_row"]
 
 ROW_WIDTH = 12.4  # the most a sentence's row of words takes, in scene units
 WORD_GAP = 0.28  # between two words of a row
 ROW_GAP = 1.9  # between the two sentences' rows
 ROW_SIZE = 52  # the sentences' words (71 px of cap height at 1080p)
-ROAD_SIZE = 22  # the chapters' titles on the road (30 px of cap height at 1080p)
+ROAD_SIZE = 30  # the chapters' names on the road (41 px of cap height at 1080p)
 ROAD_ROWS = 7  # chapters in the road's first column
 
 
@@ -81,14 +82,15 @@ def sentence_row(example, sentence: int, size: float = ROW_SIZE) -> VGroup:
 
 def chapter_road(current: int = 0) -> VGroup:
     """The story's chapters as a road: numbered stops joined by a line, in two columns,
-    each stop with its chapter's title; stop ``current`` (0-based) is ringed in the focus
-    colour. ``road.stops`` and ``road.titles`` are in story order."""
+    each stop with its chapter's name (:func:`road_name`: what the narration says, not the
+    whole title); stop ``current`` (0-based) is ringed in the focus colour. ``road.stops`` and
+    ``road.titles`` are in story order."""
     stops, titles, items = [], [], []
     for number, step in enumerate(STORY):
         color = style.FOCUS if number == current else style.TEXT
         stop = VGroup(Circle(radius=0.24, color=color, stroke_width=3),
                       Text(str(number + 1), font=style.FONT, font_size=ROAD_SIZE, color=color))
-        title = word_label(step.title, color if number == current else style.TEXT, ROAD_SIZE)
+        title = word_label(road_name(step.title), color, ROAD_SIZE)
         items.append(VGroup(stop, title.next_to(stop, RIGHT, buff=0.25)))
         stops.append(stop)
         titles.append(title)
@@ -116,6 +118,16 @@ def chapter_name(title: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+def road_name(title: str) -> str:
+    """A chapter's name on the road: :func:`chapter_name` with a capital.
+
+    >>> road_name("Context as gravity: words pull each other")
+    'Context as gravity'
+    """
+    name = chapter_name(title)
+    return name[:1].upper() + name[1:]
+
+
 def talk_credit(size: float = style.BODY_SIZE) -> VGroup:
     """The talk's title in quotes over its speaker and channel."""
     lines = VGroup(
@@ -129,7 +141,7 @@ def talk_credit(size: float = style.BODY_SIZE) -> VGroup:
 
 
 class Opening(ExplainerScene):
-    """The example's question, why attention answers it, the chapters ahead, the credit."""
+    """The example's question, why attention answers it, the credit, the chapters ahead."""
 
     title = "The math behind attention"
 
@@ -140,8 +152,8 @@ class Opening(ExplainerScene):
         self.ask()
         self.answer()
         self.why_attention()
-        self.road_ahead()
         self.credit()
+        self.road_ahead()
 
     # -- beats
 
@@ -201,28 +213,26 @@ class Opening(ExplainerScene):
         self.play(*(a.animate.set_stroke(width=8) for a in arcs), run_time=style.BEAT / 2)
         self.play(*(a.animate.set_stroke(width=4) for a in arcs), run_time=style.BEAT / 2)
 
-    def road_ahead(self) -> None:
-        names = [chapter_name(step.title) for step in STORY[1:]]
-        self.beat("road", f"The road ahead: {', '.join(names[:-1])}, and {names[-1]}.")
-        self.play(FadeOut(VGroup(self.question, self.rows, self.arcs, self.answers, self.note)),
-                  run_time=style.BEAT / 2)
-        self.road = chapter_road(current=0).to_edge(UP, buff=style.MARGIN)
-        self.road_shown = self.renderer.time
-        self.play(LaggedStart(*(FadeIn(item) for item in self.road[1:]), lag_ratio=0.08),
-                  Create(self.road.links), run_time=style.SLOW / 2)
-
     def credit(self) -> None:
         line = f"It retells {TALK.speaker}'s talk {quoted(TALK.title)} ({TALK.channel})."
         self.beat("credit", line, spoken=line.replace(TALK.channel, "Serrano Academy"))
+        self.play(FadeOut(VGroup(self.question, self.rows, self.arcs, self.answers, self.note)),
+                  run_time=style.BEAT / 2)
         self.credit_lines = talk_credit()
         label = word_label("Retold from the talk", style.MUTED, style.BODY_SIZE)
-        self.talk = VGroup(label, self.credit_lines).arrange(DOWN, buff=0.25)
-        self.talk.to_edge(DOWN, buff=style.MARGIN)
-        if self.talk.get_top()[1] > self.road.get_bottom()[1] - 0.3:
-            self.play(self.road.animate.scale(0.9).to_edge(UP, buff=style.MARGIN), run_time=style.BEAT / 2)
+        self.talk = VGroup(label, self.credit_lines).arrange(DOWN, buff=0.25).move_to(ORIGIN)
         self.play(FadeIn(self.talk, shift=0.2 * UP), run_time=style.BEAT)
-        # the road stays up through this beat: long enough, with the road's beat, to read its titles
-        titles = sum(len(t.original_text) for t in self.road.titles)
-        short = titles / style.READING_RATE - (self.renderer.time - self.road_shown)
+
+    def road_ahead(self) -> None:
+        names = [chapter_name(step.title) for step in STORY[1:]]
+        self.beat("road", f"The road ahead: {', '.join(names[:-1])}, and {names[-1]}.")
+        self.play(FadeOut(self.talk), run_time=style.BEAT / 2)
+        self.road = chapter_road(current=0)
+        self.road_shown = self.renderer.time
+        self.play(LaggedStart(*(FadeIn(item) for item in self.road[1:]), lag_ratio=0.08),
+                  Create(self.road.links), run_time=style.SLOW / 2)
+        # up long enough to read its names too, should they take longer than the line
+        short = sum(len(t.original_text) for t in self.road.titles) / style.READING_RATE
+        short -= self.renderer.time - self.road_shown
         if short > 0:
             self.wait(short)

@@ -33,7 +33,6 @@ from manim import (
     FadeOut,
     LaggedStart,
     MathTex,
-    Mobject,
     Rectangle,
     VGroup,
 )
@@ -44,7 +43,7 @@ from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
 from scenes.components.lists import WordValues
-from scenes.components.words import LABEL_SPOTS, along, name_on_plane, plane_scale
+from scenes.components.words import LABEL_SPOTS, along, name_on_plane, plane_scale, tick_numbers
 from scenes.style import fmt
 
 __all__ = ["WordsInContext", "distance_list", "places_apart"]
@@ -59,11 +58,6 @@ LABEL_PATCH = 0.02  # the background behind a name reaches this far past its let
 RING_RADIUS = 0.25  # the ring around the focus's dot
 SAID_CHARS = 40  # a longer sentence is shortened in the narration (the caption shows it whole)
 MOST_PLACES = 3  # distances that print alike get up to this many decimals before they are said to tie
-
-
-def tick_numbers(plane: WordPlane) -> list[Mobject]:
-    """The plane's tick values, one mobject per value (word names keep off them)."""
-    return [n for axis in (plane.axes.x_axis, plane.axes.y_axis) for n in getattr(axis, "numbers", [])]
 
 
 def name_words(plane: WordPlane, words: list[WordDot], ringed: WordDot | None = None) -> list[WordDot]:

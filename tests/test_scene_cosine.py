@@ -54,6 +54,13 @@ class ProbedCosineSimilarity(ProbedAtBeatEnds, CosineSimilarity):
         left = [self.word_left[1]] if hasattr(self, "word_left") else []  # the word b turned away from
         state["overlaps"] = overlapping_pairs([self.vec_a.label, self.vec_b.label, *left, *theta, *marks])
         state["theta_shown"] = bool(theta)
+        if theta:
+            ticks = [*self.plane.axes.x_axis.ticks, *self.plane.axes.y_axis.ticks]
+            state["theta_tick_gap"] = min(box_gap(theta[0], tick) for tick in ticks)
+            arrows = {"a": self.vec_a.arrow, "b": self.vec_b.arrow}
+            if hasattr(self, "word_left"):
+                arrows[self.b_word] = self.word_left[0]
+            state["theta_on"] = [name for name, arrow in arrows.items() if crosses(arrow, theta[0])]
         if hasattr(self, "live_cos") and self.live_cos.number in on_screen:
             state["cos"] = self.live_cos.number.get_value()
             state["cos_text"] = self.live_cos.number.shown_text
@@ -62,6 +69,20 @@ class ProbedCosineSimilarity(ProbedAtBeatEnds, CosineSimilarity):
 
 
 ProbedCosineSimilarity.__name__ = CosineSimilarity.__name__  # its key frames are the scene's
+
+
+def box_gap(a, b) -> float:
+    """How far apart the bounding boxes of ``a`` and ``b`` are (0 when they touch or overlap)."""
+    gaps = np.maximum(0.0, np.maximum(b.get_corner(DL)[:2] - a.get_corner(UR)[:2],
+                                      a.get_corner(DL)[:2] - b.get_corner(UR)[:2]))
+    return float(np.linalg.norm(gaps))
+
+
+def crosses(line, m) -> bool:
+    """Whether the straight ``line`` (an arrow: start to end) passes through ``m``'s box."""
+    low, high = m.get_corner(DL)[:2], m.get_corner(UR)[:2]
+    points = np.linspace(line.get_start()[:2], line.get_end()[:2], 400)
+    return bool(np.any(np.all((points >= low) & (points <= high), axis=1)))
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +190,21 @@ def test_every_number_said_is_the_cores(built, example):
     spoken = [factor] * 2 if factor not in (0.5, 2.0) and not factor.is_integer() else []
     assert narration_numbers(lines["stretched"]) == pytest.approx(
         [*spoken, dot_product(a, factor * b).dot, cosine_similarity(a, factor * b).cosine], abs=0.005)
-    for quiet in ("two words", "dot product", "length", "attention"):  # words while the figure moves
+    for quiet in ("two words", "length", "attention"):  # words while the figure moves
         assert narration_numbers(lines[quiet]) == [], quiet
+
+
+def test_why_not_distance_is_said_with_the_distance_on_screen(built, example):
+    """The dot product beat says why not distance in one line, with the pair's distance (numpy
+    here), which the frame prints beside the formula: it shrinks as words grow alike."""
+    scene = built.scene
+    a, b = example.words[scene.a_word], example.words[scene.b_word]
+    line = dict(zip(names_of(built), scene.narration, strict=True))["dot product"]
+    distance = float(np.linalg.norm(a - b))
+    assert line.startswith("Not distance") and "shrinks as words grow alike" in line and "dot product" in line
+    assert narration_numbers(line) == pytest.approx([distance], abs=0.005)
+    assert any(t.startswith(f"distance {distance:.2f}") for t in built.texts["02-end-of-dot-product"])
+    assert len(line) <= 110
 
 
 def said_factor(line: str) -> float:
@@ -224,6 +258,15 @@ def test_no_label_meets_another_or_a_tick_value_at_the_end_of_any_beat(built):
     states = built.scene.at_end
     assert {name: s["overlaps"] for name, s in states.items() if s["overlaps"]} == {}
     assert states["perpendicular"]["theta_shown"] and states["apart"]["theta_shown"]
+
+
+def test_the_theta_label_keeps_clear_of_the_ticks_and_the_arrows(built):
+    """Wherever theta is shown at a beat's end it sits 0.1 from every tick mark (not on one) and
+    on no arrow: neither a, b, nor the faint word b turned away from."""
+    states = {name: s for name, s in built.scene.at_end.items() if s["theta_shown"]}
+    near = {name: round(s["theta_tick_gap"], 3) for name, s in states.items() if s["theta_tick_gap"] < 0.1}
+    assert near == {}
+    assert {name: s["theta_on"] for name, s in states.items() if s["theta_on"]} == {}
 
 
 def test_attention_is_said_to_use_the_dot_product_with_it_on_screen(built):

@@ -53,11 +53,44 @@ def plane_labels(scene: GravityPull) -> list:
 
 
 def plane_clashes(scene: GravityPull) -> list[tuple[str, str]]:
-    """Labels or numbers on the plane that overlap each other, a tick value, an axis or its name."""
+    """Labels or numbers on the plane that overlap each other, a tick value, an axis or its name
+    (a label on an opaque patch of the background may cross an axis line: the line runs under it)."""
     labels = plane_labels(scene)
-    marks = [*plane_marks(scene.plane), scene.plane.x_name, scene.plane.y_name]
-    return overlapping_pairs(labels) + [pair for label in labels for mark in marks
+    plane = scene.plane
+    axes = plane_marks(plane)[-2:]  # the strips along the two axes
+    marks = [*plane_marks(plane)[:-2], plane.x_name, plane.y_name]
+    return overlapping_pairs(labels) + [pair for label in labels
+                                        for mark in [*marks, *([] if patched(label) else axes)]
                                         for pair in overlapping_pairs([label, mark])]
+
+
+def patched(label) -> bool:
+    """Whether ``label`` lies on an opaque patch of the background colour, covering its box."""
+    patch = getattr(label, "background_rectangle", None)
+    return (patch is not None and patch.get_fill_opacity() > 0.99 and patch.width >= label.width - 1e-6
+            and patch.height >= label.height - 1e-6)
+
+
+def misnamed(scene: GravityPull) -> list[tuple[str, str]]:
+    """The words on the plane now that are drawn without their name, or whose name is as near
+    another dot on screen as its own (read as that word's): (word, "unnamed" or "nearer <dot>")."""
+    on = {id(m) for top in scene.mobjects for m in top.get_family()}
+    words = list({id(m): m for top in scene.mobjects for m in top.get_family()
+                  if isinstance(m, WordDot) and id(m.dot) in on}.values())
+    bare = [m for m in getattr(scene, "dots", []) if not isinstance(m, WordDot) and id(m) in on]
+    dots = [*(w.dot for w in words), *bare]
+    problems = []
+    for word in words:
+        if not word.label_shown or id(word.label) not in on:
+            problems.append((word.label.text, "unnamed"))
+            continue
+        centre = word.label.get_center()[:2]
+        own = np.linalg.norm(word.dot.get_center()[:2] - centre)
+        rivals = [d for d in dots if d is not word.dot and np.linalg.norm(d.get_center()[:2] - centre) <= own
+                  and np.linalg.norm(d.get_center() - word.dot.get_center()) > 1e-6]
+        if rivals:
+            problems.append((word.label.text, f"nearer a dot at {np.round(rivals[0].get_center()[:2], 2)}"))
+    return problems
 
 
 class Checked(GravityPull):
@@ -72,6 +105,8 @@ class Checked(GravityPull):
             on = {id(m) for top in self.mobjects for m in top.get_family()}
             self.boxed[self._open_beat[0]] = [m.get_center() for m in getattr(self, "marks", [])
                                               if id(m) in on]
+            self.misnamed = getattr(self, "misnamed", [])
+            self.misnamed += [(self._open_beat[0], *problem) for problem in misnamed(self)]
         super()._end_beat()
 
     def play(self, *animations, **kwargs) -> None:
@@ -411,6 +446,12 @@ def test_the_sliding_word_never_crosses_its_start_label(built):
     scene = built.scene
     assert scene.slides == len(scene.shown)  # one slide a sentence, its label checked all the way
     assert scene.crossings == []
+
+
+def test_every_word_on_the_plane_is_named_nearest_its_own_dot(built):
+    """At the end of every beat each word dot on the plane has its name, and no other dot is as
+    near that name as its own (two crowded dots, "buy" and "and", never read as one)."""
+    assert built.scene.misnamed == []
 
 
 def test_key_frames_match_control_data(built):

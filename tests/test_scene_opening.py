@@ -9,10 +9,10 @@ from scene_harness import BuiltScene, build_scene, check_keyframes, outside_fram
 
 from scenes import style
 from scenes.components import boxes_overlap
-from scenes.opening import TALK, Opening
+from scenes.opening import TALK, Opening, chapter_name
 from scenes.story import STORY
 
-BEATS = ["title", "question", "meanings", "attention", "road", "credit"]
+BEATS = ["title", "question", "meanings", "attention", "credit", "road"]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def meanings_by_hand(example) -> list[str]:
     return result
 
 
-def test_the_beats_are_the_question_the_answer_attention_the_road_and_the_credit(built):
+def test_the_beats_are_the_question_the_answer_attention_the_credit_and_the_road(built):
     assert [name for name, *_ in built.scene.beats] == BEATS
 
 
@@ -70,7 +70,9 @@ def test_each_sentence_is_answered_with_the_meaning_its_decider_gives(built, exa
 
 def test_the_road_is_every_chapter_in_story_order_this_one_ringed(built):
     road = built.scene.road
-    assert [t.original_text for t in road.titles] == [s.title for s in STORY]
+    # each chapter by the name the narration says, capitalised: "Context as gravity"
+    assert [t.original_text for t in road.titles] == [
+        s.title.split(":")[0].split(",")[0][:1].upper() + s.title.split(":")[0].split(",")[0][1:] for s in STORY]
     assert [stop[1].text for stop in road.stops] == [str(n) for n in range(1, len(STORY) + 1)]
     assert ink(road.titles[0]) == style.FOCUS and all(ink(t) == style.TEXT for t in road.titles[1:])
     line = said(built)["road"]  # every later chapter, by its title's first words, in order
@@ -78,10 +80,20 @@ def test_the_road_is_every_chapter_in_story_order_this_one_ringed(built):
     assert [line.lower().index(n) for n in names] == sorted(line.lower().index(n) for n in names)
 
 
-def test_the_road_stays_up_long_enough_to_read_every_title(built):
+def test_the_road_stays_up_long_enough_to_read_every_name(built):
     beats = {name: (start, end) for name, _, start, end in built.scene.beats}
-    up = beats["credit"][1] - beats["road"][0]
-    assert up >= sum(len(s.title) for s in STORY) / style.READING_RATE
+    up = beats["road"][1] - built.scene.road_shown
+    assert up >= sum(len(chapter_name(s.title)) for s in STORY) / style.READING_RATE
+
+
+def test_the_road_is_up_no_longer_than_its_line_and_names_take_to_read(built):
+    """The road ends the opening: up for its own beat only (its line, or its names if they take
+    longer, and the fades), not also through another sentence."""
+    scene = built.scene
+    up = scene.beats[-1][3] - scene.road_shown  # once up, the road stays to the scene's end
+    names = sum(len(chapter_name(s.title)) for s in STORY)
+    assert up <= max(len(said(built)["road"]), names) / style.READING_RATE + 2 * style.BEAT
+    assert scene.talk not in scene.mobjects  # the credit left before the road came
 
 
 def test_the_talk_is_credited_said_and_shown(built):
@@ -95,8 +107,8 @@ def test_the_talk_is_credited_said_and_shown(built):
 def test_nothing_overlaps_or_leaves_the_frame(built):
     scene = built.scene
     road = scene.road
-    pieces = [*road.titles, *road.stops, *scene.talk[1], scene.talk[0]]
-    assert overlapping_pairs(pieces) == []
+    assert overlapping_pairs([*road.titles, *road.stops]) == []
+    assert overlapping_pairs([*scene.talk[1], scene.talk[0]]) == []
     assert outside_frame([road, scene.talk]) == []
     words = [w for row in scene.rows for w in row.words]
     assert overlapping_pairs([scene.question, *words, *scene.answers, scene.note]) == []

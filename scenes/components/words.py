@@ -42,7 +42,7 @@ from scenes.components.captions import quoted, word_label, wrapped_label
 
 __all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "dashed",
            "name_on_plane", "nearest_is_own", "place_labels", "plane_scale", "sentence_caption",
-           "word_color", "word_label"]
+           "tick_numbers", "word_color", "word_label"]
 
 # Where a label may sit around its dot, in the order they are tried.
 LABEL_SPOTS = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
@@ -162,6 +162,12 @@ class WordPlane(VGroup):
     def point(self, coords: Sequence[float]) -> np.ndarray:
         """Scene position of the embedding ``coords`` (shape (2,))."""
         return self.axes.c2p(float(coords[0]), float(coords[1]))
+
+
+def tick_numbers(plane: WordPlane) -> list[Mobject]:
+    """``plane``'s tick values, one mobject per value (labels keep off them); none when the
+    plane writes no values."""
+    return [n for axis in (plane.axes.x_axis, plane.axes.y_axis) for n in getattr(axis, "numbers", [])]
 
 
 class WordVector(VGroup):
