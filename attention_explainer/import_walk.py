@@ -21,7 +21,7 @@ from pathlib import Path
 __all__ = ["PACKAGES", "ROOT", "cycles", "files_imported", "graph", "module_imports", "modules"]
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("attention_core", "attention_explainer", "scenes")
+PACKAGES = ("attention_core", "attention_content", "attention_manim", "scenes", "attention_explainer")
 
 
 def modules(root: Path = ROOT, packages: tuple[str, ...] = PACKAGES) -> dict[str, Path]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from attention_core.examples import DEFAULT_EXAMPLE
+from attention_explainer.import_walk import PACKAGES
 from attention_explainer.settings import (
     VARIABLES,
     Settings,
@@ -111,7 +112,7 @@ SETS_LIBRARY_THREADS = ["attention_explainer/__main__.py:15"]
 
 
 def test_nothing_but_the_settings_module_reads_the_environment():
-    sources = [p for package in ("attention_core", "attention_explainer", "scenes")
+    sources = [p for package in PACKAGES
                for p in sorted((ROOT / package).rglob("*.py"))]
     reads = [hit for path in sources if path.name != "settings.py" for hit in _environment_reads(path)]
     assert reads == SETS_LIBRARY_THREADS

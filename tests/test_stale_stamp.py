@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from attention_explainer.import_walk import PACKAGES
 from attention_explainer.render import jobs, render
 from scenes.story import Step, find_step
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("attention_core", "attention_explainer", "scenes")
 
 _LOADED = """
 import importlib.util, sys
@@ -28,7 +28,7 @@ for module in list(sys.modules.values()):
     file = getattr(module, "__file__", None)
     file = Path(file).resolve() if file else None
     if file and file.suffix == ".py" and file.is_relative_to(root) and file.relative_to(root).parts[0] in (
-            "attention_core", "attention_explainer", "scenes"):
+            "attention_core", "attention_content", "attention_manim", "attention_explainer", "scenes"):
         print(file.relative_to(root).as_posix())
 """
 

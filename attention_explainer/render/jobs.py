@@ -37,6 +37,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from attention_explainer import cache_files
+from attention_explainer.import_walk import PACKAGES as _PROJECT_PACKAGES
 from attention_explainer.inputs import Inputs, read_inputs, write_snapshot
 from attention_explainer.lifetime import Stopped
 from attention_explainer.settings import child_environment, environment, settings
@@ -266,9 +267,6 @@ def _bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-_PROJECT_PACKAGES = ("scenes", "attention_core", "attention_explainer")
 
 
 def project_imports(path: Path) -> set[Path]:
