@@ -7,7 +7,7 @@ much it misses; so are claims that hold only by a margin that prints as a tie, k
 value no shipped example uses, and a corpus with no sentences about the example's word.
 A warning does not fail the check (exit 0); a problem does (exit 1).
 
-With ``--suggest OUT.toml`` (one file), :mod:`attention_core.suggest` looks for the smallest
+With ``--suggest OUT.toml`` (one file), :mod:`attention_content.suggest` looks for the smallest
 change to the file's numbers after which every claim holds, and writes it (the teacher's
 comments and layout kept) to ``OUT.toml``.
 """
@@ -48,7 +48,7 @@ def warnings(example: Example) -> list[str]:
 def check(targets: Sequence[str], suggest: Path | None = None, *, accessibility: bool = False) -> int:
     """Check each example file or shipped name in ``targets``: 0 when all load (warnings or
     not), 1 when one has a problem; with ``suggest``, write a suggestion for the one target
-    (0 when every claim holds in it, 1 when some cannot; see :func:`attention_core.suggest`).
+    (0 when every claim holds in it, 1 when some cannot; see :func:`attention_content.suggest`).
     ``accessibility``: also build every step and print the accessibility check's measures and
     problems (:func:`attention_explainer.access_check.check_example`), as warnings."""
     if not targets:
@@ -92,7 +92,7 @@ def write_suggestion(example: Example, out: Path) -> int:
     it to ``out`` (the teacher's file with only those numbers changed, else a fresh file) and
     print the changes: 0, or 1 when some claims cannot hold together (named; ``out`` then has
     every claim that can hold)."""
-    from attention_core.suggest import example_toml, suggest
+    from attention_content.suggest import example_toml, suggest
     from attention_core.toml_numbers import replace_numbers
 
     if out.suffix != ".toml":

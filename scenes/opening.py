@@ -4,7 +4,7 @@ r"""The opening: the question the video answers, why a model needs attention, th
     \qquad \text{meaning} = \text{what the words around it say}
 
 Built from the example: its ambiguous word in its (at most two) sentences, what the word
-means in each (:func:`attention_core.arc.meaning`: the axis its deciding word leans toward),
+means in each (:func:`attention_content.arc.meaning`: the axis its deciding word leans toward),
 the chapters of :data:`scenes.story.STORY` as a road, and the credit to the talk the video
 retells (:data:`TALK`), said and shown.
 
@@ -32,8 +32,8 @@ from manim import (
     config,
 )
 
+from attention_content.arc import meaning
 from attention_core import story
-from attention_core.arc import meaning
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import word_color, word_label

@@ -1,4 +1,4 @@
-"""The corpus drafter (attention_core.corpus_draft) and `attention-explainer corpus`."""
+"""The corpus drafter (attention_content.corpus_draft) and `attention-explainer corpus`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attention_core.corpus import load_corpus
-from attention_core.corpus_draft import (
+from attention_content.corpus_draft import (
     ADJECTIVES,
     DETERMINERS,
     MAX_RISE,
@@ -20,6 +19,7 @@ from attention_core.corpus_draft import (
     parse_draft,
     try_seed,
 )
+from attention_core.corpus import load_corpus
 from attention_core.errors import AttentionInputError
 from attention_core.examples import list_examples, load_example
 from attention_core.training import attention_weights, train

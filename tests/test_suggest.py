@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scene_harness import SHIPPED_APPLE
 
-from attention_core.suggest import _penalty_search
+from attention_content.suggest import _penalty_search
 from attention_core.toml_numbers import number_tokens, replace_numbers
 from attention_explainer.cli import main
 
