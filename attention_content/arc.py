@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from attention_content.story import decider, focus_attention
 from attention_core.attention import multi_head_attention
 from attention_core.errors import FloatArray
 from attention_core.examples import Example
-from attention_core.story import decider, focus_attention
 
 __all__ = ["Recap", "meaning", "recap"]
 

@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
-# The training corpora (attention_core.corpus reads them); an example names its own.
+# The training corpora (attention_content.corpus reads them); an example names its own.
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "assets" / "corpus"
 DEFAULT_CORPUS = "ambiguous"
 DEFAULT_EXAMPLE = "apple"
@@ -88,7 +88,7 @@ class Sentence:
         tokens: the words in order (n of them).
         focus: the ambiguous word; one of ``tokens``.
         decider: the other word that decides the focus's meaning (the story's answer), or
-            None to let :func:`attention_core.story.decider` take the word most similar to
+            None to let :func:`attention_content.story.decider` take the word most similar to
             the focus by dot product.
     """
 
@@ -151,7 +151,7 @@ class Example:
         corpus: the training corpus file the training step learns from (the ``corpus``
             field: a shipped corpus's name or a path relative to the example file; default
             the shipped ``ambiguous`` corpus). It exists; its contents are checked by
-            :func:`attention_core.corpus.load_corpus`.
+            :func:`attention_content.corpus.load_corpus`.
         skip_beats: beats left out of the video and the deck, as (step, beat) pairs (the
             ``skip_beats`` field: ``["gravity_pull:setting 1"]``, names as the storyboard
             shows them); :func:`skips_beat` says whether a beat is one of them.

@@ -31,7 +31,7 @@ import numpy as np
 from attention_core.errors import AttentionInputError, FloatArray
 
 if TYPE_CHECKING:  # the corpus file's types only: the core runs no code of the content above it
-    from attention_core.corpus import Corpus, Probe
+    from attention_content.corpus import Corpus, Probe
 
 __all__ = [
     "ADAM_BETAS",

@@ -1,7 +1,7 @@
 """``attention-explainer check FILE... [--suggest OUT.toml]``: check example files.
 
 Each file is validated field by field (every problem at once, naming its field); then every
-claim of the story (:mod:`attention_core.story`) is evaluated on its numbers, and each one the
+claim of the story (:mod:`attention_content.story`) is evaluated on its numbers, and each one the
 numbers deny is printed as a ``warning:`` line with what should win, what does and by how
 much it misses; so are claims that hold only by a margin that prints as a tie, knobs at a
 value no shipped example uses, and a corpus with no sentences about the example's word.
@@ -18,9 +18,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from attention_core.corpus import training_plan
+from attention_content.corpus import training_plan
+from attention_content.story import story_claims
 from attention_core.examples import Example, ExampleError, knob_warnings, list_examples, load_example
-from attention_core.story import story_claims
 from attention_explainer.beats import beat_names
 
 __all__ = ["check", "warnings"]

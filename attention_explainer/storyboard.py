@@ -12,7 +12,7 @@ kept. Steps are built in separate processes, one per core. The result, in
 - ``storyboard.html`` (open it in a browser) and ``storyboard.pdf``: each frame beside its
   narration, the rate it is read at (characters a second over the beat's length, against
   ``style.READING_RATE``) and, under each step, the story checker's warnings for it (the
-  claims of :func:`attention_core.story.story_claims` the example's numbers deny, as
+  claims of :func:`attention_content.story.story_claims` the example's numbers deny, as
   ``python -m attention_core.examples check`` prints them), and the accessibility check's
   (:mod:`attention_explainer.access_check`): under each frame, the smallest difference of the
   colours it must tell apart under each simulated colour-vision deficiency and its lowest
@@ -178,6 +178,7 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
 
     ``live_reload`` (``storyboard --watch``): the page reloads itself once a newer storyboard
     replaces this one (it reads the build's id from ``stamp.js`` every second, see :func:`_html`)."""
+    from attention_content.story import story_claims
     from attention_core.examples import (
         ExampleError,
         knob_warnings,
@@ -185,7 +186,6 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
         output_name,
         resolve_example,
     )
-    from attention_core.story import story_claims
     from attention_explainer.beats import beat_names
     from scenes.story import STORY, find_step
 
@@ -212,7 +212,7 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
     for line in lint_warnings(example):  # "warning: <step>, sentence 1: ...": beside its chapter
         warnings.setdefault(line.split(":")[1].split(",")[0].strip(), []).append(line)
     try:
-        from attention_core.corpus import training_plan
+        from attention_content.corpus import training_plan
 
         plan_warning = training_plan(example).warning(example)
     except ExampleError as error:

@@ -32,8 +32,8 @@ from manim import (
     config,
 )
 
+from attention_content import story
 from attention_content.arc import meaning
-from attention_core import story
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import word_color, word_label

@@ -29,7 +29,7 @@ core's, not the lesson's.
 The corpus is the one the example names (its ``corpus`` field; default the shipped
 ``ambiguous`` corpus), and the probes shown are about the example's ambiguous word when the
 corpus has probes about it; when it has none, the chapter says so, on screen and aloud, and
-shows the corpus's own probes (:func:`attention_core.corpus.training_plan`).
+shows the corpus's own probes (:func:`attention_content.corpus.training_plan`).
 
 Render: ``manim -ql scenes/training.py Training`` (from the repo root).
 """
@@ -62,7 +62,7 @@ from manim import (
     squish_rate_func,
 )
 
-from attention_core.corpus import Corpus, Probe, TrainingPlan, spoken_list, training_plan
+from attention_content.corpus import Corpus, Probe, TrainingPlan, spoken_list, training_plan
 from attention_core.examples import CORPUS_DIR, DEFAULT_CORPUS
 from attention_core.training import (
     TrainingSnapshot,

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from attention_content.corpus import load_corpus
 from attention_content.corpus_draft import (
     ADJECTIVES,
     DETERMINERS,
@@ -19,7 +20,6 @@ from attention_content.corpus_draft import (
     parse_draft,
     try_seed,
 )
-from attention_core.corpus import load_corpus
 from attention_core.errors import AttentionInputError
 from attention_core.examples import list_examples, load_example
 from attention_core.training import attention_weights, train

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from attention_content.story import story_claims
 from attention_core import (
     causal_mask,
     context_pull,
@@ -30,7 +31,6 @@ from attention_core.examples import (
     parse_example,
 )
 from attention_core.glyphs import text_width
-from attention_core.story import story_claims
 from attention_explainer.check import check
 from attention_explainer.cli import main
 

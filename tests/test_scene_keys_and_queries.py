@@ -24,7 +24,8 @@ from scene_harness import (
     subtitles,
 )
 
-from attention_core import keep_heaviest, story
+from attention_content import story
+from attention_core import keep_heaviest
 from attention_core.examples import load_example
 from scenes.components.words import plane_scale
 from scenes.keys_and_queries import AXIS_NAMES as KEY_AXIS_NAMES

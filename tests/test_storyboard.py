@@ -237,7 +237,7 @@ def test_the_page_shows_each_frame_beside_its_narration_and_rate(board: Path) ->
 def test_a_story_warning_shows_under_its_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A claim of the multi-head step the numbers deny: the checker's warning line is on the
     page (HTML and PDF) under that step and no other (the steps' building is faked here)."""
-    import attention_core.story as story
+    import attention_content.story as story
     from attention_explainer import storyboard
 
     denied = story.Claim("multi_head", "heads_look_apart", 0, "the heads look at <different> words", False,
