@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from attention_content.corpus import Corpus, Probe, TrainingSettings, parse_corpus
+from attention_content.examples import MAX_WORD_CHARS, Example
 from attention_core.errors import AttentionInputError
-from attention_core.examples import MAX_WORD_CHARS, Example
 
 __all__ = [
     "ADJECTIVES",

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from attention_content.examples import CORPUS_DIR, Example
 from attention_content.story import (
     VISIBLE,
     decider,
@@ -35,7 +36,6 @@ from attention_content.story import (
     scaled_raw_weights,
     story_claims,
 )
-from attention_core.examples import CORPUS_DIR, Example
 
 __all__ = ["RANK_GAP", "Suggestion", "example_toml", "suggest"]
 

@@ -36,8 +36,8 @@ from attention_core.softmax import (
     with_zero_sum,
 )
 
-# Loaded when first asked for: they import attention_core.examples, which must not be imported
-# with the package, so that `python -m attention_core.examples` runs it once (no runpy warning).
+# Loaded when first asked for: they import attention_content.examples, which must not be imported
+# with the package, so that `python -m attention_content.examples` runs it once (no runpy warning).
 _LAZY = {"Corpus": "corpus", "load_corpus": "corpus", "TrainingSnapshot": "training",
          "TrainingTrace": "training", "train": "training"}
 

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from attention_content.corpus import training_plan
+from attention_content.examples import Example, ExampleError, knob_warnings, list_examples, load_example
 from attention_content.story import story_claims
-from attention_core.examples import Example, ExampleError, knob_warnings, list_examples, load_example
 from attention_explainer.beats import beat_names
 
 __all__ = ["check", "warnings"]
@@ -93,7 +93,7 @@ def write_suggestion(example: Example, out: Path) -> int:
     print the changes: 0, or 1 when some claims cannot hold together (named; ``out`` then has
     every claim that can hold)."""
     from attention_content.suggest import example_toml, suggest
-    from attention_core.toml_numbers import replace_numbers
+    from attention_content.toml_numbers import replace_numbers
 
     if out.suffix != ".toml":
         print(f"attention-explainer check: --suggest {out}: an example file ends in .toml", file=sys.stderr)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from attention_core.examples import DEFAULT_EXAMPLE
+from attention_content.examples import DEFAULT_EXAMPLE
 from attention_explainer.render import (
     FORMATS,
     QUALITIES,

@@ -20,8 +20,8 @@ from attention_content.corpus_draft import (
     parse_draft,
     try_seed,
 )
+from attention_content.examples import CORPUS_DIR, load_example
 from attention_core.errors import AttentionInputError
-from attention_core.examples import CORPUS_DIR, load_example
 
 __all__ = ["corpus_line", "draft"]
 

@@ -13,7 +13,7 @@ kept. Steps are built in separate processes, one per core. The result, in
   narration, the rate it is read at (characters a second over the beat's length, against
   ``style.READING_RATE``) and, under each step, the story checker's warnings for it (the
   claims of :func:`attention_content.story.story_claims` the example's numbers deny, as
-  ``python -m attention_core.examples check`` prints them), and the accessibility check's
+  ``python -m attention_content.examples check`` prints them), and the accessibility check's
   (:mod:`attention_explainer.access_check`): under each frame, the smallest difference of the
   colours it must tell apart under each simulated colour-vision deficiency and its lowest
   contrast; under each step, its problems and its captions' timing problems.
@@ -121,7 +121,7 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
     import importlib.util
     import sys
 
-    from attention_core.examples import load_example
+    from attention_content.examples import load_example
     from attention_explainer.access_check import BeatAccess, caption_problems, measurer, scene_cues
     from attention_explainer.describe import describe_frame
 
@@ -178,14 +178,14 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
 
     ``live_reload`` (``storyboard --watch``): the page reloads itself once a newer storyboard
     replaces this one (it reads the build's id from ``stamp.js`` every second, see :func:`_html`)."""
-    from attention_content.story import story_claims
-    from attention_core.examples import (
+    from attention_content.examples import (
         ExampleError,
         knob_warnings,
         load_example,
         output_name,
         resolve_example,
     )
+    from attention_content.story import story_claims
     from attention_explainer.beats import beat_names
     from scenes.story import STORY, find_step
 

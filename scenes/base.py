@@ -10,8 +10,8 @@ from typing import Any
 
 from manim import UP, Animation, Mobject, Scene, Wait, config
 
+from attention_content.examples import Example, skips_beat
 from attention_core.errors import AttentionInputError
-from attention_core.examples import Example, skips_beat
 from attention_explainer import cues, manim_patches, slide_frames, voice
 from attention_explainer.settings import settings
 from scenes import style

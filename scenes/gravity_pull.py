@@ -63,9 +63,9 @@ from manim import (
     smooth,
 )
 
+from attention_content.examples import Sentence
 from attention_content.story import claim, decider, gravity, gravity_distances
 from attention_core import ContextPullTrace, keep_heaviest
-from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, word_color, word_label

@@ -60,8 +60,8 @@ from manim import (
 )
 
 from attention_content import story as facts
+from attention_content.examples import Example, Sentence
 from attention_core import AttentionTrace, keep_heaviest
-from attention_core.examples import Example, Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label

@@ -32,8 +32,8 @@ from manim import (
 )
 
 from attention_content import story
+from attention_content.examples import Sentence
 from attention_core import SimilarityMatrixTrace, similarity_matrix
-from attention_core.examples import Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import sentence_caption, word_color, word_label

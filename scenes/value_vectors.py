@@ -47,8 +47,8 @@ from manim import (
 )
 
 from attention_content import story as facts
+from attention_content.examples import Example, ExampleError, Sentence
 from attention_core import AttentionTrace
-from attention_core.examples import Example, ExampleError, Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, sentence_caption, word_color, word_label

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # for scene_harness
 
-from attention_core.examples import list_examples, load_example  # noqa: E402
+from attention_content.examples import list_examples, load_example  # noqa: E402
 
 SHIPPED = list_examples()
 # Not tests, and --doctest-modules (pyproject) would import them: the benchmark and the

@@ -20,7 +20,7 @@ import numpy as np
 from manim import Mobject, VMobject, config
 from PIL import Image
 
-from attention_core.examples import Example
+from attention_content.examples import Example
 from attention_explainer.access_check import BeatAccess, measure_frame
 from attention_explainer.beat_frames import build_beats
 from attention_explainer.settings import from_environment
@@ -411,7 +411,7 @@ SHIPPED_APPLE = Path(__file__).resolve().parents[1] / "assets" / "examples" / "a
 
 def apple_with(tmp_path: Path, *edits: tuple[str, str]) -> Example:
     """apple.toml with each (old, new) replacement made once (``old`` must be there), loaded."""
-    from attention_core.examples import load_example
+    from attention_content.examples import load_example
 
     text = SHIPPED_APPLE.read_text()
     for old, new in edits:

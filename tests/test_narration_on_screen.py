@@ -13,7 +13,7 @@ import importlib
 import pytest
 from scene_harness import build_scene, unseen_numbers
 
-from attention_core.examples import load_example
+from attention_content.examples import load_example
 from scenes.recap import Recap
 from scenes.story import STORY
 

@@ -28,7 +28,7 @@ import pytest
 import srt
 from PIL import Image
 
-from attention_core.examples import output_name
+from attention_content.examples import output_name
 from attention_explainer import pdf_fonts, slide_frames
 from attention_explainer.axe import run_axe
 from attention_explainer.cli import main
@@ -802,7 +802,7 @@ def test_a_step_depends_on_the_project_modules_it_imports() -> None:
     cosine = find_step("cosine_similarity").path
     files = {p.relative_to(PROJECT_DIR).as_posix() for p in project_imports(cosine)}
     assert {"scenes/cosine_similarity.py", "scenes/base.py", "scenes/style.py",
-            "attention_core/similarity.py", "attention_core/examples.py"} <= files
+            "attention_core/similarity.py", "attention_content/examples.py"} <= files
     # the command line is not a scene's input; the render package is only through the voice,
     # which remuxes a spoken step's sound with render/join.py
     assert not {"attention_explainer/cli.py", "attention_explainer/render/gallery.py"} & files

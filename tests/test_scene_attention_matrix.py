@@ -20,9 +20,9 @@ from scene_harness import (
 )
 from test_layout import layout_problems
 
+from attention_content.examples import load_example
 from attention_content.story import decider
 from attention_core import causal_mask, scaled_dot_product_attention
-from attention_core.examples import load_example
 from scenes.attention_matrix import MASKED_SCORE, MASKED_WEIGHT, AttentionMatrix, legible
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import FOCUS

@@ -21,8 +21,8 @@ from scene_harness import (
 from test_layout import layout_problems
 from test_scene_attention_matrix import on_screen_at_beat_ends, write_wide_example
 
+from attention_content.examples import load_example
 from attention_core import multi_head_attention
-from attention_core.examples import load_example
 from scenes.components.matrices import MatrixGrid
 from scenes.multi_head import MultiHeadAttention
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from attention_core.examples import DEFAULT_EXAMPLE
+from attention_content.examples import DEFAULT_EXAMPLE
 from attention_explainer.import_walk import PACKAGES
 from attention_explainer.settings import (
     VARIABLES,

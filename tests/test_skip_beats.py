@@ -13,7 +13,7 @@ import pytest
 import srt
 from scene_harness import SHIPPED_APPLE
 
-from attention_core.examples import output_name
+from attention_content.examples import output_name
 from attention_explainer.beats import beat_names
 from attention_explainer.cli import main
 from attention_explainer.render import RenderOptions, render
@@ -114,7 +114,7 @@ def test_every_beat_a_key_frame_shows_is_a_known_name():
 def test_a_skipped_beat_has_no_storyboard_frame(tmp_path):
     import importlib.util
 
-    from attention_core.examples import load_example
+    from attention_content.examples import load_example
     from attention_explainer.beat_frames import build_beats
 
     (tmp_path / "tiny_cut.py").write_text(textwrap.dedent(TINY_CUT))

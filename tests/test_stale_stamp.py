@@ -42,7 +42,7 @@ def test_every_project_module_a_scene_loads_is_in_its_stamp(step):
     loaded = set(out.stdout.split())
     hashed = {p.relative_to(ROOT).as_posix() for p in jobs.project_imports(path)}
     assert {"scenes/base.py", "attention_explainer/settings.py", "attention_explainer/manim_patches.py",
-            "attention_core/examples.py", f"scenes/{step}.py"} <= loaded
+            "attention_content/examples.py", f"scenes/{step}.py"} <= loaded
     assert loaded - hashed == set()
 
 
@@ -150,7 +150,7 @@ def test_a_step_draws_the_example_as_it_was_when_it_started(tmp_path):
 def test_the_stamp_hashes_the_bytes_given_not_the_file(tmp_path, monkeypatch):
     from test_render import write_example
 
-    from attention_explainer.inputs import read_inputs
+    from attention_content.inputs import read_inputs
 
     monkeypatch.setattr(jobs, "project_imports", lambda path: {path})
     step = _editor_story(tmp_path)[0]

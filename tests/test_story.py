@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scene_harness import apple_with
 
+from attention_content.examples import ExampleError, load_example
 from attention_content.story import (
     claim,
     decider,
@@ -18,7 +19,6 @@ from attention_content.story import (
     scaled_raw_weights,
     story_claims,
 )
-from attention_core.examples import ExampleError, load_example
 from attention_explainer.cli import main
 
 MEANING_QUERY = "query = [[1.6, -0.1], [-0.2, 0.9]]"

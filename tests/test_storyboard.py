@@ -55,7 +55,7 @@ def manims_own(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, 
     builds with ``storyboard=True``); this is the independent build they are held to."""
     import importlib
 
-    from attention_core.examples import load_example
+    from attention_content.examples import load_example
     from attention_explainer.beat_frames import build_beats
 
     example, built = load_example("apple"), {}
@@ -103,7 +103,7 @@ def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path,
 
     from manim import tempconfig
 
-    from attention_core.examples import load_example
+    from attention_content.examples import load_example
     from attention_explainer import manim_patches
     from scenes.components.cards import title_card
 
@@ -128,7 +128,7 @@ def test_the_storyboard_camera_draws_a_kept_path_as_it_drew_it_first(tmp_path: P
     pixel, and most outlines were traced from kept paths."""
     import importlib
 
-    from attention_core.examples import load_example
+    from attention_content.examples import load_example
     from attention_explainer import manim_patches
     from attention_explainer.beat_frames import build_beats
 

@@ -12,7 +12,7 @@ import pytest
 from scene_harness import SHIPPED_APPLE
 
 from attention_content.suggest import _penalty_search
-from attention_core.toml_numbers import number_tokens, replace_numbers
+from attention_content.toml_numbers import number_tokens, replace_numbers
 from attention_explainer.cli import main
 
 

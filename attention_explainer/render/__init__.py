@@ -54,7 +54,7 @@ from pathlib import Path
 
 import srt
 
-from attention_core.examples import ExampleError, load_example, resolve_example
+from attention_content.examples import ExampleError, load_example, resolve_example
 from attention_explainer import cues, voice
 from attention_explainer.render import burn, join, pack
 from attention_explainer.render.jobs import (

@@ -41,7 +41,7 @@ from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import Any
 
-from attention_explainer.inputs import read_inputs
+from attention_content.inputs import read_inputs
 from attention_explainer.lifetime import descendants, kill_descendants, stopped_by_signals
 from attention_explainer.render.jobs import (
     PROJECT_DIR,

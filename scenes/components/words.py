@@ -35,8 +35,8 @@ from manim import (
     config,
 )
 
+from attention_content.examples import Example
 from attention_content.story import plane_points
-from attention_core.examples import Example
 from scenes import style
 from scenes.components.captions import quoted, word_label, wrapped_label
 

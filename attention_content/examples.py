@@ -5,7 +5,7 @@ reads it, checks *everything* at once and either returns an :class:`Example` or 
 :class:`ExampleError` that lists every problem with the file and field it concerns.
 
 Check files from the shell with ``attention-explainer check FILE...``
-(:mod:`attention_explainer.check`); ``python -m attention_core.examples check FILE...``, the
+(:mod:`attention_explainer.check`); ``python -m attention_content.examples check FILE...``, the
 older spelling, forwards to it.
 """
 
@@ -34,9 +34,9 @@ from typing import Any
 
 import numpy as np
 
+from attention_content.glyphs import text_problem, text_width
 from attention_core.attention import HeadWeights
 from attention_core.errors import AttentionInputError, FloatArray
-from attention_core.glyphs import text_problem, text_width
 
 __all__ = [
     "EXAMPLES_DIR",
