@@ -3,7 +3,7 @@
 Each function validates its inputs (raising :class:`AttentionInputError`, a ``ValueError``)
 and returns a frozen dataclass trace that keeps its intermediate steps, so a scene can draw
 any of them. Nothing here imports manim or reads the environment: the example and corpus
-loaders take a name or a path (``attention_explainer.settings`` says which example a render
+loaders take a name or a path (``attention_manim.settings`` says which example a render
 uses).
 """
 

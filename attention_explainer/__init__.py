@@ -6,10 +6,10 @@
   joined video, subtitles, chapters, stills, the slide deck, the README's gallery);
 - :mod:`attention_explainer.launcher`: the manim process the pipeline starts for a step;
 - :mod:`attention_explainer.storyboard`: every beat's settled frame beside its narration;
-- :mod:`attention_explainer.settings`: every environment variable, read once;
-- :mod:`attention_explainer.manim_patches`: every change to manim's own code, applied only
+- :mod:`attention_manim.settings`: every environment variable, read once;
+- :mod:`attention_manim.manim_patches`: every change to manim's own code, applied only
   when asked, behind ``ATTENTION_SPEEDUPS``;
-- :mod:`attention_explainer.voice`: the spoken narration.
+- :mod:`attention_manim.voice`: the spoken narration.
 
 ``attention_core`` (the numbers, no manim, no environment) and ``scenes`` (the manim scenes
 and their shared pieces) are its neighbours. The scenes use the settings, the patches and the

@@ -35,7 +35,7 @@ from attention_explainer.render import (
     render,
 )
 from attention_explainer.render.jobs import PROJECT_DIR
-from attention_explainer.settings import PACES
+from attention_manim.settings import PACES
 from scenes.story import STORY, Step
 
 __all__ = ["list_steps", "main", "options_from_args"]
@@ -316,7 +316,7 @@ def list_steps(story: Sequence[Step] = STORY) -> str:
 def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> int:
     """The ``attention-explainer`` console script."""
     args = _parser().parse_args(argv)
-    from attention_explainer.settings import SettingsError, settings
+    from attention_manim.settings import SettingsError, settings
 
     try:
         settings()  # every variable checked once, before anything starts

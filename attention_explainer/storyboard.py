@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from attention_explainer import ONE_BLAS_THREAD  # one each in the worker processes
-from attention_explainer.beat_frames import BeatFrames, build_beats, slug
+from attention_manim.beat_frames import BeatFrames, build_beats, slug
 
 if TYPE_CHECKING:
     import numpy as np
@@ -394,7 +394,7 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
     # a thread per core in each process, and the workers' threads spin against each other
     # (apple's steps took 27.5 s of processor time in two workers, 21.6 s with one thread
     # each, 20.7 s in one process). A variable the user set stays as set.
-    from attention_explainer.settings import children_see
+    from attention_manim.settings import children_see
 
     with children_see(**dict.fromkeys(ONE_BLAS_THREAD, "1")), \
             ProcessPoolExecutor(workers, mp_context=context, initializer=_no_interrupts) as pool:

@@ -12,8 +12,8 @@ from manim import UP, Animation, Mobject, Scene, Wait, config
 
 from attention_content.examples import Example, skips_beat
 from attention_core.errors import AttentionInputError
-from attention_explainer import cues, manim_patches, slide_frames, voice
-from attention_explainer.settings import settings
+from attention_manim import cues, manim_patches, slide_frames, voice
+from attention_manim.settings import settings
 from scenes import style
 from scenes.components import title_card
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
@@ -89,7 +89,7 @@ if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
 
 # Decided once, at import: the class and its beats must agree. ATTENTION_SLIDES=1 (the lecture
 # pack) makes every scene a manim-slides ``Slide``, one slide per beat, written to
-# ATTENTION_SLIDES_DIR (attention_explainer.settings).
+# ATTENTION_SLIDES_DIR (attention_manim.settings).
 _AS_SLIDES = settings().slides
 if _AS_SLIDES:
     from manim_slides import Slide as _SceneBase

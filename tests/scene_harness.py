@@ -22,8 +22,8 @@ from PIL import Image
 
 from attention_content.examples import Example
 from attention_explainer.access_check import BeatAccess, measure_frame
-from attention_explainer.beat_frames import build_beats
-from attention_explainer.settings import from_environment
+from attention_manim.beat_frames import build_beats
+from attention_manim.settings import from_environment
 from scenes.base import ExplainerScene
 
 KEYFRAME_DIR = Path(__file__).parent / "keyframes"

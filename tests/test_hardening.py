@@ -286,7 +286,7 @@ def test_what_an_example_path_is_instead_of_a_file_is_said(tmp_path):
 
 def test_two_example_files_never_share_an_output_folder(tmp_path):
     from attention_explainer.render import _load_example
-    from attention_explainer.settings import from_environment
+    from attention_manim.settings import from_environment
 
     other = tmp_path / "other" / "apple.toml"
     dots = tmp_path / "...toml"

@@ -29,10 +29,11 @@ import srt
 from PIL import Image
 
 from attention_content.examples import output_name
-from attention_explainer import pdf_fonts, slide_frames
+from attention_explainer import pdf_fonts
 from attention_explainer.axe import run_axe
 from attention_explainer.cli import main
 from attention_explainer.render import RenderError, RenderOptions, join, pack, render
+from attention_manim import slide_frames
 from scenes import style
 from scenes.base import title_card_hold
 from scenes.story import STORY, Step, find_step
@@ -806,7 +807,7 @@ def test_a_step_depends_on_the_project_modules_it_imports() -> None:
     # the command line is not a scene's input; the render package is only through the voice,
     # which remuxes a spoken step's sound with render/join.py
     assert not {"attention_explainer/cli.py", "attention_explainer/render/gallery.py"} & files
-    assert "attention_explainer/voice.py" in files or not any(f.startswith("attention_explainer/render")
+    assert "attention_manim/voice.py" in files or not any(f.startswith("attention_explainer/render")
                                                               for f in files)
     others = {f"scenes/{step.module}.py" for step in STORY if step.module != "cosine_similarity"}
     assert not files & others

@@ -1,4 +1,4 @@
-"""The manim patches (attention_explainer/manim_patches.py) change no pixel: glyphs keep exactly
+"""The manim patches (attention_manim/manim_patches.py) change no pixel: glyphs keep exactly
 their points without their parsed SVG path, copies and families are manim's, the lean camera
 draws images exactly as manim's camera does; they are applied only when asked, refused on
 another manim, and ATTENTION_SPEEDUPS=0 renders the same frames with manim's own code."""
@@ -13,7 +13,7 @@ from manim import RIGHT, Camera, ImageMobject, MathTex, Square, Text, tempconfig
 from manim.constants import RESAMPLING_ALGORITHMS
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
-from attention_explainer import manim_patches as speedups
+from attention_manim import manim_patches as speedups
 from scenes import style
 
 
@@ -293,13 +293,13 @@ def test_an_image_asking_to_be_copied_lands_on_the_nearest_whole_pixels():
 
 _IMPORT_EVERYTHING = """
 import importlib, pkgutil, sys
-import attention_explainer, scenes
-for package in (scenes, attention_explainer):
+import attention_content, attention_core, attention_explainer, attention_manim, scenes
+for package in (attention_core, attention_content, attention_manim, scenes, attention_explainer):
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         if info.name not in ("attention_explainer.__main__",):
             importlib.import_module(info.name)
 from manim import Mobject
-from attention_explainer import manim_patches
+from attention_manim import manim_patches
 imported = [manim_patches.applied(), Mobject.get_family is manim_patches._MANIM_GET_FAMILY]
 from scenes.base import ExplainerScene
 scene = ExplainerScene()
@@ -327,7 +327,7 @@ def test_the_switch_off_keeps_the_encoder_settings_and_tracebacks_only(monkeypat
     from manim.cli.render import commands
     from manim.scene.scene_file_writer import SceneFileWriter, _PartialMovieEncodeJob
 
-    from attention_explainer.settings import Settings
+    from attention_manim.settings import Settings
 
     speedups.remove()
     manim_open = SceneFileWriter.open_partial_movie_stream

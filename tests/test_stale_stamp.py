@@ -41,7 +41,7 @@ def test_every_project_module_a_scene_loads_is_in_its_stamp(step):
     assert out.returncode == 0, out.stderr
     loaded = set(out.stdout.split())
     hashed = {p.relative_to(ROOT).as_posix() for p in jobs.project_imports(path)}
-    assert {"scenes/base.py", "attention_explainer/settings.py", "attention_explainer/manim_patches.py",
+    assert {"scenes/base.py", "attention_manim/settings.py", "attention_manim/manim_patches.py",
             "attention_content/examples.py", f"scenes/{step}.py"} <= loaded
     assert loaded - hashed == set()
 
@@ -72,7 +72,7 @@ def test_editing_any_module_a_step_imports_changes_its_stamp(tmp_path, monkeypat
 def test_another_x264_preset_renders_the_step_again(tmp_path, monkeypatch):
     """The preset changes a step's bytes (ATTENTION_ENCODER_PRESET), so it is in the stamp."""
     from attention_explainer import render
-    from attention_explainer.settings import Settings
+    from attention_manim.settings import Settings
     from scenes.story import STORY
 
     example = ROOT / "assets" / "examples" / "apple.toml"
@@ -89,7 +89,7 @@ def test_another_x264_preset_renders_the_step_again(tmp_path, monkeypatch):
 # draws the title of the example loaded again.
 EDITOR = '''
     from pathlib import Path
-    from attention_explainer.settings import settings
+    from attention_manim.settings import settings
     from scenes.base import ExplainerScene
 
     class TinyEditor(ExplainerScene):

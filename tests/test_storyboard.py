@@ -1,5 +1,5 @@
 """The storyboard (attention_explainer/storyboard.py) and the shared LaTeX/text cache
-(attention_explainer/manim_patches.py): the storyboard's frames are the key frames the scene
+(attention_manim/manim_patches.py): the storyboard's frames are the key frames the scene
 tests check; several processes filling one cache make the same SVGs as one process; a broken
 cache entry is made again, not drawn."""
 
@@ -56,7 +56,7 @@ def manims_own(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, 
     import importlib
 
     from attention_content.examples import load_example
-    from attention_explainer.beat_frames import build_beats
+    from attention_manim.beat_frames import build_beats
 
     example, built = load_example("apple"), {}
     for folder, scene in STEPS:
@@ -104,7 +104,7 @@ def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path,
     from manim import tempconfig
 
     from attention_content.examples import load_example
-    from attention_explainer import manim_patches
+    from attention_manim import manim_patches
     from scenes.components.cards import title_card
 
     module = importlib.import_module(f"scenes.{folder.split('-', 1)[1]}")
@@ -129,8 +129,8 @@ def test_the_storyboard_camera_draws_a_kept_path_as_it_drew_it_first(tmp_path: P
     import importlib
 
     from attention_content.examples import load_example
-    from attention_explainer import manim_patches
-    from attention_explainer.beat_frames import build_beats
+    from attention_manim import manim_patches
+    from attention_manim.beat_frames import build_beats
 
     scene_class = importlib.import_module("scenes.multi_head").MultiHeadAttention
     example = load_example("apple")
@@ -381,7 +381,7 @@ def test_processes_filling_one_cache_make_the_svgs_one_process_makes(tmp_path: P
 def test_a_broken_cache_entry_is_made_again_not_drawn(tmp_path: Path) -> None:
     from manim import MathTex, Text, tempconfig
 
-    from attention_explainer import manim_patches
+    from attention_manim import manim_patches
 
     with tempconfig({"tex_dir": str(tmp_path / "Tex"), "text_dir": str(tmp_path / "texts")}):
         assert manim_patches.apply()
@@ -415,8 +415,8 @@ def test_the_workers_environment_adds_one_blas_thread_and_keeps_the_users_choice
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The storyboard's workers start with one BLAS thread (settings.children_see), unless the
     user chose a number; the variable is gone again afterwards."""
-    from attention_explainer.settings import children_see
     from attention_explainer.storyboard import ONE_BLAS_THREAD
+    from attention_manim.settings import children_see
 
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")

@@ -104,7 +104,7 @@ def test_the_scene_takes_its_track_from_manim_before_manim_encodes_it(tmp_path: 
 
     from pydub import AudioSegment
 
-    from attention_explainer import voice
+    from attention_manim import voice
 
     clicks_at = [0.25, 1.5]
     samples = np.round(click_track(2.0, clicks_at) * 32767).astype("<i2")
@@ -130,7 +130,7 @@ def voiced_words_in_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cac
 
     from scene_harness import build_scene
 
-    from attention_explainer.settings import settings
+    from attention_manim.settings import settings
     from scenes import base
     from scenes.words_in_context import WordsInContext
 
@@ -148,7 +148,7 @@ def test_each_beat_speaks_from_its_subtitle_start_waits_for_it_and_is_cached(
     pytest.importorskip("piper", reason="the voice extra is not installed")
     from scene_harness import subtitles
 
-    from attention_explainer.voice import PAUSE_AFTER, read_wav
+    from attention_manim.voice import PAUSE_AFTER, read_wav
     from scenes.style import RESULT_HOLD
 
     built, _ = voiced_words_in_context(tmp_path / "a", monkeypatch, tmp_path / "cache")
@@ -224,7 +224,7 @@ def check_voiced_render(result: object, cache: Path, fps: int) -> None:
     beat's clip found by cross-correlation where its subtitle starts, to 2 ms."""
     import srt
 
-    from attention_explainer.voice import Speaker, cache_dir
+    from attention_manim.voice import Speaker, cache_dir
 
     step = result.out_dir / "steps" / "02-words_in_context.mp4"
     video_seconds = float(join.probe(step).duration)

@@ -29,7 +29,7 @@ step. Beside it, in ``<media>/explainer/<example>/<quality>/``:
 - with ``--slides``: ``….slides.html``, ``.pdf`` and ``.pptx`` (one slide per beat);
 - with ``--burn-captions`` (in ``<variant>-captions/``): the captions drawn into a band under
   the scaled picture (:mod:`~attention_explainer.render.burn`);
-- with ``--voice`` (in ``<variant>-voice/``): every beat spoken (:mod:`attention_explainer.voice`),
+- with ``--voice`` (in ``<variant>-voice/``): every beat spoken (:mod:`attention_manim.voice`),
   one AAC track in the video and the step clips, and ``….narration.m4a``.
 
 Every file is written under a temporary name and renamed when complete, so a failed or
@@ -55,7 +55,6 @@ from pathlib import Path
 import srt
 
 from attention_content.examples import ExampleError, load_example, resolve_example
-from attention_explainer import cues, voice
 from attention_explainer.render import burn, join, pack
 from attention_explainer.render.jobs import (
     PROJECT_DIR,
@@ -67,7 +66,8 @@ from attention_explainer.render.jobs import (
     run_steps,
 )
 from attention_explainer.render.lesson_text import write_transcript
-from attention_explainer.settings import PACES, environment, settings
+from attention_manim import cues, voice
+from attention_manim.settings import PACES, environment, settings
 from scenes.story import STORY, Step, find_step
 
 __all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderPlan", "RenderResult", "assemble",

@@ -37,10 +37,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 from attention_content.inputs import Inputs, read_inputs, write_snapshot
-from attention_explainer import cache_files
 from attention_explainer.import_walk import PACKAGES as _PROJECT_PACKAGES
 from attention_explainer.lifetime import Stopped
-from attention_explainer.settings import child_environment, environment, settings
+from attention_manim import cache_files
+from attention_manim.settings import child_environment, environment, settings
 from scenes.story import SCENES_DIR, Step
 
 __all__ = ["PROJECT_DIR", "Progress", "StepFailedError", "StepRun", "fingerprint", "launcher_command",

@@ -53,7 +53,7 @@ from attention_explainer.render.jobs import (
     fingerprint,
     project_imports,
 )
-from attention_explainer.settings import child_environment, settings
+from attention_manim.settings import child_environment, settings
 
 __all__ = ["RETRIES", "RayUnavailableError", "cluster", "render_step", "require_ray", "run_steps",
            "step_task"]

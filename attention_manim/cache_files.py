@@ -1,7 +1,7 @@
 """Cache entries that are checked when read and healed when damaged, written without following links.
 
 Three caches live between runs: manim's LaTeX and text SVGs (``ATTENTION_MANIM_CACHE``,
-:mod:`attention_explainer.manim_patches`), the spoken clips (:mod:`attention_explainer.voice`)
+:mod:`attention_manim.manim_patches`), the spoken clips (:mod:`attention_manim.voice`)
 and reveal.js (:mod:`attention_explainer.render.pack`). Each trusts only what it checks:
 
 - the folder must be a folder of this user that no one else can write (:func:`folder_problem`);

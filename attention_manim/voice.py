@@ -271,11 +271,11 @@ class Speaker:
     def speak(self, text: str) -> Clip:
         """The clip of ``text`` (its :func:`spoken_form` said), from the cache or made now.
 
-        A cached clip is used only when its check (:mod:`attention_explainer.cache_files`: the
+        A cached clip is used only when its check (:mod:`attention_manim.cache_files`: the
         key it was made for, its SHA-256 and size) matches and it is a whole 16-bit mono WAV;
         a damaged one (truncated, relabelled, re-sampled) is named, removed and made again.
         When the cache folder cannot be trusted or written, clips are made in a private folder."""
-        from attention_explainer import cache_files
+        from attention_manim import cache_files
 
         spoken = spoken_form(text)
         key = self.settings.key(spoken)
@@ -301,7 +301,7 @@ class Speaker:
 
     def _folder(self) -> Path:
         """The cache folder, or a private one when it cannot be trusted (a warning, once)."""
-        from attention_explainer import cache_files
+        from attention_manim import cache_files
 
         if cache_files.usable_folder(self.cache_dir, "XDG_CACHE_HOME",
                                      "spoken clips are made in a private folder for this run"):
@@ -402,7 +402,7 @@ def mux_scene_track(movie_file: str | Path | None) -> None:
     through the mp4 muxer (which records the delay), padded or cut to the video's length, in
     place of the movie (atomically), and deletes the WAV. Nothing happens without the WAV.
     """
-    from attention_explainer import audio
+    from attention_manim import audio
 
     if movie_file is None:  # a dry run (the tests' harness) writes no movie
         return

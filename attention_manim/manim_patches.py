@@ -4,7 +4,7 @@ manim is changed only when :func:`apply` is called: by the scene base
 (``ExplainerScene.__init__``) and by the render launcher (:mod:`attention_explainer.launcher`),
 never as a side effect of importing a module. :func:`apply` leaves manim's code alone
 
-- with ``ATTENTION_SPEEDUPS=0`` (:mod:`attention_explainer.settings`): no speedup, the same
+- with ``ATTENTION_SPEEDUPS=0`` (:mod:`attention_manim.settings`): no speedup, the same
   pixels, slower (the launcher's two patches below, which are not speedups, stay); or
 - when the installed manim is not the version every patch here was read against and checked
   on (:data:`CHECKED_MANIM`): each replaces a function of that version, and another version's
@@ -60,7 +60,7 @@ rewrites the entry in place each time (``PangoUtils.remove_last_M``, truncating 
 replacement writes it only when the edit changes it, and by a rename. The others run
 manim's own function with the folder pointed at a private folder beside the cache and move the
 finished SVG into place with one atomic rename, its check beside it
-(:mod:`attention_explainer.cache_files`: the key it was made for, its SHA-256 and size); an
+(:mod:`attention_manim.cache_files`: the key it was made for, its SHA-256 and size); an
 entry is used only if its check matches and it is a whole SVG (it parses as XML with an
 ``<svg>`` root), else it is named, removed and made again (a render killed while writing, a
 full disk, an entry swapped for another): never drawn half, never another text. The shared
@@ -150,8 +150,8 @@ from manim.utils import tex_file_writing
 from manim.utils.tex_file_writing import tex_hash
 from PIL import Image
 
-from attention_explainer import cache_files
-from attention_explainer.settings import settings
+from attention_manim import cache_files
+from attention_manim.settings import settings
 
 __all__ = ["CHECKED_MANIM", "CrispCamera", "LeanCamera", "ManimVersionWarning", "StoryboardCamera", "active",
            "applied", "apply",
@@ -412,7 +412,7 @@ def _into_cache(final: Path, folder_key: str, make: Callable[[], Any],
                 edit: Callable[[str], str] | None = None) -> Path:
     """Run ``make`` (manim's function, writing into ``config[folder_key]``) with that folder
     pointed at a private folder beside ``final``, then put the SVG it made (``edit``-ed) at
-    ``final`` with its check (:func:`attention_explainer.cache_files.write_entry`): another
+    ``final`` with its check (:func:`attention_manim.cache_files.write_entry`): another
     process sees the whole entry or none. When the cache cannot be written (full, read-only),
     the SVG is used from a private folder of this process and the cache's variable is named."""
     private = _private_folder(final.parent)
