@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from attention_content.examples import Example
+from attention_content.example_types import Example
 from attention_content.story import decider, focus_attention
 from attention_core.attention import multi_head_attention
 from attention_core.errors import FloatArray

@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from attention_content.corpus import Corpus, Probe, TrainingSettings, parse_corpus
-from attention_content.examples import MAX_WORD_CHARS, Example
+from attention_content.example_types import Example
+from attention_content.examples import MAX_WORD_CHARS
 from attention_core.errors import AttentionInputError
 
 __all__ = [

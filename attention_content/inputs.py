@@ -20,7 +20,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from attention_content.examples import Example, ExampleError, parse_example, read_toml
+from attention_content.example_types import Example, ExampleError
+from attention_content.examples import parse_example, read_toml
 
 __all__ = ["PATH_FIELDS", "Inputs", "load_snapshot", "read_inputs", "write_snapshot"]
 

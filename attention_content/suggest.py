@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from attention_content.examples import CORPUS_DIR, Example
+from attention_content.example_types import CORPUS_DIR, Example
 from attention_content.story import (
     VISIBLE,
     decider,

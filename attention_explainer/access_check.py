@@ -321,7 +321,7 @@ def check_example(example: str | Path, only: Sequence[str] = (), *, log: Callabl
     """Build ``only`` (step names; every step when empty) of ``example`` (a shipped example's
     name or a .toml path) with animations skipped, as the storyboard does, and check each
     beat's settled frame and each step's captions. One process; about the storyboard's time
-    for one worker. Raises :class:`attention_content.examples.ExampleError` for a bad example
+    for one worker. Raises :class:`attention_content.example_types.ExampleError` for a bad example
     and KeyError for an unknown step."""
     import importlib
 

@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from attention_content.corpus import training_plan
-from attention_content.examples import Example, ExampleError, knob_warnings, list_examples, load_example
+from attention_content.example_types import Example, ExampleError
+from attention_content.examples import list_examples, load_example
+from attention_content.knobs import knob_warnings
 from attention_content.story import story_claims
 from attention_explainer.beats import beat_names
 

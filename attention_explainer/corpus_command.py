@@ -20,7 +20,8 @@ from attention_content.corpus_draft import (
     parse_draft,
     try_seed,
 )
-from attention_content.examples import CORPUS_DIR, load_example
+from attention_content.example_types import CORPUS_DIR
+from attention_content.examples import load_example
 from attention_core.errors import AttentionInputError
 
 __all__ = ["corpus_line", "draft"]

@@ -178,13 +178,9 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
 
     ``live_reload`` (``storyboard --watch``): the page reloads itself once a newer storyboard
     replaces this one (it reads the build's id from ``stamp.js`` every second, see :func:`_html`)."""
-    from attention_content.examples import (
-        ExampleError,
-        knob_warnings,
-        load_example,
-        output_name,
-        resolve_example,
-    )
+    from attention_content.example_types import ExampleError
+    from attention_content.examples import load_example, output_name, resolve_example
+    from attention_content.knobs import knob_warnings
     from attention_content.story import story_claims
     from attention_explainer.beats import beat_names
     from scenes.story import STORY, find_step

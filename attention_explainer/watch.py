@@ -55,7 +55,8 @@ State = tuple[int, int] | None
 def data_files(example_name: str) -> tuple[Path, ...]:
     """The files a storyboard of ``example_name`` is built from: the example and the corpus it
     names (only the example while it cannot be read; none when it cannot be found)."""
-    from attention_content.examples import ExampleError, load_example, resolve_example
+    from attention_content.example_types import ExampleError
+    from attention_content.examples import load_example, resolve_example
 
     try:
         path = resolve_example(example_name)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-    from attention_content.examples import Example
+    from attention_content.example_types import Example
     from scenes.base import ExplainerScene
 
 __all__ = ["BeatFrames", "build_beats", "slug"]

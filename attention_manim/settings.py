@@ -23,14 +23,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from attention_content.examples import (
-    DEFAULT_EXAMPLE,
-    Example,
-    ExampleError,
-    load_example,
-    output_name,
-    resolve_example,
-)
+from attention_content.example_types import Example, ExampleError
+from attention_content.examples import DEFAULT_EXAMPLE, load_example, output_name, resolve_example
 from attention_core.errors import AttentionInputError
 
 __all__ = ["PACES", "VARIABLES", "X264_PRESETS", "Settings", "SettingsError", "child_environment",

@@ -10,7 +10,8 @@ from typing import Any
 
 from manim import UP, Animation, Mobject, Scene, Wait, config
 
-from attention_content.examples import Example, skips_beat
+from attention_content.example_types import Example
+from attention_content.examples import skips_beat
 from attention_core.errors import AttentionInputError
 from attention_manim import cues, manim_patches, slide_frames, voice
 from attention_manim.settings import settings

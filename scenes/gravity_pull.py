@@ -63,7 +63,7 @@ from manim import (
     smooth,
 )
 
-from attention_content.examples import Sentence
+from attention_content.example_types import Sentence
 from attention_content.story import claim, decider, gravity, gravity_distances
 from attention_core import ContextPullTrace, keep_heaviest
 from scenes import style

@@ -60,7 +60,7 @@ from manim import (
 )
 
 from attention_content import story as facts
-from attention_content.examples import Example, Sentence
+from attention_content.example_types import Example, Sentence
 from attention_core import AttentionTrace, keep_heaviest
 from scenes import style
 from scenes.base import ExplainerScene

@@ -32,7 +32,7 @@ from manim import (
 )
 
 from attention_content import story
-from attention_content.examples import Sentence
+from attention_content.example_types import Sentence
 from attention_core import SimilarityMatrixTrace, similarity_matrix
 from scenes import style
 from scenes.base import ExplainerScene

@@ -50,7 +50,7 @@ from manim import (
     smooth,
 )
 
-from attention_content.examples import Example, Sentence
+from attention_content.example_types import Example, Sentence
 from attention_content.story import claim
 from attention_core import (
     NaiveNormalizeTrace,

@@ -63,7 +63,7 @@ from manim import (
 )
 
 from attention_content.corpus import Corpus, Probe, TrainingPlan, spoken_list, training_plan
-from attention_content.examples import CORPUS_DIR, DEFAULT_CORPUS
+from attention_content.example_types import CORPUS_DIR, DEFAULT_CORPUS
 from attention_core.training import (
     TrainingSnapshot,
     TrainingTrace,

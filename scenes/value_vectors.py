@@ -47,7 +47,7 @@ from manim import (
 )
 
 from attention_content import story as facts
-from attention_content.examples import Example, ExampleError, Sentence
+from attention_content.example_types import Example, ExampleError, Sentence
 from attention_core import AttentionTrace
 from scenes import style
 from scenes.base import ExplainerScene

@@ -20,7 +20,7 @@ import numpy as np
 from manim import Mobject, VMobject, config
 from PIL import Image
 
-from attention_content.examples import Example
+from attention_content.example_types import Example
 from attention_explainer.access_check import BeatAccess, measure_frame
 from attention_manim.beat_frames import build_beats
 from attention_manim.settings import from_environment

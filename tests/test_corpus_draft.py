@@ -154,7 +154,7 @@ def test_every_shipped_example_gets_a_corpus_that_attends(name, tmp_path, capsys
 
 
 def test_a_corpus_in_the_shipped_folder_is_named_by_its_stem(tmp_path):
-    from attention_content.examples import CORPUS_DIR
+    from attention_content.example_types import CORPUS_DIR
     from attention_explainer.corpus_command import corpus_line
 
     assert corpus_line(tmp_path / "x.toml", CORPUS_DIR / "bass.toml") == 'corpus = "bass"'

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from attention_content.example_types import ExampleError
 from attention_content.examples import (
     MAX_WORD_EMS,
     MIN_LENGTH_RATIO,
     MIN_SHOWN,
-    ExampleError,
     list_examples,
     load_example,
     parse_example,

@@ -10,13 +10,8 @@ from pathlib import Path
 import pytest
 from scene_harness import SHIPPED_APPLE, apple_with
 
-from attention_content.examples import (
-    MAX_HEADS,
-    MAX_SENTENCES,
-    MAX_WORDS,
-    ExampleError,
-    load_example,
-)
+from attention_content.example_types import ExampleError
+from attention_content.examples import MAX_HEADS, MAX_SENTENCES, MAX_WORDS, load_example
 from attention_content.glyphs import INTER_RANGES, text_problem
 
 ROOT = Path(__file__).resolve().parents[1]

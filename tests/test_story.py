@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from scene_harness import apple_with
 
-from attention_content.examples import ExampleError, load_example
+from attention_content.example_types import ExampleError
+from attention_content.examples import load_example
 from attention_content.story import (
     claim,
     decider,

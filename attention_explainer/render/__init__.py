@@ -54,7 +54,8 @@ from pathlib import Path
 
 import srt
 
-from attention_content.examples import ExampleError, load_example, resolve_example
+from attention_content.example_types import ExampleError
+from attention_content.examples import load_example, resolve_example
 from attention_explainer.render import burn, join, pack
 from attention_explainer.render.jobs import (
     PROJECT_DIR,

@@ -35,7 +35,7 @@ from manim import (
     config,
 )
 
-from attention_content.examples import Example
+from attention_content.example_types import Example
 from attention_content.story import plane_points
 from scenes import style
 from scenes.components.captions import quoted, word_label, wrapped_label
