@@ -2,9 +2,9 @@
 
 Each function validates its inputs (raising :class:`AttentionInputError`, a ``ValueError``)
 and returns a frozen dataclass trace that keeps its intermediate steps, so a scene can draw
-any of them. Nothing here imports manim or reads the environment: the example and corpus
-loaders take a name or a path (``attention_manim.settings`` says which example a render
-uses).
+any of them. Nothing here imports manim, reads a file or the environment, or imports another
+package of the project: the lowest layer (the example and corpus files are
+:mod:`attention_content`, the layer above; ``tests/test_imports.py``).
 """
 
 from attention_core.attention import (
