@@ -13,7 +13,7 @@ from manim import UP, Animation, Mobject, Scene, Wait, config
 from attention_content.example_types import Example
 from attention_content.examples import skips_beat
 from attention_core.errors import AttentionInputError
-from attention_manim import cues, manim_patches, slide_frames, voice
+from attention_manim import contract, cues, manim_patches, slide_frames, voice
 from attention_manim.settings import settings
 from scenes import style
 from scenes.components import title_card
@@ -82,10 +82,9 @@ def says_a_result(narration: str) -> bool:
 # other: media/videos/<example>/<module>/<quality>/<Scene>.mp4 (unless the user chose a
 # video_dir of their own).
 if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
-    config.video_dir = "{media_dir}/videos/" + settings().example_name + "/{module_name}/{quality}"
-    # a spoken video lasts longer, a slow one too: never in place of another (render._plan agrees)
-    _VARIANT = ("-voice" if settings().voice else "") + ("-slow" if settings().pace == "slow" else "")
-    config.video_dir = config.video_dir.replace("/{module_name}/", "/{module_name}" + _VARIANT + "/")
+    config.video_dir = ("{media_dir}/videos/" + settings().example_name + "/"
+                        + contract.video_folder("{module_name}", voice=settings().voice, pace=settings().pace)
+                        + "/{quality}")
 
 
 # Decided once, at import: the class and its beats must agree. ATTENTION_SLIDES=1 (the lecture
@@ -169,8 +168,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
                 voice.mux_scene_track(getattr(self.renderer.file_writer, "movie_file_path", None))
             return result
         except AttentionInputError as error:
-            print(f"\nattention-explainer: cannot render {type(self).__name__}:\n{error}",
-                  file=sys.stderr)
+            print(contract.cannot_render(type(self).__name__, error), file=sys.stderr)
             raise SystemExit(1) from None
 
     def beat(self, name: str, narration: str, spoken: str | None = None, hold: bool | None = None) -> None:

@@ -40,6 +40,7 @@ from attention_content.inputs import Inputs, read_inputs, write_snapshot
 from attention_explainer.import_walk import PACKAGES as _PROJECT_PACKAGES
 from attention_explainer.lifetime import Stopped
 from attention_manim import cache_files
+from attention_manim.contract import CANNOT_RENDER as _CLEAN_MESSAGE  # the scene's clean message
 from attention_manim.settings import child_environment, environment, settings
 from scenes.story import SCENES_DIR, Step
 
@@ -456,7 +457,6 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise Stopped(signum)  # a KeyboardInterrupt that knows its signal (the exit code: 128 + it)
 
 
-_CLEAN_MESSAGE = re.compile(r"^attention-explainer: cannot render \w+:$", re.MULTILINE)
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)', re.MULTILINE)
 
 
