@@ -30,14 +30,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 __all__ = ["INSTALL_COMMAND", "PAUSE_AFTER", "SLOW_LENGTH_SCALE", "SPOKEN_FORMS", "Clip", "Speaker",
-           "VoiceSettings", "VoiceUnavailableError", "active_rms_db", "cache_dir", "mux_scene_track",
-           "normalise", "pad_track", "read_wav", "require_voice", "spoken_form", "take_track",
-           "voice_settings", "voice_stamp"]
+           "SpeechService", "VoiceSettings", "VoiceUnavailableError", "active_rms_db", "cache_dir",
+           "mux_scene_track", "normalise", "pad_track", "read_wav", "require_voice", "spoken_form",
+           "take_track", "voice_settings", "voice_stamp"]
 
 INSTALL_COMMAND = "make video VOICE=1  (or: .venv/bin/pip install -e '.[voice]')"
 # Seconds of silence after a beat's speech before the next beat may start.
@@ -143,6 +143,19 @@ class Clip:
 
     path: Path
     seconds: float
+
+
+class SpeechService(Protocol):
+    """What a scene's narration needs of a voice (manim-voiceover's ``SpeechService``, in small):
+    its settings (``sentence_pause``, the silence between sentences) and a clip of a text, said
+    as :func:`spoken_form` prepares it. :class:`Speaker` (Piper, offline) is one; a recorded
+    teacher's voice would be another (``ExplainerScene.speech_service`` chooses)."""
+
+    settings: VoiceSettings
+
+    def speak(self, text: str) -> Clip:
+        """``text`` said: its WAV file and length."""
+        ...
 
 
 # ----------------------------------------------------------------------------- loudness

@@ -136,8 +136,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self._open_beat: tuple[str, str, float] | None = None  # name, narration, start time
         self._cut_from: float | None = None  # the start of a beat the example leaves out
         # ATTENTION_VOICE=1: each beat's narration is spoken, and the beat lasts until it ends.
-        self._speaker = (voice.Speaker(voice.cache_dir(settings().cache_home),
-                                       voice.voice_settings(settings().pace)) if settings().voice else None)
+        self._speaker = self.speech_service()
         self._spoken_seconds = 0.0  # the open beat's speech and the pause after it
         self._speech_seconds = 0.0  # the open beat's speech alone
         self._holds = False  # whether the open beat holds its result (beat())
@@ -153,6 +152,14 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         # Slides: the last frame of every slide so far, None where it was not drawn (cached).
         self._slide_frames: list[Any] = []
         super().__init__(**kwargs)
+
+    def speech_service(self) -> voice.SpeechService | None:
+        """The voice that says this scene's narration, or None (a silent video): Piper
+        (:class:`voice.Speaker`) when ``ATTENTION_VOICE`` is on. Another voice is a subclass
+        returning another :class:`voice.SpeechService`."""
+        if not settings().voice:
+            return None
+        return voice.Speaker(voice.cache_dir(settings().cache_home), voice.voice_settings(settings().pace))
 
     def setup(self) -> None:
         """Load and check the example before anything is drawn or written."""

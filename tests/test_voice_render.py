@@ -284,3 +284,48 @@ def test_render_voice_without_the_extra_fails_at_once_with_the_install_command(t
         "attention-explainer: --voice needs the optional voice extra (piper-tts not installed). "
         "Install it with: make video VOICE=1  (or: .venv/bin/pip install -e '.[voice]')")
     assert list(tmp_path.iterdir()) == []  # nothing rendered, nothing written
+
+
+def test_a_scene_speaks_through_the_speech_service_its_class_chooses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ExplainerScene.speech_service is the one place a voice is chosen: a subclass returning
+    another service (here a recorded voice: a silent clip a tenth of a second per word) is asked
+    for every cue, in order, and the scene places its clips and waits for them."""
+    import dataclasses
+
+    from scene_harness import build_scene, subtitles
+
+    from attention_manim import voice
+    from attention_manim.settings import settings
+    from scenes import base
+    from scenes.words_in_context import WordsInContext
+
+    class Recorded:
+        settings = voice.VoiceSettings()
+
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def speak(self, text: str) -> voice.Clip:
+            self.asked.append(text)
+            seconds = 0.1 * len(text.split())
+            path = tmp_path / f"clip-{len(self.asked)}.wav"
+            voice.write_wav(path, np.zeros(round(seconds * 8000)), 8000)
+            return voice.Clip(path, seconds)
+
+    recorded = Recorded()
+
+    class RecordedWordsInContext(WordsInContext):
+        def speech_service(self) -> voice.SpeechService:
+            return recorded
+
+    voiced = dataclasses.replace(settings(), voice=True, cache_home=tmp_path / "cache")
+    monkeypatch.setattr(base, "settings", lambda: voiced)
+    (tmp_path / "built").mkdir()
+    built = build_scene(RecordedWordsInContext, voiced.load_example(), tmp_path / "built", fresh=True)
+    cues = subtitles(built)
+    assert recorded.asked == [text for _, _, text in cues] and len(cues) > 6
+    assert [clip.path.name for _, clip in built.scene.voice_clips] == [
+        f"clip-{i}.wav" for i in range(1, len(cues) + 1)]
+    for (start, end, _), (at, clip) in zip(cues, built.scene.voice_clips, strict=True):
+        assert at == pytest.approx(start, abs=1e-5) and end - start >= clip.seconds - 1e-6
