@@ -58,7 +58,7 @@ VARIABLES = (
     Variable("ATTENTION_SLIDES_DIR", "slides_dir",
              "where the slides go (default `./slides`)"),
     Variable("ATTENTION_SPEEDUPS", "speedups",
-             "`0`: none of the speedups of `attention_manim/manim_patches.py`, manim's own "
+             "`0`: none of the speedups of `attention_manim/manim_patches/`, manim's own "
              "code (the same frames, slower; only the encoder's preset and thread count and plain "
              "tracebacks in the render's logs stay); default `1`"),
     Variable("ATTENTION_ENCODER_THREADS", "encoder_threads",

@@ -18,7 +18,7 @@ collect_ignore = ["benchmarks", "data"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """manim's code as every scene has it (attention_manim/manim_patches.py), in every test
+    """manim's code as every scene has it (attention_manim/manim_patches/), in every test
     process from the start, collection included: with several pytest workers, two processes
     making the same text through manim's own code (which writes its SVG in place) would read each
     other's half-written file; the patches make each entry once, by one atomic rename. The tests

@@ -1,4 +1,4 @@
-"""How the videos are encoded (attention_manim/manim_patches.py): the frames reach x264
+"""How the videos are encoded (attention_manim/manim_patches/): the frames reach x264
 without manim's copies and come out as the same bytes; x264's preset is a setting
 (ATTENTION_ENCODER_PRESET, default superfast) that every partial movie carries, and two presets
 never meet in one video."""

@@ -1,4 +1,4 @@
-"""The manim patches (attention_manim/manim_patches.py) change no pixel: glyphs keep exactly
+"""The manim patches (attention_manim/manim_patches/) change no pixel: glyphs keep exactly
 their points without their parsed SVG path, copies and families are manim's, the lean camera
 draws images exactly as manim's camera does; they are applied only when asked, refused on
 another manim, and ATTENTION_SPEEDUPS=0 renders the same frames with manim's own code."""

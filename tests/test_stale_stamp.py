@@ -41,7 +41,7 @@ def test_every_project_module_a_scene_loads_is_in_its_stamp(step):
     assert out.returncode == 0, out.stderr
     loaded = set(out.stdout.split())
     hashed = {p.relative_to(ROOT).as_posix() for p in jobs.project_imports(path)}
-    assert {"scenes/base.py", "attention_manim/settings.py", "attention_manim/manim_patches.py",
+    assert {"scenes/base.py", "attention_manim/settings.py", "attention_manim/manim_patches/__init__.py",
             "attention_content/examples.py", f"scenes/{step}.py"} <= loaded
     assert loaded - hashed == set()
 

@@ -1,5 +1,5 @@
 """The storyboard (attention_explainer/storyboard.py) and the shared LaTeX/text cache
-(attention_manim/manim_patches.py): the storyboard's frames are the key frames the scene
+(attention_manim/manim_patches/): the storyboard's frames are the key frames the scene
 tests check; several processes filling one cache make the same SVGs as one process; a broken
 cache entry is made again, not drawn."""
 

@@ -14,7 +14,7 @@ with 4, 8, 16 and 32 tokens; the core's ``scaled_dot_product_attention`` against
 numpy one-liner. Prints a table and writes the same figures as JSON (``--json``, default
 ``tests/benchmarks/results/<host kind>.json``, ``…-speedups-off.json`` with
 ``ATTENTION_SPEEDUPS=0``: every render then runs manim's own code, see
-``attention_manim/manim_patches.py``).
+``attention_manim/manim_patches/``).
 Never part of ``make test``: it takes minutes.
 """
 
