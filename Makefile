@@ -31,7 +31,7 @@ keyframes: setup
 	UPDATE_KEYFRAMES=1 $(PY) -m pytest -q -k key_frames
 
 lint: setup
-	$(VENV)/bin/ruff check attention_core attention_explainer scenes scripts tests
+	$(VENV)/bin/ruff check attention_core attention_content attention_manim attention_explainer scenes scripts tests
 
 # The full spoken explainer for EXAMPLE at QUALITY (default h = 1080p60), the scenes rendered
 # in parallel (JOBS, default one per core) and joined, with subtitles, chapters, stills and the

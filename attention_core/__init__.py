@@ -2,9 +2,9 @@
 
 Each function validates its inputs (raising :class:`AttentionInputError`, a ``ValueError``)
 and returns a frozen dataclass trace that keeps its intermediate steps, so a scene can draw
-any of them. Nothing here imports manim or reads the environment: the example and corpus
-loaders take a name or a path (``attention_explainer.settings`` says which example a render
-uses).
+any of them. Nothing here imports manim, reads a file or the environment, or imports another
+package of the project: the lowest layer (the example and corpus files are
+:mod:`attention_content`, the layer above; ``tests/test_imports.py``).
 """
 
 from attention_core.attention import (
@@ -36,10 +36,8 @@ from attention_core.softmax import (
     with_zero_sum,
 )
 
-# Loaded when first asked for: they import attention_core.examples, which must not be imported
-# with the package, so that `python -m attention_core.examples` runs it once (no runpy warning).
-_LAZY = {"Corpus": "corpus", "load_corpus": "corpus", "TrainingSnapshot": "training",
-         "TrainingTrace": "training", "train": "training"}
+# Loaded when first asked for (the training module is the core's slowest to import).
+_LAZY = {"TrainingSnapshot": "training", "TrainingTrace": "training", "train": "training"}
 
 
 def __getattr__(name: str) -> object:
@@ -53,7 +51,6 @@ __all__ = [
     "AttentionInputError",
     "AttentionTrace",
     "ContextPullTrace",
-    "Corpus",
     "CosineTrace",
     "DotProductTrace",
     "HeadWeights",
@@ -69,7 +66,6 @@ __all__ = [
     "cosine_similarity",
     "dot_product",
     "keep_heaviest",
-    "load_corpus",
     "multi_head_attention",
     "naive_normalize",
     "scaled_dot_product_attention",

@@ -24,11 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from attention_core.corpus import Corpus, Probe
 from attention_core.errors import AttentionInputError, FloatArray
+
+if TYPE_CHECKING:  # the corpus file's types only: the core runs no code of the content above it
+    from attention_content.corpus import Corpus, Probe
 
 __all__ = [
     "ADAM_BETAS",

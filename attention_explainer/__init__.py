@@ -1,21 +1,20 @@
-"""attention-explainer's house: everything that is neither a scene nor the mathematics.
+"""attention-explainer's application, the top layer: the command line, the render pipeline, tools.
 
 - :mod:`attention_explainer.cli`: the ``attention-explainer`` command line (``steps``,
-  ``render``, ``gallery``, ``storyboard``); ``python -m attention_explainer`` runs it;
+  ``render``, ``batch``, ``check``, ``storyboard``, ``gallery``, ...); ``python -m
+  attention_explainer`` runs it;
 - :mod:`attention_explainer.render`: the render pipeline (one manim process per step, the
   joined video, subtitles, chapters, stills, the slide deck, the README's gallery);
 - :mod:`attention_explainer.launcher`: the manim process the pipeline starts for a step;
 - :mod:`attention_explainer.storyboard`: every beat's settled frame beside its narration;
-- :mod:`attention_explainer.settings`: every environment variable, read once;
-- :mod:`attention_explainer.manim_patches`: every change to manim's own code, applied only
-  when asked, behind ``ATTENTION_SPEEDUPS``;
-- :mod:`attention_explainer.voice`: the spoken narration.
+- the checks (``check``, ``lints``, ``access_check``, ``accessibility``, ``axe``) and the one
+  import walker (``import_walk``).
 
-``attention_core`` (the numbers, no manim, no environment) and ``scenes`` (the manim scenes
-and their shared pieces) are its neighbours. The scenes use the settings, the patches and the
-voice of this package and nothing else of it; the renderer reads ``scenes/story.py`` and runs
-each scene in its own process; ``attention_core`` imports neither (``scripts/import_graph.py``,
-``tests/test_imports.py``).
+Below it, in order: ``scenes`` (one manim scene per chapter), ``attention_manim`` (settings,
+manim patches, voice, cues), ``attention_content`` (example and corpus files, the story's
+claims) and ``attention_core`` (the numbers). It may import all of them and none imports it
+(``tests/test_imports.py``); the renderer reads ``scenes/story.py`` and runs each scene in its
+own process.
 """
 
 # The variables numeric libraries read for their thread count (OpenBLAS, OpenMP, MKL): the

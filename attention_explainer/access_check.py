@@ -223,7 +223,7 @@ def scene_cues(scene: Any) -> list[tuple[float, float, str]]:
     """A built scene's subtitles laid out as the video's ``.srt`` is (cues of at most two lines
     of 42 characters, :func:`attention_explainer.render.join.lay_out_cue`), as (start, end,
     text) in seconds, in order."""
-    from attention_explainer.cues import RULE_FPS, cue_gap, lay_out_cue, separate
+    from attention_manim.cues import RULE_FPS, cue_gap, lay_out_cue, separate
 
     cues = separate([part for cue in scene.renderer.file_writer.subcaptions for part in lay_out_cue(cue)],
                     cue_gap(RULE_FPS))  # as the render spaces them
@@ -308,12 +308,12 @@ def check_example(example: str | Path, only: Sequence[str] = (), *, log: Callabl
     """Build ``only`` (step names; every step when empty) of ``example`` (a shipped example's
     name or a .toml path) with animations skipped, as the storyboard does, and check each
     beat's settled frame and each step's captions. One process; about the storyboard's time
-    for one worker. Raises :class:`attention_core.examples.ExampleError` for a bad example
+    for one worker. Raises :class:`attention_content.example_types.ExampleError` for a bad example
     and KeyError for an unknown step."""
     import importlib
 
-    from attention_core.examples import load_example
-    from attention_explainer.beat_frames import build_beats
+    from attention_content.examples import load_example
+    from attention_manim.beat_frames import build_beats
     from scenes.story import STORY, find_step
 
     loaded = load_example(example) if not hasattr(example, "sentences") else example

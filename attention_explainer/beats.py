@@ -6,7 +6,7 @@ an f-string (``f"pulls {k + 1}"``, which matches ``pulls 1``, ``pulls 2``, ...),
 a conditional, any item of a tuple, or a parameter of the enclosing method, resolved through
 that method's calls in the same module. Read with :mod:`ast`: nothing is imported or built, so
 ``check`` stays quick. Names are compared as the storyboard's file names spell them
-(:func:`attention_core.examples.beat_slug`: ``"pulls 1"``, ``"pulls-1"`` and ``"Pulls_1"``
+(:func:`attention_content.examples.beat_slug`: ``"pulls 1"``, ``"pulls-1"`` and ``"Pulls_1"``
 are one name).
 """
 
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from attention_core.examples import beat_slug
+from attention_content.examples import beat_slug
 from scenes.story import STORY, Step
 
 __all__ = ["StepBeats", "beat_names"]

@@ -1,7 +1,7 @@
 """``attention-explainer check FILE... [--suggest OUT.toml] [--narration]``: check example files.
 
 Each file is validated field by field (every problem at once, naming its field); then every
-claim of the story (:mod:`attention_core.story`) is evaluated on its numbers, and each one the
+claim of the story (:mod:`attention_content.story`) is evaluated on its numbers, and each one the
 numbers deny is printed as a ``warning:`` line with what should win, what does and by how
 much it misses; so are claims that hold only by a margin that prints as a tie, knobs at a
 value no shipped example uses, and a corpus with no sentences about the example's word.
@@ -9,7 +9,7 @@ With ``--narration`` (slow: every step is built) so is each number a beat says a
 frame does not print (:mod:`attention_explainer.narration_check`).
 A warning does not fail the check (exit 0); a problem does (exit 1).
 
-With ``--suggest OUT.toml`` (one file), :mod:`attention_core.suggest` looks for the smallest
+With ``--suggest OUT.toml`` (one file), :mod:`attention_content.suggest` looks for the smallest
 change to the file's numbers after which every claim holds, and writes it (the teacher's
 comments and layout kept) to ``OUT.toml``.
 """
@@ -20,11 +20,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from attention_core.corpus import training_plan
-from attention_core.examples import Example, ExampleError, knob_warnings, list_examples, load_example
-from attention_core.story import story_claims
-from attention_explainer import atomic
+from attention_content.corpus import training_plan
+from attention_content.example_types import Example, ExampleError
+from attention_content.examples import list_examples, load_example
+from attention_content.knobs import knob_warnings
+from attention_content.story import story_claims
 from attention_explainer.beats import beat_names
+from attention_manim import atomic
 
 __all__ = ["check", "warnings"]
 
@@ -52,7 +54,7 @@ def check(targets: Sequence[str], suggest: Path | None = None, *, accessibility:
           narration: bool = False) -> int:
     """Check each example file or shipped name in ``targets``: 0 when all load (warnings or
     not), 1 when one has a problem; with ``suggest``, write a suggestion for the one target
-    (0 when every claim holds in it, 1 when some cannot; see :func:`attention_core.suggest`).
+    (0 when every claim holds in it, 1 when some cannot; see :func:`attention_content.suggest`).
     ``accessibility``: also build every step and print the accessibility check's measures and
     problems (:func:`attention_explainer.access_check.check_example`), as warnings.
     ``narration``: also build every step and warn of each number a beat says that its settled
@@ -105,8 +107,8 @@ def write_suggestion(example: Example, out: Path) -> int:
     it to ``out`` (the teacher's file with only those numbers changed, else a fresh file) and
     print the changes: 0, or 1 when some claims cannot hold together (named; ``out`` then has
     every claim that can hold)."""
-    from attention_core.suggest import example_toml, suggest
-    from attention_core.toml_numbers import replace_numbers
+    from attention_content.suggest import example_toml, suggest
+    from attention_content.toml_numbers import replace_numbers
 
     if out.suffix != ".toml":
         print(f"attention-explainer check: --suggest {out}: an example file ends in .toml", file=sys.stderr)

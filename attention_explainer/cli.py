@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from attention_core.examples import DEFAULT_EXAMPLE
+from attention_content.examples import DEFAULT_EXAMPLE
 from attention_explainer.render import (
     FORMATS,
     QUALITIES,
@@ -35,7 +35,7 @@ from attention_explainer.render import (
     render,
 )
 from attention_explainer.render.jobs import PROJECT_DIR
-from attention_explainer.settings import PACES
+from attention_manim.settings import PACES
 from scenes.story import STORY, Step
 
 __all__ = ["list_steps", "main", "options_from_args"]
@@ -320,7 +320,7 @@ def list_steps(story: Sequence[Step] = STORY) -> str:
 def main(argv: Sequence[str] | None = None, story: Sequence[Step] = STORY) -> int:
     """The ``attention-explainer`` console script."""
     args = _parser().parse_args(argv)
-    from attention_explainer.settings import SettingsError, settings
+    from attention_manim.settings import SettingsError, settings
 
     try:
         settings()  # every variable checked once, before anything starts

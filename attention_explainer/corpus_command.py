@@ -1,6 +1,6 @@
 """``attention-explainer corpus FILE --out CORPUS.toml``: draft a corpus for an example's word.
 
-Draft the sentences (:mod:`attention_core.corpus_draft`), train seeds 0, 1, ... until one ends
+Draft the sentences (:mod:`attention_content.corpus_draft`), train seeds 0, 1, ... until one ends
 with every probe's focus attending most to its decider, print the figures and the ``corpus =``
 line for the example, and write the file whole or not at all. No seed within the budget: say
 so, write nothing, exit 1.
@@ -13,15 +13,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from attention_core.corpus_draft import (
+from attention_content.corpus_draft import (
     corpus_toml,
     draft_corpus,
     meanings_from_example,
     parse_draft,
     try_seed,
 )
+from attention_content.example_types import CORPUS_DIR
+from attention_content.examples import load_example
 from attention_core.errors import AttentionInputError
-from attention_core.examples import CORPUS_DIR, load_example
 
 __all__ = ["corpus_line", "draft"]
 

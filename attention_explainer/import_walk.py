@@ -8,9 +8,9 @@ packages. ``import a.b.c`` from inside ``a`` does not count ``a`` (its ``__init_
 but ``from a import c`` there does: it reads ``c`` off a package that may still be running its
 ``__init__`` (which works only while that ``__init__`` imports ``c`` first).
 
-Used by ``scripts/import_graph.py`` and ``tests/test_imports.py`` (the house's layers and
-cycles) and by the renderer's step stamps (:func:`files_imported`: a step depends on every
-project file its scene imports, however deep).
+Used by ``scripts/import_graph.py`` and ``tests/test_imports.py`` (the house's layers,
+:data:`PACKAGES` in order, and its cycles) and by the renderer's step stamps
+(:func:`files_imported`: a step depends on every project file its scene imports, however deep).
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-__all__ = ["PACKAGES", "ROOT", "cycles", "files_imported", "graph", "module_imports", "modules"]
+__all__ = ["PACKAGES", "ROOT", "cycles", "files_imported", "graph", "module_imports", "modules", "upward"]
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("attention_core", "attention_explainer", "scenes")
+# The project's packages, one layer each, the lowest first: each may import only itself and the
+# layers before it (tests/test_imports.py). The numbers; the content (example and corpus files,
+# the story's claims); what scenes need of manim; the scenes; the application.
+PACKAGES = ("attention_core", "attention_content", "attention_manim", "scenes", "attention_explainer")
 
 
 def modules(root: Path = ROOT, packages: tuple[str, ...] = PACKAGES) -> dict[str, Path]:
@@ -115,6 +118,18 @@ def files_imported(path: Path, root: Path = ROOT, packages: tuple[str, ...] = PA
         found.add(known[name])
         todo += module_imports(name, known[name], known) - seen
     return found
+
+
+def upward(edges: dict[str, set[str]], layers: tuple[str, ...] = PACKAGES) -> list[tuple[str, str]]:
+    """The imports that point up: (module, imported module) where the imported one's package
+    comes later in ``layers`` than the importer's.
+
+    >>> upward({"low.a": {"high.b"}, "high.b": {"low.a"}}, ("low", "high"))
+    [('low.a', 'high.b')]
+    """
+    rank = {name: i for i, name in enumerate(layers)}
+    return sorted((module, target) for module, targets in edges.items() for target in targets
+                  if rank[target.split(".")[0]] > rank[module.split(".")[0]])
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:

@@ -2,7 +2,7 @@
 <manim arguments>``.
 
 It dies with the renderer (Linux ``PR_SET_PDEATHSIG``; a process whose renderer is already
-gone stops at once), applies :mod:`attention_explainer.manim_patches` (with the encoder's
+gone stops at once), applies :mod:`attention_manim.manim_patches` (with the encoder's
 thread count, plain tracebacks for the log and the frames' clock for cached plays) and runs
 manim's command line.
 """
@@ -26,7 +26,7 @@ def _die_with_parent() -> None:
 def main(argv: list[str]) -> None:
     """Run ``manim <argv>`` as one step of a render."""
     _die_with_parent()
-    from attention_explainer.settings import SettingsError, settings
+    from attention_manim.settings import SettingsError, settings
 
     try:
         parent = settings().render_parent
@@ -34,7 +34,7 @@ def main(argv: list[str]) -> None:
         sys.exit(f"attention-explainer: {error}")
     if parent is not None and os.getppid() != parent:
         sys.exit("attention-explainer: the renderer is gone")
-    from attention_explainer import manim_patches
+    from attention_manim import manim_patches
 
     manim_patches.apply(encoder_threads=settings().encoder_threads, plain_tracebacks=True,
                         frame_clock=True)

@@ -17,8 +17,8 @@ import re
 
 import numpy as np
 
-from attention_core.examples import Example
-from attention_core.story import decider, head_favourites
+from attention_content.example_types import Example
+from attention_content.story import decider, head_favourites
 
 __all__ = ["grid_warnings", "head_warnings", "lint_warnings", "words_that_fit"]
 

@@ -26,15 +26,15 @@ from pathlib import Path
 
 import numpy as np
 
+from attention_content.examples import MAX_MAGNITUDE, parse_example
 from attention_core.errors import AttentionInputError
-from attention_core.examples import MAX_MAGNITUDE, parse_example
 from attention_core.real_model import (
     MODEL_NAME,
     RealModel,
     anchor_vector,
     project_on_anchors,
 )
-from attention_explainer import atomic
+from attention_manim import atomic
 
 __all__ = ["SCALE", "ModelExample", "OutError", "example_from_model", "fit_head", "toml_string", "write_out"]
 
@@ -177,7 +177,7 @@ def example_from_model(model: RealModel, sentences: Sequence[str], focus: str, a
         f"# Made by `attention-explainer example-from-model` from {MODEL_NAME} (Apache-2.0, see",
         "# assets/models/NOTICE): each word's numbers are the cosines of the model's vector of the",
         "# word on its own (last layer) with the two axis words', seen from the average of all these",
-        f"# words, times {SCALE:g}. Edit freely, then: python -m attention_core.examples check FILE",
+        f"# words, times {SCALE:g}. Edit freely, then: python -m attention_content.examples check FILE",
         f"title = {toml_string(title or f'{focus_word}: {axes[0]} or {axes[1]}? (real numbers)')}",
         "",
         "[plane]",

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from attention_core.examples import Example
+    from attention_content.example_types import Example
 
 __all__ = ["ALLOWED", "Allowance", "Unseen", "check_example", "narration_numbers", "screen_texts",
            "unseen_in_beat", "unseen_in_step", "visible"]
@@ -41,7 +41,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d)]*\s+")
 @dataclass(frozen=True)
 class Allowance:
     """A number a beat says and, by design, does not print: in ``step``'s beat ``beat`` (its
-    name as the frames spell it, :func:`attention_explainer.beat_frames.slug`), a number whose
+    name as the frames spell it, :func:`attention_manim.beat_frames.slug`), a number whose
     sentence reads ``before`` (a regular expression) just before it."""
 
     step: str
@@ -209,7 +209,7 @@ def unseen_in_step(step: str, texts: dict[str, list[str]],
     (``"NN-end-of-<beat>"``, in order) to what it shows, ``beats`` is the scene's
     ``(name, narration, start, end)`` in order. A frame is taken at each beat's end (the first
     only once something is drawn): they are paired from the last backwards."""
-    from attention_explainer.beat_frames import slug
+    from attention_manim.beat_frames import slug
 
     found = []
     for (name, narration, _, _), key in zip(reversed(beats), reversed(list(texts)), strict=False):
@@ -223,12 +223,12 @@ def check_example(example: str | Path | Example, only: Sequence[str] = (), *,
     """Build ``only`` (step names; every step when empty) of ``example`` (a shipped example's name,
     a .toml path or a loaded example) with animations skipped, as the storyboard does, and return
     every number a beat says and its frame does not print (allowed ones included, marked). One
-    process. Raises :class:`attention_core.examples.ExampleError` for a bad example and KeyError
+    process. Raises :class:`attention_content.examples.ExampleError` for a bad example and KeyError
     for an unknown step."""
     import importlib
 
-    from attention_core.examples import load_example
-    from attention_explainer.beat_frames import build_beats
+    from attention_content.examples import load_example
+    from attention_manim.beat_frames import build_beats
     from scenes.story import STORY, find_step
 
     loaded = example if hasattr(example, "sentences") else load_example(example)  # type: ignore[arg-type]

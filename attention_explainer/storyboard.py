@@ -12,8 +12,8 @@ kept. Steps are built in separate processes, one per core. The result, in
 - ``storyboard.html`` (open it in a browser) and ``storyboard.pdf``: each frame beside its
   narration, the rate it is read at (characters a second over the beat's length, against
   ``style.READING_RATE``) and, under each step, the story checker's warnings for it (the
-  claims of :func:`attention_core.story.story_claims` the example's numbers deny, as
-  ``python -m attention_core.examples check`` prints them), and the accessibility check's
+  claims of :func:`attention_content.story.story_claims` the example's numbers deny, as
+  ``python -m attention_content.examples check`` prints them), and the accessibility check's
   (:mod:`attention_explainer.access_check`): under each frame, the smallest difference of the
   colours it must tell apart under each simulated colour-vision deficiency and its lowest
   contrast; under each step, its problems and its captions' timing problems; and beside each
@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from attention_explainer import ONE_BLAS_THREAD  # one each in the worker processes
-from attention_explainer.beat_frames import BeatFrames, build_beats, slug
+from attention_manim.beat_frames import BeatFrames, build_beats, slug
 
 if TYPE_CHECKING:
     import numpy as np
@@ -124,7 +124,7 @@ def _build_step(number: int, step: Step, example_path: str, folder: str, size: t
     import importlib.util
     import sys
 
-    from attention_core.examples import load_example
+    from attention_content.examples import load_example
     from attention_explainer.access_check import BeatAccess, caption_problems, measurer, scene_cues
     from attention_explainer.describe import describe_frame
     from attention_explainer.narration_check import screen_texts, unseen_in_step
@@ -189,14 +189,10 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
 
     ``live_reload`` (``storyboard --watch``): the page reloads itself once a newer storyboard
     replaces this one (it reads the build's id from ``stamp.js`` every second, see :func:`_html`)."""
-    from attention_core.examples import (
-        ExampleError,
-        knob_warnings,
-        load_example,
-        output_name,
-        resolve_example,
-    )
-    from attention_core.story import story_claims
+    from attention_content.example_types import ExampleError
+    from attention_content.examples import load_example, output_name, resolve_example
+    from attention_content.knobs import knob_warnings
+    from attention_content.story import story_claims
     from attention_explainer.beats import beat_names
     from scenes.story import STORY, find_step
 
@@ -223,7 +219,7 @@ def make_storyboard(example_name: str, only: Sequence[str], media_dir: Path, *, 
     for line in lint_warnings(example):  # "warning: <step>, sentence 1: ...": beside its chapter
         warnings.setdefault(line.split(":")[1].split(",")[0].strip(), []).append(line)
     try:
-        from attention_core.corpus import training_plan
+        from attention_content.corpus import training_plan
 
         plan_warning = training_plan(example).warning(example)
     except ExampleError as error:
@@ -405,7 +401,7 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
     # a thread per core in each process, and the workers' threads spin against each other
     # (apple's steps took 27.5 s of processor time in two workers, 21.6 s with one thread
     # each, 20.7 s in one process). A variable the user set stays as set.
-    from attention_explainer.settings import children_see
+    from attention_manim.settings import children_see
 
     with children_see(**dict.fromkeys(ONE_BLAS_THREAD, "1")), \
             ProcessPoolExecutor(workers, mp_context=context, initializer=_no_interrupts) as pool:

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from attention_explainer import atomic
 from attention_explainer.describe import Table
+from attention_manim import atomic
 
 if TYPE_CHECKING:
     from attention_explainer.storyboard import StoryboardStep

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from attention_explainer.import_walk import PACKAGES
 from attention_explainer.import_walk import ROOT as PROJECT_DIR
 from attention_explainer.lifetime import Stopped, die_with_parent
 
@@ -45,7 +46,7 @@ __all__ = ["POLL_SECONDS", "SETTLE_SECONDS", "SOURCE_DIRS", "storyboard_command"
 POLL_SECONDS = 0.25
 # After a change, the files must stay as they are this long before the build starts.
 SETTLE_SECONDS = 0.1
-SOURCE_DIRS = tuple(PROJECT_DIR / name for name in ("scenes", "attention_core", "attention_explainer"))
+SOURCE_DIRS = tuple(PROJECT_DIR / name for name in PACKAGES)
 
 # A file's state as polled: (modification time in ns, size), None when it is not there.
 State = tuple[int, int] | None
@@ -54,7 +55,8 @@ State = tuple[int, int] | None
 def data_files(example_name: str) -> tuple[Path, ...]:
     """The files a storyboard of ``example_name`` is built from: the example and the corpus it
     names (only the example while it cannot be read; none when it cannot be found)."""
-    from attention_core.examples import ExampleError, load_example, resolve_example
+    from attention_content.example_types import ExampleError
+    from attention_content.examples import load_example, resolve_example
 
     try:
         path = resolve_example(example_name)

@@ -51,8 +51,8 @@ from manim import (
     config,
 )
 
+from attention_content.story import claim, decider, focus_attention, look_ahead_sentences
 from attention_core import AttentionTrace
-from attention_core.story import claim, decider, focus_attention, look_ahead_sentences
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import sentence_caption, word_color, word_label

@@ -10,10 +10,11 @@ from typing import Any
 
 from manim import UP, Animation, Mobject, Scene, Wait, config
 
+from attention_content.example_types import Example
+from attention_content.examples import skips_beat
 from attention_core.errors import AttentionInputError
-from attention_core.examples import Example, skips_beat
-from attention_explainer import cues, manim_patches, slide_frames, voice
-from attention_explainer.settings import settings
+from attention_manim import contract, cues, manim_patches, slide_frames, voice
+from attention_manim.settings import settings
 from scenes import style
 from scenes.components import title_card
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
@@ -81,15 +82,14 @@ def says_a_result(narration: str) -> bool:
 # other: media/videos/<example>/<module>/<quality>/<Scene>.mp4 (unless the user chose a
 # video_dir of their own).
 if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
-    config.video_dir = "{media_dir}/videos/" + settings().example_name + "/{module_name}/{quality}"
-    # a spoken video lasts longer, a slow one too: never in place of another (render._plan agrees)
-    _VARIANT = ("-voice" if settings().voice else "") + ("-slow" if settings().pace == "slow" else "")
-    config.video_dir = config.video_dir.replace("/{module_name}/", "/{module_name}" + _VARIANT + "/")
+    config.video_dir = ("{media_dir}/videos/" + settings().example_name + "/"
+                        + contract.video_folder("{module_name}", voice=settings().voice, pace=settings().pace)
+                        + "/{quality}")
 
 
 # Decided once, at import: the class and its beats must agree. ATTENTION_SLIDES=1 (the lecture
 # pack) makes every scene a manim-slides ``Slide``, one slide per beat, written to
-# ATTENTION_SLIDES_DIR (attention_explainer.settings).
+# ATTENTION_SLIDES_DIR (attention_manim.settings).
 _AS_SLIDES = settings().slides
 if _AS_SLIDES:
     from manim_slides import Slide as _SceneBase
@@ -136,8 +136,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self._open_beat: tuple[str, str, float] | None = None  # name, narration, start time
         self._cut_from: float | None = None  # the start of a beat the example leaves out
         # ATTENTION_VOICE=1: each beat's narration is spoken, and the beat lasts until it ends.
-        self._speaker = (voice.Speaker(voice.cache_dir(settings().cache_home),
-                                       voice.voice_settings(settings().pace)) if settings().voice else None)
+        self._speaker = self.speech_service()
         self._spoken_seconds = 0.0  # the open beat's speech and the pause after it
         self._speech_seconds = 0.0  # the open beat's speech alone
         self._holds = False  # whether the open beat holds its result (beat())
@@ -154,6 +153,14 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self._slide_frames: list[Any] = []
         super().__init__(**kwargs)
 
+    def speech_service(self) -> voice.SpeechService | None:
+        """The voice that says this scene's narration, or None (a silent video): Piper
+        (:class:`voice.Speaker`) when ``ATTENTION_VOICE`` is on. Another voice is a subclass
+        returning another :class:`voice.SpeechService`."""
+        if not settings().voice:
+            return None
+        return voice.Speaker(voice.cache_dir(settings().cache_home), voice.voice_settings(settings().pace))
+
     def setup(self) -> None:
         """Load and check the example before anything is drawn or written."""
         self.example = self._given_example or settings().load_example()
@@ -168,8 +175,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
                 voice.mux_scene_track(getattr(self.renderer.file_writer, "movie_file_path", None))
             return result
         except AttentionInputError as error:
-            print(f"\nattention-explainer: cannot render {type(self).__name__}:\n{error}",
-                  file=sys.stderr)
+            print(contract.cannot_render(type(self).__name__, error), file=sys.stderr)
             raise SystemExit(1) from None
 
     def beat(self, name: str, narration: str, spoken: str | None = None, hold: bool | None = None) -> None:

@@ -2,7 +2,7 @@ r"""Similarity of two words: the dot product, and the cosine of the angle betwee
 
     a . b = a_1 b_1 + a_2 b_2            cos(theta) = (a . b) / (|a| |b|)
 
-The first sentence's ambiguous word and the word that decides it (:func:`attention_core.story.decider`)
+The first sentence's ambiguous word and the word that decides it (:func:`attention_content.story.decider`)
 are drawn as arrows in the plane; the dot product is written out component by component (why
 it and not the first chapter's distance: larger the more alike, and cheap), and its numbers
 are said once the figure is still; the cosine is read off the angle. Then a copy of the
@@ -53,7 +53,8 @@ from manim import (
     smooth,
 )
 
-from attention_core import CosineTrace, DotProductTrace, cosine_similarity, dot_product, story
+from attention_content import story
+from attention_core import CosineTrace, DotProductTrace, cosine_similarity, dot_product
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, WordPlane, WordVector, word_color, word_label

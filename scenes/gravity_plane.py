@@ -30,8 +30,8 @@ from manim import (
     smooth,
 )
 
+from attention_content.example_types import Example, Sentence
 from attention_core import ContextPullTrace
-from attention_core.examples import Example, Sentence
 from scenes import style
 from scenes.components import WordDot, WordPlane, boxes_overlap, word_color
 from scenes.components.words import (

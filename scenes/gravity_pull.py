@@ -21,7 +21,7 @@ below 1 the word moves only that fraction of the step, and the scene says it is 
 video's setting, not attention. In the other sentence the same word is pulled elsewhere:
 context decides.
 
-What the narration asserts comes from :mod:`attention_core.story`: "moves toward the decider"
+What the narration asserts comes from :mod:`attention_content.story`: "moves toward the decider"
 only when ``pull_toward_decider`` holds; otherwise it says what the numbers show.
 
 Render: ``manim -ql scenes/gravity_pull.py GravityPull`` (from the repo root).
@@ -57,8 +57,8 @@ from manim import (
     smooth,
 )
 
+from attention_content.story import claim, decider, gravity, gravity_distances
 from attention_core import ContextPullTrace
-from attention_core.story import claim, decider, gravity, gravity_distances
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, word_color, word_label

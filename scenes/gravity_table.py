@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, DecimalNumber, Line, ManimColor, MathTex, Mobject, Text, VGroup
 
+from attention_content.example_types import Example, Sentence
 from attention_core import ContextPullTrace, keep_heaviest
-from attention_core.examples import Example, Sentence
 from scenes import style
 from scenes.components import word_color, word_label
 from scenes.style import fmt

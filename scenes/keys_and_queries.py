@@ -21,7 +21,7 @@ first beat's raw row, over the softmax chapter's T, is not compared with a head'
 head gives the decider less than the raw embeddings did, a beat says what that teaches. Words of
 negligible weight are left unnamed on the plane rather than named over an axis.
 
-Every statement comes from :mod:`attention_core.story`: the scene asserts a claim only when
+Every statement comes from :mod:`attention_content.story`: the scene asserts a claim only when
 it holds, and otherwise says what the numbers show.
 
 Render: ``manim -ql scenes/keys_and_queries.py KeysAndQueries`` (from the repo root).
@@ -59,9 +59,9 @@ from manim import (
     config,
 )
 
+from attention_content import story as facts
+from attention_content.example_types import Example, Sentence
 from attention_core import AttentionTrace, keep_heaviest
-from attention_core import story as facts
-from attention_core.examples import Example, Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label

@@ -8,7 +8,7 @@ follows the ambiguous word only: each head's weights row and its output, the out
 by side in one long vector, W_O mapping that back to the model's dimension, the residual
 adding the result to the word, and what that did to the word (the story's
 ``multi_head_toward_decider`` claim). Heads are named by what they look at
-(:func:`attention_core.story.head_looks`), never by the file's names. Few numbers, all large
+(:func:`attention_content.story.head_looks`), never by the file's names. Few numbers, all large
 enough to read.
 
 Laid out for 1080p (:func:`plan_bands`): the heads' weights rows and outputs take the top
@@ -43,8 +43,8 @@ from manim import (
     config,
 )
 
+from attention_content.story import HeadLook, claim, decider, head_looks
 from attention_core import MultiHeadTrace, multi_head_attention
-from attention_core.story import HeadLook, claim, decider, head_looks
 from scenes import style
 from scenes.attention_matrix import (
     LEGIBLE_CELL,

@@ -4,7 +4,7 @@ r"""The opening: the question the video answers, why a model needs attention, th
     \qquad \text{meaning} = \text{what the words around it say}
 
 Built from the example: its ambiguous word in its (at most two) sentences, what the word
-means in each (:func:`attention_core.arc.meaning`: the axis its deciding word leans toward),
+means in each (:func:`attention_content.arc.meaning`: the axis its deciding word leans toward),
 the credit to the talk the video retells (:data:`TALK`), said and shown, and last the chapters
 of :data:`scenes.story.STORY` as a road, each by the short name the narration says
 (:func:`chapter_name`), up as long as its line and its names take to read.
@@ -33,8 +33,8 @@ from manim import (
     config,
 )
 
-from attention_core import story
-from attention_core.arc import meaning
+from attention_content import story
+from attention_content.arc import meaning
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import word_color, word_label

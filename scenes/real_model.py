@@ -44,7 +44,7 @@ from manim import (
     config,
 )
 
-from attention_core import story
+from attention_content import story
 from attention_core.errors import AttentionInputError
 from attention_core.real_model import (
     INSTALL_COMMAND,

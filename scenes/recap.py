@@ -5,7 +5,7 @@ r"""The recap: the whole pipeline once, with the example's own numbers, then the
     x' = x + \sum_j w_j v_j \quad x'' = x + [h_1, \dots, h_H]\, W_O
 
 Nine stations in a snake of three rows, one beat lighting up one to three of them, each
-showing the focus's numbers of the first sentence (:func:`attention_core.arc.recap`, from the
+showing the focus's numbers of the first sentence (:func:`attention_content.arc.recap`, from the
 attention traces): the word, its query, the score with the deciding word's key, the scaling
 by sqrt(d_k), the softmax weights, the weighted values, the residual, the heads joined by
 W_O, and what learns the matrices. The end card credits the talk, the tools, the voice and
@@ -35,8 +35,8 @@ from manim import (
     config,
 )
 
-from attention_core.arc import Recap as RecapNumbers
-from attention_core.arc import meaning, recap
+from attention_content.arc import Recap as RecapNumbers
+from attention_content.arc import meaning, recap
 from scenes import style
 from scenes.base import ExplainerScene, reading_seconds
 from scenes.components import sentence_caption, word_color, word_label

@@ -7,7 +7,7 @@ names the other word with the largest dot product in that row (and the focus's o
 which is not a neighbour). Then the same table with cosines, and its largest other entry.
 Back to the dot products, which attention uses, for the other sentence: its row has its own
 winner. The scene says that the winner is the word that decides the meaning only when
-:mod:`attention_core.story`'s claims hold; otherwise it names the winner and the decider
+:mod:`attention_content.story`'s claims hold; otherwise it names the winner and the decider
 with their numbers.
 
 Render: ``manim -ql scenes/similarity_table.py SimilarityTable`` (from the repo root).
@@ -31,8 +31,9 @@ from manim import (
     config,
 )
 
-from attention_core import SimilarityMatrixTrace, similarity_matrix, story
-from attention_core.examples import Sentence
+from attention_content import story
+from attention_content.example_types import Sentence
+from attention_core import SimilarityMatrixTrace, similarity_matrix
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import sentence_caption, word_color, word_label

@@ -50,6 +50,8 @@ from manim import (
     smooth,
 )
 
+from attention_content.example_types import Example, Sentence
+from attention_content.story import claim
 from attention_core import (
     NaiveNormalizeTrace,
     SoftmaxTrace,
@@ -58,8 +60,6 @@ from attention_core import (
     softmax_trace,
     with_zero_sum,
 )
-from attention_core.examples import Example, Sentence
-from attention_core.story import claim
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_color, word_label

@@ -32,7 +32,7 @@ class Step:
     # longest steps first and estimates with them.
     typical_seconds: float = 0.0
     # Files the scene reads besides its code and the example file, by the name of the
-    # :class:`~attention_core.examples.Example` field that holds their path (the training
+    # :class:`~attention_content.example_types.Example` field that holds their path (the training
     # scene reads the example's ``corpus``): the renderer stamps them with the step.
     reads: tuple[str, ...] = ()
 

@@ -29,7 +29,7 @@ core's, not the lesson's.
 The corpus is the one the example names (its ``corpus`` field; default the shipped
 ``ambiguous`` corpus), and the probes shown are about the example's ambiguous word when the
 corpus has probes about it; when it has none, the chapter says so, on screen and aloud, and
-shows the corpus's own probes (:func:`attention_core.corpus.training_plan`).
+shows the corpus's own probes (:func:`attention_content.corpus.training_plan`).
 
 The pictures that hold no state of the scene are in :mod:`scenes.training_pictures`; what
 the chapter says about the run (guesses, losses, the moral) in :mod:`scenes.training_reading`.
@@ -61,8 +61,12 @@ from manim import (
     squish_rate_func,
 )
 
-from attention_core.corpus import Corpus, Probe, TrainingPlan, spoken_list, training_plan
-from attention_core.training import TrainingSnapshot, TrainingTrace, train
+from attention_content.corpus import Corpus, Probe, TrainingPlan, spoken_list, training_plan
+from attention_core.training import (
+    TrainingSnapshot,
+    TrainingTrace,
+    train,
+)
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_label

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from attention_core.corpus import Corpus, Probe, TrainingPlan, spoken_list
-from attention_core.examples import CORPUS_DIR, DEFAULT_CORPUS, Example
+from attention_content.corpus import Corpus, Probe, TrainingPlan, spoken_list
+from attention_content.example_types import CORPUS_DIR, DEFAULT_CORPUS, Example
 from attention_core.training import (
     TrainingSnapshot,
     TrainingTrace,

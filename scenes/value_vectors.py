@@ -14,7 +14,7 @@ somewhere else in the other sentence; both end points stay on screen. While the 
 decider is said, the decider's own embedding (not its value) is drawn faint, with a dashed ray
 from the origin. No sentence says more than two numbers while the figure changes.
 
-Every statement comes from :mod:`attention_core.story`: "x + sum w v turns the focus toward its
+Every statement comes from :mod:`attention_content.story`: "x + sum w v turns the focus toward its
 decider" is said only when the claim ``update_toward_decider`` holds.
 
 Render: ``manim -ql scenes/value_vectors.py ValueVectors`` (from the repo root).
@@ -46,9 +46,9 @@ from manim import (
     config,
 )
 
+from attention_content import story as facts
+from attention_content.example_types import Example, ExampleError, Sentence
 from attention_core import AttentionTrace
-from attention_core import story as facts
-from attention_core.examples import Example, ExampleError, Sentence
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, sentence_caption, word_color, word_label
@@ -103,7 +103,7 @@ class Chain:
         rest: the other words, added together.
         points: x, then x plus each drawn term in turn, then plus the rest (if any);
             the last is ``update``.
-        update: x + sum_j w_j v_j (:func:`attention_core.story.focus_update`).
+        update: x + sum_j w_j v_j (:func:`attention_content.story.focus_update`).
     """
 
     k: int

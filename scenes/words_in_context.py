@@ -5,7 +5,7 @@ r"""Words as vectors, and why context matters.
 Every word of the example is a point in a plane whose axes are meanings; similar words sit
 close together, so the distance between two points says how alike two words are. The
 ambiguous word sits somewhere between its meanings; in each sentence the scene names its
-nearest word by distance (from :mod:`attention_core.story`) and says that it is the word
+nearest word by distance (from :mod:`attention_content.story`) and says that it is the word
 that decides the meaning only when the numbers bear it out. Where they do not (the decider
 is not the nearest, or ties with another word), the scene names both with their distances
 and a beat of its own draws the lesson: distance alone does not find the word that decides.
@@ -37,7 +37,7 @@ from manim import (
     VGroup,
 )
 
-from attention_core import story
+from attention_content import story
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label

@@ -5,10 +5,8 @@
 
 Counted: every ``import``/``from ... import`` statement, inside functions too, but not under
 ``if TYPE_CHECKING:`` (see attention_explainer/import_walk.py, the one walker, which the step
-stamps use too). The packages: ``attention_core`` (core),
-``scenes`` and ``attention_explainer`` (split here into ``attention_explainer.render``, the
-command line and the rest, which the scenes may use). tests/test_imports.py holds the graph to
-its rules: no cycle, core imports neither of the others.
+stamps use too). Each package is a layer (``import_walk.PACKAGES``, lowest first); each imports
+only itself and the layers below it, with no cycle (tests/test_imports.py holds it to that).
 """
 
 from __future__ import annotations
@@ -18,19 +16,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from attention_explainer.import_walk import cycles, graph  # noqa: E402  (the one walker)
-
-# What the scenes may use of attention_explainer (tests/test_imports.py holds them to it).
-FOR_SCENES = ("attention_explainer.settings", "attention_explainer.manim_patches",
-              "attention_explainer.voice")
+from attention_explainer.import_walk import PACKAGES, cycles, graph, upward  # noqa: E402  (the one walker)
 
 
 def layer(module: str) -> str:
-    """The part of the house a module belongs to."""
-    if module in FOR_SCENES:
-        return "attention_explainer (settings, manim_patches, voice)"
-    if module.startswith("attention_explainer"):
-        return "attention_explainer (cli, render, launcher, tools)"
+    """The layer (package) a module belongs to."""
     return module.split(".")[0]
 
 
@@ -49,9 +39,10 @@ def main() -> None:
     parser.add_argument("--modules", action="store_true", help="every module's project imports")
     args = parser.parse_args()
     edges = graph()
-    print("Between the parts of the house (module-level imports):")
+    print("Between the layers, lowest first: " + " < ".join(PACKAGES))
     for (source, target), names in sorted(layers(edges).items()):
         print(f"  {source:<58} -> {target:<48} {', '.join(sorted(names))}")
+    print(f"Upward imports: {upward(edges) or 'none'}")
     found = cycles(edges)
     print(f"Cycles: {found if found else 'none'} ({len(edges)} modules, "
           f"{sum(map(len, edges.values()))} imports)")

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # for scene_harness
 
-from attention_core.examples import list_examples, load_example  # noqa: E402
+from attention_content.examples import list_examples, load_example  # noqa: E402
 
 SHIPPED = list_examples()
 # Not tests, and --doctest-modules (pyproject) would import them: the benchmark and the
@@ -18,12 +18,12 @@ collect_ignore = ["benchmarks", "data"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """manim's code as every scene has it (attention_explainer/manim_patches.py), in every test
+    """manim's code as every scene has it (attention_manim/manim_patches/), in every test
     process from the start, collection included: with several pytest workers, two processes
     making the same text through manim's own code (which writes its SVG in place) would read each
     other's half-written file; the patches make each entry once, by one atomic rename. The tests
     that compare with manim's own code remove them and put them back (tests/test_speedups.py)."""
-    from attention_explainer import manim_patches
+    from attention_manim import manim_patches
 
     manim_patches.apply()
 

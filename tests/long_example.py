@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from attention_core.examples import MAX_TOKENS
+from attention_content.examples import MAX_TOKENS
 
 FRUIT = ("my old friend from the village bought one crisp red apple and a ripe banana at their busy "
          "market before she walked home slowly along that quiet river under grey autumn skies")

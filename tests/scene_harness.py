@@ -19,9 +19,8 @@ import numpy as np
 from manim import Mobject, config
 from PIL import Image
 
-from attention_core.examples import Example
+from attention_content.example_types import Example
 from attention_explainer.access_check import BeatAccess, measure_frame
-from attention_explainer.beat_frames import build_beats
 from attention_explainer.narration_check import (  # noqa: F401  (narration_numbers: for the scene tests)
     Unseen,
     narration_numbers,
@@ -29,7 +28,8 @@ from attention_explainer.narration_check import (  # noqa: F401  (narration_numb
     unseen_in_step,
     visible,
 )
-from attention_explainer.settings import from_environment
+from attention_manim.beat_frames import build_beats
+from attention_manim.settings import from_environment
 from scenes.base import ExplainerScene
 from scenes.story import find_step
 
@@ -359,7 +359,7 @@ SHIPPED_APPLE = Path(__file__).resolve().parents[1] / "assets" / "examples" / "a
 
 def apple_with(tmp_path: Path, *edits: tuple[str, str]) -> Example:
     """apple.toml with each (old, new) replacement made once (``old`` must be there), loaded."""
-    from attention_core.examples import load_example
+    from attention_content.examples import load_example
 
     text = SHIPPED_APPLE.read_text()
     for old, new in edits:

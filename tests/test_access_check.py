@@ -72,7 +72,7 @@ def test_heat_map_numbers_are_measured_on_their_cells() -> None:
 
 
 def test_a_shipped_example_reports_no_colour_or_contrast_problem(tmp_path: Path) -> None:
-    from attention_core.examples import load_example
+    from attention_content.examples import load_example
 
     built = build_scene(KeysAndQueries, load_example("apple"), tmp_path)
     assert [p for beat in built.access for p in beat.problems()] == []
@@ -83,7 +83,7 @@ def test_a_shipped_example_reports_no_colour_or_contrast_problem(tmp_path: Path)
 
 
 def test_a_bad_palette_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from attention_core.examples import load_example
+    from attention_content.examples import load_example
 
     monkeypatch.setattr(style, "WORD_COLORS", OLD_WORDS)
     for name, color in OLD_ROLES.items():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from attention_explainer import atomic
+from attention_manim import atomic
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -97,7 +97,7 @@ def _umask() -> int:
 _KILLED_WRITER = """
 import os, signal, sys
 from pathlib import Path
-from attention_explainer import atomic
+from attention_manim import atomic
 with atomic.replacing(Path(sys.argv[1])) as tmp:
     tmp.write_bytes(b"half of the new vid")
     os.kill(os.getpid(), signal.SIGKILL)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from manim import Scene
 
-from attention_core.examples import load_example
+from attention_content.examples import load_example
 from scenes.base import ExplainerScene
 
 

@@ -1,5 +1,5 @@
 """The caches that live between runs check each entry when they read it and heal a damaged one
-(attention_explainer/cache_files.py): manim's shared LaTeX and text SVGs, the spoken clips; no
+(attention_manim/cache_files.py): manim's shared LaTeX and text SVGs, the spoken clips; no
 pickle is read from a cache; a folder others can write is not used; ``~`` is expanded."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attention_explainer.settings import from_environment
+from attention_manim.settings import from_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_a_swapped_text_entry_is_named_removed_and_made_again(tmp_path, capsys):
     from manim import Text, tempconfig
 
-    from attention_explainer import manim_patches
+    from attention_manim import manim_patches
 
     with tempconfig({"tex_dir": str(tmp_path / "Tex"), "text_dir": str(tmp_path / "texts")}):
         assert manim_patches.apply()
@@ -47,7 +47,7 @@ def test_a_swapped_text_entry_is_named_removed_and_made_again(tmp_path, capsys):
 def test_the_storyboard_never_unpickles_from_the_cache(tmp_path, monkeypatch):
     from manim import MathTex, Text, tempconfig
 
-    from attention_explainer import manim_patches
+    from attention_manim import manim_patches
 
     monkeypatch.setattr(pickle, "loads", lambda *args: pytest.fail("a pickle was loaded from the cache"))
     with tempconfig({"tex_dir": str(tmp_path / "Tex"), "text_dir": str(tmp_path / "texts")}):
@@ -68,7 +68,7 @@ def test_the_storyboard_never_unpickles_from_the_cache(tmp_path, monkeypatch):
 
 
 def _text_in_a_process(tmp_path: Path, cache: str) -> subprocess.CompletedProcess[str]:
-    code = ("from attention_explainer import manim_patches; from manim import Text; "
+    code = ("from attention_manim import manim_patches; from manim import Text; "
             "manim_patches.apply(); Text('x')")
     env = {**os.environ, "ATTENTION_MANIM_CACHE": cache, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
@@ -99,7 +99,7 @@ def test_home_is_expanded_in_folder_variables():
 
 
 def test_the_text_edit_never_writes_through_a_planted_link(tmp_path):
-    from attention_explainer import manim_patches
+    from attention_manim import manim_patches
 
     entry = tmp_path / "entry.svg"
     entry.write_text('<svg><path d="Z M 1 2 "/></svg>')
@@ -112,7 +112,7 @@ def test_the_text_edit_never_writes_through_a_planted_link(tmp_path):
 
 
 def test_entries_are_written_without_following_links(tmp_path, monkeypatch):
-    from attention_explainer import atomic, cache_files
+    from attention_manim import atomic, cache_files
 
     victim = tmp_path / "victim"
     victim.write_text("keep me")
@@ -176,7 +176,7 @@ def test_a_full_cache_disk_uses_the_svg_uncached_and_leaves_nothing(tmp_path, mo
 
     from manim import Text, tempconfig
 
-    from attention_explainer import cache_files, manim_patches
+    from attention_manim import cache_files, manim_patches
 
     def full(path, key, data):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -197,7 +197,7 @@ def test_a_text_laid_out_at_one_frame_size_is_not_reused_at_another(tmp_path):
     the size in the cache's name every later render drew it wrapped (seen: key frames flipping)."""
     code = textwrap.dedent(f"""
         from manim import Text, tempconfig
-        from attention_explainer import manim_patches
+        from attention_manim import manim_patches
         manim_patches.apply()
         title = "Every pair of words: the similarity table"
         with tempconfig({{"pixel_width": 160, "pixel_height": 90, "text_dir": {str(tmp_path)!r}}}):

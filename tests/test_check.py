@@ -17,8 +17,9 @@ FAR_ORANGE = ("orange  = [0.6, 3.2]", "orange  = [0.3, 4.5]")  # the decider far
 
 
 def test_the_module_command_forwards_once_without_runpys_warning():
-    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m", "attention_core.examples",
-                             "check", "apple"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = subprocess.run([sys.executable, "-W", "error::RuntimeWarning", "-m",
+                             "attention_content.examples", "check", "apple"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "RuntimeWarning" not in result.stderr and "found in sys.modules" not in result.stderr
     assert result.stdout.startswith("ok ") and "apple.toml" in result.stdout
@@ -52,7 +53,7 @@ def test_a_claim_that_holds_by_less_than_printing_shows_is_a_warning(tmp_path, c
 def test_a_knob_left_out_takes_the_shipped_examples_value(tmp_path):
     import tomllib
 
-    from attention_core.examples import EXAMPLES_DIR
+    from attention_content.examples import EXAMPLES_DIR
 
     shipped = [tomllib.loads(p.read_text())["knobs"] for p in sorted(EXAMPLES_DIR.glob("*.toml"))]
     no_knobs = apple_with(tmp_path, ("pull_strength = 1.0", ""), ("pull_steps = 12", ""),

@@ -1,4 +1,4 @@
-"""The corpus drafter (attention_core.corpus_draft) and `attention-explainer corpus`."""
+"""The corpus drafter (attention_content.corpus_draft) and `attention-explainer corpus`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attention_core.corpus import load_corpus
-from attention_core.corpus_draft import (
+from attention_content.corpus import load_corpus
+from attention_content.corpus_draft import (
     ADJECTIVES,
     CONNECTIVE,
     DETERMINERS,
@@ -21,8 +21,8 @@ from attention_core.corpus_draft import (
     parse_draft,
     try_seed,
 )
+from attention_content.examples import list_examples, load_example
 from attention_core.errors import AttentionInputError
-from attention_core.examples import list_examples, load_example
 from attention_core.training import attention_weights, train
 from attention_explainer.cli import main
 
@@ -194,7 +194,7 @@ def test_every_shipped_example_gets_a_corpus_that_attends(name, tmp_path, capsys
 
 
 def test_a_corpus_in_the_shipped_folder_is_named_by_its_stem(tmp_path):
-    from attention_core.examples import CORPUS_DIR
+    from attention_content.example_types import CORPUS_DIR
     from attention_explainer.corpus_command import corpus_line
 
     assert corpus_line(tmp_path / "x.toml", CORPUS_DIR / "bass.toml") == 'corpus = "bass"'

@@ -1,4 +1,4 @@
-"""How the videos are encoded (attention_explainer/manim_patches.py): the frames reach x264
+"""How the videos are encoded (attention_manim/manim_patches/): the frames reach x264
 without manim's copies and come out as the same bytes; x264's preset is a setting
 (ATTENTION_ENCODER_PRESET, default superfast) that every partial movie carries, and two presets
 never meet in one video."""
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from manim.scene.scene_file_writer import _PartialMovieEncodeJob
 
-from attention_explainer import manim_patches
+from attention_manim import manim_patches
 
 _MANIMS_OWN = manim_patches._PartialMovieEncodeJob.__dict__["_encode_and_write_frame"]
 if _MANIMS_OWN is manim_patches._encode_frames_without_copies:  # patched already: manim's own

@@ -11,6 +11,17 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from attention_content.example_types import ExampleError
+from attention_content.examples import (
+    MAX_WORD_EMS,
+    MIN_LENGTH_RATIO,
+    MIN_SHOWN,
+    list_examples,
+    load_example,
+    parse_example,
+)
+from attention_content.glyphs import text_width
+from attention_content.story import story_claims
 from attention_core import (
     causal_mask,
     context_pull,
@@ -20,17 +31,6 @@ from attention_core import (
     similarity_matrix,
     softmax_trace,
 )
-from attention_core.examples import (
-    MAX_WORD_EMS,
-    MIN_LENGTH_RATIO,
-    MIN_SHOWN,
-    ExampleError,
-    list_examples,
-    load_example,
-    parse_example,
-)
-from attention_core.glyphs import text_width
-from attention_core.story import story_claims
 from attention_explainer.check import check
 from attention_explainer.cli import main
 
@@ -239,7 +239,7 @@ def test_broken_example_renders_nothing_and_says_why(tmp_path):
     result = subprocess.run(
         [str(Path(sys.executable).parent / "manim"), "render", "-ql", "--media_dir", str(media),
          "scenes/cosine_similarity.py", "CosineSimilarity"],
-        cwd=ROOT, env={"ATTENTION_EXAMPLE": str(bad), "PATH": "/usr/bin:/bin"},
+        cwd=ROOT, env={"ATTENTION_EXAMPLE": str(bad), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode != 0

@@ -50,7 +50,7 @@ def test_a_wrong_ray_address_fails_within_seconds_naming_it(address, said):
 
 
 def test_ray_address_in_the_environment_is_explained(monkeypatch):
-    from attention_explainer.settings import Settings
+    from attention_manim.settings import Settings
 
     monkeypatch.setattr(ray_backend, "settings", lambda: Settings(ray_address="127.0.0.1:1"))
     lines: list[str] = []
@@ -67,14 +67,14 @@ def test_ray_address_in_the_environment_is_explained(monkeypatch):
     ("-2e+03", "minus 2 times 10 to the 3"),
 ])
 def test_scientific_notation_is_spoken_with_its_sign(written, spoken):
-    from attention_explainer.voice import spoken_form
+    from attention_manim.voice import spoken_form
 
     assert spoken_form(written) == spoken
 
 
 def test_a_bad_encoder_preset_is_one_line_naming_it(monkeypatch, capsys):
     from attention_explainer import cli
-    from attention_explainer.settings import settings
+    from attention_manim.settings import settings
 
     monkeypatch.setenv("ATTENTION_ENCODER_PRESET", "bogus")
     settings.cache_clear()

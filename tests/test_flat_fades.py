@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from manim import DOWN, UP, Circle, Scene, Square, VGroup, config, tempconfig
 
-from attention_explainer import manim_patches
-from attention_explainer.manim_patches import LeanCamera
+from attention_manim import manim_patches
+from attention_manim.manim_patches import LeanCamera
 from scenes import style
 from scenes.components import title_card
 from scenes.components.flat import FlatFadeIn, FlatFadeOut, flattened

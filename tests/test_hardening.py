@@ -10,14 +10,9 @@ from pathlib import Path
 import pytest
 from scene_harness import SHIPPED_APPLE, apple_with
 
-from attention_core.examples import (
-    MAX_HEADS,
-    MAX_SENTENCES,
-    MAX_WORDS,
-    ExampleError,
-    load_example,
-)
-from attention_core.glyphs import INTER_RANGES, text_problem
+from attention_content.example_types import ExampleError
+from attention_content.examples import MAX_HEADS, MAX_SENTENCES, MAX_WORDS, load_example
+from attention_content.glyphs import INTER_RANGES, text_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -127,7 +122,7 @@ def test_nested_arrays_and_huge_integers_give_messages_not_tracebacks(tmp_path):
     for name, text in {"deep": deep, "digits": digits, "nested": nested}.items():
         files[name] = tmp_path / f"{name}.toml"
         files[name].write_text(text)
-    command = [sys.executable, "-m", "attention_core.examples", "check", *map(str, files.values())]
+    command = [sys.executable, "-m", "attention_content.examples", "check", *map(str, files.values())]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -167,7 +162,7 @@ def test_inter_ranges_are_what_the_installed_font_has():
 def test_text_width_is_what_the_installed_font_says():
     """text_width adds the wider of Inter Regular's and Bold's advance widths."""
     ttlib = pytest.importorskip("fontTools.ttLib")
-    from attention_core.glyphs import text_width
+    from attention_content.glyphs import text_width
 
     folder = Path("/usr/share/fonts/opentype/inter")
     if not folder.is_dir():
@@ -190,8 +185,8 @@ def test_the_widest_word_allowed_fits_the_similarity_table(tmp_path):
     from scene_harness import build_scene, outside_frame
     from test_layout import layout_problems
 
-    from attention_core.examples import MAX_WORD_EMS
-    from attention_core.glyphs import text_width
+    from attention_content.examples import MAX_WORD_EMS
+    from attention_content.glyphs import text_width
     from scenes.similarity_table import SimilarityTable
 
     example = apple_with(tmp_path, *[("orange", "internationali")] * 3)
@@ -286,7 +281,7 @@ def test_what_an_example_path_is_instead_of_a_file_is_said(tmp_path):
 
 def test_two_example_files_never_share_an_output_folder(tmp_path):
     from attention_explainer.render import _load_example
-    from attention_explainer.settings import from_environment
+    from attention_manim.settings import from_environment
 
     other = tmp_path / "other" / "apple.toml"
     dots = tmp_path / "...toml"

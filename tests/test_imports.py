@@ -1,53 +1,44 @@
-"""The house's import graph (scripts/import_graph.py): no cycle; the core imports neither the
-scenes nor the renderer; the scenes use only the settings, the manim patches, the voice and
-the slides' kept frames of attention_explainer; scenes/ holds scenes and their shared pieces only."""
+"""The house's one import rule: each package is a layer (``import_walk.PACKAGES``, lowest first:
+attention_core, attention_content, attention_manim, scenes, attention_explainer) and imports only
+itself and the layers below it, with no cycle. Every import counts, inside functions too."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from attention_explainer import import_walk as import_graph
+from attention_explainer import import_walk
 
-ROOT = Path(__file__).resolve().parents[1]
-EDGES = import_graph.graph()
-# What the scenes may use of attention_explainer (what a scene needs at render time).
-FOR_SCENES = {"attention_explainer", "attention_explainer.settings", "attention_explainer.manim_patches",
-              "attention_explainer.voice", "attention_explainer.slide_frames", "attention_explainer.cues"}
+EDGES = import_walk.graph()
 
 
-def _targets(prefix: str) -> set[str]:
-    return {t for module, targets in EDGES.items() if module.split(".")[0] == prefix for t in targets}
+def test_each_layer_imports_only_itself_and_the_layers_below_and_nothing_round_a_cycle():
+    assert import_walk.upward(EDGES) == []
+    assert import_walk.cycles(EDGES) == []
 
 
-def test_no_module_imports_itself_round_a_cycle():
-    assert import_graph.cycles(EDGES) == []
-
-
-def test_a_cycle_is_found():  # the finder itself
-    assert import_graph.cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
-    assert import_graph.cycles({"a": {"b"}, "b": set()}) == []
-
-
-def test_the_walker_sees_imports_inside_functions_and_packages_read_while_they_run(tmp_path: Path):
-    """A planted cycle through an import inside a function, and one through a package whose
-    __init__ imports a module that reads a sibling off the package; TYPE_CHECKING is no import."""
-    package = tmp_path / "pkg"
-    (package / "sub").mkdir(parents=True)
+def test_the_rule_finds_an_upward_import_and_a_cycle(tmp_path: Path):
+    """Planted: a low layer importing a high one inside a function, and a cycle within a layer
+    through a package whose __init__ imports a module that reads a sibling off the package;
+    an import under TYPE_CHECKING is no import."""
     files = {
-        "pkg/__init__.py": "",
-        "pkg/a.py": "def later():\n    from pkg import b\n",
-        "pkg/b.py": "import pkg.a\n",
-        "pkg/c.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import a\n",
-        "pkg/sub/__init__.py": "from pkg.sub import one, two\n",
-        "pkg/sub/one.py": "",
-        "pkg/sub/two.py": "from pkg.sub import one\n",
+        "low/__init__.py": "",
+        "low/a.py": "def later():\n    from high import b\n",
+        "low/c.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from high import b\n",
+        "high/__init__.py": "",
+        "high/b.py": "import low.a\n",
+        "high/sub/__init__.py": "from high.sub import one, two\n",
+        "high/sub/one.py": "",
+        "high/sub/two.py": "from high.sub import one\n",
     }
     for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    edges = import_graph.graph(tmp_path, ("pkg",))
-    assert edges["pkg.a"] == {"pkg", "pkg.b"} and edges["pkg.c"] == set()
-    assert edges["pkg.sub.two"] == {"pkg.sub", "pkg.sub.one"}
-    assert import_graph.cycles(edges) == [["pkg.a", "pkg.b"], ["pkg.sub", "pkg.sub.two"]]
+    edges = import_walk.graph(tmp_path, ("low", "high"))
+    assert edges["low.a"] == {"high", "high.b"} and edges["low.c"] == set()
+    assert edges["high.sub.two"] == {"high.sub", "high.sub.one"}
+    assert import_walk.upward(edges, ("low", "high")) == [("low.a", "high"), ("low.a", "high.b")]
+    assert import_walk.cycles(edges) == [["high.b", "low.a"], ["high.sub", "high.sub.two"]]
+    assert import_walk.cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
 def test_the_stamps_walker_is_this_walker():
@@ -57,35 +48,4 @@ def test_the_stamps_walker_is_this_walker():
 
     for step in STORY:
         if step.path.exists():
-            assert project_imports(step.path) == import_graph.files_imported(step.path), step.module
-
-
-def test_the_core_imports_only_itself():
-    assert {t.split(".")[0] for t in _targets("attention_core")} <= {"attention_core"}
-
-
-def test_the_scenes_use_only_the_settings_patches_and_voice_of_the_house():
-    house = {t for t in _targets("scenes") if t.startswith("attention_explainer")}
-    assert house <= FOR_SCENES
-    assert "attention_explainer.manim_patches" in house and "attention_explainer.settings" in house
-
-
-def test_what_the_scenes_use_of_the_house_imports_no_scene_and_no_renderer():
-    for module in FOR_SCENES & EDGES.keys():
-        assert {t for t in EDGES[module] if t.startswith(("scenes", "attention_explainer.render",
-                                                          "attention_explainer.cli"))} == set(), module
-
-
-def test_scenes_holds_scenes_and_their_shared_pieces_only():
-    from scenes.story import STORY
-
-    scenes = {f"scenes.{step.module}" for step in STORY if step.path.exists()}
-    reached, todo = set(), list(scenes)
-    while todo:
-        module = todo.pop()
-        if module not in reached:
-            reached.add(module)
-            todo += [t for t in EDGES.get(module, ()) if t.startswith("scenes")]
-    others = {m for m in EDGES if m.startswith("scenes")} - reached
-    assert others <= {"scenes", "scenes.story"}  # the package and the list of its steps
-    assert not (ROOT / "scenes" / "render").exists() and not (ROOT / "scenes" / "speedups.py").exists()
+            assert project_imports(step.path) == import_walk.files_imported(step.path), step.module

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from attention_core.examples import EXAMPLES_DIR, list_examples, load_example
-from attention_core.story import head_favourites
+from attention_content.examples import EXAMPLES_DIR, list_examples, load_example
+from attention_content.story import head_favourites
 from attention_explainer.check import check
 from attention_explainer.lints import _plan_cell, grid_warnings, head_warnings, lint_warnings, words_that_fit
 from scenes.attention_matrix import LEGIBLE_CELL

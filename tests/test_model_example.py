@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from attention_content.examples import load_example
 from attention_core.errors import AttentionInputError
-from attention_core.examples import load_example
 from attention_core.real_model import load_model
 from attention_explainer.cli import main
 from attention_explainer.model_example import SCALE, example_from_model, fit_head

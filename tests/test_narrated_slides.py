@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attention_explainer import audio
-from attention_explainer.cues import cue_texts
 from attention_explainer.render import RenderOptions, join, render
+from attention_manim import audio
+from attention_manim.cues import cue_texts
 
 RATE = audio.AUDIO_RATE
 
@@ -41,7 +41,7 @@ def spoken_deck(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 def test_every_slide_of_the_html_deck_speaks_its_beat_from_its_start(spoken_deck: dict[str, object]) -> None:
-    from attention_explainer.voice import Speaker, cache_dir
+    from attention_manim.voice import Speaker, cache_dir
 
     result = spoken_deck["result"]
     stem = result.video.stem

@@ -15,7 +15,7 @@ import importlib
 import pytest
 from scene_harness import apple_with, build_scene, unseen_numbers
 
-from attention_core.examples import load_example
+from attention_content.examples import load_example
 from attention_explainer.narration_check import ALLOWED
 from scenes.recap import Recap
 from scenes.story import STORY

@@ -9,7 +9,7 @@ import pytest
 from manim import Wait
 from scene_harness import build_scene, narration_numbers
 
-from attention_core.examples import load_example
+from attention_content.examples import load_example
 
 EARLY = ["words_in_context:WordsInContext", "cosine_similarity:CosineSimilarity",
          "similarity_table:SimilarityTable", "gravity_pull:GravityPull", "softmax_normalize:SoftmaxNormalize"]

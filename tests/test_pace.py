@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from attention_explainer import voice
 from attention_explainer.render import RenderError, RenderOptions, _check_options, _plan
-from attention_explainer.settings import SettingsError, from_environment, settings
+from attention_manim import voice
+from attention_manim.settings import SettingsError, from_environment, settings
 from scenes.story import STORY, find_step
 
 PROJECT_DIR = Path(__file__).parent.parent

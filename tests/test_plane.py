@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from scene_harness import measure_layout, overlapping_pairs
 
-from attention_core.story import plane_points
+from attention_content.story import plane_points
 from scenes import style
 from scenes.components.words import PlaneScale, WordPlane, plane_scale
 

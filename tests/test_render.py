@@ -28,11 +28,12 @@ import pytest
 import srt
 from PIL import Image
 
-from attention_core.examples import output_name
-from attention_explainer import pdf_fonts, slide_frames
+from attention_content.examples import output_name
+from attention_explainer import pdf_fonts
 from attention_explainer.axe import run_axe
 from attention_explainer.cli import main
 from attention_explainer.render import RenderError, RenderOptions, join, pack, render
+from attention_manim import slide_frames
 from scenes import style
 from scenes.base import title_card_hold
 from scenes.story import STORY, Step, find_step
@@ -802,11 +803,11 @@ def test_a_step_depends_on_the_project_modules_it_imports() -> None:
     cosine = find_step("cosine_similarity").path
     files = {p.relative_to(PROJECT_DIR).as_posix() for p in project_imports(cosine)}
     assert {"scenes/cosine_similarity.py", "scenes/base.py", "scenes/style.py",
-            "attention_core/similarity.py", "attention_core/examples.py"} <= files
+            "attention_core/similarity.py", "attention_content/examples.py"} <= files
     # the command line is not a scene's input; the render package is only through the voice,
     # which remuxes a spoken step's sound with render/join.py
     assert not {"attention_explainer/cli.py", "attention_explainer/render/gallery.py"} & files
-    assert "attention_explainer/voice.py" in files or not any(f.startswith("attention_explainer/render")
+    assert "attention_manim/voice.py" in files or not any(f.startswith("attention_explainer/render")
                                                               for f in files)
     others = {f"scenes/{step.module}.py" for step in STORY if step.module != "cosine_similarity"}
     assert not files & others

@@ -20,9 +20,9 @@ from scene_harness import (
 )
 from test_layout import layout_problems
 
+from attention_content.examples import load_example
+from attention_content.story import decider
 from attention_core import causal_mask, scaled_dot_product_attention
-from attention_core.examples import load_example
-from attention_core.story import decider
 from scenes.attention_matrix import MASKED_SCORE, MASKED_WEIGHT, AttentionMatrix, legible
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import FOCUS
@@ -396,7 +396,7 @@ def test_the_scaling_refers_back_to_the_keys_chapter(built, example):
     shown = [m.get_tex_string() for m in built.scene.reasons]
     assert shown[0] == rf"d_k = {d_k}, \quad \sqrt{{d_k}} \approx {1 / t.scale:.2f}"
     assert shown[1] == r"T = \sqrt{d_k} \quad \text{(keys chapter)}"
-    from attention_core.story import focus_attention
+    from attention_content.story import focus_attention
 
     i = example.sentences[0].focus_index
     np.testing.assert_allclose(built.scene.weights.values, core(example, mask=True).weights)
@@ -433,7 +433,7 @@ def decider_last(tmp_path_factory):
 
 
 def test_look_ahead_sentences_are_those_whose_decider_comes_later(example, decider_last):
-    from attention_core.story import look_ahead_sentences
+    from attention_content.story import look_ahead_sentences
 
     for ex in (example, decider_last):
         later = [k for k, s in enumerate(ex.sentences)
@@ -506,7 +506,7 @@ def test_with_every_decider_first_the_mask_costs_nothing(tmp_path):
 
 
 def test_a_decider_after_the_focus_is_not_said_to_be_seen(decider_last, tmp_path):
-    from attention_core.story import claim
+    from attention_content.story import claim
 
     assert not claim(decider_last, "decider_before_focus", 0).holds
     built = build_scene(on_screen_at_beat_ends(AttentionMatrix), decider_last, tmp_path)

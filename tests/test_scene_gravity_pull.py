@@ -30,8 +30,8 @@ from scene_harness import (
     subtitles,
 )
 
-from attention_core.examples import load_example
-from attention_core.story import claim, decider, raw_weights
+from attention_content.examples import load_example
+from attention_content.story import claim, decider, raw_weights
 from scenes import style
 from scenes.components import WordDot, boxes_overlap
 from scenes.components.words import plane_scale

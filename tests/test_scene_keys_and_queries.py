@@ -24,8 +24,9 @@ from scene_harness import (
     subtitles,
 )
 
-from attention_core import keep_heaviest, story
-from attention_core.examples import load_example
+from attention_content import story
+from attention_content.examples import load_example
+from attention_core import keep_heaviest
 from scenes.components.words import plane_scale
 from scenes.keys_and_queries import AXIS_NAMES as KEY_AXIS_NAMES
 from scenes.keys_and_queries import MAX_BARS, KeysAndQueries

@@ -21,8 +21,8 @@ from scene_harness import (
 from test_layout import layout_problems
 from test_scene_attention_matrix import on_screen_at_beat_ends, write_wide_example
 
+from attention_content.examples import load_example
 from attention_core import multi_head_attention
-from attention_core.examples import load_example
 from scenes.components.matrices import MatrixGrid
 from scenes.multi_head import MultiHeadAttention
 
@@ -243,7 +243,7 @@ def test_heads_that_do_not_help_are_said_not_to_turn_the_focus(tmp_path):
     says so as a lesson (seen failing: with the claim's test reversed the line says "brought")."""
     from scene_harness import apple_with
 
-    from attention_core.story import claim
+    from attention_content.story import claim
 
     away = apple_with(tmp_path, ("output = [[0.6, 0.0], [0.0, 0.6], [0.4, 0.0], [0.0, 0.4]]",
                                  "output = [[-0.6, 0.0], [0.0, -0.6], [-0.4, 0.0], [0.0, -0.4]]"))
@@ -271,7 +271,7 @@ def test_a_head_that_keeps_most_on_the_focus_says_of_the_other_words(tmp_path):
 def test_twin_heads_are_not_said_to_look_apart(tmp_path):
     """apple with its grammar head's W_Q and W_K made the meaning head's: both heads look most
     at orange, and the scene says so instead."""
-    from attention_core.story import claim
+    from attention_content.story import claim
 
     text = (ROOT / "assets/examples/apple.toml").read_text()
     edits = [("query = [[1.0, -0.6], [0.6, -1.0]]", "query = [[1.6, -0.1], [-0.2, 0.9]]"),

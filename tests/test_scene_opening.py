@@ -71,8 +71,8 @@ def test_each_sentence_is_answered_with_the_meaning_its_decider_gives(built, exa
 def test_the_road_is_every_chapter_in_story_order_this_one_ringed(built):
     road = built.scene.road
     # each chapter by the name the narration says, capitalised: "Context as gravity"
-    assert [t.original_text for t in road.titles] == [
-        s.title.split(":")[0].split(",")[0][:1].upper() + s.title.split(":")[0].split(",")[0][1:] for s in STORY]
+    names = [s.title.split(":")[0].split(",")[0] for s in STORY]
+    assert [t.original_text for t in road.titles] == [n[:1].upper() + n[1:] for n in names]
     assert [stop[1].text for stop in road.stops] == [str(n) for n in range(1, len(STORY) + 1)]
     assert ink(road.titles[0]) == style.FOCUS and all(ink(t) == style.TEXT for t in road.titles[1:])
     line = said(built)["road"]  # every later chapter, by its title's first words, in order

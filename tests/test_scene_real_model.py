@@ -18,7 +18,7 @@ from scene_harness import (
 )
 from test_layout import layout_problems
 
-from attention_core import story
+from attention_content import story
 from attention_core.real_model import INSTALL_COMMAND, ModelMissingError, load_model
 from scenes import real_model as scene_module
 from scenes.real_model import RealTransformer, axis_lines

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scene_harness import BuiltScene, build_scene, check_keyframes, outside_frame, overlapping_pairs
 
-from attention_core.arc import meaning
+from attention_content.arc import meaning
 from scenes.base import reading_seconds
 from scenes.components import boxes_overlap
 from scenes.recap import NUMBERS_RATE, RESULT_HOLD, Recap

@@ -18,9 +18,9 @@ from scene_harness import (
     subtitles,
 )
 
+from attention_content.examples import load_example
+from attention_content.story import claim
 from attention_core import similarity_matrix
-from attention_core.examples import load_example
-from attention_core.story import claim
 from scenes.components import boxes_overlap
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.matrices import PixelCrossfade, signed_colors

@@ -27,9 +27,9 @@ from scene_harness import (
     subtitles,
 )
 
+from attention_content.examples import load_example
+from attention_content.story import claim, gravity, raw_weights
 from attention_core import naive_normalize, similarity_matrix, softmax_trace, with_zero_sum
-from attention_core.examples import load_example
-from attention_core.story import claim, gravity, raw_weights
 from scenes import style
 from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten

@@ -29,8 +29,9 @@ from scene_harness import (
 )
 from test_layout import layout_problems
 
-from attention_core.corpus import load_corpus
-from attention_core.examples import CORPUS_DIR, load_example
+from attention_content.corpus import load_corpus
+from attention_content.example_types import CORPUS_DIR
+from attention_content.examples import load_example
 from attention_core.training import next_word_losses, next_word_probabilities, train
 from scenes import style
 from scenes.components.matrices import MatrixGrid

@@ -26,8 +26,8 @@ from scene_harness import (
 )
 from test_scene_keys_and_queries import seen_on_plane
 
-from attention_core import story
-from attention_core.examples import load_example
+from attention_content import story
+from attention_content.examples import load_example
 from scenes.components.words import boxes_overlap, plane_scale
 from scenes.keys_and_queries import axis_lines, tick_numbers
 from scenes.style import fmt

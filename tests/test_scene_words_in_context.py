@@ -18,7 +18,7 @@ from scene_harness import (
     subtitles,
 )
 
-from attention_core.story import claim
+from attention_content.story import claim
 from scenes import style
 from scenes.components import boxes_overlap
 from scenes.components.lists import WordValues, baseline

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from attention_core.examples import DEFAULT_EXAMPLE
-from attention_explainer.settings import (
+from attention_content.examples import DEFAULT_EXAMPLE
+from attention_explainer.import_walk import PACKAGES
+from attention_manim.settings import (
     VARIABLES,
     Settings,
     SettingsError,
@@ -84,7 +85,7 @@ def test_every_field_has_exactly_one_variable_and_every_name_is_written_once():
 
 
 def test_the_settings_are_read_once_per_process():
-    code = ("import os; from attention_explainer.settings import settings; a = settings(); "
+    code = ("import os; from attention_manim.settings import settings; a = settings(); "
             "os.environ['ATTENTION_EXAMPLE'] = 'bank'; print(a.example, settings() is a, settings().example)")
     env = {"PATH": "/usr/bin:/bin", "ATTENTION_EXAMPLE": "apple"}
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
@@ -111,11 +112,11 @@ SETS_LIBRARY_THREADS = ["attention_explainer/__main__.py:15"]
 
 
 def test_nothing_but_the_settings_module_reads_the_environment():
-    sources = [p for package in ("attention_core", "attention_explainer", "scenes")
+    sources = [p for package in PACKAGES
                for p in sorted((ROOT / package).rglob("*.py"))]
     reads = [hit for path in sources if path.name != "settings.py" for hit in _environment_reads(path)]
     assert reads == SETS_LIBRARY_THREADS
-    assert _environment_reads(ROOT / "attention_explainer" / "settings.py")  # it does read it
+    assert _environment_reads(ROOT / "attention_manim" / "settings.py")  # it does read it
 
 
 def test_the_docs_document_every_variable_and_no_other():

@@ -13,7 +13,7 @@ import pytest
 import srt
 from scene_harness import SHIPPED_APPLE
 
-from attention_core.examples import output_name
+from attention_content.examples import output_name
 from attention_explainer.beats import beat_names
 from attention_explainer.cli import main
 from attention_explainer.render import RenderOptions, render
@@ -73,7 +73,7 @@ def test_a_skipped_beat_is_absent_from_the_subtitles_and_the_slides(tmp_path, sl
     assert [c.content for c in cues] == ["One.", "Three."]
     # "three" starts where "one" ends (but for the 2 frames between cues): the cut beat's 1.5 s
     # are not in the video
-    from attention_explainer.cues import cue_gap
+    from attention_manim.cues import cue_gap
 
     assert (cues[1].start - cues[0].end).total_seconds() == pytest.approx(cue_gap(10), abs=1e-3)
     with av.open(str(result.video)) as container:
@@ -114,8 +114,8 @@ def test_every_beat_a_key_frame_shows_is_a_known_name():
 def test_a_skipped_beat_has_no_storyboard_frame(tmp_path):
     import importlib.util
 
-    from attention_core.examples import load_example
-    from attention_explainer.beat_frames import build_beats
+    from attention_content.examples import load_example
+    from attention_manim.beat_frames import build_beats
 
     (tmp_path / "tiny_cut.py").write_text(textwrap.dedent(TINY_CUT))
     spec = importlib.util.spec_from_file_location("tiny_cut", tmp_path / "tiny_cut.py")

@@ -1,4 +1,4 @@
-"""The manim patches (attention_explainer/manim_patches.py) change no pixel: glyphs keep exactly
+"""The manim patches (attention_manim/manim_patches/) change no pixel: glyphs keep exactly
 their points without their parsed SVG path, copies and families are manim's, the lean camera
 draws images exactly as manim's camera does; they are applied only when asked, refused on
 another manim, and ATTENTION_SPEEDUPS=0 renders the same frames with manim's own code."""
@@ -13,7 +13,8 @@ from manim import RIGHT, Camera, ImageMobject, MathTex, Square, Text, tempconfig
 from manim.constants import RESAMPLING_ALGORITHMS
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
-from attention_explainer import manim_patches as speedups
+from attention_manim import manim_patches as speedups
+from attention_manim.manim_patches import copies
 from scenes import style
 
 
@@ -39,9 +40,9 @@ def test_applying_twice_wraps_once_and_remove_puts_manims_code_back():
     speedups.remove()
     try:
         assert not speedups.applied()
-        assert VMobjectFromSVGPath.generate_points is speedups._MANIM_GENERATE_POINTS
-        assert Mobject.__deepcopy__ is speedups._MANIM_DEEPCOPY
-        assert Mobject.get_family is speedups._MANIM_GET_FAMILY
+        assert VMobjectFromSVGPath.generate_points is copies._MANIM_GENERATE_POINTS
+        assert Mobject.__deepcopy__ is copies._MANIM_DEEPCOPY
+        assert Mobject.get_family is copies._MANIM_GET_FAMILY
     finally:
         speedups.apply()
 
@@ -58,7 +59,7 @@ def test_glyphs_keep_no_parsed_path_and_copies_keep_their_points():
 
 def test_the_points_are_those_manim_makes_itself(monkeypatch):
     lean = [MathTex(r"\cos\theta = 0.83"), Text("gravity", font=style.FONT)]
-    monkeypatch.setattr(VMobjectFromSVGPath, "generate_points", speedups._MANIM_GENERATE_POINTS)
+    monkeypatch.setattr(VMobjectFromSVGPath, "generate_points", copies._MANIM_GENERATE_POINTS)
     # another TeX string than above, so the SVG cache cannot hand back the lean glyphs
     plain = [MathTex(r"\cos\theta = 0.83", tex_environment="align*"),
              Text("gravity", font=style.FONT)]
@@ -231,7 +232,7 @@ def test_a_fast_copy_equals_manims_own_and_shares_nothing(index, monkeypatch):
 
     mobject = _mobjects()[index]
     fast = copy.deepcopy(mobject)
-    monkeypatch.setattr(Mobject, "__deepcopy__", speedups._MANIM_DEEPCOPY)
+    monkeypatch.setattr(Mobject, "__deepcopy__", copies._MANIM_DEEPCOPY)
     plain = copy.deepcopy(mobject)
     _same(vars(fast), vars(plain))
     before = copy.deepcopy(mobject)
@@ -261,7 +262,7 @@ def test_a_family_is_the_list_manim_makes(monkeypatch):
     hidden = OwnFamily(Square())
     trees = [*_mobjects(), VGroup(VGroup(inner, Square()), inner, VGroup(inner), hidden)]
     fast = [tree.get_family() for tree in trees]
-    monkeypatch.setattr(Mobject, "get_family", speedups._MANIM_GET_FAMILY)
+    monkeypatch.setattr(Mobject, "get_family", copies._MANIM_GET_FAMILY)
     for tree, got in zip(trees, fast, strict=True):
         assert [id(m) for m in got] == [id(m) for m in tree.get_family()]
     assert hidden.submobjects[0] not in fast[-1]
@@ -293,14 +294,15 @@ def test_an_image_asking_to_be_copied_lands_on_the_nearest_whole_pixels():
 
 _IMPORT_EVERYTHING = """
 import importlib, pkgutil, sys
-import attention_explainer, scenes
-for package in (scenes, attention_explainer):
+import attention_content, attention_core, attention_explainer, attention_manim, scenes
+for package in (attention_core, attention_content, attention_manim, scenes, attention_explainer):
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         if info.name not in ("attention_explainer.__main__",):
             importlib.import_module(info.name)
 from manim import Mobject
-from attention_explainer import manim_patches
-imported = [manim_patches.applied(), Mobject.get_family is manim_patches._MANIM_GET_FAMILY]
+from attention_manim import manim_patches
+from attention_manim.manim_patches import copies
+imported = [manim_patches.applied(), Mobject.get_family is copies._MANIM_GET_FAMILY]
 from scenes.base import ExplainerScene
 scene = ExplainerScene()
 print(*imported, manim_patches.applied(), type(scene.renderer.camera).__name__)
@@ -327,7 +329,7 @@ def test_the_switch_off_keeps_the_encoder_settings_and_tracebacks_only(monkeypat
     from manim.cli.render import commands
     from manim.scene.scene_file_writer import SceneFileWriter, _PartialMovieEncodeJob
 
-    from attention_explainer.settings import Settings
+    from attention_manim.settings import Settings
 
     speedups.remove()
     manim_open = SceneFileWriter.open_partial_movie_stream
@@ -336,7 +338,7 @@ def test_the_switch_off_keeps_the_encoder_settings_and_tracebacks_only(monkeypat
     monkeypatch.setattr(speedups, "settings", lambda: Settings(speedups=False))
     try:
         assert speedups.apply(encoder_threads=1, plain_tracebacks=True) is False
-        assert not speedups.applied() and Mobject.get_family is speedups._MANIM_GET_FAMILY
+        assert not speedups.applied() and Mobject.get_family is copies._MANIM_GET_FAMILY
         assert speedups.camera_class() is speedups.CrispCamera
         assert SceneFileWriter.open_partial_movie_stream is not manim_open  # threads and preset
         assert _PartialMovieEncodeJob._encode_and_write_frame is manim_encode  # a speedup: off
@@ -380,7 +382,7 @@ def test_another_manim_is_refused_with_one_warning_and_manims_own_code(monkeypat
         assert len(record) == 1
         assert "manim 0.22.0 is installed" in str(record[0].message)
         assert "checked on manim 0.21.0" in str(record[0].message)
-        assert not speedups.applied() and Mobject.get_family is speedups._MANIM_GET_FAMILY
+        assert not speedups.applied() and Mobject.get_family is copies._MANIM_GET_FAMILY
     finally:
         monkeypatch.undo()
         speedups.apply()
@@ -459,7 +461,7 @@ def test_numbers_are_manims_digits_without_their_element_groups(monkeypatch):
     assert all(master.id_to_vgroup_dict == {} for master in numbers.string_to_mob_map.values())
     twin = DecimalNumber(-0.837, num_decimal_places=2, font_size=30, group_with_commas=False).shift(RIGHT)
     monkeypatch.setattr(numbers, "string_to_mob_map", {})
-    monkeypatch.setattr(DecimalNumber, "_string_to_mob", speedups._MANIM_STRING_TO_MOB)
+    monkeypatch.setattr(DecimalNumber, "_string_to_mob", copies._MANIM_STRING_TO_MOB)
     plain = DecimalNumber(-0.837, num_decimal_places=2, font_size=30, group_with_commas=False)
     assert len(plain) == len(lean) == 5 and plain[0].id_to_vgroup_dict
     np.testing.assert_array_equal(lean.get_all_points(), plain.get_all_points())

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from attention_explainer.import_walk import PACKAGES
 from attention_explainer.render import jobs, render
 from scenes.story import Step, find_step
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("attention_core", "attention_explainer", "scenes")
 
 _LOADED = """
 import importlib.util, sys
@@ -28,7 +28,7 @@ for module in list(sys.modules.values()):
     file = getattr(module, "__file__", None)
     file = Path(file).resolve() if file else None
     if file and file.suffix == ".py" and file.is_relative_to(root) and file.relative_to(root).parts[0] in (
-            "attention_core", "attention_explainer", "scenes"):
+            "attention_core", "attention_content", "attention_manim", "attention_explainer", "scenes"):
         print(file.relative_to(root).as_posix())
 """
 
@@ -41,8 +41,8 @@ def test_every_project_module_a_scene_loads_is_in_its_stamp(step):
     assert out.returncode == 0, out.stderr
     loaded = set(out.stdout.split())
     hashed = {p.relative_to(ROOT).as_posix() for p in jobs.project_imports(path)}
-    assert {"scenes/base.py", "attention_explainer/settings.py", "attention_explainer/manim_patches.py",
-            "attention_core/examples.py", f"scenes/{step}.py"} <= loaded
+    assert {"scenes/base.py", "attention_manim/settings.py", "attention_manim/manim_patches/__init__.py",
+            "attention_content/examples.py", f"scenes/{step}.py"} <= loaded
     assert loaded - hashed == set()
 
 
@@ -72,7 +72,7 @@ def test_editing_any_module_a_step_imports_changes_its_stamp(tmp_path, monkeypat
 def test_another_x264_preset_renders_the_step_again(tmp_path, monkeypatch):
     """The preset changes a step's bytes (ATTENTION_ENCODER_PRESET), so it is in the stamp."""
     from attention_explainer import render
-    from attention_explainer.settings import Settings
+    from attention_manim.settings import Settings
     from scenes.story import STORY
 
     example = ROOT / "assets" / "examples" / "apple.toml"
@@ -89,7 +89,7 @@ def test_another_x264_preset_renders_the_step_again(tmp_path, monkeypatch):
 # draws the title of the example loaded again.
 EDITOR = '''
     from pathlib import Path
-    from attention_explainer.settings import settings
+    from attention_manim.settings import settings
     from scenes.base import ExplainerScene
 
     class TinyEditor(ExplainerScene):
@@ -150,7 +150,7 @@ def test_a_step_draws_the_example_as_it_was_when_it_started(tmp_path):
 def test_the_stamp_hashes_the_bytes_given_not_the_file(tmp_path, monkeypatch):
     from test_render import write_example
 
-    from attention_explainer.inputs import read_inputs
+    from attention_content.inputs import read_inputs
 
     monkeypatch.setattr(jobs, "project_imports", lambda path: {path})
     step = _editor_story(tmp_path)[0]

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from scene_harness import apple_with
 
-from attention_core.examples import ExampleError, load_example
-from attention_core.story import (
+from attention_content.example_types import ExampleError
+from attention_content.examples import load_example
+from attention_content.story import (
     claim,
     decider,
     focus_update,
@@ -136,7 +137,7 @@ def test_a_decider_outside_the_sentence_is_refused(tmp_path, bad):
 def test_head_favourites_match_a_loop_reference(example):
     """Chapter 9's fact: each head's most-attended other word of the focus, and its weight,
     computed again with loops (scores q . k / sqrt(d_k), softmax, the largest other word)."""
-    from attention_core.story import head_favourites
+    from attention_content.story import head_favourites
 
     for i, sentence in enumerate(example.sentences):
         x = example.embeddings(i)
@@ -158,7 +159,7 @@ def test_head_favourites_match_a_loop_reference(example):
 
 def test_gravity_distances_match_a_loop_reference(example):
     """Before: |x - x_w|; after: |x' - x_w| with x' = x + s * sum_j w_j (x_j - x), by loops."""
-    from attention_core.story import gravity_distances
+    from attention_content.story import gravity_distances
 
     for k, s in enumerate(example.sentences[:2]):
         x = [list(map(float, example.words[t])) for t in s.tokens]
@@ -182,7 +183,7 @@ def test_gravity_distances_match_a_loop_reference(example):
 def test_decider_cosines_match_a_loop_reference(example):
     """Before: cos(x, e_decider); after: cos(x + sum_j w_j x_j W_V, e_decider), w the head's
     softmax(q . k / sqrt(d_k)), all by loops."""
-    from attention_core.story import decider_cosines
+    from attention_content.story import decider_cosines
 
     head = example.heads[0]
     d_k = head.query.shape[1]
@@ -211,7 +212,7 @@ def test_decider_cosines_match_a_loop_reference(example):
 
 def test_head_looks_and_multi_head_cosines_match_a_loop_reference(example):
     """Each head's row for the focus and the heads' update, computed here with loops."""
-    from attention_core.story import head_looks, multi_head_cosines
+    from attention_content.story import head_looks, multi_head_cosines
 
     s = example.sentences[0]
     x = example.embeddings(0)

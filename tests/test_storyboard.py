@@ -1,5 +1,5 @@
 """The storyboard (attention_explainer/storyboard.py) and the shared LaTeX/text cache
-(attention_explainer/manim_patches.py): the storyboard's frames are the key frames the scene
+(attention_manim/manim_patches/): the storyboard's frames are the key frames the scene
 tests check; several processes filling one cache make the same SVGs as one process; a broken
 cache entry is made again, not drawn."""
 
@@ -55,8 +55,8 @@ def manims_own(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, 
     builds with ``storyboard=True``); this is the independent build they are held to."""
     import importlib
 
-    from attention_core.examples import load_example
-    from attention_explainer.beat_frames import build_beats
+    from attention_content.examples import load_example
+    from attention_manim.beat_frames import build_beats
 
     example, built = load_example("apple"), {}
     for folder, scene in STEPS:
@@ -103,8 +103,8 @@ def test_the_title_beat_shows_its_card_not_a_blank_frame(board: Path,
 
     from manim import tempconfig
 
-    from attention_core.examples import load_example
-    from attention_explainer import manim_patches
+    from attention_content.examples import load_example
+    from attention_manim import manim_patches
     from scenes.components.cards import title_card
 
     module = importlib.import_module(f"scenes.{folder.split('-', 1)[1]}")
@@ -128,9 +128,9 @@ def test_the_storyboard_camera_draws_a_kept_path_as_it_drew_it_first(tmp_path: P
     pixel, and most outlines were traced from kept paths."""
     import importlib
 
-    from attention_core.examples import load_example
-    from attention_explainer import manim_patches
-    from attention_explainer.beat_frames import build_beats
+    from attention_content.examples import load_example
+    from attention_manim import manim_patches
+    from attention_manim.beat_frames import build_beats
 
     scene_class = importlib.import_module("scenes.multi_head").MultiHeadAttention
     example = load_example("apple")
@@ -238,7 +238,7 @@ def test_a_story_warning_shows_under_its_step(tmp_path: Path, monkeypatch: pytes
                                                fake_storyboard_steps) -> None:
     """A claim of the multi-head step the numbers deny: the checker's warning line is on the
     page (HTML and PDF) under that step and no other (the steps' building is faked here)."""
-    import attention_core.story as story
+    import attention_content.story as story
 
     denied = story.Claim("multi_head", "heads_look_apart", 0, "the heads look at <different> words", False,
                          "each head's most-attended other word: a x, b x")
@@ -306,7 +306,7 @@ def test_a_bad_step_name_is_one_message_and_writes_nothing(tmp_path: Path) -> No
 # (manim rewrites a text's SVG every time a Text is made from it), and prints nothing.
 FILL = r'''
 import random, sys
-from attention_explainer import manim_patches
+from attention_manim import manim_patches
 assert manim_patches.apply()
 from manim import MathTex, Text, config
 config.media_dir = sys.argv[2]
@@ -358,7 +358,7 @@ def test_processes_filling_one_cache_make_the_svgs_one_process_makes(tmp_path: P
 def test_a_broken_cache_entry_is_made_again_not_drawn(tmp_path: Path) -> None:
     from manim import MathTex, Text, tempconfig
 
-    from attention_explainer import manim_patches
+    from attention_manim import manim_patches
 
     with tempconfig({"tex_dir": str(tmp_path / "Tex"), "text_dir": str(tmp_path / "texts")}):
         assert manim_patches.apply()
@@ -378,7 +378,7 @@ def test_a_broken_cache_entry_is_made_again_not_drawn(tmp_path: Path) -> None:
 
 
 def test_with_the_speedups_off_manim_keeps_its_own_folders(tmp_path: Path) -> None:
-    code = ("from attention_explainer import manim_patches; from manim import config, Text; "
+    code = ("from attention_manim import manim_patches; from manim import config, Text; "
             "print(manim_patches.apply(), config.tex_dir, config.text_dir); Text('off')")
     env = {**os.environ, "ATTENTION_SPEEDUPS": "0", "ATTENTION_MANIM_CACHE": str(tmp_path / "shared")}
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True,
@@ -392,8 +392,8 @@ def test_the_workers_environment_adds_one_blas_thread_and_keeps_the_users_choice
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The storyboard's workers start with one BLAS thread (settings.children_see), unless the
     user chose a number; the variable is gone again afterwards."""
-    from attention_explainer.settings import children_see
     from attention_explainer.storyboard import ONE_BLAS_THREAD
+    from attention_manim.settings import children_see
 
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from scene_harness import SHIPPED_APPLE
 
-from attention_core.suggest import _penalty_search
-from attention_core.toml_numbers import number_tokens, replace_numbers
+from attention_content.suggest import _penalty_search
+from attention_content.toml_numbers import number_tokens, replace_numbers
 from attention_explainer.cli import main
 
 
@@ -143,9 +143,9 @@ def test_every_claim_the_video_narrates_is_a_constraint(name):
     """A claim --suggest does not hold can fail after it (jam's first draft: "cars's key
     reaches farthest along jam's query" was no constraint, and its rounded suggestion left
     it failing, exit 1). Every number claim of the story is one, for every sentence."""
-    from attention_core.examples import load_example
-    from attention_core.story import story_claims
-    from attention_core.suggest import STRUCTURAL, _constraints
+    from attention_content.examples import load_example
+    from attention_content.story import story_claims
+    from attention_content.suggest import STRUCTURAL, _constraints
 
     example = load_example(name)
     said = {(c.key, c.sentence) for c in story_claims(example) if c.key not in STRUCTURAL}

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from attention_core.corpus import training_plan
-from attention_core.corpus_draft import try_seed
-from attention_core.examples import load_example
-from attention_core.story import head_looks, story_claims
-from attention_core.suggest import suggest
+from attention_content.corpus import training_plan
+from attention_content.corpus_draft import try_seed
+from attention_content.examples import load_example
+from attention_content.story import head_looks, story_claims
+from attention_content.suggest import suggest
 from attention_explainer.check import warnings
 
 TEACHERS = Path(__file__).parent / "data" / "teachers"

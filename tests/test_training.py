@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attention_core.corpus import CORPUS_DIR, Corpus, load_corpus, parse_corpus, spoken_list, training_plan
-from attention_core.examples import ExampleError, load_example
+from attention_content.corpus import CORPUS_DIR, Corpus, load_corpus, parse_corpus, spoken_list, training_plan
+from attention_content.example_types import ExampleError
+from attention_content.examples import load_example
 from attention_core.training import (
     ADAM_BETAS,
     ADAM_EPS,

@@ -16,7 +16,7 @@ from attention_explainer.render.jobs import fingerprint
 from scenes.story import STORY, Step, find_step
 
 READER = '''
-    from attention_core.corpus import training_plan
+    from attention_content.corpus import training_plan
     from scenes.base import ExplainerScene
 
     class TinyReader(ExplainerScene):
@@ -56,7 +56,7 @@ def test_the_training_step_declares_the_corpus_it_reads():
     # the other scenes read no corpus: none of them imports the corpus module
     for step in STORY:
         if step.module != "training":
-            assert step.reads == () and "attention_core.corpus" not in step.path.read_text(), step.module
+            assert step.reads == () and "attention_content.corpus" not in step.path.read_text(), step.module
 
 
 def test_changing_the_named_corpus_renders_the_training_step_again(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attention_core.examples import load_example
+from attention_content.examples import load_example
 from attention_explainer.axe import run_axe
 from attention_explainer.describe import Table, plain_formula
 from attention_explainer.storyboard import StoryboardStep, _build_step

@@ -1,4 +1,4 @@
-"""The spoken narration (attention_explainer/voice.py): spoken forms, loudness, the clip cache,
+"""The spoken narration (attention_manim/voice.py): spoken forms, loudness, the clip cache,
 Piper itself (the voice extra, which scripts/setup.sh installs), and the message without it."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from attention_explainer.voice import (
+from attention_manim.voice import (
     SPOKEN_FORMS,
     Speaker,
     VoiceSettings,
@@ -149,7 +149,7 @@ def test_piper_phonemes_of_the_spoken_forms() -> None:
 def test_without_the_voice_extra_speaking_says_how_to_install_it(tmp_path: Path) -> None:
     code = ("import sys; sys.modules['piper'] = None\n"
             "from pathlib import Path\n"
-            "from attention_explainer.voice import Speaker, VoiceUnavailableError\n"
+            "from attention_manim.voice import Speaker, VoiceUnavailableError\n"
             "try:\n"
             f"    Speaker(Path({str(tmp_path)!r}))._load()\n"
             "except VoiceUnavailableError as error:\n"

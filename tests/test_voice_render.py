@@ -104,7 +104,7 @@ def test_the_scene_takes_its_track_from_manim_before_manim_encodes_it(tmp_path: 
 
     from pydub import AudioSegment
 
-    from attention_explainer import voice
+    from attention_manim import voice
 
     clicks_at = [0.25, 1.5]
     samples = np.round(click_track(2.0, clicks_at) * 32767).astype("<i2")
@@ -130,7 +130,7 @@ def voiced_words_in_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cac
 
     from scene_harness import build_scene
 
-    from attention_explainer.settings import settings
+    from attention_manim.settings import settings
     from scenes import base
     from scenes.words_in_context import WordsInContext
 
@@ -148,7 +148,7 @@ def test_each_beat_speaks_from_its_subtitle_start_waits_for_it_and_is_cached(
     pytest.importorskip("piper", reason="the voice extra is not installed")
     from scene_harness import subtitles
 
-    from attention_explainer.voice import PAUSE_AFTER, read_wav
+    from attention_manim.voice import PAUSE_AFTER, read_wav
     from scenes.style import RESULT_HOLD
 
     built, _ = voiced_words_in_context(tmp_path / "a", monkeypatch, tmp_path / "cache")
@@ -224,7 +224,7 @@ def check_voiced_render(result: object, cache: Path, fps: int) -> None:
     beat's clip found by cross-correlation where its subtitle starts, to 2 ms."""
     import srt
 
-    from attention_explainer.voice import Speaker, cache_dir
+    from attention_manim.voice import Speaker, cache_dir
 
     step = result.out_dir / "steps" / "02-words_in_context.mp4"
     video_seconds = float(join.probe(step).duration)
@@ -284,3 +284,48 @@ def test_render_voice_without_the_extra_fails_at_once_with_the_install_command(t
         "attention-explainer: --voice needs the optional voice extra (piper-tts not installed). "
         "Install it with: make video VOICE=1  (or: .venv/bin/pip install -e '.[voice]')")
     assert list(tmp_path.iterdir()) == []  # nothing rendered, nothing written
+
+
+def test_a_scene_speaks_through_the_speech_service_its_class_chooses(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ExplainerScene.speech_service is the one place a voice is chosen: a subclass returning
+    another service (here a recorded voice: a silent clip a tenth of a second per word) is asked
+    for every cue, in order, and the scene places its clips and waits for them."""
+    import dataclasses
+
+    from scene_harness import build_scene, subtitles
+
+    from attention_manim import voice
+    from attention_manim.settings import settings
+    from scenes import base
+    from scenes.words_in_context import WordsInContext
+
+    class Recorded:
+        settings = voice.VoiceSettings()
+
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def speak(self, text: str) -> voice.Clip:
+            self.asked.append(text)
+            seconds = 0.1 * len(text.split())
+            path = tmp_path / f"clip-{len(self.asked)}.wav"
+            voice.write_wav(path, np.zeros(round(seconds * 8000)), 8000)
+            return voice.Clip(path, seconds)
+
+    recorded = Recorded()
+
+    class RecordedWordsInContext(WordsInContext):
+        def speech_service(self) -> voice.SpeechService:
+            return recorded
+
+    voiced = dataclasses.replace(settings(), voice=True, cache_home=tmp_path / "cache")
+    monkeypatch.setattr(base, "settings", lambda: voiced)
+    (tmp_path / "built").mkdir()
+    built = build_scene(RecordedWordsInContext, voiced.load_example(), tmp_path / "built", fresh=True)
+    cues = subtitles(built)
+    assert recorded.asked == [text for _, _, text in cues] and len(cues) > 6
+    assert [clip.path.name for _, clip in built.scene.voice_clips] == [
+        f"clip-{i}.wav" for i in range(1, len(cues) + 1)]
+    for (start, end, _), (at, clip) in zip(cues, built.scene.voice_clips, strict=True):
+        assert at == pytest.approx(start, abs=1e-5) and end - start >= clip.seconds - 1e-6

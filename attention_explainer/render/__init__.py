@@ -32,7 +32,7 @@ step. Beside it, in ``<media>/explainer/<example>/<quality>/``:
 - with ``--slides``: ``….slides.html``, ``.pdf`` and ``.pptx`` (one slide per beat);
 - with ``--burn-captions`` (in ``<variant>-captions/``): the captions drawn into a band under
   the scaled picture (:mod:`~attention_explainer.render.burn`);
-- with ``--voice`` (in ``<variant>-voice/``): every beat spoken (:mod:`attention_explainer.voice`),
+- with ``--voice`` (in ``<variant>-voice/``): every beat spoken (:mod:`attention_manim.voice`),
   one AAC track in the video and the step clips, and ``….narration.m4a``.
 
 Every file is written under a temporary name and renamed when complete, so a failed or
@@ -52,8 +52,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from attention_core.examples import ExampleError, load_example, resolve_example
-from attention_explainer import atomic, voice
+from attention_content.example_types import ExampleError
+from attention_content.examples import load_example, resolve_example
 from attention_explainer.render import join
 from attention_explainer.render.assembly import write_outputs
 from attention_explainer.render.backends import LocalBackend
@@ -74,7 +74,8 @@ from attention_explainer.render.options import (
     RenderResult,
     default_jobs,
 )
-from attention_explainer.settings import PACES, environment, settings
+from attention_manim import atomic, voice
+from attention_manim.settings import PACES, environment, settings
 from scenes.story import STORY, Step, find_step
 
 __all__ = ["FORMATS", "QUALITIES", "RenderError", "RenderOptions", "RenderPlan", "RenderResult", "assemble",

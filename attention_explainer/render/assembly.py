@@ -1,6 +1,6 @@
 """Assembly: the rendered steps joined into the outputs beside the full video (the video,
 subtitles, chapters, stills, step clips, sections, slide decks, the manifest), each file written
-whole (:mod:`attention_explainer.atomic`). :func:`write_outputs` is what
+whole (:mod:`attention_manim.atomic`). :func:`write_outputs` is what
 :func:`attention_explainer.render.assemble` runs, the media folder's lock held."""
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import srt
 import attention_explainer.render.burn as burn
 import attention_explainer.render.join as join
 import attention_explainer.render.pack as pack
-from attention_core.examples import load_example
-from attention_explainer import atomic, cues
+from attention_content.examples import load_example
 from attention_explainer.render.jobs import Progress, StepRun
 from attention_explainer.render.options import RenderError, RenderOptions, RenderResult
-from attention_explainer.settings import settings
+from attention_manim import atomic, cues
+from attention_manim.settings import settings
 
 __all__ = ["write_outputs"]
 

@@ -8,7 +8,7 @@ its stamp says it was rendered from exactly the same inputs (its scene module an
 project modules it imports, the example file, manim.cfg, the options); otherwise manim
 renders it, reusing its own partial-movie cache for every animation that did not change. The
 example and corpus count as the render read them: read once when the step starts, hashed into
-its stamp, and given to manim as a private copy (:mod:`attention_explainer.inputs`), so an edit
+its stamp, and given to manim as a private copy (:mod:`attention_content.inputs`), so an edit
 saved while it renders can only make the next run render it again.
 
 A process killed mid-render (the renderer was killed, the machine stopped) can leave a
@@ -36,10 +36,12 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from attention_explainer import cache_files
-from attention_explainer.inputs import Inputs, read_inputs, write_snapshot
+from attention_content.inputs import Inputs, read_inputs, write_snapshot
+from attention_explainer.import_walk import PACKAGES as _PROJECT_PACKAGES
 from attention_explainer.lifetime import Stopped
-from attention_explainer.settings import child_environment, environment, settings
+from attention_manim import cache_files
+from attention_manim.contract import CANNOT_RENDER as _CLEAN_MESSAGE  # the scene's clean message
+from attention_manim.settings import child_environment, environment, settings
 from scenes.story import SCENES_DIR, Step
 
 __all__ = ["PROJECT_DIR", "Progress", "StepFailedError", "StepRun", "fingerprint", "launcher_command",
@@ -240,7 +242,7 @@ def fingerprint(step: Step, example_file: Path, flags: Sequence[str], inputs: In
     reads through the example (``step.reads``: the training step's corpus) count with
     their path and contents, so editing the corpus, or naming another, renders it again.
     The example and those files count as ``inputs`` holds them (the bytes a render drew
-    from, :mod:`attention_explainer.inputs`; default: read now).
+    from, :mod:`attention_content.inputs`; default: read now).
     """
     inputs = inputs or read_inputs(example_file)
     digest = hashlib.sha256()
@@ -266,9 +268,6 @@ def _bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-_PROJECT_PACKAGES = ("scenes", "attention_core", "attention_explainer")
 
 
 def project_imports(path: Path) -> set[Path]:
@@ -458,7 +457,6 @@ def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
     raise Stopped(signum)  # a KeyboardInterrupt that knows its signal (the exit code: 128 + it)
 
 
-_CLEAN_MESSAGE = re.compile(r"^attention-explainer: cannot render \w+:$", re.MULTILINE)
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)', re.MULTILINE)
 
 

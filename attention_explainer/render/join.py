@@ -23,7 +23,7 @@ import numpy as np
 import srt
 from PIL import Image
 
-from attention_explainer.audio import (
+from attention_manim.audio import (
     AUDIO_RATE,
     copy_sound,
     encode_aac,
@@ -34,7 +34,7 @@ from attention_explainer.audio import (
 
 # The sound track's pieces live apart from the renderer (a spoken scene remuxes its own track
 # with them); the join uses them and hands them on.
-from attention_explainer.cues import CUE_LINE_CHARS, CUE_LINES, lay_out_cue, separate
+from attention_manim.cues import CUE_LINE_CHARS, CUE_LINES, lay_out_cue, separate
 
 __all__ = [
     "AUDIO_RATE",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from attention_explainer import atomic
+from attention_manim import atomic
 
 if TYPE_CHECKING:
     from attention_explainer.render import RenderPlan

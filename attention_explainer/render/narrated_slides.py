@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from attention_explainer import audio
 from attention_explainer.render.join import probe
+from attention_manim import audio
 
 __all__ = ["narrate_slides"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from attention_explainer.render.jobs import PROJECT_DIR, StepRun
 from attention_explainer.render.join import Chapter
-from attention_explainer.settings import settings
+from attention_manim.settings import settings
 from scenes.story import Step
 
 __all__ = ["FORMATS", "MAX_FPS", "QUALITIES", "RenderError", "RenderOptions", "RenderResult", "default_jobs"]

@@ -37,9 +37,9 @@ import av
 from PIL import Image
 
 import attention_explainer.render.join as join  # not through the package: it imports this module
-from attention_explainer import atomic, slide_frames
 from attention_explainer.pdf_fonts import choose_font
-from attention_explainer.settings import settings
+from attention_manim import atomic, slide_frames
+from attention_manim.settings import settings
 
 if TYPE_CHECKING:
     from fpdf import FPDF  # imported where a PDF is built: it takes a second to import
@@ -113,7 +113,7 @@ def ensure_revealjs(cache_root: Path, seconds: float = NPM_SECONDS) -> Path:
     altered or truncated cached copy never reaches a deck (it is named, removed and fetched
     again). A cache folder others can write is not used (the tarball is fetched for this run).
     The files are unpacked into a private folder of this process, removed when it ends."""
-    from attention_explainer import cache_files
+    from attention_manim import cache_files
 
     variable = "XDG_CACHE_HOME"
     trusted = cache_files.usable_folder(cache_root, variable, "reveal.js is fetched for this run only")
@@ -393,7 +393,7 @@ def _layout(slides: list[DeckSlide], title: str) -> FPDF:
 
 def _last_frame(video: Path) -> Image.Image:
     """The frame ``video`` shows last (the largest timestamp), as RGB: the one its scene kept
-    (:mod:`attention_explainer.slide_frames`), else decoded.
+    (:mod:`attention_manim.slide_frames`), else decoded.
 
     Decodes from the keyframe before its last second rather than the whole clip; the whole
     clip only when that finds nothing (no duration in the file, an odd seek).

@@ -41,8 +41,7 @@ from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import Any
 
-from attention_explainer import atomic
-from attention_explainer.inputs import read_inputs
+from attention_content.inputs import read_inputs
 from attention_explainer.lifetime import descendants, kill_descendants, stopped_by_signals
 from attention_explainer.render.jobs import (
     PROJECT_DIR,
@@ -54,7 +53,8 @@ from attention_explainer.render.jobs import (
     fingerprint,
     project_imports,
 )
-from attention_explainer.settings import child_environment, settings
+from attention_manim import atomic
+from attention_manim.settings import child_environment, settings
 
 __all__ = ["RETRIES", "RayUnavailableError", "cluster", "render_step", "require_ray", "run_steps",
            "step_task"]

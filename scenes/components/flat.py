@@ -5,7 +5,7 @@ each of them (a title card is ~40 glyph outlines, a panel of matrices and a plot
 1080p such a fade cost 30 to 55 ms a frame here. :class:`FlatFadeIn` and :class:`FlatFadeOut`
 draw the group once, as the camera would, into a transparent image laid pixel for pixel over
 the frame, and fade that image: one blend a frame (manim's camera, and the lean one of
-:mod:`attention_explainer.manim_patches`, copy such an image without resampling). The group
+:mod:`attention_manim.manim_patches`, copy such an image without resampling). The group
 fades as one piece: where its parts overlap (a word on a card), nothing shows through
 mid-fade, as it does with manim's fades. A ``shift`` moves the picture by whole pixels, so it
 stays one to one with the frame.
@@ -19,7 +19,7 @@ import numpy as np
 from manim import BLACK, Animation, ImageMobject, Mobject, config
 from manim.constants import RESAMPLING_ALGORITHMS
 
-from attention_explainer import manim_patches
+from attention_manim import manim_patches
 
 __all__ = ["FlatFadeIn", "FlatFadeOut", "flattened"]
 

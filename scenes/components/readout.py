@@ -6,7 +6,7 @@ from typing import Any
 
 from manim import DOWN, RIGHT, Animation, DecimalNumber, ManimColor, MathTex, VGroup, interpolate
 
-from attention_explainer import manim_patches
+from attention_manim import manim_patches
 from scenes import style
 
 __all__ = ["CountTo", "LiveNumber", "Readout"]
@@ -22,7 +22,7 @@ class LiveNumber(DecimalNumber):
     A subclass of our own, not a patch, but it leans on two private methods of manim 0.21's
     ``DecimalNumber`` (``_set_submobjects_from_number``, overridden to note the text shown,
     and ``_get_num_string``), so its shortcut is one of the speedups: with
-    ``ATTENTION_SPEEDUPS=0`` or another manim (:func:`attention_explainer.manim_patches.active`)
+    ``ATTENTION_SPEEDUPS=0`` or another manim (:func:`attention_manim.manim_patches.active`)
     every value goes through manim's ``set_value``.
     """
 

@@ -35,8 +35,8 @@ from manim import (
     config,
 )
 
-from attention_core.examples import Example
-from attention_core.story import plane_points
+from attention_content.example_types import Example
+from attention_content.story import plane_points
 from scenes import style
 from scenes.components.captions import quoted, word_label, wrapped_label
 
@@ -95,7 +95,7 @@ class PlaneScale:
 
 def plane_scale(example: Example, height: float = style.SHARED_PLANE_HEIGHT) -> PlaneScale:
     """The scale every plane of ``example`` uses: it holds every point any chapter draws
-    (:func:`attention_core.story.plane_points`), so a plane never changes scale between
+    (:func:`attention_content.story.plane_points`), so a plane never changes scale between
     chapters."""
     return PlaneScale.holding(plane_points(example), height)
 

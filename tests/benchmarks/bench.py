@@ -14,7 +14,7 @@ with 4, 8, 16 and 32 tokens; the core's ``scaled_dot_product_attention`` against
 numpy one-liner. Prints a table and writes the same figures as JSON (``--json``, default
 ``tests/benchmarks/results/<host kind>.json``, ``…-speedups-off.json`` with
 ``ATTENTION_SPEEDUPS=0``: every render then runs manim's own code, see
-``attention_explainer/manim_patches.py``).
+``attention_manim/manim_patches/``).
 Never part of ``make test``: it takes minutes.
 """
 
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from attention_core import scaled_dot_product_attention  # noqa: E402
-from attention_explainer.settings import settings  # noqa: E402
+from attention_manim.settings import settings  # noqa: E402
 from scenes.story import STORY, Step  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -47,7 +47,7 @@ BIN = Path(sys.executable).parent
 # ratio measures the scene's own work, not a difference in encoding.
 FLOOR_SCENE = '''
 from manim import Scene, Text
-from attention_explainer import manim_patches
+from attention_manim import manim_patches
 manim_patches.apply()
 class Floor(Scene):
     def construct(self):

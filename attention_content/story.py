@@ -3,7 +3,7 @@
 A scene says things such as "apple's nearest word is orange" or "the head makes apple look
 at orange more than the raw embeddings do". Whether that is true depends on the numbers in
 the example file, which a teacher may edit. :func:`story_claims` evaluates each such claim
-on an :class:`~attention_core.examples.Example` and returns :class:`Claim` results; the
+on an :class:`~attention_content.example_types.Example` and returns :class:`Claim` results; the
 scenes choose their words from the same results (so the narration never asserts what the
 numbers deny), and ``attention-explainer check`` prints each claim that does
 not hold as a ``warning:`` line.
@@ -20,9 +20,9 @@ from typing import Literal
 
 import numpy as np
 
+from attention_content.example_types import Example
 from attention_core.attention import AttentionTrace, causal_mask, scaled_dot_product_attention
 from attention_core.context import ContextPullTrace, context_pull
-from attention_core.examples import Example
 from attention_core.softmax import naive_normalize, softmax
 
 __all__ = [

@@ -3,7 +3,7 @@
 ``attention-explainer check FILE --suggest OUT.toml`` calls :func:`suggest`. The numbers that
 move are the sentence words' embeddings and the heads' W_Q and W_K (and the first head's W_V,
 which the values chapter uses); the words, sentences, names and knobs stay. Each claim of
-:mod:`attention_core.story` becomes one or more smooth inequalities ``g(numbers) >= 0``, each
+:mod:`attention_content.story` becomes one or more smooth inequalities ``g(numbers) >= 0``, each
 with a margin that survives printing (two numbers the story ranks differ by at least
 :data:`RANK_GAP`, so they never print as a tie at two decimals), and the change is the smallest
 in the least-squares sense:
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from attention_core.examples import CORPUS_DIR, Example
-from attention_core.story import (
+from attention_content.example_types import CORPUS_DIR, Example
+from attention_content.story import (
     VISIBLE,
     decider,
     decider_cosines,

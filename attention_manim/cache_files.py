@@ -1,7 +1,7 @@
 """Cache entries that are checked when read and healed when damaged, written without following links.
 
 Three caches live between runs: manim's LaTeX and text SVGs (``ATTENTION_MANIM_CACHE``,
-:mod:`attention_explainer.manim_patches`), the spoken clips (:mod:`attention_explainer.voice`)
+:mod:`attention_manim.manim_patches`), the spoken clips (:mod:`attention_manim.voice`)
 and reveal.js (:mod:`attention_explainer.render.pack`). Each trusts only what it checks:
 
 - the folder must be a folder of this user that no one else can write (:func:`folder_problem`);
@@ -28,7 +28,7 @@ import stat
 import sys
 from pathlib import Path
 
-from attention_explainer import atomic
+from attention_manim import atomic
 
 __all__ = ["NOTE", "damaged", "entry_ok", "folder_problem", "note", "read_entry", "usable_folder",
            "write_entry", "write_new"]

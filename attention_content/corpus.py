@@ -3,7 +3,7 @@
 A corpus is one TOML file in ``assets/corpus/`` (fields in ``assets/corpus/README.md``):
 ``sentences`` to learn from, ``probes`` (sentences whose attention the training scene draws
 and the tests check) and ``[training]`` settings. :func:`load_corpus` checks everything at
-once and raises an :class:`~attention_core.examples.ExampleError` listing every problem.
+once and raises an :class:`~attention_content.example_types.ExampleError` listing every problem.
 
 An example names its corpus (its ``corpus`` field, :attr:`Example.corpus`);
 :func:`training_plan` says which probes its training step shows: those about the example's
@@ -18,18 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from attention_core.examples import (
-    CORPUS_DIR,
-    DEFAULT_CORPUS,
-    MAX_TOKENS,
-    MAX_WORD_CHARS,
-    Example,
-    ExampleError,
-    FieldChecker,
-    Sentence,
-    read_toml,
-    resolve_toml,
-)
+from attention_content.example_types import CORPUS_DIR, DEFAULT_CORPUS, Example, ExampleError, Sentence
+from attention_content.examples import MAX_TOKENS, MAX_WORD_CHARS, FieldChecker, read_toml, resolve_toml
 
 __all__ = [
     "CORPUS_DIR",

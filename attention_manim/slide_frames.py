@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from attention_explainer import atomic
+from attention_manim import atomic
 
 __all__ = ["frame_file", "keep", "kept"]
 

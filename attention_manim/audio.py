@@ -1,7 +1,7 @@
 """A video's sound track as numbers: decode, place, encode (PyAV and numpy only).
 
 Shared by the join (``attention_explainer/render/join.py``: one AAC track for the joined
-video) and the spoken scenes (``attention_explainer/voice.py``: a scene's track muxed again,
+video) and the spoken scenes (``attention_manim/voice.py``: a scene's track muxed again,
 aligned), without the renderer: a scene's render does not depend on the render pipeline.
 """
 

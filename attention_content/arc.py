@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from attention_content.example_types import Example
+from attention_content.story import decider, focus_attention
 from attention_core.attention import multi_head_attention
 from attention_core.errors import FloatArray
-from attention_core.examples import Example
-from attention_core.story import decider, focus_attention
 
 __all__ = ["Recap", "meaning", "recap"]
 
@@ -30,7 +30,7 @@ def meaning(example: Example, sentence: int) -> str:
     """What the focus means in sentence ``sentence``: the name of the plane's axis (the
     first two numbers of every word) on which its deciding word is largest.
 
-    >>> from attention_core.examples import load_example
+    >>> from attention_content.examples import load_example
     >>> apple = load_example("apple")
     >>> meaning(apple, 0), meaning(apple, 1)
     ('fruit', 'technology')

@@ -34,9 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
-from attention_core.corpus import Corpus, Probe, TrainingSettings, parse_corpus
+from attention_content.corpus import Corpus, Probe, TrainingSettings, parse_corpus
+from attention_content.example_types import Example
+from attention_content.examples import MAX_WORD_CHARS
 from attention_core.errors import AttentionInputError
-from attention_core.examples import MAX_WORD_CHARS, Example
 
 __all__ = [
     "ADJECTIVES",
@@ -150,7 +151,7 @@ def meanings_from_example(example: Example, deciders_added: Sequence[Sequence[st
     ``deciders_added[i]`` are more deciders for sentence i's meaning (the teacher's own words),
     ``follows_given[i]`` its follows instead of its gloss ("(fruit)").
     """
-    from attention_core.story import decider
+    from attention_content.story import decider
 
     where = f"{example.path}: sentences"
     if len(example.sentences) < 2:

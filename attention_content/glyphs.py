@@ -14,7 +14,7 @@ says why a text cannot be drawn as written, or returns None:
 
 :data:`INTER_RANGES` lists the code points that both Inter Regular and Inter Bold map to a
 glyph (printing categories only); ``tests/test_hardening.py`` checks it against the
-installed font, and ``python -m attention_core.glyphs`` prints it afresh.
+installed font, and ``python -m attention_content.glyphs`` prints it afresh.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ reads it, checks *everything* at once and either returns an :class:`Example` or 
 :class:`ExampleError` that lists every problem with the file and field it concerns.
 
 Check files from the shell with ``attention-explainer check FILE...``
-(:mod:`attention_explainer.check`); ``python -m attention_core.examples check FILE...``, the
+(:mod:`attention_explainer.check`); ``python -m attention_content.examples check FILE...``, the
 older spelling, forwards to it.
 """
 
@@ -28,25 +28,26 @@ import stat
 import sys
 import tomllib
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from attention_core.attention import HeadWeights
-from attention_core.errors import AttentionInputError, FloatArray
-from attention_core.glyphs import text_problem, text_width
+from attention_content.example_types import (
+    CORPUS_DIR,
+    DEFAULT_CORPUS,
+    Example,
+    ExampleError,
+    Head,
+    Knobs,
+    Sentence,
+)
+from attention_content.glyphs import text_problem, text_width
+from attention_core.errors import FloatArray
 
 __all__ = [
     "EXAMPLES_DIR",
     "MAX_TOKENS",
-    "Example",
-    "ExampleError",
-    "Head",
-    "Knobs",
-    "Sentence",
-    "knob_warnings",
     "list_examples",
     "load_example",
     "resolve_example",
@@ -54,9 +55,6 @@ __all__ = [
 ]
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
-# The training corpora (attention_core.corpus reads them); an example names its own.
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "assets" / "corpus"
-DEFAULT_CORPUS = "ambiguous"
 DEFAULT_EXAMPLE = "apple"
 
 MAX_TOKENS = 32  # the attention-matrix scene lays out at most this many words legibly
@@ -69,172 +67,12 @@ _TOP_FIELDS = {"title", "plane", "words", "sentences", "heads", "multi_head", "k
                "skip_beats"}
 
 
-class ExampleError(AttentionInputError):
-    """An example file that cannot be used; ``problems`` lists every fault found."""
-
-    def __init__(self, path: Path | str, problems: Sequence[str]) -> None:
-        self.path = Path(path)
-        self.problems = tuple(problems)
-        count = f"{len(self.problems)} problem" + ("s" if len(self.problems) != 1 else "")
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{self.path}: {count}:\n{lines}")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence and the ambiguous word whose meaning it decides.
-
-    Attributes:
-        tokens: the words in order (n of them).
-        focus: the ambiguous word; one of ``tokens``.
-        decider: the other word that decides the focus's meaning (the story's answer), or
-            None to let :func:`attention_core.story.decider` take the word most similar to
-            the focus by dot product.
-    """
-
-    tokens: tuple[str, ...]
-    focus: str
-    decider: str | None = field(default=None, kw_only=True)
-
-    @property
-    def focus_index(self) -> int:
-        """Position of :attr:`focus` in :attr:`tokens`."""
-        return self.tokens.index(self.focus)
-
-    @property
-    def text(self) -> str:
-        """The sentence as one string."""
-        return " ".join(self.tokens)
-
-
-@dataclass(frozen=True)
-class Head:
-    """One attention head: ``query``, ``key`` of shape (d, d_k), ``value`` of shape (d, d_v)."""
-
-    name: str
-    query: FloatArray
-    key: FloatArray
-    value: FloatArray
-
-    @property
-    def weights(self) -> HeadWeights:
-        """The three matrices in the form :func:`~attention_core.multi_head_attention` takes."""
-        return HeadWeights(self.query, self.key, self.value)
-
-
-@dataclass(frozen=True)
-class Knobs:
-    """Scene-facing settings a user may tweak. The defaults are the values every shipped
-    example uses, so leaving a knob out changes nothing in the story (pull_strength below 1
-    adds a beat saying the video's setting is not part of attention)."""
-
-    pull_strength: float = 1.0
-    pull_steps: int = 12
-    temperature: float = 1.0
-
-
-@dataclass(frozen=True)
-class Example:
-    """A validated example.
-
-    Attributes:
-        name: what output folders and files carry: a shipped example's stem (``apple``),
-            another file's stem and a hash of its path (:func:`output_name`).
-        path: where it was read from.
-        title: shown on title cards.
-        x_axis, y_axis: names of the plane's two axes.
-        words: word -> embedding, each of shape (d,).
-        sentences: one or more sentences.
-        heads: one or more heads.
-        w_o: the multi-head output matrix, shape (sum of the heads' d_v, d).
-        knobs: scene settings.
-        corpus: the training corpus file the training step learns from (the ``corpus``
-            field: a shipped corpus's name or a path relative to the example file; default
-            the shipped ``ambiguous`` corpus). It exists; its contents are checked by
-            :func:`attention_core.corpus.load_corpus`.
-        skip_beats: beats left out of the video and the deck, as (step, beat) pairs (the
-            ``skip_beats`` field: ``["gravity_pull:setting 1"]``, names as the storyboard
-            shows them); :func:`skips_beat` says whether a beat is one of them.
-    """
-
-    name: str
-    path: Path
-    title: str
-    x_axis: str
-    y_axis: str
-    words: dict[str, FloatArray]
-    sentences: tuple[Sentence, ...]
-    heads: tuple[Head, ...]
-    w_o: FloatArray
-    knobs: Knobs = field(default_factory=Knobs)
-    corpus: Path = CORPUS_DIR / f"{DEFAULT_CORPUS}.toml"
-    skip_beats: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def dimension(self) -> int:
-        """d, the number of components of every embedding."""
-        return len(next(iter(self.words.values())))
-
-    @property
-    def is_planar(self) -> bool:
-        """True when the embeddings are 2-D and can be drawn in the plane."""
-        return self.dimension == 2
-
-    def embeddings(self, sentence: Sentence | int = 0) -> FloatArray:
-        """The embeddings of a sentence's words, one per row: shape (n, d)."""
-        s = self.sentences[sentence] if isinstance(sentence, int) else sentence
-        return np.stack([self.words[t] for t in s.tokens])
-
-    def require_planar(self, what: str) -> None:
-        """Raise a clear error when ``what`` (a scene) needs 2-D embeddings and these are not."""
-        if not self.is_planar:
-            raise ExampleError(
-                self.path,
-                [f"words: {what} draws words in the plane, so every embedding needs exactly "
-                 f"2 numbers; this example has {self.dimension}. Matrix scenes still work."],
-            )
-
-
 # ----------------------------------------------------------------------------- loading
 
 
 def list_examples() -> list[str]:
     """Names of the examples shipped in ``assets/examples``."""
     return sorted(p.stem for p in EXAMPLES_DIR.glob("*.toml"))
-
-
-def shipped_knob_values() -> dict[str, set[float]]:
-    """Each knob -> the values the shipped examples give it (a default where one leaves it out)."""
-    used: dict[str, set[float]] = {name: set() for name in Knobs.__dataclass_fields__}
-    for path in sorted(EXAMPLES_DIR.glob("*.toml")):
-        try:
-            knobs = read_toml(path).get("knobs", {})
-        except ExampleError:
-            continue
-        for name, values in used.items():
-            values.add(float(knobs.get(name, getattr(Knobs(), name))))
-    return used
-
-
-# What a knob at a value of its own changes, for the lint.
-_KNOB_EFFECTS = {
-    "pull_strength": "below 1 the gravity chapter adds a beat saying this video's setting is not part "
-                     "of attention",
-    "pull_steps": "the gravity chapter's slow motion takes another number of steps",
-    "temperature": "every softmax weight of the video is sharper or flatter than the talk's (T = 1)",
-}
-
-
-def knob_warnings(example: Example) -> list[str]:
-    """A ``warning:`` line for each knob set to a value no shipped example uses."""
-    lines = []
-    for name, values in shipped_knob_values().items():
-        value = float(getattr(example.knobs, name))
-        if value not in values:
-            shown = ", ".join(f"{v:g}" for v in sorted(values))
-            lines.append(f"warning: knobs.{name}: {value:g} is a value no shipped example uses (they use "
-                         f"{shown}): {_KNOB_EFFECTS[name]}; leave it out for {getattr(Knobs(), name):g}")
-    return lines
 
 
 def resolve_example(name_or_path: str | os.PathLike[str]) -> Path:

@@ -23,15 +23,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from attention_content.example_types import Example, ExampleError
+from attention_content.examples import DEFAULT_EXAMPLE, load_example, output_name, resolve_example
 from attention_core.errors import AttentionInputError
-from attention_core.examples import (
-    DEFAULT_EXAMPLE,
-    Example,
-    ExampleError,
-    load_example,
-    output_name,
-    resolve_example,
-)
 
 __all__ = ["PACES", "VARIABLES", "X264_PRESETS", "Settings", "SettingsError", "child_environment",
            "children_see", "environment", "from_environment", "settings"]
@@ -64,7 +58,7 @@ VARIABLES = (
     Variable("ATTENTION_SLIDES_DIR", "slides_dir",
              "where the slides go (default `./slides`)"),
     Variable("ATTENTION_SPEEDUPS", "speedups",
-             "`0`: none of the speedups of `attention_explainer/manim_patches.py`, manim's own "
+             "`0`: none of the speedups of `attention_manim/manim_patches/`, manim's own "
              "code (the same frames, slower; only the encoder's preset and thread count and plain "
              "tracebacks in the render's logs stay); default `1`"),
     Variable("ATTENTION_ENCODER_THREADS", "encoder_threads",
@@ -132,7 +126,7 @@ class Settings:
 
     @property
     def example_name(self) -> str:
-        """The name the example's outputs carry (:func:`attention_core.examples.output_name`):
+        """The name the example's outputs carry (:func:`attention_content.examples.output_name`):
         ``bank`` for the shipped ``bank``, ``bank-<hash of the path>`` for ``other/bank.toml``."""
         try:
             return output_name(resolve_example(self.example))
@@ -142,9 +136,9 @@ class Settings:
     def load_example(self) -> Example:
         """The example :attr:`example` names, loaded and checked (an ``ExampleError`` if bad);
         read from :attr:`example_snapshot` when that is a snapshot of it
-        (:mod:`attention_explainer.inputs`)."""
+        (:mod:`attention_content.inputs`)."""
         if self.example_snapshot is not None:
-            from attention_explainer.inputs import load_snapshot
+            from attention_content.inputs import load_snapshot
 
             example = load_snapshot(self.example_snapshot, resolve_example(self.example))
             if example is not None:

@@ -6,7 +6,7 @@ edit stamped as the original). So the renderer reads the example and the files i
 name (:data:`PATH_FIELDS`: the training corpus) once, when the step starts
 (:func:`read_inputs`), hashes those bytes into the stamp, and writes them to a private folder
 (:func:`write_snapshot`) that the step's manim process reads instead of the user's files
-(``ATTENTION_EXAMPLE_SNAPSHOT``, :meth:`attention_explainer.settings.Settings.load_example`,
+(``ATTENTION_EXAMPLE_SNAPSHOT``, :meth:`attention_manim.settings.Settings.load_example`,
 :func:`load_snapshot`). The example keeps its own path and name: output folders, messages and
 relative corpus paths are the user's file's.
 """
@@ -20,7 +20,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from attention_core.examples import Example, ExampleError, parse_example, read_toml
+from attention_content.example_types import Example, ExampleError
+from attention_content.examples import parse_example, read_toml
 
 __all__ = ["PATH_FIELDS", "Inputs", "load_snapshot", "read_inputs", "write_snapshot"]
 

@@ -29,16 +29,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from attention_explainer import atomic
+from attention_manim import atomic
 
 __all__ = ["INSTALL_COMMAND", "PAUSE_AFTER", "SLOW_LENGTH_SCALE", "SPOKEN_FORMS", "Clip", "Speaker",
-           "VoiceSettings", "VoiceUnavailableError", "active_rms_db", "cache_dir", "mux_scene_track",
-           "normalise", "pad_track", "read_wav", "require_voice", "spoken_form", "take_track",
-           "voice_settings", "voice_stamp"]
+           "SpeechService", "VoiceSettings", "VoiceUnavailableError", "active_rms_db", "cache_dir",
+           "mux_scene_track", "normalise", "pad_track", "read_wav", "require_voice", "spoken_form",
+           "take_track", "voice_settings", "voice_stamp"]
 
 INSTALL_COMMAND = "make video VOICE=1  (or: .venv/bin/pip install -e '.[voice]')"
 # Seconds of silence after a beat's speech before the next beat may start.
@@ -144,6 +144,19 @@ class Clip:
 
     path: Path
     seconds: float
+
+
+class SpeechService(Protocol):
+    """What a scene's narration needs of a voice (manim-voiceover's ``SpeechService``, in small):
+    its settings (``sentence_pause``, the silence between sentences) and a clip of a text, said
+    as :func:`spoken_form` prepares it. :class:`Speaker` (Piper, offline) is one; a recorded
+    teacher's voice would be another (``ExplainerScene.speech_service`` chooses)."""
+
+    settings: VoiceSettings
+
+    def speak(self, text: str) -> Clip:
+        """``text`` said: its WAV file and length."""
+        ...
 
 
 # ----------------------------------------------------------------------------- loudness
@@ -267,11 +280,11 @@ class Speaker:
     def speak(self, text: str) -> Clip:
         """The clip of ``text`` (its :func:`spoken_form` said), from the cache or made now.
 
-        A cached clip is used only when its check (:mod:`attention_explainer.cache_files`: the
+        A cached clip is used only when its check (:mod:`attention_manim.cache_files`: the
         key it was made for, its SHA-256 and size) matches and it is a whole 16-bit mono WAV;
         a damaged one (truncated, relabelled, re-sampled) is named, removed and made again.
         When the cache folder cannot be trusted or written, clips are made in a private folder."""
-        from attention_explainer import cache_files
+        from attention_manim import cache_files
 
         spoken = spoken_form(text)
         key = self.settings.key(spoken)
@@ -297,7 +310,7 @@ class Speaker:
 
     def _folder(self) -> Path:
         """The cache folder, or a private one when it cannot be trusted (a warning, once)."""
-        from attention_explainer import cache_files
+        from attention_manim import cache_files
 
         if cache_files.usable_folder(self.cache_dir, "XDG_CACHE_HOME",
                                      "spoken clips are made in a private folder for this run"):
@@ -398,7 +411,7 @@ def mux_scene_track(movie_file: str | Path | None) -> None:
     through the mp4 muxer (which records the delay), padded or cut to the video's length, in
     place of the movie (atomically), and deletes the WAV. Nothing happens without the WAV.
     """
-    from attention_explainer import audio
+    from attention_manim import audio
 
     if movie_file is None:  # a dry run (the tests' harness) writes no movie
         return

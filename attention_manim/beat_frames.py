@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-    from attention_core.examples import Example
+    from attention_content.example_types import Example
     from scenes.base import ExplainerScene
 
 __all__ = ["BeatFrames", "build_beats", "slug"]
@@ -48,7 +48,7 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
     ``at_frame(key, frame)`` with each frame as it is taken (to write it while the scene goes on).
 
     ``storyboard=True`` (the storyboard's build; the key-frame tests build with manim's own
-    skipping) turns on :func:`attention_explainer.manim_patches.storyboard`: the same frames
+    skipping) turns on :func:`attention_manim.manim_patches.storyboard`: the same frames
     for far less work (nothing drawn but the frames kept; fades, Create, Write and GrowArrow
     jump to their end without copies; parsed SVGs shared by every process). And a beat that
     ends on an empty frame (the title card fades out at the end of its beat) shows the frame
@@ -57,7 +57,7 @@ def build_beats(scene_class: type[ExplainerScene], example: Example, workdir: Pa
     from manim import tempconfig
     from manim.utils.iterables import list_update
 
-    from attention_explainer import manim_patches
+    from attention_manim import manim_patches
 
     result: BeatFrames
     frames: dict[str, np.ndarray] = {}
