@@ -86,6 +86,8 @@ __all__ = ["LEGIBLE_CELL", "MASKED_SCORE", "MASKED_WEIGHT", "MIN_MATH_SCALE", "A
 MASKED_SCORE = "\u2212\u221e"  # what a masked score cell shows: minus infinity
 MASKED_WEIGHT = "\u2013"  # what a masked weight cell shows: a dash, not 0.00
 PAIR_SCALE = 1.0  # the focus's query, key and score beside the grid, as large as the room allows
+KT_TITLE_GAP = 0.2  # K^T's name to its left edge
+MASK_NOTE = "–  masked: weight 0"  # said once, under the formula, where masked cells first show it
 
 
 class AttentionMatrix(MaskBeats, ExplainerScene):
@@ -151,6 +153,9 @@ class AttentionMatrix(MaskBeats, ExplainerScene):
         middle = -(block.get_top()[1] + block.get_bottom()[1]) / 2
         for grid in (self.q, self.kt, self.scores):
             grid.shift(right * RIGHT + middle * UP)
+        # K^T's name beside it, on the left (the room above Q is free), not over its column
+        # labels, where it read as one with a word stood upright ("Kᵀ orange")
+        self.kt.title.next_to(self.kt.image, LEFT, buff=KT_TITLE_GAP)
         self.v.next_to(self.scores.image, RIGHT, buff=V_GAP)
         self.output.next_to(self.v.image, RIGHT, buff=AV_GAP)
         for grid in (self.v, self.output):
@@ -455,16 +460,18 @@ class AttentionMatrix(MaskBeats, ExplainerScene):
         odd = rounding_row(m.weights) if self.numbers else None
         then = ", and A times V changes with it" if self.changed_updates() else ""
         if odd is None:
-            said = ("Softmax turns −∞ into a weight of 0: masked cells drop out, each row still sums "
-                    f"to 1{then}.")
+            said = ("Softmax turns −∞ into a weight of 0, shown as a dash: masked cells drop out, each "
+                    f"row still sums to 1{then}.")
         else:
             shown = float(np.round(np.nan_to_num(m.weights[odd]), style.DECIMALS).sum())
-            said = (f"Softmax turns −∞ into 0: masked cells drop out; rows still sum to 1 "
-                    f"(rounded, \"{s.tokens[odd]}\"'s shows {fmt(shown)}){then}.")
+            said = (f"Softmax turns −∞ into 0, shown as a dash: masked cells drop out; rows still sum "
+                    f"to 1 (rounded, \"{s.tokens[odd]}\"'s shows {fmt(shown)}){then}.")
         self.beat("masked softmax", said)
         self.weights = self.grid(m.weights, signed=False, title="A with a causal mask", masked=~m.mask)
-        formula = MathTex(r"e^{-\infty} = 0").scale(style.MATH_SCALE)
-        formula.move_to(self.formula, aligned_edge=RIGHT)
+        formula = VGroup(MathTex(r"e^{-\infty} = 0").scale(style.MATH_SCALE),
+                         word_label(MASK_NOTE, style.TEXT, style.LABEL_SIZE))
+        formula.arrange(DOWN, aligned_edge=RIGHT, buff=0.25)
+        formula.move_to(self.formula, aligned_edge=UP + RIGHT)
         output = self.matrix(m.output, style.FOCUS, "A V", self.plan.v_width)
         output.shift(self.output.image.get_center() - output.image.get_center())
         stale = vector_tex(m.output[i]) != vector_tex(self.trace.output[i])
