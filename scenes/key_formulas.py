@@ -16,7 +16,8 @@ from scenes.components import word_color, word_label
 from scenes.style import fmt
 
 __all__ = ["AXIS_NAMES", "SCALE_IS_A_TEMPERATURE", "WHY_SCALE", "query_direction", "quoted", "scaling_lines",
-           "score_formula", "subscripted", "vec_text", "vector_formula", "versus"]
+           "score_formula", "subscripted", "temperature_text", "vec_text", "vector_formula",
+           "versus"]
 
 SUBSCRIPT_SIZE = 20  # the word under a q or a k (27 px)
 # The axes' names once the plane shows keys, queries or values: their numbers mean neither
@@ -60,6 +61,15 @@ def query_direction(q: np.ndarray) -> str:
         return "along both numbers, about equally"
     sides = ["along" if c > 0 else "against" for c in q]
     return f"{sides[0]} the {names[0]} and {sides[1]} the {names[1]}"
+
+
+def temperature_text(t: float) -> str:
+    """A softmax temperature as a formula writes it: ``1`` for 1.0, else two decimals.
+
+    >>> temperature_text(1.0), temperature_text(0.5)
+    ('1', '0.50')
+    """
+    return str(int(t)) if float(t).is_integer() else fmt(t)
 
 
 def versus(after: float, before: float) -> str:

@@ -9,9 +9,17 @@ from manim import DOWN, LEFT, RIGHT, Create, FadeIn, VGroup, config
 
 from attention_core import story as facts
 from scenes import style
+from scenes.components import word_label
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
-from scenes.key_bars import BAR_WIDTH, BLOCK_GAP, COLUMN_MATH, column_left
-from scenes.key_formulas import SCALE_IS_A_TEMPERATURE, WHY_SCALE, quoted, scaling_lines, versus
+from scenes.key_bars import BAR_WIDTH, BLOCK_GAP, COLUMN_MATH, NOTE_SIZE, column_left
+from scenes.key_formulas import (
+    SCALE_IS_A_TEMPERATURE,
+    WHY_SCALE,
+    quoted,
+    scaling_lines,
+    temperature_text,
+    versus,
+)
 from scenes.style import fmt
 
 __all__ = ["ScaledWeights"]
@@ -51,6 +59,23 @@ class ScaledWeights:
         self.beat("temperature", SCALE_IS_A_TEMPERATURE)
         self.play(FlatFadeIn(*self.scaling[4:], shift=0.1 * DOWN), run_time=style.BEAT)
 
+    def rescale_raw(self) -> None:
+        """The raw row under the rule now in force: divided by sqrt(d_k), as the head's will be,
+        with what the first beat showed at the softmax chapter's T (a note under the row, where
+        the head's row's title comes next), so the number that changes is said to change, and why."""
+        s, d = self.example.sentences[0], self.decider_index(0)
+        first, scaled = self.raw(0), self.raw_scaled(0)
+        t = temperature_text(self.example.knobs.temperature)
+        self.beat("raw scaled", f"The raw row is divided by √d_k too: {s.tokens[d]} gets {fmt(scaled[d])} of "
+                  f"{s.focus}'s attention (at T = {t} it was {fmt(first[d])}).")
+        self.was_note = word_label(f"{s.tokens[d]} at T = {t}: {fmt(first[d])}", style.MUTED, NOTE_SIZE)
+        # where the head's row's title comes next (free until then): the title line's right end
+        # may hold the row's rounding note
+        self.was_note.scale(self.rows_shrink).move_to(self.after_title, aligned_edge=LEFT)
+        self.play(FlatFadeOut(*self.scaling), run_time=style.BEAT / 2)
+        self.play(FlatFadeIn(self.scaled_title, *self.row(self.before_bars), self.was_note),
+                  run_time=style.BEAT / 2)
+
     def compare_weights(self) -> None:
         s, d = self.example.sentences[0], self.decider_index(0)
         before, after = self.raw_scaled(0), self.through_head(0)
@@ -61,10 +86,8 @@ class ScaledWeights:
             said = (f"With √d_k in both rows, {s.tokens[d]} gets {fmt(after[d])} through the head, "
                     f"{versus(after[d], before[d])} raw.")
         self.beat("after", said)
-        self.play(FlatFadeOut(*self.scaling), run_time=style.BEAT / 2)
-        self.play(FlatFadeIn(self.scaled_title, *self.row(self.before_bars)), run_time=style.BEAT / 2)
-        self.play(FadeIn(self.after_title), *(FadeIn(m) for m in self.row(self.after_bars)),
-                  run_time=style.BEAT)
+        self.play(FlatFadeOut(self.was_note), FadeIn(self.after_title),
+                  *(FadeIn(m) for m in self.row(self.after_bars)), run_time=style.BEAT)
         self.say_the_lesson(0)
 
     def say_the_lesson(self, k: int) -> None:

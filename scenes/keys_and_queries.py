@@ -45,7 +45,6 @@ from manim import (
     Arrow,
     Create,
     DashedLine,
-    Dot,
     FadeIn,
     FadeOut,
     Line,
@@ -75,11 +74,13 @@ from scenes.key_formulas import (
     scaling_lines,
     score_formula,
     subscripted,
+    temperature_text,
     vec_text,
     vector_formula,
     versus,
 )
 from scenes.key_weights import ScaledWeights
+from scenes.leader_labels import name_with_leader
 from scenes.style import fmt
 
 __all__ = ["AXIS_NAMES", "BAR_WIDTH", "MAX_BARS", "KeysAndQueries", "SentenceView", "axis_lines",
@@ -95,6 +96,7 @@ LEGEND_GAP = 0.08  # between the legend's lines
 LEGEND_INSET = 0.12  # the legend keeps this far inside the plane's corner
 SMALL_WEIGHT = 0.05  # a word of less raw weight is left unnamed on the plane rather than over an axis
 QUERY_LINE_OPACITY = 0.85  # the dashed line along the focus's query, under the arrows
+REACH_DOT = 0.06  # radius of the dot where the decider's key, dropped square, meets the query's line
 
 
 def shared_plane(example: Example) -> WordPlane:
@@ -244,6 +246,7 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         self.scale_by_root()
         self.explain_scale()
         self.scale_is_a_temperature()
+        self.rescale_raw()
         self.compare_weights()
         if len(self.shown) > 1:
             self.compare_other_sentence(1)
@@ -287,7 +290,7 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
 
         queries = [arrow(trace.queries[j], style.QUERY, 5) for j in (f, d)]
         key_arrows = [dashed(arrow(trace.keys[j], style.KEY, 3)) for j in (d, f)]
-        query_line, reach = self.query_line(trace.queries[f], trace.keys[d])
+        query_line, reach = self.query_line(trace.queries[f], trace.keys[d], sentence.tokens[d])
         tags = [self.query_tag(sentence.tokens[j], trace.queries[j]) for j in (f, d)]
         keys = [WordDot(self.plane, w, trace.keys[j], word_color(self.example, w))
                 for j, w in enumerate(sentence.tokens)]
@@ -298,9 +301,10 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         name_apart(self.plane, [keys[j] for j in order], lines)
         axes = axis_lines(self.plane)
         ticks = tick_numbers(self.plane)
+        dots = [kd.dot for kd in keys]
+        self.name_the_bare(keys, [*lines, *ticks])
         labels = [kd.label for kd in keys if kd.label_shown]
         padded = [SurroundingRectangle(label, buff=TAG_ROOM) for label in labels]
-        dots = [kd.dot for kd in keys]
         for tag in tags:  # the clearest spot there is: off the axes and apart from the words, or less
             tries = ([*lines, *axes, *ticks, *dots, *padded], [*lines, *ticks, *dots, *padded],
                      [*lines, *ticks, *dots, *labels], [*lines, *dots, *labels])
@@ -315,15 +319,42 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
                 labels.append(tag.label)
         for tag in tags:
             tag.remove(tag.dot)  # the arrow's tip marks the point; only the name is drawn
+        self.name_the_foot(reach[1], d, keys, lines,
+                           [*ticks, *labels], padded)
         view = SentenceView(sentence, trace, f, d, VGroup(*keys), queries[0], tags[0], queries[1], tags[1],
                             key_arrows[0], key_arrows[1], query_line, reach)
         self.views.append(view)
         return view
 
-    def query_line(self, query: np.ndarray, key: np.ndarray) -> tuple[DashedLine, VGroup]:
+    def name_the_foot(self, foot: WordDot, d: int, keys: Sequence[WordDot], lines: Sequence[Mobject],
+                      marks: Sequence[Mobject], padded: Sequence[Mobject]) -> None:
+        """Name the dot where the decider's (``keys[d]``) key meets the query's line: beside it,
+        off the arrows (``lines``), the axes, ``marks`` and the keys' dots and (``padded``)
+        labels; else a little away with a line to it (:func:`name_with_leader`), the line free
+        to cross an arrow or the decider's own dot (the foot sits on it when the key lies along
+        the query, as bank's river); else beside it over the arrows."""
+        dots = [kd.dot for kd in keys]
+        axes = axis_lines(self.plane)
+        for avoid in ([*lines, *axes, *marks, *dots, *padded], [*lines, *marks, *dots]):
+            if not foot.label_shown:
+                foot.add(foot.label)
+                foot.label_shown = True
+            if name_on_plane(self.plane, [foot], avoid=avoid, rivals=dots):
+                return
+        others = [kd.dot for j, kd in enumerate(keys) if j != d]
+        names = [self.plane.x_name, self.plane.y_name]
+        if name_with_leader(self.plane, foot, [*marks, *names, *others], dots,
+                            crossable=[*axes, *lines, keys[d].dot]):
+            return
+        foot.add(foot.label)
+        foot.label_shown = True
+        name_on_plane(self.plane, [foot], avoid=[*marks, *dots], rivals=dots)
+
+    def query_line(self, query: np.ndarray, key: np.ndarray, word: str) -> tuple[DashedLine, VGroup]:
         """A dashed line from the origin along ``query`` (shape (2,)) to the plane's edge, and
-        ``key`` dropped square onto it: a dashed segment and a dot at its foot, (k . u) u with
-        u = q / |q| (the plane has one unit on both axes, so square on the plane is square)."""
+        ``key`` (``word``'s) dropped square onto it: a dashed segment and a dot at its foot, named
+        "``word``'s reach", (k . u) u with u = q / |q| (the plane has one unit on both axes, so
+        square on the plane is square)."""
         scale = self.plane.scale_used
         ends = [hi / c if c > 0 else lo / c for c, (lo, hi, _) in zip(query, (scale.x_range, scale.y_range),
                                                                          strict=True) if c != 0]
@@ -334,9 +365,29 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         foot = (np.asarray(key) @ u) * u
         drop = DashedLine(self.plane.point(key), self.plane.point(foot), color=style.KEY, stroke_width=3,
                           dash_length=0.08)
-        reach = VGroup(drop, Dot(self.plane.point(foot), radius=0.06, color=style.KEY))
+        named = WordDot(self.plane, word, foot, style.KEY)
+        named.dot.scale(REACH_DOT / named.dot.radius)
+        named.remove(named.label)  # two short lines, as the foot is near the plane's edge
+        named.label = VGroup(word_label(f"{word}'s", style.KEY, style.SMALL_SIZE),
+                             word_label("reach", style.KEY, style.SMALL_SIZE))
+        named.label.arrange(DOWN, aligned_edge=LEFT, buff=0.04)
+        named.add(named.label)
+        reach = VGroup(drop, named)
         reach.foot = foot
         return line, reach
+
+    def name_the_bare(self, words: Sequence[WordDot], marks: Sequence[Mobject]) -> None:
+        """Name each of ``words`` left bare (no free spot beside its dot) a little away, with a
+        line to it (:func:`name_with_leader`), clear of ``marks``, the axis names, the other
+        dots and the labels placed; the label off the axes, its line may cross one."""
+        for word in words:
+            if word.label_shown:
+                continue
+            others = [w.dot for w in words if w is not word]
+            labels = [w.label for w in words if w.label_shown]
+            names = [self.plane.x_name, self.plane.y_name]
+            name_with_leader(self.plane, word, [*marks, *names, *others, *labels], others,
+                             crossable=axis_lines(self.plane))
 
     def query_tag(self, word: str, coords: np.ndarray) -> WordDot:
         """The name of ``word``'s query on the plane, as the formulas write it: q with the word
@@ -353,7 +404,8 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         s, f = self.example.sentences[0], self.example.sentences[0].focus_index
         d = self.decider_index(0)
         self.before = self.raw(0)
-        self.beat("raw", f"With the raw embeddings, softmax(dot / T) gives {s.tokens[d]} "
+        t = temperature_text(self.example.knobs.temperature)
+        self.beat("raw", f"With the raw embeddings, softmax(dot / T) at T = {t} gives {s.tokens[d]} "
                   f"{fmt(self.before[d])} of {s.focus}'s attention.")
         self.plane = shared_plane(self.example)
         self.grid = plane_grid(self.plane)
@@ -363,11 +415,12 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         name_apart(self.plane, [self.dots[j] for j in order], [])
         # a word of negligible weight is named by its bar, not over an axis (apple's "buy")
         unname_over_marks(self.plane, [self.dots[j] for j in order[2:] if self.before[j] < SMALL_WEIGHT])
+        self.name_the_bare(self.dots, tick_numbers(self.plane))
         self.caption = self.caption_for(s)
         self.build_maps()
         self.formulas = [self.score_rows(k) for k in self.shown]
         self.vectors = self.focus_vectors()
-        self.before_title = word_label("raw: softmax(x · x / T)", style.MUTED, ROW_TEXT)
+        self.before_title = word_label(f"raw: softmax(x · x / T), T = {t}", style.MUTED, ROW_TEXT)
         self.scaled_title = word_label("raw: softmax(x·x/√dₖ)", style.MUTED, ROW_TEXT)
         self.after_title = word_label("head: softmax(q·k/√dₖ)", style.QUERY, ROW_TEXT)
         rows = self.all_bar_rows()
@@ -534,7 +587,7 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         candidates: list[Mobject] = [self.plane.x_name, self.plane.y_name, self.caption]
         candidates += list(getattr(self, "legend", []))
         candidates += list(getattr(self, "scaling", []))
-        for name in ("maps", "before_title", "scaled_title", "after_title"):
+        for name in ("maps", "before_title", "scaled_title", "after_title", "was_note"):
             if hasattr(self, name):
                 candidates.append(getattr(self, name))
         candidates += [*self.formulas[0], *self.vectors] + [f for pair in self.rows for bars in pair
@@ -542,7 +595,8 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         candidates += [bars for pair in self.rows for bars in pair] + [self.first_raw]
         if v is not None:
             candidates += [kd.label for kd in v.keys if kd.label_shown]
-            candidates += [t.label for t in (v.focus_query_label, v.decider_query_label) if t.label_shown]
+            candidates += [t.label for t in (v.focus_query_label, v.decider_query_label, v.reach[1])
+                           if t.label_shown]
         else:
             candidates += [d.label for d in self.dots if d.label_shown]
         return [m for m in candidates if id(m) in on]
