@@ -8,19 +8,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DL, UR, Line, Mobject
+from manim import DL, UR, Line, Mobject, SurroundingRectangle
 
 from scenes.components import WordDot, WordPlane
 from scenes.components.words import LABEL_SPOTS, along, boxes_overlap, nearest_is_own
 
-__all__ = ["FAR", "LEADER_DISTANCES", "MORE_DIRECTIONS", "name_with_leader"]
+__all__ = ["CLEARANCE", "FAR", "LEADER_DISTANCES", "MORE_DIRECTIONS", "name_with_leader"]
 
 # How far (scene units) a label may stand from its dot, nearest first: beyond the label's own
 # height, so the line between them is seen as a line.
 LEADER_DISTANCES = (0.3, 0.45, 0.6)
 # Where a crowd of arrows leaves no compass spot free: this many directions, at these distances.
 MORE_DIRECTIONS = 16
-FAR = (0.3, 0.45, 0.6, 0.8)
+FAR = (0.3, 0.45, 0.6, 0.8, 1.0, 1.2)
+# A label set away keeps this far (scene units) from other labels and marks: touching, two
+# names read as one word (bat's "wooden" against "a": "woodena").
+CLEARANCE = 0.08
 LEADER_WIDTH = 1.5
 LEADER_OPACITY = 0.8
 
@@ -28,9 +31,9 @@ LEADER_OPACITY = 0.8
 def name_with_leader(plane: WordPlane, word: WordDot, obstacles: Sequence[Mobject],
                      rivals: Sequence[Mobject], crossable: Sequence[Mobject] = ()) -> bool:
     """Name ``word`` (its label hidden) at the first spot of :func:`_spots` that stays inside
-    ``plane`` and covers none of ``obstacles`` and ``crossable``; a line from the dot to the
-    label joins them and crosses none of ``obstacles`` (it may cross ``crossable``: an axis,
-    an arrow). The label and the line join the word's group (``word.leader``). Returns
+    ``plane``, :data:`CLEARANCE` away from ``obstacles`` and covers none of ``crossable``; a
+    line from the dot to the label joins them and crosses none of ``obstacles`` (it may cross
+    ``crossable``: an axis, an arrow). The label and the line join the word's group (``word.leader``). Returns
     whether it found a spot (else the word stays bare)."""
     if word.label_shown:
         return True
@@ -40,7 +43,9 @@ def name_with_leader(plane: WordPlane, word: WordDot, obstacles: Sequence[Mobjec
         lo, hi = word.label.get_corner(DL)[:2], word.label.get_corner(UR)[:2]
         if not (np.all(lo >= low) and np.all(hi <= high)):
             continue
-        if any(boxes_overlap(word.label, o) for o in (*obstacles, *crossable)):
+        room = SurroundingRectangle(word.label, buff=CLEARANCE)
+        if any(boxes_overlap(room, o) for o in obstacles) or any(
+                boxes_overlap(word.label, o) for o in crossable):
             continue
         if nearest and not nearest_is_own(word, rivals):
             continue
