@@ -28,9 +28,6 @@ Render: ``manim -ql scenes/attention_matrix.py AttentionMatrix`` (from the repo 
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-
 import numpy as np
 from manim import (
     DOWN,
@@ -41,7 +38,6 @@ from manim import (
     FadeIn,
     FadeOut,
     Group,
-    Line,
     MathTex,
     Mobject,
     Rectangle,
@@ -51,20 +47,37 @@ from manim import (
     config,
 )
 
-from attention_content.story import claim, decider, focus_attention, look_ahead_sentences
+from attention_content.story import claim, decider, focus_attention
 from attention_core import AttentionTrace
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import sentence_caption, word_color, word_label
+from scenes.components import word_color, word_label
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.matrices import (
-    MAX_LABEL_CHARS,
-    MIN_CELL_FOR_NUMBERS,
     MatrixGrid,
     cell_colors,
     signed_colors,
 )
-from scenes.keys_and_queries import SCALE_IS_A_TEMPERATURE, WHY_SCALE, scaling_lines
+from scenes.key_formulas import SCALE_IS_A_TEMPERATURE, WHY_SCALE, scaling_lines
+from scenes.mask_beats import MaskBeats
+from scenes.matrix_layout import (
+    AV_GAP,
+    GRID_GAP,
+    LEGIBLE_CELL,
+    MIN_MATH_SCALE,
+    SIDE_GAP,
+    V_GAP,
+    GridPlan,
+    factor,
+    legible,
+    per_line,
+    plan_grids,
+    residual_sum,
+    rounding_row,
+    tex_size,
+    text_size,
+    vector_tex,
+)
 from scenes.style import fmt
 
 __all__ = ["LEGIBLE_CELL", "MASKED_SCORE", "MASKED_WEIGHT", "MIN_MATH_SCALE", "AttentionMatrix", "GridPlan",
@@ -72,170 +85,12 @@ __all__ = ["LEGIBLE_CELL", "MASKED_SCORE", "MASKED_WEIGHT", "MIN_MATH_SCALE", "A
 
 MASKED_SCORE = "\u2212\u221e"  # what a masked score cell shows: minus infinity
 MASKED_WEIGHT = "\u2013"  # what a masked weight cell shows: a dash, not 0.00
-# A cell's printed digits are 24 px tall at 1080p (0.178 units) from this size on (tests measure them).
-LEGIBLE_CELL = 0.72
-# The smallest a formula is scaled to fit: its digits are 26 px tall at 1080p (24 is the floor).
-MIN_MATH_SCALE = 0.56
-MAX_CELL = 1.0  # the largest cell, for a short sentence
-# The most Q's width, K^T's height, V's or A V's width takes (d_k = 3 fits at 0.72), in the
-# order tried: a matrix of many columns gets narrower ones before the n x n grid gets smaller.
-MATRIX_SIDES = (2.2, 1.8, 1.5, 1.2)
-# gaps between the pieces, left to right and top to bottom (scene units)
-LABEL_GAP = 0.1  # row labels to Q; column labels above K^T
-GRID_GAP = 0.25  # Q to the scores, K^T to the scores
-V_GAP = 0.35  # the scores to V
-AV_GAP = 0.45  # V to A V
-SIDE_GAP = 0.4  # A V to the residual
-TITLE_GAP = 0.12  # a grid to its title
 PAIR_SCALE = 1.0  # the focus's query, key and score beside the grid, as large as the room allows
-MASK_GAP = 1.2  # between the causal and the unmasked grid of the mask's own beats
-MASK_TITLES = (("causal mask", "next-word models, such as GPT"), ("no mask", "encoders, such as BERT"))
+KT_TITLE_GAP = 0.2  # K^T's name to its left edge
+MASK_NOTE = "–  masked: weight 0"  # said once, under the formula, where masked cells first show it
 
 
-def vector_tex(v: np.ndarray, per_line: int | None = None) -> str:
-    """A vector as the narration says it, ``(1.50, 1.60)``; with ``per_line``, longer ones
-    written on lines of that many numbers."""
-    parts = [fmt(float(a)) for a in v]
-    if per_line is None or len(parts) <= per_line:
-        return "(" + ", ".join(parts) + ")"
-    lines = [", ".join(parts[k:k + per_line]) for k in range(0, len(parts), per_line)]
-    return r"\begin{array}{l}(" + r",\\ \;".join(lines) + r")\end{array}"
-
-
-@functools.lru_cache(maxsize=256)
-def text_size(text: str, size: float) -> tuple[float, float]:
-    """(width, height) of ``text`` in the scenes' font at ``size`` (measured once)."""
-    label = word_label(text, style.TEXT, size)
-    return label.width, label.height
-
-
-@functools.lru_cache(maxsize=64)
-def tex_size(tex: str, scale: float = 1.0) -> tuple[float, float]:
-    """(width, height) of ``MathTex(tex)`` scaled by ``scale`` (typeset once)."""
-    formula = MathTex(tex).scale(scale)
-    return formula.width, formula.height
-
-
-def factor(a: float) -> str:
-    """A number as a factor of a written-out product: negative ones in parentheses.
-
-    >>> factor(2.5), factor(-0.391)
-    ('2.50', '(-0.39)')
-    """
-    return fmt(a) if a >= 0 else f"({fmt(a)})"
-
-
-def per_line(d: int) -> int | None:
-    """How many numbers a line of a written-out vector of ``d`` holds: all of up to 3, else
-    lines of at most 3, as even as they come.
-
-    >>> [per_line(d) for d in (2, 3, 4, 5, 8)]
-    [None, None, 2, 3, 3]
-    """
-    return None if d <= 3 else -(-d // -(-d // 3))
-
-
-def legible(cell: float, width: float | None = None) -> bool:
-    """Whether numbers printed in cells ``cell`` tall (and ``width`` wide) can be read at 1080p."""
-    return min(cell, cell if width is None else width) >= LEGIBLE_CELL
-
-
-def rounding_row(weights: np.ndarray) -> int | None:
-    """The first row of ``weights`` whose numbers, rounded as shown, do not add up to 1.00."""
-    shown = np.round(np.nan_to_num(weights), style.DECIMALS).sum(axis=1)
-    off = np.flatnonzero(np.abs(shown - 1.0) > 10 ** -style.DECIMALS / 2)
-    return int(off[0]) if len(off) else None
-
-
-def residual_sum(word: str, x: np.ndarray, update: np.ndarray, update_tex: str,
-                 title: str | None = None) -> VGroup:
-    """The residual as a column sum, ``x`` plus the update equals ``x'``, unplaced:
-    ``VGroup(name, VGroup(rows, rule))`` where each row is ``VGroup(symbol, numbers)``; the
-    update's symbol is ``MathTex("+", update_tex)``, so the sum can be shown without its ``+``
-    first. Vectors of more than 3 numbers are written on lines (:func:`per_line`). ``title``
-    names the column in place of ``word`` (where the update's symbol needs its index said)."""
-    lines = per_line(len(x))
-    name = word_label(title or word, style.FOCUS)
-    lhs = [MathTex("x"), MathTex("+", r"\," + update_tex), MathTex(r"=\,x'", color=style.FOCUS)]
-    rhs = [MathTex(vector_tex(x, lines)), MathTex(vector_tex(update, lines)),
-           MathTex(vector_tex(x + update, lines), color=style.FOCUS)]
-    rows = VGroup(*(VGroup(a, b) for a, b in zip(lhs, rhs, strict=True)))
-    rows.arrange(DOWN, buff=0.35)
-    line = tex_size("(0.00,")[1] if lines else 0.0  # a symbol stands level with its vector's first line
-    for a, b in rows:
-        a.next_to(rows, LEFT, buff=0).set_y(b.get_top()[1] - line / 2 if lines else b.get_y())
-    for a in lhs:
-        a.align_to(lhs[0], RIGHT)
-    for a, b in rows:
-        b.next_to(a, RIGHT, buff=0.2)
-        if lines:  # its first line level with the symbol
-            b.align_to(a, UP)
-    for b in rhs:
-        b.align_to(rhs[0], LEFT)
-    rule = Line(rhs[1].get_corner(DOWN + LEFT), rhs[1].get_corner(DOWN + RIGHT), color=style.MUTED,
-                stroke_width=2).shift(0.15 * DOWN)
-    sum_ = VGroup(rows, rule).scale(style.MATH_SCALE)
-    return VGroup(name.next_to(sum_, UP, buff=0.3, aligned_edge=LEFT), sum_)
-
-
-@dataclass(frozen=True)
-class GridPlan:
-    """Cell sizes of the attention matrix's grids (scene units).
-
-    Attributes:
-        cell: a row's height in every grid and a column's width in K^T and the n x n grids.
-        qk_width: a column's width in Q, and a row's height in K^T.
-        v_width: a column's width in V and A V.
-    """
-
-    cell: float
-    qk_width: float
-    v_width: float
-
-
-def plan_grids(n: int, d_k: int, d_v: int, words: list[str], right_room: float) -> GridPlan:
-    """Cells with which the row labels ``words``, Q, K^T and its column labels, the n x n
-    grid, V, A V and ``right_room`` more fit the frame. Q, K^T, V and A V take one of
-    :data:`MATRIX_SIDES` at most across their d_k or d_v columns. Preferred, in this order:
-    an n x n grid that prints its numbers, then Q, V and A V that print theirs, then the
-    largest cells (at most :data:`MAX_CELL`), then the widest Q, V and A V.
-
-    >>> plan = plan_grids(5, 2, 2, ["buy", "an", "orange", "and", "apple"], 2.4)
-    >>> legible(plan.cell), plan.qk_width == plan.cell == plan.v_width
-    (True, True)
-    >>> plan = plan_grids(5, 8, 8, ["buy", "an", "orange", "and", "apple"], 3.0)
-    >>> legible(plan.cell), legible(plan.qk_width), 8 * plan.qk_width <= MATRIX_SIDES[0]
-    (True, False, True)
-    """
-    width = config.frame_width - 2 * style.MARGIN
-    height = config.frame_height - 2 * style.MARGIN
-    title = text_size("Q Kᵀ", style.LABEL_SIZE)[1]
-    sizes = {}  # crowded -> (width, height) of each label, at the size grids draw them
-    for crowded in (False, True):  # crowded labels are cut short
-        shown = [w if not crowded or len(w) <= MAX_LABEL_CHARS else w[:MAX_LABEL_CHARS - 1] + "…"
-                 for w in words]
-        sizes[crowded] = [text_size(w, style.SMALL_SIZE) for w in shown]
-    best: tuple[tuple[object, ...], GridPlan] | None = None
-    for step in range(int(MAX_CELL * 100), 4, -1):
-        cell = step / 100
-        crowded = cell < MIN_CELL_FOR_NUMBERS
-        label_width = max(w for w, _ in sizes[crowded])
-        label_height = max(w if crowded or w > 0.95 * cell else h for w, h in sizes[crowded])
-        for rank, side in enumerate(MATRIX_SIDES):
-            qk, v = min(cell, side / d_k), min(cell, side / d_v)
-            wide = (label_width + LABEL_GAP + d_k * qk + GRID_GAP + n * cell + V_GAP + 2 * d_v * v + AV_GAP
-                    + SIDE_GAP + right_room)
-            tall = 2 * (title + TITLE_GAP) + label_height + LABEL_GAP + d_k * qk + GRID_GAP + n * cell
-            if wide <= width and tall <= height:
-                key = (legible(cell), legible(cell, qk) + legible(cell, v), cell, -rank)
-                if best is None or key > best[0]:
-                    best = (key, GridPlan(cell, qk, v))
-    if best is None:  # nothing fits: the smallest cells
-        return GridPlan(0.05, min(0.05, MATRIX_SIDES[-1] / d_k), min(0.05, MATRIX_SIDES[-1] / d_v))
-    return best[1]
-
-
-class AttentionMatrix(ExplainerScene):
+class AttentionMatrix(MaskBeats, ExplainerScene):
     """Q K^T, the scaling and why, the row-wise softmax, A V and the residual, the causal mask."""
 
     title = "The attention matrix"
@@ -298,6 +153,9 @@ class AttentionMatrix(ExplainerScene):
         middle = -(block.get_top()[1] + block.get_bottom()[1]) / 2
         for grid in (self.q, self.kt, self.scores):
             grid.shift(right * RIGHT + middle * UP)
+        # K^T's name beside it, on the left (the room above Q is free), not over its column
+        # labels, where it read as one with a word stood upright ("Kᵀ orange")
+        self.kt.title.next_to(self.kt.image, LEFT, buff=KT_TITLE_GAP)
         self.v.next_to(self.scores.image, RIGHT, buff=V_GAP)
         self.output.next_to(self.v.image, RIGHT, buff=AV_GAP)
         for grid in (self.v, self.output):
@@ -602,16 +460,18 @@ class AttentionMatrix(ExplainerScene):
         odd = rounding_row(m.weights) if self.numbers else None
         then = ", and A times V changes with it" if self.changed_updates() else ""
         if odd is None:
-            said = ("Softmax turns −∞ into a weight of 0: masked cells drop out, each row still sums "
-                    f"to 1{then}.")
+            said = ("Softmax turns −∞ into a weight of 0, shown as a dash: masked cells drop out, each "
+                    f"row still sums to 1{then}.")
         else:
             shown = float(np.round(np.nan_to_num(m.weights[odd]), style.DECIMALS).sum())
-            said = (f"Softmax turns −∞ into 0: masked cells drop out; rows still sum to 1 "
-                    f"(rounded, \"{s.tokens[odd]}\"'s shows {fmt(shown)}){then}.")
+            said = (f"Softmax turns −∞ into 0, shown as a dash: masked cells drop out; rows still sum "
+                    f"to 1 (rounded, \"{s.tokens[odd]}\"'s shows {fmt(shown)}){then}.")
         self.beat("masked softmax", said)
         self.weights = self.grid(m.weights, signed=False, title="A with a causal mask", masked=~m.mask)
-        formula = MathTex(r"e^{-\infty} = 0").scale(style.MATH_SCALE)
-        formula.move_to(self.formula, aligned_edge=RIGHT)
+        formula = VGroup(MathTex(r"e^{-\infty} = 0").scale(style.MATH_SCALE),
+                         word_label(MASK_NOTE, style.TEXT, style.LABEL_SIZE))
+        formula.arrange(DOWN, aligned_edge=RIGHT, buff=0.25)
+        formula.move_to(self.formula, aligned_edge=UP + RIGHT)
         output = self.matrix(m.output, style.FOCUS, "A V", self.plan.v_width)
         output.shift(self.output.image.get_center() - output.image.get_center())
         stale = vector_tex(m.output[i]) != vector_tex(self.trace.output[i])
@@ -675,109 +535,6 @@ class AttentionMatrix(ExplainerScene):
             self.residual = self.residual_lines(masked=True)
             anims.append(FlatFadeIn(self.residual))
         self.play(*anims, run_time=style.BEAT)
-
-    def mask_sentence(self) -> int:
-        """The sentence the mask's own beats show: the first whose decider comes after its
-        focus (where the mask costs the story something), else the first."""
-        later = look_ahead_sentences(self.example)
-        return later[0] if later else 0
-
-    def mask_cells(self, k: int) -> list[tuple[bool, int, int]]:
-        """The weights the mask's cost names in sentence ``k``, as (masked grid?, row, column):
-        with the decider after the focus, the decider's look at the focus (masked) and the
-        focus's look at the decider (no mask); else the focus's look at the decider (masked)."""
-        s = self.example.sentences[k]
-        f, d = s.focus_index, s.tokens.index(decider(self.example, k))
-        return [(True, d, f), (False, f, d)] if d > f else [(True, f, d)]
-
-    def mask_pair(self, k: int) -> Group:
-        """Sentence ``k`` alone, under its caption: its weights with the causal mask beside
-        its weights with no mask, each titled with what uses it; where the cells are too small
-        to print numbers, the weights the next beat names as callouts along the bottom. Cells
-        as large as the frame allows, never scaled after they are made (made again smaller
-        when the first try does not fit)."""
-        ex = self.example
-        s = ex.sentences[k]
-        n = len(s.tokens)
-        traces = {m: focus_attention(ex, k, masked=m) for m in (True, False)}
-        caption = sentence_caption(s.text, max_width=config.frame_width - 2 * style.MARGIN)
-        caption.to_edge(UP, buff=style.MARGIN)
-        label_width = max(text_size(w, style.SMALL_SIZE)[0] for w in s.tokens)
-        wide = (config.frame_width - 2 * style.MARGIN - MASK_GAP) / 2 - label_width - LABEL_GAP
-        tall = caption.get_bottom()[1] - 0.4 - (-config.frame_height / 2 + style.MARGIN)
-        cell = max(0.05, min(MAX_CELL, wide / n, tall / (n + 2)))
-        colors = [word_color(ex, w) for w in s.tokens]
-        for _ in range(12):
-            titles = [VGroup(word_label(name, style.TEXT, style.LABEL_SIZE),
-                             word_label(who, style.MUTED, style.SMALL_SIZE)).arrange(DOWN, buff=0.1)
-                      for name, who in MASK_TITLES]
-            grids = [MatrixGrid(t.weights, cell_colors(np.where(t.mask, t.weights, 0.0), style.FOCUS, 1.0),
-                                cell, row_labels=list(s.tokens), col_labels=list(s.tokens),
-                                label_colors=colors,
-                                numbers="image" if legible(cell) else False,
-                                masked=~t.mask if masked else None,
-                                always_label=[s.focus_index, s.tokens.index(decider(ex, k))],
-                                label_size=style.SMALL_SIZE)
-                     for masked, t in traces.items()]
-            for grid, title in zip(grids, titles, strict=True):
-                title.next_to(grid.image, DOWN, buff=TITLE_GAP + 0.1)
-            pair = Group(*(Group(g, t) for g, t in zip(grids, titles, strict=True)))
-            pair.arrange(RIGHT, buff=MASK_GAP, aligned_edge=UP).next_to(caption, DOWN, buff=0.4).set_x(0)
-            notes = VGroup()
-            if not grids[0].printed:  # the weights the cost names, written out
-                notes = VGroup(*(self.mask_callout(s, traces[m].weights[r, c], r, c) for m, r, c in
-                                 self.mask_cells(k))).arrange(RIGHT, buff=0.8)
-                notes.to_edge(DOWN, buff=style.MARGIN)
-            floor = (notes.get_top()[1] + 0.2 if len(notes) else -config.frame_height / 2 + style.MARGIN)
-            if pair.get_bottom()[1] >= floor and pair.width <= config.frame_width - 2 * style.MARGIN:
-                break
-            cell *= min(0.95, (caption.get_bottom()[1] - 0.4 - floor) / pair.height)
-        self.mask_grids, self.mask_notes = grids, notes
-        return Group(caption, pair)
-
-    def compare_masks(self) -> None:
-        """The mask as a beat of its own: one sentence, causal beside none, and who uses which."""
-        k = self.mask_sentence()
-        self.beat("mask or none", "Next-word models such as GPT use this causal mask; encoders such as "
-                  "BERT use none: there every word sees every word.")
-        self.mask_shown = self.mask_pair(k)
-        gone = [m for m in (self.q, self.kt, self.weights, self.v, self.output, self.residual, self.formula,
-                            self.changed_boxes, self.output_box) if m is not None]
-        self.play(FlatFadeOut(*gone), run_time=style.BEAT / 2)
-        self.play(FlatFadeIn(self.mask_shown), run_time=style.BEAT / 2)
-
-    def say_what_the_mask_costs(self) -> None:
-        """What the mask means for the example, on the sentence shown: where the decider comes
-        after the focus, the focus cannot see it, the decider still sees the focus, and the
-        chapters before used no mask (so their numbers stand)."""
-        ex = self.example
-        k = self.mask_sentence()
-        s = ex.sentences[k]
-        f, d = s.focus_index, s.tokens.index(decider(ex, k))
-        causal, full = self.mask_grids
-        word = s.tokens[d]
-        if d > f:
-            line = (f"Here {word} comes after {s.focus}: masked, {s.focus} cannot see it, but {word} sees "
-                    f"{s.focus} ({fmt(causal.values[d, f])}). Unmasked, as so far, {s.focus} gives {word} "
-                    f"{fmt(full.values[f, d])}.")
-            boxes = [self.cell_box(causal, f, d, style.NEGATIVE), self.cell_box(causal, d, f),
-                     self.cell_box(full, f, d)]
-        else:
-            line = (f"Here {word} comes before {s.focus}: masked or not, {s.focus} sees it "
-                    f"({fmt(causal.values[f, d])}), so the mask costs this example nothing.")
-            boxes = [self.cell_box(causal, f, d), self.cell_box(full, f, d)]
-        self.beat("what the mask costs", line)
-        self.mask_boxes = VGroup(*boxes, self.mask_notes)
-        self.play(FadeIn(self.mask_boxes), run_time=style.BEAT)
-
-    def mask_callout(self, s: object, weight: float, row: int, col: int) -> VGroup:
-        """``word → word  0.50``: a weight of a mask grid too small to print it."""
-        words = s.tokens
-        value = MathTex(fmt(float(weight))).scale(style.MATH_SCALE)
-        group = VGroup(word_label(words[row], word_color(self.example, words[row]), style.BODY_SIZE),
-                       word_label("\u2192", style.TEXT, style.BODY_SIZE),
-                       word_label(words[col], word_color(self.example, words[col]), style.BODY_SIZE), value)
-        return group.arrange(RIGHT, buff=0.2)
 
     def rows_box(self, grid: MatrixGrid, rows: range) -> Rectangle:
         """A frame around the consecutive ``rows`` of ``grid``."""

@@ -45,27 +45,22 @@ from manim import (
     Arrow,
     Create,
     DashedLine,
-    Dot,
     FadeIn,
     FadeOut,
     Line,
     ManimColor,
-    MathTex,
     Mobject,
     ReplacementTransform,
     SurroundingRectangle,
-    Text,
     VGroup,
-    config,
 )
 
 from attention_content import story as facts
 from attention_content.example_types import Example, Sentence
-from attention_core import AttentionTrace, keep_heaviest
+from attention_core import AttentionTrace
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
-from scenes.components.bars import WeightBars
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.components.words import (
@@ -77,41 +72,39 @@ from scenes.components.words import (
     plane_scale,
     tick_numbers,
 )
+from scenes.key_bars import BAR_WIDTH, BLOCK_GAP, COLUMN_MATH, MAX_BARS, ROW_TEXT, WeightRows, column_left
+from scenes.key_formulas import (
+    AXIS_NAMES,
+    SCALE_IS_A_TEMPERATURE,
+    WHY_SCALE,
+    query_direction,
+    quoted,
+    scaling_lines,
+    score_formula,
+    subscripted,
+    temperature_text,
+    vec_text,
+    vector_formula,
+    versus,
+)
+from scenes.key_weights import ScaledWeights
+from scenes.leader_labels import name_with_leader
 from scenes.style import fmt
 
-__all__ = ["AXIS_NAMES", "KeysAndQueries", "SentenceView", "axis_lines", "column_left", "legend_in_corner",
+__all__ = ["AXIS_NAMES", "BAR_WIDTH", "MAX_BARS", "KeysAndQueries", "SentenceView", "axis_lines",
+           "column_left", "legend_in_corner",
            "SCALE_IS_A_TEMPERATURE", "WHY_SCALE", "name_apart", "query_direction", "quoted",
            "scaling_lines", "score_formula", "shared_plane", "subscripted",
            "tick_numbers", "unname_over_marks", "vec_text", "vector_formula", "versus"]
 
-BAR_WIDTH = 6.0  # the right-hand column: the frame beside the shared plane
-BAR_UNIT = 1.6  # scene units per 1.0 of weight
-ROW_GAP = 0.2  # between a row title and the tallest bar, and between the rows
-MAX_BARS = 6  # a longer sentence shows its 5 heaviest words and one bar for all the others
-NUMBER_SIZE = 28  # a bar's number: 27 px of cap height at 1080p
-ROW_TEXT = style.LABEL_SIZE  # a row's title and its words (33 px)
-WORD_SIZES = (ROW_TEXT, 22, 20)  # a bar's word, as large as fits upright (33, 30 or 27 px)
-NOTE_SIZE = 20  # a row's rounding note (27 px)
 ARROW_Z = 2  # query and key arrows are drawn over the dots, so no dot hides one
 FADED = 0.3  # opacity of the first look once the look back is shown
-BLOCK_GAP = 0.35  # between the caption, the maps and the formulas of the right-hand column
-SUBSCRIPT_SIZE = 20  # the word under a q or a k (27 px)
-COLUMN_MATH = 1.2  # the maps and the score formulas of the right-hand column, this much larger
 TAG_ROOM = 0.12  # a word's label keeps this far from a query's label, so they never read as one
-# The axes' names once the plane shows keys, queries or values: their numbers mean neither
-# "technology" nor "fruit" (W_K mixes the two), so the axes say only which number they carry.
-AXIS_NAMES = ("1st number", "2nd number")
 LEGEND_GAP = 0.08  # between the legend's lines
 LEGEND_INSET = 0.12  # the legend keeps this far inside the plane's corner
 SMALL_WEIGHT = 0.05  # a word of less raw weight is left unnamed on the plane rather than over an axis
 QUERY_LINE_OPACITY = 0.85  # the dashed line along the focus's query, under the arrows
-CLEAR_LEAD = 1.2  # a query points "mostly along" one number when that one is this many times the other
-SCALE_GAP = 0.3  # between the lines of the scaling's explanation
-
-
-def column_left() -> float:
-    """Left edge of the right-hand column (formulas and bars)."""
-    return config.frame_width / 2 - style.MARGIN - BAR_WIDTH
+REACH_DOT = 0.06  # radius of the dot where the decider's key, dropped square, meets the query's line
 
 
 def shared_plane(example: Example) -> WordPlane:
@@ -153,96 +146,6 @@ def legend_in_corner(plane: WordPlane, legend: Mobject, points: np.ndarray) -> M
             best, fewest = corner, count
     return legend.move_to(box.get_corner(best) - LEGEND_INSET * best, aligned_edge=best)
 
-
-# Why a head divides q . k by sqrt(d_k), said once in the story (here; the attention-matrix
-# chapter says it only for an example this chapter cannot draw).
-WHY_SCALE = ("Why: if q's and k's entries are independent, with mean 0 and variance 1, q · k (d_k products) "
-             "has variance d_k.")
-SCALE_IS_A_TEMPERATURE = ("Divided by √d_k, the variance is 1 again: a softmax temperature that keeps big "
-                          "models from all-or-nothing weights.")
-
-
-def scaling_lines(d_k: int) -> list[MathTex]:
-    """The scaling's explanation, a line each, unscaled: d_k and its root; q . k as a sum of
-    d_k products; the assumptions; the variance; the variance after dividing; the temperature."""
-    return [
-        MathTex(rf"d_k = {d_k}, \quad \sqrt{{d_k}} \approx {fmt(np.sqrt(d_k))}"),
-        MathTex(r"q \cdot k = q_1 k_1 + q_2 k_2 + \dots + q_{d_k} k_{d_k}"),
-        MathTex(r"q_m,\, k_m:\ \text{independent, mean } 0,\ \text{variance } 1"),
-        MathTex(r"\Rightarrow\ \mathrm{Var}(q \cdot k) = d_k"),
-        MathTex(r"\mathrm{Var}\!\left(\frac{q \cdot k}{\sqrt{d_k}}\right) = 1"),
-        MathTex(r"\mathrm{softmax}\!\left(\frac{q \cdot k}{T}\right),\quad T = \sqrt{d_k}",
-                color=style.FOCUS)]
-
-
-def query_direction(q: np.ndarray) -> str:
-    """Where a query (shape (2,)) points, in words, from its numbers.
-
-    >>> query_direction(np.array([2.08, 1.29])), query_direction(np.array([-1.0, 0.9]))
-    ('mostly along the 1st number', 'against the 1st number and along the 2nd number')
-    """
-    a, names = np.abs(q), AXIS_NAMES
-    lead = int(np.argmax(a))
-    if a[lead] >= CLEAR_LEAD * a[1 - lead]:
-        return f"mostly {'along' if q[lead] > 0 else 'against'} the {names[lead]}"
-    if (q > 0).all():
-        return "along both numbers, about equally"
-    sides = ["along" if c > 0 else "against" for c in q]
-    return f"{sides[0]} the {names[0]} and {sides[1]} the {names[1]}"
-
-
-def versus(after: float, before: float) -> str:
-    """``down from 0.77`` or ``against 0.77``: a head's weight beside the raw one, as printed."""
-    return f"{'down from' if float(fmt(after)) < float(fmt(before)) else 'against'} {fmt(before)}"
-
-
-def vec_text(v: np.ndarray) -> str:
-    """A 2-D vector for the narration: ``(2.08, 1.29)``."""
-    return f"({fmt(v[0])}, {fmt(v[1])})"
-
-
-def quoted(text: str) -> str:
-    """``text`` in quotation marks."""
-    return f"\u201c{text}\u201d"
-
-
-def subscripted(symbol: str, word: str, symbol_color: ManimColor, color: ManimColor,
-                word_size: float = SUBSCRIPT_SIZE, symbol_scale: float = 1.0) -> VGroup:
-    r"""``\vec q`` with ``word`` as its subscript, the word in Pango text (never LaTeX), at
-    ``word_size``, the symbol ``symbol_scale`` times its formula size."""
-    sym = MathTex(symbol, color=symbol_color).scale(style.MATH_SCALE * symbol_scale)
-    sub = word_label(word, color, word_size)
-    sub.next_to(sym, RIGHT, buff=0.03).align_to(sym, DOWN).shift(0.1 * symbol_scale * DOWN)
-    return VGroup(sym, sub)
-
-
-def score_formula(example: Example, looker: str, looked: str, value: float) -> VGroup:
-    r"""``q_looker . k_looked = value``: how much ``looker`` looks at ``looked``."""
-    q = subscripted(r"\vec q", looker, style.QUERY, word_color(example, looker))
-    dot = MathTex(r"\cdot").scale(style.MATH_SCALE)
-    k = subscripted(r"\vec k", looked, style.KEY, word_color(example, looked))
-    equals = MathTex("= " + fmt(value)).scale(style.MATH_SCALE)
-    parts = [q, dot, k, equals]
-    for before, part in zip(parts, parts[1:], strict=False):
-        part.next_to(before, RIGHT, buff=0.12)
-    for part in (dot, k, equals):  # one baseline: the symbols' centres on q's
-        symbol = part[0] if isinstance(part, VGroup) else part
-        part.shift((q[0].get_center()[1] - symbol.get_center()[1]) * UP)
-    formula = VGroup(*parts)
-    formula.value = value
-    return formula
-
-
-def vector_formula(example: Example, symbol: str, symbol_color: ManimColor, word: str,
-                   coords: np.ndarray) -> VGroup:
-    r"""``q_word = (a, b)``: a word's query or key, written out."""
-    sym = subscripted(symbol, word, symbol_color, word_color(example, word))
-    equals = MathTex(rf"= ({fmt(coords[0])},\ {fmt(coords[1])})").scale(style.MATH_SCALE)
-    equals.next_to(sym, RIGHT, buff=0.12)
-    equals.shift((sym[0].get_center()[1] - equals.get_center()[1]) * UP)
-    line = VGroup(sym, equals)
-    line.coords = np.asarray(coords)
-    return line
 
 
 def name_apart(plane: WordPlane, words: list[WordDot], avoid: list[Mobject], room: float = TAG_ROOM) -> None:
@@ -323,7 +226,7 @@ class SentenceView:
     reach: VGroup  # the decider's key dropped square onto that line, and the foot
 
 
-class KeysAndQueries(ExplainerScene):
+class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
     """W_Q and W_K are two maps; the focus's query meets the keys; attention can be one-sided."""
 
     title = "Keys and queries"
@@ -346,6 +249,7 @@ class KeysAndQueries(ExplainerScene):
         self.scale_by_root()
         self.explain_scale()
         self.scale_is_a_temperature()
+        self.rescale_raw()
         self.compare_weights()
         if len(self.shown) > 1:
             self.compare_other_sentence(1)
@@ -389,7 +293,7 @@ class KeysAndQueries(ExplainerScene):
 
         queries = [arrow(trace.queries[j], style.QUERY, 5) for j in (f, d)]
         key_arrows = [dashed(arrow(trace.keys[j], style.KEY, 3)) for j in (d, f)]
-        query_line, reach = self.query_line(trace.queries[f], trace.keys[d])
+        query_line, reach = self.query_line(trace.queries[f], trace.keys[d], sentence.tokens[d])
         tags = [self.query_tag(sentence.tokens[j], trace.queries[j]) for j in (f, d)]
         keys = [WordDot(self.plane, w, trace.keys[j], word_color(self.example, w))
                 for j, w in enumerate(sentence.tokens)]
@@ -400,9 +304,10 @@ class KeysAndQueries(ExplainerScene):
         name_apart(self.plane, [keys[j] for j in order], lines)
         axes = axis_lines(self.plane)
         ticks = tick_numbers(self.plane)
+        dots = [kd.dot for kd in keys]
+        self.name_the_bare(keys, [*lines, *ticks])
         labels = [kd.label for kd in keys if kd.label_shown]
         padded = [SurroundingRectangle(label, buff=TAG_ROOM) for label in labels]
-        dots = [kd.dot for kd in keys]
         for tag in tags:  # the clearest spot there is: off the axes and apart from the words, or less
             tries = ([*lines, *axes, *ticks, *dots, *padded], [*lines, *ticks, *dots, *padded],
                      [*lines, *ticks, *dots, *labels], [*lines, *dots, *labels])
@@ -417,15 +322,42 @@ class KeysAndQueries(ExplainerScene):
                 labels.append(tag.label)
         for tag in tags:
             tag.remove(tag.dot)  # the arrow's tip marks the point; only the name is drawn
+        self.name_the_foot(reach[1], d, keys, lines,
+                           [*ticks, *labels], padded)
         view = SentenceView(sentence, trace, f, d, VGroup(*keys), queries[0], tags[0], queries[1], tags[1],
                             key_arrows[0], key_arrows[1], query_line, reach)
         self.views.append(view)
         return view
 
-    def query_line(self, query: np.ndarray, key: np.ndarray) -> tuple[DashedLine, VGroup]:
+    def name_the_foot(self, foot: WordDot, d: int, keys: Sequence[WordDot], lines: Sequence[Mobject],
+                      marks: Sequence[Mobject], padded: Sequence[Mobject]) -> None:
+        """Name the dot where the decider's (``keys[d]``) key meets the query's line: beside it,
+        off the arrows (``lines``), the axes, ``marks`` and the keys' dots and (``padded``)
+        labels; else a little away with a line to it (:func:`name_with_leader`), the line free
+        to cross an arrow or the decider's own dot (the foot sits on it when the key lies along
+        the query, as bank's river); else beside it over the arrows."""
+        dots = [kd.dot for kd in keys]
+        axes = axis_lines(self.plane)
+        for avoid in ([*lines, *axes, *marks, *dots, *padded], [*lines, *marks, *dots]):
+            if not foot.label_shown:
+                foot.add(foot.label)
+                foot.label_shown = True
+            if name_on_plane(self.plane, [foot], avoid=avoid, rivals=dots):
+                return
+        others = [kd.dot for j, kd in enumerate(keys) if j != d]
+        names = [self.plane.x_name, self.plane.y_name]
+        if name_with_leader(self.plane, foot, [*marks, *names, *others], dots,
+                            crossable=[*axes, *lines, keys[d].dot]):
+            return
+        foot.add(foot.label)
+        foot.label_shown = True
+        name_on_plane(self.plane, [foot], avoid=[*marks, *dots], rivals=dots)
+
+    def query_line(self, query: np.ndarray, key: np.ndarray, word: str) -> tuple[DashedLine, VGroup]:
         """A dashed line from the origin along ``query`` (shape (2,)) to the plane's edge, and
-        ``key`` dropped square onto it: a dashed segment and a dot at its foot, (k . u) u with
-        u = q / |q| (the plane has one unit on both axes, so square on the plane is square)."""
+        ``key`` (``word``'s) dropped square onto it: a dashed segment and a dot at its foot, named
+        "``word``'s reach", (k . u) u with u = q / |q| (the plane has one unit on both axes, so
+        square on the plane is square)."""
         scale = self.plane.scale_used
         ends = [hi / c if c > 0 else lo / c for c, (lo, hi, _) in zip(query, (scale.x_range, scale.y_range),
                                                                          strict=True) if c != 0]
@@ -436,18 +368,29 @@ class KeysAndQueries(ExplainerScene):
         foot = (np.asarray(key) @ u) * u
         drop = DashedLine(self.plane.point(key), self.plane.point(foot), color=style.KEY, stroke_width=3,
                           dash_length=0.08)
-        reach = VGroup(drop, Dot(self.plane.point(foot), radius=0.06, color=style.KEY))
+        named = WordDot(self.plane, word, foot, style.KEY)
+        named.dot.scale(REACH_DOT / named.dot.radius)
+        named.remove(named.label)  # two short lines, as the foot is near the plane's edge
+        named.label = VGroup(word_label(f"{word}'s", style.KEY, style.SMALL_SIZE),
+                             word_label("reach", style.KEY, style.SMALL_SIZE))
+        named.label.arrange(DOWN, aligned_edge=LEFT, buff=0.04)
+        named.add(named.label)
+        reach = VGroup(drop, named)
         reach.foot = foot
         return line, reach
 
-    def all_bar_rows(self) -> list[tuple[WeightBars, WeightBars]]:
-        """Every shown sentence's rows, their words at one size: the largest of
-        :data:`WORD_SIZES` at which no row's words must lean to fit (the smallest if none)."""
-        for size in WORD_SIZES:
-            rows = [self.bar_rows(k, size) for k in self.shown] + [self.bar_rows(0, size, self.raw(0))]
-            if not any(bars.labels_lean for pair in rows for bars in pair):
-                break
-        return rows
+    def name_the_bare(self, words: Sequence[WordDot], marks: Sequence[Mobject]) -> None:
+        """Name each of ``words`` left bare (no free spot beside its dot) a little away, with a
+        line to it (:func:`name_with_leader`), clear of ``marks``, the axis names, the other
+        dots and the labels placed; the label off the axes, its line may cross one."""
+        for word in words:
+            if word.label_shown:
+                continue
+            others = [w.dot for w in words if w is not word]
+            labels = [w.label for w in words if w.label_shown]
+            names = [self.plane.x_name, self.plane.y_name]
+            name_with_leader(self.plane, word, [*marks, *names, *others, *labels], others,
+                             crossable=axis_lines(self.plane))
 
     def query_tag(self, word: str, coords: np.ndarray) -> WordDot:
         """The name of ``word``'s query on the plane, as the formulas write it: q with the word
@@ -458,76 +401,14 @@ class KeysAndQueries(ExplainerScene):
         tag.add(tag.label)
         return tag
 
-    def bar_rows(self, k: int, word_size: float = ROW_TEXT,
-                 before: np.ndarray | None = None) -> tuple[WeightBars, WeightBars]:
-        """Before and after rows of bars (not yet placed), over the same words: every word, or
-        for a long sentence the heaviest and one "+N others" bar holding the rest's total.
-        Before is the raw weights under the head's rule (:meth:`raw_scaled`) unless ``before``
-        (shape (n,)) is given."""
-        sentence = self.example.sentences[k]
-        words = list(sentence.tokens)
-        colors = [word_color(self.example, w) for w in words]
-        before = self.raw_scaled(k) if before is None else before
-        rows = np.vstack([before, self.through_head(k)])
-        if len(words) > MAX_BARS:
-            kept = keep_heaviest(rows, MAX_BARS - 1)
-            words = [words[j] for j in kept.indices] + [f"+{kept.rest_count} others"]
-            colors = [colors[j] for j in kept.indices] + [style.MUTED]
-            rows = np.hstack([kept.kept, kept.rest[:, None]])
-        pair = tuple(WeightBars(words, row, colors, unit=BAR_UNIT, width=BAR_WIDTH, number_size=NUMBER_SIZE,
-                                label_size=word_size, label_baseline=True) for row in rows)
-        for bars, total in zip(pair, (before.sum(), self.through_head(k).sum()), strict=True):
-            bars.rounding_note = self.rounding_note(bars, total)
-        return pair
-
-    @staticmethod
-    def rounding_note(bars: WeightBars, total: float) -> Text | None:
-        """A note beside a row whose printed numbers visibly do not add up to the weights' sum
-        (rounding), saying what they add up to before rounding; None when they do add up."""
-        printed = sum(float(fmt(v)) for v in bars.shown_values())
-        if fmt(printed) == fmt(total):
-            return None
-        return word_label(f"rounded; sum {fmt(total)}", style.MUTED, NOTE_SIZE)
-
-    def lay_out_rows(self, rows: list[tuple[WeightBars, WeightBars]], top: float) -> None:
-        """Stack the titles and the before/after rows below ``top``, every sentence's rows
-        on the same two baselines, each baseline low enough for the tallest bar of any
-        sentence and the rows apart by the deepest labels of any; all shrunk together if
-        that does not fit above the bottom of the frame."""
-        # the tallest bar with its number
-        peak = max(bars.top() - bars.baseline.get_center()[1] for pair in rows for bars in pair)
-        above = self.before_title.height + ROW_GAP + peak
-        depth = max(bars.label_depth() for pair in rows for bars in pair)
-        needed = 2 * (above + depth) + 2 * ROW_GAP
-        room = top - (-config.frame_height / 2 + style.MARGIN)
-        shrink = min(1.0, room / needed)
-        self.rows_shrink = shrink
-        right = config.frame_width / 2 - style.MARGIN
-        baselines = (top - shrink * above, top - shrink * (2 * above + depth + 2 * ROW_GAP))
-        for pair in rows:
-            for bars, y in zip(pair, baselines, strict=True):
-                bars.scale(shrink)
-                bars.shift([right - bars.baseline.get_right()[0], y - bars.baseline.get_center()[1], 0])
-                if bars.rounding_note is not None:  # on the row's title line, at the right
-                    bars.rounding_note.scale(shrink).move_to(
-                        [0, y + shrink * (above - self.before_title.height / 2), 0]).align_to(
-                        bars.baseline, RIGHT)
-        for title, y in zip((self.before_title, self.after_title), baselines, strict=True):
-            title.scale(shrink).move_to([0, y + shrink * (above - self.before_title.height / 2), 0])
-            title.align_to(rows[0][0].baseline, LEFT)
-        self.scaled_title.scale(shrink).move_to(self.before_title, aligned_edge=LEFT)
-
-    def row(self, bars: WeightBars) -> list[Mobject]:
-        """A row of bars and its rounding note, if it has one."""
-        return [bars] + ([bars.rounding_note] if bars.rounding_note is not None else [])
-
     # -- beats
 
     def show_raw_weights(self) -> None:
         s, f = self.example.sentences[0], self.example.sentences[0].focus_index
         d = self.decider_index(0)
         self.before = self.raw(0)
-        self.beat("raw", f"With the raw embeddings, softmax(dot / T) gives {s.tokens[d]} "
+        t = temperature_text(self.example.knobs.temperature)
+        self.beat("raw", f"With the raw embeddings, softmax(dot / T) at T = {t} gives {s.tokens[d]} "
                   f"{fmt(self.before[d])} of {s.focus}'s attention.")
         self.plane = shared_plane(self.example)
         self.grid = plane_grid(self.plane)
@@ -537,11 +418,12 @@ class KeysAndQueries(ExplainerScene):
         name_apart(self.plane, [self.dots[j] for j in order], [])
         # a word of negligible weight is named by its bar, not over an axis (apple's "buy")
         unname_over_marks(self.plane, [self.dots[j] for j in order[2:] if self.before[j] < SMALL_WEIGHT])
+        self.name_the_bare(self.dots, tick_numbers(self.plane))
         self.caption = self.caption_for(s)
         self.build_maps()
         self.formulas = [self.score_rows(k) for k in self.shown]
         self.vectors = self.focus_vectors()
-        self.before_title = word_label("raw: softmax(x · x / T)", style.MUTED, ROW_TEXT)
+        self.before_title = word_label(f"raw: softmax(x · x / T), T = {t}", style.MUTED, ROW_TEXT)
         self.scaled_title = word_label("raw: softmax(x·x/√dₖ)", style.MUTED, ROW_TEXT)
         self.after_title = word_label("head: softmax(q·k/√dₖ)", style.QUERY, ROW_TEXT)
         rows = self.all_bar_rows()
@@ -689,93 +571,6 @@ class KeysAndQueries(ExplainerScene):
                   Create(v.decider_query), FadeIn(v.decider_query_label), Create(v.focus_key),
                   FadeIn(self.formulas[0][1]), run_time=style.BEAT)
 
-    def scaling_panel(self) -> VGroup:
-        """Why a head divides by sqrt(d_k), one line at a time, in the right-hand column under
-        the caption: d_k and its root; q . k as a sum of d_k products; the assumptions; the
-        variance; the variance after dividing; the temperature."""
-        lines = VGroup(*scaling_lines(self.traces[0].keys.shape[1]))
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=SCALE_GAP).scale(style.MATH_SCALE * COLUMN_MATH)
-        room = self.caption.get_bottom()[1] - BLOCK_GAP - (-config.frame_height / 2 + style.MARGIN)
-        lines.scale(min(1.0, BAR_WIDTH / lines.width, room / lines.height))
-        lines.next_to(self.caption, DOWN, buff=BLOCK_GAP)
-        return lines.shift((column_left() - lines.get_left()[0]) * RIGHT)
-
-    def scale_by_root(self) -> None:
-        d_k = self.traces[0].keys.shape[1]
-        self.beat("scale", f"A head divides each score by √d_k, where d_k is how many numbers a key holds: "
-                  f"here {d_k}, so by {fmt(np.sqrt(d_k))}.")
-        self.scaling = self.scaling_panel()
-        self.play(FlatFadeOut(self.maps, *self.formulas[0]), run_time=style.BEAT / 2)
-        self.play(FlatFadeIn(self.scaling[0]), run_time=style.BEAT / 2)
-
-    def explain_scale(self) -> None:
-        self.beat("why scale", WHY_SCALE)
-        self.play(FlatFadeIn(*self.scaling[1:4], shift=0.1 * DOWN), run_time=style.BEAT)
-
-    def scale_is_a_temperature(self) -> None:
-        self.beat("temperature", SCALE_IS_A_TEMPERATURE)
-        self.play(FlatFadeIn(*self.scaling[4:], shift=0.1 * DOWN), run_time=style.BEAT)
-
-    def compare_weights(self) -> None:
-        s, d = self.example.sentences[0], self.decider_index(0)
-        before, after = self.raw_scaled(0), self.through_head(0)
-        if facts.claim(self.example, "head_sharpens", 0).holds:
-            said = (f"With √d_k in both rows, {s.tokens[d]} gets {fmt(after[d])} of {s.focus}'s attention "
-                    f"through the head, up from {fmt(before[d])} raw.")
-        else:
-            said = (f"With √d_k in both rows, {s.tokens[d]} gets {fmt(after[d])} through the head, "
-                    f"{versus(after[d], before[d])} raw.")
-        self.beat("after", said)
-        self.play(FlatFadeOut(*self.scaling), run_time=style.BEAT / 2)
-        self.play(FlatFadeIn(self.scaled_title, *self.row(self.before_bars)), run_time=style.BEAT / 2)
-        self.play(FadeIn(self.after_title), *(FadeIn(m) for m in self.row(self.after_bars)),
-                  run_time=style.BEAT)
-        self.say_the_lesson(0)
-
-    def say_the_lesson(self, k: int) -> None:
-        """Where the head does not sharpen the focus's look at its decider, what that teaches:
-        a head looks where its maps point (named from the numbers), and these were set by hand;
-        the figure holds while it is said. Nothing when the head does sharpen it."""
-        if facts.claim(self.example, "head_sharpens", k).holds:
-            return
-        s, d = self.example.sentences[k], self.decider_index(k)
-        after = self.through_head(k)
-        top = int(np.argmax(after))
-        if top == d:
-            said = (f"The lesson: a head looks where its maps point. These, set by hand, do not sharpen "
-                    f"{s.focus}'s look at {s.tokens[d]}; training learns maps from examples.")
-        else:
-            on = "itself" if top == s.focus_index else s.tokens[top]
-            said = (f"The lesson: a head looks where its maps point, and these, set by hand, point "
-                    f"{s.focus} at {on} ({fmt(after[top])}); training learns maps from examples.")
-        self.beat("lesson" if k == 0 else f"lesson {k + 1}", said)
-
-    def compare_other_sentence(self, k: int) -> None:
-        s, d = self.example.sentences[k], self.decider_index(k)
-        before, after = self.raw_scaled(k), self.through_head(k)
-        word = s.tokens[d]
-        if facts.claim(self.example, "head_sharpens", k).holds:
-            said = (f"In {quoted(s.text)}, {word} gets {fmt(after[d])} through the head, "
-                    f"up from {fmt(before[d])} raw.")
-        else:
-            said = (f"In {quoted(s.text)}, {word} gets {fmt(after[d])} through the head, "
-                    f"{versus(after[d], before[d])} raw.")
-        self.beat("other sentence", said)
-        old, new = self.current, self.view(k)
-        caption = self.caption_for(s)
-        before_bars, after_bars = self.rows[k]
-        gone = [self.caption, *self.row(self.before_bars), *self.row(self.after_bars),
-                *old.keys, old.focus_query, old.focus_query_label, old.decider_query, old.decider_query_label,
-                old.decider_key, old.focus_key, old.query_line, old.reach]
-        # the old sentence goes before the new one comes: no numbers or words fade over others
-        self.play(FlatFadeOut(*gone), run_time=style.BEAT / 2)
-        self.play(FlatFadeIn(caption, *self.row(before_bars), *self.row(after_bars), new.keys),
-                  run_time=style.BEAT / 2)
-        self.play(Create(new.focus_query), FadeIn(new.focus_query_label), run_time=style.BEAT / 2)
-        self.caption, self.before_bars, self.after_bars = caption, before_bars, after_bars
-        self.current, self.key_dots = new, new.keys
-        self.say_the_lesson(k)
-
     # -- for tests
 
     def word_dots_on_screen(self) -> list[WordDot]:
@@ -795,7 +590,7 @@ class KeysAndQueries(ExplainerScene):
         candidates: list[Mobject] = [self.plane.x_name, self.plane.y_name, self.caption]
         candidates += list(getattr(self, "legend", []))
         candidates += list(getattr(self, "scaling", []))
-        for name in ("maps", "before_title", "scaled_title", "after_title"):
+        for name in ("maps", "before_title", "scaled_title", "after_title", "was_note"):
             if hasattr(self, name):
                 candidates.append(getattr(self, name))
         candidates += [*self.formulas[0], *self.vectors] + [f for pair in self.rows for bars in pair
@@ -803,7 +598,8 @@ class KeysAndQueries(ExplainerScene):
         candidates += [bars for pair in self.rows for bars in pair] + [self.first_raw]
         if v is not None:
             candidates += [kd.label for kd in v.keys if kd.label_shown]
-            candidates += [t.label for t in (v.focus_query_label, v.decider_query_label) if t.label_shown]
+            candidates += [t.label for t in (v.focus_query_label, v.decider_query_label, v.reach[1])
+                           if t.label_shown]
         else:
             candidates += [d.label for d in self.dots if d.label_shown]
         return [m for m in candidates if id(m) in on]

@@ -464,7 +464,16 @@ class MultiHeadAttention(ExplainerScene):
             axis = (self.example.x_axis, self.example.y_axis)[a]
             moved = f"{'more' if new[a] > x[a] else 'less'} {axis}, {fmt(new[a])} against {fmt(x[a])}"
         else:
+            axis = f"number {a + 1}"
             moved = f"number {a + 1} {'up' if new[a] > x[a] else 'down'}, {fmt(new[a])} against {fmt(x[a])}"
+        # which of x's numbers the sentence is about, named on screen (the residual's rows show
+        # them, but not which is which)
+        named = f"number {a + 1}, {axis}" if self.example.is_planar else axis
+        change = f"{named}: {fmt(x[a])} \u2192 {fmt(new[a])}"
+        self.moved_line = word_label(change, style.FOCUS, style.SMALL_SIZE)
+        self.moved_line.next_to(self.formula, DOWN, buff=0.3, aligned_edge=RIGHT)
+        if self.moved_line.get_bottom()[1] < -config.frame_height / 2 + style.MARGIN / 2:
+            self.moved_line.next_to(self.residual, LEFT, buff=0.4, aligned_edge=DOWN)
         if toward.holds:
             line = (f"So {s.focus} comes out with {moved}: the heads have brought it closer to {d}, "
                     "the word that decides.")
@@ -474,7 +483,7 @@ class MultiHeadAttention(ExplainerScene):
         self.beat("meaning", line)
         _name, (rows, _rule) = self.residual
         self.result_box = SurroundingRectangle(rows[2], color=style.FOCUS, buff=0.1)
-        self.play(Create(self.result_box), run_time=style.BEAT / 2)
+        self.play(Create(self.result_box), FadeIn(self.moved_line), run_time=style.BEAT / 2)
 
 
 def _does(look: HeadLook, focus: str) -> str:

@@ -71,6 +71,7 @@ from scenes.keys_and_queries import (
     unname_over_marks,
     vec_text,
 )
+from scenes.leader_labels import name_with_leader
 from scenes.style import fmt
 
 __all__ = ["Chain", "ValueVectors", "chain", "cosine_text"]
@@ -245,7 +246,9 @@ class ValueVectors(ExplainerScene):
     def value_dots(self, c: Chain) -> VGroup:
         """The sentence's words as dots at their values, heaviest named first, labels clear of
         the axis names, every arrow and the x and x' labels drawn so far; a word of "the rest"
-        whose name finds no spot off the axes and their tick values is left unnamed."""
+        whose name finds no spot off the axes and their tick values, or the focus's whose finds
+        none off the arrows, is named a little away with a line to its dot
+        (:func:`~scenes.leader_labels.name_with_leader`), or left unnamed if even that fails."""
         s = c.sentence
         dots = [self.value_dot(w, c.values[j]) for j, w in enumerate(s.tokens)]
         order = sorted(range(len(dots)), key=lambda j: (j != s.focus_index, -c.weights[j]))
@@ -255,6 +258,14 @@ class ValueVectors(ExplainerScene):
         # a word of "the rest" is left unnamed rather than named over an axis or a tick value
         unname_over_marks(self.plane, [dots[j] for j in c.rest])
         focus = dots[s.focus_index]
+        lines = self.drawn[c.k].lines
+        for j in (s.focus_index, *c.rest):  # a bare dot is named a little away, with a line to it
+            if not dots[j].label_shown:  # (the line may cross an axis or an arrow; the name may not)
+                others = [d.dot for d in dots if d is not dots[j]]
+                labels = [d.label for d in dots if d.label_shown]
+                marks = [*tick_numbers(self.plane), self.plane.x_name, self.plane.y_name]
+                name_with_leader(self.plane, dots[j], [*avoid[len(lines):], *marks, *others, *labels], others,
+                                 crossable=[*axis_lines(self.plane), *lines])
         if not focus.label_shown:  # its value sits on the arrows (W_V near the identity): name it over them
             focus.add(focus.label)
             focus.label_shown = True
@@ -358,7 +369,8 @@ class ValueVectors(ExplainerScene):
         self.play(apply_map(self.grid, self.head.value, self.plane),
                   *(ReplacementTransform(d.dot, t.dot) for d, t in zip(dots, self.dots, strict=True)),
                   FadeOut(*(d.label for d in dots if d.label_shown)),
-                  FadeIn(*(t.label for t in self.dots if t.label_shown)),
+                  FadeIn(*(m for t in self.dots if t.label_shown
+                           for m in (t.label, *([t.leader] if hasattr(t, "leader") else [])))),
                   FadeOut(*old_names), FadeIn(self.plane.x_name, self.plane.y_name, self.legend),
                   run_time=style.SLOW)
         self.remove(*(m for t in self.dots for m in (t.dot, t.label)))

@@ -696,3 +696,29 @@ def test_no_sentence_reads_three_numbers(built):
     "(1.50, 1.60) + (-0.48, 2.32) = (1.02, 3.92)", while the sum came in); the rest is on screen."""
     for name, line, _, _ in built.scene.beats:
         assert len(narration_numbers(line)) <= 2, (name, line)
+
+
+def test_masked_cells_are_one_convention_said_once(built):
+    """Issue 30, m19: a masked weight prints a dash wherever a grid shows one (the first sentence's
+    masked A and the mask's own pair), never 0.00 (a tiny unmasked weight prints 0.00: the two
+    must read apart); what the dash means is said in one beat, and written beside the grid in that
+    beat's frame. Seen failing before the note: 'shown as a dash' in no beat."""
+    scene = built.scene
+    telling = [name for name, line, _, _ in scene.beats if "dash" in line]
+    assert telling == ["masked softmax"]
+    frame = next(texts for key, texts in built.texts.items() if key.endswith("-masked-softmax"))
+    assert any(t.replace(" ", "") == "\u2013masked:weight0" for t in frame), frame
+    causal = scene.mask_grids[0]
+    printed = np.array(causal.printed).reshape(causal.values.shape)
+    assert set(printed[causal.masked]) == {MASKED_WEIGHT}
+    assert "0.00" not in set(printed[causal.masked])
+
+
+def test_the_name_of_k_transposed_is_clear_of_its_column_labels(built):
+    """The review's 'K^T header collides': K^T's name stood over a word stood upright ("Kᵀ
+    orange"); it is now left of K^T, level with it, clear of every label. Seen failing before:
+    the name's box touched the column labels' box."""
+    kt = built.scene.kt
+    assert kt.title.get_right()[0] < kt.image.get_left()[0]
+    assert kt.image.get_bottom()[1] < kt.title.get_y() < kt.image.get_top()[1]
+    assert overlapping_pairs([kt.title, *kt.col_labels, built.scene.q.title]) == []

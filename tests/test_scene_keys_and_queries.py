@@ -27,7 +27,7 @@ from scene_harness import (
 from attention_content import story
 from attention_content.examples import load_example
 from attention_core import keep_heaviest
-from scenes.components.words import plane_scale
+from scenes.components.words import along, boxes_overlap, plane_scale
 from scenes.keys_and_queries import AXIS_NAMES as KEY_AXIS_NAMES
 from scenes.keys_and_queries import MAX_BARS, KeysAndQueries
 from scenes.style import fmt
@@ -65,6 +65,9 @@ def seen_on_plane(scene, beat: str) -> dict:
     labelled = [d for d in dots if d.label_shown and id(d.label) in on]
     nearest = {}
     for d in labelled:
+        if hasattr(d, "leader"):  # set away, its line names its dot: the line must touch both
+            nearest[d.word] = d.word if _joins(d.leader, d.dot, d.label) else "(a loose line)"
+            continue
         centre = d.label.get_center()[:2]
         nearest[d.word] = min(dots, key=lambda o: np.linalg.norm(o.dot.get_center()[:2] - centre)).word
     x_axis, y_axis = scene.plane.axes.x_axis, scene.plane.axes.y_axis
@@ -78,7 +81,8 @@ def seen_on_plane(scene, beat: str) -> dict:
             across.append(d.word)
     names = tuple(n.text for n in (scene.plane.x_name, scene.plane.y_name) if id(n) in on)
     legend = tuple(line.text for line in getattr(scene, "legend", []) if id(line) in on)
-    return dict(beat=beat, nearest=nearest, across=across, names=names, legend=legend)
+    bare = [d.word for d in dots if not (d.label_shown and id(d.label) in on)]
+    return dict(beat=beat, nearest=nearest, across=across, names=names, legend=legend, bare=bare)
 
 
 Checked.__name__ = KeysAndQueries.__name__  # same key frames folder
@@ -189,6 +193,7 @@ def test_every_number_in_the_narration_is_the_traces(built, example):
     d_k = example.heads[0].key.shape[1]
     expected = [[], [r0["raw"][r0["d"]]], [], [], [*r0["q"][r0["f"]]], [], [],
                 [r0["scores"][r0["f"], r0["d"]]], [r0["scores"][r0["d"], r0["f"]]], [np.sqrt(d_k)], [], [],
+                [r0["scaled_raw"][r0["d"]], r0["raw"][r0["d"]]],
                 [r0["head"][r0["d"]], r0["scaled_raw"][r0["d"]]]]
     if len(example.sentences) > 1:
         r1 = reference(example, 1)
@@ -208,7 +213,7 @@ def test_the_shipped_examples_assert_the_story(built, example):
 
 def test_narration_is_written_as_subtitles_and_each_line_is_up_while_its_beat_lasts(built):
     subs = subtitles(built)
-    assert built.srt_path.read_text().count("-->") == len(subs) == len(built.scene.narration) - 1 == 13
+    assert built.srt_path.read_text().count("-->") == len(subs) == len(built.scene.narration) - 1 == 14
     for (start, end, text), (next_start, _, _) in zip(subs, subs[1:], strict=False):
         assert end == pytest.approx(next_start) and end - start >= len(text) / 17 - 1e-6
     assert all(len(text) <= 115 for _, _, text in subs)
@@ -334,7 +339,7 @@ def test_one_sentence_still_closes_the_scene(tmp_path):
     apple = load_example("apple")
     single = dataclasses.replace(apple, sentences=apple.sentences[:1])
     built = build(single, tmp_path)
-    assert len(built.scene.narration) == 13 and [name for name, *_ in built.scene.beats][-1] == "after"
+    assert len(built.scene.narration) == 14 and [name for name, *_ in built.scene.beats][-1] == "after"
 
 
 def test_a_32_word_sentence_shows_its_heaviest_words_and_the_rest_as_one_bar(long_example, tmp_path):
@@ -369,6 +374,40 @@ def _spaceless(text: str) -> str:
 CROWDED_AT_THE_ORIGIN: tuple[str, ...] = ()
 
 
+def _joins(line, dot, label, gap: float = 0.06) -> bool:
+    """Whether ``line`` starts at ``dot``'s edge and ends at ``label``'s box (within ``gap``)."""
+    start, end = line.get_start()[:2], line.get_end()[:2]
+    at_dot = np.linalg.norm(start - dot.get_center()[:2]) <= dot.width / 2 + gap
+    lo, hi = label.get_corner(DL)[:2] - gap, label.get_corner(UR)[:2] + gap
+    return bool(at_dot and np.all(end >= lo) and np.all(end <= hi))
+
+
+def test_every_word_on_the_plane_is_named_at_every_beat(built):
+    """Issue 30, m19: no bare dot (apple's "buy" was bare at its embedding and at its key: the
+    spots beside it were taken by "and" and an axis); a name set away has a line to its dot;
+    the dot where the decider's key meets the query's line is named too. Seen failing before
+    the leader lines: raw: ['buy'] bare."""
+    for s in built.scene.seen:
+        assert s["bare"] == [], f"{s['beat']}: bare dots {s['bare']}"
+    for view in built.scene.views:
+        foot = view.reach[1]
+        assert foot.label_shown and view.sentence.tokens[view.decider] in "".join(
+            t.text for t in foot.label), "the foot's dot is named for the decider's reach"
+
+
+def test_the_reachs_name_covers_no_arrow(built):
+    """The foot's name ("river's reach") covers none of the arrows and dashed lines of its
+    sentence: in bank the foot sits on river's key, no spot beside it is free, and the name is
+    set away with a line to it. Seen failing with the last fallback (beside the foot, over the
+    arrows) used in place of the leader: "river's reach over ['DashedLine']" (bank)."""
+    for view in built.scene.views:
+        foot = view.reach[1]
+        drawn = (view.focus_query, view.decider_query, view.decider_key, view.focus_key,
+                 view.query_line, view.reach[0])
+        over = [type(a).__name__ for a in drawn if any(boxes_overlap(foot.label, p) for p in along(a))]
+        assert over == [], f"{view.sentence.tokens[view.decider]}'s reach over {over}"
+
+
 def test_each_word_label_is_nearest_its_own_dot_and_off_the_axes(built):
     seen = built.scene.seen
     assert [s["beat"] for s in seen][:3] == ["raw", "maps", "keys"]
@@ -401,10 +440,29 @@ def test_one_scaling_story_said_once_with_its_reason_before_the_weights_that_use
     assert said["scale"].endswith(f"here {d_k}, so by {np.sqrt(d_k):.2f}.")
     assert all(w in said["why scale"] for w in ("independent", "mean 0", "variance 1", "variance d_k"))
     assert "temperature" in said["temperature"]
-    assert names.index("scale") < names.index("why scale") < names.index("temperature") < names.index("after")
+    assert (names.index("scale") < names.index("why scale") < names.index("temperature")
+            < names.index("raw scaled") < names.index("after"))
     assert said["after"].startswith("With √d_k in both rows,") and "T =" not in said["after"]
     assert built.scene.after_title.text == "head:softmax(q·k/√dₖ)"
     assert built.scene.scaled_title.text == "raw:softmax(x·x/√dₖ)"
+
+
+def test_the_raw_weight_that_changes_rule_is_said_to_change(built, example):
+    """Issue 30, M2 residue: the first beat's raw row is the softmax chapter's, at its T (said
+    and printed: 0.77 at T = 1); once sqrt(d_k) is in force a beat of its own divides the raw
+    row by it too and says both numbers, the old one printed beside the row's title, before
+    the head's row is compared with it (0.68). Seen failing before that beat:
+    KeyError: 'raw scaled'."""
+    said = {name: line for name, line, _, _ in built.scene.beats}
+    ref = reference(example, 0)
+    t = example.knobs.temperature
+    t_text = str(int(t)) if float(t).is_integer() else f"{t:.2f}"
+    assert f"at T = {t_text} gives" in said["raw"]
+    assert built.scene.before_title.text == f"raw:softmax(x·x/T),T={t_text}"
+    old, new = fmt(ref["raw"][ref["d"]]), fmt(ref["scaled_raw"][ref["d"]])
+    assert "divided by √d_k too" in said["raw scaled"]
+    assert new in said["raw scaled"] and f"(at T = {t_text} it was {old})" in said["raw scaled"]
+    assert built.scene.was_note.text.endswith(f"atT={t_text}:{old}")
     tex = " ".join(line.get_tex_string() for line in built.scene.scaling)
     assert r"\text{independent, mean } 0,\ \text{variance } 1" in tex
     assert r"\mathrm{Var}(q \cdot k) = d_k" in tex
@@ -430,7 +488,7 @@ def test_the_query_is_read_in_words_before_the_algebra(built, example):
     view, plane = built.scene.views[0], built.scene.plane
     u = q / np.linalg.norm(q)
     foot = (ref["k"][ref["d"]] @ u) * u
-    np.testing.assert_allclose(view.reach[1].get_center(), plane.point(foot), atol=1e-6)
+    np.testing.assert_allclose(view.reach[1].dot.get_center(), plane.point(foot), atol=1e-6)
     np.testing.assert_allclose(view.reach[0].get_start(), plane.point(ref["k"][ref["d"]]), atol=0.02)
     direction = view.query_line.get_end() - view.query_line.get_start()
     along_q = plane.point(q)[:2] - plane.point((0, 0))[:2]

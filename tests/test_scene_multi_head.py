@@ -25,6 +25,7 @@ from attention_content.examples import load_example
 from attention_core import multi_head_attention
 from scenes.components.matrices import MatrixGrid
 from scenes.multi_head import MultiHeadAttention
+from scenes.style import fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 # 24 px of cap height at 1080p: the frame is 8 units tall
@@ -325,3 +326,21 @@ def test_no_sentence_of_the_favourites_says_more_than_two_numbers(built):
     sentences = [s for s in re.split(r"(?<=\.)\s+(?=[A-Z])", line) if s]
     assert len(sentences) >= len(built.scene.looks)
     assert all(len(narration_numbers(s)) <= 2 for s in sentences), sentences
+
+
+def test_the_result_is_read_on_screen_which_number_moved_and_how(built, example):
+    """Issue 30, m7 residue: the "meaning" beat says which of x's numbers moved and from what
+    to what; the residual's rows show x and x' but not which number is the axis named, so a
+    line prints it: "number 2, fruit: 1.60 → 2.91" (apple), inside the frame, clear of the
+    residual, the formula and the update. Seen failing before the line: AttributeError
+    'moved_line'."""
+    t, i = core(example), example.sentences[0].focus_index
+    x = example.embeddings(0)[i]
+    new = x + t.output[i]
+    a = int(np.argmax(np.abs(new - x)))
+    axis = (example.x_axis, example.y_axis)[a]
+    scene = built.scene
+    assert scene.moved_line.text == f"number{a + 1},{axis}:{fmt(x[a])}→{fmt(new[a])}"
+    assert outside_frame([scene.moved_line]) == []
+    assert overlapping_pairs([scene.moved_line, scene.residual, scene.formula, scene.update.image,
+                              scene.w_o.image]) == []

@@ -332,3 +332,15 @@ def test_the_deciders_embedding_is_drawn_while_its_cosine_is_said(built, example
     np.testing.assert_allclose(ray.get_end(), scene.plane.point(there), atol=1e-6)
     np.testing.assert_allclose(ray.get_start(), scene.plane.point((0, 0)), atol=1e-6)
     assert dot.label_shown and dot.label[0].get_tex_string() == r"\vec x"
+
+
+def test_every_value_dot_is_named_and_the_focus_clear_of_the_arrows(built):
+    """Issue 30, m19: apple's v_buy was bare (no spot beside it off the axes and "and"'s dot),
+    and in the second sentence v_apple's name lay across the x arrow. Every dot is named at every
+    beat, a name set away with a line to its dot; the focus's name covers no arrow. Seen failing
+    before the leader lines: bare dots ['buy'] at 'values', and v_apple over 3 points of x."""
+    scene = built.scene
+    for s in scene.seen:
+        assert s["bare"] == [], f"{s['beat']}: bare dots {s['bare']}"
+    focus = scene.dots[scene.chains[-1].sentence.focus_index]
+    assert not any(boxes_overlap(focus.label, p) for p in scene.drawn[-1].lines)

@@ -56,7 +56,8 @@ def test_editing_any_module_a_step_imports_changes_its_stamp(tmp_path, monkeypat
     example = ROOT / "assets" / "examples" / "apple.toml"
     flags = ["-ql"]
     files = sorted(jobs.project_imports(step.path))
-    assert {f.parent.name for f in files} >= {"attention_core", "attention_content", "attention_manim", "scenes", "components"}
+    layers = {"attention_core", "attention_content", "attention_manim", "scenes", "components"}
+    assert {f.parent.name for f in files} >= layers
     before = jobs.fingerprint(step, example, flags)
     for file in files:
         text = file.read_text()

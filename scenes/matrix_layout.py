@@ -1,0 +1,181 @@
+r"""The attention matrix's layout and its numbers written out: how large the cells of Q, K^T,
+the n x n grid, V and A V can be in the frame (:func:`plan_grids`), whether a cell's printed
+numbers can be read (:func:`legible`), vectors as the narration says them, and the residual as
+a column sum. Shared by the attention-matrix and multi-head chapters and the story's lints.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Line, MathTex, VGroup, config
+
+from scenes import style
+from scenes.components import word_label
+from scenes.components.matrices import MAX_LABEL_CHARS, MIN_CELL_FOR_NUMBERS
+from scenes.style import fmt
+
+__all__ = ["LEGIBLE_CELL", "MIN_MATH_SCALE", "GridPlan", "factor", "legible", "per_line", "plan_grids",
+           "residual_sum", "rounding_row", "tex_size", "text_size", "vector_tex"]
+
+# A cell's printed digits are 24 px tall at 1080p (0.178 units) from this size on (tests measure them).
+LEGIBLE_CELL = 0.72
+# The smallest a formula is scaled to fit: its digits are 26 px tall at 1080p (24 is the floor).
+MIN_MATH_SCALE = 0.56
+MAX_CELL = 1.0  # the largest cell, for a short sentence
+# The most Q's width, K^T's height, V's or A V's width takes (d_k = 3 fits at 0.72), in the
+# order tried: a matrix of many columns gets narrower ones before the n x n grid gets smaller.
+MATRIX_SIDES = (2.2, 1.8, 1.5, 1.2)
+# gaps between the pieces, left to right and top to bottom (scene units)
+LABEL_GAP = 0.1  # row labels to Q; column labels above K^T
+GRID_GAP = 0.25  # Q to the scores, K^T to the scores
+V_GAP = 0.35  # the scores to V
+AV_GAP = 0.45  # V to A V
+SIDE_GAP = 0.4  # A V to the residual
+TITLE_GAP = 0.12  # a grid to its title
+PAIR_SCALE = 1.0  # the focus's query, key and score beside the grid, as large as the room allows
+
+
+def vector_tex(v: np.ndarray, per_line: int | None = None) -> str:
+    """A vector as the narration says it, ``(1.50, 1.60)``; with ``per_line``, longer ones
+    written on lines of that many numbers."""
+    parts = [fmt(float(a)) for a in v]
+    if per_line is None or len(parts) <= per_line:
+        return "(" + ", ".join(parts) + ")"
+    lines = [", ".join(parts[k:k + per_line]) for k in range(0, len(parts), per_line)]
+    return r"\begin{array}{l}(" + r",\\ \;".join(lines) + r")\end{array}"
+
+
+@functools.lru_cache(maxsize=256)
+def text_size(text: str, size: float) -> tuple[float, float]:
+    """(width, height) of ``text`` in the scenes' font at ``size`` (measured once)."""
+    label = word_label(text, style.TEXT, size)
+    return label.width, label.height
+
+
+@functools.lru_cache(maxsize=64)
+def tex_size(tex: str, scale: float = 1.0) -> tuple[float, float]:
+    """(width, height) of ``MathTex(tex)`` scaled by ``scale`` (typeset once)."""
+    formula = MathTex(tex).scale(scale)
+    return formula.width, formula.height
+
+
+def factor(a: float) -> str:
+    """A number as a factor of a written-out product: negative ones in parentheses.
+
+    >>> factor(2.5), factor(-0.391)
+    ('2.50', '(-0.39)')
+    """
+    return fmt(a) if a >= 0 else f"({fmt(a)})"
+
+
+def per_line(d: int) -> int | None:
+    """How many numbers a line of a written-out vector of ``d`` holds: all of up to 3, else
+    lines of at most 3, as even as they come.
+
+    >>> [per_line(d) for d in (2, 3, 4, 5, 8)]
+    [None, None, 2, 3, 3]
+    """
+    return None if d <= 3 else -(-d // -(-d // 3))
+
+
+def legible(cell: float, width: float | None = None) -> bool:
+    """Whether numbers printed in cells ``cell`` tall (and ``width`` wide) can be read at 1080p."""
+    return min(cell, cell if width is None else width) >= LEGIBLE_CELL
+
+
+def rounding_row(weights: np.ndarray) -> int | None:
+    """The first row of ``weights`` whose numbers, rounded as shown, do not add up to 1.00."""
+    shown = np.round(np.nan_to_num(weights), style.DECIMALS).sum(axis=1)
+    off = np.flatnonzero(np.abs(shown - 1.0) > 10 ** -style.DECIMALS / 2)
+    return int(off[0]) if len(off) else None
+
+
+def residual_sum(word: str, x: np.ndarray, update: np.ndarray, update_tex: str,
+                 title: str | None = None) -> VGroup:
+    """The residual as a column sum, ``x`` plus the update equals ``x'``, unplaced:
+    ``VGroup(name, VGroup(rows, rule))`` where each row is ``VGroup(symbol, numbers)``; the
+    update's symbol is ``MathTex("+", update_tex)``, so the sum can be shown without its ``+``
+    first. Vectors of more than 3 numbers are written on lines (:func:`per_line`). ``title``
+    names the column in place of ``word`` (where the update's symbol needs its index said)."""
+    lines = per_line(len(x))
+    name = word_label(title or word, style.FOCUS)
+    lhs = [MathTex("x"), MathTex("+", r"\," + update_tex), MathTex(r"=\,x'", color=style.FOCUS)]
+    rhs = [MathTex(vector_tex(x, lines)), MathTex(vector_tex(update, lines)),
+           MathTex(vector_tex(x + update, lines), color=style.FOCUS)]
+    rows = VGroup(*(VGroup(a, b) for a, b in zip(lhs, rhs, strict=True)))
+    rows.arrange(DOWN, buff=0.35)
+    line = tex_size("(0.00,")[1] if lines else 0.0  # a symbol stands level with its vector's first line
+    for a, b in rows:
+        a.next_to(rows, LEFT, buff=0).set_y(b.get_top()[1] - line / 2 if lines else b.get_y())
+    for a in lhs:
+        a.align_to(lhs[0], RIGHT)
+    for a, b in rows:
+        b.next_to(a, RIGHT, buff=0.2)
+        if lines:  # its first line level with the symbol
+            b.align_to(a, UP)
+    for b in rhs:
+        b.align_to(rhs[0], LEFT)
+    rule = Line(rhs[1].get_corner(DOWN + LEFT), rhs[1].get_corner(DOWN + RIGHT), color=style.MUTED,
+                stroke_width=2).shift(0.15 * DOWN)
+    sum_ = VGroup(rows, rule).scale(style.MATH_SCALE)
+    return VGroup(name.next_to(sum_, UP, buff=0.3, aligned_edge=LEFT), sum_)
+
+
+@dataclass(frozen=True)
+class GridPlan:
+    """Cell sizes of the attention matrix's grids (scene units).
+
+    Attributes:
+        cell: a row's height in every grid and a column's width in K^T and the n x n grids.
+        qk_width: a column's width in Q, and a row's height in K^T.
+        v_width: a column's width in V and A V.
+    """
+
+    cell: float
+    qk_width: float
+    v_width: float
+
+
+def plan_grids(n: int, d_k: int, d_v: int, words: list[str], right_room: float) -> GridPlan:
+    """Cells with which the row labels ``words``, Q, K^T and its column labels, the n x n
+    grid, V, A V and ``right_room`` more fit the frame. Q, K^T, V and A V take one of
+    :data:`MATRIX_SIDES` at most across their d_k or d_v columns. Preferred, in this order:
+    an n x n grid that prints its numbers, then Q, V and A V that print theirs, then the
+    largest cells (at most :data:`MAX_CELL`), then the widest Q, V and A V.
+
+    >>> plan = plan_grids(5, 2, 2, ["buy", "an", "orange", "and", "apple"], 2.4)
+    >>> legible(plan.cell), plan.qk_width == plan.cell == plan.v_width
+    (True, True)
+    >>> plan = plan_grids(5, 8, 8, ["buy", "an", "orange", "and", "apple"], 3.0)
+    >>> legible(plan.cell), legible(plan.qk_width), 8 * plan.qk_width <= MATRIX_SIDES[0]
+    (True, False, True)
+    """
+    width = config.frame_width - 2 * style.MARGIN
+    height = config.frame_height - 2 * style.MARGIN
+    title = text_size("Q Kᵀ", style.LABEL_SIZE)[1]
+    sizes = {}  # crowded -> (width, height) of each label, at the size grids draw them
+    for crowded in (False, True):  # crowded labels are cut short
+        shown = [w if not crowded or len(w) <= MAX_LABEL_CHARS else w[:MAX_LABEL_CHARS - 1] + "…"
+                 for w in words]
+        sizes[crowded] = [text_size(w, style.SMALL_SIZE) for w in shown]
+    best: tuple[tuple[object, ...], GridPlan] | None = None
+    for step in range(int(MAX_CELL * 100), 4, -1):
+        cell = step / 100
+        crowded = cell < MIN_CELL_FOR_NUMBERS
+        label_width = max(w for w, _ in sizes[crowded])
+        label_height = max(w if crowded or w > 0.95 * cell else h for w, h in sizes[crowded])
+        for rank, side in enumerate(MATRIX_SIDES):
+            qk, v = min(cell, side / d_k), min(cell, side / d_v)
+            wide = (label_width + LABEL_GAP + d_k * qk + GRID_GAP + n * cell + V_GAP + 2 * d_v * v + AV_GAP
+                    + SIDE_GAP + right_room)
+            tall = 2 * (title + TITLE_GAP) + label_height + LABEL_GAP + d_k * qk + GRID_GAP + n * cell
+            if wide <= width and tall <= height:
+                key = (legible(cell), legible(cell, qk) + legible(cell, v), cell, -rank)
+                if best is None or key > best[0]:
+                    best = (key, GridPlan(cell, qk, v))
+    if best is None:  # nothing fits: the smallest cells
+        return GridPlan(0.05, min(0.05, MATRIX_SIDES[-1] / d_k), min(0.05, MATRIX_SIDES[-1] / d_v))
+    return best[1]
