@@ -21,7 +21,8 @@ from test_layout import layout_problems
 from attention_content import story
 from attention_core.real_model import INSTALL_COMMAND, ModelMissingError, load_model
 from scenes import real_model as scene_module
-from scenes.real_model import RealTransformer, axis_lines
+from scenes.real_model import RealTransformer
+from scenes.real_model_lines import axis_lines
 from scenes.style import fmt
 
 
