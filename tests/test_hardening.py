@@ -347,7 +347,7 @@ def test_deck_html_escapes_the_example_text(tmp_path, monkeypatch):
     no tag inside any, and the notes read back as the narration, markup and all."""
     import json
 
-    from test_render import tiny_options, tiny_story, write_example
+    from tiny_render import tiny_options, tiny_story, write_example
 
     from attention_explainer.render import pack, render
 
@@ -481,7 +481,7 @@ def test_a_render_killed_while_converting_slides_leaves_no_converter_running(tmp
     import signal
     import time
 
-    from test_render import tiny_story, write_example
+    from tiny_render import tiny_story, write_example
 
     story = tiny_story(tmp_path, "tiny_square")
     example = write_example(tmp_path / "killed.toml")
@@ -543,8 +543,8 @@ def mount_tmpfs():
 
 
 def render_tiny(tmp_path: Path, media: Path, **overrides):
-    """The tiny square story (tests/test_render.py) rendered into ``media``."""
-    from test_render import tiny_options, tiny_story, write_example
+    """The tiny square story (tests/tiny_render.py) rendered into ``media``."""
+    from tiny_render import tiny_options, tiny_story, write_example
 
     from attention_explainer.render import render
 
@@ -556,7 +556,7 @@ def render_tiny(tmp_path: Path, media: Path, **overrides):
 
 
 def cli_render(tmp_path: Path, media: Path, capsys) -> tuple[int, str]:
-    from test_render import tiny_story, write_example
+    from tiny_render import tiny_story, write_example
 
     from attention_explainer.cli import main
 
@@ -638,7 +638,7 @@ def test_a_step_rendered_alone_or_beside_another_has_the_same_pixels(tmp_path):
     change a step's frames (27 of 35 frames differed, by up to 55, before)."""
     import av
     import numpy as np
-    from test_render import tiny_options, tiny_story, write_example
+    from tiny_render import tiny_options, tiny_story, write_example
 
     from attention_explainer.render import render
 
