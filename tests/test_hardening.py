@@ -182,8 +182,7 @@ def test_the_widest_word_allowed_fits_the_similarity_table(tmp_path):
     """A word as wide as MAX_WORD_EMS allows ("internationali", 6.5 em) keeps the similarity
     table's text >= 24 px at 1080p and its grid on the frame ("MMMMMMMr", 6.78 em: 22.8 px)."""
     import scene_harness
-    from scene_harness import build_scene, outside_frame
-    from test_layout import layout_problems
+    from scene_harness import build_scene, layout_problems, outside_frame
 
     from attention_content.examples import MAX_WORD_EMS
     from attention_content.glyphs import text_width
@@ -219,8 +218,7 @@ def test_multi_head_draws_the_most_heads_allowed_on_the_frame(tmp_path):
     """MAX_HEADS heads fit at 1080p (text >= 24 px, nothing off the frame, in every beat); one
     more collides with the weights below and runs the formula off the frame (seen with 4)."""
     import scene_harness
-    from scene_harness import build_scene, outside_frame
-    from test_layout import layout_problems
+    from scene_harness import build_scene, layout_problems, outside_frame
 
     from scenes.multi_head import MultiHeadAttention
 
