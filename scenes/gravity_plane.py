@@ -34,6 +34,7 @@ from attention_content.example_types import Example, Sentence
 from attention_core import ContextPullTrace
 from scenes import style
 from scenes.components import WordDot, WordPlane, boxes_overlap, word_color
+from scenes.components.paths import points_along
 from scenes.components.words import (
     LABEL_BUFF,
     LABEL_SPOTS,
@@ -45,7 +46,7 @@ from scenes.components.words import (
 )
 
 __all__ = ["ARROW_NUMBER_WEIGHT", "beside", "drawn_parts", "first_third", "fits", "free_side", "label_words",
-           "leading_side", "plane_marks", "points_along", "pull_arrows", "pull_lines", "side_on_the_way",
+           "leading_side", "plane_marks", "pull_arrows", "pull_lines", "side_on_the_way",
            "target_marker", "tip_to_tail"]
 
 ARROW_NUMBER_WEIGHT = 0.05  # pulls at least this strong also get their number on the plane
@@ -129,23 +130,6 @@ def leading_side(heading: np.ndarray) -> np.ndarray:
 def first_third(t: float) -> float:
     """A rate function that does all its work, smoothly, in the first third of the time."""
     return smooth(min(1.0, 3 * t))
-
-
-def points_along(corners: np.ndarray, proportions: np.ndarray) -> np.ndarray:
-    """The points at ``proportions`` (n,) of the way, by length, along the broken line through
-    ``corners`` (k, 3): (n, 3). What manim's ``point_from_proportion`` gives for the path
-    ``set_points_as_corners(corners)`` makes (its straight pieces are traced at constant speed),
-    for all of them at once (41 calls of manim's were 0.18 s of gravity's storyboard).
-
-    >>> points_along(np.array([[0.0, 0, 0], [3, 0, 0], [3, 1, 0]]), np.array([0, 0.5, 1]))
-    array([[0., 0., 0.],
-           [2., 0., 0.],
-           [3., 1., 0.]])
-    """
-    run = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(corners, axis=0), axis=1))])
-    at = np.asarray(proportions, dtype=float) * run[-1]
-    return np.stack([np.interp(at, run, corners[:, d]) for d in range(corners.shape[1])], axis=1)
-
 
 
 def pull_lines(plane: WordPlane, sentence: Sentence, pull: ContextPullTrace) -> list[Line]:

@@ -75,7 +75,6 @@ from scenes.gravity_plane import (
     free_side,
     label_words,
     plane_marks,
-    points_along,
     pull_arrows,
     pull_lines,
     side_on_the_way,
@@ -96,7 +95,7 @@ from scenes.gravity_table import (
 from scenes.style import fmt
 
 __all__ = ["ARROW_NUMBER_WEIGHT", "MAX_TERMS", "TABLE_DECIMALS", "GravityPull", "Row", "SentenceShown",
-           "plane_marks", "points_along", "printed", "rounded_to_add_up", "shown_terms"]
+           "plane_marks", "printed", "rounded_to_add_up", "shown_terms"]
 
 PANEL_GAP = 0.45  # between the plane and the panel on its right
 CAPTION_SIZES = ((style.BODY_SIZE, 1), (style.LABEL_SIZE, 2), (style.SMALL_SIZE, 3))

@@ -70,13 +70,13 @@ from attention_core.training import (
 from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import Readout, word_label
+from scenes.components.bars import ChanceBars
 from scenes.components.curves import LossPlot
 from scenes.components.flat import FlatFadeIn, FlatFadeOut, flattened
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
 from scenes.style import fmt
 from scenes.training_pictures import (
     FORMULA_SCALE,
-    ChanceBars,
     adam_lines,
     guess_lines,
     heat_label,
@@ -90,7 +90,7 @@ from scenes.training_pictures import (
 )
 from scenes.training_reading import RunReading
 
-__all__ = ["ChanceBars", "Training", "probability_text"]
+__all__ = ["Training", "probability_text"]
 
 # Seconds each snapshot of the run stays up. A snapshot arrives all at once (pictures,
 # caption, counters and the curve up to its step), so they never show different steps.

@@ -1,6 +1,7 @@
-"""The training chapter's pictures that hold no state of the scene: the vocabulary's chances
-as bars, the sizes table, the model's and the training step's formulas, the matrices' colour
-key, guesses as lines and a heat map's words (:mod:`scenes.training` places and plays them).
+"""The training chapter's pictures that hold no state of the scene: the sizes table, the
+model's and the training step's formulas, the matrices' colour key, guesses as lines and a
+heat map's words (:mod:`scenes.training` places and plays them; the vocabulary's chances are
+:class:`scenes.components.bars.ChanceBars`).
 
 Laid out for 1080p like the chapter: every text and formula at least 24 px of cap height.
 """
@@ -15,11 +16,8 @@ from manim import (
     RIGHT,
     UP,
     Group,
-    Line,
     ManimColor,
     MathTex,
-    Mobject,
-    Rectangle,
     Square,
     Text,
     VGroup,
@@ -30,12 +28,11 @@ from scenes.components import word_label
 from scenes.components.matrices import MatrixGrid
 from scenes.style import fmt
 
-__all__ = ["ChanceBars", "adam_lines", "guess_lines", "heat_label", "model_formulas", "probability_text",
+__all__ = ["adam_lines", "guess_lines", "heat_label", "model_formulas", "probability_text",
            "quoted_sentence", "sign_key", "size_table", "stood_up", "typeset_title", "word_labels"]
 
 FORMULA_SCALE = 1.0  # formulas at MathTex's full size (46 px capitals)
 TABLE_HEADER_SIZE, TABLE_NAME_SIZE, TABLE_NUMBER_SIZE = 30, 36, 48  # the sizes table, large
-BAR_FILL = 0.7  # the most likely word's bar fills this much of the chart's height
 RULE_SCALE = 1.5  # the training step's two formulas, large
 
 
@@ -85,39 +82,6 @@ def stood_up(label: Text) -> Text:
     label.rotate(np.pi / 2)
     label.initial_height *= label.height / height
     return label
-
-
-class ChanceBars(VGroup):
-    """The model's chance for every word of the vocabulary as bars, most likely first, on a
-    baseline with a caption under it; no numbers (the scene prints the few it says).
-
-    Attributes: ``chances`` (shape (V,), in vocabulary order), ``order`` (vocabulary indices,
-    most likely first), ``bars`` (one per word, in ``order``), ``baseline``, ``caption``.
-    """
-
-    def __init__(self, chances: np.ndarray, width: float, height: float, caption: Mobject) -> None:
-        self.chances = np.asarray(chances, dtype=float)
-        self.order = np.argsort(-self.chances, kind="stable")
-        pitch = width / len(self.chances)
-        top = float(self.chances.max()) / BAR_FILL  # the tallest bar fills BAR_FILL of the height
-        self.bars = VGroup(*(
-            Rectangle(width=0.7 * pitch, height=max(height * float(self.chances[i]) / top, 1e-3),
-                      color=style.MUTED, fill_color=style.MUTED, fill_opacity=1, stroke_width=0)
-            for i in self.order))
-        self.bars.arrange(RIGHT, buff=0.3 * pitch, aligned_edge=DOWN)
-        self.baseline = Line(self.bars.get_corner(DOWN + LEFT), self.bars.get_corner(DOWN + RIGHT),
-                             color=style.MUTED, stroke_width=2)
-        self.caption = caption.next_to(self.baseline, DOWN, buff=0.2)
-        frame = Line(self.baseline.get_start(), self.baseline.get_start() + height * UP, stroke_opacity=0)
-        super().__init__(frame, self.bars, self.baseline, self.caption)
-
-    def rank(self, word_index: int) -> int:
-        """Where the vocabulary's ``word_index``-th word stands (0: the most likely)."""
-        return int(np.nonzero(self.order == word_index)[0][0])
-
-    def highlight(self, ranks, color: ManimColor) -> VGroup:
-        """Copies of the bars at ``ranks`` in ``color``, to lay over them."""
-        return VGroup(*(self.bars[r].copy().set_fill(color, opacity=1) for r in ranks))
 
 
 def size_table(toy: dict[str, object], size: dict[str, int]) -> VGroup:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_render import tiny_options, tiny_story, write_example
+from tiny_render import tiny_options, tiny_story, write_example
 
 from attention_explainer.render import RenderError, backends, render
 from attention_explainer.render.batch import batch

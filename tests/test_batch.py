@@ -2,7 +2,7 @@
 
 A real local Ray is started once for the module (no mock), from a folder that is not the
 project, so a worker that relied on its working directory (manim.cfg, the example's path)
-would fail. The scenes are the tiny ones of tests/test_render.py at 160x90, 10 fps.
+would fail. The scenes are the tiny ones of tests/tiny_render.py at 160x90, 10 fps.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import av
 import numpy as np
 import pytest
 import ray
-from test_render import tiny_options, tiny_story, write_example
+from tiny_render import tiny_options, tiny_story, write_example
 
 from attention_explainer.cli import main
 from attention_explainer.render import plan_render, plan_runs, ray_backend

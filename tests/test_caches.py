@@ -149,7 +149,7 @@ def _relabelled(data: bytes, rate: int) -> bytes:
 
 @pytest.mark.parametrize("damage", ["relabelled", "truncated", "empty"])
 def test_a_damaged_clip_is_named_removed_and_said_again(tmp_path, capsys, damage):
-    from test_voice import FakeVoice
+    from fake_voice import FakeVoice
 
     clip = FakeVoice(tmp_path).speak("One two three.")
     whole = clip.path.read_bytes()
@@ -163,7 +163,7 @@ def test_a_damaged_clip_is_named_removed_and_said_again(tmp_path, capsys, damage
 
 
 def test_a_voice_folder_that_is_a_file_still_speaks(tmp_path, capsys):
-    from test_voice import FakeVoice
+    from fake_voice import FakeVoice
 
     (tmp_path / "voice").write_text("")
     clip = FakeVoice(tmp_path / "voice").speak("One two three.")

@@ -182,8 +182,7 @@ def test_the_widest_word_allowed_fits_the_similarity_table(tmp_path):
     """A word as wide as MAX_WORD_EMS allows ("internationali", 6.5 em) keeps the similarity
     table's text >= 24 px at 1080p and its grid on the frame ("MMMMMMMr", 6.78 em: 22.8 px)."""
     import scene_harness
-    from scene_harness import build_scene, outside_frame
-    from test_layout import layout_problems
+    from scene_harness import build_scene, layout_problems, outside_frame
 
     from attention_content.examples import MAX_WORD_EMS
     from attention_content.glyphs import text_width
@@ -219,8 +218,7 @@ def test_multi_head_draws_the_most_heads_allowed_on_the_frame(tmp_path):
     """MAX_HEADS heads fit at 1080p (text >= 24 px, nothing off the frame, in every beat); one
     more collides with the weights below and runs the formula off the frame (seen with 4)."""
     import scene_harness
-    from scene_harness import build_scene, outside_frame
-    from test_layout import layout_problems
+    from scene_harness import build_scene, layout_problems, outside_frame
 
     from scenes.multi_head import MultiHeadAttention
 
@@ -347,7 +345,7 @@ def test_deck_html_escapes_the_example_text(tmp_path, monkeypatch):
     no tag inside any, and the notes read back as the narration, markup and all."""
     import json
 
-    from test_render import tiny_options, tiny_story, write_example
+    from tiny_render import tiny_options, tiny_story, write_example
 
     from attention_explainer.render import pack, render
 
@@ -481,7 +479,7 @@ def test_a_render_killed_while_converting_slides_leaves_no_converter_running(tmp
     import signal
     import time
 
-    from test_render import tiny_story, write_example
+    from tiny_render import tiny_story, write_example
 
     story = tiny_story(tmp_path, "tiny_square")
     example = write_example(tmp_path / "killed.toml")
@@ -543,8 +541,8 @@ def mount_tmpfs():
 
 
 def render_tiny(tmp_path: Path, media: Path, **overrides):
-    """The tiny square story (tests/test_render.py) rendered into ``media``."""
-    from test_render import tiny_options, tiny_story, write_example
+    """The tiny square story (tests/tiny_render.py) rendered into ``media``."""
+    from tiny_render import tiny_options, tiny_story, write_example
 
     from attention_explainer.render import render
 
@@ -556,7 +554,7 @@ def render_tiny(tmp_path: Path, media: Path, **overrides):
 
 
 def cli_render(tmp_path: Path, media: Path, capsys) -> tuple[int, str]:
-    from test_render import tiny_story, write_example
+    from tiny_render import tiny_story, write_example
 
     from attention_explainer.cli import main
 
@@ -638,7 +636,7 @@ def test_a_step_rendered_alone_or_beside_another_has_the_same_pixels(tmp_path):
     change a step's frames (27 of 35 frames differed, by up to 55, before)."""
     import av
     import numpy as np
-    from test_render import tiny_options, tiny_story, write_example
+    from tiny_render import tiny_options, tiny_story, write_example
 
     from attention_explainer.render import render
 

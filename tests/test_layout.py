@@ -8,28 +8,9 @@ import importlib
 
 import pytest
 from manim import RIGHT
-from scene_harness import Layout, build_scene
+from scene_harness import Layout, build_scene, layout_problems
 
 from scenes.story import STORY
-
-MIN_TEXT_PX = 24.0
-MIN_COVERAGE = 0.5
-CARDS = ("-title", "-credit", "-credits")  # beats whose frame is a card: only the text size counts
-
-
-def layout_problems(layouts: dict[str, Layout]) -> list[str]:
-    """Each beat whose settled frame has text too small to read or leaves the frame empty."""
-    problems = []
-    for beat, layout in layouts.items():
-        if beat.endswith("-title"):
-            continue
-        if layout.smallest_text_px < MIN_TEXT_PX:
-            problems.append(f"{beat}: {layout.smallest_text!r} is {layout.smallest_text_px:.1f} px tall "
-                            f"at 1080p (at least {MIN_TEXT_PX:g})")
-        if layout.coverage < MIN_COVERAGE and not beat.endswith(CARDS):
-            problems.append(f"{beat}: the content covers {layout.coverage:.0%} of the frame "
-                            f"(at least {MIN_COVERAGE:.0%})")
-    return problems
 
 
 @pytest.mark.parametrize("step", STORY, ids=[s.module for s in STORY])

@@ -15,12 +15,19 @@ import time
 from pathlib import Path
 
 import pytest
-from test_watch import SIZE, _script, tiny  # noqa: F401 (the fixture)
+from watch_story import SIZE, scripted_sleep, watched_story
 
 from attention_explainer import watch as watching
 from attention_explainer.watch import watch
+from scenes.story import Step
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> tuple[Path, tuple[Step, ...]]:
+    """A copy of apple's example (apple = [1.5, 1.6]) and a story of the tiny scene."""
+    return watched_story(tmp_path)
 
 
 def _alive(pid: int) -> bool:
@@ -81,7 +88,7 @@ def test_a_media_dir_that_is_a_file_is_one_line_naming_it(tmp_path):
                            "way (it, or a folder above it)\n")
 
 
-def test_the_watcher_survives_an_example_that_becomes_a_symlink_loop(tiny, tmp_path):  # noqa: F811
+def test_the_watcher_survives_an_example_that_becomes_a_symlink_loop(tiny, tmp_path):
     toml, story = tiny
     lines: list[str] = []
     text = toml.read_text()
@@ -95,27 +102,27 @@ def test_the_watcher_survives_an_example_that_becomes_a_symlink_loop(tiny, tmp_p
         toml.write_text(text.replace("apple   = [1.5", "apple   = [2.5"))
 
     code = watch(str(toml), [], tmp_path / "media", size=SIZE, story=story, log=lines.append, sources=[],
-                 sleep=_script(None, loop, None, None, mend, None, None))
+                 sleep=scripted_sleep(None, loop, None, None, mend, None, None))
     assert code == 0
     assert sum("not rebuilt" in line for line in lines) == 1
     assert sum("rebuilt in" in line for line in lines) == 1
 
 
-def test_the_watcher_keeps_watching_a_corpus_that_goes_missing_and_comes_back(tiny, tmp_path):  # noqa: F811
+def test_the_watcher_keeps_watching_a_corpus_that_goes_missing_and_comes_back(tiny, tmp_path):
     toml, story = tiny
     corpus = tmp_path / "mine-corpus.toml"
     corpus.write_text((ROOT / "assets" / "corpus" / "ambiguous.toml").read_text())
     toml.write_text(f'corpus = "{corpus.name}"\n' + toml.read_text())
     lines: list[str] = []
     code = watch(str(toml), [], tmp_path / "media", size=SIZE, story=story, log=lines.append, sources=[],
-                 sleep=_script(None, lambda: corpus.rename(corpus.with_suffix(".gone")), None, None,
-                               lambda: corpus.with_suffix(".gone").rename(corpus), None, None))
+                 sleep=scripted_sleep(None, lambda: corpus.rename(corpus.with_suffix(".gone")), None, None,
+                                      lambda: corpus.with_suffix(".gone").rename(corpus), None, None))
     assert code == 0
     assert [line.split(" changed")[1][:13] for line in lines if " changed" in line] == [
         ", not rebuilt", ": rebuilt in "]
 
 
-def test_new_code_that_fails_as_it_is_imported_keeps_the_watcher(tiny, tmp_path, monkeypatch):  # noqa: F811
+def test_new_code_that_fails_as_it_is_imported_keeps_the_watcher(tiny, tmp_path, monkeypatch):
     toml, story = tiny
     source = tmp_path / "src" / "raising_at_import.py"
     source.parent.mkdir()
@@ -126,7 +133,7 @@ def test_new_code_that_fails_as_it_is_imported_keeps_the_watcher(tiny, tmp_path,
     execs: list[int] = []
     code = watch(str(toml), [], tmp_path / "media", size=SIZE, story=story, log=lines.append,
                  sources=[source.parent], exec_again=lambda: execs.append(1),
-                 sleep=_script(None, lambda: source.write_text("VALUE = missing_name\n"), None, None))
+                 sleep=scripted_sleep(None, lambda: source.write_text("VALUE = missing_name\n"), None, None))
     assert code == 0 and execs == []
     [said] = [line for line in lines if "fails as it is imported" in line]
     assert "NameError: name 'missing_name' is not defined" in said and "still watching" in said

@@ -25,8 +25,8 @@ from scene_harness import (
 from attention_core import cosine_similarity, dot_product
 from scenes import style
 from scenes.components import boxes_overlap
-from scenes.components.words import PlaneScale, plane_scale
-from scenes.cosine_similarity import CASES, CoordinateLine, CosineSimilarity, rotate, tick_numbers
+from scenes.components.words import PlaneScale, plane_scale, tick_numbers
+from scenes.cosine_similarity import CASES, CoordinateLine, CosineSimilarity, rotate
 
 
 class ProbedCosineSimilarity(ProbedAtBeatEnds, CosineSimilarity):

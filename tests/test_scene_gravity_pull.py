@@ -593,7 +593,7 @@ def test_points_along_a_broken_line_are_manims(corners: np.ndarray, proportions:
     makes, for any broken line (pieces of length 0 included), at every proportion."""
     from manim import VMobject
 
-    from scenes.gravity_pull import points_along
+    from scenes.components.paths import points_along
 
     corners[:, 2] = 0.0
     pieces = np.linalg.norm(np.diff(corners, axis=0), axis=1)

@@ -13,10 +13,10 @@ from scene_harness import (
     apple_with,
     build_scene,
     check_keyframes,
+    layout_problems,
     narration_numbers,
     pacing_problems,
 )
-from test_layout import layout_problems
 
 from attention_content import story
 from attention_core.real_model import INSTALL_COMMAND, ModelMissingError, load_model

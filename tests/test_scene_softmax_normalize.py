@@ -33,7 +33,9 @@ from attention_core import naive_normalize, similarity_matrix, softmax_trace, wi
 from scenes import style
 from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten
-from scenes.softmax_normalize import PRINTABLE, TEMPERATURES, Recount, SoftmaxNormalize, SwapParts
+from scenes.components.readout import Recount
+from scenes.components.swap import SwapParts
+from scenes.softmax_normalize import PRINTABLE, TEMPERATURES, SoftmaxNormalize
 
 sys.path.insert(0, str(Path(__file__).parent))
 from long_example import write_long_example  # noqa: E402

@@ -23,11 +23,11 @@ from scene_harness import (
     BuiltScene,
     build_scene,
     check_keyframes,
+    layout_problems,
     outside_frame,
     overlapping_pairs,
     pacing_problems,
 )
-from test_layout import layout_problems
 
 from attention_content.corpus import load_corpus
 from attention_content.example_types import CORPUS_DIR

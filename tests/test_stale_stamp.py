@@ -113,7 +113,7 @@ def _editor_story(folder: Path) -> tuple[Step, ...]:
 def test_an_edit_saved_during_a_render_then_undone_renders_again(tmp_path):
     """The issue's case: the example is edited as the step starts and put back after the
     render; the next run must render again (the video shows the edit), never call it up to date."""
-    from test_render import tiny_options, tiny_story, write_example
+    from tiny_render import tiny_options, tiny_story, write_example
 
     story = tiny_story(tmp_path, "tiny_square")
     example = write_example(tmp_path / "tiny.toml")
@@ -134,7 +134,7 @@ def test_an_edit_saved_during_a_render_then_undone_renders_again(tmp_path):
 def test_a_step_draws_the_example_as_it_was_when_it_started(tmp_path):
     """The scene reads the renderer's snapshot, not the file edited under it; the stamp is that
     snapshot's, so the edited file renders again and the original is up to date."""
-    from test_render import tiny_options, write_example
+    from tiny_render import tiny_options, write_example
 
     story = _editor_story(tmp_path)
     example = write_example(tmp_path / "tiny.toml")
@@ -149,7 +149,7 @@ def test_a_step_draws_the_example_as_it_was_when_it_started(tmp_path):
 
 
 def test_the_stamp_hashes_the_bytes_given_not_the_file(tmp_path, monkeypatch):
-    from test_render import write_example
+    from tiny_render import write_example
 
     from attention_content.inputs import read_inputs
 

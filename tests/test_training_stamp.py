@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from test_render import tiny_options, tiny_story, write_example
+from tiny_render import tiny_options, tiny_story, write_example
 
 from attention_explainer.render import RenderError, jobs, render
 from attention_explainer.render.jobs import fingerprint

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fake_voice import RATE, FakeVoice, tone
 
 from attention_manim.voice import (
     SPOKEN_FORMS,
@@ -23,7 +24,6 @@ from attention_manim.voice import (
 )
 
 PROJECT = Path(__file__).resolve().parents[1]
-RATE = 22050
 
 
 @pytest.mark.parametrize(("written", "spoken"), [example for _, _, example in SPOKEN_FORMS],
@@ -56,11 +56,6 @@ def test_narration_lines_are_prepared_for_speech(written: str, spoken: str) -> N
     assert spoken_form(written) == spoken
 
 
-def tone(seconds: float, amplitude: float, rate: int = RATE) -> np.ndarray:
-    t = np.arange(round(seconds * rate)) / rate
-    return (amplitude * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
-
-
 def test_active_level_ignores_pauses() -> None:
     # a sine of amplitude a has RMS a/sqrt(2): -9.03 dBFS for 0.5, whatever silence surrounds it
     with_pauses = np.concatenate([np.zeros(RATE), tone(1.0, 0.5), np.zeros(3 * RATE)])
@@ -75,14 +70,6 @@ def test_normalise_brings_every_level_to_the_target_and_peaks_below_full_scale(a
     loud = normalise(tone(0.5, amplitude), RATE, target_db=-1.0, ceiling=0.89)  # forced into the limiter
     assert np.abs(loud).max() < 1.0
     assert np.abs(loud).max() > 0.89
-
-
-class FakeVoice(Speaker):
-    """A speaker whose 'synthesis' is a tone per sentence, at a level that varies."""
-
-    def _synthesise(self, spoken: str) -> tuple[list[np.ndarray], int]:
-        sentences = [s for s in spoken.split(". ") if s]
-        return [tone(0.1 * len(s.split()), 0.05 * (i + 1)) for i, s in enumerate(sentences)], RATE
 
 
 def test_clips_are_cached_by_spoken_text_and_settings(tmp_path: Path) -> None:

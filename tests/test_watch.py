@@ -12,64 +12,26 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from watch_story import SIZE, scripted_sleep, watched_story
 
 from attention_explainer.storyboard import STAMP, make_storyboard
 from attention_explainer.watch import watch
 from scenes.story import Step
 
 ROOT = Path(__file__).resolve().parents[1]
-SIZE = (320, 180)
-
-TINY = """
-import time
-from pathlib import Path
-
-from manim import Create, Square
-from scenes.base import ExplainerScene
-
-class TinyNumbers(ExplainerScene):
-    def construct(self):
-        x = float(self.example.words["apple"][0])
-        self.beat("number", f"apple's first number is {x}.")
-        if "slow" in self.example.title:  # it says it has started, then waits to be stopped
-            Path(__file__).with_name("started").touch()
-            time.sleep(600)
-        self.play(Create(Square()), run_time=0.4)
-"""
-
 
 @pytest.fixture
 def tiny(tmp_path: Path) -> tuple[Path, tuple[Step, ...]]:
     """A copy of apple's example (apple = [1.5, 1.6]) and a story of the tiny scene."""
-    (tmp_path / "tiny_numbers.py").write_text(TINY)
-    toml = tmp_path / "mine.toml"
-    toml.write_text((ROOT / "assets" / "examples" / "apple.toml").read_text())
-    assert "apple   = [1.5, 1.6]" in toml.read_text()
-    return toml, (Step("tiny_numbers", "TinyNumbers", "Numbers", source=tmp_path / "tiny_numbers.py"),)
+    return watched_story(tmp_path)
 
 
 def _set_apple(toml: Path, first: str) -> None:
     text = re.sub(r"^apple   = \[[^]]*\]", f"apple   = [{first}, 1.6]", toml.read_text(), flags=re.M)
     toml.write_text(text)
-
-
-def _script(*actions: Callable[[], None] | None) -> Callable[[float], None]:
-    """A ``sleep`` for the watcher: each call does the next action (None: nothing); Ctrl-C
-    once they are done."""
-    queue = list(actions)
-
-    def sleep(seconds: float) -> None:
-        if not queue:
-            raise KeyboardInterrupt
-        action = queue.pop(0)
-        if action is not None:
-            action()
-
-    return sleep
 
 
 def _board(media: Path) -> Path:
@@ -95,7 +57,7 @@ def test_an_edit_of_the_example_rebuilds_in_a_forked_child(tiny, tmp_path: Path)
         seen[len(seen)] = ((board / "storyboard.html").read_text(), _builder(board))
 
     code = watch(str(toml), [], media, size=SIZE, story=story, log=lines.append, sources=[],
-                 sleep=_script(look, lambda: _set_apple(toml, "2.25"), None, look))
+                 sleep=scripted_sleep(look, lambda: _set_apple(toml, "2.25"), None, look))
     assert code == 0
     (first, first_pid), (second, second_pid) = seen[0], seen[1]
     assert "apple&#x27;s first number is 1.5." in first
@@ -130,7 +92,7 @@ def test_a_bad_edit_is_one_message_and_leaves_the_storyboard_then_a_good_edit_re
         _set_apple(toml, "3.75")
 
     code = watch(str(toml), [], media, size=SIZE, story=story, log=lines.append, sources=[],
-                 sleep=_script(keep, break_it, None, check_untouched, mend_it, None))
+                 sleep=scripted_sleep(keep, break_it, None, check_untouched, mend_it, None))
     assert code == 0
     assert kept["after"] == kept["before"]  # every file as it was
     assert kept["listing"] == [_board(media).name]  # no partial folder beside it
@@ -157,8 +119,8 @@ def test_a_changed_source_starts_the_command_again_unless_it_does_not_compile(ti
 
     code = watch(str(toml), [], tmp_path / "media", size=SIZE, story=story, log=lines.append,
                  sources=[sources], exec_again=exec_again,
-                 sleep=_script(lambda: module.write_text("X = (\n"), None,
-                               lambda: module.write_text("X = 22\n"), None))
+                 sleep=scripted_sleep(lambda: module.write_text("X = (\n"), None,
+                                      lambda: module.write_text("X = 22\n"), None))
     assert code == 0
     assert len(execs) == 1  # once, for the save that compiles
     broken = [line for line in lines if "still watching, with the code as it was" in line]

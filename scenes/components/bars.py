@@ -19,6 +19,9 @@ True
 ``bars.change_values(new)`` is an animation that moves every bar to the new values (the
 numbers fade to their new values half way) while the row keeps its place and its labels;
 ``bars.with_values(new)`` is a new row in the same place, for a ``ReplacementTransform``.
+
+:class:`ChanceBars` is a model's chance for every word of a vocabulary as bars, most likely
+first, over a caption: no labels and no numbers (the scene prints the few it says).
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from collections.abc import Sequence
 import numpy as np
 from manim import (
     DOWN,
+    LEFT,
     PI,
+    RIGHT,
     UP,
     UR,
     Animation,
@@ -45,13 +50,14 @@ from scenes import style
 from scenes.components.readout import LiveNumber
 from scenes.components.words import word_label
 
-__all__ = ["MIN_HEIGHT", "WeightBars"]
+__all__ = ["MIN_HEIGHT", "ChanceBars", "WeightBars"]
 
 MIN_HEIGHT = 1e-3  # a zero value still draws a hairline bar (scene units)
 LABEL_GAP = 0.3  # between the baseline (or the numbers under negative bars) and the labels' row
 NUMBER_GAP = 0.08  # between a bar's end and its number
 FILL = 0.9  # share of a slot that a number or a label may take
 LEAN = PI / 3  # labels too wide for their slot lean this much
+BAR_FILL = 0.7  # ChanceBars: the most likely word's bar fills this much of the chart's height
 
 
 class WeightBars(VGroup):
@@ -269,3 +275,36 @@ def _crowded(widths: Sequence[float], slot: float) -> bool:
     if len(widths) == 1:
         return widths[0] > slot
     return any((a + b) / 2 > FILL * slot for a, b in zip(widths, widths[1:], strict=False))
+
+
+class ChanceBars(VGroup):
+    """The model's chance for every word of the vocabulary as bars, most likely first, on a
+    baseline with a caption under it; no numbers (the scene prints the few it says).
+
+    Attributes: ``chances`` (shape (V,), in vocabulary order), ``order`` (vocabulary indices,
+    most likely first), ``bars`` (one per word, in ``order``), ``baseline``, ``caption``.
+    """
+
+    def __init__(self, chances: np.ndarray, width: float, height: float, caption: Mobject) -> None:
+        self.chances = np.asarray(chances, dtype=float)
+        self.order = np.argsort(-self.chances, kind="stable")
+        pitch = width / len(self.chances)
+        top = float(self.chances.max()) / BAR_FILL  # the tallest bar fills BAR_FILL of the height
+        self.bars = VGroup(*(
+            Rectangle(width=0.7 * pitch, height=max(height * float(self.chances[i]) / top, 1e-3),
+                      color=style.MUTED, fill_color=style.MUTED, fill_opacity=1, stroke_width=0)
+            for i in self.order))
+        self.bars.arrange(RIGHT, buff=0.3 * pitch, aligned_edge=DOWN)
+        self.baseline = Line(self.bars.get_corner(DOWN + LEFT), self.bars.get_corner(DOWN + RIGHT),
+                             color=style.MUTED, stroke_width=2)
+        self.caption = caption.next_to(self.baseline, DOWN, buff=0.2)
+        frame = Line(self.baseline.get_start(), self.baseline.get_start() + height * UP, stroke_opacity=0)
+        super().__init__(frame, self.bars, self.baseline, self.caption)
+
+    def rank(self, word_index: int) -> int:
+        """Where the vocabulary's ``word_index``-th word stands (0: the most likely)."""
+        return int(np.nonzero(self.order == word_index)[0][0])
+
+    def highlight(self, ranks, color: ManimColor) -> VGroup:
+        """Copies of the bars at ``ranks`` in ``color``, to lay over them."""
+        return VGroup(*(self.bars[r].copy().set_fill(color, opacity=1) for r in ranks))

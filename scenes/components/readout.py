@@ -1,15 +1,26 @@
-"""A formula label with a live number beside it; numbers that re-typeset only on change."""
+"""A formula label with a live number beside it; numbers that re-typeset only on change; and
+animations that count a readout to a new value."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from manim import DOWN, RIGHT, Animation, DecimalNumber, ManimColor, MathTex, VGroup, interpolate
+from manim import (
+    DOWN,
+    RIGHT,
+    Animation,
+    DecimalNumber,
+    ManimColor,
+    MathTex,
+    VGroup,
+    interpolate,
+    interpolate_color,
+)
 
 from attention_manim import manim_patches
 from scenes import style
 
-__all__ = ["CountTo", "LiveNumber", "Readout"]
+__all__ = ["CountTo", "LiveNumber", "Readout", "Recount"]
 
 
 class LiveNumber(DecimalNumber):
@@ -75,3 +86,19 @@ class CountTo(Animation):
 
     def interpolate_mobject(self, alpha: float) -> None:
         self.readout.set_value(interpolate(self.start, self.end, self.rate_func(alpha)))
+
+
+class Recount(Animation):
+    """Animation: a :class:`Readout` counts from its value to ``value`` (turning ``color``):
+    the number changes in place, it is not replaced by another."""
+
+    def __init__(self, shown: Readout, value: float, color: ManimColor | None = None, **kwargs: Any) -> None:
+        self.start, self.end = shown.number.get_value(), value
+        self.colors = (ManimColor(shown.label.get_color()), ManimColor(color or shown.label.get_color()))
+        super().__init__(shown, **kwargs)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        t = self.rate_func(alpha)
+        self.mobject.set_value(interpolate(self.start, self.end, t))
+        if self.colors[0] != self.colors[1]:
+            self.mobject.set_color(interpolate_color(*self.colors, t))
