@@ -54,7 +54,9 @@ VARIABLES = (
              "corpus it names, as they were when the step started; the scene draws from it, so the "
              "step's stamp describes the bytes it drew"),
     Variable("ATTENTION_SLIDES", "slides",
-             "`1`: every scene is a manim-slides `Slide`, one slide per beat (`render --slides` sets it)"),
+             "`1`: every scene is built as its manim-slides slide variant, one slide per beat, when the "
+             "manim command line renders a scene file (`render --slides` asks its launcher for each step's "
+             "slide class instead)"),
     Variable("ATTENTION_SLIDES_DIR", "slides_dir",
              "where the slides go (default `./slides`)"),
     Variable("ATTENTION_SPEEDUPS", "speedups",

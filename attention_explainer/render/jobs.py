@@ -319,10 +319,12 @@ def _module_files(name: str) -> list[Path]:
     return files
 
 
-def launcher_command(manim_args: Sequence[str]) -> list[str]:
+def launcher_command(manim_args: Sequence[str], slides: bool = False) -> list[str]:
     """The command that runs ``manim <manim_args>`` as a child that dies with the renderer,
-    with the project's manim patches (:mod:`attention_explainer.launcher`)."""
-    return [sys.executable, "-m", "attention_explainer.launcher", *manim_args]
+    with the project's manim patches (:mod:`attention_explainer.launcher`); ``slides``: the
+    scene's slide variant is rendered (each beat a slide, in ``ATTENTION_SLIDES_DIR``)."""
+    return [sys.executable, "-m", "attention_explainer.launcher", *(["--slides"] if slides else []),
+            *manim_args]
 
 
 Progress = Callable[[str], None]

@@ -51,6 +51,7 @@ from attention_explainer.render.jobs import (
     _failure_message,
     _raise_keyboard_interrupt,
     fingerprint,
+    launcher_command,
     project_imports,
 )
 from attention_manim import atomic
@@ -340,13 +341,13 @@ def render_step(task: dict[str, Any]) -> dict[str, Any]:
             path.write_bytes(data)
         slides_dir = root / "slides"
         values: dict[str, object] = {"render_parent": os.getpid(), "example": task["example"],
-                                     "voice": task["voice"], **task["settings"]}
+                                     "voice": task["voice"], **task["settings"], "slides": False}
         if task["slides"]:
-            values |= {"slides": True, "slides_dir": slides_dir}
+            values |= {"slides_dir": slides_dir}
         env = {**child_environment(**values), "PYTHONUNBUFFERED": "1"}
         scene = task["scene"]
-        command = [sys.executable, "-m", "attention_explainer.launcher", "render", *task["flags"],
-                   "--media_dir", str(root / "media"), "-o", scene, task["scene_file"], scene]
+        command = launcher_command(["render", *task["flags"], "--media_dir", str(root / "media"), "-o", scene,
+                                    task["scene_file"], scene], slides=task["slides"])
         log = root / "step.log"
         started = time.monotonic()
         with log.open("wb") as out:
