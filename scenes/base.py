@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from manim import UP, Animation, Mobject, Scene, Wait, config
@@ -20,7 +22,6 @@ from scenes.components.flat import FlatFadeIn, FlatFadeOut
 __all__ = ["ExplainerScene", "is_dense", "reading_rates", "reading_seconds", "says_a_result", "sentences",
            "title_card_hold"]
 
-_MANIM_DEFAULT_VIDEO_DIR = "{media_dir}/videos/{module_name}/{quality}"
 # A number as a sentence says it: "0.90", "-0.48", "16" (never a digit inside a name such as
 # W_Q1 or x_1); a decimal number is a result (a beat saying one holds it: see beat()).
 _NUMBER = re.compile(r"(?<![\w.])[-−]?\d+(?:\.\d+)?(?![\w])")
@@ -76,13 +77,22 @@ def says_a_result(narration: str) -> bool:
     return bool(_RESULT.search(narration))
 
 
-# Videos of different examples go to different folders, so they never overwrite each
-# other: media/videos/<example>/<module>/<quality>/<Scene>.mp4 (unless the user chose a
-# video_dir of their own).
-if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
-    config.video_dir = ("{media_dir}/videos/" + settings().example_name + "/"
-                        + contract.video_folder("{module_name}", voice=settings().voice, pace=settings().pace)
-                        + "/{quality}")
+@contextlib.contextmanager
+def example_video_dir() -> Iterator[None]:
+    """While inside (a scene being set up: manim's file writer takes its folders from the
+    config then), manim writes videos to the folder :func:`attention_manim.contract.video_dir`
+    names for this process's example, voice and pace, unless the user chose a ``video_dir`` of
+    their own; manim's own folder again after, for the next scene."""
+    if config.video_dir != contract.MANIM_VIDEO_DIR:
+        yield
+        return
+    s = settings()
+    config.video_dir = contract.video_dir("{media_dir}", s.example_name, "{module_name}", "{quality}",
+                                          voice=s.voice, pace=s.pace)
+    try:
+        yield
+    finally:
+        config.video_dir = contract.MANIM_VIDEO_DIR
 
 
 def title_card_hold(title: str, subtitle: str) -> float:
@@ -144,7 +154,8 @@ class ExplainerScene(Scene):
         # For each beat of self.beats: when its picture settled (its last animation that is not
         # a wait ended; its start if none) and whether it holds its result (see beat()).
         self.settled: list[tuple[float, bool]] = []
-        super().__init__(**kwargs)
+        with example_video_dir():  # the folder of this example's videos (the renderer's too)
+            super().__init__(**kwargs)
 
     def speech_service(self) -> voice.SpeechService | None:
         """The voice that says this scene's narration, or None (a silent video): Piper

@@ -74,7 +74,7 @@ from attention_explainer.render.options import (
     RenderResult,
     default_jobs,
 )
-from attention_manim import atomic, voice
+from attention_manim import atomic, contract, voice
 from attention_manim.settings import PACES, environment, settings
 from scenes.story import STORY, Step, find_step
 
@@ -308,10 +308,10 @@ def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_fil
           example_name: str) -> StepRun:
     work_dir = options.media_dir / "render" / step.module
     _, height, fps = options.size
-    folder = (step.path.stem + ("-voice" if options.voice else "")  # as scenes/base.py names it
-              + ("-slow" if options.pace == "slow" else ""))
-    video = (work_dir / "videos" / example_name / folder / f"{height}p{fps:g}"
-             / f"{step.scene}{options.extension}")
+    # where the scene's manim process writes it (the contract's rule; manim's quality folder)
+    folder = contract.video_dir(str(work_dir), example_name, step.path.stem, f"{height}p{fps:g}",
+                                voice=options.voice, pace=options.pace)
+    video = Path(folder) / f"{step.scene}{options.extension}"
     flags = options.manim_flags()
     # the launcher chooses the scene's class (--slides: its slide variant), not the user's
     # ATTENTION_SLIDES (which is for the manim command line)
