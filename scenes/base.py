@@ -179,6 +179,8 @@ class ExplainerScene(Scene):
             return result
         except AttentionInputError as error:
             print(contract.cannot_render(type(self).__name__, error), file=sys.stderr)
+            if settings().refusal_file is not None:  # the renderer reports it (its message again)
+                contract.write_refusal(settings().refusal_file, type(self).__name__, error)
             raise SystemExit(1) from None
 
     def beat(self, name: str, narration: str, spoken: str | None = None, hold: bool | None = None) -> None:
