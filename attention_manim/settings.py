@@ -54,7 +54,9 @@ VARIABLES = (
              "corpus it names, as they were when the step started; the scene draws from it, so the "
              "step's stamp describes the bytes it drew"),
     Variable("ATTENTION_SLIDES", "slides",
-             "`1`: every scene is a manim-slides `Slide`, one slide per beat (`render --slides` sets it)"),
+             "`1`: every scene is built as its manim-slides slide variant, one slide per beat, when the "
+             "manim command line renders a scene file (`render --slides` asks its launcher for each step's "
+             "slide class instead)"),
     Variable("ATTENTION_SLIDES_DIR", "slides_dir",
              "where the slides go (default `./slides`)"),
     Variable("ATTENTION_SPEEDUPS", "speedups",
@@ -71,6 +73,9 @@ VARIABLES = (
     Variable("ATTENTION_RENDER_PARENT", "render_parent",
              "set by the renderer for its manim processes (its process id): a process whose "
              "renderer is gone stops"),
+    Variable("ATTENTION_REFUSAL_FILE", "refusal_file",
+             "set by the renderer for its manim processes: the file where a scene that cannot draw its "
+             "example writes why (JSON, `attention_manim/contract.py`), which the renderer reports"),
     Variable("ATTENTION_VOICE", "voice",
              "`1`: every beat's narration is spoken (the voice extra; `render --voice` sets it); "
              "a beat lasts until its speech has ended"),
@@ -112,6 +117,7 @@ class Settings:
     encoder_threads: int | None = None  # 0 or None: the encoder's own choice
     encoder_preset: str = "superfast"  # one of X264_PRESETS
     render_parent: int | None = None
+    refusal_file: Path | None = None
     voice: bool = False
     pace: str = "normal"  # one of PACES
     cache_home: Path = field(default_factory=lambda: Path.home() / ".cache")

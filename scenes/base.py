@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import re
 import sys
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from manim import UP, Animation, Mobject, Scene, Wait, config
 
 from attention_content.example_types import Example
 from attention_content.examples import skips_beat
 from attention_core.errors import AttentionInputError
-from attention_manim import contract, cues, manim_patches, slide_frames, voice
+from attention_manim import contract, cues, manim_patches, slides, voice
 from attention_manim.settings import settings
 from scenes import style
 from scenes.components import title_card
@@ -22,7 +22,6 @@ from scenes.components.flat import FlatFadeIn, FlatFadeOut
 __all__ = ["ExplainerScene", "is_dense", "reading_rates", "reading_seconds", "says_a_result", "sentences",
            "title_card_hold"]
 
-_MANIM_DEFAULT_VIDEO_DIR = "{media_dir}/videos/{module_name}/{quality}"
 # A number as a sentence says it: "0.90", "-0.48", "16" (never a digit inside a name such as
 # W_Q1 or x_1); a decimal number is a result (a beat saying one holds it: see beat()).
 _NUMBER = re.compile(r"(?<![\w.])[-−]?\d+(?:\.\d+)?(?![\w])")
@@ -78,23 +77,22 @@ def says_a_result(narration: str) -> bool:
     return bool(_RESULT.search(narration))
 
 
-# Videos of different examples go to different folders, so they never overwrite each
-# other: media/videos/<example>/<module>/<quality>/<Scene>.mp4 (unless the user chose a
-# video_dir of their own).
-if config.video_dir == _MANIM_DEFAULT_VIDEO_DIR:
-    config.video_dir = ("{media_dir}/videos/" + settings().example_name + "/"
-                        + contract.video_folder("{module_name}", voice=settings().voice, pace=settings().pace)
-                        + "/{quality}")
-
-
-# Decided once, at import: the class and its beats must agree. ATTENTION_SLIDES=1 (the lecture
-# pack) makes every scene a manim-slides ``Slide``, one slide per beat, written to
-# ATTENTION_SLIDES_DIR (attention_manim.settings).
-_AS_SLIDES = settings().slides
-if _AS_SLIDES:
-    from manim_slides import Slide as _SceneBase
-else:
-    _SceneBase = Scene
+@contextlib.contextmanager
+def example_video_dir() -> Iterator[None]:
+    """While inside (a scene being set up: manim's file writer takes its folders from the
+    config then), manim writes videos to the folder :func:`attention_manim.contract.video_dir`
+    names for this process's example, voice and pace, unless the user chose a ``video_dir`` of
+    their own; manim's own folder again after, for the next scene."""
+    if config.video_dir != contract.MANIM_VIDEO_DIR:
+        yield
+        return
+    s = settings()
+    config.video_dir = contract.video_dir("{media_dir}", s.example_name, "{module_name}", "{quality}",
+                                          voice=s.voice, pace=s.pace)
+    try:
+        yield
+    finally:
+        config.video_dir = contract.MANIM_VIDEO_DIR
 
 
 def title_card_hold(title: str, subtitle: str) -> float:
@@ -107,25 +105,32 @@ def title_card_hold(title: str, subtitle: str) -> float:
     return max(style.TITLE_HOLD, reading_seconds(f"{title} {subtitle}"))
 
 
-class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
+class ExplainerScene(Scene):
     """A scene of the story, drawn from one :class:`Example`.
 
     Subclasses set :attr:`title` and :attr:`subtitle` and write ``construct`` as a
     storyboard of :meth:`beat` calls and named helpers. Pass ``example=`` to build a scene
     for an example object (tests do); otherwise ``$ATTENTION_EXAMPLE`` chooses it.
 
-    With ``$ATTENTION_SLIDES=1`` the same class is a manim-slides ``Slide``: each beat
-    starts a slide whose presenter notes are the beat's narration.
+    Each beat starts a part of the video (a manim section). The scene's slide variant,
+    :func:`attention_manim.slides.slides_of`, makes each beat a manim-slides slide whose
+    presenter notes are the beat's narration; with ``$ATTENTION_SLIDES=1`` (the manim command
+    line) every scene is built as its slide variant.
     """
 
     title: str = "attention-explainer"
     subtitle: str = ""
-    # manim-slides: no reversed clips (the deck plays forward; reversing costs a decode).
-    skip_reversing = True
+    # a slide variant keeps the title card up until the next beat (attention_manim.slides)
+    title_card_stays: ClassVar[bool] = False
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ExplainerScene:
+        """The scene, or with ``ATTENTION_SLIDES=1`` its slide variant (for the manim command
+        line, which builds the class it finds in the file; the renderer asks its launcher)."""
+        if settings().slides:
+            cls = slides.slides_of(cls)
+        return super().__new__(cls)
 
     def __init__(self, example: Example | None = None, **kwargs: Any) -> None:
-        if _AS_SLIDES:
-            kwargs.setdefault("output_folder", settings().slides_dir)
         # manim's code made faster, the same pixels, unless ATTENTION_SPEEDUPS=0 (or another manim)
         manim_patches.apply()
         kwargs.setdefault("camera_class", manim_patches.camera_class())
@@ -149,9 +154,8 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         # For each beat of self.beats: when its picture settled (its last animation that is not
         # a wait ended; its start if none) and whether it holds its result (see beat()).
         self.settled: list[tuple[float, bool]] = []
-        # Slides: the last frame of every slide so far, None where it was not drawn (cached).
-        self._slide_frames: list[Any] = []
-        super().__init__(**kwargs)
+        with example_video_dir():  # the folder of this example's videos (the renderer's too)
+            super().__init__(**kwargs)
 
     def speech_service(self) -> voice.SpeechService | None:
         """The voice that says this scene's narration, or None (a silent video): Piper
@@ -169,13 +173,14 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         """Render; a bad example ends the run with its message and writes no video."""
         try:
             result = super().render(preview)
-            if _AS_SLIDES:
-                self._keep_slide_frames()
+            self._rendered()
             if self._speaker is not None and self.voice_clips:
                 voice.mux_scene_track(getattr(self.renderer.file_writer, "movie_file_path", None))
             return result
         except AttentionInputError as error:
             print(contract.cannot_render(type(self).__name__, error), file=sys.stderr)
+            if settings().refusal_file is not None:  # the renderer reports it (its message again)
+                contract.write_refusal(settings().refusal_file, type(self).__name__, error)
             raise SystemExit(1) from None
 
     def beat(self, name: str, narration: str, spoken: str | None = None, hold: bool | None = None) -> None:
@@ -199,11 +204,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self._end_beat()
         if self._cut(name):
             return
-        if _AS_SLIDES:
-            self._slide_ends()
-            self.next_slide(name, notes=narration)
-        else:
-            self.next_section(name)
+        self._start_part(name, notes=narration)
         self.narration.append(narration)
         self._open_beat = (name, narration, self.renderer.time)
         self._holds = says_a_result(narration) if hold is None else hold
@@ -224,11 +225,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         steps = (type(self).__name__, type(self).__module__.rpartition(".")[2])  # class, module
         if not skips_beat(self.example, steps, name):
             return False
-        if _AS_SLIDES:
-            self._slide_ends()
-            self.next_slide(name, skip_animations=True)
-        else:
-            self.next_section(name, skip_animations=True)
+        self._start_part(name, skip=True)
         self._cut_from = self.renderer.time
         return True
 
@@ -320,35 +317,25 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
     def tear_down(self) -> None:
         """End the last beat before the scene ends (the sound track too, when spoken)."""
         self._end_beat()
-        if _AS_SLIDES:
-            self._slide_ends()
+        self._end_parts()
         if self.voice_clips and not self._skipping_the_scene():
             voice.pad_track(self.renderer.file_writer, self.renderer.time)
             voice.take_track(self.renderer.file_writer)  # encoded once, by render() below
         super().tear_down()
 
-    def _slide_ends(self) -> None:
-        """Slides: note the frame the slide now ending shows last (the PDF deck's picture of it)
-        when manim-slides will make a slide of it (it does when the slide has animations: its
-        ``next_slide`` and ``_add_last_slide`` of 5.7 test the same counters); None when that
-        frame was not drawn (the last play came from manim's cache, or nothing is written)."""
-        if self._current_animation > self._start_animation:
-            drawn = not self.renderer.skip_animations and not config.transparent
-            self._slide_frames.append(self.renderer.get_frame() if drawn else None)
+    def _start_part(self, name: str, notes: str = "", skip: bool = False) -> None:
+        """Start the part of the video a beat called ``name`` is (a manim section; ``skip``: a
+        beat the example leaves out, not written). The slide variant starts a slide whose
+        presenter notes are ``notes`` (:class:`attention_manim.slides.SlideBeats`)."""
+        self.next_section(name, skip_animations=skip)
 
-    def _keep_slide_frames(self) -> None:
-        """Write each slide's noted last frame beside the video manim-slides made of it, when
-        there is one noted frame per slide in the config it wrote (else the deck decodes)."""
-        config_file = Path(self._output_folder) / f"{type(self).__name__}.json"
-        try:
-            slides = json.loads(config_file.read_text())["slides"]
-        except (OSError, ValueError, KeyError):
-            return
-        if len(slides) == len(self._slide_frames):
-            for slide, frame in zip(slides, self._slide_frames, strict=True):
-                if frame is not None and slide.get("file"):
-                    slide_frames.keep(config_file.parent / slide["file"], frame)  # a relative file: there
-        self._slide_frames = []
+    def _end_parts(self) -> None:
+        """The scene ends, its last beat ended: nothing more for a video (the slide variant
+        notes its last slide's frame)."""
+
+    def _rendered(self) -> None:
+        """The scene is rendered: nothing more for a video (the slide variant keeps each slide's
+        last frame beside the slide's video)."""
 
     def _skipping_the_scene(self) -> bool:
         """Whether the whole scene is built without writing video (the tests' harness, -s)."""
@@ -368,7 +355,7 @@ class ExplainerScene(_SceneBase):  # type: ignore[misc, valid-type]
         self.beat("title", "")  # the card says it: no subtitle, and the first cue comes after it
         self.play(FlatFadeIn(card, shift=0.2 * UP), run_time=style.TITLE_FADE)
         self.wait(title_card_hold(self.title, subtitle))
-        if _AS_SLIDES:  # a slide keeps the card up until the presenter moves on
+        if self.title_card_stays:  # a slide keeps the card up until the presenter moves on
             self._title_to_fade = card
             return
         self.play(FlatFadeOut(card), run_time=style.TITLE_FADE)

@@ -74,7 +74,7 @@ from attention_explainer.render.options import (
     RenderResult,
     default_jobs,
 )
-from attention_manim import atomic, voice
+from attention_manim import atomic, contract, voice
 from attention_manim.settings import PACES, environment, settings
 from scenes.story import STORY, Step, find_step
 
@@ -308,22 +308,24 @@ def _plan(options: RenderOptions, story: Sequence[Step], step: Step, example_fil
           example_name: str) -> StepRun:
     work_dir = options.media_dir / "render" / step.module
     _, height, fps = options.size
-    folder = (step.path.stem + ("-voice" if options.voice else "")  # as scenes/base.py names it
-              + ("-slow" if options.pace == "slow" else ""))
-    video = (work_dir / "videos" / example_name / folder / f"{height}p{fps:g}"
-             / f"{step.scene}{options.extension}")
+    # where the scene's manim process writes it (the contract's rule; manim's quality folder)
+    folder = contract.video_dir(str(work_dir), example_name, step.path.stem, f"{height}p{fps:g}",
+                                voice=options.voice, pace=options.pace)
+    video = Path(folder) / f"{step.scene}{options.extension}"
     flags = options.manim_flags()
-    env = environment(example=example_file, voice=options.voice, pace=options.pace)
+    # the launcher chooses the scene's class (--slides: its slide variant), not the user's
+    # ATTENTION_SLIDES (which is for the manim command line)
+    env = environment(example=example_file, voice=options.voice, pace=options.pace, slides=False)
     slides_dir = None
     if options.slides:
         slides_dir = options.media_dir / "render" / "slides" / example_name / options.variant
-        env |= environment(slides=True, slides_dir=slides_dir)
+        env |= environment(slides_dir=slides_dir)
     # x264's preset changes the video's bytes; a spoken step depends on the voice's settings too
     stamped = [*flags, f"x264 preset {settings().encoder_preset}", f"pace {options.pace}"]
     if options.voice:
         stamped.append(voice.voice_stamp(voice.voice_settings(options.pace)))
     command = launcher_command(["render", *flags, "--media_dir", str(work_dir), "-o", step.scene,
-                                str(step.path), step.scene])
+                                str(step.path), step.scene], slides=options.slides)
     return StepRun(
         number=list(story).index(step) + 1, total=len(story), step=step, work_dir=work_dir,
         video=video, slides_dir=slides_dir, command=command, env=env,

@@ -3,7 +3,7 @@
 manim has no parallel rendering of its own, so each step's scene is one ``manim render``
 process. Each step renders into ``<media>/render/<module>/`` (its own Tex, text and
 partial-movie caches), so processes never write the same file; the video of each
-example lands in its own subfolder there (``scenes/base.py``). A step is skipped when
+example lands in its own subfolder there (:func:`attention_manim.contract.video_dir`). A step is skipped when
 its stamp says it was rendered from exactly the same inputs (its scene module and the
 project modules it imports, the example file, manim.cfg, the options); otherwise manim
 renders it, reusing its own partial-movie cache for every animation that did not change. The
@@ -39,8 +39,7 @@ from pathlib import Path
 from attention_content.inputs import Inputs, read_inputs, write_snapshot
 from attention_explainer.import_walk import PACKAGES as _PROJECT_PACKAGES
 from attention_explainer.lifetime import Stopped
-from attention_manim import cache_files
-from attention_manim.contract import CANNOT_RENDER as _CLEAN_MESSAGE  # the scene's clean message
+from attention_manim import cache_files, contract
 from attention_manim.settings import child_environment, environment, settings
 from scenes.story import SCENES_DIR, Step
 
@@ -97,6 +96,12 @@ class StepRun:
     @property
     def srt(self) -> Path:
         return self.video.with_suffix(".srt")
+
+    @property
+    def refusal(self) -> Path:
+        """Where the step's scene writes why it cannot draw the example, if it cannot
+        (``ATTENTION_REFUSAL_FILE``, :func:`attention_manim.contract.write_refusal`)."""
+        return self.log.with_suffix(".refusal.json")
 
     @property
     def sections_dir(self) -> Path:
@@ -319,10 +324,12 @@ def _module_files(name: str) -> list[Path]:
     return files
 
 
-def launcher_command(manim_args: Sequence[str]) -> list[str]:
+def launcher_command(manim_args: Sequence[str], slides: bool = False) -> list[str]:
     """The command that runs ``manim <manim_args>`` as a child that dies with the renderer,
-    with the project's manim patches (:mod:`attention_explainer.launcher`)."""
-    return [sys.executable, "-m", "attention_explainer.launcher", *manim_args]
+    with the project's manim patches (:mod:`attention_explainer.launcher`); ``slides``: the
+    scene's slide variant is rendered (each beat a slide, in ``ATTENTION_SLIDES_DIR``)."""
+    return [sys.executable, "-m", "attention_explainer.launcher", *(["--slides"] if slides else []),
+            *manim_args]
 
 
 Progress = Callable[[str], None]
@@ -424,7 +431,9 @@ def _start(run: StepRun, single_encoder_thread: bool) -> subprocess.Popen[bytes]
     run.work_dir.mkdir(parents=True, exist_ok=True)
     run.log.parent.mkdir(parents=True, exist_ok=True)
     run.mark()
-    env = {**child_environment(render_parent=os.getpid()), **run.env, "PYTHONUNBUFFERED": "1"}
+    run.refusal.unlink(missing_ok=True)
+    env = {**child_environment(render_parent=os.getpid(), refusal_file=run.refusal), **run.env,
+           "PYTHONUNBUFFERED": "1"}
     if single_encoder_thread and settings().encoder_threads is None:  # unless the user chose (0: x264's)
         env |= environment(encoder_threads=1)
     with run.log.open("wb") as log:
@@ -462,14 +471,15 @@ _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<fun
 
 def _failure_message(run: StepRun, returncode: int | None) -> str:
     """What the failing process said, short: the project's own clean message when a scene
-    rejected the example, else the exception and where in the project's code it was raised."""
+    rejected the example (the refusal it wrote, :mod:`attention_manim.contract`), else the
+    exception and where in the project's code it was raised."""
+    refusal = contract.read_refusal(run.refusal)
+    if refusal is not None:
+        return refusal
     try:
         text = run.log.read_text(errors="replace")
     except OSError:
         text = ""
-    clean = _CLEAN_MESSAGE.search(text)
-    if clean:
-        return text[clean.start():].strip()
     lines = [line for line in text.splitlines() if line.strip()]
     frames = [m for m in _FRAME.finditer(text) if "site-packages" not in m["file"]]
     if frames and "Traceback (most recent call last)" in text:

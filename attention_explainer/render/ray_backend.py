@@ -51,6 +51,7 @@ from attention_explainer.render.jobs import (
     _failure_message,
     _raise_keyboard_interrupt,
     fingerprint,
+    launcher_command,
     project_imports,
 )
 from attention_manim import atomic
@@ -290,6 +291,9 @@ def _receive(run: StepRun, result: dict[str, Any]) -> StepFailedError | None:
     run.log.parent.mkdir(parents=True, exist_ok=True)
     run.log.write_text(_unshipped(result.get("log", "")), encoding="utf-8")
     if not result.get("ok"):
+        run.refusal.unlink(missing_ok=True)
+        if result.get("refusal"):  # the scene's refusal, as the local backend reads it
+            atomic.write_text(run.refusal, _unshipped(result["refusal"]))
         return StepFailedError(run, _failure_message(run, result.get("returncode")))
     bad = [name for name in [*result["outputs"], *result.get("slides", {})] if not _safe_name(name)]
     if bad:
@@ -339,14 +343,16 @@ def render_step(task: dict[str, Any]) -> dict[str, Any]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         slides_dir = root / "slides"
+        refusal = root / "refusal.json"
         values: dict[str, object] = {"render_parent": os.getpid(), "example": task["example"],
-                                     "voice": task["voice"], **task["settings"]}
+                                     "voice": task["voice"], **task["settings"], "slides": False,
+                                     "refusal_file": refusal}
         if task["slides"]:
-            values |= {"slides": True, "slides_dir": slides_dir}
+            values |= {"slides_dir": slides_dir}
         env = {**child_environment(**values), "PYTHONUNBUFFERED": "1"}
         scene = task["scene"]
-        command = [sys.executable, "-m", "attention_explainer.launcher", "render", *task["flags"],
-                   "--media_dir", str(root / "media"), "-o", scene, task["scene_file"], scene]
+        command = launcher_command(["render", *task["flags"], "--media_dir", str(root / "media"), "-o", scene,
+                                    task["scene_file"], scene], slides=task["slides"])
         log = root / "step.log"
         started = time.monotonic()
         with log.open("wb") as out:
@@ -357,7 +363,9 @@ def render_step(task: dict[str, Any]) -> dict[str, Any]:
         videos = sorted((root / "media").glob(
             f"videos/*/{task['folder']}/{task['resolution']}/{scene}{task['extension']}"))
         if code != 0 or len(videos) != 1:
-            return {"ok": False, "returncode": code, "host": host, "log": text}
+            return {"ok": False, "returncode": code, "host": host, "log": text,
+                    "refusal": refusal.read_text(errors="replace").replace(str(root), _TASK_DIR)
+                    if refusal.is_file() else None}
         video = videos[0]
         names = [video, video.with_suffix(".srt")]
         if task["sections"] and (video.parent / "sections").is_dir():

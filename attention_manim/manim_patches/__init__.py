@@ -114,6 +114,12 @@ step's subtitles (read off that clock) came out up to tens of ms apart between a
 re-render (1.466 s vs 1.529 s in a tiny story). The replacement moves the clock of a cached play
 by the frames the rendered play writes: the same subtitles either way.
 
+**The scene class rendered** (``manim.cli.render.commands.scene_classes_from_file``, by
+:func:`render_scenes_as`): the launcher asked for slides (``--slides``) renders the slide variant of
+the class manim found in the file (:func:`attention_manim.slides.slides_of`), which has the same
+name. Not a speedup and not checked against a version: the renderer's slides depend on it, with
+any manim whose ``render`` command finds its classes with that function.
+
 Not patches, and so not switched: :class:`CrispCamera` (the base of :class:`LeanCamera`, and
 the scenes' camera when the switch is off) copies an image that asks for it
 (``pixel_for_pixel``, a grid of printed numbers) at the nearest whole pixels when it lies within
@@ -128,6 +134,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -169,7 +176,7 @@ from attention_manim.settings import settings
 
 __all__ = ["CHECKED_MANIM", "CrispCamera", "LeanCamera", "ManimVersionWarning", "StoryboardCamera",
            "StoryboardRenderer", "active", "applied", "apply", "camera_class", "frames_written", "remove",
-           "storyboard", "storyboard_on", "storyboard_renderer", "whole_svg"]
+           "render_scenes_as", "storyboard", "storyboard_on", "storyboard_renderer", "whole_svg"]
 
 
 # The manim release every patch here was read against and checked on (tests/test_speedups.py).
@@ -266,6 +273,25 @@ def apply(*, encoder_threads: int | None = None, plain_tracebacks: bool = False,
         _use_shared_cache()
     _partial_movies_by_preset(preset)
     return speedups
+
+
+def render_scenes_as(variant: Callable[[type], type]) -> None:
+    """Make manim's ``render`` command render ``variant(cls)`` for each scene class ``cls`` it
+    finds in the file (the launcher's ``--slides``: the slide variant, of the same name); put
+    back by :func:`remove`."""
+    from manim.cli.render import commands
+
+    found = commands.scene_classes_from_file
+    if any(p.owner is commands and p.name == "scene_classes_from_file" for p in _state["applied"]):
+        raise RuntimeError("manim's scene classes are already rendered as a variant")
+
+    @functools.wraps(found)
+    def variants(file_path: Path, require_single_scene: bool = False, full_list: bool = False) -> Any:
+        classes = found(file_path, require_single_scene, full_list)
+        return variant(classes) if require_single_scene else [variant(c) for c in classes]
+
+    _state["applied"].append(_Patch(commands, "scene_classes_from_file", found, variants))
+    commands.scene_classes_from_file = variants
 
 
 def _use_shared_cache() -> None:
