@@ -3,22 +3,21 @@ every number it says is the core's; it asserts a story claim only when the claim
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import MathTex, Text
+from manim import Text
+from matrix_reading import on_screen_at_beat_ends, write_wide_example
 from scene_harness import (
-    FULL_HD_HEIGHT,
     BuiltScene,
     build_scene,
     check_keyframes,
+    layout_problems,
     narration_numbers,
     outside_frame,
     overlapping_pairs,
 )
-from test_layout import layout_problems
 
 from attention_content.examples import load_example
 from attention_content.story import decider
@@ -30,73 +29,6 @@ from scenes.style import FOCUS
 ROOT = Path(__file__).resolve().parents[1]
 
 
-NUMBER = re.compile(r"-?\d+\.\d+")
-
-
-def shown_numbers(mobjects) -> set[float]:
-    """Every decimal number a frame of ``mobjects`` shows legibly: in formulas and texts, and
-    in grids whose printed digits are at least 24 px tall at 1080p."""
-    found: set[float] = set()
-
-    def walk(m) -> None:
-        if isinstance(m, MatrixGrid):
-            if m.number_height * FULL_HD_HEIGHT / 8 >= 24:
-                found.update(round(float(t), 2) for t in m.printed if NUMBER.fullmatch(t))
-            return
-        if isinstance(m, MathTex):
-            found.update(round(float(x), 2) for x in NUMBER.findall(m.get_tex_string()))
-            return
-        if isinstance(m, Text):
-            found.update(round(float(x), 2) for x in NUMBER.findall(m.text.replace("\u2212", "-")))
-            return
-        for sub in m.submobjects:
-            walk(sub)
-
-    for m in mobjects:
-        walk(m)
-    return found
-
-
-def on_screen(scene, grid) -> MatrixGrid | None:
-    """``grid`` if it is in the scene's frame (a member, or inside one), else None."""
-    def inside(m) -> bool:
-        return m is grid or any(inside(sub) for sub in m.submobjects)
-
-    return grid if grid is not None and any(inside(m) for m in scene.mobjects) else None
-
-
-def on_screen_at_beat_ends(scene_class):
-    """``scene_class`` noting, at the end of every beat, which numbers its frame shows (in
-    ``self.shown``: beat name -> set of numbers), and the attention grid and A V it shows, as
-    read back from their cells (in ``self.products``: beat name -> (A's values with NaN where
-    masked, A V's shown numbers), None where a grid is not on screen)."""
-
-    class Noting(scene_class):
-        def note(self, beat: str) -> None:
-            self.shown[beat] = shown_numbers(self.mobjects)
-            weights = on_screen(self, getattr(self, "weights", None))
-            output = on_screen(self, getattr(self, "output", None))
-            self.products[beat] = (
-                None if weights is None else np.where(weights.masked, np.nan, weights.values),
-                None if output is None else  # a heat map's cells say their values by colour
-                output.shown_numbers() if output.printed or len(output.numbers) else output.values)
-
-        def next_section(self, *args, **kwargs):
-            if self.beats:
-                self.note(self.beats[-1][0])
-            super().next_section(*args, **kwargs)
-
-        def tear_down(self):
-            self.note(self._open_beat[0])
-            super().tear_down()
-
-        def setup(self):
-            self.shown: dict[str, set[float]] = {}
-            self.products: dict[str, tuple[np.ndarray | None, np.ndarray | None]] = {}
-            super().setup()
-
-    Noting.__name__ = Noting.__qualname__ = scene_class.__name__
-    return Noting
 
 
 @pytest.fixture(scope="module")
@@ -108,35 +40,6 @@ def built(example, tmp_path_factory) -> BuiltScene:
 def noted(example, tmp_path_factory) -> BuiltScene:
     """The scene built again, noting what each beat's last frame shows."""
     return build_scene(on_screen_at_beat_ends(AttentionMatrix), example, tmp_path_factory.mktemp("noted"))
-
-
-def write_wide_example(path: Path, d: int) -> Path:
-    """apple's first sentence with ``d``-dimensional embeddings (apple's two numbers, then
-    fixed others) and two heads of d_k = d_v = d, written to ``path``; no randomness."""
-    words = ["buy", "an", "orange", "and", "apple"]
-    plane = {"buy": (0.5, -0.3), "an": (-0.3, 0.4), "orange": (0.6, 3.2), "and": (0.4, -0.5),
-             "apple": (1.5, 1.6)}
-
-    def rows(m: np.ndarray) -> str:
-        return "[" + ", ".join("[" + ", ".join(f"{x:.2f}" for x in r) + "]" for r in m) + "]"
-
-    def head(name: str, shift: float) -> list[str]:
-        k = np.arange(d)
-        tilt = 0.3 * np.sin(np.add.outer(1.3 * k, 0.7 * k) + shift)  # (d, d)
-        return ["", "[[heads]]", f'name = "{name}"', f"query = {rows(np.eye(d) + tilt)}",
-                f"key = {rows(np.eye(d) - tilt.T)}", f"value = {rows(np.eye(d) + 0.5 * tilt)}"]
-
-    lines = ['title = "Apple in more dimensions"', "", "[plane]", 'x_axis = "technology"',
-             'y_axis = "fruit"', "", "[words]"]
-    for n, word in enumerate(words):
-        extra = [round(0.5 * np.sin(1.9 * n + 0.8 * m), 2) for m in range(d - 2)]
-        lines.append(f"{word} = [{', '.join(str(x) for x in (*plane[word], *extra))}]")
-    lines += ["", "[[sentences]]", 'text = "buy an orange and apple"', 'focus = "apple"',
-              'decider = "orange"']
-    lines += head("meaning", 0.0) + head("grammar", 1.5)
-    lines += ["", "[multi_head]", f"output = {rows(np.vstack([0.6 * np.eye(d), 0.4 * np.eye(d)]))}", ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module", params=[3, 8], ids=["3-D", "8-D"])
@@ -656,7 +559,6 @@ def test_cells_can_be_narrower_than_they_are_tall(numbers):
 def test_a_label_size_keeps_labels_large_and_leaves_out_what_would_overlap():
     """At a fixed label size, thin cells keep their labels that large: only every few-th word
     gets one (and the ones asked for), and no two overlap."""
-    from manim import Text
     from scene_harness import overlapping_pairs
 
     from scenes.style import FONT

@@ -10,16 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from manim import Text, tempconfig
+from matrix_reading import on_screen_at_beat_ends, write_wide_example
 from scene_harness import (
     BuiltScene,
     build_scene,
     check_keyframes,
+    layout_problems,
     narration_numbers,
     outside_frame,
     overlapping_pairs,
 )
-from test_layout import layout_problems
-from test_scene_attention_matrix import on_screen_at_beat_ends, write_wide_example
 
 from attention_content.examples import load_example
 from attention_core import multi_head_attention

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from manim import MathTex
+from plane_reading import seen_on_plane
 from scene_harness import (
     BuiltScene,
     build_scene,
@@ -24,7 +25,6 @@ from scene_harness import (
     overlapping_pairs,
     subtitles,
 )
-from test_scene_keys_and_queries import seen_on_plane
 
 from attention_content import story
 from attention_content.examples import load_example
