@@ -520,10 +520,13 @@ class CosineSimilarity(ExplainerScene):
         """Animation: the word ``b`` was stays where it is, faint and still named; the arrow
         that turns is called ``b`` and its coordinates are no longer the word's."""
         color = word_color(self.example, self.b_word)
-        # its name keeps off the line b is stretched along later, and off a
-        reach = Line(self.plane.point((0, 0)), self.plane.point(max(self.stretch, 1.0) * self.b))
+        # its name keeps off the line b is stretched along later, off where b stops turning, and off a
+        origin = self.plane.point((0, 0))
+        reach = Line(origin, self.plane.point(max(self.stretch, 1.0) * self.b))
+        stops = [Line(origin, self.plane.point(rotate(self.b, degrees))) for degrees in self.sweep]
         left = PlacedVector(self.plane, self.b_word, self.b, color, label_side=self.vec_b.label_side)
-        left.avoid = lambda: Marks.of([self.vec_a.label], [self.vec_a.arrow, reach]) + self.column_marks()
+        left.avoid = lambda: (Marks.of([self.vec_a.label], [self.vec_a.arrow, reach, *stops])
+                              + self.column_marks())
         left.move_tip(self.b)
         def roomy() -> bool:  # clear of the marks by a stroke's width and more
             pad = SurroundingRectangle(left.label, buff=0.08)

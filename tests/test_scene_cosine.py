@@ -16,6 +16,7 @@ from scene_harness import (
     FULL_HD_HEIGHT,
     BuiltScene,
     ProbedAtBeatEnds,
+    apple_with,
     boxes_overlap_2d,
     build_scene,
     check_keyframes,
@@ -326,6 +327,15 @@ def test_a_teachers_example_keeps_every_text_clear(word, tmp_path):
     """The same for the teachers' examples of issue 32, whose stretched b reaches far right:
     their plane and the formulas beside it used to share the frame's middle."""
     built = build_scene(ProbedCosineSimilarity, load_example(TEACHERS / f"{word}.toml"), tmp_path)
+    states = built.scene.at_end
+    assert {name: s["clashes"] for name, s in states.items() if s["clashes"]} == {}
+
+
+def test_the_words_name_keeps_off_where_b_stops_turning(tmp_path):
+    """apple with orange below the technology axis, (2.60, -1.90): b's right angle with apple
+    lands next to orange, whose faint name must not sit under b or its label."""
+    example = apple_with(tmp_path, ("orange  = [0.6, 3.2]", "orange  = [2.6, -1.9]"))
+    built = build_scene(ProbedCosineSimilarity, example, tmp_path)
     states = built.scene.at_end
     assert {name: s["clashes"] for name, s in states.items() if s["clashes"]} == {}
 
