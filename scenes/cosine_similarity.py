@@ -17,7 +17,9 @@ word speaks louder, whether or not it matters more. Every number comes from ``at
 The plane has the unit, tick step and tick values of every chapter's plane
 (:func:`scenes.components.words.plane_scale`); its window is the part of that lattice this
 scene's arrows need (:func:`window`): turning ``b`` to point away from ``a`` takes it past the
-shared ranges, which hold only the points other chapters draw.
+shared ranges, which hold only the points other chapters draw. It stays left of the column of
+legend, formulas and read-outs: nearer the frame's edge, or at a smaller unit, when it is too
+wide to fit beside it (:meth:`CosineSimilarity.place_plane`).
 
 Render: ``manim -ql scenes/cosine_similarity.py CosineSimilarity`` (from the repo root).
 """
