@@ -17,7 +17,9 @@ word speaks louder, whether or not it matters more. Every number comes from ``at
 The plane has the unit, tick step and tick values of every chapter's plane
 (:func:`scenes.components.words.plane_scale`); its window is the part of that lattice this
 scene's arrows need (:func:`window`): turning ``b`` to point away from ``a`` takes it past the
-shared ranges, which hold only the points other chapters draw.
+shared ranges, which hold only the points other chapters draw. It stays left of the column of
+legend, formulas and read-outs: nearer the frame's edge, or at a smaller unit, when it is too
+wide to fit beside it (:meth:`CosineSimilarity.place_plane`).
 
 Render: ``manim -ql scenes/cosine_similarity.py CosineSimilarity`` (from the repo root).
 """
@@ -65,6 +67,7 @@ CASES = (("agree", 0.0), ("perpendicular", 90.0), ("apart", 150.0))
 ROUND_FACTORS = (3.0, 2.5, 2.0, 1.5, 1.25, 0.5)
 THETA_RADII = (0.95, 1.25)  # how far from the origin the theta label may sit (the arc's radius is 0.6)
 THETA_GAP = 0.12  # the theta label keeps this far from the axes (their ticks reach 0.05), arrows and texts
+COLUMN_GAP = 0.45  # the plane (tick values, names, labels) ends this far left of the column of formulas
 WINDOW_MARGIN = 0.5  # ticks of room the window keeps past the farthest point, each way
 
 
@@ -201,31 +204,64 @@ class CosineSimilarity(ExplainerScene):
     def show_two_words(self) -> None:
         self.beat("two words", f"Each word is a vector: {self.a_word} and {self.b_word} are "
                   f"arrows in a plane of {self.example.x_axis} and {self.example.y_axis}.")
-        self.plane = WordPlane(self.drawn_points(), self.example.x_axis, self.example.y_axis,
-                               scale=self.plane_window(), numbers=True)
-        self.plane.to_edge(LEFT, buff=3 * style.MARGIN).set_y(0)
+        self.legend = self.coordinate_legend()
+        self.plane = self.place_plane(self.legend.get_left()[0] - COLUMN_GAP)
         # each label on the side of its arrow away from the other (b turns on its own side of
         # a), so the two stay apart even when b lies along a
         self.vec_a = PlacedVector(self.plane, self.a_word, self.a,
                                   word_color(self.example, self.a_word), label_side=-4 * self.side)
         self.vec_b = PlacedVector(self.plane, self.b_word, self.b,
                                   word_color(self.example, self.b_word), label_side=4 * self.side)
-        self.vec_b.avoid = lambda: Marks.of([self.vec_a.label], [self.vec_a.arrow])
+        self.vec_b.avoid = lambda: Marks.of([self.vec_a.label], [self.vec_a.arrow]) + self.column_marks()
         self.vec_b.move_tip(self.b)
-        self.vec_a.avoid = lambda: Marks.of([self.vec_b.label], [self.vec_b.arrow])
+        self.vec_a.avoid = lambda: Marks.of([self.vec_b.label], [self.vec_b.arrow]) + self.column_marks()
         self.vec_a.move_tip(self.a)  # a's label stays where it is now: only b moves
-        self.line_a = CoordinateLine("a", self.a_word, self.a, word_color(self.example, self.a_word))
-        self.line_b = CoordinateLine("b", self.b_word, self.b, word_color(self.example, self.b_word))
-        self.legend = VGroup(self.line_a, self.line_b).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        # b's numbers change as it turns and stretches: keep room for the widest they become
-        reach = max(self.stretch, 1.0) * float(np.linalg.norm(self.b))
-        widest = CoordinateLine("b", self.b_word, np.array([-reach, -reach]), style.TEXT)
-        room = max(0.0, widest.width - self.legend.width)
-        self.legend.to_edge(UP, buff=style.MARGIN).to_edge(RIGHT, buff=1.2 * style.MARGIN + room)
         self.play(Create(self.plane), run_time=style.BEAT / 2)
         self.play(self.vec_a.grow(), self.vec_b.grow())
         self.keep(self.vec_a, self.vec_b)
         self.play(FadeIn(self.legend), run_time=style.BEAT / 2)
+
+    def coordinate_legend(self) -> VGroup:
+        """The two coordinate lines, top right: the column of formulas and read-outs below them
+        starts at their left edge."""
+        self.line_a = CoordinateLine("a", self.a_word, self.a, word_color(self.example, self.a_word))
+        self.line_b = CoordinateLine("b", self.b_word, self.b, word_color(self.example, self.b_word))
+        legend = VGroup(self.line_a, self.line_b).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        # b's numbers change as it turns and stretches: keep room for the widest they become
+        reach = max(self.stretch, 1.0) * float(np.linalg.norm(self.b))
+        widest = CoordinateLine("b", self.b_word, np.array([-reach, -reach]), style.TEXT)
+        room = max(0.0, widest.width - legend.width)
+        legend.to_edge(UP, buff=style.MARGIN).to_edge(RIGHT, buff=1.2 * style.MARGIN + room)
+        return legend
+
+    def column_marks(self) -> Marks:
+        """The column of legend, formulas and read-outs, from its left edge (and its box's,
+        :data:`COLUMN_GAP` to spare) to the frame's right: labels on the plane keep out of it."""
+        half = np.array([config.frame_width, config.frame_height]) / 2
+        left = self.legend.get_left()[0] - COLUMN_GAP
+        return Marks([(np.array([left, -half[1]]), half.copy())])
+
+    def place_plane(self, right: float) -> WordPlane:
+        """The plane (:meth:`plane_window`), left of ``right``, where the column begins: at its
+        usual place when it fits there, else nearer the frame's left edge, else drawn at the
+        smaller unit that fits (a wide window: b turned past the origin and b stretched far)."""
+        scale = self.plane_window()
+
+        def drawn(scale: PlaneScale, buff: float) -> WordPlane:
+            plane = WordPlane(self.drawn_points(), self.example.x_axis, self.example.y_axis,
+                              scale=scale, numbers=True)
+            return plane.to_edge(LEFT, buff=buff).set_y(0)
+
+        plane = drawn(scale, 3 * style.MARGIN)
+        if plane.get_right()[0] > right:
+            plane.to_edge(LEFT, buff=style.MARGIN)
+        if plane.get_right()[0] > right:
+            # tick values and axis names keep their size: only the axes' length scales
+            axis = plane.axes.x_axis.get_length()
+            fixed = plane.width - axis
+            unit = float(scale.unit * (right - plane.get_left()[0] - fixed) / axis)
+            plane = drawn(PlaneScale(scale.x_range, scale.y_range, unit), style.MARGIN)
+        return plane
 
     def drawn_points(self) -> np.ndarray:
         """Every point an arrow of this scene reaches, shape (k, 2): a, b along its whole turn,
@@ -236,11 +272,11 @@ class CosineSimilarity(ExplainerScene):
 
     def plane_window(self) -> PlaneScale:
         """The shared plane's lattice around this scene's arrows (:func:`window`); should that
-        not fit the frame beside the read-outs, a plane of its own scale that does."""
+        be taller than the shared plane, a plane of its own scale that is not (too wide a plane
+        is :meth:`place_plane`'s to shrink)."""
         seen = window(self.shared, self.drawn_points())
         height = seen.unit * (seen.y_range[1] - seen.y_range[0])
-        width = seen.unit * (seen.x_range[1] - seen.x_range[0])
-        if height > style.SHARED_PLANE_HEIGHT + 1e-9 or width > style.SHARED_PLANE_HEIGHT + 1e-9:
+        if height > style.SHARED_PLANE_HEIGHT + 1e-9:
             return PlaneScale.holding(self.drawn_points(), style.SHARED_PLANE_HEIGHT)
         return seen
 
@@ -368,10 +404,13 @@ class CosineSimilarity(ExplainerScene):
         """Animation: the word ``b`` was stays where it is, faint and still named; the arrow
         that turns is called ``b`` and its coordinates are no longer the word's."""
         color = word_color(self.example, self.b_word)
-        # its name keeps off the line b is stretched along later, and off a
-        reach = Line(self.plane.point((0, 0)), self.plane.point(max(self.stretch, 1.0) * self.b))
+        # its name keeps off the line b is stretched along later, off where b stops turning, and off a
+        origin = self.plane.point((0, 0))
+        reach = Line(origin, self.plane.point(max(self.stretch, 1.0) * self.b))
+        stops = [Line(origin, self.plane.point(rotate(self.b, degrees))) for degrees in self.sweep]
         left = PlacedVector(self.plane, self.b_word, self.b, color, label_side=self.vec_b.label_side)
-        left.avoid = lambda: Marks.of([self.vec_a.label], [self.vec_a.arrow, reach])
+        left.avoid = lambda: (Marks.of([self.vec_a.label], [self.vec_a.arrow, reach, *stops])
+                              + self.column_marks())
         left.move_tip(self.b)
         def roomy() -> bool:  # clear of the marks by a stroke's width and more
             pad = SurroundingRectangle(left.label, buff=0.08)
@@ -390,7 +429,7 @@ class CosineSimilarity(ExplainerScene):
         self.vec_b.label = MathTex(r"\vec b", color=color).scale(style.MATH_SCALE)
         self.vec_b.add(self.vec_b.label)
         self.vec_b.avoid = lambda: Marks.of([self.vec_a.label, self.word_left[1]],
-                                            [self.vec_a.arrow, self.word_left[0]])
+                                            [self.vec_a.arrow, self.word_left[0]]) + self.column_marks()
         self.vec_b.spot = None
         self.vec_b.move_tip(self.b)
         self.line_b = CoordinateLine("b", None, self.b, color)

@@ -7,22 +7,28 @@ mobjects at the end of its beat: the live cosine, the arrow and its coordinate l
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import DL, UR, Wait, config
+from manim import DL, UR, DecimalNumber, MarkupText, SingleStringMathTex, Text, Wait, config
 from scene_harness import (
     FULL_HD_HEIGHT,
     BuiltScene,
     ProbedAtBeatEnds,
+    apple_with,
+    boxes_overlap_2d,
     build_scene,
     check_keyframes,
     narration_numbers,
     overlapping_pairs,
+    shown_texts,
     subtitles,
 )
 
+from attention_content.examples import load_example
 from attention_core import cosine_similarity, dot_product
+from attention_explainer.narration_check import visible
 from scenes import style
 from scenes.components import boxes_overlap
 from scenes.components.words import PlaneScale, plane_scale, tick_numbers
@@ -54,6 +60,12 @@ class ProbedCosineSimilarity(ProbedAtBeatEnds, CosineSimilarity):
         left = [self.word_left[1]] if hasattr(self, "word_left") else []  # the word b turned away from
         state["overlaps"] = overlapping_pairs([self.vec_a.label, self.vec_b.label, *left, *theta, *marks])
         state["theta_shown"] = bool(theta)
+        arrows = {"arrow a": self.vec_a.arrow, "arrow b": self.vec_b.arrow}
+        if hasattr(self, "word_left"):
+            arrows[f"arrow {self.b_word}"] = self.word_left[0]
+        state["clashes"] = text_clashes(self.mobjects, {"x-axis": self.plane.axes.x_axis,
+                                                        "y-axis": self.plane.axes.y_axis},
+                                        arrows, skip=tick_numbers(self.plane))
         if theta:
             ticks = [*self.plane.axes.x_axis.ticks, *self.plane.axes.y_axis.ticks]
             state["theta_tick_gap"] = min(box_gap(theta[0], tick) for tick in ticks)
@@ -83,6 +95,46 @@ def crosses(line, m) -> bool:
     low, high = m.get_corner(DL)[:2], m.get_corner(UR)[:2]
     points = np.linspace(line.get_start()[:2], line.get_end()[:2], 400)
     return bool(np.any(np.all((points >= low) & (points <= high), axis=1)))
+
+
+def texts_on_screen(mobjects) -> list:
+    """Every text, formula and number drawn by ``mobjects``: the outermost Text, MathTex or
+    DecimalNumber of each branch (a formula's glyphs are one text)."""
+    kinds = (Text, MarkupText, SingleStringMathTex, DecimalNumber)
+    found = []
+
+    def walk(m) -> None:
+        if not visible(m):
+            return
+        if isinstance(m, kinds):
+            found.append(m)
+            return
+        for sub in m.submobjects:
+            walk(sub)
+
+    for m in mobjects:
+        walk(m)
+    return found
+
+
+def text_clashes(mobjects, axes: dict, arrows: dict, skip=()) -> list[str]:
+    """Each pair of texts whose boxes overlap, each text one of ``axes`` (name -> line) runs
+    through, each text one of ``arrows`` runs through but those in ``skip`` (an arrow from the
+    origin may well cross a tick value), and each text past the frame's edge, by what they show."""
+    named = [(getattr(t, "original_text", None) or " ".join(shown_texts(t))[:30], t)
+             for t in texts_on_screen(mobjects)]
+    clashes = [f"{a!r} on {b!r}" for k, (a, m) in enumerate(named) for b, n in named[k + 1:]
+               if boxes_overlap_2d(m, n)]
+    for line_name, line in axes.items():
+        clashes += [f"{line_name} through {a!r}" for a, m in named if crosses(line, m)]
+    skipped = {id(m) for m in skip}
+    for line_name, line in arrows.items():
+        clashes += [f"{line_name} through {a!r}" for a, m in named
+                    if id(m) not in skipped and crosses(line, m)]
+    half = np.array([config.frame_width, config.frame_height]) / 2
+    clashes += [f"{a!r} off the frame" for a, m in named
+                if np.any(np.abs(m.get_corner(DL)[:2]) > half) or np.any(np.abs(m.get_corner(UR)[:2]) > half)]
+    return clashes
 
 
 @pytest.fixture(scope="module")
@@ -258,6 +310,34 @@ def test_no_label_meets_another_or_a_tick_value_at_the_end_of_any_beat(built):
     states = built.scene.at_end
     assert {name: s["overlaps"] for name, s in states.items() if s["overlaps"]} == {}
     assert states["perpendicular"]["theta_shown"] and states["apart"]["theta_shown"]
+
+
+TEACHERS = Path(__file__).parent / "data" / "teachers"
+
+
+def test_no_text_meets_another_or_an_axis_at_the_end_of_any_beat(built):
+    """Legend, formulas, read-outs, labels, tick values and axis names: no two overlap, no axis
+    line runs through one, no arrow through one but a tick value, and all are inside the frame."""
+    states = built.scene.at_end
+    assert {name: s["clashes"] for name, s in states.items() if s["clashes"]} == {}
+
+
+@pytest.mark.parametrize("word", ["seal", "bark", "jam"])
+def test_a_teachers_example_keeps_every_text_clear(word, tmp_path):
+    """The same for the teachers' examples of issue 32, whose stretched b reaches far right:
+    their plane and the formulas beside it used to share the frame's middle."""
+    built = build_scene(ProbedCosineSimilarity, load_example(TEACHERS / f"{word}.toml"), tmp_path)
+    states = built.scene.at_end
+    assert {name: s["clashes"] for name, s in states.items() if s["clashes"]} == {}
+
+
+def test_the_words_name_keeps_off_where_b_stops_turning(tmp_path):
+    """apple with orange below the technology axis, (2.60, -1.90): b's right angle with apple
+    lands next to orange, whose faint name must not sit under b or its label."""
+    example = apple_with(tmp_path, ("orange  = [0.6, 3.2]", "orange  = [2.6, -1.9]"))
+    built = build_scene(ProbedCosineSimilarity, example, tmp_path)
+    states = built.scene.at_end
+    assert {name: s["clashes"] for name, s in states.items() if s["clashes"]} == {}
 
 
 def test_the_theta_label_keeps_clear_of_the_ticks_and_the_arrows(built):
