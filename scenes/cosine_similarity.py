@@ -45,6 +45,7 @@ from manim import (
     VGroup,
     Write,
     always_redraw,
+    config,
     smooth,
 )
 
