@@ -61,9 +61,9 @@ from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
 from scenes.components.readout import Recount
 from scenes.components.swap import SwapParts
-from scenes.style import fmt
+from scenes.style import PRINTABLE, fmt, num_tex, num_text
 
-__all__ = ["PRINTABLE", "TEMPERATURES", "Shown", "SoftmaxNormalize", "ZeroSumCase",
+__all__ = ["TEMPERATURES", "Shown", "SoftmaxNormalize", "ZeroSumCase",
            "choose_sentence", "shown_sum", "zero_sum_case"]
 
 TEMPERATURES = (0.5, 2.0)  # shown in this order, then the example's own temperature again
@@ -74,29 +74,7 @@ NOTE_WIDTH = 12.5  # the longest a note under the bars may be
 HEADING_WIDTH = 12.5
 SAID_CHARS = 28  # a sentence in the narration is shortened to about this many characters
 BAR_NUMBER_SIZE = 26  # the numbers over the bars: digits at least 24 px tall at 1080p
-PRINTABLE = 1e6  # exponentials this large are written as powers of ten and not drawn as bars
 TEMPERATURE_TEX = r"\text{temperature } T"  # how the readout names T
-
-
-def num_tex(x: float) -> str:
-    """A number for a formula: ``945.03``, ``1.29 \\times 10^{26}``, or ``> 10^{308}`` when it
-    overflows a double."""
-    if abs(x) < PRINTABLE:
-        return fmt(x)
-    if not np.isfinite(x):
-        return r"> 10^{308}"
-    mantissa, exponent = f"{x:.2e}".split("e")
-    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-
-
-def num_text(x: float) -> str:
-    """The same number for the narration: ``945.03``, ``1.29 × 10^26``, ``more than 10^308``."""
-    if abs(x) < PRINTABLE:
-        return fmt(x)
-    if not np.isfinite(x):
-        return "more than 10^308"
-    mantissa, exponent = f"{x:.2e}".split("e")
-    return f"{mantissa} \u00d7 10^{int(exponent)}"
 
 
 # The formulas are written in parts, so that a change of formula moves the parts two formulas

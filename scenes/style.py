@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from manim import ManimColor
 
 __all__ = [
@@ -11,7 +13,7 @@ __all__ = [
     "DENSE_READING_RATE", "RESULT_HOLD", "SLOW_READING_RATE", "SLOW_DENSE_READING_RATE", "TITLE_FADE",
     "TITLE_HOLD",
     "BEAT", "PAUSE", "WRITE", "SLOW", "MARGIN",
-    "PLANE_HEIGHT", "SHARED_PLANE_HEIGHT", "fmt",
+    "PLANE_HEIGHT", "SHARED_PLANE_HEIGHT", "fmt", "PRINTABLE", "num_tex", "num_text",
 ]
 
 # -- palette (the background also lives in manim.cfg so the CLI and tests agree)
@@ -86,3 +88,31 @@ def fmt(x: float, places: int = DECIMALS) -> str:
     """
     shown = f"{x:.{places}f}"
     return shown[1:] if shown.startswith("-") and float(shown) == 0 else shown
+
+
+PRINTABLE = 1e6  # numbers this large are written as powers of ten (softmax's exponentials; no bars)
+
+
+def num_tex(x: float) -> str:
+    """A number for a formula: ``945.03``, ``1.29 \\times 10^{26}``, or ``> 10^{308}`` when it
+    overflows a double."""
+    if abs(x) < PRINTABLE:
+        return fmt(x)
+    if not math.isfinite(x):
+        return r"> 10^{308}"
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+def num_text(x: float) -> str:
+    """The same number for the narration: ``945.03``, ``1.29 × 10^26``, ``more than 10^308``.
+
+    >>> num_text(945.031), num_text(1.29e26), num_text(float("inf"))
+    ('945.03', '1.29 × 10^26', 'more than 10^308')
+    """
+    if abs(x) < PRINTABLE:
+        return fmt(x)
+    if not math.isfinite(x):
+        return "more than 10^308"
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"{mantissa} \u00d7 10^{int(exponent)}"

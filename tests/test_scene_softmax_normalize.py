@@ -35,7 +35,8 @@ from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten
 from scenes.components.readout import Recount
 from scenes.components.swap import SwapParts
-from scenes.softmax_normalize import PRINTABLE, TEMPERATURES, SoftmaxNormalize
+from scenes.softmax_normalize import TEMPERATURES, SoftmaxNormalize
+from scenes.style import PRINTABLE
 
 sys.path.insert(0, str(Path(__file__).parent))
 from long_example import write_long_example  # noqa: E402

@@ -13,7 +13,7 @@ from manim import DL, UR, Mobject, config
 
 from scenes.components.words import WordPlane, WordVector, tick_numbers
 
-__all__ = ["Box", "Marks", "PlacedVector", "Segment", "box_of", "clear_of", "plane_marks",
+__all__ = ["Box", "Marks", "PlacedVector", "Segment", "box_of", "clear_of", "axes_marks",
            "segment_meets_box"]
 
 
@@ -41,7 +41,7 @@ def box_of(mobject: Mobject) -> Box:
     return mobject.get_corner(DL)[:2], mobject.get_corner(UR)[:2]
 
 
-def plane_marks(plane: WordPlane) -> Marks:
+def axes_marks(plane: WordPlane) -> Marks:
     """The plane's tick values, axis names and axis lines."""
     return Marks.of([*tick_numbers(plane), plane.x_name, plane.y_name],
                     [plane.axes.x_axis, plane.axes.y_axis])
@@ -102,7 +102,7 @@ class PlacedVector(WordVector):
     def __init__(self, plane: WordPlane, word: str, coords, color, label_side: float = 0.0) -> None:
         self.avoid: Callable[[], Marks] = Marks
         self.spot: float | None = None
-        self.marks = plane_marks(plane)
+        self.marks = axes_marks(plane)
         super().__init__(plane, word, coords, color, label_side=label_side)
 
     def _place_at(self, k: float) -> None:
