@@ -30,6 +30,7 @@ __all__ = [
     "HeadLook",
     "Measure",
     "Neighbour",
+    "REACH_GAP",
     "claim",
     "decider",
     "decider_cosines",
@@ -53,6 +54,9 @@ _MEASURE_WORDS = {"distance": "nearest (by distance)", "dot": "largest dot produ
                   "cosine": "largest cosine"}
 # Two numbers a scene prints with two decimals are visibly different when they differ by this.
 VISIBLE = 0.05
+# Two reaches along a query (k . q / |q|, scene lengths) this far apart never print alike at two
+# decimals, and their feet on the query's line lie apart.
+REACH_GAP = VISIBLE / 5
 # The most decimals a scene prints each measure with (the words chapter gives distances that
 # print alike a third): a decider that prints as its runner-up does not win by that measure.
 PLACES: dict[str, int] = {"distance": 3, "dot": 2, "cosine": 2}
@@ -422,23 +426,30 @@ def _head_sharpens(example: Example, i: int) -> Claim:
 
 
 def _decider_key_fits(example: Example, i: int) -> Claim:
+    """The decider's key reaches farthest along the focus's query: its reach, the length of its
+    key dropped square onto the query's line, k . q / |q| (the dashed line's foot on screen, the
+    same order as q . k), beats every other key's, the focus's own included, by :data:`REACH_GAP`
+    (so the two never print alike at two decimals)."""
     s = example.sentences[i]
     d = s.tokens.index(decider(example, i))
-    row = focus_attention(example, i).scores[s.focus_index]  # (n,): q_focus . k_j
+    trace = focus_attention(example, i)
+    q = trace.queries[s.focus_index]
+    row = trace.keys @ q / np.linalg.norm(q)  # (n,): each key's reach along the focus's query
     rest = np.delete(row, d)
     best = s.tokens[int(np.argmax(row))]
     rival = s.tokens[int(np.argmax(np.where(np.arange(len(row)) == d, -np.inf, row)))]
     return Claim("keys_and_queries", "decider_key_fits", i,
                  f"{s.tokens[d]}'s key reaches farthest along {s.focus}'s query",
-                 bool(row[d] > rest.max() + VISIBLE),
-                 f"q_{s.focus} . k: {s.tokens[d]} {row[d]:.2f}, the largest {best} {row.max():.2f}"
-                 if best != s.tokens[d] else f"q_{s.focus} . k: {s.tokens[d]} {row[d]:.2f}, next "
+                 bool(row[d] > rest.max() + REACH_GAP),
+                 f"reach along q_{s.focus}: {s.tokens[d]} {row[d]:.2f}, the farthest {best} {row.max():.2f}"
+                 if best != s.tokens[d] else f"reach along q_{s.focus}: {s.tokens[d]} {row[d]:.2f}, next "
                  f"{rest.max():.2f}",
-                 should=f"the decider {s.tokens[d]!r} should score highest along {s.focus}'s query "
-                        f"(q_{s.focus} . k), by at least {VISIBLE:.2f}: its score {row[d]:.2f}",
+                 should=f"the decider {s.tokens[d]!r} should reach farthest along {s.focus}'s query "
+                        f"(k . q_{s.focus} / |q_{s.focus}|), by at least {REACH_GAP:.2f}: its reach "
+                        f"{row[d]:.2f}",
                  does=f"the next is {rival!r} at {rest.max():.2f}" if rival != s.focus
                       else f"the next is {s.focus} itself at {rest.max():.2f}",
-                 margin=float(row[d] - rest.max() - VISIBLE))
+                 margin=float(row[d] - rest.max() - REACH_GAP))
 
 
 def _update_toward_decider(example: Example, i: int) -> Claim:

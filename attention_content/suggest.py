@@ -28,6 +28,7 @@ import numpy as np
 
 from attention_content.example_types import CORPUS_DIR, Example
 from attention_content.story import (
+    REACH_GAP,
     VISIBLE,
     decider,
     decider_cosines,
@@ -182,8 +183,11 @@ def _constraints(example: Example, names: bool = False) -> list[tuple[str, str, 
             return np.array([head - scaled_raw_weights(e, i)[d] - VISIBLE / 5 - SLACK])
 
         def key_fits(e: Example, f: int = f, d: int = d, i: int = i) -> np.ndarray:
-            row = focus_attention(e, i).scores[f]  # (n,): q_focus . k_j, the focus itself included
-            return row[d] - np.delete(row, d) - VISIBLE - SLACK
+            # the claim's own test (story._decider_key_fits: reaches k . q / |q| apart by REACH_GAP),
+            # times |q| > 0: the same examples pass, on q_focus . k_j as the other score claims are
+            t = focus_attention(e, i)
+            row, size = t.scores[f], np.linalg.norm(t.queries[f])  # (n,): q_focus . k_j; |q_focus|
+            return row[d] - np.delete(row, d) - (REACH_GAP + SLACK) * size
 
         add("decider_key_fits", i, key_fits)
         add("one_sided", i, one_sided)

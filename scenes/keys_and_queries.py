@@ -8,18 +8,19 @@ has two maps, set by hand in this toy and learned in the training chapter: the q
 (what a word looks for) and the key matrix W_K (what a word offers). W_K bends the plane and
 every word moves to its key (the axes then say only which number they carry, and a legend what
 the dots and arrows are); the ambiguous word gets its query, a different point. In words first:
-the query points along one axis more than the other (a dashed line "that way"), so it asks for
-keys that reach far along it; the decider's key reaches farthest (its foot on the line is
-drawn). Then the algebra: the focus looking at the deciding word scores q_focus . k_decider, the
-decider looking back scores q_decider . k_focus, and the two differ: attention can be
-one-sided. The scaling is introduced here, once, before the first weight that uses it: q . k
-is divided by sqrt(d_k), with its reason and its assumptions (entries independent, mean 0,
-variance 1: q . k has variance d_k); it is softmax's temperature T = sqrt(d_k). Softmax of
-q . k / sqrt(d_k) then gives the head's weights, the ones the values and attention-matrix
-chapters reuse, beside the raw weights under the same rule, softmax(x . x / sqrt(d_k)) (the
-first beat's raw row, over the softmax chapter's T, is not compared with a head's). Where the
-head gives the decider less than the raw embeddings did, a beat says what that teaches. Words of
-negligible weight are left unnamed on the plane rather than named over an axis.
+the query points along one axis more than the other (a dashed line along it), so it asks for
+keys that reach far along that line; the decider's key reaches farthest along the query (its
+reach k . q / |q|: the foot of its drop on the line is drawn). Then the algebra: the focus
+looking at the deciding word scores q_focus . k_decider, the decider looking back scores
+q_decider . k_focus, and the two differ: attention can be one-sided. The scaling is introduced
+here, once, before the first weight that uses it: q . k is divided by sqrt(d_k), with its reason
+and its assumptions (entries independent, mean 0, variance 1: q . k has variance d_k); it is
+softmax's temperature T = sqrt(d_k). Softmax of q . k / sqrt(d_k) then gives the head's weights,
+the ones the values and attention-matrix chapters reuse, beside the raw weights under the same
+rule, softmax(x . x / sqrt(d_k)) (the first beat's raw row, over the softmax chapter's T, is not
+compared with a head's). Where the head gives the decider less than the raw embeddings did, a
+beat says what that teaches. Words of negligible weight are left unnamed on the plane rather
+than named over an axis.
 
 Every statement comes from :mod:`attention_content.story`: the scene asserts a claim only when
 it holds, and otherwise says what the numbers show.
@@ -34,42 +35,36 @@ from dataclasses import dataclass
 
 import numpy as np
 from manim import (
-    DL,
     DOWN,
-    DR,
     LEFT,
     RIGHT,
-    UL,
     UP,
-    UR,
     Arrow,
     Create,
     DashedLine,
     FadeIn,
     FadeOut,
-    Line,
     ManimColor,
     Mobject,
+    Rectangle,
     ReplacementTransform,
     SurroundingRectangle,
     VGroup,
+    config,
 )
 
 from attention_content import story as facts
-from attention_content.example_types import Example, Sentence
+from attention_content.example_types import Sentence
 from attention_core import AttentionTrace
 from scenes import style
 from scenes.base import ExplainerScene
-from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
+from scenes.components import WordDot, sentence_caption, word_color, word_label
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.components.words import (
-    LABEL_SPOTS,
     along,
-    boxes_overlap,
     dashed,
     name_on_plane,
-    plane_scale,
     tick_numbers,
 )
 from scenes.key_bars import BAR_WIDTH, BLOCK_GAP, COLUMN_MATH, MAX_BARS, ROW_TEXT, WeightRows, column_left
@@ -87,123 +82,34 @@ from scenes.key_formulas import (
     vector_formula,
     versus,
 )
+from scenes.key_plane import (
+    COLUMN_ROOM,
+    LEGEND_GAP,
+    TAG_ROOM,
+    axis_lines,
+    clear_of_plane,
+    legend_in_corner,
+    name_apart,
+    right_of_plane,
+    shared_plane,
+    unname_over_marks,
+)
 from scenes.key_weights import ScaledWeights
 from scenes.leader_labels import name_with_leader
 from scenes.style import fmt
 
 __all__ = ["AXIS_NAMES", "BAR_WIDTH", "MAX_BARS", "KeysAndQueries", "SentenceView", "axis_lines",
-           "column_left", "legend_in_corner",
+           "clear_of_plane", "column_left", "legend_in_corner", "right_of_plane",
            "SCALE_IS_A_TEMPERATURE", "WHY_SCALE", "name_apart", "query_direction", "quoted",
            "scaling_lines", "score_formula", "shared_plane", "subscripted",
            "tick_numbers", "unname_over_marks", "vec_text", "vector_formula", "versus"]
 
 ARROW_Z = 2  # query and key arrows are drawn over the dots, so no dot hides one
 FADED = 0.3  # opacity of the first look once the look back is shown
-TAG_ROOM = 0.12  # a word's label keeps this far from a query's label, so they never read as one
-LEGEND_GAP = 0.08  # between the legend's lines
-LEGEND_INSET = 0.12  # the legend keeps this far inside the plane's corner
 SMALL_WEIGHT = 0.05  # a word of less raw weight is left unnamed on the plane rather than over an axis
 QUERY_LINE_OPACITY = 0.85  # the dashed line along the focus's query, under the arrows
 REACH_DOT = 0.06  # radius of the dot where the decider's key, dropped square, meets the query's line
-
-
-def shared_plane(example: Example) -> WordPlane:
-    """The plane every chapter of ``example`` draws (:func:`plane_scale`), tick values written
-    (the x axis's name under them), on the left of the frame, centred in height."""
-    plane = WordPlane(np.zeros((1, 2)), example.x_axis, example.y_axis, scale=plane_scale(example),
-                      numbers=True)
-    return plane.to_edge(LEFT, buff=style.MARGIN).set_y(0)
-
-
-def axis_lines(plane: WordPlane) -> list[Mobject]:
-    """The plane's two axes as bare lines (labels keep off them): an axis is level or upright,
-    so its line's box is the line itself, one obstacle instead of a row of dots."""
-    return [Line(axis.get_start(), axis.get_end()) for axis in (plane.axes.x_axis, plane.axes.y_axis)]
-
-
-def unname_over_marks(plane: WordPlane, dots: Sequence[WordDot]) -> None:
-    """Leave each of ``dots`` unnamed whose name lies over an axis or a tick value (for words
-    of negligible weight, whose names a bar or a line names elsewhere)."""
-    marks = [*axis_lines(plane), *tick_numbers(plane)]
-    for dot in dots:
-        if dot.label_shown and any(boxes_overlap(dot.label, m) for m in marks):
-            dot.hide_label()
-
-
-def legend_in_corner(plane: WordPlane, legend: Mobject, points: np.ndarray) -> Mobject:
-    """Put ``legend`` in the corner of ``plane`` that covers none of ``points`` (shape (k, 2):
-    every point the chapter draws), nor an axis, a tick value or an axis name; the corner
-    covering the fewest of them if none is free. Returns ``legend``."""
-    marks = [*axis_lines(plane), *tick_numbers(plane), plane.x_name, plane.y_name]
-    box = VGroup(*axis_lines(plane))  # the axes' lines: their ends are the plane's corners
-    best, fewest = UL, None
-    for corner in (UL, UR, DL, DR):
-        legend.move_to(box.get_corner(corner) - LEGEND_INSET * corner, aligned_edge=corner)
-        lo, hi = legend.get_corner(DL)[:2] - 0.1, legend.get_corner(UR)[:2] + 0.1
-        inside = [p for p in (plane.point(c)[:2] for c in points) if np.all(p >= lo) and np.all(p <= hi)]
-        count = len(inside) + sum(boxes_overlap(legend, m) for m in marks)
-        if fewest is None or count < fewest:
-            best, fewest = corner, count
-    return legend.move_to(box.get_corner(best) - LEGEND_INSET * best, aligned_edge=best)
-
-
-
-def name_apart(plane: WordPlane, words: list[WordDot], avoid: list[Mobject], room: float = TAG_ROOM) -> None:
-    """:func:`name_on_plane` one word at a time (most important first), each label kept
-    ``room`` away from the labels placed before it and from the axis names, and off the tick
-    values, so that two names never read as one; off the axis lines too where it can be.
-    A label's nearest dot is always its own word's (never a neighbour's)."""
-    fixed: list[Mobject] = [SurroundingRectangle(name, buff=room) for name in (plane.x_name, plane.y_name)]
-    fixed += tick_numbers(plane)
-    axes = axis_lines(plane)
-    padded: dict[int, Mobject] = {}  # id of a labelled word -> its label's padded box
-    by_id = {id(w): w for w in words}
-
-    def others(word: WordDot) -> list[Mobject]:
-        return [w.dot for w in words if w is not word]
-
-    def off_axes(word: WordDot, spots: Sequence[np.ndarray] = LABEL_SPOTS) -> bool:
-        """Name ``word`` off the axes and apart from the labels placed so far, if it can be."""
-        if not word.label_shown:
-            word.add(word.label)
-            word.label_shown = True
-        boxes = [*fixed, *padded.values()]
-        if name_on_plane(plane, [word], [*avoid, *others(word), *boxes, *axes], rivals=others(word),
-                         spots=spots):
-            padded[id(word)] = SurroundingRectangle(word.label, buff=room)
-            return True
-        return False
-
-    def with_room_from(word: WordDot, earlier: int) -> bool:
-        """Name ``word`` and re-name the word ``earlier`` named, both off the axes: every
-        spot of ``word`` with the first spot left for the other. False (the other back where
-        it was) when no pair of spots fits."""
-        moved, box = by_id[earlier], padded.pop(earlier)
-        where = moved.label.get_center()
-        for spot in LABEL_SPOTS:
-            if off_axes(word, (spot,)):
-                if off_axes(moved):
-                    return True
-                padded.pop(id(word))
-        moved.label.move_to(where)
-        if not moved.label_shown:
-            moved.add(moved.label)
-            moved.label_shown = True
-        padded[earlier] = box
-        return False
-
-    for word in words:
-        if off_axes(word):
-            continue
-        for earlier in list(padded)[::-1]:  # a neighbour named before may make room by moving
-            if with_room_from(word, earlier):
-                break
-        else:
-            word.add(word.label)  # nowhere off the axes: across one, then
-            word.label_shown = True
-            if name_on_plane(plane, [word], [*avoid, *others(word), *fixed, *padded.values()],
-                             rivals=others(word)):
-                padded[id(word)] = SurroundingRectangle(word.label, buff=room)
+LEGEND_ROOM = 0.25  # the legend keeps this far left of the right-hand column
 
 
 @dataclass
@@ -222,7 +128,7 @@ class SentenceView:
     decider_query_label: WordDot
     decider_key: Arrow  # origin to the decider's key: what the focus's query is scored against
     focus_key: Arrow  # origin to the focus's key: what the decider's query is scored against
-    query_line: DashedLine  # along the focus's query, origin to the plane's edge: "that way"
+    query_line: DashedLine  # along the focus's query, origin to the plane's edge
     reach: VGroup  # the decider's key dropped square onto that line, and the foot
 
 
@@ -298,7 +204,7 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         keys = [WordDot(self.plane, w, trace.keys[j], word_color(self.example, w))
                 for j, w in enumerate(sentence.tokens)]
         drawn = (*queries, *key_arrows, query_line, reach[0])
-        lines = [dot for a in drawn for dot in along(a)] + [self.legend]
+        lines = [dot for a in drawn for dot in along(a)] + [self.legend, self.column]
         weights = self.through_head(k)
         order = sorted(range(len(keys)), key=lambda j: (j != f, j != d, -weights[j]))
         name_apart(self.plane, [keys[j] for j in order], lines)
@@ -358,10 +264,7 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         ``key`` (``word``'s) dropped square onto it: a dashed segment and a dot at its foot, named
         "``word``'s reach", (k . u) u with u = q / |q| (the plane has one unit on both axes, so
         square on the plane is square)."""
-        scale = self.plane.scale_used
-        ends = [hi / c if c > 0 else lo / c for c, (lo, hi, _) in zip(query, (scale.x_range, scale.y_range),
-                                                                         strict=True) if c != 0]
-        far = min(ends) * np.asarray(query)
+        far = self.edge_along(query)
         line = DashedLine(self.plane.point((0, 0)), self.plane.point(far), color=style.QUERY, stroke_width=3,
                           dash_length=0.12).set_opacity(QUERY_LINE_OPACITY)
         u = np.asarray(query) / np.linalg.norm(query)
@@ -423,15 +326,23 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         self.build_maps()
         self.formulas = [self.score_rows(k) for k in self.shown]
         self.vectors = self.focus_vectors()
+        clear_of_plane(self.plane, [self.maps, *self.formulas, self.vectors])
         self.before_title = word_label(f"raw: softmax(x · x / T), T = {t}", style.MUTED, ROW_TEXT)
         self.scaled_title = word_label("raw: softmax(x·x/√dₖ)", style.MUTED, ROW_TEXT)
         self.after_title = word_label("head: softmax(q·k/√dₖ)", style.QUERY, ROW_TEXT)
+        self.bar_width = config.frame_width / 2 - style.MARGIN - right_of_plane(self.plane)
         rows = self.all_bar_rows()
         self.lay_out_rows(rows, self.caption.get_bottom()[1] - BLOCK_GAP)
         self.rows, self.first_raw = rows[:-1], rows[-1][0]  # the softmax chapter's row, for this beat
         self.before_bars, self.after_bars = self.rows[0]
         self.play(Create(self.grid), Create(self.plane), FadeIn(self.caption), run_time=style.BEAT)
         self.play(FlatFadeIn(self.dots, *self.row(self.first_raw), self.before_title), run_time=style.BEAT)
+
+    def scaling_panel(self) -> VGroup:
+        """The scaling's lines (:meth:`ScaledWeights.scaling_panel`), clear of the plane's marks."""
+        lines = super().scaling_panel()
+        clear_of_plane(self.plane, lines)
+        return lines
 
     def caption_for(self, sentence: Sentence) -> Mobject:
         """The sentence, at the top of the right-hand column."""
@@ -494,13 +405,37 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
                         word_label("arrows: queries, q = x W_Q", style.QUERY, style.SMALL_SIZE))
         legend.arrange(DOWN, aligned_edge=LEFT, buff=LEGEND_GAP)
         points = [p for t in self.traces for p in (*t.inputs, *t.queries, *t.keys)]
-        return legend_in_corner(self.plane, legend, np.array(points))
+        points += [p for k in self.shown for p in self.drawn_lines(k)]
+        return legend_in_corner(self.plane, legend, np.array(points), right=column_left() - LEGEND_ROOM)
+
+    def drawn_lines(self, k: int) -> list[np.ndarray]:
+        """Points (each shape (2,)) along every line the plane draws for sentence ``k``: the two
+        queries' and the two keys' arrows, and the focus's query's dashed line to the edge."""
+        s, t = self.example.sentences[k], self.traces[k]
+        f, d = s.focus_index, self.decider_index(k)
+        tips = [t.queries[f], t.queries[d], t.keys[d], t.keys[f], self.edge_along(t.queries[f])]
+        return [u * tip for tip in tips for u in np.linspace(0, 1, 25)]
+
+    def edge_along(self, query: np.ndarray) -> np.ndarray:
+        """Where the line from the origin along ``query`` (shape (2,)) leaves the plane, or
+        meets the right-hand column first (a wide plane reaches into it): the dashed line's far
+        end, in the plane's coordinates, shape (2,)."""
+        scale = self.plane.scale_used
+        ends = [hi / c if c > 0 else lo / c for c, (lo, hi, _) in zip(query, (scale.x_range, scale.y_range),
+                                                                         strict=True) if c != 0]
+        origin, unit = self.plane.point((0, 0))[0], self.plane.point((1, 0))[0] - self.plane.point((0, 0))[0]
+        if query[0] > 0:  # the column starts this many units right of the origin
+            ends.append((column_left() - COLUMN_ROOM - origin) / unit / query[0])
+        return min(ends) * np.asarray(query)
 
     def transform_plane_to_keys(self) -> None:
         self.beat("keys", "W_K is a linear map: it moves the whole plane, and every word lands on its key.")
         old_names = self.plane.rename_axes(*AXIS_NAMES)
         self.add(*old_names)
         self.legend = self.build_legend()
+        # the right-hand column, where a wide plane's names must not go (seal's q_walrus did)
+        self.column = Rectangle(width=config.frame_width / 2 - column_left(), height=config.frame_height)
+        self.column.move_to([column_left(), 0, 0], aligned_edge=LEFT)
         self.current = self.view(0)
         self.play(apply_map(self.grid, self.head.key, self.plane),
                   *(ReplacementTransform(d, t) for d, t in zip(self.dots, self.current.keys, strict=True)),
@@ -526,22 +461,31 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
     def say_what_the_query_asks(self) -> None:
         v = self.current
         focus = v.sentence.focus
-        self.beat("asks", f"{focus}'s query points {query_direction(v.trace.queries[v.focus])}: it asks "
-                  "for words whose keys reach far that way.")
+        way = query_direction(v.trace.queries[v.focus])
+        self.beat("asks", f"{focus}'s query, the dashed line, points {way}: it asks for keys reaching far "
+                  "along it.")
         self.play(Create(v.query_line), run_time=style.BEAT)
 
     def say_what_the_keys_offer(self) -> None:
+        """Which key reaches farthest along the focus's query (k . q / |q|, the foot of its drop
+        on the dashed line): the decider's when the story's claim holds."""
         v = self.current
         focus, decider = v.sentence.focus, v.sentence.tokens[v.decider]
         if facts.claim(self.example, "decider_key_fits", 0).holds:
-            said = (f"{decider}'s key reaches farthest that way, farther than any other key: it offers "
-                    f"what {focus} asks for.")
+            said = (f"{decider}'s key reaches farthest along {focus}'s query, the farthest reach on the "
+                    f"dashed line: what {focus} asks for.")
         else:
-            row = v.trace.scores[v.focus]
-            best = int(np.argmax(row))
-            on = f"{focus}'s own" if best == v.focus else f"{v.sentence.tokens[best]}'s"
-            said = (f"{decider}'s key is not the one that reaches farthest that way: {on} is. This query "
-                    f"asks for something else than {decider} offers.")
+            q = v.trace.queries[v.focus]
+            reach = v.trace.keys @ q  # the keys' order along the query (each reach times |q|)
+            best = int(np.argmax(reach))
+            rival = int(np.argmax(np.where(np.arange(len(reach)) == v.decider, -np.inf, reach)))
+            on = {v.focus: f"{focus}'s own"}.get(best, f"{v.sentence.tokens[best]}'s")
+            if best == v.decider:  # ahead by less than a student can see
+                said = (f"{decider}'s key and {v.sentence.tokens[rival]}'s reach about as far along "
+                        f"{focus}'s query: the dashed line hardly tells them apart.")
+            else:
+                said = (f"{decider}'s key is not the one that reaches farthest along {focus}'s query: {on} "
+                        f"is. This query asks for something else than {decider} offers.")
         self.beat("offers", said)
         self.play(Create(v.decider_key), Create(v.reach[0]), FadeIn(v.reach[1]), run_time=style.BEAT)
 
@@ -595,7 +539,7 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
                 candidates.append(getattr(self, name))
         candidates += [*self.formulas[0], *self.vectors] + [f for pair in self.rows for bars in pair
                                              for f in (bars.rounding_note,) if f is not None]
-        candidates += [bars for pair in self.rows for bars in pair] + [self.first_raw]
+        candidates += [bars for pair in self.rows for bars in pair] + self.row(self.first_raw)
         if v is not None:
             candidates += [kd.label for kd in v.keys if kd.label_shown]
             candidates += [t.label for t in (v.focus_query_label, v.decider_query_label, v.reach[1])

@@ -293,9 +293,9 @@ def test_a_head_that_looks_elsewhere_ends_on_what_it_teaches(tmp_path):
     assert r0["head"][r0["d"]] < r0["scaled_raw"][r0["d"]] - 0.5 and top != r0["d"]
     word = away.sentences[0].tokens[top]
     best = away.sentences[0].tokens[int(r0["scores"][r0["f"]].argmax())]
-    assert said["asks"].startswith("apple's query points mostly against the 1st number:")
-    assert said["offers"].startswith(f"orange's key is not the one that reaches farthest that way: "
-                                     f"{best}'s is.")
+    assert said["asks"].startswith("apple's query, the dashed line, points mostly against the 1st number:")
+    assert said["offers"].startswith("orange's key is not the one that reaches farthest along apple's "
+                                     f"query: {best}'s is.")
     assert "down from" in said["after"]
     assert said["lesson"] == (f"The lesson: a head looks where its maps point, and these, set by hand, "
                               f"point apple at {word} ({fmt(r0['head'][top])}); training learns maps from "
@@ -444,9 +444,11 @@ def test_the_query_is_read_in_words_before_the_algebra(built, example):
     lead = int(np.argmax(np.abs(q)))
     assert abs(q[lead]) >= 1.2 * abs(q[1 - lead]) and q[lead] > 0  # the shipped examples' queries
     focus = example.sentences[0].focus
-    assert said["asks"].startswith(f"{focus}'s query points mostly along the {KEY_AXIS_NAMES[lead]}:")
+    assert said["asks"].startswith(f"{focus}'s query, the dashed line, points mostly along the "
+                                   f"{KEY_AXIS_NAMES[lead]}:")
     decider = example.sentences[0].tokens[ref["d"]]
-    assert said["offers"].startswith(f"{decider}'s key reaches farthest that way, farther than any other key")
+    assert said["offers"].startswith(f"{decider}'s key reaches farthest along {focus}'s query, the farthest "
+                                     "reach on the dashed line")
     assert ref["scores"][ref["f"]].argmax() == ref["d"]
     assert names.index("asks") < names.index("offers") < names.index("look")
     view, plane = built.scene.views[0], built.scene.plane
