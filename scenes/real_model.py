@@ -113,6 +113,7 @@ class RealTransformer(ExplainerScene):
         self.rows: dict[int, MatrixGrid] = {}  # per sentence: the focus's heat-map row (specials shown)
         self.bars: dict[int, WeightBars] = {}  # per sentence: its bars (specials dropped, renormalised)
         self.rows_notes: dict[int, VGroup] = {}  # per sentence: the lines under its bars
+        self.sentence_panels: dict[int, Group] = {}  # per sentence: its panel (row, labels, outlines, bars)
         self.show_model()
         self.show_best_head()
         self.show_most_heads()
@@ -251,6 +252,7 @@ class RealTransformer(ExplainerScene):
         self.panel = self.sentence_panel(number)
         self.play(FadeIn(self.panel), run_time=style.BEAT)
         self.rows[number], self.bars[number] = self.panel.row, self.panel.bars
+        self.sentence_panels[number] = self.panel
         self.rows_notes[number] = self.panel.note
 
     def show_embedding(self) -> None:
@@ -399,7 +401,11 @@ class RealTransformer(ExplainerScene):
             if label.width > 0.95 * cell:
                 label.rotate(np.pi / 2)
             label.next_to(row.cell_center(0, k), UP, buff=cell / 2 + 0.1)
-        row_group = Group(row, labels)
+        # the marks' outlines go with the row before the panel is arranged and scaled (made after, from
+        # the row's unscaled cell size, they missed their cells when a tall label shrank the panel)
+        specials = VGroup(*(Rectangle(width=cell, height=cell, color=style.MUTED, stroke_width=3).move_to(
+            row.cell_center(0, k)) for k in (0, n - 1)))
+        row_group = Group(row, labels, specials)
         share = float(shown.special_share[f])
         weights = dropped.weights[f - 1]
         # each line of notes under the bars takes its height from the bars
@@ -418,10 +424,8 @@ class RealTransformer(ExplainerScene):
         if panel.height > config.frame_height - 2 * style.MARGIN:
             panel.scale_to_fit_height(config.frame_height - 2 * style.MARGIN)
         panel.move_to(np.zeros(3))
-        specials = VGroup(*(Rectangle(width=cell, height=cell, color=style.MUTED, stroke_width=3).move_to(
-            row.cell_center(0, k)) for k in (0, n - 1)))
-        panel.add(specials)
-        panel.row, panel.bars, panel.note = row, bars, note
+        panel.row, panel.bars, panel.note, panel.specials = row, bars, note, specials
+        panel.row_labels = labels
         return panel
 
     def toy_plane(self) -> Group:
