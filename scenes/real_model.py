@@ -75,8 +75,12 @@ MIN_ROW_CELL = 0.75  # narrower cells drop their printed numbers
 CONTENT_WIDTH = config.frame_width - 2 * style.MARGIN
 BAR_HEIGHT = 2.2  # scene units of the tallest bar
 PLANE_HEIGHT = 4.3  # each of the two planes of the last beats (a table of the real one's points under it)
+MIN_PLANE_SHARE = 0.6  # planes too wide for the frame are made shorter, down to this share of PLANE_HEIGHT
 SAID_CHARS = 34  # a longer sentence is shortened in the narration
 NUMBER_SIZE = 26  # bar numbers: digits at least 24 px tall at 1080p
+HEAD_LENGTH = 0.5  # an arrow's head and the gap to its dot: the last this much of the line from dot to dot
+HEAD_CLEAR = 0.12  # a tick number keeps this far from the line there (the head is wider than the shaft)
+SHAFT_CLEAR = 0.04  # and this far from the rest of the line
 NAME_CLEAR = 0.3  # an x-axis name over or under the axis keeps this far right of the y-axis
 # The toy panel's chapter: the toy points are where its gravity step put the focus.
 TOY_CHAPTER = find_step("gravity_pull").title.split(":")[0]
@@ -264,9 +268,8 @@ class RealTransformer(ExplainerScene):
                   f"\u201c{x_name}\u201d and \u201c{y_name}\u201d, seen from the average word, since all "
                   "the model's vectors share a large common part.")
         self.play(FadeOut(self.panel), run_time=style.BEAT / 2)
-        toy = self.toy_plane()
-        real = self.real_plane()
-        group = Group(toy, real).arrange(RIGHT, buff=1.0, aligned_edge=UP)
+        toy, real = self.fitted_planes()
+        group = Group(toy, real)
         group.to_edge(UP, buff=style.MARGIN)
         self.toy_panel, self.real_panel = toy, real
         self.play(FadeIn(toy), FadeIn(real), run_time=style.BEAT)
@@ -428,7 +431,22 @@ class RealTransformer(ExplainerScene):
         panel.row_labels = labels
         return panel
 
-    def toy_plane(self) -> Group:
+    def fitted_planes(self) -> tuple[Group, Group]:
+        """The toy's and the real model's planes side by side, as tall as :data:`PLANE_HEIGHT`
+        when they fit between the margins, else shorter (their words keep their size); shrunk
+        whole only when even planes :data:`MIN_PLANE_SHARE` as tall are too wide."""
+        height = PLANE_HEIGHT
+        while True:
+            toy, real = self.toy_plane(height), self.real_plane(height)
+            group = Group(toy, real).arrange(RIGHT, buff=1.0, aligned_edge=UP)
+            if group.width <= CONTENT_WIDTH or height <= MIN_PLANE_SHARE * PLANE_HEIGHT:
+                break
+            height = max(height - 0.25, MIN_PLANE_SHARE * PLANE_HEIGHT)
+        if group.width > CONTENT_WIDTH:
+            group.scale_to_fit_width(CONTENT_WIDTH)
+        return toy, real
+
+    def toy_plane(self, height: float = PLANE_HEIGHT) -> Group:
         """The toy example: the focus alone and after the gravity step in each sentence."""
         title = word_label(f"toy example, from \u201c{TOY_CHAPTER}\u201d", style.TEXT, style.LABEL_SIZE)
         if not self.example.is_planar:
@@ -437,7 +455,7 @@ class RealTransformer(ExplainerScene):
             group = Group(title, note).arrange(DOWN, buff=0.4)
             group.dots = VGroup()
             return group
-        return self.plane_panel(title, self.toy_points())
+        return self.plane_panel(title, self.toy_points(), height)
 
     def toy_points(self) -> np.ndarray | None:
         """The toy focus alone, then after the gravity step in each sentence, shape (1 + s, 2);
@@ -448,16 +466,17 @@ class RealTransformer(ExplainerScene):
                  for i, s in enumerate(self.example.sentences[:2])]
         return np.vstack([self.example.words[self.focus], *moved])
 
-    def real_plane(self) -> Group:
+    def real_plane(self, height: float = PLANE_HEIGHT) -> Group:
         title = word_label(f"real model, after its {self.real.runs[0].n_layers} layers", style.TEXT,
                            style.LABEL_SIZE)
-        return self.plane_panel(title, np.vstack([self.real.alone, *self.real.in_context]))
+        return self.plane_panel(title, np.vstack([self.real.alone, *self.real.in_context]), height)
 
-    def plane_panel(self, title, points: np.ndarray, coordinates: bool = False) -> Group:
+    def plane_panel(self, title, points: np.ndarray, height: float = PLANE_HEIGHT,
+                    coordinates: bool = False) -> Group:
         """``points`` (the focus alone, then in each sentence) on a plane of the example's axes,
         named (with their coordinates if ``coordinates``) where the names cover no dot, line or
         tick value."""
-        plane = WordPlane(points, self.real.axes[0], self.real.axes[1], height=PLANE_HEIGHT)
+        plane = WordPlane(points, self.real.axes[0], self.real.axes[1], height=height)
         ticks = self.tick_numbers(plane)
         names = [f"{self.focus} alone", *(f"+ {d}" for d in self.real.deciders[: len(points) - 1])]
         if coordinates:  # the numbers the axis beats say, beside their dots
@@ -471,6 +490,7 @@ class RealTransformer(ExplainerScene):
         start = dots[0].dot.get_center()
         ends = [d.dot.get_center() for d in dots[1:]]
         on_arrows = [p for end in ends for p in along(Line(start, end), 0.05)]
+        ticks.remove(*under_arrows(ticks, start, ends))
         place_x_name(plane, [*(d.dot for d in dots), *on_arrows, *ticks])
         outward = [start - np.mean(ends, axis=0) if ends else DOWN]
         outward += [d.dot.get_center() - start for d in dots[1:]]
@@ -488,6 +508,7 @@ class RealTransformer(ExplainerScene):
             taken.append(dot.label)
         panel = Group(title, Group(plane, ticks, *dots)).arrange(DOWN, buff=0.3)
         panel.plane, panel.coords, panel.dots = plane, points, VGroup(*(d.dot for d in dots))
+        panel.ticks = ticks
         return panel
 
     @staticmethod
@@ -535,6 +556,15 @@ def place_x_name(plane: WordPlane, obstacles: list[Mobject]) -> None:
         if name.get_left()[0] >= y_x + NAME_CLEAR and not any(_near(name, m, 0.1) for m in obstacles):
             return
     name.next_to(x_axis.get_end(), RIGHT, buff=0.15)
+
+
+def under_arrows(ticks: VGroup, start: np.ndarray, ends: list[np.ndarray]) -> list[Mobject]:
+    """The tick numbers an arrow from ``start`` to one of ``ends`` would cover: within
+    :data:`SHAFT_CLEAR` of its shaft, or :data:`HEAD_CLEAR` of its last :data:`HEAD_LENGTH`
+    (where its head is drawn). A value the arrows hide is left out, not printed under them."""
+    near_line = [(p, HEAD_CLEAR if float(np.linalg.norm(end - p.get_center())) < HEAD_LENGTH else SHAFT_CLEAR)
+                 for end in ends for p in along(Line(start, end), 0.05)]
+    return [tick for tick in ticks if any(_near(tick, p, pad) for p, pad in near_line)]
 
 
 def _compass(direction: np.ndarray) -> np.ndarray:

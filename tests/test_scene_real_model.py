@@ -460,7 +460,7 @@ def test_one_sentence_is_placed_without_comparing(tmp_path):
     assert pacing_problems(built) == [] and layout_problems(built.layouts) == []
 
 
-# -- the teachers' examples (issue 32): the marks' outlines on their cells
+# -- the teachers' examples (issue 32): every beat inside the frame, the marks' outlines on their cells
 
 TEACHERS = Path(__file__).parent / "data" / "teachers"
 EVERY_EXAMPLE = [*map(resolve_example, list_examples()),
@@ -496,6 +496,13 @@ def watched(request, tmp_path_factory):
     return built.scene, outside
 
 
+def test_no_text_leaves_the_frame(watched):
+    """Seen failing before the planes were fitted to the frame (bark: "toy example, from ..."
+    0.68 past the left edge, "bark alone" past the right)."""
+    scene, outside = watched
+    assert {key: texts for key, texts in outside.items() if texts} == {}, scene.example.name
+
+
 def test_the_marks_outlines_surround_their_cells(watched):
     """At the end of the sentence beats each outline is the cell of the mark it names, [CLS]
     first and [SEP] last, the cells measured on the row's image (seen failing before the
@@ -514,3 +521,21 @@ def test_the_marks_outlines_surround_their_cells(watched):
             np.testing.assert_allclose([box.width, box.height], [width, image.height], atol=0.01)
             assert abs(labels[k].get_x() - cell[0]) < width / 2  # the name over its cell
 
+
+def test_no_arrow_covers_a_tick_value(watched):
+    """No point of an arrow (its shaft every 0.02, its head's triangle sampled) lies in a tick
+    value's box on either plane (seen failing before the values under the arrows were left
+    out: seal's "+ walrus" head on -0.3, bark's "+ puppy" head on -0.1)."""
+    scene, _ = watched
+    for panel in (scene.toy_panel, scene.real_panel):
+        for arrow in scene.arrows(panel):
+            a, b, c = arrow.tip.get_vertices()[:3, :2]
+            steps = np.linspace(0, 1, 11)
+            head = [u * a + v * b + (1 - u - v) * c for u in steps for v in steps if u + v <= 1]
+            start, end = arrow.get_start()[:2], arrow.get_end()[:2]
+            count = 2 + int(np.linalg.norm(end - start) / 0.02)
+            shaft = [start + t * (end - start) for t in np.linspace(0, 1, count)]
+            for tick in panel.ticks:
+                low, high = tick.get_corner([-1, -1, 0])[:2], tick.get_corner([1, 1, 0])[:2]
+                inside = [p for p in (*head, *shaft) if np.all(low < p) and np.all(p < high)]
+                assert inside == [], f"{scene.example.name}: an arrow covers the tick {tick.get_value():g}"
