@@ -75,7 +75,8 @@ MIN_ROW_CELL = 0.75  # narrower cells drop their printed numbers
 CONTENT_WIDTH = config.frame_width - 2 * style.MARGIN
 BAR_HEIGHT = 2.2  # scene units of the tallest bar
 PLANE_HEIGHT = 4.3  # each of the two planes of the last beats (a table of the real one's points under it)
-MIN_PLANE_SHARE = 0.6  # planes too wide for the frame are made shorter, down to this share of PLANE_HEIGHT
+PLANES_GAP = 1.0  # between the toy's plane and the real one
+MIN_PLANE_SHARE = 0.25  # planes too wide for the frame are made shorter, down to this share of PLANE_HEIGHT
 SAID_CHARS = 34  # a longer sentence is shortened in the narration
 NUMBER_SIZE = 26  # bar numbers: digits at least 24 px tall at 1080p
 HEAD_LENGTH = 0.5  # an arrow's head and the gap to its dot: the last this much of the line from dot to dot
@@ -433,15 +434,22 @@ class RealTransformer(ExplainerScene):
 
     def fitted_planes(self) -> tuple[Group, Group]:
         """The toy's and the real model's planes side by side, as tall as :data:`PLANE_HEIGHT`
-        when they fit between the margins, else shorter (their words keep their size); shrunk
-        whole only when even planes :data:`MIN_PLANE_SHARE` as tall are too wide."""
-        height = PLANE_HEIGHT
-        while True:
-            toy, real = self.toy_plane(height), self.real_plane(height)
-            group = Group(toy, real).arrange(RIGHT, buff=1.0, aligned_edge=UP)
-            if group.width <= CONTENT_WIDTH or height <= MIN_PLANE_SHARE * PLANE_HEIGHT:
-                break
-            height = max(height - 0.25, MIN_PLANE_SHARE * PLANE_HEIGHT)
+        when they fit between the margins; else the real plane (often the wide one: cosines
+        spread on one axis), then the toy's, is made shorter, down to :data:`MIN_PLANE_SHARE`
+        of that (a plane's width follows its height, its words keep their size); shrunk whole
+        only when even that is too wide."""
+        toy, real = self.toy_plane(), self.real_plane()
+        for which in ("real", "toy"):
+            height, panel = PLANE_HEIGHT, real if which == "real" else toy
+            make = self.real_plane if which == "real" else self.toy_plane
+            for _ in range(4):
+                excess = toy.width + PLANES_GAP + real.width - CONTENT_WIDTH
+                if excess <= 0 or height <= MIN_PLANE_SHARE * PLANE_HEIGHT or not hasattr(panel, "plane"):
+                    break
+                height = max(height * (1 - excess / panel.plane.width) - 0.05, MIN_PLANE_SHARE * PLANE_HEIGHT)
+                panel = make(height)
+                toy, real = (toy, panel) if which == "real" else (panel, real)
+        group = Group(toy, real).arrange(RIGHT, buff=PLANES_GAP, aligned_edge=UP)
         if group.width > CONTENT_WIDTH:
             group.scale_to_fit_width(CONTENT_WIDTH)
         return toy, real
