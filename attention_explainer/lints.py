@@ -29,14 +29,19 @@ __all__ = ["grid_warnings", "head_warnings", "lint_warnings", "words_that_fit"]
 RESIDUAL_ROOM = 2.6
 
 
-def _plan_cell(example: Example, n: int) -> float:
-    """The n x n grid's cell the attention-matrix scene would draw for the first ``n`` words of
-    the first sentence (planned as :meth:`AttentionMatrix.show_queries_and_keys` does)."""
+def _plan(example: Example, n: int):
+    """The grids' plan (:class:`scenes.matrix_layout.GridPlan`) the attention-matrix scene would
+    draw for the first ``n`` words of the first sentence (as :meth:`AttentionMatrix.lay_out` does)."""
     from scenes.attention_matrix import plan_grids
 
     head = example.heads[0]
     words = list(example.sentences[0].tokens)
-    return plan_grids(n, head.query.shape[1], head.value.shape[1], words[:n], RESIDUAL_ROOM).cell
+    return plan_grids(n, head.query.shape[1], head.value.shape[1], words[:n], RESIDUAL_ROOM)
+
+
+def _plan_cell(example: Example, n: int) -> float:
+    """The n x n grid's cell of :func:`_plan`."""
+    return _plan(example, n).cell
 
 
 def words_that_fit(example: Example) -> int:
@@ -56,14 +61,32 @@ def grid_warnings(example: Example) -> list[str]:
 
     sentence = example.sentences[0]
     n = len(sentence.tokens)
-    cell = _plan_cell(example, n)
+    plan = _plan(example, n)
+    cell = plan.cell
     if legible(cell):
-        return []
+        return _column_warnings(example, plan)
     fit = words_that_fit(example)
     return [f'warning: attention_matrix, sentence 1: "{sentence.text}" has {n} words, so the grids\' '
             f"cells are {cell:.2f} units, below the {LEGIBLE_CELL:.2f} at which they print their numbers: "
             f"every grid (Q K^T, the weights, A V) is colour only; {fit} words would fit with numbers "
             f"(cut {n - fit} word(s), or shorten the longest)"]
+
+
+def _column_warnings(example: Example, plan) -> list[str]:
+    """A ``warning:`` line when the n x n grid prints its numbers but Q and K^T, or V and A V,
+    are too narrow to print theirs (jam's "strawberry" did that before the plan was fixed)."""
+    from scenes.attention_matrix import LEGIBLE_CELL, legible
+
+    narrow = [(names, width) for names, width in (("Q and K^T", plan.qk_width), ("V and A V", plan.v_width))
+              if not legible(plan.cell, width)]
+    if not narrow:
+        return []
+    sentence = example.sentences[0]
+    longest = max(sentence.tokens, key=len)
+    said = " and ".join(f"{names} ({width:.2f} units a column)" for names, width in narrow)
+    return [f'warning: attention_matrix, sentence 1: "{sentence.text}": {said} are below the '
+            f"{LEGIBLE_CELL:.2f} at which they print their numbers, so they are colour only while the "
+            f"n x n grids print theirs (cut a word, or shorten the longest, {longest!r})"]
 
 
 # Words in a head's name that promise what it looks at: the word that decides the meaning, or

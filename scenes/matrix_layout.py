@@ -147,8 +147,8 @@ def plan_grids(n: int, d_k: int, d_v: int, words: list[str], right_room: float) 
     largest cells (at most :data:`MAX_CELL`), then the widest Q, V and A V.
 
     >>> plan = plan_grids(5, 2, 2, ["buy", "an", "orange", "and", "apple"], 2.4)
-    >>> legible(plan.cell), plan.qk_width == plan.cell == plan.v_width
-    (True, True)
+    >>> legible(plan.cell), legible(plan.cell, plan.qk_width), legible(plan.cell, plan.v_width)
+    (True, True, True)
     >>> plan = plan_grids(5, 8, 8, ["buy", "an", "orange", "and", "apple"], 3.0)
     >>> legible(plan.cell), legible(plan.qk_width), 8 * plan.qk_width <= MATRIX_SIDES[0]
     (True, False, True)
@@ -171,7 +171,8 @@ def plan_grids(n: int, d_k: int, d_v: int, words: list[str], right_room: float) 
             qk, v = min(cell, side / d_k), min(cell, side / d_v)
             wide = (label_width + LABEL_GAP + d_k * qk + GRID_GAP + n * cell + V_GAP + 2 * d_v * v + AV_GAP
                     + SIDE_GAP + right_room)
-            tall = 2 * (title + TITLE_GAP) + label_height + LABEL_GAP + d_k * qk + GRID_GAP + n * cell
+            # one title under the n x n grid (K^T's name is beside it, Q's, V's and A V's beside K^T)
+            tall = title + TITLE_GAP + label_height + LABEL_GAP + d_k * qk + GRID_GAP + n * cell
             if wide <= width and tall <= height:
                 key = (legible(cell), legible(cell, qk) + legible(cell, v), cell, -rank)
                 if best is None or key > best[0]:

@@ -142,7 +142,8 @@ def plan_bands(n: int, heads: int, d_v: int, total_d_v: int, d: int, words: list
         strip = step / 100
         crowded = strip < MIN_CELL_FOR_NUMBERS
         labels = max(w if crowded or w > 0.95 * strip else h for w, h in sizes[crowded]) + 0.1
-        top = title + 0.15 + labels + heads * strip + (heads - 1) * ROW_GAP
+        # the "<focus>'s weights" title stands left of the column labels, over the heads' names
+        top = max(title + 0.15, labels) + heads * strip + (heads - 1) * ROW_GAP
         room = width - (label_width + GAP + n * strip + GAP + times_width + GAP)
         if room <= 0.05 * d_v:
             continue

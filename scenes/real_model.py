@@ -75,8 +75,13 @@ MIN_ROW_CELL = 0.75  # narrower cells drop their printed numbers
 CONTENT_WIDTH = config.frame_width - 2 * style.MARGIN
 BAR_HEIGHT = 2.2  # scene units of the tallest bar
 PLANE_HEIGHT = 4.3  # each of the two planes of the last beats (a table of the real one's points under it)
+PLANES_GAP = 1.0  # between the toy's plane and the real one
+MIN_PLANE_SHARE = 0.25  # planes too wide for the frame are made shorter, down to this share of PLANE_HEIGHT
 SAID_CHARS = 34  # a longer sentence is shortened in the narration
 NUMBER_SIZE = 26  # bar numbers: digits at least 24 px tall at 1080p
+HEAD_LENGTH = 0.5  # an arrow's head and the gap to its dot: the last this much of the line from dot to dot
+HEAD_CLEAR = 0.12  # a tick number keeps this far from the line there (the head is wider than the shaft)
+SHAFT_CLEAR = 0.04  # and this far from the rest of the line
 NAME_CLEAR = 0.3  # an x-axis name over or under the axis keeps this far right of the y-axis
 # The toy panel's chapter: the toy points are where its gravity step put the focus.
 TOY_CHAPTER = find_step("gravity_pull").title.split(":")[0]
@@ -113,6 +118,7 @@ class RealTransformer(ExplainerScene):
         self.rows: dict[int, MatrixGrid] = {}  # per sentence: the focus's heat-map row (specials shown)
         self.bars: dict[int, WeightBars] = {}  # per sentence: its bars (specials dropped, renormalised)
         self.rows_notes: dict[int, VGroup] = {}  # per sentence: the lines under its bars
+        self.sentence_panels: dict[int, Group] = {}  # per sentence: its panel (row, labels, outlines, bars)
         self.show_model()
         self.show_best_head()
         self.show_most_heads()
@@ -251,6 +257,7 @@ class RealTransformer(ExplainerScene):
         self.panel = self.sentence_panel(number)
         self.play(FadeIn(self.panel), run_time=style.BEAT)
         self.rows[number], self.bars[number] = self.panel.row, self.panel.bars
+        self.sentence_panels[number] = self.panel
         self.rows_notes[number] = self.panel.note
 
     def show_embedding(self) -> None:
@@ -262,9 +269,8 @@ class RealTransformer(ExplainerScene):
                   f"\u201c{x_name}\u201d and \u201c{y_name}\u201d, seen from the average word, since all "
                   "the model's vectors share a large common part.")
         self.play(FadeOut(self.panel), run_time=style.BEAT / 2)
-        toy = self.toy_plane()
-        real = self.real_plane()
-        group = Group(toy, real).arrange(RIGHT, buff=1.0, aligned_edge=UP)
+        toy, real = self.fitted_planes()
+        group = Group(toy, real)
         group.to_edge(UP, buff=style.MARGIN)
         self.toy_panel, self.real_panel = toy, real
         self.play(FadeIn(toy), FadeIn(real), run_time=style.BEAT)
@@ -399,7 +405,11 @@ class RealTransformer(ExplainerScene):
             if label.width > 0.95 * cell:
                 label.rotate(np.pi / 2)
             label.next_to(row.cell_center(0, k), UP, buff=cell / 2 + 0.1)
-        row_group = Group(row, labels)
+        # the marks' outlines go with the row before the panel is arranged and scaled (made after, from
+        # the row's unscaled cell size, they missed their cells when a tall label shrank the panel)
+        specials = VGroup(*(Rectangle(width=cell, height=cell, color=style.MUTED, stroke_width=3).move_to(
+            row.cell_center(0, k)) for k in (0, n - 1)))
+        row_group = Group(row, labels, specials)
         share = float(shown.special_share[f])
         weights = dropped.weights[f - 1]
         # each line of notes under the bars takes its height from the bars
@@ -418,13 +428,33 @@ class RealTransformer(ExplainerScene):
         if panel.height > config.frame_height - 2 * style.MARGIN:
             panel.scale_to_fit_height(config.frame_height - 2 * style.MARGIN)
         panel.move_to(np.zeros(3))
-        specials = VGroup(*(Rectangle(width=cell, height=cell, color=style.MUTED, stroke_width=3).move_to(
-            row.cell_center(0, k)) for k in (0, n - 1)))
-        panel.add(specials)
-        panel.row, panel.bars, panel.note = row, bars, note
+        panel.row, panel.bars, panel.note, panel.specials = row, bars, note, specials
+        panel.row_labels = labels
         return panel
 
-    def toy_plane(self) -> Group:
+    def fitted_planes(self) -> tuple[Group, Group]:
+        """The toy's and the real model's planes side by side, as tall as :data:`PLANE_HEIGHT`
+        when they fit between the margins; else the real plane (often the wide one: cosines
+        spread on one axis), then the toy's, is made shorter, down to :data:`MIN_PLANE_SHARE`
+        of that (a plane's width follows its height, its words keep their size); shrunk whole
+        only when even that is too wide."""
+        toy, real = self.toy_plane(), self.real_plane()
+        for which in ("real", "toy"):
+            height, panel = PLANE_HEIGHT, real if which == "real" else toy
+            make = self.real_plane if which == "real" else self.toy_plane
+            for _ in range(4):
+                excess = toy.width + PLANES_GAP + real.width - CONTENT_WIDTH
+                if excess <= 0 or height <= MIN_PLANE_SHARE * PLANE_HEIGHT or not hasattr(panel, "plane"):
+                    break
+                height = max(height * (1 - excess / panel.plane.width) - 0.05, MIN_PLANE_SHARE * PLANE_HEIGHT)
+                panel = make(height)
+                toy, real = (toy, panel) if which == "real" else (panel, real)
+        group = Group(toy, real).arrange(RIGHT, buff=PLANES_GAP, aligned_edge=UP)
+        if group.width > CONTENT_WIDTH:
+            group.scale_to_fit_width(CONTENT_WIDTH)
+        return toy, real
+
+    def toy_plane(self, height: float = PLANE_HEIGHT) -> Group:
         """The toy example: the focus alone and after the gravity step in each sentence."""
         title = word_label(f"toy example, from \u201c{TOY_CHAPTER}\u201d", style.TEXT, style.LABEL_SIZE)
         if not self.example.is_planar:
@@ -433,7 +463,7 @@ class RealTransformer(ExplainerScene):
             group = Group(title, note).arrange(DOWN, buff=0.4)
             group.dots = VGroup()
             return group
-        return self.plane_panel(title, self.toy_points())
+        return self.plane_panel(title, self.toy_points(), height)
 
     def toy_points(self) -> np.ndarray | None:
         """The toy focus alone, then after the gravity step in each sentence, shape (1 + s, 2);
@@ -444,16 +474,17 @@ class RealTransformer(ExplainerScene):
                  for i, s in enumerate(self.example.sentences[:2])]
         return np.vstack([self.example.words[self.focus], *moved])
 
-    def real_plane(self) -> Group:
+    def real_plane(self, height: float = PLANE_HEIGHT) -> Group:
         title = word_label(f"real model, after its {self.real.runs[0].n_layers} layers", style.TEXT,
                            style.LABEL_SIZE)
-        return self.plane_panel(title, np.vstack([self.real.alone, *self.real.in_context]))
+        return self.plane_panel(title, np.vstack([self.real.alone, *self.real.in_context]), height)
 
-    def plane_panel(self, title, points: np.ndarray, coordinates: bool = False) -> Group:
+    def plane_panel(self, title, points: np.ndarray, height: float = PLANE_HEIGHT,
+                    coordinates: bool = False) -> Group:
         """``points`` (the focus alone, then in each sentence) on a plane of the example's axes,
         named (with their coordinates if ``coordinates``) where the names cover no dot, line or
         tick value."""
-        plane = WordPlane(points, self.real.axes[0], self.real.axes[1], height=PLANE_HEIGHT)
+        plane = WordPlane(points, self.real.axes[0], self.real.axes[1], height=height)
         ticks = self.tick_numbers(plane)
         names = [f"{self.focus} alone", *(f"+ {d}" for d in self.real.deciders[: len(points) - 1])]
         if coordinates:  # the numbers the axis beats say, beside their dots
@@ -467,6 +498,7 @@ class RealTransformer(ExplainerScene):
         start = dots[0].dot.get_center()
         ends = [d.dot.get_center() for d in dots[1:]]
         on_arrows = [p for end in ends for p in along(Line(start, end), 0.05)]
+        ticks.remove(*under_arrows(ticks, start, ends))
         place_x_name(plane, [*(d.dot for d in dots), *on_arrows, *ticks])
         outward = [start - np.mean(ends, axis=0) if ends else DOWN]
         outward += [d.dot.get_center() - start for d in dots[1:]]
@@ -484,6 +516,7 @@ class RealTransformer(ExplainerScene):
             taken.append(dot.label)
         panel = Group(title, Group(plane, ticks, *dots)).arrange(DOWN, buff=0.3)
         panel.plane, panel.coords, panel.dots = plane, points, VGroup(*(d.dot for d in dots))
+        panel.ticks = ticks
         return panel
 
     @staticmethod
@@ -531,6 +564,15 @@ def place_x_name(plane: WordPlane, obstacles: list[Mobject]) -> None:
         if name.get_left()[0] >= y_x + NAME_CLEAR and not any(_near(name, m, 0.1) for m in obstacles):
             return
     name.next_to(x_axis.get_end(), RIGHT, buff=0.15)
+
+
+def under_arrows(ticks: VGroup, start: np.ndarray, ends: list[np.ndarray]) -> list[Mobject]:
+    """The tick numbers an arrow from ``start`` to one of ``ends`` would cover: within
+    :data:`SHAFT_CLEAR` of its shaft, or :data:`HEAD_CLEAR` of its last :data:`HEAD_LENGTH`
+    (where its head is drawn). A value the arrows hide is left out, not printed under them."""
+    near_line = [(p, HEAD_CLEAR if float(np.linalg.norm(end - p.get_center())) < HEAD_LENGTH else SHAFT_CLEAR)
+                 for end in ends for p in along(Line(start, end), 0.05)]
+    return [tick for tick in ticks if any(_near(tick, p, pad) for p, pad in near_line)]
 
 
 def _compass(direction: np.ndarray) -> np.ndarray:

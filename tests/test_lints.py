@@ -10,8 +10,15 @@ import pytest
 from attention_content.examples import EXAMPLES_DIR, list_examples, load_example
 from attention_content.story import head_favourites
 from attention_explainer.check import check
-from attention_explainer.lints import _plan_cell, grid_warnings, head_warnings, lint_warnings, words_that_fit
-from scenes.attention_matrix import LEGIBLE_CELL
+from attention_explainer.lints import (
+    _plan,
+    _plan_cell,
+    grid_warnings,
+    head_warnings,
+    lint_warnings,
+    words_that_fit,
+)
+from scenes.attention_matrix import LEGIBLE_CELL, legible
 
 
 def _variant(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
@@ -44,6 +51,19 @@ def test_a_long_first_sentence_is_said_to_print_no_numbers(tmp_path):
     assert fit < n and _plan_cell(example, fit) >= LEGIBLE_CELL > _plan_cell(example, fit + 1)
     assert f'"{example.sentences[0].text}" has {n} words' in lines[0]
     assert f"cells are {cell:.2f} units" in lines[0] and f"{fit} words would fit" in lines[0]
+
+
+def test_q_k_v_and_a_v_too_narrow_for_their_numbers_are_said(tmp_path):
+    """Six words: the n x n grids print their numbers, Q, K^T, V and A V (0.60 a column) do
+    not; the lint said nothing of it (issue 32: jam's grids, colour only, unwarned). Seen
+    failing before the column lint: grid_warnings was []."""
+    example = load_example(_variant(tmp_path, "apple", ('text = "buy an orange and apple"',
+                                                        'text = "buy the new orange and apple"')))
+    plan = _plan(example, 6)
+    assert legible(plan.cell) and not legible(plan.cell, plan.qk_width)  # the scene's planner
+    (line,) = grid_warnings(example)
+    assert line.startswith('warning: attention_matrix, sentence 1: "buy the new orange and apple": ')
+    assert f"Q and K^T ({plan.qk_width:.2f} units a column)" in line and "colour only" in line
 
 
 def test_head_names_that_promise_what_the_head_does_not_do(tmp_path):

@@ -24,7 +24,7 @@ from attention_content.story import decider
 from attention_core import causal_mask, scaled_dot_product_attention
 from scenes.attention_matrix import MASKED_SCORE, MASKED_WEIGHT, AttentionMatrix, legible
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
-from scenes.style import FOCUS
+from scenes.style import FOCUS, fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -624,3 +624,25 @@ def test_the_name_of_k_transposed_is_clear_of_its_column_labels(built):
     assert kt.title.get_right()[0] < kt.image.get_left()[0]
     assert kt.image.get_bottom()[1] < kt.title.get_y() < kt.image.get_top()[1]
     assert overlapping_pairs([kt.title, *kt.col_labels, built.scene.q.title]) == []
+
+
+def test_a_long_word_leaves_q_k_v_and_a_v_their_numbers(tmp_path):
+    """jam (tests/data/teachers): "strawberry" stands upright over K^T, and the planner kept a
+    second title's height above the grids for K^T's name, which stands beside K^T: Q, K^T, V
+    and A V fell to 0.60-wide columns, colour only, while seal and bark (five words too) print
+    theirs. Seen failing before the plan counted one title: jam's q.printed was empty (plan
+    cell 0.72, qk 0.60). Every grid prints the trace's numbers, legibly, nothing leaves the
+    frame or overlaps, and every number said is on screen."""
+    example = load_example(ROOT / "tests" / "data" / "teachers" / "jam.toml")
+    built = build_scene(on_screen_at_beat_ends(AttentionMatrix), example, tmp_path)
+    scene, t = built.scene, core(example)
+    for grid, values in ((scene.q, t.queries), (scene.kt, t.keys.T), (scene.v, t.values)):
+        assert grid.printed == [fmt(v) for v in values.ravel()], grid.title.text
+    for grid in (scene.q, scene.kt, scene.v, scene.output, scene.weights):  # (the last two: masked by now)
+        assert grid.printed and grid.number_height * FULL_HD_HEIGHT / 8 >= 24, grid.title.text
+    assert layout_problems(built.layouts) == []
+    assert outside_frame([scene.q, scene.kt, scene.weights, scene.v, scene.output, scene.residual]) == []
+    grids = [scene.q.image, scene.weights.image, scene.v, scene.output, scene.residual]
+    assert overlapping_pairs(grids) == []
+    assert_says_the_numbers(built, example)
+    assert_shows_what_it_says(built, example)

@@ -344,3 +344,27 @@ def test_the_result_is_read_on_screen_which_number_moved_and_how(built, example)
     assert outside_frame([scene.moved_line]) == []
     assert overlapping_pairs([scene.moved_line, scene.residual, scene.formula, scene.update.image,
                               scene.w_o.image]) == []
+
+
+def test_a_long_word_leaves_w_o_its_numbers(tmp_path):
+    """jam (tests/data/teachers): "strawberry" stands upright over the first head's weights;
+    the planner put the "jam's weights" title on top of that tall label, though it stands left
+    of it, and W_O fell to 0.53 cells, colour only, while seal and bark print theirs. Seen
+    failing before the plan took the taller of the two: jam's w_o.printed was empty. Every
+    grid prints its numbers (digits >= 24 px at 1080p), nothing leaves the frame or overlaps,
+    every number said is on screen."""
+    example = load_example(ROOT / "tests" / "data" / "teachers" / "jam.toml")
+    built = build_scene(on_screen_at_beat_ends(MultiHeadAttention), example, tmp_path)
+    scene = built.scene
+    grids = [*scene.strips, *scene.outputs, scene.concat, scene.w_o, scene.update]
+    assert [g.values.shape for g in grids if not (g.printed and g.number_height >= MIN_DIGIT)] == []
+    np.testing.assert_allclose(scene.w_o.shown_numbers(), example.w_o, atol=0.005)
+    assert layout_problems(built.layouts) == []
+    pieces = [*scene.strips, *scene.outputs, scene.concat, scene.w_o, scene.w_o_label, scene.update,
+              scene.residual, scene.formula, scene.weights_title]
+    assert outside_frame(pieces) == []
+    assert overlapping_pairs([*(s.image for s in scene.strips), *(o.image for o in scene.outputs),
+                              scene.concat.image, scene.w_o.image, scene.update.image, scene.residual,
+                              scene.formula]) == []
+    assert_says_the_numbers(built, example)
+    assert unshown(built, example) == {}

@@ -5,10 +5,23 @@ the model, or with words the tokenizer cuts up, the step says so instead of cras
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-from manim import VGroup
+from manim import (
+    LEFT,
+    UP,
+    DecimalNumber,
+    ImageMobject,
+    MarkupText,
+    SingleStringMathTex,
+    Text,
+    VGroup,
+    config,
+)
 from scene_harness import (
+    KEYFRAME_SIZE,
     BuiltScene,
     apple_with,
     build_scene,
@@ -16,10 +29,13 @@ from scene_harness import (
     layout_problems,
     narration_numbers,
     pacing_problems,
+    visible,
 )
 
 from attention_content import story
+from attention_content.examples import list_examples, load_example, resolve_example
 from attention_core.real_model import INSTALL_COMMAND, ModelMissingError, load_model
+from attention_manim.beat_frames import build_beats
 from scenes import real_model as scene_module
 from scenes.real_model import RealTransformer
 from scenes.real_model_lines import axis_lines
@@ -442,3 +458,84 @@ def test_one_sentence_is_placed_without_comparing(tmp_path):
         [fmt(v) for v in p] for p in (alone, there)]
     assert said["caveat"].startswith("The toy leaves out what a real model also has: word positions")
     assert pacing_problems(built) == [] and layout_problems(built.layouts) == []
+
+
+# -- the teachers' examples (issue 32): every beat inside the frame, the marks' outlines on their cells
+
+TEACHERS = Path(__file__).parent / "data" / "teachers"
+EVERY_EXAMPLE = [*map(resolve_example, list_examples()),
+                 *(TEACHERS / f"{word}.toml" for word in ("seal", "bark", "jam"))]
+TEXT_KINDS = (Text, MarkupText, SingleStringMathTex, DecimalNumber, ImageMobject)
+
+
+def off_frame(mobjects) -> list[str]:
+    """Each drawn text, number or image among ``mobjects`` (their families) that reaches past
+    the frame's edge, named with how far."""
+    half = np.array([config.frame_width / 2, config.frame_height / 2]) + 1e-6
+    found = []
+    for m in (f for top in mobjects for f in top.get_family()):
+        if isinstance(m, TEXT_KINDS) and visible(m):
+            past = max(*(-half - m.get_corner([-1, -1, 0])[:2]), *(m.get_corner([1, 1, 0])[:2] - half))
+            if past > 0:
+                found.append(f"{getattr(m, 'text', type(m).__name__)!r} {past:.2f} past")
+    return found
+
+
+@pytest.fixture(scope="module", params=EVERY_EXAMPLE, ids=lambda p: p.stem)
+def watched(request, tmp_path_factory):
+    """The step built for a shipped or a teacher's example, with what each settled frame shows
+    past the frame's edge (beat key -> texts)."""
+    example = load_example(request.param)
+    outside: dict[str, list[str]] = {}
+
+    def at_beat_end(scene, key: str) -> None:
+        outside[key] = off_frame(scene.mobjects)
+
+    built = build_beats(RealTransformer, example, tmp_path_factory.mktemp(request.param.stem), KEYFRAME_SIZE,
+                        at_beat_end=at_beat_end, storyboard=True)
+    return built.scene, outside
+
+
+def test_no_text_leaves_the_frame(watched):
+    """Seen failing before the planes were fitted to the frame (bark: "toy example, from ..."
+    0.68 past the left edge, "bark alone" past the right)."""
+    scene, outside = watched
+    assert {key: texts for key, texts in outside.items() if texts} == {}, scene.example.name
+
+
+def test_the_marks_outlines_surround_their_cells(watched):
+    """At the end of the sentence beats each outline is the cell of the mark it names, [CLS]
+    first and [SEP] last, the cells measured on the row's image (seen failing before the
+    outlines were made with the row: jam's panel is shrunk for its tall "strawberry", and the
+    outlines, placed by the unscaled cell size, sat below [CLS] and right of [SEP])."""
+    scene, _ = watched
+    for number, panel in scene.sentence_panels.items():
+        image, labels = panel.row.image, panel.row_labels
+        n = panel.row.values.shape[1]
+        width = image.width / n
+        assert [labels[0].text, labels[-1].text] == ["[CLS]", "[SEP]"]
+        for box, k in zip(panel.specials, (0, n - 1), strict=True):
+            cell = image.get_corner(UP + LEFT) + np.array([(k + 0.5) * width, -image.height / 2, 0.0])
+            np.testing.assert_allclose(box.get_center()[:2], cell[:2], atol=0.01,
+                                       err_msg=f"{scene.example.name} sentence {number + 1} cell {k}")
+            np.testing.assert_allclose([box.width, box.height], [width, image.height], atol=0.01)
+            assert abs(labels[k].get_x() - cell[0]) < width / 2  # the name over its cell
+
+
+def test_no_arrow_covers_a_tick_value(watched):
+    """No point of an arrow (its shaft every 0.02, its head's triangle sampled) lies in a tick
+    value's box on either plane (seen failing before the values under the arrows were left
+    out: seal's "+ walrus" head on -0.3, bark's "+ puppy" head on -0.1)."""
+    scene, _ = watched
+    for panel in (scene.toy_panel, scene.real_panel):
+        for arrow in scene.arrows(panel):
+            a, b, c = arrow.tip.get_vertices()[:3, :2]
+            steps = np.linspace(0, 1, 11)
+            head = [u * a + v * b + (1 - u - v) * c for u in steps for v in steps if u + v <= 1]
+            start, end = arrow.get_start()[:2], arrow.get_end()[:2]
+            count = 2 + int(np.linalg.norm(end - start) / 0.02)
+            shaft = [start + t * (end - start) for t in np.linspace(0, 1, count)]
+            for tick in panel.ticks:
+                low, high = tick.get_corner([-1, -1, 0])[:2], tick.get_corner([1, 1, 0])[:2]
+                inside = [p for p in (*head, *shaft) if np.all(low < p) and np.all(p < high)]
+                assert inside == [], f"{scene.example.name}: an arrow covers the tick {tick.get_value():g}"
