@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from attention_content.examples import beat_slug
 from scenes.story import STORY, Step
@@ -116,11 +117,32 @@ def _step_names(source: str) -> tuple[str, ...]:
     return _Reader(source).beats()
 
 
+def _class_sources(path: Path, name: str, seen: frozenset[Path] = frozenset()) -> list[Path]:
+    """``path`` and the modules beside it that hold the bases of its class ``name``, and theirs
+    (a scene's beats may live in a mixin of a sibling module: the keys chapter's
+    ``ScaledWeights``, the attention matrix's ``MaskBeats``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = {alias.asname or alias.name: node.module.rsplit(".", 1)[-1] for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("scenes.")
+                for alias in node.names}
+    found = [path]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            for base in (b.id for b in node.bases if isinstance(b, ast.Name)):
+                sibling = path.parent / f"{imported.get(base, '')}.py"
+                if base in imported and sibling.exists() and sibling not in seen | {path}:
+                    found += _class_sources(sibling, base, seen | {path})
+    return found
+
+
 def beat_names(story: Sequence[Step] = STORY) -> dict[str, StepBeats]:
-    """Each step, by its module and by its scene class -> the beat names its scene can have."""
+    """Each step, by its module and by its scene class -> the beat names its scene can have
+    (its own module's and those of its bases' modules beside it)."""
     result = {}
     for step in story:
         if step.path.exists():
-            beats = StepBeats(_step_names(step.path.read_text(encoding="utf-8")))
+            names = [n for source in _class_sources(step.path, step.scene)
+                     for n in _step_names(source.read_text(encoding="utf-8"))]
+            beats = StepBeats(tuple(dict.fromkeys(names)))
             result[step.module] = result[step.scene] = beats
     return result

@@ -10,6 +10,7 @@ import pytest
 from manim import Text
 from matrix_reading import on_screen_at_beat_ends, write_wide_example
 from scene_harness import (
+    FULL_HD_HEIGHT,
     BuiltScene,
     build_scene,
     check_keyframes,
