@@ -112,8 +112,13 @@ class MaskBeats:
             boxes = [self.cell_box(causal, f, d, style.NEGATIVE), self.cell_box(causal, d, f),
                      self.cell_box(full, f, d)]
         else:
-            line = (f"Here {word} comes before {s.focus}: masked or not, {s.focus} sees it "
-                    f"({fmt(causal.values[f, d])}), so the mask costs this example nothing.")
+            masked, unmasked = fmt(causal.values[f, d]), fmt(full.values[f, d])
+            if masked == unmasked:
+                line = (f"Here {word} comes before {s.focus}: masked or not, {s.focus} sees it "
+                        f"({masked} both ways), so the mask costs this example nothing.")
+            else:  # the later words it no longer sees share the weight out differently
+                line = (f"Here {word} comes before {s.focus}: masked or not, {s.focus} sees it ({masked} "
+                        f"masked, {unmasked} not), so the mask does not hide the word that decides.")
             boxes = [self.cell_box(causal, f, d), self.cell_box(full, f, d)]
         self.beat("what the mask costs", line)
         self.mask_boxes = VGroup(*boxes, self.mask_notes)

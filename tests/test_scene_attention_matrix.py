@@ -404,9 +404,25 @@ def test_with_every_decider_first_the_mask_costs_nothing(tmp_path):
     built = build_scene(AttentionMatrix, example, tmp_path, fresh=True)
     m = core(example, mask=True)
     assert said(built)["what the mask costs"] == (
-        f"Here orange comes before apple: masked or not, apple sees it ({m.weights[4, 2]:.2f}), so the mask "
-        "costs this example nothing.")
+        f"Here orange comes before apple: masked or not, apple sees it ({m.weights[4, 2]:.2f} both ways), so "
+        "the mask costs this example nothing.")
     assert_the_mask_is_its_own_beat(built, example)
+
+
+def test_a_decider_seen_either_way_is_said_with_both_weights(tmp_path):
+    """A teacher's jam: "spread strawberry jam on toast" masked, jam no longer sees "on" and
+    "toast", so strawberry's share changes; the beat says both weights, as both grids print them
+    (it said "0.69 ... costs nothing" beside an unmasked 0.66)."""
+    example = load_example(Path(__file__).parent / "data" / "teachers" / "jam.toml")
+    built = build_scene(AttentionMatrix, example, tmp_path, fresh=True)
+    causal, full = built.scene.mask_grids
+    s = example.sentences[built.scene.mask_sentence()]
+    f, d = s.focus_index, s.tokens.index(decider(example, built.scene.mask_sentence()))
+    masked, unmasked = f"{causal.values[f, d]:.2f}", f"{full.values[f, d]:.2f}"
+    assert masked != unmasked
+    assert said(built)["what the mask costs"] == (
+        f"Here {s.tokens[d]} comes before {s.focus}: masked or not, {s.focus} sees it ({masked} masked, "
+        f"{unmasked} not), so the mask does not hide the word that decides.")
 
 
 def test_a_decider_after_the_focus_is_not_said_to_be_seen(decider_last, tmp_path):
