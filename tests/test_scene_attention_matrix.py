@@ -89,7 +89,11 @@ def expected_numbers(example) -> dict[str, list[float]]:
     sk = example.sentences[k]
     fk, dk = sk.focus_index, sk.tokens.index(decider(example, k))
     tk, mk = core(example, sentence=k), core(example, mask=True, sentence=k)
-    cost = [mk.weights[dk, fk], tk.weights[fk, dk]] if dk > fk else [mk.weights[fk, dk]]
+    if dk > fk:  # hidden masked: what the decider sees of the focus, and the unmasked weight
+        cost = [mk.weights[dk, fk], tk.weights[fk, dk]]
+    else:  # seen either way: one weight if both print alike, else both
+        both = [mk.weights[fk, dk], tk.weights[fk, dk]]
+        cost = both[:1] if f"{both[0]:.2f}" == f"{both[1]:.2f}" else both
     return {
         "queries and keys": [],
         "scores": [max(t.scores[i, j] for j in others)],
