@@ -60,11 +60,13 @@ from scenes.keys_and_queries import (
     AXIS_NAMES,
     BAR_WIDTH,
     LEGEND_GAP,
+    LEGEND_ROOM,
     axis_lines,
     column_left,
     legend_in_corner,
     name_apart,
     quoted,
+    right_of_plane,
     shared_plane,
     subscripted,
     tick_numbers,
@@ -288,12 +290,13 @@ class ValueVectors(ExplainerScene):
         together (from their own size) up to ``grow`` as far as the column's width and the
         frame's margin allow, or shrunk when even their own size reaches below it. Returns
         the factor they took."""
-        left = column_left()
+        left = right_of_plane(self.plane)  # a wide plane's ticks and axis name keep the column right
+        width = min(COLUMN_WIDTH, config.frame_width / 2 - style.MARGIN - left)
         room = self.caption.get_bottom()[1] - (-config.frame_height / 2 + style.MARGIN)
         for block in blocks:  # back to the size each was made at
             block.scale(1 / getattr(block, "column_scale", 1.0))
         needed = sum(b.height for b in blocks) + BLOCK_GAP * len(blocks)
-        shrink = min(grow, room / needed, COLUMN_WIDTH / max(b.width for b in blocks))
+        shrink = min(grow, room / needed, width / max(b.width for b in blocks))
         above: Mobject = self.caption
         for block in blocks:
             block.scale(shrink)
@@ -384,7 +387,8 @@ class ValueVectors(ExplainerScene):
         legend.arrange(DOWN, aligned_edge=LEFT, buff=LEGEND_GAP)
         points = [p for c in self.chains for p in (*c.trace.inputs, *c.values, *c.points)]
         points += [self.example.words[facts.decider(self.example, c.k)] for c in self.chains]
-        return legend_in_corner(self.plane, legend, np.array(points))
+        return legend_in_corner(self.plane, legend, np.array(points),
+                                right=right_of_plane(self.plane) - LEGEND_ROOM)
 
     def caption_for(self, c: Chain) -> Mobject:
         """Sentence ``c``'s caption, at the top of the right-hand column."""

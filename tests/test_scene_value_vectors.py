@@ -344,3 +344,34 @@ def test_every_value_dot_is_named_and_the_focus_clear_of_the_arrows(built):
         assert s["bare"] == [], f"{s['beat']}: bare dots {s['bare']}"
     focus = scene.dots[scene.chains[-1].sentence.focus_index]
     assert not any(boxes_overlap(focus.label, p) for p in scene.drawn[-1].lines)
+
+
+class Columned(ValueVectors):
+    """The scene, noting at the end of every beat the texts of the right-hand column and the
+    legend that overlap each other or a tick value of the plane (the words' own labels aside:
+    other tests place them)."""
+
+    def _end_beat(self) -> None:
+        if self._open_beat is not None and hasattr(self, "plane"):
+            on = {id(m) for top in self.mobjects for m in top.get_family()}
+            names = {id(d.label) for d in self.word_dots_on_screen()}
+            texts = [m for m in self.labels_on_screen() if id(m) not in names]
+            ticks = [t for t in tick_numbers(self.plane) if id(t) in on]
+            pairs = overlapping_pairs(texts) + [pair for t in texts for tick in ticks
+                                                for pair in overlapping_pairs([t, tick])]
+            self.column_clashes = getattr(self, "column_clashes", []) + [(self._open_beat[0], pairs)]
+        super()._end_beat()
+
+
+Columned.__name__ = ValueVectors.__name__  # same key frames folder (none is compared here)
+
+
+@pytest.mark.parametrize("word", ["seal", "bark", "jam"])
+def test_a_wide_plane_keeps_the_column_and_legend_clear(word, tmp_path):
+    """Issue 32 (seal, chapter 8): seal's plane reaches into the right-hand column; the legend
+    ran into "v_j = x_j W_V" and "x'_1 = (3.42, 1.36)" lay on the "6" tick and "1st number".
+    The column now starts right of the plane's marks, the legend left of it."""
+    example = load_example(Path(__file__).parent / "data" / "teachers" / f"{word}.toml")
+    built = build_scene(Columned, example, tmp_path)
+    clashes = [(beat, pairs) for beat, pairs in built.scene.column_clashes if pairs]
+    assert clashes == [], "\n".join(map(str, clashes))
