@@ -63,7 +63,7 @@ from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten, wrapped_label
 from scenes.components.matrices import MatrixGrid, cell_colors
 from scenes.components.words import LABEL_SPOTS, along, boxes_overlap
-from scenes.real_model_lines import axis_lines, separating_axis, toy_agrees
+from scenes.real_model_lines import axis_lines, order_agrees, separating_axis, toy_agrees
 from scenes.story import find_step
 from scenes.style import fmt
 
@@ -333,6 +333,14 @@ class RealTransformer(ExplainerScene):
                         "the axis that tells the sentences apart.")
                 shown = (f"toy and model agree on {names[first]}, the axis that tells the sentences apart, "
                          f"and differ on {names[1 - first]}")
+            elif any(order := order_agrees(self.real.in_context[:2], toy[:3])):
+                p = np.round(self.real.in_context[:2], style.DECIMALS)
+                higher = [self.real.deciders[0 if p[0][a] > p[1][a] else 1] for a in (0, 1)]
+                more = " and ".join(f"more {names[a]} beside {higher[a]}" for a in (0, 1) if order[a])
+                line = (f"The toy leaves out {what}, and its numbers are set by hand, so it need not match: "
+                        f"from {self.focus} alone it moves otherwise. Sentence against sentence they agree: "
+                        f"{self.focus} is {more}.")
+                shown = f"sentence against sentence, toy and model agree: {self.focus} is {more}"
             else:
                 line = (f"The toy leaves out {what}, and its numbers are set by hand, so it need not match: "
                         f"here it moves {self.focus} otherwise. What they share is the step: each word "

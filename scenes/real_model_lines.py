@@ -9,7 +9,7 @@ import numpy as np
 from scenes import style
 from scenes.style import fmt
 
-__all__ = ["axis_lines", "separating_axis", "toy_agrees"]
+__all__ = ["axis_lines", "order_agrees", "separating_axis", "toy_agrees"]
 
 
 def _shown_signs(alone: np.ndarray, in_context: np.ndarray) -> np.ndarray:
@@ -108,3 +108,21 @@ def axis_lines(focus: str, names: tuple[str, str], deciders: tuple[str, ...] | l
         else:
             lines.append((a, f"On {name}, {what}."))
     return lines
+
+
+def order_agrees(in_context: np.ndarray, toy: np.ndarray) -> tuple[bool, bool]:
+    """Per axis, whether the two sentences put the focus in the same order in the real model
+    (``in_context``, shape (2, 2)) as in the toy (``toy``: alone, then each sentence, shape
+    (3, 2)), as shown (2 decimals): sentence against sentence, not against the focus alone.
+
+    >>> order_agrees(np.array([[-0.16, -0.33], [-0.36, -0.15]]),
+    ...              np.array([[1.5, 1.6], [0.8, 2.81], [2.71, 0.87]]))
+    (False, False)
+    >>> order_agrees(np.array([[-0.16, -0.33], [-0.36, -0.15]]),
+    ...              np.array([[1.5, 1.6], [2.71, 0.87], [0.8, 2.81]]))
+    (True, True)
+    """
+    p = np.round(np.asarray(in_context, dtype=float), style.DECIMALS)
+    t = np.round(np.asarray(toy, dtype=float), style.DECIMALS)
+    real, mine = np.sign(p[0] - p[1]), np.sign(t[1] - t[2])
+    return tuple(bool(real[a] == mine[a] != 0) for a in (0, 1))  # type: ignore[return-value]

@@ -301,8 +301,15 @@ def test_the_chapter_ends_on_the_toys_caveat_and_where_it_agrees(built, example)
     elif agree[first]:
         assert line.endswith(f"it differs on {scene.real.axes[1 - first]}, and agrees on "
                              f"{scene.real.axes[first]}, the axis that tells the sentences apart.")
-    else:
-        assert "here it moves" in line and line.endswith("takes in some of them.")
+    else:  # sentence against sentence (their order on an axis, toy and model alike), else the step
+        t = np.round(toy, 2)
+        order = [np.sign(r[1, a] - r[2, a]) == np.sign(t[1, a] - t[2, a]) != 0 for a in (0, 1)]
+        if any(order):
+            higher = [scene.real.deciders[0 if r[1, a] > r[2, a] else 1] for a in (0, 1)]
+            more = " and ".join(f"more {scene.real.axes[a]} beside {higher[a]}" for a in (0, 1) if order[a])
+            assert line.endswith(f"Sentence against sentence they agree: {scene.focus} is {more}.")
+        else:
+            assert "here it moves" in line and line.endswith("takes in some of them.")
     expected_path = {"apple": "separating", "bank": "separating", "crane": "separating", "bat": "neither"}
     if example.name in expected_path:
         assert (("separating" if agree[first] and not all(agree) else "neither" if not any(agree) else "both")
@@ -316,6 +323,8 @@ def test_the_chapter_ends_on_the_toys_caveat_and_where_it_agrees(built, example)
     elif agree[first]:
         assert (f"toy and model agree on {scene.real.axes[first]}, the axis that tells the sentences apart, "
                 f"and differ on {scene.real.axes[1 - first]}") in written
+    elif "Sentence against sentence" in line:
+        assert "sentence against sentence, toy and model agree" in written
     else:
         assert "here the toy moves" in written
 
@@ -539,3 +548,21 @@ def test_no_arrow_covers_a_tick_value(watched):
                 low, high = tick.get_corner([-1, -1, 0])[:2], tick.get_corner([1, 1, 0])[:2]
                 inside = [p for p in (*head, *shaft) if np.all(low < p) and np.all(p < high)]
                 assert inside == [], f"{scene.example.name}: an arrow covers the tick {tick.get_value():g}"
+
+
+def test_a_toy_that_moves_the_word_otherwise_still_agrees_sentence_against_sentence(tmp_path):
+    """A teacher's jam (issue 32, a second storyboard read): measured from jam alone the toy
+    and the model disagree on both axes, and the chapter ended on "here it moves jam otherwise",
+    though on screen the model, like the toy, puts jam higher on fruit beside strawberry and
+    higher on traffic beside cars. The caveat says so, and the order is the numbers'."""
+    example = load_example(Path(__file__).parent / "data" / "teachers" / "jam.toml")
+    built = build_scene(RealTransformer, example, tmp_path)
+    scene = built.scene
+    real = np.round(scene.real.in_context[:2], 2)  # (2 sentences, 2 axes), as shown
+    toy = np.round(scene.toy_points()[1:3], 2)  # the toy's focus in each sentence
+    fruit, traffic = scene.real.axes.index("fruit"), scene.real.axes.index("traffic")
+    assert real[0][fruit] > real[1][fruit] and toy[0][fruit] > toy[1][fruit]  # beside strawberry
+    assert real[1][traffic] > real[0][traffic] and toy[1][traffic] > toy[0][traffic]  # beside cars
+    assert said_by_beat(scene)["caveat"].endswith(
+        "from jam alone it moves otherwise. Sentence against sentence they agree: jam is more fruit "
+        "beside strawberry and more traffic beside cars.")
