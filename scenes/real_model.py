@@ -337,8 +337,10 @@ class RealTransformer(ExplainerScene):
                 p = np.round(self.real.in_context[:2], style.DECIMALS)
                 higher = [self.real.deciders[0 if p[0][a] > p[1][a] else 1] for a in (0, 1)]
                 more = " and ".join(f"more {names[a]} beside {higher[a]}" for a in (0, 1) if order[a])
+                differs = [names[a] for a in (0, 1) if not agree[a]]  # measured from the focus alone
+                alone = "it moves otherwise" if len(differs) == 2 else f"it differs on {differs[0]}"
                 line = (f"The toy leaves out {what}, and its numbers are set by hand, so it need not match: "
-                        f"from {self.focus} alone it moves otherwise. Sentence against sentence they agree: "
+                        f"from {self.focus} alone {alone}. Sentence against sentence they agree: "
                         f"{self.focus} is {more}.")
                 shown = f"sentence against sentence, toy and model agree: {self.focus} is {more}"
             else:

@@ -566,3 +566,14 @@ def test_a_toy_that_moves_the_word_otherwise_still_agrees_sentence_against_sente
     assert said_by_beat(scene)["caveat"].endswith(
         "from jam alone it moves otherwise. Sentence against sentence they agree: jam is more fruit "
         "beside strawberry and more traffic beside cars.")
+
+
+def test_a_toy_that_agrees_on_one_axis_is_not_said_to_move_the_word_otherwise(tmp_path):
+    """A teacher's bark (issue 32, a third read): from bark alone toy and model agree on tree
+    ("as in the toy", the beat before) and differ on dog, the axis that separates the sentences;
+    the caveat said "from bark alone it moves otherwise"."""
+    example = load_example(Path(__file__).parent / "data" / "teachers" / "bark.toml")
+    built = build_scene(RealTransformer, example, tmp_path)
+    line = said_by_beat(built.scene)["caveat"]
+    assert "as in the toy" in said_by_beat(built.scene)["other axis"]
+    assert "from bark alone it differs on dog. Sentence against sentence they agree:" in line
