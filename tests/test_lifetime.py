@@ -54,7 +54,8 @@ def test_a_stopped_storyboard_leaves_no_process_and_one_line(tmp_path, sig, code
     process = _storyboard(tmp_path, "--only", "words_in_context", "cosine_similarity", "--jobs", "2")
     seen: set[int] = set()
     deadline = time.monotonic() + 240
-    while len(descendants(process.pid)) < 3 and time.monotonic() < deadline:  # server, 2 workers
+    while len(seen) < 3 and time.monotonic() < deadline:  # server, 2 workers (each seen once)
+        seen |= set(descendants(process.pid))
         time.sleep(0.2)
     time.sleep(1.0)
     seen |= set(descendants(process.pid))

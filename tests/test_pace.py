@@ -54,9 +54,15 @@ def test_a_slow_scene_reads_at_13_characters_a_second(monkeypatch: pytest.Monkey
 
 
 def test_the_slow_voice_says_the_same_words_in_more_time(tmp_path: Path) -> None:
+    """Piper draws each phoneme's length with some noise (its ONNX model's random ops), and a
+    clip's fixed pauses do not stretch: the ratio of three sentences together was seen from 1.14
+    to 1.3 between runs, around the length scale, 1.25."""
     pytest.importorskip("piper", reason="the voice extra is not installed")
-    text = "Each word becomes a point: apple is at one point five, one point six."
-    normal = voice.Speaker(tmp_path, voice.voice_settings("normal")).speak(text)
-    slow = voice.Speaker(tmp_path, voice.voice_settings("slow")).speak(text)
-    assert normal.path != slow.path  # cached apart
-    assert slow.seconds / normal.seconds == pytest.approx(1.25, abs=0.1)
+    texts = ("Each word becomes a point: apple is at one point five, one point six.",
+             "Softmax turns the scores into weights that add up to one.",
+             "The query of apple asks for words whose keys reach far along it.")
+    normal, slow = (voice.Speaker(tmp_path, voice.voice_settings(pace)) for pace in ("normal", "slow"))
+    said = [(normal.speak(text), slow.speak(text)) for text in texts]
+    assert all(n.path != s.path for n, s in said)  # cached apart
+    ratio = sum(s.seconds for _, s in said) / sum(n.seconds for n, _ in said)
+    assert ratio == pytest.approx(1.25, abs=0.15)
