@@ -85,6 +85,17 @@ def assert_says_the_numbers(built, example):
                                                                abs=1e-9), name
 
 
+
+def assert_band_apart(scene) -> None:
+    """Every piece of the band (strips, outputs, concatenation, W_O, update, residual, formula)
+    inside the frame, and none overlapping another."""
+    pieces = [*scene.strips, *scene.outputs, scene.concat, scene.w_o, scene.w_o_label, scene.update,
+              scene.residual, scene.formula, scene.weights_title]
+    assert outside_frame(pieces) == []
+    assert overlapping_pairs([*(s.image for s in scene.strips), *(o.image for o in scene.outputs),
+                              scene.concat.image, scene.w_o.image, scene.update.image, scene.residual,
+                              scene.formula]) == []
+
 def test_every_number_said_is_the_cores(built, example):
     assert_says_the_numbers(built, example)
 
@@ -142,12 +153,7 @@ def test_wider_embeddings_are_laid_out_for_1080p(d, tmp_path):
     built = build_scene(on_screen_at_beat_ends(MultiHeadAttention), wide, tmp_path)
     assert layout_problems(built.layouts) == []
     scene = built.scene
-    pieces = [*scene.strips, *scene.outputs, scene.concat, scene.w_o, scene.w_o_label, scene.update,
-              scene.residual, scene.formula, scene.weights_title]
-    assert outside_frame(pieces) == []
-    assert overlapping_pairs([*(s.image for s in scene.strips), *(o.image for o in scene.outputs),
-                              scene.concat.image, scene.w_o.image, scene.update.image, scene.residual,
-                              scene.formula]) == []
+    assert_band_apart(scene)
     assert_says_the_numbers(built, wide)
     assert all(strip.printed for strip in scene.strips) and bool(scene.update.printed) == (d <= 3)
     # the heads' outputs are heat maps in 8-D, and no longer read out: every number said is shown
@@ -360,11 +366,6 @@ def test_a_long_word_leaves_w_o_its_numbers(tmp_path):
     assert [g.values.shape for g in grids if not (g.printed and g.number_height >= MIN_DIGIT)] == []
     np.testing.assert_allclose(scene.w_o.shown_numbers(), example.w_o, atol=0.005)
     assert layout_problems(built.layouts) == []
-    pieces = [*scene.strips, *scene.outputs, scene.concat, scene.w_o, scene.w_o_label, scene.update,
-              scene.residual, scene.formula, scene.weights_title]
-    assert outside_frame(pieces) == []
-    assert overlapping_pairs([*(s.image for s in scene.strips), *(o.image for o in scene.outputs),
-                              scene.concat.image, scene.w_o.image, scene.update.image, scene.residual,
-                              scene.formula]) == []
+    assert_band_apart(scene)
     assert_says_the_numbers(built, example)
     assert unshown(built, example) == {}
