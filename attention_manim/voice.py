@@ -37,8 +37,8 @@ from attention_manim import atomic
 
 __all__ = ["INSTALL_COMMAND", "PAUSE_AFTER", "SLOW_LENGTH_SCALE", "SPOKEN_FORMS", "Clip", "Speaker",
            "SpeechService", "VoiceSettings", "VoiceUnavailableError", "active_rms_db", "cache_dir",
-           "mux_scene_track", "normalise", "pad_track", "read_wav", "require_voice", "spoken_form",
-           "take_track", "voice_settings", "voice_stamp"]
+           "mux_scene_track", "normalise", "read_wav", "require_voice", "spoken_form",
+           "voice_settings", "voice_stamp"]
 
 INSTALL_COMMAND = "make video VOICE=1  (or: .venv/bin/pip install -e '.[voice]')"
 # Seconds of silence after a beat's speech before the next beat may start.
@@ -379,32 +379,9 @@ def cache_dir(cache_home: Path) -> Path:
 # ------------------------------------------------------------------ a scene's sound track
 
 
-def pad_track(file_writer: Any, seconds: float) -> None:
-    """Extend manim's sound track (``SceneFileWriter.audio_segment``) with silence to
-    ``seconds``: manim's track stops at its last sound, not at the scene's end."""
-    from pydub import AudioSegment
-
-    if getattr(file_writer, "includes_sound", False):
-        file_writer.add_audio_segment(AudioSegment.silent(0), time=seconds)
-
-
-def take_track(file_writer: Any) -> Path | None:
-    """Write manim's sound track (padded by :func:`pad_track`) as the WAV :func:`mux_scene_track`
-    reads beside the scene's movie, and leave manim none: manim 0.21's ``combine_to_movie`` would
-    export that WAV itself, encode it to AAC (1.15 s of processor time for 38 s of sound) and
-    remux the movie with it, all of which :func:`mux_scene_track` does again, aligned. Returns
-    the WAV (None: no sound, or no movie)."""
-    movie = getattr(file_writer, "movie_file_path", None)
-    if not getattr(file_writer, "includes_sound", False) or movie is None:
-        return None
-    track = Path(movie).with_suffix(".wav")
-    file_writer.audio_segment.export(str(track), format="wav")
-    file_writer.includes_sound = False
-    return track
-
-
 def mux_scene_track(movie_file: str | Path | None) -> None:
-    """Give ``movie`` its sound track, from the WAV :func:`take_track` left beside it, aligned.
+    """Give ``movie`` its sound track, from the WAV
+    :func:`attention_manim.manim_patches.sound.take_track` left beside it, aligned.
 
     Not manim 0.21's way, a raw AAC stream, which plays late by the encoder's delay (1024
     samples, 21 ms) and may end before the picture: this writes the WAV's samples as AAC

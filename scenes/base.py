@@ -14,6 +14,7 @@ from attention_content.example_types import Example
 from attention_content.examples import skips_beat
 from attention_core.errors import AttentionInputError
 from attention_manim import contract, cues, manim_patches, slides, voice
+from attention_manim.manim_patches import sound
 from attention_manim.settings import settings
 from scenes import style
 from scenes.components import title_card
@@ -319,8 +320,8 @@ class ExplainerScene(Scene):
         self._end_beat()
         self._end_parts()
         if self.voice_clips and not self._skipping_the_scene():
-            voice.pad_track(self.renderer.file_writer, self.renderer.time)
-            voice.take_track(self.renderer.file_writer)  # encoded once, by render() below
+            sound.pad_track(self.renderer.file_writer, self.renderer.time)
+            sound.take_track(self.renderer.file_writer)  # encoded once, by render() below
         super().tear_down()
 
     def _start_part(self, name: str, notes: str = "", skip: bool = False) -> None:

@@ -49,3 +49,17 @@ def test_the_stamps_walker_is_this_walker():
     for step in STORY:
         if step.path.exists():
             assert project_imports(step.path) == import_walk.files_imported(step.path), step.module
+
+
+# The file writer's sound state (manim 0.21): only attention_manim/manim_patches/ may touch it.
+FILE_WRITER_STATE = ("audio_segment", "includes_sound", "add_audio_segment")
+
+
+def test_only_the_patches_touch_manims_file_writer_sound_state():
+    root = Path(__file__).resolve().parents[1]
+    touching = sorted(
+        str(path.relative_to(root)) for package in import_walk.PACKAGES
+        for path in (root / package).rglob("*.py")
+        if "manim_patches" not in path.parts
+        and any(f".{name}" in path.read_text(encoding="utf-8") for name in FILE_WRITER_STATE))
+    assert touching == []

@@ -98,26 +98,27 @@ def test_joined_video_carries_one_track_aligned_with_every_step(tmp_path: Path) 
 
 
 def test_the_scene_takes_its_track_from_manim_before_manim_encodes_it(tmp_path: Path) -> None:
-    """voice.take_track: manim's sound track written as the WAV beside the movie, and manim left
+    """sound.take_track: manim's sound track written as the WAV beside the movie, and manim left
     with none, so that its combine_to_movie does not encode and remux what mux_scene_track will."""
     from types import SimpleNamespace
 
     from pydub import AudioSegment
 
     from attention_manim import voice
+    from attention_manim.manim_patches import sound
 
     clicks_at = [0.25, 1.5]
     samples = np.round(click_track(2.0, clicks_at) * 32767).astype("<i2")
     segment = AudioSegment(samples.tobytes(), frame_rate=RATE, sample_width=2, channels=1)
     writer = SimpleNamespace(includes_sound=True, audio_segment=segment,
                              movie_file_path=tmp_path / "Scene.mp4")
-    assert voice.take_track(writer) == tmp_path / "Scene.wav"
+    assert sound.take_track(writer) == tmp_path / "Scene.wav"
     assert writer.includes_sound is False
     track, rate = voice.read_wav(tmp_path / "Scene.wav")
     assert rate == RATE and np.array_equal(np.round(track * 32768).astype("<i2"), samples)
     assert clicks(track) == pytest.approx(clicks_at, abs=0.001)
     (tmp_path / "Scene.wav").unlink()
-    assert voice.take_track(writer) is None and not (tmp_path / "Scene.wav").exists()  # no sound left
+    assert sound.take_track(writer) is None and not (tmp_path / "Scene.wav").exists()  # no sound left
 
 
 # ------------------------------------------------------------------- the voiced scene base

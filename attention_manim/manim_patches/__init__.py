@@ -16,6 +16,9 @@ By concern, one module each: ``copies`` (glyphs, copies, families, digits), ``sv
 options, plain tracebacks, the frames' clock), ``cameras`` (the scenes' cameras), ``renderer``
 (the storyboard's renderer) and ``state`` (what they share in a process); this module puts them
 in place and takes them away.
+``sound`` is not a patch: it takes a spoken scene's sound track off manim's file writer
+before manim encodes it (the one place outside these patches that touches the file writer's
+state; the scene base calls it in ``tear_down``).
 
 What :func:`apply` replaces (manim 0.21.0; the pixel tests are ``tests/test_speedups.py``):
 
