@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import Text
+from manim import DOWN, DR, UL, Text
 from matrix_reading import on_screen_at_beat_ends, write_wide_example
 from scene_harness import (
     FULL_HD_HEIGHT,
@@ -478,6 +478,28 @@ def test_heat_map_pixels_follow_the_colormap():
     pixels = grid.image.get_pixel_array()
     np.testing.assert_allclose(pixels[1, 0, :3] / 255, colors[1, 0], atol=1 / 255)
     assert pixels[0, 0, :3].sum() < pixels[1, 0, :3].sum()  # 0 is darker than 1
+
+
+def test_a_scaled_grids_cells_are_where_its_numbers_are():
+    """Scaled and moved after it is built (the real-model chapter shrinks a row to fit), a
+    grid's cells follow: each number's centre (drawn at its cell's centre, then scaled with
+    the grid) is still its cell's centre, and a cell measures the image's size over its count."""
+    values = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+    grid = MatrixGrid(values, cell_colors(values, FOCUS, 1.0), 0.8, numbers=True, cell_width=1.1)
+    before = [grid.cell_center(r, c) for r in range(2) for c in range(3)]
+    centre = grid.image.get_center()
+    grid.scale(0.5, about_point=centre).shift(np.array([1.0, -2.0, 0.0]))
+    for k, number in enumerate(grid.numbers):
+        r, c = divmod(k, 3)
+        expected = centre + 0.5 * (before[k] - centre) + np.array([1.0, -2.0, 0.0])
+        np.testing.assert_allclose(grid.cell_center(r, c), expected, atol=1e-9)
+        np.testing.assert_allclose(number.get_center(), grid.cell_center(r, c), atol=1e-6)
+    assert (grid.cell, grid.cell_width) == pytest.approx((0.4, 0.55))
+    top_left, bottom_right = grid.row_box(1)
+    np.testing.assert_allclose(top_left, grid.image.get_corner(UL) + 0.4 * DOWN, atol=1e-9)
+    np.testing.assert_allclose(bottom_right, grid.image.get_corner(DR), atol=1e-9)
+    piece = grid.cell_image(1, 2)
+    assert (piece.width, piece.height) == pytest.approx((0.55, 0.4))
 
 
 @pytest.mark.parametrize("numbers", ["image", True])

@@ -83,7 +83,8 @@ class MatrixGrid(Group):
     ``masked`` (booleans (rows, cols), True where a cell is masked; all False by default)
     and ``number_height`` (the height of a digit of the cells' numbers in scene units,
     measured from the font; 0 when no numbers are shown). ``cell`` is a cell's height and
-    ``cell_width`` its width (the same unless ``cell_width=`` is given). ``label_size`` fixes
+    ``cell_width`` its width as drawn now (the same unless ``cell_width=`` is given; a scaled
+    grid's cells scale with it). ``label_size`` fixes
     the font size of the row and column labels (default: by the cell, at most
     style.SMALL_SIZE); labels that would overlap at that size are left out, every
     ``step``-th one kept.
@@ -102,8 +103,7 @@ class MatrixGrid(Group):
         self.values = np.asarray(values, dtype=float)
         self.colors = np.asarray(colors, dtype=float).copy()
         square = cell_width is None
-        self.cell = cell
-        self.cell_width = width = cell if cell_width is None else cell_width
+        width = cell if cell_width is None else cell_width
         self.label_size = label_size
         rows, cols = self.values.shape
         self.masked = np.zeros((rows, cols), dtype=bool) if masked is None else np.asarray(masked, dtype=bool)
@@ -122,8 +122,8 @@ class MatrixGrid(Group):
             if px == round(cell * _pixels_per_unit()) and px_w == round(width * _pixels_per_unit()):
                 # a cell of whole pixels on the frame (moves its edges < half a pixel):
                 self.number_height *= px / _pixels_per_unit() / cell
-                self.cell = cell = px / _pixels_per_unit()
-                self.cell_width = width = cell if square else px_w / _pixels_per_unit()
+                cell = px / _pixels_per_unit()
+                width = cell if square else px_w / _pixels_per_unit()
                 self.image.pixel_for_pixel = True  # the lean camera copies it, crisp and cheap
         else:
             pixels = (np.clip(self.colors, 0, 1) * 255).astype(np.uint8)
@@ -165,8 +165,19 @@ class MatrixGrid(Group):
         super().__init__(self.image, self.border, self.numbers, self.row_labels, self.col_labels,
                          self.title)
 
+    @property
+    def cell(self) -> float:
+        """A cell's height in scene units, as drawn now (a scaled grid's cells scale with it)."""
+        return self.image.height / self.values.shape[0]
+
+    @property
+    def cell_width(self) -> float:
+        """A cell's width in scene units, as drawn now."""
+        return self.image.width / self.values.shape[1]
+
     def cell_center(self, row: int, col: int) -> np.ndarray:
-        """Scene position of the centre of cell (row, col)."""
+        """Scene position of the centre of cell (row, col), wherever and however large the
+        grid is now."""
         corner = self.image.get_corner(UP + LEFT)
         return corner + np.array([(col + 0.5) * self.cell_width, -(row + 0.5) * self.cell, 0.0])
 
