@@ -294,7 +294,7 @@ def load_model(path: Path | str | None = None) -> RealModel:
 
     def linear(prefix: str) -> tuple[np.ndarray, np.ndarray]:
         # torch stores (out, in); x @ weight.T is the layer. Held as contiguous float64 (85 MB for
-        # the six layers): numpy's matmul on a transposed float32 file mapping is 100x slower.
+        # the six layers): numpy's matmul on a transposed float32 file mapping is far slower.
         return _f64(t(f"{prefix}.weight").T), _f64(t(f"{prefix}.bias"))
 
     layers = []

@@ -10,7 +10,7 @@ from attention_explainer import ONE_BLAS_THREAD
 # local Ray's), unless the user chose a number; set before numpy is first imported, which reads
 # it. The project's matrices are tiny (a sentence through MiniLM: 20 x 384), and OpenBLAS's
 # thread per core spins against the other processes on those cores: the real model's
-# storyboard step took 5.9-8.4 s with them at load 3, 3.6-4.8 s with one thread.
+# storyboard step is slower with them on a busy machine, not faster.
 for _name in ONE_BLAS_THREAD:
     os.environ.setdefault(_name, "1")
 
@@ -19,8 +19,8 @@ from attention_explainer.cli import main  # noqa: E402 (numpy comes with it)
 
 def run() -> None:
     """The command line, exiting with :func:`main`'s code. A storyboard leaves without Python's
-    teardown: freeing the built scene's objects one by one took 0.3-0.4 s after its last line,
-    of a 2-4 s command a teacher runs after every edit. Its files are all written and its
+    teardown: freeing the built scene's objects one by one is a noticeable wait after its last
+    line, in a short command a teacher runs after every edit. Its files are all written and its
     processes gone by then (the other commands end as usual: their pools and Ray clean up at
     exit)."""
     code = main()

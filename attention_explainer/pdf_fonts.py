@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from fpdf import FPDF  # imported where a PDF is built: it takes a second to import
+    from fpdf import FPDF  # imported where a PDF is built: it is slow to import
 
 __all__ = ["PdfFont", "choose_font"]
 

@@ -106,8 +106,8 @@ class StoryboardStep:
 
 def _save_frame(frame: np.ndarray, folder: str, relative: str, key: str) -> None:
     """A frame's PNG, ``<folder>/<relative>/<key>.png``, and the PDF's copy of it (a JPEG goes
-    into a PDF as it is: a PNG is decoded and compressed again, 35 ms a frame in the one
-    process that writes the PDF after every step is built)."""
+    into a PDF as it is: a PNG is decoded and compressed again, in the one process that writes
+    the PDF after every step is built)."""
     from PIL import Image
 
     picture = Image.fromarray(frame)
@@ -317,9 +317,8 @@ def _remove_left_behind(folder: Path, name: str) -> None:
 
 class _Writer:
     """Writes the frames of the steps built in this process and makes the PDF: here, or in a
-    ``helper`` process (on another core, while this one builds the scene: apple's training
-    step spends 0.5 s writing its 22 frames, and the PDF 0.3-0.5 s more, 0.35 s of it importing
-    fpdf2, which the helper does while the scene builds). Frames built in worker processes are
+    ``helper`` process (on another core: writing the frames, importing fpdf2 and making the PDF
+    then happen while this one builds the scene). Frames built in worker processes are
     written by those; meanwhile fpdf2 is imported here, in a thread (this process only waits)."""
 
     def __init__(self, helper: bool) -> None:
@@ -362,7 +361,7 @@ class _Writer:
 
 
 def _warm_pdf() -> None:
-    """What making the PDF imports (0.35 s for fpdf2 and its fontTools)."""
+    """What making the PDF imports (fpdf2 and its fontTools, slow to import)."""
     import fontTools.subset  # noqa: F401
     import fpdf  # noqa: F401
 
@@ -386,21 +385,20 @@ def _run_steps(order: Sequence[tuple[int, Step]], example_path: str, folder: Pat
     if "manim" in sys.modules:
         # manim imported here already (storyboard --watch: its warm build process): the workers
         # are forked from this process, with manim, the scenes and their memos as they are. Not
-        # yet shown faster: apple's whole storyboard so rebuilt took 22.9-32.4 s (19-22 s of
-        # processor time) against 17.3-29.7 s (17-18 s) from a forkserver, at load 3.5; the
-        # forked workers keep this process's second BLAS thread (ONE_BLAS_THREAD is read as numpy
-        # loads), but with one thread here it was 15.4-25.0 s against 10.3-21.3 s: noise, at load 2-3
+        # yet shown faster than a forkserver (docs/performance.md: within the noise on a busy
+        # machine, with one BLAS thread here or two; the forked workers keep this process's
+        # second BLAS thread, as ONE_BLAS_THREAD is read when numpy loads)
         context = get_context("fork")
     else:
         context = get_context("forkserver")
-        # manim and the scenes' base imported once, in the server the workers are forked from
-        # (1-2 s of processor time a process), not in every worker
+        # manim and the scenes' base imported once, in the server the workers are forked from,
+        # not in every worker
         context.set_forkserver_preload(["attention_explainer.forkserver_guard", "manim", "scenes.base",
                                         "attention_explainer.storyboard"])
     # One BLAS thread a worker (the server reads the environment as it starts): OpenBLAS starts
-    # a thread per core in each process, and the workers' threads spin against each other
-    # (apple's steps took 27.5 s of processor time in two workers, 21.6 s with one thread
-    # each, 20.7 s in one process). A variable the user set stays as set.
+    # a thread per core in each process, and the workers' threads spin against each other (two
+    # workers with them cost more processor time than one process). A variable the user set
+    # stays as set.
     from attention_manim.settings import children_see
 
     with children_see(**dict.fromkeys(ONE_BLAS_THREAD, "1")), \
@@ -437,7 +435,7 @@ def _no_interrupts() -> None:
 
 def _rate_text(beat: StoryboardBeat, reading_rate: float) -> str:
     """The beat's length and the rate its narration is read at, flagged above ``reading_rate``
-    (``style.READING_RATE``, passed in: importing scenes.style imports manim, a second in the
+    (``style.READING_RATE``, passed in: importing scenes.style imports manim, slow in the
     process that makes the PDF)."""
     if not beat.narration:
         return f"{beat.seconds:.1f} s, no narration"

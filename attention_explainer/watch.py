@@ -2,10 +2,10 @@
 
     attention-explainer storyboard --watch [--example NAME] [--only STEP ...] [--jobs N] [--size W,H]
 
-A cold ``storyboard`` command spends ~1.5 s starting Python and importing manim and the scenes
-before it builds anything. The watcher pays that once: it imports them, builds the storyboard
-in its own process (its memos, such as ``word_label``'s, are then warm), and then polls, every
-:data:`POLL_SECONDS`, the modification times and sizes of
+A cold ``storyboard`` command starts Python and imports manim and the scenes, a wait a teacher
+notices, before it builds anything. The watcher pays that once: it imports them, builds the
+storyboard in its own process (its memos, such as ``word_label``'s, are then warm), and then
+polls, every :data:`POLL_SECONDS`, the modification times and sizes of
 
 - the example's TOML file and the training corpus it names: a change rebuilds the storyboard,
   in a child process forked from the watcher (:func:`rebuild`), so that every build starts

@@ -90,7 +90,7 @@ def write_audio(samples: np.ndarray, path: Path, rate: int = AUDIO_RATE) -> None
 
 def copy_sound(movie: Path, output: Path) -> None:
     """``movie``'s sound track alone as ``output`` (an mp4 container: ``.m4a``), its packets
-    copied, not encoded again (an AAC encode of the 12-minute narration takes 12 s)."""
+    copied, not encoded again (an AAC encode of the whole narration once more is slow)."""
     with av.open(str(movie)) as source:
         sound = source.streams.audio[0]
         with av.open(str(output), "w", format="mp4") as out:

@@ -1,9 +1,9 @@
 """The last frame of each slide, kept beside the slide's video by the scene that drew it.
 
 The PDF deck (:func:`attention_explainer.render.pack.build_pdf`) shows each slide's last frame.
-Decoding it back from the slide's video took 0.4 s a slide at 1080p60 (48 s for the 96 slides
-of the voiced apple video, on one core after every step had rendered), while the scene had the
-frame in hand when the slide ended. A scene rendered as slides (``scenes/base.py``) writes it
+Decoding it back from the slide's video is slow at 1080p60 (a whole video's slides, one after
+another on one core, after every step has rendered), while the scene had the frame in hand when
+the slide ended. A scene rendered as slides (``scenes/base.py``) writes it
 with :func:`keep` as ``<video stem>.last.png`` beside the video manim-slides made of the slide;
 the deck reads it with :func:`kept`, and decodes the video when there is none. The video's
 name is manim-slides' hash of the slide's animations, so a frame kept beside it is that

@@ -48,8 +48,8 @@ class Step:
 
 
 STORY: tuple[Step, ...] = (
-    # the opening and the recap: 3x their -ql render with slides at a load of 9 (32.7 s, 54.8 s),
-    # an estimate until a 1080p60 render measures them
+    # the opening and the recap: estimated from their -ql render with slides (docs/performance.md)
+    # until a 1080p60 render measures them
     Step("opening", "Opening", "The question, and the road ahead", typical_seconds=100.0),
     Step("words_in_context", "WordsInContext", "Words as vectors, and why context matters",
          typical_seconds=262.0),

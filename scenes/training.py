@@ -120,8 +120,8 @@ PLOT_NUMBER_SIZE = 28  # the loss plot's axis numbers (27 px capitals)
 @functools.lru_cache(maxsize=4)
 def trained(corpus: Corpus) -> TrainingTrace:
     """``train(corpus)``, once per corpus in a process: a storyboard that watches the example
-    builds this step again after every edit, and the corpus rarely changes (apple's run:
-    0.24 s of a 3 s build). The trace is frozen and its arrays read-only."""
+    builds this step again after every edit, and the corpus rarely changes (the run would
+    be paid again on every build). The trace is frozen and its arrays read-only."""
     return train(corpus)
 
 

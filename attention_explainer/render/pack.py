@@ -42,7 +42,7 @@ from attention_manim import atomic, slide_frames
 from attention_manim.settings import settings
 
 if TYPE_CHECKING:
-    from fpdf import FPDF  # imported where a PDF is built: it takes a second to import
+    from fpdf import FPDF  # imported where a PDF is built: it is slow to import
 
 __all__ = ["REVEAL_VERSION", "DeckSlide", "RevealUnavailableError", "build_pdf", "cache_dir",
            "convert_slides", "deck_slides", "ensure_revealjs", "link_or_copy"]
@@ -53,7 +53,7 @@ REVEAL_VERSION = "6.0.1"
 REVEAL_INTEGRITY = ("sha512-9eacArNIgqO2HGWOK+93gJNn+gvdGDVbSq+i2u3Ja9kjiHps0XNLpgYTZTYjKRH91uXy3clGim"
                     "eGiw4umHG/tg==")
 DECK_FORMATS = ("html", "pdf", "pptx")
-# npm pack of reveal.js takes 2-5 s online; offline, npm retried for 75-211 s before failing.
+# npm pack of reveal.js takes seconds online; offline, npm retries for minutes before failing.
 NPM_SECONDS = 30.0
 # manim-slides' HTML template writes the notes (the narration, which quotes the example's words
 # and title) and the page title into the page unescaped, and reads the notes as Markdown: a

@@ -117,7 +117,7 @@ def cluster(address: str | None, cpus: int, say: Progress) -> Iterator[ModuleTyp
             yield ray
     finally:
         ray.shutdown()
-        if not address:  # the local Ray's agents that outlive its shutdown (30-90 s otherwise)
+        if not address:  # the local Ray's agents that outlive its shutdown (long after, otherwise)
             _end_local_ray()
 
 

@@ -26,8 +26,8 @@ What :func:`apply` replaces (manim 0.21.0; the pixel tests are ``tests/test_spee
 ``MathTex`` and ``DecimalNumber`` glyph keeps its parsed ``svgelements.Path`` (hundreds of small
 ``Point`` and segment objects) as ``path_obj`` after turning it into bezier points, and never
 reads it again. Manim deep-copies mobjects at the start of nearly every animation
-(FadeTransform four times), so those objects were most of a render: cProfile of the softmax
-scene at -ql had deepcopy at half the run, 80% of the objects copied svgelements ``Point``s.
+(FadeTransform four times), so those objects were most of a render: in a profile of a scene,
+deepcopy was half the run, and most of what it copied was svgelements ``Point``s.
 The replacement calls manim's and then drops ``path_obj``.
 
 **Copies skip what cannot change** (``Mobject.__deepcopy__``). manim's calls
@@ -43,8 +43,8 @@ last, as manim does): the same list.
 
 **Images are blended where they are** (:class:`LeanCamera`, the scenes' camera, replacing
 ``Camera.display_image_mobject`` in a subclass). manim pastes each transformed image into a
-transparent image as large as the frame and alpha-composites that whole frame (3.1 ms a time
-at 1080p here, plus 2.4 ms of conversions, for every image in every frame). The lean camera
+transparent image as large as the frame and alpha-composites that whole frame (with its
+conversions, for every image in every frame: costly at 1080p). The lean camera
 makes the same transform, cuts it to the frame and composites only that box (outside it the
 full-frame composite changed nothing: the source there is transparent), and reuses the patch
 while the image's pixels and place stay the same. An image lying pixel for pixel on the frame
@@ -80,15 +80,15 @@ folder is used only when no other user can write it (else a warning naming
 **Digits keep no element groups** (``DecimalNumber._string_to_mob``). manim makes each digit
 once per process and gives every number copies of it; the digit keeps a ``VGroup`` for each
 element of its SVG (for ``get_part_by_tex``, which a number never calls), and copying those was
-60% of making a number (4.5 ms): the replacement makes the digit without them.
+most of making a number: the replacement makes the digit without them.
 
 **Frames reach the encoder without copies** (``_PartialMovieEncodeJob._encode_and_write_frame``).
-At 1080p60 encoding was nearly all of a render (similarity table, voiced: 91 s of processor time,
-12 s with encoding switched off). manim copies every frame into a new ``av.VideoFrame``
-(``from_ndarray``: 10.9 ms at 1080p) and converts it to yuv420p once per frame written, a held
-frame (a still wait: most of a paced video) once for each of its frames (6 ms a time). The
-replacement wraps manim's frame (already a copy made for the encoder's queue) and converts a held
-frame once: x264 is given the same frames (``tests/test_encoding.py``), 28% less processor time.
+At 1080p60 encoding was nearly all of a render. manim copies every frame into a new
+``av.VideoFrame`` (``from_ndarray``, a whole 1080p frame) and converts it to yuv420p once per
+frame written, a held frame (a still wait: most of a paced video) once for each of its frames.
+The replacement wraps manim's frame (already a copy made for the encoder's queue) and converts a
+held frame once: x264 is given the same frames (``tests/test_encoding.py``), for a good deal
+less processor time.
 
 The render launcher also applies, in the manim process it starts, two patches that are not
 speedups: they carry out a setting, the log's format and the clock, change no drawn pixel, and stay with
@@ -96,8 +96,9 @@ the switch off, so that a step's video is encoded the same either way (x264 with
 and with several makes different files from the same frames):
 
 **x264 threads** (``SceneFileWriter.open_partial_movie_stream``): with several manim processes
-on few cores one encoder thread each saves the threads' overhead (about 8% of the wall time
-with 2 jobs on 2 cores); manim 0.21 has no option for it. ``ATTENTION_ENCODER_THREADS``.
+on few cores one encoder thread each saves the threads' overhead (x264's threads would only
+contend for the cores the other processes use); manim 0.21 has no option for it.
+``ATTENTION_ENCODER_THREADS``.
 
 Every process that applies the patches (the launcher's and every scene's) also gives x264 the
 preset ``ATTENTION_ENCODER_PRESET`` (default ``superfast``; manim 0.21 uses ffmpeg's default,

@@ -84,7 +84,7 @@ class StoryboardCamera(LeanCamera):
     The storyboard draws the frame at the end of every beat, and most of a frame is what the
     last one showed: gravity's 14 frames draw 6871 outlines, 5853 of them seen before. manim's
     ``set_cairo_context_path`` is Python and numpy for each (finding the subpaths, then a
-    ``curve_to`` a curve): 65% of the drawing, whose pixels depend only on the points. The
+    ``curve_to`` a curve): most of the drawing, whose pixels depend only on the points. The
     path is kept by the points' bytes (the camera's transform lives in the cairo context, not
     the path), :data:`PATHS_KEPT` of them (least recently used out), and gives the same pixels
     (``tests/test_storyboard.py``). Only for the storyboard: a video's moving mobjects are new

@@ -82,7 +82,7 @@ def _get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
 def _digit_without_groups(self: DecimalNumber, string: str, mob_class: Any = None, **kwargs: Any) -> Any:
     """manim 0.21's ``DecimalNumber._string_to_mob``, the glyph it keeps for each character
     (``numbers.string_to_mob_map``, one per process) made without its SVG's element groups:
-    every digit of every number is a copy of it, and copying the groups was 60% of a copy
+    every digit of every number is a copy of it, and copying the groups was most of a copy
     (a number is never split or coloured by them)."""
     if mob_class is None:
         mob_class = self.mob_class

@@ -33,8 +33,8 @@ def _with_encoder_options(open_stream: Callable[..., None], preset: str,
 def _encode_frames_without_copies(self: _PartialMovieEncodeJob, frame: np.ndarray, num_frames: int) -> None:
     """``_PartialMovieEncodeJob._encode_and_write_frame`` of manim 0.21 (encode ``frame``, an
     (height, width, 4) uint8 RGBA copy made for the queue, ``num_frames`` times) without its
-    copies: the frame is wrapped, not copied into a new one (10.9 ms at 1080p), and a frame held
-    for several is converted to the stream's yuv420p once (6 ms a time), not once per frame. The
+    copies: the frame is wrapped, not copied into a new one (a whole frame, costly at 1080p), and
+    a frame held for several is converted to the stream's yuv420p once, not once per frame. The
     encoder is given the same frames in the same order (not always the same bytes back: x264
     itself varies at sizes not a multiple of 16; at 1080p a step's video came out byte-identical)."""
     stream = self.stream

@@ -35,9 +35,9 @@ def quoted(text: str) -> str:
 
 def word_label(word: str, color: ManimColor = style.TEXT, size: float = style.LABEL_SIZE) -> Text:
     """A word as literal text (no markup, no LaTeX): a copy of the one made first in this
-    process for that word, colour and size. Pango's SVG and its parse into glyphs take about
-    50 ms a label, the same words come back many times in a chapter (plane, table, caption),
-    and a copy costs a tenth of that (WordsInContext at -ql built 84 texts for 53 labels)."""
+    process for that word, colour and size. Pango's SVG and its parse into glyphs are slow, the
+    same words come back many times in a chapter (plane, table, caption), and a copy costs a
+    small part of that (WordsInContext at -ql built 84 texts for 53 labels)."""
     return _made_once(word, ManimColor(color).to_hex(with_alpha=True), float(size)).copy()
 
 
@@ -46,7 +46,7 @@ def _made_once(word: str, color: str, size: float) -> Text:
     text = Text(word, font=style.FONT, font_size=size, color=ManimColor(color))
     # manim keeps a group for every element of the SVG (50 for "its top guesses:", over 14
     # glyphs), which only LaTeX mobjects read after they are made, and every copy copied them:
-    # three quarters of a label's copy (1.5 of 2.1 ms)
+    # most of a label's copy
     text.id_to_vgroup_dict = {}
     return text
 

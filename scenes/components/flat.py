@@ -2,7 +2,7 @@
 
 ``FadeIn``/``FadeOut`` of a group interpolate every submobject every frame and manim redraws
 each of them (a title card is ~40 glyph outlines, a panel of matrices and a plot ~200): at
-1080p such a fade cost 30 to 55 ms a frame here. :class:`FlatFadeIn` and :class:`FlatFadeOut`
+1080p such a fade is costly every frame. :class:`FlatFadeIn` and :class:`FlatFadeOut`
 draw the group once, as the camera would, into a transparent image laid pixel for pixel over
 the frame, and fade that image: one blend a frame (manim's camera, and the lean one of
 :mod:`attention_manim.manim_patches`, copy such an image without resampling). The group
@@ -53,8 +53,8 @@ class _FlatFade(Animation):
     def __init__(self, *mobjects: Mobject, appearing: bool, shift: np.ndarray | None = None,
                  **kwargs) -> None:
         self.group = list(mobjects)
-        # a storyboard draws no frame of a play: the picture would never be seen (the group is
-        # drawn at 20-30 ms a fade; the training step makes 26)
+        # a storyboard draws no frame of a play: the picture would never be seen (drawing the
+        # group is costly, and the training step alone makes many fades)
         picture = None if manim_patches.storyboard_on() else flattened(*mobjects)
         if picture is None:  # nothing drawn: an empty pixel to fade
             picture = ImageMobject(np.zeros((1, 1, 4), dtype=np.uint8))

@@ -26,7 +26,7 @@ __all__ = ["CountTo", "LiveNumber", "Readout", "Recount"]
 class LiveNumber(DecimalNumber):
     """A :class:`DecimalNumber` that re-typesets only when the text it shows changes.
 
-    ``DecimalNumber.set_value`` rebuilds every glyph on each call (6 ms a frame at 1080p),
+    ``DecimalNumber.set_value`` rebuilds every glyph on each call (an updater calls it every frame),
     though a number that counts or follows an updater mostly shows the same text from one
     frame to the next; then only its value (``get_value()``) changes.
 
