@@ -40,6 +40,7 @@ from scenes.components.words import (
     LABEL_SPOTS,
     NEAREST_BY,
     along,
+    is_named,
     name_on_plane,
     nearest_is_own,
     tick_numbers,
@@ -71,7 +72,7 @@ def plane_marks(plane: WordPlane) -> list[Mobject]:
 
 def drawn_parts(words: list[WordDot | Dot]) -> list[Mobject]:
     """Each word's dot and, when it is shown, its label: boxes that fit what is drawn."""
-    return [m for w in words for m in ((w.dot, w.label) if isinstance(w, WordDot) and w.label_shown
+    return [m for w in words for m in ((w.dot, w.label) if is_named(w)
                                        else (w.dot,) if isinstance(w, WordDot) else (w,))]
 
 
@@ -95,7 +96,7 @@ def label_words(plane: WordPlane, words: list[WordDot | Dot], lines: Sequence[Mo
     unlined = [*(w for w in words if not isinstance(w, WordDot)), *tick_numbers(plane), origin]
     taken = [*(w.dot for w in named), plane.x_name, plane.y_name, *(w.label for w in shown)]
     low, high = plane.get_corner(DL), plane.get_corner(UR)
-    for word in (w for w in named if not w.label_shown):
+    for word in (w for w in named if not is_named(w)):
         across = (UP, DOWN, *LABEL_SPOTS)
         tries = [(b, s, marks) for b in FAR_BUFFS for s in LABEL_SPOTS]
         tries += [(b, s, ticks) for b in (LABEL_BUFF, *FAR_BUFFS, *FARTHEST_BUFFS) for s in across]
@@ -108,8 +109,7 @@ def label_words(plane: WordPlane, words: list[WordDot | Dot], lines: Sequence[Mo
                                   if m is not word.dot) and nearest_is_own(word, dots):
                 if keep_off is not marks:  # across an axis: on a patch of the background
                     word.label.add_background_rectangle(color=style.BACKGROUND, opacity=1.0, buff=LABEL_PATCH)
-                word.add(word.label)
-                word.label_shown = True
+                word.show_label()
                 taken.append(word.label)
                 break
 

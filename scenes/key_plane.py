@@ -15,7 +15,14 @@ from manim import DL, DR, LEFT, RIGHT, UL, UR, Line, Mobject, SurroundingRectang
 from attention_content.example_types import Example
 from scenes import style
 from scenes.components import WordDot, WordPlane
-from scenes.components.words import LABEL_SPOTS, boxes_overlap, name_on_plane, plane_scale, tick_numbers
+from scenes.components.words import (
+    LABEL_SPOTS,
+    boxes_overlap,
+    is_named,
+    name_on_plane,
+    plane_scale,
+    tick_numbers,
+)
 from scenes.key_bars import column_left
 
 __all__ = ["COLUMN_ROOM", "LEGEND_GAP", "LEGEND_INSET", "TAG_ROOM", "axis_lines", "clear_of_plane",
@@ -46,7 +53,7 @@ def unname_over_marks(plane: WordPlane, dots: Sequence[WordDot]) -> None:
     of negligible weight, whose names a bar or a line names elsewhere)."""
     marks = [*axis_lines(plane), *tick_numbers(plane)]
     for dot in dots:
-        if dot.label_shown and any(boxes_overlap(dot.label, m) for m in marks):
+        if is_named(dot) and any(boxes_overlap(dot.label, m) for m in marks):
             dot.hide_label()
 
 
@@ -115,9 +122,7 @@ def name_apart(plane: WordPlane, words: list[WordDot], avoid: list[Mobject], roo
 
     def off_axes(word: WordDot, spots: Sequence[np.ndarray] = LABEL_SPOTS) -> bool:
         """Name ``word`` off the axes and apart from the labels placed so far, if it can be."""
-        if not word.label_shown:
-            word.add(word.label)
-            word.label_shown = True
+        word.show_label()
         boxes = [*fixed, *padded.values()]
         if name_on_plane(plane, [word], [*avoid, *others(word), *boxes, *axes], rivals=others(word),
                          spots=spots):
@@ -137,9 +142,7 @@ def name_apart(plane: WordPlane, words: list[WordDot], avoid: list[Mobject], roo
                     return True
                 padded.pop(id(word))
         moved.label.move_to(where)
-        if not moved.label_shown:
-            moved.add(moved.label)
-            moved.label_shown = True
+        moved.show_label()
         padded[earlier] = box
         return False
 
@@ -150,8 +153,7 @@ def name_apart(plane: WordPlane, words: list[WordDot], avoid: list[Mobject], roo
             if with_room_from(word, earlier):
                 break
         else:
-            word.add(word.label)  # nowhere off the axes: across one, then
-            word.label_shown = True
+            word.show_label()  # nowhere off the axes: across one, then
             if name_on_plane(plane, [word], [*avoid, *others(word), *fixed, *padded.values()],
                              rivals=others(word)):
                 padded[id(word)] = SurroundingRectangle(word.label, buff=room)

@@ -64,7 +64,9 @@ from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.components.words import (
     along,
     dashed,
+    is_named,
     name_on_plane,
+    shown_labels,
     tick_numbers,
 )
 from scenes.key_bars import BAR_WIDTH, BLOCK_GAP, COLUMN_MATH, MAX_BARS, ROW_TEXT, WeightRows, column_left
@@ -212,18 +214,16 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         ticks = tick_numbers(self.plane)
         dots = [kd.dot for kd in keys]
         self.name_the_bare(keys, [*lines, *ticks])
-        labels = [kd.label for kd in keys if kd.label_shown]
+        labels = shown_labels(keys)
         padded = [SurroundingRectangle(label, buff=TAG_ROOM) for label in labels]
         for tag in tags:  # the clearest spot there is: off the axes and apart from the words, or less
             tries = ([*lines, *axes, *ticks, *dots, *padded], [*lines, *ticks, *dots, *padded],
                      [*lines, *ticks, *dots, *labels], [*lines, *dots, *labels])
             for avoid in tries:
-                if not tag.label_shown:
-                    tag.add(tag.label)
-                    tag.label_shown = True
+                tag.show_label()
                 if name_on_plane(self.plane, [tag], avoid=avoid):
                     break
-            if tag.label_shown:
+            if is_named(tag):
                 padded.append(SurroundingRectangle(tag.label, buff=TAG_ROOM))
                 labels.append(tag.label)
         for tag in tags:
@@ -245,9 +245,7 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         dots = [kd.dot for kd in keys]
         axes = axis_lines(self.plane)
         for avoid in ([*lines, *axes, *marks, *dots, *padded], [*lines, *marks, *dots]):
-            if not foot.label_shown:
-                foot.add(foot.label)
-                foot.label_shown = True
+            foot.show_label()
             if name_on_plane(self.plane, [foot], avoid=avoid, rivals=dots):
                 return
         others = [kd.dot for j, kd in enumerate(keys) if j != d]
@@ -255,8 +253,7 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         if name_with_leader(self.plane, foot, [*marks, *names, *others], dots,
                             crossable=[*axes, *lines, keys[d].dot]):
             return
-        foot.add(foot.label)
-        foot.label_shown = True
+        foot.show_label()
         name_on_plane(self.plane, [foot], avoid=[*marks, *dots], rivals=dots)
 
     def query_line(self, query: np.ndarray, key: np.ndarray, word: str) -> tuple[DashedLine, VGroup]:
@@ -273,11 +270,9 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
                           dash_length=0.08)
         named = WordDot(self.plane, word, foot, style.KEY)
         named.dot.scale(REACH_DOT / named.dot.radius)
-        named.remove(named.label)  # two short lines, as the foot is near the plane's edge
-        named.label = VGroup(word_label(f"{word}'s", style.KEY, style.SMALL_SIZE),
-                             word_label("reach", style.KEY, style.SMALL_SIZE))
+        named.relabel(VGroup(word_label(f"{word}'s", style.KEY, style.SMALL_SIZE),  # two short lines,
+                             word_label("reach", style.KEY, style.SMALL_SIZE)))  # the foot near the edge
         named.label.arrange(DOWN, aligned_edge=LEFT, buff=0.04)
-        named.add(named.label)
         reach = VGroup(drop, named)
         reach.foot = foot
         return line, reach
@@ -287,10 +282,10 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         line to it (:func:`name_with_leader`), clear of ``marks``, the axis names, the other
         dots and the labels placed; the label off the axes, its line may cross one."""
         for word in words:
-            if word.label_shown:
+            if is_named(word):
                 continue
             others = [w.dot for w in words if w is not word]
-            labels = [w.label for w in words if w.label_shown]
+            labels = shown_labels(words)
             names = [self.plane.x_name, self.plane.y_name]
             name_with_leader(self.plane, word, [*marks, *names, *others, *labels], others,
                              crossable=axis_lines(self.plane))
@@ -299,9 +294,7 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         """The name of ``word``'s query on the plane, as the formulas write it: q with the word
         as its subscript."""
         tag = WordDot(self.plane, word, coords, style.QUERY)
-        tag.remove(tag.label)
-        tag.label = subscripted(r"\vec q", word, style.QUERY, word_color(self.example, word))
-        tag.add(tag.label)
+        tag.relabel(subscripted(r"\vec q", word, style.QUERY, word_color(self.example, word)))
         return tag
 
     # -- beats
@@ -541,9 +534,8 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
                                              for f in (bars.rounding_note,) if f is not None]
         candidates += [bars for pair in self.rows for bars in pair] + self.row(self.first_raw)
         if v is not None:
-            candidates += [kd.label for kd in v.keys if kd.label_shown]
-            candidates += [t.label for t in (v.focus_query_label, v.decider_query_label, v.reach[1])
-                           if t.label_shown]
+            candidates += shown_labels(v.keys)
+            candidates += shown_labels([v.focus_query_label, v.decider_query_label, v.reach[1]])
         else:
-            candidates += [d.label for d in self.dots if d.label_shown]
+            candidates += shown_labels(self.dots)
         return [m for m in candidates if id(m) in on]

@@ -11,7 +11,7 @@ import numpy as np
 from manim import DL, UR, Line, Mobject, SurroundingRectangle
 
 from scenes.components import WordDot, WordPlane
-from scenes.components.words import LABEL_SPOTS, along, boxes_overlap, nearest_is_own
+from scenes.components.words import LABEL_SPOTS, along, boxes_overlap, is_named, nearest_is_own
 
 __all__ = ["CLEARANCE", "FAR", "LEADER_DISTANCES", "MORE_DIRECTIONS", "name_with_leader"]
 
@@ -35,7 +35,7 @@ def name_with_leader(plane: WordPlane, word: WordDot, obstacles: Sequence[Mobjec
     line from the dot to the label joins them and crosses none of ``obstacles`` (it may cross
     ``crossable``: an axis, an arrow). The label and the line join the word's group (``word.leader``). Returns
     whether it found a spot (else the word stays bare)."""
-    if word.label_shown:
+    if is_named(word):
         return True
     low, high = plane.get_corner(DL)[:2], plane.get_corner(UR)[:2]
     for nearest, distance, spot in _spots():
@@ -53,8 +53,8 @@ def name_with_leader(plane: WordPlane, word: WordDot, obstacles: Sequence[Mobjec
         if any(boxes_overlap(p, o) for p in along(leader, 0.05) for o in obstacles):
             continue
         word.leader = leader
-        word.add(leader, word.label)
-        word.label_shown = True
+        word.add(leader)
+        word.show_label()
         return True
     return False
 

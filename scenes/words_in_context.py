@@ -90,9 +90,7 @@ def name_words(plane: WordPlane, words: list[WordDot], ringed: WordDot | None = 
                  ([*ticks, *apart, *placed], LABEL_SPOTS),
                  ([*ticks, *others, *placed], LABEL_SPOTS))
         for avoid, spots in tiers:
-            if not word.label_shown:
-                word.add(word.label)
-                word.label_shown = True
+            word.show_label()
             # farther out, a name must still be nearer its own dot than any other
             rivals = [w.dot for w in words if w is not word] if spots is FAR_SPOTS else []
             if name_on_plane(plane, [spot], avoid=avoid, spots=spots, rivals=rivals):

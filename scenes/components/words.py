@@ -41,8 +41,8 @@ from scenes import style
 from scenes.components.captions import quoted, word_label, wrapped_label
 
 __all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "dashed",
-           "name_on_plane", "nearest_is_own", "place_labels", "plane_scale", "sentence_caption",
-           "tick_numbers", "word_color", "word_label"]
+           "is_named", "name_on_plane", "named", "nearest_is_own", "place_labels", "plane_scale",
+           "sentence_caption", "shown_labels", "tick_numbers", "word_color", "word_label"]
 
 # Where a label may sit around its dot, in the order they are tried.
 LABEL_SPOTS = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
@@ -191,6 +191,13 @@ class WordVector(VGroup):
         where = direction + self.label_side * side
         self.label.next_to(self.arrow.get_end(), where / np.linalg.norm(where), buff=0.12)
 
+    def relabel(self, label: Mobject) -> None:
+        """Name the arrow with ``label`` (a formula) in place of its text, not yet placed
+        (:meth:`move_tip` places it)."""
+        self.remove(self.label)
+        self.label = label
+        self.add(label)
+
     def grow(self, run_time: float = style.BEAT) -> AnimationGroup:
         """The arrow grows from the origin while its label fades in."""
         return AnimationGroup(GrowArrow(self.arrow), FadeIn(self.label), run_time=run_time)
@@ -218,11 +225,42 @@ class WordDot(VGroup):
         self.label_shown = True
         super().__init__(self.dot, self.label)
 
+    def show_label(self) -> None:
+        """Put the label back in the group, after the dot (where it was last placed)."""
+        if not self.label_shown:
+            self.add(self.label)
+            self.label_shown = True
+
     def hide_label(self) -> None:
         """Leave the dot bare (the label leaves the group, so no animation brings it back)."""
         if self.label_shown:
             self.remove(self.label)
             self.label_shown = False
+
+    def relabel(self, label: Mobject) -> None:
+        """Name the word with ``label`` (a formula, two lines) in place of its text; the new
+        label is shown, not yet placed."""
+        self.remove(self.label)
+        self.label = label
+        self.add(label)
+        self.label_shown = True
+
+
+def is_named(word: Mobject) -> bool:
+    """True when ``word`` is a :class:`WordDot` whose label is shown (a bare ``Dot``: False)."""
+    return isinstance(word, WordDot) and word.label_shown
+
+
+def named(words: Sequence[Mobject]) -> list[WordDot]:
+    """The words of ``words`` whose labels are shown, in order."""
+    return [w for w in words if is_named(w)]
+
+
+def shown_labels(words: Sequence[Mobject], leaders: bool = False) -> list[Mobject]:
+    """The shown labels of ``words``, in order; with ``leaders``, each followed by its leader
+    line when it has one (:mod:`scenes.components.labels`)."""
+    return [m for w in named(words)
+            for m in (w.label, *([w.leader] if leaders and hasattr(w, "leader") else []))]
 
 
 def name_on_plane(plane: WordPlane, words: Sequence[WordDot], avoid: Sequence[Mobject] = (),
