@@ -65,7 +65,8 @@ from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, w
 from scenes.components.captions import quoted as q
 from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
-from scenes.components.words import LABEL_BUFF, is_named, named, nearest_is_own, plane_scale
+from scenes.components.labels import label_words, nearest_is_own, plane_marks
+from scenes.components.words import LABEL_BUFF, is_named, named, plane_scale
 from scenes.gravity_plane import (
     ARROW_NUMBER_WEIGHT,
     beside,
@@ -73,8 +74,6 @@ from scenes.gravity_plane import (
     first_third,
     fits,
     free_side,
-    label_words,
-    plane_marks,
     pull_arrows,
     pull_lines,
     side_on_the_way,

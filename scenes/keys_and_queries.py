@@ -60,12 +60,12 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, sentence_caption, word_color, word_label
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
+from scenes.components.labels import axis_lines, name_apart, name_on_plane, name_with_leader
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.components.words import (
     along,
     dashed,
     is_named,
-    name_on_plane,
     shown_labels,
     tick_numbers,
 )
@@ -88,16 +88,13 @@ from scenes.key_plane import (
     COLUMN_ROOM,
     LEGEND_GAP,
     TAG_ROOM,
-    axis_lines,
     clear_of_plane,
     legend_in_corner,
-    name_apart,
     right_of_plane,
     shared_plane,
     unname_over_marks,
 )
 from scenes.key_weights import ScaledWeights
-from scenes.leader_labels import name_with_leader
 from scenes.style import fmt
 
 __all__ = ["AXIS_NAMES", "BAR_WIDTH", "MAX_BARS", "KeysAndQueries", "SentenceView", "axis_lines",

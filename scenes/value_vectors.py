@@ -54,17 +54,16 @@ from scenes.base import ExplainerScene
 from scenes.components import WordDot, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
+from scenes.components.labels import axis_lines, name_apart, name_on_plane, name_with_leader
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
-from scenes.components.words import along, is_named, name_on_plane, shown_labels
+from scenes.components.words import along, is_named, shown_labels
 from scenes.keys_and_queries import (
     AXIS_NAMES,
     BAR_WIDTH,
     LEGEND_GAP,
     LEGEND_ROOM,
-    axis_lines,
     column_left,
     legend_in_corner,
-    name_apart,
     quoted,
     right_of_plane,
     shared_plane,
@@ -73,7 +72,6 @@ from scenes.keys_and_queries import (
     unname_over_marks,
     vec_text,
 )
-from scenes.leader_labels import name_with_leader
 from scenes.style import fmt
 
 __all__ = ["Chain", "ValueVectors", "chain", "cosine_text"]
@@ -247,7 +245,7 @@ class ValueVectors(ExplainerScene):
         the axis names, every arrow and the x and x' labels drawn so far; a word of "the rest"
         whose name finds no spot off the axes and their tick values, or the focus's whose finds
         none off the arrows, is named a little away with a line to its dot
-        (:func:`~scenes.leader_labels.name_with_leader`), or left unnamed if even that fails."""
+        (:func:`~scenes.components.labels.name_with_leader`), or left unnamed if even that fails."""
         s = c.sentence
         dots = [self.value_dot(w, c.values[j]) for j, w in enumerate(s.tokens)]
         order = sorted(range(len(dots)), key=lambda j: (j != s.focus_index, -c.weights[j]))

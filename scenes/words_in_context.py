@@ -42,8 +42,9 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
+from scenes.components.labels import name_on_plane
 from scenes.components.lists import WordValues
-from scenes.components.words import LABEL_SPOTS, along, name_on_plane, plane_scale, tick_numbers
+from scenes.components.words import LABEL_SPOTS, along, plane_scale, tick_numbers
 from scenes.style import fmt
 
 __all__ = ["WordsInContext", "distance_list", "places_apart"]
@@ -108,6 +109,9 @@ class _AroundRing:
 
     def __init__(self, ring: Dot, word: WordDot) -> None:
         self.dot, self.label, self.word = ring, word.label, word
+
+    def show_label(self) -> None:
+        self.word.show_label()
 
     def hide_label(self) -> None:
         self.word.hide_label()
