@@ -60,7 +60,7 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, sentence_caption, word_color, word_label
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
-from scenes.components.labels import axis_lines, name_apart, name_on_plane, name_with_leader
+from scenes.components.labels import Rung, axis_lines, leader_ladder, name_apart, name_with_leader, place
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.components.words import (
     along,
@@ -109,6 +109,17 @@ SMALL_WEIGHT = 0.05  # a word of less raw weight is left unnamed on the plane ra
 QUERY_LINE_OPACITY = 0.85  # the dashed line along the focus's query, under the arrows
 REACH_DOT = 0.06  # radius of the dot where the decider's key, dropped square, meets the query's line
 LEGEND_ROOM = 0.25  # the legend keeps this far left of the right-hand column
+# A query's name: the clearest spot there is, off the axes and apart from the words, or less.
+QUERY_TAG = (Rung(("names", "lines", "axes", "ticks", "dots", "padded")),
+             Rung(("names", "lines", "ticks", "dots", "padded")),
+             Rung(("names", "lines", "ticks", "dots", "labels")),
+             Rung(("names", "lines", "dots", "labels")))
+# The reach's name: beside its dot off the axes, or across one; else away with a line that may
+# cross an arrow, an axis or the decider's dot; else beside it over the arrows.
+REACH = (Rung(("names", "lines", "axes", "marks", "dots", "padded"), nearest=True),
+         Rung(("names", "lines", "marks", "dots"), nearest=True),
+         *leader_ladder(("axes", "lines", "decider"), ("marks", "names", "others")),
+         Rung(("names", "marks", "dots"), nearest=True))
 
 
 @dataclass
@@ -212,17 +223,12 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         dots = [kd.dot for kd in keys]
         self.name_the_bare(keys, [*lines, *ticks])
         labels = shown_labels(keys)
+        names = [self.plane.x_name, self.plane.y_name]
+        marks = {"names": names, "lines": lines, "axes": axes, "ticks": ticks, "dots": dots, "labels": labels,
+                 "padded": [SurroundingRectangle(label, buff=TAG_ROOM) for label in labels]}
+        place(tags, QUERY_TAG, marks, self.plane, pad=TAG_ROOM)
+        labels = shown_labels([*keys, *tags])
         padded = [SurroundingRectangle(label, buff=TAG_ROOM) for label in labels]
-        for tag in tags:  # the clearest spot there is: off the axes and apart from the words, or less
-            tries = ([*lines, *axes, *ticks, *dots, *padded], [*lines, *ticks, *dots, *padded],
-                     [*lines, *ticks, *dots, *labels], [*lines, *dots, *labels])
-            for avoid in tries:
-                tag.show_label()
-                if name_on_plane(self.plane, [tag], avoid=avoid):
-                    break
-            if is_named(tag):
-                padded.append(SurroundingRectangle(tag.label, buff=TAG_ROOM))
-                labels.append(tag.label)
         for tag in tags:
             tag.remove(tag.dot)  # the arrow's tip marks the point; only the name is drawn
         self.name_the_foot(reach[1], d, keys, lines,
@@ -236,22 +242,14 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
                       marks: Sequence[Mobject], padded: Sequence[Mobject]) -> None:
         """Name the dot where the decider's (``keys[d]``) key meets the query's line: beside it,
         off the arrows (``lines``), the axes, ``marks`` and the keys' dots and (``padded``)
-        labels; else a little away with a line to it (:func:`name_with_leader`), the line free
+        labels; else a little away with a line to it (:data:`REACH`), the line free
         to cross an arrow or the decider's own dot (the foot sits on it when the key lies along
         the query, as bank's river); else beside it over the arrows."""
         dots = [kd.dot for kd in keys]
-        axes = axis_lines(self.plane)
-        for avoid in ([*lines, *axes, *marks, *dots, *padded], [*lines, *marks, *dots]):
-            foot.show_label()
-            if name_on_plane(self.plane, [foot], avoid=avoid, rivals=dots):
-                return
-        others = [kd.dot for j, kd in enumerate(keys) if j != d]
-        names = [self.plane.x_name, self.plane.y_name]
-        if name_with_leader(self.plane, foot, [*marks, *names, *others], dots,
-                            crossable=[*axes, *lines, keys[d].dot]):
-            return
-        foot.show_label()
-        name_on_plane(self.plane, [foot], avoid=[*marks, *dots], rivals=dots)
+        others = [kd.dot for kd in keys if kd is not keys[d]]
+        sets = {"names": [self.plane.x_name, self.plane.y_name], "lines": lines, "marks": marks, "dots": dots,
+                "axes": axis_lines(self.plane), "padded": padded, "others": others, "decider": [keys[d].dot]}
+        place([foot], REACH, sets, self.plane, dots)
 
     def query_line(self, query: np.ndarray, key: np.ndarray, word: str) -> tuple[DashedLine, VGroup]:
         """A dashed line from the origin along ``query`` (shape (2,)) to the plane's edge, and

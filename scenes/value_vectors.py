@@ -54,7 +54,7 @@ from scenes.base import ExplainerScene
 from scenes.components import WordDot, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
-from scenes.components.labels import axis_lines, name_apart, name_on_plane, name_with_leader
+from scenes.components.labels import Rung, axis_lines, name_apart, name_on_plane, name_with_leader, place
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.components.words import along, is_named, shown_labels
 from scenes.keys_and_queries import (
@@ -90,6 +90,12 @@ FADED = 0.35  # the first sentence's result once the second one is drawn
 VALUE_TAG = 0.75  # a name on the plane, v (or x) with the word under it: the symbol this much of a formula's
 NAME_SIZE = style.SMALL_SIZE  # and the word as large as the words' names on the plane
 EMBEDDING_OPACITY = 0.55  # the decider's own embedding, drawn faint while its cosine is said
+# x's and x''s names: off the arrows, the axes and the value dots, else over an axis, else a dot.
+X_TAG = (Rung(("names", "lines", "axes", "dots", "taken")), Rung(("names", "lines", "dots", "taken")),
+         Rung(("names", "lines", "taken")))
+# The decider's embedding's name: off the arrows, the axes and what is named, else over an axis.
+EMBEDDING_NAME = (Rung(("names", "arrows", "marks", "labels"), nearest=True),
+                  Rung(("names", "arrows", "labels"), nearest=True))
 
 
 @dataclass(frozen=True)
@@ -224,10 +230,10 @@ class ValueVectors(ExplainerScene):
                 continue
             tag = WordDot(self.plane, "x", coords, style.FOCUS)
             tag.relabel(MathTex(tex, color=style.FOCUS).scale(style.MATH_SCALE))
-            for avoid in ([*lines, *axes, *dots, *taken], [*lines, *dots, *taken], [*lines, *taken]):
-                if name_on_plane(self.plane, [tag], avoid):
-                    break
-                tag.show_label()
+            marks = {"names": [self.plane.x_name, self.plane.y_name], "lines": lines, "axes": axes,
+                     "dots": dots, "taken": taken}
+            if not place([tag], X_TAG, marks, self.plane):
+                tag.show_label()  # nowhere free: shown where it was tried last
             tags.append(tag.label)
             taken.append(tag.label)
         drawn = Drawn(steps, result, tags[0], tags[1], lines)
@@ -483,10 +489,9 @@ class ValueVectors(ExplainerScene):
         labels = [*shown_labels(shown), drawn.x_tag, drawn.result_tag, self.legend,
                   *(v.dot for v in shown)]
         marks = [*axis_lines(self.plane), *tick_numbers(self.plane)]
-        for avoid in ([*arrows, *marks, *labels], [*arrows, *labels]):
-            dot.show_label()
-            if name_on_plane(self.plane, [dot], avoid, rivals=[v.dot for v in shown]):
-                break
+        sets = {"names": [self.plane.x_name, self.plane.y_name], "arrows": arrows, "marks": marks,
+                "labels": labels}
+        place([dot], EMBEDDING_NAME, sets, self.plane, [v.dot for v in shown])
         dot.coords = np.asarray(coords)
         return VGroup(ray, dot)
 

@@ -31,9 +31,9 @@ from scenes.components.words import (
     tick_numbers,
 )
 
-__all__ = ["APART_ROOM", "AXIS_CLEARANCE", "CLEARANCE", "LEADER", "NEAR", "Rung", "axis_lines",
-           "label_words", "name_apart", "name_on_plane", "name_with_leader", "nearest_is_own",
-           "place", "place_labels", "plane_marks"]
+__all__ = ["APART", "APART_ROOM", "AXIS_CLEARANCE", "CLEARANCE", "CROWDED", "LEADER", "NEAR", "Rung",
+           "axis_lines", "label_words", "leader_ladder", "name_apart", "name_on_plane", "name_with_leader",
+           "nearest_is_own", "place", "place_labels", "plane_marks"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,9 +91,19 @@ CROWDED = (Rung(("names", "dots", "labels", "bare", "lines", "strips"), buffs=FA
                 buffs=(LABEL_BUFF, *FAR_BUFFS), nearest=True, patch=True),
            Rung(("names", "dots", "labels", "bare", "ticks"), spots=_ACROSS, buffs=(LABEL_BUFF, *FAR_BUFFS),
                 nearest=True, patch=True))
-LEADER = (Rung(("cross",), clear_of=("clear",), buffs=LEADER_DISTANCES, nearest=True, leader=True),
-          Rung(("cross",), clear_of=("clear",), buffs=LEADER_DISTANCES, leader=True),
-          Rung(("cross",), clear_of=("clear",), spots=_TURNS, buffs=FAR, leader=True))
+
+
+def leader_ladder(cross: tuple[str, ...], clear: tuple[str, ...]) -> tuple[Rung, ...]:
+    """A label set away from its dot with a line to it, off the sets ``cross`` (the line may
+    cross them) and :data:`CLEARANCE` from the sets ``clear`` (the line crosses none): the eight
+    spots at :data:`LEADER_DISTANCES`, first where its own dot is the nearest, then anywhere;
+    last, :data:`MORE_DIRECTIONS` directions at :data:`FAR`."""
+    return (Rung(cross, clear_of=clear, buffs=LEADER_DISTANCES, nearest=True, leader=True),
+            Rung(cross, clear_of=clear, buffs=LEADER_DISTANCES, leader=True),
+            Rung(cross, clear_of=clear, spots=_TURNS, buffs=FAR, leader=True))
+
+
+LEADER = leader_ladder(("cross",), ("clear",))
 
 
 def place(words: Sequence[WordDot], ladder: Sequence[Rung],
