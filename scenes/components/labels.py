@@ -79,8 +79,12 @@ _TURNS = tuple(np.array([np.cos(a), np.sin(a), 0.0])
                for a in np.linspace(0, 2 * np.pi, MORE_DIRECTIONS, endpoint=False))
 _ACROSS = (UP, DOWN, *LABEL_SPOTS)
 
-# The ladders. Set names: "labels" (and "padded", boxes :func:`place`'s ``pad`` around them) grow
-# by each label placed; the others are the caller's (:func:`place`'s ``marks``).
+# The ladders of the placers below. "labels" (and "padded": boxes :func:`place`'s ``pad`` around
+# them) are the labels on screen and grow by each label placed; the other sets are the caller's.
+# NEAR: beside the dot, off every dot, the labels placed and the caller's marks.
+# APART: off the axes and apart from the labels; else a word named before moves; else across an axis.
+# CROWDED: a little farther out; across an axis line on a patch (farther still); across a line
+# about to be drawn; last, where the axes meet.
 NEAR = (Rung(("dots", "labels", "marks"), nearest=True),)
 APART = (Rung(("names", "avoid", "dots", "fixed", "padded", "axes"), nearest=True, make_room=True),
          Rung(("names", "avoid", "dots", "fixed", "padded"), nearest=True))
@@ -130,7 +134,9 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
                 found += [box for _, box in placed.values()]
         return found
 
-    def fits(word: WordDot, rung: Rung, keep_off: list[Mobject], clear_of: list[Mobject]) -> Line | bool:
+    def fits(word: WordDot, rung: Rung, keep_off: list[Mobject], clear_of: list[Mobject]) -> bool:
+        """The label where it now is: inside the room, off ``keep_off``, ``CLEARANCE`` from
+        ``clear_of``, nearest its own dot if ``rung`` asks."""
         lo, hi = word.label.get_corner(DL)[:2], word.label.get_corner(UR)[:2]
         if not (np.all(lo >= low) and np.all(hi <= high)):
             return False
@@ -140,12 +146,7 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
                 return False
         if any(boxes_overlap(word.label, m) for m in keep_off if m is not word.dot):
             return False
-        if rung.nearest and not nearest_is_own(word, rivals):
-            return False
-        if not rung.leader:
-            return True
-        line = _leader(word)
-        return line if not any(boxes_overlap(p, m) for p in along(line, 0.05) for m in clear_of) else False
+        return not rung.nearest or nearest_is_own(word, rivals)
 
     def climb(word: WordDot, rung: Rung, spots: Sequence[np.ndarray] | None = None) -> bool:
         keep_off, clear_of = among(rung.keep_off), among(rung.clear_of)
@@ -155,12 +156,14 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
                     _put(word, spot, buff)
                 else:
                     word.label.next_to(word.dot, spot, buff=buff)
-                fit = fits(word, rung, keep_off, clear_of)
-                if fit is not False:
-                    _settle(word, rung, fit)
-                    box = SurroundingRectangle(word.label, buff=pad) if padding else None
-                    placed[id(word)] = (word, box)
-                    return True
+                if not fits(word, rung, keep_off, clear_of):
+                    continue
+                line = _leader(word) if rung.leader else None
+                if line is not None and any(boxes_overlap(p, m) for p in along(line, 0.05) for m in clear_of):
+                    continue
+                _settle(word, rung, line)
+                placed[id(word)] = (word, SurroundingRectangle(word.label, buff=pad) if padding else None)
+                return True
         return False
 
     def make_room(word: WordDot, rung: Rung) -> bool:
@@ -185,12 +188,12 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
     return [w for w in words if id(w) in placed]
 
 
-def _settle(word: WordDot, rung: Rung, line: Line | bool) -> None:
-    """Show ``word``'s label where it now is, on a patch or with its leader ``line`` as ``rung``
-    says."""
+def _settle(word: WordDot, rung: Rung, line: Line | None) -> None:
+    """Show ``word``'s label where it now is, on a patch if ``rung`` says so, after its leader
+    ``line`` if it has one (the group: dot, line, label)."""
     if rung.patch:
         word.label.add_background_rectangle(color=style.BACKGROUND, opacity=1.0, buff=LABEL_PATCH)
-    if isinstance(line, Line):
+    if line is not None:
         word.hide_label()
         word.leader = line
         word.add(line)

@@ -212,8 +212,10 @@ class WordVector(VGroup):
 class WordDot(VGroup):
     """A word drawn as a dot with its label beside it (for crowded planes).
 
-    ``label_shown`` is False once the label placer (:mod:`scenes.components.labels`) found no
-    free spot for the label and took it out of the group (``self.label`` still holds the word).
+    ``label_shown`` (read only) is False once the label placer (:mod:`scenes.components.labels`)
+    found no free spot for the label and took it out of the group (``self.label`` still holds
+    the word). Scenes ask :func:`is_named` or :func:`shown_labels`, and show or hide a label
+    only with :meth:`show_label` and :meth:`hide_label`.
     """
 
     def __init__(self, plane: WordPlane, word: str, coords: Sequence[float],
@@ -221,20 +223,24 @@ class WordDot(VGroup):
         self.word, self.coords = word, np.asarray(coords, dtype=float)
         self.dot = Dot(plane.point(self.coords), color=color, radius=0.07)
         self.label = word_label(word, color, style.SMALL_SIZE).next_to(self.dot, UR, buff=LABEL_BUFF)
-        self.label_shown = True
+        self._label_shown = True
         super().__init__(self.dot, self.label)
+
+    @property
+    def label_shown(self) -> bool:
+        return self._label_shown
 
     def show_label(self) -> None:
         """Put the label back in the group, after the dot (where it was last placed)."""
-        if not self.label_shown:
+        if not self._label_shown:
             self.add(self.label)
-            self.label_shown = True
+            self._label_shown = True
 
     def hide_label(self) -> None:
         """Leave the dot bare (the label leaves the group, so no animation brings it back)."""
-        if self.label_shown:
+        if self._label_shown:
             self.remove(self.label)
-            self.label_shown = False
+            self._label_shown = False
 
     def relabel(self, label: Mobject) -> None:
         """Name the word with ``label`` (a formula, two lines) in place of its text; the new
@@ -242,7 +248,7 @@ class WordDot(VGroup):
         self.remove(self.label)
         self.label = label
         self.add(label)
-        self.label_shown = True
+        self._label_shown = True
 
 
 def is_named(word: Mobject) -> bool:
