@@ -426,9 +426,7 @@ class CosineSimilarity(ExplainerScene):
         self.word_left = VGroup(left.arrow, left.label).set_opacity(0.35)
         self.word_left.set_z_index(-1)  # under the arrow that turns away from it
         old_label, old_line = self.vec_b.label, self.line_b
-        self.vec_b.remove(old_label)
-        self.vec_b.label = MathTex(r"\vec b", color=color).scale(style.MATH_SCALE)
-        self.vec_b.add(self.vec_b.label)
+        self.vec_b.relabel(MathTex(r"\vec b", color=color).scale(style.MATH_SCALE))
         self.vec_b.avoid = lambda: Marks.of([self.vec_a.label, self.word_left[1]],
                                             [self.vec_a.arrow, self.word_left[0]]) + self.column_marks()
         self.vec_b.spot = None

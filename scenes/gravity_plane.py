@@ -1,8 +1,9 @@
 """The gravity chapter's plane: where its labels and numbers may go, and the arrows it draws.
 
 A word's label keeps off the plane's tick values and a thin strip along each axis
-(:func:`plane_marks`); the pull arrows run from the focus toward each word, as thick as its
-weight (:func:`pull_arrows`), and the pulls ``w_j (x_j - x)`` are drawn tip to tail
+(:func:`~scenes.components.labels.plane_marks`; the labels are placed by
+:func:`~scenes.components.labels.label_words`); the pull arrows run from the focus toward each
+word, as thick as its weight (:func:`pull_arrows`), and the pulls ``w_j (x_j - x)`` are drawn tip to tail
 (:func:`tip_to_tail`). A number beside a line takes the first free spot (:func:`beside`); as
 the focus moves, its label and the one left behind take sides that never meet
 (:func:`free_side`, :func:`side_on_the_way`).
@@ -15,8 +16,6 @@ from collections.abc import Sequence
 import numpy as np
 from manim import (
     DL,
-    DOWN,
-    UP,
     UR,
     Arrow,
     Circle,
@@ -25,7 +24,6 @@ from manim import (
     Line,
     ManimColor,
     Mobject,
-    Rectangle,
     VGroup,
     smooth,
 )
@@ -35,83 +33,20 @@ from attention_core import ContextPullTrace
 from scenes import style
 from scenes.components import WordDot, WordPlane, boxes_overlap, word_color
 from scenes.components.paths import points_along
-from scenes.components.words import (
-    LABEL_BUFF,
-    LABEL_SPOTS,
-    NEAREST_BY,
-    along,
-    name_on_plane,
-    nearest_is_own,
-    tick_numbers,
-)
+from scenes.components.words import LABEL_BUFF, LABEL_SPOTS, NEAREST_BY, is_named
 
-__all__ = ["ARROW_NUMBER_WEIGHT", "beside", "drawn_parts", "first_third", "fits", "free_side", "label_words",
-           "leading_side", "plane_marks", "pull_arrows", "pull_lines", "side_on_the_way",
+__all__ = ["ARROW_NUMBER_WEIGHT", "beside", "drawn_parts", "first_third", "fits", "free_side",
+           "leading_side", "pull_arrows", "pull_lines", "side_on_the_way",
            "target_marker", "tip_to_tail"]
 
 ARROW_NUMBER_WEIGHT = 0.05  # pulls at least this strong also get their number on the plane
 MIN_CHAIN_ARROW = 0.12  # a pull shorter than this on screen is added to the chain but not drawn
-FAR_BUFFS = (0.12, 0.2)  # how far out a crowded label may sit from its dot
-FARTHEST_BUFFS = (0.35, 0.5)  # and, across an axis, farther still
-AXIS_CLEARANCE = 0.08  # a word's label keeps this far from an axis line (its ticks reach 0.05)
-LABEL_PATCH = 0.02  # the background behind a label across an axis reaches this far past its letters
-ORIGIN_ROOM = 0.15  # a label across an axis keeps this far from where the axes meet
-
-
-def plane_marks(plane: WordPlane) -> list[Mobject]:
-    """What a label on ``plane`` keeps off: its tick values and a thin strip along each axis
-    (invisible, never added to the scene)."""
-    marks: list[Mobject] = tick_numbers(plane)
-    for axis in (plane.axes.x_axis, plane.axes.y_axis):
-        start, end = axis.get_start(), axis.get_end()
-        size = np.abs(end - start) + 2 * AXIS_CLEARANCE
-        marks.append(Rectangle(width=size[0], height=size[1], stroke_width=0).move_to((start + end) / 2))
-    return marks
 
 
 def drawn_parts(words: list[WordDot | Dot]) -> list[Mobject]:
     """Each word's dot and, when it is shown, its label: boxes that fit what is drawn."""
-    return [m for w in words for m in ((w.dot, w.label) if isinstance(w, WordDot) and w.label_shown
+    return [m for w in words for m in ((w.dot, w.label) if is_named(w)
                                        else (w.dot,) if isinstance(w, WordDot) else (w,))]
-
-
-def label_words(plane: WordPlane, words: list[WordDot | Dot], lines: Sequence[Mobject] = ()) -> None:
-    """Name the labelled words (most important first) on ``plane``, each label nearer its own dot
-    than any other word's (:func:`nearest_is_own`: two crowded dots never read as one label's),
-    clear of the bare dots among them, the axes, their names and their tick values. A label with
-    no room right beside its dot tries a little farther out (:data:`FAR_BUFFS`), then across an
-    axis line on a patch of the background (the line runs under it, not through its letters),
-    before its dot goes bare. Labels also keep off ``lines`` (the arrows about to be drawn)."""
-    named = [w for w in words if isinstance(w, WordDot)]
-    bare = [w for w in words if not isinstance(w, WordDot)]
-    dots = [*(w.dot for w in named), *bare]
-    bare = [*bare, *(d for line in lines for d in along(line, spacing=0.1))]
-    marks = [*bare, *plane_marks(plane)]
-    shown = name_on_plane(plane, named, marks, rivals=dots)
-    # the axes' lines left out: a label may cross one, but not both where they meet; then across
-    # a line that is about to be drawn too; last, where the axes meet
-    origin = Dot(plane.point((0, 0)), radius=ORIGIN_ROOM).set_opacity(0)
-    ticks = [*bare, *tick_numbers(plane), origin]
-    unlined = [*(w for w in words if not isinstance(w, WordDot)), *tick_numbers(plane), origin]
-    taken = [*(w.dot for w in named), plane.x_name, plane.y_name, *(w.label for w in shown)]
-    low, high = plane.get_corner(DL), plane.get_corner(UR)
-    for word in (w for w in named if not w.label_shown):
-        across = (UP, DOWN, *LABEL_SPOTS)
-        tries = [(b, s, marks) for b in FAR_BUFFS for s in LABEL_SPOTS]
-        tries += [(b, s, ticks) for b in (LABEL_BUFF, *FAR_BUFFS, *FARTHEST_BUFFS) for s in across]
-        tries += [(b, s, unlined) for b in (LABEL_BUFF, *FAR_BUFFS) for s in across]
-        tries += [(b, s, unlined[:-1]) for b in (LABEL_BUFF, *FAR_BUFFS) for s in across]  # and the origin
-        for buff, spot, keep_off in tries:
-            word.label.next_to(word.dot, spot, buff=buff)
-            inside = np.all(word.label.get_corner(DL) >= low) and np.all(word.label.get_corner(UR) <= high)
-            if inside and not any(boxes_overlap(word.label, m) for m in [*taken, *keep_off]
-                                  if m is not word.dot) and nearest_is_own(word, dots):
-                if keep_off is not marks:  # across an axis: on a patch of the background
-                    word.label.add_background_rectangle(color=style.BACKGROUND, opacity=1.0, buff=LABEL_PATCH)
-                word.add(word.label)
-                word.label_shown = True
-                taken.append(word.label)
-                break
 
 
 def target_marker() -> Circle:

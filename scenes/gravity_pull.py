@@ -65,7 +65,8 @@ from scenes.components import WordDot, WordPlane, boxes_overlap, place_labels, w
 from scenes.components.captions import quoted as q
 from scenes.components.captions import shorten, wrapped_label
 from scenes.components.flat import FlatFadeIn
-from scenes.components.words import LABEL_BUFF, nearest_is_own, plane_scale
+from scenes.components.labels import label_words, nearest_is_own, plane_marks
+from scenes.components.words import LABEL_BUFF, is_named, named, plane_scale
 from scenes.gravity_plane import (
     ARROW_NUMBER_WEIGHT,
     beside,
@@ -73,8 +74,6 @@ from scenes.gravity_plane import (
     first_third,
     fits,
     free_side,
-    label_words,
-    plane_marks,
     pull_arrows,
     pull_lines,
     side_on_the_way,
@@ -429,7 +428,7 @@ class GravityPull(ExplainerScene):
         # The ghost's label goes behind, the moving one's where it never meets it on the way; the
         # ghost's fades in once the word has left (the moving label does not pass over it either).
         relabel, ghost_label = [], []
-        if self.focus_dot.label_shown:
+        if is_named(self.focus_dot):
             self.ghost.label.next_to(self.ghost.dot, free_side(self.plane, self.ghost, heading, self.crowd()),
                                     buff=LABEL_BUFF).set_opacity(0)
             rivals = [w.dot if isinstance(w, WordDot) else w for w in self.dots]
@@ -458,7 +457,7 @@ class GravityPull(ExplainerScene):
         """Move the focus's label, if it now covers another word or sits as near another word's
         dot as its own, to a free spot by its dot."""
         word = self.focus_dot
-        if not word.label_shown:
+        if not is_named(word):
             return
         crowd = [*self.crowd(), *drawn_parts([self.ghost])]
         rivals = [self.ghost.dot, *(w.dot if isinstance(w, WordDot) else w for w in self.dots)]
@@ -466,12 +465,10 @@ class GravityPull(ExplainerScene):
             return
         before = word.label.get_center()
         place_labels([word], obstacles=crowd, room=self.plane, rivals=rivals)
-        if not word.label_shown:  # nowhere free: it stays, and the labels it covers go
-            word.add(word.label)
-            word.label_shown = True
+        if not is_named(word):  # nowhere free: it stays, and the labels it covers go
+            word.show_label()
             word.label.move_to(before)
-            covered = [d for d in self.dots if isinstance(d, WordDot) and d.label_shown
-                       and boxes_overlap(word.label, d.label)]
+            covered = [d for d in named(self.dots) if boxes_overlap(word.label, d.label)]
             if covered:
                 self.play(*(FadeOut(d.label) for d in covered), run_time=style.BEAT / 2)
                 for d in covered:

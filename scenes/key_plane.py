@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DL, DR, LEFT, RIGHT, UL, UR, Line, Mobject, SurroundingRectangle, VGroup, config
+from manim import DL, DR, LEFT, RIGHT, UL, UR, Mobject, SurroundingRectangle, VGroup, config
 
 from attention_content.example_types import Example
 from scenes import style
 from scenes.components import WordDot, WordPlane
-from scenes.components.words import LABEL_SPOTS, boxes_overlap, name_on_plane, plane_scale, tick_numbers
+from scenes.components.labels import APART_ROOM, axis_lines
+from scenes.components.words import boxes_overlap, is_named, plane_scale, tick_numbers
 from scenes.key_bars import column_left
 
 __all__ = ["COLUMN_ROOM", "LEGEND_GAP", "LEGEND_INSET", "TAG_ROOM", "axis_lines", "clear_of_plane",
-           "legend_in_corner", "name_apart", "right_of_plane", "shared_plane", "unname_over_marks"]
+           "legend_in_corner", "right_of_plane", "shared_plane", "unname_over_marks"]
 
-TAG_ROOM = 0.12  # a word's label keeps this far from a query's label, so they never read as one
+TAG_ROOM = APART_ROOM  # a word's label keeps this far from a query's label, so they never read as one
 LEGEND_GAP = 0.08  # between the legend's lines
 LEGEND_INSET = 0.12  # the legend keeps this far inside the plane's corner
 COLUMN_ROOM = 0.15  # the right-hand column's texts keep this far from the plane's marks
@@ -35,18 +36,12 @@ def shared_plane(example: Example) -> WordPlane:
     return plane.to_edge(LEFT, buff=style.MARGIN).set_y(0)
 
 
-def axis_lines(plane: WordPlane) -> list[Mobject]:
-    """The plane's two axes as bare lines (labels keep off them): an axis is level or upright,
-    so its line's box is the line itself, one obstacle instead of a row of dots."""
-    return [Line(axis.get_start(), axis.get_end()) for axis in (plane.axes.x_axis, plane.axes.y_axis)]
-
-
 def unname_over_marks(plane: WordPlane, dots: Sequence[WordDot]) -> None:
     """Leave each of ``dots`` unnamed whose name lies over an axis or a tick value (for words
     of negligible weight, whose names a bar or a line names elsewhere)."""
     marks = [*axis_lines(plane), *tick_numbers(plane)]
     for dot in dots:
-        if dot.label_shown and any(boxes_overlap(dot.label, m) for m in marks):
+        if is_named(dot) and any(boxes_overlap(dot.label, m) for m in marks):
             dot.hide_label()
 
 
@@ -97,61 +92,3 @@ def clear_of_plane(plane: WordPlane, items: Sequence[Mobject], room: float = COL
         if hit:
             step = min(max(hit) + room - item.get_left()[0], edge - item.get_right()[0])
             item.shift(max(0.0, step) * RIGHT)
-
-
-def name_apart(plane: WordPlane, words: list[WordDot], avoid: list[Mobject], room: float = TAG_ROOM) -> None:
-    """:func:`name_on_plane` one word at a time (most important first), each label kept
-    ``room`` away from the labels placed before it and from the axis names, and off the tick
-    values, so that two names never read as one; off the axis lines too where it can be.
-    A label's nearest dot is always its own word's (never a neighbour's)."""
-    fixed: list[Mobject] = [SurroundingRectangle(name, buff=room) for name in (plane.x_name, plane.y_name)]
-    fixed += tick_numbers(plane)
-    axes = axis_lines(plane)
-    padded: dict[int, Mobject] = {}  # id of a labelled word -> its label's padded box
-    by_id = {id(w): w for w in words}
-
-    def others(word: WordDot) -> list[Mobject]:
-        return [w.dot for w in words if w is not word]
-
-    def off_axes(word: WordDot, spots: Sequence[np.ndarray] = LABEL_SPOTS) -> bool:
-        """Name ``word`` off the axes and apart from the labels placed so far, if it can be."""
-        if not word.label_shown:
-            word.add(word.label)
-            word.label_shown = True
-        boxes = [*fixed, *padded.values()]
-        if name_on_plane(plane, [word], [*avoid, *others(word), *boxes, *axes], rivals=others(word),
-                         spots=spots):
-            padded[id(word)] = SurroundingRectangle(word.label, buff=room)
-            return True
-        return False
-
-    def with_room_from(word: WordDot, earlier: int) -> bool:
-        """Name ``word`` and re-name the word ``earlier`` named, both off the axes: every
-        spot of ``word`` with the first spot left for the other. False (the other back where
-        it was) when no pair of spots fits."""
-        moved, box = by_id[earlier], padded.pop(earlier)
-        where = moved.label.get_center()
-        for spot in LABEL_SPOTS:
-            if off_axes(word, (spot,)):
-                if off_axes(moved):
-                    return True
-                padded.pop(id(word))
-        moved.label.move_to(where)
-        if not moved.label_shown:
-            moved.add(moved.label)
-            moved.label_shown = True
-        padded[earlier] = box
-        return False
-
-    for word in words:
-        if off_axes(word):
-            continue
-        for earlier in list(padded)[::-1]:  # a neighbour named before may make room by moving
-            if with_room_from(word, earlier):
-                break
-        else:
-            word.add(word.label)  # nowhere off the axes: across one, then
-            word.label_shown = True
-            if name_on_plane(plane, [word], [*avoid, *others(word), *fixed, *padded.values()],
-                             rivals=others(word)):
-                padded[id(word)] = SurroundingRectangle(word.label, buff=room)

@@ -60,11 +60,13 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, sentence_caption, word_color, word_label
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
+from scenes.components.labels import Rung, axis_lines, leader_ladder, name_apart, name_with_leader, place
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
 from scenes.components.words import (
     along,
     dashed,
-    name_on_plane,
+    is_named,
+    shown_labels,
     tick_numbers,
 )
 from scenes.key_bars import BAR_WIDTH, BLOCK_GAP, COLUMN_MATH, MAX_BARS, ROW_TEXT, WeightRows, column_left
@@ -86,16 +88,13 @@ from scenes.key_plane import (
     COLUMN_ROOM,
     LEGEND_GAP,
     TAG_ROOM,
-    axis_lines,
     clear_of_plane,
     legend_in_corner,
-    name_apart,
     right_of_plane,
     shared_plane,
     unname_over_marks,
 )
 from scenes.key_weights import ScaledWeights
-from scenes.leader_labels import name_with_leader
 from scenes.style import fmt
 
 __all__ = ["AXIS_NAMES", "BAR_WIDTH", "MAX_BARS", "KeysAndQueries", "SentenceView", "axis_lines",
@@ -110,6 +109,17 @@ SMALL_WEIGHT = 0.05  # a word of less raw weight is left unnamed on the plane ra
 QUERY_LINE_OPACITY = 0.85  # the dashed line along the focus's query, under the arrows
 REACH_DOT = 0.06  # radius of the dot where the decider's key, dropped square, meets the query's line
 LEGEND_ROOM = 0.25  # the legend keeps this far left of the right-hand column
+# A query's name: the clearest spot there is, off the axes and apart from the words, or less.
+QUERY_TAG = (Rung(("names", "lines", "axes", "ticks", "dots", "padded")),
+             Rung(("names", "lines", "ticks", "dots", "padded")),
+             Rung(("names", "lines", "ticks", "dots", "labels")),
+             Rung(("names", "lines", "dots", "labels")))
+# The reach's name: beside its dot off the axes, or across one; else away with a line that may
+# cross an arrow, an axis or the decider's dot; else beside it over the arrows.
+REACH = (Rung(("names", "lines", "axes", "marks", "dots", "padded"), nearest=True),
+         Rung(("names", "lines", "marks", "dots"), nearest=True),
+         *leader_ladder(("axes", "lines", "decider"), ("marks", "names", "others")),
+         Rung(("names", "marks", "dots"), nearest=True))
 
 
 @dataclass
@@ -212,20 +222,13 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         ticks = tick_numbers(self.plane)
         dots = [kd.dot for kd in keys]
         self.name_the_bare(keys, [*lines, *ticks])
-        labels = [kd.label for kd in keys if kd.label_shown]
+        labels = shown_labels(keys)
+        names = [self.plane.x_name, self.plane.y_name]
+        marks = {"names": names, "lines": lines, "axes": axes, "ticks": ticks, "dots": dots, "labels": labels,
+                 "padded": [SurroundingRectangle(label, buff=TAG_ROOM) for label in labels]}
+        place(tags, QUERY_TAG, marks, self.plane, pad=TAG_ROOM)
+        labels = shown_labels([*keys, *tags])
         padded = [SurroundingRectangle(label, buff=TAG_ROOM) for label in labels]
-        for tag in tags:  # the clearest spot there is: off the axes and apart from the words, or less
-            tries = ([*lines, *axes, *ticks, *dots, *padded], [*lines, *ticks, *dots, *padded],
-                     [*lines, *ticks, *dots, *labels], [*lines, *dots, *labels])
-            for avoid in tries:
-                if not tag.label_shown:
-                    tag.add(tag.label)
-                    tag.label_shown = True
-                if name_on_plane(self.plane, [tag], avoid=avoid):
-                    break
-            if tag.label_shown:
-                padded.append(SurroundingRectangle(tag.label, buff=TAG_ROOM))
-                labels.append(tag.label)
         for tag in tags:
             tag.remove(tag.dot)  # the arrow's tip marks the point; only the name is drawn
         self.name_the_foot(reach[1], d, keys, lines,
@@ -239,25 +242,14 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
                       marks: Sequence[Mobject], padded: Sequence[Mobject]) -> None:
         """Name the dot where the decider's (``keys[d]``) key meets the query's line: beside it,
         off the arrows (``lines``), the axes, ``marks`` and the keys' dots and (``padded``)
-        labels; else a little away with a line to it (:func:`name_with_leader`), the line free
+        labels; else a little away with a line to it (:data:`REACH`), the line free
         to cross an arrow or the decider's own dot (the foot sits on it when the key lies along
         the query, as bank's river); else beside it over the arrows."""
         dots = [kd.dot for kd in keys]
-        axes = axis_lines(self.plane)
-        for avoid in ([*lines, *axes, *marks, *dots, *padded], [*lines, *marks, *dots]):
-            if not foot.label_shown:
-                foot.add(foot.label)
-                foot.label_shown = True
-            if name_on_plane(self.plane, [foot], avoid=avoid, rivals=dots):
-                return
-        others = [kd.dot for j, kd in enumerate(keys) if j != d]
-        names = [self.plane.x_name, self.plane.y_name]
-        if name_with_leader(self.plane, foot, [*marks, *names, *others], dots,
-                            crossable=[*axes, *lines, keys[d].dot]):
-            return
-        foot.add(foot.label)
-        foot.label_shown = True
-        name_on_plane(self.plane, [foot], avoid=[*marks, *dots], rivals=dots)
+        others = [kd.dot for kd in keys if kd is not keys[d]]
+        sets = {"names": [self.plane.x_name, self.plane.y_name], "lines": lines, "marks": marks, "dots": dots,
+                "axes": axis_lines(self.plane), "padded": padded, "others": others, "decider": [keys[d].dot]}
+        place([foot], REACH, sets, self.plane, dots)
 
     def query_line(self, query: np.ndarray, key: np.ndarray, word: str) -> tuple[DashedLine, VGroup]:
         """A dashed line from the origin along ``query`` (shape (2,)) to the plane's edge, and
@@ -273,11 +265,9 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
                           dash_length=0.08)
         named = WordDot(self.plane, word, foot, style.KEY)
         named.dot.scale(REACH_DOT / named.dot.radius)
-        named.remove(named.label)  # two short lines, as the foot is near the plane's edge
-        named.label = VGroup(word_label(f"{word}'s", style.KEY, style.SMALL_SIZE),
-                             word_label("reach", style.KEY, style.SMALL_SIZE))
+        named.relabel(VGroup(word_label(f"{word}'s", style.KEY, style.SMALL_SIZE),  # two short lines,
+                             word_label("reach", style.KEY, style.SMALL_SIZE)))  # the foot near the edge
         named.label.arrange(DOWN, aligned_edge=LEFT, buff=0.04)
-        named.add(named.label)
         reach = VGroup(drop, named)
         reach.foot = foot
         return line, reach
@@ -287,10 +277,10 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         line to it (:func:`name_with_leader`), clear of ``marks``, the axis names, the other
         dots and the labels placed; the label off the axes, its line may cross one."""
         for word in words:
-            if word.label_shown:
+            if is_named(word):
                 continue
             others = [w.dot for w in words if w is not word]
-            labels = [w.label for w in words if w.label_shown]
+            labels = shown_labels(words)
             names = [self.plane.x_name, self.plane.y_name]
             name_with_leader(self.plane, word, [*marks, *names, *others, *labels], others,
                              crossable=axis_lines(self.plane))
@@ -299,9 +289,7 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
         """The name of ``word``'s query on the plane, as the formulas write it: q with the word
         as its subscript."""
         tag = WordDot(self.plane, word, coords, style.QUERY)
-        tag.remove(tag.label)
-        tag.label = subscripted(r"\vec q", word, style.QUERY, word_color(self.example, word))
-        tag.add(tag.label)
+        tag.relabel(subscripted(r"\vec q", word, style.QUERY, word_color(self.example, word)))
         return tag
 
     # -- beats
@@ -541,9 +529,8 @@ class KeysAndQueries(ScaledWeights, WeightRows, ExplainerScene):
                                              for f in (bars.rounding_note,) if f is not None]
         candidates += [bars for pair in self.rows for bars in pair] + self.row(self.first_raw)
         if v is not None:
-            candidates += [kd.label for kd in v.keys if kd.label_shown]
-            candidates += [t.label for t in (v.focus_query_label, v.decider_query_label, v.reach[1])
-                           if t.label_shown]
+            candidates += shown_labels(v.keys)
+            candidates += shown_labels([v.focus_query_label, v.decider_query_label, v.reach[1]])
         else:
-            candidates += [d.label for d in self.dots if d.label_shown]
+            candidates += shown_labels(self.dots)
         return [m for m in candidates if id(m) in on]

@@ -54,17 +54,16 @@ from scenes.base import ExplainerScene
 from scenes.components import WordDot, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
+from scenes.components.labels import Rung, axis_lines, name_apart, name_on_plane, name_with_leader, place
 from scenes.components.maps import apply_map, matrix_tex, plane_grid
-from scenes.components.words import along, name_on_plane
+from scenes.components.words import along, is_named, shown_labels
 from scenes.keys_and_queries import (
     AXIS_NAMES,
     BAR_WIDTH,
     LEGEND_GAP,
     LEGEND_ROOM,
-    axis_lines,
     column_left,
     legend_in_corner,
-    name_apart,
     quoted,
     right_of_plane,
     shared_plane,
@@ -73,7 +72,6 @@ from scenes.keys_and_queries import (
     unname_over_marks,
     vec_text,
 )
-from scenes.leader_labels import name_with_leader
 from scenes.style import fmt
 
 __all__ = ["Chain", "ValueVectors", "chain", "cosine_text"]
@@ -92,6 +90,12 @@ FADED = 0.35  # the first sentence's result once the second one is drawn
 VALUE_TAG = 0.75  # a name on the plane, v (or x) with the word under it: the symbol this much of a formula's
 NAME_SIZE = style.SMALL_SIZE  # and the word as large as the words' names on the plane
 EMBEDDING_OPACITY = 0.55  # the decider's own embedding, drawn faint while its cosine is said
+# x's and x''s names: off the arrows, the axes and the value dots, else over an axis, else a dot.
+X_TAG = (Rung(("names", "lines", "axes", "dots", "taken")), Rung(("names", "lines", "dots", "taken")),
+         Rung(("names", "lines", "taken")))
+# The decider's embedding's name: off the arrows, the axes and what is named, else over an axis.
+EMBEDDING_NAME = (Rung(("names", "arrows", "marks", "labels"), nearest=True),
+                  Rung(("names", "arrows", "labels"), nearest=True))
 
 
 @dataclass(frozen=True)
@@ -225,14 +229,11 @@ class ValueVectors(ExplainerScene):
                 tags.append(self.drawn[0].x_tag)
                 continue
             tag = WordDot(self.plane, "x", coords, style.FOCUS)
-            tag.remove(tag.label)
-            tag.label = MathTex(tex, color=style.FOCUS).scale(style.MATH_SCALE)
-            tag.add(tag.label)
-            for avoid in ([*lines, *axes, *dots, *taken], [*lines, *dots, *taken], [*lines, *taken]):
-                if name_on_plane(self.plane, [tag], avoid):
-                    break
-                tag.add(tag.label)
-                tag.label_shown = True
+            tag.relabel(MathTex(tex, color=style.FOCUS).scale(style.MATH_SCALE))
+            marks = {"names": [self.plane.x_name, self.plane.y_name], "lines": lines, "axes": axes,
+                     "dots": dots, "taken": taken}
+            if not place([tag], X_TAG, marks, self.plane):
+                tag.show_label()  # nowhere free: shown where it was tried last
             tags.append(tag.label)
             taken.append(tag.label)
         drawn = Drawn(steps, result, tags[0], tags[1], lines)
@@ -250,7 +251,7 @@ class ValueVectors(ExplainerScene):
         the axis names, every arrow and the x and x' labels drawn so far; a word of "the rest"
         whose name finds no spot off the axes and their tick values, or the focus's whose finds
         none off the arrows, is named a little away with a line to its dot
-        (:func:`~scenes.leader_labels.name_with_leader`), or left unnamed if even that fails."""
+        (:func:`~scenes.components.labels.name_with_leader`), or left unnamed if even that fails."""
         s = c.sentence
         dots = [self.value_dot(w, c.values[j]) for j, w in enumerate(s.tokens)]
         order = sorted(range(len(dots)), key=lambda j: (j != s.focus_index, -c.weights[j]))
@@ -262,17 +263,16 @@ class ValueVectors(ExplainerScene):
         focus = dots[s.focus_index]
         lines = self.drawn[c.k].lines
         for j in (s.focus_index, *c.rest):  # a bare dot is named a little away, with a line to it
-            if not dots[j].label_shown:  # (the line may cross an axis or an arrow; the name may not)
+            if not is_named(dots[j]):  # (the line may cross an axis or an arrow; the name may not)
                 others = [d.dot for d in dots if d is not dots[j]]
-                labels = [d.label for d in dots if d.label_shown]
+                labels = shown_labels(dots)
                 marks = [*tick_numbers(self.plane), self.plane.x_name, self.plane.y_name]
                 name_with_leader(self.plane, dots[j], [*avoid[len(lines):], *marks, *others, *labels], others,
                                  crossable=[*axis_lines(self.plane), *lines])
-        if not focus.label_shown:  # its value sits on the arrows (W_V near the identity): name it over them
-            focus.add(focus.label)
-            focus.label_shown = True
+        if not is_named(focus):  # its value sits on the arrows (W_V near the identity): name it over them
+            focus.show_label()
             name_on_plane(self.plane, [focus], [*avoid[len(self.drawn[c.k].lines):], *(d.dot for d in dots),
-                                                *(d.label for d in dots if d.label_shown and d is not focus)],
+                                                *shown_labels([d for d in dots if d is not focus])],
                           rivals=[d.dot for d in dots if d is not focus])
         return VGroup(*dots)
 
@@ -280,9 +280,7 @@ class ValueVectors(ExplainerScene):
         """A word's value on the plane, named as a value: v with the word as its subscript."""
         color = word_color(self.example, word)
         dot = WordDot(self.plane, word, coords, color)
-        dot.remove(dot.label)
-        dot.label = subscripted(r"\vec v", word, style.VALUE, color, NAME_SIZE, VALUE_TAG)
-        dot.add(dot.label)
+        dot.relabel(subscripted(r"\vec v", word, style.VALUE, color, NAME_SIZE, VALUE_TAG))
         return dot
 
     def column(self, *blocks: Mobject, grow: float = COLUMN_GROW) -> float:
@@ -371,9 +369,7 @@ class ValueVectors(ExplainerScene):
         # the dots move; the words' names leave and the values' names come (no word morphs into v_word)
         self.play(apply_map(self.grid, self.head.value, self.plane),
                   *(ReplacementTransform(d.dot, t.dot) for d, t in zip(dots, self.dots, strict=True)),
-                  FadeOut(*(d.label for d in dots if d.label_shown)),
-                  FadeIn(*(m for t in self.dots if t.label_shown
-                           for m in (t.label, *([t.leader] if hasattr(t, "leader") else [])))),
+                  FadeOut(*shown_labels(dots)), FadeIn(*shown_labels(self.dots, leaders=True)),
                   FadeOut(*old_names), FadeIn(self.plane.x_name, self.plane.y_name, self.legend),
                   run_time=style.SLOW)
         self.remove(*(m for t in self.dots for m in (t.dot, t.label)))
@@ -485,22 +481,17 @@ class ValueVectors(ExplainerScene):
         ray = DashedLine(self.plane.point((0, 0)), self.plane.point(coords), color=color,
                          stroke_width=3).set_opacity(EMBEDDING_OPACITY)
         dot = WordDot(self.plane, word, coords, color)
-        dot.remove(dot.label)
-        dot.label = subscripted(r"\vec x", word, style.TEXT, color, NAME_SIZE, VALUE_TAG)
-        dot.add(dot.label)
+        dot.relabel(subscripted(r"\vec x", word, style.TEXT, color, NAME_SIZE, VALUE_TAG))
         dot.dot.set_opacity(EMBEDDING_OPACITY)
         drawn = self.drawn[0]
         arrows = [*drawn.lines, *along(ray)]
         shown = list(self.dots)
-        labels = [*(v.label for v in shown if v.label_shown), drawn.x_tag, drawn.result_tag, self.legend,
+        labels = [*shown_labels(shown), drawn.x_tag, drawn.result_tag, self.legend,
                   *(v.dot for v in shown)]
         marks = [*axis_lines(self.plane), *tick_numbers(self.plane)]
-        for avoid in ([*arrows, *marks, *labels], [*arrows, *labels]):
-            if not dot.label_shown:
-                dot.add(dot.label)
-                dot.label_shown = True
-            if name_on_plane(self.plane, [dot], avoid, rivals=[v.dot for v in shown]):
-                break
+        sets = {"names": [self.plane.x_name, self.plane.y_name], "arrows": arrows, "marks": marks,
+                "labels": labels}
+        place([dot], EMBEDDING_NAME, sets, self.plane, [v.dot for v in shown])
         dot.coords = np.asarray(coords)
         return VGroup(ray, dot)
 
@@ -580,10 +571,10 @@ class ValueVectors(ExplainerScene):
             if hasattr(self, name):
                 candidates.append(getattr(self, name))
         candidates += list(getattr(self, "lines", []))
-        candidates += [d.label for d in self.dots if d.label_shown]
+        candidates += shown_labels(self.dots)
         candidates += [t for d in getattr(self, "drawn", []) for t in (d.x_tag, d.result_tag)]
         candidates += [*getattr(self, "legend", [])]
-        if hasattr(self, "decider_embedding") and self.decider_embedding[1].label_shown:
+        if hasattr(self, "decider_embedding") and is_named(self.decider_embedding[1]):
             candidates.append(self.decider_embedding[1].label)
         unique = {id(m): m for m in candidates}  # every sentence shares x's label
         return [m for m in unique.values() if id(m) in on]

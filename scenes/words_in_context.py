@@ -42,8 +42,9 @@ from scenes import style
 from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.captions import shorten
+from scenes.components.labels import Rung, place
 from scenes.components.lists import WordValues
-from scenes.components.words import LABEL_SPOTS, along, name_on_plane, plane_scale, tick_numbers
+from scenes.components.words import LABEL_SPOTS, along, plane_scale, tick_numbers
 from scenes.style import fmt
 
 __all__ = ["WordsInContext", "distance_list", "places_apart"]
@@ -56,6 +57,12 @@ NAME_ROOM = 0.2  # where there is room, a name keeps this far (scene units) from
 FAR_SPOTS = tuple(k * s for k in (3, 6) for s in (UP, DOWN, *(s for s in LABEL_SPOTS if s[0])))
 LABEL_PATCH = 0.02  # the background behind a name reaches this far past its letters
 RING_RADIUS = 0.25  # the ring around the focus's dot
+# A word's name: off the axis lines, a little apart from the other dots, then nearer them, then a
+# little farther out (nearer its own dot than any other); only then across an axis line.
+NAMES = (Rung(("names", "ticks", "axes", "apart", "placed")),
+         Rung(("names", "ticks", "axes", "others", "placed")),
+         Rung(("names", "ticks", "axes", "others", "placed"), spots=FAR_SPOTS, nearest=True),
+         Rung(("names", "ticks", "apart", "placed")), Rung(("names", "ticks", "others", "placed")))
 SAID_CHARS = 40  # a longer sentence is shortened in the narration (the caption shows it whole)
 MOST_PLACES = 3  # distances that print alike get up to this many decimals before they are said to tie
 
@@ -81,23 +88,10 @@ def name_words(plane: WordPlane, words: list[WordDot], ringed: WordDot | None = 
         spot = _AroundRing(ring, word) if word is ringed else word
         others = [ring if w is ringed else w.dot for w in words if w is not word]
         apart = [ring if w is ringed else room(w, NAME_ROOM) for w in words if w is not word]
-        placed = [w.label for w in named]
-        # off the axis lines first, a little apart from the other dots, then nearer them, then
-        # a little farther out; only then across an axis line
-        tiers = (([*ticks, *axes, *apart, *placed], LABEL_SPOTS),
-                 ([*ticks, *axes, *others, *placed], LABEL_SPOTS),
-                 ([*ticks, *axes, *others, *placed], FAR_SPOTS),
-                 ([*ticks, *apart, *placed], LABEL_SPOTS),
-                 ([*ticks, *others, *placed], LABEL_SPOTS))
-        for avoid, spots in tiers:
-            if not word.label_shown:
-                word.add(word.label)
-                word.label_shown = True
-            # farther out, a name must still be nearer its own dot than any other
-            rivals = [w.dot for w in words if w is not word] if spots is FAR_SPOTS else []
-            if name_on_plane(plane, [spot], avoid=avoid, spots=spots, rivals=rivals):
-                named.append(word)
-                break
+        sets = {"names": [plane.x_name, plane.y_name], "ticks": ticks, "axes": axes, "apart": apart,
+                "others": others, "placed": [w.label for w in named]}
+        if place([spot], NAMES, sets, plane, [w.dot for w in words if w is not word]):
+            named.append(word)
     for word in named:  # a line under a name (an axis, a dashed distance) stops at its edge
         patch = BackgroundRectangle(word.label, color=style.BACKGROUND, fill_opacity=1.0, buff=LABEL_PATCH)
         word.submobjects.insert(word.submobjects.index(word.label), patch)
@@ -106,10 +100,14 @@ def name_words(plane: WordPlane, words: list[WordDot], ringed: WordDot | None = 
 
 
 class _AroundRing:
-    """A word seen by :func:`place_labels` as its ring: labels go around the ring, not the dot."""
+    """A word seen by the label placer (:func:`~scenes.components.labels.place`) as its ring:
+    labels go around the ring, not the dot."""
 
     def __init__(self, ring: Dot, word: WordDot) -> None:
         self.dot, self.label, self.word = ring, word.label, word
+
+    def show_label(self) -> None:
+        self.word.show_label()
 
     def hide_label(self) -> None:
         self.word.hide_label()

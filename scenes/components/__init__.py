@@ -4,13 +4,13 @@ animation) and the scene decides what to play. Words are always drawn as Pango `
 """
 
 from scenes.components.cards import title_card
+from scenes.components.labels import place_labels
 from scenes.components.readout import Readout
 from scenes.components.words import (
     WordDot,
     WordPlane,
     WordVector,
     boxes_overlap,
-    place_labels,
     sentence_caption,
     word_color,
     word_label,

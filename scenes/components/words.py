@@ -32,7 +32,6 @@ from manim import (
     Text,
     VGroup,
     VMobject,
-    config,
 )
 
 from attention_content.example_types import Example
@@ -41,8 +40,8 @@ from scenes import style
 from scenes.components.captions import quoted, word_label, wrapped_label
 
 __all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "dashed",
-           "name_on_plane", "nearest_is_own", "place_labels", "plane_scale", "sentence_caption",
-           "tick_numbers", "word_color", "word_label"]
+           "is_named", "named", "plane_scale", "sentence_caption", "shown_labels", "tick_numbers",
+           "word_color", "word_label"]
 
 # Where a label may sit around its dot, in the order they are tried.
 LABEL_SPOTS = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
@@ -191,6 +190,13 @@ class WordVector(VGroup):
         where = direction + self.label_side * side
         self.label.next_to(self.arrow.get_end(), where / np.linalg.norm(where), buff=0.12)
 
+    def relabel(self, label: Mobject) -> None:
+        """Name the arrow with ``label`` (a formula) in place of its text, not yet placed
+        (:meth:`move_tip` places it)."""
+        self.remove(self.label)
+        self.label = label
+        self.add(label)
+
     def grow(self, run_time: float = style.BEAT) -> AnimationGroup:
         """The arrow grows from the origin while its label fades in."""
         return AnimationGroup(GrowArrow(self.arrow), FadeIn(self.label), run_time=run_time)
@@ -206,8 +212,10 @@ class WordVector(VGroup):
 class WordDot(VGroup):
     """A word drawn as a dot with its label beside it (for crowded planes).
 
-    ``label_shown`` is False once :func:`place_labels` found no free spot for the label and
-    took it out of the group (``self.label`` still holds the word).
+    ``label_shown`` (read only) is False once the label placer (:mod:`scenes.components.labels`)
+    found no free spot for the label and took it out of the group (``self.label`` still holds
+    the word). Scenes ask :func:`is_named` or :func:`shown_labels`, and show or hide a label
+    only with :meth:`show_label` and :meth:`hide_label`.
     """
 
     def __init__(self, plane: WordPlane, word: str, coords: Sequence[float],
@@ -215,64 +223,49 @@ class WordDot(VGroup):
         self.word, self.coords = word, np.asarray(coords, dtype=float)
         self.dot = Dot(plane.point(self.coords), color=color, radius=0.07)
         self.label = word_label(word, color, style.SMALL_SIZE).next_to(self.dot, UR, buff=LABEL_BUFF)
-        self.label_shown = True
+        self._label_shown = True
         super().__init__(self.dot, self.label)
+
+    @property
+    def label_shown(self) -> bool:
+        return self._label_shown
+
+    def show_label(self) -> None:
+        """Put the label back in the group, after the dot (where it was last placed)."""
+        if not self._label_shown:
+            self.add(self.label)
+            self._label_shown = True
 
     def hide_label(self) -> None:
         """Leave the dot bare (the label leaves the group, so no animation brings it back)."""
-        if self.label_shown:
+        if self._label_shown:
             self.remove(self.label)
-            self.label_shown = False
+            self._label_shown = False
+
+    def relabel(self, label: Mobject) -> None:
+        """Name the word with ``label`` (a formula, two lines) in place of its text; the new
+        label is shown, not yet placed."""
+        self.remove(self.label)
+        self.label = label
+        self.add(label)
+        self._label_shown = True
 
 
-def name_on_plane(plane: WordPlane, words: Sequence[WordDot], avoid: Sequence[Mobject] = (),
-                  rivals: Sequence[Mobject] = (), spots: Sequence[np.ndarray] = LABEL_SPOTS) -> list[WordDot]:
-    """:func:`place_labels` for dots on ``plane`` (most important first): labels stay inside
-    the plane and off its axis names and ``avoid``. Returns the words still labelled."""
-    return place_labels(words, room=plane, obstacles=[plane.x_name, plane.y_name, *avoid], rivals=rivals,
-                        spots=spots)
+def is_named(word: Mobject) -> bool:
+    """True when ``word`` is a :class:`WordDot` whose label is shown (a bare ``Dot``: False)."""
+    return isinstance(word, WordDot) and word.label_shown
 
 
-def nearest_is_own(word: WordDot, rivals: Sequence[Mobject]) -> bool:
-    """True when every dot of ``rivals`` is :data:`NEAREST_BY` times farther from ``word``'s
-    label's centre than its own dot: a reader who takes the nearest dot for the label's takes
-    the right one."""
-    centre = word.label.get_center()[:2]
-    own = np.linalg.norm(word.dot.get_center()[:2] - centre)
-    return all(np.linalg.norm(r.get_center()[:2] - centre) > NEAREST_BY * own for r in rivals
-               if r is not word.dot)
+def named(words: Sequence[Mobject]) -> list[WordDot]:
+    """The words of ``words`` whose labels are shown, in order."""
+    return [w for w in words if is_named(w)]
 
 
-def place_labels(words: Sequence[WordDot], obstacles: Sequence[Mobject] = (),
-                 room: Mobject | None = None, rivals: Sequence[Mobject] = (),
-                 spots: Sequence[np.ndarray] = LABEL_SPOTS) -> list[WordDot]:
-    """Give each word's label the first spot around its dot (:data:`LABEL_SPOTS`) where it
-    covers no dot, no label placed before it and no obstacle, and stays inside ``room``'s
-    bounding box (default: the frame less a small margin); with ``rivals`` (other words'
-    dots), only where its own dot is the nearest of them to the label's centre
-    (:func:`nearest_is_own`); ``spots`` to try in place of :data:`LABEL_SPOTS`. ``words`` come
-    most important first; a label that fits nowhere
-    is hidden. Returns the words still labelled.
-
-    At 32 words a crowd of dots near the origin cannot all be named: the words the scene
-    talks about come first and keep their names, the rest become bare dots.
-    """
-    low, high = _room_corners(room)
-    taken: list[Mobject] = [w.dot for w in words] + list(obstacles)
-    shown = []
-    for word in words:
-        for spot in spots:
-            word.label.next_to(word.dot, spot, buff=LABEL_BUFF)
-            corner_low, corner_high = word.label.get_corner(DL)[:2], word.label.get_corner(UR)[:2]
-            inside = bool(np.all(corner_low >= low) and np.all(corner_high <= high))
-            if inside and not any(boxes_overlap(word.label, other) for other in taken
-                                  if other is not word.dot) and nearest_is_own(word, rivals):
-                taken.append(word.label)
-                shown.append(word)
-                break
-        else:
-            word.hide_label()
-    return shown
+def shown_labels(words: Sequence[Mobject], leaders: bool = False) -> list[Mobject]:
+    """The shown labels of ``words``, in order; with ``leaders``, each followed by its leader
+    line when it has one (:mod:`scenes.components.labels`)."""
+    return [m for w in named(words)
+            for m in (w.label, *([w.leader] if leaders and hasattr(w, "leader") else []))]
 
 
 def dashed(arrow: Arrow, dash_length: float = KEY_DASH) -> DashedLine:
@@ -291,7 +284,7 @@ def dashed(arrow: Arrow, dash_length: float = KEY_DASH) -> DashedLine:
 
 def along(line: Mobject, spacing: float = 0.15) -> list[Dot]:
     """Small invisible dots every ``spacing`` scene units along ``line`` (an Arrow or a Line):
-    an obstacle for :func:`place_labels` that blocks the line itself, not its bounding box."""
+    an obstacle for the label placer that blocks the line itself, not its bounding box."""
     start, end = line.get_start(), line.get_end()
     count = max(2, int(np.linalg.norm(end - start) / spacing) + 1)
     return [Dot(start + t * (end - start), radius=0.03).set_opacity(0) for t in np.linspace(0, 1, count)]
@@ -332,14 +325,6 @@ def _xy_box(m: Mobject) -> tuple[np.ndarray, np.ndarray]:
 
 def _corners(m: Mobject) -> tuple[np.ndarray, np.ndarray]:
     return m.get_corner(DL)[:2], m.get_corner(UR)[:2]
-
-
-def _room_corners(room: Mobject | None) -> tuple[np.ndarray, np.ndarray]:
-    """Lower-left and upper-right (x, y) of the room labels must stay in."""
-    if room is not None:
-        return room.get_corner(DL)[:2], room.get_corner(UR)[:2]
-    half = np.array([config.frame_width / 2, config.frame_height / 2]) - 0.1
-    return -half, half
 
 
 def nice_step(span: float, ticks: int = 5) -> float:
