@@ -444,8 +444,7 @@ class GravityPull(ExplainerScene):
         self.play(UpdateFromAlphaFunc(self.focus_dot, move, rate_func=smooth), *ghost_label,
                   run_time=style.SLOW)
         # The trail is drawn: stop tracing, or its time-based updater keeps every later hold from
-        # being one frozen frame (manim then draws each frame of each wait: 11 of the scene's 25 s
-        # at -ql).
+        # being one frozen frame (manim then draws each frame of each wait).
         self.trail.clear_updaters()
         self.free_the_label()
 

@@ -40,10 +40,6 @@ ALLOWED = {
     ("attention_manim/voice.py", "voiced 20 ms frames"),
     # AAC encoders delay the sound by 1024 samples (21 ms at 48 kHz): a property of the codec
     ("attention_manim/voice.py", "samples, 21 ms)"),
-    # Pending: two measurements in files another engineer edited this session (the figures are
-    # in docs/performance.md already); remove these entries once the comments say it in words.
-    ("scenes/components/words.py", "gravity_pull spent 1.2 s here"),
-    ("scenes/gravity_pull.py", "11 of the scene's 25 s"),
 }
 
 
