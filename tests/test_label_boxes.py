@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from manim import DL, UR, Arrow, Circle, Dot, Group, ImageMobject, Line, Square, Text, VGroup, VMobject
 
-from scenes.components.words import _xy_box, boxes_overlap
+from scenes.components.words import boxes_overlap, xy_box
 
 
 def _manims_box(m) -> tuple[np.ndarray, np.ndarray]:
@@ -45,7 +45,7 @@ def test_every_kind_is_named() -> None:
 @pytest.mark.parametrize("name", _NAMES)
 def test_the_box_is_manims_box_to_the_float(name: str) -> None:
     mobject = _mobjects()[name]
-    low, high = _xy_box(mobject)
+    low, high = xy_box(mobject)
     expected_low, expected_high = _manims_box(mobject)
     assert low.tolist() == expected_low.tolist() and high.tolist() == expected_high.tolist()
 

@@ -12,23 +12,26 @@ farther out, then across an axis on a patch) and :func:`name_with_leader` (set a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DL, DOWN, UP, UR, Dot, Line, Mobject, Rectangle, SurroundingRectangle, config
+from manim import DL, DOWN, ORIGIN, UP, UR, Dot, Line, Mobject, Rectangle, SurroundingRectangle, config
 
 from scenes import style
 from scenes.components.words import (
+    ALONG_RADIUS,
     LABEL_BUFF,
     LABEL_SPOTS,
     NEAREST_BY,
     WordDot,
     WordPlane,
     along,
-    boxes_overlap,
+    along_points,
     is_named,
     tick_numbers,
+    xy_box,
 )
 
 __all__ = ["APART", "APART_ROOM", "AXIS_CLEARANCE", "CLEARANCE", "CROWDED", "LEADER", "NEAR", "Rung",
@@ -134,22 +137,20 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
                 found += [box for _, box in placed.values()]
         return found
 
-    def fits(word: WordDot, rung: Rung, keep_off: list[Mobject], clear_of: list[Mobject]) -> bool:
+    def fits(word: WordDot, rung: Rung, keep_off: _Boxes, clear_of: _Boxes) -> bool:
         """The label where it now is: inside the room, off ``keep_off``, ``CLEARANCE`` from
         ``clear_of``, nearest its own dot if ``rung`` asks."""
-        lo, hi = word.label.get_corner(DL)[:2], word.label.get_corner(UR)[:2]
+        lo, hi = xy_box(word.label)
         if not (np.all(lo >= low) and np.all(hi <= high)):
             return False
-        if clear_of:
-            box = SurroundingRectangle(word.label, buff=CLEARANCE)
-            if any(boxes_overlap(box, m) for m in clear_of if m is not word.dot):
-                return False
-        if any(boxes_overlap(word.label, m) for m in keep_off if m is not word.dot):
+        if clear_of.hit(lo - CLEARANCE, hi + CLEARANCE) or keep_off.hit(lo, hi):
             return False
         return not rung.nearest or nearest_is_own(word, rivals)
 
     def climb(word: WordDot, rung: Rung, spots: Sequence[np.ndarray] | None = None) -> bool:
-        keep_off, clear_of = among(rung.keep_off), among(rung.clear_of)
+        keep_off = _Boxes(among(rung.keep_off), skip=word.dot)
+        clear_of = _Boxes(among(rung.clear_of), skip=word.dot)
+        leader_clear_of = _Boxes(among(rung.clear_of)) if rung.leader else None
         for buff in rung.buffs:
             for spot in rung.spots if spots is None else spots:
                 if rung.leader:
@@ -159,7 +160,7 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
                 if not fits(word, rung, keep_off, clear_of):
                     continue
                 line = _leader(word) if rung.leader else None
-                if line is not None and any(boxes_overlap(p, m) for p in along(line, 0.05) for m in clear_of):
+                if line is not None and leader_clear_of.hit_any(*_along_boxes(line, 0.05)):
                     continue
                 _settle(word, rung, line)
                 placed[id(word)] = (word, SurroundingRectangle(word.label, buff=pad) if padding else None)
@@ -186,6 +187,37 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
         if not any(climb(word, rung) or (rung.make_room and make_room(word, rung)) for rung in ladder):
             word.hide_label()
     return [w for w in words if id(w) in placed]
+
+
+class _Boxes:
+    """The xy boxes of some mobjects, measured once (a label tries dozens of spots against the
+    same marks): ``lows`` and ``highs``, shape (n, 2)."""
+
+    def __init__(self, mobjects: Sequence[Mobject], skip: Mobject | None = None) -> None:
+        boxes = [xy_box(m) for m in mobjects if m is not skip]
+        self.lows = np.array([b[0] for b in boxes]).reshape(-1, 2)
+        self.highs = np.array([b[1] for b in boxes]).reshape(-1, 2)
+
+    def hit(self, low: np.ndarray, high: np.ndarray) -> bool:
+        """Whether the box (``low``, ``high``) overlaps any of them (:func:`boxes_overlap`)."""
+        return bool(np.any(np.all(low < self.highs, axis=1) & np.all(self.lows < high, axis=1)))
+
+    def hit_any(self, lows: np.ndarray, highs: np.ndarray) -> bool:
+        """Whether any of the boxes (``lows``, ``highs``; shape (k, 2)) overlaps any of them."""
+        return any(self.hit(lo, hi) for lo, hi in zip(lows, highs, strict=True))
+
+
+def _along_boxes(line: Mobject, spacing: float) -> tuple[np.ndarray, np.ndarray]:
+    """The boxes of :func:`along`'s dots on ``line`` (lows, highs; shape (k, 2)), without making
+    the dots: each is the box of such a dot at the origin, moved to its centre."""
+    low, high = _along_dot_box()
+    centres = along_points(line, spacing)[:, :2]
+    return centres + low, centres + high
+
+
+@functools.cache
+def _along_dot_box() -> tuple[np.ndarray, np.ndarray]:
+    return xy_box(Dot(ORIGIN, radius=ALONG_RADIUS))
 
 
 def _settle(word: WordDot, rung: Rung, line: Line | None) -> None:

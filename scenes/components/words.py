@@ -39,15 +39,16 @@ from attention_content.story import plane_points
 from scenes import style
 from scenes.components.captions import quoted, word_label, wrapped_label
 
-__all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "boxes_overlap", "dashed",
-           "is_named", "named", "plane_scale", "sentence_caption", "shown_labels", "tick_numbers",
-           "word_color", "word_label"]
+__all__ = ["PlaneScale", "WordDot", "WordPlane", "WordVector", "along", "along_points", "boxes_overlap",
+           "dashed", "is_named", "named", "plane_scale", "sentence_caption", "shown_labels", "tick_numbers",
+           "word_color", "word_label", "xy_box"]
 
 # Where a label may sit around its dot, in the order they are tried.
 LABEL_SPOTS = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
 LABEL_BUFF = 0.05
 # A key's arrow is dashed (a query's is solid): told apart by more than colour. Scene units.
 KEY_DASH = 0.14
+ALONG_RADIUS = 0.03  # the dots along a line that keep labels off it
 # A label's own dot is nearer its centre than any other word's dot by at least this factor, so
 # that a reader who takes the nearest dot takes the right one at a glance.
 NEAREST_BY = 1.1
@@ -285,18 +286,24 @@ def dashed(arrow: Arrow, dash_length: float = KEY_DASH) -> DashedLine:
 def along(line: Mobject, spacing: float = 0.15) -> list[Dot]:
     """Small invisible dots every ``spacing`` scene units along ``line`` (an Arrow or a Line):
     an obstacle for the label placer that blocks the line itself, not its bounding box."""
+    return [Dot(p, radius=ALONG_RADIUS).set_opacity(0) for p in along_points(line, spacing)]
+
+
+def along_points(line: Mobject, spacing: float = 0.15) -> np.ndarray:
+    """The centres of :func:`along`'s dots, shape (k, 3): from start to end, ``spacing`` apart
+    at most, two at least."""
     start, end = line.get_start(), line.get_end()
     count = max(2, int(np.linalg.norm(end - start) / spacing) + 1)
-    return [Dot(start + t * (end - start), radius=0.03).set_opacity(0) for t in np.linspace(0, 1, count)]
+    return np.array([start + t * (end - start) for t in np.linspace(0, 1, count)])
 
 
 def boxes_overlap(a: Mobject, b: Mobject) -> bool:
     """True when the bounding boxes of ``a`` and ``b`` overlap."""
-    (a_low, a_high), (b_low, b_high) = _xy_box(a), _xy_box(b)
+    (a_low, a_high), (b_low, b_high) = xy_box(a), xy_box(b)
     return bool(np.all(a_low < b_high) and np.all(b_low < a_high))
 
 
-def _xy_box(m: Mobject) -> tuple[np.ndarray, np.ndarray]:
+def xy_box(m: Mobject) -> tuple[np.ndarray, np.ndarray]:
     """``m.get_corner(DL)[:2]`` and ``m.get_corner(UR)[:2]``, the same floats, from the points
     manim's ``get_points_defining_boundary`` takes (a VMobject's: the two anchors of every
     curve of every member; another mobject's: all its family's points) as slices, in one walk.
