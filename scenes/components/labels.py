@@ -127,6 +127,23 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
     placed: dict[int, tuple[WordDot, Mobject | None]] = {}  # id -> (word, its padded box), in order
     padding = any("padded" in r.keep_off for r in ladder)
 
+    marks_stay = {id(m) for ms in sets.values() for m in ms}  # the caller's marks never move here
+    measured: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def boxes(mobjects: list[Mobject], skip: Mobject | None = None) -> _Boxes:
+        """The boxes of ``mobjects`` but ``skip``; those of the caller's marks measured once."""
+        found = []
+        for m in mobjects:
+            if m is skip:
+                continue
+            if id(m) not in marks_stay:
+                found.append(xy_box(m))
+            elif (box := measured.get(id(m))) is not None:
+                found.append(box)
+            else:
+                found.append(measured.setdefault(id(m), xy_box(m)))
+        return _Boxes(found)
+
     def among(names: tuple[str, ...]) -> list[Mobject]:
         found: list[Mobject] = []
         for name in names:
@@ -148,9 +165,9 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
         return not rung.nearest or nearest_is_own(word, rivals)
 
     def climb(word: WordDot, rung: Rung, spots: Sequence[np.ndarray] | None = None) -> bool:
-        keep_off = _Boxes(among(rung.keep_off), skip=word.dot)
-        clear_of = _Boxes(among(rung.clear_of), skip=word.dot)
-        leader_clear_of = _Boxes(among(rung.clear_of)) if rung.leader else None
+        keep_off = boxes(among(rung.keep_off), skip=word.dot)
+        clear_of = boxes(among(rung.clear_of), skip=word.dot)
+        leader_clear_of = boxes(among(rung.clear_of)) if rung.leader else None
         for buff in rung.buffs:
             for spot in rung.spots if spots is None else spots:
                 if rung.leader:
@@ -190,11 +207,10 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
 
 
 class _Boxes:
-    """The xy boxes of some mobjects, measured once (a label tries dozens of spots against the
-    same marks): ``lows`` and ``highs``, shape (n, 2)."""
+    """Boxes (low, high) to compare a label's box with, all at once (a label tries dozens of
+    spots against the same marks): ``lows`` and ``highs``, shape (n, 2)."""
 
-    def __init__(self, mobjects: Sequence[Mobject], skip: Mobject | None = None) -> None:
-        boxes = [xy_box(m) for m in mobjects if m is not skip]
+    def __init__(self, boxes: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
         self.lows = np.array([b[0] for b in boxes]).reshape(-1, 2)
         self.highs = np.array([b[1] for b in boxes]).reshape(-1, 2)
 
