@@ -22,9 +22,10 @@ CAPTIONS  ?=
 setup:
 	@bash scripts/setup.sh
 
-# One pytest worker per core, each test file kept on one worker (its module fixtures built once).
+# One pytest worker per core; the tests that build one step's scenes share a worker (one build
+# each), the other tests keep their file on one worker (tests/conftest.py, docs/tests.md).
 test: setup
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadgroup
 
 # Refresh the key-frame control PNGs after an intended visual change; look at them before committing.
 keyframes: setup

@@ -9,9 +9,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # for scene_harness
 
-from attention_content.examples import list_examples, load_example  # noqa: E402
+from attention_content.examples import list_examples  # noqa: E402
 
 SHIPPED = list_examples()
+# The steps whose tests take longest (the scene harness's builds of every shipped example and
+# of the 32-word example), measured with --durations: scheduled first.
+HEAVIEST_FIRST = ("keys_and_queries", "real_model", "training", "gravity_pull", "value_vectors",
+                  "attention_matrix", "multi_head", "cosine_similarity", "softmax_normalize")
 # Not tests, and --doctest-modules (pyproject) would import them: the benchmark and the
 # scripts that made the golden data.
 collect_ignore = ["benchmarks", "data"]
@@ -28,16 +32,51 @@ def pytest_configure(config: pytest.Config) -> None:
     manim_patches.apply()
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadgroup`` (``make test``): each worker takes whole groups of tests, a group
+    being every test that builds one story step's scene (:func:`scene_harness.group_of`), or else one test
+    module (as ``--dist loadfile``), so the scene harness's build of each (step, example)
+    serves all its tests in one process (:func:`scene_harness.build_scene`). xdist's own
+    loadgroup reads ``xdist_group`` marks by renaming test ids, which pytest 9 no longer
+    allows; this scheduler groups by id instead."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByStep(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            from scene_harness import group_of
+
+            return group_of(nodeid)
+
+    return ByStep(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``--dist loadgroup``, the groups whose scenes take longest to build go first, so
+    that no worker is left with one at the end (:data:`HEAVIEST_FIRST`)."""
+    if not getattr(config.option, "loadgroup", False):  # set by xdist in each worker of --dist loadgroup
+        return
+    from scene_harness import group_of
+
+    first = {name: k for k, name in enumerate(HEAVIEST_FIRST)}
+    items.sort(key=lambda item: first.get(group_of(item.nodeid), len(first)))
+
+
 @pytest.fixture(scope="session", params=SHIPPED)
 def example(request: pytest.FixtureRequest):
-    """Each shipped example, loaded."""
-    return load_example(request.param)
+    """Each shipped example, loaded once per process (:func:`scene_harness.shipped_example`)."""
+    from scene_harness import shipped_example
+
+    return shipped_example(request.param)
 
 
 @pytest.fixture(scope="session")
 def long_example(tmp_path_factory: pytest.TempPathFactory):
     """A 32-word example (the longest sentences allowed), for layout tests."""
     from long_example import write_long_example
+
+    from attention_content.examples import load_example
 
     return load_example(write_long_example(tmp_path_factory.mktemp("long") / "long.toml"))
 
@@ -68,3 +107,4 @@ def fake_storyboard_steps(monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setattr(storyboard, "_run_steps", fake_steps)
 
     return install
+

@@ -11,6 +11,7 @@ look changes on purpose, refresh them with ``make keyframes`` (or
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from manim import Mobject, config
 from PIL import Image
 
 from attention_content.example_types import Example
+from attention_content.examples import load_example
 from attention_explainer.access_check import BeatAccess, measure_frame
 from attention_explainer.narration_check import (  # noqa: F401  (narration_numbers: for the scene tests)
     Unseen,
@@ -60,6 +62,34 @@ class BuiltScene:
 
 
 _BUILT: dict[tuple[str, str, int], BuiltScene] = {}
+
+
+@functools.cache
+def _steps() -> tuple[str, ...]:
+    from scenes.story import STORY
+
+    return tuple(step.module for step in STORY)
+
+
+def group_of(nodeid: str) -> str:
+    """The group of the test ``nodeid`` (``make test`` runs each group on one worker, see
+    ``conftest.pytest_xdist_make_scheduler``): the story step whose scene it builds (every test
+    of ``test_scene_<name>.py``, ``cosine`` for ``cosine_similarity``; a test with a step among
+    its parameters' ids, ``[apple-opening]``), else its module's path."""
+    path, _, test = nodeid.partition("::")
+    name = Path(path).stem
+    if name.startswith("test_scene_"):
+        name = name.removeprefix("test_scene_")
+        return next((s for s in _steps() if s == name or s.startswith(f"{name}_")), path)
+    ids = test[test.find("[") + 1:test.rfind("]")].split("-") if "[" in test else []
+    return next((s for s in _steps() if s in ids), path)
+
+
+@functools.cache
+def shipped_example(name: str) -> Example:
+    """The shipped example ``name``, loaded once per process: every test that builds a scene of
+    it passes this one object, so :func:`build_scene` builds each scene of it once."""
+    return load_example(name)
 
 
 def build_scene(scene_class: type[ExplainerScene], example: Example, workdir: Path,

@@ -13,9 +13,8 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from scene_harness import apple_with, build_scene, unseen_numbers
+from scene_harness import apple_with, build_scene, shipped_example, unseen_numbers
 
-from attention_content.examples import load_example
 from attention_explainer.narration_check import ALLOWED
 from scenes.recap import Recap
 from scenes.story import STORY
@@ -23,7 +22,7 @@ from scenes.story import STORY
 
 @pytest.fixture(scope="module")
 def apple():
-    return load_example("apple")
+    return shipped_example("apple")  # the object the other steps' tests build with
 
 
 def _built(step, apple, tmp_path_factory):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import manimpango
 import numpy as np
 import pytest
-from scene_harness import BuiltScene, check_keyframes
+from scene_harness import BuiltScene, check_keyframes, group_of
 
 from scenes import style
 
@@ -171,3 +171,19 @@ def test_scenes_print_numbers_only_through_fmt():
              if own.search(line) and "float(" not in line  # a float parsed back from text is no print
              and "get_value()" not in line]  # nor the text a DecimalNumber shows, read back
     assert found == []
+
+
+@pytest.mark.parametrize(("nodeid", "group"), [
+    ("tests/test_layout.py::test_no_text_morphs_into_other_text_in_place[apple-opening]", "opening"),
+    ("tests/test_pacing.py::test_every_beat_is_paced_to_be_read[bank-real_model]", "real_model"),
+    ("tests/test_scene_cosine.py::test_pair_is_focus[apple]", "cosine_similarity"),
+    ("tests/test_scene_multi_head.py::test_heads", "multi_head"),
+    ("tests/test_scene_keys_teachers.py::test_x[seal]", "tests/test_scene_keys_teachers.py"),
+    ("tests/test_lifetime.py::test_a_stopped_storyboard_leaves_no_process_and_one_line[2-130]",
+     "tests/test_lifetime.py"),
+    ("scenes/style.py::scenes.style.fmt", "scenes/style.py"),
+])
+def test_make_test_groups_each_steps_tests_on_one_worker(nodeid, group):
+    """make test's scheduler (conftest.pytest_xdist_make_scheduler) sends a group to one
+    worker: every test that builds a step's scene shares that step's group, the rest their module's."""
+    assert group_of(nodeid) == group
