@@ -69,6 +69,7 @@ from scenes.matrix_layout import (
     V_GAP,
     GridPlan,
     factor,
+    lay_labels_flat,
     legible,
     per_line,
     plan_grids,
@@ -141,6 +142,7 @@ class AttentionMatrix(MaskBeats, ExplainerScene):
                              numbers=self.numbers_for(plan.qk_width, plan.cell), cell_width=plan.cell,
                              col_labels=words, title="Kᵀ", title_color=style.KEY, label_colors=self.colors,
                              always_label=[i], label_size=style.SMALL_SIZE)
+        lay_labels_flat(self.kt, words, style.SMALL_SIZE)  # "orange" read across where "an" leaves room
         self.scores = self.grid(t.scores, signed=True, title="Q Kᵀ")
         self.v = self.matrix(t.values, style.VALUE, "V", plan.v_width)
         self.output = self.matrix(t.output, style.FOCUS, "A V", plan.v_width)

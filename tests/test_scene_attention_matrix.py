@@ -24,8 +24,9 @@ from attention_content.examples import load_example
 from attention_content.story import decider
 from attention_core import causal_mask, scaled_dot_product_attention
 from scenes.attention_matrix import MASKED_SCORE, MASKED_WEIGHT, AttentionMatrix, legible
+from scenes.components import word_label
 from scenes.components.matrices import MatrixGrid, cell_colors, signed_colors
-from scenes.style import FOCUS, fmt
+from scenes.style import FOCUS, SMALL_SIZE, fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -283,7 +284,7 @@ def test_the_residual_adds_the_update_to_the_word(built, example):
     t, i = core(example, mask=True), example.sentences[0].focus_index
     name, (rows, _rule) = built.scene.residual
     assert name.text == example.sentences[0].focus + ",rowi"  # the i of (A V)_i (Text drops spaces)
-    assert rows[1][0][1].tex_string == r"\,(A V)_i"
+    assert [row[0].get_tex_string() for row in rows] == ["x =", "+ (A V)_i =", "x' ="]
     assert [row[1].get_tex_string() for row in rows] == [
         vec(t.inputs[i]), vec(t.output[i]), vec(t.inputs[i] + t.output[i])]
     assert outside_frame([built.scene.residual, built.scene.formula]) == []
@@ -667,6 +668,53 @@ def test_the_name_of_k_transposed_is_clear_of_its_column_labels(built):
     assert kt.title.get_right()[0] < kt.image.get_left()[0]
     assert kt.image.get_bottom()[1] < kt.title.get_y() < kt.image.get_top()[1]
     assert overlapping_pairs([kt.title, *kt.col_labels, built.scene.q.title]) == []
+
+
+def test_the_update_says_equals_between_its_name_and_its_numbers(built, example):
+    """The watch's minor point: "(AV)_i (-0.48, 2.32)" was printed with nothing between name
+    and numbers (the "+" came a beat later, left of the name). Now every row of the sum reads
+    name = numbers, the "=" left of the vector on its line, and the "+" sits left of the rule
+    under the update, between the update and x'. Seen failing on the old code: the row
+    symbols were "x", "+(A V)_i" and "=x'"."""
+    name, (rows, rule) = built.scene.residual
+    for symbol, numbers in rows:
+        equals = symbol[-1][-1]  # the last glyph of the symbol
+        assert symbol.get_tex_string().endswith("=")
+        assert equals.get_right()[0] < numbers.get_left()[0] < equals.get_right()[0] + 0.3
+        assert abs(equals.get_y() - numbers.get_y()) < numbers.height / 2 or numbers.height > 0.6
+    plus = rows[1][0][0]
+    assert plus.get_tex_string() == "+"
+    assert plus.get_right()[0] < rule.get_left()[0] and abs(plus.get_y() - rule.get_y()) < 0.05
+    assert rows[2][1].get_top()[1] < plus.get_bottom()[1] < plus.get_top()[1] < rows[1][1].get_bottom()[1]
+    assert overlapping_pairs([*rows[0], rows[1][0][1], rows[1][1], plus, *rows[2], name]) == []
+
+
+def test_a_word_wider_than_its_column_lies_flat_where_its_neighbours_leave_room(built, example):
+    """The watch's minor point: K^T's "orange" stood upright over its column while "an" and
+    "and" beside it left the room to read it across. Every column label of K^T and of the
+    mask's grids lies flat unless, centred on its column, it would come within 0.15 of a
+    neighbour's label or leave its grid's width; no two labels overlap. Seen failing on the
+    old code for apple: "orange" stood upright (height 0.76 > width 0.21)."""
+    scene = built.scene
+    words = example.sentences[0].tokens
+    for grid, shown in ((scene.kt, words), *((g, example.sentences[scene.mask_sentence()].tokens)
+                                             for g in scene.mask_grids)):
+        labels = list(grid.col_labels)
+        for n, (k, label) in enumerate(zip(grid.labelled, labels, strict=True)):
+            wide = word_label(shown[k], size=SMALL_SIZE).width  # its width read across
+            flat = abs(label.width - wide) < 1e-3
+            x = grid.cell_center(0, k)[0]
+            low = labels[n - 1].get_right()[0] + 0.15 if n else grid.image.get_left()[0]
+            high = labels[n + 1].get_left()[0] - 0.15 if n + 1 < len(labels) else grid.image.get_right()[0]
+            fits = low <= x - wide / 2 + 0.01 and x + wide / 2 - 0.01 <= high
+            assert flat or not fits, (shown[k], label.width, label.height)
+            assert abs(label.get_x() - x) < 0.01
+        assert overlapping_pairs(labels) == []
+    if example.name == "apple":
+        orange = scene.kt.col_labels[list(scene.kt.labelled).index(words.index("orange"))]
+        assert orange.width > orange.height
+        assert [w for k, w in enumerate(words) if k in scene.kt.labelled] == [label.text for label in
+                                                                               scene.kt.col_labels]
 
 
 def test_a_long_word_leaves_q_k_v_and_a_v_their_numbers(tmp_path):
