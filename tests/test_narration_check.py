@@ -36,13 +36,13 @@ def test_printed_to_two_places_a_minus_either_way_and_whole_numbers_are_not_coun
 
 
 def test_an_allowance_excuses_only_its_beat_and_its_words():
-    row = 'Rows sum to 1 (rounded, "and"\'s shows 1.01).'
-    (allowed,) = unseen_in_beat("attention_matrix", "softmax", "04-end-of-softmax", row, ["0.40"])
-    assert allowed.allowed.startswith("a row's sum")
-    (elsewhere,) = unseen_in_beat("attention_matrix", "times V", "05-end-of-times-v", row, ["0.40"])
+    row = "Its own weights for apple (rounded, head 2's add to 0.99)."
+    (allowed,) = unseen_in_beat("multi_head", "heads", "01-end-of-heads", row, ["0.40"])
+    assert allowed.allowed.startswith("a head's row sum")
+    (elsewhere,) = unseen_in_beat("multi_head", "favourites", "02-end-of-favourites", row, ["0.40"])
     assert elsewhere.allowed == ""
-    (other_words,) = unseen_in_beat("attention_matrix", "softmax", "04-end-of-softmax",
-                                    "Softmax: apple puts 0.61 on orange.", ["0.40"])
+    (other_words,) = unseen_in_beat("multi_head", "heads", "01-end-of-heads",
+                                    "Head 2 puts 0.61 on orange.", ["0.40"])
     assert other_words.allowed == ""
 
 
