@@ -37,7 +37,7 @@ AV_GAP = 0.45  # V to A V
 SIDE_GAP = 0.4  # A V to the residual
 TITLE_GAP = 0.12  # a grid to its title
 PAIR_SCALE = 1.0  # the focus's query, key and score beside the grid, as large as the room allows
-PLUS_ROOM = 0.2  # more room between the update and x' (before the sum's scaling), for the "+"
+PLUS_ROOM = 0.3  # more room between the update and x' (before the sum's scaling), for the "+"
 FLAT_LABEL_GAP = 0.15  # the least room between two column labels laid flat side by side
 
 
@@ -92,9 +92,10 @@ def legible(cell: float, width: float | None = None) -> bool:
 def lay_labels_flat(grid: MatrixGrid, words: Sequence[str], size: float) -> list[int]:
     """Lay flat each of ``grid``'s column labels that stands upright (a word wider than its
     column) where, centred on its column, it keeps :data:`FLAT_LABEL_GAP` from its neighbours'
-    labels and stays over the grid: a word read across, not down, whenever the short words
-    beside it leave the room. ``words`` are the column labels' words at font ``size``, uncut
-    (a crowded grid's cut labels stay as they are). Returns the columns laid flat.
+    labels and reaches past the grid's edge by half a column at most: a word read across, not
+    down, whenever the short words beside it leave the room. ``words`` are the column labels'
+    words at font ``size``, uncut (a crowded grid's cut labels stay as they are). Returns the
+    columns laid flat.
 
     The grid's labels, left to right, are ``grid.col_labels`` for the columns ``grid.labelled``."""
     labels = list(grid.col_labels)
@@ -107,8 +108,10 @@ def lay_labels_flat(grid: MatrixGrid, words: Sequence[str], size: float) -> list
         if abs(label.width - tall) >= abs(label.width - wide):  # it lies flat already
             continue
         x = grid.cell_center(0, k)[0]
-        low = labels[n - 1].get_right()[0] + FLAT_LABEL_GAP if n > 0 else left
-        high = labels[n + 1].get_left()[0] - FLAT_LABEL_GAP if n + 1 < len(labels) else right
+        # past the grid's edge by half a column at most (the band above K^T is free there)
+        low = labels[n - 1].get_right()[0] + FLAT_LABEL_GAP if n > 0 else left - grid.cell_width / 2
+        high = (labels[n + 1].get_left()[0] - FLAT_LABEL_GAP if n + 1 < len(labels)
+                else right + grid.cell_width / 2)
         if low <= x - wide / 2 and x + wide / 2 <= high:
             label.rotate(-np.pi / 2).next_to(grid.cell_center(0, k), UP, buff=grid.cell / 2 + LABEL_GAP)
             flat.append(k)
