@@ -297,8 +297,14 @@ class MultiHeadAttention(ExplainerScene):
         self.beat("heads", f"Each head has its own W_Q, W_K and W_V, so its own weights for {s.focus}"
                   f"{rounding}.")
         self.matrices = self.head_matrices()
+        # the rounded sum the line says, printed right of its row (where the outputs come later)
+        self.sum_note = None
+        if rounding:
+            self.sum_note = word_label(f"adds up to {fmt(sums[odd[0]])} as printed", style.MUTED,
+                                       style.LABEL_SIZE).next_to(self.strips[odd[0]].image, RIGHT, buff=GAP)
         self.play(FlatFadeIn(self.matrices), run_time=style.BEAT)
-        self.play(FlatFadeIn(self.rows, self.labels, self.weights_title), run_time=style.BEAT)
+        noted = [self.sum_note] if self.sum_note is not None else []
+        self.play(FlatFadeIn(self.rows, self.labels, self.weights_title, *noted), run_time=style.BEAT)
 
     def compare_heads(self) -> None:
         s = self.sentence
@@ -370,8 +376,10 @@ class MultiHeadAttention(ExplainerScene):
         each = f"{sizes[0]} numbers" if len(sizes) == 1 else "a few numbers"
         self.beat("head outputs", f"Each head's weights times its own values give that head's output: "
                   f"{each} a head.")
-        if self.favourite_tags:
-            self.play(FadeOut(self.favourite_tags), run_time=style.BEAT / 2)
+        leaving = [m for m in (self.favourite_tags if len(self.favourite_tags) else None, self.sum_note)
+                   if m is not None]
+        if leaving:
+            self.play(*(FadeOut(m) for m in leaving), run_time=style.BEAT / 2)
         self.play(FlatFadeIn(self.times, *self.outputs), run_time=style.BEAT)
 
     def concatenate(self) -> None:
