@@ -10,8 +10,8 @@ mobjects, not the pixels:
     check_example(example, only)       builds the steps (animations skipped, as the storyboard does)
                                        and returns what :func:`unseen_in_step` finds in each
 
-A few sentences say a number that is not on screen by design (:data:`ALLOWED`: a rounded
-row's sum, a bound); they are found, and marked allowed, never warned about. ``attention-explainer
+A sentence that said a number not on screen by design would be listed in :data:`ALLOWED`
+(found, and marked allowed, never warned about); none is today. ``attention-explainer
 check FILE --narration`` prints the warnings; the storyboard page shows each one beside its beat;
 ``tests/test_narration_on_screen.py`` holds the shipped apple example to none.
 """
@@ -57,16 +57,9 @@ class Allowance:
 # The only numbers a beat may say without printing them, each with its reason. Each one must
 # still excuse a number of the apple example, or of apple with one number changed to make it say
 # one (tests/test_narration_on_screen.py), so the list only shrinks; a new chapter or beat gets
-# none. (On main 6c2ef41: 11 numbers in 5 chapters.)
-ALLOWED: tuple[Allowance, ...] = (
-    Allowance("attention_matrix", "softmax", r"'s shows",
-              "a row's sum when its rounded weights do not add up to 1.00: said of the printed row, itself "
-              "never printed"),
-    Allowance("multi_head", "heads", r"'s add to",
-              "a head's row sum when its rounded weights do not add up to 1.00: said of the printed row, "
-              "itself never printed"),
-    Allowance("training", "even", r"at most", "a bound on the scores, not a printed score"),
-)
+# none. (On main 6c2ef41: 11 numbers in 5 chapters; none since the rounded row sums are
+# printed and the training chapter's bound is said in words.)
+ALLOWED: tuple[Allowance, ...] = ()
 
 
 @dataclass(frozen=True)

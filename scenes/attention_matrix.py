@@ -69,6 +69,7 @@ from scenes.matrix_layout import (
     V_GAP,
     GridPlan,
     factor,
+    lay_labels_flat,
     legible,
     per_line,
     plan_grids,
@@ -141,6 +142,7 @@ class AttentionMatrix(MaskBeats, ExplainerScene):
                              numbers=self.numbers_for(plan.qk_width, plan.cell), cell_width=plan.cell,
                              col_labels=words, title="Kᵀ", title_color=style.KEY, label_colors=self.colors,
                              always_label=[i], label_size=style.SMALL_SIZE)
+        lay_labels_flat(self.kt, words, style.SMALL_SIZE)  # "orange" read across where "an" leaves room
         self.scores = self.grid(t.scores, signed=True, title="Q Kᵀ")
         self.v = self.matrix(t.values, style.VALUE, "V", plan.v_width)
         self.output = self.matrix(t.output, style.FOCUS, "A V", plan.v_width)
@@ -247,6 +249,17 @@ class AttentionMatrix(MaskBeats, ExplainerScene):
                        word_label(words[col], self.colors[col], style.BODY_SIZE), value)
         group.arrange(RIGHT, buff=0.2)
         return group.next_to(self.formula, DOWN, buff=0.4, aligned_edge=RIGHT)
+
+    def row_sum_note(self, row: int, shown: float) -> Mobject:
+        """``row “swim”, as printed,`` over ``adds up to 0.99``: the rounded sum of a row of
+        the grid, which the line says (its numbers, as printed, do not add to 1.00); never
+        wider than the room right of the grids."""
+        word = self.sentence.tokens[row]
+        note = VGroup(word_label(f"row \u201c{word}\u201d, as printed,", style.TEXT, style.LABEL_SIZE),
+                      word_label(f"adds up to {fmt(shown)}", style.TEXT, style.LABEL_SIZE))
+        note.arrange(DOWN, aligned_edge=RIGHT, buff=0.12)
+        return self.fit(note, config.frame_width / 2 - style.MARGIN - self.right_of_grids(),
+                        floor=style.SMALL_SIZE / style.LABEL_SIZE)
 
     def as_in(self, chapter: str) -> str:
         """``, as in the keys chapter``: a reference back to a plane chapter, which shows the
@@ -365,6 +378,10 @@ class AttentionMatrix(MaskBeats, ExplainerScene):
         self.weights = self.grid(t.weights, signed=False, title="A = softmax(Q Kᵀ / √dₖ)")
         formula = MathTex(r"A = \mathrm{softmax}\!\left(\frac{Q K^T}{\sqrt{d_k}}\right)").scale(
             style.MATH_SCALE).move_to(self.formula, aligned_edge=RIGHT)
+        if odd is not None:  # the rounded sum the line says, printed under the formula
+            note = self.row_sum_note(odd, shown)
+            formula = VGroup(formula, note).arrange(DOWN, aligned_edge=RIGHT, buff=0.25)
+            formula.move_to(self.formula, aligned_edge=UP + RIGHT)
         self.crossfade((self.scores, self.weights), (self.formula, formula),
                        also_out=(FlatFadeOut(*self.reasons),))
         self.formula = formula
@@ -470,6 +487,8 @@ class AttentionMatrix(MaskBeats, ExplainerScene):
         self.weights = self.grid(m.weights, signed=False, title="A with a causal mask", masked=~m.mask)
         formula = VGroup(MathTex(r"e^{-\infty} = 0").scale(style.MATH_SCALE),
                          word_label(MASK_NOTE, style.TEXT, style.LABEL_SIZE))
+        if odd is not None:  # the rounded sum the line says, printed
+            formula.add(self.row_sum_note(odd, shown))
         formula.arrange(DOWN, aligned_edge=RIGHT, buff=0.25)
         formula.move_to(self.formula, aligned_edge=UP + RIGHT)
         output = self.matrix(m.output, style.FOCUS, "A V", self.plan.v_width)

@@ -12,7 +12,7 @@ from scenes import style
 from scenes.components import sentence_caption, word_color, word_label
 from scenes.components.flat import FlatFadeIn, FlatFadeOut
 from scenes.components.matrices import MatrixGrid, cell_colors
-from scenes.matrix_layout import LABEL_GAP, MAX_CELL, TITLE_GAP, legible, text_size
+from scenes.matrix_layout import LABEL_GAP, MAX_CELL, TITLE_GAP, lay_labels_flat, legible, text_size
 from scenes.style import fmt
 
 __all__ = ["MASK_GAP", "MASK_TITLES", "MaskBeats"]
@@ -68,6 +68,8 @@ class MaskBeats:
                                 always_label=[s.focus_index, s.tokens.index(decider(ex, k))],
                                 label_size=style.SMALL_SIZE)
                      for masked, t in traces.items()]
+            for grid in grids:  # a long word read across where the short ones beside it leave room
+                lay_labels_flat(grid, s.tokens, style.SMALL_SIZE)
             for grid, title in zip(grids, titles, strict=True):
                 title.next_to(grid.image, DOWN, buff=TITLE_GAP + 0.1)
             pair = Group(*(Group(g, t) for g, t in zip(grids, titles, strict=True)))

@@ -7,6 +7,7 @@ a column sum. Shared by the attention-matrix and multi-head chapters and the sto
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,11 +15,11 @@ from manim import DOWN, LEFT, RIGHT, UP, Line, MathTex, VGroup, config
 
 from scenes import style
 from scenes.components import word_label
-from scenes.components.matrices import MAX_LABEL_CHARS, MIN_CELL_FOR_NUMBERS
+from scenes.components.matrices import MAX_LABEL_CHARS, MIN_CELL_FOR_NUMBERS, MatrixGrid
 from scenes.style import fmt
 
-__all__ = ["LEGIBLE_CELL", "MIN_MATH_SCALE", "GridPlan", "factor", "legible", "per_line", "plan_grids",
-           "residual_sum", "rounding_row", "tex_size", "text_size", "vector_tex"]
+__all__ = ["LEGIBLE_CELL", "MIN_MATH_SCALE", "GridPlan", "factor", "lay_labels_flat", "legible", "per_line",
+           "plan_grids", "residual_sum", "rounding_row", "tex_size", "text_size", "vector_tex"]
 
 # A cell's printed digits are 24 px tall at 1080p (0.178 units) from this size on (tests measure them).
 LEGIBLE_CELL = 0.72
@@ -36,6 +37,8 @@ AV_GAP = 0.45  # V to A V
 SIDE_GAP = 0.4  # A V to the residual
 TITLE_GAP = 0.12  # a grid to its title
 PAIR_SCALE = 1.0  # the focus's query, key and score beside the grid, as large as the room allows
+PLUS_ROOM = 0.3  # more room between the update and x' (before the sum's scaling), for the "+"
+FLAT_LABEL_GAP = 0.15  # the least room between two column labels laid flat side by side
 
 
 def vector_tex(v: np.ndarray, per_line: int | None = None) -> str:
@@ -86,6 +89,35 @@ def legible(cell: float, width: float | None = None) -> bool:
     return min(cell, cell if width is None else width) >= LEGIBLE_CELL
 
 
+def lay_labels_flat(grid: MatrixGrid, words: Sequence[str], size: float) -> list[int]:
+    """Lay flat each of ``grid``'s column labels that stands upright (a word wider than its
+    column) where, centred on its column, it keeps :data:`FLAT_LABEL_GAP` from its neighbours'
+    labels and reaches past the grid's edge by half a column at most: a word read across, not
+    down, whenever the short words beside it leave the room. ``words`` are the column labels'
+    words at font ``size``, uncut (a crowded grid's cut labels stay as they are). Returns the
+    columns laid flat.
+
+    The grid's labels, left to right, are ``grid.col_labels`` for the columns ``grid.labelled``."""
+    labels = list(grid.col_labels)
+    if grid.cell_width < MIN_CELL_FOR_NUMBERS or len(labels) != len(grid.labelled):
+        return []
+    left, right = grid.image.get_left()[0], grid.image.get_right()[0]
+    flat: list[int] = []
+    for n, (k, label) in enumerate(zip(grid.labelled, labels, strict=True)):
+        wide, tall = text_size(words[k], size)
+        if abs(label.width - tall) >= abs(label.width - wide):  # it lies flat already
+            continue
+        x = grid.cell_center(0, k)[0]
+        # past the grid's edge by half a column at most (the band above K^T is free there)
+        low = labels[n - 1].get_right()[0] + FLAT_LABEL_GAP if n > 0 else left - grid.cell_width / 2
+        high = (labels[n + 1].get_left()[0] - FLAT_LABEL_GAP if n + 1 < len(labels)
+                else right + grid.cell_width / 2)
+        if low <= x - wide / 2 and x + wide / 2 <= high:
+            label.rotate(-np.pi / 2).next_to(grid.cell_center(0, k), UP, buff=grid.cell / 2 + LABEL_GAP)
+            flat.append(k)
+    return flat
+
+
 def rounding_row(weights: np.ndarray) -> int | None:
     """The first row of ``weights`` whose numbers, rounded as shown, do not add up to 1.00."""
     shown = np.round(np.nan_to_num(weights), style.DECIMALS).sum(axis=1)
@@ -96,30 +128,38 @@ def rounding_row(weights: np.ndarray) -> int | None:
 def residual_sum(word: str, x: np.ndarray, update: np.ndarray, update_tex: str,
                  title: str | None = None) -> VGroup:
     """The residual as a column sum, ``x`` plus the update equals ``x'``, unplaced:
-    ``VGroup(name, VGroup(rows, rule))`` where each row is ``VGroup(symbol, numbers)``; the
-    update's symbol is ``MathTex("+", update_tex)``, so the sum can be shown without its ``+``
-    first. Vectors of more than 3 numbers are written on lines (:func:`per_line`). ``title``
-    names the column in place of ``word`` (where the update's symbol needs its index said)."""
+    ``VGroup(name, VGroup(rows, rule))`` where each row is ``VGroup(symbol, numbers)`` and
+    each symbol ends in "=" (``x =``, ``(A V)_i =``, ``x' =``: a name is never printed
+    against its numbers with nothing between); the update's symbol is
+    ``MathTex("+", update_tex + " =")``, its ``+`` left of the rule under the update (as in a
+    written sum), so the update can be shown without its ``+`` first and the column is no
+    wider than its widest name and vector. Vectors of more than 3 numbers are written on
+    lines (:func:`per_line`). ``title`` names the column in place of ``word`` (where the
+    update's symbol needs its index said)."""
     lines = per_line(len(x))
     name = word_label(title or word, style.FOCUS)
-    lhs = [MathTex("x"), MathTex("+", r"\," + update_tex), MathTex(r"=\,x'", color=style.FOCUS)]
+    lhs = [MathTex("x ="), MathTex("+", update_tex + " ="), MathTex("x' =", color=style.FOCUS)]
     rhs = [MathTex(vector_tex(x, lines)), MathTex(vector_tex(update, lines)),
            MathTex(vector_tex(x + update, lines), color=style.FOCUS)]
+    names = [lhs[0], lhs[1][1], lhs[2]]  # what stands left of each vector (the "+" goes by the rule)
     rows = VGroup(*(VGroup(a, b) for a, b in zip(lhs, rhs, strict=True)))
     rows.arrange(DOWN, buff=0.35)
+    rows[2].shift(PLUS_ROOM * DOWN)  # room for the "+" on the rule's line
     line = tex_size("(0.00,")[1] if lines else 0.0  # a symbol stands level with its vector's first line
     for a, b in rows:
         a.next_to(rows, LEFT, buff=0).set_y(b.get_top()[1] - line / 2 if lines else b.get_y())
-    for a in lhs:
-        a.align_to(lhs[0], RIGHT)
-    for a, b in rows:
-        b.next_to(a, RIGHT, buff=0.2)
+    for a, named in zip(lhs, names, strict=True):
+        a.shift((names[0].get_right()[0] - named.get_right()[0]) * RIGHT)
+    for named, b in zip(names, rhs, strict=True):
+        b.next_to(named, RIGHT, buff=0.2)
         if lines:  # its first line level with the symbol
-            b.align_to(a, UP)
+            b.align_to(named, UP)
     for b in rhs:
         b.align_to(rhs[0], LEFT)
     rule = Line(rhs[1].get_corner(DOWN + LEFT), rhs[1].get_corner(DOWN + RIGHT), color=style.MUTED,
-                stroke_width=2).shift(0.15 * DOWN)
+                stroke_width=2)
+    rule.set_y((rhs[1].get_bottom()[1] + rhs[2].get_top()[1]) / 2)
+    lhs[1][0].next_to(rule, LEFT, buff=0.15).set_y(rule.get_y())
     sum_ = VGroup(rows, rule).scale(style.MATH_SCALE)
     return VGroup(name.next_to(sum_, UP, buff=0.3, aligned_edge=LEFT), sum_)
 

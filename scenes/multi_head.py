@@ -78,6 +78,12 @@ UPDATE_SIDES = (2.4, 1.8, 1.2)  # the most the update takes
 W_O_WIDTH = 2.4  # the most W_O takes across its d columns
 W_GAP = 0.3  # between a head's W_Q, W_K and W_V
 GROUP_GAP = 0.8  # between two heads' groups of matrices
+# A head is nearly flat, and is said to spread evenly instead of being named by its top words,
+# when no word gets more than this many times the even share 1/n: jam's head 2 (0.21, 0.21,
+# 0.09, 0.23, 0.26 over 5 words) gives 1.3 times; the least peaked head named by its words in
+# the shipped and teachers' examples, seal's head 2, gives 0.42, 2.1 times, and a word at 1.5
+# times its share still gets under a third of the weight among five.
+FLAT_SHARE = 1.5
 
 
 def _grid(values: np.ndarray, colors: np.ndarray, cell: float, **kwargs: object) -> MatrixGrid:
@@ -181,7 +187,10 @@ class MultiHeadAttention(ExplainerScene):
         self.names = [h.name for h in self.example.heads]
         # each head named by what it does (the file's names are the teacher's hopes)
         self.looks: list[HeadLook] = [head_looks(self.example, 0, k) for k in range(len(self.names))]
-        self.does = [_does(look, self.sentence.focus) for look in self.looks]
+        n = len(self.sentence.tokens)
+        self.flat = [_nearly_flat(look, n) for look in self.looks]
+        self.does = [_does(look, self.sentence.focus, flat) for look, flat in zip(self.looks, self.flat,
+                                                                                   strict=True)]
         self.show_title_card()
         self.show_heads()
         self.compare_heads()
@@ -288,15 +297,21 @@ class MultiHeadAttention(ExplainerScene):
         self.beat("heads", f"Each head has its own W_Q, W_K and W_V, so its own weights for {s.focus}"
                   f"{rounding}.")
         self.matrices = self.head_matrices()
+        # the rounded sum the line says, printed right of its row (where the outputs come later)
+        self.sum_note = None
+        if rounding:
+            self.sum_note = word_label(f"adds up to {fmt(sums[odd[0]])} as printed", style.MUTED,
+                                       style.LABEL_SIZE).next_to(self.strips[odd[0]].image, RIGHT, buff=GAP)
         self.play(FlatFadeIn(self.matrices), run_time=style.BEAT)
-        self.play(FlatFadeIn(self.rows, self.labels, self.weights_title), run_time=style.BEAT)
+        noted = [self.sum_note] if self.sum_note is not None else []
+        self.play(FlatFadeIn(self.rows, self.labels, self.weights_title, *noted), run_time=style.BEAT)
 
     def compare_heads(self) -> None:
         s = self.sentence
         self.beat("favourites", self.favourites_line())
         boxes = []
-        for strip, look in zip(self.strips, self.looks, strict=True):
-            for nb in look.main:
+        for strip, look, flat in zip(self.strips, self.looks, self.flat, strict=True):
+            for nb in () if flat else look.main:  # an even head singles out no word
                 box = Rectangle(width=strip.cell, height=strip.cell, color=style.TEXT, stroke_width=4)
                 boxes.append(box.move_to(strip.cell_center(0, s.tokens.index(nb.word))))
         self.favourite_boxes = VGroup(*boxes)
@@ -304,9 +319,12 @@ class MultiHeadAttention(ExplainerScene):
         # large, until the outputs take that place.
         self.favourite_tags = VGroup()
         if not self.strips[0].printed:
-            for strip, look in zip(self.strips, self.looks, strict=True):
+            for strip, look, flat in zip(self.strips, self.looks, self.flat, strict=True):
                 tag = VGroup()
-                for nb in look.main:
+                if flat:  # what the line says of it: its largest weight
+                    tag.add(word_label("at most", style.MUTED, style.LABEL_SIZE),
+                            MathTex(fmt(_largest(look))).scale(style.MATH_SCALE))
+                for nb in () if flat else look.main:
                     tag.add(word_label(nb.word, word_color(self.example, nb.word), style.LABEL_SIZE),
                             MathTex(fmt(nb.value)).scale(style.MATH_SCALE))
                 self.favourite_tags.add(tag.arrange(RIGHT, buff=0.2).next_to(strip.image, RIGHT, buff=GAP))
@@ -320,7 +338,10 @@ class MultiHeadAttention(ExplainerScene):
         said = []
         for k, look in enumerate(self.looks):
             words = " and ".join(f"\u201c{nb.word}\u201d ({fmt(nb.value)})" for nb in look.main)
-            if look.mostly_itself:  # issue 32: never "looks most at" beside a row led by the focus
+            if self.flat[k]:  # naming its top words would claim a choice it hardly makes
+                said.append(f"Head {k + 1} spreads its weights almost evenly: none gets more than "
+                            f"{fmt(_largest(look))}.")
+            elif look.mostly_itself:  # issue 32: never "looks most at" beside a row led by the focus
                 top = look.main[0]
                 said.append(f"Head {k + 1} keeps most on {f} itself ({fmt(look.itself)}); of the other "
                             f"words, it looks most at \u201c{top.word}\u201d ({fmt(top.value)}).")
@@ -330,6 +351,8 @@ class MultiHeadAttention(ExplainerScene):
                 said.append(f"Head {k + 1} looks most at {words}.")
         listed = " ".join(said)
         tops = [look.main[0].word for look in self.looks]
+        if any(self.flat) and not all(self.flat):
+            return f"{listed} A head that spreads evenly mixes in a little of every word."
         if len(tops) == 1:
             return (f"{listed} This example has one head; with more, {f} could look for several things "
                     "at once.")
@@ -353,8 +376,10 @@ class MultiHeadAttention(ExplainerScene):
         each = f"{sizes[0]} numbers" if len(sizes) == 1 else "a few numbers"
         self.beat("head outputs", f"Each head's weights times its own values give that head's output: "
                   f"{each} a head.")
-        if self.favourite_tags:
-            self.play(FadeOut(self.favourite_tags), run_time=style.BEAT / 2)
+        leaving = [m for m in (self.favourite_tags if len(self.favourite_tags) else None, self.sum_note)
+                   if m is not None]
+        if leaving:
+            self.play(*(FadeOut(m) for m in leaving), run_time=style.BEAT / 2)
         self.play(FlatFadeIn(self.times, *self.outputs), run_time=style.BEAT)
 
     def concatenate(self) -> None:
@@ -487,8 +512,22 @@ class MultiHeadAttention(ExplainerScene):
         self.play(Create(self.result_box), FadeIn(self.moved_line), run_time=style.BEAT / 2)
 
 
-def _does(look: HeadLook, focus: str) -> str:
-    """A head's name from what it does: ``looks at orange``, ``looks at and, buy``."""
+def _largest(look: HeadLook) -> float:
+    """The largest weight a head gives, the focus itself included."""
+    return max(look.itself, *(nb.value for nb in look.others))
+
+
+def _nearly_flat(look: HeadLook, n: int) -> bool:
+    """Whether a head spreads the focus's weights almost evenly over the ``n`` words: no word,
+    the focus included, gets more than :data:`FLAT_SHARE` times the even share 1/n."""
+    return _largest(look) <= FLAT_SHARE / n
+
+
+def _does(look: HeadLook, focus: str, flat: bool = False) -> str:
+    """A head's name from what it does: ``looks at orange``, ``looks at and, buy``; a nearly
+    flat head (:func:`_nearly_flat`) ``spreads evenly``."""
+    if flat:
+        return "spreads evenly"
     words = ", ".join(nb.word for nb in look.main)
     return f"keeps to {focus}, then {words}" if look.mostly_itself else f"looks at {words}"
 

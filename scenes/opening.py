@@ -51,6 +51,9 @@ ROW_GAP = 1.9  # between the two sentences' rows
 ROW_SIZE = 52  # the sentences' words (71 px of cap height at 1080p)
 ROAD_SIZE = 30  # the chapters' names on the road (41 px of cap height at 1080p)
 ROAD_ROWS = 7  # chapters in the road's first column
+STOP_RADIUS = 0.24  # a road stop's ring, at least
+STOP_PAD = 0.1  # from a stop's number to its ring, at least, either side
+STOP_GAP = 0.25  # from a stop's ring to its chapter's name
 
 
 class Talk:
@@ -80,18 +83,24 @@ def sentence_row(example, sentence: int, size: float = ROW_SIZE) -> VGroup:
     return row
 
 
-def chapter_road(current: int = 0) -> VGroup:
+def chapter_road() -> VGroup:
     """The story's chapters as a road: numbered stops joined by a line, in two columns,
     each stop with its chapter's name (:func:`road_name`: what the narration says, not the
-    whole title); stop ``current`` (0-based) is ringed in the focus colour. ``road.stops`` and
+    whole title). Every stop alike: the line reads the road ahead, no chapter is singled out.
+    Every ring is as wide as the widest number needs (13 as well as 1), and a name starts
+    :data:`STOP_GAP` right of its ring, on its number's baseline. ``road.stops`` and
     ``road.titles`` are in story order."""
+    numbers = [Text(str(n + 1), font=style.FONT, font_size=ROAD_SIZE, color=style.TEXT)
+               for n in range(len(STORY))]
+    radius = max(STOP_RADIUS, max(n.width for n in numbers) / 2 + STOP_PAD)
     stops, titles, items = [], [], []
-    for number, step in enumerate(STORY):
-        color = style.FOCUS if number == current else style.TEXT
-        stop = VGroup(Circle(radius=0.24, color=color, stroke_width=3),
-                      Text(str(number + 1), font=style.FONT, font_size=ROAD_SIZE, color=color))
-        title = word_label(road_name(step.title), color, ROAD_SIZE)
-        items.append(VGroup(stop, title.next_to(stop, RIGHT, buff=0.25)))
+    for number, step in zip(numbers, STORY, strict=True):
+        ring = Circle(radius=radius, color=style.TEXT, stroke_width=3)
+        stop = VGroup(ring, number.move_to(ring))
+        title = word_label(road_name(step.title), style.TEXT, ROAD_SIZE)
+        title.next_to(ring, RIGHT, buff=STOP_GAP)
+        title.shift((baseline(number) - baseline(title)) * UP)  # on the number's line, as printed text
+        items.append(VGroup(stop, title))
         stops.append(stop)
         titles.append(title)
     first = VGroup(*items[:ROAD_ROWS]).arrange(DOWN, aligned_edge=LEFT, buff=0.28)
@@ -227,7 +236,7 @@ class Opening(ExplainerScene):
         names = [chapter_name(step.title) for step in STORY[1:]]
         self.beat("road", f"The road ahead: {', '.join(names[:-1])}, and {names[-1]}.")
         self.play(FadeOut(self.talk), run_time=style.BEAT / 2)
-        self.road = chapter_road(current=0)
+        self.road = chapter_road()
         self.road_shown = self.renderer.time
         self.play(LaggedStart(*(FadeIn(item) for item in self.road[1:]), lag_ratio=0.08),
                   Create(self.road.links), run_time=style.SLOW / 2)

@@ -51,6 +51,7 @@ BOX_WIDTH = 4.1  # a station's box, in scene units
 BOX_HEIGHT = 1.75
 BOX_GAP = 0.5  # between two stations of a row (an arrow fits)
 ROW_GAP = 0.45  # between two rows of stations
+LINE_GAP = 0.1  # between the lines of a station (a heading and three lines fit, 0.1 clear of the outline)
 HEADING_SIZE = 22  # a station's heading (30 px of cap height at 1080p)
 FORMULA_SIZE = 30  # a station's formulas (29 px)
 SMALLEST_FORMULA = 26  # a formula is shrunk to fit its box down to this size (25 px), no further
@@ -95,12 +96,29 @@ def more_of(example, numbers: RecapNumbers) -> tuple[str, int] | None:
     return None
 
 
+def softmax_lines(r: RecapNumbers) -> tuple[str, ...]:
+    """The softmax station's lines: the row of scaled scores that goes in, each going to its
+    weight, ``orange  8.22 → 0.82`` for the two largest weights, then the other words at once
+    (``3 others  ≤ 0.43 → 0.00``: each scaled score at most 0.43, each weight 0.00; a single
+    other word by name): every scaled score of the row is printed or bounded."""
+    order = np.argsort(-r.weights, kind="stable")
+    lines = [f"{r.tokens[j]}  {fmt(float(r.scaled[j]))} \u2192 {fmt(float(r.weights[j]))}" for j in order[:2]]
+    rest = order[2:]
+    if len(rest) == 1:
+        j = rest[0]
+        lines.append(f"{r.tokens[j]}  {fmt(float(r.scaled[j]))} \u2192 {fmt(float(r.weights[j]))}")
+    elif len(rest) > 1:
+        weights = {fmt(float(r.weights[j])) for j in rest}
+        most = max(float(r.weights[j]) for j in rest)
+        weight = weights.pop() if len(weights) == 1 else f"\u2264 {fmt(most)}"
+        lines.append(f"{len(rest)} others  \u2264 {fmt(float(r.scaled[rest].max()))} \u2192 {weight}")
+    return tuple(lines)
+
+
 def stations(example, numbers: RecapNumbers) -> list[Station]:
     """The nine stations for ``numbers`` (the focus of one sentence of ``example``)."""
     r = numbers
     f, d = r.focus, r.decider
-    order = np.argsort(-r.weights, kind="stable")
-    top = [(r.tokens[j], float(r.weights[j])) for j in order[:2]]
     residual = (("\\textstyle x + \\sum_j w_j v_j = " + vector(r.updated),) if r.updated is not None else ())
     more = more_of(example, r)
     raised = ()
@@ -114,14 +132,14 @@ def stations(example, numbers: RecapNumbers) -> list[Station]:
         Station(f"score with {d}\u2019s key", (f"k = {vector(r.key)}", f"q \\cdot k = {fmt(r.score_of(d))}")),
         Station("scaled", (f"\\sqrt{{d_k}} = \\sqrt{{{r.d_k}}} = {fmt(r.root_d_k)}",
                            f"{fmt(r.score_of(d))} / {fmt(r.root_d_k)} = {fmt(r.scaled_of(d))}")),
-        Station("softmax: weights", (), tuple(f"{w}  {fmt(v)}" for w, v in top)),
+        Station("softmax: weights", (), softmax_lines(r)),
         Station("weights \u00d7 values", (f"\\textstyle\\sum_j w_j v_j = {vector(r.mix)}",)),
         Station(f"{f} keeps itself", residual, raised),
         Station(f"{r.heads} head{'s' if r.heads > 1 else ''}, side by side",
                 (f"[\\,{heads}\\,]\\,W_O = {vector(r.multi)}",
                  f"x + [\\,\\dots\\,]\\,W_O = {vector(r.multi_updated)}")),
         Station("learned", ("W_Q,\\ W_K,\\ W_V,\\ W_O",),
-                ("set by hand here", "GPT: predicting the next word")),
+                ("set by hand here", "GPT: next-word prediction")),
     ]
 
 
@@ -136,7 +154,7 @@ def station_box(station: Station, color=style.MUTED) -> VGroup:
         if part.width > room:
             smallest = SMALLEST_FORMULA / FORMULA_SIZE
             part.scale(max(room / part.width, smallest))
-    content = VGroup(heading, *lines).arrange(DOWN, buff=0.14)
+    content = VGroup(heading, *lines).arrange(DOWN, buff=LINE_GAP)
     frame = RoundedRectangle(corner_radius=0.15, width=BOX_WIDTH, height=BOX_HEIGHT, color=color,
                              stroke_width=2)
     content.move_to(frame)
@@ -218,7 +236,7 @@ class Recap(ExplainerScene):
         r = self.numbers
         order = np.argsort(-r.weights, kind="stable")
         said = " and ".join(f"{r.tokens[j]} {fmt(float(r.weights[j]))}" for j in order[:2])
-        self.say("weights", f"Softmax makes them weights: {said}.")
+        self.say("weights", f"Softmax turns every word's scaled score into a weight: {said}.")
         self.light(4)
 
     def show_values(self) -> None:

@@ -377,9 +377,14 @@ class SoftmaxNormalize(ExplainerScene):
         self.unit = self.fit_unit(np.concatenate([t.weights for t in self.temperature_traces]))
         self.total = readout(r"\textstyle\sum_j w_j", float(t.weights.sum()), style.POSITIVE)
         self.place_readout(self.total, 0)
+        # the rounded sum the line says, printed: the bars' own numbers add to it
+        self.rounding_note = (self.note_text(f"the bars as printed add up to {fmt(printed)}", style.MUTED)
+                              if rounding else None)
         self.play(self.bars.change_values(t.weights, self.unit, room_below=0.0),
-                  SwapParts(self.sum_readout, self.total), run_time=style.BEAT)
-        self.record("softmax", self.total, self.temperature)
+                  SwapParts(self.sum_readout, self.total),
+                  *([FadeIn(self.rounding_note)] if self.rounding_note is not None else []),
+                  run_time=style.BEAT)
+        self.record("softmax", self.total, self.temperature, note=self.rounding_note)
         self.wait(2 * style.PAUSE)
 
     def point_back_to_gravity(self) -> None:
@@ -392,7 +397,8 @@ class SoftmaxNormalize(ExplainerScene):
         same = MathTex(r"w_j = \operatorname{softmax}_j(\vec x \cdot \vec x_j \,/\, T)", color=style.POSITIVE)
         same.scale(style.MATH_SCALE * 0.8)
         line = VGroup(self.note, same).arrange(RIGHT, buff=0.2).to_edge(DOWN, buff=style.MARGIN)
-        self.play(FadeIn(line), run_time=style.BEAT)
+        gone = [FadeOut(self.rounding_note)] if self.rounding_note is not None else []
+        self.play(*gone, FadeIn(line), run_time=style.BEAT)
         self.record("pulls", self.total, self.temperature, note=self.note)
         self.note = line
         self.wait(style.PAUSE)

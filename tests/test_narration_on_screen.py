@@ -3,9 +3,10 @@ from the mobjects (texts, formulas, printed numbers, heat maps' printed cells), 
 of the story on the apple example.
 
 A student who hears "orange gets 0.82" looks for 0.82; a number said and not shown is a
-number to remember blind (issue 30). Whole numbers ("12 steps", "T = 1") are not counted. The
-few numbers said by design and not printed are attention_explainer.narration_check.ALLOWED (one
-list, the one `check --narration` and the storyboard use), as is the reading of the frames.
+number to remember blind (issue 30). Whole numbers ("12 steps", "T = 1") are not counted. A
+number said by design and not printed would be in attention_explainer.narration_check.ALLOWED
+(one list, the one `check --narration` and the storyboard use; empty since the rounded row
+sums are printed), as is the reading of the frames.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from attention_content.examples import load_example
 from attention_content.story import claim, gravity, raw_weights
 from attention_core import naive_normalize, similarity_matrix, softmax_trace, with_zero_sum
 from scenes import style
+from scenes.components import boxes_overlap
 from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten
 from scenes.components.readout import Recount
@@ -225,6 +226,23 @@ def test_weights_that_print_to_099_are_said_to_round(built, example):
     else:
         assert "rounding" not in line
     assert built.scene.shown["softmax"].readouts[0] == pytest.approx(1.0)  # the sum from the source
+
+
+def test_a_rounded_sum_said_is_printed_as_the_bars_add_up(built, example):
+    """Issue 32's minor: "(0.99 here because of rounding)" was said while no 0.99 was printed
+    (bat; seal and jam too): the frame showed the bars and their sum, 1.00. The rounded sum
+    is now printed under the bars, as the bars' own printed numbers add up (read back from
+    them), and leaves with the next beat. Seen failing on the old code for bat: the softmax
+    moment's note was empty."""
+    shown = built.scene.shown["softmax"]
+    printed = sum(round(float(v), 2) for v in shown.values)  # the bars' numbers at that moment
+    if f"{printed:.2f}" == "1.00":
+        assert shown.note == ""
+        return
+    assert shown.note == squash(f"the bars as printed add up to {printed:.2f}")
+    note = built.scene.rounding_note
+    assert not boxes_overlap(note, built.scene.bars)
+    assert note not in built.scene.mobjects  # gone with the next beats
 
 
 def test_each_temperature_shows_the_cores_weights(built, example):
