@@ -78,6 +78,7 @@ UPDATE_SIDES = (2.4, 1.8, 1.2)  # the most the update takes
 W_O_WIDTH = 2.4  # the most W_O takes across its d columns
 W_GAP = 0.3  # between a head's W_Q, W_K and W_V
 GROUP_GAP = 0.8  # between two heads' groups of matrices
+FORMULA_GAP = 0.5  # the whole update's formula under the residual, where the top band has no room
 # A head is nearly flat, and is said to spread evenly instead of being named by its top words,
 # when no word gets more than this many times the even share 1/n: jam's head 2 (0.21, 0.21,
 # 0.09, 0.23, 0.26 over 5 words) gives 1.3 times; the least peaked head named by its words in
@@ -452,22 +453,31 @@ class MultiHeadAttention(ExplainerScene):
         sum_.move_to([left, 0, 0], aligned_edge=LEFT)
         sum_.shift((self.update.image.get_y() - sum_[0][1][0].get_y()) * UP)  # its "+ update" level
         name.next_to(sum_, UP, buff=0.3, aligned_edge=LEFT)
-        # (a vector of many lines stays below the top band and in the frame)
+        # (a vector of many lines stays below the top band and in the frame, with room under it
+        # for the whole update's formula when the band's corner has none)
+        self.formula, in_corner = self.update_formula()
+        under = 0.0 if in_corner else self.formula.height + FORMULA_GAP
         self.residual.shift(min(0.0, self.band_top - self.residual.get_top()[1]) * UP)
-        low = -config.frame_height / 2 + style.MARGIN - self.residual.get_bottom()[1]
+        low = -config.frame_height / 2 + style.MARGIN + under - self.residual.get_bottom()[1]
         self.residual.shift(max(0.0, low) * UP)
+
+    def update_formula(self) -> tuple[MathTex, bool]:
+        """The whole update at once, x' = x + [heads] W_O, in the top band's right corner, and
+        whether it is free there (else it goes under the residual)."""
+        formula = MathTex(r"x' = x + " + _names(len(self.outputs)) + r"\, W_{O}").scale(style.MATH_SCALE)
+        formula.to_corner(UP + RIGHT, buff=style.MARGIN)
+        taken = (*self.outputs, *self.strips, self.weights_title)
+        return formula, not any(_overlap(formula, m) for m in taken)
 
     def add_residual(self) -> None:
         s, i = self.sentence, self.focus
         x, update = self.trace.heads[0].inputs[i], self.trace.output[i]
         self.beat("residual", f"The residual again: {s.focus} keeps itself and adds the update.")
         _name, (rows, rule) = self.residual
-        # the whole update at once, x' = x + [heads] W_O: in the top band's corner if it is
+        # the whole update at once (placed with the residual): in the top band's corner if it is
         # free, else under the residual
-        self.formula = MathTex(r"x' = x + " + _names(len(self.outputs)) + r"\, W_{O}").scale(style.MATH_SCALE)
-        self.formula.to_corner(UP + RIGHT, buff=style.MARGIN)
-        if any(_overlap(self.formula, m) for m in (*self.outputs, *self.strips, self.weights_title)):
-            self.formula.next_to(self.residual, DOWN, buff=0.5, aligned_edge=LEFT)
+        if not self.update_formula()[1]:
+            self.formula.next_to(self.residual, DOWN, buff=FORMULA_GAP, aligned_edge=LEFT)
             over = self.formula.get_right()[0] - (config.frame_width / 2 - style.MARGIN)
             self.formula.shift(max(0.0, over) * LEFT)
         rest = VGroup(rows[0], rows[1][0][0], rule, rows[2])
