@@ -113,7 +113,7 @@ def lay_labels_flat(grid: MatrixGrid, words: Sequence[str], size: float) -> list
         high = (labels[n + 1].get_left()[0] - FLAT_LABEL_GAP if n + 1 < len(labels)
                 else right + grid.cell_width / 2)
         if low <= x - wide / 2 and x + wide / 2 <= high:
-            label.rotate(-np.pi / 2).next_to(grid.cell_center(0, k), UP, buff=grid.cell / 2 + LABEL_GAP)
+            grid.seat_column_label(label.rotate(-np.pi / 2), k, LABEL_GAP)
             flat.append(k)
     return flat
 

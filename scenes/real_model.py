@@ -413,8 +413,9 @@ class RealTransformer(ExplainerScene):
         labels = VGroup(*(word_label(w, self.color(w), style.SMALL_SIZE) for w in shown.labels))
         for k, label in enumerate(labels):
             if label.width > 0.95 * cell:
-                label.rotate(np.pi / 2)
-            label.next_to(row.cell_center(0, k), UP, buff=cell / 2 + 0.1)
+                label.rotate(np.pi / 2).next_to(row.cell_center(0, k), UP, buff=cell / 2 + 0.1)
+            else:
+                row.seat_column_label(label, k)
         # the marks' outlines go with the row before the panel is arranged and scaled (made after, from
         # the row's unscaled cell size, they missed their cells when a tall label shrank the panel)
         specials = VGroup(*(Rectangle(width=cell, height=cell, color=style.MUTED, stroke_width=3).move_to(

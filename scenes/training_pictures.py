@@ -163,9 +163,12 @@ def word_labels(grid: MatrixGrid, words: tuple[str, ...], size: float) -> VGroup
                     for k, w in enumerate(words)))
     tops = [heat_label(w, size) for w in words]
     if max(t.width for t in tops) > 0.92 * grid.cell:
-        tops = [stood_up(t) for t in tops]
-    cols = VGroup(*(t.next_to(grid.cell_center(0, k), UP, buff=grid.cell / 2 + 0.12)
-                    for k, t in enumerate(tops)))
+        tops = [stood_up(t).next_to(grid.cell_center(0, k), UP, buff=grid.cell / 2 + 0.12)
+                for k, t in enumerate(tops)]
+    else:
+        for k, t in enumerate(tops):
+            grid.seat_column_label(t, k, 0.12)
+    cols = VGroup(*tops)
     return VGroup(rows, cols)
 
 

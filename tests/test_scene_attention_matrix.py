@@ -505,6 +505,22 @@ def test_a_scaled_grids_cells_are_where_its_numbers_are():
     assert (piece.width, piece.height) == pytest.approx((0.55, 0.4))
 
 
+def test_column_labels_read_across_sit_on_one_baseline():
+    """Words over a grid's columns sit as a line of text sets them: "an" and "and" (no
+    descender) end at one height, and "buy" and "apple" reach below it by their descenders,
+    as deep as each other; before, every label's box ended at one height, so "an" sat lower
+    than "buy"."""
+    words = ["buy", "an", "orange", "and", "apple"]
+    values = np.zeros((2, 5))
+    grid = MatrixGrid(values, cell_colors(values, FOCUS, 1.0), 1.2, col_labels=words, label_size=24)
+    bottom = {label.text: label.get_bottom()[1] for label in grid.col_labels}
+    assert set(bottom) == set(words) and all(label.width > label.height for label in grid.col_labels)
+    assert bottom["an"] == pytest.approx(bottom["and"], abs=1e-3)
+    depth = bottom["an"] - bottom["buy"]
+    assert depth > 0.03 and bottom["an"] - bottom["apple"] == pytest.approx(depth, abs=0.01)
+    assert min(bottom.values()) > grid.image.get_top()[1]  # descenders stay clear of the cells
+
+
 @pytest.mark.parametrize("numbers", ["image", True])
 def test_masked_cells_read_back_as_masked_not_as_zero(numbers):
     """A masked cell shows its mask text in the background colour; a cell of value 0 shows

@@ -47,6 +47,7 @@ from manim import (
 )
 
 from scenes import style
+from scenes.components.captions import below_cap_line
 from scenes.components.readout import LiveNumber
 from scenes.components.words import word_label
 
@@ -247,7 +248,7 @@ class WeightBars(VGroup):
                 # the word's end sits under its bar, the rest leans down and to the left
                 label.move_to([x + 0.15 * self.slot * scale, row_top, 0], aligned_edge=UR)
             elif self.label_baseline:  # on one baseline: "an" sits as low as "apple" does
-                label.move_to([x, row_top - _below_cap_line(label.text, label.font_size), 0],
+                label.move_to([x, row_top - below_cap_line(label.text, label.font_size), 0],
                               aligned_edge=UP)
             else:
                 label.move_to([x, row_top - label.height / 2, 0])
@@ -260,13 +261,6 @@ class _InPlace(UpdateFromAlphaFunc):
 
     def create_starting_mobject(self) -> Mobject:
         return Mobject()
-
-
-def _below_cap_line(word: str, size: float) -> float:
-    """How far the top of ``word``'s label lies below the top of a capital H in the same line
-    (negative when an accent or a tall glyph rises above it)."""
-    line = word_label(word + "H", size=size)
-    return float(line[-1].get_top()[1] - VGroup(*line[:-1]).get_top()[1])
 
 
 def _crowded(widths: Sequence[float], slot: float) -> bool:

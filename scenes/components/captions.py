@@ -16,11 +16,11 @@ import functools
 import textwrap
 from collections.abc import Sequence
 
-from manim import ManimColor, Text
+from manim import ManimColor, Text, VGroup
 
 from scenes import style
 
-__all__ = ["quoted", "shorten", "word_label", "wrapped_label"]
+__all__ = ["below_cap_line", "cap_height", "quoted", "shorten", "word_label", "wrapped_label"]
 
 
 def quoted(text: str) -> str:
@@ -49,6 +49,19 @@ def _made_once(word: str, color: str, size: float) -> Text:
     # most of a label's copy
     text.id_to_vgroup_dict = {}
     return text
+
+
+def below_cap_line(word: str, size: float) -> float:
+    """How far the top of ``word``'s label lies below the top of a capital H in the same line
+    (negative when an accent or a tall glyph rises above it): labels whose tops sit this far
+    below one cap line share one baseline ("an" as low as "apple", "buy" no higher)."""
+    line = word_label(word + "H", size=size)
+    return float(line[-1].get_top()[1] - VGroup(*line[:-1]).get_top()[1])
+
+
+def cap_height(size: float) -> float:
+    """The height of a capital H at font ``size``: from the baseline to the cap line."""
+    return float(word_label("H", size=size).height)
 
 
 def wrapped_label(text: str, color: ManimColor, width: float,

@@ -35,6 +35,7 @@ from manim import (
     ImageMobject,
     Line,
     ManimColor,
+    Text,
     VGroup,
     config,
 )
@@ -42,7 +43,7 @@ from manim.constants import RESAMPLING_ALGORITHMS
 from PIL import Image, ImageDraw, ImageFont
 
 from scenes import style
-from scenes.components.captions import word_label
+from scenes.components.captions import below_cap_line, cap_height, word_label
 
 __all__ = ["MatrixGrid", "PixelCrossfade", "cell_colors", "printed_numbers", "signed_colors"]
 
@@ -229,9 +230,20 @@ class MatrixGrid(Group):
             else:
                 if crowded or label.width > 0.95 * along:  # too wide for its column: stand it up
                     label.rotate(np.pi / 2)
-                label.next_to(self.cell_center(0, k), UP, buff=self.cell / 2 + 0.1)
+                    label.next_to(self.cell_center(0, k), UP, buff=self.cell / 2 + 0.1)
+                else:
+                    self.seat_column_label(label, k)
             group.add(label)
         return group
+
+
+    def seat_column_label(self, label: Text, col: int, gap: float = 0.1) -> None:
+        """Put ``label`` (a word reading across) over column ``col``, its baseline ``gap`` above
+        the grid: every such label on one baseline ("an" as low as "apple", "buy" no higher),
+        as a line of text sets them."""
+        top = self.cell_center(0, col)[1] + self.cell / 2 + gap + cap_height(label.font_size)
+        label.move_to([self.cell_center(0, col)[0], top - below_cap_line(label.text, label.font_size), 0],
+                      aligned_edge=UP)
 
 
 class PixelCrossfade(Animation):
