@@ -61,8 +61,9 @@ from scenes.base import ExplainerScene
 from scenes.components import WordDot, WordPlane, sentence_caption, word_color, word_label
 from scenes.components.bars import WeightBars
 from scenes.components.captions import shorten, wrapped_label
+from scenes.components.labels import Rung, place
 from scenes.components.matrices import MatrixGrid, cell_colors
-from scenes.components.words import LABEL_SPOTS, along, boxes_overlap
+from scenes.components.words import LABEL_SPOTS, along
 from scenes.real_model_lines import axis_lines, order_agrees, separating_axis, toy_agrees
 from scenes.story import find_step
 from scenes.style import fmt
@@ -514,16 +515,15 @@ class RealTransformer(ExplainerScene):
         outward = [start - np.mean(ends, axis=0) if ends else DOWN]
         outward += [d.dot.get_center() - start for d in dots[1:]]
         axis_lines = [d for axis in (plane.axes.x_axis, plane.axes.y_axis) for d in along(axis)]
-        # the arrows drawn later, from the focus alone to each sentence's place, are in the way too
-        arrow_lines = [d for end in ends for d in along(Line(start, end))]
+        arrow_lines = [d for end in ends for d in along(Line(start, end))]  # the arrows drawn later
         taken = [*ticks, *axis_lines, *arrow_lines, plane.x_name, plane.y_name, *(d.dot for d in dots)]
+        anywhere = Rectangle(width=100.0, height=100.0)  # the panel is placed after its names
         for dot, direction in zip(dots, outward, strict=True):
-            for spot in (_compass(direction), *LABEL_SPOTS):
-                dot.label.next_to(dot.dot, spot, buff=0.12)
-                if not any(boxes_overlap(dot.label, other) for other in taken if other is not dot.dot):
-                    break
-            else:
-                dot.label.next_to(dot.dot, _compass(direction), buff=0.12)
+            way = _compass(direction)
+            ladder = (Rung(("taken",), spots=(way, *LABEL_SPOTS), buffs=(0.12,)),)
+            if not place([dot], ladder, {"taken": taken}, room=anywhere):  # nowhere free: outward
+                dot.label.next_to(dot.dot, way, buff=0.12)
+                dot.show_label()
             taken.append(dot.label)
         panel = Group(title, Group(plane, ticks, *dots)).arrange(DOWN, buff=0.3)
         panel.plane, panel.coords, panel.dots = plane, points, VGroup(*(d.dot for d in dots))
