@@ -149,7 +149,7 @@ class GravityPull(ExplainerScene):
             else:
                 self.show_pulls(k, with_hardest=True)
                 self.add_tip_to_tail(k, with_move=True)
-                self.draw_the_lesson(k)
+                self.measure_toward_decider(k)
             self.land_on_the_average(k)
         self.compare_end_points()
         self.wait(style.BEAT)
@@ -274,7 +274,8 @@ class GravityPull(ExplainerScene):
         s = self.sentences[k]
         if with_move:
             again = "One step again" + (" (part-way)" if self.pulls[k].strength != 1 else "")
-            self.say(f"step {k + 1}", f"{again}: " + self.toward_line(k))
+            self.say(f"step {k + 1}", f"{again}: each word's arrow times its weight, tip to tail, and "
+                     f"{q(s.focus)} takes the step.")  # the distances once it has stopped
         else:
             self.say(f"step {k + 1}", "The pull is one step: each word's arrow times its weight, added tip "
                      f"to tail from where {q(s.focus)} is.")
@@ -286,7 +287,6 @@ class GravityPull(ExplainerScene):
         if with_move:
             self.wait(style.BEAT)
             self.slide(k)
-            self.show_distances(k)
         self.wait(style.PAUSE)
 
     def show_the_focus_own_pull(self, k: int) -> None:

@@ -198,7 +198,8 @@ def said_numbers(example, scene, k: int) -> dict[str, list[float]]:
         if example.knobs.pull_strength != 1:
             numbers["setting 1"] = [example.knobs.pull_strength]
     else:
-        numbers |= {f"pulls {k + 1}": hardest_numbers, f"step {k + 1}": toward}
+        # the step's line says no number while the focus moves; the distances come once it stops
+        numbers |= {f"pulls {k + 1}": hardest_numbers, f"step {k + 1}": [], f"toward {k + 1}": toward}
     return numbers
 
 
@@ -232,7 +233,7 @@ def test_the_story_is_asserted_where_it_holds(built, example):
         top = s.tokens[largest_dot(example, k)]
         assert f"\u201c{top}\u201d, with the largest dot product (" in hardest_line
         assert "pulls hardest" in hardest_line
-        toward_line = lines["toward 1"] if k == 0 else lines[f"step {k + 1}"]
+        toward_line = lines[f"toward {k + 1}"]
         assert f"\u201c{s.focus}\u201d moves toward \u201c{decider(example, k)}\u201d" in toward_line
     assert not any("distance" in line or "nearest" in line for line in lines.values())
 
@@ -496,7 +497,7 @@ def test_a_pull_away_from_the_decider_is_not_said_to_move_toward_it(tmp_path):
     assert "moves toward" not in line and line.startswith("\u201capple\u201d gets no nearer \u201cbuy\u201d")
     after = np.linalg.norm(e.end - e.vectors[0])
     assert narration_numbers(line) == pytest.approx(rounded([e.distances[0], after]))
-    assert "moves toward \u201cphone\u201d" in scene.lines["step 2"]  # sentence 2 still holds
+    assert "moves toward \u201cphone\u201d" in scene.lines["toward 2"]  # sentence 2 still holds
     # issue 32: the failed claim is a lesson, not a bare fact that undercuts the chapter
     helps = claim(broken, "head_sharpens", 0).holds
     assert scene.lines["lesson 1"] == (
