@@ -10,6 +10,7 @@ import numpy as np
 from manim import MathTex, Text
 from scene_harness import FULL_HD_HEIGHT
 
+from attention_explainer.frame_walk import walk
 from scenes.components.matrices import MatrixGrid
 
 __all__ = ["on_screen", "on_screen_at_beat_ends", "shown_numbers", "write_wide_example"]
@@ -22,22 +23,17 @@ def shown_numbers(mobjects) -> set[float]:
     in grids whose printed digits are at least 24 px tall at 1080p."""
     found: set[float] = set()
 
-    def walk(m) -> None:
+    def read(m) -> bool:  # True: read whole, its parts are not visited
         if isinstance(m, MatrixGrid):
             if m.number_height * FULL_HD_HEIGHT / 8 >= 24:
                 found.update(round(float(t), 2) for t in m.printed if NUMBER.fullmatch(t))
-            return
-        if isinstance(m, MathTex):
+        elif isinstance(m, MathTex):
             found.update(round(float(x), 2) for x in NUMBER.findall(m.get_tex_string()))
-            return
-        if isinstance(m, Text):
+        elif isinstance(m, Text):
             found.update(round(float(x), 2) for x in NUMBER.findall(m.text.replace("\u2212", "-")))
-            return
-        for sub in m.submobjects:
-            walk(sub)
+        return isinstance(m, MatrixGrid | MathTex | Text)
 
-    for m in mobjects:
-        walk(m)
+    walk(mobjects, read)
     return found
 
 

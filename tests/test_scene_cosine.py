@@ -28,6 +28,7 @@ from scene_harness import (
 
 from attention_content.examples import load_example
 from attention_core import cosine_similarity, dot_product
+from attention_explainer.frame_walk import walk
 from attention_explainer.narration_check import visible
 from scenes import style
 from scenes.components import boxes_overlap
@@ -103,17 +104,15 @@ def texts_on_screen(mobjects) -> list:
     kinds = (Text, MarkupText, SingleStringMathTex, DecimalNumber)
     found = []
 
-    def walk(m) -> None:
+    def read(m) -> bool:  # True: its parts are not visited
         if not visible(m):
-            return
+            return True  # it draws nothing, nor do its parts
         if isinstance(m, kinds):
             found.append(m)
-            return
-        for sub in m.submobjects:
-            walk(sub)
+            return True
+        return False
 
-    for m in mobjects:
-        walk(m)
+    walk(mobjects, read)
     return found
 
 
