@@ -13,7 +13,7 @@ from attention_content.examples import list_examples  # noqa: E402
 
 SHIPPED = list_examples()
 # The steps whose tests take longest (the scene harness's builds of every shipped example and
-# of the 32-word example), measured with --durations: scheduled first.
+# of the 32-word example), measured per test file (docs/performance.md): scheduled first.
 HEAVIEST_FIRST = ("keys_and_queries", "real_model", "training", "gravity_pull", "value_vectors",
                   "attention_matrix", "multi_head", "cosine_similarity", "softmax_normalize")
 # Not tests, and --doctest-modules (pyproject) would import them: the benchmark and the

@@ -130,19 +130,17 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
     marks_stay = {id(m) for ms in sets.values() for m in ms}  # the caller's marks never move here
     measured: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
+    def box_of(m: Mobject) -> tuple[np.ndarray, np.ndarray]:
+        """``m``'s box; a caller's mark's measured once."""
+        if id(m) not in marks_stay:
+            return xy_box(m)
+        if id(m) not in measured:
+            measured[id(m)] = xy_box(m)
+        return measured[id(m)]
+
     def boxes(mobjects: list[Mobject], skip: Mobject | None = None) -> _Boxes:
-        """The boxes of ``mobjects`` but ``skip``; those of the caller's marks measured once."""
-        found = []
-        for m in mobjects:
-            if m is skip:
-                continue
-            if id(m) not in marks_stay:
-                found.append(xy_box(m))
-            elif (box := measured.get(id(m))) is not None:
-                found.append(box)
-            else:
-                found.append(measured.setdefault(id(m), xy_box(m)))
-        return _Boxes(found)
+        """The boxes of ``mobjects`` but ``skip``."""
+        return _Boxes([box_of(m) for m in mobjects if m is not skip])
 
     def among(names: tuple[str, ...]) -> list[Mobject]:
         found: list[Mobject] = []
@@ -166,8 +164,9 @@ def place(words: Sequence[WordDot], ladder: Sequence[Rung],
 
     def climb(word: WordDot, rung: Rung, spots: Sequence[np.ndarray] | None = None) -> bool:
         keep_off = boxes(among(rung.keep_off), skip=word.dot)
-        clear_of = boxes(among(rung.clear_of), skip=word.dot)
-        leader_clear_of = boxes(among(rung.clear_of)) if rung.leader else None
+        clearing = among(rung.clear_of)
+        clear_of = boxes(clearing, skip=word.dot)
+        leader_clear_of = boxes(clearing) if rung.leader else None  # a line keeps off every one
         for buff in rung.buffs:
             for spot in rung.spots if spots is None else spots:
                 if rung.leader:
